@@ -1,0 +1,35 @@
+/**
+ * One problem found in a configuration, and the single line format every command prints:
+ * `<stack>: <config.key.path>: <what is wrong> (<how to fix>)`.
+ */
+export interface ConfigIssue {
+    /** Where the problem is, e.g. `ainative-platform:railway.services[0].replicas` or an env key. */
+    path: string;
+    /** What is wrong. Never contains the value of a secret. */
+    problem: string;
+    /** How to fix it. */
+    fix: string;
+}
+
+export function formatIssue(stack: string, issue: ConfigIssue): string {
+    return `${stack}: ${issue.path}: ${issue.problem} (${issue.fix})`;
+}
+
+/** Thrown when a configuration has problems: carries every problem, not only the first. */
+export class ConfigValidationError extends Error {
+    constructor(
+        readonly stack: string,
+        readonly issues: ConfigIssue[],
+    ) {
+        super(
+            `${issues.length} configuration problem${issues.length === 1 ? "" : "s"} in stack '${stack}':\n` +
+                issues.map((i) => formatIssue(stack, i)).join("\n"),
+        );
+        this.name = "ConfigValidationError";
+    }
+
+    /** The error lines alone, one per problem. */
+    lines(): string[] {
+        return this.issues.map((i) => formatIssue(this.stack, i));
+    }
+}

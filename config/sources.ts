@@ -1,0 +1,105 @@
+/**
+ * Where raw stack configuration comes from: a `Pulumi.<stack>.yaml` file (no CLI, no passphrase:
+ * `secure:` values are present but unknown), or the Pulumi runtime's config (values decrypted,
+ * secretness known per top-level key). Both produce the same {@link RawConfig} shape, with secret
+ * leaves as {@link SecretValue}s, so one validator serves the commands, the program and the plan.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { parse as parseYaml } from "yaml";
+import type { ConfigIssue } from "./issues";
+import { SecretValue } from "./secret";
+import { CONFIG_NAMESPACE } from "./stack.schema";
+import type { RawConfig } from "./validate";
+import { configPath } from "./validate";
+
+export interface RawStackConfig {
+    stack: string;
+    /** `ainative-platform:*` values with the namespace removed. */
+    raw: RawConfig;
+    /** Other namespaces (provider config such as `github:owner`), untouched. */
+    providerConfig: Record<string, unknown>;
+    /** Problems found while reading (before schema validation). */
+    issues: ConfigIssue[];
+}
+
+const SECRETS_KEY = "secrets";
+
+function isSecureLeaf(v: unknown): v is { secure: string } {
+    return typeof v === "object" && v !== null && !Array.isArray(v) && Object.keys(v).length === 1 && typeof (v as { secure?: unknown }).secure === "string";
+}
+
+/** Replaces `secure:` leaves (and, for a secret key, every string leaf) with SecretValues. */
+function markSecrets(value: unknown, where: (string | number)[], onSecureOutsideSecrets: (p: (string | number)[]) => void, allStringsSecret: boolean): unknown {
+    if (isSecureLeaf(value)) {
+        if (where[0] !== SECRETS_KEY) onSecureOutsideSecrets(where);
+        return SecretValue.unknown();
+    }
+    if (typeof value === "string" && allStringsSecret) return SecretValue.of(value);
+    if (Array.isArray(value)) return value.map((v, i) => markSecrets(v, [...where, i], onSecureOutsideSecrets, allStringsSecret));
+    if (value && typeof value === "object") {
+        return Object.fromEntries(
+            Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, markSecrets(v, [...where, k], onSecureOutsideSecrets, allStringsSecret)]),
+        );
+    }
+    return value;
+}
+
+function secretOutsideSecretsIssue(where: (string | number)[]): ConfigIssue {
+    return {
+        path: configPath(where),
+        problem: "holds a secret outside the secrets section (Pulumi then treats the whole key as secret)",
+        fix: "store secret values under secrets.services.<service>.<KEY> and list the key in that service's secrets",
+    };
+}
+
+/** The stack name a file belongs to: `Pulumi.production.yaml` → `production`. */
+export function stackNameOfFile(file: string): string {
+    const base = path.basename(file);
+    const m = base.match(/^Pulumi\.(.+)\.ya?ml$/);
+    return m ? m[1] : base;
+}
+
+/** Reads a stack file. Throws only when the file cannot be read or is not YAML. */
+export function readStackFile(file: string, stack = stackNameOfFile(file)): RawStackConfig {
+    const text = fs.readFileSync(file, "utf8");
+    const doc = (parseYaml(text) ?? {}) as { config?: Record<string, unknown> };
+    return fromConfigMap(stack, doc.config ?? {}, () => false);
+}
+
+/**
+ * Builds raw config from a flat `namespace:key → value` map. Keys without a namespace belong to the
+ * project namespace, as Pulumi reads them.
+ */
+export function fromConfigMap(stack: string, config: Record<string, unknown>, isSecretKey: (fullKey: string) => boolean): RawStackConfig {
+    const raw: RawConfig = {};
+    const providerConfig: Record<string, unknown> = {};
+    const issues: ConfigIssue[] = [];
+    for (const [fullKey, value] of Object.entries(config)) {
+        const [ns, key] = fullKey.includes(":") ? [fullKey.slice(0, fullKey.indexOf(":")), fullKey.slice(fullKey.indexOf(":") + 1)] : [CONFIG_NAMESPACE, fullKey];
+        if (ns !== CONFIG_NAMESPACE) {
+            providerConfig[fullKey] = value;
+            continue;
+        }
+        const secretKey = isSecretKey(`${CONFIG_NAMESPACE}:${key}`);
+        if (secretKey && key !== SECRETS_KEY) {
+            issues.push(secretOutsideSecretsIssue([key]));
+            continue;
+        }
+        raw[key] = markSecrets(value, [key], (p) => issues.push(secretOutsideSecretsIssue(p)), secretKey && key === SECRETS_KEY);
+    }
+    return { stack, raw, providerConfig, issues };
+}
+
+/** Parses a runtime config string: objects and arrays arrive as JSON text. */
+export function parseRuntimeValue(text: string): unknown {
+    const t = text.trim();
+    if (t.startsWith("{") || t.startsWith("[") || t === "true" || t === "false" || /^-?\d+(\.\d+)?$/.test(t)) {
+        try {
+            return JSON.parse(t);
+        } catch {
+            return text;
+        }
+    }
+    return text;
+}

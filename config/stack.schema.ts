@@ -1,0 +1,236 @@
+/**
+ * The whole stack configuration (`Pulumi.<stack>.yaml`, namespace `ainative-platform`) as one Zod
+ * schema. Every object is strict, so a misspelt key is an error with a "did you mean" hint rather
+ * than a silently ignored setting.
+ *
+ * Secrets are not in these keys: they live under `ainative-platform:secrets` (see {@link secretsSchema}),
+ * set with `pulumi config set --secret --path`, so that the rest of the configuration stays readable.
+ */
+import { z } from "zod";
+import { APP_ENVIRONMENTS } from "./environment.schema";
+import { SecretValue } from "./secret";
+
+export const CONFIG_NAMESPACE = "ainative-platform";
+
+const name = z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,62}$/, { message: "must be lower-case letters, digits and dashes, starting with a letter" });
+
+const envKey = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { message: "must be an environment variable name (A-Z, 0-9, _)" });
+
+/** Railway regions accepted by `serviceInstanceUpdate.region` / `multiRegionConfig`. */
+export const RAILWAY_REGIONS = ["us-west2", "us-east4-eqdc4a", "europe-west4-drams3a", "asia-southeast1-eqsg3a"] as const;
+
+/** Where a service's code comes from: a GitHub repository and branch, or a Docker image. */
+export const serviceSourceSchema = z.union([
+    z.strictObject({
+        repo: z.string().regex(/^[\w.-]+\/[\w.-]+$/, { message: "must be 'owner/repository'" }),
+        branch: z.string().min(1),
+        rootDirectory: z.string().optional(),
+    }),
+    z.strictObject({
+        image: z.string().min(1),
+    }),
+]);
+
+export const SERVICE_KINDS = ["web", "worker", "cron", "datastore"] as const;
+
+export const serviceSchema = z.strictObject({
+    /** Railway service name, unique in the project. */
+    name,
+    /** web (public HTTP), worker, cron (scheduled job), datastore (PostgreSQL, Redis: not app code). */
+    kind: z.enum(SERVICE_KINDS),
+    source: serviceSourceSchema,
+    startCommand: z.string().min(1).optional(),
+    buildCommand: z.string().min(1).optional(),
+    preDeployCommand: z.array(z.string().min(1)).optional(),
+    watchPatterns: z.array(z.string().min(1)).optional(),
+    healthcheck: z
+        .strictObject({
+            path: z.string().startsWith("/", { message: "must start with '/'" }),
+            /** Railway waits this long for the first healthy answer of a new deployment (Railway's default 300). */
+            timeoutSeconds: z.number().int().min(1).max(3600).default(300),
+        })
+        .optional(),
+    /** Replicas in the stack's region; Railway allows at most 50 in total. */
+    replicas: z.number().int().min(1).max(50).default(1),
+    /** Extra regions and their replica counts (multi-region); the stack's region comes from `replicas`. */
+    regions: z.partialRecord(z.enum(RAILWAY_REGIONS), z.number().int().min(1).max(50)).optional(),
+    restartPolicy: z
+        .strictObject({
+            type: z.enum(["ALWAYS", "ON_FAILURE", "NEVER"]),
+            maxRetries: z.number().int().min(0).max(100).optional(),
+        })
+        .default({ type: "ON_FAILURE", maxRetries: 10 }),
+    cronSchedule: z.string().regex(/^(\S+\s+){4}\S+$/, { message: "must be a 5-field cron expression" }).optional(),
+    sleepApplication: z.boolean().optional(),
+    /** A volume, for datastores (Railway allows one replica with a volume). */
+    volume: z.strictObject({ mountPath: z.string().startsWith("/") }).optional(),
+    domains: z
+        .strictObject({
+            /** A `*.up.railway.app` domain. */
+            railway: z.boolean().default(false),
+            custom: z.array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, { message: "must be a hostname such as app.example.com" })).default([]),
+            targetPort: z.number().int().min(1).max(65535).optional(),
+        })
+        .optional(),
+    /** Plain (non-secret) variables. Railway references such as `${{Postgres.DATABASE_URL}}` are allowed. */
+    variables: z.record(envKey, z.string()).default({}),
+    /** Names of secret variables; values are set with `pulumi config set --secret --path secrets.services.<name>.<KEY>`. */
+    secrets: z.array(envKey).default([]),
+    /** Variables outside the environment schema that are intended (typo protection otherwise rejects them). */
+    allowedExtraVariables: z.array(envKey).default([]),
+    /** Mark the Railway resources `protect` (refuse deletes): production datastores. */
+    protect: z.boolean().default(false),
+});
+
+export const railwaySchema = z.strictObject({
+    /** Workspace that owns the project (needed to create one). */
+    workspaceId: z.string().min(1).optional(),
+    /** Use an existing project instead of creating one. */
+    projectId: z.string().min(1).optional(),
+    /** Project name. */
+    project: z.string().min(1),
+    /** Railway environment name for this stack (staging, production). */
+    environment: z.string().min(1),
+    region: z.enum(RAILWAY_REGIONS).default("us-west2"),
+    /** GraphQL endpoint override: the local emulator, or a proxy. */
+    apiUrl: z.url().optional(),
+    /** Protect the project and environment against `pulumi destroy`. */
+    protect: z.boolean().default(false),
+    services: z.array(serviceSchema).min(1, { message: "must list at least one service" }),
+});
+
+export const githubSchema = z.strictObject({
+    owner: z.string().min(1),
+    repository: z.string().min(1),
+    protectedBranch: z.string().min(1).default("main"),
+    /** Status check contexts that must pass before merging (tests, policy, preview). */
+    requiredStatusChecks: z.array(z.string().min(1)).min(1).default(["test", "policy", "preview"]),
+    requiredApprovingReviews: z.number().int().min(0).max(6).default(1),
+    /** Who approves deployments to the production GitHub environment. */
+    productionReviewers: z
+        .strictObject({
+            users: z.array(z.string().min(1)).default([]),
+            teams: z.array(z.string().min(1)).default([]),
+        })
+        .default({ users: [], teams: [] }),
+});
+
+export const sentrySchema = z.strictObject({
+    organization: z.string().min(1),
+    team: z.string().min(1),
+    platform: z.string().min(1).default("javascript-nextjs"),
+    alerts: z
+        .strictObject({
+            /** Metric alert when errors exceed this share of transactions (seed: 5%). */
+            errorRatePercent: z.number().positive().max(100).default(5),
+            /** Metric alert when p95 latency exceeds this multiple of the baseline (seed: 2x). */
+            p95LatencyMultiplier: z.number().min(1).default(2),
+            /** The baseline p95 in milliseconds that the multiplier applies to. */
+            baselineP95Ms: z.number().int().positive().default(400),
+        })
+        .default({ errorRatePercent: 5, p95LatencyMultiplier: 2, baselineP95Ms: 400 }),
+});
+
+const escalationTarget = z.strictObject({
+    type: z.enum(["user", "schedule"]),
+    id: z.string().min(1),
+});
+
+export const pagerdutySchema = z.strictObject({
+    escalationLevels: z
+        .array(
+            z.strictObject({
+                delayMinutes: z.number().int().min(1).max(1440).default(15),
+                targets: z.array(escalationTarget).min(1),
+            }),
+        )
+        .min(1),
+    /** high pages someone now; low notifies without paging; none creates no incidents from alerts. */
+    urgency: z.enum(["high", "low", "none"]),
+});
+
+/** Health gate thresholds (DESIGN.md §7); the defaults are the seed's numbers. */
+export const gateSchema = z
+    .strictObject({
+        healthPath: z.string().startsWith("/").default("/api/health"),
+        intervalSeconds: z.number().positive().default(5),
+        healthBudgetMs: z.number().int().positive().default(100),
+        consecutive5xxForRollback: z.number().int().min(1).default(3),
+        memoryPercentForRollback: z.number().min(1).max(100).default(95),
+        monitoringWindowMinutes: z.number().min(1).max(60).default(10),
+        errorRatePercentForRollback: z.number().min(0).max(100).default(5),
+        p95LatencyMultiplierForRollback: z.number().min(1).default(2),
+        dbPoolPercentForRollback: z.number().min(1).max(100).default(90),
+        resourcePercentForRollback: z.number().min(1).max(100).default(90),
+        /** Run the gate under `pulumi up` after deployment-affecting changes. */
+        enabled: z.boolean().default(true),
+    })
+    .default({
+        healthPath: "/api/health",
+        intervalSeconds: 5,
+        healthBudgetMs: 100,
+        consecutive5xxForRollback: 3,
+        memoryPercentForRollback: 95,
+        monitoringWindowMinutes: 10,
+        errorRatePercentForRollback: 5,
+        p95LatencyMultiplierForRollback: 2,
+        dbPoolPercentForRollback: 90,
+        resourcePercentForRollback: 90,
+        enabled: true,
+    });
+
+export const integrationsSchema = z
+    .strictObject({
+        railway: z.boolean().default(true),
+        github: z.boolean().default(true),
+        sentry: z.boolean().default(true),
+        pagerduty: z.boolean().default(true),
+    })
+    .default({ railway: true, github: true, sentry: true, pagerduty: true });
+
+/** A secret leaf: the loader turns `secure:` values and runtime secrets into {@link SecretValue}s. */
+const secretLeaf = z.custom<SecretValue>((v) => v instanceof SecretValue, { message: "is stored in plain text" });
+
+/**
+ * The secret part of the configuration. Leaves are {@link SecretValue}s: `secure:` ciphertexts in a
+ * stack file, secret config at run time. A plain-text leaf is an error. Never printed.
+ */
+export const secretsSchema = z
+    .strictObject({
+        /** Per service: secret variable name → value. */
+        services: z.record(z.string(), z.record(envKey, secretLeaf)).default({}),
+        /** Secrets the deploy pipeline needs as GitHub Actions environment secrets. */
+        deploy: z
+            .strictObject({
+                railwayApiToken: secretLeaf.optional(),
+                pulumiConfigPassphrase: secretLeaf.optional(),
+            })
+            .default({}),
+    })
+    .default({ services: {}, deploy: {} });
+
+/** Every key under the `ainative-platform` namespace. */
+export const stackConfigSchema = z.strictObject({
+    environment: z.enum(APP_ENVIRONMENTS),
+    /** Production hostnames: a staging URL pointing at one of them is an error. */
+    productionHosts: z.array(z.string().min(1)).default([]),
+    integrations: integrationsSchema,
+    railway: railwaySchema,
+    github: githubSchema.optional(),
+    sentry: sentrySchema.optional(),
+    pagerduty: pagerdutySchema.optional(),
+    gate: gateSchema,
+    secrets: secretsSchema,
+});
+
+export type StackConfigInput = z.input<typeof stackConfigSchema>;
+export type ParsedStackConfig = z.output<typeof stackConfigSchema>;
+export type ServiceConfig = z.output<typeof serviceSchema>;
+export type RailwayConfig = z.output<typeof railwaySchema>;
+export type GithubConfig = z.output<typeof githubSchema>;
+export type SentryConfig = z.output<typeof sentrySchema>;
+export type PagerdutyConfig = z.output<typeof pagerdutySchema>;
+export type GateConfig = z.output<typeof gateSchema>;
+export type Integrations = z.output<typeof integrationsSchema>;

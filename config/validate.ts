@@ -1,0 +1,294 @@
+/**
+ * Validation of a stack's configuration, independent of where it was read from (a stack file, the
+ * Pulumi runtime): raw `ainative-platform:*` values in, a typed {@link ParsedStackConfig} or every
+ * problem out, each as one {@link ConfigIssue}.
+ */
+import { z } from "zod";
+import { APP_ROLES, AppRole, isRailwayReference, isSecretKey, validateAppEnvironment } from "./environment.schema";
+import type { ConfigIssue } from "./issues";
+import { SecretValue } from "./secret";
+import {
+    CONFIG_NAMESPACE,
+    integrationsSchema,
+    ParsedStackConfig,
+    secretsSchema,
+    serviceSchema,
+    ServiceConfig,
+    stackConfigSchema,
+} from "./stack.schema";
+import { unknownKeyFix } from "./suggest";
+
+/** `secrets` leaves after reading: strings become {@link SecretValue} only when they were secret at the source. */
+export type RawConfig = Record<string, unknown>;
+
+export type ValidationResult = { ok: true; config: ParsedStackConfig } | { ok: false; issues: ConfigIssue[] };
+
+/** Pulumi `--path` syntax: `railway.services[0].replicas`. */
+export function configPath(path: readonly PropertyKey[]): string {
+    let out = CONFIG_NAMESPACE + ":";
+    path.forEach((segment, i) => {
+        if (typeof segment === "number") out += `[${segment}]`;
+        else out += (i === 0 ? "" : ".") + String(segment);
+    });
+    return out;
+}
+
+// ---- Zod issue → one line ----------------------------------------------------------------
+
+/** The object keys a schema accepts at a path, for "did you mean" hints on unknown keys. */
+function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+    let current: z.ZodType | undefined = schema;
+    const unwrap = (s: z.ZodType): z.ZodType => {
+        let t: z.ZodType = s;
+        for (let i = 0; i < 10; i++) {
+            const def = (t as unknown as { _zod: { def: { type: string; innerType?: z.ZodType } } })._zod.def;
+            if ((def.type === "optional" || def.type === "default" || def.type === "nullable" || def.type === "pipe") && def.innerType) {
+                t = def.innerType;
+            } else break;
+        }
+        return t;
+    };
+    for (const segment of path) {
+        if (!current) return [];
+        const s = unwrap(current);
+        const def = (s as unknown as { _zod: { def: { type: string; element?: z.ZodType; valueType?: z.ZodType; options?: z.ZodType[] } } })._zod.def;
+        if (def.type === "object") current = (s as z.ZodObject).shape[String(segment)] as z.ZodType | undefined;
+        else if (def.type === "array") current = def.element;
+        else if (def.type === "record") current = def.valueType;
+        else return [];
+    }
+    if (!current) return [];
+    const s = unwrap(current);
+    const def = (s as unknown as { _zod: { def: { type: string; options?: z.ZodType[] } } })._zod.def;
+    if (def.type === "object") return Object.keys((s as z.ZodObject).shape);
+    if (def.type === "union" && def.options) {
+        return def.options.flatMap((o) => {
+            const u = unwrap(o);
+            return (u as unknown as { _zod: { def: { type: string } } })._zod.def.type === "object" ? Object.keys((u as z.ZodObject).shape) : [];
+        });
+    }
+    return [];
+}
+
+function setHint(path: readonly PropertyKey[]): string {
+    const p = configPath(path).slice(CONFIG_NAMESPACE.length + 1);
+    return path[0] === "secrets" ? `pulumi config set --secret --path '${p}' <value>` : `pulumi config set --path '${p}' <value>`;
+}
+
+function zodIssueToConfigIssues(issue: z.core.$ZodIssue): ConfigIssue[] {
+    const path = issue.path;
+    switch (issue.code) {
+        case "unrecognized_keys":
+            return issue.keys.map((key) => ({
+                path: configPath([...path, key]),
+                problem: "is not a known setting",
+                fix: unknownKeyFix(key, knownKeysAt(stackConfigSchema, path), "remove it; see README 'Stack configuration' for the keys"),
+            }));
+        case "invalid_type":
+            if (issue.input === undefined) {
+                return [{ path: configPath(path), problem: "is required but not set", fix: setHint(path) }];
+            }
+            if (path[0] === "secrets") {
+                return [
+                    {
+                        path: configPath(path),
+                        problem: "is stored in plain text",
+                        fix: `remove it from the file and set it with ${setHint(path)}`,
+                    },
+                ];
+            }
+            return [{ path: configPath(path), problem: `must be ${issue.expected === "object" ? "an object" : `a ${issue.expected}`}`, fix: setHint(path) }];
+        case "invalid_value":
+            return [
+                {
+                    path: configPath(path),
+                    problem: "is not an allowed value",
+                    fix: `use one of: ${issue.values.map((v) => String(v)).join(", ")}`,
+                },
+            ];
+        case "too_small":
+            return [
+                {
+                    path: configPath(path),
+                    problem: issue.origin === "array" ? `must have at least ${issue.minimum} item(s)` : `is below the minimum ${issue.minimum}`,
+                    fix: issue.origin === "array" ? "add an entry" : `use a value of at least ${issue.minimum}`,
+                },
+            ];
+        case "too_big":
+            return [
+                {
+                    path: configPath(path),
+                    problem: `is above the maximum ${issue.maximum}`,
+                    fix: `use a value of at most ${issue.maximum}`,
+                },
+            ];
+        case "invalid_union":
+            if (path[path.length - 1] === "source") {
+                return [{ path: configPath(path), problem: "is not a valid source", fix: "use {repo: owner/name, branch: main} or {image: name:tag}" }];
+            }
+            return [{ path: configPath(path), problem: "does not match any allowed form", fix: "see README 'Stack configuration'" }];
+        case "custom": {
+            const fix = (issue.params as { fix?: string } | undefined)?.fix;
+            if (!fix && path[0] === "secrets") {
+                return [{ path: configPath(path), problem: issue.message, fix: `remove it from the file and set it with ${setHint(path)}` }];
+            }
+            return [{ path: configPath(path), problem: issue.message, fix: fix ?? "correct the value" }];
+        }
+        default:
+            return [{ path: configPath(path), problem: issue.message.replace(/^Invalid input: /, ""), fix: "correct the value" }];
+    }
+}
+
+// ---- cross-field rules ------------------------------------------------------------------
+
+/**
+ * What the cross-field rules look at. Built leniently, piece by piece, so that a structural mistake
+ * in one place does not hide a rule broken in another: every problem is reported at once.
+ */
+interface CrossFieldView {
+    environment?: ParsedStackConfig["environment"];
+    productionHosts: string[];
+    integrations: ParsedStackConfig["integrations"];
+    railway?: Partial<Pick<ParsedStackConfig["railway"], "workspaceId" | "projectId" | "apiUrl">>;
+    /** Services that parsed, with their index in the file. */
+    services: Array<[number, ServiceConfig]>;
+    /** Every service entry parsed (so a name missing from `services` really is unknown). */
+    allServicesParsed: boolean;
+    secrets: ParsedStackConfig["secrets"];
+    sections: { github: boolean; sentry: boolean; pagerduty: boolean };
+}
+
+function safe<T>(schema: z.ZodType<T>, value: unknown): T | undefined {
+    const r = schema.safeParse(value);
+    return r.success ? r.data : undefined;
+}
+
+function lenientView(raw: RawConfig): CrossFieldView {
+    const railwayRaw = (raw.railway ?? {}) as Record<string, unknown>;
+    const servicesRaw = Array.isArray(railwayRaw.services) ? railwayRaw.services : [];
+    const services: Array<[number, ServiceConfig]> = [];
+    servicesRaw.forEach((svc, i) => {
+        const parsed = safe(serviceSchema, svc);
+        if (parsed) services.push([i, parsed]);
+    });
+    return {
+        environment: safe(stackConfigSchema.shape.environment, raw.environment),
+        productionHosts: safe(stackConfigSchema.shape.productionHosts, raw.productionHosts) ?? [],
+        integrations: safe(integrationsSchema, raw.integrations) ?? { railway: true, github: true, sentry: true, pagerduty: true },
+        railway: raw.railway && typeof raw.railway === "object" ? {
+            workspaceId: typeof railwayRaw.workspaceId === "string" ? railwayRaw.workspaceId : undefined,
+            projectId: typeof railwayRaw.projectId === "string" ? railwayRaw.projectId : undefined,
+            apiUrl: typeof railwayRaw.apiUrl === "string" ? railwayRaw.apiUrl : undefined,
+        } : undefined,
+        services,
+        allServicesParsed: services.length === servicesRaw.length,
+        secrets: safe(secretsSchema, raw.secrets) ?? { services: {}, deploy: {} },
+        sections: { github: raw.github !== undefined, sentry: raw.sentry !== undefined, pagerduty: raw.pagerduty !== undefined },
+    };
+}
+
+function crossFieldIssues(cfg: CrossFieldView): ConfigIssue[] {
+    const issues: ConfigIssue[] = [];
+    const add = (path: PropertyKey[], problem: string, fix: string) => issues.push({ path: configPath(path), problem, fix });
+    const { railway, integrations, secrets } = cfg;
+
+    if (railway && !railway.workspaceId && !railway.projectId && !railway.apiUrl) {
+        add(["railway", "workspaceId"], "is required to create the project (or set railway.projectId)", "set the Railway workspace id: pulumi config set --path railway.workspaceId <id>");
+    }
+
+    for (const integration of ["github", "sentry", "pagerduty"] as const) {
+        if (integrations[integration] && !cfg.sections[integration]) {
+            add([integration], `is required while integrations.${integration} is on`, `configure it, or set integrations.${integration} to false`);
+        }
+    }
+
+    const seen = new Map<string, number>();
+    for (const [i, svc] of cfg.services) {
+        const at = (...rest: PropertyKey[]) => ["railway", "services", i, ...rest];
+        if (seen.has(svc.name)) add(at("name"), `duplicates service '${svc.name}' (services[${seen.get(svc.name)}])`, "give each service a unique name");
+        seen.set(svc.name, i);
+
+        const total = svc.replicas + Object.values(svc.regions ?? {}).reduce((a, b) => a + b, 0);
+        if (total > 50) add(at("replicas"), `gives ${total} replicas in total across regions, Railway allows 50`, "lower replicas or regions");
+        if (svc.cronSchedule && total > 1) add(at("cronSchedule"), "is set on a service with more than one replica", "cron services run with replicas: 1");
+        if (svc.volume && total > 1) add(at("volume"), "is attached to a service with more than one replica", "services with a volume run with replicas: 1");
+        if (svc.kind === "cron" && !svc.cronSchedule) add(at("cronSchedule"), "is required for a cron service", "set a 5-field cron expression, e.g. '0 3 * * *'");
+        if (svc.restartPolicy.type === "ON_FAILURE" && svc.restartPolicy.maxRetries === undefined) {
+            add(at("restartPolicy", "maxRetries"), "is required with ON_FAILURE", "bound the retries, e.g. 10");
+        }
+        if (svc.kind === "web" && !svc.healthcheck) add(at("healthcheck"), "is required for a web service", "set healthcheck.path, e.g. /api/health");
+
+        const secretValues = secrets.services[svc.name] ?? {};
+        for (const key of svc.secrets) {
+            if (key in svc.variables) add(at("variables", key), "is listed in secrets too", `keep ${key} in one place: secrets`);
+            if (!(key in secretValues)) {
+                add(["secrets", "services", svc.name, key], "is declared secret but has no value", `pulumi config set --secret --path 'secrets.services.${svc.name}.${key}' <value>`);
+            }
+        }
+        for (const key of Object.keys(secretValues)) {
+            if (!svc.secrets.includes(key)) {
+                add(["secrets", "services", svc.name, key], `has a value but is not listed in railway.services[${i}].secrets`, `add '${key}' to that service's secrets list, or remove the value`);
+            }
+        }
+        for (const [key, value] of Object.entries(svc.variables)) {
+            if (svc.kind !== "datastore" && isSecretKey(key) && !isRailwayReference(value)) {
+                add(at("variables", key), "is a secret by the environment schema but is stored in plain text", `move it: remove it from variables, add it to secrets, and pulumi config set --secret --path 'secrets.services.${svc.name}.${key}' <value>`);
+            }
+        }
+        if (cfg.environment === "staging") {
+            for (const [j, domain] of (svc.domains?.custom ?? []).entries()) {
+                if (cfg.productionHosts.some((p) => domain === p || domain.endsWith(`.${p}`))) {
+                    add(at("domains", "custom", j), "is a production hostname on staging", "use a staging hostname");
+                }
+            }
+        }
+
+        if (svc.kind !== "datastore" && cfg.environment) {
+            const environment = cfg.environment;
+            const vars: Record<string, string | SecretValue> = { ...svc.variables };
+            for (const key of svc.secrets) vars[key] = secretValues[key] ?? SecretValue.unknown();
+            issues.push(
+                ...validateAppEnvironment(vars, {
+                    environment,
+                    productionHosts: cfg.productionHosts,
+                    role: (APP_ROLES as readonly string[]).includes(svc.kind) ? (svc.kind as AppRole) : "worker",
+                    allowedExtras: svc.allowedExtraVariables,
+                    providedKeys: integrations.sentry ? ["SENTRY_DSN"] : [],
+                    pathOf: (key) =>
+                        svc.secrets.includes(key) ? configPath(["secrets", "services", svc.name, key]) : configPath(["railway", "services", i, "variables", key]),
+                    howToSet: (key, spec) =>
+                        spec.secret
+                            ? `add '${key}' to railway.services[${i}].secrets and pulumi config set --secret --path 'secrets.services.${svc.name}.${key}' <value>`
+                            : `pulumi config set --path 'railway.services[${i}].variables.${key}' <value>`,
+                }),
+            );
+        }
+    }
+    for (const name of Object.keys(secrets.services)) {
+        if (cfg.allServicesParsed && !seen.has(name)) add(["secrets", "services", name], `names no service in railway.services`, unknownKeyFix(name, seen.keys(), "remove it or fix the service name"));
+    }
+    return issues;
+}
+
+/**
+ * Validates the `ainative-platform:*` values of one stack. `raw` maps keys without the namespace
+ * (`railway`, `secrets`, ...) to their parsed values; secret leaves must already be
+ * {@link SecretValue}s. Returns the typed config, or every problem.
+ */
+export function validateStackConfig(raw: RawConfig): ValidationResult {
+    const parsed = stackConfigSchema.safeParse(raw);
+    const structural = parsed.success ? [] : parsed.error.issues.flatMap(zodIssueToConfigIssues);
+    const issues = dedupe([...structural, ...crossFieldIssues(lenientView(raw))]);
+    if (issues.length || !parsed.success) return { ok: false, issues };
+    return { ok: true, config: parsed.data };
+}
+
+function dedupe(issues: ConfigIssue[]): ConfigIssue[] {
+    const seen = new Set<string>();
+    return issues.filter((i) => {
+        const k = `${i.path}\u0000${i.problem}`;
+        if (seen.has(k)) return false;
+        seen.add(k);
+        return true;
+    });
+}

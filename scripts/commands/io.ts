@@ -1,0 +1,28 @@
+/** Where a command writes, so tests can capture everything it prints. */
+export interface CommandIO {
+    out(line: string): void;
+    err(line: string): void;
+}
+
+export const processIO: CommandIO = {
+    out: (line) => process.stdout.write(line + "\n"),
+    err: (line) => process.stderr.write(line + "\n"),
+};
+
+/** Exit codes shared by every command: 0 ok, 1 findings, 2 usage error. */
+export const EXIT = { ok: 0, findings: 1, usage: 2 } as const;
+
+/** Runs a command module as a script: sets the exit code, never lets an exception print a stack. */
+export function runMain(main: (argv: string[], io: CommandIO) => Promise<number> | number): void {
+    Promise.resolve()
+        .then(() => main(process.argv.slice(2), processIO))
+        .then(
+            (code) => {
+                process.exitCode = code;
+            },
+            (e: unknown) => {
+                processIO.err(`error: ${e instanceof Error ? e.message : String(e)}`);
+                process.exitCode = EXIT.usage;
+            },
+        );
+}

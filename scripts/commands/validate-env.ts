@@ -1,0 +1,99 @@
+/**
+ * `npm run validate-env -- --env <staging|production|local> [--file <dotenv>] [--role web|worker|cron]`:
+ * checks a dotenv file, or this process's environment, against the environment schema. Prints
+ * keys and the rule each breaks, never a value of a secret key.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { parseArgs, parseEnv } from "util";
+import { APP_ENVIRONMENTS, APP_ROLES, AppEnvironment, AppRole, KNOWN_KEYS, validateAppEnvironment } from "../../config/environment.schema";
+import { formatIssue } from "../../config/issues";
+import { readStackFile } from "../../config/sources";
+import { closestKey } from "../../config/suggest";
+import { CommandIO, EXIT } from "./io";
+
+const USAGE =
+    "usage: npm run validate-env -- --env <local|staging|production> [--file <dotenv file>] [--role web|worker|cron] " +
+    "[--allow KEY]... [--production-host HOST]...";
+
+/** Production hostnames from the stack file of the same name, when there is one. */
+function productionHostsFromStack(env: AppEnvironment, cwd: string): string[] {
+    const file = path.join(cwd, `Pulumi.${env}.yaml`);
+    if (!fs.existsSync(file)) return [];
+    try {
+        const hosts = readStackFile(file).raw.productionHosts;
+        return Array.isArray(hosts) ? hosts.filter((h): h is string => typeof h === "string") : [];
+    } catch {
+        return [];
+    }
+}
+
+export function validateEnvCommand(argv: string[], io: CommandIO, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): number {
+    let values: { env?: string; file?: string; role?: string; allow?: string[]; "production-host"?: string[]; help?: boolean };
+    try {
+        ({ values } = parseArgs({
+            args: argv,
+            options: {
+                env: { type: "string" },
+                file: { type: "string" },
+                role: { type: "string" },
+                allow: { type: "string", multiple: true },
+                "production-host": { type: "string", multiple: true },
+                help: { type: "boolean", short: "h" },
+            },
+            strict: true,
+        }));
+    } catch (e) {
+        io.err(`${(e as Error).message}\n${USAGE}`);
+        return EXIT.usage;
+    }
+    if (values.help) {
+        io.out(USAGE);
+        return EXIT.ok;
+    }
+    if (!values.env || !(APP_ENVIRONMENTS as readonly string[]).includes(values.env)) {
+        io.err(`--env must be one of ${APP_ENVIRONMENTS.join(", ")}\n${USAGE}`);
+        return EXIT.usage;
+    }
+    const role = values.role ?? "web";
+    if (!(APP_ROLES as readonly string[]).includes(role)) {
+        io.err(`--role must be one of ${APP_ROLES.join(", ")}\n${USAGE}`);
+        return EXIT.usage;
+    }
+    const environment = values.env as AppEnvironment;
+
+    let vars: Record<string, string>;
+    let label: string;
+    let fromProcess = false;
+    if (values.file) {
+        const file = path.resolve(cwd, values.file);
+        if (!fs.existsSync(file)) {
+            io.err(`no such file: ${file}\n${USAGE}`);
+            return EXIT.usage;
+        }
+        vars = parseEnv(fs.readFileSync(file, "utf8")) as Record<string, string>;
+        label = path.basename(file);
+    } else {
+        // The process environment holds PATH, HOME and the like: only app keys and near-misses of them count.
+        fromProcess = true;
+        vars = Object.fromEntries(
+            Object.entries(env).filter(([k, v]) => v !== undefined && (KNOWN_KEYS.includes(k) || closestKey(k, KNOWN_KEYS) !== undefined)),
+        ) as Record<string, string>;
+        label = "environment";
+    }
+
+    const issues = validateAppEnvironment(vars, {
+        environment,
+        role: role as AppRole,
+        productionHosts: [...productionHostsFromStack(environment, cwd), ...(values["production-host"] ?? [])],
+        allowedExtras: values.allow ?? [],
+        howToSet: (key, spec) => (fromProcess ? `export ${key}=...` : `add ${key}=... to ${label}`) + (spec.secret ? " (a secret: keep it out of git)" : ""),
+    });
+    if (issues.length === 0) {
+        io.out(`ok: ${environment} (${label}, ${Object.keys(vars).length} variables)`);
+        return EXIT.ok;
+    }
+    for (const issue of issues) io.err(formatIssue(`${environment} (${label})`, issue));
+    io.err(`${environment}: ${issues.length} problem${issues.length === 1 ? "" : "s"}`);
+    return EXIT.findings;
+}

@@ -1,0 +1,58 @@
+/**
+ * `npm run validate -- --stack <name> | --file <path>`: validates a stack file with no Pulumi CLI,
+ * no credentials and no network. `secure:` values count as present; their content is not checked.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { parseArgs } from "util";
+import { formatIssue } from "../../config/issues";
+import { readStackFile } from "../../config/sources";
+import { validateStackConfig } from "../../config/validate";
+import { CommandIO, EXIT } from "./io";
+
+const USAGE = "usage: npm run validate -- --stack <name> | --file <Pulumi.<stack>.yaml> [--stack <name>]";
+
+export function validateCommand(argv: string[], io: CommandIO, cwd = process.cwd()): number {
+    let values: { stack?: string; file?: string; help?: boolean };
+    try {
+        ({ values } = parseArgs({
+            args: argv,
+            options: { stack: { type: "string" }, file: { type: "string" }, help: { type: "boolean", short: "h" } },
+            strict: true,
+            allowPositionals: false,
+        }));
+    } catch (e) {
+        io.err(`${(e as Error).message}\n${USAGE}`);
+        return EXIT.usage;
+    }
+    if (values.help) {
+        io.out(USAGE);
+        return EXIT.ok;
+    }
+    if (!values.stack && !values.file) {
+        io.err(`--stack or --file is required\n${USAGE}`);
+        return EXIT.usage;
+    }
+    const file = values.file ? path.resolve(cwd, values.file) : path.join(cwd, `Pulumi.${values.stack}.yaml`);
+    if (!fs.existsSync(file)) {
+        const stacks = fs.readdirSync(cwd).filter((f) => /^Pulumi\.(.+)\.yaml$/.test(f)).map((f) => f.replace(/^Pulumi\.|\.yaml$/g, ""));
+        io.err(`no stack file ${file}${stacks.length ? ` (stacks here: ${stacks.join(", ")})` : ""}\n${USAGE}`);
+        return EXIT.usage;
+    }
+    let source;
+    try {
+        source = readStackFile(file, values.stack);
+    } catch (e) {
+        io.err(`${file}: cannot be read as YAML: ${(e as Error).message.split("\n")[0]}`);
+        return EXIT.findings;
+    }
+    const result = validateStackConfig(source.raw);
+    const issues = [...source.issues, ...(result.ok ? [] : result.issues)];
+    if (issues.length === 0) {
+        io.out(`ok: ${source.stack}`);
+        return EXIT.ok;
+    }
+    for (const issue of issues) io.err(formatIssue(source.stack, issue));
+    io.err(`${source.stack}: ${issues.length} problem${issues.length === 1 ? "" : "s"}`);
+    return EXIT.findings;
+}
