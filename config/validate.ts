@@ -85,7 +85,7 @@ function zodIssueToConfigIssues(issue: z.core.$ZodIssue): ConfigIssue[] {
                 fix: unknownKeyFix(key, knownKeysAt(stackConfigSchema, path), "remove it; see README 'Stack configuration' for the keys"),
             }));
         case "invalid_type":
-            if (issue.input === undefined) {
+            if (/received undefined$/.test(issue.message)) {
                 return [{ path: configPath(path), problem: "is required but not set", fix: setHint(path) }];
             }
             if (path[0] === "secrets") {
@@ -163,13 +163,43 @@ function safe<T>(schema: z.ZodType<T>, value: unknown): T | undefined {
     return r.success ? r.data : undefined;
 }
 
+/** Fallbacks for a service's required fields, used only to keep checking the rest of it. */
+const SERVICE_FALLBACKS: Record<string, unknown> = { kind: "worker", source: { image: "unknown" } };
+
+/**
+ * A service entry with each broken field replaced by its default (or a neutral fallback), so the
+ * rules about its other fields, notably its variables, still run. The broken fields themselves
+ * are already reported by the structural pass.
+ */
+function repairService(svc: unknown, index: number): ServiceConfig | undefined {
+    if (!svc || typeof svc !== "object" || Array.isArray(svc)) return undefined;
+    const rawService = svc as Record<string, unknown>;
+    const repaired: Record<string, unknown> = {};
+    for (const [key, fieldSchema] of Object.entries(serviceSchema.shape)) {
+        const field = fieldSchema as z.ZodType;
+        const r = field.safeParse(rawService[key]);
+        if (r.success) repaired[key] = r.data;
+        else {
+            const d = field.safeParse(undefined);
+            repaired[key] = d.success ? d.data : key === "name" ? `service-${index}` : SERVICE_FALLBACKS[key];
+        }
+    }
+    return safe(serviceSchema, repaired);
+}
+
 function lenientView(raw: RawConfig): CrossFieldView {
     const railwayRaw = (raw.railway ?? {}) as Record<string, unknown>;
     const servicesRaw = Array.isArray(railwayRaw.services) ? railwayRaw.services : [];
     const services: Array<[number, ServiceConfig]> = [];
+    let allServicesParsed = true;
     servicesRaw.forEach((svc, i) => {
         const parsed = safe(serviceSchema, svc);
         if (parsed) services.push([i, parsed]);
+        else {
+            allServicesParsed = false;
+            const repaired = repairService(svc, i);
+            if (repaired) services.push([i, repaired]);
+        }
     });
     return {
         environment: safe(stackConfigSchema.shape.environment, raw.environment),
@@ -181,7 +211,7 @@ function lenientView(raw: RawConfig): CrossFieldView {
             apiUrl: typeof railwayRaw.apiUrl === "string" ? railwayRaw.apiUrl : undefined,
         } : undefined,
         services,
-        allServicesParsed: services.length === servicesRaw.length,
+        allServicesParsed,
         secrets: safe(secretsSchema, raw.secrets) ?? { services: {}, deploy: {} },
         sections: { github: raw.github !== undefined, sentry: raw.sentry !== undefined, pagerduty: raw.pagerduty !== undefined },
     };
