@@ -1,0 +1,186 @@
+/**
+ * A small client for Railway's public GraphQL API.
+ *
+ * - Endpoint: `RAILWAY_API_URL`, default Railway's with a `?source=` query string (Railway's WAF
+ *   applies a much stricter limit to `/graphql/v2` called without one).
+ * - Auth, read at call time: `RAILWAY_API_TOKEN` (account/workspace token, `Authorization: Bearer`)
+ *   or `RAILWAY_TOKEN` (project token, `Project-Access-Token`); both set is an error.
+ * - Retries with exponential backoff and jitter within a bounded total time: queries on network
+ *   errors, 429 (honouring `Retry-After`) and 5xx; mutations only on 429 or when the connection was
+ *   never established, because a mutation that reached Railway may have been applied.
+ * - Errors name the operation, Railway's message, `extensions.code` and `traceId`; tokens never
+ *   appear in an error or a log line.
+ *
+ * This module must stay self-contained (node built-ins only, no imports from the project): the
+ * dynamic providers capture it into their serialized code, which Pulumi stores in state.
+ */
+export const DEFAULT_RAILWAY_API_URL = "https://backboard.railway.com/graphql/v2?source=ainative-platform";
+
+export interface RailwayAuth {
+    header: "Authorization" | "Project-Access-Token";
+    value: string;
+}
+
+export interface RetryPolicy {
+    /** Attempts in all, the first included. */
+    maxAttempts: number;
+    /** First backoff delay; doubles each retry, with full jitter. */
+    baseDelayMs: number;
+    /** No single wait is longer than this, whatever Retry-After says. */
+    maxDelayMs: number;
+    /** The whole call, retries included, gives up after this long. */
+    maxTotalMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 6, baseDelayMs: 500, maxDelayMs: 30_000, maxTotalMs: 120_000 };
+
+export interface RailwayClientOptions {
+    apiUrl?: string;
+    /** Explicit token (tests, tools); otherwise read from the environment at each call. */
+    auth?: RailwayAuth;
+    env?: Record<string, string | undefined>;
+    retry?: Partial<RetryPolicy>;
+    /** Told about each retry, for progress output. Never given a token. */
+    onRetry?: (info: { operation: string; attempt: number; delayMs: number; reason: string }) => void;
+    /** Per-attempt timeout. */
+    timeoutMs?: number;
+}
+
+/** An error from Railway or from reaching it. */
+export class RailwayApiError extends Error {
+    constructor(
+        readonly operation: string,
+        readonly railwayMessage: string,
+        readonly code: string | undefined,
+        readonly traceId: string | undefined,
+        readonly httpStatus: number | undefined,
+        readonly attempts: number,
+    ) {
+        super(
+            `Railway ${operation} failed: ${railwayMessage}` +
+                ` (${[code && `code ${code}`, traceId && `traceId ${traceId}`, httpStatus && `HTTP ${httpStatus}`, attempts > 1 && `after ${attempts} attempts`]
+                    .filter(Boolean)
+                    .join(", ")})`,
+        );
+        this.name = "RailwayApiError";
+    }
+
+    /** Railway says the object does not exist (deleted out of band). */
+    get isNotFound(): boolean {
+        return /not found|does not exist/i.test(this.railwayMessage) || this.code === "NOT_FOUND" || this.code === "not_found";
+    }
+}
+
+/** The credentials from the environment, or an error saying what to set or unset. */
+export function authFromEnv(env: Record<string, string | undefined>): RailwayAuth {
+    const account = env.RAILWAY_API_TOKEN?.trim();
+    const project = env.RAILWAY_TOKEN?.trim();
+    if (account && project) {
+        throw new Error(
+            "both RAILWAY_API_TOKEN and RAILWAY_TOKEN are set: unset RAILWAY_TOKEN to use the account/workspace token, or unset RAILWAY_API_TOKEN to use the project token",
+        );
+    }
+    if (account) return { header: "Authorization", value: `Bearer ${account}` };
+    if (project) return { header: "Project-Access-Token", value: project };
+    throw new Error("no Railway token: set RAILWAY_API_TOKEN (account or workspace token) or RAILWAY_TOKEN (project token)");
+}
+
+/** Seconds or an HTTP date, as Railway's 429 sends it; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
+    if (!value) return undefined;
+    const seconds = Number(value);
+    if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+    const at = Date.parse(value);
+    return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
+}
+
+/** Connection errors that prove the request never reached the server. */
+const NEVER_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT", "EHOSTUNREACH", "ENETUNREACH"]);
+
+function networkCode(e: unknown): string | undefined {
+    const cause = (e as { cause?: { code?: string; errors?: Array<{ code?: string }> } })?.cause;
+    return cause?.code ?? cause?.errors?.[0]?.code;
+}
+
+interface GraphQLErrorBody {
+    message?: string;
+    extensions?: { code?: string; traceId?: string };
+    traceId?: string;
+}
+
+export class RailwayClient {
+    private readonly opts: RailwayClientOptions;
+    private readonly retry: RetryPolicy;
+
+    constructor(opts: RailwayClientOptions = {}) {
+        this.opts = opts;
+        this.retry = { ...DEFAULT_RETRY, ...opts.retry };
+    }
+
+    get apiUrl(): string {
+        const env = this.opts.env ?? process.env;
+        return this.opts.apiUrl ?? env.RAILWAY_API_URL ?? DEFAULT_RAILWAY_API_URL;
+    }
+
+    /**
+     * Sends one document. `mutation` decides the retry rules. Resolves with `data`, or rejects with
+     * a {@link RailwayApiError}.
+     */
+    async request<T = Record<string, any>>(operation: string, document: string, variables: Record<string, unknown>, mutation: boolean): Promise<T> {
+        const auth = this.opts.auth ?? authFromEnv(this.opts.env ?? process.env);
+        const started = Date.now();
+        const body = JSON.stringify({ query: document, variables, operationName: operation });
+        for (let attempt = 1; ; attempt++) {
+            let retryable = false;
+            let retryAfterMs: number | undefined;
+            let failure: RailwayApiError;
+            try {
+                const res = await fetch(this.apiUrl, {
+                    method: "POST",
+                    headers: { "content-type": "application/json", accept: "application/json", [auth.header]: auth.value, "user-agent": "ainative-platform-pulumi" },
+                    body,
+                    signal: AbortSignal.timeout(this.opts.timeoutMs ?? 30_000),
+                });
+                const text = await res.text();
+                let json: { data?: T; errors?: GraphQLErrorBody[] } | undefined;
+                try {
+                    json = text ? JSON.parse(text) : undefined;
+                } catch {
+                    json = undefined;
+                }
+                const first = json?.errors?.[0];
+                if (res.ok && json && !json.errors?.length && json.data !== undefined) return json.data;
+                const traceId = first?.extensions?.traceId ?? first?.traceId ?? res.headers.get("x-railway-request-id") ?? undefined;
+                const message = first?.message ?? (res.status === 429 ? "rate limited" : `HTTP ${res.status} ${res.statusText}`.trim());
+                failure = new RailwayApiError(operation, message, first?.extensions?.code, traceId, res.status, attempt);
+                if (res.status === 429) {
+                    retryable = true;
+                    retryAfterMs = parseRetryAfter(res.headers.get("retry-after"));
+                } else if (res.status >= 500) {
+                    retryable = !mutation;
+                } else if (res.ok && first?.extensions?.code === "INTERNAL_SERVER_ERROR") {
+                    retryable = !mutation;
+                }
+            } catch (e) {
+                const code = networkCode(e);
+                const timedOut = (e as Error)?.name === "TimeoutError";
+                failure = new RailwayApiError(
+                    operation,
+                    timedOut ? "request timed out" : `cannot reach ${new URL(this.apiUrl).host}: ${code ?? (e as Error)?.message ?? "network error"}`,
+                    code,
+                    undefined,
+                    undefined,
+                    attempt,
+                );
+                retryable = !mutation || (code !== undefined && NEVER_SENT.has(code));
+            }
+            const elapsed = Date.now() - started;
+            if (!retryable || attempt >= this.retry.maxAttempts) throw failure;
+            const backoff = Math.random() * Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
+            const delayMs = Math.min(this.retry.maxDelayMs, retryAfterMs !== undefined ? retryAfterMs : backoff);
+            if (elapsed + delayMs > this.retry.maxTotalMs) throw failure;
+            this.opts.onRetry?.({ operation, attempt, delayMs, reason: failure.railwayMessage });
+            await new Promise((r) => setTimeout(r, delayMs));
+        }
+    }
+}

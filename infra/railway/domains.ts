@@ -1,0 +1,166 @@
+import * as pulumi from "@pulumi/pulumi";
+import { changedKeys, gql, isNotFound, splitId } from "./gql";
+
+/** Inputs of {@link ServiceDomain}. Import ID: `<projectId>:<environmentId>:<serviceId>:<serviceDomainId>`. */
+export interface ServiceDomainArgs {
+    projectId: pulumi.Input<string>;
+    environmentId: pulumi.Input<string>;
+    serviceId: pulumi.Input<string>;
+    /** The port the service listens on (default: Railway's detection). */
+    targetPort?: pulumi.Input<number>;
+    apiUrl?: pulumi.Input<string>;
+}
+
+interface ServiceDomainState {
+    projectId: string;
+    environmentId: string;
+    serviceId: string;
+    targetPort?: number;
+    apiUrl?: string;
+    domain?: string;
+}
+
+async function findServiceDomain(s: ServiceDomainState, id: string): Promise<{ id: string; domain: string; targetPort?: number } | undefined> {
+    const { domains } = await gql(s.apiUrl, "Domains", { projectId: s.projectId, environmentId: s.environmentId, serviceId: s.serviceId });
+    return domains.serviceDomains.find((d: { id: string }) => d.id === id);
+}
+
+export const serviceDomainProvider: pulumi.dynamic.ResourceProvider = {
+    async check(_olds, news) {
+        const failures: Array<{ property: string; reason: string }> = [];
+        for (const k of ["projectId", "environmentId", "serviceId"]) if (!news[k]) failures.push({ property: k, reason: `${k} is required` });
+        if (news.targetPort !== undefined && !(Number.isInteger(news.targetPort) && news.targetPort >= 1 && news.targetPort <= 65535)) {
+            failures.push({ property: "targetPort", reason: "targetPort must be a port number 1-65535" });
+        }
+        return { inputs: news, failures };
+    },
+    async diff(_id, olds: ServiceDomainState, news: ServiceDomainState) {
+        const replaces = changedKeys(olds, news, ["projectId", "environmentId", "serviceId"]);
+        const changes = changedKeys(olds, news, ["projectId", "environmentId", "serviceId", "targetPort", "apiUrl"]);
+        return { changes: changes.length > 0, replaces, deleteBeforeReplace: false };
+    },
+    async create(inputs: ServiceDomainState) {
+        const { serviceDomainCreate: d } = await gql(inputs.apiUrl, "ServiceDomainCreate", {
+            input: { environmentId: inputs.environmentId, serviceId: inputs.serviceId, targetPort: inputs.targetPort ?? null },
+        });
+        return { id: d.id, outs: { ...inputs, domain: d.domain, targetPort: d.targetPort ?? undefined } };
+    },
+    async read(id, props?: ServiceDomainState) {
+        let state = props;
+        let domainId = id;
+        if (!state?.projectId) {
+            const [projectId, environmentId, serviceId, sdId] = splitId(id, ["projectId", "environmentId", "serviceId", "serviceDomainId"], "railway.ServiceDomain");
+            state = { projectId, environmentId, serviceId };
+            domainId = sdId;
+        }
+        try {
+            const d = await findServiceDomain(state, domainId);
+            if (!d) return { id: "", props: {} };
+            return { id: domainId, props: { ...state, domain: d.domain, targetPort: d.targetPort ?? undefined } };
+        } catch (e) {
+            if (isNotFound(e)) return { id: "", props: {} };
+            throw e;
+        }
+    },
+    async update(id, olds: ServiceDomainState, news: ServiceDomainState) {
+        await gql(news.apiUrl, "ServiceDomainUpdate", {
+            input: { serviceDomainId: id, environmentId: news.environmentId, serviceId: news.serviceId, domain: olds.domain, targetPort: news.targetPort ?? null },
+        });
+        const d = await findServiceDomain(news, id);
+        return { outs: { ...news, domain: d?.domain ?? olds.domain, targetPort: d?.targetPort ?? undefined } };
+    },
+    async delete(id, props: ServiceDomainState) {
+        try {
+            await gql(props.apiUrl, "ServiceDomainDelete", { id });
+        } catch (e) {
+            if (!isNotFound(e)) throw e;
+        }
+    },
+};
+
+/** A `*.up.railway.app` domain of a service in one environment. */
+export class ServiceDomain extends pulumi.dynamic.Resource {
+    /** The hostname Railway assigned. */
+    declare readonly domain: pulumi.Output<string>;
+
+    constructor(name: string, args: ServiceDomainArgs, opts?: pulumi.CustomResourceOptions) {
+        super(serviceDomainProvider, name, { targetPort: undefined, apiUrl: undefined, ...args, domain: undefined }, opts, "railway", "ServiceDomain");
+    }
+}
+
+/** Inputs of {@link CustomDomain}. Import ID: `<projectId>:<customDomainId>`. */
+export interface CustomDomainArgs {
+    projectId: pulumi.Input<string>;
+    environmentId: pulumi.Input<string>;
+    serviceId: pulumi.Input<string>;
+    /** The hostname, e.g. app.example.com. Changing it replaces the domain. */
+    domain: pulumi.Input<string>;
+    targetPort?: pulumi.Input<number>;
+    apiUrl?: pulumi.Input<string>;
+}
+
+interface CustomDomainState {
+    projectId: string;
+    environmentId: string;
+    serviceId: string;
+    domain: string;
+    targetPort?: number;
+    apiUrl?: string;
+    verified?: boolean;
+    dnsRecords?: Array<{ fqdn: string; recordType: string; requiredValue: string }>;
+}
+
+export const customDomainProvider: pulumi.dynamic.ResourceProvider = {
+    async check(_olds, news) {
+        const failures: Array<{ property: string; reason: string }> = [];
+        for (const k of ["projectId", "environmentId", "serviceId"]) if (!news[k]) failures.push({ property: k, reason: `${k} is required` });
+        if (typeof news.domain !== "string" || !/^[a-z0-9.-]+\.[a-z]{2,}$/.test(news.domain)) failures.push({ property: "domain", reason: "domain must be a hostname such as app.example.com" });
+        return { inputs: news, failures };
+    },
+    async diff(_id, olds: CustomDomainState, news: CustomDomainState) {
+        const replaces = changedKeys(olds, news, ["projectId", "environmentId", "serviceId", "domain"]);
+        const changes = changedKeys(olds, news, ["projectId", "environmentId", "serviceId", "domain", "targetPort", "apiUrl"]);
+        return { changes: changes.length > 0, replaces, deleteBeforeReplace: true };
+    },
+    async create(inputs: CustomDomainState) {
+        const { customDomainCreate: d } = await gql(inputs.apiUrl, "CustomDomainCreate", {
+            input: { projectId: inputs.projectId, environmentId: inputs.environmentId, serviceId: inputs.serviceId, domain: inputs.domain, targetPort: inputs.targetPort ?? null },
+        });
+        return { id: d.id, outs: { ...inputs, verified: d.status?.verified ?? false, dnsRecords: d.status?.dnsRecords ?? [] } };
+    },
+    async read(id, props?: CustomDomainState) {
+        const [projectId, domainId] = props?.projectId ? [props.projectId, id] : splitId(id, ["projectId", "customDomainId"], "railway.CustomDomain");
+        try {
+            const { customDomain: d } = await gql(props?.apiUrl, "CustomDomain", { id: domainId, projectId });
+            return {
+                id: domainId,
+                props: { ...props, projectId, environmentId: d.environmentId, serviceId: d.serviceId, domain: d.domain, targetPort: d.targetPort ?? undefined, verified: d.status?.verified ?? false },
+            };
+        } catch (e) {
+            if (isNotFound(e)) return { id: "", props: {} };
+            throw e;
+        }
+    },
+    async update(id, olds: CustomDomainState, news: CustomDomainState) {
+        await gql(news.apiUrl, "CustomDomainUpdate", { environmentId: news.environmentId, id, targetPort: news.targetPort ?? null });
+        const { customDomain: d } = await gql(news.apiUrl, "CustomDomain", { id, projectId: news.projectId });
+        return { outs: { ...news, targetPort: d.targetPort ?? undefined, verified: d.status?.verified ?? false, dnsRecords: olds.dnsRecords } };
+    },
+    async delete(id, props: CustomDomainState) {
+        try {
+            await gql(props.apiUrl, "CustomDomainDelete", { id });
+        } catch (e) {
+            if (!isNotFound(e)) throw e;
+        }
+    },
+};
+
+/** A custom hostname of a service in one environment (DNS records to create are outputs). */
+export class CustomDomain extends pulumi.dynamic.Resource {
+    declare readonly verified: pulumi.Output<boolean>;
+    declare readonly dnsRecords: pulumi.Output<Array<{ fqdn: string; recordType: string; requiredValue: string }>>;
+
+    constructor(name: string, args: CustomDomainArgs, opts?: pulumi.CustomResourceOptions) {
+        super(customDomainProvider, name, { targetPort: undefined, apiUrl: undefined, ...args, verified: undefined, dnsRecords: undefined }, opts, "railway", "CustomDomain");
+    }
+}

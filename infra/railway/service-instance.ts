@@ -1,0 +1,212 @@
+import * as pulumi from "@pulumi/pulumi";
+import { changedKeys, gql, isNotFound, splitId } from "./gql";
+
+export type RestartPolicyType = "ALWAYS" | "ON_FAILURE" | "NEVER";
+
+/**
+ * Inputs of {@link ServiceInstance}: one service's settings in one environment. Every call passes
+ * `environmentId` (Railway applies a null one to all non-fork environments).
+ * Import ID: `<projectId>:<serviceId>:<environmentId>`.
+ */
+export interface ServiceInstanceArgs {
+    projectId: pulumi.Input<string>;
+    serviceId: pulumi.Input<string>;
+    environmentId: pulumi.Input<string>;
+    /** A GitHub repository and branch, or a Docker image. */
+    source: pulumi.Input<{ repo?: pulumi.Input<string>; branch?: pulumi.Input<string>; image?: pulumi.Input<string> }>;
+    rootDirectory?: pulumi.Input<string>;
+    startCommand?: pulumi.Input<string>;
+    buildCommand?: pulumi.Input<string>;
+    preDeployCommand?: pulumi.Input<pulumi.Input<string>[]>;
+    watchPatterns?: pulumi.Input<pulumi.Input<string>[]>;
+    healthcheckPath?: pulumi.Input<string>;
+    /** Seconds Railway waits for a new deployment to answer its health check. */
+    healthcheckTimeout?: pulumi.Input<number>;
+    /** Replicas per region (multi-region config), e.g. `{ "us-west2": 2 }`. Total at most 50. */
+    replicas: pulumi.Input<Record<string, pulumi.Input<number>>>;
+    restartPolicyType?: pulumi.Input<RestartPolicyType>;
+    restartPolicyMaxRetries?: pulumi.Input<number>;
+    sleepApplication?: pulumi.Input<boolean>;
+    cronSchedule?: pulumi.Input<string>;
+    apiUrl?: pulumi.Input<string>;
+}
+
+interface InstanceState {
+    projectId: string;
+    serviceId: string;
+    environmentId: string;
+    source: { repo?: string; branch?: string; image?: string };
+    rootDirectory?: string;
+    startCommand?: string;
+    buildCommand?: string;
+    preDeployCommand?: string[];
+    watchPatterns?: string[];
+    healthcheckPath?: string;
+    healthcheckTimeout?: number;
+    replicas: Record<string, number>;
+    restartPolicyType?: RestartPolicyType;
+    restartPolicyMaxRetries?: number;
+    sleepApplication?: boolean;
+    cronSchedule?: string;
+    apiUrl?: string;
+}
+
+/** Settings compared for drift and sent on update. */
+const SETTINGS = [
+    "source",
+    "rootDirectory",
+    "startCommand",
+    "buildCommand",
+    "preDeployCommand",
+    "watchPatterns",
+    "healthcheckPath",
+    "healthcheckTimeout",
+    "replicas",
+    "restartPolicyType",
+    "restartPolicyMaxRetries",
+    "sleepApplication",
+    "cronSchedule",
+] as const;
+
+function validate(news: InstanceState): Array<{ property: string; reason: string }> {
+    const failures: Array<{ property: string; reason: string }> = [];
+    for (const k of ["projectId", "serviceId", "environmentId"] as const) if (!news[k]) failures.push({ property: k, reason: `${k} is required` });
+    const src = news.source ?? {};
+    if (!!src.image === !!src.repo) failures.push({ property: "source", reason: "set exactly one of source.repo (with source.branch) or source.image" });
+    if (src.repo && !src.branch) failures.push({ property: "source.branch", reason: "a repository source needs a branch" });
+    const counts = Object.values(news.replicas ?? {});
+    const total = counts.reduce((a, b) => a + b, 0);
+    if (counts.length === 0 || counts.some((n) => !Number.isInteger(n) || n < 1)) failures.push({ property: "replicas", reason: "give at least one region with a whole number of replicas >= 1" });
+    if (total > 50) failures.push({ property: "replicas", reason: `${total} replicas in total; Railway allows at most 50` });
+    if (news.cronSchedule && total > 1) failures.push({ property: "cronSchedule", reason: "a cron service runs with exactly one replica" });
+    if (news.healthcheckTimeout !== undefined && (news.healthcheckTimeout < 1 || news.healthcheckTimeout > 3600)) {
+        failures.push({ property: "healthcheckTimeout", reason: "healthcheckTimeout must be 1-3600 seconds" });
+    }
+    return failures;
+}
+
+async function apply(news: InstanceState, olds?: InstanceState): Promise<void> {
+    const multiRegionConfig: Record<string, { numReplicas: number } | null> = {};
+    for (const region of Object.keys(olds?.replicas ?? {})) multiRegionConfig[region] = null; // a removed region is dropped
+    for (const [region, n] of Object.entries(news.replicas)) multiRegionConfig[region] = { numReplicas: n };
+    await gql(news.apiUrl, "ServiceInstanceUpdate", {
+        serviceId: news.serviceId,
+        environmentId: news.environmentId,
+        input: {
+            source: news.source.image ? { image: news.source.image } : { repo: news.source.repo },
+            rootDirectory: news.rootDirectory ?? null,
+            startCommand: news.startCommand ?? null,
+            buildCommand: news.buildCommand ?? null,
+            preDeployCommand: news.preDeployCommand ?? null,
+            watchPatterns: news.watchPatterns ?? [],
+            healthcheckPath: news.healthcheckPath ?? null,
+            healthcheckTimeout: news.healthcheckTimeout ?? null,
+            multiRegionConfig,
+            restartPolicyType: news.restartPolicyType ?? "ON_FAILURE",
+            restartPolicyMaxRetries: news.restartPolicyMaxRetries ?? 10,
+            sleepApplication: news.sleepApplication ?? false,
+            cronSchedule: news.cronSchedule ?? null,
+        },
+    });
+    if (news.source.repo && (olds?.source.repo !== news.source.repo || olds?.source.branch !== news.source.branch)) {
+        await gql(news.apiUrl, "ServiceConnect", { id: news.serviceId, input: { repo: news.source.repo, branch: news.source.branch } });
+    }
+}
+
+/** What Railway has now, in the shape of the inputs (so diff compares like with like). */
+async function fetchState(apiUrl: string | undefined, projectId: string, serviceId: string, environmentId: string): Promise<Omit<InstanceState, "apiUrl">> {
+    const { serviceInstance: si } = await gql(apiUrl, "ServiceInstance", { serviceId, environmentId });
+    const { environment } = await gql(apiUrl, "EnvironmentConfig", { id: environmentId });
+    const deploy = environment.config?.services?.[serviceId]?.deploy ?? {};
+    const replicas: Record<string, number> = {};
+    for (const [region, cfg] of Object.entries((deploy.multiRegionConfig ?? {}) as Record<string, { numReplicas?: number } | null>)) {
+        if (cfg?.numReplicas) replicas[region] = cfg.numReplicas;
+    }
+    if (Object.keys(replicas).length === 0 && si.region) replicas[si.region] = si.numReplicas ?? 1;
+    let branch: string | undefined;
+    if (si.source?.repo) {
+        const { deploymentTriggers } = await gql(apiUrl, "DeploymentTriggers", { projectId, environmentId, serviceId });
+        branch = deploymentTriggers.edges[0]?.node.branch ?? undefined;
+    }
+    const opt = <T>(v: T | null | undefined): T | undefined => (v === null ? undefined : v);
+    return {
+        projectId,
+        serviceId,
+        environmentId,
+        source: si.source?.image ? { image: si.source.image } : { repo: opt(si.source?.repo), branch },
+        rootDirectory: opt(si.rootDirectory),
+        startCommand: opt(si.startCommand),
+        buildCommand: opt(si.buildCommand),
+        preDeployCommand: Array.isArray(si.preDeployCommand) && si.preDeployCommand.length ? si.preDeployCommand : undefined,
+        watchPatterns: si.watchPatterns?.length ? si.watchPatterns : undefined,
+        healthcheckPath: opt(si.healthcheckPath),
+        healthcheckTimeout: opt(si.healthcheckTimeout),
+        replicas,
+        restartPolicyType: si.restartPolicyType,
+        restartPolicyMaxRetries: si.restartPolicyMaxRetries,
+        sleepApplication: si.sleepApplication ? true : undefined,
+        cronSchedule: opt(si.cronSchedule),
+    };
+}
+
+/** Normalises inputs the way Railway stores them, so defaults never show as a diff. */
+function normalise(s: InstanceState): InstanceState {
+    return {
+        ...s,
+        source: s.source?.image ? { image: s.source.image } : { repo: s.source?.repo, branch: s.source?.branch },
+        restartPolicyType: s.restartPolicyType ?? "ON_FAILURE",
+        restartPolicyMaxRetries: s.restartPolicyMaxRetries ?? 10,
+        preDeployCommand: s.preDeployCommand?.length ? s.preDeployCommand : undefined,
+        watchPatterns: s.watchPatterns?.length ? s.watchPatterns : undefined,
+        sleepApplication: s.sleepApplication ? true : undefined,
+    };
+}
+
+export const serviceInstanceProvider: pulumi.dynamic.ResourceProvider = {
+    async check(_olds, news) {
+        return { inputs: news, failures: validate(news as InstanceState) };
+    },
+    async diff(_id, olds: InstanceState, news: InstanceState) {
+        const replaces = changedKeys(olds, news, ["projectId", "serviceId", "environmentId"]);
+        const changes = changedKeys(normalise(olds), normalise(news), [...SETTINGS, "apiUrl"]);
+        return { changes: changes.length > 0 || replaces.length > 0, replaces, deleteBeforeReplace: false };
+    },
+    async create(inputs: InstanceState) {
+        const news = normalise(inputs);
+        await apply(news);
+        const state = await fetchState(news.apiUrl, news.projectId, news.serviceId, news.environmentId);
+        return { id: `${news.serviceId}:${news.environmentId}`, outs: { ...state, apiUrl: news.apiUrl } };
+    },
+    async read(id, props?: InstanceState) {
+        const [projectId, serviceId, environmentId] =
+            props?.projectId && props.serviceId ? [props.projectId, props.serviceId, props.environmentId] : splitId(id, ["projectId", "serviceId", "environmentId"], "railway.ServiceInstance");
+        try {
+            const state = await fetchState(props?.apiUrl, projectId, serviceId, environmentId);
+            return { id: `${serviceId}:${environmentId}`, props: { ...state, apiUrl: props?.apiUrl } };
+        } catch (e) {
+            if (isNotFound(e)) return { id: "", props: {} };
+            throw e;
+        }
+    },
+    async update(_id, olds: InstanceState, inputs: InstanceState) {
+        const news = normalise(inputs);
+        await apply(news, normalise(olds));
+        const state = await fetchState(news.apiUrl, news.projectId, news.serviceId, news.environmentId);
+        return { outs: { ...state, apiUrl: news.apiUrl } };
+    },
+    async delete() {
+        // Railway has no call that removes one environment's settings of a service: they go with
+        // the service (railway.Service's delete), or with the environment.
+    },
+};
+
+/** One Railway service's settings in one environment. */
+export class ServiceInstance extends pulumi.dynamic.Resource {
+    declare readonly replicas: pulumi.Output<Record<string, number>>;
+    declare readonly healthcheckPath: pulumi.Output<string | undefined>;
+
+    constructor(name: string, args: ServiceInstanceArgs, opts?: pulumi.CustomResourceOptions) {
+        const blank = Object.fromEntries(SETTINGS.map((k) => [k, undefined]));
+        super(serviceInstanceProvider, name, { ...blank, apiUrl: undefined, ...args }, opts, "railway", "ServiceInstance");
+    }
+}
