@@ -1,0 +1,28 @@
+/**
+ * `npm run railway:emulator -- [--port 4010] [--token <token>]`: a local Railway on 127.0.0.1 for
+ * the `local` stack. Point the provider at it with RAILWAY_API_URL or the stack's railway.apiUrl,
+ * and set RAILWAY_API_TOKEN to the token it prints.
+ */
+import { parseArgs } from "util";
+import { startRailwayEmulator } from "../test/support/railway-emulator";
+
+async function main() {
+    const { values } = parseArgs({ options: { port: { type: "string", default: "4010" }, token: { type: "string" } } });
+    const port = Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+        console.error(`--port must be a port number, got '${values.port}'`);
+        process.exit(2);
+    }
+    const emu = await startRailwayEmulator({ port, token: values.token ?? process.env.RAILWAY_API_TOKEN ?? "emulator-token" });
+    console.log(`railway emulator: ${emu.apiUrl}`);
+    console.log(`  token: set RAILWAY_API_TOKEN to the token you passed (default 'emulator-token')`);
+    console.log(`  admin: GET /admin/store, GET /admin/log, POST /admin/faults, POST /admin/edit, POST /admin/reset`);
+    const stop = () => emu.close().then(() => process.exit(0));
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+}
+
+main().catch((e) => {
+    console.error(`railway emulator: ${(e as Error).message}`);
+    process.exit(1);
+});
