@@ -1,0 +1,81 @@
+import { strict as assert } from "assert";
+import { authFromEnv, parseRetryAfter, RailwayApiError, RailwayClient } from "../../../infra/railway/client";
+import { DOCUMENTS } from "../../../infra/railway/documents";
+import { RailwayEmulator, startRailwayEmulator } from "../../support/railway-emulator";
+
+describe("Railway client", () => {
+    let emu: RailwayEmulator;
+    before(async () => (emu = await startRailwayEmulator()));
+    after(() => emu.close());
+    beforeEach(() => {
+        emu.faults.length = 0;
+        emu.log.length = 0;
+    });
+
+    const client = (retry = { baseDelayMs: 10, maxAttempts: 4 }) => new RailwayClient({ apiUrl: emu.apiUrl, env: { RAILWAY_API_TOKEN: emu.token }, retry });
+    const createProject = (c: RailwayClient, name = "p") => c.request("ProjectCreate", DOCUMENTS.ProjectCreate, { input: { name } }, true);
+
+    it("authenticates with RAILWAY_API_TOKEN as Bearer or RAILWAY_TOKEN as Project-Access-Token", async () => {
+        assert.deepEqual(authFromEnv({ RAILWAY_API_TOKEN: "a" }), { header: "Authorization", value: "Bearer a" });
+        assert.deepEqual(authFromEnv({ RAILWAY_TOKEN: "p" }), { header: "Project-Access-Token", value: "p" });
+        assert.throws(() => authFromEnv({ RAILWAY_API_TOKEN: "a", RAILWAY_TOKEN: "p" }), /unset RAILWAY_TOKEN .* or unset RAILWAY_API_TOKEN/);
+        assert.throws(() => authFromEnv({}), /set RAILWAY_API_TOKEN/);
+        const viaProjectToken = new RailwayClient({ apiUrl: emu.apiUrl, env: { RAILWAY_TOKEN: emu.token } });
+        assert.ok((await createProject(viaProjectToken)).projectCreate.id);
+    });
+
+    it("is refused with a wrong token, and the error never contains the token", async () => {
+        const secretToken = "wrong-token-do-not-print-123";
+        const c = new RailwayClient({ apiUrl: emu.apiUrl, env: { RAILWAY_API_TOKEN: secretToken } });
+        await assert.rejects(createProject(c), (e: Error) => {
+            assert.ok(e instanceof RailwayApiError);
+            assert.match(e.message, /Railway ProjectCreate failed: Not Authorized \(code UNAUTHENTICATED, traceId emu-/);
+            assert.ok(!e.message.includes(secretToken) && !JSON.stringify(e).includes(secretToken));
+            return true;
+        });
+    });
+
+    it("honours Retry-After on a 429, then succeeds", async () => {
+        emu.inject({ operation: "ProjectCreate", status: 429, retryAfter: 1 });
+        const started = Date.now();
+        const data = await createProject(client());
+        assert.ok(Date.now() - started >= 1000, "waited less than Retry-After");
+        assert.ok(data.projectCreate.id);
+        assert.deepEqual(emu.log.map((l) => l.status), [429, 200]);
+    });
+
+    it("does not blindly retry a mutation after a 5xx (it may have been applied)", async () => {
+        emu.inject({ operation: "ProjectCreate", status: 503 });
+        await assert.rejects(createProject(client()), /Railway ProjectCreate failed: Internal Server Error \(code INTERNAL_SERVER_ERROR, traceId .*HTTP 503/);
+        assert.equal(emu.log.length, 1);
+    });
+
+    it("retries a query after 5xx", async () => {
+        const { projectCreate } = await createProject(client());
+        emu.log.length = 0;
+        emu.inject({ operation: "Project", status: 502, count: 2 });
+        const data = await client().request("Project", DOCUMENTS.Project, { id: projectCreate.id }, false);
+        assert.equal(data.project.id, projectCreate.id);
+        assert.deepEqual(emu.log.map((l) => l.status), [502, 502, 200]);
+    });
+
+    it("gives up after the retry budget with an error naming the operation and attempts", async () => {
+        emu.inject({ operation: "Project", status: 500, count: 10 });
+        await assert.rejects(client({ baseDelayMs: 5, maxAttempts: 3 }).request("Project", DOCUMENTS.Project, { id: "x" }, false), /Railway Project failed: .*after 3 attempts/);
+        assert.equal(emu.log.length, 3);
+    });
+
+    it("retries a mutation when the connection was never established", async () => {
+        const closed = await startRailwayEmulator();
+        const url = closed.apiUrl;
+        await closed.close();
+        const c = new RailwayClient({ apiUrl: url, env: { RAILWAY_API_TOKEN: "t" }, retry: { baseDelayMs: 5, maxAttempts: 3 } });
+        await assert.rejects(c.request("ProjectCreate", DOCUMENTS.ProjectCreate, { input: { name: "x" } }, true), /cannot reach 127\.0\.0\.1:\d+: ECONNREFUSED \(code ECONNREFUSED, after 3 attempts\)/);
+    });
+
+    it("reads Retry-After as seconds or a date", () => {
+        assert.equal(parseRetryAfter("2"), 2000);
+        assert.equal(parseRetryAfter(new Date(10_000).toUTCString(), 5_000), 5000);
+        assert.equal(parseRetryAfter(null), undefined);
+    });
+});
