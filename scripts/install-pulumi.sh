@@ -71,10 +71,16 @@ build_cli() {
   log "building Pulumi CLI v$PULUMI_VERSION and pulumi-language-nodejs from Go modules (10-20 min cold on 2 cores)"
   fetch_module "github.com/pulumi/pulumi/pkg/v3@v$PULUMI_VERSION"
   fetch_module "github.com/pulumi/pulumi/sdk/v3@v$PULUMI_VERSION"
-  local sha
-  sha=$(grep -o '"Hash":"[0-9a-f]*"' "$MC/github.com/pulumi/pulumi/sdk/v3/@v/v$PULUMI_VERSION.info" | cut -d'"' -f4 || true)
+  local sha="${AINATIVE_PULUMI_LANGUAGE_HOST_VERSION:-}"
+  [ -n "$sha" ] || sha=$(grep -o '"Hash":"[0-9a-f]*"' "$MC/github.com/pulumi/pulumi/sdk/v3/@v/v$PULUMI_VERSION.info" | cut -d'"' -f4 || true)
   [ -n "$sha" ] || sha=$(npm view "@pulumi/pulumi@$PULUMI_VERSION" gitHead 2>/dev/null || true)
-  if [ -z "$sha" ]; then log "cannot find the release commit of sdk/v3@v$PULUMI_VERSION (needed for pulumi-language-nodejs, which has no tags)"; exit 1; fi
+  if [ -z "$sha" ]; then
+    log "cannot build github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3: that module has no tags, so it is"
+    log "only reachable by the release commit of v$PULUMI_VERSION, and neither the Go proxy's .info (Origin.Hash) nor npm"
+    log "(@pulumi/pulumi@$PULUMI_VERSION gitHead) gives it here. Install the Pulumi CLI (https://www.pulumi.com/docs/install/),"
+    log "or set AINATIVE_PULUMI_LANGUAGE_HOST_VERSION to a pseudo-version of that module the proxy serves."
+    exit 1
+  fi
 
   local w="$OUT/wrapper-cli"
   rm -rf "$w" && mkdir -p "$w"
