@@ -19,14 +19,8 @@ import { makeRoot } from "./resolvers";
 
 export { EmulatorStore } from "./store";
 
-export const SCHEMA_PATH = (() => {
-    const candidates = [
-        process.env.RAILWAY_SCHEMA_PATH,
-        path.resolve(__dirname, "../../../../shared/railway/schema.graphql"),
-        path.resolve(__dirname, "../../fixtures/railway/schema.graphql"),
-    ].filter((p): p is string => !!p);
-    return candidates.find((p) => fs.existsSync(p)) ?? candidates[candidates.length - 1];
-})();
+/** Railway's schema, vendored with its provenance in test/fixtures/railway/SOURCE.md. */
+export const SCHEMA_PATH = process.env.RAILWAY_SCHEMA_PATH ?? path.resolve(__dirname, "../../fixtures/railway/schema.graphql");
 
 let cachedSchema: GraphQLSchema | undefined;
 export function railwaySchema(): GraphQLSchema {
