@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { changedKeys, gql, isNotFound, splitId } from "./gql";
+import { changedKeys, deleteIfExists, gql, isNotFound, splitId } from "./gql";
 
 /** Inputs of {@link ServiceDomain}. Import ID: `<projectId>:<environmentId>:<serviceId>:<serviceDomainId>`. */
 export interface ServiceDomainArgs {
@@ -70,11 +70,7 @@ export const serviceDomainProvider: pulumi.dynamic.ResourceProvider = {
         return { outs: { ...news, domain: d?.domain ?? olds.domain, targetPort: d?.targetPort ?? undefined } };
     },
     async delete(id, props: ServiceDomainState) {
-        try {
-            await gql(props.apiUrl, "ServiceDomainDelete", { id });
-        } catch (e) {
-            if (!isNotFound(e)) throw e;
-        }
+        await deleteIfExists(props.apiUrl, "ServiceDomainDelete", { id });
     },
 };
 
@@ -147,11 +143,7 @@ export const customDomainProvider: pulumi.dynamic.ResourceProvider = {
         return { outs: { ...news, targetPort: d.targetPort ?? undefined, verified: d.status?.verified ?? false, dnsRecords: olds.dnsRecords } };
     },
     async delete(id, props: CustomDomainState) {
-        try {
-            await gql(props.apiUrl, "CustomDomainDelete", { id });
-        } catch (e) {
-            if (!isNotFound(e)) throw e;
-        }
+        await deleteIfExists(props.apiUrl, "CustomDomainDelete", { id });
     },
 };
 

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { changedKeys, gql, isNotFound, splitId } from "./gql";
+import { changedKeys, deleteIfExists, gql, isNotFound, splitId } from "./gql";
 
 /** Inputs of {@link Environment}. Import ID: `<projectId>:<environmentId>`. */
 export interface EnvironmentArgs {
@@ -55,11 +55,7 @@ export const environmentProvider: pulumi.dynamic.ResourceProvider = {
         return { outs: { ...news, name: environment.name, environmentId: id } };
     },
     async delete(id, props: EnvironmentState) {
-        try {
-            await gql(props.apiUrl, "EnvironmentDelete", { id });
-        } catch (e) {
-            if (!isNotFound(e)) throw e;
-        }
+        await deleteIfExists(props.apiUrl, "EnvironmentDelete", { id });
     },
 };
 

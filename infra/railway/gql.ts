@@ -21,6 +21,18 @@ export function isNotFound(e: unknown): boolean {
     return e instanceof RailwayApiError && e.isNotFound;
 }
 
+/**
+ * Runs a delete, treating "not found" as done: the object was already removed out of band, and
+ * `pulumi destroy` should converge rather than fail.
+ */
+export async function deleteIfExists(apiUrl: string | undefined, op: OperationName, variables: Record<string, unknown>): Promise<void> {
+    try {
+        await gql(apiUrl, op, variables);
+    } catch (e) {
+        if (!isNotFound(e)) throw e;
+    }
+}
+
 /** Splits a composite import ID, with a message saying the expected format when it does not fit. */
 export function splitId(id: string, parts: string[], resource: string): string[] {
     const values = id.split(":");

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { changedKeys, gql, isNotFound } from "./gql";
+import { changedKeys, deleteIfExists, gql, isNotFound } from "./gql";
 
 /** Inputs of {@link Project}. Import ID: `<projectId>`. */
 export interface ProjectArgs {
@@ -60,11 +60,7 @@ export const projectProvider: pulumi.dynamic.ResourceProvider = {
         return { outs: { ...news, environments: envMap(project) } };
     },
     async delete(id, props: ProjectState) {
-        try {
-            await gql(props.apiUrl, "ProjectDelete", { id });
-        } catch (e) {
-            if (!isNotFound(e)) throw e;
-        }
+        await deleteIfExists(props.apiUrl, "ProjectDelete", { id });
     },
 };
 

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { changedKeys, gql, isNotFound } from "./gql";
+import { changedKeys, deleteIfExists, gql, isNotFound } from "./gql";
 
 /**
  * Inputs of {@link Service}: only the service's identity. Everything per environment (source,
@@ -64,11 +64,7 @@ export const serviceProvider: pulumi.dynamic.ResourceProvider = {
         return { outs: { ...news, name: service.name } };
     },
     async delete(id, props: ServiceState) {
-        try {
-            await gql(props.apiUrl, "ServiceDelete", { id });
-        } catch (e) {
-            if (!isNotFound(e)) throw e;
-        }
+        await deleteIfExists(props.apiUrl, "ServiceDelete", { id });
     },
 };
 

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { changedKeys, gql, isNotFound, splitId } from "./gql";
+import { changedKeys, deleteIfExists, gql, isNotFound, splitId } from "./gql";
 
 /**
  * Inputs of {@link Variables}: the full set of one service's variables in one environment. Applied
@@ -76,13 +76,9 @@ export const variablesProvider: pulumi.dynamic.ResourceProvider = {
     },
     async delete(_id, props: VariablesState) {
         for (const name of Object.keys(props.variables ?? {})) {
-            try {
-                await gql(props.apiUrl, "VariableDelete", {
-                    input: { projectId: props.projectId, environmentId: props.environmentId, serviceId: props.serviceId, name },
-                });
-            } catch (e) {
-                if (!isNotFound(e)) throw e;
-            }
+            await deleteIfExists(props.apiUrl, "VariableDelete", {
+                input: { projectId: props.projectId, environmentId: props.environmentId, serviceId: props.serviceId, name },
+            });
         }
     },
 };

@@ -36,7 +36,7 @@ describe("config loader (Pulumi runtime)", () => {
                 assert.equal(e.issues.length, 2, e.message);
                 assert.match(e.message, /production: ainative-platform:secrets\.services\.web\.STRIPE_SECRET_KEY: .*sk_live_/);
                 assert.match(e.message, /production: ainative-platform:railway\.services\[1\]\.replicas: is above the maximum 50/);
-                assert.ok(!e.message.includes("PLANTEDstripe"), "secret value leaked into the error");
+                assert.ok(!e.message.includes("PLANTED-stripe"), "secret value leaked into the error");
                 return true;
             },
         );

@@ -13,8 +13,8 @@ export function stackDoc(stack: string): { config: Record<string, unknown>; [k: 
 /** Secret values planted in tests: none of them may ever appear in anything a tool prints. */
 export const PLANTED_SECRETS = {
     AUTH_SECRET: "planted-auth-secret-0123456789abcdef-XYZ",
-    STRIPE_SECRET_KEY_LIVE: "sk_live_PLANTEDstripe0123456789",
-    STRIPE_SECRET_KEY_TEST: "sk_test_PLANTEDstripe0123456789",
+    STRIPE_SECRET_KEY_LIVE: "sk_live_PLANTED-stripe-0123456789",
+    STRIPE_SECRET_KEY_TEST: "sk_test_PLANTED-stripe-0123456789",
     STRIPE_WEBHOOK_SECRET: "whsec_PLANTEDwebhook0123456789",
     OPENAI_API_KEY: "sk-proj-PLANTEDopenai0123456789",
     POSTGRES_PASSWORD: "planted-postgres-password-4242",
