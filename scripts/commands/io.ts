@@ -1,3 +1,5 @@
+import { parseArgs, ParseArgsConfig } from "util";
+
 /** Where a command writes, so tests can capture everything it prints. */
 export interface CommandIO {
     out(line: string): void;
@@ -25,4 +27,24 @@ export function runMain(main: (argv: string[], io: CommandIO) => Promise<number>
                 process.exitCode = EXIT.usage;
             },
         );
+}
+
+/**
+ * Parses a command's flags the same way for every command: an unknown or malformed flag prints the
+ * parser's message and the usage (exit 2); `--help` prints the usage (exit 0). Returns the flag
+ * values, or the exit code to return at once.
+ */
+export function parseCommandArgs<T>(argv: string[], options: ParseArgsConfig["options"], usage: string, io: CommandIO): T | number {
+    let values: Record<string, unknown>;
+    try {
+        ({ values } = parseArgs({ args: argv, options: { ...options, help: { type: "boolean", short: "h" } }, strict: true, allowPositionals: false }));
+    } catch (e) {
+        io.err(`${(e as Error).message}\n${usage}`);
+        return EXIT.usage;
+    }
+    if (values.help) {
+        io.out(usage);
+        return EXIT.ok;
+    }
+    return values as T;
 }

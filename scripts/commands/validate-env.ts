@@ -5,12 +5,12 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { parseArgs, parseEnv } from "util";
+import { parseEnv } from "util";
 import { APP_ENVIRONMENTS, APP_ROLES, AppEnvironment, AppRole, KNOWN_KEYS, validateAppEnvironment } from "../../config/environment.schema";
 import { formatIssue } from "../../config/issues";
 import { readStackFile } from "../../config/sources";
 import { closestKey } from "../../config/suggest";
-import { CommandIO, EXIT } from "./io";
+import { CommandIO, EXIT, parseCommandArgs } from "./io";
 
 const USAGE =
     "usage: npm run validate-env -- --env <local|staging|production> [--file <dotenv file>] [--role web|worker|cron] " +
@@ -29,28 +29,19 @@ function productionHostsFromStack(env: AppEnvironment, cwd: string): string[] {
 }
 
 export function validateEnvCommand(argv: string[], io: CommandIO, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): number {
-    let values: { env?: string; file?: string; role?: string; allow?: string[]; "production-host"?: string[]; help?: boolean };
-    try {
-        ({ values } = parseArgs({
-            args: argv,
-            options: {
-                env: { type: "string" },
-                file: { type: "string" },
-                role: { type: "string" },
-                allow: { type: "string", multiple: true },
-                "production-host": { type: "string", multiple: true },
-                help: { type: "boolean", short: "h" },
-            },
-            strict: true,
-        }));
-    } catch (e) {
-        io.err(`${(e as Error).message}\n${USAGE}`);
-        return EXIT.usage;
-    }
-    if (values.help) {
-        io.out(USAGE);
-        return EXIT.ok;
-    }
+    const values = parseCommandArgs<{ env?: string; file?: string; role?: string; allow?: string[]; "production-host"?: string[] }>(
+        argv,
+        {
+            env: { type: "string" },
+            file: { type: "string" },
+            role: { type: "string" },
+            allow: { type: "string", multiple: true },
+            "production-host": { type: "string", multiple: true },
+        },
+        USAGE,
+        io,
+    );
+    if (typeof values === "number") return values;
     if (!values.env || !(APP_ENVIRONMENTS as readonly string[]).includes(values.env)) {
         io.err(`--env must be one of ${APP_ENVIRONMENTS.join(", ")}\n${USAGE}`);
         return EXIT.usage;

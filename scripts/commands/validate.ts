@@ -4,31 +4,16 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { parseArgs } from "util";
 import { formatIssue } from "../../config/issues";
 import { readStackFile } from "../../config/sources";
 import { validateStackConfig } from "../../config/validate";
-import { CommandIO, EXIT } from "./io";
+import { CommandIO, EXIT, parseCommandArgs } from "./io";
 
 const USAGE = "usage: npm run validate -- --stack <name> | --file <Pulumi.<stack>.yaml> [--stack <name>]";
 
 export function validateCommand(argv: string[], io: CommandIO, cwd = process.cwd()): number {
-    let values: { stack?: string; file?: string; help?: boolean };
-    try {
-        ({ values } = parseArgs({
-            args: argv,
-            options: { stack: { type: "string" }, file: { type: "string" }, help: { type: "boolean", short: "h" } },
-            strict: true,
-            allowPositionals: false,
-        }));
-    } catch (e) {
-        io.err(`${(e as Error).message}\n${USAGE}`);
-        return EXIT.usage;
-    }
-    if (values.help) {
-        io.out(USAGE);
-        return EXIT.ok;
-    }
+    const values = parseCommandArgs<{ stack?: string; file?: string }>(argv, { stack: { type: "string" }, file: { type: "string" } }, USAGE, io);
+    if (typeof values === "number") return values;
     if (!values.stack && !values.file) {
         io.err(`--stack or --file is required\n${USAGE}`);
         return EXIT.usage;
