@@ -43,13 +43,25 @@ describe("Railway dynamic providers against the emulator", function () {
         emu.log.length = 0;
     });
 
+    /**
+     * What the engine does for a diff that asks for a replace (create-before-delete, its default):
+     * create the replacement from the new inputs, then delete the old resource.
+     */
+    async function replace(provider: pulumi.dynamic.ResourceProvider, id: string, olds: any, news: any) {
+        const d = await p(provider).diff(id, olds, news);
+        assert.ok(d.replaces && d.replaces.length > 0, `expected a replace, got ${JSON.stringify(d)}`);
+        const created = await p(provider).create(news);
+        await p(provider).delete(id, olds);
+        return { ...created, replaces: d.replaces };
+    }
+
     async function projectAndEnv() {
         const project = await p(projectProvider).create({ name: "app", workspaceId: "ws", defaultEnvironmentName: "staging", apiUrl });
         const env = await p(environmentProvider).create({ projectId: project.id, name: "staging", apiUrl });
         return { projectId: project.id, environmentId: env.id };
     }
 
-    it("Project: create, read, update in place, replace on workspace, delete", async () => {
+    it("Project: create, read, update in place, replace on workspace (create new, delete old), delete", async () => {
         const inputs = { name: "app", description: "d", workspaceId: "ws1", apiUrl };
         const { id, outs } = await p(projectProvider).create(inputs);
         assert.equal(emu.store.project(id).name, "app");
@@ -60,10 +72,13 @@ describe("Railway dynamic providers against the emulator", function () {
         assert.deepEqual(await p(projectProvider).diff(id, outs, renamed), { changes: true, replaces: [], deleteBeforeReplace: false });
         await p(projectProvider).update(id, outs, renamed);
         assert.equal(emu.store.project(id).name, "app2");
-        assert.deepEqual((await p(projectProvider).diff(id, outs, { ...inputs, workspaceId: "ws2" })).replaces, ["workspaceId"]);
-        await p(projectProvider).delete(id, outs);
-        assert.equal(emu.store.projects.size, 0);
+        const moved = await replace(projectProvider, id, { ...outs, name: "app2" }, { ...renamed, workspaceId: "ws2" });
+        assert.deepEqual(moved.replaces, ["workspaceId"]);
+        assert.deepEqual([...emu.store.projects.keys()], [moved.id], "the old project is gone, the new one stands");
+        assert.equal(emu.store.project(moved.id).workspaceId, "ws2");
         assert.equal((await p(projectProvider).read(id, outs)).id, "", "a deleted project reads as gone");
+        await p(projectProvider).delete(moved.id, moved.outs);
+        assert.equal(emu.store.projects.size, 0);
     });
 
     it("Environment: adopts the project's default, creates others, renames in place, replaces on project, deletes", async () => {
@@ -76,9 +91,15 @@ describe("Railway dynamic providers against the emulator", function () {
         assert.equal(read.props!.name, "staging", "import ID <projectId>:<environmentId> reads back");
         await p(environmentProvider).update(created.id, created.outs, { ...created.outs, name: "stage" });
         assert.equal(emu.store.environment(created.id).name, "stage");
-        assert.deepEqual((await p(environmentProvider).diff(created.id, created.outs, { ...created.outs, projectId: "other" })).replaces, ["projectId"]);
-        await p(environmentProvider).delete(created.id, created.outs);
-        assert.ok(!emu.store.environments.has(created.id));
+        const other = await p(projectProvider).create({ name: "other", workspaceId: "ws", defaultEnvironmentName: "production", apiUrl });
+        const renamed = { ...created.outs, name: "stage" };
+        const moved = await replace(environmentProvider, created.id, renamed, { ...renamed, projectId: other.id });
+        assert.deepEqual(moved.replaces, ["projectId"]);
+        assert.ok(!emu.store.environments.has(created.id), "the old environment is deleted");
+        assert.equal(emu.store.environment(moved.id).projectId, other.id);
+        assert.equal(emu.store.environment(moved.id).name, "stage");
+        await p(environmentProvider).delete(moved.id, moved.outs);
+        assert.ok(!emu.store.environments.has(moved.id));
         assert.ok(emu.store.environments.has(adopted.id));
     });
 
@@ -89,8 +110,12 @@ describe("Railway dynamic providers against the emulator", function () {
         assert.equal((await p(serviceProvider).read(id, outs)).props!.name, "web");
         await p(serviceProvider).update(id, outs, { ...outs, name: "www" });
         assert.equal(emu.store.service(id).name, "www");
-        assert.deepEqual((await p(serviceProvider).diff(id, outs, { ...outs, projectId: "other" })).replaces, ["projectId"]);
-        await p(serviceProvider).delete(id, outs);
+        const other = await p(projectProvider).create({ name: "other", workspaceId: "ws", apiUrl });
+        const moved = await replace(serviceProvider, id, { ...outs, name: "www" }, { ...outs, name: "www", projectId: other.id });
+        assert.deepEqual(moved.replaces, ["projectId"]);
+        assert.deepEqual([...emu.store.services.keys()], [moved.id]);
+        assert.equal(emu.store.service(moved.id).projectId, other.id);
+        await p(serviceProvider).delete(moved.id, moved.outs);
         assert.equal(emu.store.services.size, 0);
     });
 
@@ -149,7 +174,12 @@ describe("Railway dynamic providers against the emulator", function () {
         assert.deepEqual([d.changes, d.replaces], [true, []]);
         const updated = await p(serviceInstanceProvider).update(created.id, created.outs, scaled);
         assert.deepEqual(emu.store.instance(service.id, environmentId).multiRegionConfig, { "us-west2": { numReplicas: 3 } }, "a removed region is dropped");
-        assert.deepEqual((await p(serviceInstanceProvider).diff(created.id, updated.outs, { ...scaled, environmentId: "other" })).replaces, ["environmentId"]);
+        const production = await p(environmentProvider).create({ projectId, name: "production", apiUrl });
+        const moved = await replace(serviceInstanceProvider, created.id, updated.outs, { ...scaled, environmentId: production.id });
+        assert.deepEqual(moved.replaces, ["environmentId"]);
+        assert.equal(moved.id, `${service.id}:${production.id}`);
+        assert.deepEqual(emu.store.instance(service.id, production.id).multiRegionConfig, { "us-west2": { numReplicas: 3 } }, "settings applied in the new environment");
+        assert.equal(emu.store.instance(service.id, production.id).healthcheckPath, "/api/health");
 
         emu.store.outOfBand({ kind: "instance", serviceId: service.id, environmentId, patch: { healthcheckPath: "/changed" } });
         const read = await p(serviceInstanceProvider).read(`${projectId}:${service.id}:${environmentId}`);
@@ -181,12 +211,16 @@ describe("Railway dynamic providers against the emulator", function () {
         assert.equal(read.props!.variables.B, "tampered");
         assert.equal((await p(variablesProvider).diff(created.id, read.props, next)).changes, true);
 
-        assert.deepEqual((await p(variablesProvider).diff(created.id, created.outs, { ...inputs, serviceId: "other" })).replaces, ["serviceId"]);
-        await p(variablesProvider).delete(created.id, read.props);
-        assert.deepEqual(emu.store.vars(service.id, environmentId), {});
+        const worker = await p(serviceProvider).create({ projectId, name: "worker", apiUrl });
+        const moved = await replace(variablesProvider, created.id, read.props, { ...next, serviceId: worker.id });
+        assert.deepEqual(moved.replaces, ["serviceId"]);
+        assert.deepEqual(emu.store.vars(worker.id, environmentId), next.variables, "the new service has the set");
+        assert.deepEqual(emu.store.vars(service.id, environmentId), {}, "the old service's set is deleted");
+        await p(variablesProvider).delete(moved.id, moved.outs);
+        assert.deepEqual(emu.store.vars(worker.id, environmentId), {});
     });
 
-    it("ServiceDomain and CustomDomain: create, read (and import), update port, replace, delete", async () => {
+    it("ServiceDomain and CustomDomain: create, read (and import), update port, replace (create new, delete old), delete", async () => {
         const { projectId, environmentId } = await projectAndEnv();
         const service = await p(serviceProvider).create({ projectId, name: "web", apiUrl });
         const sd = await p(serviceDomainProvider).create({ projectId, environmentId, serviceId: service.id, targetPort: 3000, apiUrl });
@@ -195,17 +229,26 @@ describe("Railway dynamic providers against the emulator", function () {
         assert.equal(imported.props!.targetPort, 3000);
         await p(serviceDomainProvider).update(sd.id, sd.outs, { ...sd.outs, targetPort: 8080 });
         assert.equal(emu.store.domains.get(sd.id)!.targetPort, 8080);
-        assert.deepEqual((await p(serviceDomainProvider).diff(sd.id, sd.outs, { ...sd.outs, serviceId: "x" })).replaces, ["serviceId"]);
+        const api = await p(serviceProvider).create({ projectId, name: "api", apiUrl });
+        const sdOuts = { ...sd.outs, targetPort: 8080 };
+        const sd2 = await replace(serviceDomainProvider, sd.id, sdOuts, { projectId, environmentId, serviceId: api.id, targetPort: 8080, apiUrl });
+        assert.deepEqual(sd2.replaces, ["serviceId"]);
+        assert.ok(!emu.store.domains.has(sd.id), "the old generated domain is deleted");
+        assert.equal(emu.store.domains.get(sd2.id)!.serviceId, api.id);
 
         const cd = await p(customDomainProvider).create({ projectId, environmentId, serviceId: service.id, domain: "app.example.com", targetPort: 3000, apiUrl });
         assert.equal(cd.outs.dnsRecords.length, 1);
         assert.equal((await p(customDomainProvider).read(`${projectId}:${cd.id}`)).props!.domain, "app.example.com");
         await p(customDomainProvider).update(cd.id, cd.outs, { ...cd.outs, targetPort: 4000 });
         assert.equal(emu.store.domains.get(cd.id)!.targetPort, 4000);
-        assert.deepEqual((await p(customDomainProvider).diff(cd.id, cd.outs, { ...cd.outs, domain: "www.example.com" })).replaces, ["domain"]);
+        const cdOuts = { ...cd.outs, targetPort: 4000 };
+        const cd2 = await replace(customDomainProvider, cd.id, cdOuts, { projectId, environmentId, serviceId: service.id, domain: "www.example.com", targetPort: 4000, apiUrl });
+        assert.deepEqual(cd2.replaces, ["domain"]);
+        assert.ok(!emu.store.domains.has(cd.id), "the old custom domain is deleted");
+        assert.equal(emu.store.domains.get(cd2.id)!.domain, "www.example.com");
 
-        await p(serviceDomainProvider).delete(sd.id, sd.outs);
-        await p(customDomainProvider).delete(cd.id, cd.outs);
+        await p(serviceDomainProvider).delete(sd2.id, sd2.outs);
+        await p(customDomainProvider).delete(cd2.id, cd2.outs);
         assert.equal(emu.store.domains.size, 0);
     });
 
