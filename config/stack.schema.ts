@@ -120,6 +120,11 @@ export const githubSchema = z.strictObject({
 export const sentrySchema = z.strictObject({
     organization: z.string().min(1),
     team: z.string().min(1),
+    /**
+     * Create the team from this stack. Teams are organization-wide: one stack (production) creates
+     * it, the others set false and use it.
+     */
+    manageTeam: z.boolean().default(true),
     platform: z.string().min(1).default("javascript-nextjs"),
     alerts: z
         .strictObject({
@@ -147,7 +152,7 @@ export const pagerdutySchema = z.strictObject({
             }),
         )
         .min(1),
-    /** high pages someone now; low notifies without paging; none creates no incidents from alerts. */
+    /** high pages someone now; low and none notify without paging (none: for stacks nobody is on call for). */
     urgency: z.enum(["high", "low", "none"]),
 });
 

@@ -1,40 +1,76 @@
 import * as pulumi from "@pulumi/pulumi";
+import { installOfflineRuntime, isSecretInput, Registration } from "../../scripts/plan/offline-runtime";
+import { runtimeConfig } from "./stack-files";
 
 /** Resolves an Output's value in tests (as pulumi-awsx's tests do). */
 export function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
     return new Promise((resolve) => output.apply(resolve));
 }
 
-export interface CapturedResource {
-    type: string;
-    name: string;
-    inputs: Record<string, any>;
-    parent?: string;
-    protect?: boolean;
-    urn: string;
+export type CapturedResource = Registration;
+
+/** Outputs the providers compute, made up so that tests can follow the wiring. */
+function computedOutputs(args: pulumi.runtime.MockResourceArgs): Record<string, unknown> {
+    switch (args.type) {
+        case "sentry:index/sentryKey:SentryKey":
+            return { dsnPublic: `https://key-of-${args.name}@o1.ingest.sentry.example/1` };
+        case "pagerduty:index/serviceIntegration:ServiceIntegration":
+            return { integrationKey: `routing-key-of-${args.name}` };
+        case "github:index/repositoryEnvironment:RepositoryEnvironment":
+            return {};
+        default:
+            return {};
+    }
+}
+
+/** Numeric ids for the GitHub lookups, derived from the name so they are stable. */
+function lookup(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+    const key = String(args.inputs.slug ?? args.inputs.username ?? "");
+    const id = String([...key].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 1_000_000, 7));
+    return { ...args.inputs, id };
 }
 
 /**
- * Installs Pulumi's mock runtime with the given stack and config, capturing every resource
- * registration (type, name, inputs, parent). Returns the capture list, filled as the program runs.
+ * Installs Pulumi's mock runtime with the given stack and config, recording every registration
+ * (type, name, inputs, parent, protect, aliases). Returns the list, filled as the program runs.
  */
 export function installMocks(stack: string, config: Record<string, string>, secretKeys: string[], project = "ainative-platform"): CapturedResource[] {
-    const captured: CapturedResource[] = [];
-    pulumi.runtime.setAllConfig(config, secretKeys);
-    pulumi.runtime.setMocks(
-        {
-            newResource(args: pulumi.runtime.MockResourceArgs) {
-                const urn = `urn:pulumi:${stack}::${project}::${args.type}::${args.name}`;
-                captured.push({ type: args.type, name: args.name, inputs: args.inputs, urn });
-                return { id: `${args.name}-id`, state: { ...args.inputs } };
-            },
-            call(args: pulumi.runtime.MockCallArgs) {
-                return args.inputs;
-            },
-        },
+    return installOfflineRuntime({
         project,
         stack,
-        true,
-    );
-    return captured;
+        config,
+        secretKeys,
+        preview: false,
+        newResource: (args) => ({ id: `${args.name}-id`, state: { ...args.inputs, ...computedOutputs(args) } }),
+        call: lookup,
+    });
+}
+
+/** Loads infra/index.ts afresh (a Pulumi program runs once per process) and waits for every registration. */
+export async function runProgram(): Promise<Record<string, unknown>> {
+    const entry = require.resolve("../../infra/index");
+    delete require.cache[entry];
+    const exports = require(entry);
+    await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs();
+    return exports;
+}
+
+/** Runs the real program for a committed stack (optionally with changed config). */
+export async function runStack(stack: string, mutate?: (config: Record<string, any>) => void) {
+    const { config, secretKeys } = runtimeConfig(stack, mutate);
+    const captured = installMocks(stack, config, secretKeys);
+    const exports = await runProgram();
+    return { captured, exports };
+}
+
+/** The value of a recorded input, with a secret unwrapped; `secret` says whether it was one. */
+export function inputValue(value: unknown): { value: unknown; secret: boolean } {
+    return isSecretInput(value) ? { value: value.value, secret: true } : { value, secret: false };
+}
+
+/** Counts of resources per type. */
+export function countByType(captured: CapturedResource[]): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const r of captured) counts[r.type] = (counts[r.type] ?? 0) + 1;
+    return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
 }

@@ -1,0 +1,177 @@
+/**
+ * `RailwayApp`: one Railway project environment with its services, as one component.
+ *
+ * For each service: the Railway service, its settings in this environment (source, commands,
+ * health check, replicas per region, restart policy, cron, volume-safe replica count), the full set
+ * of its variables (checked against `config/environment.schema` for this environment before any
+ * resource is registered; values are secret) and its domains.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { APP_ROLES, AppEnvironment, AppRole, validateAppEnvironment } from "../config/environment.schema";
+import { SecretValue } from "../config/secret";
+import type { ServiceConfig } from "../config/stack.schema";
+import * as railway from "../infra/railway";
+import { argumentError, COMPONENT_TYPES, withTypeAliases } from "./types";
+
+/** Railway's limit on replicas of one service, summed over regions. */
+export const MAX_REPLICAS = 50;
+
+/** One service of the app: its stack config plus the secret and provided variable values. */
+export interface RailwayAppService extends ServiceConfig {
+    /** Secret variable values (from secret config); every key of `secrets` must be here. */
+    secretValues?: Record<string, pulumi.Input<string>>;
+    /**
+     * Variables another component provides (for example `SENTRY_DSN` from ErrorTracking). Their
+     * values are treated as secrets.
+     */
+    providedVariables?: Record<string, pulumi.Input<string>>;
+}
+
+export interface RailwayAppArgs {
+    /** The app environment the variables are checked for (production, staging, local). */
+    appEnvironment: AppEnvironment;
+    /** The Railway project to create, or `projectId` to use an existing one. */
+    project: { name: pulumi.Input<string>; workspaceId?: pulumi.Input<string>; description?: pulumi.Input<string> };
+    /** An existing project's id: no project resource is created. */
+    projectId?: pulumi.Input<string>;
+    /** The Railway environment name (adopted when the project already has it). */
+    environmentName: string;
+    /** The region that `replicas` of each service refers to. */
+    region: string;
+    services: RailwayAppService[];
+    /** Production hostnames: a staging variable pointing at one is an error. */
+    productionHosts?: string[];
+    /** GraphQL endpoint override (the local emulator). */
+    apiUrl?: pulumi.Input<string>;
+    /** Protect the project and environment (refuse deletes): production. */
+    protect?: boolean;
+}
+
+export interface RailwayAppServiceOutputs {
+    serviceId: pulumi.Output<string>;
+    /** `https://` URLs: the custom domains first, then the Railway domain. */
+    urls: pulumi.Output<string[]>;
+}
+
+type Problem = { argument: string; problem: string; fix: string };
+
+/** Every problem with the arguments, all at once (an empty list when they are fine). */
+export function railwayAppProblems(args: RailwayAppArgs): Problem[] {
+    const problems: Problem[] = [];
+    if (!args.services || args.services.length === 0) {
+        problems.push({ argument: "services", problem: "is empty", fix: "declare at least one service" });
+        return problems;
+    }
+    const seen = new Set<string>();
+    args.services.forEach((svc, i) => {
+        const at = (field: string) => `services[${i}] (${svc.name}).${field}`;
+        if (seen.has(svc.name)) problems.push({ argument: `services[${i}].name`, problem: `'${svc.name}' is used by another service`, fix: "give every service a unique name" });
+        seen.add(svc.name);
+        const total = totalReplicas(svc);
+        if (total > MAX_REPLICAS) problems.push({ argument: at("replicas"), problem: `${total} replicas in total is above Railway's limit of ${MAX_REPLICAS}`, fix: `lower replicas or regions to ${MAX_REPLICAS} in total` });
+        if (svc.cronSchedule && total > 1) problems.push({ argument: at("replicas"), problem: `a cron service runs once per schedule, but ${total} replicas are set`, fix: "set replicas to 1 and no extra regions" });
+        if (svc.volume && total > 1) problems.push({ argument: at("replicas"), problem: `a service with a volume can run one replica only, but ${total} are set`, fix: "set replicas to 1 and no extra regions" });
+        for (const key of svc.secrets) {
+            if (svc.secretValues?.[key] === undefined) problems.push({ argument: at(`secretValues.${key}`), problem: "is listed in secrets but has no value", fix: `pulumi config set --secret --path 'secrets.services.${svc.name}.${key}' <value>` });
+        }
+        if (svc.kind !== "datastore") {
+            const vars: Record<string, string | SecretValue> = { ...svc.variables };
+            for (const key of [...svc.secrets, ...Object.keys(svc.providedVariables ?? {})]) vars[key] = SecretValue.unknown();
+            for (const issue of validateAppEnvironment(vars, {
+                environment: args.appEnvironment,
+                productionHosts: args.productionHosts ?? [],
+                role: (APP_ROLES as readonly string[]).includes(svc.kind) ? (svc.kind as AppRole) : "worker",
+                allowedExtras: svc.allowedExtraVariables,
+                pathOf: (key) => at(`variables.${key}`),
+            })) {
+                problems.push({ argument: issue.path, problem: issue.problem, fix: issue.fix });
+            }
+        }
+    });
+    return problems;
+}
+
+function totalReplicas(svc: ServiceConfig): number {
+    return svc.replicas + Object.values(svc.regions ?? {}).reduce((a, b) => a + (b ?? 0), 0);
+}
+
+/** A Railway project environment and its services. */
+export class RailwayApp extends pulumi.ComponentResource {
+    readonly projectId: pulumi.Output<string>;
+    readonly environmentId: pulumi.Output<string>;
+    /** Per service name: its id and URLs. */
+    readonly services: Record<string, RailwayAppServiceOutputs>;
+
+    constructor(name: string, args: RailwayAppArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Checked before super(): a bad argument registers nothing at all.
+        const problems = railwayAppProblems(args);
+        if (problems.length) throw argumentError(COMPONENT_TYPES.RailwayApp, name, problems);
+        super(COMPONENT_TYPES.RailwayApp.token, name, {}, withTypeAliases(COMPONENT_TYPES.RailwayApp, opts));
+
+        const apiUrl = args.apiUrl;
+        const protect = args.protect ?? false;
+        if (args.projectId !== undefined) {
+            this.projectId = pulumi.output(args.projectId);
+        } else {
+            const project = new railway.Project(
+                name,
+                { name: args.project.name, workspaceId: args.project.workspaceId, description: args.project.description, defaultEnvironmentName: args.environmentName, apiUrl },
+                { parent: this, protect },
+            );
+            this.projectId = project.id;
+        }
+        const environment = new railway.Environment(`${name}-${args.environmentName}`, { projectId: this.projectId, name: args.environmentName, apiUrl }, { parent: this, protect });
+        this.environmentId = environment.id;
+
+        this.services = {};
+        for (const svc of args.services) {
+            this.services[svc.name] = this.declareService(name, svc, args, environment);
+        }
+        this.registerOutputs({ projectId: this.projectId, environmentId: this.environmentId, services: this.services });
+    }
+
+    private declareService(app: string, svc: RailwayAppService, args: RailwayAppArgs, environment: railway.Environment): RailwayAppServiceOutputs {
+        const apiUrl = args.apiUrl;
+        const base = `${app}-${svc.name}`;
+        const keep = { parent: this, protect: svc.protect };
+        const service = new railway.Service(base, { projectId: this.projectId, name: svc.name, apiUrl }, keep);
+        const scope = { projectId: this.projectId, environmentId: environment.id, serviceId: service.id, apiUrl };
+
+        const instance = new railway.ServiceInstance(
+            base,
+            {
+                ...scope,
+                source: "image" in svc.source ? { image: svc.source.image } : { repo: svc.source.repo, branch: svc.source.branch },
+                rootDirectory: "repo" in svc.source ? svc.source.rootDirectory : undefined,
+                startCommand: svc.startCommand,
+                buildCommand: svc.buildCommand,
+                preDeployCommand: svc.preDeployCommand,
+                watchPatterns: svc.watchPatterns,
+                healthcheckPath: svc.healthcheck?.path,
+                healthcheckTimeout: svc.healthcheck?.timeoutSeconds,
+                replicas: { [args.region]: svc.replicas, ...svc.regions },
+                restartPolicyType: svc.restartPolicy.type,
+                restartPolicyMaxRetries: svc.restartPolicy.maxRetries,
+                sleepApplication: svc.sleepApplication,
+                cronSchedule: svc.cronSchedule,
+            },
+            keep,
+        );
+
+        // Plain values, then secrets, then provided values: a provided key wins (it is wired, not typed in).
+        const variables: Record<string, pulumi.Input<string>> = { ...svc.variables, ...svc.secretValues, ...svc.providedVariables };
+        // Settings first, so the first deployment that variables trigger already has them.
+        new railway.Variables(base, { ...scope, variables }, { ...keep, dependsOn: [instance] });
+
+        const urls: pulumi.Output<string>[] = [];
+        for (const host of svc.domains?.custom ?? []) {
+            new railway.CustomDomain(`${base}-${host}`, { ...scope, domain: host, targetPort: svc.domains?.targetPort }, keep);
+            urls.push(pulumi.output(`https://${host}`));
+        }
+        if (svc.domains?.railway) {
+            const generated = new railway.ServiceDomain(base, { ...scope, targetPort: svc.domains.targetPort }, keep);
+            urls.push(pulumi.interpolate`https://${generated.domain}`);
+        }
+        return { serviceId: service.id, urls: pulumi.all(urls) };
+    }
+}

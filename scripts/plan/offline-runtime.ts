@@ -1,0 +1,123 @@
+/**
+ * Runs a Pulumi program under Pulumi's mock runtime and records every registration the way the
+ * engine receives it: type, name, parent, custom or component, protect, aliases, provider,
+ * additional secret outputs, and the inputs with secret and unknown markers intact.
+ *
+ * `pulumi.runtime.setMocks` hands mocks only type, name and inputs (with unknowns dropped); this
+ * records from the RegisterResource request itself, then lets the stock mock monitor answer.
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+/* The SDK's own internals: the mock monitor and the wire (de)serializer. */
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks") as { MockMonitor: new (mocks: pulumi.runtime.Mocks) => any };
+const settings = require("@pulumi/pulumi/runtime/settings") as { setMockOptions(monitor: unknown, project: string, stack: string, preview: boolean): void };
+const state = require("@pulumi/pulumi/runtime/state") as { getStore(): Record<string, unknown> };
+const rpc = require("@pulumi/pulumi/runtime/rpc") as {
+    deserializeProperties(struct: unknown, keepUnknowns?: boolean): Record<string, unknown>;
+    specialSigKey: string;
+    specialSecretSig: string;
+    unknownValue: string;
+};
+
+/** The marker of a value not known until apply (as during `pulumi preview`). */
+export const UNKNOWN = rpc.unknownValue;
+
+export interface Registration {
+    type: string;
+    name: string;
+    urn: string;
+    /** The parent's URN; undefined for a resource whose parent is the stack. */
+    parent?: string;
+    /** A custom resource (managed by a provider) rather than a component. */
+    custom: boolean;
+    protect: boolean;
+    /** Former types or URNs this resource answers to. */
+    aliases: { type?: string; name?: string; urn?: string }[];
+    provider?: string;
+    additionalSecretOutputs: string[];
+    /** Inputs as sent: secrets as `{ [sig]: secretSig, value }`, unknowns as {@link UNKNOWN}. */
+    inputs: Record<string, unknown>;
+    /** For components: what `registerOutputs` recorded. */
+    outputs?: Record<string, unknown>;
+}
+
+export interface OfflineRuntimeOptions {
+    project: string;
+    stack: string;
+    /** `namespace:key` → value as the runtime holds it (JSON text for objects). */
+    config: Record<string, string>;
+    secretKeys: string[];
+    /** true: behave like `pulumi preview` (new resources' ids and outputs unknown). */
+    preview: boolean;
+    /** The state a new resource reports back; default: its inputs, and no id in preview. */
+    newResource?: (args: pulumi.runtime.MockResourceArgs) => { id?: string; state: Record<string, unknown> };
+    /** Answers to invokes (data sources); default: the invoke's inputs. */
+    call?: (args: pulumi.runtime.MockCallArgs) => Record<string, unknown>;
+}
+
+/** True when an input value (as recorded) is a secret. */
+export function isSecretInput(value: unknown): value is { value: unknown } {
+    return !!value && typeof value === "object" && (value as Record<string, unknown>)[rpc.specialSigKey] === rpc.specialSecretSig;
+}
+
+/** Installs the recording runtime; the returned list fills as the program registers resources. */
+export function installOfflineRuntime(opts: OfflineRuntimeOptions): Registration[] {
+    const registrations: Registration[] = [];
+    const byUrn = new Map<string, Registration>();
+    const mocks: pulumi.runtime.Mocks = {
+        newResource: (args) => {
+            const result = opts.newResource?.(args) ?? { id: opts.preview ? undefined : `${args.name}-id`, state: { ...args.inputs } };
+            return { id: result.id, state: result.state } as pulumi.runtime.MockResourceResult;
+        },
+        call: (args) => opts.call?.(args) ?? args.inputs,
+    };
+
+    class RecordingMonitor extends MockMonitor {
+        registerResource(req: any, callback: (err: unknown, res: unknown) => void) {
+            const parent: string = req.getParent();
+            const urn: string = this.newUrn(parent, req.getType(), req.getName());
+            const reg: Registration = {
+                type: req.getType(),
+                name: req.getName(),
+                urn,
+                parent: parent || undefined,
+                custom: req.getCustom(),
+                protect: req.getProtect() === true,
+                aliases: (req.getAliasesList() as any[]).map((a) => {
+                    const spec = a.getSpec();
+                    return spec ? { type: spec.getType() || undefined, name: spec.getName() || undefined } : { urn: a.getUrn() };
+                }),
+                provider: req.getProvider() || undefined,
+                additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+                inputs: rpc.deserializeProperties(req.getObject(), true),
+            };
+            registrations.push(reg);
+            byUrn.set(urn, reg);
+            return super.registerResource(req, callback);
+        }
+        registerResourceOutputs(req: any, callback: (err: unknown, res: unknown) => void) {
+            const reg = byUrn.get(req.getUrn());
+            if (reg && req.getOutputs()) reg.outputs = rpc.deserializeProperties(req.getOutputs(), true);
+            return super.registerResourceOutputs(req, callback);
+        }
+    }
+
+    pulumi.runtime.setAllConfig(opts.config, opts.secretKeys);
+    settings.setMockOptions(new RecordingMonitor(mocks), opts.project, opts.stack, opts.preview);
+    // setMockOptions resets the monitor's features to "none"; the engine supports these (as setMocks
+    // declares them). Without supportsSecrets, secret inputs would be sent as plain values.
+    Object.assign(state.getStore(), {
+        supportsSecrets: true,
+        supportsResourceReferences: true,
+        supportsOutputValues: false,
+        supportsDeletedWith: true,
+        supportsReplaceWith: true,
+        supportsAliasSpecs: true,
+        supportsTransforms: false,
+        supportsParameterization: true,
+        supportsResourceHooks: true,
+        supportsErrorHooks: true,
+    });
+    return registrations;
+}

@@ -1,0 +1,118 @@
+/**
+ * The composition of a stack: which components it gets and how they are wired. Every stack runs
+ * this same composition; what differs between staging, production and local is their config
+ * (integrations on or off, replicas, reviews, urgency, protection).
+ *
+ * Wiring: each Sentry DSN goes into its Railway service's `SENTRY_DSN`; each PagerDuty routing key
+ * is exported (secret) for the health gate and drift alerts; the deploy pipeline's secrets become
+ * the GitHub environment's Actions secrets.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { StackConfig } from "../config/load";
+import { ErrorTracking } from "../components/error-tracking";
+import { IncidentRouting } from "../components/incident-routing";
+import { RailwayApp } from "../components/railway-app";
+import { RepositoryProtection } from "../components/repository-protection";
+import type { IntegrationProviders } from "../infra/providers";
+
+export interface StackOutputs {
+    railway?: {
+        projectId: pulumi.Output<string>;
+        environmentId: pulumi.Output<string>;
+        serviceIds: Record<string, pulumi.Output<string>>;
+        urls: Record<string, pulumi.Output<string[]>>;
+    };
+    /** Per service: Sentry DSN (secret). */
+    sentryDsns?: Record<string, pulumi.Output<string>>;
+    /** Per service: PagerDuty Events API v2 routing key (secret). */
+    pagerdutyRoutingKeys?: Record<string, pulumi.Output<string>>;
+    github?: { environment: pulumi.Output<string> };
+}
+
+/** Services that run our code (not datastores): they get Sentry projects and PagerDuty services. */
+export function appServiceNames(config: StackConfig): string[] {
+    return config.railway.services.filter((s) => s.kind !== "datastore").map((s) => s.name);
+}
+
+/** The GitHub deployment environment a stack deploys through. */
+export function githubEnvironmentOf(config: StackConfig): string {
+    return config.environment === "production" ? "production" : "staging";
+}
+
+export function composeStack(config: StackConfig, providers: IntegrationProviders = {}): StackOutputs {
+    const on = config.integrations;
+    const apps = appServiceNames(config);
+    const outputs: StackOutputs = {};
+
+    let errors: ErrorTracking | undefined;
+    if (on.sentry && config.sentry) {
+        errors = new ErrorTracking("errors", {
+            organization: config.sentry.organization,
+            team: config.sentry.team,
+            manageTeam: config.sentry.manageTeam,
+            platform: config.sentry.platform,
+            projectPrefix: config.railway.project,
+            services: apps,
+            environment: config.environment,
+            alerts: config.sentry.alerts,
+        });
+        outputs.sentryDsns = Object.fromEntries(Object.entries(errors.projects).map(([svc, p]) => [svc, p.dsn]));
+    }
+
+    if (on.railway) {
+        const app = new RailwayApp("platform", {
+            appEnvironment: config.environment,
+            project: { name: config.railway.project, workspaceId: config.railway.workspaceId },
+            projectId: config.railway.projectId,
+            environmentName: config.railway.environment,
+            region: config.railway.region,
+            productionHosts: config.productionHosts,
+            apiUrl: config.railway.apiUrl,
+            protect: config.railway.protect,
+            services: config.railway.services.map((svc) => ({
+                ...svc,
+                secretValues: config.secrets.services[svc.name] ?? {},
+                providedVariables: errors?.projects[svc.name] ? { SENTRY_DSN: errors.projects[svc.name].dsn } : undefined,
+            })),
+        });
+        outputs.railway = {
+            projectId: app.projectId,
+            environmentId: app.environmentId,
+            serviceIds: Object.fromEntries(Object.entries(app.services).map(([svc, s]) => [svc, s.serviceId])),
+            urls: Object.fromEntries(Object.entries(app.services).map(([svc, s]) => [svc, s.urls])),
+        };
+    }
+
+    if (on.pagerduty && config.pagerduty) {
+        const incidents = new IncidentRouting("incidents", {
+            prefix: config.railway.project,
+            environment: config.environment,
+            escalationLevels: config.pagerduty.escalationLevels,
+            urgency: config.pagerduty.urgency,
+            services: apps,
+        });
+        outputs.pagerdutyRoutingKeys = Object.fromEntries(Object.entries(incidents.services).map(([svc, s]) => [svc, s.routingKey]));
+    }
+
+    if (on.github && config.github) {
+        const deploy = config.secrets.deploy;
+        const environmentSecrets: Record<string, pulumi.Input<string>> = {};
+        if (deploy.railwayApiToken) environmentSecrets.RAILWAY_API_TOKEN = deploy.railwayApiToken;
+        if (deploy.pulumiConfigPassphrase) environmentSecrets.PULUMI_CONFIG_PASSPHRASE = deploy.pulumiConfigPassphrase;
+        const repo = new RepositoryProtection(
+            "repository",
+            {
+                repository: config.github.repository,
+                protectedBranch: config.github.protectedBranch,
+                requiredStatusChecks: config.github.requiredStatusChecks,
+                requiredApprovingReviews: config.github.requiredApprovingReviews,
+                environment: githubEnvironmentOf(config),
+                reviewers: config.github.productionReviewers,
+                environmentSecrets,
+            },
+            { providers: providers.github ? { github: providers.github } : undefined },
+        );
+        outputs.github = { environment: repo.environmentName };
+    }
+    return outputs;
+}

@@ -1,0 +1,1 @@
+export { composeStack, appServiceNames, githubEnvironmentOf, StackOutputs } from "./compose";

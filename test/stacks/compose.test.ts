@@ -1,0 +1,273 @@
+import * as pulumi from "@pulumi/pulumi";
+import { strict as assert } from "assert";
+import { COMPONENT_TYPES } from "../../components/types";
+import { isSecretInput } from "../../scripts/plan/offline-runtime";
+import { CapturedResource, countByType, inputValue, runStack } from "../support/mocks";
+import { PLANTED_SECRETS } from "../support/stack-files";
+
+const RAILWAY = "pulumi-nodejs:dynamic/railway:";
+const T = {
+    project: `${RAILWAY}Project`,
+    environment: `${RAILWAY}Environment`,
+    service: `${RAILWAY}Service`,
+    instance: `${RAILWAY}ServiceInstance`,
+    variables: `${RAILWAY}Variables`,
+    serviceDomain: `${RAILWAY}ServiceDomain`,
+    customDomain: `${RAILWAY}CustomDomain`,
+    branchProtection: "github:index/branchProtection:BranchProtection",
+    ghEnvironment: "github:index/repositoryEnvironment:RepositoryEnvironment",
+    ghDeployPolicy: "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy",
+    ghSecret: "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret",
+    ghProvider: "pulumi:providers:github",
+    sentryTeam: "sentry:index/sentryTeam:SentryTeam",
+    sentryProject: "sentry:index/sentryProject:SentryProject",
+    sentryKey: "sentry:index/sentryKey:SentryKey",
+    sentryIssueAlert: "sentry:index/sentryIssueAlert:SentryIssueAlert",
+    sentryMetricAlert: "sentry:index/sentryMetricAlert:SentryMetricAlert",
+    pdPolicy: "pagerduty:index/escalationPolicy:EscalationPolicy",
+    pdService: "pagerduty:index/service:Service",
+    pdIntegration: "pagerduty:index/serviceIntegration:ServiceIntegration",
+};
+const C = COMPONENT_TYPES;
+
+/** What each deployed stack declares: 4 Railway services (2 run our code), all integrations on. */
+const deployedStack = (withSentryTeam: boolean) => ({
+    [C.RailwayApp.token]: 1,
+    [C.RepositoryProtection.token]: 1,
+    [C.ErrorTracking.token]: 1,
+    [C.IncidentRouting.token]: 1,
+    [T.project]: 1,
+    [T.environment]: 1,
+    [T.service]: 4,
+    [T.instance]: 4,
+    [T.variables]: 4,
+    [T.serviceDomain]: 1,
+    [T.customDomain]: 1,
+    [T.ghProvider]: 1,
+    [T.branchProtection]: 1,
+    [T.ghEnvironment]: 1,
+    [T.ghDeployPolicy]: 1,
+    [T.ghSecret]: 2,
+    ...(withSentryTeam ? { [T.sentryTeam]: 1 } : {}),
+    [T.sentryProject]: 2,
+    [T.sentryKey]: 2,
+    [T.sentryIssueAlert]: 2,
+    [T.sentryMetricAlert]: 4,
+    [T.pdPolicy]: 1,
+    [T.pdService]: 2,
+    [T.pdIntegration]: 2,
+});
+
+const EXPECTED_TYPES: Record<string, Record<string, number>> = {
+    production: deployedStack(true),
+    // The Sentry team is organization-wide: production creates it, staging uses it.
+    staging: deployedStack(false),
+    local: {
+        [C.RailwayApp.token]: 1,
+        [T.project]: 1,
+        [T.environment]: 1,
+        [T.service]: 3,
+        [T.instance]: 3,
+        [T.variables]: 3,
+        [T.serviceDomain]: 1,
+    },
+};
+
+const sorted = (o: Record<string, number>) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
+const one = (captured: CapturedResource[], type: string, name: string) => {
+    const found = captured.filter((r) => r.type === type && r.name === name);
+    assert.equal(found.length, 1, `expected one ${type} named ${name}, found ${found.length}`);
+    return found[0];
+};
+const plain = (v: unknown) => inputValue(v).value as any;
+
+/** Every string in a value that is not inside a secret. */
+function plainStrings(value: unknown, out: string[] = []): string[] {
+    if (isSecretInput(value)) return out;
+    if (typeof value === "string") out.push(value);
+    else if (Array.isArray(value)) value.forEach((v) => plainStrings(v, out));
+    else if (value && typeof value === "object") Object.values(value).forEach((v) => plainStrings(v, out));
+    return out;
+}
+
+/** Which component type owns which resource types. */
+function ownerOf(type: string): string | undefined {
+    if (type.startsWith(RAILWAY)) return C.RailwayApp.token;
+    if (type.startsWith("github:")) return C.RepositoryProtection.token;
+    if (type.startsWith("sentry:")) return C.ErrorTracking.token;
+    if (type.startsWith("pagerduty:")) return C.IncidentRouting.token;
+    return undefined;
+}
+
+for (const stack of ["production", "staging", "local"]) {
+    describe(`stack composition: ${stack} (mock runtime)`, function () {
+        this.timeout(30_000);
+        let captured: CapturedResource[];
+        let exports: Record<string, any>;
+        before(async () => ({ captured, exports } = await runStack(stack)));
+
+        it("declares exactly the expected resource types and counts", () => {
+            assert.deepEqual(countByType(captured), sorted(EXPECTED_TYPES[stack]));
+        });
+
+        it("parents every resource to the component that owns it", () => {
+            const urnType = new Map(captured.map((r) => [r.urn, r.type]));
+            for (const r of captured) {
+                const owner = ownerOf(r.type);
+                if (!owner) continue; // components and providers sit at the stack
+                assert.ok(r.parent, `${r.type} ${r.name} has no parent`);
+                assert.equal(urnType.get(r.parent!), owner, `${r.type} ${r.name} is parented to ${r.parent}`);
+            }
+        });
+
+        it("keeps every secret secret: variables, config secrets, DSNs and routing keys", async () => {
+            for (const v of captured.filter((r) => r.type === T.variables)) {
+                assert.ok(isSecretInput(v.inputs.variables), `${v.name}: variables are not a secret input`);
+            }
+            for (const s of captured.filter((r) => r.type === T.ghSecret)) {
+                assert.ok(isSecretInput(s.inputs.plaintextValue), `${s.name}: plaintextValue is not a secret input`);
+            }
+            for (const k of captured.filter((r) => r.type === T.sentryKey)) assert.ok(k.additionalSecretOutputs.includes("dsnPublic"));
+            for (const k of captured.filter((r) => r.type === T.pdIntegration)) assert.ok(k.additionalSecretOutputs.includes("integrationKey"));
+            for (const out of [exports.sentryDsns, exports.pagerdutyRoutingKeys]) {
+                for (const [svc, o] of Object.entries((out ?? {}) as Record<string, pulumi.Output<string>>)) {
+                    assert.equal(await pulumi.isSecret(o), true, `export for ${svc} is not secret`);
+                }
+            }
+            const leaks = captured.flatMap((r) => plainStrings(r.inputs).filter((s) => Object.values(PLANTED_SECRETS).some((p) => s.includes(p))).map(() => `${r.type} ${r.name}`));
+            assert.deepEqual(leaks, [], "a planted secret appears outside a secret");
+        });
+
+        it("sets health checks and restart policies on the web service", () => {
+            const web = one(captured, T.instance, "platform-web");
+            assert.equal(web.inputs.healthcheckPath, "/api/health");
+            assert.ok(web.inputs.healthcheckTimeout <= 300);
+            assert.ok(["ON_FAILURE", "ALWAYS"].includes(web.inputs.restartPolicyType));
+        });
+
+        if (stack === "production") {
+            it("runs every production app service with at least 2 replicas, the web service in two regions", () => {
+                const web = one(captured, T.instance, "platform-web");
+                assert.deepEqual(web.inputs.replicas, { "us-west2": 3, "europe-west4-drams3a": 1 });
+                const worker = one(captured, T.instance, "platform-worker");
+                assert.ok((Object.values(worker.inputs.replicas) as number[]).reduce((a, b) => a + b) >= 2);
+            });
+
+            it("protects the project, the environment and the datastores", () => {
+                assert.equal(one(captured, T.project, "platform").protect, true);
+                assert.equal(one(captured, T.environment, "platform-production").protect, true);
+                for (const ds of ["postgres", "redis"]) {
+                    assert.equal(one(captured, T.service, `platform-${ds}`).protect, true, ds);
+                    assert.equal(one(captured, T.variables, `platform-${ds}`).protect, true, ds);
+                }
+                assert.equal(one(captured, T.service, "platform-web").protect, false);
+            });
+
+            it("protects main: 2 reviews, strict checks for tests, policy and preview, no force push or deletion, admins included", () => {
+                const bp = one(captured, T.branchProtection, "repository-main");
+                assert.equal(bp.inputs.pattern, "main");
+                assert.equal(bp.inputs.repositoryId, "platform");
+                assert.deepEqual(
+                    [bp.inputs.enforceAdmins, bp.inputs.allowsForcePushes, bp.inputs.allowsDeletions, bp.inputs.requiredLinearHistory],
+                    [true, false, false, true],
+                );
+                assert.deepEqual(bp.inputs.requiredStatusChecks, [{ strict: true, contexts: ["test", "policy", "preview"] }]);
+                const reviews = bp.inputs.requiredPullRequestReviews[0];
+                assert.deepEqual([reviews.requiredApprovingReviewCount, reviews.dismissStaleReviews, reviews.requireCodeOwnerReviews], [2, true, true]);
+            });
+
+            it("requires reviewers on the production GitHub environment and deploys it from main only", () => {
+                const env = one(captured, T.ghEnvironment, "repository-production");
+                assert.equal(env.inputs.environment, "production");
+                const [reviewers] = env.inputs.reviewers;
+                assert.equal(reviewers.teams.length, 1, "team platform-leads");
+                assert.equal(reviewers.users.length, 1, "user ainative-oncall");
+                assert.ok(reviewers.teams.every((id: unknown) => typeof id === "number" && id > 0));
+                assert.deepEqual(env.inputs.deploymentBranchPolicy, { protectedBranches: false, customBranchPolicies: true });
+                assert.equal(one(captured, T.ghDeployPolicy, "repository-production-main").inputs.branchPattern, "main");
+                const secrets = captured.filter((r) => r.type === T.ghSecret).map((r) => [r.inputs.environment, r.inputs.secretName]);
+                assert.deepEqual(secrets.sort(), [["production", "PULUMI_CONFIG_PASSPHRASE"], ["production", "RAILWAY_API_TOKEN"]]);
+            });
+
+            it("pages at high urgency through a two-level escalation policy", () => {
+                const policy = one(captured, T.pdPolicy, "incidents");
+                assert.equal(policy.inputs.rules.length, 2);
+                assert.deepEqual(policy.inputs.rules[0].targets, [{ type: "schedule_reference", id: "P8PRIMARY" }]);
+                for (const s of captured.filter((r) => r.type === T.pdService)) {
+                    assert.deepEqual(s.inputs.incidentUrgencyRule, { type: "constant", urgency: "high" }, s.name);
+                    assert.equal(s.inputs.escalationPolicy, "incidents-id");
+                }
+                assert.deepEqual(captured.filter((r) => r.type === T.pdService).map((r) => r.name).sort(), ["incidents-web", "incidents-worker"]);
+            });
+
+            it("alerts at the seed's thresholds: error rate above 5%, p95 above 2x the baseline", () => {
+                const rate = one(captured, T.sentryMetricAlert, "errors-web-error-rate");
+                assert.equal(rate.inputs.aggregate, "failure_rate()");
+                assert.equal(rate.inputs.triggers[0].alertThreshold, 0.05);
+                const p95 = one(captured, T.sentryMetricAlert, "errors-web-p95-latency");
+                assert.equal(p95.inputs.triggers[0].alertThreshold, 800);
+                assert.equal(one(captured, T.sentryIssueAlert, "errors-web-new-issue").inputs.environment, "production");
+            });
+        }
+
+        if (stack === "staging") {
+            it("runs one replica per service, protects nothing, and pages at low urgency", () => {
+                assert.deepEqual(one(captured, T.instance, "platform-web").inputs.replicas, { "us-west2": 1 });
+                assert.ok(captured.every((r) => !r.protect), "staging protects nothing");
+                for (const s of captured.filter((r) => r.type === T.pdService)) assert.equal(s.inputs.incidentUrgencyRule.urgency, "low");
+            });
+
+            it("protects develop and its own staging environment, not main or production", () => {
+                const bp = one(captured, T.branchProtection, "repository-develop");
+                assert.equal(bp.inputs.pattern, "develop");
+                assert.equal(one(captured, T.ghEnvironment, "repository-staging").inputs.environment, "staging");
+                assert.equal(one(captured, T.ghDeployPolicy, "repository-staging-develop").inputs.branchPattern, "develop");
+            });
+        }
+
+        if (stack !== "local") {
+            it("wires each service's Sentry DSN into that service's SENTRY_DSN, and only there", () => {
+                for (const svc of ["web", "worker"]) {
+                    const vars = inputValue(one(captured, T.variables, `platform-${svc}`).inputs.variables);
+                    assert.equal(vars.secret, true);
+                    assert.equal((vars.value as any).SENTRY_DSN, `https://key-of-errors-${svc}@o1.ingest.sentry.example/1`);
+                }
+                for (const ds of ["postgres", "redis"]) {
+                    assert.equal(plain(one(captured, T.variables, `platform-${ds}`).inputs.variables).SENTRY_DSN, undefined, ds);
+                }
+                const sentryProjects = captured.filter((r) => r.type === T.sentryProject).map((r) => r.inputs.slug);
+                const prefix = stack === "production" ? "ainative-platform" : "ainative-platform-staging";
+                assert.deepEqual(sentryProjects.sort(), [`${prefix}-web`, `${prefix}-worker`]);
+            });
+        }
+
+        if (stack === "local") {
+            it("creates no GitHub, Sentry or PagerDuty resource and talks to the local emulator", () => {
+                assert.deepEqual(captured.filter((r) => /^(github|sentry|pagerduty)|providers:(github|sentry|pagerduty)/.test(r.type)), []);
+                assert.equal(one(captured, T.project, "platform").inputs.apiUrl, "http://127.0.0.1:4010/graphql/v2");
+                assert.equal(exports.sentryDsns, undefined);
+                assert.equal(exports.pagerdutyRoutingKeys, undefined);
+            });
+        }
+    });
+}
+
+describe("stack composition: integrations switched off", function () {
+    this.timeout(30_000);
+    it("creates nothing for an integration that config turns off", async () => {
+        const { captured } = await runStack("production", (c) => {
+            c["ainative-platform:integrations"] = { railway: true, github: false, sentry: false, pagerduty: true };
+            // With Sentry off, SENTRY_DSN must come from secret config: give each app service one.
+            const secrets = c["ainative-platform:secrets"] as any;
+            for (const svc of (c["ainative-platform:railway"] as any).services) {
+                if (svc.kind === "datastore") continue;
+                svc.secrets.push("SENTRY_DSN");
+                secrets.services[svc.name].SENTRY_DSN = "https://public@o1.ingest.sentry.io/1";
+            }
+        });
+        const families = new Set(captured.map((r) => r.type.split(":")[0]));
+        assert.ok(!families.has("github") && !families.has("sentry"), [...families].join(", "));
+        assert.ok(captured.some((r) => r.type === T.pdService));
+        assert.ok(!captured.some((r) => r.type === T.ghProvider));
+    });
+});
