@@ -7,7 +7,8 @@ export function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
     return new Promise((resolve) => output.apply(resolve));
 }
 
-export type CapturedResource = Registration;
+/** A recorded registration; tests read inputs freely. */
+export type CapturedResource = Omit<Registration, "inputs"> & { inputs: Record<string, any> };
 
 /** Outputs the providers compute, made up so that tests can follow the wiring. */
 function computedOutputs(args: pulumi.runtime.MockResourceArgs): Record<string, unknown> {
