@@ -20,7 +20,7 @@ const RELEASED_TOKENS = [
 
 describe("component type tokens", () => {
     it("keeps every released token current or aliased", () => {
-        const answerable = new Set(Object.values(COMPONENT_TYPES).flatMap((t) => [t.token, ...t.formerly]));
+        const answerable = new Set<string>(Object.values(COMPONENT_TYPES).flatMap((t) => [t.token, ...t.formerly]));
         for (const token of RELEASED_TOKENS) assert.ok(answerable.has(token), `${token} was released; keep it or add it to 'formerly'`);
     });
 
