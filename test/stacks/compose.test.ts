@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { strict as assert } from "assert";
 import { COMPONENT_TYPES } from "../../components/types";
 import { isSecretInput } from "../../scripts/plan/offline-runtime";
-import { CapturedResource, countByType, inputValue, runStack } from "../support/mocks";
+import { CapturedResource, countByType, inputValue, promiseOf, runStack } from "../support/mocks";
 import { PLANTED_SECRETS } from "../support/stack-files";
 
 const RAILWAY = "pulumi-nodejs:dynamic/railway:";
@@ -269,5 +269,15 @@ describe("stack composition: integrations switched off", function () {
         assert.ok(!families.has("github") && !families.has("sentry"), [...families].join(", "));
         assert.ok(captured.some((r) => r.type === T.pdService));
         assert.ok(!captured.some((r) => r.type === T.ghProvider));
+    });
+
+    it("uses an existing Railway project by id instead of creating one", async () => {
+        const { captured, exports } = await runStack("staging", (c) => {
+            (c["ainative-platform:railway"] as any).projectId = "existing-project-id";
+        });
+        assert.equal(captured.filter((r) => r.type === T.project).length, 0);
+        assert.equal(one(captured, T.environment, "platform-staging").inputs.projectId, "existing-project-id");
+        assert.ok(captured.filter((r) => r.type === T.service).every((r) => r.inputs.projectId === "existing-project-id"));
+        assert.equal(await promiseOf(exports.railwayProjectId as pulumi.Output<string>), "existing-project-id");
     });
 });
