@@ -158,10 +158,11 @@ export class RailwayApp extends pulumi.ComponentResource {
             keep,
         );
 
-        // Plain values, then secrets, then provided values: a provided key wins (it is wired, not typed in).
-        const variables: Record<string, pulumi.Input<string>> = { ...svc.variables, ...svc.secretValues, ...svc.providedVariables };
+        // Secrets and provided values (a DSN) are secret; a provided key wins (it is wired, not typed in).
+        const secretVariables: Record<string, pulumi.Input<string>> = { ...svc.secretValues, ...svc.providedVariables };
+        const variables = Object.fromEntries(Object.entries(svc.variables).filter(([k]) => !(k in secretVariables)));
         // Settings first, so the first deployment that variables trigger already has them.
-        new railway.Variables(base, { ...scope, variables }, { ...keep, dependsOn: [instance] });
+        new railway.Variables(base, { ...scope, variables, secretVariables }, { ...keep, dependsOn: [instance] });
 
         const urls: pulumi.Output<string>[] = [];
         for (const host of svc.domains?.custom ?? []) {

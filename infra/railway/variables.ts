@@ -2,18 +2,23 @@ import * as pulumi from "@pulumi/pulumi";
 import { changedKeys, deleteIfExists, gql, isNotFound, splitId } from "./gql";
 
 /**
- * Inputs of {@link Variables}: the full set of one service's variables in one environment. Applied
- * with `variableCollectionUpsert(replace: true)`, so a variable removed from code is removed on
- * Railway, with one redeploy for the whole change. Read with `unrendered: true`, so references
- * such as `${{postgres.DATABASE_URL}}` round-trip unchanged (no false diffs).
- * Import ID: `<projectId>:<environmentId>:<serviceId>`.
+ * Inputs of {@link Variables}: the full set of one service's variables in one environment, in two
+ * halves: `variables` (plain values such as NODE_ENV or Railway references, readable in previews
+ * and PR comments) and `secretVariables` (secret in inputs, state and outputs). Keeping the halves
+ * apart lets a policy check that no secret sits in the plain half, which it could not see in one
+ * merged secret map. Applied together with `variableCollectionUpsert(replace: true)`, so a variable
+ * removed from code is removed on Railway, with one redeploy for the whole change. Read with
+ * `unrendered: true`, so references such as `${{postgres.DATABASE_URL}}` round-trip unchanged.
+ * Import ID: `<projectId>:<environmentId>:<serviceId>` (an imported set lands in `secretVariables`).
  */
 export interface VariablesArgs {
     projectId: pulumi.Input<string>;
     environmentId: pulumi.Input<string>;
     serviceId: pulumi.Input<string>;
-    /** Name → value. Stored as a secret output: values are never in plain text in state. */
-    variables: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /** Name → plain value: only values that are not secrets (a policy checks this). */
+    variables?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /** Name → secret value: never in plain text in state. */
+    secretVariables?: pulumi.Input<Record<string, pulumi.Input<string>>>;
     /** Apply without redeploying (Railway picks the values up on the next deployment). */
     skipDeploys?: pulumi.Input<boolean>;
     apiUrl?: pulumi.Input<string>;
@@ -24,9 +29,23 @@ interface VariablesState {
     environmentId: string;
     serviceId: string;
     variables: Record<string, string>;
+    secretVariables: Record<string, string>;
     skipDeploys?: boolean;
     apiUrl?: string;
 }
+
+const sortedEntries = (o: Record<string, string>) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+
+/** Railway's one set, split back into the halves: a name known as plain stays plain; anything else is kept secret. */
+function split(all: Record<string, string>, plainNames: Iterable<string>): { variables: Record<string, string>; secretVariables: Record<string, string> } {
+    const plain = new Set(plainNames);
+    const variables: Record<string, string> = {};
+    const secretVariables: Record<string, string> = {};
+    for (const [k, v] of Object.entries(all)) (plain.has(k) ? variables : secretVariables)[k] = v;
+    return { variables: sortedEntries(variables), secretVariables: sortedEntries(secretVariables) };
+}
+
+const allOf = (s: Partial<VariablesState>) => ({ ...(s.variables ?? {}), ...(s.secretVariables ?? {}) });
 
 async function fetchVariables(apiUrl: string | undefined, projectId: string, environmentId: string, serviceId: string): Promise<Record<string, string>> {
     const { variables } = await gql(apiUrl, "Variables", { projectId, environmentId, serviceId });
@@ -35,7 +54,7 @@ async function fetchVariables(apiUrl: string | undefined, projectId: string, env
 
 async function upsert(s: VariablesState): Promise<void> {
     await gql(s.apiUrl, "VariableCollectionUpsert", {
-        input: { projectId: s.projectId, environmentId: s.environmentId, serviceId: s.serviceId, variables: s.variables, replace: true, skipDeploys: s.skipDeploys ?? false },
+        input: { projectId: s.projectId, environmentId: s.environmentId, serviceId: s.serviceId, variables: allOf(s), replace: true, skipDeploys: s.skipDeploys ?? false },
     });
 }
 
@@ -43,27 +62,31 @@ export const variablesProvider: pulumi.dynamic.ResourceProvider = {
     async check(_olds, news) {
         const failures: Array<{ property: string; reason: string }> = [];
         for (const k of ["projectId", "environmentId", "serviceId"]) if (!news[k]) failures.push({ property: k, reason: `${k} is required` });
-        for (const [name, value] of Object.entries((news.variables ?? {}) as Record<string, unknown>)) {
-            if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) failures.push({ property: `variables.${name}`, reason: "a variable name is letters, digits and _, not starting with a digit" });
-            if (typeof value !== "string") failures.push({ property: `variables.${name}`, reason: "a variable value must be a string" });
+        for (const half of ["variables", "secretVariables"]) {
+            for (const [name, value] of Object.entries((news[half] ?? {}) as Record<string, unknown>)) {
+                if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) failures.push({ property: `${half}.${name}`, reason: "a variable name is letters, digits and _, not starting with a digit" });
+                if (typeof value !== "string") failures.push({ property: `${half}.${name}`, reason: "a variable value must be a string" });
+            }
         }
-        return { inputs: news, failures };
+        const both = Object.keys(news.variables ?? {}).filter((k) => k in (news.secretVariables ?? {}));
+        for (const name of both) failures.push({ property: `variables.${name}`, reason: "is set both as a plain and as a secret variable; keep only the secret one" });
+        return { inputs: { ...news, variables: sortedEntries(news.variables ?? {}), secretVariables: sortedEntries(news.secretVariables ?? {}) }, failures };
     },
     async diff(_id, olds: VariablesState, news: VariablesState) {
         const replaces = changedKeys(olds, news, ["projectId", "environmentId", "serviceId"]);
-        const changes = changedKeys(olds, news, ["variables", "apiUrl", "projectId", "environmentId", "serviceId"]);
+        const changes = changedKeys(olds, news, ["variables", "secretVariables", "apiUrl", "projectId", "environmentId", "serviceId"]);
         return { changes: changes.length > 0, replaces, deleteBeforeReplace: true };
     },
     async create(inputs: VariablesState) {
         await upsert(inputs);
-        const variables = await fetchVariables(inputs.apiUrl, inputs.projectId, inputs.environmentId, inputs.serviceId);
-        return { id: `${inputs.projectId}:${inputs.environmentId}:${inputs.serviceId}`, outs: { ...inputs, variables } };
+        const all = await fetchVariables(inputs.apiUrl, inputs.projectId, inputs.environmentId, inputs.serviceId);
+        return { id: `${inputs.projectId}:${inputs.environmentId}:${inputs.serviceId}`, outs: { ...inputs, ...split(all, Object.keys(inputs.variables ?? {})) } };
     },
     async read(id, props?: VariablesState) {
         const [projectId, environmentId, serviceId] = splitId(id, ["projectId", "environmentId", "serviceId"], "railway.Variables");
         try {
-            const variables = await fetchVariables(props?.apiUrl, projectId, environmentId, serviceId);
-            return { id, props: { ...props, projectId, environmentId, serviceId, variables } };
+            const all = await fetchVariables(props?.apiUrl, projectId, environmentId, serviceId);
+            return { id, props: { ...props, projectId, environmentId, serviceId, ...split(all, Object.keys(props?.variables ?? {})) } };
         } catch (e) {
             if (isNotFound(e)) return { id: "", props: {} };
             throw e;
@@ -71,11 +94,11 @@ export const variablesProvider: pulumi.dynamic.ResourceProvider = {
     },
     async update(_id, _olds: VariablesState, news: VariablesState) {
         await upsert(news);
-        const variables = await fetchVariables(news.apiUrl, news.projectId, news.environmentId, news.serviceId);
-        return { outs: { ...news, variables } };
+        const all = await fetchVariables(news.apiUrl, news.projectId, news.environmentId, news.serviceId);
+        return { outs: { ...news, ...split(all, Object.keys(news.variables ?? {})) } };
     },
     async delete(_id, props: VariablesState) {
-        for (const name of Object.keys(props.variables ?? {})) {
+        for (const name of Object.keys(allOf(props))) {
             await deleteIfExists(props.apiUrl, "VariableDelete", {
                 input: { projectId: props.projectId, environmentId: props.environmentId, serviceId: props.serviceId, name },
             });
@@ -86,13 +109,14 @@ export const variablesProvider: pulumi.dynamic.ResourceProvider = {
 /** The full set of a service's variables in one environment. */
 export class Variables extends pulumi.dynamic.Resource {
     declare readonly variables: pulumi.Output<Record<string, string>>;
+    declare readonly secretVariables: pulumi.Output<Record<string, string>>;
 
     constructor(name: string, args: VariablesArgs, opts?: pulumi.CustomResourceOptions) {
         super(
             variablesProvider,
             name,
-            { skipDeploys: undefined, apiUrl: undefined, ...args, variables: pulumi.secret(args.variables) },
-            { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "variables"] },
+            { skipDeploys: undefined, apiUrl: undefined, ...args, variables: args.variables ?? {}, secretVariables: pulumi.secret(args.secretVariables ?? {}) },
+            { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "secretVariables"] },
             "railway",
             "Variables",
         );

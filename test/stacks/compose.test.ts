@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { strict as assert } from "assert";
 import { COMPONENT_TYPES } from "../../components/types";
+import { isSecretKey } from "../../config/environment.schema";
 import { isSecretInput } from "../../scripts/plan/offline-runtime";
 import { CapturedResource, countByType, inputValue, promiseOf, runStack } from "../support/mocks";
 import { PLANTED_SECRETS } from "../support/stack-files";
@@ -122,7 +123,12 @@ for (const stack of ["production", "staging", "local"]) {
 
         it("keeps every secret secret: variables, config secrets, DSNs and routing keys", async () => {
             for (const v of captured.filter((r) => r.type === T.variables)) {
-                assert.ok(isSecretInput(v.inputs.variables), `${v.name}: variables are not a secret input`);
+                assert.ok(isSecretInput(v.inputs.secretVariables), `${v.name}: secretVariables are not a secret input`);
+                assert.ok(v.additionalSecretOutputs.includes("secretVariables"), `${v.name}: secretVariables not a secret output`);
+                // The plain half holds no schema-secret value (a Railway reference is fine).
+                for (const [k, value] of Object.entries(v.inputs.variables as Record<string, string>)) {
+                    assert.ok(!isSecretKey(k) || value.includes("${{"), `${v.name}: ${k} is plain`);
+                }
             }
             for (const s of captured.filter((r) => r.type === T.ghSecret)) {
                 assert.ok(isSecretInput(s.inputs.plaintextValue), `${s.name}: plaintextValue is not a secret input`);
@@ -228,12 +234,13 @@ for (const stack of ["production", "staging", "local"]) {
         if (stack !== "local") {
             it("wires each service's Sentry DSN into that service's SENTRY_DSN, and only there", () => {
                 for (const svc of ["web", "worker"]) {
-                    const vars = inputValue(one(captured, T.variables, `platform-${svc}`).inputs.variables);
+                    const vars = inputValue(one(captured, T.variables, `platform-${svc}`).inputs.secretVariables);
                     assert.equal(vars.secret, true);
                     assert.equal((vars.value as any).SENTRY_DSN, `https://key-of-errors-${svc}@o1.ingest.sentry.example/1`);
                 }
                 for (const ds of ["postgres", "redis"]) {
-                    assert.equal(plain(one(captured, T.variables, `platform-${ds}`).inputs.variables).SENTRY_DSN, undefined, ds);
+                    const r = one(captured, T.variables, `platform-${ds}`);
+                    assert.equal(plain(r.inputs.secretVariables).SENTRY_DSN ?? r.inputs.variables.SENTRY_DSN, undefined, ds);
                 }
                 const sentryProjects = captured.filter((r) => r.type === T.sentryProject).map((r) => r.inputs.slug);
                 const prefix = stack === "production" ? "ainative-platform" : "ainative-platform-staging";

@@ -192,32 +192,47 @@ describe("Railway dynamic providers against the emulator", function () {
         assert.deepEqual(failures?.map((f) => f.property).sort(), ["cronSchedule", "source.branch"]);
     });
 
-    it("Variables: replace semantics, references round-trip, drift reported by read and diff, delete", async () => {
+    it("Variables: plain and secret halves, replace semantics, references round-trip, drift reported by read and diff, delete", async () => {
         const { projectId, environmentId } = await projectAndEnv();
         const service = await p(serviceProvider).create({ projectId, name: "web", apiUrl });
-        const inputs = { projectId, environmentId, serviceId: service.id, variables: { A: "1", DATABASE_URL: "${{postgres.DATABASE_URL}}" }, apiUrl };
+        /** Inputs as the engine passes them on: through check. */
+        const checked = async (raw: Record<string, unknown>) => {
+            const { inputs, failures } = await p(variablesProvider).check({}, raw);
+            assert.deepEqual(failures, []);
+            return inputs;
+        };
+        const scope = { projectId, environmentId, serviceId: service.id, apiUrl };
+        const inputs = await checked({ ...scope, variables: { DATABASE_URL: "${{postgres.DATABASE_URL}}", A: "1" }, secretVariables: { TOKEN: "s3cret" } });
         const created = await p(variablesProvider).create(inputs);
-        assert.deepEqual(emu.store.vars(service.id, environmentId), inputs.variables);
-        assert.equal((await p(variablesProvider).diff(created.id, created.outs, inputs)).changes, false, "references read back unrendered");
+        assert.deepEqual(emu.store.vars(service.id, environmentId), { A: "1", DATABASE_URL: "${{postgres.DATABASE_URL}}", TOKEN: "s3cret" }, "one set on Railway");
+        assert.deepEqual(created.outs.secretVariables, { TOKEN: "s3cret" });
+        assert.equal((await p(variablesProvider).diff(created.id, created.outs, inputs)).changes, false, "references read back unrendered, no false diff");
 
-        const next = { ...inputs, variables: { B: "2", DATABASE_URL: "${{postgres.DATABASE_URL}}" } };
-        await p(variablesProvider).update(created.id, created.outs, next);
-        assert.deepEqual(emu.store.vars(service.id, environmentId), next.variables, "A removed by replace: true");
+        const next = await checked({ ...scope, variables: { B: "2", DATABASE_URL: "${{postgres.DATABASE_URL}}" }, secretVariables: { TOKEN: "s3cret" } });
+        const updated = await p(variablesProvider).update(created.id, created.outs, next);
+        assert.deepEqual(emu.store.vars(service.id, environmentId), { B: "2", DATABASE_URL: "${{postgres.DATABASE_URL}}", TOKEN: "s3cret" }, "A removed by replace: true");
         const upsert = emu.log.filter((l) => l.operationName === "VariableCollectionUpsert").pop()!;
         assert.equal((upsert.variables.input as { replace: boolean }).replace, true);
 
         emu.store.outOfBand({ kind: "variable", serviceId: service.id, environmentId, name: "B", value: "tampered" });
-        const read = await p(variablesProvider).read(created.id, created.outs);
+        emu.store.outOfBand({ kind: "variable", serviceId: service.id, environmentId, name: "ADDED", value: "by hand" });
+        const read = await p(variablesProvider).read(created.id, updated.outs);
         assert.equal(read.props!.variables.B, "tampered");
+        assert.equal(read.props!.secretVariables.ADDED, "by hand", "an unknown variable is kept secret, to be safe");
         assert.equal((await p(variablesProvider).diff(created.id, read.props, next)).changes, true);
 
         const worker = await p(serviceProvider).create({ projectId, name: "worker", apiUrl });
         const moved = await replace(variablesProvider, created.id, read.props, { ...next, serviceId: worker.id });
         assert.deepEqual(moved.replaces, ["serviceId"]);
-        assert.deepEqual(emu.store.vars(worker.id, environmentId), next.variables, "the new service has the set");
-        assert.deepEqual(emu.store.vars(service.id, environmentId), {}, "the old service's set is deleted");
+        assert.deepEqual(emu.store.vars(worker.id, environmentId), { B: "2", DATABASE_URL: "${{postgres.DATABASE_URL}}", TOKEN: "s3cret" }, "the new service has the set");
+        assert.deepEqual(emu.store.vars(service.id, environmentId), {}, "the old service's set is deleted, including the hand-added one");
         await p(variablesProvider).delete(moved.id, moved.outs);
         assert.deepEqual(emu.store.vars(worker.id, environmentId), {});
+    });
+
+    it("Variables: check rejects a name set both plain and secret, and a bad name", async () => {
+        const failures = (await p(variablesProvider).check({}, { projectId: "p", environmentId: "e", serviceId: "s", variables: { A: "1", "1X": "y" }, secretVariables: { A: "2" } })).failures!;
+        assert.deepEqual(failures.map((f) => f.property).sort(), ["variables.1X", "variables.A"]);
     });
 
     it("ServiceDomain and CustomDomain: create, read (and import), update port, replace (create new, delete old), delete", async () => {
