@@ -2,7 +2,8 @@
  * `RailwayApp`: one Railway project environment with its services, as one component.
  *
  * For each service: the Railway service, its settings in this environment (source, commands,
- * health check, replicas per region, restart policy, cron, volume-safe replica count), the full set
+ * health check, replicas per region, restart policy, cron, volume-safe replica count), its volume
+ * (datastores), the full set
  * of its variables (checked against `config/environment.schema` for this environment before any
  * resource is registered; values are secret) and its domains.
  */
@@ -157,6 +158,11 @@ export class RailwayApp extends pulumi.ComponentResource {
             },
             keep,
         );
+
+        if (svc.volume) {
+            // Mounted before the first deployment reads its data directory.
+            new railway.Volume(base, { ...scope, mountPath: svc.volume.mountPath, region: args.region }, keep);
+        }
 
         // Secrets and provided values (a DSN) are secret; a provided key wins (it is wired, not typed in).
         const secretVariables: Record<string, pulumi.Input<string>> = { ...svc.secretValues, ...svc.providedVariables };

@@ -107,6 +107,21 @@ export const DOCUMENTS = {
 }`,
     CustomDomainDelete: `mutation CustomDomainDelete($id: String!) { customDomainDelete(id: $id) }`,
 
+    // ---- volumes (datastores) ----
+    VolumeCreate: `mutation VolumeCreate($input: VolumeCreateInput!) {
+  volumeCreate(input: $input) { id name projectId }
+}`,
+    VolumeInstances: `query VolumeInstances($environmentId: String!) {
+  environment(id: $environmentId) {
+    id
+    volumeInstances { edges { node { id volumeId environmentId serviceId mountPath sizeMB region state } } }
+  }
+}`,
+    VolumeInstanceUpdate: `mutation VolumeInstanceUpdate($volumeId: String!, $environmentId: String, $input: VolumeInstanceUpdateInput!) {
+  volumeInstanceUpdate(volumeId: $volumeId, environmentId: $environmentId, input: $input)
+}`,
+    VolumeDelete: `mutation VolumeDelete($volumeId: String!) { volumeDelete(volumeId: $volumeId) }`,
+
     // ---- deployments (health gate and rollback) ----
     Deployments: `query Deployments($input: DeploymentListInput!, $first: Int) {
   deployments(input: $input, first: $first) {

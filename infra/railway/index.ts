@@ -4,6 +4,7 @@ export { Environment, EnvironmentArgs, environmentProvider } from "./environment
 export { Service, ServiceArgs, serviceProvider } from "./service";
 export { ServiceInstance, ServiceInstanceArgs, serviceInstanceProvider, RestartPolicyType } from "./service-instance";
 export { Variables, VariablesArgs, variablesProvider } from "./variables";
+export { Volume, VolumeArgs, volumeProvider } from "./volume";
 export { ServiceDomain, ServiceDomainArgs, serviceDomainProvider, CustomDomain, CustomDomainArgs, customDomainProvider } from "./domains";
 export { RailwayClient, RailwayApiError, authFromEnv, DEFAULT_RAILWAY_API_URL } from "./client";
 export { DOCUMENTS, OperationName } from "./documents";

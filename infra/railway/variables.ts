@@ -106,6 +106,16 @@ export const variablesProvider: pulumi.dynamic.ResourceProvider = {
     },
 };
 
+/**
+ * Each value secret on its own rather than the map as one secret: a preview then still knows
+ * which names are set when one value (a DSN of a Sentry key not yet created) is unknown, so
+ * policies can check the names.
+ */
+function secretEach(values: pulumi.Input<Record<string, pulumi.Input<string>>>): pulumi.Input<Record<string, pulumi.Input<string>>> {
+    if (pulumi.Output.isInstance(values)) return pulumi.secret(values);
+    return Object.fromEntries(Object.entries(values as Record<string, pulumi.Input<string>>).map(([k, v]) => [k, pulumi.secret(v)]));
+}
+
 /** The full set of a service's variables in one environment. */
 export class Variables extends pulumi.dynamic.Resource {
     declare readonly variables: pulumi.Output<Record<string, string>>;
@@ -115,7 +125,7 @@ export class Variables extends pulumi.dynamic.Resource {
         super(
             variablesProvider,
             name,
-            { skipDeploys: undefined, apiUrl: undefined, ...args, variables: args.variables ?? {}, secretVariables: pulumi.secret(args.secretVariables ?? {}) },
+            { skipDeploys: undefined, apiUrl: undefined, ...args, variables: args.variables ?? {}, secretVariables: secretEach(args.secretVariables ?? {}) },
             { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "secretVariables"] },
             "railway",
             "Variables",

@@ -8,6 +8,7 @@ import {
     serviceInstanceProvider,
     serviceProvider,
     variablesProvider,
+    volumeProvider,
 } from "../../../infra/railway";
 import { RailwayEmulator, startRailwayEmulator } from "../../support/railway-emulator";
 
@@ -265,6 +266,37 @@ describe("Railway dynamic providers against the emulator", function () {
         await p(serviceDomainProvider).delete(sd2.id, sd2.outs);
         await p(customDomainProvider).delete(cd2.id, cd2.outs);
         assert.equal(emu.store.domains.size, 0);
+    });
+
+    it("Volume: create in one environment, read (and import), re-attach in place keeping the volume, replace on environment, delete", async () => {
+        const { projectId, environmentId } = await projectAndEnv();
+        const other = await p(environmentProvider).create({ projectId, name: "production", apiUrl });
+        const postgres = await p(serviceProvider).create({ projectId, name: "postgres", apiUrl });
+        const inputs = { projectId, environmentId, serviceId: postgres.id, mountPath: "/var/lib/postgresql/data", apiUrl };
+        const created = await p(volumeProvider).create(inputs);
+        const instances = () => [...emu.store.volumeInstances.values()];
+        assert.deepEqual(instances().map((v) => [v.environmentId, v.serviceId, v.mountPath]), [[environmentId, postgres.id, "/var/lib/postgresql/data"]], "only this environment");
+        assert.equal((await p(volumeProvider).diff(created.id, created.outs, inputs)).changes, false);
+        assert.equal((await p(volumeProvider).read(`${environmentId}:${created.id}`)).props!.mountPath, "/var/lib/postgresql/data", "import ID <environmentId>:<volumeId>");
+
+        const postgres2 = await p(serviceProvider).create({ projectId, name: "postgres-17", apiUrl });
+        const moved = { ...inputs, serviceId: postgres2.id, mountPath: "/data" };
+        const d = await p(volumeProvider).diff(created.id, created.outs, moved);
+        assert.deepEqual([d.changes, d.replaces], [true, []], "re-attaching keeps the data: no replace");
+        const updated = await p(volumeProvider).update(created.id, created.outs, moved);
+        assert.deepEqual(instances().map((v) => [v.volumeId, v.serviceId, v.mountPath]), [[created.id, postgres2.id, "/data"]]);
+
+        emu.store.volumeInstances.values().next().value!.mountPath = "/changed";
+        assert.equal((await p(volumeProvider).read(created.id, updated.outs)).props!.mountPath, "/changed", "drift is seen by read");
+
+        const again = await replace(volumeProvider, created.id, updated.outs, { ...moved, environmentId: other.id });
+        assert.deepEqual(again.replaces, ["environmentId"]);
+        assert.equal((await p(volumeProvider).diff(again.id, again.outs, { ...moved, environmentId: other.id })).deleteBeforeReplace, false, "a new volume exists before the old one goes");
+        assert.deepEqual([...emu.store.volumes.keys()], [again.id]);
+        assert.deepEqual(instances().map((v) => v.environmentId), [other.id]);
+        await p(volumeProvider).delete(again.id, again.outs);
+        assert.equal(emu.store.volumes.size + emu.store.volumeInstances.size, 0);
+        assert.equal((await p(volumeProvider).read(again.id, again.outs)).id, "", "a deleted volume reads as gone");
     });
 
     it("invalid import IDs say the expected format", async () => {

@@ -8,12 +8,13 @@ import {
     serviceInstanceProvider,
     serviceProvider,
     variablesProvider,
+    volumeProvider,
 } from "../../../infra/railway";
 import { PLANTED_SECRETS } from "../../support/stack-files";
 
 describe("serialized Railway providers (what Pulumi stores in state)", function () {
     this.timeout(60_000);
-    const providers = { projectProvider, environmentProvider, serviceProvider, serviceInstanceProvider, variablesProvider, serviceDomainProvider, customDomainProvider };
+    const providers = { projectProvider, environmentProvider, serviceProvider, serviceInstanceProvider, variablesProvider, serviceDomainProvider, customDomainProvider, volumeProvider };
     const saved = process.env.RAILWAY_API_TOKEN;
     before(() => (process.env.RAILWAY_API_TOKEN = PLANTED_SECRETS.RAILWAY_TOKEN));
     after(() => (saved === undefined ? delete process.env.RAILWAY_API_TOKEN : (process.env.RAILWAY_API_TOKEN = saved)));

@@ -28,6 +28,12 @@ export function makeRoot(store: EmulatorStore): Record<string, unknown> {
             ...e,
             deletedAt: null,
             isEphemeral: false,
+            volumeInstances: () =>
+                connection(
+                    [...store.volumeInstances.values()]
+                        .filter((v) => v.environmentId === id)
+                        .map((v) => ({ ...v, createdAt: store.now(), currentSizeMB: 0, isPendingDeletion: false, state: "READY" })),
+                ),
             config: () => ({
                 services: Object.fromEntries(
                     [...store.services.values()]
@@ -194,6 +200,41 @@ export function makeRoot(store: EmulatorStore): Record<string, unknown> {
         },
         customDomainDelete: ({ id }: Args) => {
             if (!store.domains.delete(id)) throw notFound("CustomDomain");
+            return true;
+        },
+
+        // ---- volumes ----
+        volumeCreate: ({ input }: Args) => {
+            store.project(input.projectId);
+            if (input.serviceId) store.service(input.serviceId);
+            const id = randomUUID();
+            const volume = { id, projectId: input.projectId, name: `volume-${id.slice(0, 6)}` };
+            store.volumes.set(id, volume);
+            // An omitted environmentId means every environment of the project; null means none.
+            const envs =
+                input.environmentId === undefined
+                    ? [...store.environments.values()].filter((e) => e.projectId === input.projectId).map((e) => e.id)
+                    : input.environmentId === null
+                      ? []
+                      : [store.environment(input.environmentId).id];
+            for (const environmentId of envs) {
+                const instanceId = randomUUID();
+                store.volumeInstances.set(instanceId, { id: instanceId, volumeId: id, environmentId, serviceId: input.serviceId ?? null, mountPath: input.mountPath, sizeMB: 5000, region: input.region ?? "us-west2" });
+            }
+            return { ...volume, createdAt: store.now() };
+        },
+        volumeInstanceUpdate: ({ volumeId, environmentId, input }: Args) => {
+            if (!store.volumes.has(volumeId)) throw notFound("Volume");
+            const targets = [...store.volumeInstances.values()].filter((v) => v.volumeId === volumeId && (!environmentId || v.environmentId === environmentId));
+            for (const v of targets) {
+                if (input.mountPath) v.mountPath = input.mountPath;
+                if (input.serviceId !== undefined) v.serviceId = input.serviceId;
+            }
+            return true;
+        },
+        volumeDelete: ({ volumeId }: Args) => {
+            if (!store.volumes.delete(volumeId)) throw notFound("Volume");
+            for (const [k, v] of store.volumeInstances) if (v.volumeId === volumeId) store.volumeInstances.delete(k);
             return true;
         },
 

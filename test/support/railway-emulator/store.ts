@@ -21,6 +21,8 @@ export interface InstanceRec {
     cronSchedule?: string | null;
 }
 export interface DomainRec { id: string; projectId: string; environmentId: string; serviceId: string; domain: string; targetPort?: number | null; custom: boolean }
+export interface VolumeRec { id: string; projectId: string; name: string }
+export interface VolumeInstanceRec { id: string; volumeId: string; environmentId: string; serviceId: string | null; mountPath: string; sizeMB: number; region: string | null }
 export interface TriggerRec { id: string; repository: string; branch: string }
 export interface DeploymentRec {
     id: string;
@@ -46,13 +48,16 @@ export class EmulatorStore {
     instances = new Map<string, InstanceRec>();
     variables = new Map<string, Record<string, string>>();
     domains = new Map<string, DomainRec>();
+    volumes = new Map<string, VolumeRec>();
+    /** Keyed by volume instance id. */
+    volumeInstances = new Map<string, VolumeInstanceRec>();
     triggers = new Map<string, TriggerRec>();
     deployments = new Map<string, DeploymentRec>();
 
     constructor(readonly deployStageMs: number) {}
 
     clear(): void {
-        for (const m of [this.projects, this.environments, this.services, this.instances, this.variables, this.domains, this.triggers, this.deployments]) m.clear();
+        for (const m of [this.projects, this.environments, this.services, this.instances, this.variables, this.domains, this.volumes, this.volumeInstances, this.triggers, this.deployments]) m.clear();
     }
 
     now(): string {
@@ -139,6 +144,7 @@ export class EmulatorStore {
             for (const k of [...m.keys()]) if (k.startsWith(`${id}:`)) m.delete(k);
         }
         for (const [k, d] of this.domains) if (d.serviceId === id) this.domains.delete(k);
+        for (const v of this.volumeInstances.values()) if (v.serviceId === id) v.serviceId = null;
     }
 
     deleteEnvironment(id: string): void {
@@ -148,12 +154,14 @@ export class EmulatorStore {
             for (const k of [...m.keys()]) if (k.endsWith(`:${id}`)) m.delete(k);
         }
         for (const [k, d] of this.domains) if (d.environmentId === id) this.domains.delete(k);
+        for (const [k, v] of this.volumeInstances) if (v.environmentId === id) this.volumeInstances.delete(k);
     }
 
     deleteProject(id: string): void {
         this.project(id);
         for (const s of [...this.services.values()]) if (s.projectId === id) this.deleteService(s.id);
         for (const e of [...this.environments.values()]) if (e.projectId === id) this.deleteEnvironment(e.id);
+        for (const [k, v] of this.volumes) if (v.projectId === id) this.volumes.delete(k);
         this.projects.delete(id);
     }
 
@@ -233,6 +241,8 @@ export class EmulatorStore {
             instances: Object.fromEntries(this.instances),
             variables: Object.fromEntries(this.variables),
             domains: [...this.domains.values()],
+            volumes: [...this.volumes.values()],
+            volumeInstances: [...this.volumeInstances.values()],
             deployments: [...this.deployments.values()].map((d) => ({ ...d, status: this.status(d) })),
         };
     }
