@@ -38,6 +38,11 @@ export interface Registration {
     additionalSecretOutputs: string[];
     /** Inputs as sent: secrets as `{ [sig]: secretSig, value }`, unknowns as {@link UNKNOWN}. */
     inputs: Record<string, unknown>;
+    /** The inputs exactly as on the wire (JSON of the protobuf Struct): secrets stay per property. */
+    wire: Record<string, unknown>;
+    /** URNs this resource depends on, in all and per input property (what the engine tracks). */
+    dependencies: string[];
+    propertyDependencies: Record<string, string[]>;
     /** For components: what `registerOutputs` recorded. */
     outputs?: Record<string, unknown>;
 }
@@ -91,6 +96,11 @@ export function installOfflineRuntime(opts: OfflineRuntimeOptions): Registration
                 provider: req.getProvider() || undefined,
                 additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
                 inputs: rpc.deserializeProperties(req.getObject(), true),
+                wire: req.getObject()?.toJavaScript() ?? {},
+                dependencies: req.getDependenciesList(),
+                propertyDependencies: Object.fromEntries(
+                    (req.getPropertydependenciesMap().toArray() as [string, [string[]]][]).map(([k, v]) => [k, v[0]]),
+                ),
             };
             registrations.push(reg);
             byUrn.set(urn, reg);

@@ -1,0 +1,39 @@
+/**
+ * Which app environment a resource belongs to. A policy's `environment` setting wins (set it in
+ * `policies/config/<stack>.json`); otherwise the stack name in the resource's URN decides.
+ */
+import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
+import type { AppEnvironment } from "../../config/environment.schema";
+
+export function stackOfUrn(urn: string): string {
+    return urn.split("::")[0]?.replace(/^urn:pulumi:/, "") ?? "";
+}
+
+export function environmentOf(urn: string, configured?: string): AppEnvironment {
+    const value = configured ?? stackOfUrn(urn);
+    if (value === "production" || value === "staging") return value;
+    return "local";
+}
+
+/** Settings every environment-aware policy accepts. */
+export const environmentSetting: Record<"environment", PolicyConfigJSONSchema> = {
+    environment: {
+        type: "string",
+        enum: ["local", "staging", "production"],
+        description: "The app environment of the stack; default: taken from the stack name (production, staging, else local).",
+    },
+};
+
+/** Hostnames in URLs or bare host values of a string (any scheme: https, postgres, redis...). */
+export function hostsIn(value: string): string[] {
+    const hosts: string[] = [];
+    for (const m of value.matchAll(/[a-z][a-z0-9+.-]*:\/\/(?:[^@/\s]*@)?([^:/?#\s]+)/gi)) hosts.push(m[1].toLowerCase());
+    if (hosts.length === 0 && /^[a-z0-9.-]+\.[a-z]{2,}$/i.test(value.trim())) hosts.push(value.trim().toLowerCase());
+    return hosts;
+}
+
+export function isHostOrSubdomain(host: string, of: string): boolean {
+    const h = host.toLowerCase();
+    const p = of.toLowerCase();
+    return h === p || h.endsWith(`.${p}`);
+}

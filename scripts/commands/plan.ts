@@ -1,0 +1,57 @@
+/**
+ * `npm run plan -- --stack <name> [--file <stack file>] [--format text|json|markdown] [--out <file>]`:
+ * the offline plan of a stack (see scripts/plan/plan.ts). Exit 0 when the config is valid and no
+ * mandatory policy is violated, 1 otherwise, 2 on a usage error.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { runPlan } from "../plan/plan";
+import { PolicyConfigError } from "../plan/policy-config";
+import { PlanFormat, render } from "../plan/render";
+import { CommandIO, EXIT, parseCommandArgs } from "./io";
+
+const USAGE = "usage: npm run plan -- --stack <name> [--file <Pulumi.<stack>.yaml>] [--format text|json|markdown] [--out <file>]";
+const FORMATS = ["text", "json", "markdown"];
+
+export async function planCommand(argv: string[], io: CommandIO, cwd = process.cwd()): Promise<number> {
+    const values = parseCommandArgs<{ stack?: string; file?: string; format?: string; out?: string }>(
+        argv,
+        { stack: { type: "string" }, file: { type: "string" }, format: { type: "string" }, out: { type: "string" } },
+        USAGE,
+        io,
+    );
+    if (typeof values === "number") return values;
+    if (!values.stack) {
+        io.err(`--stack is required\n${USAGE}`);
+        return EXIT.usage;
+    }
+    const format = (values.format ?? "text") as PlanFormat;
+    if (!FORMATS.includes(format)) {
+        io.err(`--format must be one of ${FORMATS.join(", ")}, not '${values.format}'\n${USAGE}`);
+        return EXIT.usage;
+    }
+    const file = values.file ? path.resolve(cwd, values.file) : path.resolve(cwd, `Pulumi.${values.stack}.yaml`);
+    if (!fs.existsSync(file)) {
+        io.err(`no stack file ${file}\n${USAGE}`);
+        return EXIT.usage;
+    }
+    let plan;
+    try {
+        io.err(`planning stack '${values.stack}' offline (program under the mock runtime, policy pack over its Analyzer interface)...`);
+        plan = await runPlan({ stack: values.stack, file });
+    } catch (e) {
+        if (e instanceof PolicyConfigError) {
+            io.err(e.message);
+            return EXIT.findings;
+        }
+        throw e;
+    }
+    const text = render(plan, format);
+    if (values.out) {
+        fs.writeFileSync(path.resolve(cwd, values.out), text + "\n");
+        io.err(`wrote ${values.out}`);
+    } else {
+        io.out(text);
+    }
+    return plan.ok ? EXIT.ok : EXIT.findings;
+}

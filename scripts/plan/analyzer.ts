@@ -1,0 +1,208 @@
+/**
+ * A client for a CrossGuard policy pack over the Analyzer gRPC interface, started and driven the
+ * way the Pulumi engine does it: the pack runs as its own Node.js process through the SDK's
+ * `run-policy-pack` entry point (what the Node.js language host starts), prints its port, and is
+ * then asked GetAnalyzerInfo, Configure, ConfigureStack, Analyze per resource and AnalyzeStack.
+ * So the verdicts here are the verdicts `pulumi preview --policy-pack policies` would give.
+ */
+import { ChildProcess, spawn } from "child_process";
+import * as path from "path";
+import * as readline from "readline";
+
+/* The SDK's generated gRPC stubs and messages: the very ones the pack's server uses. */
+const grpc = require("@grpc/grpc-js") as typeof import("@grpc/grpc-js");
+const analyzerRpc = require("@pulumi/pulumi/proto/analyzer_grpc_pb");
+const pb = require("@pulumi/pulumi/proto/analyzer_pb");
+const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
+const { Empty } = require("google-protobuf/google/protobuf/empty_pb");
+
+export type EnforcementLevel = "advisory" | "mandatory" | "disabled" | "remediate";
+const LEVELS: EnforcementLevel[] = ["advisory", "mandatory", "disabled", "remediate"];
+
+export interface PolicyInfo {
+    name: string;
+    description: string;
+    enforcementLevel: EnforcementLevel;
+    configSchema?: { properties: Record<string, unknown>; required: string[] };
+}
+
+export interface AnalyzerInfo {
+    name: string;
+    version: string;
+    policies: PolicyInfo[];
+}
+
+export interface PolicyDiagnostic {
+    policyName: string;
+    policyPackName: string;
+    description: string;
+    message: string;
+    enforcementLevel: EnforcementLevel;
+    /** The resource, or undefined for a stack-wide finding. */
+    urn?: string;
+}
+
+/** A resource as the engine describes it to an analyzer. */
+export interface AnalyzerResource {
+    type: string;
+    name: string;
+    urn: string;
+    /** Properties in wire form: secrets as signature objects, unknowns as the unknown sentinel. */
+    properties: Record<string, unknown>;
+    protect?: boolean;
+    aliases?: string[];
+    additionalSecretOutputs?: string[];
+    parent?: string;
+    dependencies?: string[];
+    propertyDependencies?: Record<string, string[]>;
+}
+
+/** Per policy: its enforcement level and settings, as the CLI sends them after reading `--policy-pack-config`. */
+export type PolicyPackConfig = Record<string, { enforcementLevel: EnforcementLevel; properties: Record<string, unknown> }>;
+
+/** The engine leaves internal keys (such as a dynamic provider's `__provider`) out of what analyzers see. */
+function withoutInternalKeys(props: Record<string, unknown>): Record<string, unknown> {
+    return Object.fromEntries(Object.entries(props).filter(([k]) => !k.startsWith("__")));
+}
+
+function resourceOptions(r: AnalyzerResource) {
+    const opts = new pb.AnalyzerResourceOptions();
+    opts.setProtect(r.protect ?? false);
+    opts.setAliasesList(r.aliases ?? []);
+    opts.setAdditionalsecretoutputsList(r.additionalSecretOutputs ?? []);
+    if (r.parent) opts.setParent(r.parent);
+    return opts;
+}
+
+function toDiagnostic(d: any): PolicyDiagnostic {
+    return {
+        policyName: d.getPolicyname(),
+        policyPackName: d.getPolicypackname(),
+        description: d.getDescription(),
+        message: d.getMessage(),
+        enforcementLevel: LEVELS[d.getEnforcementlevel()] ?? "advisory",
+        urn: d.getUrn() || undefined,
+    };
+}
+
+export class PolicyAnalyzer {
+    private constructor(
+        private readonly child: ChildProcess,
+        private readonly client: any,
+        private readonly stderr: string[],
+    ) {}
+
+    /** Starts the pack in `packDir` and connects to it; fails with the pack's own output if it cannot start. */
+    static async start(packDir: string, opts: { timeoutMs?: number } = {}): Promise<PolicyAnalyzer> {
+        const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack");
+        const abs = path.resolve(packDir);
+        // argv: <engine address> <program>, as the language host passes them; this client is the engine.
+        const child = spawn(process.execPath, [runner, "127.0.0.1:0", abs], { cwd: abs, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env } });
+        const stderr: string[] = [];
+        child.stderr!.on("data", (b: Buffer) => stderr.push(b.toString()));
+        const port = await new Promise<number>((resolve, reject) => {
+            const timer = setTimeout(() => reject(new Error(`policy pack in ${abs} did not start within ${opts.timeoutMs ?? 60_000} ms:\n${stderr.join("")}`)), opts.timeoutMs ?? 60_000);
+            const lines = readline.createInterface({ input: child.stdout! });
+            lines.once("line", (line) => {
+                clearTimeout(timer);
+                const n = Number(line.trim());
+                if (Number.isInteger(n) && n > 0) resolve(n);
+                else reject(new Error(`policy pack printed '${line}' instead of its port:\n${stderr.join("")}`));
+            });
+            child.once("exit", (code) => {
+                clearTimeout(timer);
+                reject(new Error(`policy pack in ${abs} exited with code ${code} before serving:\n${stderr.join("")}`));
+            });
+        });
+        const client = new analyzerRpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), { "grpc.max_receive_message_length": 400 * 1024 * 1024 });
+        return new PolicyAnalyzer(child, client, stderr);
+    }
+
+    private call<T>(method: string, request: unknown): Promise<T> {
+        return new Promise((resolve, reject) =>
+            this.client[method](request, (err: Error | null, res: T) => (err ? reject(new Error(`policy pack ${method} failed: ${err.message}\n${this.stderr.join("")}`)) : resolve(res))),
+        );
+    }
+
+    async info(): Promise<AnalyzerInfo> {
+        const res: any = await this.call("getAnalyzerInfo", new Empty());
+        return {
+            name: res.getName(),
+            version: res.getVersion(),
+            policies: res.getPoliciesList().map((p: any) => ({
+                name: p.getName(),
+                description: p.getDescription(),
+                enforcementLevel: LEVELS[p.getEnforcementlevel()],
+                configSchema: p.getConfigschema() ? { properties: p.getConfigschema().getProperties()?.toJavaScript() ?? {}, required: p.getConfigschema().getRequiredList() } : undefined,
+            })),
+        };
+    }
+
+    async configure(config: PolicyPackConfig): Promise<void> {
+        const req = new pb.ConfigureAnalyzerRequest();
+        const map = req.getPolicyconfigMap();
+        for (const [name, c] of Object.entries(config)) {
+            const pc = new pb.PolicyConfig();
+            pc.setEnforcementlevel(LEVELS.indexOf(c.enforcementLevel));
+            pc.setProperties(Struct.fromJavaScript(c.properties));
+            map.set(name, pc);
+        }
+        await this.call("configure", req);
+    }
+
+    async configureStack(stack: { stack: string; project: string; organization?: string; dryRun: boolean; tags?: Record<string, string> }): Promise<void> {
+        const req = new pb.AnalyzerStackConfigureRequest();
+        req.setStack(stack.stack);
+        req.setProject(stack.project);
+        req.setOrganization(stack.organization ?? "organization");
+        req.setDryRun(stack.dryRun);
+        for (const [k, v] of Object.entries(stack.tags ?? {})) req.getTagsMap().set(k, v);
+        await this.call("configureStack", req);
+    }
+
+    async analyze(r: AnalyzerResource): Promise<PolicyDiagnostic[]> {
+        const req = new pb.AnalyzeRequest();
+        req.setType(r.type);
+        req.setName(r.name);
+        req.setUrn(r.urn);
+        req.setProperties(Struct.fromJavaScript(withoutInternalKeys(r.properties)));
+        req.setOptions(resourceOptions(r));
+        const res: any = await this.call("analyze", req);
+        // A resource policy's finding is about the resource analyzed; the engine attaches its URN.
+        return res.getDiagnosticsList().map((d: any) => ({ ...toDiagnostic(d), urn: d.getUrn() || r.urn }));
+    }
+
+    async analyzeStack(resources: AnalyzerResource[]): Promise<PolicyDiagnostic[]> {
+        const req = new pb.AnalyzeStackRequest();
+        req.setResourcesList(
+            resources.map((r) => {
+                const ar = new pb.AnalyzerResource();
+                ar.setType(r.type);
+                ar.setName(r.name);
+                ar.setUrn(r.urn);
+                ar.setProperties(Struct.fromJavaScript(withoutInternalKeys(r.properties)));
+                ar.setOptions(resourceOptions(r));
+                if (r.parent) ar.setParent(r.parent);
+                ar.setDependenciesList(r.dependencies ?? []);
+                for (const [key, urns] of Object.entries(r.propertyDependencies ?? {})) {
+                    const deps = new pb.AnalyzerPropertyDependencies();
+                    deps.setUrnsList(urns);
+                    ar.getPropertydependenciesMap().set(key, deps);
+                }
+                return ar;
+            }),
+        );
+        const res: any = await this.call("analyzeStack", req);
+        return res.getDiagnosticsList().map(toDiagnostic);
+    }
+
+    /** Stops the pack process. */
+    async close(): Promise<void> {
+        this.client.close();
+        if (this.child.exitCode !== null) return;
+        await new Promise<void>((resolve) => {
+            this.child.once("exit", () => resolve());
+            this.child.kill();
+        });
+    }
+}
