@@ -36,7 +36,7 @@ export interface Registration {
     aliases: { type?: string; name?: string; urn?: string }[];
     provider?: string;
     additionalSecretOutputs: string[];
-    /** Inputs as sent: secrets as `{ [sig]: secretSig, value }`, unknowns as {@link UNKNOWN}. */
+    /** Inputs as sent (internal `__` keys left out): secrets as `{ [sig]: secretSig, value }`, unknowns as {@link UNKNOWN}. */
     inputs: Record<string, unknown>;
     /** The inputs exactly as on the wire (JSON of the protobuf Struct): secrets stay per property. */
     wire: Record<string, unknown>;
@@ -59,6 +59,14 @@ export interface OfflineRuntimeOptions {
     newResource?: (args: pulumi.runtime.MockResourceArgs) => { id?: string; state: Record<string, unknown> };
     /** Answers to invokes (data sources); default: the invoke's inputs. */
     call?: (args: pulumi.runtime.MockCallArgs) => Record<string, unknown>;
+}
+
+/**
+ * Drops internal properties (`__provider`: a dynamic provider's serialized code, tens of kB per
+ * resource). The engine keeps them from analyzers too; nothing here reads them.
+ */
+function withoutInternalKeys(props: Record<string, unknown>): Record<string, unknown> {
+    return Object.fromEntries(Object.entries(props).filter(([k]) => !k.startsWith("__")));
 }
 
 /** True when an input value (as recorded) is a secret. */
@@ -95,8 +103,8 @@ export function installOfflineRuntime(opts: OfflineRuntimeOptions): Registration
                 }),
                 provider: req.getProvider() || undefined,
                 additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
-                inputs: rpc.deserializeProperties(req.getObject(), true),
-                wire: req.getObject()?.toJavaScript() ?? {},
+                inputs: withoutInternalKeys(rpc.deserializeProperties(req.getObject(), true)),
+                wire: withoutInternalKeys(req.getObject()?.toJavaScript() ?? {}),
                 dependencies: req.getDependenciesList(),
                 propertyDependencies: Object.fromEntries(
                     (req.getPropertydependenciesMap().toArray() as [string, [string[]]][]).map(([k, v]) => [k, v[0]]),

@@ -109,8 +109,20 @@ export async function record(stack: string, project: string, runtime: { config: 
     });
     const entry = require.resolve(path.join(REPO_ROOT, "infra", "index"));
     delete require.cache[entry];
-    require(entry);
-    await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs();
+    // The SDK captures a stack trace for every resource and promise (source positions, leak
+    // reports); under ts-node each one is mapped through source maps, which was most of a plan's
+    // time. A plan needs neither, so while the program runs stacks stay short and unmapped (an
+    // error's message is what the plan reports).
+    const { prepareStackTrace, stackTraceLimit } = Error;
+    (Error as { prepareStackTrace?: unknown }).prepareStackTrace = undefined;
+    Error.stackTraceLimit = 1;
+    try {
+        require(entry);
+        await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs();
+    } finally {
+        Error.prepareStackTrace = prepareStackTrace;
+        Error.stackTraceLimit = stackTraceLimit;
+    }
     return registrations;
 }
 
@@ -166,7 +178,8 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
         await analyzer.configure(policyPackConfig(info, readPolicyConfigFile(configFile), configFile));
         await analyzer.configureStack({ stack: opts.stack, project, dryRun: true });
         const diagnostics: PolicyDiagnostic[] = [];
-        for (const r of registrations) diagnostics.push(...(await analyzer.analyze(toAnalyzerResource(r))));
+        // Concurrent, as the engine analyzes steps as they come; results kept in registration order.
+        for (const found of await Promise.all(registrations.map((r) => analyzer.analyze(toAnalyzerResource(r))))) diagnostics.push(...found);
         diagnostics.push(...(await analyzer.analyzeStack(registrations.map(toAnalyzerResource))));
         const byUrn = new Map(registrations.map((r) => [r.urn, r]));
         const violations: PlanViolation[] = diagnostics.map((d) => {

@@ -118,7 +118,7 @@ export function mermaid(plan: PlanResult): string {
         const head = parent ? byUrn.get(parent) : undefined;
         const group = mermaidId(head ? `${head.name}_${n++}` : `stack_${n++}`);
         lines.push(`  subgraph ${group}["${mermaidLabel(head ? `${shortType(head.type)} ${head.name}` : "stack")}"]`);
-        for (const r of members) lines.push(`    ${mermaidId(`r_${n++}`)}["${mermaidLabel(`${shortType(r.type)}<br/>${r.name}`)}"]`);
+        for (const r of members) lines.push(`    ${mermaidId(`r_${n++}`)}["${mermaidLabel(shortType(r.type))}<br/>${mermaidLabel(r.name)}"]`);
         lines.push("  end");
     }
     lines.push("```");

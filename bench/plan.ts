@@ -1,0 +1,82 @@
+/**
+ * `npm run bench:plan`: wall time of the offline plan.
+ *
+ * - staging and production together, in one process with one policy pack (what the pre-push gate
+ *   and CI run), from a cold start of the pack; target on a 2-core machine: under 5 s;
+ * - each real stack through the command as a person runs it (`npm run plan`), process start
+ *   included;
+ * - synthetic stacks of 10, 50 and 200 services, to show growth per service (target: linear).
+ * Figures are printed, never asserted by the test suite.
+ */
+import { spawnSync } from "child_process";
+import * as path from "path";
+import { runPlan, startPolicyPack } from "../scripts/plan/plan";
+import { runtimeConfig } from "../test/support/stack-files";
+
+const REPO = path.resolve(__dirname, "..");
+const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
+const fmt = (n: number) => `${(n / 1000).toFixed(2)} s`;
+
+/** Staging's config with `n` app services cloned from its worker (names svc-1..n), plus its datastores. */
+function synthetic(n: number) {
+    return runtimeConfig("staging", (c) => {
+        const railway = c["ainative-platform:railway"] as { services: any[] };
+        const secrets = c["ainative-platform:secrets"] as { services: Record<string, any> };
+        const worker = railway.services.find((s) => s.name === "worker");
+        const datastores = railway.services.filter((s) => s.kind === "datastore");
+        const clones = Array.from({ length: n }, (_, i) => ({ ...structuredClone(worker), name: `svc-${i + 1}` }));
+        for (const clone of clones) secrets.services[clone.name] = structuredClone(secrets.services.worker);
+        delete secrets.services.worker;
+        delete secrets.services.web;
+        railway.services = [...clones, ...datastores];
+    });
+}
+
+async function main() {
+    console.log("Offline plan benchmark (wall time; machine: %d CPUs, Node %s)\n", require("os").cpus().length, process.version);
+
+    let t0 = process.hrtime.bigint();
+    const pack = await startPolicyPack();
+    const packStart = ms(t0);
+    const times: Record<string, number> = {};
+    for (const stack of ["production", "staging"]) {
+        const t = process.hrtime.bigint();
+        const plan = await runPlan({ stack, analyzer: pack });
+        times[stack] = ms(t);
+        if (!plan.config.valid) throw new Error(`${stack} config is invalid`);
+    }
+    const together = ms(t0);
+    console.log("Real stacks, one process, one policy pack (pre-push / CI):");
+    console.log(`  policy pack start      ${fmt(packStart)}`);
+    console.log(`  production             ${fmt(times.production)}   (first plan also loads the program's modules)`);
+    console.log(`  staging                ${fmt(times.staging)}`);
+    console.log(`  together               ${fmt(together)}   target < 5.00 s: ${together < 5000 ? "met" : "NOT met"}\n`);
+
+    console.log("Each stack as a person runs it (npm run plan, process start included):");
+    for (const stack of ["production", "staging"]) {
+        t0 = process.hrtime.bigint();
+        const res = spawnSync("npm", ["run", "-s", "plan", "--", "--stack", stack, "--format", "json"], { cwd: REPO, encoding: "utf8" });
+        console.log(`  ${stack.padEnd(22)} ${fmt(ms(t0))}   exit ${res.status}`);
+    }
+
+    console.log("\nSynthetic stacks (staging with N app services; each adds a Railway service, instance, variables, Sentry and PagerDuty resources):");
+    const sizes = [10, 50, 200];
+    const synth: number[] = [];
+    for (const n of sizes) {
+        const t = process.hrtime.bigint();
+        const plan = await runPlan({ stack: "staging", runtime: synthetic(n), analyzer: pack });
+        const elapsed = ms(t);
+        synth.push(elapsed);
+        console.log(`  ${String(n).padStart(3)} services  ${String(plan.resources.length).padStart(5)} resources  ${fmt(elapsed)}  ${(elapsed / n).toFixed(1)} ms/service`);
+    }
+    const slope = (synth[2] - synth[0]) / (sizes[2] - sizes[0]);
+    const predicted200 = synth[1] + slope * (sizes[2] - sizes[1]);
+    console.log(`  slope (10 → 200): ${slope.toFixed(1)} ms per service; 200 services took ${fmt(synth[2])} vs ${fmt(predicted200)} on the 10→200 line extended from 50`);
+    console.log(`  growth: ${synth[2] <= predicted200 * 1.25 ? "linear (within 25% of the line)" : "WORSE than linear"}`);
+    await pack.close();
+}
+
+main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+});
