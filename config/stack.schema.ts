@@ -156,35 +156,70 @@ export const pagerdutySchema = z.strictObject({
     urgency: z.enum(["high", "low", "none"]),
 });
 
+/**
+ * A smoke test of the health gate's level 3: one HTTP request and what must come back. Header and
+ * body values may reference environment variables as `${env:NAME}` (CI secrets); the gate resolves
+ * them at run time and never prints them.
+ */
+export const smokeTestSchema = z.strictObject({
+    name: z.string().min(1),
+    method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"]).default("GET"),
+    path: z.string().startsWith("/", { message: "must start with '/'" }),
+    headers: z.record(z.string(), z.string()).default({}),
+    /** A JSON body (sent with content-type application/json). */
+    body: z.unknown().optional(),
+    expectStatus: z.number().int().min(100).max(599).default(200),
+    /** Fields of the JSON response that must equal these values (dotted paths, e.g. `user.id`). */
+    expectBody: z.record(z.string(), z.unknown()).default({}),
+    /** A failing critical test rolls back at once; a non-critical one is recorded only. */
+    critical: z.boolean().default(true),
+    timeoutMs: z.number().int().positive().default(5000),
+});
+
+const GATE_DEFAULTS = {
+    healthPath: "/api/health",
+    intervalSeconds: 5,
+    healthBudgetMs: 100,
+    consecutive5xxForRollback: 3,
+    memoryPercentForRollback: 95,
+    monitoringWindowMinutes: 10,
+    errorRatePercentForRollback: 5,
+    p95LatencyMultiplierForRollback: 2,
+    dbPoolPercentForRollback: 90,
+    resourcePercentForRollback: 90,
+    sustainedBuckets: 4,
+    minSamplesForRates: 20,
+    rollbackTimeoutSeconds: 600,
+    smokeTests: [],
+    enabled: true,
+};
+
 /** Health gate thresholds (DESIGN.md §7); the defaults are the seed's numbers. */
 export const gateSchema = z
     .strictObject({
-        healthPath: z.string().startsWith("/").default("/api/health"),
-        intervalSeconds: z.number().positive().default(5),
-        healthBudgetMs: z.number().int().positive().default(100),
-        consecutive5xxForRollback: z.number().int().min(1).default(3),
-        memoryPercentForRollback: z.number().min(1).max(100).default(95),
-        monitoringWindowMinutes: z.number().min(1).max(60).default(10),
-        errorRatePercentForRollback: z.number().min(0).max(100).default(5),
-        p95LatencyMultiplierForRollback: z.number().min(1).default(2),
-        dbPoolPercentForRollback: z.number().min(1).max(100).default(90),
-        resourcePercentForRollback: z.number().min(1).max(100).default(90),
+        healthPath: z.string().startsWith("/").default(GATE_DEFAULTS.healthPath),
+        intervalSeconds: z.number().positive().default(GATE_DEFAULTS.intervalSeconds),
+        /** Level 1: a health answer slower than this is recorded as over budget (not a failure). */
+        healthBudgetMs: z.number().int().positive().default(GATE_DEFAULTS.healthBudgetMs),
+        consecutive5xxForRollback: z.number().int().min(1).default(GATE_DEFAULTS.consecutive5xxForRollback),
+        memoryPercentForRollback: z.number().min(1).max(100).default(GATE_DEFAULTS.memoryPercentForRollback),
+        /** Level 4's window (the seed: 5 to 15 minutes). */
+        monitoringWindowMinutes: z.number().positive().max(60).default(GATE_DEFAULTS.monitoringWindowMinutes),
+        errorRatePercentForRollback: z.number().min(0).max(100).default(GATE_DEFAULTS.errorRatePercentForRollback),
+        p95LatencyMultiplierForRollback: z.number().min(1).default(GATE_DEFAULTS.p95LatencyMultiplierForRollback),
+        dbPoolPercentForRollback: z.number().min(1).max(100).default(GATE_DEFAULTS.dbPoolPercentForRollback),
+        resourcePercentForRollback: z.number().min(1).max(100).default(GATE_DEFAULTS.resourcePercentForRollback),
+        /** "Sustained" means in every one of this many equal parts of the window. */
+        sustainedBuckets: z.number().int().min(1).max(20).default(GATE_DEFAULTS.sustainedBuckets),
+        /** Fewer probes than this in the window: rates are recorded but decide nothing. */
+        minSamplesForRates: z.number().int().min(1).default(GATE_DEFAULTS.minSamplesForRates),
+        /** How long to wait for a rollback deployment to reach SUCCESS. */
+        rollbackTimeoutSeconds: z.number().int().positive().default(GATE_DEFAULTS.rollbackTimeoutSeconds),
+        smokeTests: z.array(smokeTestSchema).default([]),
         /** Run the gate under `pulumi up` after deployment-affecting changes. */
-        enabled: z.boolean().default(true),
+        enabled: z.boolean().default(GATE_DEFAULTS.enabled),
     })
-    .default({
-        healthPath: "/api/health",
-        intervalSeconds: 5,
-        healthBudgetMs: 100,
-        consecutive5xxForRollback: 3,
-        memoryPercentForRollback: 95,
-        monitoringWindowMinutes: 10,
-        errorRatePercentForRollback: 5,
-        p95LatencyMultiplierForRollback: 2,
-        dbPoolPercentForRollback: 90,
-        resourcePercentForRollback: 90,
-        enabled: true,
-    });
+    .default(GATE_DEFAULTS);
 
 export const integrationsSchema = z
     .strictObject({
@@ -238,4 +273,5 @@ export type GithubConfig = z.output<typeof githubSchema>;
 export type SentryConfig = z.output<typeof sentrySchema>;
 export type PagerdutyConfig = z.output<typeof pagerdutySchema>;
 export type GateConfig = z.output<typeof gateSchema>;
+export type SmokeTest = z.output<typeof smokeTestSchema>;
 export type Integrations = z.output<typeof integrationsSchema>;

@@ -1,0 +1,120 @@
+/**
+ * The seed's decision matrix (DESIGN.md §7), as pure functions of what the probes saw, so that it
+ * can be tested and simulated without a clock.
+ *
+ * Immediate rollback: the last N health probes all failed (5xx or no answer), a database
+ * connection failure (seen from here or reported by the app), a critical smoke test failure, or
+ * memory above its threshold. After the monitoring window: error rate above its threshold, p95
+ * above the multiple of the previous deployment's baseline sustained, database pool or resource
+ * use above their thresholds sustained. "Sustained" means in every one of `sustainedBuckets`
+ * equal parts of the window, so a spike shorter than the window decides nothing.
+ */
+import type { GateConfig } from "../../config/stack.schema";
+import type { DependencyCheck, HealthProbe, SmokeResult } from "./probes";
+
+export interface Observations {
+    health: HealthProbe[];
+    dependencies: DependencyCheck[];
+    smoke: SmokeResult[];
+}
+
+export interface Trigger {
+    /** Which rule of the matrix fired. */
+    rule: "consecutive-5xx" | "database-connection" | "critical-smoke-test" | "memory" | "error-rate" | "p95-latency" | "database-pool" | "resources";
+    reason: string;
+}
+
+export type Thresholds = Pick<
+    GateConfig,
+    | "consecutive5xxForRollback"
+    | "memoryPercentForRollback"
+    | "errorRatePercentForRollback"
+    | "p95LatencyMultiplierForRollback"
+    | "dbPoolPercentForRollback"
+    | "resourcePercentForRollback"
+    | "sustainedBuckets"
+    | "minSamplesForRates"
+>;
+
+export function percentile(values: number[], p: number): number {
+    if (values.length === 0) return NaN;
+    const sorted = [...values].sort((a, b) => a - b);
+    return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+const median = (values: number[]) => percentile(values, 50);
+
+export function immediateTrigger(obs: Observations, t: Thresholds): Trigger | undefined {
+    const n = t.consecutive5xxForRollback;
+    const last = obs.health.slice(-n);
+    if (last.length === n && last.every((p) => p.failed)) {
+        const what = last.map((p) => (p.status ? String(p.status) : "no answer")).join(", ");
+        return { rule: "consecutive-5xx", reason: `${n} consecutive failed health checks (${what})` };
+    }
+    const latestDb = [...obs.dependencies].reverse().find((d) => d.name === "postgres");
+    if (latestDb && !latestDb.ok) return { rule: "database-connection", reason: `PostgreSQL connection failed: ${latestDb.error ?? "unknown error"}` };
+    const latest = [...obs.health].reverse().find((p) => p.payload);
+    if (latest?.payload?.checks?.database?.ok === false) return { rule: "database-connection", reason: "the app reports its database connection down" };
+    const smoke = obs.smoke.find((s) => s.critical && !s.ok);
+    if (smoke) return { rule: "critical-smoke-test", reason: `critical smoke test '${smoke.name}' failed: ${smoke.problem}` };
+    const memory = latest?.payload?.memory?.percent;
+    if (typeof memory === "number" && memory > t.memoryPercentForRollback) return { rule: "memory", reason: `memory at ${memory}%, above ${t.memoryPercentForRollback}%` };
+    return undefined;
+}
+
+export interface WindowStats {
+    samples: number;
+    failures: number;
+    errorRatePercent: number;
+    p95Ms: number;
+    overBudget: number;
+    baselineP95Ms?: number;
+    buckets: { samples: number; p95Ms: number; dbPoolPercent?: number; resourcePercent?: number }[];
+}
+
+export function windowStats(obs: Observations, t: Thresholds, start: number, end: number, baselineP95Ms?: number): WindowStats {
+    const probes = obs.health.filter((p) => p.at >= start && p.at <= end);
+    const failures = probes.filter((p) => !p.ok).length;
+    const answered = probes.filter((p) => p.status !== undefined).map((p) => p.latencyMs);
+    const size = (end - start) / t.sustainedBuckets;
+    const buckets = Array.from({ length: t.sustainedBuckets }, (_, i) => {
+        const inBucket = probes.filter((p) => p.at >= start + i * size && (i === t.sustainedBuckets - 1 ? p.at <= end : p.at < start + (i + 1) * size));
+        const pool = inBucket.map((p) => p.payload?.dbPool?.percent).filter((v): v is number => typeof v === "number");
+        const resources = inBucket
+            .map((p) => Math.max(p.payload?.cpu?.percent ?? -1, p.payload?.memory?.percent ?? -1))
+            .filter((v) => v >= 0);
+        return {
+            samples: inBucket.length,
+            p95Ms: percentile(inBucket.filter((p) => p.status !== undefined).map((p) => p.latencyMs), 95),
+            dbPoolPercent: pool.length ? median(pool) : undefined,
+            resourcePercent: resources.length ? median(resources) : undefined,
+        };
+    });
+    return {
+        samples: probes.length,
+        failures,
+        errorRatePercent: probes.length ? (100 * failures) / probes.length : 0,
+        p95Ms: percentile(answered, 95),
+        overBudget: probes.filter((p) => p.overBudget).length,
+        baselineP95Ms,
+        buckets,
+    };
+}
+
+export function windowTrigger(stats: WindowStats, t: Thresholds): Trigger | undefined {
+    const enough = stats.samples >= t.minSamplesForRates;
+    if (enough && stats.errorRatePercent > t.errorRatePercentForRollback) {
+        return { rule: "error-rate", reason: `error rate ${stats.errorRatePercent.toFixed(1)}% over the window (${stats.failures}/${stats.samples}), above ${t.errorRatePercentForRollback}%` };
+    }
+    const sustained = (value: (b: WindowStats["buckets"][number]) => number | undefined, limit: number) =>
+        stats.buckets.every((b) => b.samples > 0 && (value(b) ?? -Infinity) > limit);
+    if (stats.baselineP95Ms !== undefined && enough) {
+        const limit = stats.baselineP95Ms * t.p95LatencyMultiplierForRollback;
+        if (sustained((b) => b.p95Ms, limit)) {
+            return { rule: "p95-latency", reason: `p95 above ${t.p95LatencyMultiplierForRollback}x the previous deployment's ${stats.baselineP95Ms.toFixed(1)} ms in every part of the window (window p95 ${stats.p95Ms.toFixed(1)} ms)` };
+        }
+    }
+    if (sustained((b) => b.dbPoolPercent, t.dbPoolPercentForRollback)) return { rule: "database-pool", reason: `database pool above ${t.dbPoolPercentForRollback}% throughout the window` };
+    if (sustained((b) => b.resourcePercent, t.resourcePercentForRollback)) return { rule: "resources", reason: `CPU or memory above ${t.resourcePercentForRollback}% throughout the window` };
+    return undefined;
+}

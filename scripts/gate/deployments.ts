@@ -1,0 +1,89 @@
+/**
+ * Railway deployments for the gate and for people: which deployment is live, which one to roll
+ * back to, the rollback itself and the wait for it to go live.
+ */
+import { gql } from "../../infra/railway/gql";
+import type { Clock } from "./clock";
+
+export interface Deployment {
+    id: string;
+    status: string;
+    createdAt: string;
+    canRollback: boolean;
+}
+
+export interface RailwayTarget {
+    apiUrl?: string;
+    projectId: string;
+    environmentId: string;
+    serviceId: string;
+}
+
+/** Deployment states that will still change (the gate waits them out). */
+export const IN_PROGRESS = ["QUEUED", "WAITING", "INITIALIZING", "BUILDING", "DEPLOYING", "NEEDS_APPROVAL"];
+
+/** Every deployment of the service in the environment, newest first (Railway's CLI sorts client-side too). */
+export async function listDeployments(t: RailwayTarget): Promise<Deployment[]> {
+    const { deployments } = await gql(t.apiUrl, "Deployments", { input: { projectId: t.projectId, environmentId: t.environmentId, serviceId: t.serviceId }, first: 100 });
+    const list: Deployment[] = (deployments.edges ?? []).map((e: { node: Deployment }) => e.node);
+    return list.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+}
+
+/** The live deployment: the newest that reached SUCCESS. */
+export function liveDeployment(list: Deployment[]): Deployment | undefined {
+    return list.find((d) => d.status === "SUCCESS");
+}
+
+/**
+ * Where to roll back to: `to` when given, else the newest deployment older than `from` that was
+ * live once (SUCCESS, or REMOVED after a newer one replaced it) and that Railway can roll back to.
+ * Failed, crashed or skipped deployments are never targets.
+ */
+export function rollbackTarget(list: Deployment[], from: Deployment, to?: string): { target?: Deployment; problem?: string } {
+    if (to) {
+        const target = list.find((d) => d.id === to);
+        if (!target) return { problem: `deployment ${to} is not one of this service's deployments in this environment` };
+        if (!target.canRollback) return { problem: `Railway cannot roll back to deployment ${to} (status ${target.status}, canRollback false)` };
+        return { target };
+    }
+    const target = list.find((d) => d.createdAt < from.createdAt && d.id !== from.id && (d.status === "REMOVED" || d.status === "SUCCESS") && d.canRollback);
+    return target ? { target } : { problem: `no earlier successful deployment of this service can be rolled back to (before ${from.id})` };
+}
+
+export interface RollbackOutcome {
+    target: string;
+    newDeploymentId?: string;
+    status: string;
+    waitedMs: number;
+}
+
+/**
+ * Calls `deploymentRollback` and waits (bounded) until the deployment it creates reaches SUCCESS.
+ * `onCalled` runs right after Railway accepted the call, before the wait, so that a crash while
+ * waiting still leaves the rollback on record.
+ */
+export async function rollBack(t: RailwayTarget, target: Deployment, clock: Clock, timeoutMs: number, onCalled: () => void, pollMs = 2000): Promise<RollbackOutcome> {
+    const before = new Set((await listDeployments(t)).map((d) => d.id));
+    await gql(t.apiUrl, "DeploymentRollback", { id: target.id });
+    onCalled();
+    const started = clock.now();
+    let latest: Deployment | undefined;
+    while (clock.now() - started <= timeoutMs) {
+        latest = (await listDeployments(t)).find((d) => !before.has(d.id));
+        if (latest && !IN_PROGRESS.includes(latest.status)) break;
+        await clock.sleep(Math.min(pollMs, Math.max(1, timeoutMs - (clock.now() - started))));
+    }
+    return { target: target.id, newDeploymentId: latest?.id, status: latest?.status ?? "NOT_SEEN", waitedMs: clock.now() - started };
+}
+
+/** Finds the environment and service ids by name in a project. */
+export async function resolveTarget(apiUrl: string | undefined, projectId: string, environment: string, service: string): Promise<RailwayTarget> {
+    const { project } = await gql(apiUrl, "Project", { id: projectId });
+    const envs: { id: string; name: string }[] = (project.environments?.edges ?? []).map((e: { node: unknown }) => e.node);
+    const services: { id: string; name: string }[] = (project.services?.edges ?? []).map((e: { node: unknown }) => e.node);
+    const env = envs.find((e) => e.name === environment);
+    const svc = services.find((s) => s.name === service);
+    if (!env) throw new Error(`Railway project ${projectId} has no environment '${environment}' (it has: ${envs.map((e) => e.name).join(", ") || "none"})`);
+    if (!svc) throw new Error(`Railway project ${projectId} has no service '${service}' (it has: ${services.map((s) => s.name).join(", ") || "none"})`);
+    return { apiUrl, projectId, environmentId: env.id, serviceId: svc.id };
+}

@@ -1,0 +1,172 @@
+/**
+ * The deployment health gate: watches the live deployment of one service, decides by the seed's
+ * matrix (decide.ts) and rolls back on Railway when it must. Used by `npm run gate`, by the deploy
+ * workflow and by the DeploymentGate component.
+ *
+ * Exit 0: healthy. Exit 1: rolled back. Exit 2: could not decide (Railway unreachable, no
+ * deployment, nothing to roll back to, or the live deployment is already the gate's own rollback):
+ * the gate never rolls back on missing data.
+ */
+import type { GateConfig } from "../../config/stack.schema";
+import { Clock, realClock } from "./clock";
+import { immediateTrigger, Observations, Trigger, windowStats, WindowStats, windowTrigger } from "./decide";
+import { Deployment, listDeployments, liveDeployment, RailwayTarget, rollBack, RollbackOutcome, rollbackTarget } from "./deployments";
+import { notifyRollback, NotifyConfig } from "./notify";
+import { checkPostgres, checkRedis, DependencyCheck, HealthProbe, probeHealth, runSmokeTest, scrub, SmokeResult } from "./probes";
+import { GateState, readState, writeState } from "./state";
+
+export const GATE_EXIT = { healthy: 0, rolledBack: 1, undecided: 2 } as const;
+export const DECISION_FORMAT_VERSION = 1;
+
+export interface GateOptions {
+    stack: string;
+    service: string;
+    config: GateConfig;
+    /** The service's base URL (https://app.example.com). */
+    baseUrl: string;
+    railway: RailwayTarget;
+    /** Level 2 from here: connection strings (optional; the app's own report is always read). */
+    databaseUrl?: string;
+    redisUrl?: string;
+    /** One pass of levels 1-3, no monitoring window. */
+    once?: boolean;
+    stateFile: string;
+    notify?: NotifyConfig;
+    env?: NodeJS.ProcessEnv;
+    clock?: Clock;
+    /** Replaceable probes (the benchmark's simulation). */
+    probes?: Partial<{
+        health: (url: string, budgetMs: number) => Promise<HealthProbe>;
+        postgres: (url: string) => Promise<DependencyCheck>;
+        redis: (url: string) => Promise<DependencyCheck>;
+        smoke: typeof runSmokeTest;
+        deployments: (t: RailwayTarget) => Promise<Deployment[]>;
+        rollback: typeof rollBack;
+    }>;
+    /** Progress lines (stderr in the command). */
+    log?: (line: string) => void;
+    /** How often to look at the rollback deployment while waiting for SUCCESS (default 2 s). */
+    rollbackPollMs?: number;
+    /** Called the moment the rollback call is made (the benchmark measures up to here). */
+    onRollbackCall?: () => void;
+}
+
+export interface DecisionRecord {
+    version: number;
+    stack: string;
+    service: string;
+    deployment?: { id: string; status: string };
+    startedAt: string;
+    finishedAt: string;
+    decision: "healthy" | "rolled-back" | "undecided";
+    exitCode: number;
+    reason: string;
+    trigger?: Trigger;
+    checks: {
+        health: HealthProbe[];
+        dependencies: DependencyCheck[];
+        smoke: SmokeResult[];
+        window?: WindowStats;
+    };
+    rollback?: RollbackOutcome & { notifications?: { pagerduty: string; github: string } };
+}
+
+export async function runGate(o: GateOptions): Promise<DecisionRecord> {
+    const clock = o.clock ?? realClock;
+    const log = o.log ?? (() => undefined);
+    const health = o.probes?.health ?? probeHealth;
+    const postgres = o.probes?.postgres ?? checkPostgres;
+    const redis = o.probes?.redis ?? checkRedis;
+    const smoke = o.probes?.smoke ?? runSmokeTest;
+    const deployments = o.probes?.deployments ?? listDeployments;
+    const rollback = o.probes?.rollback ?? rollBack;
+    const cfg = o.config;
+    const obs: Observations = { health: [], dependencies: [], smoke: [] };
+    const startedAt = new Date(clock.now()).toISOString();
+    const record = (decision: DecisionRecord["decision"], exitCode: number, reason: string, extra: Partial<DecisionRecord> = {}): DecisionRecord => ({
+        version: DECISION_FORMAT_VERSION,
+        stack: o.stack,
+        service: o.service,
+        startedAt,
+        finishedAt: new Date(clock.now()).toISOString(),
+        decision,
+        exitCode,
+        reason,
+        checks: { ...obs },
+        ...extra,
+    });
+
+    // Which deployment is live: without that, no decision can be acted on.
+    let list: Deployment[];
+    try {
+        list = await deployments(o.railway);
+    } catch (e) {
+        return record("undecided", GATE_EXIT.undecided, `Railway unreachable: ${scrub((e as Error).message)}; not deciding without it`);
+    }
+    const live = liveDeployment(list);
+    if (!live) return record("undecided", GATE_EXIT.undecided, "no live (SUCCESS) deployment of this service in this environment");
+    const state: GateState = readState(o.stateFile);
+    const deployment = { id: live.id, status: live.status };
+    const earlier = state.rollbacks.find((r) => r.from === live.id);
+    if (earlier) {
+        return record("rolled-back", GATE_EXIT.rolledBack, `deployment ${live.id} was already rolled back at ${earlier.at} (to ${earlier.to}); not rolling back twice`, { deployment });
+    }
+    log(`gate: ${o.stack}/${o.service}: watching deployment ${live.id} at ${o.baseUrl}`);
+
+    const url = new URL(cfg.healthPath, o.baseUrl).toString();
+    const interval = cfg.intervalSeconds * 1000;
+    const windowMs = o.once ? 0 : cfg.monitoringWindowMinutes * 60_000;
+    const start = clock.now();
+    let trigger: Trigger | undefined;
+    for (let i = 0; ; i++) {
+        const [h, ...deps] = await Promise.all([
+            health(url, cfg.healthBudgetMs),
+            ...(o.databaseUrl ? [postgres(o.databaseUrl)] : []),
+            ...(o.redisUrl ? [redis(o.redisUrl)] : []),
+        ]);
+        obs.health.push(h as HealthProbe);
+        obs.dependencies.push(...(deps as DependencyCheck[]));
+        if (i === 0) for (const t of cfg.smokeTests) obs.smoke.push(await smoke(o.baseUrl, t, o.env ?? process.env));
+        trigger = immediateTrigger(obs, cfg);
+        if (trigger) break;
+        const next = start + (i + 1) * interval;
+        if (o.once || next > start + windowMs) break;
+        await clock.sleep(Math.max(0, next - clock.now()));
+    }
+    const stats = o.once ? undefined : windowStats(obs, cfg, start, clock.now(), state.baseline?.p95Ms);
+    if (!trigger && stats) trigger = windowTrigger(stats, cfg);
+    const checks = () => ({ ...obs, window: stats });
+
+    if (!trigger) {
+        if (stats && !o.once && stats.samples >= cfg.minSamplesForRates && Number.isFinite(stats.p95Ms)) {
+            // This deployment passed the whole window: it is the next one's baseline.
+            state.baseline = { deploymentId: live.id, p95Ms: stats.p95Ms, errorRatePercent: stats.errorRatePercent, at: new Date(clock.now()).toISOString() };
+            writeState(o.stateFile, state);
+        }
+        return { ...record("healthy", GATE_EXIT.healthy, o.once ? "levels 1-3 passed" : "healthy through the monitoring window", { deployment }), checks: checks() };
+    }
+    log(`gate: ${o.stack}/${o.service}: ${trigger.reason}`);
+    if (state.rollbacks.some((r) => r.newDeploymentId === live.id)) {
+        return { ...record("undecided", GATE_EXIT.undecided, `${trigger.reason}; the live deployment is the gate's own rollback, so it is not rolled back twice: a person must act`, { deployment, trigger }), checks: checks() };
+    }
+    const { target, problem } = rollbackTarget(list, live);
+    if (!target) return { ...record("undecided", GATE_EXIT.undecided, `${trigger.reason}; ${problem}`, { deployment, trigger }), checks: checks() };
+
+    let outcome: RollbackOutcome;
+    try {
+        log(`gate: rolling back ${live.id} to ${target.id}`);
+        o.onRollbackCall?.();
+        outcome = await rollback(o.railway, target, clock, cfg.rollbackTimeoutSeconds * 1000, () => {
+            state.rollbacks.push({ from: live.id, to: target.id, at: new Date(clock.now()).toISOString(), reason: trigger!.reason });
+            writeState(o.stateFile, state);
+        }, o.rollbackPollMs);
+    } catch (e) {
+        return { ...record("undecided", GATE_EXIT.undecided, `${trigger.reason}; the rollback call failed: ${scrub((e as Error).message)}`, { deployment, trigger }), checks: checks() };
+    }
+    const entry = state.rollbacks.find((r) => r.from === live.id);
+    if (entry) entry.newDeploymentId = outcome.newDeploymentId;
+    writeState(o.stateFile, state);
+    const notifications = await notifyRollback(o.notify ?? {}, { stack: o.stack, service: o.service, from: live.id, to: target.id, reason: trigger.reason, newDeploymentId: outcome.newDeploymentId, status: outcome.status });
+    const reason = outcome.status === "SUCCESS" ? `${trigger.reason}; rolled back to ${target.id}` : `${trigger.reason}; rolled back to ${target.id}, but the new deployment is ${outcome.status} after ${Math.round(outcome.waitedMs / 1000)} s`;
+    return { ...record("rolled-back", GATE_EXIT.rolledBack, reason, { deployment, trigger, rollback: { ...outcome, notifications } }), checks: checks() };
+}

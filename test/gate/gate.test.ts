@@ -1,0 +1,228 @@
+/**
+ * The health gate against real parts on 127.0.0.1: a sample app that really uses PostgreSQL and
+ * Redis (from Debian's packages, started here), the Railway emulator holding a service with an
+ * earlier successful deployment, and stand-ins for PagerDuty and GitHub that record what they get.
+ */
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { gateSchema, GateConfig } from "../../config/stack.schema";
+import { GATE_EXIT, GateOptions, runGate } from "../../scripts/gate/gate";
+import { RailwayTarget } from "../../scripts/gate/deployments";
+import { readState, writeState } from "../../scripts/gate/state";
+import { startFakeHttp } from "../support/fake-http";
+import { RailwayEmulator, startRailwayEmulator } from "../support/railway-emulator";
+import { SampleApp, startSampleApp } from "../support/sample-app";
+import { startPostgres, TestPostgres } from "../support/services/postgres";
+import { startRedis, TestRedis } from "../support/services/redis";
+
+/** Fast thresholds: a 50 ms interval and a 2.5 s window (50 probes), the seed's rules otherwise. */
+function gateConfig(over: Partial<GateConfig> = {}): GateConfig {
+    return gateSchema.parse({
+        intervalSeconds: 0.05,
+        monitoringWindowMinutes: 2.5 / 60,
+        rollbackTimeoutSeconds: 10,
+        smokeTests: [
+            { name: "login", method: "POST", path: "/api/auth/login", body: { email: "${env:SMOKE_EMAIL}", password: "${env:SMOKE_PASSWORD}" }, expectBody: { authenticated: true } },
+            { name: "api key", path: "/api/keys/validate", headers: { "x-api-key": "${env:SMOKE_API_KEY}" }, expectBody: { valid: true } },
+            { name: "database read/write", method: "POST", path: "/api/smoke/db", expectBody: { ok: true } },
+        ],
+        ...over,
+    });
+}
+
+const SMOKE_ENV = { SMOKE_EMAIL: "smoke@ainative.test", SMOKE_PASSWORD: "smoke-password", SMOKE_API_KEY: "ak_smoke_test_key" };
+
+describe("health gate (real PostgreSQL, Redis, sample app, Railway emulator)", function () {
+    this.timeout(60_000);
+    let pg: TestPostgres;
+    let redis: TestRedis;
+    let app: SampleApp;
+    let emu: RailwayEmulator;
+    let pagerduty: Awaited<ReturnType<typeof startFakeHttp>>;
+    let github: Awaited<ReturnType<typeof startFakeHttp>>;
+    let target: RailwayTarget;
+    let deployments: { previous: string; live: string };
+    let stateFile: string;
+    const saved = process.env.RAILWAY_API_TOKEN;
+
+    before(async () => {
+        [pg, redis, emu, pagerduty, github] = await Promise.all([startPostgres(), startRedis(), startRailwayEmulator({ deployStageMs: 20 }), startFakeHttp(), startFakeHttp(201)]);
+        app = await startSampleApp({ databaseUrl: pg.url, redisUrl: redis.url });
+        process.env.RAILWAY_API_TOKEN = emu.token;
+    });
+    after(async () => {
+        await app?.close();
+        await Promise.all([pg?.close(), redis?.close(), emu?.close(), pagerduty?.close(), github?.close()]);
+        if (saved === undefined) delete process.env.RAILWAY_API_TOKEN;
+        else process.env.RAILWAY_API_TOKEN = saved;
+    });
+
+    beforeEach(async () => {
+        emu.store.clear();
+        emu.log.length = 0;
+        pagerduty.requests.length = 0;
+        github.requests.length = 0;
+        app.setMode({ mode: "healthy" });
+        const project = emu.store.createProject({ name: "ainative-platform", defaultEnvironmentName: "production" });
+        const env = [...emu.store.environments.values()].find((e) => e.projectId === project.id)!;
+        const service = emu.store.createService(project.id, "web");
+        const previous = emu.store.createDeployment(service.id, env.id).id;
+        const live = emu.store.createDeployment(service.id, env.id).id;
+        await new Promise((r) => setTimeout(r, 120)); // both through the emulator's clock: previous REMOVED, live SUCCESS
+        deployments = { previous, live };
+        target = { apiUrl: emu.apiUrl, projectId: project.id, environmentId: env.id, serviceId: service.id };
+        stateFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "gate-state-")), "web.json");
+    });
+
+    const options = (over: Partial<GateOptions> = {}): GateOptions => ({
+        stack: "production",
+        service: "web",
+        config: gateConfig(),
+        baseUrl: app.url,
+        railway: target,
+        databaseUrl: pg.url,
+        redisUrl: redis.url,
+        stateFile,
+        env: SMOKE_ENV,
+        rollbackPollMs: 50,
+        notify: { pagerdutyRoutingKey: "R0UTINGKEY-test", pagerdutyEventsUrl: `${pagerduty.url}/v2/enqueue`, github: { token: "ghs_test_token", repository: "ainative/platform", deploymentId: "42", apiUrl: github.url } },
+        ...over,
+    });
+    const rollbackCalls = () => emu.log.filter((l) => l.operationName === "DeploymentRollback");
+
+    it("healthy: passes levels 1-4, records the baseline, rolls nothing back", async () => {
+        const r = await runGate(options());
+        assert.equal(r.exitCode, GATE_EXIT.healthy, r.reason);
+        assert.equal(r.decision, "healthy");
+        assert.ok(r.checks.health.length >= 40, `${r.checks.health.length} probes`);
+        assert.deepEqual(r.checks.smoke.map((s) => [s.name, s.ok]), [["login", true], ["api key", true], ["database read/write", true]]);
+        assert.ok(r.checks.dependencies.some((d) => d.name === "postgres" && d.ok) && r.checks.dependencies.some((d) => d.name === "redis" && d.ok));
+        assert.ok(r.checks.health.every((h) => typeof h.latencyMs === "number"));
+        assert.deepEqual(rollbackCalls(), []);
+        assert.equal(readState(stateFile).baseline?.deploymentId, deployments.live);
+    });
+
+    it("one transient 5xx: no rollback", async () => {
+        app.setMode({ mode: "fail-next", count: 1 });
+        const r = await runGate(options());
+        assert.equal(r.exitCode, GATE_EXIT.healthy, r.reason);
+        assert.equal(r.checks.health.filter((h) => h.failed).length, 1);
+        assert.deepEqual(rollbackCalls(), []);
+    });
+
+    it("three consecutive 5xx: rolls back to the previous successful deployment, waits for it, pages and marks the GitHub deployment", async () => {
+        app.setMode({ mode: "5xx" });
+        const r = await runGate(options());
+        assert.equal(r.exitCode, GATE_EXIT.rolledBack, r.reason);
+        assert.equal(r.trigger?.rule, "consecutive-5xx");
+        assert.equal(r.checks.health.length, 3, "decided at the third failure, not after the window");
+        assert.deepEqual(rollbackCalls().map((c) => c.variables.id), [deployments.previous]);
+        assert.equal(r.rollback?.status, "SUCCESS");
+        assert.equal(emu.store.deployment(r.rollback!.newDeploymentId!).rollbackOf, deployments.previous);
+        assert.equal(pagerduty.requests.length, 1);
+        const event = pagerduty.requests[0].body;
+        assert.deepEqual([event.routing_key, event.event_action, event.payload.severity], ["R0UTINGKEY-test", "trigger", "critical"]);
+        assert.equal(event.dedup_key, `ainative-gate/production/web/${deployments.live}`);
+        assert.equal(github.requests[0].path, "/repos/ainative/platform/deployments/42/statuses");
+        assert.equal(github.requests[0].body.state, "failure");
+        assert.deepEqual(r.rollback?.notifications, { pagerduty: "sent", github: "sent" });
+        assert.ok(!JSON.stringify(r).includes("R0UTINGKEY") && !JSON.stringify(r).includes("ghs_test_token"), "no key or token in the record");
+    });
+
+    it("a second run after a rollback does not roll back again", async () => {
+        app.setMode({ mode: "5xx" });
+        const first = await runGate(options());
+        assert.equal(first.exitCode, GATE_EXIT.rolledBack);
+        const second = await runGate(options());
+        assert.equal(second.exitCode, GATE_EXIT.undecided, second.reason);
+        assert.match(second.reason, /the gate's own rollback, so it is not rolled back twice/);
+        assert.equal(rollbackCalls().length, 1);
+    });
+
+    it("a rerun while the rolled-back deployment is still live does not call Railway again", async () => {
+        writeState(stateFile, { version: 1, rollbacks: [{ from: deployments.live, to: deployments.previous, at: new Date().toISOString(), reason: "earlier run" }] });
+        app.setMode({ mode: "5xx" });
+        const r = await runGate(options());
+        assert.equal(r.exitCode, GATE_EXIT.rolledBack);
+        assert.match(r.reason, /already rolled back/);
+        assert.deepEqual(rollbackCalls(), []);
+    });
+
+    it("PostgreSQL stopped: immediate rollback", async () => {
+        await pg.stop();
+        try {
+            const r = await runGate(options());
+            assert.equal(r.exitCode, GATE_EXIT.rolledBack, r.reason);
+            assert.equal(r.trigger?.rule, "database-connection");
+            assert.ok(r.checks.health.length <= 2, "immediately, not after the window");
+            assert.deepEqual(rollbackCalls().map((c) => c.variables.id), [deployments.previous]);
+            assert.doesNotMatch(r.reason, /postgresql:\/\//, "no connection string in the reason");
+        } finally {
+            await pg.start();
+        }
+    });
+
+    it("a critical smoke test failing: immediate rollback, naming the test but not the secret", async () => {
+        const r = await runGate(options({ env: { ...SMOKE_ENV, SMOKE_API_KEY: "ak_wrong_key_PLANTED" } }));
+        assert.equal(r.exitCode, GATE_EXIT.rolledBack, r.reason);
+        assert.match(r.reason, /critical smoke test 'api key' failed: status 401, expected 200/);
+        assert.ok(!JSON.stringify(r).includes("PLANTED"));
+    });
+
+    it("latency at 2.5x the baseline for the whole window: rollback after the window", async () => {
+        writeState(stateFile, { version: 1, rollbacks: [], baseline: { deploymentId: deployments.previous, p95Ms: 12, errorRatePercent: 0, at: new Date().toISOString() } });
+        app.setMode({ mode: "slow", delayMs: 30 });
+        const r = await runGate(options({ config: gateConfig({ healthBudgetMs: 1000 }) }));
+        assert.equal(r.exitCode, GATE_EXIT.rolledBack, r.reason);
+        assert.equal(r.trigger?.rule, "p95-latency");
+        assert.ok(r.checks.window!.buckets.every((b) => b.p95Ms > 24));
+        assert.equal(rollbackCalls().length, 1);
+    });
+
+    it("a latency spike shorter than the window: no rollback", async () => {
+        writeState(stateFile, { version: 1, rollbacks: [], baseline: { deploymentId: deployments.previous, p95Ms: 12, errorRatePercent: 0, at: new Date().toISOString() } });
+        app.setMode({ mode: "slow", delayMs: 30 });
+        const calm = setTimeout(() => app.setMode({ mode: "healthy" }), 400);
+        try {
+            const r = await runGate(options({ config: gateConfig({ healthBudgetMs: 1000 }) }));
+            assert.equal(r.exitCode, GATE_EXIT.healthy, r.reason);
+            assert.ok(r.checks.window!.p95Ms > 24, "the spike is in the window's numbers");
+            assert.deepEqual(rollbackCalls(), []);
+        } finally {
+            clearTimeout(calm);
+        }
+    });
+
+    it("error rate of 6% over the window: rollback after the window", async () => {
+        app.setMode({ mode: "error-rate", percent: 6 });
+        const r = await runGate(options());
+        assert.equal(r.exitCode, GATE_EXIT.rolledBack, r.reason);
+        assert.equal(r.trigger?.rule, "error-rate");
+        assert.ok(r.checks.window!.errorRatePercent > 5 && r.checks.window!.errorRatePercent <= 8, `${r.checks.window!.errorRatePercent}%`);
+    });
+
+    it("memory above 95% in the health payload: immediate rollback", async () => {
+        app.setMode({ mode: "memory", percent: 97 });
+        const r = await runGate(options());
+        assert.equal(r.trigger?.rule, "memory");
+        assert.equal(r.exitCode, GATE_EXIT.rolledBack);
+    });
+
+    it("Railway unreachable: exit 2 and no rollback, even for a failing app", async () => {
+        app.setMode({ mode: "5xx" });
+        const r = await runGate(options({ railway: { ...target, apiUrl: "http://127.0.0.1:9/graphql/v2" } }));
+        assert.equal(r.exitCode, GATE_EXIT.undecided);
+        assert.match(r.reason, /Railway unreachable/);
+        assert.deepEqual(rollbackCalls(), []);
+        assert.equal(pagerduty.requests.length, 0);
+    });
+
+    it("--once: one pass of levels 1-3", async () => {
+        const r = await runGate(options({ once: true }));
+        assert.equal(r.exitCode, GATE_EXIT.healthy, r.reason);
+        assert.equal(r.checks.health.length, 1);
+        assert.equal(r.checks.smoke.length, 3);
+    });
+});
