@@ -8,6 +8,7 @@
  * resource is registered; values are secret) and its domains.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "crypto";
 import { APP_ROLES, AppEnvironment, AppRole, validateAppEnvironment } from "../config/environment.schema";
 import { SecretValue } from "../config/secret";
 import type { ServiceConfig } from "../config/stack.schema";
@@ -52,6 +53,11 @@ export interface RailwayAppServiceOutputs {
     serviceId: pulumi.Output<string>;
     /** `https://` URLs: the custom domains first, then the Railway domain. */
     urls: pulumi.Output<string[]>;
+    /**
+     * A hash of everything that makes a new deployment of the service (settings and variables),
+     * secret because variables are: the deployment gate reruns when it changes.
+     */
+    deploymentFingerprint: pulumi.Output<string>;
 }
 
 type Problem = { argument: string; problem: string; fix: string };
@@ -138,26 +144,23 @@ export class RailwayApp extends pulumi.ComponentResource {
         const service = new railway.Service(base, { projectId: this.projectId, name: svc.name, apiUrl }, keep);
         const scope = { projectId: this.projectId, environmentId: environment.id, serviceId: service.id, apiUrl };
 
-        const instance = new railway.ServiceInstance(
-            base,
-            {
-                ...scope,
-                source: "image" in svc.source ? { image: svc.source.image } : { repo: svc.source.repo, branch: svc.source.branch },
-                rootDirectory: "repo" in svc.source ? svc.source.rootDirectory : undefined,
-                startCommand: svc.startCommand,
-                buildCommand: svc.buildCommand,
-                preDeployCommand: svc.preDeployCommand,
-                watchPatterns: svc.watchPatterns,
-                healthcheckPath: svc.healthcheck?.path,
-                healthcheckTimeout: svc.healthcheck?.timeoutSeconds,
-                replicas: { [args.region]: svc.replicas, ...svc.regions },
-                restartPolicyType: svc.restartPolicy.type,
-                restartPolicyMaxRetries: svc.restartPolicy.maxRetries,
-                sleepApplication: svc.sleepApplication,
-                cronSchedule: svc.cronSchedule,
-            },
-            keep,
-        );
+        const settings = {
+            ...scope,
+            source: "image" in svc.source ? { image: svc.source.image } : { repo: svc.source.repo, branch: svc.source.branch },
+            rootDirectory: "repo" in svc.source ? svc.source.rootDirectory : undefined,
+            startCommand: svc.startCommand,
+            buildCommand: svc.buildCommand,
+            preDeployCommand: svc.preDeployCommand,
+            watchPatterns: svc.watchPatterns,
+            healthcheckPath: svc.healthcheck?.path,
+            healthcheckTimeout: svc.healthcheck?.timeoutSeconds,
+            replicas: { [args.region]: svc.replicas, ...svc.regions },
+            restartPolicyType: svc.restartPolicy.type,
+            restartPolicyMaxRetries: svc.restartPolicy.maxRetries,
+            sleepApplication: svc.sleepApplication,
+            cronSchedule: svc.cronSchedule,
+        };
+        const instance = new railway.ServiceInstance(base, settings, keep);
 
         if (svc.volume) {
             // Mounted before the first deployment reads its data directory.
@@ -179,6 +182,10 @@ export class RailwayApp extends pulumi.ComponentResource {
             const generated = new railway.ServiceDomain(base, { ...scope, targetPort: svc.domains.targetPort }, keep);
             urls.push(pulumi.interpolate`https://${generated.domain}`);
         }
-        return { serviceId: service.id, urls: pulumi.all(urls) };
+        const { apiUrl: _ignored, ...deploying } = settings;
+        const deploymentFingerprint = pulumi.secret(
+            pulumi.all([deploying, variables, secretVariables]).apply((parts) => createHash("sha256").update(JSON.stringify(parts)).digest("hex")),
+        );
+        return { serviceId: service.id, urls: pulumi.all(urls), deploymentFingerprint };
     }
 }

@@ -8,12 +8,17 @@
  * the GitHub environment's Actions secrets.
  */
 import * as pulumi from "@pulumi/pulumi";
+import * as path from "path";
 import type { StackConfig } from "../config/load";
+import { DeploymentGate } from "../components/deployment-gate";
 import { ErrorTracking } from "../components/error-tracking";
 import { IncidentRouting } from "../components/incident-routing";
 import { RailwayApp } from "../components/railway-app";
 import { RepositoryProtection } from "../components/repository-protection";
 import type { IntegrationProviders } from "../infra/providers";
+
+/** Where the repository is: the deployment gate's command runs `npm run gate` there. */
+const REPO_ROOT = path.resolve(__dirname, "..");
 
 export interface StackOutputs {
     railway?: {
@@ -75,6 +80,23 @@ export function composeStack(config: StackConfig, providers: IntegrationProvider
                 providedVariables: errors?.projects[svc.name] ? { SENTRY_DSN: errors.projects[svc.name].dsn } : undefined,
             })),
         });
+        if (config.gate.enabled) {
+            // The gate probes HTTP: it watches the services that have a health check.
+            for (const svc of config.railway.services.filter((s) => s.healthcheck)) {
+                new DeploymentGate(
+                    `gate-${svc.name}`,
+                    {
+                        stack: config.stack,
+                        service: svc.name,
+                        projectId: app.projectId,
+                        url: app.services[svc.name].urls.apply((urls) => urls[0] ?? ""),
+                        fingerprint: app.services[svc.name].deploymentFingerprint,
+                        dir: REPO_ROOT,
+                    },
+                    { dependsOn: [app] },
+                );
+            }
+        }
         outputs.railway = {
             projectId: app.projectId,
             environmentId: app.environmentId,

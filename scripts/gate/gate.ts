@@ -10,7 +10,7 @@
 import type { GateConfig } from "../../config/stack.schema";
 import { Clock, realClock } from "./clock";
 import { immediateTrigger, Observations, Trigger, windowStats, WindowStats, windowTrigger } from "./decide";
-import { Deployment, listDeployments, liveDeployment, RailwayTarget, rollBack, RollbackOutcome, rollbackTarget } from "./deployments";
+import { Deployment, IN_PROGRESS, listDeployments, liveDeployment, RailwayTarget, rollBack, RollbackOutcome, rollbackTarget } from "./deployments";
 import { notifyRollback, NotifyConfig } from "./notify";
 import { checkPostgres, checkRedis, DependencyCheck, HealthProbe, probeHealth, runSmokeTest, scrub, SmokeResult } from "./probes";
 import { GateState, readState, writeState } from "./state";
@@ -97,13 +97,30 @@ export async function runGate(o: GateOptions): Promise<DecisionRecord> {
     });
 
     // Which deployment is live: without that, no decision can be acted on.
+    // A deployment still building (right after `pulumi up` changed the service) is waited for:
+    // the gate watches the deployment that was just made, not the one it replaces.
     let list: Deployment[];
+    const waitStart = clock.now();
     try {
         list = await deployments(o.railway);
+        while (list[0] && IN_PROGRESS.includes(list[0].status) && clock.now() - waitStart < cfg.rollbackTimeoutSeconds * 1000) {
+            if (clock.now() === waitStart) log(`gate: waiting for deployment ${list[0].id} (${list[0].status})`);
+            await clock.sleep(o.rollbackPollMs ?? 2000);
+            list = await deployments(o.railway);
+        }
     } catch (e) {
         return record("undecided", GATE_EXIT.undecided, `Railway unreachable: ${scrub((e as Error).message)}; not deciding without it`);
     }
+    const newest = list[0];
+    if (newest && IN_PROGRESS.includes(newest.status)) {
+        return record("undecided", GATE_EXIT.undecided, `deployment ${newest.id} is still ${newest.status} after ${cfg.rollbackTimeoutSeconds} s`);
+    }
     const live = liveDeployment(list);
+    if (newest && live && newest.id !== live.id && ["FAILED", "CRASHED"].includes(newest.status)) {
+        return record("rolled-back", GATE_EXIT.rolledBack, `the newest deployment ${newest.id} ended ${newest.status}; Railway kept ${live.id} live, so nothing is rolled back`, {
+            deployment: { id: newest.id, status: newest.status },
+        });
+    }
     if (!live) return record("undecided", GATE_EXIT.undecided, "no live (SUCCESS) deployment of this service in this environment");
     const state: GateState = readState(o.stateFile);
     const deployment = { id: live.id, status: live.status };

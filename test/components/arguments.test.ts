@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { strict as assert } from "assert";
+import { DeploymentGate } from "../../components/deployment-gate";
 import { ErrorTracking, ErrorTrackingArgs } from "../../components/error-tracking";
 import { IncidentRouting, IncidentRoutingArgs } from "../../components/incident-routing";
 import { RailwayApp, RailwayAppArgs, RailwayAppService } from "../../components/railway-app";
@@ -148,6 +149,15 @@ describe("component arguments", () => {
             /reviewers: the production environment has no required reviewers/,
             /requiredApprovingReviews: 7/,
             /requiredStatusChecks: is empty/,
+        );
+    });
+
+    it("DeploymentGate: a service name that is not one, and no folder to run in", () => {
+        rejects(
+            () => new DeploymentGate("x", { stack: "production", service: "Web Service", projectId: "p", url: "https://app.example.com", fingerprint: "f", dir: "" }),
+            "ainative:gate:DeploymentGate",
+            /service: 'Web Service' is not a service name/,
+            /dir: is empty/,
         );
     });
 });

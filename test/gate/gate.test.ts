@@ -219,6 +219,21 @@ describe("health gate (real PostgreSQL, Redis, sample app, Railway emulator)", f
         assert.equal(pagerduty.requests.length, 0);
     });
 
+    it("waits for a deployment still building and watches it, not the one it replaces", async () => {
+        const fresh = emu.store.createDeployment(target.serviceId, target.environmentId).id;
+        const r = await runGate(options({ once: true }));
+        assert.equal(r.exitCode, GATE_EXIT.healthy, r.reason);
+        assert.equal(r.deployment?.id, fresh);
+    });
+
+    it("a newest deployment that failed to build: Railway kept the old one live, nothing to roll back (exit 1)", async () => {
+        emu.store.createDeployment(target.serviceId, target.environmentId, { fixedStatus: "FAILED" });
+        const r = await runGate(options({ once: true }));
+        assert.equal(r.exitCode, GATE_EXIT.rolledBack);
+        assert.match(r.reason, /ended FAILED; Railway kept .* live/);
+        assert.deepEqual(rollbackCalls(), []);
+    });
+
     it("--once: one pass of levels 1-3", async () => {
         const r = await runGate(options({ once: true }));
         assert.equal(r.exitCode, GATE_EXIT.healthy, r.reason);

@@ -29,6 +29,7 @@ const T = {
     pdPolicy: "pagerduty:index/escalationPolicy:EscalationPolicy",
     pdService: "pagerduty:index/service:Service",
     pdIntegration: "pagerduty:index/serviceIntegration:ServiceIntegration",
+    command: "command:local:Command",
 };
 const C = COMPONENT_TYPES;
 
@@ -38,6 +39,9 @@ const deployedStack = (withSentryTeam: boolean) => ({
     [C.RepositoryProtection.token]: 1,
     [C.ErrorTracking.token]: 1,
     [C.IncidentRouting.token]: 1,
+    // The web service has a health check: one gate.
+    [C.DeploymentGate.token]: 1,
+    [T.command]: 1,
     [T.project]: 1,
     [T.environment]: 1,
     [T.service]: 4,
@@ -100,6 +104,7 @@ function ownerOf(type: string): string | undefined {
     if (type.startsWith("github:")) return C.RepositoryProtection.token;
     if (type.startsWith("sentry:")) return C.ErrorTracking.token;
     if (type.startsWith("pagerduty:")) return C.IncidentRouting.token;
+    if (type.startsWith("command:")) return C.DeploymentGate.token;
     return undefined;
 }
 
@@ -220,6 +225,18 @@ for (const stack of ["production", "staging", "local"]) {
             });
         }
 
+        if (stack !== "local") {
+            it("gates the web service's deployments: the gate command reruns when its settings or variables change", () => {
+                const cmd = one(captured, T.command, "gate-web");
+                assert.equal(cmd.inputs.create, `npm run -s gate -- --stack ${stack} --service web --url https://${stack === "production" ? "app.ainative.studio" : "staging.ainative.dev"}`);
+                assert.equal(cmd.inputs.update, cmd.inputs.create);
+                assert.equal(cmd.inputs.environment.RAILWAY_PROJECT_ID, "platform-id");
+                assert.equal(plain(cmd.inputs.triggers).length, 1);
+                assert.ok(isSecretInput(cmd.inputs.triggers), "the fingerprint is secret");
+                assert.match(plain(cmd.inputs.triggers)[0], /^[0-9a-f]{64}$/);
+            });
+        }
+
         if (stack === "staging") {
             it("runs one replica per service, protects nothing, and pages at low urgency", () => {
                 assert.deepEqual(one(captured, T.instance, "platform-web").inputs.replicas, { "us-west2": 1 });
@@ -265,6 +282,22 @@ for (const stack of ["production", "staging", "local"]) {
 
 describe("stack composition: integrations switched off", function () {
     this.timeout(30_000);
+    it("gates local deployments only when asked (gate.enabled)", async () => {
+        const { captured } = await runStack("local", (c) => ((c["ainative-platform:gate"] as any).enabled = true));
+        assert.equal(captured.filter((r) => r.type === T.command).length, 1);
+    });
+
+    it("reruns the gate when a deployment-affecting setting changes, and only then", async () => {
+        const fingerprint = async (mutate?: (c: Record<string, any>) => void) => {
+            const { captured } = await runStack("staging", mutate);
+            return plain(one(captured, T.command, "gate-web").inputs.triggers)[0];
+        };
+        const base = await fingerprint();
+        assert.equal(await fingerprint((c) => (c["ainative-platform:railway"].services[1].replicas = 2)), base, "another service's change");
+        assert.notEqual(await fingerprint((c) => (c["ainative-platform:railway"].services[0].startCommand = "npm run start:v2")), base);
+        assert.notEqual(await fingerprint((c) => (c["ainative-platform:secrets"].services.web.AUTH_SECRET = "another-planted-auth-secret-0123456789")), base);
+    });
+
     it("creates nothing for an integration that config turns off", async () => {
         const { captured } = await runStack("production", (c) => {
             c["ainative-platform:integrations"] = { railway: true, github: false, sentry: false, pagerduty: true };

@@ -1,0 +1,60 @@
+/**
+ * `DeploymentGate`: runs the health gate (`npm run gate`) as a local command after a service's
+ * deployment-affecting inputs change, so that `pulumi up` fails when the gate rolls the deployment
+ * back (exit 1) or cannot decide (exit 2). The command reads Railway and PagerDuty credentials
+ * from the environment of `pulumi up`; only the project id is passed here.
+ */
+import * as command from "@pulumi/command";
+import * as pulumi from "@pulumi/pulumi";
+import { argumentError, COMPONENT_TYPES, withTypeAliases } from "./types";
+
+export interface DeploymentGateArgs {
+    /** The stack whose config the gate reads (its thresholds and smoke tests). */
+    stack: string;
+    /** The Railway service to watch. */
+    service: string;
+    /** The Railway project id (passed as RAILWAY_PROJECT_ID). */
+    projectId: pulumi.Input<string>;
+    /** The service's base URL. */
+    url: pulumi.Input<string>;
+    /**
+     * What makes a new deployment: when it changes, the gate runs again (settings and variables of
+     * the service; secret, since it may be derived from secret values).
+     */
+    fingerprint: pulumi.Input<string>;
+    /** The repository folder the command runs in (where `npm run gate` works). */
+    dir: string;
+    /** Only levels 1-3, no monitoring window (faster `pulumi up`; the deploy workflow runs the window). */
+    once?: boolean;
+}
+
+export class DeploymentGate extends pulumi.ComponentResource {
+    /** The gate's decision record of the last run (JSON). */
+    readonly decision: pulumi.Output<string>;
+
+    constructor(name: string, args: DeploymentGateArgs, opts?: pulumi.ComponentResourceOptions) {
+        const problems = [];
+        if (!/^[a-z][a-z0-9-]*$/.test(args.stack ?? "")) problems.push({ argument: "stack", problem: `'${args.stack}' is not a stack name`, fix: "pass the Pulumi stack name" });
+        if (!/^[a-z][a-z0-9-]*$/.test(args.service ?? "")) problems.push({ argument: "service", problem: `'${args.service}' is not a service name`, fix: "pass the Railway service name from the stack config" });
+        if (!args.dir) problems.push({ argument: "dir", problem: "is empty", fix: "pass the repository folder" });
+        if (problems.length) throw argumentError(COMPONENT_TYPES.DeploymentGate, name, problems);
+        super(COMPONENT_TYPES.DeploymentGate.token, name, {}, withTypeAliases(COMPONENT_TYPES.DeploymentGate, opts));
+
+        const gate = pulumi.interpolate`npm run -s gate -- --stack ${args.stack} --service ${args.service} --url ${args.url}${args.once ? " --once" : ""}`;
+        const run = new command.local.Command(
+            name,
+            {
+                create: gate,
+                update: gate,
+                dir: args.dir,
+                environment: { RAILWAY_PROJECT_ID: args.projectId },
+                triggers: [pulumi.secret(args.fingerprint)],
+                // The decision record is the command's stdout; progress goes to stderr and the log.
+                logging: "stderr",
+            },
+            { parent: this },
+        );
+        this.decision = run.stdout;
+        this.registerOutputs({ decision: this.decision });
+    }
+}
