@@ -44,6 +44,12 @@ export function percentile(values: number[], p: number): number {
 
 const median = (values: number[]) => percentile(values, 50);
 
+/** The last element matching, without copying (this runs after every probe of a long window). */
+function findLast<T>(items: T[], match: (item: T) => boolean): T | undefined {
+    for (let i = items.length - 1; i >= 0; i--) if (match(items[i])) return items[i];
+    return undefined;
+}
+
 export function immediateTrigger(obs: Observations, t: Thresholds): Trigger | undefined {
     const n = t.consecutive5xxForRollback;
     const last = obs.health.slice(-n);
@@ -51,9 +57,9 @@ export function immediateTrigger(obs: Observations, t: Thresholds): Trigger | un
         const what = last.map((p) => (p.status ? String(p.status) : "no answer")).join(", ");
         return { rule: "consecutive-5xx", reason: `${n} consecutive failed health checks (${what})` };
     }
-    const latestDb = [...obs.dependencies].reverse().find((d) => d.name === "postgres");
+    const latestDb = findLast(obs.dependencies, (d) => d.name === "postgres");
     if (latestDb && !latestDb.ok) return { rule: "database-connection", reason: `PostgreSQL connection failed: ${latestDb.error ?? "unknown error"}` };
-    const latest = [...obs.health].reverse().find((p) => p.payload);
+    const latest = findLast(obs.health, (p) => p.payload !== undefined);
     if (latest?.payload?.checks?.database?.ok === false) return { rule: "database-connection", reason: "the app reports its database connection down" };
     const smoke = obs.smoke.find((s) => s.critical && !s.ok);
     if (smoke) return { rule: "critical-smoke-test", reason: `critical smoke test '${smoke.name}' failed: ${smoke.problem}` };
