@@ -16,6 +16,10 @@ import { RailwayEmulator, startRailwayEmulator } from "../support/railway-emulat
 import { SampleApp, startSampleApp } from "../support/sample-app";
 import { startPostgres, TestPostgres } from "../support/services/postgres";
 import { startRedis, TestRedis } from "../support/services/redis";
+import { stackDoc } from "../support/stack-files";
+
+/** The production stack's smoke tests, as committed: they must pass against the app's contract. */
+const COMMITTED_SMOKE_TESTS = (stackDoc("production").config["ainative-platform:gate"] as { smokeTests: unknown[] }).smokeTests;
 
 /** Fast thresholds: a 50 ms interval and a 2.5 s window (50 probes), the seed's rules otherwise. */
 function gateConfig(over: Partial<GateConfig> = {}): GateConfig {
@@ -23,16 +27,12 @@ function gateConfig(over: Partial<GateConfig> = {}): GateConfig {
         intervalSeconds: 0.05,
         monitoringWindowMinutes: 2.5 / 60,
         rollbackTimeoutSeconds: 10,
-        smokeTests: [
-            { name: "login", method: "POST", path: "/api/auth/login", body: { email: "${env:SMOKE_EMAIL}", password: "${env:SMOKE_PASSWORD}" }, expectBody: { authenticated: true } },
-            { name: "api key", path: "/api/keys/validate", headers: { "x-api-key": "${env:SMOKE_API_KEY}" }, expectBody: { valid: true } },
-            { name: "database read/write", method: "POST", path: "/api/smoke/db", expectBody: { ok: true } },
-        ],
+        smokeTests: COMMITTED_SMOKE_TESTS,
         ...over,
     });
 }
 
-const SMOKE_ENV = { SMOKE_EMAIL: "smoke@ainative.test", SMOKE_PASSWORD: "smoke-password", SMOKE_API_KEY: "ak_smoke_test_key" };
+const SMOKE_ENV = { SMOKE_USER_EMAIL: "smoke@ainative.test", SMOKE_USER_PASSWORD: "smoke-password", SMOKE_API_KEY: "ak_smoke_test_key" };
 
 describe("health gate (real PostgreSQL, Redis, sample app, Railway emulator)", function () {
     this.timeout(60_000);
@@ -97,7 +97,7 @@ describe("health gate (real PostgreSQL, Redis, sample app, Railway emulator)", f
         assert.equal(r.exitCode, GATE_EXIT.healthy, r.reason);
         assert.equal(r.decision, "healthy");
         assert.ok(r.checks.health.length >= 40, `${r.checks.health.length} probes`);
-        assert.deepEqual(r.checks.smoke.map((s) => [s.name, s.ok]), [["login", true], ["api key", true], ["database read/write", true]]);
+        assert.deepEqual(r.checks.smoke.map((s) => [s.name, s.ok]), [["login", true], ["api key validation", true], ["database read/write", true]]);
         assert.ok(r.checks.dependencies.some((d) => d.name === "postgres" && d.ok) && r.checks.dependencies.some((d) => d.name === "redis" && d.ok));
         assert.ok(r.checks.health.every((h) => typeof h.latencyMs === "number"));
         assert.deepEqual(rollbackCalls(), []);
@@ -167,7 +167,7 @@ describe("health gate (real PostgreSQL, Redis, sample app, Railway emulator)", f
     it("a critical smoke test failing: immediate rollback, naming the test but not the secret", async () => {
         const r = await runGate(options({ env: { ...SMOKE_ENV, SMOKE_API_KEY: "ak_wrong_key_PLANTED" } }));
         assert.equal(r.exitCode, GATE_EXIT.rolledBack, r.reason);
-        assert.match(r.reason, /critical smoke test 'api key' failed: status 401, expected 200/);
+        assert.match(r.reason, /critical smoke test 'api key validation' failed: status 401, expected 200/);
         assert.ok(!JSON.stringify(r).includes("PLANTED"));
     });
 
