@@ -8,6 +8,7 @@
 import { ChildProcess, spawn } from "child_process";
 import * as path from "path";
 import * as readline from "readline";
+import { withoutInternalKeys } from "./offline-runtime";
 
 /* The SDK's generated gRPC stubs and messages: the very ones the pack's server uses. */
 const grpc = require("@grpc/grpc-js") as typeof import("@grpc/grpc-js");
@@ -60,9 +61,9 @@ export interface AnalyzerResource {
 /** Per policy: its enforcement level and settings, as the CLI sends them after reading `--policy-pack-config`. */
 export type PolicyPackConfig = Record<string, { enforcementLevel: EnforcementLevel; properties: Record<string, unknown> }>;
 
-/** The engine leaves internal keys (such as a dynamic provider's `__provider`) out of what analyzers see. */
-function withoutInternalKeys(props: Record<string, unknown>): Record<string, unknown> {
-    return Object.fromEntries(Object.entries(props).filter(([k]) => !k.startsWith("__")));
+/** The fields every Analyzer message about a resource carries; internal keys are left out, as the engine does. */
+function describe<M extends { setType(v: string): M; setName(v: string): M; setUrn(v: string): M; setProperties(v: unknown): M; setOptions(v: unknown): M }>(msg: M, r: AnalyzerResource): M {
+    return msg.setType(r.type).setName(r.name).setUrn(r.urn).setProperties(Struct.fromJavaScript(withoutInternalKeys(r.properties))).setOptions(resourceOptions(r));
 }
 
 function resourceOptions(r: AnalyzerResource) {
@@ -161,13 +162,7 @@ export class PolicyAnalyzer {
     }
 
     async analyze(r: AnalyzerResource): Promise<PolicyDiagnostic[]> {
-        const req = new pb.AnalyzeRequest();
-        req.setType(r.type);
-        req.setName(r.name);
-        req.setUrn(r.urn);
-        req.setProperties(Struct.fromJavaScript(withoutInternalKeys(r.properties)));
-        req.setOptions(resourceOptions(r));
-        const res: any = await this.call("analyze", req);
+        const res: any = await this.call("analyze", describe(new pb.AnalyzeRequest(), r));
         // A resource policy's finding is about the resource analyzed; the engine attaches its URN.
         return res.getDiagnosticsList().map((d: any) => ({ ...toDiagnostic(d), urn: d.getUrn() || r.urn }));
     }
@@ -176,12 +171,7 @@ export class PolicyAnalyzer {
         const req = new pb.AnalyzeStackRequest();
         req.setResourcesList(
             resources.map((r) => {
-                const ar = new pb.AnalyzerResource();
-                ar.setType(r.type);
-                ar.setName(r.name);
-                ar.setUrn(r.urn);
-                ar.setProperties(Struct.fromJavaScript(withoutInternalKeys(r.properties)));
-                ar.setOptions(resourceOptions(r));
+                const ar = describe(new pb.AnalyzerResource(), r);
                 if (r.parent) ar.setParent(r.parent);
                 ar.setDependenciesList(r.dependencies ?? []);
                 for (const [key, urns] of Object.entries(r.propertyDependencies ?? {})) {

@@ -65,7 +65,7 @@ export interface OfflineRuntimeOptions {
  * Drops internal properties (`__provider`: a dynamic provider's serialized code, tens of kB per
  * resource). The engine keeps them from analyzers too; nothing here reads them.
  */
-function withoutInternalKeys(props: Record<string, unknown>): Record<string, unknown> {
+export function withoutInternalKeys(props: Record<string, unknown>): Record<string, unknown> {
     return Object.fromEntries(Object.entries(props).filter(([k]) => !k.startsWith("__")));
 }
 

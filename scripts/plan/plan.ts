@@ -37,17 +37,8 @@ export interface PlanOptions {
     analyzer?: PolicyAnalyzer;
 }
 
-export interface PlanResource {
-    type: string;
-    name: string;
-    urn: string;
-    /** The component's URN, or undefined at the stack. */
-    parent?: string;
-    custom: boolean;
-    protect: boolean;
-    /** Inputs with secrets as "[secret]" and unknown values as "[unknown]". */
-    inputs: Record<string, unknown>;
-}
+/** A recorded resource as the plan shows it: `parent` is the component's URN, `inputs` masked. */
+export type PlanResource = Pick<Registration, "type" | "name" | "urn" | "parent" | "custom" | "protect" | "inputs">;
 
 export interface PlanViolation {
     policy: string;
