@@ -5,6 +5,9 @@
 import { strict as assert } from "assert";
 import { assertCompliant, assertUnknownSkipped, assertViolation, baseline, change, PolicyHarness, secret, UNKNOWN, without } from "./harness";
 
+/** Shaped like a live Stripe key, assembled here so that no credential-shaped string is committed. */
+const FAKE_LIVE_KEY = ["sk", "live", "PLANTED0123456789abcdef"].join("_");
+
 describe("policy pack ainative-platform (over the Analyzer interface)", function () {
     this.timeout(60_000);
     let pack: PolicyHarness;
@@ -116,7 +119,7 @@ describe("policy pack ainative-platform (over the Analyzer interface)", function
             assertViolation(await pack.run("production", r, P), "mandatory", "platform-web", /AUTH_SECRET is a secret by the environment schema but is a plain value/);
         });
         it("fails a value shaped like a credential under any name, naming the shape not the value", async () => {
-            const r = change(await baseline("production"), "Variables", "platform-worker", (p) => (p.variables.LEGACY_KEY = "sk_live_PLANTED0123456789abcdef"));
+            const r = change(await baseline("production"), "Variables", "platform-worker", (p) => (p.variables.LEGACY_KEY = FAKE_LIVE_KEY));
             const d = await pack.run("production", r, P);
             assertViolation(d, "mandatory", "platform-worker", /LEGACY_KEY holds what looks like a Stripe secret key/);
             assert.ok(!d[0].message.includes("PLANTED"));
@@ -130,7 +133,7 @@ describe("policy pack ainative-platform (over the Analyzer interface)", function
             assertCompliant(await pack.run("production", r, P));
         });
         it("follows allowPlain", async () => {
-            const r = change(await baseline("production"), "Variables", "platform-worker", (p) => (p.variables.LEGACY_KEY = "sk_live_PLANTED0123456789abcdef"));
+            const r = change(await baseline("production"), "Variables", "platform-worker", (p) => (p.variables.LEGACY_KEY = FAKE_LIVE_KEY));
             assertCompliant(await pack.run("production", r, P, { allowPlain: ["LEGACY_KEY"] }));
         });
     });
