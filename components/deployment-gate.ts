@@ -22,8 +22,12 @@ export interface DeploymentGateArgs {
      * the service; secret, since it may be derived from secret values).
      */
     fingerprint: pulumi.Input<string>;
-    /** The repository folder the command runs in (where `npm run gate` works). */
-    dir: string;
+    /**
+     * The repository folder the command runs in. Default: found when the command runs (the git
+     * top level, else the project folder), so that no machine's path is stored in state and a
+     * checkout elsewhere does not count as a change.
+     */
+    dir?: string;
     /** Only levels 1-3, no monitoring window (faster `pulumi up`; the deploy workflow runs the window). */
     once?: boolean;
 }
@@ -36,11 +40,12 @@ export class DeploymentGate extends pulumi.ComponentResource {
         const problems = [];
         if (!/^[a-z][a-z0-9-]*$/.test(args.stack ?? "")) problems.push({ argument: "stack", problem: `'${args.stack}' is not a stack name`, fix: "pass the Pulumi stack name" });
         if (!/^[a-z][a-z0-9-]*$/.test(args.service ?? "")) problems.push({ argument: "service", problem: `'${args.service}' is not a service name`, fix: "pass the Railway service name from the stack config" });
-        if (!args.dir) problems.push({ argument: "dir", problem: "is empty", fix: "pass the repository folder" });
+        if (args.dir !== undefined && !args.dir) problems.push({ argument: "dir", problem: "is empty", fix: "pass the repository folder, or leave it out" });
         if (problems.length) throw argumentError(COMPONENT_TYPES.DeploymentGate, name, problems);
         super(COMPONENT_TYPES.DeploymentGate.token, name, {}, withTypeAliases(COMPONENT_TYPES.DeploymentGate, opts));
 
-        const gate = pulumi.interpolate`npm run -s gate -- --stack ${args.stack} --service ${args.service} --url ${args.url}${args.once ? " --once" : ""}`;
+        const here = args.dir ? "" : 'cd "$(git rev-parse --show-toplevel 2>/dev/null || pwd)" && ';
+        const gate = pulumi.interpolate`${here}npm run -s gate -- --stack ${args.stack} --service ${args.service} --url ${args.url}${args.once ? " --once" : ""}`;
         const run = new command.local.Command(
             name,
             {

@@ -8,7 +8,6 @@
  * the GitHub environment's Actions secrets.
  */
 import * as pulumi from "@pulumi/pulumi";
-import * as path from "path";
 import type { StackConfig } from "../config/load";
 import { DeploymentGate } from "../components/deployment-gate";
 import { ErrorTracking } from "../components/error-tracking";
@@ -16,9 +15,6 @@ import { IncidentRouting } from "../components/incident-routing";
 import { RailwayApp } from "../components/railway-app";
 import { RepositoryProtection } from "../components/repository-protection";
 import type { IntegrationProviders } from "../infra/providers";
-
-/** Where the repository is: the deployment gate's command runs `npm run gate` there. */
-const REPO_ROOT = path.resolve(__dirname, "..");
 
 export interface StackOutputs {
     railway?: {
@@ -91,7 +87,6 @@ export function composeStack(config: StackConfig, providers: IntegrationProvider
                         projectId: app.projectId,
                         url: app.services[svc.name].urls.apply((urls) => urls[0] ?? ""),
                         fingerprint: app.services[svc.name].deploymentFingerprint,
-                        dir: REPO_ROOT,
                     },
                     { dependsOn: [app] },
                 );

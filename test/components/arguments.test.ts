@@ -152,7 +152,7 @@ describe("component arguments", () => {
         );
     });
 
-    it("DeploymentGate: a service name that is not one, and no folder to run in", () => {
+    it("DeploymentGate: a service name that is not one, and an empty folder", () => {
         rejects(
             () => new DeploymentGate("x", { stack: "production", service: "Web Service", projectId: "p", url: "https://app.example.com", fingerprint: "f", dir: "" }),
             "ainative:gate:DeploymentGate",

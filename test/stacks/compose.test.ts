@@ -228,7 +228,8 @@ for (const stack of ["production", "staging", "local"]) {
         if (stack !== "local") {
             it("gates the web service's deployments: the gate command reruns when its settings or variables change", () => {
                 const cmd = one(captured, T.command, "gate-web");
-                assert.equal(cmd.inputs.create, `npm run -s gate -- --stack ${stack} --service web --url https://${stack === "production" ? "app.ainative.studio" : "staging.ainative.dev"}`);
+                assert.equal(cmd.inputs.dir, undefined, "no machine's path in state");
+                assert.equal(cmd.inputs.create, `cd "$(git rev-parse --show-toplevel 2>/dev/null || pwd)" && npm run -s gate -- --stack ${stack} --service web --url https://${stack === "production" ? "app.ainative.studio" : "staging.ainative.dev"}`);
                 assert.equal(cmd.inputs.update, cmd.inputs.create);
                 assert.equal(cmd.inputs.environment.RAILWAY_PROJECT_ID, "platform-id");
                 assert.equal(plain(cmd.inputs.triggers).length, 1);
