@@ -90,13 +90,18 @@ export function roleOf(view: RailwayServiceView): Role {
     return "worker";
 }
 
-/** Both halves of a Variables resource (values may be unknown during a preview). */
-export function variableEntries(variables: PolicyResource): { name: string; value: string | undefined; secret: boolean }[] {
+/**
+ * Both halves of a Variables resource; a value may be unknown (undefined) during a preview. When
+ * a whole half is unknown the set of names is not known either: undefined, so that no policy
+ * reports a variable missing that may well be there.
+ */
+export function variableEntries(variables: PolicyResource): { name: string; value: string | undefined; secret: boolean }[] | undefined {
     const out: { name: string; value: string | undefined; secret: boolean }[] = [];
     for (const [half, secret] of [["variables", false], ["secretVariables", true]] as const) {
+        if (!(half in variables.props)) continue;
         const map = known(() => variables.props[half]) as Record<string, string> | undefined;
-        if (!map) continue;
-        for (const name of Object.keys(map)) out.push({ name, value: known(() => map[name]), secret });
+        if (map === undefined) return undefined;
+        for (const name of Object.keys(map ?? {})) out.push({ name, value: known(() => map[name]), secret });
     }
     return out;
 }

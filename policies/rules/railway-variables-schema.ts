@@ -31,8 +31,10 @@ export const railwayVariablesSchema: StackValidationPolicy = {
         for (const view of railwayServices(args.resources)) {
             const role = roleOf(view);
             if (!view.variables || role === "datastore") continue;
+            const entries = variableEntries(view.variables);
+            if (!entries) continue; // names not known yet (a preview): nothing to check against
             const vars: Record<string, string | SecretValue> = {};
-            for (const v of variableEntries(view.variables)) {
+            for (const v of entries) {
                 // An unknown value (not yet created) counts as present; a known secret is checked like any value.
                 vars[v.name] = v.value === undefined ? SecretValue.unknown() : v.secret ? SecretValue.of(v.value) : v.value;
             }

@@ -26,8 +26,8 @@ export const sentryEveryService: StackValidationPolicy = {
             if (!slugs.some((s) => s === view.name || s.endsWith(`-${view.name}`))) {
                 reportViolation(`service '${view.name}' has no Sentry project; turn on integrations.sentry for this stack.`, view.service.urn);
             }
-            const names = view.variables ? variableEntries(view.variables).map((v) => v.name) : [];
-            if (!names.includes("SENTRY_DSN")) {
+            const entries = view.variables ? variableEntries(view.variables) : [];
+            if (entries && !entries.some((v) => v.name === "SENTRY_DSN")) {
                 reportViolation(`service '${view.name}' has no SENTRY_DSN variable, so its errors are not reported.`, view.variables?.urn ?? view.service.urn);
             }
         }

@@ -100,6 +100,10 @@ describe("policy pack ainative-platform (over the Analyzer interface)", function
             assertViolation(d, "mandatory", "platform-worker", /STRIPE_SECRET_KEY/);
             assert.ok(!d[0].message.includes("PLANTEDvalue"));
         });
+        it("checks nothing while a whole variable set is unknown", async () => {
+            const r = change(await baseline("production"), "Variables", "platform-web", (p) => (p.secretVariables = UNKNOWN));
+            assertCompliant(await pack.run("production", r, P));
+        });
         it("counts an unknown value (a DSN not created yet) as present", async () => {
             const r = change(await baseline("production"), "Variables", "platform-web", (p) => (p.secretVariables.AUTH_SECRET = UNKNOWN));
             assertCompliant(await pack.run("production", r, P));
@@ -193,6 +197,10 @@ describe("policy pack ainative-platform (over the Analyzer interface)", function
         it("fails a service without SENTRY_DSN", async () => {
             const r = change(await baseline("production"), "Variables", "platform-web", (p) => delete p.secretVariables.SENTRY_DSN);
             assertViolation(await pack.run("production", r, P), "mandatory", "platform-web", /'web' has no SENTRY_DSN variable/);
+        });
+        it("reports nothing while a whole variable set is unknown", async () => {
+            const r = change(await baseline("production"), "Variables", "platform-web", (p) => (p.secretVariables = UNKNOWN));
+            assertCompliant(await pack.run("production", r, P));
         });
         it("sees the name of a DSN whose value is unknown", async () => {
             const r = change(await baseline("production"), "Variables", "platform-web", (p) => (p.secretVariables.SENTRY_DSN = UNKNOWN));
