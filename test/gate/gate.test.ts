@@ -96,7 +96,8 @@ describe("health gate (real PostgreSQL, Redis, sample app, Railway emulator)", f
         const r = await runGate(options());
         assert.equal(r.exitCode, GATE_EXIT.healthy, r.reason);
         assert.equal(r.decision, "healthy");
-        assert.ok(r.checks.health.length >= 40, `${r.checks.health.length} probes`);
+        // About 50 at a 50 ms interval; a slow machine makes fewer, but never too few to judge rates.
+        assert.ok(r.checks.health.length >= gateConfig().minSamplesForRates, `${r.checks.health.length} probes`);
         assert.deepEqual(r.checks.smoke.map((s) => [s.name, s.ok]), [["login", true], ["api key validation", true], ["database read/write", true]]);
         assert.ok(r.checks.dependencies.some((d) => d.name === "postgres" && d.ok) && r.checks.dependencies.some((d) => d.name === "redis" && d.ok));
         assert.ok(r.checks.health.every((h) => typeof h.latencyMs === "number"));
