@@ -58,6 +58,8 @@ export interface PlanResult {
     resources: PlanResource[];
     counts: Record<string, number>;
     policies: { pack: string; version: string; configFile?: string; mandatory: PlanViolation[]; advisory: PlanViolation[] } | null;
+    /** Why the program or the policy pack could not run (a valid config should never get here), else null. */
+    error: string | null;
 }
 
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
@@ -145,7 +147,7 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
         : readStackFile(file, opts.stack);
     const validation = validateStackConfig(source.raw);
     const issues = [...source.issues, ...(validation.ok ? [] : validation.issues)].map((i) => formatIssue(opts.stack, i));
-    const result: PlanResult = { version: PLAN_FORMAT_VERSION, stack: opts.stack, project, ok: false, config: { valid: issues.length === 0, issues }, resources: [], counts: {}, policies: null };
+    const result: PlanResult = { version: PLAN_FORMAT_VERSION, stack: opts.stack, project, ok: false, config: { valid: issues.length === 0, issues }, resources: [], counts: {}, policies: null, error: null };
     if (issues.length) return result;
 
     // The pack starts in its own process while the program runs here.
@@ -156,13 +158,20 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
         registrations = await record(opts.stack, project, opts.runtime ?? runtimeFromStackFile(file));
     } catch (e) {
         if (!opts.analyzer) await (await starting.catch(() => undefined))?.close();
-        throw e;
+        result.error = `the program failed: ${(e as Error).message}`;
+        return result;
     }
     result.resources = registrations.map((r) => ({ type: r.type, name: r.name, urn: r.urn, parent: r.parent, custom: r.custom, protect: r.protect, inputs: mask(r.wire) as Record<string, unknown> }));
     for (const r of registrations) result.counts[r.type] = (result.counts[r.type] ?? 0) + 1;
     result.counts = Object.fromEntries(Object.entries(result.counts).sort(([a], [b]) => a.localeCompare(b)));
 
-    const analyzer = await starting;
+    let analyzer: PolicyAnalyzer;
+    try {
+        analyzer = await starting;
+    } catch (e) {
+        result.error = `the policy pack could not start: ${(e as Error).message}`;
+        return result;
+    }
     try {
         const info = await analyzer.info();
         const configFile = opts.policyConfigFile ?? path.join(opts.packDir ?? path.join(REPO_ROOT, "policies"), "config", `${opts.stack}.json`);

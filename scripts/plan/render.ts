@@ -71,6 +71,7 @@ function violationLine(v: PlanViolation): string {
 
 function verdict(plan: PlanResult): string {
     if (!plan.config.valid) return "FAILED: the configuration is invalid (exit 1)";
+    if (plan.error) return `FAILED: ${plan.error.split("\n")[0]} (exit 1)`;
     if (!plan.policies) return "FAILED (exit 1)";
     return plan.ok ? "OK (exit 0)" : `FAILED: ${plan.policies.mandatory.length} mandatory policy violation(s) (exit 1)`;
 }
@@ -79,6 +80,7 @@ export function renderText(plan: PlanResult): string {
     const out: string[] = [`Offline plan of stack '${plan.stack}' (project ${plan.project}, format v${plan.version})`, ""];
     out.push(plan.config.valid ? "Config: valid" : `Config: ${plan.config.issues.length} problem(s)`);
     for (const i of plan.config.issues) out.push(`  ${i}`);
+    if (plan.error) out.push("", `Error: ${plan.error}`);
     if (plan.config.valid) {
         out.push("", `Resources (${plan.resources.length}):`);
         const byUrn = new Map(plan.resources.map((r) => [r.urn, r]));
@@ -130,6 +132,10 @@ export function renderMarkdown(plan: PlanResult, opts: { diagramLimit?: number }
     const out: string[] = [`### Offline plan: \`${plan.stack}\``, "", `**${verdict(plan)}**`, ""];
     if (!plan.config.valid) {
         out.push("#### Configuration problems", "", ...plan.config.issues.map((i) => `- ${i.replace(/\|/g, "\\|")}`), "");
+        return out.join("\n");
+    }
+    if (plan.error) {
+        out.push("```", plan.error, "```", "");
         return out.join("\n");
     }
     if (plan.policies) {

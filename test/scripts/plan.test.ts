@@ -48,6 +48,15 @@ describe("npm run plan (offline plan)", function () {
         }
     });
 
+    it("exits 1 naming the problem when the policy pack cannot start", async () => {
+        const broken = require("fs").mkdtempSync(require("path").join(require("os").tmpdir(), "broken-pack-"));
+        require("fs").writeFileSync(require("path").join(broken, "index.ts"), "const x: number = 'not a number';\n");
+        const plan = await runPlan({ stack: "local", packDir: broken });
+        assert.equal(plan.ok, false);
+        assert.match(plan.error ?? "", /the policy pack could not start: the policy pack does not compile:(.|\n)*not assignable to type 'number'/);
+        assert.match(render(plan, "text"), /Result: FAILED: the policy pack could not start/);
+    });
+
     it("exits 2 on usage errors", async () => {
         for (const argv of [[], ["--stack", "production", "--format", "yaml"], ["--stack", "nope"], ["--stak", "production"]]) {
             const io = captureIO();
@@ -85,7 +94,8 @@ describe("npm run plan (offline plan)", function () {
         it("JSON carries a version, the config verdict, resources with parents and protect, counts and violations", () => {
             const json = JSON.parse(render(plan, "json"));
             assert.equal(json.version, PLAN_FORMAT_VERSION);
-            assert.deepEqual(Object.keys(json), ["version", "stack", "project", "ok", "config", "resources", "counts", "policies"]);
+            assert.deepEqual(Object.keys(json), ["version", "stack", "project", "ok", "config", "resources", "counts", "policies", "error"]);
+            assert.equal(json.error, null);
             const project = json.resources.find((r: any) => r.type.endsWith("railway:Project"));
             assert.equal(project.protect, true);
             assert.match(project.parent, /ainative:railway:RailwayApp::platform$/);
