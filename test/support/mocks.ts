@@ -17,8 +17,6 @@ function computedOutputs(args: pulumi.runtime.MockResourceArgs): Record<string, 
             return { dsnPublic: `https://key-of-${args.name}@o1.ingest.sentry.example/1` };
         case "pagerduty:index/serviceIntegration:ServiceIntegration":
             return { integrationKey: `routing-key-of-${args.name}` };
-        case "github:index/repositoryEnvironment:RepositoryEnvironment":
-            return {};
         default:
             return {};
     }
