@@ -162,16 +162,14 @@ export class RailwayApp extends pulumi.ComponentResource {
         };
         const instance = new railway.ServiceInstance(base, settings, keep);
 
-        if (svc.volume) {
-            // Mounted before the first deployment reads its data directory.
-            new railway.Volume(base, { ...scope, mountPath: svc.volume.mountPath, region: args.region }, keep);
-        }
+        const volume = svc.volume ? new railway.Volume(base, { ...scope, mountPath: svc.volume.mountPath, region: args.region }, keep) : undefined;
 
         // Secrets and provided values (a DSN) are secret; a provided key wins (it is wired, not typed in).
         const secretVariables: Record<string, pulumi.Input<string>> = { ...svc.secretValues, ...svc.providedVariables };
         const variables = Object.fromEntries(Object.entries(svc.variables).filter(([k]) => !(k in secretVariables)));
-        // Settings first, so the first deployment that variables trigger already has them.
-        new railway.Variables(base, { ...scope, variables, secretVariables }, { ...keep, dependsOn: [instance] });
+        // Settings and volume first: the deployment that setting variables triggers already has
+        // them (a datastore must never start once without its data directory mounted).
+        new railway.Variables(base, { ...scope, variables, secretVariables }, { ...keep, dependsOn: volume ? [instance, volume] : [instance] });
 
         const urls: pulumi.Output<string>[] = [];
         for (const host of svc.domains?.custom ?? []) {

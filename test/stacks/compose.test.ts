@@ -168,6 +168,14 @@ for (const stack of ["production", "staging", "local"]) {
                 assert.ok((Object.values(worker.inputs.replicas) as number[]).reduce((a, b) => a + b) >= 2);
             });
 
+            it("mounts each datastore's volume before its variables trigger the first deployment", () => {
+                for (const ds of ["postgres", "redis"]) {
+                    const vars = one(captured, T.variables, `platform-${ds}`);
+                    assert.ok(vars.dependencies.includes(one(captured, T.volume, `platform-${ds}`).urn), ds);
+                    assert.ok(vars.dependencies.includes(one(captured, T.instance, `platform-${ds}`).urn), ds);
+                }
+            });
+
             it("protects the project, the environment and the datastores", () => {
                 assert.equal(one(captured, T.project, "platform").protect, true);
                 assert.equal(one(captured, T.environment, "platform-production").protect, true);
