@@ -46,7 +46,8 @@ export function composeStack(config: StackConfig, providers: IntegrationProvider
     const outputs: StackOutputs = {};
 
     let errors: ErrorTracking | undefined;
-    if (on.sentry && config.sentry) {
+    // A stack of datastores only has nothing for Sentry or PagerDuty to watch.
+    if (on.sentry && config.sentry && apps.length > 0) {
         errors = new ErrorTracking("errors", {
             organization: config.sentry.organization,
             team: config.sentry.team,
@@ -100,7 +101,7 @@ export function composeStack(config: StackConfig, providers: IntegrationProvider
         };
     }
 
-    if (on.pagerduty && config.pagerduty) {
+    if (on.pagerduty && config.pagerduty && apps.length > 0) {
         const incidents = new IncidentRouting("incidents", {
             prefix: config.railway.project,
             environment: config.environment,
