@@ -291,6 +291,18 @@ for (const stack of ["production", "staging", "local"]) {
 
 describe("stack composition: integrations switched off", function () {
     this.timeout(30_000);
+    it("creates no Sentry or PagerDuty component for a stack of datastores only", async () => {
+        const { captured } = await runStack("staging", (c) => {
+            const railway = c["ainative-platform:railway"] as any;
+            railway.services = railway.services.filter((s: any) => s.kind === "datastore");
+            const secrets = c["ainative-platform:secrets"] as any;
+            delete secrets.services.web;
+            delete secrets.services.worker;
+        });
+        assert.ok(captured.some((r) => r.type === T.volume));
+        assert.ok(!captured.some((r) => r.type === C.ErrorTracking.token || r.type === C.IncidentRouting.token));
+    });
+
     it("gates local deployments only when asked (gate.enabled)", async () => {
         const { captured } = await runStack("local", (c) => ((c["ainative-platform:gate"] as any).enabled = true));
         assert.equal(captured.filter((r) => r.type === T.command).length, 1);
