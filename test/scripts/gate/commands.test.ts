@@ -5,11 +5,11 @@ import { AddressInfo } from "net";
 import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
-import { gateCommand } from "../../scripts/commands/gate";
-import { rollbackCommand } from "../../scripts/commands/rollback";
-import { captureIO } from "../support/capture";
-import { RailwayEmulator, startRailwayEmulator } from "../support/railway-emulator";
-import { stackDoc } from "../support/stack-files";
+import { gateCommand } from "../../../scripts/commands/gate";
+import { rollbackCommand } from "../../../scripts/commands/rollback";
+import { captureIO } from "../../support/capture";
+import { RailwayEmulator, startRailwayEmulator } from "../../support/railway-emulator";
+import { stackDoc } from "../../support/stack-files";
 
 describe("npm run gate / npm run rollback", function () {
     this.timeout(30_000);

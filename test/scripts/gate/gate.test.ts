@@ -7,16 +7,16 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { gateSchema, GateConfig } from "../../config/stack.schema";
-import { GATE_EXIT, GateOptions, runGate } from "../../scripts/gate/gate";
-import { RailwayTarget } from "../../scripts/gate/deployments";
-import { readState, writeState } from "../../scripts/gate/state";
-import { startFakeHttp } from "../support/fake-http";
-import { RailwayEmulator, startRailwayEmulator } from "../support/railway-emulator";
-import { SampleApp, startSampleApp } from "../support/sample-app";
-import { startPostgres, TestPostgres } from "../support/services/postgres";
-import { startRedis, TestRedis } from "../support/services/redis";
-import { stackDoc } from "../support/stack-files";
+import { gateSchema, GateConfig } from "../../../config/stack.schema";
+import { GATE_EXIT, GateOptions, runGate } from "../../../scripts/gate/gate";
+import { RailwayTarget } from "../../../scripts/gate/deployments";
+import { readState, writeState } from "../../../scripts/gate/state";
+import { startFakeHttp } from "../../support/fake-http";
+import { RailwayEmulator, startRailwayEmulator } from "../../support/railway-emulator";
+import { SampleApp, startSampleApp } from "../../support/sample-app";
+import { startPostgres, TestPostgres } from "../../support/services/postgres";
+import { startRedis, TestRedis } from "../../support/services/redis";
+import { stackDoc } from "../../support/stack-files";
 
 /** The production stack's smoke tests, as committed: they must pass against the app's contract. */
 const COMMITTED_SMOKE_TESTS = (stackDoc("production").config["ainative-platform:gate"] as { smokeTests: unknown[] }).smokeTests;
