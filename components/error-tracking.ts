@@ -6,7 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as sentry from "@pulumiverse/sentry";
-import { argumentError, COMPONENT_TYPES, withTypeAliases } from "./types";
+import { ArgumentProblem, argumentError, COMPONENT_TYPES, serviceListProblems, withTypeAliases } from "./types";
 
 export interface ErrorTrackingArgs {
     /** Sentry organization slug. */
@@ -41,13 +41,8 @@ export interface ErrorTrackingProject {
     dsn: pulumi.Output<string>;
 }
 
-type Problem = { argument: string; problem: string; fix: string };
-
-export function errorTrackingProblems(args: ErrorTrackingArgs): Problem[] {
-    const problems: Problem[] = [];
-    if (!args.services?.length) problems.push({ argument: "services", problem: "is empty", fix: "list the services that get a Sentry project" });
-    const dup = args.services?.find((s, i) => args.services.indexOf(s) !== i);
-    if (dup) problems.push({ argument: "services", problem: `'${dup}' is listed twice`, fix: "list each service once" });
+export function errorTrackingProblems(args: ErrorTrackingArgs): ArgumentProblem[] {
+    const problems = serviceListProblems(args.services, "a Sentry project");
     if (!(args.alerts.errorRatePercent > 0 && args.alerts.errorRatePercent <= 100)) problems.push({ argument: "alerts.errorRatePercent", problem: `${args.alerts.errorRatePercent} is not in (0, 100]`, fix: "use a percentage such as 5" });
     if (!(args.alerts.p95LatencyMultiplier >= 1)) problems.push({ argument: "alerts.p95LatencyMultiplier", problem: `${args.alerts.p95LatencyMultiplier} is below 1`, fix: "use a multiple of the baseline such as 2" });
     if (!(args.alerts.baselineP95Ms > 0)) problems.push({ argument: "alerts.baselineP95Ms", problem: `${args.alerts.baselineP95Ms} is not positive`, fix: "use the previous release's p95 in milliseconds" });

@@ -5,7 +5,7 @@
  */
 import * as pagerduty from "@pulumi/pagerduty";
 import * as pulumi from "@pulumi/pulumi";
-import { argumentError, COMPONENT_TYPES, withTypeAliases } from "./types";
+import { ArgumentProblem, argumentError, COMPONENT_TYPES, serviceListProblems, withTypeAliases } from "./types";
 
 export interface IncidentRoutingArgs {
     /** Name prefix shown in PagerDuty (the Railway project name: unique per stack). */
@@ -26,13 +26,8 @@ export interface IncidentRoutingService {
     routingKey: pulumi.Output<string>;
 }
 
-type Problem = { argument: string; problem: string; fix: string };
-
-export function incidentRoutingProblems(args: IncidentRoutingArgs): Problem[] {
-    const problems: Problem[] = [];
-    if (!args.services?.length) problems.push({ argument: "services", problem: "is empty", fix: "list the services that get a PagerDuty service" });
-    const dup = args.services?.find((s, i) => args.services.indexOf(s) !== i);
-    if (dup) problems.push({ argument: "services", problem: `'${dup}' is listed twice`, fix: "list each service once" });
+export function incidentRoutingProblems(args: IncidentRoutingArgs): ArgumentProblem[] {
+    const problems = serviceListProblems(args.services, "a PagerDuty service");
     const levels = args.escalationLevels?.length ?? 0;
     if (levels === 0) problems.push({ argument: "escalationLevels", problem: "is empty", fix: "add at least one level with a user or schedule" });
     else if (args.environment === "production" && levels < 2) problems.push({ argument: "escalationLevels", problem: `production has ${levels} level, needs at least 2`, fix: "add a second level (a backup schedule or a lead)" });

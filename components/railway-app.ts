@@ -13,7 +13,7 @@ import { APP_ROLES, AppEnvironment, AppRole, validateAppEnvironment } from "../c
 import { SecretValue } from "../config/secret";
 import type { ServiceConfig } from "../config/stack.schema";
 import * as railway from "../infra/railway";
-import { argumentError, COMPONENT_TYPES, withTypeAliases } from "./types";
+import { ArgumentProblem, argumentError, COMPONENT_TYPES, serviceListProblems, withTypeAliases } from "./types";
 
 /** Railway's limit on replicas of one service, summed over regions. */
 export const MAX_REPLICAS = 50;
@@ -60,11 +60,9 @@ export interface RailwayAppServiceOutputs {
     deploymentFingerprint: pulumi.Output<string>;
 }
 
-type Problem = { argument: string; problem: string; fix: string };
-
 /** Every problem with the arguments, all at once (an empty list when they are fine). */
-export function railwayAppProblems(args: RailwayAppArgs): Problem[] {
-    const problems: Problem[] = [];
+export function railwayAppProblems(args: RailwayAppArgs): ArgumentProblem[] {
+    const problems: ArgumentProblem[] = [];
     if (!args.services || args.services.length === 0) {
         problems.push({ argument: "services", problem: "is empty", fix: "declare at least one service" });
         return problems;

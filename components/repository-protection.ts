@@ -7,7 +7,7 @@
  */
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
-import { argumentError, COMPONENT_TYPES, withTypeAliases } from "./types";
+import { ArgumentProblem, argumentError, COMPONENT_TYPES, serviceListProblems, withTypeAliases } from "./types";
 
 export interface RepositoryProtectionArgs {
     /** Repository name (the owner comes from the GitHub provider). */
@@ -26,10 +26,8 @@ export interface RepositoryProtectionArgs {
     environmentSecrets?: Record<string, pulumi.Input<string>>;
 }
 
-type Problem = { argument: string; problem: string; fix: string };
-
-export function repositoryProtectionProblems(args: RepositoryProtectionArgs): Problem[] {
-    const problems: Problem[] = [];
+export function repositoryProtectionProblems(args: RepositoryProtectionArgs): ArgumentProblem[] {
+    const problems: ArgumentProblem[] = [];
     if (!args.protectedBranch) problems.push({ argument: "protectedBranch", problem: "is empty", fix: "name the branch this stack deploys from" });
     if (!args.requiredStatusChecks?.length) problems.push({ argument: "requiredStatusChecks", problem: "is empty", fix: "require at least the test, policy and preview checks" });
     if (!Number.isInteger(args.requiredApprovingReviews) || args.requiredApprovingReviews < 0 || args.requiredApprovingReviews > 6) {

@@ -29,11 +29,25 @@ export function withTypeAliases(type: ComponentType, opts: pulumi.ComponentResou
     return { ...opts, aliases: [...(opts.aliases ?? []), ...type.formerly.map((former) => ({ type: former }))] };
 }
 
+/** One wrong argument: which, what is wrong, how to fix it. */
+export interface ArgumentProblem {
+    argument: string;
+    problem: string;
+    fix: string;
+}
+
+/** The checks every list of service names gets: not empty, no name twice. */
+export function serviceListProblems(services: string[] | undefined, purpose: string): ArgumentProblem[] {
+    if (!services?.length) return [{ argument: "services", problem: "is empty", fix: `list the services that get ${purpose}` }];
+    const dup = services.find((s, i) => services.indexOf(s) !== i);
+    return dup ? [{ argument: "services", problem: `'${dup}' is listed twice`, fix: "list each service once" }] : [];
+}
+
 /**
  * A `ResourceError` for a bad component argument, before any child is registered: it names the
  * component (type and name), each argument that is wrong, what is wrong and how to fix it.
  */
-export function argumentError(type: ComponentType, name: string, problems: { argument: string; problem: string; fix: string }[], resource?: pulumi.Resource): pulumi.ResourceError {
+export function argumentError(type: ComponentType, name: string, problems: ArgumentProblem[], resource?: pulumi.Resource): pulumi.ResourceError {
     const lines = problems.map((p) => `  - ${p.argument}: ${p.problem} (fix: ${p.fix})`);
     const noun = problems.length === 1 ? "argument" : "arguments";
     return new pulumi.ResourceError(`${type.token} '${name}': ${problems.length} invalid ${noun}:\n${lines.join("\n")}`, resource);

@@ -69,6 +69,23 @@ export function withoutInternalKeys(props: Record<string, unknown>): Record<stri
     return Object.fromEntries(Object.entries(props).filter(([k]) => !k.startsWith("__")));
 }
 
+/** Resolves once every registration and RPC the program started has finished. */
+export function settled(): Promise<void> {
+    return (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs();
+}
+
+/**
+ * Runs a Pulumi program module afresh (a module runs once per process otherwise) under the
+ * installed runtime, and waits until it has settled. Returns the program's exports.
+ */
+export async function runProgram(entry: string): Promise<Record<string, unknown>> {
+    const file = require.resolve(entry);
+    delete require.cache[file];
+    const exports = require(file);
+    await settled();
+    return exports;
+}
+
 /** True when an input value (as recorded) is a secret. */
 export function isSecretInput(value: unknown): value is { value: unknown } {
     return !!value && typeof value === "object" && (value as Record<string, unknown>)[rpc.specialSigKey] === rpc.specialSecretSig;

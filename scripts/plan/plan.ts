@@ -12,7 +12,7 @@ import { formatIssue } from "../../config/issues";
 import { fromConfigMap, parseRuntimeValue, readStackFile, RawStackConfig } from "../../config/sources";
 import { validateStackConfig } from "../../config/validate";
 import { AnalyzerResource, PolicyAnalyzer, PolicyDiagnostic } from "./analyzer";
-import { installOfflineRuntime, Registration, UNKNOWN } from "./offline-runtime";
+import { installOfflineRuntime, Registration, runProgram, UNKNOWN } from "./offline-runtime";
 import { compiledPack } from "./pack-build";
 import { policyPackConfig, readPolicyConfigFile } from "./policy-config";
 
@@ -100,8 +100,6 @@ export async function record(stack: string, project: string, runtime: { config: 
         // Data sources (a GitHub team's id) are looked up for real by a preview; offline they are unknown.
         call: (args) => ({ ...args.inputs, id: UNKNOWN }),
     });
-    const entry = require.resolve(path.join(REPO_ROOT, "infra", "index"));
-    delete require.cache[entry];
     // The SDK captures a stack trace for every resource and promise (source positions, leak
     // reports); under ts-node each one is mapped through source maps, which was most of a plan's
     // time. A plan needs neither, so while the program runs stacks stay short and unmapped (an
@@ -110,8 +108,7 @@ export async function record(stack: string, project: string, runtime: { config: 
     (Error as { prepareStackTrace?: unknown }).prepareStackTrace = undefined;
     Error.stackTraceLimit = 1;
     try {
-        require(entry);
-        await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs();
+        await runProgram(path.join(REPO_ROOT, "infra", "index"));
     } finally {
         Error.prepareStackTrace = prepareStackTrace;
         Error.stackTraceLimit = stackTraceLimit;

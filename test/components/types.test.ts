@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import { RailwayApp } from "../../components/railway-app";
 import { COMPONENT_TYPES, withTypeAliases } from "../../components/types";
 import { serviceSchema } from "../../config/stack.schema";
+import { settled } from "../../scripts/plan/offline-runtime";
 import { installMocks, runProgram } from "../support/mocks";
 import { runtimeConfig } from "../support/stack-files";
 
@@ -48,7 +49,7 @@ describe("component type tokens", () => {
         } finally {
             railwayApp.formerly = saved;
         }
-        await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs();
+        await settled();
         const reg = captured.find((r) => r.type === "ainative:railway:RailwayApp")!;
         assert.deepEqual(reg.aliases, [{ type: "ainative:railway:App", name: undefined }]);
         assert.ok(captured.filter((r) => r.custom).every((r) => r.parent === reg.urn), "children follow their parent's alias");

@@ -1,22 +1,15 @@
 import { strict as assert } from "assert";
-import { installMocks } from "../support/mocks";
+import { installMocks, runProgram } from "../support/mocks";
 import { runtimeConfig } from "../support/stack-files";
 
-/** Loads infra/index.ts afresh (a Pulumi program runs once per process). */
-function runProgram(): Record<string, unknown> {
-    const entry = require.resolve("../../infra/index");
-    delete require.cache[entry];
-    return require(entry);
-}
-
 describe("infra/index.ts (the Pulumi program)", () => {
-    it("throws every config problem before registering any resource", () => {
+    it("throws every config problem before registering any resource", async () => {
         const { config, secretKeys } = runtimeConfig("production", (c) => {
             (c["ainative-platform:railway"] as any).services[0].replicas = 0;
             (c["ainative-platform:railway"] as any).services[0].variables.NODE_ENV = "development";
         });
         const captured = installMocks("production", config, secretKeys);
-        assert.throws(runProgram, (e: Error) => {
+        await assert.rejects(runProgram(), (e: Error) => {
             assert.match(e.message, /2 configuration problems in stack 'production'/);
             assert.match(e.message, /railway\.services\[0\]\.replicas/);
             assert.match(e.message, /railway\.services\[0\]\.variables\.NODE_ENV/);
@@ -25,10 +18,10 @@ describe("infra/index.ts (the Pulumi program)", () => {
         assert.equal(captured.length, 0);
     });
 
-    it("loads a valid stack", () => {
+    it("loads a valid stack", async () => {
         const { config, secretKeys } = runtimeConfig("staging");
         installMocks("staging", config, secretKeys);
-        const program = runProgram();
+        const program = await runProgram();
         assert.equal(program.environment, "staging");
         assert.deepEqual(program.services, ["web", "worker", "postgres", "redis"]);
     });

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { installOfflineRuntime, isSecretInput, Registration } from "../../scripts/plan/offline-runtime";
+import * as path from "path";
+import { installOfflineRuntime, isSecretInput, Registration, runProgram as runOfflineProgram } from "../../scripts/plan/offline-runtime";
 import { runtimeConfig } from "./stack-files";
 
 /** Resolves an Output's value in tests (as pulumi-awsx's tests do). */
@@ -46,12 +47,8 @@ export function installMocks(stack: string, config: Record<string, string>, secr
 }
 
 /** Loads infra/index.ts afresh (a Pulumi program runs once per process) and waits for every registration. */
-export async function runProgram(): Promise<Record<string, unknown>> {
-    const entry = require.resolve("../../infra/index");
-    delete require.cache[entry];
-    const exports = require(entry);
-    await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs();
-    return exports;
+export function runProgram(): Promise<Record<string, unknown>> {
+    return runOfflineProgram(path.join(__dirname, "..", "..", "infra", "index"));
 }
 
 /** Runs the real program for a committed stack (optionally with changed config). */
