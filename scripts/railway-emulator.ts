@@ -3,15 +3,19 @@
  * the `local` stack. Point the provider at it with RAILWAY_API_URL or the stack's railway.apiUrl,
  * and set RAILWAY_API_TOKEN to the token it prints.
  */
-import { parseArgs } from "util";
 import { startRailwayEmulator } from "../test/support/railway-emulator";
+import { EXIT, parseCommandArgs, processIO } from "./commands/io";
+
+const USAGE = "usage: npm run railway:emulator -- [--port 4010] [--token <token>]";
 
 async function main() {
-    const { values } = parseArgs({ options: { port: { type: "string", default: "4010" }, token: { type: "string" } } });
+    // The same flag handling as every other command: unknown flags and --help print the usage.
+    const values = parseCommandArgs<{ port?: string; token?: string }>(process.argv.slice(2), { port: { type: "string", default: "4010" }, token: { type: "string" } }, USAGE, processIO);
+    if (typeof values === "number") process.exit(values);
     const port = Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
-        console.error(`--port must be a port number, got '${values.port}'`);
-        process.exit(2);
+        console.error(`--port must be a port number, got '${values.port}'\n${USAGE}`);
+        process.exit(EXIT.usage);
     }
     const emu = await startRailwayEmulator({ port, token: values.token ?? process.env.RAILWAY_API_TOKEN ?? "emulator-token" });
     console.log(`railway emulator: ${emu.apiUrl}`);
