@@ -21,7 +21,7 @@ import { Deployment } from "../scripts/gate/deployments";
 import { runGate } from "../scripts/gate/gate";
 import { HealthProbe } from "../scripts/gate/probes";
 import { writeState } from "../scripts/gate/state";
-import { startRailwayEmulator } from "../test/support/railway-emulator";
+import { startRailwayEmulator } from "../tools/railway-emulator";
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 

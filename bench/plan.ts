@@ -10,16 +10,20 @@
  */
 import { spawnSync } from "child_process";
 import * as path from "path";
-import { runPlan, startPolicyPack } from "../scripts/plan/plan";
-import { runtimeConfig } from "../test/support/stack-files";
+import { REPO_ROOT, runPlan, runtimeFromStackFile, startPolicyPack } from "../scripts/plan/plan";
 
 const REPO = path.resolve(__dirname, "..");
 const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
 const fmt = (n: number) => `${(n / 1000).toFixed(2)} s`;
 
-/** Staging's config with `n` app services cloned from its worker (names svc-1..n), plus its datastores. */
+/**
+ * Staging's config with `n` app services cloned from its worker (names svc-1..n), plus its
+ * datastores. Secrets stay `secure:` (present but unknown), as in the plan of a stack file.
+ */
 function synthetic(n: number) {
-    return runtimeConfig("staging", (c) => {
+    const runtime = runtimeFromStackFile(path.join(REPO_ROOT, "Pulumi.staging.yaml"));
+    const c: Record<string, unknown> = Object.fromEntries(Object.entries(runtime.config).map(([k, v]) => [k, v.startsWith("{") || v.startsWith("[") ? JSON.parse(v) : v]));
+    {
         const railway = c["ainative-platform:railway"] as { services: any[] };
         const secrets = c["ainative-platform:secrets"] as { services: Record<string, any> };
         const worker = railway.services.find((s) => s.name === "worker");
@@ -29,7 +33,8 @@ function synthetic(n: number) {
         delete secrets.services.worker;
         delete secrets.services.web;
         railway.services = [...clones, ...datastores];
-    });
+    }
+    return { config: Object.fromEntries(Object.entries(c).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])), secretKeys: [] };
 }
 
 async function main() {

@@ -12,7 +12,7 @@ import { createHash } from "crypto";
 import { APP_ROLES, AppEnvironment, AppRole, validateAppEnvironment } from "../config/environment.schema";
 import { SecretValue } from "../config/secret";
 import type { ServiceConfig } from "../config/stack.schema";
-import * as railway from "../infra/railway";
+import * as railway from "../providers/railway";
 import { ArgumentProblem, argumentError, COMPONENT_TYPES, serviceListProblems, withTypeAliases } from "./types";
 
 /** Railway's limit on replicas of one service, summed over regions. */

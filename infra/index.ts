@@ -6,7 +6,7 @@
  */
 import { loadStackConfig } from "../config/load";
 import { composeStack } from "../stacks";
-import { integrationProviders } from "./providers";
+import { integrationProviders } from "../providers/integrations";
 
 const config = loadStackConfig();
 const stack = composeStack(config, integrationProviders(config));

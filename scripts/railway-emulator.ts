@@ -3,7 +3,7 @@
  * the `local` stack. Point the provider at it with RAILWAY_API_URL or the stack's railway.apiUrl,
  * and set RAILWAY_API_TOKEN to the token it prints.
  */
-import { startRailwayEmulator } from "../test/support/railway-emulator";
+import { startRailwayEmulator } from "../tools/railway-emulator";
 import { EXIT, parseCommandArgs, processIO } from "./commands/io";
 
 const USAGE = "usage: npm run railway:emulator -- [--port 4010] [--token <token>]";

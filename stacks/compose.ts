@@ -14,7 +14,7 @@ import { ErrorTracking } from "../components/error-tracking";
 import { IncidentRouting } from "../components/incident-routing";
 import { RailwayApp } from "../components/railway-app";
 import { RepositoryProtection } from "../components/repository-protection";
-import type { IntegrationProviders } from "../infra/providers";
+import type { IntegrationProviders } from "../providers/integrations";
 
 export interface StackOutputs {
     railway?: {

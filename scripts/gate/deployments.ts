@@ -2,7 +2,7 @@
  * Railway deployments for the gate and for people: which deployment is live, which one to roll
  * back to, the rollback itself and the wait for it to go live.
  */
-import { gql } from "../../infra/railway/gql";
+import { gql } from "../../providers/railway/gql";
 import type { Clock } from "./clock";
 
 export interface Deployment {

@@ -8,7 +8,7 @@ import { stringify } from "yaml";
 import { gateCommand } from "../../../scripts/commands/gate";
 import { rollbackCommand } from "../../../scripts/commands/rollback";
 import { captureIO } from "../../support/capture";
-import { RailwayEmulator, startRailwayEmulator } from "../../support/railway-emulator";
+import { RailwayEmulator, startRailwayEmulator } from "../../../tools/railway-emulator";
 import { stackDoc } from "../../support/stack-files";
 
 describe("npm run gate / npm run rollback", function () {

@@ -12,7 +12,7 @@ import { GATE_EXIT, GateOptions, runGate } from "../../../scripts/gate/gate";
 import { RailwayTarget } from "../../../scripts/gate/deployments";
 import { readState, writeState } from "../../../scripts/gate/state";
 import { startFakeHttp } from "../../support/fake-http";
-import { RailwayEmulator, startRailwayEmulator } from "../../support/railway-emulator";
+import { RailwayEmulator, startRailwayEmulator } from "../../../tools/railway-emulator";
 import { SampleApp, startSampleApp } from "../../support/sample-app";
 import { startPostgres, TestPostgres } from "../../support/services/postgres";
 import { startRedis, TestRedis } from "../../support/services/redis";

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
-import { authFromEnv, parseRetryAfter, RailwayApiError, RailwayClient } from "../../../infra/railway/client";
-import { DOCUMENTS } from "../../../infra/railway/documents";
-import { RailwayEmulator, startRailwayEmulator } from "../../support/railway-emulator";
+import { authFromEnv, parseRetryAfter, RailwayApiError, RailwayClient } from "../../../providers/railway/client";
+import { DOCUMENTS } from "../../../providers/railway/documents";
+import { RailwayEmulator, startRailwayEmulator } from "../../../tools/railway-emulator";
 
 describe("Railway client", () => {
     let emu: RailwayEmulator;

@@ -9,8 +9,8 @@ import {
     serviceProvider,
     variablesProvider,
     volumeProvider,
-} from "../../../infra/railway";
-import { RailwayEmulator, startRailwayEmulator } from "../../support/railway-emulator";
+} from "../../../providers/railway";
+import { RailwayEmulator, startRailwayEmulator } from "../../../tools/railway-emulator";
 
 /** The dynamic-provider methods with their optional marks removed, as the engine calls them. */
 type P = Required<pulumi.dynamic.ResourceProvider>;

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
-import { RailwayClient } from "../../../infra/railway/client";
-import { DOCUMENTS, OperationName, isMutation } from "../../../infra/railway/documents";
-import { RailwayEmulator, startRailwayEmulator } from "../../support/railway-emulator";
+import { RailwayClient } from "../../providers/railway/client";
+import { DOCUMENTS, OperationName, isMutation } from "../../providers/railway/documents";
+import { RailwayEmulator, startRailwayEmulator } from "../../tools/railway-emulator";
 
 describe("Railway emulator", () => {
     let emu: RailwayEmulator;

@@ -9,7 +9,7 @@ import {
     serviceProvider,
     variablesProvider,
     volumeProvider,
-} from "../../../infra/railway";
+} from "../../../providers/railway";
 import { PLANTED_SECRETS } from "../../support/stack-files";
 
 describe("serialized Railway providers (what Pulumi stores in state)", function () {

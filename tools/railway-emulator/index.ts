@@ -1,5 +1,5 @@
 /**
- * A local Railway: serves Railway's own GraphQL schema (shared/railway/schema.graphql) with
+ * A local Railway: serves Railway's own GraphQL schema (vendored in providers/railway/schema/) with
  * graphql-js over an in-memory store, on 127.0.0.1 only. A document Railway would reject is
  * rejected here the same way (HTTP 400, GRAPHQL_VALIDATION_FAILED), so every test that goes
  * through the emulator is also a contract check.
@@ -19,8 +19,8 @@ import { makeRoot } from "./resolvers";
 
 export { EmulatorStore } from "./store";
 
-/** Railway's schema, vendored with its provenance in test/fixtures/railway/SOURCE.md. */
-export const SCHEMA_PATH = process.env.RAILWAY_SCHEMA_PATH ?? path.resolve(__dirname, "../../fixtures/railway/schema.graphql");
+/** Railway's schema, vendored with its provenance in providers/railway/schema/SOURCE.md. */
+export const SCHEMA_PATH = process.env.RAILWAY_SCHEMA_PATH ?? path.resolve(__dirname, "../../providers/railway/schema/schema.graphql");
 
 let cachedSchema: GraphQLSchema | undefined;
 export function railwaySchema(): GraphQLSchema {

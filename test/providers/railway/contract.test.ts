@@ -2,8 +2,8 @@ import { strict as assert } from "assert";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import { buildClientSchema, buildSchema, GraphQLSchema, parse, validate } from "graphql";
-import { DOCUMENTS } from "../../../infra/railway/documents";
-import { SCHEMA_PATH } from "../../support/railway-emulator";
+import { DOCUMENTS } from "../../../providers/railway/documents";
+import { SCHEMA_PATH } from "../../../tools/railway-emulator";
 
 const jsonSchemaPath = SCHEMA_PATH.replace(/schema\.graphql$/, "schema.json");
 

@@ -1,6 +1,6 @@
 /**
  * Every GraphQL document this project sends to Railway, in one place, so that a test can
- * enumerate them all and validate each against Railway's schema (shared/railway/schema.graphql).
+ * enumerate them all and validate each against Railway's schema (vendored in providers/railway/schema/).
  * The operation name of each document is its key here; the client sends it as `operationName`.
  *
  * Classification matters for retries: a `query` may be retried after any transient failure, a
