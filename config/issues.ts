@@ -15,21 +15,25 @@ export function formatIssue(stack: string, issue: ConfigIssue): string {
     return `${stack}: ${issue.path}: ${issue.problem} (${issue.fix})`;
 }
 
-/** Thrown when a configuration has problems: carries every problem, not only the first. */
+/**
+ * Thrown when a configuration has problems: carries every problem, not only the first. The stack
+ * is `stackName`, not `stack`: a `stack` property would shadow `Error.stack`, which is what
+ * runtimes print for an error.
+ */
 export class ConfigValidationError extends Error {
     constructor(
-        readonly stack: string,
+        readonly stackName: string,
         readonly issues: ConfigIssue[],
     ) {
         super(
-            `${issues.length} configuration problem${issues.length === 1 ? "" : "s"} in stack '${stack}':\n` +
-                issues.map((i) => formatIssue(stack, i)).join("\n"),
+            `${issues.length} configuration problem${issues.length === 1 ? "" : "s"} in stack '${stackName}':\n` +
+                issues.map((i) => formatIssue(stackName, i)).join("\n"),
         );
         this.name = "ConfigValidationError";
     }
 
     /** The error lines alone, one per problem. */
     lines(): string[] {
-        return this.issues.map((i) => formatIssue(this.stack, i));
+        return this.issues.map((i) => formatIssue(this.stackName, i));
     }
 }

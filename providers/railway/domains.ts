@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { changedKeys, deleteIfExists, gql, isNotFound, splitId } from "./gql";
+import { wireSafe } from "./wire";
 
 /** Inputs of {@link ServiceDomain}. Import ID: `<projectId>:<environmentId>:<serviceId>:<serviceDomainId>`. */
 export interface ServiceDomainArgs {
@@ -25,7 +26,7 @@ async function findServiceDomain(s: ServiceDomainState, id: string): Promise<{ i
     return domains.serviceDomains.find((d: { id: string }) => d.id === id);
 }
 
-export const serviceDomainProvider: pulumi.dynamic.ResourceProvider = {
+export const serviceDomainProvider: pulumi.dynamic.ResourceProvider = wireSafe("ServiceDomain", {
     async check(_olds, news) {
         const failures: Array<{ property: string; reason: string }> = [];
         for (const k of ["projectId", "environmentId", "serviceId"]) if (!news[k]) failures.push({ property: k, reason: `${k} is required` });
@@ -72,7 +73,7 @@ export const serviceDomainProvider: pulumi.dynamic.ResourceProvider = {
     async delete(id, props: ServiceDomainState) {
         await deleteIfExists(props.apiUrl, "ServiceDomainDelete", { id });
     },
-};
+});
 
 /** A `*.up.railway.app` domain of a service in one environment. */
 export class ServiceDomain extends pulumi.dynamic.Resource {
@@ -106,7 +107,7 @@ interface CustomDomainState {
     dnsRecords?: Array<{ fqdn: string; recordType: string; requiredValue: string }>;
 }
 
-export const customDomainProvider: pulumi.dynamic.ResourceProvider = {
+export const customDomainProvider: pulumi.dynamic.ResourceProvider = wireSafe("CustomDomain", {
     async check(_olds, news) {
         const failures: Array<{ property: string; reason: string }> = [];
         for (const k of ["projectId", "environmentId", "serviceId"]) if (!news[k]) failures.push({ property: k, reason: `${k} is required` });
@@ -145,7 +146,7 @@ export const customDomainProvider: pulumi.dynamic.ResourceProvider = {
     async delete(id, props: CustomDomainState) {
         await deleteIfExists(props.apiUrl, "CustomDomainDelete", { id });
     },
-};
+});
 
 /** A custom hostname of a service in one environment (DNS records to create are outputs). */
 export class CustomDomain extends pulumi.dynamic.Resource {

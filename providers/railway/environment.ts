@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { changedKeys, deleteIfExists, gql, isNotFound, splitId } from "./gql";
+import { wireSafe } from "./wire";
 
 /** Inputs of {@link Environment}. Import ID: `<projectId>:<environmentId>`. */
 export interface EnvironmentArgs {
@@ -16,7 +17,7 @@ interface EnvironmentState {
     environmentId?: string;
 }
 
-export const environmentProvider: pulumi.dynamic.ResourceProvider = {
+export const environmentProvider: pulumi.dynamic.ResourceProvider = wireSafe("Environment", {
     async check(_olds, news) {
         const failures = [];
         if (!news.projectId) failures.push({ property: "projectId", reason: "projectId is required" });
@@ -57,7 +58,7 @@ export const environmentProvider: pulumi.dynamic.ResourceProvider = {
     async delete(id, props: EnvironmentState) {
         await deleteIfExists(props.apiUrl, "EnvironmentDelete", { id });
     },
-};
+});
 
 /** A Railway environment of a project. */
 export class Environment extends pulumi.dynamic.Resource {

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { changedKeys, deleteIfExists, gql, isNotFound } from "./gql";
+import { wireSafe } from "./wire";
 
 /** Inputs of {@link Project}. Import ID: `<projectId>`. */
 export interface ProjectArgs {
@@ -26,7 +27,7 @@ function envMap(p: { environments?: { edges: Array<{ node: { id: string; name: s
     return Object.fromEntries((p.environments?.edges ?? []).map((e) => [e.node.name, e.node.id]));
 }
 
-export const projectProvider: pulumi.dynamic.ResourceProvider = {
+export const projectProvider: pulumi.dynamic.ResourceProvider = wireSafe("Project", {
     async check(_olds, news) {
         const failures = [];
         if (typeof news.name !== "string" || news.name.trim() === "") failures.push({ property: "name", reason: "name is required (the Railway project name)" });
@@ -62,7 +63,7 @@ export const projectProvider: pulumi.dynamic.ResourceProvider = {
     async delete(id, props: ProjectState) {
         await deleteIfExists(props.apiUrl, "ProjectDelete", { id });
     },
-};
+});
 
 /** A Railway project. */
 export class Project extends pulumi.dynamic.Resource {

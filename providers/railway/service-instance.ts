@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { changedKeys, gql, isNotFound, splitId } from "./gql";
+import { wireSafe } from "./wire";
 
 export type RestartPolicyType = "ALWAYS" | "ON_FAILURE" | "NEVER";
 
@@ -162,7 +163,7 @@ function normalise(s: InstanceState): InstanceState {
     };
 }
 
-export const serviceInstanceProvider: pulumi.dynamic.ResourceProvider = {
+export const serviceInstanceProvider: pulumi.dynamic.ResourceProvider = wireSafe("ServiceInstance", {
     async check(_olds, news) {
         return { inputs: news, failures: validate(news as InstanceState) };
     },
@@ -198,7 +199,7 @@ export const serviceInstanceProvider: pulumi.dynamic.ResourceProvider = {
         // Railway has no call that removes one environment's settings of a service: they go with
         // the service (railway.Service's delete), or with the environment.
     },
-};
+});
 
 /** One Railway service's settings in one environment. */
 export class ServiceInstance extends pulumi.dynamic.Resource {

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { changedKeys, deleteIfExists, gql, isNotFound } from "./gql";
+import { wireSafe } from "./wire";
 
 /**
  * Inputs of {@link Service}: only the service's identity. Everything per environment (source,
@@ -20,7 +21,7 @@ interface ServiceState {
     apiUrl?: string;
 }
 
-export const serviceProvider: pulumi.dynamic.ResourceProvider = {
+export const serviceProvider: pulumi.dynamic.ResourceProvider = wireSafe("Service", {
     async check(_olds, news) {
         const failures = [];
         if (!news.projectId) failures.push({ property: "projectId", reason: "projectId is required" });
@@ -66,7 +67,7 @@ export const serviceProvider: pulumi.dynamic.ResourceProvider = {
     async delete(id, props: ServiceState) {
         await deleteIfExists(props.apiUrl, "ServiceDelete", { id });
     },
-};
+});
 
 /** A Railway service (its identity; settings per environment are {@link ServiceInstance}). */
 export class Service extends pulumi.dynamic.Resource {

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { changedKeys, deleteIfExists, gql, isNotFound, splitId } from "./gql";
+import { wireSafe } from "./wire";
 
 /**
  * Inputs of {@link Variables}: the full set of one service's variables in one environment, in two
@@ -58,7 +59,7 @@ async function upsert(s: VariablesState): Promise<void> {
     });
 }
 
-export const variablesProvider: pulumi.dynamic.ResourceProvider = {
+export const variablesProvider: pulumi.dynamic.ResourceProvider = wireSafe("Variables", {
     async check(_olds, news) {
         const failures: Array<{ property: string; reason: string }> = [];
         for (const k of ["projectId", "environmentId", "serviceId"]) if (!news[k]) failures.push({ property: k, reason: `${k} is required` });
@@ -104,7 +105,7 @@ export const variablesProvider: pulumi.dynamic.ResourceProvider = {
             });
         }
     },
-};
+});
 
 /**
  * Each value secret on its own rather than the map as one secret: a preview then still knows

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { changedKeys, deleteIfExists, gql, isNotFound, splitId } from "./gql";
+import { wireSafe } from "./wire";
 
 /**
  * Inputs of {@link Volume}: a persistent volume in one environment, mounted into one service (a
@@ -48,7 +49,7 @@ async function findInstance(apiUrl: string | undefined, environmentId: string, v
 
 const stateOf = (s: VolumeState, i: VolumeInstanceNode) => ({ ...s, serviceId: i.serviceId ?? "", mountPath: i.mountPath, volumeInstanceId: i.id, sizeMB: i.sizeMB });
 
-export const volumeProvider: pulumi.dynamic.ResourceProvider = {
+export const volumeProvider: pulumi.dynamic.ResourceProvider = wireSafe("Volume", {
     async check(_olds, news) {
         const failures = [];
         for (const k of ["projectId", "environmentId", "serviceId"]) if (!news[k]) failures.push({ property: k, reason: `${k} is required` });
@@ -89,7 +90,7 @@ export const volumeProvider: pulumi.dynamic.ResourceProvider = {
     async delete(id, props: VolumeState) {
         await deleteIfExists(props.apiUrl, "VolumeDelete", { volumeId: id });
     },
-};
+});
 
 /** A persistent volume of one environment, mounted into a service. */
 export class Volume extends pulumi.dynamic.Resource {

@@ -12,9 +12,39 @@ import {
 } from "../../../providers/railway";
 import { RailwayEmulator, startRailwayEmulator } from "../../../tools/railway-emulator";
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { Struct } = require("google-protobuf/google/protobuf/struct_pb") as { Struct: { fromJavaScript(v: unknown): unknown } };
+
 /** The dynamic-provider methods with their optional marks removed, as the engine calls them. */
 type P = Required<pulumi.dynamic.ResourceProvider>;
-const p = (x: pulumi.dynamic.ResourceProvider) => x as P;
+
+/**
+ * Each provider as the engine's dynamic-provider host calls it: every result it returns goes
+ * through the same protobuf Struct conversion (which rejects `undefined` and non-JSON values), so
+ * every create, read, import, update and check path below is also a wire check.
+ */
+const p = (x: pulumi.dynamic.ResourceProvider): P => {
+    const onWire = <T>(method: string, r: T, ...parts: (keyof T)[]): T => {
+        for (const part of parts) {
+            const v = (r as Record<string, unknown>)[part as string];
+            if (v === undefined) continue;
+            try {
+                Struct.fromJavaScript(v);
+            } catch (e) {
+                throw new Error(`${method} returned ${String(part)} the engine cannot carry: ${(e as Error).message} ${JSON.stringify(v)}`);
+            }
+        }
+        return r;
+    };
+    const q = x as P;
+    return {
+        ...q,
+        create: async (inputs) => onWire("create", await q.create(inputs), "outs"),
+        read: async (id, props) => onWire("read", await q.read(id, props), "props", "inputs"),
+        update: async (id, olds, news) => onWire("update", await q.update(id, olds, news), "outs"),
+        check: async (olds, news) => onWire("check", await q.check(olds, news), "inputs"),
+    };
+};
 
 describe("Railway dynamic providers against the emulator", function () {
     this.timeout(30_000);
