@@ -40,11 +40,10 @@ async function reactionTime(): Promise<void> {
     for (let run = 0; run < 20; run++) {
         emu.store.clear();
         const project = emu.store.createProject({ name: "bench", defaultEnvironmentName: "production" });
-        const env = [...emu.store.environments.values()][0];
-        const service = emu.store.createService(project.id, "web");
-        emu.store.createDeployment(service.id, env.id);
-        emu.store.createDeployment(service.id, env.id);
-        await new Promise((r) => setTimeout(r, 40));
+        const env = emu.store.liveEnvironments(project.id)[0];
+        const service = emu.store.createService({ projectId: project.id, name: "web" });
+        emu.store.updateInstance(service.id, env.id, { source: { image: "ghcr.io/ainative/web:1" } });
+        emu.store.seedHistory(service.id, env.id, 2);
         let firstFailure = 0;
         let called = 0;
         await runGate({

@@ -17,11 +17,8 @@ export interface DeploymentGateArgs {
     projectId: pulumi.Input<string>;
     /** The service's base URL. */
     url: pulumi.Input<string>;
-    /**
-     * What makes a new deployment: when it changes, the gate runs again (settings and variables of
-     * the service; secret, since it may be derived from secret values).
-     */
-    fingerprint: pulumi.Input<string>;
+    /** The deployment `pulumi up` started (RailwayApp's `deploymentId`): the gate runs for each new one, and watches it. */
+    deploymentId: pulumi.Input<string>;
     /**
      * The repository folder the command runs in. Default: found when the command runs (the git
      * top level, else the project folder), so that no machine's path is stored in state and a
@@ -45,7 +42,7 @@ export class DeploymentGate extends pulumi.ComponentResource {
         super(COMPONENT_TYPES.DeploymentGate.token, name, {}, withTypeAliases(COMPONENT_TYPES.DeploymentGate, opts));
 
         const here = args.dir ? "" : 'cd "$(git rev-parse --show-toplevel 2>/dev/null || pwd)" && ';
-        const gate = pulumi.interpolate`${here}npm run -s gate -- --stack ${args.stack} --service ${args.service} --url ${args.url}${args.once ? " --once" : ""}`;
+        const gate = pulumi.interpolate`${here}npm run -s gate -- --stack ${args.stack} --service ${args.service} --url ${args.url} --deployment ${args.deploymentId}${args.once ? " --once" : ""}`;
         const run = new command.local.Command(
             name,
             {
@@ -53,7 +50,7 @@ export class DeploymentGate extends pulumi.ComponentResource {
                 update: gate,
                 dir: args.dir,
                 environment: { RAILWAY_PROJECT_ID: args.projectId },
-                triggers: [pulumi.secret(args.fingerprint)],
+                triggers: [args.deploymentId],
                 // The decision record is the command's stdout; progress goes to stderr and the log.
                 logging: "stderr",
             },

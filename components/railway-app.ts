@@ -3,20 +3,22 @@
  *
  * For each service: the Railway service, its settings in this environment (source, commands,
  * health check, replicas per region, restart policy, cron, volume-safe replica count), its volume
- * (datastores), the full set
- * of its variables (checked against `config/environment.schema` for this environment before any
- * resource is registered; values are secret) and its domains.
+ * (datastores), the full set of its variables (checked against `config/environment.schema` for this
+ * environment before any resource is registered; secrets stay secret), its domains, and one
+ * deployment per change: nothing else deploys, so the first deployment of a service starts with
+ * its settings, variables and volume in place, and a change to several of them deploys once.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import { APP_ROLES, AppEnvironment, AppRole, validateAppEnvironment } from "../config/environment.schema";
+import { RAILWAY_MAX_REPLICAS } from "../config/railway-limits";
 import { SecretValue } from "../config/secret";
 import type { ServiceConfig } from "../config/stack.schema";
 import * as railway from "../providers/railway";
 import { ArgumentProblem, argumentError, COMPONENT_TYPES, serviceListProblems, withTypeAliases } from "./types";
 
 /** Railway's limit on replicas of one service, summed over regions. */
-export const MAX_REPLICAS = 50;
+export const MAX_REPLICAS = RAILWAY_MAX_REPLICAS;
 
 /** One service of the app: its stack config plus the secret and provided variable values. */
 export interface RailwayAppService extends ServiceConfig {
@@ -38,6 +40,11 @@ export interface RailwayAppArgs {
     projectId?: pulumi.Input<string>;
     /** The Railway environment name (adopted when the project already has it). */
     environmentName: string;
+    /**
+     * Create the environment as a fork of this environment of an existing project (`projectId`),
+     * so that its changes stay in it (Railway applies changes in a non-fork environment to all).
+     */
+    forkFrom?: string;
     /** The region that `replicas` of each service refers to. */
     region: string;
     services: RailwayAppService[];
@@ -55,9 +62,11 @@ export interface RailwayAppServiceOutputs {
     urls: pulumi.Output<string[]>;
     /**
      * A hash of everything that makes a new deployment of the service (settings and variables),
-     * secret because variables are: the deployment gate reruns when it changes.
+     * secret because variables are: a new deployment starts when it changes.
      */
     deploymentFingerprint: pulumi.Output<string>;
+    /** The deployment the last `pulumi up` started (the health gate watches it). */
+    deploymentId: pulumi.Output<string>;
 }
 
 /** Every problem with the arguments, all at once (an empty list when they are fine). */
@@ -125,7 +134,7 @@ export class RailwayApp extends pulumi.ComponentResource {
             );
             this.projectId = project.id;
         }
-        const environment = new railway.Environment(`${name}-${args.environmentName}`, { projectId: this.projectId, name: args.environmentName, apiUrl }, { parent: this, protect });
+        const environment = new railway.Environment(`${name}-${args.environmentName}`, { projectId: this.projectId, name: args.environmentName, forkFrom: args.forkFrom, apiUrl }, { parent: this, protect });
         this.environmentId = environment.id;
 
         this.services = {};
@@ -139,7 +148,7 @@ export class RailwayApp extends pulumi.ComponentResource {
         const apiUrl = args.apiUrl;
         const base = `${app}-${svc.name}`;
         const keep = { parent: this, protect: svc.protect };
-        const service = new railway.Service(base, { projectId: this.projectId, name: svc.name, apiUrl }, keep);
+        const service = new railway.Service(base, { projectId: this.projectId, name: svc.name, environmentId: environment.id, apiUrl }, keep);
         const scope = { projectId: this.projectId, environmentId: environment.id, serviceId: service.id, apiUrl };
 
         const settings = {
@@ -165,9 +174,8 @@ export class RailwayApp extends pulumi.ComponentResource {
         // Secrets and provided values (a DSN) are secret; a provided key wins (it is wired, not typed in).
         const secretVariables: Record<string, pulumi.Input<string>> = { ...svc.secretValues, ...svc.providedVariables };
         const variables = Object.fromEntries(Object.entries(svc.variables).filter(([k]) => !(k in secretVariables)));
-        // Settings and volume first: the deployment that setting variables triggers already has
-        // them (a datastore must never start once without its data directory mounted).
-        new railway.Variables(base, { ...scope, variables, secretVariables }, { ...keep, dependsOn: volume ? [instance, volume] : [instance] });
+        // Written without deploying: the deployment below starts once everything is in place.
+        const vars = new railway.Variables(base, { ...scope, variables, secretVariables, skipDeploys: true }, keep);
 
         const urls: pulumi.Output<string>[] = [];
         for (const host of svc.domains?.custom ?? []) {
@@ -180,8 +188,11 @@ export class RailwayApp extends pulumi.ComponentResource {
         }
         const { apiUrl: _ignored, ...deploying } = settings;
         const deploymentFingerprint = pulumi.secret(
-            pulumi.all([deploying, variables, secretVariables]).apply((parts) => createHash("sha256").update(JSON.stringify(parts)).digest("hex")),
+            pulumi.all([deploying, variables, secretVariables, volume?.mountPath ?? ""]).apply((parts) => createHash("sha256").update(JSON.stringify(parts)).digest("hex")),
         );
-        return { serviceId: service.id, urls: pulumi.all(urls), deploymentFingerprint };
+        // After settings, variables and volume: a datastore never starts without its data directory,
+        // an app never without its variables.
+        const deployment = new railway.ServiceDeployment(base, { ...scope, fingerprint: deploymentFingerprint }, { ...keep, protect: false, dependsOn: volume ? [instance, vars, volume] : [instance, vars] });
+        return { serviceId: service.id, urls: pulumi.all(urls), deploymentFingerprint, deploymentId: deployment.deploymentId };
     }
 }

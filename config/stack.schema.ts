@@ -8,18 +8,19 @@
  */
 import { z } from "zod";
 import { APP_ENVIRONMENTS } from "./environment.schema";
+import { RAILWAY_MAX_REPLICAS, RAILWAY_REGIONS, RAILWAY_SERVICE_NAME_MAX_LENGTH } from "./railway-limits";
 import { SecretValue } from "./secret";
 
 export const CONFIG_NAMESPACE = "ainative-platform";
 
 const name = z
     .string()
-    .regex(/^[a-z][a-z0-9-]{0,62}$/, { message: "must be lower-case letters, digits and dashes, starting with a letter" });
+    .regex(/^[a-z][a-z0-9-]*$/, { message: "must be lower-case letters, digits and dashes, starting with a letter" })
+    .max(RAILWAY_SERVICE_NAME_MAX_LENGTH, { message: `must be at most ${RAILWAY_SERVICE_NAME_MAX_LENGTH} characters (Railway's limit for service names)` });
 
 const envKey = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { message: "must be an environment variable name (A-Z, 0-9, _)" });
 
-/** Railway regions accepted by `serviceInstanceUpdate.region` / `multiRegionConfig`. */
-export const RAILWAY_REGIONS = ["us-west2", "us-east4-eqdc4a", "europe-west4-drams3a", "asia-southeast1-eqsg3a"] as const;
+export { RAILWAY_REGIONS };
 
 /** Where a service's code comes from: a GitHub repository and branch, or a Docker image. */
 export const serviceSourceSchema = z.union([
@@ -53,9 +54,9 @@ export const serviceSchema = z.strictObject({
         })
         .optional(),
     /** Replicas in the stack's region; Railway allows at most 50 in total. */
-    replicas: z.number().int().min(1).max(50).default(1),
+    replicas: z.number().int().min(1).max(RAILWAY_MAX_REPLICAS).default(1),
     /** Extra regions and their replica counts (multi-region); the stack's region comes from `replicas`. */
-    regions: z.partialRecord(z.enum(RAILWAY_REGIONS), z.number().int().min(1).max(50)).optional(),
+    regions: z.partialRecord(z.enum(RAILWAY_REGIONS), z.number().int().min(1).max(RAILWAY_MAX_REPLICAS)).optional(),
     restartPolicy: z
         .strictObject({
             type: z.enum(["ALWAYS", "ON_FAILURE", "NEVER"]),
@@ -93,6 +94,12 @@ export const railwaySchema = z.strictObject({
     project: z.string().min(1),
     /** Railway environment name for this stack (staging, production). */
     environment: z.string().min(1),
+    /**
+     * With `projectId`: create the environment as a fork of this environment of that project, so
+     * its changes stay in it (Railway applies a change made in a non-fork environment to every
+     * non-fork environment of the project).
+     */
+    forkFrom: z.string().min(1).optional(),
     region: z.enum(RAILWAY_REGIONS).default("us-west2"),
     /** GraphQL endpoint override: the local emulator, or a proxy. */
     apiUrl: z.url().optional(),

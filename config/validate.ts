@@ -17,6 +17,7 @@ import {
     stackConfigSchema,
 } from "./stack.schema";
 import { unknownKeyFix } from "./suggest";
+import { RAILWAY_MAX_REPLICAS } from "./railway-limits";
 
 /** `secrets` leaves after reading: strings become {@link SecretValue} only when they were secret at the source. */
 export type RawConfig = Record<string, unknown>;
@@ -149,7 +150,7 @@ interface CrossFieldView {
     environment?: ParsedStackConfig["environment"];
     productionHosts: string[];
     integrations: ParsedStackConfig["integrations"];
-    railway?: Partial<Pick<ParsedStackConfig["railway"], "workspaceId" | "projectId" | "apiUrl">>;
+    railway?: Partial<Pick<ParsedStackConfig["railway"], "workspaceId" | "projectId" | "apiUrl" | "forkFrom" | "environment">>;
     /** Services that parsed, with their index in the file. */
     services: Array<[number, ServiceConfig]>;
     /** Every service entry parsed (so a name missing from `services` really is unknown). */
@@ -209,6 +210,8 @@ function lenientView(raw: RawConfig): CrossFieldView {
             workspaceId: typeof railwayRaw.workspaceId === "string" ? railwayRaw.workspaceId : undefined,
             projectId: typeof railwayRaw.projectId === "string" ? railwayRaw.projectId : undefined,
             apiUrl: typeof railwayRaw.apiUrl === "string" ? railwayRaw.apiUrl : undefined,
+            forkFrom: typeof railwayRaw.forkFrom === "string" ? railwayRaw.forkFrom : undefined,
+            environment: typeof railwayRaw.environment === "string" ? railwayRaw.environment : undefined,
         } : undefined,
         services,
         allServicesParsed,
@@ -225,6 +228,12 @@ function crossFieldIssues(cfg: CrossFieldView): ConfigIssue[] {
     if (railway && !railway.workspaceId && !railway.projectId && !railway.apiUrl) {
         add(["railway", "workspaceId"], "is required to create the project (or set railway.projectId)", "set the Railway workspace id: pulumi config set --path railway.workspaceId <id>");
     }
+    if (railway?.forkFrom !== undefined && !railway.projectId) {
+        add(["railway", "forkFrom"], "only applies to an existing project (railway.projectId): a project this stack creates has no other environment", "set railway.projectId, or remove railway.forkFrom");
+    }
+    if (railway?.forkFrom !== undefined && railway.forkFrom === railway.environment) {
+        add(["railway", "forkFrom"], `names the stack's own environment '${railway.forkFrom}'`, "name the environment to fork from, such as production");
+    }
 
     for (const integration of ["github", "sentry", "pagerduty"] as const) {
         if (integrations[integration] && !cfg.sections[integration]) {
@@ -239,7 +248,7 @@ function crossFieldIssues(cfg: CrossFieldView): ConfigIssue[] {
         seen.set(svc.name, i);
 
         const total = svc.replicas + Object.values(svc.regions ?? {}).reduce((a, b) => a + b, 0);
-        if (total > 50) add(at("replicas"), `gives ${total} replicas in total across regions, Railway allows 50`, "lower replicas or regions");
+        if (total > RAILWAY_MAX_REPLICAS) add(at("replicas"), `gives ${total} replicas in total across regions, Railway allows ${RAILWAY_MAX_REPLICAS}`, "lower replicas or regions");
         if (svc.cronSchedule && total > 1) add(at("cronSchedule"), "is set on a service with more than one replica", "cron services run with replicas: 1");
         if (svc.volume && total > 1) add(at("volume"), "is attached to a service with more than one replica", "services with a volume run with replicas: 1");
         if (svc.kind === "cron" && !svc.cronSchedule) add(at("cronSchedule"), "is required for a cron service", "set a 5-field cron expression, e.g. '0 3 * * *'");

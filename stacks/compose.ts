@@ -67,6 +67,7 @@ export function composeStack(config: StackConfig, providers: IntegrationProvider
             project: { name: config.railway.project, workspaceId: config.railway.workspaceId },
             projectId: config.railway.projectId,
             environmentName: config.railway.environment,
+            forkFrom: config.railway.forkFrom,
             region: config.railway.region,
             productionHosts: config.productionHosts,
             apiUrl: config.railway.apiUrl,
@@ -87,7 +88,7 @@ export function composeStack(config: StackConfig, providers: IntegrationProvider
                         service: svc.name,
                         projectId: app.projectId,
                         url: app.services[svc.name].urls.apply((urls) => urls[0] ?? ""),
-                        fingerprint: app.services[svc.name].deploymentFingerprint,
+                        deploymentId: app.services[svc.name].deploymentId,
                     },
                     { dependsOn: [app] },
                 );

@@ -48,6 +48,11 @@ export interface RailwayClientOptions {
 
 /** An error from Railway or from reaching it. */
 export class RailwayApiError extends Error {
+    /** The request certainly never reached Railway (connection refused, DNS failure...). */
+    neverSent = false;
+    /** How long Railway asked to wait (Retry-After of a 429). */
+    retryAfterMs?: number;
+
     constructor(
         readonly operation: string,
         readonly railwayMessage: string,
@@ -55,12 +60,14 @@ export class RailwayApiError extends Error {
         readonly traceId: string | undefined,
         readonly httpStatus: number | undefined,
         readonly attempts: number,
+        hint?: string,
     ) {
         super(
             `Railway ${operation} failed: ${railwayMessage}` +
                 ` (${[code && `code ${code}`, traceId && `traceId ${traceId}`, httpStatus && `HTTP ${httpStatus}`, attempts > 1 && `after ${attempts} attempts`]
                     .filter(Boolean)
-                    .join(", ")})`,
+                    .join(", ")})` +
+                (hint ? `: ${hint}` : ""),
         );
         this.name = "RailwayApiError";
     }
@@ -152,10 +159,16 @@ export class RailwayClient {
                 if (res.ok && json && !json.errors?.length && json.data !== undefined) return json.data;
                 const traceId = first?.extensions?.traceId ?? first?.traceId ?? res.headers.get("x-railway-request-id") ?? undefined;
                 const message = first?.message ?? (res.status === 429 ? "rate limited" : `HTTP ${res.status} ${res.statusText}`.trim());
-                failure = new RailwayApiError(operation, message, first?.extensions?.code, traceId, res.status, attempt);
+                // A project token is limited to one environment of one project: say what to use instead.
+                const hint =
+                    auth.header === "Project-Access-Token" && /not authori[sz]ed/i.test(message)
+                        ? "RAILWAY_TOKEN is sent as a project token, which reaches only one environment of one project and cannot create projects or environments; if this needs more, set RAILWAY_API_TOKEN to an account or workspace token instead (and unset RAILWAY_TOKEN)"
+                        : undefined;
+                failure = new RailwayApiError(operation, message, first?.extensions?.code, traceId, res.status, attempt, hint);
                 if (res.status === 429) {
                     retryable = true;
                     retryAfterMs = parseRetryAfter(res.headers.get("retry-after"));
+                    failure.retryAfterMs = retryAfterMs;
                 } else if (res.status >= 500) {
                     retryable = !mutation;
                 } else if (res.ok && first?.extensions?.code === "INTERNAL_SERVER_ERROR") {
@@ -172,7 +185,8 @@ export class RailwayClient {
                     undefined,
                     attempt,
                 );
-                retryable = !mutation || (code !== undefined && NEVER_SENT.has(code));
+                failure.neverSent = code !== undefined && NEVER_SENT.has(code);
+                retryable = !mutation || failure.neverSent;
             }
             const elapsed = Date.now() - started;
             if (!retryable || attempt >= this.retry.maxAttempts) throw failure;

@@ -1,60 +1,81 @@
 /**
  * Every GraphQL document this project sends to Railway, in one place, so that a test can
- * enumerate them all and validate each against Railway's schema (vendored in providers/railway/schema/).
- * The operation name of each document is its key here; the client sends it as `operationName`.
+ * enumerate them all and validate each against Railway's schema (vendored in
+ * providers/railway/schema/). The operation name of each document is its key here; the client
+ * sends it as `operationName`. The result and variable types of each are generated from the schema
+ * (`npm run codegen` → generated/graphql.ts; a test checks the file is current).
+ *
+ * The documents stay plain strings at run time: the dynamic providers' code, and everything it
+ * captures, is serialized into Pulumi state, and strings are the smallest thing to carry.
  *
  * Classification matters for retries: a `query` may be retried after any transient failure, a
- * `mutation` only when Railway certainly did not apply it (429, or no response at all).
+ * `mutation` only when Railway certainly did not apply it (429, or no response at all). Every
+ * connection is read page by page (`after`), since Railway caps the size of a page.
  */
+
 export const DOCUMENTS = {
     // ---- projects ----
-    ProjectCreate: `mutation ProjectCreate($input: ProjectCreateInput!) {
-  projectCreate(input: $input) { id name description workspaceId environments { edges { node { id name } } } }
+    ProjectCreate: /* GraphQL */ `mutation ProjectCreate($input: ProjectCreateInput!) {
+  projectCreate(input: $input) { id name description workspaceId }
 }`,
-    Project: `query Project($id: String!) {
-  project(id: $id) {
-    id name description workspaceId deletedAt
-    environments { edges { node { id name } } }
-    services { edges { node { id name } } }
-  }
+    Project: /* GraphQL */ `query Project($id: String!) {
+  project(id: $id) { id name description workspaceId deletedAt }
 }`,
-    ProjectUpdate: `mutation ProjectUpdate($id: String!, $input: ProjectUpdateInput!) {
+    ProjectEnvironments: /* GraphQL */ `query ProjectEnvironments($id: String!, $after: String) {
+  project(id: $id) { id environments(after: $after) { edges { node { id name sourceEnvironment { id } } } pageInfo { hasNextPage endCursor } } }
+}`,
+    ProjectServices: /* GraphQL */ `query ProjectServices($id: String!, $after: String) {
+  project(id: $id) { id services(after: $after) { edges { node { id name } } pageInfo { hasNextPage endCursor } } }
+}`,
+    WorkspaceProjects: /* GraphQL */ `query WorkspaceProjects($workspaceId: String, $after: String) {
+  projects(workspaceId: $workspaceId, after: $after) { edges { node { id name workspaceId createdAt deletedAt } } pageInfo { hasNextPage endCursor } }
+}`,
+    ProjectUpdate: /* GraphQL */ `mutation ProjectUpdate($id: String!, $input: ProjectUpdateInput!) {
   projectUpdate(id: $id, input: $input) { id name description }
 }`,
-    ProjectDelete: `mutation ProjectDelete($id: String!) { projectDelete(id: $id) }`,
+    ProjectDelete: /* GraphQL */ `mutation ProjectDelete($id: String!) { projectDelete(id: $id) }`,
 
     // ---- environments ----
-    EnvironmentCreate: `mutation EnvironmentCreate($input: EnvironmentCreateInput!) {
-  environmentCreate(input: $input) { id name projectId }
+    EnvironmentCreate: /* GraphQL */ `mutation EnvironmentCreate($input: EnvironmentCreateInput!) {
+  environmentCreate(input: $input) { id name projectId sourceEnvironment { id } }
 }`,
-    Environment: `query Environment($id: String!, $projectId: String) {
-  environment(id: $id, projectId: $projectId) { id name projectId deletedAt }
+    Environment: /* GraphQL */ `query Environment($id: String!, $projectId: String) {
+  environment(id: $id, projectId: $projectId) { id name projectId deletedAt sourceEnvironment { id } }
 }`,
-    EnvironmentConfig: `query EnvironmentConfig($id: String!) {
+    EnvironmentConfig: /* GraphQL */ `query EnvironmentConfig($id: String!) {
   environment(id: $id) { id config(decryptVariables: false) }
 }`,
-    EnvironmentRename: `mutation EnvironmentRename($id: String!, $input: EnvironmentRenameInput!) {
+    EnvironmentVolumeInstances: /* GraphQL */ `query EnvironmentVolumeInstances($id: String!, $after: String) {
+  environment(id: $id) {
+    id
+    volumeInstances(after: $after) {
+      edges { node { id volumeId environmentId serviceId mountPath sizeMB region state isPendingDeletion } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+}`,
+    EnvironmentServiceInstances: /* GraphQL */ `query EnvironmentServiceInstances($id: String!, $after: String) {
+  environment(id: $id) { id serviceInstances(after: $after) { edges { node { id serviceId serviceName } } pageInfo { hasNextPage endCursor } } }
+}`,
+    EnvironmentRename: /* GraphQL */ `mutation EnvironmentRename($id: String!, $input: EnvironmentRenameInput!) {
   environmentRename(id: $id, input: $input) { id name }
 }`,
-    EnvironmentDelete: `mutation EnvironmentDelete($id: String!) { environmentDelete(id: $id) }`,
+    EnvironmentDelete: /* GraphQL */ `mutation EnvironmentDelete($id: String!) { environmentDelete(id: $id) }`,
 
     // ---- services ----
-    ServiceCreate: `mutation ServiceCreate($input: ServiceCreateInput!) {
+    ServiceCreate: /* GraphQL */ `mutation ServiceCreate($input: ServiceCreateInput!) {
   serviceCreate(input: $input) { id name projectId }
 }`,
-    Service: `query Service($id: String!) {
+    Service: /* GraphQL */ `query Service($id: String!) {
   service(id: $id) { id name projectId deletedAt }
 }`,
-    ServiceUpdate: `mutation ServiceUpdate($id: String!, $input: ServiceUpdateInput!) {
+    ServiceUpdate: /* GraphQL */ `mutation ServiceUpdate($id: String!, $input: ServiceUpdateInput!) {
   serviceUpdate(id: $id, input: $input) { id name }
 }`,
-    ServiceDelete: `mutation ServiceDelete($id: String!) { serviceDelete(id: $id) }`,
-    ServiceConnect: `mutation ServiceConnect($id: String!, $input: ServiceConnectInput!) {
-  serviceConnect(id: $id, input: $input) { id }
-}`,
+    ServiceDelete: /* GraphQL */ `mutation ServiceDelete($id: String!, $environmentId: String) { serviceDelete(id: $id, environmentId: $environmentId) }`,
 
     // ---- per-environment service settings ----
-    ServiceInstance: `query ServiceInstance($serviceId: String!, $environmentId: String!) {
+    ServiceInstance: /* GraphQL */ `query ServiceInstance($serviceId: String!, $environmentId: String!) {
   serviceInstance(serviceId: $serviceId, environmentId: $environmentId) {
     id serviceId environmentId
     source { image repo }
@@ -63,80 +84,82 @@ export const DOCUMENTS = {
     restartPolicyType restartPolicyMaxRetries sleepApplication cronSchedule
   }
 }`,
-    ServiceInstanceUpdate: `mutation ServiceInstanceUpdate($serviceId: String!, $environmentId: String, $input: ServiceInstanceUpdateInput!) {
+    ServiceInstanceUpdate: /* GraphQL */ `mutation ServiceInstanceUpdate($serviceId: String!, $environmentId: String, $input: ServiceInstanceUpdateInput!) {
   serviceInstanceUpdate(serviceId: $serviceId, environmentId: $environmentId, input: $input)
 }`,
-    DeploymentTriggers: `query DeploymentTriggers($projectId: String!, $environmentId: String!, $serviceId: String!) {
-  deploymentTriggers(projectId: $projectId, environmentId: $environmentId, serviceId: $serviceId) {
+    DeploymentTriggers: /* GraphQL */ `query DeploymentTriggers($projectId: String!, $environmentId: String!, $serviceId: String!, $after: String) {
+  deploymentTriggers(projectId: $projectId, environmentId: $environmentId, serviceId: $serviceId, after: $after) {
     edges { node { id branch repository } }
+    pageInfo { hasNextPage endCursor }
   }
+}`,
+    DeploymentTriggerCreate: /* GraphQL */ `mutation DeploymentTriggerCreate($input: DeploymentTriggerCreateInput!) {
+  deploymentTriggerCreate(input: $input) { id branch repository }
+}`,
+    DeploymentTriggerUpdate: /* GraphQL */ `mutation DeploymentTriggerUpdate($id: String!, $input: DeploymentTriggerUpdateInput!) {
+  deploymentTriggerUpdate(id: $id, input: $input) { id branch repository }
 }`,
 
     // ---- variables ----
-    Variables: `query Variables($projectId: String!, $environmentId: String!, $serviceId: String) {
+    Variables: /* GraphQL */ `query Variables($projectId: String!, $environmentId: String!, $serviceId: String) {
   variables(projectId: $projectId, environmentId: $environmentId, serviceId: $serviceId, unrendered: true)
 }`,
-    VariableCollectionUpsert: `mutation VariableCollectionUpsert($input: VariableCollectionUpsertInput!) {
+    VariableCollectionUpsert: /* GraphQL */ `mutation VariableCollectionUpsert($input: VariableCollectionUpsertInput!) {
   variableCollectionUpsert(input: $input)
 }`,
-    VariableDelete: `mutation VariableDelete($input: VariableDeleteInput!) { variableDelete(input: $input) }`,
+    VariableDelete: /* GraphQL */ `mutation VariableDelete($input: VariableDeleteInput!) { variableDelete(input: $input) }`,
 
     // ---- domains ----
-    Domains: `query Domains($projectId: String!, $environmentId: String!, $serviceId: String!) {
+    Domains: /* GraphQL */ `query Domains($projectId: String!, $environmentId: String!, $serviceId: String!) {
   domains(projectId: $projectId, environmentId: $environmentId, serviceId: $serviceId) {
     serviceDomains { id domain targetPort }
     customDomains { id domain targetPort }
   }
 }`,
-    ServiceDomainCreate: `mutation ServiceDomainCreate($input: ServiceDomainCreateInput!) {
+    ServiceDomainCreate: /* GraphQL */ `mutation ServiceDomainCreate($input: ServiceDomainCreateInput!) {
   serviceDomainCreate(input: $input) { id domain targetPort }
 }`,
-    ServiceDomainUpdate: `mutation ServiceDomainUpdate($input: ServiceDomainUpdateInput!) { serviceDomainUpdate(input: $input) }`,
-    ServiceDomainDelete: `mutation ServiceDomainDelete($id: String!) { serviceDomainDelete(id: $id) }`,
-    CustomDomainCreate: `mutation CustomDomainCreate($input: CustomDomainCreateInput!) {
+    ServiceDomainUpdate: /* GraphQL */ `mutation ServiceDomainUpdate($input: ServiceDomainUpdateInput!) { serviceDomainUpdate(input: $input) }`,
+    ServiceDomainDelete: /* GraphQL */ `mutation ServiceDomainDelete($id: String!) { serviceDomainDelete(id: $id) }`,
+    CustomDomainCreate: /* GraphQL */ `mutation CustomDomainCreate($input: CustomDomainCreateInput!) {
   customDomainCreate(input: $input) {
     id domain targetPort
-    status { verified verificationDnsHost verificationToken dnsRecords { fqdn recordType requiredValue } }
+    status { verified certificateStatus verificationDnsHost verificationToken dnsRecords { fqdn recordType requiredValue } }
   }
 }`,
-    CustomDomain: `query CustomDomain($id: String!, $projectId: String!) {
-  customDomain(id: $id, projectId: $projectId) { id domain targetPort serviceId environmentId status { verified } }
+    CustomDomain: /* GraphQL */ `query CustomDomain($id: String!, $projectId: String!) {
+  customDomain(id: $id, projectId: $projectId) {
+    id domain targetPort serviceId environmentId syncStatus
+    status { verified certificateStatus dnsRecords { fqdn recordType requiredValue } }
+  }
 }`,
-    CustomDomainUpdate: `mutation CustomDomainUpdate($environmentId: String!, $id: String!, $targetPort: Int) {
+    CustomDomainUpdate: /* GraphQL */ `mutation CustomDomainUpdate($environmentId: String!, $id: String!, $targetPort: Int) {
   customDomainUpdate(environmentId: $environmentId, id: $id, targetPort: $targetPort)
 }`,
-    CustomDomainDelete: `mutation CustomDomainDelete($id: String!) { customDomainDelete(id: $id) }`,
+    CustomDomainDelete: /* GraphQL */ `mutation CustomDomainDelete($id: String!) { customDomainDelete(id: $id) }`,
 
     // ---- volumes (datastores) ----
-    VolumeCreate: `mutation VolumeCreate($input: VolumeCreateInput!) {
+    VolumeCreate: /* GraphQL */ `mutation VolumeCreate($input: VolumeCreateInput!) {
   volumeCreate(input: $input) { id name projectId }
 }`,
-    VolumeInstances: `query VolumeInstances($environmentId: String!) {
-  environment(id: $environmentId) {
-    id
-    volumeInstances { edges { node { id volumeId environmentId serviceId mountPath sizeMB region state } } }
-  }
-}`,
-    VolumeInstanceUpdate: `mutation VolumeInstanceUpdate($volumeId: String!, $environmentId: String, $input: VolumeInstanceUpdateInput!) {
+    VolumeInstanceUpdate: /* GraphQL */ `mutation VolumeInstanceUpdate($volumeId: String!, $environmentId: String, $input: VolumeInstanceUpdateInput!) {
   volumeInstanceUpdate(volumeId: $volumeId, environmentId: $environmentId, input: $input)
 }`,
-    VolumeDelete: `mutation VolumeDelete($volumeId: String!) { volumeDelete(volumeId: $volumeId) }`,
+    VolumeDelete: /* GraphQL */ `mutation VolumeDelete($volumeId: String!) { volumeDelete(volumeId: $volumeId) }`,
 
-    // ---- deployments (health gate and rollback) ----
-    Deployments: `query Deployments($input: DeploymentListInput!, $first: Int) {
-  deployments(input: $input, first: $first) {
-    edges { node { id status createdAt canRollback serviceId environmentId staticUrl } }
+    // ---- deployments (the deploy step, the health gate and rollback) ----
+    Deployments: /* GraphQL */ `query Deployments($input: DeploymentListInput!, $first: Int, $after: String) {
+  deployments(input: $input, first: $first, after: $after) {
+    edges { node { id status createdAt canRollback serviceId environmentId staticUrl meta } }
+    pageInfo { hasNextPage endCursor }
   }
 }`,
-    Deployment: `query Deployment($id: String!) {
-  deployment(id: $id) { id status createdAt canRollback serviceId environmentId }
+    Deployment: /* GraphQL */ `query Deployment($id: String!) {
+  deployment(id: $id) { id status createdAt canRollback serviceId environmentId meta }
 }`,
-    DeploymentRollback: `mutation DeploymentRollback($id: String!) { deploymentRollback(id: $id) }`,
-    ServiceInstanceDeploy: `mutation ServiceInstanceDeploy($serviceId: String!, $environmentId: String!, $commitSha: String) {
+    DeploymentRollback: /* GraphQL */ `mutation DeploymentRollback($id: String!) { deploymentRollback(id: $id) }`,
+    ServiceInstanceDeploy: /* GraphQL */ `mutation ServiceInstanceDeploy($serviceId: String!, $environmentId: String!, $commitSha: String) {
   serviceInstanceDeployV2(serviceId: $serviceId, environmentId: $environmentId, commitSha: $commitSha)
-}`,
-    ServiceInstanceRedeploy: `mutation ServiceInstanceRedeploy($serviceId: String!, $environmentId: String!) {
-  serviceInstanceRedeploy(serviceId: $serviceId, environmentId: $environmentId)
 }`,
 } as const;
 

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { changedKeys, deleteIfExists, gql, isNotFound, splitId } from "./gql";
+import { changedKeys, createOrAdopt, deleteIfExists, gql, readOrGone, requiredIds, splitId } from "./api";
 import { wireSafe } from "./wire";
 
 /** Inputs of {@link ServiceDomain}. Import ID: `<projectId>:<environmentId>:<serviceId>:<serviceDomainId>`. */
@@ -21,15 +21,17 @@ interface ServiceDomainState {
     domain?: string;
 }
 
-async function findServiceDomain(s: ServiceDomainState, id: string): Promise<{ id: string; domain: string; targetPort?: number } | undefined> {
-    const { domains } = await gql(s.apiUrl, "Domains", { projectId: s.projectId, environmentId: s.environmentId, serviceId: s.serviceId });
-    return domains.serviceDomains.find((d: { id: string }) => d.id === id);
+async function domainsOf(s: { apiUrl?: string; projectId: string; environmentId: string; serviceId: string }) {
+    return (await gql(s.apiUrl, "Domains", { projectId: s.projectId, environmentId: s.environmentId, serviceId: s.serviceId })).domains;
+}
+
+async function findServiceDomain(s: ServiceDomainState, id: string) {
+    return (await domainsOf(s)).serviceDomains.find((d) => d.id === id);
 }
 
 export const serviceDomainProvider: pulumi.dynamic.ResourceProvider = wireSafe("ServiceDomain", {
     async check(_olds, news) {
-        const failures: Array<{ property: string; reason: string }> = [];
-        for (const k of ["projectId", "environmentId", "serviceId"]) if (!news[k]) failures.push({ property: k, reason: `${k} is required` });
+        const failures = requiredIds(news, ["projectId", "environmentId", "serviceId"]);
         if (news.targetPort !== undefined && !(Number.isInteger(news.targetPort) && news.targetPort >= 1 && news.targetPort <= 65535)) {
             failures.push({ property: "targetPort", reason: "targetPort must be a port number 1-65535" });
         }
@@ -41,9 +43,18 @@ export const serviceDomainProvider: pulumi.dynamic.ResourceProvider = wireSafe("
         return { changes: changes.length > 0, replaces, deleteBeforeReplace: false };
     },
     async create(inputs: ServiceDomainState) {
-        const { serviceDomainCreate: d } = await gql(inputs.apiUrl, "ServiceDomainCreate", {
-            input: { environmentId: inputs.environmentId, serviceId: inputs.serviceId, targetPort: inputs.targetPort ?? null },
-        });
+        // Natural key: the service's Railway domain in this environment (a stack declares one). More
+        // than one after a lost answer: the tool cannot tell which is its own, and says so.
+        const d = await createOrAdopt(
+            async () =>
+                (await gql(inputs.apiUrl, "ServiceDomainCreate", { input: { environmentId: inputs.environmentId, serviceId: inputs.serviceId, targetPort: inputs.targetPort ?? null } }, { retryMutation: false }))
+                    .serviceDomainCreate,
+            async () => {
+                const existing = (await domainsOf(inputs)).serviceDomains;
+                if (existing.length > 1) throw new Error(`a serviceDomainCreate had no clear outcome and service ${inputs.serviceId} has ${existing.length} Railway domains: import the right one (ID <projectId>:<environmentId>:<serviceId>:<serviceDomainId>) and delete the others`);
+                return existing[0];
+            },
+        );
         return { id: d.id, outs: { ...inputs, domain: d.domain, targetPort: d.targetPort ?? undefined } };
     },
     async read(id, props?: ServiceDomainState) {
@@ -54,18 +65,16 @@ export const serviceDomainProvider: pulumi.dynamic.ResourceProvider = wireSafe("
             state = { projectId, environmentId, serviceId };
             domainId = sdId;
         }
-        try {
-            const d = await findServiceDomain(state, domainId);
-            if (!d) return { id: "", props: {} };
-            return { id: domainId, props: { ...state, domain: d.domain, targetPort: d.targetPort ?? undefined } };
-        } catch (e) {
-            if (isNotFound(e)) return { id: "", props: {} };
-            throw e;
-        }
+        const d = await readOrGone(() => findServiceDomain(state!, domainId));
+        if (!d) return { id: "", props: {} };
+        return { id: domainId, props: { ...state, domain: d.domain, targetPort: d.targetPort ?? undefined } };
     },
     async update(id, olds: ServiceDomainState, news: ServiceDomainState) {
+        // Railway's update needs the hostname; state may lack it (an interrupted create): read it.
+        const domain = olds.domain ?? (await findServiceDomain(olds, id))?.domain;
+        if (!domain) throw new Error(`Railway service domain ${id} no longer exists; run 'pulumi refresh' to record that`);
         await gql(news.apiUrl, "ServiceDomainUpdate", {
-            input: { serviceDomainId: id, environmentId: news.environmentId, serviceId: news.serviceId, domain: olds.domain, targetPort: news.targetPort ?? null },
+            input: { serviceDomainId: id, environmentId: news.environmentId, serviceId: news.serviceId, domain, targetPort: news.targetPort ?? null },
         });
         const d = await findServiceDomain(news, id);
         return { outs: { ...news, domain: d?.domain ?? olds.domain, targetPort: d?.targetPort ?? undefined } };
@@ -109,8 +118,7 @@ interface CustomDomainState {
 
 export const customDomainProvider: pulumi.dynamic.ResourceProvider = wireSafe("CustomDomain", {
     async check(_olds, news) {
-        const failures: Array<{ property: string; reason: string }> = [];
-        for (const k of ["projectId", "environmentId", "serviceId"]) if (!news[k]) failures.push({ property: k, reason: `${k} is required` });
+        const failures = requiredIds(news, ["projectId", "environmentId", "serviceId"]);
         if (typeof news.domain !== "string" || !/^[a-z0-9.-]+\.[a-z]{2,}$/.test(news.domain)) failures.push({ property: "domain", reason: "domain must be a hostname such as app.example.com" });
         return { inputs: news, failures };
     },
@@ -120,28 +128,41 @@ export const customDomainProvider: pulumi.dynamic.ResourceProvider = wireSafe("C
         return { changes: changes.length > 0, replaces, deleteBeforeReplace: true };
     },
     async create(inputs: CustomDomainState) {
-        const { customDomainCreate: d } = await gql(inputs.apiUrl, "CustomDomainCreate", {
-            input: { projectId: inputs.projectId, environmentId: inputs.environmentId, serviceId: inputs.serviceId, domain: inputs.domain, targetPort: inputs.targetPort ?? null },
-        });
-        return { id: d.id, outs: { ...inputs, verified: d.status?.verified ?? false, dnsRecords: d.status?.dnsRecords ?? [] } };
+        // Natural key: the hostname on this service and environment. Taken by another service, it
+        // stays an error ("already in use"): never adopt someone else's domain.
+        const d = await createOrAdopt(
+            async () => {
+                const { customDomainCreate: c } = await gql(
+                    inputs.apiUrl,
+                    "CustomDomainCreate",
+                    { input: { projectId: inputs.projectId, environmentId: inputs.environmentId, serviceId: inputs.serviceId, domain: inputs.domain, targetPort: inputs.targetPort ?? null } },
+                    { retryMutation: false },
+                );
+                return { id: c.id, verified: c.status.verified, dnsRecords: c.status.dnsRecords };
+            },
+            async () => {
+                const same = (await domainsOf(inputs)).customDomains.find((c) => c.domain === inputs.domain);
+                if (!same) return undefined;
+                const { customDomain: c } = await gql(inputs.apiUrl, "CustomDomain", { id: same.id, projectId: inputs.projectId });
+                return { id: c.id, verified: c.status.verified, dnsRecords: c.status.dnsRecords };
+            },
+        );
+        return { id: d.id, outs: { ...inputs, verified: d.verified, dnsRecords: d.dnsRecords } };
     },
     async read(id, props?: CustomDomainState) {
         const [projectId, domainId] = props?.projectId ? [props.projectId, id] : splitId(id, ["projectId", "customDomainId"], "railway.CustomDomain");
-        try {
-            const { customDomain: d } = await gql(props?.apiUrl, "CustomDomain", { id: domainId, projectId });
-            return {
-                id: domainId,
-                props: { ...props, projectId, environmentId: d.environmentId, serviceId: d.serviceId, domain: d.domain, targetPort: d.targetPort ?? undefined, verified: d.status?.verified ?? false },
-            };
-        } catch (e) {
-            if (isNotFound(e)) return { id: "", props: {} };
-            throw e;
-        }
+        const found = await readOrGone(() => gql(props?.apiUrl, "CustomDomain", { id: domainId, projectId }));
+        if (!found) return { id: "", props: {} };
+        const d = found.customDomain;
+        return {
+            id: domainId,
+            props: { ...props, projectId, environmentId: d.environmentId, serviceId: d.serviceId, domain: d.domain, targetPort: d.targetPort ?? undefined, verified: d.status.verified, dnsRecords: d.status.dnsRecords },
+        };
     },
     async update(id, olds: CustomDomainState, news: CustomDomainState) {
         await gql(news.apiUrl, "CustomDomainUpdate", { environmentId: news.environmentId, id, targetPort: news.targetPort ?? null });
         const { customDomain: d } = await gql(news.apiUrl, "CustomDomain", { id, projectId: news.projectId });
-        return { outs: { ...news, targetPort: d.targetPort ?? undefined, verified: d.status?.verified ?? false, dnsRecords: olds.dnsRecords } };
+        return { outs: { ...news, targetPort: d.targetPort ?? undefined, verified: d.status.verified, dnsRecords: d.status.dnsRecords ?? olds.dnsRecords } };
     },
     async delete(id, props: CustomDomainState) {
         await deleteIfExists(props.apiUrl, "CustomDomainDelete", { id });

@@ -1,4 +1,7 @@
-/** Railway resources as Pulumi dynamic providers over Railway's public GraphQL API. */
+/**
+ * Railway, as this project uses it: dynamic providers for Pulumi over Railway's public GraphQL API,
+ * and the typed API the health gate, rollback and drift tools share with them. Import from here.
+ */
 export { Project, ProjectArgs, projectProvider } from "./project";
 export { Environment, EnvironmentArgs, environmentProvider } from "./environment";
 export { Service, ServiceArgs, serviceProvider } from "./service";
@@ -6,5 +9,7 @@ export { ServiceInstance, ServiceInstanceArgs, serviceInstanceProvider, RestartP
 export { Variables, VariablesArgs, variablesProvider } from "./variables";
 export { Volume, VolumeArgs, volumeProvider } from "./volume";
 export { ServiceDomain, ServiceDomainArgs, serviceDomainProvider, CustomDomain, CustomDomainArgs, customDomainProvider } from "./domains";
+export { ServiceDeployment, ServiceDeploymentArgs, serviceDeploymentProvider } from "./deployment";
 export { RailwayClient, RailwayApiError, authFromEnv, DEFAULT_RAILWAY_API_URL } from "./client";
-export { DOCUMENTS, OperationName } from "./documents";
+export { DOCUMENTS, OperationName, isMutation } from "./documents";
+export { gql, gqlAll, isNotFound, readOrGone, Result, Variables as OperationVariables } from "./api";

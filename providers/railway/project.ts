@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { changedKeys, deleteIfExists, gql, isNotFound } from "./gql";
+import { changedKeys, createOrAdopt, deleteIfExists, gql, gqlAll, readOrGone } from "./api";
 import { wireSafe } from "./wire";
 
 /** Inputs of {@link Project}. Import ID: `<projectId>`. */
@@ -23,8 +23,26 @@ interface ProjectState {
     environments: Record<string, string>;
 }
 
-function envMap(p: { environments?: { edges: Array<{ node: { id: string; name: string } }> } }): Record<string, string> {
-    return Object.fromEntries((p.environments?.edges ?? []).map((e) => [e.node.name, e.node.id]));
+async function environmentsOf(apiUrl: string | undefined, id: string): Promise<Record<string, string>> {
+    const envs = await gqlAll(apiUrl, "ProjectEnvironments", { id }, (d) => d.project.environments);
+    return Object.fromEntries(envs.map((e) => [e.name, e.id]));
+}
+
+/**
+ * A project made by a create whose answer was lost: a project of that name in the workspace that is
+ * not older than the attempt (Railway's clock and ours may differ: a minute of slack). Two such
+ * projects mean the tool cannot know which one is its own: it says so rather than guess.
+ */
+async function madeByUs(inputs: ProjectState, since: number): Promise<{ id: string } | undefined> {
+    const all = await gqlAll(inputs.apiUrl, "WorkspaceProjects", { workspaceId: inputs.workspaceId ?? null }, (d) => d.projects);
+    const fresh = all.filter((p) => p.name === inputs.name && !p.deletedAt && Date.parse(p.createdAt) >= since - 60_000);
+    if (fresh.length > 1) {
+        throw new Error(
+            `a projectCreate for '${inputs.name}' had no clear outcome and ${fresh.length} new projects of that name exist: cannot tell which one this stack made; ` +
+                "adopt one with 'pulumi import pulumi-nodejs:dynamic/railway:Project <name> <projectId>' and delete the others",
+        );
+    }
+    return fresh[0] ? { id: fresh[0].id } : undefined;
 }
 
 export const projectProvider: pulumi.dynamic.ResourceProvider = wireSafe("Project", {
@@ -39,26 +57,30 @@ export const projectProvider: pulumi.dynamic.ResourceProvider = wireSafe("Projec
         return { changes: changes.length > 0, replaces, deleteBeforeReplace: false };
     },
     async create(inputs: ProjectState) {
-        const data = await gql(inputs.apiUrl, "ProjectCreate", {
-            input: { name: inputs.name, description: inputs.description, workspaceId: inputs.workspaceId, defaultEnvironmentName: inputs.defaultEnvironmentName },
-        });
-        const p = data.projectCreate;
-        return { id: p.id, outs: { ...inputs, environments: envMap(p) } };
+        const since = Date.now();
+        const { id } = await createOrAdopt(
+            async () =>
+                (
+                    await gql(
+                        inputs.apiUrl,
+                        "ProjectCreate",
+                        { input: { name: inputs.name, description: inputs.description, workspaceId: inputs.workspaceId, defaultEnvironmentName: inputs.defaultEnvironmentName } },
+                        { retryMutation: false },
+                    )
+                ).projectCreate,
+            () => madeByUs(inputs, since),
+        );
+        return { id, outs: { ...inputs, environments: await environmentsOf(inputs.apiUrl, id) } };
     },
     async read(id, props?: ProjectState) {
-        try {
-            const { project } = await gql(props?.apiUrl, "Project", { id });
-            if (project.deletedAt) return { id: "", props: {} };
-            return { id, props: { ...props, name: project.name, description: project.description ?? undefined, workspaceId: project.workspaceId ?? undefined, environments: envMap(project) } };
-        } catch (e) {
-            if (isNotFound(e)) return { id: "", props: {} };
-            throw e;
-        }
+        const found = await readOrGone(() => gql(props?.apiUrl, "Project", { id }));
+        if (!found || found.project.deletedAt) return { id: "", props: {} };
+        const p = found.project;
+        return { id, props: { ...props, name: p.name, description: p.description ?? undefined, workspaceId: p.workspaceId ?? undefined, environments: await environmentsOf(props?.apiUrl, id) } };
     },
     async update(id, _olds: ProjectState, news: ProjectState) {
         await gql(news.apiUrl, "ProjectUpdate", { id, input: { name: news.name, description: news.description ?? null } });
-        const { project } = await gql(news.apiUrl, "Project", { id });
-        return { outs: { ...news, environments: envMap(project) } };
+        return { outs: { ...news, environments: await environmentsOf(news.apiUrl, id) } };
     },
     async delete(id, props: ProjectState) {
         await deleteIfExists(props.apiUrl, "ProjectDelete", { id });

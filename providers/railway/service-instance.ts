@@ -1,12 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
-import { changedKeys, gql, isNotFound, splitId } from "./gql";
+import { RAILWAY_MAX_REPLICAS, RAILWAY_REGIONS } from "../../config/railway-limits";
+import { changedKeys, gql, gqlAll, readOrGone, requiredIds, splitId } from "./api";
 import { wireSafe } from "./wire";
 
 export type RestartPolicyType = "ALWAYS" | "ON_FAILURE" | "NEVER";
 
 /**
  * Inputs of {@link ServiceInstance}: one service's settings in one environment. Every call passes
- * `environmentId` (Railway applies a null one to all non-fork environments).
+ * `environmentId` (Railway applies a null one to all non-fork environments). Settings are stored
+ * without deploying (Railway's `serviceInstanceUpdate` never deploys); a repository's branch is
+ * its per-environment deployment trigger (pushes to it deploy). The deployment itself is
+ * {@link ServiceDeployment}'s job, once settings, variables and volume are all in place.
  * Import ID: `<projectId>:<serviceId>:<environmentId>`.
  */
 export interface ServiceInstanceArgs {
@@ -70,15 +74,17 @@ const SETTINGS = [
 ] as const;
 
 function validate(news: InstanceState): Array<{ property: string; reason: string }> {
-    const failures: Array<{ property: string; reason: string }> = [];
-    for (const k of ["projectId", "serviceId", "environmentId"] as const) if (!news[k]) failures.push({ property: k, reason: `${k} is required` });
+    const failures = requiredIds(news as unknown as Record<string, unknown>, ["projectId", "serviceId", "environmentId"]);
     const src = news.source ?? {};
     if (!!src.image === !!src.repo) failures.push({ property: "source", reason: "set exactly one of source.repo (with source.branch) or source.image" });
     if (src.repo && !src.branch) failures.push({ property: "source.branch", reason: "a repository source needs a branch" });
-    const counts = Object.values(news.replicas ?? {});
-    const total = counts.reduce((a, b) => a + b, 0);
-    if (counts.length === 0 || counts.some((n) => !Number.isInteger(n) || n < 1)) failures.push({ property: "replicas", reason: "give at least one region with a whole number of replicas >= 1" });
-    if (total > 50) failures.push({ property: "replicas", reason: `${total} replicas in total; Railway allows at most 50` });
+    const entries = Object.entries(news.replicas ?? {});
+    const total = entries.reduce((a, [, n]) => a + n, 0);
+    if (entries.length === 0 || entries.some(([, n]) => !Number.isInteger(n) || n < 1)) failures.push({ property: "replicas", reason: "give at least one region with a whole number of replicas >= 1" });
+    for (const [region] of entries) {
+        if (!(RAILWAY_REGIONS as readonly string[]).includes(region)) failures.push({ property: `replicas.${region}`, reason: `'${region}' is not a Railway region (regions: ${RAILWAY_REGIONS.join(", ")})` });
+    }
+    if (total > RAILWAY_MAX_REPLICAS) failures.push({ property: "replicas", reason: `${total} replicas in total; Railway allows at most ${RAILWAY_MAX_REPLICAS}` });
     if (news.cronSchedule && total > 1) failures.push({ property: "cronSchedule", reason: "a cron service runs with exactly one replica" });
     if (news.healthcheckTimeout !== undefined && (news.healthcheckTimeout < 1 || news.healthcheckTimeout > 3600)) {
         failures.push({ property: "healthcheckTimeout", reason: "healthcheckTimeout must be 1-3600 seconds" });
@@ -86,6 +92,12 @@ function validate(news: InstanceState): Array<{ property: string; reason: string
     return failures;
 }
 
+async function triggerOf(apiUrl: string | undefined, projectId: string, serviceId: string, environmentId: string) {
+    const triggers = await gqlAll(apiUrl, "DeploymentTriggers", { projectId, environmentId, serviceId }, (d) => d.deploymentTriggers);
+    return triggers[0];
+}
+
+/** Stores the settings (no deployment), then points the environment's trigger at the repository's branch. */
 async function apply(news: InstanceState, olds?: InstanceState): Promise<void> {
     const multiRegionConfig: Record<string, { numReplicas: number } | null> = {};
     for (const region of Object.keys(olds?.replicas ?? {})) multiRegionConfig[region] = null; // a removed region is dropped
@@ -109,8 +121,15 @@ async function apply(news: InstanceState, olds?: InstanceState): Promise<void> {
             cronSchedule: news.cronSchedule ?? null,
         },
     });
-    if (news.source.repo && (olds?.source.repo !== news.source.repo || olds?.source.branch !== news.source.branch)) {
-        await gql(news.apiUrl, "ServiceConnect", { id: news.serviceId, input: { repo: news.source.repo, branch: news.source.branch } });
+    if (news.source.repo) {
+        const existing = await triggerOf(news.apiUrl, news.projectId, news.serviceId, news.environmentId);
+        if (!existing) {
+            await gql(news.apiUrl, "DeploymentTriggerCreate", {
+                input: { projectId: news.projectId, environmentId: news.environmentId, serviceId: news.serviceId, provider: "github", repository: news.source.repo, branch: news.source.branch! },
+            });
+        } else if (existing.branch !== news.source.branch || existing.repository !== news.source.repo) {
+            await gql(news.apiUrl, "DeploymentTriggerUpdate", { id: existing.id, input: { repository: news.source.repo, branch: news.source.branch } });
+        }
     }
 }
 
@@ -124,11 +143,7 @@ async function fetchState(apiUrl: string | undefined, projectId: string, service
         if (cfg?.numReplicas) replicas[region] = cfg.numReplicas;
     }
     if (Object.keys(replicas).length === 0 && si.region) replicas[si.region] = si.numReplicas ?? 1;
-    let branch: string | undefined;
-    if (si.source?.repo) {
-        const { deploymentTriggers } = await gql(apiUrl, "DeploymentTriggers", { projectId, environmentId, serviceId });
-        branch = deploymentTriggers.edges[0]?.node.branch ?? undefined;
-    }
+    const branch = si.source?.repo ? (await triggerOf(apiUrl, projectId, serviceId, environmentId))?.branch : undefined;
     const opt = <T>(v: T | null | undefined): T | undefined => (v === null ? undefined : v);
     return {
         projectId,
@@ -143,7 +158,7 @@ async function fetchState(apiUrl: string | undefined, projectId: string, service
         healthcheckPath: opt(si.healthcheckPath),
         healthcheckTimeout: opt(si.healthcheckTimeout),
         replicas,
-        restartPolicyType: si.restartPolicyType,
+        restartPolicyType: si.restartPolicyType as RestartPolicyType,
         restartPolicyMaxRetries: si.restartPolicyMaxRetries,
         sleepApplication: si.sleepApplication ? true : undefined,
         cronSchedule: opt(si.cronSchedule),
@@ -181,13 +196,9 @@ export const serviceInstanceProvider: pulumi.dynamic.ResourceProvider = wireSafe
     async read(id, props?: InstanceState) {
         const [projectId, serviceId, environmentId] =
             props?.projectId && props.serviceId ? [props.projectId, props.serviceId, props.environmentId] : splitId(id, ["projectId", "serviceId", "environmentId"], "railway.ServiceInstance");
-        try {
-            const state = await fetchState(props?.apiUrl, projectId, serviceId, environmentId);
-            return { id: `${serviceId}:${environmentId}`, props: { ...state, apiUrl: props?.apiUrl } };
-        } catch (e) {
-            if (isNotFound(e)) return { id: "", props: {} };
-            throw e;
-        }
+        const state = await readOrGone(() => fetchState(props?.apiUrl, projectId, serviceId, environmentId));
+        if (!state) return { id: "", props: {} };
+        return { id: `${serviceId}:${environmentId}`, props: { ...state, apiUrl: props?.apiUrl } };
     },
     async update(_id, olds: InstanceState, inputs: InstanceState) {
         const news = normalise(inputs);

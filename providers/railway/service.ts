@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { changedKeys, deleteIfExists, gql, isNotFound } from "./gql";
+import { RAILWAY_SERVICE_NAME_MAX_LENGTH } from "../../config/railway-limits";
+import { changedKeys, createOrAdopt, deleteIfExists, gql, gqlAll, readOrGone, requiredIds } from "./api";
 import { wireSafe } from "./wire";
 
 /**
@@ -10,23 +11,28 @@ import { wireSafe } from "./wire";
  */
 export interface ServiceArgs {
     projectId: pulumi.Input<string>;
-    /** Unique in the project. Renaming is in place. */
+    /** Unique in the project, at most 32 characters. Renaming is in place. */
     name: pulumi.Input<string>;
+    /**
+     * The environment the service is created in (Railway creates it in that fork only, or in every
+     * non-fork environment). Read only at creation.
+     */
+    environmentId?: pulumi.Input<string>;
     apiUrl?: pulumi.Input<string>;
 }
 
 interface ServiceState {
     projectId: string;
     name: string;
+    environmentId?: string;
     apiUrl?: string;
 }
 
 export const serviceProvider: pulumi.dynamic.ResourceProvider = wireSafe("Service", {
     async check(_olds, news) {
-        const failures = [];
-        if (!news.projectId) failures.push({ property: "projectId", reason: "projectId is required" });
-        if (typeof news.name !== "string" || !/^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$/.test(news.name)) {
-            failures.push({ property: "name", reason: "name must be 1-64 letters, digits, spaces, dots, dashes or underscores" });
+        const failures = requiredIds(news, ["projectId"]);
+        if (typeof news.name !== "string" || !/^[A-Za-z0-9][A-Za-z0-9 _.-]*$/.test(news.name) || news.name.length > RAILWAY_SERVICE_NAME_MAX_LENGTH) {
+            failures.push({ property: "name", reason: `name must be 1-${RAILWAY_SERVICE_NAME_MAX_LENGTH} letters, digits, spaces, dots, dashes or underscores` });
         }
         return { inputs: news, failures };
     },
@@ -36,28 +42,18 @@ export const serviceProvider: pulumi.dynamic.ResourceProvider = wireSafe("Servic
         return { changes: changes.length > 0, replaces, deleteBeforeReplace: true };
     },
     async create(inputs: ServiceState) {
-        try {
-            const { serviceCreate } = await gql(inputs.apiUrl, "ServiceCreate", { input: { projectId: inputs.projectId, name: inputs.name } });
-            return { id: serviceCreate.id, outs: { ...inputs } };
-        } catch (e) {
-            // A lost response to an applied create leaves the name taken: adopt that service (same
-            // project, same name) instead of failing, so a retried `pulumi up` converges.
-            if (!/already exists/i.test((e as Error).message)) throw e;
-            const { project } = await gql(inputs.apiUrl, "Project", { id: inputs.projectId });
-            const same = (project.services?.edges ?? []).find((s: { node: { name: string } }) => s.node.name === inputs.name);
-            if (!same) throw e;
-            return { id: same.node.id, outs: { ...inputs } };
-        }
+        // A lost answer to an applied create leaves the name taken: the service of that name in the
+        // project is adopted instead of failing, so a retried `pulumi up` converges.
+        const { id } = await createOrAdopt(
+            async () => (await gql(inputs.apiUrl, "ServiceCreate", { input: { projectId: inputs.projectId, name: inputs.name, environmentId: inputs.environmentId } }, { retryMutation: false })).serviceCreate,
+            async () => (await gqlAll(inputs.apiUrl, "ProjectServices", { id: inputs.projectId }, (d) => d.project.services)).find((s) => s.name === inputs.name),
+        );
+        return { id, outs: { ...inputs } };
     },
     async read(id, props?: ServiceState) {
-        try {
-            const { service } = await gql(props?.apiUrl, "Service", { id });
-            if (service.deletedAt) return { id: "", props: {} };
-            return { id, props: { ...props, projectId: service.projectId, name: service.name } };
-        } catch (e) {
-            if (isNotFound(e)) return { id: "", props: {} };
-            throw e;
-        }
+        const found = await readOrGone(() => gql(props?.apiUrl, "Service", { id }));
+        if (!found || found.service.deletedAt) return { id: "", props: {} };
+        return { id, props: { ...props, projectId: found.service.projectId, name: found.service.name } };
     },
     async update(id, _olds: ServiceState, news: ServiceState) {
         await gql(news.apiUrl, "ServiceUpdate", { id, input: { name: news.name } });
@@ -65,7 +61,8 @@ export const serviceProvider: pulumi.dynamic.ResourceProvider = wireSafe("Servic
         return { outs: { ...news, name: service.name } };
     },
     async delete(id, props: ServiceState) {
-        await deleteIfExists(props.apiUrl, "ServiceDelete", { id });
+        // Scoped like the create: in a fork, only the fork's copy goes.
+        await deleteIfExists(props.apiUrl, "ServiceDelete", { id, environmentId: props.environmentId ?? null });
     },
 });
 
@@ -75,6 +72,6 @@ export class Service extends pulumi.dynamic.Resource {
     declare readonly name: pulumi.Output<string>;
 
     constructor(name: string, args: ServiceArgs, opts?: pulumi.CustomResourceOptions) {
-        super(serviceProvider, name, { apiUrl: undefined, ...args }, opts, "railway", "Service");
+        super(serviceProvider, name, { apiUrl: undefined, environmentId: undefined, ...args }, opts, "railway", "Service");
     }
 }

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { changedKeys, deleteIfExists, gql, isNotFound, splitId } from "./gql";
+import { changedKeys, deleteIfExists, gql, readOrGone, requiredIds, splitId } from "./api";
 import { wireSafe } from "./wire";
 
 /**
@@ -20,7 +20,10 @@ export interface VariablesArgs {
     variables?: pulumi.Input<Record<string, pulumi.Input<string>>>;
     /** Name → secret value: never in plain text in state. */
     secretVariables?: pulumi.Input<Record<string, pulumi.Input<string>>>;
-    /** Apply without redeploying (Railway picks the values up on the next deployment). */
+    /**
+     * Apply without redeploying (Railway picks the values up on the next deployment). RailwayApp
+     * sets it: its {@link ServiceDeployment} deploys once, after settings and variables are in place.
+     */
     skipDeploys?: pulumi.Input<boolean>;
     apiUrl?: pulumi.Input<string>;
 }
@@ -50,7 +53,7 @@ const allOf = (s: Partial<VariablesState>) => ({ ...(s.variables ?? {}), ...(s.s
 
 async function fetchVariables(apiUrl: string | undefined, projectId: string, environmentId: string, serviceId: string): Promise<Record<string, string>> {
     const { variables } = await gql(apiUrl, "Variables", { projectId, environmentId, serviceId });
-    return (variables ?? {}) as Record<string, string>;
+    return variables ?? {};
 }
 
 async function upsert(s: VariablesState): Promise<void> {
@@ -61,8 +64,7 @@ async function upsert(s: VariablesState): Promise<void> {
 
 export const variablesProvider: pulumi.dynamic.ResourceProvider = wireSafe("Variables", {
     async check(_olds, news) {
-        const failures: Array<{ property: string; reason: string }> = [];
-        for (const k of ["projectId", "environmentId", "serviceId"]) if (!news[k]) failures.push({ property: k, reason: `${k} is required` });
+        const failures = requiredIds(news, ["projectId", "environmentId", "serviceId"]);
         for (const half of ["variables", "secretVariables"]) {
             for (const [name, value] of Object.entries((news[half] ?? {}) as Record<string, unknown>)) {
                 if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) failures.push({ property: `${half}.${name}`, reason: "a variable name is letters, digits and _, not starting with a digit" });
@@ -85,13 +87,9 @@ export const variablesProvider: pulumi.dynamic.ResourceProvider = wireSafe("Vari
     },
     async read(id, props?: VariablesState) {
         const [projectId, environmentId, serviceId] = splitId(id, ["projectId", "environmentId", "serviceId"], "railway.Variables");
-        try {
-            const all = await fetchVariables(props?.apiUrl, projectId, environmentId, serviceId);
-            return { id, props: { ...props, projectId, environmentId, serviceId, ...split(all, Object.keys(props?.variables ?? {})) } };
-        } catch (e) {
-            if (isNotFound(e)) return { id: "", props: {} };
-            throw e;
-        }
+        const all = await readOrGone(() => fetchVariables(props?.apiUrl, projectId, environmentId, serviceId));
+        if (!all) return { id: "", props: {} };
+        return { id, props: { ...props, projectId, environmentId, serviceId, ...split(all, Object.keys(props?.variables ?? {})) } };
     },
     async update(_id, _olds: VariablesState, news: VariablesState) {
         await upsert(news);

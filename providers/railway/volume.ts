@@ -1,13 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
-import { changedKeys, deleteIfExists, gql, isNotFound, splitId } from "./gql";
+import { changedKeys, createOrAdopt, deleteIfExists, gql, gqlAll, readOrGone, requiredIds, splitId } from "./api";
 import { wireSafe } from "./wire";
 
 /**
  * Inputs of {@link Volume}: a persistent volume in one environment, mounted into one service (a
- * datastore's data directory). Created with `volumeCreate` for exactly this environment (an
- * omitted `environmentId` would create it in every environment). Moving it to another service or
- * mount path is in place (`volumeInstanceUpdate`), keeping the data; only a change of project or
- * environment replaces it. Import ID: `<environmentId>:<volumeId>`.
+ * datastore's data directory). Created with `volumeCreate` for this environment (in a fork it stays
+ * there; Railway gives a service at most one volume, and a service with a volume one replica).
+ * Moving it to another service or mount path is in place (`volumeInstanceUpdate`), keeping the
+ * data; only a change of project or environment replaces it. A volume whose deletion Railway has
+ * queued reads as gone. Import ID: `<environmentId>:<volumeId>`.
  */
 export interface VolumeArgs {
     projectId: pulumi.Input<string>;
@@ -31,28 +32,22 @@ interface VolumeState {
     sizeMB?: number;
 }
 
-interface VolumeInstanceNode {
-    id: string;
-    volumeId: string;
-    environmentId: string;
-    serviceId: string | null;
-    mountPath: string;
-    sizeMB: number;
-    region: string | null;
+type VolumeInstanceNode = Awaited<ReturnType<typeof instancesOf>>[number];
+
+async function instancesOf(apiUrl: string | undefined, environmentId: string) {
+    const all = await gqlAll(apiUrl, "EnvironmentVolumeInstances", { id: environmentId }, (d) => d.environment.volumeInstances);
+    return all.filter((i) => !i.isPendingDeletion);
 }
 
 async function findInstance(apiUrl: string | undefined, environmentId: string, volumeId: string): Promise<VolumeInstanceNode | undefined> {
-    const { environment } = await gql(apiUrl, "VolumeInstances", { environmentId });
-    const nodes: VolumeInstanceNode[] = (environment.volumeInstances?.edges ?? []).map((e: { node: VolumeInstanceNode }) => e.node);
-    return nodes.find((n) => n.volumeId === volumeId);
+    return (await instancesOf(apiUrl, environmentId)).find((n) => n.volumeId === volumeId);
 }
 
 const stateOf = (s: VolumeState, i: VolumeInstanceNode) => ({ ...s, serviceId: i.serviceId ?? "", mountPath: i.mountPath, volumeInstanceId: i.id, sizeMB: i.sizeMB });
 
 export const volumeProvider: pulumi.dynamic.ResourceProvider = wireSafe("Volume", {
     async check(_olds, news) {
-        const failures = [];
-        for (const k of ["projectId", "environmentId", "serviceId"]) if (!news[k]) failures.push({ property: k, reason: `${k} is required` });
+        const failures = requiredIds(news, ["projectId", "environmentId", "serviceId"]);
         if (typeof news.mountPath !== "string" || !news.mountPath.startsWith("/")) failures.push({ property: "mountPath", reason: "mountPath must be an absolute path such as /data" });
         return { inputs: news, failures };
     },
@@ -63,24 +58,32 @@ export const volumeProvider: pulumi.dynamic.ResourceProvider = wireSafe("Volume"
         return { changes: changes.length > 0, replaces, deleteBeforeReplace: false };
     },
     async create(inputs: VolumeState) {
-        const { volumeCreate } = await gql(inputs.apiUrl, "VolumeCreate", {
-            input: { projectId: inputs.projectId, environmentId: inputs.environmentId, serviceId: inputs.serviceId, mountPath: inputs.mountPath, region: inputs.region },
-        });
-        const instance = await findInstance(inputs.apiUrl, inputs.environmentId, volumeCreate.id);
-        return { id: volumeCreate.id, outs: instance ? stateOf(inputs, instance) : { ...inputs } };
+        // Natural key: the service's volume in this environment (Railway allows one per service).
+        const { id } = await createOrAdopt(
+            async () =>
+                (
+                    await gql(
+                        inputs.apiUrl,
+                        "VolumeCreate",
+                        { input: { projectId: inputs.projectId, environmentId: inputs.environmentId, serviceId: inputs.serviceId, mountPath: inputs.mountPath, region: inputs.region } },
+                        { retryMutation: false },
+                    )
+                ).volumeCreate,
+            async () => {
+                const same = (await instancesOf(inputs.apiUrl, inputs.environmentId)).find((i) => i.serviceId === inputs.serviceId && i.mountPath === inputs.mountPath);
+                return same ? { id: same.volumeId } : undefined;
+            },
+        );
+        // The volume exists and its id must reach the state: a failed read-back is not an error
+        // here (that would orphan it); the next refresh reads the rest.
+        const instance = await findInstance(inputs.apiUrl, inputs.environmentId, id).catch(() => undefined);
+        return { id, outs: instance ? stateOf(inputs, instance) : { ...inputs } };
     },
     async read(id, props?: VolumeState) {
-        let environmentId = props?.environmentId;
-        let volumeId = id;
-        if (!environmentId) [environmentId, volumeId] = splitId(id, ["environmentId", "volumeId"], "railway.Volume");
-        try {
-            const instance = await findInstance(props?.apiUrl, environmentId, volumeId);
-            if (!instance) return { id: "", props: {} };
-            return { id: volumeId, props: stateOf({ ...(props as VolumeState), environmentId, region: props?.region }, instance) };
-        } catch (e) {
-            if (isNotFound(e)) return { id: "", props: {} };
-            throw e;
-        }
+        const [environmentId, volumeId] = props?.environmentId ? [props.environmentId, id] : splitId(id, ["environmentId", "volumeId"], "railway.Volume");
+        const instance = await readOrGone(() => findInstance(props?.apiUrl, environmentId, volumeId));
+        if (!instance) return { id: "", props: {} };
+        return { id: volumeId, props: stateOf({ ...(props as VolumeState), environmentId, region: props?.region }, instance) };
     },
     async update(id, _olds: VolumeState, news: VolumeState) {
         await gql(news.apiUrl, "VolumeInstanceUpdate", { volumeId: id, environmentId: news.environmentId, input: { serviceId: news.serviceId, mountPath: news.mountPath } });

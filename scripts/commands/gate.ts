@@ -1,6 +1,6 @@
 /**
- * `npm run gate -- --stack <s> --service <name> [--url <base url>] [--once] [--window <minutes>]
- *  [--interval <seconds>] [--project-id <id>] [--state <file>] [--out <file>]`
+ * `npm run gate -- --stack <s> --service <name> [--url <base url>] [--deployment <id>] [--once]
+ *  [--window <minutes>] [--interval <seconds>] [--project-id <id>] [--state <file>] [--out <file>]`
  *
  * Watches the service's live deployment and rolls it back when the seed's matrix says so. Prints
  * progress on stderr and the decision record (JSON) on stdout. Exit 0 healthy, 1 rolled back,
@@ -17,15 +17,16 @@ import { scrub } from "../gate/probes";
 import { CommandIO, parseCommandArgs } from "./io";
 
 const USAGE =
-    "usage: npm run gate -- --stack <name> --service <name> [--url <base url>] [--once] [--window <minutes>] [--interval <seconds>] [--project-id <id>] [--state <file>] [--out <file>]";
+    "usage: npm run gate -- --stack <name> --service <name> [--url <base url>] [--deployment <id>] [--once] [--window <minutes>] [--interval <seconds>] [--project-id <id>] [--state <file>] [--out <file>]";
 
 export async function gateCommand(argv: string[], io: CommandIO, cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env): Promise<number> {
-    const flags = parseCommandArgs<{ stack?: string; service?: string; url?: string; once?: boolean; window?: string; interval?: string; "project-id"?: string; state?: string; out?: string }>(
+    const flags = parseCommandArgs<{ stack?: string; service?: string; url?: string; deployment?: string; once?: boolean; window?: string; interval?: string; "project-id"?: string; state?: string; out?: string }>(
         argv,
         {
             stack: { type: "string" },
             service: { type: "string" },
             url: { type: "string" },
+            deployment: { type: "string" },
             once: { type: "boolean" },
             window: { type: "string" },
             interval: { type: "string" },
@@ -75,6 +76,7 @@ export async function gateCommand(argv: string[], io: CommandIO, cwd = process.c
         databaseUrl: env.DATABASE_URL || undefined,
         redisUrl: env.REDIS_URL || undefined,
         once: flags.once,
+        deploymentId: flags.deployment,
         stateFile: ctx.stateFile,
         notify: notifyConfigFromEnv(env),
         env,

@@ -2,7 +2,7 @@
  * Railway deployments for the gate and for people: which deployment is live, which one to roll
  * back to, the rollback itself and the wait for it to go live.
  */
-import { gql } from "../../providers/railway/gql";
+import { gql, gqlAll } from "../../providers/railway";
 import type { Clock } from "./clock";
 
 export interface Deployment {
@@ -10,6 +10,8 @@ export interface Deployment {
     status: string;
     createdAt: string;
     canRollback: boolean;
+    /** Railway's record of what the deployment is (a rollback says what it rolled back to). */
+    meta?: Record<string, unknown> | null;
 }
 
 export interface RailwayTarget {
@@ -22,16 +24,18 @@ export interface RailwayTarget {
 /** Deployment states that will still change (the gate waits them out). */
 export const IN_PROGRESS = ["QUEUED", "WAITING", "INITIALIZING", "BUILDING", "DEPLOYING", "NEEDS_APPROVAL"];
 
-/** Every deployment of the service in the environment, newest first (Railway's CLI sorts client-side too). */
+/** Every deployment of the service in the environment, all pages, newest first (Railway's CLI sorts client-side too). */
 export async function listDeployments(t: RailwayTarget): Promise<Deployment[]> {
-    const { deployments } = await gql(t.apiUrl, "Deployments", { input: { projectId: t.projectId, environmentId: t.environmentId, serviceId: t.serviceId }, first: 100 });
-    const list: Deployment[] = (deployments.edges ?? []).map((e: { node: Deployment }) => e.node);
-    return list.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    const list = await gqlAll(t.apiUrl, "Deployments", { input: { projectId: t.projectId, environmentId: t.environmentId, serviceId: t.serviceId } }, (d) => d.deployments);
+    return list.map((d) => ({ id: d.id, status: d.status, createdAt: d.createdAt, canRollback: d.canRollback, meta: d.meta })).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 }
 
-/** The live deployment: the newest that reached SUCCESS. */
+/** Statuses of a deployment that serves traffic (a sleeping app wakes on its next request). */
+export const LIVE = ["SUCCESS", "SLEEPING"];
+
+/** The live deployment: the newest that is serving. */
 export function liveDeployment(list: Deployment[]): Deployment | undefined {
-    return list.find((d) => d.status === "SUCCESS");
+    return list.find((d) => LIVE.includes(d.status));
 }
 
 /**
@@ -78,9 +82,10 @@ export async function rollBack(t: RailwayTarget, target: Deployment, clock: Cloc
 
 /** Finds the environment and service ids by name in a project. */
 export async function resolveTarget(apiUrl: string | undefined, projectId: string, environment: string, service: string): Promise<RailwayTarget> {
-    const { project } = await gql(apiUrl, "Project", { id: projectId });
-    const envs: { id: string; name: string }[] = (project.environments?.edges ?? []).map((e: { node: unknown }) => e.node);
-    const services: { id: string; name: string }[] = (project.services?.edges ?? []).map((e: { node: unknown }) => e.node);
+    const [envs, services] = await Promise.all([
+        gqlAll(apiUrl, "ProjectEnvironments", { id: projectId }, (d) => d.project.environments),
+        gqlAll(apiUrl, "ProjectServices", { id: projectId }, (d) => d.project.services),
+    ]);
     const env = envs.find((e) => e.name === environment);
     const svc = services.find((s) => s.name === service);
     if (!env) throw new Error(`Railway project ${projectId} has no environment '${environment}' (it has: ${envs.map((e) => e.name).join(", ") || "none"})`);

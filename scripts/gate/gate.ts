@@ -30,6 +30,11 @@ export interface GateOptions {
     redisUrl?: string;
     /** One pass of levels 1-3, no monitoring window. */
     once?: boolean;
+    /**
+     * The deployment to judge (the one `pulumi up` started): waited for while it builds. Without
+     * it, the newest deployment of the service is judged.
+     */
+    deploymentId?: string;
     stateFile: string;
     notify?: NotifyConfig;
     env?: NodeJS.ProcessEnv;
@@ -101,17 +106,19 @@ export async function runGate(o: GateOptions): Promise<DecisionRecord> {
     // the gate watches the deployment that was just made, not the one it replaces.
     let list: Deployment[];
     const waitStart = clock.now();
+    const watched = (l: Deployment[]) => (o.deploymentId ? l.find((d) => d.id === o.deploymentId) : l[0]);
     try {
         list = await deployments(o.railway);
-        while (list[0] && IN_PROGRESS.includes(list[0].status) && clock.now() - waitStart < cfg.rollbackTimeoutSeconds * 1000) {
-            if (clock.now() === waitStart) log(`gate: waiting for deployment ${list[0].id} (${list[0].status})`);
+        while (watched(list) && IN_PROGRESS.includes(watched(list)!.status) && clock.now() - waitStart < cfg.rollbackTimeoutSeconds * 1000) {
+            if (clock.now() === waitStart) log(`gate: waiting for deployment ${watched(list)!.id} (${watched(list)!.status})`);
             await clock.sleep(o.rollbackPollMs ?? 2000);
             list = await deployments(o.railway);
         }
     } catch (e) {
         return record("undecided", GATE_EXIT.undecided, `Railway unreachable: ${scrub((e as Error).message)}; not deciding without it`);
     }
-    const newest = list[0];
+    if (o.deploymentId && !watched(list)) return record("undecided", GATE_EXIT.undecided, `deployment ${o.deploymentId} is not one of this service's deployments in this environment`);
+    const newest = watched(list);
     if (newest && IN_PROGRESS.includes(newest.status)) {
         return record("undecided", GATE_EXIT.undecided, `deployment ${newest.id} is still ${newest.status} after ${cfg.rollbackTimeoutSeconds} s`);
     }
@@ -122,6 +129,10 @@ export async function runGate(o: GateOptions): Promise<DecisionRecord> {
         });
     }
     if (!live) return record("undecided", GATE_EXIT.undecided, "no live (SUCCESS) deployment of this service in this environment");
+    if (newest && newest.id !== live.id && ["SKIPPED", "REMOVED", "REMOVING"].includes(newest.status)) {
+        // Superseded (a push deployed again meanwhile): judge what is live, and say so.
+        log(`gate: deployment ${newest.id} was superseded (${newest.status}); judging the live deployment ${live.id}`);
+    }
     const state: GateState = readState(o.stateFile);
     const deployment = { id: live.id, status: live.status };
     const earlier = state.rollbacks.find((r) => r.from === live.id);
@@ -136,13 +147,15 @@ export async function runGate(o: GateOptions): Promise<DecisionRecord> {
     const start = clock.now();
     let trigger: Trigger | undefined;
     for (let i = 0; ; i++) {
+        // Probes are stamped with the gate's clock, so windows are measured in one time.
+        const at = clock.now();
         const [h, ...deps] = await Promise.all([
             health(url, cfg.healthBudgetMs),
             ...(o.databaseUrl ? [postgres(o.databaseUrl)] : []),
             ...(o.redisUrl ? [redis(o.redisUrl)] : []),
         ]);
-        obs.health.push(h as HealthProbe);
-        obs.dependencies.push(...(deps as DependencyCheck[]));
+        obs.health.push({ ...(h as HealthProbe), at });
+        obs.dependencies.push(...(deps as DependencyCheck[]).map((d) => ({ ...d, at })));
         if (i === 0) for (const t of cfg.smokeTests) obs.smoke.push(await smoke(o.baseUrl, t, o.env ?? process.env));
         trigger = immediateTrigger(obs, cfg);
         if (trigger) break;

@@ -154,7 +154,7 @@ describe("component arguments", () => {
 
     it("DeploymentGate: a service name that is not one, and an empty folder", () => {
         rejects(
-            () => new DeploymentGate("x", { stack: "production", service: "Web Service", projectId: "p", url: "https://app.example.com", fingerprint: "f", dir: "" }),
+            () => new DeploymentGate("x", { stack: "production", service: "Web Service", projectId: "p", url: "https://app.example.com", deploymentId: "f", dir: "" }),
             "ainative:gate:DeploymentGate",
             /service: 'Web Service' is not a service name/,
             /dir: is empty/,

@@ -3,7 +3,7 @@ import { strict as assert } from "assert";
 import { COMPONENT_TYPES } from "../../components/types";
 import { isSecretKey } from "../../config/environment.schema";
 import { isSecretInput } from "../../scripts/plan/offline-runtime";
-import { CapturedResource, countByType, inputValue, promiseOf, runStack } from "../support/mocks";
+import { CapturedResource, countByType, inputValue, mockDeploymentId, promiseOf, runStack } from "../support/mocks";
 import { PLANTED_SECRETS } from "../support/stack-files";
 
 const RAILWAY = "pulumi-nodejs:dynamic/railway:";
@@ -16,6 +16,7 @@ const T = {
     serviceDomain: `${RAILWAY}ServiceDomain`,
     customDomain: `${RAILWAY}CustomDomain`,
     volume: `${RAILWAY}Volume`,
+    deployment: `${RAILWAY}ServiceDeployment`,
     branchProtection: "github:index/branchProtection:BranchProtection",
     ghEnvironment: "github:index/repositoryEnvironment:RepositoryEnvironment",
     ghDeployPolicy: "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy",
@@ -47,6 +48,7 @@ const deployedStack = (withSentryTeam: boolean) => ({
     [T.service]: 4,
     [T.instance]: 4,
     [T.variables]: 4,
+    [T.deployment]: 4,
     [T.volume]: 2,
     [T.serviceDomain]: 1,
     [T.customDomain]: 1,
@@ -76,6 +78,7 @@ const EXPECTED_TYPES: Record<string, Record<string, number>> = {
         [T.service]: 3,
         [T.instance]: 3,
         [T.variables]: 3,
+        [T.deployment]: 3,
         [T.volume]: 1,
         [T.serviceDomain]: 1,
     },
@@ -168,12 +171,14 @@ for (const stack of ["production", "staging", "local"]) {
                 assert.ok((Object.values(worker.inputs.replicas) as number[]).reduce((a, b) => a + b) >= 2);
             });
 
-            it("mounts each datastore's volume before its variables trigger the first deployment", () => {
-                for (const ds of ["postgres", "redis"]) {
-                    const vars = one(captured, T.variables, `platform-${ds}`);
-                    assert.ok(vars.dependencies.includes(one(captured, T.volume, `platform-${ds}`).urn), ds);
-                    assert.ok(vars.dependencies.includes(one(captured, T.instance, `platform-${ds}`).urn), ds);
+            it("deploys each service once, after its settings, variables and volume are in place", () => {
+                for (const svc of ["web", "worker", "postgres", "redis"]) {
+                    const deployment = one(captured, T.deployment, `platform-${svc}`);
+                    for (const before of [T.instance, T.variables]) assert.ok(deployment.dependencies.includes(one(captured, before, `platform-${svc}`).urn), `${svc}: ${before}`);
+                    assert.equal(inputValue(one(captured, T.variables, `platform-${svc}`).inputs.skipDeploys).value, true, `${svc}: variables never deploy by themselves`);
+                    assert.ok(isSecretInput(deployment.inputs.fingerprint), `${svc}: the fingerprint derives from secrets and is secret`);
                 }
+                for (const ds of ["postgres", "redis"]) assert.ok(one(captured, T.deployment, `platform-${ds}`).dependencies.includes(one(captured, T.volume, `platform-${ds}`).urn), ds);
             });
 
             it("protects the project, the environment and the datastores", () => {
@@ -234,15 +239,17 @@ for (const stack of ["production", "staging", "local"]) {
         }
 
         if (stack !== "local") {
-            it("gates the web service's deployments: the gate command reruns when its settings or variables change", () => {
+            it("gates the web service's deployments: the gate command runs for each new deployment and watches it", () => {
                 const cmd = one(captured, T.command, "gate-web");
+                const deploymentId = inputValue(one(captured, T.deployment, "platform-web").inputs.fingerprint).value;
                 assert.equal(cmd.inputs.dir, undefined, "no machine's path in state");
-                assert.equal(cmd.inputs.create, `cd "$(git rev-parse --show-toplevel 2>/dev/null || pwd)" && npm run -s gate -- --stack ${stack} --service web --url https://${stack === "production" ? "app.ainative.studio" : "staging.ainative.dev"}`);
-                assert.equal(cmd.inputs.update, cmd.inputs.create);
+                assert.equal(
+                    plain(cmd.inputs.create),
+                    `cd "$(git rev-parse --show-toplevel 2>/dev/null || pwd)" && npm run -s gate -- --stack ${stack} --service web --url https://${stack === "production" ? "app.ainative.studio" : "staging.ainative.dev"} --deployment ${mockDeploymentId(String(deploymentId))}`,
+                );
+                assert.equal(plain(cmd.inputs.update), plain(cmd.inputs.create));
                 assert.equal(cmd.inputs.environment.RAILWAY_PROJECT_ID, "platform-id");
-                assert.equal(plain(cmd.inputs.triggers).length, 1);
-                assert.ok(isSecretInput(cmd.inputs.triggers), "the fingerprint is secret");
-                assert.match(plain(cmd.inputs.triggers)[0], /^[0-9a-f]{64}$/);
+                assert.deepEqual(plain(cmd.inputs.triggers), [mockDeploymentId(String(deploymentId))]);
             });
         }
 
@@ -308,10 +315,12 @@ describe("stack composition: integrations switched off", function () {
         assert.equal(captured.filter((r) => r.type === T.command).length, 1);
     });
 
-    it("reruns the gate when a deployment-affecting setting changes, and only then", async () => {
+    it("deploys again (and reruns the gate) when a deployment-affecting setting changes, and only then", async () => {
         const fingerprint = async (mutate?: (c: Record<string, any>) => void) => {
             const { captured } = await runStack("staging", mutate);
-            return plain(one(captured, T.command, "gate-web").inputs.triggers)[0];
+            const value = inputValue(one(captured, T.deployment, "platform-web").inputs.fingerprint).value;
+            assert.deepEqual(plain(one(captured, T.command, "gate-web").inputs.triggers), [mockDeploymentId(String(value))], "the gate follows the deployment");
+            return value;
         };
         const base = await fingerprint();
         assert.equal(await fingerprint((c) => (c["ainative-platform:railway"].services[1].replicas = 2)), base, "another service's change");

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "crypto";
 import * as path from "path";
 import { installOfflineRuntime, isSecretInput, Registration, runProgram as runOfflineProgram } from "../../scripts/plan/offline-runtime";
 import { runtimeConfig } from "./stack-files";
@@ -11,9 +12,16 @@ export function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
 /** A recorded registration; tests read inputs freely. */
 export type CapturedResource = Omit<Registration, "inputs"> & { inputs: Record<string, any> };
 
+/** The deployment a mocked ServiceDeployment starts: a new one for each fingerprint, as Railway would. */
+export function mockDeploymentId(fingerprint: string): string {
+    return `deployment-${createHash("sha256").update(fingerprint).digest("hex").slice(0, 12)}`;
+}
+
 /** Outputs the providers compute, made up so that tests can follow the wiring. */
 function computedOutputs(args: pulumi.runtime.MockResourceArgs): Record<string, unknown> {
     switch (args.type) {
+        case "pulumi-nodejs:dynamic/railway:ServiceDeployment":
+            return { deploymentId: mockDeploymentId(String(inputValue(args.inputs.fingerprint).value)) };
         case "sentry:index/sentryKey:SentryKey":
             return { dsnPublic: `https://key-of-${args.name}@o1.ingest.sentry.example/1` };
         case "pagerduty:index/serviceIntegration:ServiceIntegration":

@@ -1,60 +1,319 @@
+/**
+ * The emulator behaves like Railway where real deployments go wrong. One block per behaviour of
+ * the strictness issue; each test fails against the lenient emulator this replaced.
+ */
 import { strict as assert } from "assert";
 import { RailwayClient } from "../../providers/railway/client";
 import { DOCUMENTS, OperationName, isMutation } from "../../providers/railway/documents";
-import { RailwayEmulator, startRailwayEmulator } from "../../tools/railway-emulator";
+import { headCommit, ManualClock, RailwayEmulator, startRailwayEmulator } from "../../tools/railway-emulator";
 
-describe("Railway emulator", () => {
+const STAGE = 1000;
+
+describe("Railway emulator (as strict as Railway)", () => {
     let emu: RailwayEmulator;
+    let clock: ManualClock;
     let client: RailwayClient;
-    const call = (op: OperationName, vars: Record<string, unknown>) => client.request(op, DOCUMENTS[op], vars, isMutation(op));
+    const call = (op: OperationName, vars: Record<string, unknown>, c = client): Promise<any> => c.request(op, DOCUMENTS[op], vars, isMutation(op));
+    /** Any document, with any headers: for what the project's own documents never send. */
+    const raw = async (query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = { authorization: `Bearer ${emu.token}` }, operationName?: string) => {
+        const res = await fetch(emu.apiUrl, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ query, variables, operationName }) });
+        return { status: res.status, headers: res.headers, body: (await res.json().catch(() => undefined)) as any };
+    };
+    const settle = (stages = 4) => clock.advance(stages * STAGE);
+
     before(async () => {
-        emu = await startRailwayEmulator({ deployStageMs: 20 });
+        clock = new ManualClock();
+        emu = await startRailwayEmulator({ deployStageMs: STAGE, clock, maxPageSize: 3 });
         client = new RailwayClient({ apiUrl: emu.apiUrl, env: { RAILWAY_API_TOKEN: emu.token }, retry: { maxAttempts: 1 } });
     });
     after(() => emu.close());
+    beforeEach(() => {
+        emu.store.clear();
+        emu.faults.length = 0;
+        emu.log.length = 0;
+    });
+
+    async function project(name = "p", env = "production") {
+        const { projectCreate } = await call("ProjectCreate", { input: { name, defaultEnvironmentName: env, workspaceId: "ws" } });
+        const envs = await call("ProjectEnvironments", { id: projectCreate.id });
+        return { projectId: projectCreate.id as string, environmentId: envs.project.environments.edges[0].node.id as string };
+    }
+    const deploymentsOf = (serviceId: string) => [...emu.store.deployments.values()].filter((d) => d.serviceId === serviceId);
 
     it("answers an invalid document as Railway does: HTTP 400, GRAPHQL_VALIDATION_FAILED", async () => {
-        const res = await fetch(emu.apiUrl, {
-            method: "POST",
-            headers: { "content-type": "application/json", authorization: `Bearer ${emu.token}` },
-            body: JSON.stringify({ query: "{ service(id: \"x\") { id branch } }" }),
+        const r = await raw('{ service(id: "x") { id branch } }');
+        assert.equal(r.status, 400);
+        assert.equal(r.body.errors[0].extensions.code, "GRAPHQL_VALIDATION_FAILED");
+    });
+
+    describe("1. environment scoping", () => {
+        it("a change in a non-fork environment (or with environmentId null) applies to every non-fork environment", async () => {
+            const { projectId, environmentId: production } = await project();
+            const staging = (await call("EnvironmentCreate", { input: { projectId, name: "staging" } })).environmentCreate.id;
+            const svc = (await call("ServiceCreate", { input: { projectId, name: "web", environmentId: staging } })).serviceCreate.id;
+            assert.ok(emu.store.hasInstance(svc, production), "a service created in a non-fork environment exists in every non-fork one");
+            await call("ServiceInstanceUpdate", { serviceId: svc, environmentId: staging, input: { startCommand: "npm start" } });
+            assert.equal(emu.store.instance(svc, production).startCommand, "npm start", "staging's setting rewrote production's");
+            await call("ServiceInstanceUpdate", { serviceId: svc, environmentId: null, input: { buildCommand: "npm run build" } });
+            assert.equal(emu.store.instance(svc, production).buildCommand, "npm run build");
+            await call("VariableCollectionUpsert", { input: { projectId, environmentId: staging, serviceId: svc, variables: { A: "1" }, skipDeploys: true } });
+            assert.deepEqual(emu.store.vars(svc, production), { A: "1" });
+            await call("VolumeCreate", { input: { projectId, environmentId: staging, serviceId: svc, mountPath: "/data" } });
+            assert.equal([...emu.store.volumeInstances.values()].filter((v) => v.serviceId === svc).length, 2, "one volume instance per non-fork environment");
+            await call("ServiceDelete", { id: svc, environmentId: staging });
+            assert.ok(!emu.store.services.has(svc), "deleted from every non-fork environment");
         });
-        assert.equal(res.status, 400);
-        const body = (await res.json()) as { errors: Array<{ extensions: { code: string } }> };
-        assert.equal(body.errors[0].extensions.code, "GRAPHQL_VALIDATION_FAILED");
+
+        it("a fork keeps its changes to itself, and starts as a copy of its source", async () => {
+            const { projectId, environmentId: production } = await project();
+            const svc = (await call("ServiceCreate", { input: { projectId, name: "web", environmentId: production } })).serviceCreate.id;
+            await call("VariableCollectionUpsert", { input: { projectId, environmentId: production, serviceId: svc, variables: { A: "prod" }, skipDeploys: true } });
+            await call("VolumeCreate", { input: { projectId, environmentId: production, serviceId: svc, mountPath: "/data" } });
+            const fork = (await call("EnvironmentCreate", { input: { projectId, name: "pr-1", sourceEnvironmentId: production, ephemeral: true, skipInitialDeploys: true } })).environmentCreate;
+            assert.equal(fork.sourceEnvironment.id, production);
+            assert.deepEqual(emu.store.vars(svc, fork.id), { A: "prod" }, "variables copied");
+            assert.ok([...emu.store.volumeInstances.values()].some((v) => v.environmentId === fork.id), "volumes copied");
+            assert.equal(emu.store.environment(fork.id).ephemeral, true);
+            await call("ServiceInstanceUpdate", { serviceId: svc, environmentId: fork.id, input: { startCommand: "fork-only" } });
+            await call("VariableCollectionUpsert", { input: { projectId, environmentId: fork.id, serviceId: svc, variables: { A: "fork" }, skipDeploys: true } });
+            assert.equal(emu.store.instance(svc, production).startCommand ?? null, null, "the fork's setting stayed in the fork");
+            assert.deepEqual(emu.store.vars(svc, production), { A: "prod" });
+            await call("ServiceDelete", { id: svc, environmentId: fork.id });
+            assert.ok(emu.store.hasInstance(svc, production) && !emu.store.hasInstance(svc, fork.id), "deleting in the fork left production alone");
+        });
     });
 
-    it("moves deployments QUEUED → SUCCESS on its clock, filters by status, and rolls back only where canRollback", async () => {
-        const { projectCreate } = await call("ProjectCreate", { input: { name: "p", defaultEnvironmentName: "production" } });
-        const environmentId = projectCreate.environments.edges[0].node.id;
-        const { serviceCreate } = await call("ServiceCreate", { input: { projectId: projectCreate.id, name: "web" } });
-        const serviceId = serviceCreate.id;
-        const first = (await call("ServiceInstanceDeploy", { serviceId, environmentId })).serviceInstanceDeployV2;
-        assert.equal((await call("Deployment", { id: first })).deployment.status, "QUEUED");
-        await new Promise((r) => setTimeout(r, 80));
-        assert.equal((await call("Deployment", { id: first })).deployment.status, "SUCCESS");
-        await call("ServiceInstanceRedeploy", { serviceId, environmentId });
-        await new Promise((r) => setTimeout(r, 80));
-        const list = await call("Deployments", { input: { serviceId, environmentId, status: { in: ["SUCCESS", "REMOVED"] } }, first: 10 });
-        const nodes = list.deployments.edges.map((e: { node: { id: string; status: string; canRollback: boolean } }) => e.node);
-        assert.deepEqual(nodes.map((n: { status: string }) => n.status), ["SUCCESS", "REMOVED"], "newest first; the older one is no longer live");
-        await assert.rejects(call("DeploymentRollback", { id: nodes[0].id }), /cannot be rolled back/);
-        assert.equal(nodes[1].canRollback, true);
-        await call("DeploymentRollback", { id: nodes[1].id });
-        const rolled = [...emu.store.deployments.values()].find((d) => d.rollbackOf === nodes[1].id);
-        assert.ok(rolled, "the rollback created a deployment of the earlier one");
+    describe("2. what deploys", () => {
+        it("choosing a source deploys; settings never do; variables do unless skipDeploys; a deploy needs a source and a known commit", async () => {
+            const { projectId, environmentId } = await project();
+            const svc = (await call("ServiceCreate", { input: { projectId, name: "web" } })).serviceCreate.id;
+            await call("ServiceInstanceUpdate", { serviceId: svc, environmentId, input: { startCommand: "npm start" } });
+            await assert.rejects(call("ServiceInstanceDeploy", { serviceId: svc, environmentId }), /no source/);
+            await call("VariableCollectionUpsert", { input: { projectId, environmentId, serviceId: svc, variables: { A: "1" } } });
+            assert.equal(deploymentsOf(svc).length, 0, "nothing to deploy without a source");
+            await call("ServiceInstanceUpdate", { serviceId: svc, environmentId, input: { source: { repo: "acme/app" } } });
+            assert.equal(deploymentsOf(svc).length, 0, "serviceInstanceUpdate only stores settings");
+            await assert.rejects(call("ServiceInstanceDeploy", { serviceId: svc, environmentId, commitSha: "0".repeat(40) }), /Commit not found/);
+            await call("VariableCollectionUpsert", { input: { projectId, environmentId, serviceId: svc, variables: { B: "2" }, skipDeploys: true } });
+            assert.equal(deploymentsOf(svc).length, 0, "skipDeploys");
+            await call("ServiceInstanceDeploy", { serviceId: svc, environmentId });
+            await call("VariableCollectionUpsert", { input: { projectId, environmentId, serviceId: svc, variables: { C: "3" } } });
+            const [first, second] = deploymentsOf(svc).sort((a, b) => a.createdAt - b.createdAt);
+            assert.deepEqual(first.variables, { A: "1", B: "2" }, "each deployment snapshots the variables it started with");
+            assert.deepEqual(second.variables, { A: "1", B: "2", C: "3" });
+            assert.equal(first.commitHash, headCommit("acme/app", "main"));
+            const connected = (await call("ServiceCreate", { input: { projectId, name: "img" } })).serviceCreate.id;
+            await raw(`mutation { serviceConnect(id: "${connected}", input: { image: "redis:7" }) { id } }`);
+            assert.equal(deploymentsOf(connected).length, 1, "serviceConnect deploys");
+        });
     });
 
-    it("accepts faults and out-of-band edits over its admin endpoint", async () => {
+    describe("3. rollback", () => {
+        it("is allowed only where canRollback, restores the target's image and variables, and records what it rolled back to", async () => {
+            const { projectId, environmentId } = await project();
+            const svc = (await call("ServiceCreate", { input: { projectId, name: "web", source: { image: "app:v1" }, variables: { V: "1" } } })).serviceCreate.id;
+            settle();
+            await call("ServiceInstanceUpdate", { serviceId: svc, environmentId, input: { source: { image: "app:v2" } } });
+            await call("VariableCollectionUpsert", { input: { projectId, environmentId, serviceId: svc, variables: { V: "2" } } });
+            settle();
+            const list = (await call("Deployments", { input: { serviceId: svc, environmentId }, first: 10 })).deployments.edges.map((e: any) => e.node);
+            assert.deepEqual(list.map((d: any) => d.status), ["SUCCESS", "REMOVED"]);
+            await assert.rejects(call("DeploymentRollback", { id: list[0].id }), /cannot be rolled back/);
+            await call("DeploymentRollback", { id: list[1].id });
+            assert.deepEqual(emu.store.vars(svc, environmentId), { V: "1" }, "the target's variables are back");
+            const rolled = (await call("Deployments", { input: { serviceId: svc, environmentId }, first: 1 })).deployments.edges[0].node;
+            assert.equal(rolled.meta.image, "app:v1");
+            assert.equal(rolled.meta.reason, "rollback");
+            assert.equal(rolled.meta.rollbackTargetDeploymentId, list[1].id);
+        });
+
+        it("refuses a rollback past the image retention", async () => {
+            const retention = 10 * STAGE;
+            const e2 = await startRailwayEmulator({ deployStageMs: STAGE, clock, rollbackRetentionMs: retention });
+            try {
+                const c = new RailwayClient({ apiUrl: e2.apiUrl, env: { RAILWAY_API_TOKEN: e2.token }, retry: { maxAttempts: 1 } });
+                const p = e2.store.createProject({ name: "r" });
+                const env = e2.store.liveEnvironments(p.id)[0].id;
+                const svc = e2.store.createService({ projectId: p.id, name: "web", source: { image: "a:1" } });
+                const old = [...e2.store.deployments.values()][0];
+                settle();
+                e2.store.deploy(svc.id, env, "deploy");
+                clock.advance(retention);
+                assert.equal(e2.store.canRollback(old), false);
+                await assert.rejects(call("DeploymentRollback", { id: old.id }, c), /cannot be rolled back/);
+            } finally {
+                await e2.close();
+            }
+        });
+    });
+
+    describe("4. volumes", () => {
+        it("one per service, absolute mount paths, no replicas beside a volume, a per-project limit, and queued deletion", async () => {
+            const { projectId, environmentId } = await project();
+            const svc = (await call("ServiceCreate", { input: { projectId, name: "pg" } })).serviceCreate.id;
+            await assert.rejects(call("VolumeCreate", { input: { projectId, environmentId, serviceId: svc, mountPath: "data" } }), /absolute/);
+            const vol = (await call("VolumeCreate", { input: { projectId, environmentId, serviceId: svc, mountPath: "/data" } })).volumeCreate.id;
+            await assert.rejects(call("VolumeCreate", { input: { projectId, environmentId, serviceId: svc, mountPath: "/other" } }), /already has a volume/);
+            await assert.rejects(
+                call("ServiceInstanceUpdate", { serviceId: svc, environmentId, input: { multiRegionConfig: { "us-west2": { numReplicas: 2 } } } }),
+                /volume can only run 1 replica/,
+            );
+            await call("VolumeDelete", { volumeId: vol });
+            const pending = (await call("EnvironmentVolumeInstances", { id: environmentId })).environment.volumeInstances.edges.map((e: any) => e.node);
+            assert.deepEqual(pending.map((v: any) => [v.volumeId, v.isPendingDeletion, v.state]), [[vol, true, "DELETING"]], "the deleted volume lingers, marked");
+            settle();
+            assert.equal((await call("EnvironmentVolumeInstances", { id: environmentId })).environment.volumeInstances.edges.length, 0);
+            for (let i = 0; i < 20; i++) {
+                const s = (await call("ServiceCreate", { input: { projectId, name: `s${i}` } })).serviceCreate.id;
+                await call("VolumeCreate", { input: { projectId, environmentId, serviceId: s, mountPath: "/data" } });
+            }
+            const extra = (await call("ServiceCreate", { input: { projectId, name: "extra" } })).serviceCreate.id;
+            await assert.rejects(call("VolumeCreate", { input: { projectId, environmentId, serviceId: extra, mountPath: "/data" } }), /allows 20 volumes per project/);
+        });
+    });
+
+    describe("5. project tokens", () => {
+        it("are scoped to one environment of one project, and cannot create projects or connect sources", async () => {
+            const { projectId, environmentId } = await project();
+            const staging = (await call("EnvironmentCreate", { input: { projectId, name: "staging" } })).environmentCreate.id;
+            const svc = (await call("ServiceCreate", { input: { projectId, name: "web" } })).serviceCreate.id;
+            const token = emu.projectToken(projectId, environmentId);
+            const scoped = new RailwayClient({ apiUrl: emu.apiUrl, env: { RAILWAY_TOKEN: token }, retry: { maxAttempts: 1 } });
+            await call("VariableCollectionUpsert", { input: { projectId, environmentId, serviceId: svc, variables: { A: "1" }, skipDeploys: true } }, scoped);
+            await assert.rejects(call("ProjectCreate", { input: { name: "x" } }, scoped), /Not Authorized.*set RAILWAY_API_TOKEN/);
+            await assert.rejects(call("Variables", { projectId, environmentId: staging, serviceId: svc }, scoped), /Not Authorized/);
+            await assert.rejects(call("ServiceInstanceUpdate", { serviceId: svc, environmentId: null, input: { startCommand: "x" } }, scoped), /Not Authorized/);
+            const connect = await raw(`mutation { serviceConnect(id: "${svc}", input: { image: "x" }) { id } }`, {}, { "project-access-token": token });
+            assert.equal(connect.body.errors[0].message, "Not Authorized");
+            const other = await project("other");
+            await assert.rejects(call("Project", { id: other.projectId }, scoped), /Not Authorized/);
+        });
+    });
+
+    describe("6. validation Railway does", () => {
+        it("service names, replicas, regions, ports, domains, railwayConfigFile, and answerable domain statuses", async () => {
+            const { projectId, environmentId } = await project();
+            await assert.rejects(call("ServiceCreate", { input: { projectId, name: "x".repeat(33) } }), /32 characters or less/);
+            const svc = (await call("ServiceCreate", { input: { projectId, name: "web" } })).serviceCreate.id;
+            await assert.rejects(call("ServiceInstanceUpdate", { serviceId: svc, environmentId, input: { multiRegionConfig: { "us-west2": { numReplicas: 0 } } } }), /at least 1/);
+            await assert.rejects(call("ServiceInstanceUpdate", { serviceId: svc, environmentId, input: { multiRegionConfig: { "europe-west4": { numReplicas: 1 } } } }), /Invalid region: europe-west4/);
+            await assert.rejects(call("ServiceDomainCreate", { input: { environmentId, serviceId: svc, targetPort: 70000 } }), /Invalid target port/);
+            await assert.rejects(call("CustomDomainCreate", { input: { projectId, environmentId, serviceId: svc, domain: "not a domain" } }), /Invalid domain/);
+            const rcf = await raw(`mutation { serviceInstanceUpdate(serviceId: "${svc}", environmentId: "${environmentId}", input: { railwayConfigFile: "railway.json" }) }`);
+            assert.match(rcf.body.errors[0].message, /Config as Code .* deprecated/);
+            const custom = (await call("CustomDomainCreate", { input: { projectId, environmentId, serviceId: svc, domain: "app.example.com" } })).customDomainCreate;
+            const status = await raw(`{ customDomain(id: "${custom.id}", projectId: "${projectId}") { syncStatus status { certificateStatus verified dnsRecords { status currentValue purpose } } } }`);
+            assert.equal(status.body.errors, undefined, JSON.stringify(status.body.errors));
+            assert.equal(status.body.data.customDomain.syncStatus, "ACTIVE");
+        });
+    });
+
+    describe("7. connections", () => {
+        it("pages with real cursors: first, after, hasNextPage when a page is cut", async () => {
+            const { projectId } = await project();
+            for (const name of ["a", "b", "c", "d", "e"]) await call("ServiceCreate", { input: { projectId, name } });
+            const first = (await call("ProjectServices", { id: projectId })).project.services;
+            assert.deepEqual(first.edges.map((e: any) => e.node.name), ["a", "b", "c"], "capped at the page size");
+            assert.equal(first.pageInfo.hasNextPage, true);
+            const second = (await call("ProjectServices", { id: projectId, after: first.pageInfo.endCursor })).project.services;
+            assert.deepEqual(second.edges.map((e: any) => e.node.name), ["d", "e"]);
+            assert.equal(second.pageInfo.hasNextPage, false);
+            await assert.rejects(call("ProjectServices", { id: projectId, after: "bogus" }), /Invalid cursor/);
+        });
+    });
+
+    describe("8. deployment statuses", () => {
+        it("goes INITIALIZING → BUILDING → DEPLOYING → SUCCESS; FAILED, CRASHED, SKIPPED, REMOVING, REMOVED, SLEEPING as Railway", async () => {
+            const { projectId, environmentId } = await project();
+            const svc = (await call("ServiceCreate", { input: { projectId, name: "web", source: { image: "a:1" } } })).serviceCreate.id;
+            const status = async () => (await call("Deployments", { input: { serviceId: svc, environmentId }, first: 10 })).deployments.edges.map((e: any) => e.node.status);
+            const seen: string[] = [];
+            for (let i = 0; i < 4; i++) {
+                seen.push((await status())[0]);
+                clock.advance(STAGE);
+            }
+            assert.deepEqual(seen, ["INITIALIZING", "BUILDING", "DEPLOYING", "SUCCESS"]);
+            emu.nextDeployments("FAILED", 1, svc);
+            await call("ServiceInstanceDeploy", { serviceId: svc, environmentId });
+            settle();
+            assert.deepEqual(await status(), ["FAILED", "SUCCESS"], "a failed build leaves the old deployment live");
+            emu.nextDeployments("CRASHED", 1, svc);
+            await call("ServiceInstanceDeploy", { serviceId: svc, environmentId });
+            settle();
+            assert.equal((await status())[0], "CRASHED");
+            await call("ServiceInstanceDeploy", { serviceId: svc, environmentId });
+            await call("ServiceInstanceDeploy", { serviceId: svc, environmentId });
+            assert.equal((await status())[1], "SKIPPED", "superseded while building");
+            clock.advance(4 * STAGE);
+            const oldest = [...emu.store.deployments.values()].filter((d) => d.serviceId === svc).sort((a, b) => a.createdAt - b.createdAt)[0];
+            assert.ok(["REMOVING", "REMOVED"].includes(emu.store.status(oldest)), "the first live one was replaced");
+            const meta = (await call("Deployments", { input: { serviceId: svc, environmentId }, first: 1 })).deployments.edges[0].node.meta;
+            assert.equal(meta.serviceManifest.source.image, "a:1", "meta.serviceManifest as the CLI reads it");
+            await call("ServiceInstanceUpdate", { serviceId: svc, environmentId, input: { sleepApplication: true } });
+            await call("ServiceInstanceDeploy", { serviceId: svc, environmentId });
+            clock.advance(6 * STAGE);
+            assert.equal((await status())[0], "SLEEPING");
+        });
+    });
+
+    describe("9. deletes", () => {
+        it("deleted projects and environments come back with deletedAt; a missing service instance is 'not found'", async () => {
+            const { projectId, environmentId } = await project();
+            const svc = (await call("ServiceCreate", { input: { projectId, name: "web" } })).serviceCreate.id;
+            const staging = (await call("EnvironmentCreate", { input: { projectId, name: "fork", sourceEnvironmentId: environmentId } })).environmentCreate.id;
+            await call("ServiceDelete", { id: svc, environmentId: staging });
+            await assert.rejects(call("ServiceInstance", { serviceId: svc, environmentId: staging }), /ServiceInstance not found/);
+            await call("EnvironmentDelete", { id: staging });
+            assert.notEqual((await call("Environment", { id: staging })).environment.deletedAt, null);
+            await call("ProjectDelete", { id: projectId });
+            assert.notEqual((await call("Project", { id: projectId })).project.deletedAt, null);
+        });
+    });
+
+    describe("10. rate limits", () => {
+        it("sends X-RateLimit-* on every answer and Retry-After on every 429, with an optional quota", async () => {
+            const limited = await startRailwayEmulator({ rateLimit: { limit: 2, windowMs: 60_000 } });
+            try {
+                const q = (t = limited.token) =>
+                    fetch(limited.apiUrl, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${t}` }, body: JSON.stringify({ query: '{ project(id: "x") { id } }' }) });
+                const a = await q();
+                assert.equal(a.headers.get("x-ratelimit-limit"), "2");
+                assert.equal(a.headers.get("x-ratelimit-remaining"), "1");
+                assert.ok(Number(a.headers.get("x-ratelimit-reset")) > Date.now() / 1000);
+                await q("wrong-token");
+                const c = await q();
+                assert.equal(c.status, 429);
+                assert.ok(Number(c.headers.get("retry-after")) >= 1);
+            } finally {
+                await limited.close();
+            }
+            emu.inject({ operation: "Project", status: 429 });
+            const r = await raw('query Project { project(id: "x") { id } }', {}, { authorization: `Bearer ${emu.token}` }, "Project");
+            assert.equal(r.status, 429);
+            assert.ok(r.headers.get("retry-after"), "an injected 429 says when to come back too");
+        });
+    });
+
+    describe("11. tokens", () => {
+        it("refuses to start with an empty token", async () => {
+            await assert.rejects(startRailwayEmulator({ token: "" }), /must not be empty/);
+            await assert.rejects(startRailwayEmulator({ token: "  " }), /must not be empty/);
+        });
+    });
+
+    it("accepts faults, out-of-band edits, pushes and outcomes over its admin endpoint", async () => {
         const admin = (route: string, body: unknown) => fetch(`http://127.0.0.1:${emu.port}/admin/${route}`, { method: "POST", body: JSON.stringify(body) });
         assert.equal((await admin("faults", { operation: "Project", status: 503 })).status, 200);
         await assert.rejects(call("Project", { id: "x" }), /HTTP 503/);
-        const { projectCreate } = await call("ProjectCreate", { input: { name: "q" } });
-        const environmentId = projectCreate.environments.edges[0].node.id;
-        const { serviceCreate } = await call("ServiceCreate", { input: { projectId: projectCreate.id, name: "api" } });
-        await admin("edit", { kind: "variable", serviceId: serviceCreate.id, environmentId, name: "X", value: "1" });
-        assert.deepEqual((await call("Variables", { projectId: projectCreate.id, environmentId, serviceId: serviceCreate.id })).variables, { X: "1" });
+        const { projectId, environmentId } = await project();
+        const svc = (await call("ServiceCreate", { input: { projectId, name: "api" } })).serviceCreate.id;
+        await admin("edit", { kind: "variable", serviceId: svc, environmentId, name: "X", value: "1" });
+        assert.deepEqual((await call("Variables", { projectId, environmentId, serviceId: svc })).variables, { X: "1" });
+        await call("ServiceInstanceUpdate", { serviceId: svc, environmentId, input: { source: { repo: "acme/api" } } });
+        await call("DeploymentTriggerCreate", { input: { projectId, environmentId, serviceId: svc, provider: "github", repository: "acme/api", branch: "main" } });
+        const pushed = (await (await admin("push", { repo: "acme/api", branch: "main", sha: "a".repeat(40) })).json()) as { deployments: string[] };
+        assert.equal(pushed.deployments.length, 1, "a push deploys where a trigger follows the branch");
         const log = (await (await fetch(`http://127.0.0.1:${emu.port}/admin/log`)).json()) as Array<{ operationName: string }>;
-        assert.ok(log.some((l: { operationName: string }) => l.operationName === "ServiceCreate"));
+        assert.ok(log.some((l) => l.operationName === "ServiceCreate"));
     });
 });

@@ -1,12 +1,16 @@
 /**
  * A local Railway: serves Railway's own GraphQL schema (vendored in providers/railway/schema/) with
- * graphql-js over an in-memory store, on 127.0.0.1 only. A document Railway would reject is
- * rejected here the same way (HTTP 400, GRAPHQL_VALIDATION_FAILED), so every test that goes
- * through the emulator is also a contract check.
+ * graphql-js over an in-memory store, on 127.0.0.1 only. It is as strict as Railway where real
+ * deployments go wrong (README "The local Railway emulator" lists what it models and what not):
+ * a document Railway would reject is rejected the same way (HTTP 400, GRAPHQL_VALIDATION_FAILED);
+ * environment scoping, what deploys, rollbacks, volumes, project tokens, validation, pagination,
+ * deployment statuses, soft deletes and rate limits follow Railway's documented behaviour.
  *
  * Beyond the API it offers, programmatically and over `/admin/*`:
- * - fault injection: 429 with Retry-After, 5xx, added latency, failing the next N calls of an operation;
- * - out-of-band edits (change a variable or a setting, delete a service), to create drift;
+ * - fault injection: 429 with Retry-After, 5xx, added latency, failing the next N calls of an
+ *   operation, before or after the operation is applied (a lost response);
+ * - out-of-band edits (change a variable or a setting, delete a service...), to create drift;
+ * - project tokens, pushes to a branch, and the outcome (failed build, crash) of the next deployments;
  * - a log of every operation received, for assertions.
  */
 import * as fs from "fs";
@@ -14,10 +18,13 @@ import * as http from "http";
 import { AddressInfo } from "net";
 import * as path from "path";
 import { buildSchema, GraphQLError, GraphQLSchema, graphql, parse, validate } from "graphql";
-import { EmulatorStore } from "./store";
+import { Access, Principal, ProjectToken } from "./auth";
 import { makeRoot } from "./resolvers";
+import { Clock, DeploymentOutcome, EmulatorStore } from "./store";
 
-export { EmulatorStore } from "./store";
+export { EmulatorStore, ManualClock, headCommit } from "./store";
+export type { Clock } from "./store";
+export type { ProjectToken } from "./auth";
 
 /** Railway's schema, vendored with its provenance in providers/railway/schema/SOURCE.md. */
 export const SCHEMA_PATH = process.env.RAILWAY_SCHEMA_PATH ?? path.resolve(__dirname, "../../providers/railway/schema/schema.graphql");
@@ -52,10 +59,20 @@ export interface LoggedOperation {
 
 export interface EmulatorOptions {
     port?: number;
-    /** Accepted token (Bearer or Project-Access-Token). Default "emulator-token". */
+    /** The account token (`Authorization: Bearer <token>`). Default "emulator-token"; never empty. */
     token?: string;
-    /** Milliseconds each deployment stage takes (QUEUED → BUILDING → DEPLOYING → SUCCESS). */
+    /** Project tokens (`Project-Access-Token`), each scoped to one environment of one project. */
+    projectTokens?: ProjectToken[];
+    /** Milliseconds each deployment stage takes (INITIALIZING → BUILDING → DEPLOYING → SUCCESS). */
     deployStageMs?: number;
+    /** The clock of deployments and volume deletion (tests move a ManualClock by hand). */
+    clock?: Clock;
+    /** Largest page a connection returns (Railway caps pages; tests make it small to exercise paging). */
+    maxPageSize?: number;
+    /** A request quota per window: beyond it, 429 with Retry-After until the window resets. */
+    rateLimit?: { limit: number; windowMs: number };
+    rollbackRetentionMs?: number;
+    volumeDeletionMs?: number;
 }
 
 export interface RailwayEmulator {
@@ -67,6 +84,10 @@ export interface RailwayEmulator {
     log: LoggedOperation[];
     faults: Fault[];
     inject(fault: Fault): void;
+    /** Mints a project token for one environment of one project. */
+    projectToken(projectId: string, environmentId: string): string;
+    /** The next `count` deployments (of a service, or any) fail their build or crash. */
+    nextDeployments(outcome: DeploymentOutcome, count?: number, serviceId?: string): void;
     close(): Promise<void>;
 }
 
@@ -87,12 +108,48 @@ function readBody(req: http.IncomingMessage): Promise<string> {
 let traceCounter = 0;
 const traceId = () => `emu-${Date.now().toString(36)}-${(++traceCounter).toString(36)}`;
 
+const DEFAULT_QUOTA = { limit: 10_000, windowMs: 3_600_000 };
+
 export async function startRailwayEmulator(options: EmulatorOptions = {}): Promise<RailwayEmulator> {
     const schema = railwaySchema();
     const token = options.token ?? "emulator-token";
-    const store = new EmulatorStore(options.deployStageMs ?? 100);
+    if (!token.trim()) throw new Error("the emulator's token must not be empty (an empty RAILWAY_API_TOKEN is no token)");
+    const store = new EmulatorStore({
+        deployStageMs: options.deployStageMs ?? 100,
+        clock: options.clock,
+        rollbackRetentionMs: options.rollbackRetentionMs,
+        volumeDeletionMs: options.volumeDeletionMs,
+    });
+    const projectTokens: ProjectToken[] = [...(options.projectTokens ?? [])];
+    const maxPageSize = options.maxPageSize ?? 100;
+    const quota = options.rateLimit ?? DEFAULT_QUOTA;
+    const window = { start: Date.now(), used: 0 };
     const log: LoggedOperation[] = [];
     const faults: Fault[] = [];
+    const root = makeRoot(store, maxPageSize);
+
+    /** Railway's rate-limit headers on every answer; a 429 with Retry-After past the quota. */
+    const rateHeaders = (): { headers: Record<string, string>; exceeded: boolean } => {
+        const now = Date.now();
+        if (now - window.start >= quota.windowMs) Object.assign(window, { start: now, used: 0 });
+        window.used++;
+        const resetMs = window.start + quota.windowMs - now;
+        const headers = {
+            "x-ratelimit-limit": String(quota.limit),
+            "x-ratelimit-remaining": String(Math.max(0, quota.limit - window.used)),
+            "x-ratelimit-reset": String(Math.ceil((window.start + quota.windowMs) / 1000)),
+        };
+        const exceeded = window.used > quota.limit;
+        return { headers: exceeded ? { ...headers, "retry-after": String(Math.max(1, Math.ceil(resetMs / 1000))) } : headers, exceeded };
+    };
+
+    const principalOf = (req: http.IncomingMessage): Principal | undefined => {
+        const auth = req.headers["authorization"];
+        if (typeof auth === "string" && auth === `Bearer ${token}`) return { kind: "account" };
+        const projectToken = req.headers["project-access-token"];
+        const scoped = typeof projectToken === "string" && projectToken ? projectTokens.find((t) => t.token === projectToken) : undefined;
+        return scoped ? { kind: "project", projectId: scoped.projectId, environmentId: scoped.environmentId } : undefined;
+    };
 
     const takeFault = (operation: string): Fault | undefined => {
         const i = faults.findIndex((f) => f.operation === undefined || f.operation === operation);
@@ -106,62 +163,70 @@ export async function startRailwayEmulator(options: EmulatorOptions = {}): Promi
 
     const handleGraphQL = async (req: http.IncomingMessage, res: http.ServerResponse) => {
         const raw = await readBody(req);
+        const rate = rateHeaders();
+        const answer = (status: number, body: unknown, headers: Record<string, string> = {}) => send(res, status, body, { ...rate.headers, ...headers });
         let body: { query?: string; variables?: Record<string, unknown>; operationName?: string };
         try {
             body = JSON.parse(raw);
         } catch {
-            return send(res, 400, { errors: [{ message: "Body is not JSON", extensions: { code: "GRAPHQL_PARSE_FAILED", traceId: traceId() } }] });
+            return answer(400, { errors: [{ message: "Body is not JSON", extensions: { code: "GRAPHQL_PARSE_FAILED", traceId: traceId() } }] });
         }
         const operationName = body.operationName ?? "anonymous";
         const entry: LoggedOperation = { operationName, variables: body.variables ?? {}, status: 200, at: Date.now() };
         log.push(entry);
+        if (rate.exceeded) {
+            entry.status = 429;
+            return answer(429, undefined);
+        }
 
         const fault = takeFault(operationName);
         if (fault?.latencyMs) await new Promise((r) => setTimeout(r, fault.latencyMs));
-        if (fault?.status && !fault.afterApply) {
-            entry.status = fault.status;
-            const headers: Record<string, string> = fault.retryAfter !== undefined ? { "retry-after": String(fault.retryAfter) } : {};
-            // Railway's 429 has no GraphQL body; its 5xx carry one.
-            return fault.status === 429
-                ? send(res, 429, undefined, headers)
-                : send(res, fault.status, { errors: [{ message: "Internal Server Error", extensions: { code: "INTERNAL_SERVER_ERROR", traceId: traceId() } }] }, headers);
-        }
+        const faultAnswer = (f: Fault) => {
+            entry.status = f.status!;
+            // Railway's 429 has no GraphQL body, and always says when to come back; its 5xx carry one.
+            return f.status === 429
+                ? answer(429, undefined, { "retry-after": String(f.retryAfter ?? 1) })
+                : answer(f.status!, { errors: [{ message: "Internal Server Error", extensions: { code: "INTERNAL_SERVER_ERROR", traceId: traceId() } }] }, f.retryAfter !== undefined ? { "retry-after": String(f.retryAfter) } : {});
+        };
+        if (fault?.status && !fault.afterApply) return faultAnswer(fault);
 
-        const auth = req.headers["authorization"];
-        const projectToken = req.headers["project-access-token"];
-        if (!((typeof auth === "string" && auth === `Bearer ${token}`) || projectToken === token)) {
-            return send(res, 200, { data: null, errors: [{ message: "Not Authorized", extensions: { code: "UNAUTHENTICATED", traceId: traceId() } }] });
-        }
+        const principal = principalOf(req);
+        if (!principal) return answer(200, { data: null, errors: [{ message: "Not Authorized", extensions: { code: "UNAUTHENTICATED", traceId: traceId() } }] });
 
         let document;
         try {
             document = parse(body.query ?? "");
         } catch (e) {
             entry.status = 400;
-            return send(res, 400, { errors: [{ message: (e as Error).message, extensions: { code: "GRAPHQL_PARSE_FAILED", traceId: traceId() } }] });
+            return answer(400, { errors: [{ message: (e as Error).message, extensions: { code: "GRAPHQL_PARSE_FAILED", traceId: traceId() } }] });
         }
         const invalid = validate(schema, document);
         if (invalid.length) {
             entry.status = 400;
-            return send(res, 400, { errors: invalid.map((e) => ({ message: e.message, extensions: { code: "GRAPHQL_VALIDATION_FAILED", traceId: traceId() } })) });
+            return answer(400, { errors: invalid.map((e) => ({ message: e.message, extensions: { code: "GRAPHQL_VALIDATION_FAILED", traceId: traceId() } })) });
         }
         const result = await graphql({
             schema,
             source: body.query!,
-            rootValue: makeRoot(store),
+            rootValue: root,
+            contextValue: { access: new Access(principal) },
             variableValues: body.variables,
             operationName: body.operationName,
         });
-        if (fault?.status && fault.afterApply) {
-            entry.status = fault.status;
-            return send(res, fault.status, { errors: [{ message: "Internal Server Error", extensions: { code: "INTERNAL_SERVER_ERROR", traceId: traceId() } }] });
-        }
+        if (fault?.status && fault.afterApply) return faultAnswer(fault);
         const errors = result.errors?.map((e: GraphQLError) => ({
             message: e.message,
             path: e.path,
             extensions: { code: (e.extensions?.code as string) ?? "INTERNAL_SERVER_ERROR", traceId: traceId() },
         }));
-        send(res, 200, errors ? { data: result.data ?? null, errors } : { data: result.data });
+        answer(200, errors ? { data: result.data ?? null, errors } : { data: result.data });
+    };
+
+    const mint = (projectId: string, environmentId: string, value?: string) => {
+        store.environment(environmentId);
+        const t = value || `project-token-${Math.random().toString(36).slice(2, 12)}`;
+        projectTokens.push({ token: t, projectId, environmentId });
+        return t;
     };
 
     const handleAdmin = async (req: http.IncomingMessage, res: http.ServerResponse, route: string) => {
@@ -173,12 +238,22 @@ export async function startRailwayEmulator(options: EmulatorOptions = {}): Promi
                 faults.push(body as Fault);
                 return send(res, 200, { ok: true, pending: faults.length });
             case "edit":
-                store.outOfBand(body);
-                return send(res, 200, { ok: true });
+                try {
+                    return send(res, 200, { ok: true, result: store.outOfBand(body) ?? null });
+                } catch (e) {
+                    return send(res, 400, { error: (e as Error).message });
+                }
             case "reset":
                 faults.length = 0;
                 log.length = 0;
                 store.clear();
+                return send(res, 200, { ok: true });
+            case "project-tokens":
+                return send(res, 200, { token: mint(body.projectId, body.environmentId, body.token) });
+            case "push":
+                return send(res, 200, { deployments: store.push(body.repo, body.branch, body.sha).map((d) => d.id) });
+            case "deployment-outcome":
+                store.pendingOutcomes.push({ serviceId: body.serviceId, outcome: body.outcome, count: body.count ?? 1 });
                 return send(res, 200, { ok: true });
             default:
                 return send(res, 404, { error: `unknown admin route ${route}` });
@@ -208,6 +283,8 @@ export async function startRailwayEmulator(options: EmulatorOptions = {}): Promi
         log,
         faults,
         inject: (f) => faults.push(f),
+        projectToken: (projectId, environmentId) => mint(projectId, environmentId),
+        nextDeployments: (outcome, count = 1, serviceId) => store.pendingOutcomes.push({ serviceId, outcome, count }),
         close: () =>
             new Promise<void>((resolve) => {
                 server.closeAllConnections?.();

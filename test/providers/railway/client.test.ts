@@ -20,8 +20,10 @@ describe("Railway client", () => {
         assert.deepEqual(authFromEnv({ RAILWAY_TOKEN: "p" }), { header: "Project-Access-Token", value: "p" });
         assert.throws(() => authFromEnv({ RAILWAY_API_TOKEN: "a", RAILWAY_TOKEN: "p" }), /unset RAILWAY_TOKEN .* or unset RAILWAY_API_TOKEN/);
         assert.throws(() => authFromEnv({}), /set RAILWAY_API_TOKEN/);
-        const viaProjectToken = new RailwayClient({ apiUrl: emu.apiUrl, env: { RAILWAY_TOKEN: emu.token } });
-        assert.ok((await createProject(viaProjectToken)).projectCreate.id);
+        const { id } = (await createProject(client())).projectCreate;
+        const env = emu.store.liveEnvironments(id)[0].id;
+        const viaProjectToken = new RailwayClient({ apiUrl: emu.apiUrl, env: { RAILWAY_TOKEN: emu.projectToken(id, env) } });
+        assert.equal((await viaProjectToken.request("Project", DOCUMENTS.Project, { id }, false)).project.id, id);
     });
 
     it("is refused with a wrong token, and the error never contains the token", async () => {

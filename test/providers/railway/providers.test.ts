@@ -6,6 +6,7 @@ import {
     projectProvider,
     serviceDomainProvider,
     serviceInstanceProvider,
+    serviceDeploymentProvider,
     serviceProvider,
     variablesProvider,
     volumeProvider,
@@ -53,7 +54,8 @@ describe("Railway dynamic providers against the emulator", function () {
     let apiUrl: string;
 
     before(async () => {
-        emu = await startRailwayEmulator({ deployStageMs: 5 });
+        // Pages of two: every list the providers read spans several pages.
+        emu = await startRailwayEmulator({ deployStageMs: 5, maxPageSize: 2 });
         apiUrl = emu.apiUrl;
         process.env.RAILWAY_API_TOKEN = emu.token;
         // `pulumi import` reads have no stored apiUrl: they use RAILWAY_API_URL, as a user would set it.
@@ -105,33 +107,49 @@ describe("Railway dynamic providers against the emulator", function () {
         assert.equal(emu.store.project(id).name, "app2");
         const moved = await replace(projectProvider, id, { ...outs, name: "app2" }, { ...renamed, workspaceId: "ws2" });
         assert.deepEqual(moved.replaces, ["workspaceId"]);
-        assert.deepEqual([...emu.store.projects.keys()], [moved.id], "the old project is gone, the new one stands");
+        assert.deepEqual([...emu.store.projects.values()].filter((x) => !x.deletedAt).map((x) => x.id), [moved.id], "the old project is gone (kept by Railway, marked deleted), the new one stands");
         assert.equal(emu.store.project(moved.id).workspaceId, "ws2");
         assert.equal((await p(projectProvider).read(id, outs)).id, "", "a deleted project reads as gone");
         await p(projectProvider).delete(moved.id, moved.outs);
-        assert.equal(emu.store.projects.size, 0);
+        assert.ok([...emu.store.projects.values()].every((x) => x.deletedAt !== undefined));
     });
 
-    it("Environment: adopts the project's default, creates others, renames in place, replaces on project, deletes", async () => {
+    it("Environment: adopts the project's default, forks others, renames in place, replaces on project, deletes", async () => {
         const project = await p(projectProvider).create({ name: "app", workspaceId: "ws", defaultEnvironmentName: "production", apiUrl });
         const adopted = await p(environmentProvider).create({ projectId: project.id, name: "production", apiUrl });
         assert.equal(emu.store.environments.size, 1, "the default environment is adopted, not duplicated");
-        const created = await p(environmentProvider).create({ projectId: project.id, name: "staging", apiUrl });
+        assert.equal(adopted.outs.isFork, false);
+        const created = await p(environmentProvider).create({ projectId: project.id, name: "staging", forkFrom: "production", apiUrl });
         assert.equal(emu.store.environments.size, 2);
+        assert.equal(created.outs.isFork, true);
+        assert.equal(emu.store.environment(created.id).sourceEnvironmentId, adopted.id);
         const read = await p(environmentProvider).read(`${project.id}:${created.id}`);
         assert.equal(read.props!.name, "staging", "import ID <projectId>:<environmentId> reads back");
         await p(environmentProvider).update(created.id, created.outs, { ...created.outs, name: "stage" });
         assert.equal(emu.store.environment(created.id).name, "stage");
-        const other = await p(projectProvider).create({ name: "other", workspaceId: "ws", defaultEnvironmentName: "production", apiUrl });
+        const other = await p(projectProvider).create({ name: "other", workspaceId: "ws", defaultEnvironmentName: "stage", apiUrl });
         const renamed = { ...created.outs, name: "stage" };
         const moved = await replace(environmentProvider, created.id, renamed, { ...renamed, projectId: other.id });
         assert.deepEqual(moved.replaces, ["projectId"]);
-        assert.ok(!emu.store.environments.has(created.id), "the old environment is deleted");
+        assert.notEqual(emu.store.environments.get(created.id)?.deletedAt, undefined, "the old environment is deleted");
         assert.equal(emu.store.environment(moved.id).projectId, other.id);
         assert.equal(emu.store.environment(moved.id).name, "stage");
         await p(environmentProvider).delete(moved.id, moved.outs);
-        assert.ok(!emu.store.environments.has(moved.id));
-        assert.ok(emu.store.environments.has(adopted.id));
+        assert.notEqual(emu.store.environments.get(moved.id)?.deletedAt, undefined, "Railway keeps it, marked deleted");
+        assert.equal((await p(environmentProvider).read(moved.id, moved.outs)).id, "", "a deleted environment reads as gone");
+        assert.ok(emu.store.environment(adopted.id));
+    });
+
+    it("Environment: refuses a non-fork environment beside another (Railway would apply its changes to both), with the fix", async () => {
+        const project = await p(projectProvider).create({ name: "shared", workspaceId: "ws", defaultEnvironmentName: "production", apiUrl });
+        await assert.rejects(
+            p(environmentProvider).create({ projectId: project.id, name: "staging", apiUrl }),
+            /'staging' .* would not be a fork, and the project has other non-fork environments \(production\).*set railway\.forkFrom/,
+        );
+        assert.equal(emu.store.liveEnvironments(project.id).length, 1, "nothing was created");
+        emu.store.createEnvironment({ projectId: project.id, name: "staging" });
+        await assert.rejects(p(environmentProvider).create({ projectId: project.id, name: "staging", apiUrl }), /would not be a fork/, "an existing non-fork one is not adopted either");
+        await assert.rejects(p(environmentProvider).create({ projectId: project.id, name: "qa", forkFrom: "nope", apiUrl }), /forkFrom: project .* has no environment 'nope' \(it has: production, staging\)/);
     });
 
     it("Service: create, read, rename in place, replace on project, delete", async () => {
@@ -165,14 +183,36 @@ describe("Railway dynamic providers against the emulator", function () {
         assert.equal(emu.store.services.size, 0);
     });
 
-    it("Service: a lost response to an applied serviceCreate is adopted on retry, not duplicated", async () => {
-        const { projectId } = await projectAndEnv();
-        emu.inject({ operation: "ServiceCreate", status: 502, afterApply: true });
-        await assert.rejects(p(serviceProvider).create({ projectId, name: "web", apiUrl }));
-        assert.equal(emu.store.services.size, 1, "Railway applied it");
-        const retried = await p(serviceProvider).create({ projectId, name: "web", apiUrl });
-        assert.equal(emu.store.services.size, 1);
-        assert.ok(emu.store.services.has(retried.id));
+    /** Every create: a lost answer (a 5xx or a 429 after Railway applied it) is adopted, never duplicated. */
+    for (const status of [502, 429]) {
+        it(`every create adopts what a lost answer (${status} after apply) made, and makes no duplicate`, async () => {
+            const { projectId, environmentId } = await projectAndEnv();
+            const creates = () => emu.log.filter((l) => /Create$|ServiceInstanceDeploy/.test(l.operationName)).length;
+            const lost = async (operation: string, make: () => Promise<{ id: string }>, count: () => number) => {
+                emu.inject({ operation, status, retryAfter: 0, afterApply: true });
+                const before = creates();
+                const made = await make();
+                assert.equal(count(), 1, `${operation}: exactly one exists`);
+                assert.equal(creates() - before, 1, `${operation}: sent once, not retried blindly`);
+                return made;
+            };
+            await lost("ProjectCreate", () => p(projectProvider).create({ name: "lost", workspaceId: "ws-lost", apiUrl }), () => [...emu.store.projects.values()].filter((x) => x.name === "lost").length);
+            const svc = await lost("ServiceCreate", () => p(serviceProvider).create({ projectId, name: "pg", apiUrl }), () => [...emu.store.services.values()].filter((x) => x.name === "pg").length);
+            await lost("VolumeCreate", () => p(volumeProvider).create({ projectId, environmentId, serviceId: svc.id, mountPath: "/data", apiUrl }), () => emu.store.volumes.size);
+            await lost("ServiceDomainCreate", () => p(serviceDomainProvider).create({ projectId, environmentId, serviceId: svc.id, apiUrl }), () => [...emu.store.domains.values()].filter((d) => !d.custom).length);
+            await lost("CustomDomainCreate", () => p(customDomainProvider).create({ projectId, environmentId, serviceId: svc.id, domain: "db.example.com", apiUrl }), () => [...emu.store.domains.values()].filter((d) => d.custom).length);
+            await lost("EnvironmentCreate", () => p(environmentProvider).create({ projectId, name: "qa", forkFrom: "staging", apiUrl }), () => emu.store.liveEnvironments(projectId).filter((e) => e.name === "qa").length);
+            await p(serviceInstanceProvider).create({ projectId, serviceId: svc.id, environmentId, source: { image: "postgres:16" }, replicas: { "us-west2": 1 }, apiUrl });
+            await lost("ServiceInstanceDeploy", () => p(serviceDeploymentProvider).create({ projectId, serviceId: svc.id, environmentId, fingerprint: "f1", apiUrl }), () => emu.store.deploymentsOf(svc.id, environmentId).length);
+        });
+    }
+
+    it("a create that Railway refuses is not adopted from someone else: a custom domain in use by another service stays an error", async () => {
+        const { projectId, environmentId } = await projectAndEnv();
+        const a = await p(serviceProvider).create({ projectId, name: "a", apiUrl });
+        const b = await p(serviceProvider).create({ projectId, name: "b", apiUrl });
+        await p(customDomainProvider).create({ projectId, environmentId, serviceId: a.id, domain: "app.example.com", apiUrl });
+        await assert.rejects(p(customDomainProvider).create({ projectId, environmentId, serviceId: b.id, domain: "app.example.com", apiUrl }), /already in use/);
     });
 
     it("ServiceInstance: settings per environment, update in place, replace on environment, drift seen by read", async () => {
@@ -205,7 +245,7 @@ describe("Railway dynamic providers against the emulator", function () {
         assert.deepEqual([d.changes, d.replaces], [true, []]);
         const updated = await p(serviceInstanceProvider).update(created.id, created.outs, scaled);
         assert.deepEqual(emu.store.instance(service.id, environmentId).multiRegionConfig, { "us-west2": { numReplicas: 3 } }, "a removed region is dropped");
-        const production = await p(environmentProvider).create({ projectId, name: "production", apiUrl });
+        const production = await p(environmentProvider).create({ projectId, name: "production", forkFrom: "staging", apiUrl });
         const moved = await replace(serviceInstanceProvider, created.id, updated.outs, { ...scaled, environmentId: production.id });
         assert.deepEqual(moved.replaces, ["environmentId"]);
         assert.equal(moved.id, `${service.id}:${production.id}`);
@@ -219,8 +259,42 @@ describe("Railway dynamic providers against the emulator", function () {
     });
 
     it("ServiceInstance: check rejects bad settings with the property named", async () => {
-        const failures = (await p(serviceInstanceProvider).check({}, { projectId: "p", serviceId: "s", environmentId: "e", source: { repo: "a/b" }, replicas: { "us-west2": 2 }, cronSchedule: "0 * * * *" })).failures;
-        assert.deepEqual(failures?.map((f) => f.property).sort(), ["cronSchedule", "source.branch"]);
+        const failures = (await p(serviceInstanceProvider).check({}, { projectId: "p", serviceId: "s", environmentId: "e", source: { repo: "a/b" }, replicas: { "us-west2": 2, "europe-west4": 1 }, cronSchedule: "0 * * * *" })).failures;
+        assert.deepEqual(failures?.map((f) => f.property).sort(), ["cronSchedule", "replicas.europe-west4", "source.branch"]);
+    });
+
+    it("ServiceInstance stores settings without deploying; ServiceDeployment deploys once per fingerprint, with the variables in place", async () => {
+        const { projectId, environmentId } = await projectAndEnv();
+        const service = await p(serviceProvider).create({ projectId, name: "web", apiUrl });
+        const scope = { projectId, serviceId: service.id, environmentId, apiUrl };
+        await p(serviceInstanceProvider).create({ ...scope, source: { repo: "ainative/platform", branch: "main" }, replicas: { "us-west2": 1 } });
+        await p(variablesProvider).create({ ...scope, variables: { A: "1" }, secretVariables: {}, skipDeploys: true });
+        assert.equal(emu.store.deploymentsOf(service.id, environmentId).length, 0, "settings and variables alone deploy nothing");
+        const first = await p(serviceDeploymentProvider).create({ ...scope, fingerprint: "f1" });
+        const deployments = emu.store.deploymentsOf(service.id, environmentId);
+        assert.equal(deployments.length, 1);
+        assert.equal(first.outs.deploymentId, deployments[0].id);
+        assert.deepEqual(deployments[0].variables, { A: "1" }, "the first deployment started with its variables");
+        assert.equal((await p(serviceDeploymentProvider).diff(first.id, first.outs, { ...scope, fingerprint: "f1" })).changes, false);
+        const again = await p(serviceDeploymentProvider).update(first.id, first.outs, { ...scope, fingerprint: "f2" });
+        assert.equal(emu.store.deploymentsOf(service.id, environmentId).length, 2);
+        assert.notEqual(again.outs.deploymentId, first.outs.deploymentId);
+        await p(serviceDeploymentProvider).delete(first.id, again.outs);
+        assert.equal(emu.store.deploymentsOf(service.id, environmentId).length, 2, "deployments are history: nothing deleted");
+    });
+
+    it("a project token's refusal says to use RAILWAY_API_TOKEN", async () => {
+        const { projectId, environmentId } = await projectAndEnv();
+        const token = emu.projectToken(projectId, environmentId);
+        const saved2 = process.env.RAILWAY_API_TOKEN;
+        delete process.env.RAILWAY_API_TOKEN;
+        process.env.RAILWAY_TOKEN = token;
+        try {
+            await assert.rejects(p(projectProvider).create({ name: "x", apiUrl }), /Not Authorized.*set RAILWAY_API_TOKEN to an account or workspace token/);
+        } finally {
+            delete process.env.RAILWAY_TOKEN;
+            process.env.RAILWAY_API_TOKEN = saved2;
+        }
     });
 
     it("Variables: plain and secret halves, replace semantics, references round-trip, drift reported by read and diff, delete", async () => {
@@ -300,8 +374,10 @@ describe("Railway dynamic providers against the emulator", function () {
 
     it("Volume: create in one environment, read (and import), re-attach in place keeping the volume, replace on environment, delete", async () => {
         const { projectId, environmentId } = await projectAndEnv();
-        const other = await p(environmentProvider).create({ projectId, name: "production", apiUrl });
         const postgres = await p(serviceProvider).create({ projectId, name: "postgres", apiUrl });
+        const postgres2 = await p(serviceProvider).create({ projectId, name: "postgres-17", apiUrl });
+        // A fork of staging, made before any volume: it has the services but no volume.
+        const other = await p(environmentProvider).create({ projectId, name: "production", forkFrom: "staging", apiUrl });
         const inputs = { projectId, environmentId, serviceId: postgres.id, mountPath: "/var/lib/postgresql/data", apiUrl };
         const created = await p(volumeProvider).create(inputs);
         const instances = () => [...emu.store.volumeInstances.values()];
@@ -309,7 +385,6 @@ describe("Railway dynamic providers against the emulator", function () {
         assert.equal((await p(volumeProvider).diff(created.id, created.outs, inputs)).changes, false);
         assert.equal((await p(volumeProvider).read(`${environmentId}:${created.id}`)).props!.mountPath, "/var/lib/postgresql/data", "import ID <environmentId>:<volumeId>");
 
-        const postgres2 = await p(serviceProvider).create({ projectId, name: "postgres-17", apiUrl });
         const moved = { ...inputs, serviceId: postgres2.id, mountPath: "/data" };
         const d = await p(volumeProvider).diff(created.id, created.outs, moved);
         assert.deepEqual([d.changes, d.replaces], [true, []], "re-attaching keeps the data: no replace");
@@ -322,11 +397,11 @@ describe("Railway dynamic providers against the emulator", function () {
         const again = await replace(volumeProvider, created.id, updated.outs, { ...moved, environmentId: other.id });
         assert.deepEqual(again.replaces, ["environmentId"]);
         assert.equal((await p(volumeProvider).diff(again.id, again.outs, { ...moved, environmentId: other.id })).deleteBeforeReplace, false, "a new volume exists before the old one goes");
-        assert.deepEqual([...emu.store.volumes.keys()], [again.id]);
-        assert.deepEqual(instances().map((v) => v.environmentId), [other.id]);
+        assert.deepEqual([...emu.store.volumes.values()].filter((v) => !v.deletionRequestedAt).map((v) => v.id), [again.id], "the old volume's deletion is queued");
+        assert.deepEqual(instances().filter((v) => v.volumeId === again.id).map((v) => v.environmentId), [other.id]);
         await p(volumeProvider).delete(again.id, again.outs);
-        assert.equal(emu.store.volumes.size + emu.store.volumeInstances.size, 0);
-        assert.equal((await p(volumeProvider).read(again.id, again.outs)).id, "", "a deleted volume reads as gone");
+        assert.equal((await p(volumeProvider).read(again.id, again.outs)).id, "", "a volume whose deletion Railway queued reads as gone");
+        assert.ok([...emu.store.volumes.values()].every((v) => v.deletionRequestedAt !== undefined), "every volume's deletion is queued on Railway");
     });
 
     it("invalid import IDs say the expected format", async () => {

@@ -46,13 +46,13 @@ describe("npm run gate / npm run rollback", function () {
         const doc = stackDoc("local");
         (doc.config["ainative-platform:railway"] as any).apiUrl = emu.apiUrl;
         fs.writeFileSync(path.join(dir, "Pulumi.local.yaml"), stringify(doc));
-        const project = emu.store.createProject({ name: "ainative-local", defaultEnvironmentName: "development" });
         const envName = (doc.config["ainative-platform:railway"] as any).environment;
-        const environment = [...emu.store.environments.values()].find((e) => e.name === envName) ?? emu.store.createEnvironment(project.id, envName);
-        const web = emu.store.createService(project.id, "web");
-        const previous = emu.store.createDeployment(web.id, environment.id).id;
-        const live = emu.store.createDeployment(web.id, environment.id).id;
-        await new Promise((r) => setTimeout(r, 80));
+        const project = emu.store.createProject({ name: "ainative-local", defaultEnvironmentName: envName });
+        const environment = emu.store.liveEnvironments(project.id)[0];
+        const web = emu.store.createService({ projectId: project.id, name: "web" });
+        emu.store.updateInstance(web.id, environment.id, { source: { image: "ghcr.io/ainative/web:1" } });
+        // A finished history: the previous deployment replaced, the live one serving.
+        const [previous, live] = emu.store.seedHistory(web.id, environment.id, 2).map((d) => d.id);
         ids = { project: project.id, previous, live };
         env = { RAILWAY_PROJECT_ID: project.id };
     });

@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { gateSchema, GateConfig } from "../../../config/stack.schema";
+import { simulatedClock } from "../../../scripts/gate/clock";
 import { GATE_EXIT, GateOptions, runGate } from "../../../scripts/gate/gate";
 import { RailwayTarget } from "../../../scripts/gate/deployments";
 import { readState, writeState } from "../../../scripts/gate/state";
@@ -46,9 +47,15 @@ describe("health gate (real PostgreSQL, Redis, sample app, Railway emulator)", f
     let deployments: { previous: string; live: string };
     let stateFile: string;
     const saved = process.env.RAILWAY_API_TOKEN;
+    /**
+     * One clock for the gate and the emulator: the gate's waits move it instead of sleeping, and
+     * Railway's deployments progress on it, so no test waits on the wall clock. Probes are real
+     * HTTP requests; their latency is measured for real.
+     */
+    const clock = simulatedClock(Date.UTC(2026, 10, 27, 12));
 
     before(async () => {
-        [pg, redis, emu, pagerduty, github] = await Promise.all([startPostgres(), startRedis(), startRailwayEmulator({ deployStageMs: 20 }), startFakeHttp(), startFakeHttp(201)]);
+        [pg, redis, emu, pagerduty, github] = await Promise.all([startPostgres(), startRedis(), startRailwayEmulator({ deployStageMs: 1000, clock }), startFakeHttp(), startFakeHttp(201)]);
         app = await startSampleApp({ databaseUrl: pg.url, redisUrl: redis.url });
         process.env.RAILWAY_API_TOKEN = emu.token;
     });
@@ -66,11 +73,11 @@ describe("health gate (real PostgreSQL, Redis, sample app, Railway emulator)", f
         github.requests.length = 0;
         app.setMode({ mode: "healthy" });
         const project = emu.store.createProject({ name: "ainative-platform", defaultEnvironmentName: "production" });
-        const env = [...emu.store.environments.values()].find((e) => e.projectId === project.id)!;
-        const service = emu.store.createService(project.id, "web");
-        const previous = emu.store.createDeployment(service.id, env.id).id;
-        const live = emu.store.createDeployment(service.id, env.id).id;
-        await new Promise((r) => setTimeout(r, 120)); // both through the emulator's clock: previous REMOVED, live SUCCESS
+        const env = emu.store.liveEnvironments(project.id)[0];
+        const service = emu.store.createService({ projectId: project.id, name: "web" });
+        emu.store.updateInstance(service.id, env.id, { source: { image: "ghcr.io/ainative/web:1" } });
+        // Two finished deployments: the previous one REMOVED, the live one SUCCESS.
+        const [previous, live] = emu.store.seedHistory(service.id, env.id, 2).map((d) => d.id);
         deployments = { previous, live };
         target = { apiUrl: emu.apiUrl, projectId: project.id, environmentId: env.id, serviceId: service.id };
         stateFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "gate-state-")), "web.json");
@@ -86,7 +93,8 @@ describe("health gate (real PostgreSQL, Redis, sample app, Railway emulator)", f
         redisUrl: redis.url,
         stateFile,
         env: SMOKE_ENV,
-        rollbackPollMs: 50,
+        clock,
+        rollbackPollMs: 500,
         notify: { pagerdutyRoutingKey: "R0UTINGKEY-test", pagerdutyEventsUrl: `${pagerduty.url}/v2/enqueue`, github: { token: "ghs_test_token", repository: "ainative/platform", deploymentId: "42", apiUrl: github.url } },
         ...over,
     });
@@ -96,8 +104,8 @@ describe("health gate (real PostgreSQL, Redis, sample app, Railway emulator)", f
         const r = await runGate(options());
         assert.equal(r.exitCode, GATE_EXIT.healthy, r.reason);
         assert.equal(r.decision, "healthy");
-        // About 50 at a 50 ms interval; a slow machine makes fewer, but never too few to judge rates.
-        assert.ok(r.checks.health.length >= gateConfig().minSamplesForRates, `${r.checks.health.length} probes`);
+        // A 2.5 s window at a 50 ms interval, on the gate's clock: 51 probes, whatever the machine.
+        assert.equal(r.checks.health.length, 51);
         assert.deepEqual(r.checks.smoke.map((s) => [s.name, s.ok]), [["login", true], ["api key validation", true], ["database read/write", true]]);
         assert.ok(r.checks.dependencies.some((d) => d.name === "postgres" && d.ok) && r.checks.dependencies.some((d) => d.name === "redis" && d.ok));
         assert.ok(r.checks.health.every((h) => typeof h.latencyMs === "number"));
@@ -184,16 +192,13 @@ describe("health gate (real PostgreSQL, Redis, sample app, Railway emulator)", f
 
     it("a latency spike shorter than the window: no rollback", async () => {
         writeState(stateFile, { version: 1, rollbacks: [], baseline: { deploymentId: deployments.previous, p95Ms: 12, errorRatePercent: 0, at: new Date().toISOString() } });
-        app.setMode({ mode: "slow", delayMs: 30 });
-        const calm = setTimeout(() => app.setMode({ mode: "healthy" }), 400);
-        try {
-            const r = await runGate(options({ config: gateConfig({ healthBudgetMs: 1000 }) }));
-            assert.equal(r.exitCode, GATE_EXIT.healthy, r.reason);
-            assert.ok(r.checks.window!.p95Ms > 24, "the spike is in the window's numbers");
-            assert.deepEqual(rollbackCalls(), []);
-        } finally {
-            clearTimeout(calm);
-        }
+        // Slow for the first 8 of 51 probes: all within the first quarter of the window.
+        app.setMode({ mode: "slow-next", count: 8, delayMs: 30 });
+        const r = await runGate(options({ config: gateConfig({ healthBudgetMs: 1000 }) }));
+        assert.equal(r.exitCode, GATE_EXIT.healthy, r.reason);
+        assert.ok(r.checks.window!.p95Ms > 24, "the spike is in the window's numbers");
+        assert.ok(r.checks.window!.buckets[0].p95Ms > 24 && r.checks.window!.buckets[3].p95Ms < 24, "and only in its first part");
+        assert.deepEqual(rollbackCalls(), []);
     });
 
     it("error rate of 6% over the window: rollback after the window", async () => {
@@ -221,14 +226,26 @@ describe("health gate (real PostgreSQL, Redis, sample app, Railway emulator)", f
     });
 
     it("waits for a deployment still building and watches it, not the one it replaces", async () => {
-        const fresh = emu.store.createDeployment(target.serviceId, target.environmentId).id;
+        const fresh = emu.store.deploy(target.serviceId, target.environmentId, "deploy").id;
         const r = await runGate(options({ once: true }));
         assert.equal(r.exitCode, GATE_EXIT.healthy, r.reason);
         assert.equal(r.deployment?.id, fresh);
     });
 
+    it("--deployment: judges the deployment pulumi up started, even when a newer one is still building", async () => {
+        const mine = emu.store.deploy(target.serviceId, target.environmentId, "deploy");
+        clock.advance(5000);
+        emu.store.deploy(target.serviceId, target.environmentId, "push");
+        const r = await runGate(options({ once: true, deploymentId: mine.id }));
+        assert.equal(r.exitCode, GATE_EXIT.healthy, r.reason);
+        assert.equal(r.deployment?.id, mine.id);
+        const missing = await runGate(options({ once: true, deploymentId: "no-such-deployment" }));
+        assert.equal(missing.exitCode, GATE_EXIT.undecided);
+        assert.match(missing.reason, /not one of this service's deployments/);
+    });
+
     it("a newest deployment that failed to build: Railway kept the old one live, nothing to roll back (exit 1)", async () => {
-        emu.store.createDeployment(target.serviceId, target.environmentId, { fixedStatus: "FAILED" });
+        emu.store.deploy(target.serviceId, target.environmentId, "deploy", undefined, { fixedStatus: "FAILED" });
         const r = await runGate(options({ once: true }));
         assert.equal(r.exitCode, GATE_EXIT.rolledBack);
         assert.match(r.reason, /ended FAILED; Railway kept .* live/);

@@ -4,7 +4,8 @@
  * switchable failure modes. Listens on 127.0.0.1 only.
  *
  * Modes (POST /__mode): healthy; 5xx (health answers 500); fail-next {count} (the next N health
- * answers are 500); slow {delayMs} (every answer waits); error-rate {percent} (exactly that share
+ * answers are 500); slow {delayMs} (every answer waits); slow-next {count, delayMs} (the next N
+ * health answers wait, then it is healthy again); error-rate {percent} (exactly that share
  * of health answers are 500, spread evenly); memory {percent}; database-down (the app's
  * database goes to a closed port).
  */
@@ -18,6 +19,7 @@ export type Mode =
     | { mode: "5xx" }
     | { mode: "fail-next"; count: number }
     | { mode: "slow"; delayMs: number }
+    | { mode: "slow-next"; count: number; delayMs: number }
     | { mode: "error-rate"; percent: number }
     | { mode: "memory"; percent: number }
     | { mode: "database-down" };
@@ -93,6 +95,8 @@ export async function startSampleApp(opts: SampleAppOptions): Promise<SampleApp>
         if (mode.mode === "slow") await new Promise((r) => setTimeout(r, mode.mode === "slow" ? mode.delayMs : 0));
         if (url.pathname === "/api/health") {
             health++;
+            // The app's own slowness (what the gate measures), not a pause of the test.
+            if (mode.mode === "slow-next" && health <= mode.count) await new Promise((r) => setTimeout(r, mode.mode === "slow-next" ? mode.delayMs : 0));
             const checks = await dependencyChecks();
             let status = checks.database.ok && checks.redis.ok ? 200 : 503;
             if (mode.mode === "5xx") status = 500;

@@ -1,0 +1,164 @@
+/**
+ * The one way this project talks to Railway: the dynamic providers, the health gate, rollback and
+ * drift all call these functions. An operation is named by its key in {@link DOCUMENTS}; its
+ * variables and result are typed from Railway's schema (generated/graphql.ts). The client, and so
+ * the token, is made at call time; nothing here holds a credential, so the serialized provider
+ * code carries none.
+ */
+import type { ResultOf, TypedDocumentNode, VariablesOf } from "@graphql-typed-document-node/core";
+import { RailwayApiError, RailwayClient } from "./client";
+import { DOCUMENTS, isMutation, OperationName } from "./documents";
+import type * as Generated from "./generated/graphql";
+
+type DocumentOf<Op extends OperationName> = (typeof Generated)[`${Op}Document`] extends TypedDocumentNode<any, any> ? (typeof Generated)[`${Op}Document`] : never;
+/** What Railway answers to an operation (its `data`). */
+export type Result<Op extends OperationName> = ResultOf<DocumentOf<Op>>;
+/** The variables an operation takes. */
+export type Variables<Op extends OperationName> = VariablesOf<DocumentOf<Op>>;
+
+export interface CallOptions {
+    /**
+     * Retry a mutation after a 429 (default true). Creates pass false and recover through a lookup
+     * instead (see {@link createOrAdopt}): a 429 or an error after Railway applied the create must
+     * not make a second one.
+     */
+    retryMutation?: boolean;
+}
+
+export function gql<Op extends OperationName>(apiUrl: string | undefined, op: Op, variables: Variables<Op>, opts: CallOptions = {}): Promise<Result<Op>> {
+    const client = new RailwayClient({
+        apiUrl,
+        retry: isMutation(op) && opts.retryMutation === false ? { maxAttempts: 1 } : undefined,
+        onRetry: ({ operation, attempt, delayMs, reason }) =>
+            // Progress for long retries; the engine shows provider stderr in its diagnostics.
+            process.stderr.write(`railway: ${operation} attempt ${attempt} failed (${reason}); retrying in ${Math.round(delayMs)} ms\n`),
+    });
+    return client.request<Result<Op>>(op, DOCUMENTS[op], variables as Record<string, unknown>, isMutation(op));
+}
+
+interface Page<T> {
+    edges: { node: T }[];
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+
+/**
+ * Every node of a connection, page by page: Railway caps the size of a page, and a list read from
+ * its first page alone would silently miss resources. Bounded, so a server that never ends the
+ * list cannot keep a run going forever.
+ */
+export async function gqlAll<Op extends OperationName, T>(
+    apiUrl: string | undefined,
+    op: Op,
+    variables: Omit<Variables<Op>, "after">,
+    connectionOf: (data: Result<Op>) => Page<T> | null | undefined,
+    maxPages = 1000,
+): Promise<T[]> {
+    const nodes: T[] = [];
+    let after: string | null = null;
+    for (let i = 0; i < maxPages; i++) {
+        const data = await gql(apiUrl, op, { ...variables, after } as Variables<Op>);
+        const page = connectionOf(data);
+        if (!page) return nodes;
+        nodes.push(...page.edges.map((e) => e.node));
+        if (!page.pageInfo.hasNextPage) return nodes;
+        if (!page.pageInfo.endCursor || page.pageInfo.endCursor === after) throw new Error(`Railway ${op}: the next page has no new cursor; stopping rather than reading the same page again`);
+        after = page.pageInfo.endCursor;
+    }
+    throw new Error(`Railway ${op}: more than ${maxPages} pages; stopping`);
+}
+
+/** Whether an error means the object is gone on Railway (so `read` reports it deleted). */
+export function isNotFound(e: unknown): boolean {
+    return e instanceof RailwayApiError && e.isNotFound;
+}
+
+/**
+ * Runs a read; "not found" becomes `undefined`, which a provider's `read` reports as deleted
+ * (`{ id: "" }`), so a resource removed out of band is seen as drift rather than as an error.
+ */
+export async function readOrGone<T>(read: () => Promise<T>): Promise<T | undefined> {
+    try {
+        return await read();
+    } catch (e) {
+        if (isNotFound(e)) return undefined;
+        throw e;
+    }
+}
+
+/**
+ * Runs a delete, treating "not found" as done: the object was already removed out of band, and
+ * `pulumi destroy` should converge rather than fail.
+ */
+export async function deleteIfExists<Op extends OperationName>(apiUrl: string | undefined, op: Op, variables: Variables<Op>): Promise<void> {
+    await readOrGone(() => gql(apiUrl, op, variables));
+}
+
+/**
+ * Whether Railway may have applied a mutation although the call failed: an answer that never came
+ * or came back as a server error or a rate limit. A GraphQL error in a 200 answer is Railway's
+ * verdict (not applied), unless it says the object already exists.
+ */
+export function outcomeUnknown(e: unknown): boolean {
+    if (!(e instanceof RailwayApiError)) return false;
+    if (e.httpStatus === undefined) return !e.neverSent;
+    return e.httpStatus === 429 || e.httpStatus >= 500;
+}
+
+/** Railway's answer when the natural key of a create is taken. */
+export function alreadyExists(e: unknown): boolean {
+    return e instanceof RailwayApiError && /already exists|already in use|already has a volume/i.test(e.railwayMessage);
+}
+
+/**
+ * A create that is safe to retry. `create` sends the mutation once (no blind retry); when its
+ * outcome is unknown (no answer, 5xx, 429) or Railway says the object already exists, `find`
+ * looks it up by its natural key (a project by name in its workspace, a volume by service, a
+ * domain by name...) and adopts it. Only when the lookup finds nothing and the failure was
+ * retryable is the create sent again, so an applied create is never made twice.
+ */
+export async function createOrAdopt<T>(create: () => Promise<T>, find: () => Promise<T | undefined>, opts: { attempts?: number; baseDelayMs?: number } = {}): Promise<T> {
+    const attempts = opts.attempts ?? 5;
+    for (let attempt = 1; ; attempt++) {
+        try {
+            return await create();
+        } catch (e) {
+            // Never reached Railway: nothing to look up, simply send it again.
+            const notSent = e instanceof RailwayApiError && e.neverSent;
+            const unknown = outcomeUnknown(e);
+            if (!notSent && !unknown && !alreadyExists(e)) throw e;
+            if (!notSent) {
+                const found = await find();
+                if (found !== undefined) return found;
+            }
+            if (!(unknown || notSent) || attempt >= attempts) throw e;
+            const retryAfterMs = (e as RailwayApiError).retryAfterMs;
+            const delayMs = retryAfterMs ?? Math.random() * (opts.baseDelayMs ?? 500) * 2 ** (attempt - 1);
+            process.stderr.write(`railway: create attempt ${attempt} had no clear outcome (${(e as Error).message}); nothing was made, retrying in ${Math.round(delayMs)} ms\n`);
+            await new Promise((r) => setTimeout(r, delayMs));
+        }
+    }
+}
+
+/** Splits a composite import ID, with a message saying the expected format when it does not fit. */
+export function splitId(id: string, parts: string[], resource: string): string[] {
+    const values = id.split(":");
+    if (values.length !== parts.length || values.some((v) => v === "")) {
+        throw new Error(`invalid ${resource} ID '${id}': expected ${parts.map((p) => `<${p}>`).join(":")}`);
+    }
+    return values;
+}
+
+/**
+ * The problems of inputs a provider cannot work without: each of `keys` must be a non-empty string.
+ * Returned as check failures, one per missing key.
+ */
+export function requiredIds(inputs: Record<string, unknown>, keys: readonly string[]): Array<{ property: string; reason: string }> {
+    return keys.filter((k) => typeof inputs[k] !== "string" || inputs[k] === "").map((k) => ({ property: k, reason: `${k} is required` }));
+}
+
+/** Keys whose values differ between two plain records (shallow, JSON equality). */
+export function changedKeys<T extends object>(olds: T, news: T, keys: readonly string[]): string[] {
+    const o = olds as Record<string, unknown>;
+    const n = news as Record<string, unknown>;
+    return keys.filter((k) => JSON.stringify(o[k] ?? null) !== JSON.stringify(n[k] ?? null));
+}

@@ -1,0 +1,88 @@
+import * as pulumi from "@pulumi/pulumi";
+import { changedKeys, createOrAdopt, gql, requiredIds } from "./api";
+import { wireSafe } from "./wire";
+
+/**
+ * Inputs of {@link ServiceDeployment}: deploy one service in one environment, once per change.
+ *
+ * Railway starts a deployment for nearly every write (a variable, a connected source...), and
+ * community providers end up with three or four deployments per service on a first apply, the
+ * first of them without the variables it needs. Here nothing else deploys: settings are stored,
+ * variables are written with `skipDeploys`, and this resource, which depends on all of them, starts
+ * exactly one deployment (`serviceInstanceDeployV2`) when it is created and whenever `fingerprint`
+ * (a hash of everything that makes a deployment) changes. Deleting it deletes nothing: deployments
+ * are history. Not importable (it has nothing to adopt).
+ */
+export interface ServiceDeploymentArgs {
+    projectId: pulumi.Input<string>;
+    serviceId: pulumi.Input<string>;
+    environmentId: pulumi.Input<string>;
+    /** Changes whenever a new deployment is needed; may be derived from secrets (keep it secret). */
+    fingerprint: pulumi.Input<string>;
+    apiUrl?: pulumi.Input<string>;
+}
+
+interface DeploymentState {
+    projectId: string;
+    serviceId: string;
+    environmentId: string;
+    fingerprint: string;
+    apiUrl?: string;
+    /** The deployment this resource started last. */
+    deploymentId?: string;
+}
+
+/**
+ * Starts one deployment. A lost answer is resolved by looking for a deployment of the service that
+ * started after the attempt, never by deploying again blindly.
+ */
+async function deploy(s: DeploymentState): Promise<string> {
+    const since = Date.now();
+    return createOrAdopt(
+        async () => (await gql(s.apiUrl, "ServiceInstanceDeploy", { serviceId: s.serviceId, environmentId: s.environmentId }, { retryMutation: false })).serviceInstanceDeployV2,
+        async () => {
+            const { deployments } = await gql(s.apiUrl, "Deployments", { input: { projectId: s.projectId, environmentId: s.environmentId, serviceId: s.serviceId }, first: 1 });
+            const newest = deployments.edges[0]?.node;
+            // Railway's clock and ours may differ a little.
+            return newest && Date.parse(newest.createdAt) >= since - 60_000 ? newest.id : undefined;
+        },
+    );
+}
+
+export const serviceDeploymentProvider: pulumi.dynamic.ResourceProvider = wireSafe("ServiceDeployment", {
+    async check(_olds, news) {
+        const failures = requiredIds(news, ["projectId", "serviceId", "environmentId", "fingerprint"]);
+        return { inputs: news, failures };
+    },
+    async diff(_id, olds: DeploymentState, news: DeploymentState) {
+        const replaces = changedKeys(olds, news, ["projectId", "serviceId", "environmentId"]);
+        const changes = changedKeys(olds, news, ["projectId", "serviceId", "environmentId", "fingerprint", "apiUrl"]);
+        return { changes: changes.length > 0, replaces, deleteBeforeReplace: false };
+    },
+    async create(inputs: DeploymentState) {
+        const deploymentId = await deploy(inputs);
+        return { id: `${inputs.serviceId}:${inputs.environmentId}`, outs: { ...inputs, deploymentId } };
+    },
+    async update(_id, olds: DeploymentState, news: DeploymentState) {
+        // Only the endpoint changed: nothing to deploy.
+        if (changedKeys(olds, news, ["projectId", "serviceId", "environmentId", "fingerprint"]).length === 0) return { outs: { ...news, deploymentId: olds.deploymentId } };
+        return { outs: { ...news, deploymentId: await deploy(news) } };
+    },
+    async read(id, props?: DeploymentState) {
+        // A deployment is an event, not a setting: there is nothing on Railway to drift from.
+        return { id, props: props ?? {} };
+    },
+    async delete() {
+        // Deployments are history; the service's own delete removes them.
+    },
+});
+
+/** One deployment of a service in an environment per change of its fingerprint. */
+export class ServiceDeployment extends pulumi.dynamic.Resource {
+    /** The deployment started last. */
+    declare readonly deploymentId: pulumi.Output<string>;
+
+    constructor(name: string, args: ServiceDeploymentArgs, opts?: pulumi.CustomResourceOptions) {
+        super(serviceDeploymentProvider, name, { apiUrl: undefined, ...args, deploymentId: undefined }, opts, "railway", "ServiceDeployment");
+    }
+}
