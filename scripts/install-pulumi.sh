@@ -1,127 +1,111 @@
 #!/usr/bin/env bash
-# Provides the Pulumi CLI and its Node.js language host without get.pulumi.com.
+# Provides the real Pulumi engine for this project: the CLI, the Node.js language host, the
+# dynamic-provider launcher, and the provider plugins the stacks use (Command; GitHub, Sentry and
+# PagerDuty unless --core).
 #
-# When `pulumi` and `pulumi-language-nodejs` are already on PATH they are used as they are.
-# Otherwise both are built from Go modules at a pinned version into a cache folder outside the
-# repository (recipe: shared/pulumi/CLI-FROM-GO-MODULES.md): a throwaway wrapper module, because
-# `go install pkg/v3/cmd/pulumi@vX` is refused (pkg/go.mod has replace lines), and the version
-# ldflag, without which `pulumi version` is empty. A second run is a no-op.
+#   1. A Pulumi CLI already on PATH, v3.248.0 or newer, with its Node.js language host: used as it is
+#      (a platform engineer's machine; plugins then come the way the CLI gets them).
+#   2. Otherwise the engine is built from Go modules and upstream sources by the workplace's
+#      build script (shared/pulumi/build-engine.sh, found beside or above this repository, or at
+#      $AINATIVE_ENGINE_SOURCES): minutes the first time, instant after. Never a binary in the repo.
+#      Its provider plugins are installed into a PULUMI_HOME of their own (no PATH warnings).
+#   3. Otherwise it stops, saying how to install the Pulumi CLI.
 #
-# Prints, as its last line, the folder to put on PATH: `export PATH="$(scripts/install-pulumi.sh | tail -1):$PATH"`.
-#
-# Options: --with-command   also build pulumi-resource-command (the deployment gate under the engine)
+# Usage: scripts/install-pulumi.sh [--core] [--env] [-h|--help]
+#   --core   only the CLI, the language host and the Command provider
+#   --env    print `export NAME="value"` lines to eval (PATH, and PULUMI_HOME for a built engine):
+#              eval "$(bash scripts/install-pulumi.sh --env)"
+# Without --env the last line printed is the folder to put on PATH.
 set -euo pipefail
 
-PULUMI_VERSION="${AINATIVE_PULUMI_VERSION:-3.274.1}"
-COMMAND_PROVIDER_VERSION=1.2.1
-COMMAND_PROVIDER_COMMIT=7f3eb6f3b77cd0fa3895ba437a695dd393f7dd25
-CACHE_ROOT="${AINATIVE_PULUMI_CACHE:-$HOME/.cache/ainative-pulumi}"
-OUT="$CACHE_ROOT/$PULUMI_VERSION"
-BIN="$OUT/bin"
+MIN_VERSION=3.248.0
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-
-with_command=0
+CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/ainative-pulumi"
+core=0
+print_env=0
 for arg in "$@"; do
   case "$arg" in
-    --with-command) with_command=1 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
-    *) echo "install-pulumi: unknown option '$arg' (known: --with-command)" >&2; exit 2 ;;
+    --core) core=1 ;;
+    --env) print_env=1 ;;
+    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "install-pulumi: unknown option '$arg' (usage: scripts/install-pulumi.sh [--core] [--env])" >&2; exit 2 ;;
   esac
 done
 
 log() { printf 'install-pulumi: %s\n' "$*" >&2; }
+# version_ge A B: A >= B for dotted versions.
+version_ge() { [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -1)" = "$2" ]; }
 
-# The dynamic-provider plugin is a 3-line script shipped inside the @pulumi/pulumi npm package.
-link_dynamic_provider() {
-  local dir="$1" script="$REPO_ROOT/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs"
-  if [ -f "$script" ]; then
-    chmod +x "$script" 2>/dev/null || true
-    mkdir -p "$dir"
-    ln -sf "$script" "$dir/pulumi-resource-pulumi-nodejs"
+finish() { # bin [home]
+  local bin="$1" home="${2:-}"
+  if [ "$print_env" = 1 ]; then
+    printf 'export PATH="%s:$PATH"\n' "$bin"
+    [ -z "$home" ] || printf 'export PULUMI_HOME="%s"\n' "$home"
   else
-    log "warning: $script not found; run 'npm ci' first so dynamic providers (Railway) can run under the engine"
+    echo "$bin"
   fi
-}
-
-# 1. Already installed by the user (a real workstation): use it.
-if [ -z "${AINATIVE_PULUMI_FORCE_BUILD:-}" ] && command -v pulumi >/dev/null 2>&1 && command -v pulumi-language-nodejs >/dev/null 2>&1; then
-  existing="$(dirname "$(command -v pulumi)")"
-  log "using the installed CLI: $(pulumi version) at $existing"
-  if ! command -v pulumi-resource-pulumi-nodejs >/dev/null 2>&1; then link_dynamic_provider "$BIN"; fi
-  echo "$existing"
   exit 0
+}
+
+# 1. An installed CLI.
+if [ -z "${AINATIVE_PULUMI_FORCE_BUILD:-}" ] && command -v pulumi >/dev/null 2>&1 && command -v pulumi-language-nodejs >/dev/null 2>&1; then
+  have="$(pulumi version 2>/dev/null | sed 's/^v//')"
+  existing="$(dirname "$(command -v pulumi)")"
+  case "$existing" in
+    "$CACHE"/*|*/pulumi-offline/*) ;; # our own build on PATH: handled below, with its plugins
+    *)
+      if version_ge "$have" "$MIN_VERSION"; then
+        log "using the installed Pulumi CLI v$have at $existing"
+        finish "$existing"
+      fi
+      log "the installed Pulumi CLI is v$have; this project needs v$MIN_VERSION or newer: building one"
+      ;;
+  esac
 fi
 
-command -v go >/dev/null 2>&1 || { log "no Pulumi CLI on PATH and no Go toolchain to build one: install Pulumi (https://www.pulumi.com/docs/install/) or Go 1.26+"; exit 1; }
-
-export CGO_ENABLED=0 GOFLAGS=-trimpath
-MC="$(go env GOMODCACHE)/cache/download"
-
-fetch_module() {
-  # go mod download prints a JSON error naming the module when the proxy lacks it.
-  if ! go mod download -json "$1" >/dev/null 2>"$OUT/download.err"; then
-    log "the Go module proxy could not provide $1:"
-    cat "$OUT/download.err" >&2
-    exit 1
-  fi
+# 2. The workplace's build script.
+find_sources() {
+  if [ -n "${AINATIVE_ENGINE_SOURCES:-}" ]; then echo "$AINATIVE_ENGINE_SOURCES"; return; fi
+  local dir="$REPO_ROOT"
+  while [ "$dir" != "/" ]; do
+    if [ -f "$dir/../shared/pulumi/build-engine.sh" ]; then (cd "$dir/../shared/pulumi" && pwd); return; fi
+    dir="$(dirname "$dir")"
+  done
+  [ -f /work/shared/pulumi/build-engine.sh ] && echo /work/shared/pulumi
 }
-
-build_cli() {
-  mkdir -p "$BIN"
-  log "building Pulumi CLI v$PULUMI_VERSION and pulumi-language-nodejs from Go modules (10-20 min cold on 2 cores)"
-  fetch_module "github.com/pulumi/pulumi/pkg/v3@v$PULUMI_VERSION"
-  fetch_module "github.com/pulumi/pulumi/sdk/v3@v$PULUMI_VERSION"
-  local sha="${AINATIVE_PULUMI_LANGUAGE_HOST_VERSION:-}"
-  [ -n "$sha" ] || sha=$(grep -o '"Hash":"[0-9a-f]*"' "$MC/github.com/pulumi/pulumi/sdk/v3/@v/v$PULUMI_VERSION.info" | cut -d'"' -f4 || true)
-  [ -n "$sha" ] || sha=$(npm view "@pulumi/pulumi@$PULUMI_VERSION" gitHead 2>/dev/null || true)
-  if [ -z "$sha" ]; then
-    log "cannot build github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3: that module has no tags, so it is"
-    log "only reachable by the release commit of v$PULUMI_VERSION, and neither the Go proxy's .info (Origin.Hash) nor npm"
-    log "(@pulumi/pulumi@$PULUMI_VERSION gitHead) gives it here. Install the Pulumi CLI (https://www.pulumi.com/docs/install/),"
-    log "or set AINATIVE_PULUMI_LANGUAGE_HOST_VERSION to a pseudo-version of that module the proxy serves."
-    exit 1
-  fi
-
-  local w="$OUT/wrapper-cli"
-  rm -rf "$w" && mkdir -p "$w"
-  (
-    cd "$w"
-    go mod init offline.local/pulumi-cli >/dev/null 2>&1
-    # pkg/go.mod's only replace that matters outside Windows-free builds is this clipboard fork.
-    go mod edit -replace github.com/atotto/clipboard=github.com/tgummerer/clipboard@v0.0.0-20241001131231-d02d263e614e
-    go get -tool "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@v$PULUMI_VERSION"
-    go get "github.com/pulumi/pulumi/sdk/v3@v$PULUMI_VERSION"
-    go get -tool "github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3@$sha"
-    go mod tidy
-    # The language host's stale requires must not drag pkg or sdk off the pinned version.
-    go get "github.com/pulumi/pulumi/pkg/v3@v$PULUMI_VERSION" "github.com/pulumi/pulumi/sdk/v3@v$PULUMI_VERSION"
-    for m in pkg sdk; do
-      got=$(go list -m -f '{{.Version}}' "github.com/pulumi/pulumi/$m/v3")
-      [ "$got" = "v$PULUMI_VERSION" ] || { log "wrapper resolved $m/v3 to $got, not v$PULUMI_VERSION"; exit 1; }
-    done
-    local ld="-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION"
-    go build -tags osusergo,grpcnotrace -ldflags "$ld" -o "$BIN/pulumi.tmp" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
-    go build -tags osusergo,grpcnotrace -ldflags "$ld" -o "$BIN/pulumi-language-nodejs" github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3
-    # Renamed last, so an interrupted build is never mistaken for a finished one.
-    mv "$BIN/pulumi.tmp" "$BIN/pulumi"
-  )
-  rm -rf "$w"
-}
-
-build_command_provider() {
-  log "building pulumi-resource-command v$COMMAND_PROVIDER_VERSION from Go modules"
-  GOBIN="$BIN" go install \
-    -ldflags "-s -w -X github.com/pulumi/pulumi-command/provider/pkg/version.Version=v$COMMAND_PROVIDER_VERSION" \
-    "github.com/pulumi/pulumi-command/provider/cmd/pulumi-resource-command@$COMMAND_PROVIDER_COMMIT"
-}
-
-mkdir -p "$OUT"
-if [ -x "$BIN/pulumi" ] && [ -x "$BIN/pulumi-language-nodejs" ] && "$BIN/pulumi" version >/dev/null 2>&1; then
-  log "cached: $BIN"
-else
-  build_cli
+sources="$(find_sources || true)"
+if [ -z "$sources" ] || [ ! -f "$sources/build-engine.sh" ]; then
+  log "no Pulumi CLI v$MIN_VERSION+ on PATH, and no engine sources to build one from."
+  log "Install the Pulumi CLI: https://www.pulumi.com/docs/install/ (curl -fsSL https://get.pulumi.com | sh),"
+  log "or set AINATIVE_ENGINE_SOURCES to a folder holding build-engine.sh."
+  exit 1
 fi
-if [ "$with_command" = 1 ] && [ ! -x "$BIN/pulumi-resource-command" ]; then build_command_provider; fi
-link_dynamic_provider "$BIN"
-log "provides $("$BIN/pulumi" version)"
-echo "$BIN"
+command -v go >/dev/null 2>&1 || { log "building the engine needs Go (>= 1.26) on PATH; or install the Pulumi CLI: https://www.pulumi.com/docs/install/"; exit 1; }
+
+flags=()
+[ "$core" = 1 ] || flags+=(--with-all)
+log "building the Pulumi engine from $sources (cold: about 10 minutes on 2 cores; cached after)"
+bin="$(bash "$sources/build-engine.sh" "${flags[@]}" | tail -1)"
+[ -x "$bin/pulumi" ] || { log "the build script did not produce $bin/pulumi"; exit 1; }
+
+# The dynamic-provider launcher (Railway's providers) sits next to the CLI; the npm package ships it too.
+if [ ! -x "$bin/pulumi-resource-pulumi-nodejs" ] && [ -f "$REPO_ROOT/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs" ]; then
+  install -m 0755 "$REPO_ROOT/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs" "$bin/pulumi-resource-pulumi-nodejs"
+fi
+
+# Provider plugins into a PULUMI_HOME of their own: the engine finds them by name and version,
+# without the "using ... from $PATH" warning in every output.
+home="$CACHE/home"
+mkdir -p "$home"
+install_plugin() { # name version
+  local name="$1" version="$2"
+  [ -x "$bin/pulumi-resource-$name" ] || return 0
+  [ -d "$home/plugins/resource-$name-v$version" ] && cmp -s "$bin/pulumi-resource-$name" "$home/plugins/resource-$name-v$version/pulumi-resource-$name" && return 0
+  PULUMI_HOME="$home" PULUMI_SKIP_UPDATE_CHECK=true "$bin/pulumi" plugin install resource "$name" "$version" --file "$bin/pulumi-resource-$name" --reinstall >/dev/null
+}
+install_plugin command 1.2.1
+install_plugin github 6.15.0
+install_plugin sentry 0.0.9
+install_plugin pagerduty 3.4.0
+log "provides $("$bin/pulumi" version) with its plugins in $home"
+finish "$bin" "$home"

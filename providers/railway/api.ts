@@ -6,8 +6,8 @@
  * code carries none.
  */
 import type { ResultOf, TypedDocumentNode, VariablesOf } from "@graphql-typed-document-node/core";
-import { RailwayApiError, RailwayClient } from "./client";
-import { DOCUMENTS, isMutation, OperationName } from "./documents";
+import { isRailwayApiError, RailwayApiError, RailwayClient } from "./client";
+import { DOCUMENTS, isMutation, isRetrySafe, OperationName } from "./documents";
 import type * as Generated from "./generated/graphql";
 
 type DocumentOf<Op extends OperationName> = (typeof Generated)[`${Op}Document`] extends TypedDocumentNode<any, any> ? (typeof Generated)[`${Op}Document`] : never;
@@ -33,7 +33,8 @@ export function gql<Op extends OperationName>(apiUrl: string | undefined, op: Op
             // Progress for long retries; the engine shows provider stderr in its diagnostics.
             process.stderr.write(`railway: ${operation} attempt ${attempt} failed (${reason}); retrying in ${Math.round(delayMs)} ms\n`),
     });
-    return client.request<Result<Op>>(op, DOCUMENTS[op], variables as Record<string, unknown>, isMutation(op));
+    // An idempotent mutation is retried like a query: sending it twice changes nothing.
+    return client.request<Result<Op>>(op, DOCUMENTS[op], variables as Record<string, unknown>, !isRetrySafe(op));
 }
 
 interface Page<T> {
@@ -69,7 +70,7 @@ export async function gqlAll<Op extends OperationName, T>(
 
 /** Whether an error means the object is gone on Railway (so `read` reports it deleted). */
 export function isNotFound(e: unknown): boolean {
-    return e instanceof RailwayApiError && e.isNotFound;
+    return isRailwayApiError(e) && e.isNotFound;
 }
 
 /**
@@ -99,14 +100,14 @@ export async function deleteIfExists<Op extends OperationName>(apiUrl: string | 
  * verdict (not applied), unless it says the object already exists.
  */
 export function outcomeUnknown(e: unknown): boolean {
-    if (!(e instanceof RailwayApiError)) return false;
+    if (!isRailwayApiError(e)) return false;
     if (e.httpStatus === undefined) return !e.neverSent;
     return e.httpStatus === 429 || e.httpStatus >= 500;
 }
 
 /** Railway's answer when the natural key of a create is taken. */
 export function alreadyExists(e: unknown): boolean {
-    return e instanceof RailwayApiError && /already exists|already in use|already has a volume/i.test(e.railwayMessage);
+    return isRailwayApiError(e) && /already exists|already in use|already has a volume/i.test(e.railwayMessage);
 }
 
 /**
@@ -123,7 +124,7 @@ export async function createOrAdopt<T>(create: () => Promise<T>, find: () => Pro
             return await create();
         } catch (e) {
             // Never reached Railway: nothing to look up, simply send it again.
-            const notSent = e instanceof RailwayApiError && e.neverSent;
+            const notSent = isRailwayApiError(e) && e.neverSent;
             const unknown = outcomeUnknown(e);
             if (!notSent && !unknown && !alreadyExists(e)) throw e;
             if (!notSent) {

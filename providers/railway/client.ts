@@ -46,36 +46,53 @@ export interface RailwayClientOptions {
     timeoutMs?: number;
 }
 
-/** An error from Railway or from reaching it. */
-export class RailwayApiError extends Error {
+/**
+ * An error from Railway or from reaching it. A plain Error with fields, made by
+ * {@link railwayApiError}, not a subclass: Pulumi's serialization of this code into state turns an
+ * `Error` subclass into one whose message is empty, so every failure under `pulumi up` would say
+ * nothing. Recognise one with {@link isRailwayApiError}.
+ */
+export interface RailwayApiError extends Error {
+    name: "RailwayApiError";
+    operation: string;
+    railwayMessage: string;
+    code: string | undefined;
+    traceId: string | undefined;
+    httpStatus: number | undefined;
+    attempts: number;
     /** The request certainly never reached Railway (connection refused, DNS failure...). */
-    neverSent = false;
+    neverSent: boolean;
     /** How long Railway asked to wait (Retry-After of a 429). */
     retryAfterMs?: number;
-
-    constructor(
-        readonly operation: string,
-        readonly railwayMessage: string,
-        readonly code: string | undefined,
-        readonly traceId: string | undefined,
-        readonly httpStatus: number | undefined,
-        readonly attempts: number,
-        hint?: string,
-    ) {
-        super(
-            `Railway ${operation} failed: ${railwayMessage}` +
-                ` (${[code && `code ${code}`, traceId && `traceId ${traceId}`, httpStatus && `HTTP ${httpStatus}`, attempts > 1 && `after ${attempts} attempts`]
-                    .filter(Boolean)
-                    .join(", ")})` +
-                (hint ? `: ${hint}` : ""),
-        );
-        this.name = "RailwayApiError";
-    }
-
     /** Railway says the object does not exist (deleted out of band). */
-    get isNotFound(): boolean {
-        return /not found|does not exist/i.test(this.railwayMessage) || this.code === "NOT_FOUND" || this.code === "not_found";
-    }
+    isNotFound: boolean;
+}
+
+export function railwayApiError(
+    operation: string,
+    railwayMessage: string,
+    code: string | undefined,
+    traceId: string | undefined,
+    httpStatus: number | undefined,
+    attempts: number,
+    hint?: string,
+): RailwayApiError {
+    const details = [code && `code ${code}`, traceId && `traceId ${traceId}`, httpStatus && `HTTP ${httpStatus}`, attempts > 1 && `after ${attempts} attempts`].filter(Boolean).join(", ");
+    const e = new Error(`Railway ${operation} failed: ${railwayMessage} (${details})${hint ? `: ${hint}` : ""}`) as RailwayApiError;
+    e.name = "RailwayApiError";
+    e.operation = operation;
+    e.railwayMessage = railwayMessage;
+    e.code = code;
+    e.traceId = traceId;
+    e.httpStatus = httpStatus;
+    e.attempts = attempts;
+    e.neverSent = false;
+    e.isNotFound = /not found|does not exist/i.test(railwayMessage) || code === "NOT_FOUND" || code === "not_found";
+    return e;
+}
+
+export function isRailwayApiError(e: unknown): e is RailwayApiError {
+    return e instanceof Error && e.name === "RailwayApiError";
 }
 
 /** The credentials from the environment, or an error saying what to set or unset. */
@@ -101,11 +118,16 @@ export function parseRetryAfter(value: string | null | undefined, now = Date.now
     return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
 }
 
-/** Connection errors that prove the request never reached the server. */
-const NEVER_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT", "EHOSTUNREACH", "ENETUNREACH"]);
+/**
+ * Connection errors that prove the request never reached the server. An array, not a Set: this
+ * code is serialized into Pulumi state, and a captured Set does not survive that.
+ */
+const NEVER_SENT: readonly string[] = ["BAD_PORT", "ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT", "EHOSTUNREACH", "ENETUNREACH"];
 
 function networkCode(e: unknown): string | undefined {
-    const cause = (e as { cause?: { code?: string; errors?: Array<{ code?: string }> } })?.cause;
+    const cause = (e as { cause?: { code?: string; message?: string; errors?: Array<{ code?: string }> } })?.cause;
+    // fetch refuses some ports outright (the Fetch standard's "bad port" list): never sent either.
+    if (cause?.message === "bad port") return "BAD_PORT";
     return cause?.code ?? cause?.errors?.[0]?.code;
 }
 
@@ -164,7 +186,7 @@ export class RailwayClient {
                     auth.header === "Project-Access-Token" && /not authori[sz]ed/i.test(message)
                         ? "RAILWAY_TOKEN is sent as a project token, which reaches only one environment of one project and cannot create projects or environments; if this needs more, set RAILWAY_API_TOKEN to an account or workspace token instead (and unset RAILWAY_TOKEN)"
                         : undefined;
-                failure = new RailwayApiError(operation, message, first?.extensions?.code, traceId, res.status, attempt, hint);
+                failure = railwayApiError(operation, message, first?.extensions?.code, traceId, res.status, attempt, hint);
                 if (res.status === 429) {
                     retryable = true;
                     retryAfterMs = parseRetryAfter(res.headers.get("retry-after"));
@@ -177,7 +199,7 @@ export class RailwayClient {
             } catch (e) {
                 const code = networkCode(e);
                 const timedOut = (e as Error)?.name === "TimeoutError";
-                failure = new RailwayApiError(
+                failure = railwayApiError(
                     operation,
                     timedOut ? "request timed out" : `cannot reach ${new URL(this.apiUrl).host}: ${code ?? (e as Error)?.message ?? "network error"}`,
                     code,
@@ -185,7 +207,7 @@ export class RailwayClient {
                     undefined,
                     attempt,
                 );
-                failure.neverSent = code !== undefined && NEVER_SENT.has(code);
+                failure.neverSent = code !== undefined && NEVER_SENT.includes(code);
                 retryable = !mutation || failure.neverSent;
             }
             const elapsed = Date.now() - started;

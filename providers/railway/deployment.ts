@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { changedKeys, createOrAdopt, gql, requiredIds } from "./api";
-import { wireSafe } from "./wire";
+import { defineProvider } from "./define";
 
 /**
  * Inputs of {@link ServiceDeployment}: deploy one service in one environment, once per change.
@@ -49,7 +49,7 @@ async function deploy(s: DeploymentState): Promise<string> {
     );
 }
 
-export const serviceDeploymentProvider: pulumi.dynamic.ResourceProvider = wireSafe("ServiceDeployment", {
+export const serviceDeploymentProvider: pulumi.dynamic.ResourceProvider = defineProvider("ServiceDeployment", {
     async check(_olds, news) {
         const failures = requiredIds(news, ["projectId", "serviceId", "environmentId", "fingerprint"]);
         return { inputs: news, failures };

@@ -169,3 +169,35 @@ export type OperationName = keyof typeof DOCUMENTS;
 export function isMutation(op: OperationName): boolean {
     return DOCUMENTS[op].trimStart().startsWith("mutation");
 }
+
+/**
+ * Mutations that leave Railway in the same state however often they are applied (a settings write,
+ * a whole-set replace, a rename, a delete that treats "not found" as done): safe to send again after
+ * a lost answer, like a query. Creates, deploys and rollbacks are not: they go through
+ * `createOrAdopt`, which looks before it sends again. (A variable upsert without `skipDeploys`
+ * also starts a deployment each time; RailwayApp always sets it.) An array, not a Set: this is
+ * serialized with the providers' code, and a captured Set does not survive that.
+ */
+export const IDEMPOTENT_MUTATIONS: readonly OperationName[] = [
+    "ProjectUpdate",
+    "ProjectDelete",
+    "EnvironmentRename",
+    "EnvironmentDelete",
+    "ServiceUpdate",
+    "ServiceDelete",
+    "ServiceInstanceUpdate",
+    "DeploymentTriggerUpdate",
+    "VariableCollectionUpsert",
+    "VariableDelete",
+    "ServiceDomainUpdate",
+    "ServiceDomainDelete",
+    "CustomDomainUpdate",
+    "CustomDomainDelete",
+    "VolumeInstanceUpdate",
+    "VolumeDelete",
+];
+
+/** Whether a failed call may simply be sent again. */
+export function isRetrySafe(op: OperationName): boolean {
+    return !isMutation(op) || IDEMPOTENT_MUTATIONS.includes(op);
+}

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { changedKeys, createOrAdopt, deleteIfExists, gql, readOrGone, requiredIds, splitId } from "./api";
-import { wireSafe } from "./wire";
+import { defineProvider } from "./define";
 
 /** Inputs of {@link ServiceDomain}. Import ID: `<projectId>:<environmentId>:<serviceId>:<serviceDomainId>`. */
 export interface ServiceDomainArgs {
@@ -29,7 +29,7 @@ async function findServiceDomain(s: ServiceDomainState, id: string) {
     return (await domainsOf(s)).serviceDomains.find((d) => d.id === id);
 }
 
-export const serviceDomainProvider: pulumi.dynamic.ResourceProvider = wireSafe("ServiceDomain", {
+export const serviceDomainProvider: pulumi.dynamic.ResourceProvider = defineProvider("ServiceDomain", {
     async check(_olds, news) {
         const failures = requiredIds(news, ["projectId", "environmentId", "serviceId"]);
         if (news.targetPort !== undefined && !(Number.isInteger(news.targetPort) && news.targetPort >= 1 && news.targetPort <= 65535)) {
@@ -116,7 +116,7 @@ interface CustomDomainState {
     dnsRecords?: Array<{ fqdn: string; recordType: string; requiredValue: string }>;
 }
 
-export const customDomainProvider: pulumi.dynamic.ResourceProvider = wireSafe("CustomDomain", {
+export const customDomainProvider: pulumi.dynamic.ResourceProvider = defineProvider("CustomDomain", {
     async check(_olds, news) {
         const failures = requiredIds(news, ["projectId", "environmentId", "serviceId"]);
         if (typeof news.domain !== "string" || !/^[a-z0-9.-]+\.[a-z]{2,}$/.test(news.domain)) failures.push({ property: "domain", reason: "domain must be a hostname such as app.example.com" });

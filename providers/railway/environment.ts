@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { changedKeys, createOrAdopt, deleteIfExists, gql, gqlAll, readOrGone, requiredIds, splitId } from "./api";
-import { wireSafe } from "./wire";
+import { defineProvider } from "./define";
 
 /**
  * Inputs of {@link Environment}. Import ID: `<projectId>:<environmentId>`.
@@ -45,7 +45,7 @@ function leakProblem(target: string, envs: EnvNode[], projectId: string): string
     );
 }
 
-export const environmentProvider: pulumi.dynamic.ResourceProvider = wireSafe("Environment", {
+export const environmentProvider: pulumi.dynamic.ResourceProvider = defineProvider("Environment", {
     async check(_olds, news) {
         const failures = requiredIds(news, ["projectId"]);
         if (typeof news.name !== "string" || news.name.trim() === "") failures.push({ property: "name", reason: "name is required (e.g. staging, production)" });

@@ -10,6 +10,6 @@ export { Variables, VariablesArgs, variablesProvider } from "./variables";
 export { Volume, VolumeArgs, volumeProvider } from "./volume";
 export { ServiceDomain, ServiceDomainArgs, serviceDomainProvider, CustomDomain, CustomDomainArgs, customDomainProvider } from "./domains";
 export { ServiceDeployment, ServiceDeploymentArgs, serviceDeploymentProvider } from "./deployment";
-export { RailwayClient, RailwayApiError, authFromEnv, DEFAULT_RAILWAY_API_URL } from "./client";
+export { RailwayClient, RailwayApiError, isRailwayApiError, railwayApiError, authFromEnv, DEFAULT_RAILWAY_API_URL } from "./client";
 export { DOCUMENTS, OperationName, isMutation } from "./documents";
 export { gql, gqlAll, isNotFound, readOrGone, Result, Variables as OperationVariables } from "./api";

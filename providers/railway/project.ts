@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { changedKeys, createOrAdopt, deleteIfExists, gql, gqlAll, readOrGone } from "./api";
-import { wireSafe } from "./wire";
+import { defineProvider } from "./define";
 
 /** Inputs of {@link Project}. Import ID: `<projectId>`. */
 export interface ProjectArgs {
@@ -45,7 +45,7 @@ async function madeByUs(inputs: ProjectState, since: number): Promise<{ id: stri
     return fresh[0] ? { id: fresh[0].id } : undefined;
 }
 
-export const projectProvider: pulumi.dynamic.ResourceProvider = wireSafe("Project", {
+export const projectProvider: pulumi.dynamic.ResourceProvider = defineProvider("Project", {
     async check(_olds, news) {
         const failures = [];
         if (typeof news.name !== "string" || news.name.trim() === "") failures.push({ property: "name", reason: "name is required (the Railway project name)" });

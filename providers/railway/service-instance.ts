@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { RAILWAY_MAX_REPLICAS, RAILWAY_REGIONS } from "../../config/railway-limits";
 import { changedKeys, gql, gqlAll, readOrGone, requiredIds, splitId } from "./api";
-import { wireSafe } from "./wire";
+import { defineProvider } from "./define";
 
 export type RestartPolicyType = "ALWAYS" | "ON_FAILURE" | "NEVER";
 
@@ -178,7 +178,7 @@ function normalise(s: InstanceState): InstanceState {
     };
 }
 
-export const serviceInstanceProvider: pulumi.dynamic.ResourceProvider = wireSafe("ServiceInstance", {
+export const serviceInstanceProvider: pulumi.dynamic.ResourceProvider = defineProvider("ServiceInstance", {
     async check(_olds, news) {
         return { inputs: news, failures: validate(news as InstanceState) };
     },

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { RAILWAY_SERVICE_NAME_MAX_LENGTH } from "../../config/railway-limits";
 import { changedKeys, createOrAdopt, deleteIfExists, gql, gqlAll, readOrGone, requiredIds } from "./api";
-import { wireSafe } from "./wire";
+import { defineProvider } from "./define";
 
 /**
  * Inputs of {@link Service}: only the service's identity. Everything per environment (source,
@@ -28,7 +28,7 @@ interface ServiceState {
     apiUrl?: string;
 }
 
-export const serviceProvider: pulumi.dynamic.ResourceProvider = wireSafe("Service", {
+export const serviceProvider: pulumi.dynamic.ResourceProvider = defineProvider("Service", {
     async check(_olds, news) {
         const failures = requiredIds(news, ["projectId"]);
         if (typeof news.name !== "string" || !/^[A-Za-z0-9][A-Za-z0-9 _.-]*$/.test(news.name) || news.name.length > RAILWAY_SERVICE_NAME_MAX_LENGTH) {

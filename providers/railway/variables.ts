@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { changedKeys, deleteIfExists, gql, readOrGone, requiredIds, splitId } from "./api";
-import { wireSafe } from "./wire";
+import { defineProvider } from "./define";
 
 /**
  * Inputs of {@link Variables}: the full set of one service's variables in one environment, in two
@@ -62,7 +62,7 @@ async function upsert(s: VariablesState): Promise<void> {
     });
 }
 
-export const variablesProvider: pulumi.dynamic.ResourceProvider = wireSafe("Variables", {
+export const variablesProvider: pulumi.dynamic.ResourceProvider = defineProvider("Variables", {
     async check(_olds, news) {
         const failures = requiredIds(news, ["projectId", "environmentId", "serviceId"]);
         for (const half of ["variables", "secretVariables"]) {
@@ -77,8 +77,10 @@ export const variablesProvider: pulumi.dynamic.ResourceProvider = wireSafe("Vari
     },
     async diff(_id, olds: VariablesState, news: VariablesState) {
         const replaces = changedKeys(olds, news, ["projectId", "environmentId", "serviceId"]);
-        const changes = changedKeys(olds, news, ["variables", "secretVariables", "apiUrl", "projectId", "environmentId", "serviceId"]);
-        return { changes: changes.length > 0, replaces, deleteBeforeReplace: true };
+        // Railway holds one set: a variable that moves between the halves with the same value
+        // (an imported set lands all in the secret half) changes nothing there.
+        const changes = changedKeys(olds, news, ["apiUrl", "projectId", "environmentId", "serviceId"]).length > 0 || JSON.stringify(sortedEntries(allOf(olds))) !== JSON.stringify(sortedEntries(allOf(news)));
+        return { changes, replaces, deleteBeforeReplace: true };
     },
     async create(inputs: VariablesState) {
         await upsert(inputs);

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { changedKeys, createOrAdopt, deleteIfExists, gql, gqlAll, readOrGone, requiredIds, splitId } from "./api";
-import { wireSafe } from "./wire";
+import { defineProvider } from "./define";
 
 /**
  * Inputs of {@link Volume}: a persistent volume in one environment, mounted into one service (a
@@ -45,7 +45,7 @@ async function findInstance(apiUrl: string | undefined, environmentId: string, v
 
 const stateOf = (s: VolumeState, i: VolumeInstanceNode) => ({ ...s, serviceId: i.serviceId ?? "", mountPath: i.mountPath, volumeInstanceId: i.id, sizeMB: i.sizeMB });
 
-export const volumeProvider: pulumi.dynamic.ResourceProvider = wireSafe("Volume", {
+export const volumeProvider: pulumi.dynamic.ResourceProvider = defineProvider("Volume", {
     async check(_olds, news) {
         const failures = requiredIds(news, ["projectId", "environmentId", "serviceId"]);
         if (typeof news.mountPath !== "string" || !news.mountPath.startsWith("/")) failures.push({ property: "mountPath", reason: "mountPath must be an absolute path such as /data" });

@@ -13,12 +13,14 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 
-/** A provider result the wire cannot carry; the message names type, method and property path. */
-export class WireValueError extends Error {
-    constructor(type: string, method: string, where: string, what: string) {
-        super(`railway:${type} ${method} returned ${what} at '${where}', which Pulumi cannot store; this is a bug in the ${type} provider`);
-        this.name = "WireValueError";
-    }
+/**
+ * A provider result the wire cannot carry; the message names type, method and property path. A
+ * plain Error (not a subclass, whose message serialization would empty).
+ */
+function wireValueError(type: string, method: string, where: string, what: string): Error {
+    const e = new Error(`railway:${type} ${method} returned ${what} at '${where}', which Pulumi cannot store; this is a bug in the ${type} provider`);
+    e.name = "WireValueError";
+    return e;
 }
 
 /**
@@ -30,18 +32,18 @@ export function toWire(type: string, method: string, value: unknown, where = "")
     const at = (key: string | number) => (typeof key === "number" ? `${where}[${key}]` : where ? `${where}.${key}` : key);
     if (value === null || typeof value === "string" || typeof value === "boolean") return value;
     if (typeof value === "number") {
-        if (!Number.isFinite(value)) throw new WireValueError(type, method, where || "(root)", String(value));
+        if (!Number.isFinite(value)) throw wireValueError(type, method, where || "(root)", String(value));
         return value;
     }
     if (Array.isArray(value)) {
         return value.map((v, i) => {
-            if (v === undefined) throw new WireValueError(type, method, at(i), "undefined");
+            if (v === undefined) throw wireValueError(type, method, at(i), "undefined");
             return toWire(type, method, v, at(i));
         });
     }
     if (typeof value === "object") {
         const proto = Object.getPrototypeOf(value);
-        if (proto !== Object.prototype && proto !== null) throw new WireValueError(type, method, where || "(root)", `an instance of ${proto?.constructor?.name ?? "a class"}`);
+        if (proto !== Object.prototype && proto !== null) throw wireValueError(type, method, where || "(root)", `an instance of ${proto?.constructor?.name ?? "a class"}`);
         const out: Record<string, unknown> = {};
         for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
             if (v === undefined) continue;
@@ -49,11 +51,11 @@ export function toWire(type: string, method: string, value: unknown, where = "")
         }
         return out;
     }
-    throw new WireValueError(type, method, where || "(root)", value === undefined ? "undefined" : `a ${typeof value}`);
+    throw wireValueError(type, method, where || "(root)", value === undefined ? "undefined" : `a ${typeof value}`);
 }
 
 function wireId(type: string, method: string, id: unknown, allowEmpty: boolean): string {
-    if (typeof id !== "string" || (!allowEmpty && id === "")) throw new WireValueError(type, method, "id", id === "" ? "an empty id" : `${typeof id} as the id`);
+    if (typeof id !== "string" || (!allowEmpty && id === "")) throw wireValueError(type, method, "id", id === "" ? "an empty id" : `${typeof id} as the id`);
     return id;
 }
 

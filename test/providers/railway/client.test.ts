@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { authFromEnv, parseRetryAfter, RailwayApiError, RailwayClient } from "../../../providers/railway/client";
+import { authFromEnv, isRailwayApiError, parseRetryAfter, RailwayClient } from "../../../providers/railway/client";
 import { DOCUMENTS } from "../../../providers/railway/documents";
 import { RailwayEmulator, startRailwayEmulator } from "../../../tools/railway-emulator";
 
@@ -30,7 +30,7 @@ describe("Railway client", () => {
         const secretToken = "wrong-token-do-not-print-123";
         const c = new RailwayClient({ apiUrl: emu.apiUrl, env: { RAILWAY_API_TOKEN: secretToken } });
         await assert.rejects(createProject(c), (e: Error) => {
-            assert.ok(e instanceof RailwayApiError);
+            assert.ok(isRailwayApiError(e));
             assert.match(e.message, /Railway ProjectCreate failed: Not Authorized \(code UNAUTHENTICATED, traceId emu-/);
             assert.ok(!e.message.includes(secretToken) && !JSON.stringify(e).includes(secretToken));
             return true;

@@ -170,7 +170,8 @@ describe("Railway dynamic providers against the emulator", function () {
 
     it("Service: a failure right after serviceCreate leaves the service recorded, so a delete cleans it up", async () => {
         const { projectId, environmentId } = await projectAndEnv();
-        emu.inject({ operation: "ServiceInstanceUpdate", status: 500 });
+        // A refusal that no retry changes.
+        emu.inject({ operation: "ServiceInstanceUpdate", status: 400 });
         const service = await p(serviceProvider).create({ projectId, name: "web", apiUrl });
         // The follow-up (settings) fails, as a serviceConnect after serviceCreate has failed on Railway...
         await assert.rejects(
@@ -402,6 +403,28 @@ describe("Railway dynamic providers against the emulator", function () {
         await p(volumeProvider).delete(again.id, again.outs);
         assert.equal((await p(volumeProvider).read(again.id, again.outs)).id, "", "a volume whose deletion Railway queued reads as gone");
         assert.ok([...emu.store.volumes.values()].every((v) => v.deletionRequestedAt !== undefined), "every volume's deletion is queued on Railway");
+    });
+
+    it("an idempotent write (settings, a whole variable set) is sent again after a 5xx, and applied once", async () => {
+        const { projectId, environmentId } = await projectAndEnv();
+        const service = await p(serviceProvider).create({ projectId, name: "web", apiUrl });
+        emu.inject({ operation: "ServiceInstanceUpdate", status: 503, afterApply: true });
+        emu.inject({ operation: "VariableCollectionUpsert", status: 502, afterApply: true });
+        await p(serviceInstanceProvider).create({ projectId, serviceId: service.id, environmentId, source: { image: "nginx:1" }, replicas: { "us-west2": 1 }, apiUrl });
+        await p(variablesProvider).create({ projectId, environmentId, serviceId: service.id, variables: { A: "1" }, secretVariables: {}, skipDeploys: true, apiUrl });
+        assert.deepEqual(emu.store.vars(service.id, environmentId), { A: "1" });
+        assert.deepEqual(emu.log.filter((l) => ["ServiceInstanceUpdate", "VariableCollectionUpsert"].includes(l.operationName)).map((l) => l.status), [503, 200, 502, 200]);
+    });
+
+    it("an imported variable set (all in the secret half) is no change when the program splits the same values", async () => {
+        const { projectId, environmentId } = await projectAndEnv();
+        const service = await p(serviceProvider).create({ projectId, name: "web", apiUrl });
+        const scope = { projectId, environmentId, serviceId: service.id, apiUrl };
+        await p(variablesProvider).create({ ...scope, variables: { NODE_ENV: "production" }, secretVariables: { TOKEN: "t" }, skipDeploys: true });
+        const imported = await p(variablesProvider).read(`${projectId}:${environmentId}:${service.id}`);
+        assert.deepEqual(imported.props!.secretVariables, { NODE_ENV: "production", TOKEN: "t" });
+        assert.equal((await p(variablesProvider).diff(imported.id!, imported.props, { ...scope, variables: { NODE_ENV: "production" }, secretVariables: { TOKEN: "t" } })).changes, false);
+        assert.equal((await p(variablesProvider).diff(imported.id!, imported.props, { ...scope, variables: { NODE_ENV: "staging" }, secretVariables: { TOKEN: "t" } })).changes, true);
     });
 
     it("invalid import IDs say the expected format", async () => {

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { toWire, wireSafe, WireValueError } from "../../../providers/railway/wire";
+import { toWire, wireSafe } from "../../../providers/railway/wire";
 
 describe("wire-safe provider results (what the engine can store)", () => {
     it("drops object properties that are undefined, deeply, and keeps every JSON value", () => {
@@ -19,7 +19,7 @@ describe("wire-safe provider results (what the engine can store)", () => {
         it(`refuses ${what}, naming the resource type, the method and the property path`, () => {
             assert.throws(
                 () => toWire("Volume", "read", value),
-                (e: unknown) => e instanceof WireValueError && e.message.includes("railway:Volume read") && e.message.includes(`'${where}'`),
+                (e: unknown) => e instanceof Error && e.name === "WireValueError" && e.message.includes("railway:Volume read") && e.message.includes(`'${where}'`),
             );
         });
     }

@@ -1,0 +1,95 @@
+/**
+ * The real Pulumi engine, for the tools that run it (end-to-end tests, engine fixtures, the
+ * emergency deploy, drift): found or built by scripts/install-pulumi.sh, and the settings every run
+ * uses (no update check, no plugin downloads, a passphrase from the environment).
+ */
+import { spawn, spawnSync } from "child_process";
+import * as path from "path";
+
+export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+
+export interface Engine {
+    /** The folder holding `pulumi`. */
+    bin: string;
+    /** What to add to the environment: PATH, and PULUMI_HOME for a built engine. */
+    env: Record<string, string>;
+    /** `pulumi version`, e.g. v3.259.0. */
+    version: string;
+}
+
+/** No engine could be had: the message is install-pulumi.sh's, saying what to install. */
+export class EngineUnavailable extends Error {}
+
+let cached: Engine | undefined;
+
+/** Finds or builds the engine (once per process). Throws {@link EngineUnavailable} with the reason. */
+export function provideEngine(): Engine {
+    if (cached) return cached;
+    const res = spawnSync("bash", [path.join(REPO_ROOT, "scripts", "install-pulumi.sh"), "--env"], { encoding: "utf8", maxBuffer: 16 * 1024 * 1024 });
+    if (res.status !== 0) throw new EngineUnavailable(`the Pulumi engine is not available:\n${(res.stderr || res.stdout || "").trim()}`);
+    const env: Record<string, string> = {};
+    for (const line of res.stdout.split("\n")) {
+        const m = line.match(/^export ([A-Z_]+)="(.*)"$/);
+        if (m) env[m[1]] = m[2];
+    }
+    const bin = env.PATH?.split(":")[0];
+    if (!bin) throw new EngineUnavailable(`install-pulumi.sh printed no PATH:\n${res.stdout}`);
+    env.PATH = `${bin}:${process.env.PATH ?? ""}`;
+    const version = spawnSync(path.join(bin, "pulumi"), ["version"], { encoding: "utf8", env: { ...process.env, ...env, PULUMI_SKIP_UPDATE_CHECK: "true" } }).stdout.trim();
+    cached = { bin, env, version };
+    return cached;
+}
+
+/**
+ * The environment of one engine run: the engine's PATH and home, no update check, no plugin
+ * downloads (every plugin is installed or on PATH), the given backend and passphrase.
+ */
+export function engineEnv(engine: Engine, opts: { backendUrl: string; passphrase?: string; extra?: NodeJS.ProcessEnv }): NodeJS.ProcessEnv {
+    return {
+        ...process.env,
+        ...engine.env,
+        PULUMI_BACKEND_URL: opts.backendUrl,
+        PULUMI_SKIP_UPDATE_CHECK: "true",
+        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+        ...(opts.passphrase !== undefined ? { PULUMI_CONFIG_PASSPHRASE: opts.passphrase } : {}),
+        ...opts.extra,
+    };
+}
+
+export interface RunResult {
+    code: number;
+    stdout: string;
+    stderr: string;
+    ms: number;
+}
+
+/**
+ * Runs the CLI, capturing its output. `onOutput` sees stderr as it comes (progress for long runs).
+ * A run that outlives `timeoutMs` is killed and reported as such.
+ */
+export function runPulumi(engine: Engine, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number; input?: string; onOutput?: (chunk: string) => void }): Promise<RunResult> {
+    const started = Date.now();
+    return new Promise((resolve, reject) => {
+        const child = spawn(path.join(engine.bin, "pulumi"), args, { cwd: opts.cwd, env: opts.env, stdio: ["pipe", "pipe", "pipe"] });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
+        child.stderr.on("data", (c: Buffer) => {
+            stderr += c.toString("utf8");
+            opts.onOutput?.(c.toString("utf8"));
+        });
+        child.stdin.end(opts.input ?? "");
+        const timer = setTimeout(() => {
+            child.kill("SIGKILL");
+            stderr += `\n[killed after ${opts.timeoutMs} ms]`;
+        }, opts.timeoutMs ?? 300_000);
+        child.on("error", (e) => {
+            clearTimeout(timer);
+            reject(e);
+        });
+        child.on("close", (code) => {
+            clearTimeout(timer);
+            resolve({ code: code ?? -1, stdout, stderr, ms: Date.now() - started });
+        });
+    });
+}

@@ -1,0 +1,119 @@
+/**
+ * A throwaway Pulumi project folder for running a stack under the real engine: the repository's
+ * sources linked in, a stack file of its own (the committed one, changed at will), a file backend
+ * of its own, and the documented passphrase of the `local` stack. The end-to-end tests and
+ * `npm run fixtures:engine` run the `local` stack against the Railway emulator this way, so that
+ * nothing touches the repository's own stack files or state.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parse, stringify } from "yaml";
+import { Engine, engineEnv, provideEngine, REPO_ROOT, RunResult, runPulumi } from "./engine";
+
+/** The passphrase of the `local` stack's committed secrets (README "Real engine"); local values only. */
+export const LOCAL_PASSPHRASE = "ainative-local";
+
+/** What a project folder needs from the repository: the program, the policy pack, the tools it runs. */
+const LINKED = ["infra", "stacks", "components", "config", "providers", "policies", "scripts", "tools", "node_modules", "package.json", "package-lock.json", "tsconfig.json"];
+
+export type StackConfigDoc = { config: Record<string, any>; [k: string]: unknown };
+
+export interface WorkspaceOptions {
+    /** Which committed stack file to start from (default `local`). */
+    stack?: string;
+    /** Changes to the stack file's config before the first run. */
+    mutate?: (config: Record<string, any>) => void;
+    /** Extra environment for every run (RAILWAY_API_TOKEN, RAILWAY_API_URL...). */
+    env?: NodeJS.ProcessEnv;
+    /** Passphrase (default: the local stack's). */
+    passphrase?: string;
+    /** Progress of long runs. */
+    log?: (line: string) => void;
+    engine?: Engine;
+}
+
+export class Workspace {
+    private constructor(
+        readonly dir: string,
+        readonly backendDir: string,
+        readonly stack: string,
+        readonly engine: Engine,
+        private readonly env: NodeJS.ProcessEnv,
+        private readonly log?: (line: string) => void,
+    ) {}
+
+    static async create(opts: WorkspaceOptions = {}): Promise<Workspace> {
+        const engine = opts.engine ?? provideEngine();
+        const stack = opts.stack ?? "local";
+        const root = fs.mkdtempSync(path.join(os.tmpdir(), `ainative-${stack}-`));
+        const dir = path.join(root, "project");
+        const backendDir = path.join(root, "state");
+        fs.mkdirSync(dir);
+        fs.mkdirSync(backendDir);
+        for (const name of LINKED) fs.symlinkSync(path.join(REPO_ROOT, name), path.join(dir, name));
+        fs.copyFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+        const env = engineEnv(engine, {
+            backendUrl: `file://${backendDir}`,
+            passphrase: opts.passphrase ?? LOCAL_PASSPHRASE,
+            // `npm test` type-checks the program; the engine need not do it again on every run.
+            extra: { PULUMI_NODEJS_TRANSPILE_ONLY: "true", ...opts.env },
+        });
+        const ws = new Workspace(dir, backendDir, stack, engine, env, opts.log);
+        ws.writeStackFile((doc) => opts.mutate?.(doc.config));
+        const init = await ws.run(["stack", "init", stack]);
+        if (init.code !== 0) throw new Error(`pulumi stack init ${stack} failed:\n${init.stderr}`);
+        return ws;
+    }
+
+    get stackFile(): string {
+        return path.join(this.dir, `Pulumi.${this.stack}.yaml`);
+    }
+
+    /** The committed stack file, changed by `mutate`, written as this workspace's stack file. */
+    writeStackFile(mutate: (doc: StackConfigDoc) => void): void {
+        const doc = parse(fs.readFileSync(path.join(REPO_ROOT, `Pulumi.${this.stack}.yaml`), "utf8")) as StackConfigDoc;
+        mutate(doc);
+        fs.writeFileSync(this.stackFile, stringify(doc));
+    }
+
+    /** Changes this workspace's current stack file. */
+    editStackFile(mutate: (config: Record<string, any>) => void): void {
+        const doc = parse(fs.readFileSync(this.stackFile, "utf8")) as StackConfigDoc;
+        mutate(doc.config);
+        fs.writeFileSync(this.stackFile, stringify(doc));
+    }
+
+    /** Any CLI command, in this project, with this workspace's environment. */
+    run(args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number; input?: string } = {}): Promise<RunResult> {
+        return runPulumi(this.engine, args, {
+            cwd: this.dir,
+            env: { ...this.env, ...opts.env },
+            timeoutMs: opts.timeoutMs,
+            input: opts.input,
+            onOutput: this.log ? (chunk) => chunk.split("\n").filter(Boolean).forEach((l) => this.log!(l)) : undefined,
+        });
+    }
+
+    /** A stack command (`up`, `preview`, `refresh`, `import`, `destroy`...) on this workspace's stack, non-interactive and without colour. */
+    pulumi(command: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<RunResult> {
+        return this.run([...command, "--stack", this.stack, "--non-interactive", "--color", "never"], opts);
+    }
+
+    /** Sets a secret in the stack file (encrypted with the workspace's passphrase). */
+    async setSecret(configPath: string, value: string): Promise<void> {
+        const r = await this.run(["config", "set", "--stack", this.stack, "--secret", "--path", configPath, "--", value]);
+        if (r.code !== 0) throw new Error(`pulumi config set ${configPath} failed:\n${r.stderr}`);
+    }
+
+    /** `pulumi stack export`, parsed. */
+    async exportState(showSecrets = false): Promise<{ text: string; deployment: any }> {
+        const r = await this.run(["stack", "export", "--stack", this.stack, ...(showSecrets ? ["--show-secrets"] : [])]);
+        if (r.code !== 0) throw new Error(`pulumi stack export failed:\n${r.stderr}`);
+        return { text: r.stdout, deployment: JSON.parse(r.stdout).deployment };
+    }
+
+    dispose(): void {
+        fs.rmSync(path.dirname(this.dir), { recursive: true, force: true });
+    }
+}

@@ -1,0 +1,58 @@
+/**
+ * The end-to-end suite's set-up: the real Pulumi engine (found or built by install-pulumi.sh; its
+ * absence fails the suite with that script's message, never a skip), the Railway emulator on
+ * 127.0.0.1, and a throwaway project whose `local` stack points at it.
+ */
+import { provideEngine } from "../../scripts/engine/engine";
+import { Workspace, WorkspaceOptions } from "../../scripts/engine/workspace";
+import { EmulatorOptions, RailwayEmulator, startRailwayEmulator } from "../../tools/railway-emulator";
+
+export interface LocalStack {
+    emu: RailwayEmulator;
+    ws: Workspace;
+    /** Every stdout and stderr the engine printed in this suite (searched for secrets at the end). */
+    outputs: string[];
+    run(command: string[], opts?: { env?: NodeJS.ProcessEnv }): Promise<{ code: number; stdout: string; stderr: string }>;
+    close(): Promise<void>;
+}
+
+/** The local stack, against its own emulator. `mutate` changes the stack file (the emulator URL is set already). */
+export async function startLocalStack(opts: { emulator?: EmulatorOptions; mutate?: WorkspaceOptions["mutate"]; env?: NodeJS.ProcessEnv } = {}): Promise<LocalStack> {
+    const engine = provideEngine();
+    const emu = await startRailwayEmulator({ deployStageMs: 50, ...opts.emulator });
+    const outputs: string[] = [];
+    let ws: Workspace;
+    try {
+        ws = await Workspace.create({
+            engine,
+            mutate: (config) => {
+                config["ainative-platform:railway"].apiUrl = emu.apiUrl;
+                opts.mutate?.(config);
+            },
+            // RAILWAY_API_URL: what `pulumi import` reads with (no stored apiUrl yet), as a user would set it.
+            env: { RAILWAY_API_TOKEN: emu.token, RAILWAY_TOKEN: "", RAILWAY_API_URL: emu.apiUrl, ...opts.env },
+        });
+    } catch (e) {
+        await emu.close();
+        throw e;
+    }
+    return {
+        emu,
+        ws,
+        outputs,
+        async run(command, runOpts) {
+            const r = await ws.pulumi(command, runOpts);
+            outputs.push(r.stdout, r.stderr);
+            return r;
+        },
+        async close() {
+            ws.dispose();
+            await emu.close();
+        },
+    };
+}
+
+/** The engine is there, or the suite fails here with install-pulumi.sh's message. */
+export function requireEngine(): void {
+    provideEngine();
+}
