@@ -20,14 +20,17 @@ export interface DeploymentGateArgs {
     /** The deployment `pulumi up` started (RailwayApp's `deploymentId`): the gate runs for each new one, and watches it. */
     deploymentId: pulumi.Input<string>;
     /**
-     * The repository folder the command runs in. Default: found when the command runs (the git
-     * top level, else the project folder), so that no machine's path is stored in state and a
-     * checkout elsewhere does not count as a change.
+     * The project folder the command runs in. Default: found when the command runs (the folder
+     * holding Pulumi.yaml), so that no machine's path is stored in state and a checkout elsewhere
+     * does not count as a change.
      */
     dir?: string;
     /** Only levels 1-3, no monitoring window (faster `pulumi up`; the deploy workflow runs the window). */
     once?: boolean;
 }
+
+/** Shell: go up from the working folder to the one holding Pulumi.yaml. */
+export const PROJECT_ROOT = 'd="$PWD"; while [ "$d" != / ] && [ ! -f "$d/Pulumi.yaml" ]; do d="$(dirname "$d")"; done; cd "$d"';
 
 export class DeploymentGate extends pulumi.ComponentResource {
     /** The gate's decision record of the last run (JSON). */
@@ -41,7 +44,10 @@ export class DeploymentGate extends pulumi.ComponentResource {
         if (problems.length) throw argumentError(COMPONENT_TYPES.DeploymentGate, name, problems);
         super(COMPONENT_TYPES.DeploymentGate.token, name, {}, withTypeAliases(COMPONENT_TYPES.DeploymentGate, opts));
 
-        const here = args.dir ? "" : 'cd "$(git rev-parse --show-toplevel 2>/dev/null || pwd)" && ';
+        // The command starts in the program's folder (infra/); the gate reads the stack file next to
+        // Pulumi.yaml. The path is found when it runs (the logical one, not a symlink's target), so
+        // no machine's path is stored in state.
+        const here = args.dir ? "" : `${PROJECT_ROOT} && `;
         const gate = pulumi.interpolate`${here}npm run -s gate -- --stack ${args.stack} --service ${args.service} --url ${args.url} --deployment ${args.deploymentId}${args.once ? " --once" : ""}`;
         const run = new command.local.Command(
             name,

@@ -148,7 +148,9 @@ export class RailwayApp extends pulumi.ComponentResource {
         const apiUrl = args.apiUrl;
         const base = `${app}-${svc.name}`;
         const keep = { parent: this, protect: svc.protect };
-        const service = new railway.Service(base, { projectId: this.projectId, name: svc.name, environmentId: environment.id, apiUrl }, keep);
+        // Adoption of an existing service: each resource takes the import ID the config gives it.
+        const a = svc.adopt;
+        const service = new railway.Service(base, { projectId: this.projectId, name: svc.name, environmentId: environment.id, apiUrl, adoptId: a?.service }, keep);
         const scope = { projectId: this.projectId, environmentId: environment.id, serviceId: service.id, apiUrl };
 
         const settings = {
@@ -167,23 +169,23 @@ export class RailwayApp extends pulumi.ComponentResource {
             sleepApplication: svc.sleepApplication,
             cronSchedule: svc.cronSchedule,
         };
-        const instance = new railway.ServiceInstance(base, settings, keep);
+        const instance = new railway.ServiceInstance(base, { ...settings, adoptId: a?.serviceInstance }, keep);
 
-        const volume = svc.volume ? new railway.Volume(base, { ...scope, mountPath: svc.volume.mountPath, region: args.region }, keep) : undefined;
+        const volume = svc.volume ? new railway.Volume(base, { ...scope, mountPath: svc.volume.mountPath, region: args.region, adoptId: a?.volume }, keep) : undefined;
 
         // Secrets and provided values (a DSN) are secret; a provided key wins (it is wired, not typed in).
         const secretVariables: Record<string, pulumi.Input<string>> = { ...svc.secretValues, ...svc.providedVariables };
         const variables = Object.fromEntries(Object.entries(svc.variables).filter(([k]) => !(k in secretVariables)));
         // Written without deploying: the deployment below starts once everything is in place.
-        const vars = new railway.Variables(base, { ...scope, variables, secretVariables, skipDeploys: true }, keep);
+        const vars = new railway.Variables(base, { ...scope, variables, secretVariables, skipDeploys: true, adoptId: a?.variables }, keep);
 
         const urls: pulumi.Output<string>[] = [];
         for (const host of svc.domains?.custom ?? []) {
-            new railway.CustomDomain(`${base}-${host}`, { ...scope, domain: host, targetPort: svc.domains?.targetPort }, keep);
+            new railway.CustomDomain(`${base}-${host}`, { ...scope, domain: host, targetPort: svc.domains?.targetPort, adoptId: a?.customDomains?.[host] }, keep);
             urls.push(pulumi.output(`https://${host}`));
         }
         if (svc.domains?.railway) {
-            const generated = new railway.ServiceDomain(base, { ...scope, targetPort: svc.domains.targetPort }, keep);
+            const generated = new railway.ServiceDomain(base, { ...scope, targetPort: svc.domains.targetPort, adoptId: a?.serviceDomain }, keep);
             urls.push(pulumi.interpolate`https://${generated.domain}`);
         }
         const { apiUrl: _ignored, ...deploying } = settings;

@@ -83,6 +83,22 @@ export const serviceSchema = z.strictObject({
     allowedExtraVariables: z.array(envKey).default([]),
     /** Mark the Railway resources `protect` (refuse deletes): production datastores. */
     protect: z.boolean().default(false),
+    /**
+     * Adopt a service that already exists on Railway instead of creating it: each key holds the
+     * import ID of one of its resources (README "Adopting existing Railway resources"). The next
+     * `pulumi up` imports them (they must match the config, or nothing is adopted); remove the keys
+     * afterwards.
+     */
+    adopt: z
+        .strictObject({
+            service: z.string().regex(/^[^:]+$/, { message: "must be '<serviceId>'" }),
+            serviceInstance: z.string().regex(/^[^:]+:[^:]+:[^:]+$/, { message: "must be '<projectId>:<serviceId>:<environmentId>'" }).optional(),
+            variables: z.string().regex(/^[^:]+:[^:]+:[^:]+$/, { message: "must be '<projectId>:<environmentId>:<serviceId>'" }).optional(),
+            serviceDomain: z.string().regex(/^[^:]+:[^:]+:[^:]+:[^:]+$/, { message: "must be '<projectId>:<environmentId>:<serviceId>:<serviceDomainId>'" }).optional(),
+            volume: z.string().regex(/^[^:]+:[^:]+$/, { message: "must be '<environmentId>:<volumeId>'" }).optional(),
+            customDomains: z.record(z.string(), z.string().regex(/^[^:]+:[^:]+$/, { message: "must be '<projectId>:<customDomainId>'" })).optional(),
+        })
+        .optional(),
 });
 
 export const railwaySchema = z.strictObject({
@@ -202,16 +218,23 @@ const GATE_DEFAULTS = {
 };
 
 /** Health gate thresholds (DESIGN.md §7); the defaults are the seed's numbers. */
+/** Bounds of the gate's timing settings, shared by the stack schema and the gate command's flags. */
+export const GATE_LIMITS = {
+    intervalSeconds: { min: 0.05, max: 300 },
+    monitoringWindowMinutes: { min: 0.01, max: 60 },
+} as const;
+
 export const gateSchema = z
     .strictObject({
         healthPath: z.string().startsWith("/").default(GATE_DEFAULTS.healthPath),
-        intervalSeconds: z.number().positive().default(GATE_DEFAULTS.intervalSeconds),
+        /** Between health probes: 50 ms to 5 minutes. */
+        intervalSeconds: z.number().min(GATE_LIMITS.intervalSeconds.min).max(GATE_LIMITS.intervalSeconds.max).default(GATE_DEFAULTS.intervalSeconds),
         /** Level 1: a health answer slower than this is recorded as over budget (not a failure). */
         healthBudgetMs: z.number().int().positive().default(GATE_DEFAULTS.healthBudgetMs),
         consecutive5xxForRollback: z.number().int().min(1).default(GATE_DEFAULTS.consecutive5xxForRollback),
         memoryPercentForRollback: z.number().min(1).max(100).default(GATE_DEFAULTS.memoryPercentForRollback),
         /** Level 4's window (the seed: 5 to 15 minutes). */
-        monitoringWindowMinutes: z.number().positive().max(60).default(GATE_DEFAULTS.monitoringWindowMinutes),
+        monitoringWindowMinutes: z.number().min(GATE_LIMITS.monitoringWindowMinutes.min).max(GATE_LIMITS.monitoringWindowMinutes.max).default(GATE_DEFAULTS.monitoringWindowMinutes),
         errorRatePercentForRollback: z.number().min(0).max(100).default(GATE_DEFAULTS.errorRatePercentForRollback),
         p95LatencyMultiplierForRollback: z.number().min(1).default(GATE_DEFAULTS.p95LatencyMultiplierForRollback),
         dbPoolPercentForRollback: z.number().min(1).max(100).default(GATE_DEFAULTS.dbPoolPercentForRollback),
@@ -225,6 +248,11 @@ export const gateSchema = z
         smokeTests: z.array(smokeTestSchema).default([]),
         /** Run the gate under `pulumi up` after deployment-affecting changes. */
         enabled: z.boolean().default(GATE_DEFAULTS.enabled),
+        /**
+         * Where the gate reaches a service, by name (default: its first custom domain, else its
+         * Railway domain): for services that answer elsewhere, such as the local stack's dev server.
+         */
+        baseUrls: z.record(z.string(), z.url()).optional(),
     })
     .default(GATE_DEFAULTS);
 

@@ -256,6 +256,11 @@ function crossFieldIssues(cfg: CrossFieldView): ConfigIssue[] {
             add(at("restartPolicy", "maxRetries"), "is required with ON_FAILURE", "bound the retries, e.g. 10");
         }
         if (svc.kind === "web" && !svc.healthcheck) add(at("healthcheck"), "is required for a web service", "set healthcheck.path, e.g. /api/health");
+        if (svc.adopt?.volume && !svc.volume) add(at("adopt", "volume"), "names a volume, but the service declares none", "declare the volume (volume.mountPath), or remove adopt.volume");
+        if (svc.adopt?.serviceDomain && !svc.domains?.railway) add(at("adopt", "serviceDomain"), "names a Railway domain, but the service declares none", "set domains.railway: true, or remove adopt.serviceDomain");
+        for (const host of Object.keys(svc.adopt?.customDomains ?? {})) {
+            if (!svc.domains?.custom.includes(host)) add(at("adopt", "customDomains", host), "is not one of the service's custom domains", `add '${host}' to domains.custom, or remove it here`);
+        }
 
         const secretValues = secrets.services[svc.name] ?? {};
         for (const key of svc.secrets) {

@@ -87,7 +87,7 @@ export function composeStack(config: StackConfig, providers: IntegrationProvider
                         stack: config.stack,
                         service: svc.name,
                         projectId: app.projectId,
-                        url: app.services[svc.name].urls.apply((urls) => urls[0] ?? ""),
+                        url: config.gate.baseUrls?.[svc.name] ?? app.services[svc.name].urls.apply((urls) => urls[0] ?? ""),
                         deploymentId: app.services[svc.name].deploymentId,
                     },
                     { dependsOn: [app] },

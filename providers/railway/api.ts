@@ -150,6 +150,17 @@ export function splitId(id: string, parts: string[], resource: string): string[]
 }
 
 /**
+ * The parts of a resource's ID: an import ID in the documented composite format is split (and
+ * wins, so an `import` option or `pulumi import` reads exactly what it names); otherwise the
+ * resource's own state says where it is (`fromState`). Neither: an error with the expected format.
+ */
+export function idParts(id: string, parts: string[], resource: string, fromState: string[] | undefined): string[] {
+    if (id.split(":").length === parts.length && parts.length > 1) return splitId(id, parts, resource);
+    if (fromState && fromState.every((p) => typeof p === "string" && p !== "")) return fromState;
+    return splitId(id, parts, resource);
+}
+
+/**
  * The problems of inputs a provider cannot work without: each of `keys` must be a non-empty string.
  * Returned as check failures, one per missing key.
  */

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { changedKeys, createOrAdopt, deleteIfExists, gql, readOrGone, requiredIds, splitId } from "./api";
+import { changedKeys, createOrAdopt, deleteIfExists, gql, idParts, readOrGone, requiredIds } from "./api";
 import { defineProvider } from "./define";
 
 /** Inputs of {@link ServiceDomain}. Import ID: `<projectId>:<environmentId>:<serviceId>:<serviceDomainId>`. */
@@ -10,6 +10,8 @@ export interface ServiceDomainArgs {
     /** The port the service listens on (default: Railway's detection). */
     targetPort?: pulumi.Input<number>;
     apiUrl?: pulumi.Input<string>;
+    /** Take this existing Railway resource (its import ID) into the stack instead of creating one; it must match the inputs. */
+    adoptId?: string;
 }
 
 interface ServiceDomainState {
@@ -58,14 +60,14 @@ export const serviceDomainProvider: pulumi.dynamic.ResourceProvider = defineProv
         return { id: d.id, outs: { ...inputs, domain: d.domain, targetPort: d.targetPort ?? undefined } };
     },
     async read(id, props?: ServiceDomainState) {
-        let state = props;
-        let domainId = id;
-        if (!state?.projectId) {
-            const [projectId, environmentId, serviceId, sdId] = splitId(id, ["projectId", "environmentId", "serviceId", "serviceDomainId"], "railway.ServiceDomain");
-            state = { projectId, environmentId, serviceId };
-            domainId = sdId;
-        }
-        const d = await readOrGone(() => findServiceDomain(state!, domainId));
+        const [projectId, environmentId, serviceId, domainId] = idParts(
+            id,
+            ["projectId", "environmentId", "serviceId", "serviceDomainId"],
+            "railway.ServiceDomain",
+            props?.projectId ? [props.projectId, props.environmentId, props.serviceId, id] : undefined,
+        );
+        const state: ServiceDomainState = { ...props, projectId, environmentId, serviceId };
+        const d = await readOrGone(() => findServiceDomain(state, domainId));
         if (!d) return { id: "", props: {} };
         return { id: domainId, props: { ...state, domain: d.domain, targetPort: d.targetPort ?? undefined } };
     },
@@ -90,7 +92,7 @@ export class ServiceDomain extends pulumi.dynamic.Resource {
     declare readonly domain: pulumi.Output<string>;
 
     constructor(name: string, args: ServiceDomainArgs, opts?: pulumi.CustomResourceOptions) {
-        super(serviceDomainProvider, name, { targetPort: undefined, apiUrl: undefined, ...args, domain: undefined }, opts, "railway", "ServiceDomain");
+        super(serviceDomainProvider, name, { targetPort: undefined, apiUrl: undefined, adoptId: undefined, ...args, domain: undefined }, opts, "railway", "ServiceDomain");
     }
 }
 
@@ -103,6 +105,8 @@ export interface CustomDomainArgs {
     domain: pulumi.Input<string>;
     targetPort?: pulumi.Input<number>;
     apiUrl?: pulumi.Input<string>;
+    /** Take this existing Railway resource (its import ID) into the stack instead of creating one; it must match the inputs. */
+    adoptId?: string;
 }
 
 interface CustomDomainState {
@@ -150,7 +154,7 @@ export const customDomainProvider: pulumi.dynamic.ResourceProvider = defineProvi
         return { id: d.id, outs: { ...inputs, verified: d.verified, dnsRecords: d.dnsRecords } };
     },
     async read(id, props?: CustomDomainState) {
-        const [projectId, domainId] = props?.projectId ? [props.projectId, id] : splitId(id, ["projectId", "customDomainId"], "railway.CustomDomain");
+        const [projectId, domainId] = idParts(id, ["projectId", "customDomainId"], "railway.CustomDomain", props?.projectId ? [props.projectId, id] : undefined);
         const found = await readOrGone(() => gql(props?.apiUrl, "CustomDomain", { id: domainId, projectId }));
         if (!found) return { id: "", props: {} };
         const d = found.customDomain;
@@ -175,6 +179,6 @@ export class CustomDomain extends pulumi.dynamic.Resource {
     declare readonly dnsRecords: pulumi.Output<Array<{ fqdn: string; recordType: string; requiredValue: string }>>;
 
     constructor(name: string, args: CustomDomainArgs, opts?: pulumi.CustomResourceOptions) {
-        super(customDomainProvider, name, { targetPort: undefined, apiUrl: undefined, ...args, verified: undefined, dnsRecords: undefined }, opts, "railway", "CustomDomain");
+        super(customDomainProvider, name, { targetPort: undefined, apiUrl: undefined, adoptId: undefined, ...args, verified: undefined, dnsRecords: undefined }, opts, "railway", "CustomDomain");
     }
 }

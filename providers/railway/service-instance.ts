@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { RAILWAY_MAX_REPLICAS, RAILWAY_REGIONS } from "../../config/railway-limits";
-import { changedKeys, gql, gqlAll, readOrGone, requiredIds, splitId } from "./api";
+import { changedKeys, gql, gqlAll, idParts, readOrGone, requiredIds } from "./api";
 import { defineProvider } from "./define";
 
 export type RestartPolicyType = "ALWAYS" | "ON_FAILURE" | "NEVER";
@@ -34,6 +34,8 @@ export interface ServiceInstanceArgs {
     sleepApplication?: pulumi.Input<boolean>;
     cronSchedule?: pulumi.Input<string>;
     apiUrl?: pulumi.Input<string>;
+    /** Take this existing Railway resource (its import ID) into the stack instead of creating one; it must match the inputs. */
+    adoptId?: string;
 }
 
 interface InstanceState {
@@ -194,8 +196,12 @@ export const serviceInstanceProvider: pulumi.dynamic.ResourceProvider = definePr
         return { id: `${news.serviceId}:${news.environmentId}`, outs: { ...state, apiUrl: news.apiUrl } };
     },
     async read(id, props?: InstanceState) {
-        const [projectId, serviceId, environmentId] =
-            props?.projectId && props.serviceId ? [props.projectId, props.serviceId, props.environmentId] : splitId(id, ["projectId", "serviceId", "environmentId"], "railway.ServiceInstance");
+        const [projectId, serviceId, environmentId] = idParts(
+            id,
+            ["projectId", "serviceId", "environmentId"],
+            "railway.ServiceInstance",
+            props?.projectId ? [props.projectId, props.serviceId, props.environmentId] : undefined,
+        );
         const state = await readOrGone(() => fetchState(props?.apiUrl, projectId, serviceId, environmentId));
         if (!state) return { id: "", props: {} };
         return { id: `${serviceId}:${environmentId}`, props: { ...state, apiUrl: props?.apiUrl } };
@@ -219,6 +225,6 @@ export class ServiceInstance extends pulumi.dynamic.Resource {
 
     constructor(name: string, args: ServiceInstanceArgs, opts?: pulumi.CustomResourceOptions) {
         const blank = Object.fromEntries(SETTINGS.map((k) => [k, undefined]));
-        super(serviceInstanceProvider, name, { ...blank, apiUrl: undefined, ...args }, opts, "railway", "ServiceInstance");
+        super(serviceInstanceProvider, name, { ...blank, apiUrl: undefined, adoptId: undefined, ...args }, opts, "railway", "ServiceInstance");
     }
 }

@@ -19,6 +19,8 @@ export interface ServiceArgs {
      */
     environmentId?: pulumi.Input<string>;
     apiUrl?: pulumi.Input<string>;
+    /** Take this existing Railway resource (its import ID) into the stack instead of creating one; it must match the inputs. */
+    adoptId?: string;
 }
 
 interface ServiceState {
@@ -72,6 +74,6 @@ export class Service extends pulumi.dynamic.Resource {
     declare readonly name: pulumi.Output<string>;
 
     constructor(name: string, args: ServiceArgs, opts?: pulumi.CustomResourceOptions) {
-        super(serviceProvider, name, { apiUrl: undefined, environmentId: undefined, ...args }, opts, "railway", "Service");
+        super(serviceProvider, name, { apiUrl: undefined, environmentId: undefined, adoptId: undefined, ...args }, opts, "railway", "Service");
     }
 }

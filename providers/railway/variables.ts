@@ -26,6 +26,8 @@ export interface VariablesArgs {
      */
     skipDeploys?: pulumi.Input<boolean>;
     apiUrl?: pulumi.Input<string>;
+    /** Take this existing Railway resource (its import ID) into the stack instead of creating one; it must match the inputs. */
+    adoptId?: string;
 }
 
 interface VariablesState {
@@ -126,7 +128,7 @@ export class Variables extends pulumi.dynamic.Resource {
         super(
             variablesProvider,
             name,
-            { skipDeploys: undefined, apiUrl: undefined, ...args, variables: args.variables ?? {}, secretVariables: secretEach(args.secretVariables ?? {}) },
+            { skipDeploys: undefined, apiUrl: undefined, adoptId: undefined, ...args, variables: args.variables ?? {}, secretVariables: secretEach(args.secretVariables ?? {}) },
             { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "secretVariables"] },
             "railway",
             "Variables",

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { changedKeys, createOrAdopt, deleteIfExists, gql, gqlAll, readOrGone, requiredIds, splitId } from "./api";
+import { changedKeys, createOrAdopt, deleteIfExists, gql, gqlAll, idParts, readOrGone, requiredIds } from "./api";
 import { defineProvider } from "./define";
 
 /**
@@ -19,6 +19,8 @@ export interface VolumeArgs {
     /** Region of the volume (default: Railway's default region). */
     region?: pulumi.Input<string>;
     apiUrl?: pulumi.Input<string>;
+    /** Take this existing Railway resource (its import ID) into the stack instead of creating one; it must match the inputs. */
+    adoptId?: string;
 }
 
 interface VolumeState {
@@ -80,7 +82,7 @@ export const volumeProvider: pulumi.dynamic.ResourceProvider = defineProvider("V
         return { id, outs: instance ? stateOf(inputs, instance) : { ...inputs } };
     },
     async read(id, props?: VolumeState) {
-        const [environmentId, volumeId] = props?.environmentId ? [props.environmentId, id] : splitId(id, ["environmentId", "volumeId"], "railway.Volume");
+        const [environmentId, volumeId] = idParts(id, ["environmentId", "volumeId"], "railway.Volume", props?.environmentId ? [props.environmentId, id] : undefined);
         const instance = await readOrGone(() => findInstance(props?.apiUrl, environmentId, volumeId));
         if (!instance) return { id: "", props: {} };
         return { id: volumeId, props: stateOf({ ...(props as VolumeState), environmentId, region: props?.region }, instance) };
@@ -102,6 +104,6 @@ export class Volume extends pulumi.dynamic.Resource {
     declare readonly volumeInstanceId: pulumi.Output<string>;
 
     constructor(name: string, args: VolumeArgs, opts?: pulumi.CustomResourceOptions) {
-        super(volumeProvider, name, { region: undefined, apiUrl: undefined, ...args, volumeInstanceId: undefined, sizeMB: undefined }, opts, "railway", "Volume");
+        super(volumeProvider, name, { region: undefined, apiUrl: undefined, adoptId: undefined, ...args, volumeInstanceId: undefined, sizeMB: undefined }, opts, "railway", "Volume");
     }
 }

@@ -1,5 +1,5 @@
 /**
- * `npm run plan -- --stack <name> [--file <stack file>] [--format text|json|markdown] [--out <file>]`:
+ * `npm run plan -- --stack <name> [--file <stack file>] [--policy-config <file>] [--format text|json|markdown] [--out <file>]`:
  * the offline plan of a stack (see scripts/plan/plan.ts). Exit 0 when the config is valid and no
  * mandatory policy is violated, 1 otherwise, 2 on a usage error.
  */
@@ -10,13 +10,13 @@ import { PolicyConfigError } from "../plan/policy-config";
 import { PlanFormat, render } from "../plan/render";
 import { CommandIO, EXIT, parseCommandArgs } from "./io";
 
-const USAGE = "usage: npm run plan -- --stack <name> [--file <Pulumi.<stack>.yaml>] [--format text|json|markdown] [--out <file>]";
+const USAGE = "usage: npm run plan -- --stack <name> [--file <Pulumi.<stack>.yaml>] [--policy-config <file>] [--format text|json|markdown] [--out <file>]";
 const FORMATS = ["text", "json", "markdown"];
 
 export async function planCommand(argv: string[], io: CommandIO, cwd = process.cwd()): Promise<number> {
-    const values = parseCommandArgs<{ stack?: string; file?: string; format?: string; out?: string }>(
+    const values = parseCommandArgs<{ stack?: string; file?: string; "policy-config"?: string; format?: string; out?: string }>(
         argv,
-        { stack: { type: "string" }, file: { type: "string" }, format: { type: "string" }, out: { type: "string" } },
+        { stack: { type: "string" }, file: { type: "string" }, "policy-config": { type: "string" }, format: { type: "string" }, out: { type: "string" } },
         USAGE,
         io,
     );
@@ -38,7 +38,13 @@ export async function planCommand(argv: string[], io: CommandIO, cwd = process.c
     let plan;
     try {
         io.err(`planning stack '${values.stack}' offline (program under the mock runtime, policy pack over its Analyzer interface)...`);
-        plan = await runPlan({ stack: values.stack, file });
+        // Like `pulumi preview --policy-pack-config`: default policies/config/<stack>.json.
+        const policyConfigFile = values["policy-config"] ? path.resolve(cwd, values["policy-config"]) : undefined;
+        if (policyConfigFile && !fs.existsSync(policyConfigFile)) {
+            io.err(`no policy config file ${policyConfigFile}\n${USAGE}`);
+            return EXIT.usage;
+        }
+        plan = await runPlan({ stack: values.stack, file, policyConfigFile });
     } catch (e) {
         if (e instanceof PolicyConfigError) {
             io.err(e.message);

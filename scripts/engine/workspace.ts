@@ -15,7 +15,13 @@ import { Engine, engineEnv, provideEngine, REPO_ROOT, RunResult, runPulumi } fro
 export const LOCAL_PASSPHRASE = "ainative-local";
 
 /** What a project folder needs from the repository: the program, the policy pack, the tools it runs. */
-const LINKED = ["infra", "stacks", "components", "config", "providers", "policies", "scripts", "tools", "node_modules", "package.json", "package-lock.json", "tsconfig.json"];
+const LINKED = ["stacks", "components", "config", "providers", "policies", "scripts", "tools", "node_modules", "package.json", "package-lock.json", "tsconfig.json"];
+/**
+ * Copied, not linked: the engine starts the program and its plugins in the program's folder, and a
+ * linked one would put them in the repository (where a command walking up to Pulumi.yaml, like the
+ * deployment gate's, would find the repository's stack files instead of this workspace's).
+ */
+const COPIED = ["infra"];
 
 export type StackConfigDoc = { config: Record<string, any>; [k: string]: unknown };
 
@@ -52,6 +58,7 @@ export class Workspace {
         fs.mkdirSync(dir);
         fs.mkdirSync(backendDir);
         for (const name of LINKED) fs.symlinkSync(path.join(REPO_ROOT, name), path.join(dir, name));
+        for (const name of COPIED) fs.cpSync(path.join(REPO_ROOT, name), path.join(dir, name), { recursive: true });
         fs.copyFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
         const env = engineEnv(engine, {
             backendUrl: `file://${backendDir}`,

@@ -45,9 +45,11 @@ export function gateContext(flags: { stack: string; service: string; projectId?:
     };
 }
 
-/** The base URL to probe: --url, else the service's first custom domain. */
+/** The base URL to probe: --url, else the stack's gate.baseUrls entry, else the service's first custom domain. */
 export function baseUrlOf(ctx: GateContext, url?: string): string {
     if (url) return url;
+    const configured = ctx.config.gate.baseUrls?.[ctx.service.name];
+    if (configured) return configured;
     const domain = ctx.service.domains?.custom[0];
     if (!domain) throw new ContextError(`service '${ctx.service.name}' has no custom domain in the stack file: pass --url <base url> (for example the stack output urls.${ctx.service.name}[0])`);
     return `https://${domain}`;

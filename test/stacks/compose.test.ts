@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { strict as assert } from "assert";
+import { PROJECT_ROOT } from "../../components/deployment-gate";
 import { COMPONENT_TYPES } from "../../components/types";
 import { isSecretKey } from "../../config/environment.schema";
 import { isSecretInput } from "../../scripts/plan/offline-runtime";
@@ -245,7 +246,7 @@ for (const stack of ["production", "staging", "local"]) {
                 assert.equal(cmd.inputs.dir, undefined, "no machine's path in state");
                 assert.equal(
                     plain(cmd.inputs.create),
-                    `cd "$(git rev-parse --show-toplevel 2>/dev/null || pwd)" && npm run -s gate -- --stack ${stack} --service web --url https://${stack === "production" ? "app.ainative.studio" : "staging.ainative.dev"} --deployment ${mockDeploymentId(String(deploymentId))}`,
+                    `${PROJECT_ROOT} && npm run -s gate -- --stack ${stack} --service web --url https://${stack === "production" ? "app.ainative.studio" : "staging.ainative.dev"} --deployment ${mockDeploymentId(String(deploymentId))}`,
                 );
                 assert.equal(plain(cmd.inputs.update), plain(cmd.inputs.create));
                 assert.equal(cmd.inputs.environment.RAILWAY_PROJECT_ID, "platform-id");

@@ -3,7 +3,7 @@
  * absence fails the suite with that script's message, never a skip), the Railway emulator on
  * 127.0.0.1, and a throwaway project whose `local` stack points at it.
  */
-import { provideEngine } from "../../scripts/engine/engine";
+import { provideEngine, RunResult } from "../../scripts/engine/engine";
 import { Workspace, WorkspaceOptions } from "../../scripts/engine/workspace";
 import { EmulatorOptions, RailwayEmulator, startRailwayEmulator } from "../../tools/railway-emulator";
 
@@ -12,7 +12,7 @@ export interface LocalStack {
     ws: Workspace;
     /** Every stdout and stderr the engine printed in this suite (searched for secrets at the end). */
     outputs: string[];
-    run(command: string[], opts?: { env?: NodeJS.ProcessEnv }): Promise<{ code: number; stdout: string; stderr: string }>;
+    run(command: string[], opts?: { env?: NodeJS.ProcessEnv }): Promise<RunResult>;
     close(): Promise<void>;
 }
 

@@ -1,0 +1,55 @@
+/**
+ * j. Faults under the real engine: with Railway answering 429 with Retry-After, and 5xx before and
+ * after applying mutations, `pulumi up` still converges in one run, with no duplicate and no
+ * orphan; with Railway down, it fails within a bounded time, naming Railway and the operation.
+ */
+import { strict as assert } from "assert";
+import { freePort } from "../support/services/ports";
+import { LocalStack, startLocalStack } from "../support/e2e";
+
+describe("faults under the real engine", function () {
+    let s: LocalStack;
+    after(async () => s?.close());
+
+    it("converges through 429s and lost answers: no duplicate, no orphan, no drift", async () => {
+        s = await startLocalStack();
+        const faults = [
+            { operation: "ProjectCreate", status: 429, retryAfter: 1 },
+            { operation: "ServiceCreate", status: 502, afterApply: true },
+            { operation: "ServiceInstanceUpdate", status: 503 },
+            { operation: "VariableCollectionUpsert", status: 500, afterApply: true },
+            { operation: "VolumeCreate", status: 504, afterApply: true },
+            { operation: "ServiceDomainCreate", status: 429, retryAfter: 1, afterApply: true },
+            { operation: "ServiceInstanceDeploy", status: 502, afterApply: true },
+        ];
+        for (const f of faults) s.emu.inject(f);
+        const up = await s.run(["up", "--yes", "--skip-preview"]);
+        assert.equal(up.code, 0, up.stdout + up.stderr);
+        assert.deepEqual(s.emu.faults, [], "every fault was met");
+        const store = s.emu.store;
+        assert.equal(store.projects.size, 1);
+        assert.deepEqual([...store.services.values()].map((x) => x.name).sort(), ["postgres", "redis", "web"], "no duplicate service");
+        assert.equal(store.volumes.size, 1);
+        assert.equal(store.domains.size, 1);
+        for (const svc of store.services.values()) assert.equal(store.deploymentsOf(svc.id, [...store.environments.keys()][0]).length, 1, `${svc.name}: one deployment`);
+        // No orphan: every Railway object is in the stack's state.
+        const state = (await s.ws.exportState()).deployment.resources as { id?: string }[];
+        const ids = new Set(state.map((r) => r.id));
+        for (const id of [...store.projects.keys(), ...store.services.keys(), ...store.volumes.keys(), ...store.domains.keys()]) assert.ok(ids.has(id), `${id} is in state`);
+        const again = await s.run(["preview", "--expect-no-changes"]);
+        assert.equal(again.code, 0, again.stdout + again.stderr);
+    });
+
+    it("with Railway down, fails within a bounded time and names Railway and the operation", async () => {
+        const port = await freePort(); // nothing listens there
+        const down = await startLocalStack({ mutate: (c) => (c["ainative-platform:railway"].apiUrl = `http://127.0.0.1:${port}/graphql/v2`) });
+        try {
+            const up = await down.run(["up", "--yes", "--skip-preview"]);
+            assert.notEqual(up.code, 0);
+            assert.match(up.stdout + up.stderr, new RegExp(`Railway ProjectCreate failed: cannot reach 127\\.0\\.0\\.1:${port}: ECONNREFUSED`));
+            assert.ok(up.ms < 60_000, `gave up after ${up.ms} ms`);
+        } finally {
+            await down.close();
+        }
+    });
+});
