@@ -5,12 +5,18 @@
  *   and CI run), from a cold start of the pack; target on a 2-core machine: under 5 s;
  * - each real stack through the command as a person runs it (`npm run plan`), process start
  *   included;
- * - synthetic stacks of 10, 50 and 200 services, to show growth per service (target: linear).
+ * - synthetic stacks of 10, 50 and 200 services, to show growth per service (target: linear);
+ * - when the real engine is available: the local stack through `pulumi preview --policy-pack` and
+ *   through `npm run plan`, five pairs in turn, medians and their ratio (target: the plan at least
+ *   5x faster), and the first `pulumi up` of the local stack against the emulator.
  * Figures are printed, never asserted by the test suite.
  */
 import { spawnSync } from "child_process";
 import * as path from "path";
+import { EngineUnavailable, provideEngine } from "../scripts/engine/engine";
+import { Workspace } from "../scripts/engine/workspace";
 import { REPO_ROOT, runPlan, runtimeFromStackFile, startPolicyPack } from "../scripts/plan/plan";
+import { startRailwayEmulator } from "../tools/railway-emulator";
 
 const REPO = path.resolve(__dirname, "..");
 const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
@@ -79,6 +85,52 @@ async function main() {
     console.log(`  slope (10 → 200): ${slope.toFixed(1)} ms per service; 200 services took ${fmt(synth[2])} vs ${fmt(predicted200)} on the 10→200 line extended from 50`);
     console.log(`  growth: ${synth[2] <= predicted200 * 1.25 ? "linear (within 25% of the line)" : "WORSE than linear"}`);
     await pack.close();
+    await againstTheEngine();
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** The same stack through the real engine and through the offline plan, side by side. */
+async function againstTheEngine(): Promise<void> {
+    let engine;
+    try {
+        engine = provideEngine();
+    } catch (e) {
+        if (!(e instanceof EngineUnavailable)) throw e;
+        console.log(`\nReal engine: not available, side-by-side skipped (${e.message.split("\n")[0]})`);
+        return;
+    }
+    const emu = await startRailwayEmulator({ deployStageMs: 20 });
+    // As a user runs it: Pulumi's default TypeScript loader, which type-checks the program and the pack.
+    const ws = await Workspace.create({
+        engine,
+        mutate: (c) => (c["ainative-platform:railway"].apiUrl = emu.apiUrl),
+        env: { RAILWAY_API_TOKEN: emu.token, RAILWAY_TOKEN: "", PULUMI_NODEJS_TRANSPILE_ONLY: "false" },
+    });
+    try {
+        console.log(`\nThe local stack, real engine (${engine.version}) vs offline plan, five pairs in turn:`);
+        const preview: number[] = [];
+        const plan: number[] = [];
+        for (let i = 0; i < 5; i++) {
+            const p = await ws.pulumi(["preview", "--policy-pack", "policies", "--policy-pack-config", path.join(REPO_ROOT, "policies", "config", "local.json")]);
+            if (p.code !== 0) throw new Error(`pulumi preview failed:\n${p.stdout}${p.stderr}`);
+            preview.push(p.ms);
+            const t = process.hrtime.bigint();
+            const r = spawnSync("npm", ["run", "-s", "plan", "--", "--stack", "local", "--file", ws.stackFile, "--format", "json"], { cwd: REPO, encoding: "utf8" });
+            if (r.status !== 0) throw new Error(`npm run plan failed:\n${r.stderr}`);
+            plan.push(ms(t));
+        }
+        const ratio = median(preview) / median(plan);
+        console.log(`  pulumi preview --policy-pack  median ${fmt(median(preview))}   (${preview.map(fmt).join(", ")})`);
+        console.log(`  npm run plan                  median ${fmt(median(plan))}   (${plan.map(fmt).join(", ")})`);
+        console.log(`  ratio                         ${ratio.toFixed(1)}x   target >= 5x: ${ratio >= 5 ? "met" : "NOT met"}`);
+        const up = await ws.pulumi(["up", "--yes", "--skip-preview"]);
+        if (up.code !== 0) throw new Error(`pulumi up failed:\n${up.stdout}${up.stderr}`);
+        console.log(`  first pulumi up of the local stack (against the emulator): ${fmt(up.ms)}`);
+    } finally {
+        ws.dispose();
+        await emu.close();
+    }
 }
 
 main().catch((e) => {

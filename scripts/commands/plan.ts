@@ -6,6 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { runPlan } from "../plan/plan";
+import type { PackProcess } from "../plan/pack-process";
 import { PolicyConfigError } from "../plan/policy-config";
 import { PlanFormat, render } from "../plan/render";
 import { CommandIO, EXIT, parseCommandArgs } from "./io";
@@ -13,7 +14,7 @@ import { CommandIO, EXIT, parseCommandArgs } from "./io";
 const USAGE = "usage: npm run plan -- --stack <name> [--file <Pulumi.<stack>.yaml>] [--policy-config <file>] [--format text|json|markdown] [--out <file>]";
 const FORMATS = ["text", "json", "markdown"];
 
-export async function planCommand(argv: string[], io: CommandIO, cwd = process.cwd()): Promise<number> {
+export async function planCommand(argv: string[], io: CommandIO, cwd = process.cwd(), packProcess?: PackProcess): Promise<number> {
     const values = parseCommandArgs<{ stack?: string; file?: string; "policy-config"?: string; format?: string; out?: string }>(
         argv,
         { stack: { type: "string" }, file: { type: "string" }, "policy-config": { type: "string" }, format: { type: "string" }, out: { type: "string" } },
@@ -44,7 +45,7 @@ export async function planCommand(argv: string[], io: CommandIO, cwd = process.c
             io.err(`no policy config file ${policyConfigFile}\n${USAGE}`);
             return EXIT.usage;
         }
-        plan = await runPlan({ stack: values.stack, file, policyConfigFile });
+        plan = await runPlan({ stack: values.stack, file, policyConfigFile, packProcess });
     } catch (e) {
         if (e instanceof PolicyConfigError) {
             io.err(e.message);

@@ -5,10 +5,9 @@
  * then asked GetAnalyzerInfo, Configure, ConfigureStack, Analyze per resource and AnalyzeStack.
  * So the verdicts here are the verdicts `pulumi preview --policy-pack policies` would give.
  */
-import { ChildProcess, spawn } from "child_process";
-import * as path from "path";
-import * as readline from "readline";
+import { ChildProcess } from "child_process";
 import { withoutInternalKeys } from "./offline-runtime";
+import { PackProcess, spawnPack } from "./pack-process";
 
 /* The SDK's generated gRPC stubs and messages: the very ones the pack's server uses. */
 const grpc = require("@grpc/grpc-js") as typeof import("@grpc/grpc-js");
@@ -95,28 +94,20 @@ export class PolicyAnalyzer {
 
     /** Starts the pack in `packDir` and connects to it; fails with the pack's own output if it cannot start. */
     static async start(packDir: string, opts: { timeoutMs?: number } = {}): Promise<PolicyAnalyzer> {
-        const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack");
-        const abs = path.resolve(packDir);
-        // argv: <engine address> <program>, as the language host passes them; this client is the engine.
-        const child = spawn(process.execPath, [runner, "127.0.0.1:0", abs], { cwd: abs, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env } });
-        const stderr: string[] = [];
-        child.stderr!.on("data", (b: Buffer) => stderr.push(b.toString()));
-        const port = await new Promise<number>((resolve, reject) => {
-            const timer = setTimeout(() => reject(new Error(`policy pack in ${abs} did not start within ${opts.timeoutMs ?? 60_000} ms:\n${stderr.join("")}`)), opts.timeoutMs ?? 60_000);
-            const lines = readline.createInterface({ input: child.stdout! });
-            lines.once("line", (line) => {
-                clearTimeout(timer);
-                const n = Number(line.trim());
-                if (Number.isInteger(n) && n > 0) resolve(n);
-                else reject(new Error(`policy pack printed '${line}' instead of its port:\n${stderr.join("")}`));
-            });
-            child.once("exit", (code) => {
-                clearTimeout(timer);
-                reject(new Error(`policy pack in ${abs} exited with code ${code} before serving:\n${stderr.join("")}`));
-            });
-        });
+        return PolicyAnalyzer.connect(spawnPack(packDir, opts));
+    }
+
+    /** Connects to a pack process started earlier (it boots while the program loads). */
+    static async connect(pack: PackProcess): Promise<PolicyAnalyzer> {
+        let port: number;
+        try {
+            port = await pack.port;
+        } catch (e) {
+            pack.kill();
+            throw e;
+        }
         const client = new analyzerRpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), { "grpc.max_receive_message_length": 400 * 1024 * 1024 });
-        return new PolicyAnalyzer(child, client, stderr);
+        return new PolicyAnalyzer(pack.child, client, pack.stderr);
     }
 
     private call<T>(method: string, request: unknown): Promise<T> {

@@ -14,6 +14,7 @@ import { validateStackConfig } from "../../config/validate";
 import { AnalyzerResource, PolicyAnalyzer, PolicyDiagnostic } from "./analyzer";
 import { installOfflineRuntime, Registration, runProgram, UNKNOWN } from "./offline-runtime";
 import { compiledPack } from "./pack-build";
+import { PackProcess } from "./pack-process";
 import { policyPackConfig, readPolicyConfigFile } from "./policy-config";
 
 /** Version of the JSON format (README: "Offline plan"); raised on any incompatible change. */
@@ -35,6 +36,8 @@ export interface PlanOptions {
     policyConfigFile?: string;
     /** A started pack to reuse (the benchmark plans many stacks with one). */
     analyzer?: PolicyAnalyzer;
+    /** A pack process started earlier, to connect to (the command starts it before loading anything). */
+    packProcess?: PackProcess;
 }
 
 /** A recorded resource as the plan shows it: `parent` is the component's URN, `inputs` masked. */
@@ -107,9 +110,17 @@ export async function record(stack: string, project: string, runtime: { config: 
     const { prepareStackTrace, stackTraceLimit } = Error;
     (Error as { prepareStackTrace?: unknown }).prepareStackTrace = undefined;
     Error.stackTraceLimit = 1;
+    // A dynamic resource's provider code is serialized into its `__provider` input, which the plan
+    // drops (internal keys reach no policy). Serializing loads the TypeScript compiler and walks every
+    // closure: most of a plan's first second. The plan skips it (the unit tests serialize every
+    // provider for real and check what state would hold).
+    const closure = require("@pulumi/pulumi/runtime/closure/serializeClosure") as { serializeFunction: (...args: unknown[]) => Promise<{ text: string; containsSecrets: boolean }> };
+    const serializeFunction = closure.serializeFunction;
+    closure.serializeFunction = async () => ({ text: "exports.handler = () => { throw new Error('offline plan: provider code not serialized'); };", containsSecrets: false });
     try {
         await runProgram(path.join(REPO_ROOT, "infra", "index"));
     } finally {
+        closure.serializeFunction = serializeFunction;
         Error.prepareStackTrace = prepareStackTrace;
         Error.stackTraceLimit = stackTraceLimit;
     }
@@ -145,10 +156,13 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
     const validation = validateStackConfig(source.raw);
     const issues = [...source.issues, ...(validation.ok ? [] : validation.issues)].map((i) => formatIssue(opts.stack, i));
     const result: PlanResult = { version: PLAN_FORMAT_VERSION, stack: opts.stack, project, ok: false, config: { valid: issues.length === 0, issues }, resources: [], counts: {}, policies: null, error: null };
-    if (issues.length) return result;
+    if (issues.length) {
+        opts.packProcess?.kill();
+        return result;
+    }
 
     // The pack starts in its own process while the program runs here.
-    const starting = opts.analyzer ? Promise.resolve(opts.analyzer) : startPolicyPack(opts.packDir);
+    const starting = opts.analyzer ? Promise.resolve(opts.analyzer) : opts.packProcess ? PolicyAnalyzer.connect(opts.packProcess) : startPolicyPack(opts.packDir);
     starting.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
     let registrations: Registration[];
     try {
