@@ -15,7 +15,7 @@ import { RAILWAY_MAX_REPLICAS } from "../config/railway-limits";
 import { SecretValue } from "../config/secret";
 import type { ServiceConfig } from "../config/stack.schema";
 import * as railway from "../providers/railway";
-import { ArgumentProblem, argumentError, COMPONENT_TYPES, serviceListProblems, withTypeAliases } from "./types";
+import { ArgumentProblem, argumentError, COMPONENT_TYPES, withTypeAliases } from "./types";
 
 /** Railway's limit on replicas of one service, summed over regions. */
 export const MAX_REPLICAS = RAILWAY_MAX_REPLICAS;

@@ -7,7 +7,7 @@
  */
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentProblem, argumentError, COMPONENT_TYPES, serviceListProblems, withTypeAliases } from "./types";
+import { ArgumentProblem, argumentError, COMPONENT_TYPES, withTypeAliases } from "./types";
 
 export interface RepositoryProtectionArgs {
     /** Repository name (the owner comes from the GitHub provider). */

@@ -9,7 +9,6 @@
 import * as pulumi from "@pulumi/pulumi";
 
 /* The SDK's own internals: the mock monitor and the wire (de)serializer. */
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks") as { MockMonitor: new (mocks: pulumi.runtime.Mocks) => any };
 const settings = require("@pulumi/pulumi/runtime/settings") as { setMockOptions(monitor: unknown, project: string, stack: string, preview: boolean): void };
 const state = require("@pulumi/pulumi/runtime/state") as { getStore(): Record<string, unknown> };

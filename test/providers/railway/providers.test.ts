@@ -13,7 +13,6 @@ import {
 } from "../../../providers/railway";
 import { RailwayEmulator, startRailwayEmulator } from "../../../tools/railway-emulator";
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { Struct } = require("google-protobuf/google/protobuf/struct_pb") as { Struct: { fromJavaScript(v: unknown): unknown } };
 
 /** The dynamic-provider methods with their optional marks removed, as the engine calls them. */
@@ -32,7 +31,7 @@ const p = (x: pulumi.dynamic.ResourceProvider): P => {
             try {
                 Struct.fromJavaScript(v);
             } catch (e) {
-                throw new Error(`${method} returned ${String(part)} the engine cannot carry: ${(e as Error).message} ${JSON.stringify(v)}`);
+                throw new Error(`${method} returned ${String(part)} the engine cannot carry: ${(e as Error).message} ${JSON.stringify(v)}`, { cause: e });
             }
         }
         return r;

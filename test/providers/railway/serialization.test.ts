@@ -38,7 +38,6 @@ describe("serialized Railway providers (what Pulumi stores in state)", function 
      * providers are loaded back the way the engine's dynamic-provider host loads them, and run.
      */
     it("the serialized providers, loaded as the engine loads them, run a whole stack's lifecycle against the emulator, lost answers included", async () => {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
         const requireFromString = require("require-from-string") as (code: string) => { handler: () => pulumi.dynamic.ResourceProvider };
         const load = async (provider: pulumi.dynamic.ResourceProvider) => {
             const sf = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
