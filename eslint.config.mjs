@@ -8,17 +8,37 @@ import tseslint from "typescript-eslint";
 
 /** What each folder may not import (the layers, from the bottom: config, providers, components, stacks, infra). */
 const LAYERS = [
-    { target: "./config", from: ["./providers", "./components", "./stacks", "./infra", "./policies", "./scripts", "./tools", "./bench", "./test"], message: "config/ is the bottom layer: it imports nothing of the project" },
-    { target: "./providers", from: ["./components", "./stacks", "./infra", "./policies", "./scripts", "./tools", "./bench", "./test"], message: "providers/ may import config/ only" },
+    {
+        target: "./config",
+        from: ["./providers", "./components", "./stacks", "./infra", "./policies", "./scripts", "./tools", "./bench", "./test"],
+        message: "config/ is the bottom layer: it imports nothing of the project",
+    },
+    {
+        target: "./providers",
+        from: ["./components", "./stacks", "./infra", "./policies", "./scripts", "./tools", "./bench", "./test"],
+        message: "providers/ may import config/ only",
+    },
     { target: "./components", from: ["./stacks", "./infra", "./policies", "./scripts", "./tools", "./bench", "./test"], message: "components/ may import config/ and providers/" },
     { target: "./stacks", from: ["./infra", "./policies", "./scripts", "./tools", "./bench", "./test"], message: "stacks/ may import components/, config/ and providers/" },
-    { target: "./infra", from: ["./policies", "./scripts", "./tools", "./bench", "./test", "./components"], message: "infra/ composes through stacks/: it may import stacks/, config/ and providers/" },
-    { target: "./policies", from: ["./providers", "./components", "./stacks", "./infra", "./scripts", "./tools", "./bench", "./test"], message: "policies/ may import config/ (schemas) only" },
+    {
+        target: "./infra",
+        from: ["./policies", "./scripts", "./tools", "./bench", "./test", "./components"],
+        message: "infra/ composes through stacks/: it may import stacks/, config/ and providers/",
+    },
+    {
+        target: "./policies",
+        from: ["./providers", "./components", "./stacks", "./infra", "./scripts", "./tools", "./bench", "./test"],
+        message: "policies/ may import config/ (schemas) only",
+    },
     { target: "./tools", from: ["./components", "./stacks", "./infra", "./policies", "./scripts", "./bench", "./test"], message: "tools/ may import providers/ and config/" },
     { target: "./scripts", from: ["./test", "./bench"], message: "nothing outside test/ imports test/" },
     { target: "./bench", from: ["./test"], message: "nothing outside test/ imports test/" },
     // Nothing imports the program entry: the engine (and the offline plan) run it.
-    { target: ["./config", "./providers", "./components", "./stacks", "./policies", "./scripts", "./tools", "./bench", "./test"], from: ["./infra"], message: "infra/ is the program entry: nothing imports it" },
+    {
+        target: ["./config", "./providers", "./components", "./stacks", "./policies", "./scripts", "./tools", "./bench", "./test"],
+        from: ["./infra"],
+        message: "infra/ is the program entry: nothing imports it",
+    },
 ];
 
 export default tseslint.config(

@@ -70,7 +70,9 @@ async function reactionTime(): Promise<void> {
     await emu.close();
     const m = median(times);
     console.log("Reaction time, 1 s interval, 3 consecutive failures (20 runs, real HTTP + Railway emulator):");
-    console.log(`  median ${(m / 1000).toFixed(3)} s, min ${(Math.min(...times) / 1000).toFixed(3)} s, max ${(Math.max(...times) / 1000).toFixed(3)} s   target < 3.5 s: ${m < 3500 ? "met" : "NOT met"}\n`);
+    console.log(
+        `  median ${(m / 1000).toFixed(3)} s, min ${(Math.min(...times) / 1000).toFixed(3)} s, max ${(Math.max(...times) / 1000).toFixed(3)} s   target < 3.5 s: ${m < 3500 ? "met" : "NOT met"}\n`,
+    );
 }
 
 async function falseAlarms(): Promise<void> {
@@ -85,7 +87,7 @@ async function falseAlarms(): Promise<void> {
     const t0 = performance.now();
     // A seeded generator, so that a run can be repeated.
     let seed = 20261127;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     for (let run = 0; run < 1000; run++) {
         const clock = simulatedClock(Date.parse("2026-11-27T10:05:00Z"));
         const probes = config.monitoringWindowMinutes * 60;
@@ -93,7 +95,11 @@ async function falseAlarms(): Promise<void> {
         const timeout = random() < 0.3;
         let n = 0;
         // The previous deployment's p95 under the same load, so the latency rule is in play too.
-        writeState(path.join(dir, "state.json"), { version: 1, rollbacks: [], baseline: { deploymentId: "previous", p95Ms: 39.5, errorRatePercent: 0, at: "2026-11-27T09:30:00Z" } });
+        writeState(path.join(dir, "state.json"), {
+            version: 1,
+            rollbacks: [],
+            baseline: { deploymentId: "previous", p95Ms: 39.5, errorRatePercent: 0, at: "2026-11-27T09:30:00Z" },
+        });
         const record = await runGate({
             stack: "production",
             service: "web",
@@ -113,8 +119,19 @@ async function falseAlarms(): Promise<void> {
                     // Latency: mostly 20-40 ms, a few slow answers up to 250 ms.
                     const latencyMs = random() < 0.03 ? 100 + random() * 150 : 20 + random() * 20;
                     clock.advance(latencyMs);
-                    if (i === failAt) return timeout ? { at: clock.now(), latencyMs: 5000, ok: false, failed: true, overBudget: true, error: "no answer within 5000 ms" } : { at: clock.now(), latencyMs, status: 502, ok: false, failed: true, overBudget: latencyMs > 100 };
-                    return { at: clock.now(), latencyMs, status: 200, ok: true, failed: false, overBudget: latencyMs > 100, payload: { memory: { percent: 40 + random() * 20 }, cpu: { percent: 10 + random() * 30 }, dbPool: { percent: random() * 50 } } };
+                    if (i === failAt)
+                        return timeout
+                            ? { at: clock.now(), latencyMs: 5000, ok: false, failed: true, overBudget: true, error: "no answer within 5000 ms" }
+                            : { at: clock.now(), latencyMs, status: 502, ok: false, failed: true, overBudget: latencyMs > 100 };
+                    return {
+                        at: clock.now(),
+                        latencyMs,
+                        status: 200,
+                        ok: true,
+                        failed: false,
+                        overBudget: latencyMs > 100,
+                        payload: { memory: { percent: 40 + random() * 20 }, cpu: { percent: 10 + random() * 30 }, dbPool: { percent: random() * 50 } },
+                    };
                 },
             },
         });
@@ -122,7 +139,9 @@ async function falseAlarms(): Promise<void> {
         fs.rmSync(path.join(dir, "state.json"), { force: true });
     }
     console.log("False alarms: 1,000 simulated 10-minute windows at 1 s, one random transient failure each (simulated clock):");
-    console.log(`  rollbacks ${rollbacks}   decisions ${JSON.stringify(decisions)}   target 0: ${rollbacks === 0 ? "met" : "NOT met"}   (${((performance.now() - t0) / 1000).toFixed(1)} s of real time)`);
+    console.log(
+        `  rollbacks ${rollbacks}   decisions ${JSON.stringify(decisions)}   target 0: ${rollbacks === 0 ? "met" : "NOT met"}   (${((performance.now() - t0) / 1000).toFixed(1)} s of real time)`,
+    );
 }
 
 async function main() {

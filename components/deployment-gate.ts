@@ -39,7 +39,8 @@ export class DeploymentGate extends pulumi.ComponentResource {
     constructor(name: string, args: DeploymentGateArgs, opts?: pulumi.ComponentResourceOptions) {
         const problems = [];
         if (!/^[a-z][a-z0-9-]*$/.test(args.stack ?? "")) problems.push({ argument: "stack", problem: `'${args.stack}' is not a stack name`, fix: "pass the Pulumi stack name" });
-        if (!/^[a-z][a-z0-9-]*$/.test(args.service ?? "")) problems.push({ argument: "service", problem: `'${args.service}' is not a service name`, fix: "pass the Railway service name from the stack config" });
+        if (!/^[a-z][a-z0-9-]*$/.test(args.service ?? ""))
+            problems.push({ argument: "service", problem: `'${args.service}' is not a service name`, fix: "pass the Railway service name from the stack config" });
         if (args.dir !== undefined && !args.dir) problems.push({ argument: "dir", problem: "is empty", fix: "pass the repository folder, or leave it out" });
         if (problems.length) throw argumentError(COMPONENT_TYPES.DeploymentGate, name, problems);
         super(COMPONENT_TYPES.DeploymentGate.token, name, {}, withTypeAliases(COMPONENT_TYPES.DeploymentGate, opts));

@@ -43,9 +43,12 @@ export interface ErrorTrackingProject {
 
 export function errorTrackingProblems(args: ErrorTrackingArgs): ArgumentProblem[] {
     const problems = serviceListProblems(args.services, "a Sentry project");
-    if (!(args.alerts.errorRatePercent > 0 && args.alerts.errorRatePercent <= 100)) problems.push({ argument: "alerts.errorRatePercent", problem: `${args.alerts.errorRatePercent} is not in (0, 100]`, fix: "use a percentage such as 5" });
-    if (!(args.alerts.p95LatencyMultiplier >= 1)) problems.push({ argument: "alerts.p95LatencyMultiplier", problem: `${args.alerts.p95LatencyMultiplier} is below 1`, fix: "use a multiple of the baseline such as 2" });
-    if (!(args.alerts.baselineP95Ms > 0)) problems.push({ argument: "alerts.baselineP95Ms", problem: `${args.alerts.baselineP95Ms} is not positive`, fix: "use the previous release's p95 in milliseconds" });
+    if (!(args.alerts.errorRatePercent > 0 && args.alerts.errorRatePercent <= 100))
+        problems.push({ argument: "alerts.errorRatePercent", problem: `${args.alerts.errorRatePercent} is not in (0, 100]`, fix: "use a percentage such as 5" });
+    if (!(args.alerts.p95LatencyMultiplier >= 1))
+        problems.push({ argument: "alerts.p95LatencyMultiplier", problem: `${args.alerts.p95LatencyMultiplier} is below 1`, fix: "use a multiple of the baseline such as 2" });
+    if (!(args.alerts.baselineP95Ms > 0))
+        problems.push({ argument: "alerts.baselineP95Ms", problem: `${args.alerts.baselineP95Ms} is not positive`, fix: "use the previous release's p95 in milliseconds" });
     return problems;
 }
 
@@ -72,7 +75,11 @@ export class ErrorTracking extends pulumi.ComponentResource {
                 { organization: args.organization, name: `${args.projectPrefix}-${service}`, slug: `${args.projectPrefix}-${service}`, teams: [teamSlug], platform: args.platform },
                 child,
             );
-            const key = new sentry.SentryKey(base, { organization: args.organization, project: project.slug, name: `${service} (Railway)` }, { ...child, additionalSecretOutputs: ["dsnPublic"] });
+            const key = new sentry.SentryKey(
+                base,
+                { organization: args.organization, project: project.slug, name: `${service} (Railway)` },
+                { ...child, additionalSecretOutputs: ["dsnPublic"] },
+            );
             this.projects[service] = { slug: project.slug, dsn: pulumi.secret(key.dsnPublic) };
 
             new sentry.SentryIssueAlert(

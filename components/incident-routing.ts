@@ -30,7 +30,8 @@ export function incidentRoutingProblems(args: IncidentRoutingArgs): ArgumentProb
     const problems = serviceListProblems(args.services, "a PagerDuty service");
     const levels = args.escalationLevels?.length ?? 0;
     if (levels === 0) problems.push({ argument: "escalationLevels", problem: "is empty", fix: "add at least one level with a user or schedule" });
-    else if (args.environment === "production" && levels < 2) problems.push({ argument: "escalationLevels", problem: `production has ${levels} level, needs at least 2`, fix: "add a second level (a backup schedule or a lead)" });
+    else if (args.environment === "production" && levels < 2)
+        problems.push({ argument: "escalationLevels", problem: `production has ${levels} level, needs at least 2`, fix: "add a second level (a backup schedule or a lead)" });
     args.escalationLevels?.forEach((level, i) => {
         if (!level.targets.length) problems.push({ argument: `escalationLevels[${i}].targets`, problem: "is empty", fix: "add a user or schedule" });
     });

@@ -82,11 +82,31 @@ export function railwayAppProblems(args: RailwayAppArgs): ArgumentProblem[] {
         if (seen.has(svc.name)) problems.push({ argument: `services[${i}].name`, problem: `'${svc.name}' is used by another service`, fix: "give every service a unique name" });
         seen.add(svc.name);
         const total = totalReplicas(svc);
-        if (total > MAX_REPLICAS) problems.push({ argument: at("replicas"), problem: `${total} replicas in total is above Railway's limit of ${MAX_REPLICAS}`, fix: `lower replicas or regions to ${MAX_REPLICAS} in total` });
-        if (svc.cronSchedule && total > 1) problems.push({ argument: at("replicas"), problem: `a cron service runs once per schedule, but ${total} replicas are set`, fix: "set replicas to 1 and no extra regions" });
-        if (svc.volume && total > 1) problems.push({ argument: at("replicas"), problem: `a service with a volume can run one replica only, but ${total} are set`, fix: "set replicas to 1 and no extra regions" });
+        if (total > MAX_REPLICAS)
+            problems.push({
+                argument: at("replicas"),
+                problem: `${total} replicas in total is above Railway's limit of ${MAX_REPLICAS}`,
+                fix: `lower replicas or regions to ${MAX_REPLICAS} in total`,
+            });
+        if (svc.cronSchedule && total > 1)
+            problems.push({
+                argument: at("replicas"),
+                problem: `a cron service runs once per schedule, but ${total} replicas are set`,
+                fix: "set replicas to 1 and no extra regions",
+            });
+        if (svc.volume && total > 1)
+            problems.push({
+                argument: at("replicas"),
+                problem: `a service with a volume can run one replica only, but ${total} are set`,
+                fix: "set replicas to 1 and no extra regions",
+            });
         for (const key of svc.secrets) {
-            if (svc.secretValues?.[key] === undefined) problems.push({ argument: at(`secretValues.${key}`), problem: "is listed in secrets but has no value", fix: `pulumi config set --secret --path 'secrets.services.${svc.name}.${key}' <value>` });
+            if (svc.secretValues?.[key] === undefined)
+                problems.push({
+                    argument: at(`secretValues.${key}`),
+                    problem: "is listed in secrets but has no value",
+                    fix: `pulumi config set --secret --path 'secrets.services.${svc.name}.${key}' <value>`,
+                });
         }
         if (svc.kind !== "datastore") {
             const vars: Record<string, string | SecretValue> = { ...svc.variables };
@@ -134,7 +154,11 @@ export class RailwayApp extends pulumi.ComponentResource {
             );
             this.projectId = project.id;
         }
-        const environment = new railway.Environment(`${name}-${args.environmentName}`, { projectId: this.projectId, name: args.environmentName, forkFrom: args.forkFrom, apiUrl }, { parent: this, protect });
+        const environment = new railway.Environment(
+            `${name}-${args.environmentName}`,
+            { projectId: this.projectId, name: args.environmentName, forkFrom: args.forkFrom, apiUrl },
+            { parent: this, protect },
+        );
         this.environmentId = environment.id;
 
         this.services = {};
@@ -194,7 +218,11 @@ export class RailwayApp extends pulumi.ComponentResource {
         );
         // After settings, variables and volume: a datastore never starts without its data directory,
         // an app never without its variables.
-        const deployment = new railway.ServiceDeployment(base, { ...scope, fingerprint: deploymentFingerprint }, { ...keep, protect: false, dependsOn: volume ? [instance, vars, volume] : [instance, vars] });
+        const deployment = new railway.ServiceDeployment(
+            base,
+            { ...scope, fingerprint: deploymentFingerprint },
+            { ...keep, protect: false, dependsOn: volume ? [instance, vars, volume] : [instance, vars] },
+        );
         return { serviceId: service.id, urls: pulumi.all(urls), deploymentFingerprint, deploymentId: deployment.deploymentId };
     }
 }

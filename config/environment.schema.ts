@@ -76,7 +76,7 @@ export function isLocalOrPrivateHost(hostname: string): boolean {
         return PRIVATE_V4.some(([a, b, c, d, bits]) => {
             const base = ipv4ToInt(`${a}.${b}.${c}.${d}`);
             const mask = (~0 << (32 - bits)) >>> 0;
-            return ((n & mask) >>> 0) === ((base & mask) >>> 0);
+            return (n & mask) >>> 0 === (base & mask) >>> 0;
         });
     }
     if (family === 6) {
@@ -205,7 +205,11 @@ function sentryDsn() {
             try {
                 const url = new URL(value);
                 if (!url.username || !/^\/\d+$/.test(url.pathname)) {
-                    fail(ctx, "is not a Sentry DSN (https://<key>@<host>/<project id>)", "copy the DSN from the Sentry project's Client Keys, or let the Sentry integration set it");
+                    fail(
+                        ctx,
+                        "is not a Sentry DSN (https://<key>@<host>/<project id>)",
+                        "copy the DSN from the Sentry project's Client Keys, or let the Sentry integration set it",
+                    );
                 }
             } catch {
                 // already reported by the URL rule

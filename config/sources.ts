@@ -38,9 +38,7 @@ function markSecrets(value: unknown, where: (string | number)[], onSecureOutside
     if (typeof value === "string" && allStringsSecret) return SecretValue.of(value);
     if (Array.isArray(value)) return value.map((v, i) => markSecrets(v, [...where, i], onSecureOutsideSecrets, allStringsSecret));
     if (value && typeof value === "object") {
-        return Object.fromEntries(
-            Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, markSecrets(v, [...where, k], onSecureOutsideSecrets, allStringsSecret)]),
-        );
+        return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, markSecrets(v, [...where, k], onSecureOutsideSecrets, allStringsSecret)]));
     }
     return value;
 }

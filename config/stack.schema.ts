@@ -63,7 +63,10 @@ export const serviceSchema = z.strictObject({
             maxRetries: z.number().int().min(0).max(100).optional(),
         })
         .default({ type: "ON_FAILURE", maxRetries: 10 }),
-    cronSchedule: z.string().regex(/^(\S+\s+){4}\S+$/, { message: "must be a 5-field cron expression" }).optional(),
+    cronSchedule: z
+        .string()
+        .regex(/^(\S+\s+){4}\S+$/, { message: "must be a 5-field cron expression" })
+        .optional(),
     sleepApplication: z.boolean().optional(),
     /** A volume, for datastores (Railway allows one replica with a volume). */
     volume: z.strictObject({ mountPath: z.string().startsWith("/") }).optional(),
@@ -92,10 +95,22 @@ export const serviceSchema = z.strictObject({
     adopt: z
         .strictObject({
             service: z.string().regex(/^[^:]+$/, { message: "must be '<serviceId>'" }),
-            serviceInstance: z.string().regex(/^[^:]+:[^:]+:[^:]+$/, { message: "must be '<projectId>:<serviceId>:<environmentId>'" }).optional(),
-            variables: z.string().regex(/^[^:]+:[^:]+:[^:]+$/, { message: "must be '<projectId>:<environmentId>:<serviceId>'" }).optional(),
-            serviceDomain: z.string().regex(/^[^:]+:[^:]+:[^:]+:[^:]+$/, { message: "must be '<projectId>:<environmentId>:<serviceId>:<serviceDomainId>'" }).optional(),
-            volume: z.string().regex(/^[^:]+:[^:]+$/, { message: "must be '<environmentId>:<volumeId>'" }).optional(),
+            serviceInstance: z
+                .string()
+                .regex(/^[^:]+:[^:]+:[^:]+$/, { message: "must be '<projectId>:<serviceId>:<environmentId>'" })
+                .optional(),
+            variables: z
+                .string()
+                .regex(/^[^:]+:[^:]+:[^:]+$/, { message: "must be '<projectId>:<environmentId>:<serviceId>'" })
+                .optional(),
+            serviceDomain: z
+                .string()
+                .regex(/^[^:]+:[^:]+:[^:]+:[^:]+$/, { message: "must be '<projectId>:<environmentId>:<serviceId>:<serviceDomainId>'" })
+                .optional(),
+            volume: z
+                .string()
+                .regex(/^[^:]+:[^:]+$/, { message: "must be '<environmentId>:<volumeId>'" })
+                .optional(),
             customDomains: z.record(z.string(), z.string().regex(/^[^:]+:[^:]+$/, { message: "must be '<projectId>:<customDomainId>'" })).optional(),
         })
         .optional(),
@@ -234,7 +249,11 @@ export const gateSchema = z
         consecutive5xxForRollback: z.number().int().min(1).default(GATE_DEFAULTS.consecutive5xxForRollback),
         memoryPercentForRollback: z.number().min(1).max(100).default(GATE_DEFAULTS.memoryPercentForRollback),
         /** Level 4's window (the seed: 5 to 15 minutes). */
-        monitoringWindowMinutes: z.number().min(GATE_LIMITS.monitoringWindowMinutes.min).max(GATE_LIMITS.monitoringWindowMinutes.max).default(GATE_DEFAULTS.monitoringWindowMinutes),
+        monitoringWindowMinutes: z
+            .number()
+            .min(GATE_LIMITS.monitoringWindowMinutes.min)
+            .max(GATE_LIMITS.monitoringWindowMinutes.max)
+            .default(GATE_DEFAULTS.monitoringWindowMinutes),
         errorRatePercentForRollback: z.number().min(0).max(100).default(GATE_DEFAULTS.errorRatePercentForRollback),
         p95LatencyMultiplierForRollback: z.number().min(1).default(GATE_DEFAULTS.p95LatencyMultiplierForRollback),
         dbPoolPercentForRollback: z.number().min(1).max(100).default(GATE_DEFAULTS.dbPoolPercentForRollback),

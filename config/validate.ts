@@ -7,15 +7,7 @@ import { z } from "zod";
 import { APP_ROLES, AppRole, isRailwayReference, isSecretKey, validateAppEnvironment } from "./environment.schema";
 import type { ConfigIssue } from "./issues";
 import { SecretValue } from "./secret";
-import {
-    CONFIG_NAMESPACE,
-    integrationsSchema,
-    ParsedStackConfig,
-    secretsSchema,
-    serviceSchema,
-    ServiceConfig,
-    stackConfigSchema,
-} from "./stack.schema";
+import { CONFIG_NAMESPACE, integrationsSchema, ParsedStackConfig, secretsSchema, serviceSchema, ServiceConfig, stackConfigSchema } from "./stack.schema";
 import { unknownKeyFix } from "./suggest";
 import { RAILWAY_MAX_REPLICAS } from "./railway-limits";
 
@@ -206,13 +198,16 @@ function lenientView(raw: RawConfig): CrossFieldView {
         environment: safe(stackConfigSchema.shape.environment, raw.environment),
         productionHosts: safe(stackConfigSchema.shape.productionHosts, raw.productionHosts) ?? [],
         integrations: safe(integrationsSchema, raw.integrations) ?? { railway: true, github: true, sentry: true, pagerduty: true },
-        railway: raw.railway && typeof raw.railway === "object" ? {
-            workspaceId: typeof railwayRaw.workspaceId === "string" ? railwayRaw.workspaceId : undefined,
-            projectId: typeof railwayRaw.projectId === "string" ? railwayRaw.projectId : undefined,
-            apiUrl: typeof railwayRaw.apiUrl === "string" ? railwayRaw.apiUrl : undefined,
-            forkFrom: typeof railwayRaw.forkFrom === "string" ? railwayRaw.forkFrom : undefined,
-            environment: typeof railwayRaw.environment === "string" ? railwayRaw.environment : undefined,
-        } : undefined,
+        railway:
+            raw.railway && typeof raw.railway === "object"
+                ? {
+                      workspaceId: typeof railwayRaw.workspaceId === "string" ? railwayRaw.workspaceId : undefined,
+                      projectId: typeof railwayRaw.projectId === "string" ? railwayRaw.projectId : undefined,
+                      apiUrl: typeof railwayRaw.apiUrl === "string" ? railwayRaw.apiUrl : undefined,
+                      forkFrom: typeof railwayRaw.forkFrom === "string" ? railwayRaw.forkFrom : undefined,
+                      environment: typeof railwayRaw.environment === "string" ? railwayRaw.environment : undefined,
+                  }
+                : undefined,
         services,
         allServicesParsed,
         secrets: safe(secretsSchema, raw.secrets) ?? { services: {}, deploy: {} },
@@ -226,10 +221,18 @@ function crossFieldIssues(cfg: CrossFieldView): ConfigIssue[] {
     const { railway, integrations, secrets } = cfg;
 
     if (railway && !railway.workspaceId && !railway.projectId && !railway.apiUrl) {
-        add(["railway", "workspaceId"], "is required to create the project (or set railway.projectId)", "set the Railway workspace id: pulumi config set --path railway.workspaceId <id>");
+        add(
+            ["railway", "workspaceId"],
+            "is required to create the project (or set railway.projectId)",
+            "set the Railway workspace id: pulumi config set --path railway.workspaceId <id>",
+        );
     }
     if (railway?.forkFrom !== undefined && !railway.projectId) {
-        add(["railway", "forkFrom"], "only applies to an existing project (railway.projectId): a project this stack creates has no other environment", "set railway.projectId, or remove railway.forkFrom");
+        add(
+            ["railway", "forkFrom"],
+            "only applies to an existing project (railway.projectId): a project this stack creates has no other environment",
+            "set railway.projectId, or remove railway.forkFrom",
+        );
     }
     if (railway?.forkFrom !== undefined && railway.forkFrom === railway.environment) {
         add(["railway", "forkFrom"], `names the stack's own environment '${railway.forkFrom}'`, "name the environment to fork from, such as production");
@@ -248,7 +251,8 @@ function crossFieldIssues(cfg: CrossFieldView): ConfigIssue[] {
         seen.set(svc.name, i);
 
         const total = svc.replicas + Object.values(svc.regions ?? {}).reduce((a, b) => a + b, 0);
-        if (total > RAILWAY_MAX_REPLICAS) add(at("replicas"), `gives ${total} replicas in total across regions, Railway allows ${RAILWAY_MAX_REPLICAS}`, "lower replicas or regions");
+        if (total > RAILWAY_MAX_REPLICAS)
+            add(at("replicas"), `gives ${total} replicas in total across regions, Railway allows ${RAILWAY_MAX_REPLICAS}`, "lower replicas or regions");
         if (svc.cronSchedule && total > 1) add(at("cronSchedule"), "is set on a service with more than one replica", "cron services run with replicas: 1");
         if (svc.volume && total > 1) add(at("volume"), "is attached to a service with more than one replica", "services with a volume run with replicas: 1");
         if (svc.kind === "cron" && !svc.cronSchedule) add(at("cronSchedule"), "is required for a cron service", "set a 5-field cron expression, e.g. '0 3 * * *'");
@@ -256,27 +260,42 @@ function crossFieldIssues(cfg: CrossFieldView): ConfigIssue[] {
             add(at("restartPolicy", "maxRetries"), "is required with ON_FAILURE", "bound the retries, e.g. 10");
         }
         if (svc.kind === "web" && !svc.healthcheck) add(at("healthcheck"), "is required for a web service", "set healthcheck.path, e.g. /api/health");
-        if (svc.adopt?.volume && !svc.volume) add(at("adopt", "volume"), "names a volume, but the service declares none", "declare the volume (volume.mountPath), or remove adopt.volume");
-        if (svc.adopt?.serviceDomain && !svc.domains?.railway) add(at("adopt", "serviceDomain"), "names a Railway domain, but the service declares none", "set domains.railway: true, or remove adopt.serviceDomain");
+        if (svc.adopt?.volume && !svc.volume)
+            add(at("adopt", "volume"), "names a volume, but the service declares none", "declare the volume (volume.mountPath), or remove adopt.volume");
+        if (svc.adopt?.serviceDomain && !svc.domains?.railway)
+            add(at("adopt", "serviceDomain"), "names a Railway domain, but the service declares none", "set domains.railway: true, or remove adopt.serviceDomain");
         for (const host of Object.keys(svc.adopt?.customDomains ?? {})) {
-            if (!svc.domains?.custom.includes(host)) add(at("adopt", "customDomains", host), "is not one of the service's custom domains", `add '${host}' to domains.custom, or remove it here`);
+            if (!svc.domains?.custom.includes(host))
+                add(at("adopt", "customDomains", host), "is not one of the service's custom domains", `add '${host}' to domains.custom, or remove it here`);
         }
 
         const secretValues = secrets.services[svc.name] ?? {};
         for (const key of svc.secrets) {
             if (key in svc.variables) add(at("variables", key), "is listed in secrets too", `keep ${key} in one place: secrets`);
             if (!(key in secretValues)) {
-                add(["secrets", "services", svc.name, key], "is declared secret but has no value", `pulumi config set --secret --path 'secrets.services.${svc.name}.${key}' <value>`);
+                add(
+                    ["secrets", "services", svc.name, key],
+                    "is declared secret but has no value",
+                    `pulumi config set --secret --path 'secrets.services.${svc.name}.${key}' <value>`,
+                );
             }
         }
         for (const key of Object.keys(secretValues)) {
             if (!svc.secrets.includes(key)) {
-                add(["secrets", "services", svc.name, key], `has a value but is not listed in railway.services[${i}].secrets`, `add '${key}' to that service's secrets list, or remove the value`);
+                add(
+                    ["secrets", "services", svc.name, key],
+                    `has a value but is not listed in railway.services[${i}].secrets`,
+                    `add '${key}' to that service's secrets list, or remove the value`,
+                );
             }
         }
         for (const [key, value] of Object.entries(svc.variables)) {
             if (svc.kind !== "datastore" && isSecretKey(key) && !isRailwayReference(value)) {
-                add(at("variables", key), "is a secret by the environment schema but is stored in plain text", `move it: remove it from variables, add it to secrets, and pulumi config set --secret --path 'secrets.services.${svc.name}.${key}' <value>`);
+                add(
+                    at("variables", key),
+                    "is a secret by the environment schema but is stored in plain text",
+                    `move it: remove it from variables, add it to secrets, and pulumi config set --secret --path 'secrets.services.${svc.name}.${key}' <value>`,
+                );
             }
         }
         if (cfg.environment === "staging") {
@@ -298,8 +317,7 @@ function crossFieldIssues(cfg: CrossFieldView): ConfigIssue[] {
                     role: (APP_ROLES as readonly string[]).includes(svc.kind) ? (svc.kind as AppRole) : "worker",
                     allowedExtras: svc.allowedExtraVariables,
                     providedKeys: integrations.sentry ? ["SENTRY_DSN"] : [],
-                    pathOf: (key) =>
-                        svc.secrets.includes(key) ? configPath(["secrets", "services", svc.name, key]) : configPath(["railway", "services", i, "variables", key]),
+                    pathOf: (key) => (svc.secrets.includes(key) ? configPath(["secrets", "services", svc.name, key]) : configPath(["railway", "services", i, "variables", key])),
                     howToSet: (key, spec) =>
                         spec.secret
                             ? `add '${key}' to railway.services[${i}].secrets and pulumi config set --secret --path 'secrets.services.${svc.name}.${key}' <value>`
@@ -309,7 +327,8 @@ function crossFieldIssues(cfg: CrossFieldView): ConfigIssue[] {
         }
     }
     for (const name of Object.keys(secrets.services)) {
-        if (cfg.allServicesParsed && !seen.has(name)) add(["secrets", "services", name], `names no service in railway.services`, unknownKeyFix(name, seen.keys(), "remove it or fix the service name"));
+        if (cfg.allServicesParsed && !seen.has(name))
+            add(["secrets", "services", name], `names no service in railway.services`, unknownKeyFix(name, seen.keys(), "remove it or fix the service name"));
     }
     return issues;
 }

@@ -10,7 +10,12 @@ const USAGE = "usage: npm run railway:emulator -- [--port 4010] [--token <token>
 
 async function main() {
     // The same flag handling as every other command: unknown flags and --help print the usage.
-    const values = parseCommandArgs<{ port?: string; token?: string }>(process.argv.slice(2), { port: { type: "string", default: "4010" }, token: { type: "string" } }, USAGE, processIO);
+    const values = parseCommandArgs<{ port?: string; token?: string }>(
+        process.argv.slice(2),
+        { port: { type: "string", default: "4010" }, token: { type: "string" } },
+        USAGE,
+        processIO,
+    );
     if (typeof values === "number") process.exit(values);
     const port = Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) {

@@ -97,7 +97,10 @@ export function roleOf(view: RailwayServiceView): Role {
  */
 export function variableEntries(variables: PolicyResource): { name: string; value: string | undefined; secret: boolean }[] | undefined {
     const out: { name: string; value: string | undefined; secret: boolean }[] = [];
-    for (const [half, secret] of [["variables", false], ["secretVariables", true]] as const) {
+    for (const [half, secret] of [
+        ["variables", false],
+        ["secretVariables", true],
+    ] as const) {
         if (!(half in variables.props)) continue;
         const map = known(() => variables.props[half]) as Record<string, string> | undefined;
         if (map === undefined) return undefined;

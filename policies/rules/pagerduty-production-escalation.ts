@@ -40,7 +40,10 @@ export const pagerdutyProductionEscalation: StackValidationPolicy = {
             if (rules === undefined) continue;
             const levels = rules.length;
             if (levels < min) {
-                reportViolation(`the PagerDuty service of '${view.name}' escalates through ${levels} level(s); at least ${min} are required. Add pagerduty.escalationLevels.`, pd.urn);
+                reportViolation(
+                    `the PagerDuty service of '${view.name}' escalates through ${levels} level(s); at least ${min} are required. Add pagerduty.escalationLevels.`,
+                    pd.urn,
+                );
             }
         }
     },

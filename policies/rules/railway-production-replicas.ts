@@ -20,7 +20,12 @@ export const railwayProductionReplicas: StackValidationPolicy = {
         properties: {
             ...environmentSetting,
             minReplicas: { type: "integer", minimum: 1, default: 2, description: "Fewest replicas a production service may run." },
-            environments: { type: "array", items: { type: "string", enum: ["local", "staging", "production"] }, default: ["production", "staging"], description: "Environments checked." },
+            environments: {
+                type: "array",
+                items: { type: "string", enum: ["local", "staging", "production"] },
+                default: ["production", "staging"],
+                description: "Environments checked.",
+            },
         },
     },
     validateStack: (args, reportViolation) => {
@@ -36,7 +41,10 @@ export const railwayProductionReplicas: StackValidationPolicy = {
             const replicas = view.instance.props.replicas as Record<string, number>;
             const total = Object.keys(replicas).reduce((sum, region) => sum + (known(() => replicas[region]) ?? min), 0);
             if (total < min) {
-                reportViolation(`service '${view.name}' runs ${total} replica(s) in ${environment}; production requires at least ${min}. Raise replicas (or add regions) for '${view.name}'.`, view.instance.urn);
+                reportViolation(
+                    `service '${view.name}' runs ${total} replica(s) in ${environment}; production requires at least ${min}. Raise replicas (or add regions) for '${view.name}'.`,
+                    view.instance.urn,
+                );
             }
         }
     },

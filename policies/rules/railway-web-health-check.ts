@@ -30,7 +30,10 @@ export const railwayWebHealthCheck: StackValidationPolicy = {
             }
             const timeout = known(() => view.instance!.props.healthcheckTimeout as number | undefined);
             if (timeout !== undefined && timeout !== null && timeout > max) {
-                reportViolation(`service '${view.name}' waits ${timeout} s for its health check; at most ${max} s is allowed. Lower healthcheck.timeoutSeconds.`, view.instance.urn);
+                reportViolation(
+                    `service '${view.name}' waits ${timeout} s for its health check; at most ${max} s is allowed. Lower healthcheck.timeoutSeconds.`,
+                    view.instance.urn,
+                );
             }
         }
     },

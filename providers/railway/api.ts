@@ -62,7 +62,8 @@ export async function gqlAll<Op extends OperationName, T>(
         if (!page) return nodes;
         nodes.push(...page.edges.map((e) => e.node));
         if (!page.pageInfo.hasNextPage) return nodes;
-        if (!page.pageInfo.endCursor || page.pageInfo.endCursor === after) throw new Error(`Railway ${op}: the next page has no new cursor; stopping rather than reading the same page again`);
+        if (!page.pageInfo.endCursor || page.pageInfo.endCursor === after)
+            throw new Error(`Railway ${op}: the next page has no new cursor; stopping rather than reading the same page again`);
         after = page.pageInfo.endCursor;
     }
     throw new Error(`Railway ${op}: more than ${maxPages} pages; stopping`);

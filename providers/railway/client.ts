@@ -77,7 +77,9 @@ export function railwayApiError(
     attempts: number,
     hint?: string,
 ): RailwayApiError {
-    const details = [code && `code ${code}`, traceId && `traceId ${traceId}`, httpStatus && `HTTP ${httpStatus}`, attempts > 1 && `after ${attempts} attempts`].filter(Boolean).join(", ");
+    const details = [code && `code ${code}`, traceId && `traceId ${traceId}`, httpStatus && `HTTP ${httpStatus}`, attempts > 1 && `after ${attempts} attempts`]
+        .filter(Boolean)
+        .join(", ");
     const e = new Error(`Railway ${operation} failed: ${railwayMessage} (${details})${hint ? `: ${hint}` : ""}`) as RailwayApiError;
     e.name = "RailwayApiError";
     e.operation = operation;

@@ -17,7 +17,9 @@ import { wireSafe } from "./wire";
 
 /** JSON with object keys sorted, so that two values compare by content, not key order. */
 function canonical(value: unknown): string {
-    return JSON.stringify(value ?? null, (_k, v) => (v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v));
+    return JSON.stringify(value ?? null, (_k, v) =>
+        v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
+    );
 }
 
 export function defineProvider(type: string, provider: pulumi.dynamic.ResourceProvider): pulumi.dynamic.ResourceProvider {
@@ -34,11 +36,16 @@ export function defineProvider(type: string, provider: pulumi.dynamic.ResourcePr
         withRules.create = async (inputs) => {
             if (!inputs.adoptId) return provider.create(inputs);
             const found = await provider.read!(inputs.adoptId, { apiUrl: inputs.apiUrl });
-            if (!found.id) throw new Error(`adopt: railway:${type} '${inputs.adoptId}' does not exist on Railway (check the ID; the format is in README "Adopting existing Railway resources")`);
+            if (!found.id)
+                throw new Error(
+                    `adopt: railway:${type} '${inputs.adoptId}' does not exist on Railway (check the ID; the format is in README "Adopting existing Railway resources")`,
+                );
             const live = { ...found.props, apiUrl: inputs.apiUrl, adoptId: inputs.adoptId };
             const diff = provider.diff ? await provider.diff(found.id, live, inputs) : { changes: false, replaces: [] };
             if (diff.changes || (diff.replaces ?? []).length) {
-                const differing = Object.keys(inputs).filter((k) => !k.startsWith("__") && k !== "adoptId" && inputs[k] !== undefined && canonical(live[k]) !== canonical(inputs[k]));
+                const differing = Object.keys(inputs).filter(
+                    (k) => !k.startsWith("__") && k !== "adoptId" && inputs[k] !== undefined && canonical(live[k]) !== canonical(inputs[k]),
+                );
                 throw new Error(
                     `adopt: railway:${type} '${inputs.adoptId}' is not what the stack declares (differs in: ${differing.join(", ") || "its settings"}); ` +
                         "change the config to match what runs on Railway, adopt, then change it in a later update",

@@ -15,152 +15,470 @@
 
 export const DOCUMENTS = {
     // ---- projects ----
-    ProjectCreate: /* GraphQL */ `mutation ProjectCreate($input: ProjectCreateInput!) {
-  projectCreate(input: $input) { id name description workspaceId }
-}`,
-    Project: /* GraphQL */ `query Project($id: String!) {
-  project(id: $id) { id name description workspaceId deletedAt }
-}`,
-    ProjectEnvironments: /* GraphQL */ `query ProjectEnvironments($id: String!, $after: String) {
-  project(id: $id) { id environments(after: $after) { edges { node { id name sourceEnvironment { id } } } pageInfo { hasNextPage endCursor } } }
-}`,
-    ProjectServices: /* GraphQL */ `query ProjectServices($id: String!, $after: String) {
-  project(id: $id) { id services(after: $after) { edges { node { id name } } pageInfo { hasNextPage endCursor } } }
-}`,
-    WorkspaceProjects: /* GraphQL */ `query WorkspaceProjects($workspaceId: String, $after: String) {
-  projects(workspaceId: $workspaceId, after: $after) { edges { node { id name workspaceId createdAt deletedAt } } pageInfo { hasNextPage endCursor } }
-}`,
-    ProjectUpdate: /* GraphQL */ `mutation ProjectUpdate($id: String!, $input: ProjectUpdateInput!) {
-  projectUpdate(id: $id, input: $input) { id name description }
-}`,
-    ProjectDelete: /* GraphQL */ `mutation ProjectDelete($id: String!) { projectDelete(id: $id) }`,
+    ProjectCreate: /* GraphQL */ `
+        mutation ProjectCreate($input: ProjectCreateInput!) {
+            projectCreate(input: $input) {
+                id
+                name
+                description
+                workspaceId
+            }
+        }
+    `,
+    Project: /* GraphQL */ `
+        query Project($id: String!) {
+            project(id: $id) {
+                id
+                name
+                description
+                workspaceId
+                deletedAt
+            }
+        }
+    `,
+    ProjectEnvironments: /* GraphQL */ `
+        query ProjectEnvironments($id: String!, $after: String) {
+            project(id: $id) {
+                id
+                environments(after: $after) {
+                    edges {
+                        node {
+                            id
+                            name
+                            sourceEnvironment {
+                                id
+                            }
+                        }
+                    }
+                    pageInfo {
+                        hasNextPage
+                        endCursor
+                    }
+                }
+            }
+        }
+    `,
+    ProjectServices: /* GraphQL */ `
+        query ProjectServices($id: String!, $after: String) {
+            project(id: $id) {
+                id
+                services(after: $after) {
+                    edges {
+                        node {
+                            id
+                            name
+                        }
+                    }
+                    pageInfo {
+                        hasNextPage
+                        endCursor
+                    }
+                }
+            }
+        }
+    `,
+    WorkspaceProjects: /* GraphQL */ `
+        query WorkspaceProjects($workspaceId: String, $after: String) {
+            projects(workspaceId: $workspaceId, after: $after) {
+                edges {
+                    node {
+                        id
+                        name
+                        workspaceId
+                        createdAt
+                        deletedAt
+                    }
+                }
+                pageInfo {
+                    hasNextPage
+                    endCursor
+                }
+            }
+        }
+    `,
+    ProjectUpdate: /* GraphQL */ `
+        mutation ProjectUpdate($id: String!, $input: ProjectUpdateInput!) {
+            projectUpdate(id: $id, input: $input) {
+                id
+                name
+                description
+            }
+        }
+    `,
+    ProjectDelete: /* GraphQL */ `
+        mutation ProjectDelete($id: String!) {
+            projectDelete(id: $id)
+        }
+    `,
 
     // ---- environments ----
-    EnvironmentCreate: /* GraphQL */ `mutation EnvironmentCreate($input: EnvironmentCreateInput!) {
-  environmentCreate(input: $input) { id name projectId sourceEnvironment { id } }
-}`,
-    Environment: /* GraphQL */ `query Environment($id: String!, $projectId: String) {
-  environment(id: $id, projectId: $projectId) { id name projectId deletedAt sourceEnvironment { id } }
-}`,
-    EnvironmentConfig: /* GraphQL */ `query EnvironmentConfig($id: String!) {
-  environment(id: $id) { id config(decryptVariables: false) }
-}`,
-    EnvironmentVolumeInstances: /* GraphQL */ `query EnvironmentVolumeInstances($id: String!, $after: String) {
-  environment(id: $id) {
-    id
-    volumeInstances(after: $after) {
-      edges { node { id volumeId environmentId serviceId mountPath sizeMB region state isPendingDeletion } }
-      pageInfo { hasNextPage endCursor }
-    }
-  }
-}`,
-    EnvironmentServiceInstances: /* GraphQL */ `query EnvironmentServiceInstances($id: String!, $after: String) {
-  environment(id: $id) { id serviceInstances(after: $after) { edges { node { id serviceId serviceName } } pageInfo { hasNextPage endCursor } } }
-}`,
-    EnvironmentRename: /* GraphQL */ `mutation EnvironmentRename($id: String!, $input: EnvironmentRenameInput!) {
-  environmentRename(id: $id, input: $input) { id name }
-}`,
-    EnvironmentDelete: /* GraphQL */ `mutation EnvironmentDelete($id: String!) { environmentDelete(id: $id) }`,
+    EnvironmentCreate: /* GraphQL */ `
+        mutation EnvironmentCreate($input: EnvironmentCreateInput!) {
+            environmentCreate(input: $input) {
+                id
+                name
+                projectId
+                sourceEnvironment {
+                    id
+                }
+            }
+        }
+    `,
+    Environment: /* GraphQL */ `
+        query Environment($id: String!, $projectId: String) {
+            environment(id: $id, projectId: $projectId) {
+                id
+                name
+                projectId
+                deletedAt
+                sourceEnvironment {
+                    id
+                }
+            }
+        }
+    `,
+    EnvironmentConfig: /* GraphQL */ `
+        query EnvironmentConfig($id: String!) {
+            environment(id: $id) {
+                id
+                config(decryptVariables: false)
+            }
+        }
+    `,
+    EnvironmentVolumeInstances: /* GraphQL */ `
+        query EnvironmentVolumeInstances($id: String!, $after: String) {
+            environment(id: $id) {
+                id
+                volumeInstances(after: $after) {
+                    edges {
+                        node {
+                            id
+                            volumeId
+                            environmentId
+                            serviceId
+                            mountPath
+                            sizeMB
+                            region
+                            state
+                            isPendingDeletion
+                        }
+                    }
+                    pageInfo {
+                        hasNextPage
+                        endCursor
+                    }
+                }
+            }
+        }
+    `,
+    EnvironmentServiceInstances: /* GraphQL */ `
+        query EnvironmentServiceInstances($id: String!, $after: String) {
+            environment(id: $id) {
+                id
+                serviceInstances(after: $after) {
+                    edges {
+                        node {
+                            id
+                            serviceId
+                            serviceName
+                        }
+                    }
+                    pageInfo {
+                        hasNextPage
+                        endCursor
+                    }
+                }
+            }
+        }
+    `,
+    EnvironmentRename: /* GraphQL */ `
+        mutation EnvironmentRename($id: String!, $input: EnvironmentRenameInput!) {
+            environmentRename(id: $id, input: $input) {
+                id
+                name
+            }
+        }
+    `,
+    EnvironmentDelete: /* GraphQL */ `
+        mutation EnvironmentDelete($id: String!) {
+            environmentDelete(id: $id)
+        }
+    `,
 
     // ---- services ----
-    ServiceCreate: /* GraphQL */ `mutation ServiceCreate($input: ServiceCreateInput!) {
-  serviceCreate(input: $input) { id name projectId }
-}`,
-    Service: /* GraphQL */ `query Service($id: String!) {
-  service(id: $id) { id name projectId deletedAt }
-}`,
-    ServiceUpdate: /* GraphQL */ `mutation ServiceUpdate($id: String!, $input: ServiceUpdateInput!) {
-  serviceUpdate(id: $id, input: $input) { id name }
-}`,
-    ServiceDelete: /* GraphQL */ `mutation ServiceDelete($id: String!, $environmentId: String) { serviceDelete(id: $id, environmentId: $environmentId) }`,
+    ServiceCreate: /* GraphQL */ `
+        mutation ServiceCreate($input: ServiceCreateInput!) {
+            serviceCreate(input: $input) {
+                id
+                name
+                projectId
+            }
+        }
+    `,
+    Service: /* GraphQL */ `
+        query Service($id: String!) {
+            service(id: $id) {
+                id
+                name
+                projectId
+                deletedAt
+            }
+        }
+    `,
+    ServiceUpdate: /* GraphQL */ `
+        mutation ServiceUpdate($id: String!, $input: ServiceUpdateInput!) {
+            serviceUpdate(id: $id, input: $input) {
+                id
+                name
+            }
+        }
+    `,
+    ServiceDelete: /* GraphQL */ `
+        mutation ServiceDelete($id: String!, $environmentId: String) {
+            serviceDelete(id: $id, environmentId: $environmentId)
+        }
+    `,
 
     // ---- per-environment service settings ----
-    ServiceInstance: /* GraphQL */ `query ServiceInstance($serviceId: String!, $environmentId: String!) {
-  serviceInstance(serviceId: $serviceId, environmentId: $environmentId) {
-    id serviceId environmentId
-    source { image repo }
-    rootDirectory startCommand buildCommand preDeployCommand watchPatterns
-    healthcheckPath healthcheckTimeout numReplicas region
-    restartPolicyType restartPolicyMaxRetries sleepApplication cronSchedule
-  }
-}`,
-    ServiceInstanceUpdate: /* GraphQL */ `mutation ServiceInstanceUpdate($serviceId: String!, $environmentId: String, $input: ServiceInstanceUpdateInput!) {
-  serviceInstanceUpdate(serviceId: $serviceId, environmentId: $environmentId, input: $input)
-}`,
-    DeploymentTriggers: /* GraphQL */ `query DeploymentTriggers($projectId: String!, $environmentId: String!, $serviceId: String!, $after: String) {
-  deploymentTriggers(projectId: $projectId, environmentId: $environmentId, serviceId: $serviceId, after: $after) {
-    edges { node { id branch repository } }
-    pageInfo { hasNextPage endCursor }
-  }
-}`,
-    DeploymentTriggerCreate: /* GraphQL */ `mutation DeploymentTriggerCreate($input: DeploymentTriggerCreateInput!) {
-  deploymentTriggerCreate(input: $input) { id branch repository }
-}`,
-    DeploymentTriggerUpdate: /* GraphQL */ `mutation DeploymentTriggerUpdate($id: String!, $input: DeploymentTriggerUpdateInput!) {
-  deploymentTriggerUpdate(id: $id, input: $input) { id branch repository }
-}`,
+    ServiceInstance: /* GraphQL */ `
+        query ServiceInstance($serviceId: String!, $environmentId: String!) {
+            serviceInstance(serviceId: $serviceId, environmentId: $environmentId) {
+                id
+                serviceId
+                environmentId
+                source {
+                    image
+                    repo
+                }
+                rootDirectory
+                startCommand
+                buildCommand
+                preDeployCommand
+                watchPatterns
+                healthcheckPath
+                healthcheckTimeout
+                numReplicas
+                region
+                restartPolicyType
+                restartPolicyMaxRetries
+                sleepApplication
+                cronSchedule
+            }
+        }
+    `,
+    ServiceInstanceUpdate: /* GraphQL */ `
+        mutation ServiceInstanceUpdate($serviceId: String!, $environmentId: String, $input: ServiceInstanceUpdateInput!) {
+            serviceInstanceUpdate(serviceId: $serviceId, environmentId: $environmentId, input: $input)
+        }
+    `,
+    DeploymentTriggers: /* GraphQL */ `
+        query DeploymentTriggers($projectId: String!, $environmentId: String!, $serviceId: String!, $after: String) {
+            deploymentTriggers(projectId: $projectId, environmentId: $environmentId, serviceId: $serviceId, after: $after) {
+                edges {
+                    node {
+                        id
+                        branch
+                        repository
+                    }
+                }
+                pageInfo {
+                    hasNextPage
+                    endCursor
+                }
+            }
+        }
+    `,
+    DeploymentTriggerCreate: /* GraphQL */ `
+        mutation DeploymentTriggerCreate($input: DeploymentTriggerCreateInput!) {
+            deploymentTriggerCreate(input: $input) {
+                id
+                branch
+                repository
+            }
+        }
+    `,
+    DeploymentTriggerUpdate: /* GraphQL */ `
+        mutation DeploymentTriggerUpdate($id: String!, $input: DeploymentTriggerUpdateInput!) {
+            deploymentTriggerUpdate(id: $id, input: $input) {
+                id
+                branch
+                repository
+            }
+        }
+    `,
 
     // ---- variables ----
-    Variables: /* GraphQL */ `query Variables($projectId: String!, $environmentId: String!, $serviceId: String) {
-  variables(projectId: $projectId, environmentId: $environmentId, serviceId: $serviceId, unrendered: true)
-}`,
-    VariableCollectionUpsert: /* GraphQL */ `mutation VariableCollectionUpsert($input: VariableCollectionUpsertInput!) {
-  variableCollectionUpsert(input: $input)
-}`,
-    VariableDelete: /* GraphQL */ `mutation VariableDelete($input: VariableDeleteInput!) { variableDelete(input: $input) }`,
+    Variables: /* GraphQL */ `
+        query Variables($projectId: String!, $environmentId: String!, $serviceId: String) {
+            variables(projectId: $projectId, environmentId: $environmentId, serviceId: $serviceId, unrendered: true)
+        }
+    `,
+    VariableCollectionUpsert: /* GraphQL */ `
+        mutation VariableCollectionUpsert($input: VariableCollectionUpsertInput!) {
+            variableCollectionUpsert(input: $input)
+        }
+    `,
+    VariableDelete: /* GraphQL */ `
+        mutation VariableDelete($input: VariableDeleteInput!) {
+            variableDelete(input: $input)
+        }
+    `,
 
     // ---- domains ----
-    Domains: /* GraphQL */ `query Domains($projectId: String!, $environmentId: String!, $serviceId: String!) {
-  domains(projectId: $projectId, environmentId: $environmentId, serviceId: $serviceId) {
-    serviceDomains { id domain targetPort }
-    customDomains { id domain targetPort }
-  }
-}`,
-    ServiceDomainCreate: /* GraphQL */ `mutation ServiceDomainCreate($input: ServiceDomainCreateInput!) {
-  serviceDomainCreate(input: $input) { id domain targetPort }
-}`,
-    ServiceDomainUpdate: /* GraphQL */ `mutation ServiceDomainUpdate($input: ServiceDomainUpdateInput!) { serviceDomainUpdate(input: $input) }`,
-    ServiceDomainDelete: /* GraphQL */ `mutation ServiceDomainDelete($id: String!) { serviceDomainDelete(id: $id) }`,
-    CustomDomainCreate: /* GraphQL */ `mutation CustomDomainCreate($input: CustomDomainCreateInput!) {
-  customDomainCreate(input: $input) {
-    id domain targetPort
-    status { verified certificateStatus verificationDnsHost verificationToken dnsRecords { fqdn recordType requiredValue } }
-  }
-}`,
-    CustomDomain: /* GraphQL */ `query CustomDomain($id: String!, $projectId: String!) {
-  customDomain(id: $id, projectId: $projectId) {
-    id domain targetPort serviceId environmentId syncStatus
-    status { verified certificateStatus dnsRecords { fqdn recordType requiredValue } }
-  }
-}`,
-    CustomDomainUpdate: /* GraphQL */ `mutation CustomDomainUpdate($environmentId: String!, $id: String!, $targetPort: Int) {
-  customDomainUpdate(environmentId: $environmentId, id: $id, targetPort: $targetPort)
-}`,
-    CustomDomainDelete: /* GraphQL */ `mutation CustomDomainDelete($id: String!) { customDomainDelete(id: $id) }`,
+    Domains: /* GraphQL */ `
+        query Domains($projectId: String!, $environmentId: String!, $serviceId: String!) {
+            domains(projectId: $projectId, environmentId: $environmentId, serviceId: $serviceId) {
+                serviceDomains {
+                    id
+                    domain
+                    targetPort
+                }
+                customDomains {
+                    id
+                    domain
+                    targetPort
+                }
+            }
+        }
+    `,
+    ServiceDomainCreate: /* GraphQL */ `
+        mutation ServiceDomainCreate($input: ServiceDomainCreateInput!) {
+            serviceDomainCreate(input: $input) {
+                id
+                domain
+                targetPort
+            }
+        }
+    `,
+    ServiceDomainUpdate: /* GraphQL */ `
+        mutation ServiceDomainUpdate($input: ServiceDomainUpdateInput!) {
+            serviceDomainUpdate(input: $input)
+        }
+    `,
+    ServiceDomainDelete: /* GraphQL */ `
+        mutation ServiceDomainDelete($id: String!) {
+            serviceDomainDelete(id: $id)
+        }
+    `,
+    CustomDomainCreate: /* GraphQL */ `
+        mutation CustomDomainCreate($input: CustomDomainCreateInput!) {
+            customDomainCreate(input: $input) {
+                id
+                domain
+                targetPort
+                status {
+                    verified
+                    certificateStatus
+                    verificationDnsHost
+                    verificationToken
+                    dnsRecords {
+                        fqdn
+                        recordType
+                        requiredValue
+                    }
+                }
+            }
+        }
+    `,
+    CustomDomain: /* GraphQL */ `
+        query CustomDomain($id: String!, $projectId: String!) {
+            customDomain(id: $id, projectId: $projectId) {
+                id
+                domain
+                targetPort
+                serviceId
+                environmentId
+                syncStatus
+                status {
+                    verified
+                    certificateStatus
+                    dnsRecords {
+                        fqdn
+                        recordType
+                        requiredValue
+                    }
+                }
+            }
+        }
+    `,
+    CustomDomainUpdate: /* GraphQL */ `
+        mutation CustomDomainUpdate($environmentId: String!, $id: String!, $targetPort: Int) {
+            customDomainUpdate(environmentId: $environmentId, id: $id, targetPort: $targetPort)
+        }
+    `,
+    CustomDomainDelete: /* GraphQL */ `
+        mutation CustomDomainDelete($id: String!) {
+            customDomainDelete(id: $id)
+        }
+    `,
 
     // ---- volumes (datastores) ----
-    VolumeCreate: /* GraphQL */ `mutation VolumeCreate($input: VolumeCreateInput!) {
-  volumeCreate(input: $input) { id name projectId }
-}`,
-    VolumeInstanceUpdate: /* GraphQL */ `mutation VolumeInstanceUpdate($volumeId: String!, $environmentId: String, $input: VolumeInstanceUpdateInput!) {
-  volumeInstanceUpdate(volumeId: $volumeId, environmentId: $environmentId, input: $input)
-}`,
-    VolumeDelete: /* GraphQL */ `mutation VolumeDelete($volumeId: String!) { volumeDelete(volumeId: $volumeId) }`,
+    VolumeCreate: /* GraphQL */ `
+        mutation VolumeCreate($input: VolumeCreateInput!) {
+            volumeCreate(input: $input) {
+                id
+                name
+                projectId
+            }
+        }
+    `,
+    VolumeInstanceUpdate: /* GraphQL */ `
+        mutation VolumeInstanceUpdate($volumeId: String!, $environmentId: String, $input: VolumeInstanceUpdateInput!) {
+            volumeInstanceUpdate(volumeId: $volumeId, environmentId: $environmentId, input: $input)
+        }
+    `,
+    VolumeDelete: /* GraphQL */ `
+        mutation VolumeDelete($volumeId: String!) {
+            volumeDelete(volumeId: $volumeId)
+        }
+    `,
 
     // ---- deployments (the deploy step, the health gate and rollback) ----
-    Deployments: /* GraphQL */ `query Deployments($input: DeploymentListInput!, $first: Int, $after: String) {
-  deployments(input: $input, first: $first, after: $after) {
-    edges { node { id status createdAt canRollback serviceId environmentId staticUrl meta } }
-    pageInfo { hasNextPage endCursor }
-  }
-}`,
-    Deployment: /* GraphQL */ `query Deployment($id: String!) {
-  deployment(id: $id) { id status createdAt canRollback serviceId environmentId meta }
-}`,
-    DeploymentRollback: /* GraphQL */ `mutation DeploymentRollback($id: String!) { deploymentRollback(id: $id) }`,
-    ServiceInstanceDeploy: /* GraphQL */ `mutation ServiceInstanceDeploy($serviceId: String!, $environmentId: String!, $commitSha: String) {
-  serviceInstanceDeployV2(serviceId: $serviceId, environmentId: $environmentId, commitSha: $commitSha)
-}`,
+    Deployments: /* GraphQL */ `
+        query Deployments($input: DeploymentListInput!, $first: Int, $after: String) {
+            deployments(input: $input, first: $first, after: $after) {
+                edges {
+                    node {
+                        id
+                        status
+                        createdAt
+                        canRollback
+                        serviceId
+                        environmentId
+                        staticUrl
+                        meta
+                    }
+                }
+                pageInfo {
+                    hasNextPage
+                    endCursor
+                }
+            }
+        }
+    `,
+    Deployment: /* GraphQL */ `
+        query Deployment($id: String!) {
+            deployment(id: $id) {
+                id
+                status
+                createdAt
+                canRollback
+                serviceId
+                environmentId
+                meta
+            }
+        }
+    `,
+    DeploymentRollback: /* GraphQL */ `
+        mutation DeploymentRollback($id: String!) {
+            deploymentRollback(id: $id)
+        }
+    `,
+    ServiceInstanceDeploy: /* GraphQL */ `
+        mutation ServiceInstanceDeploy($serviceId: String!, $environmentId: String!, $commitSha: String) {
+            serviceInstanceDeployV2(serviceId: $serviceId, environmentId: $environmentId, commitSha: $commitSha)
+        }
+    `,
 } as const;
 
 export type OperationName = keyof typeof DOCUMENTS;

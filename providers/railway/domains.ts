@@ -49,11 +49,20 @@ export const serviceDomainProvider: pulumi.dynamic.ResourceProvider = defineProv
         // than one after a lost answer: the tool cannot tell which is its own, and says so.
         const d = await createOrAdopt(
             async () =>
-                (await gql(inputs.apiUrl, "ServiceDomainCreate", { input: { environmentId: inputs.environmentId, serviceId: inputs.serviceId, targetPort: inputs.targetPort ?? null } }, { retryMutation: false }))
-                    .serviceDomainCreate,
+                (
+                    await gql(
+                        inputs.apiUrl,
+                        "ServiceDomainCreate",
+                        { input: { environmentId: inputs.environmentId, serviceId: inputs.serviceId, targetPort: inputs.targetPort ?? null } },
+                        { retryMutation: false },
+                    )
+                ).serviceDomainCreate,
             async () => {
                 const existing = (await domainsOf(inputs)).serviceDomains;
-                if (existing.length > 1) throw new Error(`a serviceDomainCreate had no clear outcome and service ${inputs.serviceId} has ${existing.length} Railway domains: import the right one (ID <projectId>:<environmentId>:<serviceId>:<serviceDomainId>) and delete the others`);
+                if (existing.length > 1)
+                    throw new Error(
+                        `a serviceDomainCreate had no clear outcome and service ${inputs.serviceId} has ${existing.length} Railway domains: import the right one (ID <projectId>:<environmentId>:<serviceId>:<serviceDomainId>) and delete the others`,
+                    );
                 return existing[0];
             },
         );
@@ -123,7 +132,8 @@ interface CustomDomainState {
 export const customDomainProvider: pulumi.dynamic.ResourceProvider = defineProvider("CustomDomain", {
     async check(_olds, news) {
         const failures = requiredIds(news, ["projectId", "environmentId", "serviceId"]);
-        if (typeof news.domain !== "string" || !/^[a-z0-9.-]+\.[a-z]{2,}$/.test(news.domain)) failures.push({ property: "domain", reason: "domain must be a hostname such as app.example.com" });
+        if (typeof news.domain !== "string" || !/^[a-z0-9.-]+\.[a-z]{2,}$/.test(news.domain))
+            failures.push({ property: "domain", reason: "domain must be a hostname such as app.example.com" });
         return { inputs: news, failures };
     },
     async diff(_id, olds: CustomDomainState, news: CustomDomainState) {
@@ -139,7 +149,15 @@ export const customDomainProvider: pulumi.dynamic.ResourceProvider = defineProvi
                 const { customDomainCreate: c } = await gql(
                     inputs.apiUrl,
                     "CustomDomainCreate",
-                    { input: { projectId: inputs.projectId, environmentId: inputs.environmentId, serviceId: inputs.serviceId, domain: inputs.domain, targetPort: inputs.targetPort ?? null } },
+                    {
+                        input: {
+                            projectId: inputs.projectId,
+                            environmentId: inputs.environmentId,
+                            serviceId: inputs.serviceId,
+                            domain: inputs.domain,
+                            targetPort: inputs.targetPort ?? null,
+                        },
+                    },
                     { retryMutation: false },
                 );
                 return { id: c.id, verified: c.status.verified, dnsRecords: c.status.dnsRecords };
@@ -160,7 +178,16 @@ export const customDomainProvider: pulumi.dynamic.ResourceProvider = defineProvi
         const d = found.customDomain;
         return {
             id: domainId,
-            props: { ...props, projectId, environmentId: d.environmentId, serviceId: d.serviceId, domain: d.domain, targetPort: d.targetPort ?? undefined, verified: d.status.verified, dnsRecords: d.status.dnsRecords },
+            props: {
+                ...props,
+                projectId,
+                environmentId: d.environmentId,
+                serviceId: d.serviceId,
+                domain: d.domain,
+                targetPort: d.targetPort ?? undefined,
+                verified: d.status.verified,
+                dnsRecords: d.status.dnsRecords,
+            },
         };
     },
     async update(id, olds: CustomDomainState, news: CustomDomainState) {
@@ -179,6 +206,13 @@ export class CustomDomain extends pulumi.dynamic.Resource {
     declare readonly dnsRecords: pulumi.Output<Array<{ fqdn: string; recordType: string; requiredValue: string }>>;
 
     constructor(name: string, args: CustomDomainArgs, opts?: pulumi.CustomResourceOptions) {
-        super(customDomainProvider, name, { targetPort: undefined, apiUrl: undefined, adoptId: undefined, ...args, verified: undefined, dnsRecords: undefined }, opts, "railway", "CustomDomain");
+        super(
+            customDomainProvider,
+            name,
+            { targetPort: undefined, apiUrl: undefined, adoptId: undefined, ...args, verified: undefined, dnsRecords: undefined },
+            opts,
+            "railway",
+            "CustomDomain",
+        );
     }
 }

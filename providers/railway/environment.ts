@@ -32,7 +32,8 @@ interface EnvironmentState {
 
 type EnvNode = { id: string; name: string; sourceEnvironment: { id: string } | null };
 
-const environmentsOf = (apiUrl: string | undefined, projectId: string): Promise<EnvNode[]> => gqlAll(apiUrl, "ProjectEnvironments", { id: projectId }, (d) => d.project.environments);
+const environmentsOf = (apiUrl: string | undefined, projectId: string): Promise<EnvNode[]> =>
+    gqlAll(apiUrl, "ProjectEnvironments", { id: projectId }, (d) => d.project.environments);
 
 /** Why a non-fork environment would not be isolated, or undefined when it is. */
 function leakProblem(target: string, envs: EnvNode[], projectId: string): string | undefined {
@@ -70,15 +71,22 @@ export const environmentProvider: pulumi.dynamic.ResourceProvider = defineProvid
         let sourceEnvironmentId: string | undefined;
         if (inputs.forkFrom) {
             sourceEnvironmentId = envs.find((e) => e.name === inputs.forkFrom)?.id;
-            if (!sourceEnvironmentId) throw new Error(`forkFrom: project ${inputs.projectId} has no environment '${inputs.forkFrom}' (it has: ${envs.map((e) => e.name).join(", ") || "none"})`);
+            if (!sourceEnvironmentId)
+                throw new Error(`forkFrom: project ${inputs.projectId} has no environment '${inputs.forkFrom}' (it has: ${envs.map((e) => e.name).join(", ") || "none"})`);
         } else {
             const problem = leakProblem(inputs.name, envs, inputs.projectId);
             if (problem) throw new Error(problem);
         }
         const created = await createOrAdopt(
             async () =>
-                (await gql(inputs.apiUrl, "EnvironmentCreate", { input: { projectId: inputs.projectId, name: inputs.name, sourceEnvironmentId, skipInitialDeploys: true } }, { retryMutation: false }))
-                    .environmentCreate,
+                (
+                    await gql(
+                        inputs.apiUrl,
+                        "EnvironmentCreate",
+                        { input: { projectId: inputs.projectId, name: inputs.name, sourceEnvironmentId, skipInitialDeploys: true } },
+                        { retryMutation: false },
+                    )
+                ).environmentCreate,
             async () => (await environmentsOf(inputs.apiUrl, inputs.projectId)).find((e) => e.name === inputs.name),
         );
         return { id: created.id, outs: { ...inputs, environmentId: created.id, isFork: !!created.sourceEnvironment } };

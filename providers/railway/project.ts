@@ -76,7 +76,16 @@ export const projectProvider: pulumi.dynamic.ResourceProvider = defineProvider("
         const found = await readOrGone(() => gql(props?.apiUrl, "Project", { id }));
         if (!found || found.project.deletedAt) return { id: "", props: {} };
         const p = found.project;
-        return { id, props: { ...props, name: p.name, description: p.description ?? undefined, workspaceId: p.workspaceId ?? undefined, environments: await environmentsOf(props?.apiUrl, id) } };
+        return {
+            id,
+            props: {
+                ...props,
+                name: p.name,
+                description: p.description ?? undefined,
+                workspaceId: p.workspaceId ?? undefined,
+                environments: await environmentsOf(props?.apiUrl, id),
+            },
+        };
     },
     async update(id, _olds: ProjectState, news: ProjectState) {
         await gql(news.apiUrl, "ProjectUpdate", { id, input: { name: news.name, description: news.description ?? null } });
@@ -93,6 +102,13 @@ export class Project extends pulumi.dynamic.Resource {
     declare readonly environments: pulumi.Output<Record<string, string>>;
 
     constructor(name: string, args: ProjectArgs, opts?: pulumi.CustomResourceOptions) {
-        super(projectProvider, name, { description: undefined, workspaceId: undefined, defaultEnvironmentName: undefined, apiUrl: undefined, ...args, environments: undefined }, opts, "railway", "Project");
+        super(
+            projectProvider,
+            name,
+            { description: undefined, workspaceId: undefined, defaultEnvironmentName: undefined, apiUrl: undefined, ...args, environments: undefined },
+            opts,
+            "railway",
+            "Project",
+        );
     }
 }

@@ -82,9 +82,11 @@ function validate(news: InstanceState): Array<{ property: string; reason: string
     if (src.repo && !src.branch) failures.push({ property: "source.branch", reason: "a repository source needs a branch" });
     const entries = Object.entries(news.replicas ?? {});
     const total = entries.reduce((a, [, n]) => a + n, 0);
-    if (entries.length === 0 || entries.some(([, n]) => !Number.isInteger(n) || n < 1)) failures.push({ property: "replicas", reason: "give at least one region with a whole number of replicas >= 1" });
+    if (entries.length === 0 || entries.some(([, n]) => !Number.isInteger(n) || n < 1))
+        failures.push({ property: "replicas", reason: "give at least one region with a whole number of replicas >= 1" });
     for (const [region] of entries) {
-        if (!(RAILWAY_REGIONS as readonly string[]).includes(region)) failures.push({ property: `replicas.${region}`, reason: `'${region}' is not a Railway region (regions: ${RAILWAY_REGIONS.join(", ")})` });
+        if (!(RAILWAY_REGIONS as readonly string[]).includes(region))
+            failures.push({ property: `replicas.${region}`, reason: `'${region}' is not a Railway region (regions: ${RAILWAY_REGIONS.join(", ")})` });
     }
     if (total > RAILWAY_MAX_REPLICAS) failures.push({ property: "replicas", reason: `${total} replicas in total; Railway allows at most ${RAILWAY_MAX_REPLICAS}` });
     if (news.cronSchedule && total > 1) failures.push({ property: "cronSchedule", reason: "a cron service runs with exactly one replica" });
@@ -127,7 +129,14 @@ async function apply(news: InstanceState, olds?: InstanceState): Promise<void> {
         const existing = await triggerOf(news.apiUrl, news.projectId, news.serviceId, news.environmentId);
         if (!existing) {
             await gql(news.apiUrl, "DeploymentTriggerCreate", {
-                input: { projectId: news.projectId, environmentId: news.environmentId, serviceId: news.serviceId, provider: "github", repository: news.source.repo, branch: news.source.branch! },
+                input: {
+                    projectId: news.projectId,
+                    environmentId: news.environmentId,
+                    serviceId: news.serviceId,
+                    provider: "github",
+                    repository: news.source.repo,
+                    branch: news.source.branch!,
+                },
             });
         } else if (existing.branch !== news.source.branch || existing.repository !== news.source.repo) {
             await gql(news.apiUrl, "DeploymentTriggerUpdate", { id: existing.id, input: { repository: news.source.repo, branch: news.source.branch } });

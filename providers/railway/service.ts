@@ -47,7 +47,15 @@ export const serviceProvider: pulumi.dynamic.ResourceProvider = defineProvider("
         // A lost answer to an applied create leaves the name taken: the service of that name in the
         // project is adopted instead of failing, so a retried `pulumi up` converges.
         const { id } = await createOrAdopt(
-            async () => (await gql(inputs.apiUrl, "ServiceCreate", { input: { projectId: inputs.projectId, name: inputs.name, environmentId: inputs.environmentId } }, { retryMutation: false })).serviceCreate,
+            async () =>
+                (
+                    await gql(
+                        inputs.apiUrl,
+                        "ServiceCreate",
+                        { input: { projectId: inputs.projectId, name: inputs.name, environmentId: inputs.environmentId } },
+                        { retryMutation: false },
+                    )
+                ).serviceCreate,
             async () => (await gqlAll(inputs.apiUrl, "ProjectServices", { id: inputs.projectId }, (d) => d.project.services)).find((s) => s.name === inputs.name),
         );
         return { id, outs: { ...inputs } };

@@ -69,7 +69,8 @@ export const variablesProvider: pulumi.dynamic.ResourceProvider = defineProvider
         const failures = requiredIds(news, ["projectId", "environmentId", "serviceId"]);
         for (const half of ["variables", "secretVariables"]) {
             for (const [name, value] of Object.entries((news[half] ?? {}) as Record<string, unknown>)) {
-                if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) failures.push({ property: `${half}.${name}`, reason: "a variable name is letters, digits and _, not starting with a digit" });
+                if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+                    failures.push({ property: `${half}.${name}`, reason: "a variable name is letters, digits and _, not starting with a digit" });
                 if (typeof value !== "string") failures.push({ property: `${half}.${name}`, reason: "a variable value must be a string" });
             }
         }
@@ -81,7 +82,9 @@ export const variablesProvider: pulumi.dynamic.ResourceProvider = defineProvider
         const replaces = changedKeys(olds, news, ["projectId", "environmentId", "serviceId"]);
         // Railway holds one set: a variable that moves between the halves with the same value
         // (an imported set lands all in the secret half) changes nothing there.
-        const changes = changedKeys(olds, news, ["apiUrl", "projectId", "environmentId", "serviceId"]).length > 0 || JSON.stringify(sortedEntries(allOf(olds))) !== JSON.stringify(sortedEntries(allOf(news)));
+        const changes =
+            changedKeys(olds, news, ["apiUrl", "projectId", "environmentId", "serviceId"]).length > 0 ||
+            JSON.stringify(sortedEntries(allOf(olds))) !== JSON.stringify(sortedEntries(allOf(news)));
         return { changes, replaces, deleteBeforeReplace: true };
     },
     async create(inputs: VariablesState) {

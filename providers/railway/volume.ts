@@ -50,7 +50,8 @@ const stateOf = (s: VolumeState, i: VolumeInstanceNode) => ({ ...s, serviceId: i
 export const volumeProvider: pulumi.dynamic.ResourceProvider = defineProvider("Volume", {
     async check(_olds, news) {
         const failures = requiredIds(news, ["projectId", "environmentId", "serviceId"]);
-        if (typeof news.mountPath !== "string" || !news.mountPath.startsWith("/")) failures.push({ property: "mountPath", reason: "mountPath must be an absolute path such as /data" });
+        if (typeof news.mountPath !== "string" || !news.mountPath.startsWith("/"))
+            failures.push({ property: "mountPath", reason: "mountPath must be an absolute path such as /data" });
         return { inputs: news, failures };
     },
     async diff(_id, olds: VolumeState, news: VolumeState) {
@@ -67,7 +68,15 @@ export const volumeProvider: pulumi.dynamic.ResourceProvider = defineProvider("V
                     await gql(
                         inputs.apiUrl,
                         "VolumeCreate",
-                        { input: { projectId: inputs.projectId, environmentId: inputs.environmentId, serviceId: inputs.serviceId, mountPath: inputs.mountPath, region: inputs.region } },
+                        {
+                            input: {
+                                projectId: inputs.projectId,
+                                environmentId: inputs.environmentId,
+                                serviceId: inputs.serviceId,
+                                mountPath: inputs.mountPath,
+                                region: inputs.region,
+                            },
+                        },
                         { retryMutation: false },
                     )
                 ).volumeCreate,
@@ -104,6 +113,13 @@ export class Volume extends pulumi.dynamic.Resource {
     declare readonly volumeInstanceId: pulumi.Output<string>;
 
     constructor(name: string, args: VolumeArgs, opts?: pulumi.CustomResourceOptions) {
-        super(volumeProvider, name, { region: undefined, apiUrl: undefined, adoptId: undefined, ...args, volumeInstanceId: undefined, sizeMB: undefined }, opts, "railway", "Volume");
+        super(
+            volumeProvider,
+            name,
+            { region: undefined, apiUrl: undefined, adoptId: undefined, ...args, volumeInstanceId: undefined, sizeMB: undefined },
+            opts,
+            "railway",
+            "Volume",
+        );
     }
 }

@@ -20,7 +20,18 @@ const USAGE =
     "usage: npm run gate -- --stack <name> --service <name> [--url <base url>] [--deployment <id>] [--once] [--window <minutes>] [--interval <seconds>] [--project-id <id>] [--state <file>] [--out <file>]";
 
 export async function gateCommand(argv: string[], io: CommandIO, cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env): Promise<number> {
-    const flags = parseCommandArgs<{ stack?: string; service?: string; url?: string; deployment?: string; once?: boolean; window?: string; interval?: string; "project-id"?: string; state?: string; out?: string }>(
+    const flags = parseCommandArgs<{
+        stack?: string;
+        service?: string;
+        url?: string;
+        deployment?: string;
+        once?: boolean;
+        window?: string;
+        interval?: string;
+        "project-id"?: string;
+        state?: string;
+        out?: string;
+    }>(
         argv,
         {
             stack: { type: "string" },

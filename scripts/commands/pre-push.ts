@@ -33,7 +33,11 @@ export async function prePushCommand(_argv: string[], io: CommandIO, cwd = proce
         io.err("pre-push: typecheck failed; push stopped");
         return EXIT.findings;
     }
-    const stacks = fs.readdirSync(cwd).filter((f) => /^Pulumi\.(.+)\.yaml$/.test(f)).map((f) => f.replace(/^Pulumi\.|\.yaml$/g, "")).sort();
+    const stacks = fs
+        .readdirSync(cwd)
+        .filter((f) => /^Pulumi\.(.+)\.yaml$/.test(f))
+        .map((f) => f.replace(/^Pulumi\.|\.yaml$/g, ""))
+        .sort();
     let failed = false;
     for (const stack of stacks) {
         io.err(`pre-push: validate ${stack}`);

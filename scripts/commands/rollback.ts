@@ -58,7 +58,15 @@ export async function rollbackCommand(argv: string[], io: CommandIO, cwd = proce
         const entry = state.rollbacks.find((r) => r.from === live.id);
         if (entry) entry.newDeploymentId = outcome.newDeploymentId;
         writeState(ctx.stateFile, state);
-        const notifications = await notifyRollback(notifyConfigFromEnv(env), { stack: ctx.stack, service: ctx.service.name, from: live.id, to: target.id, reason, newDeploymentId: outcome.newDeploymentId, status: outcome.status });
+        const notifications = await notifyRollback(notifyConfigFromEnv(env), {
+            stack: ctx.stack,
+            service: ctx.service.name,
+            from: live.id,
+            to: target.id,
+            reason,
+            newDeploymentId: outcome.newDeploymentId,
+            status: outcome.status,
+        });
         io.out(JSON.stringify({ from: live.id, ...outcome, notifications }, null, 2));
         io.err(`rollback: new deployment ${outcome.newDeploymentId ?? "(not seen)"} is ${outcome.status} after ${Math.round(outcome.waitedMs / 1000)} s`);
         return outcome.status === "SUCCESS" ? 0 : 1;

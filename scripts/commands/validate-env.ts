@@ -12,9 +12,7 @@ import { readStackFile } from "../../config/sources";
 import { closestKey } from "../../config/suggest";
 import { CommandIO, EXIT, parseCommandArgs } from "./io";
 
-const USAGE =
-    "usage: npm run validate-env -- --env <local|staging|production> [--file <dotenv file>] [--role web|worker|cron] " +
-    "[--allow KEY]... [--production-host HOST]...";
+const USAGE = "usage: npm run validate-env -- --env <local|staging|production> [--file <dotenv file>] [--role web|worker|cron] " + "[--allow KEY]... [--production-host HOST]...";
 
 /** Production hostnames from the stack file of the same name, when there is one. */
 function productionHostsFromStack(env: AppEnvironment, cwd: string): string[] {
@@ -67,9 +65,10 @@ export function validateEnvCommand(argv: string[], io: CommandIO, env: NodeJS.Pr
     } else {
         // The process environment holds PATH, HOME and the like: only app keys and near-misses of them count.
         fromProcess = true;
-        vars = Object.fromEntries(
-            Object.entries(env).filter(([k, v]) => v !== undefined && (KNOWN_KEYS.includes(k) || closestKey(k, KNOWN_KEYS) !== undefined)),
-        ) as Record<string, string>;
+        vars = Object.fromEntries(Object.entries(env).filter(([k, v]) => v !== undefined && (KNOWN_KEYS.includes(k) || closestKey(k, KNOWN_KEYS) !== undefined))) as Record<
+            string,
+            string
+        >;
         label = "environment";
     }
 

@@ -20,7 +20,10 @@ export function validateCommand(argv: string[], io: CommandIO, cwd = process.cwd
     }
     const file = values.file ? path.resolve(cwd, values.file) : path.join(cwd, `Pulumi.${values.stack}.yaml`);
     if (!fs.existsSync(file)) {
-        const stacks = fs.readdirSync(cwd).filter((f) => /^Pulumi\.(.+)\.yaml$/.test(f)).map((f) => f.replace(/^Pulumi\.|\.yaml$/g, ""));
+        const stacks = fs
+            .readdirSync(cwd)
+            .filter((f) => /^Pulumi\.(.+)\.yaml$/.test(f))
+            .map((f) => f.replace(/^Pulumi\.|\.yaml$/g, ""));
         io.err(`no stack file ${file}${stacks.length ? ` (stacks here: ${stacks.join(", ")})` : ""}\n${USAGE}`);
         return EXIT.usage;
     }

@@ -67,7 +67,11 @@ export interface RunResult {
  * Runs the CLI, capturing its output. `onOutput` sees stderr as it comes (progress for long runs).
  * A run that outlives `timeoutMs` is killed and reported as such.
  */
-export function runPulumi(engine: Engine, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number; input?: string; onOutput?: (chunk: string) => void }): Promise<RunResult> {
+export function runPulumi(
+    engine: Engine,
+    args: string[],
+    opts: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number; input?: string; onOutput?: (chunk: string) => void },
+): Promise<RunResult> {
     const started = Date.now();
     return new Promise((resolve, reject) => {
         const child = spawn(path.join(engine.bin, "pulumi"), args, { cwd: opts.cwd, env: opts.env, stdio: ["pipe", "pipe", "pipe"] });

@@ -96,7 +96,12 @@ export function resourceOutcomes(events: EngineEvent[]): ResourceOutcome[] {
         const isOutputs = e.resOutputsEvent !== undefined;
         if (!isOutputs && byUrn.has(m.urn)) continue;
         const detailed = m.detailedDiff
-            ? Object.fromEntries(Object.entries(m.detailedDiff as Record<string, { diffKind?: string; kind?: string; inputDiff?: boolean }>).map(([k, v]) => [k, { kind: v.diffKind ?? v.kind ?? "update", inputDiff: v.inputDiff }]))
+            ? Object.fromEntries(
+                  Object.entries(m.detailedDiff as Record<string, { diffKind?: string; kind?: string; inputDiff?: boolean }>).map(([k, v]) => [
+                      k,
+                      { kind: v.diffKind ?? v.kind ?? "update", inputDiff: v.inputDiff },
+                  ]),
+              )
             : null;
         byUrn.set(m.urn, {
             urn: m.urn,

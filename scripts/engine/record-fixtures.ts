@@ -100,7 +100,10 @@ export async function recordFixtures(outDir: string, log: (line: string) => void
 
         // Policy violations: production's (mandatory) pack config on the local stack.
         const packConfig = path.join(ws.dir, "policies", "config", "production.json");
-        await run("preview-policy.json", ["preview", "--json", "--policy-pack", "policies", "--policy-pack-config", packConfig], { events: "preview-policy.events.ndjson", expectFailure: true });
+        await run("preview-policy.json", ["preview", "--json", "--policy-pack", "policies", "--policy-pack-config", packConfig], {
+            events: "preview-policy.events.ndjson",
+            expectFailure: true,
+        });
 
         // Back to what is deployed, then drift made by hand on Railway.
         ws.writeStackFile((doc) => {

@@ -98,7 +98,13 @@ export class Workspace {
             env: { ...this.env, ...opts.env },
             timeoutMs: opts.timeoutMs,
             input: opts.input,
-            onOutput: this.log ? (chunk) => chunk.split("\n").filter(Boolean).forEach((l) => this.log!(l)) : undefined,
+            onOutput: this.log
+                ? (chunk) =>
+                      chunk
+                          .split("\n")
+                          .filter(Boolean)
+                          .forEach((l) => this.log!(l))
+                : undefined,
         });
     }
 

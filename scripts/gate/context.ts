@@ -34,7 +34,10 @@ export function gateContext(flags: { stack: string; service: string; projectId?:
     const service = config.railway.services.find((s) => s.name === flags.service);
     if (!service) throw new ContextError(`stack '${flags.stack}' has no service '${flags.service}' (services: ${config.railway.services.map((s) => s.name).join(", ")})`);
     const projectId = flags.projectId ?? env.RAILWAY_PROJECT_ID ?? config.railway.projectId;
-    if (!projectId) throw new ContextError("the Railway project id is unknown: pass --project-id, set RAILWAY_PROJECT_ID (the stack output railwayProjectId), or set railway.projectId in the stack file");
+    if (!projectId)
+        throw new ContextError(
+            "the Railway project id is unknown: pass --project-id, set RAILWAY_PROJECT_ID (the stack output railwayProjectId), or set railway.projectId in the stack file",
+        );
     return {
         stack: flags.stack,
         config,
@@ -51,7 +54,10 @@ export function baseUrlOf(ctx: GateContext, url?: string): string {
     const configured = ctx.config.gate.baseUrls?.[ctx.service.name];
     if (configured) return configured;
     const domain = ctx.service.domains?.custom[0];
-    if (!domain) throw new ContextError(`service '${ctx.service.name}' has no custom domain in the stack file: pass --url <base url> (for example the stack output urls.${ctx.service.name}[0])`);
+    if (!domain)
+        throw new ContextError(
+            `service '${ctx.service.name}' has no custom domain in the stack file: pass --url <base url> (for example the stack output urls.${ctx.service.name}[0])`,
+        );
     return `https://${domain}`;
 }
 

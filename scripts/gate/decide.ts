@@ -86,12 +86,13 @@ export function windowStats(obs: Observations, t: Thresholds, start: number, end
     const buckets = Array.from({ length: t.sustainedBuckets }, (_, i) => {
         const inBucket = probes.filter((p) => p.at >= start + i * size && (i === t.sustainedBuckets - 1 ? p.at <= end : p.at < start + (i + 1) * size));
         const pool = inBucket.map((p) => p.payload?.dbPool?.percent).filter((v): v is number => typeof v === "number");
-        const resources = inBucket
-            .map((p) => Math.max(p.payload?.cpu?.percent ?? -1, p.payload?.memory?.percent ?? -1))
-            .filter((v) => v >= 0);
+        const resources = inBucket.map((p) => Math.max(p.payload?.cpu?.percent ?? -1, p.payload?.memory?.percent ?? -1)).filter((v) => v >= 0);
         return {
             samples: inBucket.length,
-            p95Ms: percentile(inBucket.filter((p) => p.status !== undefined).map((p) => p.latencyMs), 95),
+            p95Ms: percentile(
+                inBucket.filter((p) => p.status !== undefined).map((p) => p.latencyMs),
+                95,
+            ),
             dbPoolPercent: pool.length ? median(pool) : undefined,
             resourcePercent: resources.length ? median(resources) : undefined,
         };
@@ -110,17 +111,25 @@ export function windowStats(obs: Observations, t: Thresholds, start: number, end
 export function windowTrigger(stats: WindowStats, t: Thresholds): Trigger | undefined {
     const enough = stats.samples >= t.minSamplesForRates;
     if (enough && stats.errorRatePercent > t.errorRatePercentForRollback) {
-        return { rule: "error-rate", reason: `error rate ${stats.errorRatePercent.toFixed(1)}% over the window (${stats.failures}/${stats.samples}), above ${t.errorRatePercentForRollback}%` };
+        return {
+            rule: "error-rate",
+            reason: `error rate ${stats.errorRatePercent.toFixed(1)}% over the window (${stats.failures}/${stats.samples}), above ${t.errorRatePercentForRollback}%`,
+        };
     }
     const sustained = (value: (b: WindowStats["buckets"][number]) => number | undefined, limit: number) =>
         stats.buckets.every((b) => b.samples > 0 && (value(b) ?? -Infinity) > limit);
     if (stats.baselineP95Ms !== undefined && enough) {
         const limit = stats.baselineP95Ms * t.p95LatencyMultiplierForRollback;
         if (sustained((b) => b.p95Ms, limit)) {
-            return { rule: "p95-latency", reason: `p95 above ${t.p95LatencyMultiplierForRollback}x the previous deployment's ${stats.baselineP95Ms.toFixed(1)} ms in every part of the window (window p95 ${stats.p95Ms.toFixed(1)} ms)` };
+            return {
+                rule: "p95-latency",
+                reason: `p95 above ${t.p95LatencyMultiplierForRollback}x the previous deployment's ${stats.baselineP95Ms.toFixed(1)} ms in every part of the window (window p95 ${stats.p95Ms.toFixed(1)} ms)`,
+            };
         }
     }
-    if (sustained((b) => b.dbPoolPercent, t.dbPoolPercentForRollback)) return { rule: "database-pool", reason: `database pool above ${t.dbPoolPercentForRollback}% throughout the window` };
-    if (sustained((b) => b.resourcePercent, t.resourcePercentForRollback)) return { rule: "resources", reason: `CPU or memory above ${t.resourcePercentForRollback}% throughout the window` };
+    if (sustained((b) => b.dbPoolPercent, t.dbPoolPercentForRollback))
+        return { rule: "database-pool", reason: `database pool above ${t.dbPoolPercentForRollback}% throughout the window` };
+    if (sustained((b) => b.resourcePercent, t.resourcePercentForRollback))
+        return { rule: "resources", reason: `CPU or memory above ${t.resourcePercentForRollback}% throughout the window` };
     return undefined;
 }

@@ -27,7 +27,9 @@ export const IN_PROGRESS = ["QUEUED", "WAITING", "INITIALIZING", "BUILDING", "DE
 /** Every deployment of the service in the environment, all pages, newest first (Railway's CLI sorts client-side too). */
 export async function listDeployments(t: RailwayTarget): Promise<Deployment[]> {
     const list = await gqlAll(t.apiUrl, "Deployments", { input: { projectId: t.projectId, environmentId: t.environmentId, serviceId: t.serviceId } }, (d) => d.deployments);
-    return list.map((d) => ({ id: d.id, status: d.status, createdAt: d.createdAt, canRollback: d.canRollback, meta: d.meta })).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    return list
+        .map((d) => ({ id: d.id, status: d.status, createdAt: d.createdAt, canRollback: d.canRollback, meta: d.meta }))
+        .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 }
 
 /** Statuses of a deployment that serves traffic (a sleeping app wakes on its next request). */

@@ -117,7 +117,8 @@ export async function runGate(o: GateOptions): Promise<DecisionRecord> {
     } catch (e) {
         return record("undecided", GATE_EXIT.undecided, `Railway unreachable: ${scrub((e as Error).message)}; not deciding without it`);
     }
-    if (o.deploymentId && !watched(list)) return record("undecided", GATE_EXIT.undecided, `deployment ${o.deploymentId} is not one of this service's deployments in this environment`);
+    if (o.deploymentId && !watched(list))
+        return record("undecided", GATE_EXIT.undecided, `deployment ${o.deploymentId} is not one of this service's deployments in this environment`);
     const newest = watched(list);
     if (newest && IN_PROGRESS.includes(newest.status)) {
         return record("undecided", GATE_EXIT.undecided, `deployment ${newest.id} is still ${newest.status} after ${cfg.rollbackTimeoutSeconds} s`);
@@ -137,7 +138,9 @@ export async function runGate(o: GateOptions): Promise<DecisionRecord> {
     const deployment = { id: live.id, status: live.status };
     const earlier = state.rollbacks.find((r) => r.from === live.id);
     if (earlier) {
-        return record("rolled-back", GATE_EXIT.rolledBack, `deployment ${live.id} was already rolled back at ${earlier.at} (to ${earlier.to}); not rolling back twice`, { deployment });
+        return record("rolled-back", GATE_EXIT.rolledBack, `deployment ${live.id} was already rolled back at ${earlier.at} (to ${earlier.to}); not rolling back twice`, {
+            deployment,
+        });
     }
     log(`gate: ${o.stack}/${o.service}: watching deployment ${live.id} at ${o.baseUrl}`);
 
@@ -149,11 +152,7 @@ export async function runGate(o: GateOptions): Promise<DecisionRecord> {
     for (let i = 0; ; i++) {
         // Probes are stamped with the gate's clock, so windows are measured in one time.
         const at = clock.now();
-        const [h, ...deps] = await Promise.all([
-            health(url, cfg.healthBudgetMs),
-            ...(o.databaseUrl ? [postgres(o.databaseUrl)] : []),
-            ...(o.redisUrl ? [redis(o.redisUrl)] : []),
-        ]);
+        const [h, ...deps] = await Promise.all([health(url, cfg.healthBudgetMs), ...(o.databaseUrl ? [postgres(o.databaseUrl)] : []), ...(o.redisUrl ? [redis(o.redisUrl)] : [])]);
         obs.health.push({ ...(h as HealthProbe), at });
         obs.dependencies.push(...(deps as DependencyCheck[]).map((d) => ({ ...d, at })));
         if (i === 0) for (const t of cfg.smokeTests) obs.smoke.push(await smoke(o.baseUrl, t, o.env ?? process.env));
@@ -177,7 +176,13 @@ export async function runGate(o: GateOptions): Promise<DecisionRecord> {
     }
     log(`gate: ${o.stack}/${o.service}: ${trigger.reason}`);
     if (state.rollbacks.some((r) => r.newDeploymentId === live.id)) {
-        return { ...record("undecided", GATE_EXIT.undecided, `${trigger.reason}; the live deployment is the gate's own rollback, so it is not rolled back twice: a person must act`, { deployment, trigger }), checks: checks() };
+        return {
+            ...record("undecided", GATE_EXIT.undecided, `${trigger.reason}; the live deployment is the gate's own rollback, so it is not rolled back twice: a person must act`, {
+                deployment,
+                trigger,
+            }),
+            checks: checks(),
+        };
     }
     const { target, problem } = rollbackTarget(list, live);
     if (!target) return { ...record("undecided", GATE_EXIT.undecided, `${trigger.reason}; ${problem}`, { deployment, trigger }), checks: checks() };
@@ -186,17 +191,38 @@ export async function runGate(o: GateOptions): Promise<DecisionRecord> {
     try {
         log(`gate: rolling back ${live.id} to ${target.id}`);
         o.onRollbackCall?.();
-        outcome = await rollback(o.railway, target, clock, cfg.rollbackTimeoutSeconds * 1000, () => {
-            state.rollbacks.push({ from: live.id, to: target.id, at: new Date(clock.now()).toISOString(), reason: trigger!.reason });
-            writeState(o.stateFile, state);
-        }, o.rollbackPollMs);
+        outcome = await rollback(
+            o.railway,
+            target,
+            clock,
+            cfg.rollbackTimeoutSeconds * 1000,
+            () => {
+                state.rollbacks.push({ from: live.id, to: target.id, at: new Date(clock.now()).toISOString(), reason: trigger!.reason });
+                writeState(o.stateFile, state);
+            },
+            o.rollbackPollMs,
+        );
     } catch (e) {
-        return { ...record("undecided", GATE_EXIT.undecided, `${trigger.reason}; the rollback call failed: ${scrub((e as Error).message)}`, { deployment, trigger }), checks: checks() };
+        return {
+            ...record("undecided", GATE_EXIT.undecided, `${trigger.reason}; the rollback call failed: ${scrub((e as Error).message)}`, { deployment, trigger }),
+            checks: checks(),
+        };
     }
     const entry = state.rollbacks.find((r) => r.from === live.id);
     if (entry) entry.newDeploymentId = outcome.newDeploymentId;
     writeState(o.stateFile, state);
-    const notifications = await notifyRollback(o.notify ?? {}, { stack: o.stack, service: o.service, from: live.id, to: target.id, reason: trigger.reason, newDeploymentId: outcome.newDeploymentId, status: outcome.status });
-    const reason = outcome.status === "SUCCESS" ? `${trigger.reason}; rolled back to ${target.id}` : `${trigger.reason}; rolled back to ${target.id}, but the new deployment is ${outcome.status} after ${Math.round(outcome.waitedMs / 1000)} s`;
+    const notifications = await notifyRollback(o.notify ?? {}, {
+        stack: o.stack,
+        service: o.service,
+        from: live.id,
+        to: target.id,
+        reason: trigger.reason,
+        newDeploymentId: outcome.newDeploymentId,
+        status: outcome.status,
+    });
+    const reason =
+        outcome.status === "SUCCESS"
+            ? `${trigger.reason}; rolled back to ${target.id}`
+            : `${trigger.reason}; rolled back to ${target.id}, but the new deployment is ${outcome.status} after ${Math.round(outcome.waitedMs / 1000)} s`;
     return { ...record("rolled-back", GATE_EXIT.rolledBack, reason, { deployment, trigger, rollback: { ...outcome, notifications } }), checks: checks() };
 }

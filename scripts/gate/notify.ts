@@ -15,13 +15,21 @@ export interface NotifyConfig {
 }
 
 export function notifyConfigFromEnv(env: NodeJS.ProcessEnv): NotifyConfig {
-    const github = env.GITHUB_TOKEN && env.GITHUB_REPOSITORY && env.GITHUB_DEPLOYMENT_ID ? { token: env.GITHUB_TOKEN, repository: env.GITHUB_REPOSITORY, deploymentId: env.GITHUB_DEPLOYMENT_ID, apiUrl: env.GITHUB_API_URL } : undefined;
+    const github =
+        env.GITHUB_TOKEN && env.GITHUB_REPOSITORY && env.GITHUB_DEPLOYMENT_ID
+            ? { token: env.GITHUB_TOKEN, repository: env.GITHUB_REPOSITORY, deploymentId: env.GITHUB_DEPLOYMENT_ID, apiUrl: env.GITHUB_API_URL }
+            : undefined;
     return { pagerdutyRoutingKey: env.PAGERDUTY_ROUTING_KEY || undefined, pagerdutyEventsUrl: env.PAGERDUTY_EVENTS_URL || undefined, github };
 }
 
 async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<string> {
     try {
-        const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
+        const res = await fetch(url, {
+            method: "POST",
+            headers: { "content-type": "application/json", ...headers },
+            body: JSON.stringify(body),
+            signal: AbortSignal.timeout(10_000),
+        });
         return res.ok ? "sent" : `failed: HTTP ${res.status}`;
     } catch (e) {
         return `failed: ${scrub((e as Error).message)}`;

@@ -72,7 +72,14 @@ export async function probeHealth(url: string, budgetMs: number, timeoutMs = Mat
         return { at, latencyMs, status: res.status, ok: res.status >= 200 && res.status < 300, failed: res.status >= 500, overBudget: latencyMs > budgetMs, payload };
     } catch (e) {
         const latencyMs = performance.now() - t0;
-        return { at, latencyMs, ok: false, failed: true, overBudget: latencyMs > budgetMs, error: scrub((e as Error).name === "TimeoutError" ? `no answer within ${timeoutMs} ms` : String((e as Error).cause ?? (e as Error).message)) };
+        return {
+            at,
+            latencyMs,
+            ok: false,
+            failed: true,
+            overBudget: latencyMs > budgetMs,
+            error: scrub((e as Error).name === "TimeoutError" ? `no answer within ${timeoutMs} ms` : String((e as Error).cause ?? (e as Error).message)),
+        };
     }
 }
 
@@ -157,10 +164,16 @@ export async function runSmokeTest(baseUrl: string, test: SmokeTest, env: NodeJS
         for (const [path, expected] of Object.entries(test.expectBody)) {
             const actual = field(json, path);
             // Names the field, not the values: a response may carry tokens.
-            if (JSON.stringify(actual) !== JSON.stringify(expected)) return { ...base, ok: false, latencyMs, status: res.status, problem: `body field '${path}' is not the expected value` };
+            if (JSON.stringify(actual) !== JSON.stringify(expected))
+                return { ...base, ok: false, latencyMs, status: res.status, problem: `body field '${path}' is not the expected value` };
         }
         return { ...base, ok: true, latencyMs, status: res.status };
     } catch (e) {
-        return { ...base, ok: false, latencyMs: performance.now() - t0, problem: scrub((e as Error).name === "TimeoutError" ? `no answer within ${test.timeoutMs} ms` : (e as Error).message) };
+        return {
+            ...base,
+            ok: false,
+            latencyMs: performance.now() - t0,
+            problem: scrub((e as Error).name === "TimeoutError" ? `no answer within ${test.timeoutMs} ms` : (e as Error).message),
+        };
     }
 }

@@ -61,8 +61,16 @@ export interface AnalyzerResource {
 export type PolicyPackConfig = Record<string, { enforcementLevel: EnforcementLevel; properties: Record<string, unknown> }>;
 
 /** The fields every Analyzer message about a resource carries; internal keys are left out, as the engine does. */
-function describe<M extends { setType(v: string): M; setName(v: string): M; setUrn(v: string): M; setProperties(v: unknown): M; setOptions(v: unknown): M }>(msg: M, r: AnalyzerResource): M {
-    return msg.setType(r.type).setName(r.name).setUrn(r.urn).setProperties(Struct.fromJavaScript(withoutInternalKeys(r.properties))).setOptions(resourceOptions(r));
+function describe<M extends { setType(v: string): M; setName(v: string): M; setUrn(v: string): M; setProperties(v: unknown): M; setOptions(v: unknown): M }>(
+    msg: M,
+    r: AnalyzerResource,
+): M {
+    return msg
+        .setType(r.type)
+        .setName(r.name)
+        .setUrn(r.urn)
+        .setProperties(Struct.fromJavaScript(withoutInternalKeys(r.properties)))
+        .setOptions(resourceOptions(r));
 }
 
 function resourceOptions(r: AnalyzerResource) {
@@ -112,7 +120,9 @@ export class PolicyAnalyzer {
 
     private call<T>(method: string, request: unknown): Promise<T> {
         return new Promise((resolve, reject) =>
-            this.client[method](request, (err: Error | null, res: T) => (err ? reject(new Error(`policy pack ${method} failed: ${err.message}\n${this.stderr.join("")}`)) : resolve(res))),
+            this.client[method](request, (err: Error | null, res: T) =>
+                err ? reject(new Error(`policy pack ${method} failed: ${err.message}\n${this.stderr.join("")}`)) : resolve(res),
+            ),
         );
     }
 
@@ -125,7 +135,9 @@ export class PolicyAnalyzer {
                 name: p.getName(),
                 description: p.getDescription(),
                 enforcementLevel: LEVELS[p.getEnforcementlevel()],
-                configSchema: p.getConfigschema() ? { properties: p.getConfigschema().getProperties()?.toJavaScript() ?? {}, required: p.getConfigschema().getRequiredList() } : undefined,
+                configSchema: p.getConfigschema()
+                    ? { properties: p.getConfigschema().getProperties()?.toJavaScript() ?? {}, required: p.getConfigschema().getRequiredList() }
+                    : undefined,
             })),
         };
     }

@@ -122,9 +122,7 @@ export function installOfflineRuntime(opts: OfflineRuntimeOptions): Registration
                 inputs: withoutInternalKeys(rpc.deserializeProperties(req.getObject(), true)),
                 wire: withoutInternalKeys(req.getObject()?.toJavaScript() ?? {}),
                 dependencies: req.getDependenciesList(),
-                propertyDependencies: Object.fromEntries(
-                    (req.getPropertydependenciesMap().toArray() as [string, [string[]]][]).map(([k, v]) => [k, v[0]]),
-                ),
+                propertyDependencies: Object.fromEntries((req.getPropertydependenciesMap().toArray() as [string, [string[]]][]).map(([k, v]) => [k, v[0]])),
             };
             registrations.push(reg);
             byUrn.set(urn, reg);

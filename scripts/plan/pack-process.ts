@@ -25,7 +25,10 @@ export function spawnPack(packDir: string, opts: { timeoutMs?: number } = {}): P
     const stderr: string[] = [];
     child.stderr!.on("data", (b: Buffer) => stderr.push(b.toString()));
     const port = new Promise<number>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`policy pack in ${abs} did not start within ${opts.timeoutMs ?? 60_000} ms:\n${stderr.join("")}`)), opts.timeoutMs ?? 60_000);
+        const timer = setTimeout(
+            () => reject(new Error(`policy pack in ${abs} did not start within ${opts.timeoutMs ?? 60_000} ms:\n${stderr.join("")}`)),
+            opts.timeoutMs ?? 60_000,
+        );
         const lines = readline.createInterface({ input: child.stdout! });
         lines.once("line", (line) => {
             clearTimeout(timer);

@@ -75,7 +75,11 @@ export function mask(value: unknown): unknown {
     if (value && typeof value === "object") {
         const o = value as Record<string, unknown>;
         if (o[SIG_KEY] === SECRET_SIG) return "[secret]";
-        return Object.fromEntries(Object.entries(o).filter(([k]) => !k.startsWith("__")).map(([k, v]) => [k, mask(v)]));
+        return Object.fromEntries(
+            Object.entries(o)
+                .filter(([k]) => !k.startsWith("__"))
+                .map(([k, v]) => [k, mask(v)]),
+        );
     }
     return value;
 }
@@ -114,7 +118,9 @@ export async function record(stack: string, project: string, runtime: { config: 
     // drops (internal keys reach no policy). Serializing loads the TypeScript compiler and walks every
     // closure: most of a plan's first second. The plan skips it (the unit tests serialize every
     // provider for real and check what state would hold).
-    const closure = require("@pulumi/pulumi/runtime/closure/serializeClosure") as { serializeFunction: (...args: unknown[]) => Promise<{ text: string; containsSecrets: boolean }> };
+    const closure = require("@pulumi/pulumi/runtime/closure/serializeClosure") as {
+        serializeFunction: (...args: unknown[]) => Promise<{ text: string; containsSecrets: boolean }>;
+    };
     const serializeFunction = closure.serializeFunction;
     closure.serializeFunction = async () => ({ text: "exports.handler = () => { throw new Error('offline plan: provider code not serialized'); };", containsSecrets: false });
     try {
@@ -155,7 +161,17 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
         : readStackFile(file, opts.stack);
     const validation = validateStackConfig(source.raw);
     const issues = [...source.issues, ...(validation.ok ? [] : validation.issues)].map((i) => formatIssue(opts.stack, i));
-    const result: PlanResult = { version: PLAN_FORMAT_VERSION, stack: opts.stack, project, ok: false, config: { valid: issues.length === 0, issues }, resources: [], counts: {}, policies: null, error: null };
+    const result: PlanResult = {
+        version: PLAN_FORMAT_VERSION,
+        stack: opts.stack,
+        project,
+        ok: false,
+        config: { valid: issues.length === 0, issues },
+        resources: [],
+        counts: {},
+        policies: null,
+        error: null,
+    };
     if (issues.length) {
         opts.packProcess?.kill();
         return result;
@@ -172,7 +188,15 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
         result.error = `the program failed: ${(e as Error).message}`;
         return result;
     }
-    result.resources = registrations.map((r) => ({ type: r.type, name: r.name, urn: r.urn, parent: r.parent, custom: r.custom, protect: r.protect, inputs: mask(r.wire) as Record<string, unknown> }));
+    result.resources = registrations.map((r) => ({
+        type: r.type,
+        name: r.name,
+        urn: r.urn,
+        parent: r.parent,
+        custom: r.custom,
+        protect: r.protect,
+        inputs: mask(r.wire) as Record<string, unknown>,
+    }));
     for (const r of registrations) result.counts[r.type] = (result.counts[r.type] ?? 0) + 1;
     result.counts = Object.fromEntries(Object.entries(result.counts).sort(([a], [b]) => a.localeCompare(b)));
 

@@ -11,7 +11,15 @@ const KEY_INPUTS: Record<string, string[]> = {
     "pulumi-nodejs:dynamic/railway:Project": ["name"],
     "pulumi-nodejs:dynamic/railway:Environment": ["name"],
     "pulumi-nodejs:dynamic/railway:Service": ["name"],
-    "pulumi-nodejs:dynamic/railway:ServiceInstance": ["source", "replicas", "healthcheckPath", "healthcheckTimeout", "restartPolicyType", "restartPolicyMaxRetries", "cronSchedule"],
+    "pulumi-nodejs:dynamic/railway:ServiceInstance": [
+        "source",
+        "replicas",
+        "healthcheckPath",
+        "healthcheckTimeout",
+        "restartPolicyType",
+        "restartPolicyMaxRetries",
+        "cronSchedule",
+    ],
     "pulumi-nodejs:dynamic/railway:Variables": ["variables", "secretVariables"],
     "pulumi-nodejs:dynamic/railway:Volume": ["mountPath"],
     "pulumi-nodejs:dynamic/railway:ServiceDomain": ["targetPort"],
@@ -49,8 +57,15 @@ function compact(value: unknown): string {
 }
 
 export function keyInputs(r: PlanResource): string {
-    const keys = KEY_INPUTS[r.type] ?? Object.keys(r.inputs).filter((k) => typeof r.inputs[k] !== "object").slice(0, 4);
-    return keys.filter((k) => r.inputs[k] !== undefined && r.inputs[k] !== null).map((k) => `${k}=${compact(r.inputs[k])}`).join("  ");
+    const keys =
+        KEY_INPUTS[r.type] ??
+        Object.keys(r.inputs)
+            .filter((k) => typeof r.inputs[k] !== "object")
+            .slice(0, 4);
+    return keys
+        .filter((k) => r.inputs[k] !== undefined && r.inputs[k] !== null)
+        .map((k) => `${k}=${compact(r.inputs[k])}`)
+        .join("  ");
 }
 
 /** Resources under each component (by URN), in registration order; stack-level ones under "". */
@@ -144,7 +159,10 @@ export function renderMarkdown(plan: PlanResult, opts: { diagramLimit?: number }
             out.push(`#### ${level === "mandatory" ? "Mandatory" : "Advisory"} policy violations: ${list.length}`, "");
             if (list.length) {
                 out.push("| policy | resource | message |", "|---|---|---|");
-                for (const v of list) out.push(`| \`${v.policy}\` | ${v.resource ? `\`${shortType(v.resource.type)}\` ${v.resource.name}` : "stack"} | ${v.message.replace(/\n/g, " ").replace(/\|/g, "\\|")} |`);
+                for (const v of list)
+                    out.push(
+                        `| \`${v.policy}\` | ${v.resource ? `\`${shortType(v.resource.type)}\` ${v.resource.name}` : "stack"} | ${v.message.replace(/\n/g, " ").replace(/\|/g, "\\|")} |`,
+                    );
                 out.push("");
             }
         }
@@ -154,7 +172,7 @@ export function renderMarkdown(plan: PlanResult, opts: { diagramLimit?: number }
     out.push("", "| component | resource | key inputs |", "|---|---|---|");
     const byUrn = new Map(plan.resources.map((r) => [r.urn, r]));
     for (const [parent, members] of grouped(plan)) {
-        const head = parent ? byUrn.get(parent)?.name ?? parent : "(stack)";
+        const head = parent ? (byUrn.get(parent)?.name ?? parent) : "(stack)";
         for (const r of members) out.push(`| ${head} | \`${shortType(r.type)}\` ${r.name}${r.protect ? " 🔒" : ""} | ${keyInputs(r).replace(/\|/g, "\\|")} |`);
     }
     out.push("", "</details>", "");

@@ -98,7 +98,11 @@ describe("component arguments", () => {
     });
 
     it("RailwayApp: a declared secret without a value", () => {
-        rejects(() => new RailwayApp("x", appArgs([service({ secretValues: {} })])), "ainative:railway:RailwayApp", /secretValues\.AUTH_SECRET: is listed in secrets but has no value/);
+        rejects(
+            () => new RailwayApp("x", appArgs([service({ secretValues: {} })])),
+            "ainative:railway:RailwayApp",
+            /secretValues\.AUTH_SECRET: is listed in secrets but has no value/,
+        );
     });
 
     const sentryArgs = (over: Partial<ErrorTrackingArgs> = {}): ErrorTrackingArgs => ({
@@ -114,7 +118,11 @@ describe("component arguments", () => {
     });
     it("ErrorTracking: no services, or a multiplier below 1", () => {
         rejects(() => new ErrorTracking("x", sentryArgs({ services: [] })), "ainative:sentry:ErrorTracking", /services: is empty/);
-        rejects(() => new ErrorTracking("x", sentryArgs({ alerts: { errorRatePercent: 5, p95LatencyMultiplier: 0.5, baselineP95Ms: 400 } })), "ainative:sentry:ErrorTracking", /alerts\.p95LatencyMultiplier/);
+        rejects(
+            () => new ErrorTracking("x", sentryArgs({ alerts: { errorRatePercent: 5, p95LatencyMultiplier: 0.5, baselineP95Ms: 400 } })),
+            "ainative:sentry:ErrorTracking",
+            /alerts\.p95LatencyMultiplier/,
+        );
     });
 
     const pdArgs = (over: Partial<IncidentRoutingArgs> = {}): IncidentRoutingArgs => ({
@@ -129,7 +137,11 @@ describe("component arguments", () => {
         ...over,
     });
     it("IncidentRouting: production with one escalation level, or duplicate services", () => {
-        rejects(() => new IncidentRouting("x", pdArgs({ escalationLevels: pdArgs().escalationLevels.slice(0, 1) })), "ainative:pagerduty:IncidentRouting", /escalationLevels: production has 1 level, needs at least 2/);
+        rejects(
+            () => new IncidentRouting("x", pdArgs({ escalationLevels: pdArgs().escalationLevels.slice(0, 1) })),
+            "ainative:pagerduty:IncidentRouting",
+            /escalationLevels: production has 1 level, needs at least 2/,
+        );
         rejects(() => new IncidentRouting("x", pdArgs({ services: ["web", "web"] })), "ainative:pagerduty:IncidentRouting", /services: 'web' is listed twice/);
     });
 

@@ -34,7 +34,10 @@ describe("component type tokens", () => {
         const { config, secretKeys } = runtimeConfig("production");
         const captured = installMocks("production", config, secretKeys);
         await runProgram();
-        const components = captured.filter((r) => !r.custom).map((r) => r.type).sort();
+        const components = captured
+            .filter((r) => !r.custom)
+            .map((r) => r.type)
+            .sort();
         assert.deepEqual(components, [...RELEASED_TOKENS].sort());
     });
 
@@ -52,7 +55,10 @@ describe("component type tokens", () => {
         await settled();
         const reg = captured.find((r) => r.type === "ainative:railway:RailwayApp")!;
         assert.deepEqual(reg.aliases, [{ type: "ainative:railway:App", name: undefined }]);
-        assert.ok(captured.filter((r) => r.custom).every((r) => r.parent === reg.urn), "children follow their parent's alias");
+        assert.ok(
+            captured.filter((r) => r.custom).every((r) => r.parent === reg.urn),
+            "children follow their parent's alias",
+        );
     });
 
     it("adds nothing when a component was never renamed", () => {

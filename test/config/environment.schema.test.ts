@@ -113,8 +113,7 @@ describe("environment schema", () => {
         it("accepts an unknown key listed as an allowed extra", () => assert.deepEqual(check("local", { FEATURE_ZEBRA: "1" }, { allowedExtras: ["FEATURE_ZEBRA"] }), []));
         it("reports a missing required key", () => assertOneIssue(check("local", { DATABASE_URL: undefined }), "DATABASE_URL", /required in local/));
         it("counts an unknown (encrypted) secret as present without checking it", () => assert.deepEqual(check("production", { STRIPE_SECRET_KEY: SecretValue.unknown() }), []));
-        it("checks a known secret value", () =>
-            assertOneIssue(check("production", { STRIPE_SECRET_KEY: SecretValue.of("sk_test_x") }), "STRIPE_SECRET_KEY", /sk_live_/));
+        it("checks a known secret value", () => assertOneIssue(check("production", { STRIPE_SECRET_KEY: SecretValue.of("sk_test_x") }), "STRIPE_SECRET_KEY", /sk_live_/));
         it("rejects a short auth secret without saying its length or value", () => {
             const issues = check("local", { AUTH_SECRET: "tiny-secret" });
             assertOneIssue(issues, "AUTH_SECRET", /shorter than 32/);

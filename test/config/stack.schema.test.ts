@@ -47,7 +47,11 @@ describe("stack schema", () => {
             "ainative-platform:railway.services[0].variables.STRIPE_SECRT_KEY",
             "ainative-platform:sentry.organisation",
         ];
-        for (const p of expected) assert.ok(lines.some((l) => l.startsWith(`production: ${p}: `)), `no line for ${p}:\n${lines.join("\n")}`);
+        for (const p of expected)
+            assert.ok(
+                lines.some((l) => l.startsWith(`production: ${p}: `)),
+                `no line for ${p}:\n${lines.join("\n")}`,
+            );
         for (const l of lines) assert.match(l, /^production: \S+: .+ \(.+\)$/);
     });
 
@@ -89,7 +93,10 @@ describe("stack schema", () => {
             svc(c).variables.DATABASE_URL = "postgresql://u:p@db.ainative.studio/app?sslmode=require";
         });
         assert.ok(bad.some((i) => i.path.endsWith("services[0].variables.DATABASE_URL") && /plain text/.test(i.problem)));
-        assert.deepEqual(issuesOf("production", () => undefined), []);
+        assert.deepEqual(
+            issuesOf("production", () => undefined),
+            [],
+        );
     });
 
     it("requires a value for every declared secret, and a declaration for every value", () => {
@@ -118,7 +125,10 @@ describe("stack schema", () => {
             c["ainative-platform:integrations"].sentry = false;
             delete c["ainative-platform:sentry"];
         });
-        assert.ok(issues.some((i) => i.path.endsWith("SENTRY_DSN") && /required in staging/.test(i.problem)), JSON.stringify(issues));
+        assert.ok(
+            issues.some((i) => i.path.endsWith("SENTRY_DSN") && /required in staging/.test(i.problem)),
+            JSON.stringify(issues),
+        );
     });
 
     it("rejects a staging custom domain on a production host", () => {

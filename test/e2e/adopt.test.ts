@@ -54,9 +54,13 @@ describe("adopting an existing Railway service under the real engine", function 
                 restartPolicyMaxRetries: savedWeb.restartPolicy.maxRetries,
             },
         });
-        await call("DeploymentTriggerCreate", { input: { projectId, environmentId, serviceId, provider: "github", repository: savedWeb.source.repo, branch: savedWeb.source.branch } });
+        await call("DeploymentTriggerCreate", {
+            input: { projectId, environmentId, serviceId, provider: "github", repository: savedWeb.source.repo, branch: savedWeb.source.branch },
+        });
         const localAuthSecret = "local-only-auth-secret-0123456789abcdef"; // the committed local value (Pulumi.local.yaml)
-        await call("VariableCollectionUpsert", { input: { projectId, environmentId, serviceId, variables: { ...savedWeb.variables, AUTH_SECRET: localAuthSecret }, skipDeploys: true } });
+        await call("VariableCollectionUpsert", {
+            input: { projectId, environmentId, serviceId, variables: { ...savedWeb.variables, AUTH_SECRET: localAuthSecret }, skipDeploys: true },
+        });
         const domainId = (await call("ServiceDomainCreate", { input: { environmentId, serviceId, targetPort: savedWeb.domains.targetPort } })).serviceDomainCreate.id;
         ids = { projectId, environmentId, serviceId, domainId };
     });
@@ -99,7 +103,11 @@ describe("adopting an existing Railway service under the real engine", function 
         declareWeb(documented());
         const p = await s.run(["preview", "--json"]);
         assert.equal(p.code, 0, p.stderr);
-        const ops = Object.fromEntries(parseDigest(p.stdout).steps!.filter((x) => x.op !== "same").map((x) => [x.urn.split("::").slice(-2).join("::").replace(/.*\$/, ""), x.op]));
+        const ops = Object.fromEntries(
+            parseDigest(p.stdout)
+                .steps!.filter((x) => x.op !== "same")
+                .map((x) => [x.urn.split("::").slice(-2).join("::").replace(/.*\$/, ""), x.op]),
+        );
         const R = "pulumi-nodejs:dynamic/railway:";
         // The engine sees adoptions as creates (the provider adopts instead of creating). The failed
         // try above adopted the service, variables and domain already (they matched): kept.
@@ -111,8 +119,15 @@ describe("adopting an existing Railway service under the real engine", function 
         const up = await s.run(["up", "--yes", "--skip-preview"]);
         assert.equal(up.code, 0, up.stdout + up.stderr);
         const store = s.emu.store;
-        assert.deepEqual([...store.services.values()].filter((x) => x.name === "web").map((x) => x.id), [ids.serviceId], "adopted, not duplicated");
-        assert.deepEqual([...store.domains.values()].map((d) => d.id), [ids.domainId]);
+        assert.deepEqual(
+            [...store.services.values()].filter((x) => x.name === "web").map((x) => x.id),
+            [ids.serviceId],
+            "adopted, not duplicated",
+        );
+        assert.deepEqual(
+            [...store.domains.values()].map((d) => d.id),
+            [ids.domainId],
+        );
         declareWeb(undefined);
         const after = await s.run(["preview", "--expect-no-changes"]);
         assert.equal(after.code, 0, after.stdout + after.stderr);

@@ -58,8 +58,13 @@ describe("the deployment gate under the real engine", function () {
         assert.notEqual(up.code, 0);
         assert.match(up.stdout + up.stderr, /3 consecutive failed health checks \(500, 500, 500\); rolled back to/);
         assert.equal(rollbacks().length, 1);
-        const [first] = s.emu.store.deploymentsOf(webId(), rollbacks()[0] && s.emu.store.deployment(rollbacks()[0].variables.id as string).environmentId).sort((a, b) => a.createdAt - b.createdAt);
+        const [first] = s.emu.store
+            .deploymentsOf(webId(), rollbacks()[0] && s.emu.store.deployment(rollbacks()[0].variables.id as string).environmentId)
+            .sort((a, b) => a.createdAt - b.createdAt);
         assert.equal(rollbacks()[0].variables.id, first.id, "back to the deployment the first up made");
-        assert.ok([...s.emu.store.deployments.values()].some((d) => d.rollbackOf === first.id), "Railway holds the rollback deployment");
+        assert.ok(
+            [...s.emu.store.deployments.values()].some((d) => d.rollbackOf === first.id),
+            "Railway holds the rollback deployment",
+        );
     });
 });

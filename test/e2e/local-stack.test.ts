@@ -57,26 +57,36 @@ describe("the local stack under the real engine (pulumi up, preview, refresh, de
     it("a. pulumi up creates the project, environment, services, settings, variables, volume and domain; one deployment per service, started with its variables", async () => {
         const up = await s.run(["up", "--yes", "--skip-preview"]);
         assert.equal(up.code, 0, up.stdout + up.stderr);
-        assert.deepEqual([...store().projects.values()].map((p) => [p.name, p.workspaceId]), [["ainative-platform-local", "local-workspace"]]);
-        assert.deepEqual(store().liveEnvironments([...store().projects.keys()][0]).map((e) => e.name), ["local"]);
+        assert.deepEqual(
+            [...store().projects.values()].map((p) => [p.name, p.workspaceId]),
+            [["ainative-platform-local", "local-workspace"]],
+        );
+        assert.deepEqual(
+            store()
+                .liveEnvironments([...store().projects.keys()][0])
+                .map((e) => e.name),
+            ["local"],
+        );
         assert.deepEqual([...store().services.values()].map((x) => x.name).sort(), ["postgres", "redis", "web"]);
         const web = store().instance(serviceId("web"), envId());
-        assert.deepEqual([web.source, web.startCommand, web.healthcheckPath, web.healthcheckTimeout, web.restartPolicyType, web.restartPolicyMaxRetries], [
-            { repo: "ainative/platform" },
-            "npm run start",
-            "/api/health",
-            60,
-            "ON_FAILURE",
-            3,
-        ]);
+        assert.deepEqual(
+            [web.source, web.startCommand, web.healthcheckPath, web.healthcheckTimeout, web.restartPolicyType, web.restartPolicyMaxRetries],
+            [{ repo: "ainative/platform" }, "npm run start", "/api/health", 60, "ON_FAILURE", 3],
+        );
         assert.deepEqual(web.multiRegionConfig, { "us-west2": { numReplicas: 1 } });
         assert.equal(store().trigger(serviceId("web"), envId())?.branch, "main");
         assert.deepEqual(store().instance(serviceId("postgres"), envId()).source, { image: "postgres:16-alpine" });
         for (const [svc, vars] of Object.entries(DECLARED)) assert.deepEqual(store().vars(serviceId(svc), envId()), vars, svc);
         const volumes = [...store().volumeInstances.values()];
-        assert.deepEqual(volumes.map((v) => [v.serviceId, v.mountPath]), [[serviceId("postgres"), "/var/lib/postgresql/data"]]);
+        assert.deepEqual(
+            volumes.map((v) => [v.serviceId, v.mountPath]),
+            [[serviceId("postgres"), "/var/lib/postgresql/data"]],
+        );
         const domains = [...store().domains.values()];
-        assert.deepEqual(domains.map((d) => [d.serviceId, d.targetPort, d.custom]), [[serviceId("web"), 3000, false]]);
+        assert.deepEqual(
+            domains.map((d) => [d.serviceId, d.targetPort, d.custom]),
+            [[serviceId("web"), 3000, false]],
+        );
         for (const svc of Object.keys(DECLARED)) {
             const deployments = store().deploymentsOf(serviceId(svc), envId());
             assert.equal(deployments.length, 1, `${svc}: exactly one deployment from the first up (community providers make 3-4)`);
@@ -99,7 +109,9 @@ describe("the local stack under the real engine (pulumi up, preview, refresh, de
         const p = await preview("--json");
         assert.equal(p.code, 0, p.stderr);
         const digest = JSON.parse(p.stdout);
-        const changed = digest.steps.filter((x: { op: string }) => x.op !== "same").map((x: { op: string; urn: string }) => `${x.op} ${x.urn.split("::").slice(-2).join("::").replace(/.*\$/, "")}`);
+        const changed = digest.steps
+            .filter((x: { op: string }) => x.op !== "same")
+            .map((x: { op: string; urn: string }) => `${x.op} ${x.urn.split("::").slice(-2).join("::").replace(/.*\$/, "")}`);
         assert.deepEqual(changed.sort(), [
             `update ${RAILWAY}ServiceDeployment::platform-web`,
             `update ${RAILWAY}ServiceInstance::platform-web`,
@@ -178,7 +190,10 @@ describe("the local stack under the real engine (pulumi up, preview, refresh, de
         const blocked = await s.run(["destroy", "--yes", "--skip-preview"]);
         assert.notEqual(blocked.code, 0);
         assert.match(blocked.stdout + blocked.stderr, /protected/);
-        assert.ok([...store().projects.values()].some((p) => !p.deletedAt), "nothing was deleted");
+        assert.ok(
+            [...store().projects.values()].some((p) => !p.deletedAt),
+            "nothing was deleted",
+        );
         const unprotect = await s.ws.run(["state", "unprotect", "--all", "--yes", "--stack", "local"]);
         assert.equal(unprotect.code, 0, unprotect.stderr);
 
@@ -187,7 +202,10 @@ describe("the local stack under the real engine (pulumi up, preview, refresh, de
         const destroy = await s.run(["destroy", "--yes", "--skip-preview"]);
         assert.equal(destroy.code, 0, destroy.stdout + destroy.stderr);
         store().sweepVolumes();
-        assert.ok([...store().projects.values()].every((p) => p.deletedAt !== undefined), "every project deleted");
+        assert.ok(
+            [...store().projects.values()].every((p) => p.deletedAt !== undefined),
+            "every project deleted",
+        );
         assert.equal(store().services.size, 0);
         assert.equal([...store().volumes.values()].filter((v) => !v.deletionRequestedAt).length, 0);
         assert.equal(store().domains.size, 0);

@@ -28,6 +28,9 @@ describe("infra/index.ts (the Pulumi program)", () => {
         const program = await runProgram();
         assert.equal(program.environment, "staging");
         assert.deepEqual(program.services, ["web", "worker", "postgres", "redis"]);
-        assert.ok(Object.values(program).every((v) => v !== undefined), "no output is undefined (the engine warns about each)");
+        assert.ok(
+            Object.values(program).every((v) => v !== undefined),
+            "no output is undefined (the engine warns about each)",
+        );
     });
 });

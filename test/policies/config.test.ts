@@ -10,7 +10,12 @@ const INFO: AnalyzerInfo = {
     name: "ainative-platform",
     version: "0.1.0",
     policies: [
-        { name: "a", description: "", enforcementLevel: "mandatory", configSchema: { properties: { min: { type: "integer", minimum: 1, default: 2 }, hosts: { type: "array", items: { type: "string" } } }, required: [] } },
+        {
+            name: "a",
+            description: "",
+            enforcementLevel: "mandatory",
+            configSchema: { properties: { min: { type: "integer", minimum: 1, default: 2 }, hosts: { type: "array", items: { type: "string" } } }, required: [] },
+        },
         { name: "b", description: "", enforcementLevel: "mandatory" },
     ],
 };
@@ -31,8 +36,18 @@ describe("policy pack config (--policy-pack-config)", () => {
             (e: unknown) => {
                 assert.ok(e instanceof PolicyConfigError);
                 assert.equal(e.problems.length, 6, e.message);
-                for (const re of [/^all: must be one of/, /^c: no such policy/, /^a\.min: must be at least 1/, /^a\.hosts\[0\]: expected string/, /^a\.colour: not a setting of this policy \(settings: min, hosts\)/, /^a\.enforcementLevel: must be one of/]) {
-                    assert.ok(e.problems.some((p) => re.test(p)), `${re} in ${e.problems.join("; ")}`);
+                for (const re of [
+                    /^all: must be one of/,
+                    /^c: no such policy/,
+                    /^a\.min: must be at least 1/,
+                    /^a\.hosts\[0\]: expected string/,
+                    /^a\.colour: not a setting of this policy \(settings: min, hosts\)/,
+                    /^a\.enforcementLevel: must be one of/,
+                ]) {
+                    assert.ok(
+                        e.problems.some((p) => re.test(p)),
+                        `${re} in ${e.problems.join("; ")}`,
+                    );
                 }
                 return true;
             },

@@ -62,7 +62,10 @@ export class PolicyHarness {
         const info = await this.pack.info();
         const file = readPolicyConfigFile(path.join(REPO_ROOT, "policies", "config", `${stack}.json`));
         const current = file[policy];
-        const merged = { ...file, ...(Object.keys(override).length ? { [policy]: { ...(typeof current === "object" ? current : current ? { enforcementLevel: current } : {}), ...override } } : {}) };
+        const merged = {
+            ...file,
+            ...(Object.keys(override).length ? { [policy]: { ...(typeof current === "object" ? current : current ? { enforcementLevel: current } : {}), ...override } } : {}),
+        };
         await this.pack.configure(policyPackConfig(info, merged));
         await this.pack.configureStack({ stack, project: "ainative-platform", dryRun: true });
         const diagnostics: PolicyDiagnostic[] = [];
@@ -74,7 +77,10 @@ export class PolicyHarness {
 
 /** Asserts no diagnostic. */
 export function assertCompliant(diags: PolicyDiagnostic[]): void {
-    assert.deepEqual(diags.map((d) => d.message), []);
+    assert.deepEqual(
+        diags.map((d) => d.message),
+        [],
+    );
 }
 
 /** Asserts exactly one violation, at this level, on the resource named, with a message matching. */

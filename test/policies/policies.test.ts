@@ -21,11 +21,19 @@ describe("policy pack ainative-platform (over the Analyzer interface)", function
         it("passes production as committed", async () => assertCompliant(await pack.run("production", await baseline("production"), P)));
         it("fails production when a service runs one replica (mandatory, naming the service)", async () => {
             const r = change(await baseline("production"), "ServiceInstance", "platform-worker", (p) => (p.replicas = { "us-west2": 1 }));
-            assertViolation(await pack.run("production", r, P), "mandatory", "platform-worker", /service 'worker' runs 1 replica\(s\) in production; production requires at least 2/);
+            assertViolation(
+                await pack.run("production", r, P),
+                "mandatory",
+                "platform-worker",
+                /service 'worker' runs 1 replica\(s\) in production; production requires at least 2/,
+            );
         });
         it("only advises on staging", async () => {
             const d = await pack.run("staging", await baseline("staging"), P);
-            assert.deepEqual(d.map((x) => [x.enforcementLevel, x.urn?.split("::").pop()]).sort(), [["advisory", "platform-web"], ["advisory", "platform-worker"]]);
+            assert.deepEqual(d.map((x) => [x.enforcementLevel, x.urn?.split("::").pop()]).sort(), [
+                ["advisory", "platform-web"],
+                ["advisory", "platform-worker"],
+            ]);
         });
         it("exempts cron jobs and services with a volume", async () => {
             let r = change(await baseline("production"), "ServiceInstance", "platform-worker", (p) => Object.assign(p, { replicas: { "us-west2": 1 }, cronSchedule: "0 * * * *" }));
@@ -66,7 +74,8 @@ describe("policy pack ainative-platform (over the Analyzer interface)", function
 
     describe("railway-restart-policy", () => {
         const P = "railway-restart-policy";
-        it("passes production as committed (ON_FAILURE with retries, ALWAYS for datastores)", async () => assertCompliant(await pack.run("production", await baseline("production"), P)));
+        it("passes production as committed (ON_FAILURE with retries, ALWAYS for datastores)", async () =>
+            assertCompliant(await pack.run("production", await baseline("production"), P)));
         it("fails NEVER", async () => {
             const r = change(await baseline("production"), "ServiceInstance", "platform-worker", (p) => (p.restartPolicyType = "NEVER"));
             assertViolation(await pack.run("production", r, P), "mandatory", "platform-worker", /restart policy is NEVER/);
@@ -80,7 +89,12 @@ describe("policy pack ainative-platform (over the Analyzer interface)", function
             assertUnknownSkipped(await pack.run("production", r, P));
         });
         it("follows maxRetries", async () => {
-            assertViolation(await pack.run("production", await baseline("production"), P, { maxRetries: 8 }), "mandatory", "platform-worker", /10 max retries; set restartPolicy.maxRetries between 1 and 8/);
+            assertViolation(
+                await pack.run("production", await baseline("production"), P, { maxRetries: 8 }),
+                "mandatory",
+                "platform-worker",
+                /10 max retries; set restartPolicy.maxRetries between 1 and 8/,
+            );
         });
     });
 
@@ -154,7 +168,11 @@ describe("policy pack ainative-platform (over the Analyzer interface)", function
             assertViolation(await pack.run("production", r, P), "mandatory", "repository-main", /does not require the status check\(s\) policy/);
         });
         it("fails force pushes, deletion or admin bypass", async () => {
-            for (const [key, value, message] of [["allowsForcePushes", true, /allows force pushes/], ["allowsDeletions", true, /can be deleted/], ["enforceAdmins", false, /admins bypass/]] as const) {
+            for (const [key, value, message] of [
+                ["allowsForcePushes", true, /allows force pushes/],
+                ["allowsDeletions", true, /can be deleted/],
+                ["enforceAdmins", false, /admins bypass/],
+            ] as const) {
                 const r = change(await baseline("production"), "BranchProtection", "repository-main", (p) => (p[key] = value));
                 assertViolation(await pack.run("production", r, P), "mandatory", "repository-main", message);
             }
@@ -243,13 +261,23 @@ describe("policy pack ainative-platform (over the Analyzer interface)", function
         const P = "staging-isolation";
         it("passes staging as committed", async () => assertCompliant(await pack.run("staging", await baseline("staging"), P)));
         it("fails a staging variable pointing at a production host, naming the host, not the value", async () => {
-            const r = change(await baseline("staging"), "Variables", "platform-worker", (p) => (p.secretVariables.DATABASE_URL = secret("postgresql://u:PLANTEDpw@db.ainative.studio:5432/app")));
+            const r = change(
+                await baseline("staging"),
+                "Variables",
+                "platform-worker",
+                (p) => (p.secretVariables.DATABASE_URL = secret("postgresql://u:PLANTEDpw@db.ainative.studio:5432/app")),
+            );
             const d = await pack.run("staging", r, P);
             assertViolation(d, "advisory", "platform-worker", /DATABASE_URL points at production host db\.ainative\.studio/);
             assert.ok(!d[0].message.includes("PLANTEDpw"));
         });
         it("fails a production custom domain on staging", async () => {
-            const r = change(await baseline("staging"), "CustomDomain", (await baseline("staging")).find((x) => x.type.endsWith("CustomDomain"))!.name, (p) => (p.domain = "app.ainative.studio"));
+            const r = change(
+                await baseline("staging"),
+                "CustomDomain",
+                (await baseline("staging")).find((x) => x.type.endsWith("CustomDomain"))!.name,
+                (p) => (p.domain = "app.ainative.studio"),
+            );
             assertViolation(await pack.run("staging", r, P), "advisory", undefined, /custom domain app\.ainative\.studio is a production host on staging/);
         });
         it("skips an unknown value", async () => {
@@ -259,7 +287,12 @@ describe("policy pack ainative-platform (over the Analyzer interface)", function
         it("follows productionHosts and applies only to staging", async () => {
             const r = change(await baseline("staging"), "Variables", "platform-worker", (p) => (p.variables.APP_API = "https://api.example.org"));
             assertCompliant(await pack.run("staging", r, P));
-            assertViolation(await pack.run("staging", r, P, { productionHosts: ["example.org"] }), "advisory", "platform-worker", /APP_API points at production host api\.example\.org/);
+            assertViolation(
+                await pack.run("staging", r, P, { productionHosts: ["example.org"] }),
+                "advisory",
+                "platform-worker",
+                /APP_API points at production host api\.example\.org/,
+            );
             assertCompliant(await pack.run("production", await baseline("production"), P, { productionHosts: ["ainative.studio"] }));
         });
     });

@@ -32,9 +32,15 @@ describe("npm run validate", () => {
         const io = captureIO();
         assert.equal(validateCommand(["--file", file], io), 1);
         const lines = io.stderr.filter((l) => l.startsWith("production: ainative-platform:"));
-        assert.ok(lines.some((l) => l.includes("railway.services[0].replicas: is above the maximum 50")), io.all());
+        assert.ok(
+            lines.some((l) => l.includes("railway.services[0].replicas: is above the maximum 50")),
+            io.all(),
+        );
         // Planted plaintext secrets are themselves an error (stored in plain text), reported by path only.
-        assert.ok(lines.some((l) => l.includes("secrets.services.web.STRIPE_SECRET_KEY: is stored in plain text")), io.all());
+        assert.ok(
+            lines.some((l) => l.includes("secrets.services.web.STRIPE_SECRET_KEY: is stored in plain text")),
+            io.all(),
+        );
         assertNoPlantedSecret(io.all());
     });
 

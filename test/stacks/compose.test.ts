@@ -153,7 +153,11 @@ for (const stack of ["production", "staging", "local"]) {
                     assert.equal(await pulumi.isSecret(o), true, `export for ${svc} is not secret`);
                 }
             }
-            const leaks = captured.flatMap((r) => plainStrings(r.inputs).filter((s) => Object.values(PLANTED_SECRETS).some((p) => s.includes(p))).map(() => `${r.type} ${r.name}`));
+            const leaks = captured.flatMap((r) =>
+                plainStrings(r.inputs)
+                    .filter((s) => Object.values(PLANTED_SECRETS).some((p) => s.includes(p)))
+                    .map(() => `${r.type} ${r.name}`),
+            );
             assert.deepEqual(leaks, [], "a planted secret appears outside a secret");
         });
 
@@ -179,7 +183,8 @@ for (const stack of ["production", "staging", "local"]) {
                     assert.equal(inputValue(one(captured, T.variables, `platform-${svc}`).inputs.skipDeploys).value, true, `${svc}: variables never deploy by themselves`);
                     assert.ok(isSecretInput(deployment.inputs.fingerprint), `${svc}: the fingerprint derives from secrets and is secret`);
                 }
-                for (const ds of ["postgres", "redis"]) assert.ok(one(captured, T.deployment, `platform-${ds}`).dependencies.includes(one(captured, T.volume, `platform-${ds}`).urn), ds);
+                for (const ds of ["postgres", "redis"])
+                    assert.ok(one(captured, T.deployment, `platform-${ds}`).dependencies.includes(one(captured, T.volume, `platform-${ds}`).urn), ds);
             });
 
             it("protects the project, the environment and the datastores", () => {
@@ -196,10 +201,7 @@ for (const stack of ["production", "staging", "local"]) {
                 const bp = one(captured, T.branchProtection, "repository-main");
                 assert.equal(bp.inputs.pattern, "main");
                 assert.equal(bp.inputs.repositoryId, "platform");
-                assert.deepEqual(
-                    [bp.inputs.enforceAdmins, bp.inputs.allowsForcePushes, bp.inputs.allowsDeletions, bp.inputs.requiredLinearHistory],
-                    [true, false, false, true],
-                );
+                assert.deepEqual([bp.inputs.enforceAdmins, bp.inputs.allowsForcePushes, bp.inputs.allowsDeletions, bp.inputs.requiredLinearHistory], [true, false, false, true]);
                 assert.deepEqual(bp.inputs.requiredStatusChecks, [{ strict: true, contexts: ["test", "policy", "preview"] }]);
                 const reviews = bp.inputs.requiredPullRequestReviews[0];
                 assert.deepEqual([reviews.requiredApprovingReviewCount, reviews.dismissStaleReviews, reviews.requireCodeOwnerReviews], [2, true, true]);
@@ -215,7 +217,10 @@ for (const stack of ["production", "staging", "local"]) {
                 assert.deepEqual(env.inputs.deploymentBranchPolicy, { protectedBranches: false, customBranchPolicies: true });
                 assert.equal(one(captured, T.ghDeployPolicy, "repository-production-main").inputs.branchPattern, "main");
                 const secrets = captured.filter((r) => r.type === T.ghSecret).map((r) => [r.inputs.environment, r.inputs.secretName]);
-                assert.deepEqual(secrets.sort(), [["production", "PULUMI_CONFIG_PASSPHRASE"], ["production", "RAILWAY_API_TOKEN"]]);
+                assert.deepEqual(secrets.sort(), [
+                    ["production", "PULUMI_CONFIG_PASSPHRASE"],
+                    ["production", "RAILWAY_API_TOKEN"],
+                ]);
             });
 
             it("pages at high urgency through a two-level escalation policy", () => {
@@ -226,7 +231,13 @@ for (const stack of ["production", "staging", "local"]) {
                     assert.deepEqual(s.inputs.incidentUrgencyRule, { type: "constant", urgency: "high" }, s.name);
                     assert.equal(s.inputs.escalationPolicy, "incidents-id");
                 }
-                assert.deepEqual(captured.filter((r) => r.type === T.pdService).map((r) => r.name).sort(), ["incidents-web", "incidents-worker"]);
+                assert.deepEqual(
+                    captured
+                        .filter((r) => r.type === T.pdService)
+                        .map((r) => r.name)
+                        .sort(),
+                    ["incidents-web", "incidents-worker"],
+                );
             });
 
             it("alerts at the seed's thresholds: error rate above 5%, p95 above 2x the baseline", () => {
@@ -257,7 +268,10 @@ for (const stack of ["production", "staging", "local"]) {
         if (stack === "staging") {
             it("runs one replica per service, protects nothing, and pages at low urgency", () => {
                 assert.deepEqual(one(captured, T.instance, "platform-web").inputs.replicas, { "us-west2": 1 });
-                assert.ok(captured.every((r) => !r.protect), "staging protects nothing");
+                assert.ok(
+                    captured.every((r) => !r.protect),
+                    "staging protects nothing",
+                );
                 for (const s of captured.filter((r) => r.type === T.pdService)) assert.equal(s.inputs.incidentUrgencyRule.urgency, "low");
             });
 
@@ -288,7 +302,10 @@ for (const stack of ["production", "staging", "local"]) {
 
         if (stack === "local") {
             it("creates no GitHub, Sentry or PagerDuty resource and talks to the local emulator", () => {
-                assert.deepEqual(captured.filter((r) => /^(github|sentry|pagerduty)|providers:(github|sentry|pagerduty)/.test(r.type)), []);
+                assert.deepEqual(
+                    captured.filter((r) => /^(github|sentry|pagerduty)|providers:(github|sentry|pagerduty)/.test(r.type)),
+                    [],
+                );
                 assert.equal(one(captured, T.project, "platform").inputs.apiUrl, "http://127.0.0.1:4010/graphql/v2");
                 assert.equal(exports.sentryDsns, undefined);
                 assert.equal(exports.pagerdutyRoutingKeys, undefined);

@@ -15,8 +15,17 @@ describe("Railway emulator (as strict as Railway)", () => {
     let client: RailwayClient;
     const call = (op: OperationName, vars: Record<string, unknown>, c = client): Promise<any> => c.request(op, DOCUMENTS[op], vars, isMutation(op));
     /** Any document, with any headers: for what the project's own documents never send. */
-    const raw = async (query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = { authorization: `Bearer ${emu.token}` }, operationName?: string) => {
-        const res = await fetch(emu.apiUrl, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ query, variables, operationName }) });
+    const raw = async (
+        query: string,
+        variables: Record<string, unknown> = {},
+        headers: Record<string, string> = { authorization: `Bearer ${emu.token}` },
+        operationName?: string,
+    ) => {
+        const res = await fetch(emu.apiUrl, {
+            method: "POST",
+            headers: { "content-type": "application/json", ...headers },
+            body: JSON.stringify({ query, variables, operationName }),
+        });
         return { status: res.status, headers: res.headers, body: (await res.json().catch(() => undefined)) as any };
     };
     const settle = (stages = 4) => clock.advance(stages * STAGE);
@@ -69,10 +78,14 @@ describe("Railway emulator (as strict as Railway)", () => {
             const svc = (await call("ServiceCreate", { input: { projectId, name: "web", environmentId: production } })).serviceCreate.id;
             await call("VariableCollectionUpsert", { input: { projectId, environmentId: production, serviceId: svc, variables: { A: "prod" }, skipDeploys: true } });
             await call("VolumeCreate", { input: { projectId, environmentId: production, serviceId: svc, mountPath: "/data" } });
-            const fork = (await call("EnvironmentCreate", { input: { projectId, name: "pr-1", sourceEnvironmentId: production, ephemeral: true, skipInitialDeploys: true } })).environmentCreate;
+            const fork = (await call("EnvironmentCreate", { input: { projectId, name: "pr-1", sourceEnvironmentId: production, ephemeral: true, skipInitialDeploys: true } }))
+                .environmentCreate;
             assert.equal(fork.sourceEnvironment.id, production);
             assert.deepEqual(emu.store.vars(svc, fork.id), { A: "prod" }, "variables copied");
-            assert.ok([...emu.store.volumeInstances.values()].some((v) => v.environmentId === fork.id), "volumes copied");
+            assert.ok(
+                [...emu.store.volumeInstances.values()].some((v) => v.environmentId === fork.id),
+                "volumes copied",
+            );
             assert.equal(emu.store.environment(fork.id).ephemeral, true);
             await call("ServiceInstanceUpdate", { serviceId: svc, environmentId: fork.id, input: { startCommand: "fork-only" } });
             await call("VariableCollectionUpsert", { input: { projectId, environmentId: fork.id, serviceId: svc, variables: { A: "fork" }, skipDeploys: true } });
@@ -117,7 +130,10 @@ describe("Railway emulator (as strict as Railway)", () => {
             await call("VariableCollectionUpsert", { input: { projectId, environmentId, serviceId: svc, variables: { V: "2" } } });
             settle();
             const list = (await call("Deployments", { input: { serviceId: svc, environmentId }, first: 10 })).deployments.edges.map((e: any) => e.node);
-            assert.deepEqual(list.map((d: any) => d.status), ["SUCCESS", "REMOVED"]);
+            assert.deepEqual(
+                list.map((d: any) => d.status),
+                ["SUCCESS", "REMOVED"],
+            );
             await assert.rejects(call("DeploymentRollback", { id: list[0].id }), /cannot be rolled back/);
             await call("DeploymentRollback", { id: list[1].id });
             assert.deepEqual(emu.store.vars(svc, environmentId), { V: "1" }, "the target's variables are back");
@@ -160,7 +176,11 @@ describe("Railway emulator (as strict as Railway)", () => {
             );
             await call("VolumeDelete", { volumeId: vol });
             const pending = (await call("EnvironmentVolumeInstances", { id: environmentId })).environment.volumeInstances.edges.map((e: any) => e.node);
-            assert.deepEqual(pending.map((v: any) => [v.volumeId, v.isPendingDeletion, v.state]), [[vol, true, "DELETING"]], "the deleted volume lingers, marked");
+            assert.deepEqual(
+                pending.map((v: any) => [v.volumeId, v.isPendingDeletion, v.state]),
+                [[vol, true, "DELETING"]],
+                "the deleted volume lingers, marked",
+            );
             settle();
             assert.equal((await call("EnvironmentVolumeInstances", { id: environmentId })).environment.volumeInstances.edges.length, 0);
             for (let i = 0; i < 20; i++) {
@@ -196,13 +216,18 @@ describe("Railway emulator (as strict as Railway)", () => {
             await assert.rejects(call("ServiceCreate", { input: { projectId, name: "x".repeat(33) } }), /32 characters or less/);
             const svc = (await call("ServiceCreate", { input: { projectId, name: "web" } })).serviceCreate.id;
             await assert.rejects(call("ServiceInstanceUpdate", { serviceId: svc, environmentId, input: { multiRegionConfig: { "us-west2": { numReplicas: 0 } } } }), /at least 1/);
-            await assert.rejects(call("ServiceInstanceUpdate", { serviceId: svc, environmentId, input: { multiRegionConfig: { "europe-west4": { numReplicas: 1 } } } }), /Invalid region: europe-west4/);
+            await assert.rejects(
+                call("ServiceInstanceUpdate", { serviceId: svc, environmentId, input: { multiRegionConfig: { "europe-west4": { numReplicas: 1 } } } }),
+                /Invalid region: europe-west4/,
+            );
             await assert.rejects(call("ServiceDomainCreate", { input: { environmentId, serviceId: svc, targetPort: 70000 } }), /Invalid target port/);
             await assert.rejects(call("CustomDomainCreate", { input: { projectId, environmentId, serviceId: svc, domain: "not a domain" } }), /Invalid domain/);
             const rcf = await raw(`mutation { serviceInstanceUpdate(serviceId: "${svc}", environmentId: "${environmentId}", input: { railwayConfigFile: "railway.json" }) }`);
             assert.match(rcf.body.errors[0].message, /Config as Code .* deprecated/);
             const custom = (await call("CustomDomainCreate", { input: { projectId, environmentId, serviceId: svc, domain: "app.example.com" } })).customDomainCreate;
-            const status = await raw(`{ customDomain(id: "${custom.id}", projectId: "${projectId}") { syncStatus status { certificateStatus verified dnsRecords { status currentValue purpose } } } }`);
+            const status = await raw(
+                `{ customDomain(id: "${custom.id}", projectId: "${projectId}") { syncStatus status { certificateStatus verified dnsRecords { status currentValue purpose } } } }`,
+            );
             assert.equal(status.body.errors, undefined, JSON.stringify(status.body.errors));
             assert.equal(status.body.data.customDomain.syncStatus, "ACTIVE");
         });
@@ -213,10 +238,17 @@ describe("Railway emulator (as strict as Railway)", () => {
             const { projectId } = await project();
             for (const name of ["a", "b", "c", "d", "e"]) await call("ServiceCreate", { input: { projectId, name } });
             const first = (await call("ProjectServices", { id: projectId })).project.services;
-            assert.deepEqual(first.edges.map((e: any) => e.node.name), ["a", "b", "c"], "capped at the page size");
+            assert.deepEqual(
+                first.edges.map((e: any) => e.node.name),
+                ["a", "b", "c"],
+                "capped at the page size",
+            );
             assert.equal(first.pageInfo.hasNextPage, true);
             const second = (await call("ProjectServices", { id: projectId, after: first.pageInfo.endCursor })).project.services;
-            assert.deepEqual(second.edges.map((e: any) => e.node.name), ["d", "e"]);
+            assert.deepEqual(
+                second.edges.map((e: any) => e.node.name),
+                ["d", "e"],
+            );
             assert.equal(second.pageInfo.hasNextPage, false);
             await assert.rejects(call("ProjectServices", { id: projectId, after: "bogus" }), /Invalid cursor/);
         });
@@ -275,7 +307,11 @@ describe("Railway emulator (as strict as Railway)", () => {
             const limited = await startRailwayEmulator({ rateLimit: { limit: 2, windowMs: 60_000 } });
             try {
                 const q = (t = limited.token) =>
-                    fetch(limited.apiUrl, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${t}` }, body: JSON.stringify({ query: '{ project(id: "x") { id } }' }) });
+                    fetch(limited.apiUrl, {
+                        method: "POST",
+                        headers: { "content-type": "application/json", authorization: `Bearer ${t}` },
+                        body: JSON.stringify({ query: '{ project(id: "x") { id } }' }),
+                    });
                 const a = await q();
                 assert.equal(a.headers.get("x-ratelimit-limit"), "2");
                 assert.equal(a.headers.get("x-ratelimit-remaining"), "1");

@@ -186,7 +186,11 @@ export async function startRailwayEmulator(options: EmulatorOptions = {}): Promi
             // Railway's 429 has no GraphQL body, and always says when to come back; its 5xx carry one.
             return f.status === 429
                 ? answer(429, undefined, { "retry-after": String(f.retryAfter ?? 1) })
-                : answer(f.status!, { errors: [{ message: "Internal Server Error", extensions: { code: "INTERNAL_SERVER_ERROR", traceId: traceId() } }] }, f.retryAfter !== undefined ? { "retry-after": String(f.retryAfter) } : {});
+                : answer(
+                      f.status!,
+                      { errors: [{ message: "Internal Server Error", extensions: { code: "INTERNAL_SERVER_ERROR", traceId: traceId() } }] },
+                      f.retryAfter !== undefined ? { "retry-after": String(f.retryAfter) } : {},
+                  );
         };
         if (fault?.status && !fault.afterApply) return faultAnswer(fault);
 

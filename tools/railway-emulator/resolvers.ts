@@ -44,8 +44,16 @@ export function makeRoot(store: EmulatorStore, maxPageSize: number): Record<stri
                         .map((e) => envView(e.id)),
                     args,
                 ),
-            services: (args: PageArgs) => page([...store.services.values()].filter((s) => s.projectId === id).map((s) => serviceView(s.id)), args),
-            volumes: (args: PageArgs) => page([...store.volumes.values()].filter((v) => v.projectId === id && !v.deletionRequestedAt).map((v) => volumeView(v.id)), args),
+            services: (args: PageArgs) =>
+                page(
+                    [...store.services.values()].filter((s) => s.projectId === id).map((s) => serviceView(s.id)),
+                    args,
+                ),
+            volumes: (args: PageArgs) =>
+                page(
+                    [...store.volumes.values()].filter((v) => v.projectId === id && !v.deletionRequestedAt).map((v) => volumeView(v.id)),
+                    args,
+                ),
         };
     };
     const envView = (id: string): { id: string } & Record<string, unknown> => {
@@ -62,7 +70,10 @@ export function makeRoot(store: EmulatorStore, maxPageSize: number): Record<stri
             sourceEnvironment: () => (e.sourceEnvironmentId ? envView(e.sourceEnvironmentId) : null),
             volumeInstances: (args: PageArgs) => {
                 store.sweepVolumes();
-                return page([...store.volumeInstances.values()].filter((v) => v.environmentId === id).map((v) => volumeInstanceView(v.id)), args);
+                return page(
+                    [...store.volumeInstances.values()].filter((v) => v.environmentId === id).map((v) => volumeInstanceView(v.id)),
+                    args,
+                );
             },
             serviceInstances: (args: PageArgs) =>
                 page(
@@ -83,7 +94,17 @@ export function makeRoot(store: EmulatorStore, maxPageSize: number): Record<stri
     };
     const serviceView = (id: string) => {
         const s = store.service(id);
-        return { id: s.id, name: s.name, projectId: s.projectId, createdAt: iso(s.createdAt), updatedAt: iso(s.createdAt), deletedAt: null, icon: null, featureFlags: [], isRestricted: false };
+        return {
+            id: s.id,
+            name: s.name,
+            projectId: s.projectId,
+            createdAt: iso(s.createdAt),
+            updatedAt: iso(s.createdAt),
+            deletedAt: null,
+            icon: null,
+            featureFlags: [],
+            isRestricted: false,
+        };
     };
     const instanceView = (serviceId: string, environmentId: string) => {
         const i = store.instance(serviceId, environmentId);
@@ -148,7 +169,18 @@ export function makeRoot(store: EmulatorStore, maxPageSize: number): Record<stri
                 certificateStatus: "CERTIFICATE_STATUS_TYPE_VALIDATING_OWNERSHIP",
                 verificationDnsHost: `_railway-verify.${d.domain}`,
                 verificationToken: `railway-verify=${d.id.slice(0, 12)}`,
-                dnsRecords: [{ hostlabel: d.domain.split(".")[0], fqdn: d.domain, recordType: "DNS_RECORD_TYPE_CNAME", requiredValue: `${d.id.slice(0, 8)}.up.railway.app`, currentValue: "", status: "DNS_RECORD_STATUS_REQUIRES_UPDATE", zone: d.domain.split(".").slice(1).join("."), purpose: "DNS_RECORD_PURPOSE_TRAFFIC_ROUTE" }],
+                dnsRecords: [
+                    {
+                        hostlabel: d.domain.split(".")[0],
+                        fqdn: d.domain,
+                        recordType: "DNS_RECORD_TYPE_CNAME",
+                        requiredValue: `${d.id.slice(0, 8)}.up.railway.app`,
+                        currentValue: "",
+                        status: "DNS_RECORD_STATUS_REQUIRES_UPDATE",
+                        zone: d.domain.split(".").slice(1).join("."),
+                        purpose: "DNS_RECORD_PURPOSE_TRAFFIC_ROUTE",
+                    },
+                ],
             },
         };
     };
@@ -178,8 +210,13 @@ export function makeRoot(store: EmulatorStore, maxPageSize: number): Record<stri
         },
         projects: (args: Args, ctx: RequestContext) => {
             ctx.access.account();
-            const list = [...store.projects.values()].filter((p) => (!args.workspaceId || p.workspaceId === args.workspaceId) && (args.includeDeleted || p.deletedAt === undefined));
-            return page(list.map((p) => projectView(p.id)), args);
+            const list = [...store.projects.values()].filter(
+                (p) => (!args.workspaceId || p.workspaceId === args.workspaceId) && (args.includeDeleted || p.deletedAt === undefined),
+            );
+            return page(
+                list.map((p) => projectView(p.id)),
+                args,
+            );
         },
         projectUpdate: ({ id, input }: Args, ctx: RequestContext) => {
             ctx.access.account();
@@ -233,7 +270,8 @@ export function makeRoot(store: EmulatorStore, maxPageSize: number): Record<stri
             const s = store.service(id);
             if (input.name !== undefined && input.name !== null) {
                 store.checkServiceName(input.name);
-                if ([...store.services.values()].some((o) => o.projectId === s.projectId && o.name === input.name && o.id !== id)) throw badInput(`A service named "${input.name}" already exists in this project`);
+                if ([...store.services.values()].some((o) => o.projectId === s.projectId && o.name === input.name && o.id !== id))
+                    throw badInput(`A service named "${input.name}" already exists in this project`);
                 s.name = input.name;
             }
             return serviceView(id);
@@ -324,7 +362,16 @@ export function makeRoot(store: EmulatorStore, maxPageSize: number): Record<stri
             store.instance(s.id, input.environmentId);
             store.checkPort(input.targetPort);
             const id = randomUUID();
-            store.domains.set(id, { id, projectId: s.projectId, environmentId: input.environmentId, serviceId: s.id, domain: `${s.name}-${id.slice(0, 6)}.up.railway.app`, targetPort: input.targetPort ?? null, custom: false, createdAt: store.now() });
+            store.domains.set(id, {
+                id,
+                projectId: s.projectId,
+                environmentId: input.environmentId,
+                serviceId: s.id,
+                domain: `${s.name}-${id.slice(0, 6)}.up.railway.app`,
+                targetPort: input.targetPort ?? null,
+                custom: false,
+                createdAt: store.now(),
+            });
             return domainView(id);
         },
         serviceDomainUpdate: ({ input }: Args, ctx: RequestContext) => {
@@ -352,7 +399,16 @@ export function makeRoot(store: EmulatorStore, maxPageSize: number): Record<stri
             if (!HOSTNAME.test(domain) || domain.endsWith(".up.railway.app")) throw badInput(`Invalid domain: ${String(input.domain).slice(0, 253)}`);
             if ([...store.domains.values()].some((d) => d.domain === domain)) throw badInput(`Domain ${domain} is already in use`);
             const id = randomUUID();
-            store.domains.set(id, { id, projectId: input.projectId, environmentId: input.environmentId, serviceId: input.serviceId, domain, targetPort: input.targetPort ?? null, custom: true, createdAt: store.now() });
+            store.domains.set(id, {
+                id,
+                projectId: input.projectId,
+                environmentId: input.environmentId,
+                serviceId: input.serviceId,
+                domain,
+                targetPort: input.targetPort ?? null,
+                custom: true,
+                createdAt: store.now(),
+            });
             return domainView(id);
         },
         customDomain: ({ id, projectId }: Args, ctx: RequestContext) => {
@@ -404,7 +460,12 @@ export function makeRoot(store: EmulatorStore, maxPageSize: number): Record<stri
             const wanted: string[] | undefined = input.status?.in;
             const unwanted: string[] | undefined = input.status?.notIn;
             const items = [...store.deployments.values()]
-                .filter((d) => (!input.serviceId || d.serviceId === input.serviceId) && (!input.environmentId || d.environmentId === input.environmentId) && (!input.projectId || d.projectId === input.projectId))
+                .filter(
+                    (d) =>
+                        (!input.serviceId || d.serviceId === input.serviceId) &&
+                        (!input.environmentId || d.environmentId === input.environmentId) &&
+                        (!input.projectId || d.projectId === input.projectId),
+                )
                 .sort((a, b) => b.createdAt - a.createdAt)
                 .map(deploymentView)
                 .filter((d) => (!wanted || wanted.includes(d.status)) && (!unwanted || !unwanted.includes(d.status)));

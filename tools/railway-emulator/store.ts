@@ -186,7 +186,19 @@ export class EmulatorStore {
     }
 
     clear(): void {
-        for (const m of [this.projects, this.environments, this.services, this.instances, this.variables, this.domains, this.volumes, this.volumeInstances, this.triggers, this.deployments, this.commits]) {
+        for (const m of [
+            this.projects,
+            this.environments,
+            this.services,
+            this.instances,
+            this.variables,
+            this.domains,
+            this.volumes,
+            this.volumeInstances,
+            this.triggers,
+            this.deployments,
+            this.commits,
+        ]) {
             (m as Map<string, unknown>).clear();
         }
         this.pendingOutcomes = [];
@@ -281,19 +293,38 @@ export class EmulatorStore {
     // ---- projects and environments ----
 
     createProject(input: { name?: string; description?: string; workspaceId?: string; defaultEnvironmentName?: string }): ProjectRec {
-        const p: ProjectRec = { id: randomUUID(), name: input.name ?? `project-${randomUUID().slice(0, 6)}`, description: input.description, workspaceId: input.workspaceId, createdAt: this.now() };
+        const p: ProjectRec = {
+            id: randomUUID(),
+            name: input.name ?? `project-${randomUUID().slice(0, 6)}`,
+            description: input.description,
+            workspaceId: input.workspaceId,
+            createdAt: this.now(),
+        };
         this.projects.set(p.id, p);
         this.createEnvironment({ projectId: p.id, name: input.defaultEnvironmentName ?? "production" });
         return p;
     }
 
-    createEnvironment(input: { projectId: string; name: string; sourceEnvironmentId?: string | null; ephemeral?: boolean | null; skipInitialDeploys?: boolean | null }): EnvironmentRec {
+    createEnvironment(input: {
+        projectId: string;
+        name: string;
+        sourceEnvironmentId?: string | null;
+        ephemeral?: boolean | null;
+        skipInitialDeploys?: boolean | null;
+    }): EnvironmentRec {
         this.project(input.projectId);
         if (!input.name.trim()) throw badInput("Environment name cannot be empty");
         if (this.liveEnvironments(input.projectId).some((e) => e.name === input.name)) throw badInput(`Environment ${input.name} already exists`);
         const source = input.sourceEnvironmentId ? this.environment(input.sourceEnvironmentId) : undefined;
         if (source && source.projectId !== input.projectId) throw badInput("The source environment is in another project");
-        const e: EnvironmentRec = { id: randomUUID(), projectId: input.projectId, name: input.name, createdAt: this.now(), sourceEnvironmentId: source?.id, ephemeral: !!input.ephemeral };
+        const e: EnvironmentRec = {
+            id: randomUUID(),
+            projectId: input.projectId,
+            name: input.name,
+            createdAt: this.now(),
+            sourceEnvironmentId: source?.id,
+            ephemeral: !!input.ephemeral,
+        };
         this.environments.set(e.id, e);
         if (source) this.copyEnvironment(source.id, e.id, !input.skipInitialDeploys);
         return e;
@@ -339,7 +370,14 @@ export class EmulatorStore {
 
     // ---- services ----
 
-    createService(input: { projectId: string; name?: string | null; environmentId?: string | null; source?: { image?: string | null; repo?: string | null } | null; branch?: string | null; variables?: Record<string, string> | null }): ServiceRec {
+    createService(input: {
+        projectId: string;
+        name?: string | null;
+        environmentId?: string | null;
+        source?: { image?: string | null; repo?: string | null } | null;
+        branch?: string | null;
+        variables?: Record<string, string> | null;
+    }): ServiceRec {
         this.project(input.projectId);
         const name = input.name ?? `service-${randomUUID().slice(0, 6)}`;
         this.checkServiceName(name);
@@ -394,7 +432,16 @@ export class EmulatorStore {
             existing.branch = branch;
             return existing;
         }
-        const t: TriggerRec = { id: randomUUID(), projectId: this.service(serviceId).projectId, environmentId, serviceId, repository, branch, provider: "github", checkSuites: false };
+        const t: TriggerRec = {
+            id: randomUUID(),
+            projectId: this.service(serviceId).projectId,
+            environmentId,
+            serviceId,
+            repository,
+            branch,
+            provider: "github",
+            checkSuites: false,
+        };
         this.triggers.set(t.id, t);
         return t;
     }
@@ -449,7 +496,14 @@ export class EmulatorStore {
     // ---- variables ----
 
     /** variableCollectionUpsert: in every environment of its scope; redeploys unless skipDeploys. */
-    upsertVariables(input: { projectId: string; environmentId: string; serviceId?: string | null; variables: Record<string, unknown>; replace?: boolean | null; skipDeploys?: boolean | null }): void {
+    upsertVariables(input: {
+        projectId: string;
+        environmentId: string;
+        serviceId?: string | null;
+        variables: Record<string, unknown>;
+        replace?: boolean | null;
+        skipDeploys?: boolean | null;
+    }): void {
         this.project(input.projectId);
         if (!input.serviceId) throw badInput("Shared variables are not modelled by this emulator: pass serviceId");
         const s = this.service(input.serviceId);

@@ -43,7 +43,10 @@ describe("Railway client", () => {
         const data = await createProject(client());
         assert.ok(Date.now() - started >= 1000, "waited less than Retry-After");
         assert.ok(data.projectCreate.id);
-        assert.deepEqual(emu.log.map((l) => l.status), [429, 200]);
+        assert.deepEqual(
+            emu.log.map((l) => l.status),
+            [429, 200],
+        );
     });
 
     it("does not blindly retry a mutation after a 5xx (it may have been applied)", async () => {
@@ -58,7 +61,10 @@ describe("Railway client", () => {
         emu.inject({ operation: "Project", status: 502, count: 2 });
         const data = await client().request("Project", DOCUMENTS.Project, { id: projectCreate.id }, false);
         assert.equal(data.project.id, projectCreate.id);
-        assert.deepEqual(emu.log.map((l) => l.status), [502, 502, 200]);
+        assert.deepEqual(
+            emu.log.map((l) => l.status),
+            [502, 502, 200],
+        );
     });
 
     it("gives up after the retry budget with an error naming the operation and attempts", async () => {
@@ -72,7 +78,10 @@ describe("Railway client", () => {
         const url = closed.apiUrl;
         await closed.close();
         const c = new RailwayClient({ apiUrl: url, env: { RAILWAY_API_TOKEN: "t" }, retry: { baseDelayMs: 5, maxAttempts: 3 } });
-        await assert.rejects(c.request("ProjectCreate", DOCUMENTS.ProjectCreate, { input: { name: "x" } }, true), /cannot reach 127\.0\.0\.1:\d+: ECONNREFUSED \(code ECONNREFUSED, after 3 attempts\)/);
+        await assert.rejects(
+            c.request("ProjectCreate", DOCUMENTS.ProjectCreate, { input: { name: "x" } }, true),
+            /cannot reach 127\.0\.0\.1:\d+: ECONNREFUSED \(code ECONNREFUSED, after 3 attempts\)/,
+        );
     });
 
     it("reads Retry-After as seconds or a date", () => {

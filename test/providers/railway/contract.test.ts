@@ -23,8 +23,14 @@ describe("Railway GraphQL contract", () => {
             const ast = parse(doc);
             const op = ast.definitions[0] as { name?: { value: string } };
             assert.equal(op.name?.value, name, "the operation name must equal its key (the client sends it as operationName)");
-            assert.deepEqual(validate(sdl, ast).map((e) => e.message), []);
-            assert.deepEqual(validate(official, ast).map((e) => e.message), []);
+            assert.deepEqual(
+                validate(sdl, ast).map((e) => e.message),
+                [],
+            );
+            assert.deepEqual(
+                validate(official, ast).map((e) => e.message),
+                [],
+            );
         });
     }
 

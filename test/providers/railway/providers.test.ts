@@ -106,7 +106,11 @@ describe("Railway dynamic providers against the emulator", function () {
         assert.equal(emu.store.project(id).name, "app2");
         const moved = await replace(projectProvider, id, { ...outs, name: "app2" }, { ...renamed, workspaceId: "ws2" });
         assert.deepEqual(moved.replaces, ["workspaceId"]);
-        assert.deepEqual([...emu.store.projects.values()].filter((x) => !x.deletedAt).map((x) => x.id), [moved.id], "the old project is gone (kept by Railway, marked deleted), the new one stands");
+        assert.deepEqual(
+            [...emu.store.projects.values()].filter((x) => !x.deletedAt).map((x) => x.id),
+            [moved.id],
+            "the old project is gone (kept by Railway, marked deleted), the new one stands",
+        );
         assert.equal(emu.store.project(moved.id).workspaceId, "ws2");
         assert.equal((await p(projectProvider).read(id, outs)).id, "", "a deleted project reads as gone");
         await p(projectProvider).delete(moved.id, moved.outs);
@@ -147,8 +151,15 @@ describe("Railway dynamic providers against the emulator", function () {
         );
         assert.equal(emu.store.liveEnvironments(project.id).length, 1, "nothing was created");
         emu.store.createEnvironment({ projectId: project.id, name: "staging" });
-        await assert.rejects(p(environmentProvider).create({ projectId: project.id, name: "staging", apiUrl }), /would not be a fork/, "an existing non-fork one is not adopted either");
-        await assert.rejects(p(environmentProvider).create({ projectId: project.id, name: "qa", forkFrom: "nope", apiUrl }), /forkFrom: project .* has no environment 'nope' \(it has: production, staging\)/);
+        await assert.rejects(
+            p(environmentProvider).create({ projectId: project.id, name: "staging", apiUrl }),
+            /would not be a fork/,
+            "an existing non-fork one is not adopted either",
+        );
+        await assert.rejects(
+            p(environmentProvider).create({ projectId: project.id, name: "qa", forkFrom: "nope", apiUrl }),
+            /forkFrom: project .* has no environment 'nope' \(it has: production, staging\)/,
+        );
     });
 
     it("Service: create, read, rename in place, replace on project, delete", async () => {
@@ -196,14 +207,42 @@ describe("Railway dynamic providers against the emulator", function () {
                 assert.equal(creates() - before, 1, `${operation}: sent once, not retried blindly`);
                 return made;
             };
-            await lost("ProjectCreate", () => p(projectProvider).create({ name: "lost", workspaceId: "ws-lost", apiUrl }), () => [...emu.store.projects.values()].filter((x) => x.name === "lost").length);
-            const svc = await lost("ServiceCreate", () => p(serviceProvider).create({ projectId, name: "pg", apiUrl }), () => [...emu.store.services.values()].filter((x) => x.name === "pg").length);
-            await lost("VolumeCreate", () => p(volumeProvider).create({ projectId, environmentId, serviceId: svc.id, mountPath: "/data", apiUrl }), () => emu.store.volumes.size);
-            await lost("ServiceDomainCreate", () => p(serviceDomainProvider).create({ projectId, environmentId, serviceId: svc.id, apiUrl }), () => [...emu.store.domains.values()].filter((d) => !d.custom).length);
-            await lost("CustomDomainCreate", () => p(customDomainProvider).create({ projectId, environmentId, serviceId: svc.id, domain: "db.example.com", apiUrl }), () => [...emu.store.domains.values()].filter((d) => d.custom).length);
-            await lost("EnvironmentCreate", () => p(environmentProvider).create({ projectId, name: "qa", forkFrom: "staging", apiUrl }), () => emu.store.liveEnvironments(projectId).filter((e) => e.name === "qa").length);
+            await lost(
+                "ProjectCreate",
+                () => p(projectProvider).create({ name: "lost", workspaceId: "ws-lost", apiUrl }),
+                () => [...emu.store.projects.values()].filter((x) => x.name === "lost").length,
+            );
+            const svc = await lost(
+                "ServiceCreate",
+                () => p(serviceProvider).create({ projectId, name: "pg", apiUrl }),
+                () => [...emu.store.services.values()].filter((x) => x.name === "pg").length,
+            );
+            await lost(
+                "VolumeCreate",
+                () => p(volumeProvider).create({ projectId, environmentId, serviceId: svc.id, mountPath: "/data", apiUrl }),
+                () => emu.store.volumes.size,
+            );
+            await lost(
+                "ServiceDomainCreate",
+                () => p(serviceDomainProvider).create({ projectId, environmentId, serviceId: svc.id, apiUrl }),
+                () => [...emu.store.domains.values()].filter((d) => !d.custom).length,
+            );
+            await lost(
+                "CustomDomainCreate",
+                () => p(customDomainProvider).create({ projectId, environmentId, serviceId: svc.id, domain: "db.example.com", apiUrl }),
+                () => [...emu.store.domains.values()].filter((d) => d.custom).length,
+            );
+            await lost(
+                "EnvironmentCreate",
+                () => p(environmentProvider).create({ projectId, name: "qa", forkFrom: "staging", apiUrl }),
+                () => emu.store.liveEnvironments(projectId).filter((e) => e.name === "qa").length,
+            );
             await p(serviceInstanceProvider).create({ projectId, serviceId: svc.id, environmentId, source: { image: "postgres:16" }, replicas: { "us-west2": 1 }, apiUrl });
-            await lost("ServiceInstanceDeploy", () => p(serviceDeploymentProvider).create({ projectId, serviceId: svc.id, environmentId, fingerprint: "f1", apiUrl }), () => emu.store.deploymentsOf(svc.id, environmentId).length);
+            await lost(
+                "ServiceInstanceDeploy",
+                () => p(serviceDeploymentProvider).create({ projectId, serviceId: svc.id, environmentId, fingerprint: "f1", apiUrl }),
+                () => emu.store.deploymentsOf(svc.id, environmentId).length,
+            );
         });
     }
 
@@ -259,7 +298,12 @@ describe("Railway dynamic providers against the emulator", function () {
     });
 
     it("ServiceInstance: check rejects bad settings with the property named", async () => {
-        const failures = (await p(serviceInstanceProvider).check({}, { projectId: "p", serviceId: "s", environmentId: "e", source: { repo: "a/b" }, replicas: { "us-west2": 2, "europe-west4": 1 }, cronSchedule: "0 * * * *" })).failures;
+        const failures = (
+            await p(serviceInstanceProvider).check(
+                {},
+                { projectId: "p", serviceId: "s", environmentId: "e", source: { repo: "a/b" }, replicas: { "us-west2": 2, "europe-west4": 1 }, cronSchedule: "0 * * * *" },
+            )
+        ).failures;
         assert.deepEqual(failures?.map((f) => f.property).sort(), ["cronSchedule", "replicas.europe-west4", "source.branch"]);
     });
 
@@ -336,7 +380,9 @@ describe("Railway dynamic providers against the emulator", function () {
     });
 
     it("Variables: check rejects a name set both plain and secret, and a bad name", async () => {
-        const failures = (await p(variablesProvider).check({}, { projectId: "p", environmentId: "e", serviceId: "s", variables: { A: "1", "1X": "y" }, secretVariables: { A: "2" } })).failures!;
+        const failures = (
+            await p(variablesProvider).check({}, { projectId: "p", environmentId: "e", serviceId: "s", variables: { A: "1", "1X": "y" }, secretVariables: { A: "2" } })
+        ).failures!;
         assert.deepEqual(failures.map((f) => f.property).sort(), ["variables.1X", "variables.A"]);
     });
 
@@ -381,7 +427,11 @@ describe("Railway dynamic providers against the emulator", function () {
         const inputs = { projectId, environmentId, serviceId: postgres.id, mountPath: "/var/lib/postgresql/data", apiUrl };
         const created = await p(volumeProvider).create(inputs);
         const instances = () => [...emu.store.volumeInstances.values()];
-        assert.deepEqual(instances().map((v) => [v.environmentId, v.serviceId, v.mountPath]), [[environmentId, postgres.id, "/var/lib/postgresql/data"]], "only this environment");
+        assert.deepEqual(
+            instances().map((v) => [v.environmentId, v.serviceId, v.mountPath]),
+            [[environmentId, postgres.id, "/var/lib/postgresql/data"]],
+            "only this environment",
+        );
         assert.equal((await p(volumeProvider).diff(created.id, created.outs, inputs)).changes, false);
         assert.equal((await p(volumeProvider).read(`${environmentId}:${created.id}`)).props!.mountPath, "/var/lib/postgresql/data", "import ID <environmentId>:<volumeId>");
 
@@ -389,19 +439,38 @@ describe("Railway dynamic providers against the emulator", function () {
         const d = await p(volumeProvider).diff(created.id, created.outs, moved);
         assert.deepEqual([d.changes, d.replaces], [true, []], "re-attaching keeps the data: no replace");
         const updated = await p(volumeProvider).update(created.id, created.outs, moved);
-        assert.deepEqual(instances().map((v) => [v.volumeId, v.serviceId, v.mountPath]), [[created.id, postgres2.id, "/data"]]);
+        assert.deepEqual(
+            instances().map((v) => [v.volumeId, v.serviceId, v.mountPath]),
+            [[created.id, postgres2.id, "/data"]],
+        );
 
         emu.store.volumeInstances.values().next().value!.mountPath = "/changed";
         assert.equal((await p(volumeProvider).read(created.id, updated.outs)).props!.mountPath, "/changed", "drift is seen by read");
 
         const again = await replace(volumeProvider, created.id, updated.outs, { ...moved, environmentId: other.id });
         assert.deepEqual(again.replaces, ["environmentId"]);
-        assert.equal((await p(volumeProvider).diff(again.id, again.outs, { ...moved, environmentId: other.id })).deleteBeforeReplace, false, "a new volume exists before the old one goes");
-        assert.deepEqual([...emu.store.volumes.values()].filter((v) => !v.deletionRequestedAt).map((v) => v.id), [again.id], "the old volume's deletion is queued");
-        assert.deepEqual(instances().filter((v) => v.volumeId === again.id).map((v) => v.environmentId), [other.id]);
+        assert.equal(
+            (await p(volumeProvider).diff(again.id, again.outs, { ...moved, environmentId: other.id })).deleteBeforeReplace,
+            false,
+            "a new volume exists before the old one goes",
+        );
+        assert.deepEqual(
+            [...emu.store.volumes.values()].filter((v) => !v.deletionRequestedAt).map((v) => v.id),
+            [again.id],
+            "the old volume's deletion is queued",
+        );
+        assert.deepEqual(
+            instances()
+                .filter((v) => v.volumeId === again.id)
+                .map((v) => v.environmentId),
+            [other.id],
+        );
         await p(volumeProvider).delete(again.id, again.outs);
         assert.equal((await p(volumeProvider).read(again.id, again.outs)).id, "", "a volume whose deletion Railway queued reads as gone");
-        assert.ok([...emu.store.volumes.values()].every((v) => v.deletionRequestedAt !== undefined), "every volume's deletion is queued on Railway");
+        assert.ok(
+            [...emu.store.volumes.values()].every((v) => v.deletionRequestedAt !== undefined),
+            "every volume's deletion is queued on Railway",
+        );
     });
 
     it("an idempotent write (settings, a whole variable set) is sent again after a 5xx, and applied once", async () => {
@@ -412,7 +481,10 @@ describe("Railway dynamic providers against the emulator", function () {
         await p(serviceInstanceProvider).create({ projectId, serviceId: service.id, environmentId, source: { image: "nginx:1" }, replicas: { "us-west2": 1 }, apiUrl });
         await p(variablesProvider).create({ projectId, environmentId, serviceId: service.id, variables: { A: "1" }, secretVariables: {}, skipDeploys: true, apiUrl });
         assert.deepEqual(emu.store.vars(service.id, environmentId), { A: "1" });
-        assert.deepEqual(emu.log.filter((l) => ["ServiceInstanceUpdate", "VariableCollectionUpsert"].includes(l.operationName)).map((l) => l.status), [503, 200, 502, 200]);
+        assert.deepEqual(
+            emu.log.filter((l) => ["ServiceInstanceUpdate", "VariableCollectionUpsert"].includes(l.operationName)).map((l) => l.status),
+            [503, 200, 502, 200],
+        );
     });
 
     it("an imported variable set (all in the secret half) is no change when the program splits the same values", async () => {
@@ -422,8 +494,14 @@ describe("Railway dynamic providers against the emulator", function () {
         await p(variablesProvider).create({ ...scope, variables: { NODE_ENV: "production" }, secretVariables: { TOKEN: "t" }, skipDeploys: true });
         const imported = await p(variablesProvider).read(`${projectId}:${environmentId}:${service.id}`);
         assert.deepEqual(imported.props!.secretVariables, { NODE_ENV: "production", TOKEN: "t" });
-        assert.equal((await p(variablesProvider).diff(imported.id!, imported.props, { ...scope, variables: { NODE_ENV: "production" }, secretVariables: { TOKEN: "t" } })).changes, false);
-        assert.equal((await p(variablesProvider).diff(imported.id!, imported.props, { ...scope, variables: { NODE_ENV: "staging" }, secretVariables: { TOKEN: "t" } })).changes, true);
+        assert.equal(
+            (await p(variablesProvider).diff(imported.id!, imported.props, { ...scope, variables: { NODE_ENV: "production" }, secretVariables: { TOKEN: "t" } })).changes,
+            false,
+        );
+        assert.equal(
+            (await p(variablesProvider).diff(imported.id!, imported.props, { ...scope, variables: { NODE_ENV: "staging" }, secretVariables: { TOKEN: "t" } })).changes,
+            true,
+        );
     });
 
     it("invalid import IDs say the expected format", async () => {

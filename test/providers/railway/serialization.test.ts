@@ -16,7 +16,17 @@ import { PLANTED_SECRETS } from "../../support/stack-files";
 
 describe("serialized Railway providers (what Pulumi stores in state)", function () {
     this.timeout(60_000);
-    const providers = { projectProvider, environmentProvider, serviceProvider, serviceInstanceProvider, variablesProvider, serviceDomainProvider, customDomainProvider, volumeProvider, serviceDeploymentProvider };
+    const providers = {
+        projectProvider,
+        environmentProvider,
+        serviceProvider,
+        serviceInstanceProvider,
+        variablesProvider,
+        serviceDomainProvider,
+        customDomainProvider,
+        volumeProvider,
+        serviceDeploymentProvider,
+    };
     const saved = process.env.RAILWAY_API_TOKEN;
     before(() => (process.env.RAILWAY_API_TOKEN = PLANTED_SECRETS.RAILWAY_TOKEN));
     after(() => (saved === undefined ? delete process.env.RAILWAY_API_TOKEN : (process.env.RAILWAY_API_TOKEN = saved)));
@@ -44,7 +54,16 @@ describe("serialized Railway providers (what Pulumi stores in state)", function 
             return requireFromString(sf.text).handler() as Required<pulumi.dynamic.ResourceProvider>;
         };
         const [project, environment, service, instance, variables, volume, domain, deployment] = await Promise.all(
-            [projectProvider, environmentProvider, serviceProvider, serviceInstanceProvider, variablesProvider, volumeProvider, serviceDomainProvider, serviceDeploymentProvider].map(load),
+            [
+                projectProvider,
+                environmentProvider,
+                serviceProvider,
+                serviceInstanceProvider,
+                variablesProvider,
+                volumeProvider,
+                serviceDomainProvider,
+                serviceDeploymentProvider,
+            ].map(load),
         );
         const emu = await startRailwayEmulator({ deployStageMs: 5, maxPageSize: 2 });
         process.env.RAILWAY_API_TOKEN = emu.token;
@@ -68,7 +87,10 @@ describe("serialized Railway providers (what Pulumi stores in state)", function 
             // Errors keep their message through serialization (an Error subclass would arrive empty).
             await assert.rejects(service.create({ projectId: p.id, name: "x".repeat(40), apiUrl }), /Railway ServiceCreate failed: Service name must be 32 characters or less/);
             // A Railway that cannot be reached: the never-sent path, named.
-            await assert.rejects(service.create({ projectId: p.id, name: "x", apiUrl: "http://127.0.0.1:9/graphql/v2" }), /Railway ServiceCreate failed: cannot reach 127\.0\.0\.1:9/);
+            await assert.rejects(
+                service.create({ projectId: p.id, name: "x", apiUrl: "http://127.0.0.1:9/graphql/v2" }),
+                /Railway ServiceCreate failed: cannot reach 127\.0\.0\.1:9/,
+            );
         } finally {
             await emu.close();
             process.env.RAILWAY_API_TOKEN = PLANTED_SECRETS.RAILWAY_TOKEN;

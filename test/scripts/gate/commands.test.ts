@@ -88,7 +88,10 @@ describe("npm run gate / npm run rollback", function () {
         const io = captureIO();
         const code = await rollbackCommand(["--stack", "local", "--service", "web"], io, dir, env, 20);
         assert.equal(code, 0, io.all());
-        assert.deepEqual(emu.log.filter((l) => l.operationName === "DeploymentRollback").map((l) => l.variables.id), [ids.previous]);
+        assert.deepEqual(
+            emu.log.filter((l) => l.operationName === "DeploymentRollback").map((l) => l.variables.id),
+            [ids.previous],
+        );
         const out = JSON.parse(io.stdout.join("\n"));
         assert.equal(out.status, "SUCCESS");
         const state = JSON.parse(fs.readFileSync(path.join(dir, ".artifacts", "gate", "local", "web.json"), "utf8"));

@@ -55,7 +55,13 @@ describe("health gate (real PostgreSQL, Redis, sample app, Railway emulator)", f
     const clock = simulatedClock(Date.UTC(2026, 10, 27, 12));
 
     before(async () => {
-        [pg, redis, emu, pagerduty, github] = await Promise.all([startPostgres(), startRedis(), startRailwayEmulator({ deployStageMs: 1000, clock }), startFakeHttp(), startFakeHttp(201)]);
+        [pg, redis, emu, pagerduty, github] = await Promise.all([
+            startPostgres(),
+            startRedis(),
+            startRailwayEmulator({ deployStageMs: 1000, clock }),
+            startFakeHttp(),
+            startFakeHttp(201),
+        ]);
         app = await startSampleApp({ databaseUrl: pg.url, redisUrl: redis.url });
         process.env.RAILWAY_API_TOKEN = emu.token;
     });
@@ -95,7 +101,11 @@ describe("health gate (real PostgreSQL, Redis, sample app, Railway emulator)", f
         env: SMOKE_ENV,
         clock,
         rollbackPollMs: 500,
-        notify: { pagerdutyRoutingKey: "R0UTINGKEY-test", pagerdutyEventsUrl: `${pagerduty.url}/v2/enqueue`, github: { token: "ghs_test_token", repository: "ainative/platform", deploymentId: "42", apiUrl: github.url } },
+        notify: {
+            pagerdutyRoutingKey: "R0UTINGKEY-test",
+            pagerdutyEventsUrl: `${pagerduty.url}/v2/enqueue`,
+            github: { token: "ghs_test_token", repository: "ainative/platform", deploymentId: "42", apiUrl: github.url },
+        },
         ...over,
     });
     const rollbackCalls = () => emu.log.filter((l) => l.operationName === "DeploymentRollback");
@@ -106,7 +116,14 @@ describe("health gate (real PostgreSQL, Redis, sample app, Railway emulator)", f
         assert.equal(r.decision, "healthy");
         // A 2.5 s window at a 50 ms interval, on the gate's clock: 51 probes, whatever the machine.
         assert.equal(r.checks.health.length, 51);
-        assert.deepEqual(r.checks.smoke.map((s) => [s.name, s.ok]), [["login", true], ["api key validation", true], ["database read/write", true]]);
+        assert.deepEqual(
+            r.checks.smoke.map((s) => [s.name, s.ok]),
+            [
+                ["login", true],
+                ["api key validation", true],
+                ["database read/write", true],
+            ],
+        );
         assert.ok(r.checks.dependencies.some((d) => d.name === "postgres" && d.ok) && r.checks.dependencies.some((d) => d.name === "redis" && d.ok));
         assert.ok(r.checks.health.every((h) => typeof h.latencyMs === "number"));
         assert.deepEqual(rollbackCalls(), []);
@@ -127,7 +144,10 @@ describe("health gate (real PostgreSQL, Redis, sample app, Railway emulator)", f
         assert.equal(r.exitCode, GATE_EXIT.rolledBack, r.reason);
         assert.equal(r.trigger?.rule, "consecutive-5xx");
         assert.equal(r.checks.health.length, 3, "decided at the third failure, not after the window");
-        assert.deepEqual(rollbackCalls().map((c) => c.variables.id), [deployments.previous]);
+        assert.deepEqual(
+            rollbackCalls().map((c) => c.variables.id),
+            [deployments.previous],
+        );
         assert.equal(r.rollback?.status, "SUCCESS");
         assert.equal(emu.store.deployment(r.rollback!.newDeploymentId!).rollbackOf, deployments.previous);
         assert.equal(pagerduty.requests.length, 1);
@@ -166,7 +186,10 @@ describe("health gate (real PostgreSQL, Redis, sample app, Railway emulator)", f
             assert.equal(r.exitCode, GATE_EXIT.rolledBack, r.reason);
             assert.equal(r.trigger?.rule, "database-connection");
             assert.ok(r.checks.health.length <= 2, "immediately, not after the window");
-            assert.deepEqual(rollbackCalls().map((c) => c.variables.id), [deployments.previous]);
+            assert.deepEqual(
+                rollbackCalls().map((c) => c.variables.id),
+                [deployments.previous],
+            );
             assert.doesNotMatch(r.reason, /postgresql:\/\//, "no connection string in the reason");
         } finally {
             await pg.start();

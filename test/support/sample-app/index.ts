@@ -149,7 +149,11 @@ export async function startSampleApp(opts: SampleAppOptions): Promise<SampleApp>
         if (next.mode === "database-down" || wasDown) {
             const old = pool;
             // Port 9 (discard) on loopback: nothing listens, so every connection is refused.
-            pool = new Pool({ connectionString: next.mode === "database-down" ? "postgresql://postgres@127.0.0.1:9/postgres" : opts.databaseUrl, max: 4, connectionTimeoutMillis: 1000 });
+            pool = new Pool({
+                connectionString: next.mode === "database-down" ? "postgresql://postgres@127.0.0.1:9/postgres" : opts.databaseUrl,
+                max: 4,
+                connectionTimeoutMillis: 1000,
+            });
             pool.on("error", () => undefined);
             void old.end().catch(() => undefined);
         }

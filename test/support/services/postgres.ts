@@ -37,7 +37,9 @@ export async function startPostgres(): Promise<TestPostgres> {
     const asRoot = process.getuid?.() === 0;
     if (asRoot) execFileSync("chown", ["-R", "postgres:postgres", dir]);
     const run = (cmd: string, args: string[]) => {
-        const res = asRoot ? spawnSync("runuser", ["-u", "postgres", "--", path.join(bin, cmd), ...args], { encoding: "utf8" }) : spawnSync(path.join(bin, cmd), args, { encoding: "utf8" });
+        const res = asRoot
+            ? spawnSync("runuser", ["-u", "postgres", "--", path.join(bin, cmd), ...args], { encoding: "utf8" })
+            : spawnSync(path.join(bin, cmd), args, { encoding: "utf8" });
         if (res.status !== 0) throw new Error(`${cmd} failed: ${res.stderr || res.stdout}`);
     };
     run("initdb", ["-D", data, "-U", "postgres", "--auth=trust", "--no-sync"]);

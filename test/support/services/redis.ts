@@ -15,7 +15,9 @@ export async function startRedis(): Promise<TestRedis> {
     } catch {
         throw new Error("redis-server is not installed: apt-get install -y redis-server (bash .ci/run does it)");
     }
-    const failed = new Promise<never>((_, reject) => child.once("error", () => reject(new Error("redis-server is not installed: apt-get install -y redis-server (bash .ci/run does it)"))));
+    const failed = new Promise<never>((_, reject) =>
+        child.once("error", () => reject(new Error("redis-server is not installed: apt-get install -y redis-server (bash .ci/run does it)"))),
+    );
     await Promise.race([waitForPort(port), failed]);
     return {
         url: `redis://127.0.0.1:${port}`,
