@@ -41,7 +41,7 @@ export interface ErrorTrackingProject {
     dsn: pulumi.Output<string>;
 }
 
-export function errorTrackingProblems(args: ErrorTrackingArgs): ArgumentProblem[] {
+function errorTrackingProblems(args: ErrorTrackingArgs): ArgumentProblem[] {
     const problems = serviceListProblems(args.services, "a Sentry project");
     if (!(args.alerts.errorRatePercent > 0 && args.alerts.errorRatePercent <= 100))
         problems.push({ argument: "alerts.errorRatePercent", problem: `${args.alerts.errorRatePercent} is not in (0, 100]`, fix: "use a percentage such as 5" });

@@ -26,7 +26,7 @@ export interface IncidentRoutingService {
     routingKey: pulumi.Output<string>;
 }
 
-export function incidentRoutingProblems(args: IncidentRoutingArgs): ArgumentProblem[] {
+function incidentRoutingProblems(args: IncidentRoutingArgs): ArgumentProblem[] {
     const problems = serviceListProblems(args.services, "a PagerDuty service");
     const levels = args.escalationLevels?.length ?? 0;
     if (levels === 0) problems.push({ argument: "escalationLevels", problem: "is empty", fix: "add at least one level with a user or schedule" });

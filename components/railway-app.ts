@@ -17,9 +17,6 @@ import type { ServiceConfig } from "../config/stack.schema";
 import * as railway from "../providers/railway";
 import { ArgumentProblem, argumentError, COMPONENT_TYPES, withTypeAliases } from "./types";
 
-/** Railway's limit on replicas of one service, summed over regions. */
-export const MAX_REPLICAS = RAILWAY_MAX_REPLICAS;
-
 /** One service of the app: its stack config plus the secret and provided variable values. */
 export interface RailwayAppService extends ServiceConfig {
     /** Secret variable values (from secret config); every key of `secrets` must be here. */
@@ -70,7 +67,7 @@ export interface RailwayAppServiceOutputs {
 }
 
 /** Every problem with the arguments, all at once (an empty list when they are fine). */
-export function railwayAppProblems(args: RailwayAppArgs): ArgumentProblem[] {
+function railwayAppProblems(args: RailwayAppArgs): ArgumentProblem[] {
     const problems: ArgumentProblem[] = [];
     if (!args.services || args.services.length === 0) {
         problems.push({ argument: "services", problem: "is empty", fix: "declare at least one service" });
@@ -82,11 +79,11 @@ export function railwayAppProblems(args: RailwayAppArgs): ArgumentProblem[] {
         if (seen.has(svc.name)) problems.push({ argument: `services[${i}].name`, problem: `'${svc.name}' is used by another service`, fix: "give every service a unique name" });
         seen.add(svc.name);
         const total = totalReplicas(svc);
-        if (total > MAX_REPLICAS)
+        if (total > RAILWAY_MAX_REPLICAS)
             problems.push({
                 argument: at("replicas"),
-                problem: `${total} replicas in total is above Railway's limit of ${MAX_REPLICAS}`,
-                fix: `lower replicas or regions to ${MAX_REPLICAS} in total`,
+                problem: `${total} replicas in total is above Railway's limit of ${RAILWAY_MAX_REPLICAS}`,
+                fix: `lower replicas or regions to ${RAILWAY_MAX_REPLICAS} in total`,
             });
         if (svc.cronSchedule && total > 1)
             problems.push({

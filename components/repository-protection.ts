@@ -26,7 +26,7 @@ export interface RepositoryProtectionArgs {
     environmentSecrets?: Record<string, pulumi.Input<string>>;
 }
 
-export function repositoryProtectionProblems(args: RepositoryProtectionArgs): ArgumentProblem[] {
+function repositoryProtectionProblems(args: RepositoryProtectionArgs): ArgumentProblem[] {
     const problems: ArgumentProblem[] = [];
     if (!args.protectedBranch) problems.push({ argument: "protectedBranch", problem: "is empty", fix: "name the branch this stack deploys from" });
     if (!args.requiredStatusChecks?.length) problems.push({ argument: "requiredStatusChecks", problem: "is empty", fix: "require at least the test, policy and preview checks" });

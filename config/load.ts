@@ -27,7 +27,7 @@ export interface StackConfig extends Omit<ParsedStackConfig, "secrets"> {
  * A secret Output for a {@link SecretValue}: its value when known; when not (a `secure:` value
  * read without the passphrase, in the offline plan) an unknown secret, as during a preview.
  */
-export function secretOutput(value: SecretValue): pulumi.Output<string> {
+function secretOutput(value: SecretValue): pulumi.Output<string> {
     const known = value.reveal();
     if (known !== undefined) return pulumi.secret(known);
     const OutputCtor = pulumi.Output as unknown as new (...args: unknown[]) => pulumi.Output<string>;
@@ -44,7 +44,7 @@ function toOutputs<T>(value: T): SecretOutputs<T> {
 }
 
 /** Validates raw config; returns the typed config or throws with every problem. */
-export function stackConfigFrom(source: RawStackConfig): StackConfig {
+function stackConfigFrom(source: RawStackConfig): StackConfig {
     const result = validateStackConfig(source.raw);
     const issues = [...source.issues, ...(result.ok ? [] : result.issues)];
     if (issues.length || !result.ok) throw new ConfigValidationError(source.stack, issues);
@@ -52,7 +52,7 @@ export function stackConfigFrom(source: RawStackConfig): StackConfig {
 }
 
 /** Reads the runtime's raw config (the running stack's `Pulumi.<stack>.yaml`, decrypted). */
-export function readRuntimeConfig(): RawStackConfig {
+function readRuntimeConfig(): RawStackConfig {
     const all = pulumi.runtime.allConfig();
     // Not in the public typings, but the runtime's own record of which keys are secret.
     const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfigSecret: (k: string) => boolean };

@@ -48,7 +48,3 @@ export class SecretValue {
         return "[secret]";
     }
 }
-
-export function isSecretValue(v: unknown): v is SecretValue {
-    return v instanceof SecretValue;
-}

@@ -52,7 +52,7 @@ function secretOutsideSecretsIssue(where: (string | number)[]): ConfigIssue {
 }
 
 /** The stack name a file belongs to: `Pulumi.production.yaml` → `production`. */
-export function stackNameOfFile(file: string): string {
+function stackNameOfFile(file: string): string {
     const base = path.basename(file);
     const m = base.match(/^Pulumi\.(.+)\.ya?ml$/);
     return m ? m[1] : base;

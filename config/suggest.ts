@@ -4,7 +4,7 @@
  */
 
 /** Levenshtein distance, case-insensitive (env keys and config keys differ in case by convention). */
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
     const s = a.toLowerCase();
     const t = b.toLowerCase();
     let previous = Array.from({ length: t.length + 1 }, (_, i) => i);

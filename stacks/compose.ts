@@ -9,11 +9,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config/load";
-import { DeploymentGate } from "../components/deployment-gate";
-import { ErrorTracking } from "../components/error-tracking";
-import { IncidentRouting } from "../components/incident-routing";
-import { RailwayApp } from "../components/railway-app";
-import { RepositoryProtection } from "../components/repository-protection";
+import { DeploymentGate, ErrorTracking, IncidentRouting, RailwayApp, RepositoryProtection } from "../components";
 import type { IntegrationProviders } from "../providers/integrations";
 
 export interface StackOutputs {
@@ -31,12 +27,12 @@ export interface StackOutputs {
 }
 
 /** Services that run our code (not datastores): they get Sentry projects and PagerDuty services. */
-export function appServiceNames(config: StackConfig): string[] {
+function appServiceNames(config: StackConfig): string[] {
     return config.railway.services.filter((s) => s.kind !== "datastore").map((s) => s.name);
 }
 
 /** The GitHub deployment environment a stack deploys through. */
-export function githubEnvironmentOf(config: StackConfig): string {
+function githubEnvironmentOf(config: StackConfig): string {
     return config.environment === "production" ? "production" : "staging";
 }
 

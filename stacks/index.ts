@@ -1,1 +1,1 @@
-export { composeStack, appServiceNames, githubEnvironmentOf, StackOutputs } from "./compose";
+export { composeStack, StackOutputs } from "./compose";

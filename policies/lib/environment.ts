@@ -5,7 +5,7 @@
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import type { AppEnvironment } from "../../config/environment.schema";
 
-export function stackOfUrn(urn: string): string {
+function stackOfUrn(urn: string): string {
     return urn.split("::")[0]?.replace(/^urn:pulumi:/, "") ?? "";
 }
 

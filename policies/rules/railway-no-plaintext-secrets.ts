@@ -26,7 +26,7 @@ const CREDENTIAL_SHAPES: [string, RegExp][] = [
     ["a URL with a password", /[a-z][a-z0-9+.-]*:\/\/[^:/@\s]+:(?!\$\{\{)[^@/\s]+@/i],
 ];
 
-export function credentialShape(value: string): string | undefined {
+function credentialShape(value: string): string | undefined {
     return CREDENTIAL_SHAPES.find(([, re]) => re.test(value))?.[0];
 }
 

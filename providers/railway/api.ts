@@ -100,14 +100,14 @@ export async function deleteIfExists<Op extends OperationName>(apiUrl: string | 
  * or came back as a server error or a rate limit. A GraphQL error in a 200 answer is Railway's
  * verdict (not applied), unless it says the object already exists.
  */
-export function outcomeUnknown(e: unknown): boolean {
+function outcomeUnknown(e: unknown): boolean {
     if (!isRailwayApiError(e)) return false;
     if (e.httpStatus === undefined) return !e.neverSent;
     return e.httpStatus === 429 || e.httpStatus >= 500;
 }
 
 /** Railway's answer when the natural key of a create is taken. */
-export function alreadyExists(e: unknown): boolean {
+function alreadyExists(e: unknown): boolean {
     return isRailwayApiError(e) && /already exists|already in use|already has a volume/i.test(e.railwayMessage);
 }
 

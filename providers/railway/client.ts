@@ -32,7 +32,7 @@ export interface RetryPolicy {
     maxTotalMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 6, baseDelayMs: 500, maxDelayMs: 30_000, maxTotalMs: 120_000 };
+const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 6, baseDelayMs: 500, maxDelayMs: 30_000, maxTotalMs: 120_000 };
 
 export interface RailwayClientOptions {
     apiUrl?: string;
@@ -44,6 +44,8 @@ export interface RailwayClientOptions {
     onRetry?: (info: { operation: string; attempt: number; delayMs: number; reason: string }) => void;
     /** Per-attempt timeout. */
     timeoutMs?: number;
+    /** How a backoff waits (tests pass one that records the delay instead of waiting). */
+    sleep?: (ms: number) => Promise<void>;
 }
 
 /**
@@ -218,7 +220,7 @@ export class RailwayClient {
             const delayMs = Math.min(this.retry.maxDelayMs, retryAfterMs !== undefined ? retryAfterMs : backoff);
             if (elapsed + delayMs > this.retry.maxTotalMs) throw failure;
             this.opts.onRetry?.({ operation, attempt, delayMs, reason: failure.railwayMessage });
-            await new Promise((r) => setTimeout(r, delayMs));
+            await (this.opts.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms))))(delayMs);
         }
     }
 }

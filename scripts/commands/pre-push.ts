@@ -15,7 +15,7 @@ export interface PrePushSteps {
     typecheck(io: CommandIO): boolean;
 }
 
-export const defaultSteps: PrePushSteps = {
+const defaultSteps: PrePushSteps = {
     typecheck(io) {
         const tsc = require.resolve("typescript/bin/tsc");
         const res = spawnSync(process.execPath, [tsc, "--noEmit", "-p", "tsconfig.json"], { encoding: "utf8", cwd: path.resolve(__dirname, "..", "..") });
@@ -25,7 +25,7 @@ export const defaultSteps: PrePushSteps = {
 };
 
 /** Stacks whose plan the gate runs (local is a development stack). */
-export const GATED_STACKS = ["staging", "production"];
+const GATED_STACKS = ["staging", "production"];
 
 export async function prePushCommand(_argv: string[], io: CommandIO, cwd = process.cwd(), steps: PrePushSteps = defaultSteps): Promise<number> {
     io.err("pre-push: typecheck");

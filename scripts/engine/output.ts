@@ -116,8 +116,3 @@ export function resourceOutcomes(events: EngineEvent[]): ResourceOutcome[] {
     }
     return [...byUrn.values()];
 }
-
-/** The summary event (counts, result, policy packs), or undefined when the stream ended early. */
-export function summaryOf(events: EngineEvent[]): { resourceChanges: Record<string, number>; result?: string; isPreview?: boolean; durationSeconds?: number } | undefined {
-    return [...events].reverse().find((e) => e.summaryEvent)?.summaryEvent;
-}

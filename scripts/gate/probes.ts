@@ -120,7 +120,7 @@ export async function checkRedis(redisUrl: string, timeoutMs = 3000): Promise<De
 }
 
 /** Replaces `${env:NAME}` in strings (deeply); a missing variable is an error naming it. */
-export function resolveRefs<T>(value: T, env: NodeJS.ProcessEnv, missing: Set<string>): T {
+function resolveRefs<T>(value: T, env: NodeJS.ProcessEnv, missing: Set<string>): T {
     if (typeof value === "string") {
         return value.replace(/\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
             const v = env[name];

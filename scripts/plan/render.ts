@@ -39,7 +39,7 @@ const KEY_INPUTS: Record<string, string[]> = {
 };
 
 /** `pulumi-nodejs:dynamic/railway:Service` → `railway:Service`; `github:index/x:Y` → `github:Y`. */
-export function shortType(type: string): string {
+function shortType(type: string): string {
     if (type.startsWith("pulumi-nodejs:dynamic/")) return type.slice("pulumi-nodejs:dynamic/".length);
     const parts = type.split(":");
     return parts.length === 3 && parts[1].includes("/") ? `${parts[0]}:${parts[2]}` : type;
@@ -56,7 +56,7 @@ function compact(value: unknown): string {
     return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
 
-export function keyInputs(r: PlanResource): string {
+function keyInputs(r: PlanResource): string {
     const keys =
         KEY_INPUTS[r.type] ??
         Object.keys(r.inputs)
@@ -119,7 +119,7 @@ export function renderText(plan: PlanResult): string {
     return out.join("\n");
 }
 
-export function renderJson(plan: PlanResult): string {
+function renderJson(plan: PlanResult): string {
     return JSON.stringify(plan, null, 2);
 }
 
@@ -127,7 +127,7 @@ const mermaidId = (s: string) => s.replace(/[^A-Za-z0-9_]/g, "_");
 const mermaidLabel = (s: string) => s.replace(/["<>]/g, "'");
 
 /** A Mermaid graph of components and their resources (GitHub renders it). */
-export function mermaid(plan: PlanResult): string {
+function mermaid(plan: PlanResult): string {
     const lines = ["```mermaid", "graph LR"];
     const byUrn = new Map(plan.resources.map((r) => [r.urn, r]));
     let n = 0;

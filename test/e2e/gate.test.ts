@@ -9,6 +9,7 @@ import { LocalStack, startLocalStack } from "../support/e2e";
 import { SampleApp, startSampleApp } from "../support/sample-app";
 import { startPostgres, TestPostgres } from "../support/services/postgres";
 import { startRedis, TestRedis } from "../support/services/redis";
+import { Servers } from "../support/services/servers";
 
 describe("the deployment gate under the real engine", function () {
     let pg: TestPostgres;
@@ -17,9 +18,11 @@ describe("the deployment gate under the real engine", function () {
     let s: LocalStack;
     const web = (c: Record<string, any>) => c["ainative-platform:railway"].services.find((x: { name: string }) => x.name === "web");
 
+    const servers = new Servers();
+
     before(async () => {
-        [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
-        app = await startSampleApp({ databaseUrl: pg.url, redisUrl: redis.url });
+        [pg, redis] = await servers.start(startPostgres(), startRedis());
+        [app] = await servers.start(startSampleApp({ databaseUrl: pg.url, redisUrl: redis.url }));
         s = await startLocalStack({
             mutate: (c) => {
                 c["ainative-platform:gate"] = {
@@ -36,8 +39,7 @@ describe("the deployment gate under the real engine", function () {
     });
     after(async () => {
         await s?.close();
-        await app?.close();
-        await Promise.all([pg?.close(), redis?.close()]);
+        await servers.closeAll();
     });
     const webId = () => [...s.emu.store.services.values()].find((x) => x.name === "web")!.id;
     const rollbacks = () => s.emu.log.filter((l) => l.operationName === "DeploymentRollback");

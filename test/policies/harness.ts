@@ -10,6 +10,7 @@ import { UNKNOWN } from "../../scripts/plan/offline-runtime";
 import { record, runtimeFromStackFile, startPolicyPack, toAnalyzerResource, REPO_ROOT } from "../../scripts/plan/plan";
 import { policyPackConfig, readPolicyConfigFile } from "../../scripts/plan/policy-config";
 import * as path from "path";
+import { onTeardown } from "../support/teardown";
 
 export { UNKNOWN };
 
@@ -41,6 +42,17 @@ export function without(resources: AnalyzerResource[], drop: (r: AnalyzerResourc
 /** A secret as the engine sends it. */
 export function secret(value: unknown): Record<string, unknown> {
     return { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value };
+}
+
+let shared: Promise<PolicyHarness> | undefined;
+
+/** One pack process for every policy spec of the run (started by the first, stopped after the last). */
+export function sharedPack(): Promise<PolicyHarness> {
+    if (!shared) {
+        shared = PolicyHarness.start();
+        onTeardown(async () => (await shared)?.close());
+    }
+    return shared;
 }
 
 export class PolicyHarness {

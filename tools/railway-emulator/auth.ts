@@ -14,7 +14,7 @@ export interface ProjectToken {
 
 export type Principal = { kind: "account" } | { kind: "project"; projectId: string; environmentId: string };
 
-export const notAuthorized = () => new GraphQLError("Not Authorized", { extensions: { code: "FORBIDDEN" } });
+const notAuthorized = () => new GraphQLError("Not Authorized", { extensions: { code: "FORBIDDEN" } });
 
 export class Access {
     constructor(readonly principal: Principal) {}

@@ -39,9 +39,15 @@ describe("Railway client", () => {
 
     it("honours Retry-After on a 429, then succeeds", async () => {
         emu.inject({ operation: "ProjectCreate", status: 429, retryAfter: 1 });
-        const started = Date.now();
-        const data = await createProject(client());
-        assert.ok(Date.now() - started >= 1000, "waited less than Retry-After");
+        const waits: number[] = [];
+        const c = new RailwayClient({
+            apiUrl: emu.apiUrl,
+            env: { RAILWAY_API_TOKEN: emu.token },
+            retry: { baseDelayMs: 10, maxAttempts: 4 },
+            sleep: async (ms) => void waits.push(ms),
+        });
+        const data = await createProject(c);
+        assert.deepEqual(waits, [1000], "waited exactly what Retry-After said, not the backoff");
         assert.ok(data.projectCreate.id);
         assert.deepEqual(
             emu.log.map((l) => l.status),

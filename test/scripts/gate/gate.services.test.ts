@@ -17,6 +17,7 @@ import { RailwayEmulator, startRailwayEmulator } from "../../../tools/railway-em
 import { SampleApp, startSampleApp } from "../../support/sample-app";
 import { startPostgres, TestPostgres } from "../../support/services/postgres";
 import { startRedis, TestRedis } from "../../support/services/redis";
+import { Servers } from "../../support/services/servers";
 import { stackDoc } from "../../support/stack-files";
 
 /** The production stack's smoke tests, as committed: they must pass against the app's contract. */
@@ -54,20 +55,21 @@ describe("health gate (real PostgreSQL, Redis, sample app, Railway emulator)", f
      */
     const clock = simulatedClock(Date.UTC(2026, 10, 27, 12));
 
+    const servers = new Servers();
+
     before(async () => {
-        [pg, redis, emu, pagerduty, github] = await Promise.all([
+        [pg, redis, emu, pagerduty, github] = await servers.start(
             startPostgres(),
             startRedis(),
             startRailwayEmulator({ deployStageMs: 1000, clock }),
             startFakeHttp(),
             startFakeHttp(201),
-        ]);
-        app = await startSampleApp({ databaseUrl: pg.url, redisUrl: redis.url });
+        );
+        [app] = await servers.start(startSampleApp({ databaseUrl: pg.url, redisUrl: redis.url }));
         process.env.RAILWAY_API_TOKEN = emu.token;
     });
     after(async () => {
-        await app?.close();
-        await Promise.all([pg?.close(), redis?.close(), emu?.close(), pagerduty?.close(), github?.close()]);
+        await servers.closeAll();
         if (saved === undefined) delete process.env.RAILWAY_API_TOKEN;
         else process.env.RAILWAY_API_TOKEN = saved;
     });

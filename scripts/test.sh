@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The test suites, by what they need; `npm test` runs them all (README "Tests").
+#   static    eslint, prettier --check, tsc (needs nothing)
+#   unit      test/**/*.test.ts but *.services.test.ts and test/e2e/ (needs nothing)
+#   services  test/**/*.services.test.ts (PostgreSQL and Redis, installed here when missing)
+#   e2e       test/e2e/ (the real Pulumi engine, found or built by scripts/install-pulumi.sh;
+#             PostgreSQL and Redis)
+# Usage: scripts/test.sh [all|static|unit|services|e2e]...
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+say() { printf '\n== %s\n' "$*"; }
+
+static() {
+  say "static checks: eslint, prettier --check, tsc --noEmit"
+  npx eslint .
+  npx prettier --check . >/dev/null
+  npx tsc --noEmit -p tsconfig.json
+}
+unit() {
+  say "unit suite: test/**/*.test.ts except *.services.test.ts and test/e2e/ (needs nothing)"
+  npx mocha
+}
+services() {
+  say "services suite: test/**/*.services.test.ts (PostgreSQL, Redis, sample app; servers started on 127.0.0.1 by the tests)"
+  bash scripts/provision-services.sh
+  npx mocha --config .mocharc.services.json
+}
+e2e() {
+  say "end-to-end suite: test/e2e/ (the real Pulumi engine, the Railway emulator, PostgreSQL, Redis)"
+  bash scripts/provision-services.sh
+  # Built once, cached after; its progress goes to stderr, and its failure is the suite's.
+  bash scripts/install-pulumi.sh >/dev/null
+  npx mocha --config .mocharc.e2e.json
+}
+
+suites=("$@")
+[ ${#suites[@]} -gt 0 ] || suites=(all)
+for suite in "${suites[@]}"; do
+  case "$suite" in
+    all) static; unit; services; e2e ;;
+    static|unit|services|e2e) "$suite" ;;
+    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "test.sh: unknown suite '$suite' (all, static, unit, services, e2e)" >&2; exit 2 ;;
+  esac
+done
