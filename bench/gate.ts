@@ -22,6 +22,7 @@ import { runGate } from "../scripts/gate/gate";
 import { HealthProbe } from "../scripts/gate/probes";
 import { writeState } from "../scripts/gate/state";
 import { startRailwayEmulator } from "../tools/railway-emulator";
+import { parseCommandArgs, processIO } from "../scripts/commands/io";
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -144,7 +145,12 @@ async function falseAlarms(): Promise<void> {
     );
 }
 
+const USAGE = "usage: npm run bench:gate   (prints the gate's reaction time and false alarms over 1,000 simulated windows; no flags)";
+
 async function main() {
+    // Same flag handling as every command: --help prints the usage, anything else is refused.
+    const flags = parseCommandArgs<Record<string, never>>(process.argv.slice(2), {}, USAGE, processIO);
+    if (typeof flags === "number") process.exit(flags);
     console.log(`Health gate benchmark (machine: ${os.cpus().length} CPUs, Node ${process.version})\n`);
     await reactionTime();
     await falseAlarms();

@@ -17,6 +17,7 @@ import { EngineUnavailable, provideEngine } from "../scripts/engine/engine";
 import { Workspace } from "../scripts/engine/workspace";
 import { REPO_ROOT, runPlan, runtimeFromStackFile, startPolicyPack } from "../scripts/plan/plan";
 import { startRailwayEmulator } from "../tools/railway-emulator";
+import { parseCommandArgs, processIO } from "../scripts/commands/io";
 
 const REPO = path.resolve(__dirname, "..");
 const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
@@ -43,7 +44,12 @@ function synthetic(n: number) {
     return { config: Object.fromEntries(Object.entries(c).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])), secretKeys: [] };
 }
 
+const USAGE = "usage: npm run bench:plan   (prints the offline plan's timings, and the real engine side by side when it is available; no flags)";
+
 async function main() {
+    // Same flag handling as every command: --help prints the usage, anything else is refused.
+    const flags = parseCommandArgs<Record<string, never>>(process.argv.slice(2), {}, USAGE, processIO);
+    if (typeof flags === "number") process.exit(flags);
     console.log("Offline plan benchmark (wall time; machine: %d CPUs, Node %s)\n", require("os").cpus().length, process.version);
 
     let t0 = process.hrtime.bigint();

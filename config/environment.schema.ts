@@ -6,11 +6,23 @@
  * The app is a Next.js 16 (TypeScript) service on Railway with PostgreSQL, Redis, Stripe, OpenAI,
  * Sentry and Auth.js authentication, plus a background worker sharing the same code base.
  */
-import { isIP } from "net";
 import { z } from "zod";
 import type { ConfigIssue } from "./issues";
 import { SecretValue } from "./secret";
 import { unknownKeyFix } from "./suggest";
+import {
+    credentialShape,
+    hasRailwayReference,
+    isHostOrSubdomain,
+    isLocalOrPrivateHost,
+    literalText,
+    REFERENCE_PLACEHOLDER,
+    shown,
+    startsWithReference,
+    withPlaceholders,
+} from "./values";
+
+export { isLocalOrPrivateHost };
 
 export const APP_ENVIRONMENTS = ["local", "staging", "production"] as const;
 export type AppEnvironment = (typeof APP_ENVIRONMENTS)[number];
@@ -44,51 +56,12 @@ export interface EnvKeySpec {
 
 /** Railway resolves `${{Service.VAR}}` and `${{shared.VAR}}` references at deploy time. */
 export function isRailwayReference(value: string): boolean {
-    return /\$\{\{\s*[\w.-]+\s*\}\}/.test(value);
+    return hasRailwayReference(value);
 }
 
 /** Adds a custom issue whose message is the problem and whose `params.fix` says how to fix it. */
 function fail(ctx: z.RefinementCtx, problem: string, fix: string): void {
     ctx.addIssue({ code: "custom", message: problem, params: { fix } });
-}
-
-const PRIVATE_V4 = [
-    [10, 0, 0, 0, 8],
-    [172, 16, 0, 0, 12],
-    [192, 168, 0, 0, 16],
-    [127, 0, 0, 0, 8],
-    [169, 254, 0, 0, 16],
-    [0, 0, 0, 0, 8],
-    [100, 64, 0, 0, 10],
-] as const;
-
-function ipv4ToInt(ip: string): number {
-    return ip.split(".").reduce((acc, part) => acc * 256 + Number(part), 0);
-}
-
-/** localhost, loopback, link-local, unspecified and RFC 1918 / RFC 4193 hosts. */
-export function isLocalOrPrivateHost(hostname: string): boolean {
-    const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
-    if (host === "localhost" || host.endsWith(".localhost") || host.endsWith(".local")) return true;
-    const family = isIP(host);
-    if (family === 4) {
-        const n = ipv4ToInt(host);
-        return PRIVATE_V4.some(([a, b, c, d, bits]) => {
-            const base = ipv4ToInt(`${a}.${b}.${c}.${d}`);
-            const mask = (~0 << (32 - bits)) >>> 0;
-            return (n & mask) >>> 0 === (base & mask) >>> 0;
-        });
-    }
-    if (family === 6) {
-        return host === "::1" || host === "::" || /^f[cd]/.test(host) || /^fe[89ab]/.test(host) || host.startsWith("::ffff:127.");
-    }
-    return false;
-}
-
-function hostMatches(host: string, productionHost: string): boolean {
-    const h = host.toLowerCase();
-    const p = productionHost.toLowerCase();
-    return h === p || h.endsWith(`.${p}`);
 }
 
 interface UrlRule {
@@ -106,16 +79,18 @@ function urlSchema(rule: UrlRule) {
                 fail(ctx, "is empty", "set a URL or remove the key");
                 return;
             }
-            if (isRailwayReference(value)) {
-                // The target is resolved by Railway; only what is written literally can be checked.
-                if (rule.requireSslModeInProduction && rc.environment === "production" && !/sslmode=/.test(value)) {
+            const referenced = hasRailwayReference(value);
+            if (referenced) {
+                // Railway resolves the references; what is written around them is still checked.
+                if (rule.requireSslModeInProduction && rc.environment === "production" && !/sslmode=/.test(literalText(value))) {
                     fail(ctx, "production database reference has no sslmode", "append '?sslmode=require' to the reference");
                 }
-                return;
+                // A reference at the start supplies the scheme and host: nothing more is literal to check.
+                if (startsWithReference(value)) return;
             }
             let url: URL;
             try {
-                url = new URL(value);
+                url = new URL(referenced ? withPlaceholders(value) : value);
             } catch {
                 fail(ctx, "is not a valid URL", `use a URL such as ${rule.schemes[0]}://host/...`);
                 return;
@@ -129,15 +104,15 @@ function urlSchema(rule: UrlRule) {
                 if (rule.web && scheme !== "https") {
                     fail(ctx, "uses http in production", "use an https:// URL");
                 }
-                if (isLocalOrPrivateHost(url.hostname)) {
+                if (!url.hostname.includes(REFERENCE_PLACEHOLDER) && isLocalOrPrivateHost(url.hostname)) {
                     fail(ctx, "points at a local or private-range host in production", "use the service's public or Railway hostname");
                 }
-                if (rule.requireSslModeInProduction && !url.searchParams.has("sslmode")) {
+                if (rule.requireSslModeInProduction && !referenced && !url.searchParams.has("sslmode")) {
                     fail(ctx, "production database URL has no sslmode parameter", "append '?sslmode=require'");
                 }
             }
             if (rc.environment === "staging") {
-                const hit = rc.productionHosts.find((p) => hostMatches(url.hostname, p));
+                const hit = url.hostname.includes(REFERENCE_PLACEHOLDER) ? undefined : rc.productionHosts.find((p) => isHostOrSubdomain(url.hostname, p));
                 if (hit) {
                     fail(ctx, `points at production host '${hit}' from staging`, "use the staging host; staging must not reach production");
                 }
@@ -177,12 +152,12 @@ function oneOf(values: readonly string[], perEnv?: (env: AppEnvironment) => stri
     return (rc: EnvRuleContext) =>
         z.string().superRefine((value, ctx) => {
             if (!values.includes(value)) {
-                fail(ctx, `is '${value}', not one of ${values.join(", ")}`, `use one of: ${values.join(", ")}`);
+                fail(ctx, `is ${shown(value)}, not one of ${values.join(", ")}`, `use one of: ${values.join(", ")}`);
                 return;
             }
             const required = perEnv?.(rc.environment);
             if (required !== undefined && value !== required) {
-                fail(ctx, `is '${value}' in ${rc.environment}`, `set it to '${required}'`);
+                fail(ctx, `is ${shown(value)} in ${rc.environment}`, `set it to '${required}'`);
             }
         });
 }
@@ -192,7 +167,7 @@ function integer(min: number, max: number) {
         z.string().superRefine((value, ctx) => {
             const n = Number(value);
             if (!/^\d+$/.test(value) || n < min || n > max) {
-                fail(ctx, `is '${value}', not a whole number from ${min} to ${max}`, `use a whole number from ${min} to ${max}`);
+                fail(ctx, `is ${shown(value)}, not a whole number from ${min} to ${max}`, `use a whole number from ${min} to ${max}`);
             }
         });
 }
@@ -201,7 +176,7 @@ function sentryDsn() {
     const base = urlSchema({ schemes: ["https", "http"], web: true });
     return (rc: EnvRuleContext) =>
         base(rc).superRefine((value, ctx) => {
-            if (isRailwayReference(value)) return;
+            if (hasRailwayReference(value)) return;
             try {
                 const url = new URL(value);
                 if (!url.username || !/^\/\d+$/.test(url.pathname)) {
@@ -320,7 +295,7 @@ export const KNOWN_KEYS = Object.keys(ENVIRONMENT_KEYS);
 
 /** Whether a key is secret by the schema. Unknown keys are not. */
 export function isSecretKey(key: string): boolean {
-    return ENVIRONMENT_KEYS[key]?.secret === true;
+    return Object.hasOwn(ENVIRONMENT_KEYS, key) && ENVIRONMENT_KEYS[key].secret === true;
 }
 
 // ---- validation -------------------------------------------------------------------------
@@ -360,9 +335,25 @@ export function environmentSchema(opts: EnvValidationOptions) {
                 });
             }
         }
+        /** A credential typed into a key that is not secret would be stored and shown in clear. */
+        const plainCredential = (key: string, value: string, spec?: EnvKeySpec) => {
+            const shape = credentialShape(literalText(value));
+            if (!shape) return;
+            ctx.addIssue({
+                code: "custom",
+                path: [key],
+                message: `holds what looks like ${shape}, but ${key} is not a secret, so it would be stored and shown in clear`,
+                params: {
+                    fix:
+                        opts.howToSet?.(key, { ...(spec ?? { description: key, requiredIn: [], schema: () => z.string() }), secret: true }) ??
+                        "keep credentials out of plain variables: make it a secret",
+                },
+            });
+        };
         for (const [key, raw] of Object.entries(vars)) {
-            const spec = ENVIRONMENT_KEYS[key];
+            const spec = Object.hasOwn(ENVIRONMENT_KEYS, key) ? ENVIRONMENT_KEYS[key] : undefined;
             if (!spec) {
+                if (typeof raw === "string") plainCredential(key, raw);
                 if (!allowed.has(key)) {
                     ctx.addIssue({
                         code: "custom",
@@ -375,6 +366,7 @@ export function environmentSchema(opts: EnvValidationOptions) {
             }
             const value = raw instanceof SecretValue ? raw.reveal() : raw;
             if (value === undefined) continue; // encrypted and not decryptable here: present, content unchecked
+            if (!(raw instanceof SecretValue) && !spec.secret) plainCredential(key, value, spec);
             const result = spec.schema(opts).safeParse(value);
             if (!result.success) {
                 for (const issue of result.error.issues) {

@@ -8,7 +8,7 @@
  * from the runtime's config map and re-wrapped with `pulumi.secret` here, in one place.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigValidationError } from "./issues";
+import { ConfigValidationError, formatIssue } from "./issues";
 import { SecretValue } from "./secret";
 import { fromConfigMap, parseRuntimeValue, RawStackConfig } from "./sources";
 import type { ParsedStackConfig } from "./stack.schema";
@@ -21,6 +21,8 @@ export interface StackConfig extends Omit<ParsedStackConfig, "secrets"> {
     stack: string;
     /** Secret values as secret Outputs. */
     secrets: SecretOutputs<ParsedStackConfig["secrets"]>;
+    /** What validation allowed but found odd (printed, not fatal). */
+    warnings: string[];
 }
 
 /**
@@ -48,7 +50,7 @@ function stackConfigFrom(source: RawStackConfig): StackConfig {
     const result = validateStackConfig(source.raw);
     const issues = [...source.issues, ...(result.ok ? [] : result.issues)];
     if (issues.length || !result.ok) throw new ConfigValidationError(source.stack, issues);
-    return { ...result.config, stack: source.stack, secrets: toOutputs(result.config.secrets) };
+    return { ...result.config, stack: source.stack, secrets: toOutputs(result.config.secrets), warnings: result.warnings.map((w) => formatIssue(source.stack, w)) };
 }
 
 /** Reads the runtime's raw config (the running stack's `Pulumi.<stack>.yaml`, decrypted). */

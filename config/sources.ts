@@ -6,7 +6,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { parse as parseYaml } from "yaml";
+import { LineCounter, parseDocument } from "yaml";
 import type { ConfigIssue } from "./issues";
 import { SecretValue } from "./secret";
 import { CONFIG_NAMESPACE } from "./stack.schema";
@@ -58,11 +58,60 @@ function stackNameOfFile(file: string): string {
     return m ? m[1] : base;
 }
 
-/** Reads a stack file. Throws only when the file cannot be read or is not YAML. */
+/** A stack file that cannot be read as YAML: the message names the file and line, never its bytes. */
+export class StackFileError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "StackFileError";
+    }
+}
+
+/** Aliases allowed in a stack file: a few legitimate ones, not a "billion laughs" expansion. */
+const MAX_ALIASES = 100;
+
+/** A parser message without the source excerpt yaml appends, escaped and bounded. */
+function parserMessage(message: string): string {
+    const first = message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+    return first.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).slice(0, 200);
+}
+
+/**
+ * A stack file's YAML as a plain object (`{config?: {...}}`). Every parse error of the file at once,
+ * as `<file>:<line>:<column>: <problem>`; binary content, an alias bomb or a document that is not a
+ * mapping are refused the same way. Nothing of the file's content is echoed.
+ */
+export function parseStackFile(file: string): { config?: Record<string, unknown> } {
+    const bytes = fs.readFileSync(file);
+    if (bytes.includes(0)) throw new StackFileError(`${file}: is binary, not a YAML stack file`);
+    const text = bytes.toString("utf8");
+    if (text.includes("\uFFFD")) throw new StackFileError(`${file}: is not UTF-8 text; a stack file is YAML`);
+    const lineCounter = new LineCounter();
+    const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter });
+    if (doc.errors.length) {
+        const lines = doc.errors.map((e) => {
+            const { line, col } = lineCounter.linePos(e.pos[0]);
+            return `${file}:${line}:${col}: ${parserMessage(e.message)}`;
+        });
+        throw new StackFileError(lines.join("\n"));
+    }
+    let value: unknown;
+    try {
+        value = doc.toJS({ maxAliasCount: MAX_ALIASES });
+    } catch (e) {
+        throw new StackFileError(`${file}: ${parserMessage((e as Error).message)} (at most ${MAX_ALIASES} aliases are expanded)`);
+    }
+    if (value === null || value === undefined) return {};
+    if (typeof value !== "object" || Array.isArray(value)) throw new StackFileError(`${file}: is not a Pulumi stack file (expected a mapping with a 'config' key)`);
+    const config = (value as { config?: unknown }).config;
+    if (config !== undefined && config !== null && (typeof config !== "object" || Array.isArray(config))) {
+        throw new StackFileError(`${file}: its 'config' is not a mapping of keys to values`);
+    }
+    return { config: (config ?? undefined) as Record<string, unknown> | undefined };
+}
+
+/** Reads a stack file. Throws a {@link StackFileError} when it cannot be read as a stack file. */
 export function readStackFile(file: string, stack = stackNameOfFile(file)): RawStackConfig {
-    const text = fs.readFileSync(file, "utf8");
-    const doc = (parseYaml(text) ?? {}) as { config?: Record<string, unknown> };
-    return fromConfigMap(stack, doc.config ?? {}, () => false);
+    return fromConfigMap(stack, parseStackFile(file).config ?? {}, () => false);
 }
 
 /**

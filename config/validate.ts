@@ -4,17 +4,24 @@
  * problem out, each as one {@link ConfigIssue}.
  */
 import { z } from "zod";
-import { APP_ROLES, AppRole, isRailwayReference, isSecretKey, validateAppEnvironment } from "./environment.schema";
+import { APP_ROLES, AppRole, isSecretKey, validateAppEnvironment } from "./environment.schema";
 import type { ConfigIssue } from "./issues";
 import { SecretValue } from "./secret";
 import { CONFIG_NAMESPACE, integrationsSchema, ParsedStackConfig, secretsSchema, serviceSchema, ServiceConfig, stackConfigSchema } from "./stack.schema";
 import { unknownKeyFix } from "./suggest";
-import { RAILWAY_MAX_REPLICAS } from "./railway-limits";
+import { RAILWAY_MAX_REPLICAS, RAILWAY_PROVIDED_VARIABLES } from "./railway-limits";
+import { credentialShape, hasRailwayReference, literalText, railwayReferences } from "./values";
 
 /** `secrets` leaves after reading: strings become {@link SecretValue} only when they were secret at the source. */
 export type RawConfig = Record<string, unknown>;
 
-export type ValidationResult = { ok: true; config: ParsedStackConfig } | { ok: false; issues: ConfigIssue[] };
+/** Errors stop a stack; warnings are printed and let it go on. */
+export type ValidationResult = { ok: true; config: ParsedStackConfig; warnings: ConfigIssue[] } | { ok: false; issues: ConfigIssue[]; warnings: ConfigIssue[] };
+
+/** The value of an object's own property: a service named `constructor` is not `Object.prototype.constructor`. */
+function own<T>(record: Record<string, T> | undefined, key: string): T | undefined {
+    return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
+}
 
 /** Pulumi `--path` syntax: `railway.services[0].replicas`. */
 export function configPath(path: readonly PropertyKey[]): string {
@@ -147,6 +154,8 @@ interface CrossFieldView {
     services: Array<[number, ServiceConfig]>;
     /** Every service entry parsed (so a name missing from `services` really is unknown). */
     allServicesParsed: boolean;
+    /** Names (as written) of services whose name itself is invalid: reported once, not again as unknown. */
+    brokenNames: Set<string>;
     secrets: ParsedStackConfig["secrets"];
     sections: { github: boolean; sentry: boolean; pagerduty: boolean };
 }
@@ -185,11 +194,14 @@ function lenientView(raw: RawConfig): CrossFieldView {
     const servicesRaw = Array.isArray(railwayRaw.services) ? railwayRaw.services : [];
     const services: Array<[number, ServiceConfig]> = [];
     let allServicesParsed = true;
+    const brokenNames = new Set<string>();
     servicesRaw.forEach((svc, i) => {
         const parsed = safe(serviceSchema, svc);
         if (parsed) services.push([i, parsed]);
         else {
             allServicesParsed = false;
+            const rawName = (svc as { name?: unknown } | null)?.name;
+            if (typeof rawName === "string" && !serviceSchema.shape.name.safeParse(rawName).success) brokenNames.add(rawName);
             const repaired = repairService(svc, i);
             if (repaired) services.push([i, repaired]);
         }
@@ -210,6 +222,7 @@ function lenientView(raw: RawConfig): CrossFieldView {
                 : undefined,
         services,
         allServicesParsed,
+        brokenNames,
         secrets: safe(secretsSchema, raw.secrets) ?? { services: {}, deploy: {} },
         sections: { github: raw.github !== undefined, sentry: raw.sentry !== undefined, pagerduty: raw.pagerduty !== undefined },
     };
@@ -269,7 +282,7 @@ function crossFieldIssues(cfg: CrossFieldView): ConfigIssue[] {
                 add(at("adopt", "customDomains", host), "is not one of the service's custom domains", `add '${host}' to domains.custom, or remove it here`);
         }
 
-        const secretValues = secrets.services[svc.name] ?? {};
+        const secretValues = own(secrets.services, svc.name) ?? {};
         for (const key of svc.secrets) {
             if (key in svc.variables) add(at("variables", key), "is listed in secrets too", `keep ${key} in one place: secrets`);
             if (!(key in secretValues)) {
@@ -289,12 +302,20 @@ function crossFieldIssues(cfg: CrossFieldView): ConfigIssue[] {
                 );
             }
         }
+        const moveToSecrets = (key: string) =>
+            `move it: remove it from variables, add it to secrets, and pulumi config set --secret --path 'secrets.services.${svc.name}.${key}' <value>`;
         for (const [key, value] of Object.entries(svc.variables)) {
-            if (svc.kind !== "datastore" && isSecretKey(key) && !isRailwayReference(value)) {
+            const literal = literalText(value);
+            if (svc.kind !== "datastore" && isSecretKey(key)) {
+                // Only a reference is allowed in the plain half: the text around it must hold no secret.
+                if (!hasRailwayReference(value)) add(at("variables", key), "is a secret by the environment schema but is stored in plain text", moveToSecrets(key));
+                else if (credentialShape(literal))
+                    add(at("variables", key), `is a secret; the text around its Railway reference holds what looks like ${credentialShape(literal)}`, moveToSecrets(key));
+            } else if (svc.kind === "datastore" && credentialShape(literal)) {
                 add(
                     at("variables", key),
-                    "is a secret by the environment schema but is stored in plain text",
-                    `move it: remove it from variables, add it to secrets, and pulumi config set --secret --path 'secrets.services.${svc.name}.${key}' <value>`,
+                    `holds what looks like ${credentialShape(literal)}, but is a plain variable, so it would be stored and shown in clear`,
+                    moveToSecrets(key),
                 );
             }
         }
@@ -326,6 +347,7 @@ function crossFieldIssues(cfg: CrossFieldView): ConfigIssue[] {
             );
         }
     }
+    issues.push(...referenceIssues(cfg));
     for (const name of Object.keys(secrets.services)) {
         if (cfg.allServicesParsed && !seen.has(name))
             add(["secrets", "services", name], `names no service in railway.services`, unknownKeyFix(name, seen.keys(), "remove it or fix the service name"));
@@ -341,9 +363,80 @@ function crossFieldIssues(cfg: CrossFieldView): ConfigIssue[] {
 export function validateStackConfig(raw: RawConfig): ValidationResult {
     const parsed = stackConfigSchema.safeParse(raw);
     const structural = parsed.success ? [] : parsed.error.issues.flatMap(zodIssueToConfigIssues);
-    const issues = dedupe([...structural, ...crossFieldIssues(lenientView(raw))]);
-    if (issues.length || !parsed.success) return { ok: false, issues };
-    return { ok: true, config: parsed.data };
+    const view = lenientView(raw);
+    const issues = dedupe([...structural, ...crossFieldIssues(view)]);
+    const warnings = crossFieldWarnings(view);
+    if (issues.length || !parsed.success) return { ok: false, issues, warnings };
+    return { ok: true, config: parsed.data, warnings };
+}
+
+/** What is allowed but probably not meant. */
+function crossFieldWarnings(cfg: CrossFieldView): ConfigIssue[] {
+    const warnings: ConfigIssue[] = [];
+    for (const [i, svc] of cfg.services) {
+        if (svc.cronSchedule && svc.healthcheck) {
+            warnings.push({
+                path: configPath(["railway", "services", i, "healthcheck"]),
+                problem: "is set on a cron service, which Railway does not health-check (a cron job is not a server)",
+                fix: "remove the health check, or make the service a worker or web service",
+            });
+        }
+    }
+    return warnings;
+}
+
+/**
+ * Railway references in plain variables must name what exists: `${{service.VAR}}` a service of
+ * this stack (exactly as named) and a variable it defines or Railway provides; `${{VAR}}` the same
+ * service's; `shared` variables are not declared by this stack. A reference to a service whose
+ * name is itself invalid is not reported again (its name error is).
+ */
+function referenceIssues(cfg: CrossFieldView): ConfigIssue[] {
+    const issues: ConfigIssue[] = [];
+    const byName = new Map(cfg.services.map(([, svc]) => [svc.name, svc]));
+    const defined = (svc: ServiceConfig) => {
+        const names = new Set([...Object.keys(svc.variables), ...svc.secrets, ...RAILWAY_PROVIDED_VARIABLES]);
+        if (cfg.integrations.sentry && cfg.sections.sentry && svc.kind !== "datastore") names.add("SENTRY_DSN");
+        return names;
+    };
+    for (const [i, svc] of cfg.services) {
+        for (const [key, value] of Object.entries(svc.variables)) {
+            const at = configPath(["railway", "services", i, "variables", key]);
+            for (const ref of railwayReferences(value)) {
+                if (ref.malformed) {
+                    issues.push({ path: at, problem: `has ${ref.raw.slice(0, 60)}, which is not a Railway reference`, fix: "write ${{service.VARIABLE}} or ${{VARIABLE}}" });
+                    continue;
+                }
+                if (ref.namespace === "shared") {
+                    issues.push({
+                        path: at,
+                        problem: `references shared variable ${ref.variable}, which this stack does not declare`,
+                        fix: "declare the variable on the service instead",
+                    });
+                    continue;
+                }
+                const target = ref.namespace === undefined ? svc : byName.get(ref.namespace);
+                if (!target && cfg.brokenNames.has(ref.namespace!)) continue;
+                if (!target) {
+                    issues.push({
+                        path: at,
+                        problem: `references service '${ref.namespace!.slice(0, 40)}', which is not a service of this stack`,
+                        fix: unknownKeyFix(ref.namespace!, byName.keys(), "reference one of the stack's services"),
+                    });
+                    continue;
+                }
+                const names = defined(target);
+                if (!names.has(ref.variable)) {
+                    issues.push({
+                        path: at,
+                        problem: `references ${ref.variable} of service '${target.name}', which it does not define and Railway does not provide`,
+                        fix: unknownKeyFix(ref.variable, names, `define ${ref.variable} on '${target.name}', or reference one of its variables`),
+                    });
+                }
+            }
+        }
+    }
+    return issues;
 }
 
 function dedupe(issues: ConfigIssue[]): ConfigIssue[] {

@@ -21,6 +21,7 @@ function validatedConfig(): StackConfig {
 }
 
 const config = validatedConfig();
+for (const warning of config.warnings) pulumi.log.warn(warning);
 const stack = composeStack(config, integrationProviders(config));
 
 /** Only what the stack has: an output of an integration that is off is left out, not `undefined`. */

@@ -22,7 +22,8 @@ async function main() {
         console.error(`--port must be a port number, got '${values.port}'\n${USAGE}`);
         process.exit(EXIT.usage);
     }
-    const emu = await startRailwayEmulator({ port, token: values.token ?? process.env.RAILWAY_API_TOKEN ?? "emulator-token" });
+    // An empty token is no token: the default then, never the empty string.
+    const emu = await startRailwayEmulator({ port, token: values.token?.trim() || process.env.RAILWAY_API_TOKEN?.trim() || "emulator-token" });
     console.log(`railway emulator: ${emu.apiUrl}`);
     console.log(`  token: set RAILWAY_API_TOKEN to the token you passed (default 'emulator-token')`);
     console.log(`  admin: GET /admin/store, GET /admin/log, POST /admin/faults, POST /admin/edit, POST /admin/reset`);

@@ -34,13 +34,15 @@ e2e() {
   npx mocha --config .mocharc.e2e.json
 }
 
+for arg in "$@"; do
+  case "$arg" in -h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+done
 suites=("$@")
 [ ${#suites[@]} -gt 0 ] || suites=(all)
 for suite in "${suites[@]}"; do
   case "$suite" in
     all) static; unit; services; e2e ;;
     static|unit|services|e2e) "$suite" ;;
-    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "test.sh: unknown suite '$suite' (all, static, unit, services, e2e)" >&2; exit 2 ;;
   esac
 done

@@ -36,6 +36,11 @@ function githubEnvironmentOf(config: StackConfig): string {
     return config.environment === "production" ? "production" : "staging";
 }
 
+/** An object's own property only: a service named `constructor` must not find `Object.prototype.constructor`. */
+function own<T>(record: Record<string, T> | undefined, key: string): T | undefined {
+    return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
 export function composeStack(config: StackConfig, providers: IntegrationProviders = {}): StackOutputs {
     const on = config.integrations;
     const apps = appServiceNames(config);
@@ -70,8 +75,8 @@ export function composeStack(config: StackConfig, providers: IntegrationProvider
             protect: config.railway.protect,
             services: config.railway.services.map((svc) => ({
                 ...svc,
-                secretValues: config.secrets.services[svc.name] ?? {},
-                providedVariables: errors?.projects[svc.name] ? { SENTRY_DSN: errors.projects[svc.name].dsn } : undefined,
+                secretValues: own(config.secrets.services, svc.name) ?? {},
+                providedVariables: own(errors?.projects, svc.name) ? { SENTRY_DSN: own(errors?.projects, svc.name)!.dsn } : undefined,
             })),
         });
         if (config.gate.enabled) {
@@ -83,7 +88,7 @@ export function composeStack(config: StackConfig, providers: IntegrationProvider
                         stack: config.stack,
                         service: svc.name,
                         projectId: app.projectId,
-                        url: config.gate.baseUrls?.[svc.name] ?? app.services[svc.name].urls.apply((urls) => urls[0] ?? ""),
+                        url: own(config.gate.baseUrls, svc.name) ?? app.services[svc.name].urls.apply((urls) => urls[0] ?? ""),
                         deploymentId: app.services[svc.name].deploymentId,
                     },
                     { dependsOn: [app] },

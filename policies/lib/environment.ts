@@ -23,17 +23,3 @@ export const environmentSetting: Record<"environment", PolicyConfigJSONSchema> =
         description: "The app environment of the stack; default: taken from the stack name (production, staging, else local).",
     },
 };
-
-/** Hostnames in URLs or bare host values of a string (any scheme: https, postgres, redis...). */
-export function hostsIn(value: string): string[] {
-    const hosts: string[] = [];
-    for (const m of value.matchAll(/[a-z][a-z0-9+.-]*:\/\/(?:[^@/\s]*@)?([^:/?#\s]+)/gi)) hosts.push(m[1].toLowerCase());
-    if (hosts.length === 0 && /^[a-z0-9.-]+\.[a-z]{2,}$/i.test(value.trim())) hosts.push(value.trim().toLowerCase());
-    return hosts;
-}
-
-export function isHostOrSubdomain(host: string, of: string): boolean {
-    const h = host.toLowerCase();
-    const p = of.toLowerCase();
-    return h === p || h.endsWith(`.${p}`);
-}

@@ -3,32 +3,18 @@
  *
  * What: no secret sits in the plain half of a Railway `Variables` resource. A variable whose name
  * the environment schema marks secret (unless its value is a Railway reference such as
- * `${{postgres.DATABASE_URL}}`), or whose value looks like a credential (Stripe, OpenAI, GitHub,
- * Slack, AWS keys, private keys, URLs with a password), must be in `secretVariables`, which is
+ * `${{postgres.DATABASE_URL}}`), or whose literal text looks like a credential (Stripe, OpenAI,
+ * GitHub, Slack, AWS keys, private keys, JWTs, URLs with a password, long random strings: the
+ * shapes of config/values.ts), must be in `secretVariables`, which is
  * secret in state; and `secretVariables` must be declared a secret output.
  * Why: a plain value is stored in clear in the state file and shown in previews and PR comments.
  * How to fix: move the key from `variables` to `secrets` in the stack file and set it with
  * `pulumi config set --secret --path 'secrets.services.<svc>.<KEY>' <value>`.
  */
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { isRailwayReference, isSecretKey } from "../../config/environment.schema";
+import { isSecretKey } from "../../config/environment.schema";
+import { credentialShape, hasRailwayReference, literalText } from "../../config/values";
 import { known, TYPES } from "../lib/resources";
-
-/** Shapes of credentials; the message names the shape, never the value. */
-const CREDENTIAL_SHAPES: [string, RegExp][] = [
-    ["a Stripe secret key", /\b(sk|rk)_(live|test)_[0-9a-zA-Z]{8,}/],
-    ["a Stripe webhook secret", /\bwhsec_[0-9a-zA-Z]{8,}/],
-    ["an OpenAI key", /\bsk-(proj-)?[0-9a-zA-Z_-]{16,}/],
-    ["a GitHub token", /\b(ghp|gho|ghu|ghs|ghr|github_pat)_[0-9a-zA-Z_]{16,}/],
-    ["a Slack token", /\bxox[abprs]-[0-9a-zA-Z-]{10,}/],
-    ["an AWS access key id", /\bAKIA[0-9A-Z]{16}\b/],
-    ["a private key", /-----BEGIN [A-Z ]*PRIVATE KEY-----/],
-    ["a URL with a password", /[a-z][a-z0-9+.-]*:\/\/[^:/@\s]+:(?!\$\{\{)[^@/\s]+@/i],
-];
-
-function credentialShape(value: string): string | undefined {
-    return CREDENTIAL_SHAPES.find(([, re]) => re.test(value))?.[0];
-}
 
 export const railwayNoPlaintextSecrets: ResourceValidationPolicy = {
     name: "railway-no-plaintext-secrets",
@@ -49,11 +35,12 @@ export const railwayNoPlaintextSecrets: ResourceValidationPolicy = {
             if (allowed.has(name)) continue;
             const value = known(() => plain[name]);
             if (value === undefined) continue;
-            if (isSecretKey(name) && !isRailwayReference(value)) {
+            if (isSecretKey(name) && !hasRailwayReference(value)) {
                 reportViolation(`${name} is a secret by the environment schema but is a plain value; move it to the service's secrets and set it with pulumi config set --secret.`);
                 continue;
             }
-            const shape = credentialShape(value);
+            // A reference is resolved by Railway; the text around it is what is stored here.
+            const shape = credentialShape(literalText(value));
             if (shape) reportViolation(`${name} holds what looks like ${shape} as a plain value; move it to the service's secrets and set it with pulumi config set --secret.`);
         }
     },

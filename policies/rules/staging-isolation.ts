@@ -9,7 +9,8 @@
  * `${{postgres.DATABASE_URL}}` stays inside the staging project).
  */
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { environmentOf, environmentSetting, hostsIn, isHostOrSubdomain } from "../lib/environment";
+import { hostsIn, isHostOrSubdomain } from "../../config/values";
+import { environmentOf, environmentSetting } from "../lib/environment";
 import { known, TYPES } from "../lib/resources";
 
 export const stagingIsolation: ResourceValidationPolicy = {

@@ -12,4 +12,4 @@ export { ServiceDomain, ServiceDomainArgs, serviceDomainProvider, CustomDomain, 
 export { ServiceDeployment, ServiceDeploymentArgs, serviceDeploymentProvider } from "./deployment";
 export { RailwayClient, RailwayApiError, isRailwayApiError, railwayApiError, authFromEnv, DEFAULT_RAILWAY_API_URL } from "./client";
 export { DOCUMENTS, OperationName, isMutation } from "./documents";
-export { gql, gqlAll, isNotFound, readOrGone, Result, Variables as OperationVariables } from "./api";
+export { createOrAdopt, gql, gqlAll, isNotFound, readOrGone, Result, Variables as OperationVariables } from "./api";

@@ -11,10 +11,11 @@
 import * as fs from "fs";
 import * as path from "path";
 import { baseUrlOf, ContextError, gateContext, railwayTargetOf } from "../gate/context";
-import { GATE_EXIT, runGate } from "../gate/gate";
+import { GATE_LIMITS } from "../../config/stack.schema";
+import { DecisionRecord, GATE_EXIT, runGate, undecidedRecord } from "../gate/gate";
 import { notifyConfigFromEnv } from "../gate/notify";
 import { scrub } from "../gate/probes";
-import { CommandIO, parseCommandArgs } from "./io";
+import { CommandIO, outPath, parseCommandArgs, writeAtomically } from "./io";
 
 const USAGE =
     "usage: npm run gate -- --stack <name> --service <name> [--url <base url>] [--deployment <id>] [--once] [--window <minutes>] [--interval <seconds>] [--project-id <id>] [--state <file>] [--out <file>]";
@@ -54,28 +55,45 @@ export async function gateCommand(argv: string[], io: CommandIO, cwd = process.c
         return GATE_EXIT.undecided;
     };
     if (!flags.stack || !flags.service) return usage("--stack and --service are required");
-    const number = (name: string, value: string | undefined) => {
+    // Same bounds as the stack config's gate settings.
+    const bounded = (name: "window" | "interval", value: string | undefined, limits: { min: number; max: number }, unit: string) => {
         if (value === undefined) return undefined;
         const n = Number(value);
-        if (!Number.isFinite(n) || n <= 0) throw new ContextError(`--${name} must be a positive number, not '${value}'`);
+        if (!Number.isFinite(n) || n < limits.min || n > limits.max)
+            throw new ContextError(`--${name} must be a number of ${unit} from ${limits.min} to ${limits.max}, not '${value.slice(0, 20)}'`);
         return n;
+    };
+    let out: string | undefined;
+    if (flags.out) {
+        fs.mkdirSync(path.dirname(path.resolve(cwd, flags.out)), { recursive: true });
+        const checked = outPath(flags.out, cwd);
+        if ("problem" in checked) return usage(checked.problem);
+        out = checked.file;
+    }
+    /** The decision record, on every path past the flags: stdout, and --out. */
+    const emit = (record: DecisionRecord) => {
+        const json = JSON.stringify(record, null, 2);
+        if (out) writeAtomically(out, json + "\n");
+        io.out(json);
+        io.err(`gate: ${record.decision}: ${record.reason} (exit ${record.exitCode})`);
+        return record.exitCode;
     };
     let ctx, baseUrl, window, interval;
     try {
+        window = bounded("window", flags.window, GATE_LIMITS.monitoringWindowMinutes, "minutes");
+        interval = bounded("interval", flags.interval, GATE_LIMITS.intervalSeconds, "seconds");
         ctx = gateContext({ stack: flags.stack, service: flags.service, projectId: flags["project-id"], state: flags.state }, cwd, env);
         baseUrl = baseUrlOf(ctx, flags.url);
-        window = number("window", flags.window);
-        interval = number("interval", flags.interval);
     } catch (e) {
-        if (e instanceof ContextError) return usage(e.message);
-        throw e;
+        if (!(e instanceof ContextError)) throw e;
+        io.err(USAGE);
+        return emit(undecidedRecord(flags.stack, flags.service, `cannot start: ${e.message}`));
     }
     let railway;
     try {
         railway = await railwayTargetOf(ctx);
     } catch (e) {
-        io.err(`gate: cannot find the service on Railway: ${scrub((e as Error).message)}; not deciding without it (exit 2)`);
-        return GATE_EXIT.undecided;
+        return emit(undecidedRecord(ctx.stack, ctx.service.name, `Railway unreachable or the service unknown there: ${scrub((e as Error).message)}; not deciding without it`));
     }
     const config = { ...ctx.config.gate, ...(window ? { monitoringWindowMinutes: window } : {}), ...(interval ? { intervalSeconds: interval } : {}) };
     const record = await runGate({
@@ -93,12 +111,5 @@ export async function gateCommand(argv: string[], io: CommandIO, cwd = process.c
         env,
         log: (line) => io.err(line),
     });
-    const json = JSON.stringify(record, null, 2);
-    if (flags.out) {
-        fs.mkdirSync(path.dirname(path.resolve(cwd, flags.out)), { recursive: true });
-        fs.writeFileSync(path.resolve(cwd, flags.out), json + "\n");
-    }
-    io.out(json);
-    io.err(`gate: ${record.decision}: ${record.reason} (exit ${record.exitCode})`);
-    return record.exitCode;
+    return emit(record);
 }

@@ -1,3 +1,5 @@
+import * as fs from "fs";
+import * as path from "path";
 import { parseArgs, ParseArgsConfig } from "util";
 
 /** Where a command writes, so tests can capture everything it prints. */
@@ -47,4 +49,36 @@ export function parseCommandArgs<T>(argv: string[], options: ParseArgsConfig["op
         return EXIT.ok;
     }
     return values as T;
+}
+
+/**
+ * Where a command may write its `--out` file: not over a stack file, Pulumi.yaml or one of the
+ * command's inputs, and in a folder that exists and can be written. Checked before any work, so a
+ * long run never ends in a failed write. Returns the absolute path, or the problem.
+ */
+export function outPath(out: string, cwd: string, inputs: string[] = []): { file: string } | { problem: string } {
+    const file = path.resolve(cwd, out);
+    const base = path.basename(file);
+    if (/^Pulumi(\..+)?\.ya?ml$/.test(base)) return { problem: `--out ${out} would overwrite a Pulumi project or stack file; write the output elsewhere` };
+    if (inputs.some((i) => path.resolve(cwd, i) === file)) return { problem: `--out ${out} is this command's input; write the output elsewhere` };
+    const dir = path.dirname(file);
+    try {
+        if (!fs.statSync(dir).isDirectory()) return { problem: `--out ${out}: ${dir} is not a folder` };
+        fs.accessSync(dir, fs.constants.W_OK);
+    } catch {
+        return { problem: `--out ${out}: the folder ${dir} does not exist or cannot be written` };
+    }
+    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) return { problem: `--out ${out} is a folder; name a file` };
+    return { file };
+}
+
+/** Writes a whole file or nothing: to a temporary file beside it, then renamed over it. */
+export function writeAtomically(file: string, text: string): void {
+    const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+    try {
+        fs.writeFileSync(tmp, text);
+        fs.renameSync(tmp, file);
+    } finally {
+        fs.rmSync(tmp, { force: true });
+    }
 }

@@ -5,11 +5,12 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { StackFileError } from "../../config/sources";
 import { runPlan } from "../plan/plan";
 import type { PackProcess } from "../plan/pack-process";
 import { PolicyConfigError } from "../plan/policy-config";
 import { PlanFormat, render } from "../plan/render";
-import { CommandIO, EXIT, parseCommandArgs } from "./io";
+import { CommandIO, EXIT, outPath, parseCommandArgs, writeAtomically } from "./io";
 
 const USAGE = "usage: npm run plan -- --stack <name> [--file <Pulumi.<stack>.yaml>] [--policy-config <file>] [--format text|json|markdown] [--out <file>]";
 const FORMATS = ["text", "json", "markdown"];
@@ -36,6 +37,21 @@ export async function planCommand(argv: string[], io: CommandIO, cwd = process.c
         io.err(`no stack file ${file}\n${USAGE}`);
         return EXIT.usage;
     }
+    // Another stack's own file would be planned with this stack's name and policy config.
+    const named = path.basename(file).match(/^Pulumi\.(.+)\.ya?ml$/)?.[1];
+    if (named !== undefined && named !== values.stack) {
+        io.err(`--file ${values.file} is stack '${named}''s file, not '${values.stack}''s: pass --stack ${named}, or plan a copy whose name is not Pulumi.<stack>.yaml\n${USAGE}`);
+        return EXIT.usage;
+    }
+    let out: string | undefined;
+    if (values.out) {
+        const checked = outPath(values.out, cwd, [file, ...(values["policy-config"] ? [values["policy-config"]] : [])]);
+        if ("problem" in checked) {
+            io.err(`${checked.problem}\n${USAGE}`);
+            return EXIT.usage;
+        }
+        out = checked.file;
+    }
     let plan;
     try {
         io.err(`planning stack '${values.stack}' offline (program under the mock runtime, policy pack over its Analyzer interface)...`);
@@ -47,15 +63,16 @@ export async function planCommand(argv: string[], io: CommandIO, cwd = process.c
         }
         plan = await runPlan({ stack: values.stack, file, policyConfigFile, packProcess });
     } catch (e) {
-        if (e instanceof PolicyConfigError) {
+        // A policy config or a stack file that cannot be read is a finding, like a config problem.
+        if (e instanceof PolicyConfigError || e instanceof StackFileError) {
             io.err(e.message);
             return EXIT.findings;
         }
         throw e;
     }
     const text = render(plan, format);
-    if (values.out) {
-        fs.writeFileSync(path.resolve(cwd, values.out), text + "\n");
+    if (out) {
+        writeAtomically(out, text + "\n");
         io.err(`wrote ${values.out}`);
     } else {
         io.out(text);

@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { formatIssue } from "../../config/issues";
-import { readStackFile } from "../../config/sources";
+import { readStackFile, StackFileError } from "../../config/sources";
 import { validateStackConfig } from "../../config/validate";
 import { CommandIO, EXIT, parseCommandArgs } from "./io";
 
@@ -31,11 +31,13 @@ export function validateCommand(argv: string[], io: CommandIO, cwd = process.cwd
     try {
         source = readStackFile(file, values.stack);
     } catch (e) {
-        io.err(`${file}: cannot be read as YAML: ${(e as Error).message.split("\n")[0]}`);
+        if (!(e instanceof StackFileError)) throw e;
+        io.err(e.message);
         return EXIT.findings;
     }
     const result = validateStackConfig(source.raw);
     const issues = [...source.issues, ...(result.ok ? [] : result.issues)];
+    for (const warning of result.warnings) io.err(`warning: ${formatIssue(source.stack, warning)}`);
     if (issues.length === 0) {
         io.out(`ok: ${source.stack}`);
         return EXIT.ok;

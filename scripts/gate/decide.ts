@@ -57,11 +57,16 @@ export function immediateTrigger(obs: Observations, t: Thresholds): Trigger | un
         const what = last.map((p) => (p.status ? String(p.status) : "no answer")).join(", ");
         return { rule: "consecutive-5xx", reason: `${n} consecutive failed health checks (${what})` };
     }
-    const latestDb = findLast(obs.dependencies, (d) => d.name === "postgres");
-    if (latestDb && !latestDb.ok) return { rule: "database-connection", reason: `PostgreSQL connection failed: ${latestDb.error ?? "unknown error"}` };
     const latest = findLast(obs.health, (p) => p.payload !== undefined);
     if (latest?.payload?.checks?.database?.ok === false) return { rule: "database-connection", reason: "the app reports its database connection down" };
-    const smoke = obs.smoke.find((s) => s.critical && !s.ok);
+    // The gate's vantage point is not the app's: its own failure to reach the database decides only
+    // when the app agrees (its last health check failed too).
+    const latestDb = findLast(obs.dependencies, (d) => d.name === "postgres");
+    const lastProbe = obs.health[obs.health.length - 1];
+    if (latestDb && !latestDb.ok && lastProbe?.failed) {
+        return { rule: "database-connection", reason: `PostgreSQL connection failed from the gate (${latestDb.error ?? "unknown error"}) and the app's health check failed too` };
+    }
+    const smoke = obs.smoke.find((s) => s.critical && !s.ok && !s.undecided);
     if (smoke) return { rule: "critical-smoke-test", reason: `critical smoke test '${smoke.name}' failed: ${smoke.problem}` };
     const memory = latest?.payload?.memory?.percent;
     if (typeof memory === "number" && memory > t.memoryPercentForRollback) return { rule: "memory", reason: `memory at ${memory}%, above ${t.memoryPercentForRollback}%` };

@@ -2,7 +2,7 @@
  * Railway deployments for the gate and for people: which deployment is live, which one to roll
  * back to, the rollback itself and the wait for it to go live.
  */
-import { gql, gqlAll } from "../../providers/railway";
+import { createOrAdopt, gql, gqlAll } from "../../providers/railway";
 import type { Clock } from "./clock";
 
 export interface Deployment {
@@ -40,10 +40,41 @@ export function liveDeployment(list: Deployment[]): Deployment | undefined {
     return list.find((d) => LIVE.includes(d.status));
 }
 
+/** The deployment a rollback deployment rolled back to, as Railway records it in `meta`; undefined for any other. */
+export function rolledBackTo(d: Deployment): string | undefined {
+    const meta = d.meta ?? {};
+    if (typeof meta.rollbackTargetDeploymentId === "string") return meta.rollbackTargetDeploymentId;
+    return meta.reason === "rollback" ? "(unknown)" : undefined;
+}
+
+/** A rollback made after `d` (by the gate or a person), from Railway's own history: `d` was rolled back. */
+export function rollbackAfter(list: Deployment[], d: Deployment): Deployment | undefined {
+    return list.find((r) => r.createdAt > d.createdAt && rolledBackTo(r) !== undefined && !["FAILED", "CRASHED", "SKIPPED"].includes(r.status));
+}
+
+/**
+ * Deployments someone rolled back away from: a rollback made after them went to something older.
+ * Known bad, so never a rollback target, whatever a state file says.
+ */
+export function knownBad(list: Deployment[]): Set<string> {
+    const bad = new Set<string>();
+    const byId = new Map(list.map((d) => [d.id, d]));
+    for (const r of list) {
+        const to = rolledBackTo(r);
+        if (to === undefined) continue;
+        const target = byId.get(to);
+        for (const d of list) {
+            if (d.createdAt < r.createdAt && d.id !== r.id && (!target || d.createdAt > target.createdAt)) bad.add(d.id);
+        }
+    }
+    return bad;
+}
+
 /**
  * Where to roll back to: `to` when given, else the newest deployment older than `from` that was
- * live once (SUCCESS, or REMOVED after a newer one replaced it) and that Railway can roll back to.
- * Failed, crashed or skipped deployments are never targets.
+ * live once (SUCCESS, or REMOVED after a newer one replaced it), that Railway can roll back to, and
+ * that was not itself rolled back away from (known bad). Failed, crashed or skipped deployments
+ * are never targets.
  */
 export function rollbackTarget(list: Deployment[], from: Deployment, to?: string): { target?: Deployment; problem?: string } {
     if (to) {
@@ -52,8 +83,11 @@ export function rollbackTarget(list: Deployment[], from: Deployment, to?: string
         if (!target.canRollback) return { problem: `Railway cannot roll back to deployment ${to} (status ${target.status}, canRollback false)` };
         return { target };
     }
-    const target = list.find((d) => d.createdAt < from.createdAt && d.id !== from.id && (d.status === "REMOVED" || d.status === "SUCCESS") && d.canRollback);
-    return target ? { target } : { problem: `no earlier successful deployment of this service can be rolled back to (before ${from.id})` };
+    const bad = knownBad(list);
+    const target = list.find((d) => d.createdAt < from.createdAt && d.id !== from.id && ["REMOVED", "REMOVING", "SUCCESS"].includes(d.status) && d.canRollback && !bad.has(d.id));
+    return target
+        ? { target }
+        : { problem: `no earlier successful deployment of this service can be rolled back to (before ${from.id}; deployments already rolled back away from are not)` };
 }
 
 export interface RollbackOutcome {
@@ -70,7 +104,11 @@ export interface RollbackOutcome {
  */
 export async function rollBack(t: RailwayTarget, target: Deployment, clock: Clock, timeoutMs: number, onCalled: () => void, pollMs = 2000): Promise<RollbackOutcome> {
     const before = new Set((await listDeployments(t)).map((d) => d.id));
-    await gql(t.apiUrl, "DeploymentRollback", { id: target.id });
+    // Sent once: after an answer that never came, Railway's history says whether it was applied.
+    await createOrAdopt<boolean>(
+        async () => (await gql(t.apiUrl, "DeploymentRollback", { id: target.id }, { retryMutation: false })).deploymentRollback,
+        async () => ((await listDeployments(t)).some((d) => !before.has(d.id) && rolledBackTo(d) === target.id) ? true : undefined),
+    );
     onCalled();
     const started = clock.now();
     let latest: Deployment | undefined;

@@ -10,7 +10,7 @@
 import type { GateConfig } from "../../config/stack.schema";
 import { Clock, realClock } from "./clock";
 import { immediateTrigger, Observations, Trigger, windowStats, WindowStats, windowTrigger } from "./decide";
-import { Deployment, IN_PROGRESS, listDeployments, liveDeployment, RailwayTarget, rollBack, RollbackOutcome, rollbackTarget } from "./deployments";
+import { Deployment, IN_PROGRESS, listDeployments, liveDeployment, RailwayTarget, rollBack, rollbackAfter, rolledBackTo, RollbackOutcome, rollbackTarget } from "./deployments";
 import { notifyRollback, NotifyConfig } from "./notify";
 import { checkPostgres, checkRedis, DependencyCheck, HealthProbe, probeHealth, runSmokeTest, scrub, SmokeResult } from "./probes";
 import { GateState, readState, writeState } from "./state";
@@ -73,7 +73,23 @@ export interface DecisionRecord {
         smoke: SmokeResult[];
         window?: WindowStats;
     };
-    rollback?: RollbackOutcome & { notifications?: { pagerduty: string; github: string } };
+    rollback?: RollbackOutcome & { notifications?: { pagerduty: string; github: string }; followUp?: string };
+}
+
+/** The record of a gate that could not start (no config, no Railway): exit 2, nothing done. */
+export function undecidedRecord(stack: string, service: string, reason: string, now = Date.now()): DecisionRecord {
+    const at = new Date(now).toISOString();
+    return {
+        version: DECISION_FORMAT_VERSION,
+        stack,
+        service,
+        startedAt: at,
+        finishedAt: at,
+        decision: "undecided",
+        exitCode: GATE_EXIT.undecided,
+        reason,
+        checks: { health: [], dependencies: [], smoke: [] },
+    };
 }
 
 export async function runGate(o: GateOptions): Promise<DecisionRecord> {
@@ -120,6 +136,19 @@ export async function runGate(o: GateOptions): Promise<DecisionRecord> {
     if (o.deploymentId && !watched(list))
         return record("undecided", GATE_EXIT.undecided, `deployment ${o.deploymentId} is not one of this service's deployments in this environment`);
     const newest = watched(list);
+    // The deployment judged was rolled back already (by this gate before, or by a person): Railway's
+    // history says so, whatever a state file holds.
+    const rolledAway = newest && rollbackAfter(list, newest);
+    if (newest && rolledAway && rolledAway.id !== newest.id) {
+        return record(
+            "rolled-back",
+            GATE_EXIT.rolledBack,
+            `deployment ${newest.id} was already rolled back (Railway's deployment ${rolledAway.id}, ${rolledAway.status}); not rolling back twice`,
+            {
+                deployment: { id: newest.id, status: newest.status },
+            },
+        );
+    }
     if (newest && IN_PROGRESS.includes(newest.status)) {
         return record("undecided", GATE_EXIT.undecided, `deployment ${newest.id} is still ${newest.status} after ${cfg.rollbackTimeoutSeconds} s`);
     }
@@ -136,6 +165,19 @@ export async function runGate(o: GateOptions): Promise<DecisionRecord> {
     }
     const state: GateState = readState(o.stateFile);
     const deployment = { id: live.id, status: live.status };
+    // "Never twice" comes from Railway's own history (the state file is a cache: a new CI runner
+    // has none, and a lost answer may have left a rollback it never recorded).
+    const after = rollbackAfter(list, live);
+    if (after) {
+        return record(
+            "rolled-back",
+            GATE_EXIT.rolledBack,
+            `deployment ${live.id} was already rolled back (Railway's deployment ${after.id}, ${after.status}); not rolling back twice`,
+            {
+                deployment,
+            },
+        );
+    }
     const earlier = state.rollbacks.find((r) => r.from === live.id);
     if (earlier) {
         return record("rolled-back", GATE_EXIT.rolledBack, `deployment ${live.id} was already rolled back at ${earlier.at} (to ${earlier.to}); not rolling back twice`, {
@@ -165,6 +207,15 @@ export async function runGate(o: GateOptions): Promise<DecisionRecord> {
     const stats = o.once ? undefined : windowStats(obs, cfg, start, clock.now(), state.baseline?.p95Ms);
     if (!trigger && stats) trigger = windowTrigger(stats, cfg);
     const checks = () => ({ ...obs, window: stats });
+    const couldNotRun = obs.smoke.filter((t) => t.critical && t.undecided);
+    if (!trigger && couldNotRun.length) {
+        // Missing inputs are missing data: neither healthy nor a reason to roll back.
+        const which = couldNotRun.map((t) => `'${t.name}' (${t.problem})`).join("; ");
+        return {
+            ...record("undecided", GATE_EXIT.undecided, `critical smoke test(s) could not run: ${which}; not deciding without them, nothing rolled back`, { deployment }),
+            checks: checks(),
+        };
+    }
 
     if (!trigger) {
         if (stats && !o.once && stats.samples >= cfg.minSamplesForRates && Number.isFinite(stats.p95Ms)) {
@@ -175,12 +226,15 @@ export async function runGate(o: GateOptions): Promise<DecisionRecord> {
         return { ...record("healthy", GATE_EXIT.healthy, o.once ? "levels 1-3 passed" : "healthy through the monitoring window", { deployment }), checks: checks() };
     }
     log(`gate: ${o.stack}/${o.service}: ${trigger.reason}`);
-    if (state.rollbacks.some((r) => r.newDeploymentId === live.id)) {
+    const rollbackOf = rolledBackTo(live) ?? state.rollbacks.find((r) => r.newDeploymentId === live.id)?.to;
+    if (rollbackOf !== undefined) {
         return {
-            ...record("undecided", GATE_EXIT.undecided, `${trigger.reason}; the live deployment is the gate's own rollback, so it is not rolled back twice: a person must act`, {
-                deployment,
-                trigger,
-            }),
+            ...record(
+                "undecided",
+                GATE_EXIT.undecided,
+                `${trigger.reason}; the live deployment is itself a rollback (to ${rollbackOf}), so it is not rolled back again: a person must act`,
+                { deployment, trigger },
+            ),
             checks: checks(),
         };
     }
@@ -224,5 +278,9 @@ export async function runGate(o: GateOptions): Promise<DecisionRecord> {
         outcome.status === "SUCCESS"
             ? `${trigger.reason}; rolled back to ${target.id}`
             : `${trigger.reason}; rolled back to ${target.id}, but the new deployment is ${outcome.status} after ${Math.round(outcome.waitedMs / 1000)} s`;
-    return { ...record("rolled-back", GATE_EXIT.rolledBack, reason, { deployment, trigger, rollback: { ...outcome, notifications } }), checks: checks() };
+    // Railway's rollback restored the target's image and variables: the stack's state no longer
+    // says what runs. Drift shows it; refresh records it; the next `pulumi up` deploys the code again.
+    const followUp = `Railway restored deployment ${target.id}'s image and variables, so the stack's state no longer matches what runs: fix the cause, then run 'pulumi refresh --stack ${o.stack}' to record it (npm run drift reports it until then); the next 'pulumi up' deploys the code again`;
+    log(`gate: ${followUp}`);
+    return { ...record("rolled-back", GATE_EXIT.rolledBack, reason, { deployment, trigger, rollback: { ...outcome, notifications, followUp } }), checks: checks() };
 }

@@ -49,6 +49,8 @@ export interface SmokeResult {
     latencyMs: number;
     status?: number;
     problem?: string;
+    /** The test could not run (an input it needs is missing): no verdict either way. */
+    undecided?: boolean;
 }
 
 /** Removes anything URL-like with credentials from an error message. */
@@ -143,7 +145,14 @@ export async function runSmokeTest(baseUrl: string, test: SmokeTest, env: NodeJS
     const headers = resolveRefs(test.headers, env, missing);
     const body = resolveRefs(test.body, env, missing);
     const base = { name: test.name, at, critical: test.critical };
-    if (missing.size) return { ...base, ok: false, latencyMs: 0, problem: `environment variable(s) ${[...missing].join(", ")} not set (referenced by the test)` };
+    if (missing.size)
+        return {
+            ...base,
+            ok: false,
+            undecided: true,
+            latencyMs: 0,
+            problem: `could not run: environment variable(s) ${[...missing].join(", ")} not set (referenced by the test); no request was sent`,
+        };
     const t0 = performance.now();
     try {
         const res = await fetch(new URL(test.path, baseUrl), {

@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { formatIssue } from "../../config/issues";
-import { fromConfigMap, parseRuntimeValue, readStackFile, RawStackConfig } from "../../config/sources";
+import { fromConfigMap, parseRuntimeValue, parseStackFile, readStackFile, RawStackConfig } from "../../config/sources";
 import { validateStackConfig } from "../../config/validate";
 import { AnalyzerResource, PolicyAnalyzer, PolicyDiagnostic } from "./analyzer";
 import { installOfflineRuntime, Registration, runProgram, UNKNOWN } from "./offline-runtime";
@@ -57,7 +57,7 @@ export interface PlanResult {
     project: string;
     /** Exit 0 when true: config valid and no mandatory violation. */
     ok: boolean;
-    config: { valid: boolean; issues: string[] };
+    config: { valid: boolean; issues: string[]; warnings: string[] };
     resources: PlanResource[];
     counts: Record<string, number>;
     policies: { pack: string; version: string; configFile?: string; mandatory: PlanViolation[]; advisory: PlanViolation[] } | null;
@@ -68,9 +68,16 @@ export interface PlanResult {
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
 
-/** Wire values for people: secrets become "[secret]", unknowns "[unknown]", internal keys go. */
+/** Longest string value the plan shows; longer ones are cut, with their length said. */
+const MAX_SHOWN = 200;
+
+/**
+ * Wire values for people: secrets become "[secret]", unknowns "[unknown]", internal keys go, and
+ * a long value is cut (a 5 MB value must not become a 5 MB line of a plan or a PR comment).
+ */
 export function mask(value: unknown): unknown {
     if (value === UNKNOWN) return "[unknown]";
+    if (typeof value === "string" && value.length > MAX_SHOWN) return `${value.slice(0, MAX_SHOWN)}… (${value.length} characters)`;
     if (Array.isArray(value)) return value.map(mask);
     if (value && typeof value === "object") {
         const o = value as Record<string, unknown>;
@@ -91,7 +98,7 @@ function projectName(): string {
 
 /** The runtime config the program sees: the stack file's values, `secure:` leaves left encrypted (unknown). */
 export function runtimeFromStackFile(file: string): { config: Record<string, string>; secretKeys: string[] } {
-    const doc = (parseYaml(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+    const doc = parseStackFile(file);
     const config = Object.fromEntries(Object.entries(doc.config ?? {}).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
     return { config, secretKeys: [] };
 }
@@ -161,12 +168,13 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
         : readStackFile(file, opts.stack);
     const validation = validateStackConfig(source.raw);
     const issues = [...source.issues, ...(validation.ok ? [] : validation.issues)].map((i) => formatIssue(opts.stack, i));
+    const warnings = validation.warnings.map((i) => formatIssue(opts.stack, i));
     const result: PlanResult = {
         version: PLAN_FORMAT_VERSION,
         stack: opts.stack,
         project,
         ok: false,
-        config: { valid: issues.length === 0, issues },
+        config: { valid: issues.length === 0, issues, warnings },
         resources: [],
         counts: {},
         policies: null,

@@ -95,6 +95,7 @@ export function renderText(plan: PlanResult): string {
     const out: string[] = [`Offline plan of stack '${plan.stack}' (project ${plan.project}, format v${plan.version})`, ""];
     out.push(plan.config.valid ? "Config: valid" : `Config: ${plan.config.issues.length} problem(s)`);
     for (const i of plan.config.issues) out.push(`  ${i}`);
+    for (const w of plan.config.warnings ?? []) out.push(`  warning: ${w}`);
     if (plan.error) out.push("", `Error: ${plan.error}`);
     if (plan.config.valid) {
         out.push("", `Resources (${plan.resources.length}):`);
@@ -145,6 +146,7 @@ function mermaid(plan: PlanResult): string {
 /** Markdown for PR comments and step summaries; adds the diagram for stacks of at most 100 resources. */
 export function renderMarkdown(plan: PlanResult, opts: { diagramLimit?: number } = {}): string {
     const out: string[] = [`### Offline plan: \`${plan.stack}\``, "", `**${verdict(plan)}**`, ""];
+    if (plan.config.warnings?.length) out.push("#### Configuration warnings", "", ...plan.config.warnings.map((w) => `- ${w.replace(/\|/g, "\\|")}`), "");
     if (!plan.config.valid) {
         out.push("#### Configuration problems", "", ...plan.config.issues.map((i) => `- ${i.replace(/\|/g, "\\|")}`), "");
         return out.join("\n");

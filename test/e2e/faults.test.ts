@@ -12,8 +12,9 @@ describe("faults under the real engine", function () {
     after(async () => s?.close());
 
     it("converges through 429s and lost answers: no duplicate, no orphan, no drift", async () => {
-        s = await startLocalStack();
+        s = await startLocalStack({ mutate: (c) => (c["ainative-platform:railway"].services[0].domains.custom = ["app.local.ainative.dev"]) });
         const faults = [
+            { operation: "CustomDomainCreate", status: 500, afterApply: true },
             { operation: "ProjectCreate", status: 429, retryAfter: 1 },
             { operation: "ServiceCreate", status: 502, afterApply: true },
             { operation: "ServiceInstanceUpdate", status: 503 },
@@ -30,7 +31,7 @@ describe("faults under the real engine", function () {
         assert.equal(store.projects.size, 1);
         assert.deepEqual([...store.services.values()].map((x) => x.name).sort(), ["postgres", "redis", "web"], "no duplicate service");
         assert.equal(store.volumes.size, 1);
-        assert.equal(store.domains.size, 1);
+        assert.equal(store.domains.size, 2, "one Railway domain and one custom domain");
         for (const svc of store.services.values()) assert.equal(store.deploymentsOf(svc.id, [...store.environments.keys()][0]).length, 1, `${svc.name}: one deployment`);
         // No orphan: every Railway object is in the stack's state.
         const state = (await s.ws.exportState()).deployment.resources as { id?: string }[];

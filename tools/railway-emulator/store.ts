@@ -633,12 +633,7 @@ export class EmulatorStore {
             if (["INITIALIZING", "BUILDING", "QUEUED", "WAITING"].includes(this.status(d))) d.skipped = true;
         }
         const last = Math.max(0, ...[...this.deployments.values()].map((d) => d.createdAt));
-        const pending = this.pendingOutcomes.findIndex((o) => !o.serviceId || o.serviceId === serviceId);
-        let outcome: DeploymentOutcome | undefined;
-        if (pending >= 0) {
-            outcome = this.pendingOutcomes[pending].outcome;
-            if (--this.pendingOutcomes[pending].count <= 0) this.pendingOutcomes.splice(pending, 1);
-        }
+        const outcome = this.takeOutcome(serviceId);
         const d: DeploymentRec = {
             id: randomUUID(),
             projectId: s.projectId,
@@ -658,6 +653,15 @@ export class EmulatorStore {
         };
         this.deployments.set(d.id, d);
         return d;
+    }
+
+    /** The outcome a test asked for the service's next deployment, if any (consumed). */
+    private takeOutcome(serviceId: string): DeploymentOutcome | undefined {
+        const pending = this.pendingOutcomes.findIndex((o) => !o.serviceId || o.serviceId === serviceId);
+        if (pending < 0) return undefined;
+        const outcome = this.pendingOutcomes[pending].outcome;
+        if (--this.pendingOutcomes[pending].count <= 0) this.pendingOutcomes.splice(pending, 1);
+        return outcome;
     }
 
     private manifestOf(i: InstanceRec, repo?: string, branch?: string): Record<string, unknown> {
@@ -771,7 +775,8 @@ export class EmulatorStore {
             createdAt: Math.max(this.now(), last + 1),
             fixedStatus: undefined,
             skipped: undefined,
-            outcome: undefined,
+            // A rollback is a deployment too: it can fail (a test asks for it the same way).
+            outcome: this.takeOutcome(target.serviceId),
             reason: "rollback",
             rollbackOf: target.id,
         };

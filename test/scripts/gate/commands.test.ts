@@ -68,20 +68,41 @@ describe("npm run gate / npm run rollback", function () {
         assert.match(io.stderr.join("\n"), /gate: healthy: levels 1-3 passed \(exit 0\)/);
     });
 
-    it("gate: says which flag or variable is missing (exit 2)", async () => {
-        const cases: [string[], NodeJS.ProcessEnv, RegExp][] = [
-            [["--stack", "local"], env, /--stack and --service are required/],
-            [["--stack", "local", "--service", "api", "--url", healthUrl], env, /no service 'api' \(services: web, postgres, redis\)/],
-            [["--stack", "local", "--service", "web", "--url", healthUrl], {}, /pass --project-id, set RAILWAY_PROJECT_ID/],
-            [["--stack", "local", "--service", "web"], env, /no custom domain in the stack file: pass --url/],
-            [["--stack", "local", "--service", "web", "--url", healthUrl, "--window", "soon"], env, /--window must be a positive number, not 'soon'/],
-            [["--stack", "nope", "--service", "web"], env, /no stack file/],
+    it("gate: says which flag or variable is missing or out of range (exit 2), with a decision record past the flags", async () => {
+        const cases: [string[], NodeJS.ProcessEnv, RegExp, boolean][] = [
+            [["--stack", "local"], env, /--stack and --service are required/, false],
+            [["--stack", "local", "--service", "api", "--url", healthUrl], env, /no service 'api' \(services: web, postgres, redis\)/, true],
+            [["--stack", "local", "--service", "web", "--url", healthUrl], {}, /pass --project-id, set RAILWAY_PROJECT_ID/, true],
+            [["--stack", "local", "--service", "web"], env, /no custom domain in the stack file: pass --url/, true],
+            [["--stack", "local", "--service", "web", "--url", healthUrl, "--window", "soon"], env, /--window must be a number of minutes from 0.01 to 60, not 'soon'/, true],
+            [["--stack", "local", "--service", "web", "--url", healthUrl, "--window", "100000"], env, /--window must be a number of minutes from 0.01 to 60, not '100000'/, true],
+            [
+                ["--stack", "local", "--service", "web", "--url", healthUrl, "--interval", "0.001"],
+                env,
+                /--interval must be a number of seconds from 0.05 to 300, not '0.001'/,
+                true,
+            ],
+            [["--stack", "nope", "--service", "web"], env, /no stack file/, true],
         ];
-        for (const [argv, e, message] of cases) {
+        for (const [argv, e, message, recorded] of cases) {
             const io = captureIO();
             assert.equal(await gateCommand(argv, io, dir, e), 2, argv.join(" "));
             assert.match(io.stderr.join("\n"), message);
+            if (recorded) {
+                const record = JSON.parse(io.stdout.join("\n"));
+                assert.deepEqual([record.decision, record.exitCode], ["undecided", 2], argv.join(" "));
+                assert.match(record.reason, message);
+            }
         }
+    });
+
+    it("gate: Railway unreachable still prints the decision record (exit 2)", async () => {
+        const io = captureIO();
+        const code = await gateCommand(["--stack", "local", "--service", "web", "--url", healthUrl], io, dir, { ...env, RAILWAY_PROJECT_ID: "no-such-project" });
+        assert.equal(code, 2, io.all());
+        const record = JSON.parse(io.stdout.join("\n"));
+        assert.equal(record.decision, "undecided");
+        assert.match(record.reason, /Railway unreachable or the service unknown there: .*Project not found/);
     });
 
     it("rollback: rolls back to the previous live deployment, waits, records it (exit 0)", async () => {

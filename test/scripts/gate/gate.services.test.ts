@@ -162,14 +162,72 @@ describe("health gate (real PostgreSQL, Redis, sample app, Railway emulator)", f
         assert.ok(!JSON.stringify(r).includes("R0UTINGKEY") && !JSON.stringify(r).includes("ghs_test_token"), "no key or token in the record");
     });
 
-    it("a second run after a rollback does not roll back again", async () => {
+    it("a second run after a rollback does not roll back again, even with the state file gone (Railway's history says it)", async () => {
         app.setMode({ mode: "5xx" });
         const first = await runGate(options());
         assert.equal(first.exitCode, GATE_EXIT.rolledBack);
+        fs.rmSync(stateFile, { force: true });
         const second = await runGate(options());
         assert.equal(second.exitCode, GATE_EXIT.undecided, second.reason);
-        assert.match(second.reason, /the gate's own rollback, so it is not rolled back twice/);
+        assert.match(second.reason, /the live deployment is itself a rollback \(to .*\), so it is not rolled back again: a person must act/);
+        fs.rmSync(stateFile, { force: true });
+        const watchingTheBadOne = await runGate(options({ deploymentId: deployments.live }));
+        assert.equal(watchingTheBadOne.exitCode, GATE_EXIT.rolledBack, watchingTheBadOne.reason);
+        assert.match(watchingTheBadOne.reason, /was already rolled back \(Railway's deployment .*\); not rolling back twice/);
         assert.equal(rollbackCalls().length, 1);
+    });
+
+    it("a rollback whose answer was lost is found in Railway's history, not made twice", async () => {
+        app.setMode({ mode: "5xx" });
+        emu.inject({ operation: "DeploymentRollback", status: 502, afterApply: true });
+        const r = await runGate(options());
+        assert.equal(r.exitCode, GATE_EXIT.rolledBack, r.reason);
+        assert.equal(rollbackCalls().length, 1, "sent once");
+        assert.equal([...emu.store.deployments.values()].filter((d) => d.rollbackOf).length, 1, "one rollback on Railway");
+    });
+
+    it("never rolls back onto a deployment that was rolled back away from (known bad), whatever the state file says", async () => {
+        // previous (good) → live (bad) → a rollback to previous that failed to build → a new deployment.
+        emu.nextDeployments("FAILED", 1, target.serviceId);
+        emu.store.rollback(deployments.previous);
+        clock.advance(5000);
+        const fresh = emu.store.deploy(target.serviceId, target.environmentId, "deploy");
+        clock.advance(5000);
+        app.setMode({ mode: "5xx" });
+        fs.rmSync(stateFile, { force: true });
+        const r = await runGate(options({ deploymentId: fresh.id }));
+        assert.equal(r.exitCode, GATE_EXIT.rolledBack, r.reason);
+        assert.deepEqual(
+            rollbackCalls().map((c) => c.variables.id),
+            [deployments.previous],
+            "not the known-bad one between",
+        );
+    });
+
+    it("a critical smoke test whose inputs are missing: could not decide (exit 2), no request sent, nothing rolled back", async () => {
+        const { SMOKE_API_KEY: _unset, ...without } = SMOKE_ENV;
+        const before = app.healthCount();
+        const r = await runGate(options({ env: without, once: true }));
+        assert.equal(r.exitCode, GATE_EXIT.undecided, r.reason);
+        assert.match(r.reason, /critical smoke test\(s\) could not run: 'api key validation' \(could not run: environment variable\(s\) SMOKE_API_KEY not set/);
+        assert.ok(app.healthCount() > before, "the other checks ran");
+        assert.deepEqual(rollbackCalls(), []);
+    });
+
+    it("the gate cannot reach the database but the app says it is fine: missing data, not a rollback", async () => {
+        const r = await runGate(options({ databaseUrl: "postgresql://postgres@127.0.0.1:9/postgres", once: true }));
+        assert.equal(r.exitCode, GATE_EXIT.healthy, r.reason);
+        assert.ok(
+            r.checks.dependencies.some((d) => d.name === "postgres" && !d.ok),
+            "the failure is in the record",
+        );
+        assert.deepEqual(rollbackCalls(), []);
+    });
+
+    it("after a rollback the record says Railway's variables no longer match the stack's state, and what to run", async () => {
+        app.setMode({ mode: "5xx" });
+        const r = await runGate(options());
+        assert.match(r.rollback?.followUp ?? "", /restored deployment .*'s image and variables.*'pulumi refresh --stack production'/);
     });
 
     it("a rerun while the rolled-back deployment is still live does not call Railway again", async () => {
