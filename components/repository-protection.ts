@@ -98,7 +98,7 @@ export class RepositoryProtection extends pulumi.ComponentResource {
         for (const [secretName, value] of Object.entries(args.environmentSecrets ?? {})) {
             new github.ActionsEnvironmentSecret(
                 `${name}-${args.environment}-${secretName}`,
-                { repository: args.repository, environment: environment.environment, secretName, plaintextValue: pulumi.secret(value) },
+                { repository: args.repository, environment: environment.environment, secretName, value: pulumi.secret(value) },
                 child,
             );
         }

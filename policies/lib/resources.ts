@@ -4,25 +4,12 @@
  * hold during a preview, when ids are still unknown).
  */
 import type { PolicyResource } from "@pulumi/policy";
+import { RESOURCE_TYPES } from "../../config/resource-types";
 // Exported by the SDK's proxy module but left out of its typings: what reading an unknown value throws.
 const { UnknownValueError } = require("@pulumi/policy/proxy") as { UnknownValueError: new (...args: unknown[]) => Error };
 
-const DYNAMIC = "pulumi-nodejs:dynamic/railway:";
-export const TYPES = {
-    project: `${DYNAMIC}Project`,
-    environment: `${DYNAMIC}Environment`,
-    service: `${DYNAMIC}Service`,
-    instance: `${DYNAMIC}ServiceInstance`,
-    variables: `${DYNAMIC}Variables`,
-    volume: `${DYNAMIC}Volume`,
-    serviceDomain: `${DYNAMIC}ServiceDomain`,
-    customDomain: `${DYNAMIC}CustomDomain`,
-    branchProtection: "github:index/branchProtection:BranchProtection",
-    githubEnvironment: "github:index/repositoryEnvironment:RepositoryEnvironment",
-    sentryProject: "sentry:index/sentryProject:SentryProject",
-    pagerdutyService: "pagerduty:index/service:Service",
-    escalationPolicy: "pagerduty:index/escalationPolicy:EscalationPolicy",
-} as const;
+/** The type tokens (one home: config/resource-types.ts). */
+export const TYPES = RESOURCE_TYPES;
 
 export type Role = "web" | "worker" | "cron" | "datastore";
 

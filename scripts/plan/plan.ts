@@ -12,7 +12,7 @@ import { formatIssue } from "../../config/issues";
 import { fromConfigMap, parseRuntimeValue, parseStackFile, readStackFile, RawStackConfig } from "../../config/sources";
 import { validateStackConfig } from "../../config/validate";
 import { AnalyzerResource, PolicyAnalyzer, PolicyDiagnostic } from "./analyzer";
-import { installOfflineRuntime, Registration, runProgram, UNKNOWN } from "./offline-runtime";
+import { installOfflineRuntime, isSecretInput, Registration, runProgram, UNKNOWN } from "./offline-runtime";
 import { compiledPack } from "./pack-build";
 import { PackProcess } from "./pack-process";
 import { policyPackConfig, readPolicyConfigFile } from "./policy-config";
@@ -65,9 +65,6 @@ export interface PlanResult {
     error: string | null;
 }
 
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-
 /** Longest string value the plan shows; longer ones are cut, with their length said. */
 const MAX_SHOWN = 200;
 
@@ -81,7 +78,7 @@ export function mask(value: unknown): unknown {
     if (Array.isArray(value)) return value.map(mask);
     if (value && typeof value === "object") {
         const o = value as Record<string, unknown>;
-        if (o[SIG_KEY] === SECRET_SIG) return "[secret]";
+        if (isSecretInput(o)) return "[secret]";
         return Object.fromEntries(
             Object.entries(o)
                 .filter(([k]) => !k.startsWith("__"))

@@ -2,40 +2,35 @@
  * The plan's three formats. Every value shown comes from the masked inputs (secrets are
  * "[secret]"), so no format can print a secret.
  */
+import { RESOURCE_TYPES } from "../../config/resource-types";
 import type { PlanResource, PlanResult, PlanViolation } from "./plan";
 
 export type PlanFormat = "text" | "json" | "markdown";
 
 /** Inputs worth a glance, per resource type (the JSON format has them all). */
+const T = RESOURCE_TYPES;
 const KEY_INPUTS: Record<string, string[]> = {
-    "pulumi-nodejs:dynamic/railway:Project": ["name"],
-    "pulumi-nodejs:dynamic/railway:Environment": ["name"],
-    "pulumi-nodejs:dynamic/railway:Service": ["name"],
-    "pulumi-nodejs:dynamic/railway:ServiceInstance": [
-        "source",
-        "replicas",
-        "healthcheckPath",
-        "healthcheckTimeout",
-        "restartPolicyType",
-        "restartPolicyMaxRetries",
-        "cronSchedule",
-    ],
-    "pulumi-nodejs:dynamic/railway:Variables": ["variables", "secretVariables"],
-    "pulumi-nodejs:dynamic/railway:Volume": ["mountPath"],
-    "pulumi-nodejs:dynamic/railway:ServiceDomain": ["targetPort"],
-    "pulumi-nodejs:dynamic/railway:CustomDomain": ["domain", "targetPort"],
-    "github:index/branchProtection:BranchProtection": ["pattern", "requiredPullRequestReviews", "requiredStatusChecks", "enforceAdmins", "allowsForcePushes", "allowsDeletions"],
-    "github:index/repositoryEnvironment:RepositoryEnvironment": ["environment", "reviewers"],
-    "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy": ["environment", "branchPattern"],
-    "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret": ["environment", "secretName", "plaintextValue"],
-    "sentry:index/sentryTeam:SentryTeam": ["slug"],
-    "sentry:index/sentryProject:SentryProject": ["slug", "platform"],
-    "sentry:index/sentryKey:SentryKey": ["name"],
-    "sentry:index/sentryIssueAlert:SentryIssueAlert": ["name", "environment"],
-    "sentry:index/sentryMetricAlert:SentryMetricAlert": ["name", "aggregate", "triggers"],
-    "pagerduty:index/escalationPolicy:EscalationPolicy": ["name", "rules"],
-    "pagerduty:index/service:Service": ["name", "incidentUrgencyRule"],
-    "pagerduty:index/serviceIntegration:ServiceIntegration": ["name", "type"],
+    [T.project]: ["name"],
+    [T.environment]: ["name"],
+    [T.service]: ["name"],
+    [T.instance]: ["source", "replicas", "healthcheckPath", "healthcheckTimeout", "restartPolicyType", "restartPolicyMaxRetries", "cronSchedule"],
+    [T.variables]: ["variables", "secretVariables"],
+    [T.volume]: ["mountPath"],
+    [T.serviceDomain]: ["targetPort"],
+    [T.customDomain]: ["domain", "targetPort"],
+    [T.deployment]: ["fingerprint"],
+    [T.branchProtection]: ["pattern", "requiredPullRequestReviews", "requiredStatusChecks", "enforceAdmins", "allowsForcePushes", "allowsDeletions"],
+    [T.githubEnvironment]: ["environment", "reviewers"],
+    [T.githubDeploymentPolicy]: ["environment", "branchPattern"],
+    [T.githubSecret]: ["environment", "secretName", "value"],
+    [T.sentryTeam]: ["slug"],
+    [T.sentryProject]: ["slug", "platform"],
+    [T.sentryKey]: ["name"],
+    [T.sentryIssueAlert]: ["name", "environment"],
+    [T.sentryMetricAlert]: ["name", "aggregate", "triggers"],
+    [T.escalationPolicy]: ["name", "rules"],
+    [T.pagerdutyService]: ["name", "incidentUrgencyRule"],
+    [T.pagerdutyIntegration]: ["name", "type"],
 };
 
 /** `pulumi-nodejs:dynamic/railway:Service` → `railway:Service`; `github:index/x:Y` → `github:Y`. */

@@ -144,7 +144,7 @@ for (const stack of ["production", "staging", "local"]) {
                 }
             }
             for (const s of captured.filter((r) => r.type === T.ghSecret)) {
-                assert.ok(isSecretInput(s.inputs.plaintextValue), `${s.name}: plaintextValue is not a secret input`);
+                assert.ok(isSecretInput(s.inputs.value), `${s.name}: value is not a secret input`);
             }
             for (const k of captured.filter((r) => r.type === T.sentryKey)) assert.ok(k.additionalSecretOutputs.includes("dsnPublic"));
             for (const k of captured.filter((r) => r.type === T.pdIntegration)) assert.ok(k.additionalSecretOutputs.includes("integrationKey"));
