@@ -84,6 +84,7 @@ export async function recordFixtures(outDir: string, log: (line: string) => void
         await run("preview-create.json", ["preview", "--json"], { events: "preview-create.events.ndjson" });
         await run("", ["up", "--yes", "--skip-preview"]);
         await run("preview-no-changes.json", ["preview", "--json"]);
+        await run("refresh-clean.json", ["refresh", "--preview-only", "--json"], { events: "refresh-clean.events.ndjson" });
 
         // Updates, a replace (the region moves the datastore's volume: a new one), a custom domain
         // renamed (one created, one deleted) and deletes (a datastore removed).
@@ -104,6 +105,9 @@ export async function recordFixtures(outDir: string, log: (line: string) => void
             events: "preview-policy.events.ndjson",
             expectFailure: true,
         });
+        // A pack that failed to load also fails the preview: only violations make this fixture.
+        if (!fs.readFileSync(path.join(outDir, "preview-policy.events.ndjson"), "utf8").includes('"policyEvent"'))
+            throw new Error("the policy preview reported no violation (did the pack fail to load? see preview-policy.json's diagnostics)");
 
         // Back to what is deployed, then drift made by hand on Railway.
         ws.writeStackFile((doc) => {
