@@ -3,6 +3,8 @@
  * when configured, the GitHub deployment that was rolled back (a `failure` status). Neither
  * failing stops the gate; each outcome is recorded. Keys and tokens are never printed.
  */
+import { describeGitHubError, githubClient, parseRepo } from "../github/client";
+import { sendPagerDutyEvent } from "../notify/pagerduty";
 import { scrub } from "./probes";
 
 export interface NotifyConfig {
@@ -22,44 +24,45 @@ export function notifyConfigFromEnv(env: NodeJS.ProcessEnv): NotifyConfig {
     return { pagerdutyRoutingKey: env.PAGERDUTY_ROUTING_KEY || undefined, pagerdutyEventsUrl: env.PAGERDUTY_EVENTS_URL || undefined, github };
 }
 
-async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<string> {
-    try {
-        const res = await fetch(url, {
-            method: "POST",
-            headers: { "content-type": "application/json", ...headers },
-            body: JSON.stringify(body),
-            signal: AbortSignal.timeout(10_000),
-        });
-        return res.ok ? "sent" : `failed: HTTP ${res.status}`;
-    } catch (e) {
-        return `failed: ${scrub((e as Error).message)}`;
-    }
-}
-
 export async function notifyRollback(
     cfg: NotifyConfig,
     event: { stack: string; service: string; from: string; to: string; reason: string; newDeploymentId?: string; status: string },
 ): Promise<{ pagerduty: string; github: string }> {
-    const pagerduty = cfg.pagerdutyRoutingKey
-        ? await post(cfg.pagerdutyEventsUrl ?? "https://events.pagerduty.com/v2/enqueue", {
-              routing_key: cfg.pagerdutyRoutingKey,
-              event_action: "trigger",
-              // One incident per failed deployment, however often the gate runs.
-              dedup_key: `ainative-gate/${event.stack}/${event.service}/${event.from}`,
-              payload: {
-                  summary: `${event.stack}/${event.service}: deployment ${event.from} rolled back to ${event.to}: ${event.reason}`.slice(0, 1024),
-                  source: `ainative-platform/${event.stack}/${event.service}`,
-                  severity: event.stack === "production" ? "critical" : "warning",
-                  custom_details: event,
-              },
-          })
-        : "skipped: PAGERDUTY_ROUTING_KEY not set";
-    const github = cfg.github
-        ? await post(
-              `${cfg.github.apiUrl ?? "https://api.github.com"}/repos/${cfg.github.repository}/deployments/${cfg.github.deploymentId}/statuses`,
-              { state: "failure", description: `Rolled back by the health gate: ${event.reason}`.slice(0, 140), environment: event.stack },
-              { authorization: `Bearer ${cfg.github.token}`, accept: "application/vnd.github+json", "user-agent": "ainative-platform-gate" },
-          )
-        : "skipped: GITHUB_TOKEN, GITHUB_REPOSITORY or GITHUB_DEPLOYMENT_ID not set";
+    let pagerduty = "skipped: PAGERDUTY_ROUTING_KEY not set";
+    if (cfg.pagerdutyRoutingKey) {
+        const sent = await sendPagerDutyEvent(
+            cfg.pagerdutyRoutingKey,
+            {
+                action: "trigger",
+                // One incident per failed deployment, however often the gate runs.
+                dedupKey: `ainative-gate/${event.stack}/${event.service}/${event.from}`,
+                summary: `${event.stack}/${event.service}: deployment ${event.from} rolled back to ${event.to}: ${event.reason}`,
+                source: `ainative-platform/${event.stack}/${event.service}`,
+                severity: event.stack === "production" ? "critical" : "warning",
+                customDetails: event,
+            },
+            cfg.pagerdutyEventsUrl,
+        );
+        pagerduty = sent.ok ? "sent" : `failed: ${sent.status ? `HTTP ${sent.status}` : scrub(sent.detail)}`;
+    }
+    let github = "skipped: GITHUB_TOKEN, GITHUB_REPOSITORY or GITHUB_DEPLOYMENT_ID not set";
+    if (cfg.github) {
+        try {
+            if (!/^[1-9]\d{0,15}$/.test(cfg.github.deploymentId)) throw new Error("GITHUB_DEPLOYMENT_ID is not a deployment id (a number)");
+            const { owner, repo } = parseRepo(cfg.github.repository);
+            const client = githubClient({ token: cfg.github.token, apiUrl: cfg.github.apiUrl });
+            await client.rest.repos.createDeploymentStatus({
+                owner,
+                repo,
+                deployment_id: Number(cfg.github.deploymentId),
+                state: "failure",
+                description: `Rolled back by the health gate: ${event.reason}`.slice(0, 140),
+                environment: event.stack,
+            });
+            github = "sent";
+        } catch (e) {
+            github = `failed: ${scrub(describeGitHubError(e))}`;
+        }
+    }
     return { pagerduty, github };
 }

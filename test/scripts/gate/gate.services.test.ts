@@ -12,7 +12,8 @@ import { simulatedClock } from "../../../scripts/gate/clock";
 import { GATE_EXIT, GateOptions, runGate } from "../../../scripts/gate/gate";
 import { RailwayTarget } from "../../../scripts/gate/deployments";
 import { readState, writeState } from "../../../scripts/gate/state";
-import { startFakeHttp } from "../../support/fake-http";
+import { FakeGitHub, startFakeGitHub } from "../../support/fake-github/server";
+import { FakePagerDuty, startFakePagerDuty } from "../../support/fake-pagerduty";
 import { RailwayEmulator, startRailwayEmulator } from "../../../tools/railway-emulator";
 import { SampleApp, startSampleApp } from "../../support/sample-app";
 import { startPostgres, TestPostgres } from "../../support/services/postgres";
@@ -36,14 +37,18 @@ function gateConfig(over: Partial<GateConfig> = {}): GateConfig {
 
 const SMOKE_ENV = { SMOKE_USER_EMAIL: "smoke@ainative.test", SMOKE_USER_PASSWORD: "smoke-password", SMOKE_API_KEY: "ak_smoke_test_key" };
 
+/** A PagerDuty integration key has 32 characters; the fake refuses any other. */
+const ROUTING_KEY = "R0UT1NGKEYGATE000000000000000001";
+
 describe("health gate (real PostgreSQL, Redis, sample app, Railway emulator)", function () {
     this.timeout(60_000);
     let pg: TestPostgres;
     let redis: TestRedis;
     let app: SampleApp;
     let emu: RailwayEmulator;
-    let pagerduty: Awaited<ReturnType<typeof startFakeHttp>>;
-    let github: Awaited<ReturnType<typeof startFakeHttp>>;
+    let pagerduty: FakePagerDuty;
+    let github: FakeGitHub;
+    let githubDeploymentId: number;
     let target: RailwayTarget;
     let deployments: { previous: string; live: string };
     let stateFile: string;
@@ -62,11 +67,12 @@ describe("health gate (real PostgreSQL, Redis, sample app, Railway emulator)", f
             startPostgres(),
             startRedis(),
             startRailwayEmulator({ deployStageMs: 1000, clock }),
-            startFakeHttp(),
-            startFakeHttp(201),
+            startFakePagerDuty(),
+            startFakeGitHub(),
         );
         [app] = await servers.start(startSampleApp({ databaseUrl: pg.url, redisUrl: redis.url }));
         process.env.RAILWAY_API_TOKEN = emu.token;
+        github.addToken("ghs_test_token_0000000000000000000000", "", "installation");
     });
     after(async () => {
         await servers.closeAll();
@@ -77,8 +83,10 @@ describe("health gate (real PostgreSQL, Redis, sample app, Railway emulator)", f
     beforeEach(async () => {
         emu.store.clear();
         emu.log.length = 0;
-        pagerduty.requests.length = 0;
+        pagerduty.events.length = 0;
+        pagerduty.incidents.length = 0;
         github.requests.length = 0;
+        githubDeploymentId = github.addDeployment("ainative", "platform", { environment: "production" }).id;
         app.setMode({ mode: "healthy" });
         const project = emu.store.createProject({ name: "ainative-platform", defaultEnvironmentName: "production" });
         const env = emu.store.liveEnvironments(project.id)[0];
@@ -104,9 +112,9 @@ describe("health gate (real PostgreSQL, Redis, sample app, Railway emulator)", f
         clock,
         rollbackPollMs: 500,
         notify: {
-            pagerdutyRoutingKey: "R0UTINGKEY-test",
-            pagerdutyEventsUrl: `${pagerduty.url}/v2/enqueue`,
-            github: { token: "ghs_test_token", repository: "ainative/platform", deploymentId: "42", apiUrl: github.url },
+            pagerdutyRoutingKey: ROUTING_KEY,
+            pagerdutyEventsUrl: pagerduty.eventsUrl,
+            github: { token: "ghs_test_token_0000000000000000000000", repository: "ainative/platform", deploymentId: String(githubDeploymentId), apiUrl: github.url },
         },
         ...over,
     });
@@ -152,14 +160,23 @@ describe("health gate (real PostgreSQL, Redis, sample app, Railway emulator)", f
         );
         assert.equal(r.rollback?.status, "SUCCESS");
         assert.equal(emu.store.deployment(r.rollback!.newDeploymentId!).rollbackOf, deployments.previous);
-        assert.equal(pagerduty.requests.length, 1);
-        const event = pagerduty.requests[0].body;
-        assert.deepEqual([event.routing_key, event.event_action, event.payload.severity], ["R0UTINGKEY-test", "trigger", "critical"]);
+        // PagerDuty and GitHub fakes check what they receive against the published API descriptions.
+        assert.deepEqual(
+            pagerduty.events.map((e) => e.status),
+            [202],
+        );
+        assert.equal(pagerduty.incidents.length, 1);
+        const event = pagerduty.events[0].body;
+        assert.deepEqual([event.event_action, event.payload.severity], ["trigger", "critical"]);
         assert.equal(event.dedup_key, `ainative-gate/production/web/${deployments.live}`);
-        assert.equal(github.requests[0].path, "/repos/ainative/platform/deployments/42/statuses");
-        assert.equal(github.requests[0].body.state, "failure");
+        const statuses = github.repo("ainative", "platform").deployments.find((d) => d.id === githubDeploymentId)!.statuses;
+        assert.deepEqual(
+            statuses.map((x) => [x.state, x.environment]),
+            [["failure", "production"]],
+        );
+        assert.match(statuses[0].description, /^Rolled back by the health gate: /);
         assert.deepEqual(r.rollback?.notifications, { pagerduty: "sent", github: "sent" });
-        assert.ok(!JSON.stringify(r).includes("R0UTINGKEY") && !JSON.stringify(r).includes("ghs_test_token"), "no key or token in the record");
+        assert.ok(!JSON.stringify(r).includes(ROUTING_KEY) && !JSON.stringify(r).includes("ghs_test_token"), "no key or token in the record");
     });
 
     it("a second run after a rollback does not roll back again, even with the state file gone (Railway's history says it)", async () => {
@@ -305,7 +322,7 @@ describe("health gate (real PostgreSQL, Redis, sample app, Railway emulator)", f
         assert.equal(r.exitCode, GATE_EXIT.undecided);
         assert.match(r.reason, /Railway unreachable/);
         assert.deepEqual(rollbackCalls(), []);
-        assert.equal(pagerduty.requests.length, 0);
+        assert.equal(pagerduty.events.length, 0);
     });
 
     it("waits for a deployment still building and watches it, not the one it replaces", async () => {

@@ -1,0 +1,82 @@
+/**
+ * GitHub's REST contract, from GitHub's own OpenAPI description (npm `@octokit/openapi`, the
+ * dereferenced api.github.com document), through openapi-backend: which operation a request is,
+ * and whether GitHub would accept its path parameters, query and body. Loaded once per process
+ * (about a second: the description is 70 MB).
+ */
+import { OpenAPIBackend, type Request as OpenApiRequest } from "openapi-backend";
+
+let loading: Promise<OpenAPIBackend> | undefined;
+
+/**
+ * OpenAPI 3.0's `nullable: true` beside `oneOf`/`anyOf` and no `type` (GitHub's description has
+ * it) is valid OpenAPI but Ajv refuses to compile it; the same meaning in JSON Schema is a `null`
+ * alternative. Rewritten in place, once, before anything compiles.
+ */
+function nullableWithoutType(node: unknown): void {
+    if (Array.isArray(node)) {
+        node.forEach(nullableWithoutType);
+        return;
+    }
+    if (typeof node !== "object" || node === null) return;
+    const o = node as Record<string, unknown>;
+    for (const v of Object.values(o)) nullableWithoutType(v);
+    if (o.nullable === true && o.type === undefined) {
+        delete o.nullable;
+        const alternatives = (o.oneOf ?? o.anyOf) as unknown[] | undefined;
+        if (alternatives) alternatives.push({ type: "null" });
+        else {
+            const rest = { ...o };
+            for (const k of Object.keys(o)) if (k !== "description") delete o[k];
+            o.anyOf = [rest, { type: "null" }];
+        }
+    }
+}
+
+export function githubContract(): Promise<OpenAPIBackend> {
+    loading ??= (async () => {
+        const definition = require("@octokit/openapi/generated/api.github.com.deref.json");
+        nullableWithoutType(definition.paths);
+        const api = new OpenAPIBackend({
+            definition,
+            quick: true, // GitHub's own document: no need to validate the validator's input
+            strict: false,
+            validate: true,
+            ajvOpts: { strict: false, validateFormats: false, allErrors: true },
+        });
+        await api.init();
+        return api;
+    })();
+    return loading;
+}
+
+export interface ContractVerdict {
+    operationId?: string;
+    /** Path parameters as the description names them. */
+    params: Record<string, string>;
+    /** What GitHub would object to, as its 422 `errors` would say; empty when valid. */
+    errors: string[];
+}
+
+/** Matches and validates one request. `path` is relative to the API root (no `/api/v3`). */
+export async function checkRequest(req: {
+    method: string;
+    path: string;
+    query: Record<string, string | string[]>;
+    headers: Record<string, string>;
+    body: unknown;
+}): Promise<ContractVerdict> {
+    const api = await githubContract();
+    const request: OpenApiRequest = { method: req.method.toLowerCase(), path: req.path, query: req.query, headers: req.headers, body: req.body };
+    const op = api.matchOperation(request);
+    if (!op) return { params: {}, errors: [] };
+    const parsed = api.router.parseRequest(request, op);
+    const v = api.validateRequest(request, op);
+    const errors = v.valid
+        ? []
+        : (v.errors ?? []).map(
+              (e) =>
+                  `${e.instancePath || "(request)"} ${e.message ?? "is invalid"}${e.params && "allowedValues" in e.params ? ` (${(e.params.allowedValues as unknown[]).join(", ")})` : ""}`,
+          );
+    return { operationId: op.operationId, params: (parsed.params ?? {}) as Record<string, string>, errors };
+}
