@@ -4,6 +4,7 @@
  * hold during a preview, when ids are still unknown).
  */
 import type { PolicyResource } from "@pulumi/policy";
+import { isDatastoreImage } from "../../config/datastores";
 import { RESOURCE_TYPES } from "../../config/resource-types";
 // Exported by the SDK's proxy module but left out of its typings: what reading an unknown value throws.
 const { UnknownValueError } = require("@pulumi/policy/proxy") as { UnknownValueError: new (...args: unknown[]) => Error };
@@ -53,15 +54,6 @@ export function railwayServices(resources: PolicyResource[]): RailwayServiceView
         else if (r.type === TYPES.serviceDomain || r.type === TYPES.customDomain) view.domains.push(r);
     }
     return [...views.values()];
-}
-
-/** Images of datastores (matched on the image's name, without registry path or tag). */
-const DATASTORE_IMAGE = /^(postgres|postgresql|postgres-ssl|postgis|redis|valkey|keydb|mysql|mariadb|mongo|mongodb|clickhouse|elasticsearch|opensearch|minio)([-_.].*)?$/;
-
-function isDatastoreImage(image: string | undefined): boolean {
-    if (!image) return false;
-    const name = image.split("/").pop()!.split(/[:@]/)[0];
-    return DATASTORE_IMAGE.test(name);
 }
 
 /**

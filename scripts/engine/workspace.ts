@@ -45,7 +45,8 @@ export class Workspace {
         readonly backendDir: string,
         readonly stack: string,
         readonly engine: Engine,
-        private readonly env: NodeJS.ProcessEnv,
+        /** The environment every engine run of this workspace gets (engine PATH, backend, passphrase, tokens). */
+        readonly env: NodeJS.ProcessEnv,
         private readonly log?: (line: string) => void,
     ) {}
 

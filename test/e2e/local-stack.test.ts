@@ -9,6 +9,8 @@ import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { parseDigest, parseEvents, resourceOutcomes } from "../../scripts/engine/output";
+import { driftCommand } from "../../scripts/commands/drift";
+import { captureIO } from "../support/capture";
 import { LocalStack, startLocalStack } from "../support/e2e";
 
 const RAILWAY = "pulumi-nodejs:dynamic/railway:";
@@ -46,6 +48,22 @@ describe("the local stack under the real engine (pulumi up, preview, refresh, de
     const serviceId = (name: string) => [...store().services.values()].find((x) => x.name === name)!.id;
     const envId = () => [...store().environments.values()].find((e) => e.name === "local" && !e.deletedAt)!.id;
     const preview = async (...extra: string[]) => s.run(["preview", ...extra]);
+    /** `npm run drift` in the workspace, with the engine and Railway credentials a CI job would have. */
+    const runDrift = async () => {
+        const io = captureIO();
+        const saved = { api: process.env.RAILWAY_API_TOKEN, project: process.env.RAILWAY_TOKEN };
+        process.env.RAILWAY_API_TOKEN = TOKEN;
+        delete process.env.RAILWAY_TOKEN;
+        try {
+            const code = await driftCommand(["--stack", s.ws.stack, "--format", "json"], io, s.ws.dir, { ...s.ws.env, RAILWAY_API_TOKEN: TOKEN, RAILWAY_TOKEN: "" });
+            s.outputs.push(io.all());
+            return { code, io };
+        } finally {
+            if (saved.api === undefined) delete process.env.RAILWAY_API_TOKEN;
+            else process.env.RAILWAY_API_TOKEN = saved.api;
+            if (saved.project !== undefined) process.env.RAILWAY_TOKEN = saved.project;
+        }
+    };
 
     before(async () => {
         s = await startLocalStack({ emulator: { token: TOKEN } });
@@ -126,7 +144,7 @@ describe("the local stack under the real engine (pulumi up, preview, refresh, de
         assert.equal((await preview("--expect-no-changes")).code, 0);
     });
 
-    it("d. out-of-band edits (a variable, a setting, a deleted service) are drift: refresh --preview-only reports them, preview --refresh --expect-no-changes exits 7", async () => {
+    it("d. out-of-band edits (a variable, a setting, a deleted service, a service made by hand) are drift: refresh --preview-only and npm run drift report them, preview --refresh --expect-no-changes exits 7", async () => {
         const web = serviceId("web");
         s.emu.store.outOfBand({ kind: "variable", serviceId: web, environmentId: envId(), name: "NODE_ENV", value: "tampered" });
         s.emu.store.outOfBand({ kind: "instance", serviceId: web, environmentId: envId(), patch: { healthcheckPath: "/changed" } });
@@ -151,10 +169,37 @@ describe("the local stack under the real engine (pulumi up, preview, refresh, de
         const drifted = await preview("--refresh", "--expect-no-changes");
         assert.equal(drifted.code, 7, drifted.stderr);
         assert.match(drifted.stderr, /no changes were expected/);
-        // Converge again for what follows.
+
+        // npm run drift runs that refresh itself, names each drifted resource with its property
+        // paths, and finds what Railway holds that the stack does not manage (the refresh cannot).
+        const handMade = s.emu.store.outOfBand({ kind: "createService", projectId: [...store().projects.keys()][0], environmentId: envId(), name: "hand-made" }) as { id: string };
+        const report = await runDrift();
+        assert.equal(report.code, 7, report.io.all());
+        const json = JSON.parse(report.io.stdout.join("\n"));
+        const named = json.drifted
+            .map((d: { kind: string; type: string; name: string; paths: string[] }) => `${d.kind} ${d.type.split(":").pop()} ${d.name} ${d.paths.join(",")}`)
+            .sort();
+        assert.deepEqual(named, [
+            "changed ServiceInstance platform-web healthcheckPath",
+            "changed Variables platform-web variables.NODE_ENV",
+            "deleted Service platform-redis ",
+            "deleted ServiceInstance platform-redis ",
+            "deleted Variables platform-redis ",
+        ]);
+        assert.deepEqual(json.unmanaged, { status: "checked", resources: [{ kind: "service", id: handMade.id, name: "hand-made" }] });
+
+        // Converge again for what follows: the stack's drift is undone, the unmanaged service is
+        // still drift until it is removed in Railway.
         const up = await s.run(["up", "--yes", "--skip-preview", "--refresh"]);
         assert.equal(up.code, 0, up.stdout + up.stderr);
         assert.equal((await preview("--expect-no-changes")).code, 0);
+        const unmanagedOnly = await runDrift();
+        assert.equal(unmanagedOnly.code, 7, unmanagedOnly.io.all());
+        assert.deepEqual(JSON.parse(unmanagedOnly.io.stdout.join("\n")).drifted, []);
+        s.emu.store.outOfBand({ kind: "deleteService", serviceId: handMade.id });
+        const clean = await runDrift();
+        assert.equal(clean.code, 0, clean.io.all());
+        assert.equal(JSON.parse(clean.io.stdout.join("\n")).status, "clean");
     });
 
     it("h. a config with mistakes makes preview exit non-zero and print each validation line, nothing else of the error", async () => {

@@ -1,0 +1,182 @@
+/**
+ * `npm run drift -- --stack <s> [--refresh-json <file> [--events <file>]] [--repo <owner/name>] [--format text|markdown|json]`
+ *
+ * Scheduled drift detection: `pulumi refresh --preview-only` (or a saved one), each drifted
+ * resource named with its property paths, Railway resources the stack does not manage, then one
+ * GitHub issue per stack, PagerDuty for production and a Slack message per change (see
+ * scripts/drift/alerts.ts). The report goes to stdout (and $GITHUB_STEP_SUMMARY as markdown),
+ * progress and notification outcomes to stderr.
+ *
+ * Exit 0 clean, 7 drift (as `--expect-no-changes`), 1 could not decide, 2 usage error.
+ * Environment: RAILWAY_API_TOKEN or RAILWAY_TOKEN (the unmanaged-resource check; skipped without),
+ * GITHUB_TOKEN and GITHUB_API_URL (with --repo), PAGERDUTY_ROUTING_KEY and PAGERDUTY_EVENTS_URL,
+ * SLACK_WEBHOOK_URL, GITHUB_STEP_SUMMARY, GITHUB_SERVER_URL/GITHUB_REPOSITORY/GITHUB_RUN_ID (the
+ * run's link), and what `pulumi refresh` needs (PULUMI_CONFIG_PASSPHRASE, the backend login).
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { parse as parseYaml } from "yaml";
+import { authFromEnv } from "../../providers/railway/client";
+import { classifyRefresh, RefreshVerdict } from "../drift/classify";
+import { sendDriftAlerts, AlertTargets } from "../drift/alerts";
+import { buildDriftReport, DRIFT_EXIT, renderDriftJson, renderDriftMarkdown, renderDriftText, UnmanagedCheck } from "../drift/report";
+import { runRefreshPreview } from "../drift/run";
+import { findUnmanaged, managedRailway } from "../drift/unmanaged";
+import { EngineEvent, parseDigest, parseEvents, PreviewDigest } from "../engine/output";
+import { githubClient, parseRepo, RepoRef } from "../github/client";
+import type { PostOptions } from "../notify/http";
+import { scrubTokens } from "../report/markdown";
+import { CommandIO, parseCommandArgs } from "./io";
+
+const USAGE = "usage: npm run drift -- --stack <name> [--refresh-json <file> [--events <file>]] [--repo <owner/name>] [--format text|markdown|json]";
+const FORMATS = ["text", "markdown", "json"] as const;
+
+/** Test seams: the clock and the alert backoff. */
+export interface DriftDeps {
+    now?: () => Date;
+    post?: PostOptions;
+    githubRetryUnitMs?: number;
+}
+
+function stackSettings(cwd: string, stack: string): { project?: string; production: boolean } {
+    let project: string | undefined;
+    try {
+        const doc = parseYaml(fs.readFileSync(path.join(cwd, "Pulumi.yaml"), "utf8")) as { name?: unknown };
+        if (typeof doc?.name === "string") project = doc.name;
+    } catch {
+        // no project file: the refresh's URNs name the project
+    }
+    let environment: unknown;
+    try {
+        const doc = parseYaml(fs.readFileSync(path.join(cwd, `Pulumi.${stack}.yaml`), "utf8")) as { config?: Record<string, unknown> };
+        environment = doc?.config?.[`${project ?? "ainative-platform"}:environment`];
+    } catch {
+        environment = undefined;
+    }
+    return { project, production: environment === "production" || (environment === undefined && stack === "production") };
+}
+
+function readFile(cwd: string, flag: string, file: string): string {
+    const full = path.resolve(cwd, file);
+    if (!fs.existsSync(full)) throw new Error(`--${flag} ${file}: no such file`);
+    return fs.readFileSync(full, "utf8");
+}
+
+export async function driftCommand(argv: string[], io: CommandIO, cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env, deps: DriftDeps = {}): Promise<number> {
+    const flags = parseCommandArgs<{ stack?: string; "refresh-json"?: string; events?: string; repo?: string; format?: string }>(
+        argv,
+        { stack: { type: "string" }, "refresh-json": { type: "string" }, events: { type: "string" }, repo: { type: "string" }, format: { type: "string" } },
+        USAGE,
+        io,
+    );
+    if (typeof flags === "number") return flags === 0 ? 0 : DRIFT_EXIT.usage;
+    const usage = (message: string) => {
+        io.err(`${message}\n${USAGE}`);
+        return DRIFT_EXIT.usage;
+    };
+    if (!flags.stack) return usage("--stack is required");
+    if (!/^[A-Za-z0-9_.-]{1,100}$/.test(flags.stack)) return usage(`--stack '${flags.stack.slice(0, 80)}' is not a stack name`);
+    const format = (flags.format ?? "text") as (typeof FORMATS)[number];
+    if (!FORMATS.includes(format)) return usage(`--format must be one of ${FORMATS.join(", ")}, not '${String(flags.format).slice(0, 40)}'`);
+    if (flags.events && !flags["refresh-json"]) return usage("--events goes with --refresh-json (without it, drift runs the refresh and keeps its own event log)");
+    let repo: RepoRef | undefined;
+    if (flags.repo) {
+        try {
+            repo = parseRepo(flags.repo);
+        } catch (e) {
+            return usage((e as Error).message);
+        }
+        if (!env.GITHUB_TOKEN) return usage("GITHUB_TOKEN is not set: it is needed to keep the drift issue in --repo");
+    }
+    const stack = flags.stack;
+    const settings = stackSettings(cwd, stack);
+    const errors: string[] = [];
+
+    // 1. What the refresh says.
+    let digest: PreviewDigest | undefined;
+    let events: EngineEvent[] | undefined;
+    if (flags["refresh-json"]) {
+        try {
+            digest = parseDigest(readFile(cwd, "refresh-json", flags["refresh-json"]));
+            if (flags.events) events = parseEvents(readFile(cwd, "events", flags.events));
+        } catch (e) {
+            const message = (e as Error).message;
+            if (/no such file/.test(message)) return usage(message);
+            errors.push(`${flags["refresh-json"]}: ${message.slice(0, 300)}`);
+        }
+    } else {
+        io.err(`running pulumi refresh --preview-only --stack ${stack} (reads live state; writes nothing)...`);
+        const run = await runRefreshPreview(stack, { cwd, env });
+        if (run.error) errors.push(run.error);
+        digest = run.digest;
+        events = run.events;
+    }
+    let verdict: RefreshVerdict | undefined;
+    if (digest) {
+        verdict = classifyRefresh(digest, events);
+        if (verdict.stack && verdict.stack !== stack) return usage(`the refresh is stack '${verdict.stack}''s, not '${stack}''s`);
+        if (!digest.changeSummary && !digest.steps?.length) errors.push("the refresh reported no resources: is the stack empty, or the wrong file?");
+    }
+
+    // 2. What exists in Railway that the stack does not manage.
+    let unmanaged: UnmanagedCheck;
+    let hasCredentials = true;
+    try {
+        authFromEnv(env);
+    } catch {
+        hasCredentials = false;
+    }
+    if (!digest) unmanaged = { status: "skipped", reason: "no refresh to compare with" };
+    else if (!hasCredentials) unmanaged = { status: "skipped", reason: "no Railway credentials (RAILWAY_API_TOKEN or RAILWAY_TOKEN)" };
+    else {
+        io.err("checking Railway for services, volumes and domains the stack does not manage...");
+        try {
+            unmanaged = { status: "checked", resources: await findUnmanaged(managedRailway(digest)) };
+        } catch (e) {
+            unmanaged = { status: "failed", reason: scrubTokens((e as Error).message).slice(0, 300) };
+        }
+    }
+
+    const runUrl =
+        env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : undefined;
+    const report = buildDriftReport({
+        project: verdict?.project ?? settings.project ?? "(unknown project)",
+        stack,
+        production: settings.production,
+        verdict: errors.length ? undefined : verdict,
+        unmanaged,
+        errors,
+        now: (deps.now ?? (() => new Date()))(),
+        runUrl,
+    });
+
+    io.out(format === "json" ? renderDriftJson(report) : format === "markdown" ? renderDriftMarkdown(report) : renderDriftText(report));
+    if (env.GITHUB_STEP_SUMMARY) {
+        try {
+            fs.appendFileSync(env.GITHUB_STEP_SUMMARY, renderDriftMarkdown(report) + "\n\n");
+        } catch (e) {
+            io.err(`could not write the step summary: ${(e as Error).message.slice(0, 200)}`);
+        }
+    }
+
+    // 3. Who hears about it.
+    const targets: AlertTargets = { post: deps.post };
+    if (repo)
+        targets.github = {
+            client: githubClient({
+                token: env.GITHUB_TOKEN!,
+                apiUrl: env.GITHUB_API_URL,
+                warn: io.err,
+                retryUnitMs: deps.githubRetryUnitMs,
+                paceWrites: deps.githubRetryUnitMs === undefined,
+            }),
+            repo,
+        };
+    if (env.PAGERDUTY_ROUTING_KEY) targets.pagerduty = { routingKey: env.PAGERDUTY_ROUTING_KEY, eventsUrl: env.PAGERDUTY_EVENTS_URL || undefined };
+    if (env.SLACK_WEBHOOK_URL) targets.slackWebhookUrl = env.SLACK_WEBHOOK_URL;
+    if (targets.slackWebhookUrl && !repo) io.err("note: without --repo there is no drift issue to remember the last message by, so Slack hears about every drifted run");
+    const outcome = await sendDriftAlerts(report, targets, repo ? `${repo.owner}/${repo.repo}` : undefined);
+    io.err(`GitHub issue: ${outcome.issue}\nPagerDuty: ${outcome.pagerduty}\nSlack: ${outcome.slack}`);
+
+    return report.status === "clean" ? DRIFT_EXIT.clean : report.status === "drift" ? DRIFT_EXIT.drift : DRIFT_EXIT.error;
+}

@@ -1,0 +1,195 @@
+/**
+ * `npm run pr-comment -- --stack <s> (--preview <preview.json> [--events <event log>] [--stderr <file>]
+ *  | --plan <plan.json>) [--exit-code <n>] [--commit <sha>] [--repo <owner/name> --pr <n>] [--dry-run]`
+ *
+ * Renders one project/stack's preview (or offline plan) as the PR comment and keeps exactly one
+ * such comment on the PR. It posts on failure too: a preview that printed nothing gets a comment
+ * carrying its stderr. Also appends the markdown to $GITHUB_STEP_SUMMARY when set.
+ *
+ * Exit 0 when the comment was rendered (and posted), 1 when posting failed, 2 on a usage error.
+ * The preview's own verdict is not this command's exit code: the preview step has its own.
+ * Environment: GITHUB_TOKEN, GITHUB_API_URL, GITHUB_REPOSITORY (default --repo), GITHUB_SHA
+ * (default --commit), GITHUB_STEP_SUMMARY.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { parse as parseYaml } from "yaml";
+import { EngineEvent, parseDigest, parseEvents, PreviewDigest } from "../engine/output";
+import { describeGitHubError, githubClient, parseRepo } from "../github/client";
+import { upsertComment } from "../github/sticky";
+import type { PlanResult } from "../plan/plan";
+import { COMMENT_LIMIT, previewMarker, renderComment } from "../preview/comment";
+import { projectAndStack, reportFromPlan, reportFromPreview, PreviewReport } from "../preview/report";
+import { CommandIO, EXIT, parseCommandArgs } from "./io";
+
+const USAGE =
+    "usage: npm run pr-comment -- --stack <name> (--preview <preview.json> [--events <event log>] [--stderr <file>] | --plan <plan.json>) [--exit-code <n>] [--commit <sha>] [--repo <owner/name> --pr <number>] [--dry-run]";
+
+/** Largest input file read (a 10,000-resource preview digest is about 40 MB). */
+const MAX_INPUT_BYTES = 256 * 1024 * 1024;
+
+interface Flags {
+    stack?: string;
+    preview?: string;
+    events?: string;
+    stderr?: string;
+    plan?: string;
+    "exit-code"?: string;
+    commit?: string;
+    repo?: string;
+    pr?: string;
+    "dry-run"?: boolean;
+}
+
+class UsageError extends Error {}
+
+function readInput(cwd: string, flag: string, file: string): string {
+    const full = path.resolve(cwd, file);
+    let size: number;
+    try {
+        size = fs.statSync(full).size;
+    } catch {
+        throw new UsageError(`--${flag} ${file}: no such file`);
+    }
+    if (size > MAX_INPUT_BYTES) throw new UsageError(`--${flag} ${file} is ${size} bytes, more than the ${MAX_INPUT_BYTES} this command reads`);
+    return fs.readFileSync(full, "utf8");
+}
+
+/** The project's name from Pulumi.yaml, for a failed preview that printed no URN. */
+function projectName(cwd: string): string | undefined {
+    try {
+        const doc = parseYaml(fs.readFileSync(path.join(cwd, "Pulumi.yaml"), "utf8")) as { name?: unknown };
+        return typeof doc?.name === "string" ? doc.name : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
+function buildReport(flags: Flags, cwd: string, commit: string | undefined): PreviewReport {
+    const stack = flags.stack!;
+    if (flags.plan) {
+        let plan: PlanResult;
+        try {
+            plan = JSON.parse(readInput(cwd, "plan", flags.plan)) as PlanResult;
+        } catch (e) {
+            if (e instanceof UsageError) throw e;
+            throw new UsageError(`--plan ${flags.plan} is not the offline plan's JSON (npm run plan -- --format json): ${(e as Error).message.slice(0, 200)}`);
+        }
+        if (typeof plan !== "object" || plan === null || !Array.isArray(plan.resources) || typeof plan.stack !== "string")
+            throw new UsageError(`--plan ${flags.plan} is not the offline plan's JSON (npm run plan -- --format json)`);
+        if (plan.stack !== stack) throw new UsageError(`--plan ${flags.plan} is the plan of stack '${plan.stack}', not '${stack}'`);
+        return reportFromPlan(plan, commit);
+    }
+    const problems: string[] = [];
+    let digest: PreviewDigest | undefined;
+    const text = readInput(cwd, "preview", flags.preview!);
+    try {
+        digest = parseDigest(text);
+    } catch (e) {
+        problems.push(`${flags.preview}: ${(e as Error).message}`);
+    }
+    let events: EngineEvent[] | undefined;
+    if (flags.events) {
+        try {
+            events = parseEvents(readInput(cwd, "events", flags.events));
+        } catch (e) {
+            if (e instanceof UsageError) throw e;
+            problems.push(`${flags.events}: ${(e as Error).message}`);
+        }
+    }
+    if (flags.stderr) {
+        const err = readInput(cwd, "stderr", flags.stderr).trim();
+        if (err && !digest) problems.push(err);
+    }
+    const firstUrn = digest?.steps?.[0]?.urn;
+    const named = firstUrn ? projectAndStack(firstUrn) : undefined;
+    if (named && named.stack !== stack) throw new UsageError(`--preview ${flags.preview} is a preview of stack '${named.stack}', not '${stack}'`);
+    const exitCode = flags["exit-code"] === undefined ? undefined : Number(flags["exit-code"]);
+    return reportFromPreview({ digest, events, stack, project: named?.project ?? projectName(cwd), exitCode, commit, problems });
+}
+
+/** Test seam: GitHub's retry unit in milliseconds; given, writes are not paced either. */
+export interface PrCommentDeps {
+    githubRetryUnitMs?: number;
+}
+
+export async function prCommentCommand(argv: string[], io: CommandIO, cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env, deps: PrCommentDeps = {}): Promise<number> {
+    const flags = parseCommandArgs<Flags>(
+        argv,
+        {
+            stack: { type: "string" },
+            preview: { type: "string" },
+            events: { type: "string" },
+            stderr: { type: "string" },
+            plan: { type: "string" },
+            "exit-code": { type: "string" },
+            commit: { type: "string" },
+            repo: { type: "string" },
+            pr: { type: "string" },
+            "dry-run": { type: "boolean" },
+        },
+        USAGE,
+        io,
+    );
+    if (typeof flags === "number") return flags;
+    const usage = (message: string) => {
+        io.err(`${message}\n${USAGE}`);
+        return EXIT.usage;
+    };
+    if (!flags.stack) return usage("--stack is required");
+    if (!/^[A-Za-z0-9_.-]{1,100}$/.test(flags.stack)) return usage(`--stack '${flags.stack.slice(0, 80)}' is not a stack name (letters, digits, '-', '_', '.')`);
+    if (Boolean(flags.preview) === Boolean(flags.plan)) return usage("give exactly one of --preview <preview.json> and --plan <plan.json>");
+    if (flags.plan && (flags.events || flags.stderr || flags["exit-code"] !== undefined)) return usage("--events, --stderr and --exit-code belong to --preview, not --plan");
+    if (flags["exit-code"] !== undefined && !/^\d{1,3}$/.test(flags["exit-code"]))
+        return usage(`--exit-code must be the preview's exit code (0-255), not '${flags["exit-code"].slice(0, 20)}'`);
+    const repoText = flags.repo ?? env.GITHUB_REPOSITORY;
+    const posting = !flags["dry-run"] && flags.pr !== undefined;
+    if (flags.pr !== undefined && !/^[1-9]\d{0,9}$/.test(flags.pr)) return usage(`--pr must be a pull request number, not '${flags.pr.slice(0, 20)}'`);
+    if (flags.repo && !flags.pr && !flags["dry-run"]) return usage("--repo needs --pr <number> (or --dry-run to print the comment)");
+    let repo;
+    if (posting) {
+        if (!repoText) return usage("--pr needs --repo <owner/name> (or GITHUB_REPOSITORY)");
+        try {
+            repo = parseRepo(repoText);
+        } catch (e) {
+            return usage((e as Error).message);
+        }
+        if (!env.GITHUB_TOKEN) return usage("GITHUB_TOKEN is not set: it is needed to post the comment (or pass --dry-run)");
+    }
+
+    let report: PreviewReport;
+    try {
+        report = buildReport(flags, cwd, flags.commit ?? env.GITHUB_SHA);
+    } catch (e) {
+        if (e instanceof UsageError) return usage(e.message);
+        throw e;
+    }
+    const body = renderComment(report, COMMENT_LIMIT);
+    if (env.GITHUB_STEP_SUMMARY) {
+        try {
+            fs.appendFileSync(env.GITHUB_STEP_SUMMARY, body + "\n\n");
+        } catch (e) {
+            io.err(`could not write the step summary: ${(e as Error).message.slice(0, 200)}`);
+        }
+    }
+    if (!posting) {
+        io.out(body);
+        return EXIT.ok;
+    }
+    const gh = githubClient({
+        token: env.GITHUB_TOKEN!,
+        apiUrl: env.GITHUB_API_URL,
+        warn: io.err,
+        retryUnitMs: deps.githubRetryUnitMs,
+        paceWrites: deps.githubRetryUnitMs === undefined,
+    });
+    try {
+        const r = await upsertComment(gh, { ...repo!, issue_number: Number(flags.pr) }, previewMarker(report.project, report.stack), body);
+        const dup = r.removedDuplicates ? ` (removed ${r.removedDuplicates} duplicate${r.removedDuplicates === 1 ? "" : "s"})` : "";
+        io.err(`${r.action} the ${report.project}/${report.stack} comment on ${repo!.owner}/${repo!.repo}#${flags.pr}: ${r.url}${dup}`);
+        return EXIT.ok;
+    } catch (e) {
+        io.err(`could not post the comment on ${repo!.owner}/${repo!.repo}#${flags.pr}: ${describeGitHubError(e)}`);
+        return EXIT.findings;
+    }
+}
