@@ -239,7 +239,11 @@ export function reportFromPreview(input: PreviewInput): PreviewReport {
     const rootStep = steps.find((s) => s.urn === rootUrn);
     const outputs = stackOutputsNew ? outputChanges(rootStep?.oldState?.outputs, stackOutputsNew) : null;
     const findings = policyFindings(events);
-    const { errors, warnings } = diagnostics(input.digest, events);
+    const diag = diagnostics(input.digest, events);
+    const warnings = diag.warnings;
+    // "preview failed" says nothing the mandatory violations do not say better.
+    const mandatory = findings.some((f) => f.enforcementLevel === "mandatory");
+    const errors = mandatory ? diag.errors.filter((e) => !/^error: (preview|update) failed$/.test(e)) : diag.errors;
     errors.unshift(...(input.problems ?? []).map((p) => scrubTokens(p)));
     const counts: Record<string, number> = {};
     for (const [op, n] of Object.entries(input.digest?.changeSummary ?? {})) counts[op] = n;
@@ -261,7 +265,7 @@ export function reportFromPreview(input: PreviewInput): PreviewReport {
             advisory: findings.filter((f) => f.enforcementLevel === "advisory"),
         },
         outputs,
-        errors: failed && !errors.length ? [input.exitCode ? `the preview exited with code ${input.exitCode}` : "the preview failed"] : errors,
+        errors: failed && !errors.length && !mandatory ? [input.exitCode ? `the preview exited with code ${input.exitCode}` : "the preview failed"] : errors,
         warnings,
     };
 }
