@@ -58,6 +58,16 @@ export interface ContractVerdict {
     errors: string[];
 }
 
+/**
+ * Body fields github.com accepts that its description leaves out. Each is a known, cited gap, not
+ * leniency: `can_admins_bypass` on environments works on github.com since 2023 (github/roadmap#654;
+ * go-github#2725: "not yet documented in the api documentation. However it is functional") and the
+ * GitHub provider sends it on every environment write.
+ */
+const UNDOCUMENTED_BODY_FIELDS: Record<string, string[]> = {
+    "repos/create-or-update-environment": ["can_admins_bypass"],
+};
+
 /** Matches and validates one request. `path` is relative to the API root (no `/api/v3`). */
 export async function checkRequest(req: {
     method: string;
@@ -71,6 +81,12 @@ export async function checkRequest(req: {
     const op = api.matchOperation(request);
     if (!op) return { params: {}, errors: [] };
     const parsed = api.router.parseRequest(request, op);
+    const extra = UNDOCUMENTED_BODY_FIELDS[op.operationId ?? ""];
+    if (extra && req.body && typeof req.body === "object") {
+        const body = { ...(req.body as Record<string, unknown>) };
+        for (const k of extra) if (typeof body[k] === "boolean") delete body[k];
+        request.body = body;
+    }
     const v = api.validateRequest(request, op);
     const errors = v.valid
         ? []

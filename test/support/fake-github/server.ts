@@ -18,118 +18,26 @@
 import * as http from "http";
 import { AddressInfo } from "net";
 import { checkRequest } from "./contract";
+import { ISSUE_HANDLERS } from "./issues";
+import { answerGraphql } from "./graphql";
+import { sealedBoxes, SealedBoxes } from "./sealed";
+import { SETTINGS_HANDLERS } from "./settings";
+import { Answer, Ctx, DOCS, FakeComment, FakeDeployment, FakeRepo, FakeTeam, Fault, FakeUser, Handler, LoggedRequest } from "./state";
 
-export interface FakeUser {
-    login: string;
-    id: number;
-    type: "User" | "Bot";
-}
+export type { FakeComment, FakeDeployment, FakeDeploymentStatus, FakeEnvironment, FakeIssue, FakeRepo, FakeRule, FakeTeam, FakeUser, Fault, LoggedRequest } from "./state";
 
-export interface FakeComment {
-    id: number;
-    body: string;
-    user: FakeUser;
-    created_at: string;
-    updated_at: string;
-}
-
-export interface FakeIssue {
-    number: number;
-    title: string;
-    body: string;
-    state: "open" | "closed";
-    state_reason: string | null;
-    labels: string[];
-    user: FakeUser;
-    pull_request: boolean;
-    comments: FakeComment[];
-    created_at: string;
-    updated_at: string;
-    closed_at: string | null;
-}
-
-export interface FakeDeploymentStatus {
-    id: number;
-    state: string;
-    description: string;
-    environment: string;
-    log_url?: string;
-    environment_url?: string;
-    creator: FakeUser;
-    created_at: string;
-}
-
-export interface FakeDeployment {
-    id: number;
-    sha: string;
-    ref: string;
-    task: string;
-    environment: string;
-    description: string | null;
-    payload: unknown;
-    production_environment: boolean;
-    creator: FakeUser;
-    created_at: string;
-    statuses: FakeDeploymentStatus[];
-}
-
-export interface FakeRepo {
-    owner: string;
-    name: string;
-    id: number;
-    issues: FakeIssue[];
-    labels: Set<string>;
-    deployments: FakeDeployment[];
-}
-
-export interface Fault {
-    /** Which requests: an operation id (`issues/create-comment`) and/or an HTTP method. */
-    operationId?: string;
-    method?: string;
-    /** The answer's status; ignored when `lose` is set. */
-    status?: number;
-    headers?: Record<string, string>;
-    body?: unknown;
-    /** Make the change, then drop the connection without answering (a lost response). */
-    lose?: boolean;
-    /** How many matching requests it applies to (default 1). */
-    times?: number;
-}
-
-export interface LoggedRequest {
-    method: string;
-    path: string;
-    operationId?: string;
-    status: number;
-    /** The request body as received (text). */
-    body: string;
-    /** The Authorization header's scheme only (never the token). */
-    auth?: string;
-}
-
-interface Answer {
-    status: number;
-    body?: unknown;
-    headers?: Record<string, string>;
-}
-
-interface Ctx {
-    params: Record<string, string>;
-    query: Record<string, string>;
-    body: any;
-    user: FakeUser;
-    tokenKind: "user" | "installation";
-    /** The request URL's path as received, for Link headers. */
-    fullPath: string;
-}
-
-const DOCS = "https://docs.github.com/rest";
-const MAX_BODY = 65_536;
+const HANDLERS: Record<string, Handler> = { ...ISSUE_HANDLERS, ...SETTINGS_HANDLERS };
 
 export class FakeGitHub {
     readonly repos = new Map<string, FakeRepo>();
     readonly requests: LoggedRequest[] = [];
     readonly faults: Fault[] = [];
+    /** Organisations by login, with their teams by slug. */
+    readonly orgs = new Map<string, { id: number; login: string; teams: Map<string, FakeTeam> }>();
+    /** Users by login (reviewers, team members). */
+    readonly users = new Map<string, FakeUser>();
+    /** The key pair environment secrets are sealed to (made at start). */
+    boxes!: SealedBoxes;
     private readonly tokens = new Map<string, { user: FakeUser; kind: "user" | "installation" }>();
     private nextId = 1000;
     private server?: http.Server;
@@ -146,10 +54,39 @@ export class FakeGitHub {
         const key = `${owner}/${name}`.toLowerCase();
         let r = this.repos.get(key);
         if (!r) {
-            r = { owner, name, id: this.nextId++, issues: [], labels: new Set(), deployments: [] };
+            const id = this.nextId++;
+            r = { owner, name, id, nodeId: `R_kgDO${id}`, issues: [], labels: new Set(), deployments: [], environments: new Map(), rules: [] };
             this.repos.set(key, r);
         }
         return r;
+    }
+
+    /** An organisation (repositories under it are the org's; `GET /orgs/<login>` answers). */
+    addOrg(login: string): void {
+        if (!this.orgs.has(login.toLowerCase())) this.orgs.set(login.toLowerCase(), { id: this.nextId++, login, teams: new Map() });
+    }
+
+    addUser(login: string): FakeUser {
+        let u = this.users.get(login.toLowerCase());
+        if (!u) {
+            u = { login, id: this.nextId++, type: "User" };
+            this.users.set(login.toLowerCase(), u);
+        }
+        return u;
+    }
+
+    addTeam(org: string, slug: string, members: string[] = []): FakeTeam {
+        this.addOrg(org);
+        members.forEach((m) => this.addUser(m));
+        const team: FakeTeam = { id: this.nextId++, slug, name: slug, members };
+        this.orgs.get(org.toLowerCase())!.teams.set(slug, team);
+        return team;
+    }
+
+    /** The plain value of an environment secret, opened with the fake's private key. */
+    openSecret(owner: string, name: string, environment: string, secret: string): string | undefined {
+        const sealed = this.repo(owner, name).environments.get(environment)?.secrets.get(secret);
+        return sealed ? this.boxes.open(sealed.encryptedValue) : undefined;
     }
 
     /** Adds a pull request (an issue with `pull_request`), returning its number. */
@@ -203,7 +140,8 @@ export class FakeGitHub {
         return c;
     }
 
-    async start(): Promise<this> {
+    async start(port = 0): Promise<this> {
+        this.boxes = await sealedBoxes();
         this.server = http.createServer((req, res) => {
             const chunks: Buffer[] = [];
             req.on("data", (c: Buffer) => chunks.push(c));
@@ -214,7 +152,10 @@ export class FakeGitHub {
                 });
             });
         });
-        await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
+        await new Promise<void>((resolve, reject) => {
+            this.server!.once("error", reject);
+            this.server!.listen(port, "127.0.0.1", resolve);
+        });
         this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
         return this;
     }
@@ -239,7 +180,14 @@ export class FakeGitHub {
     private async handle(req: http.IncomingMessage, text: string, res: http.ServerResponse): Promise<void> {
         const url = new URL(req.url ?? "/", "http://fake");
         const method = (req.method ?? "GET").toUpperCase();
-        const apiPath = url.pathname.startsWith("/api/v3/") ? url.pathname.slice("/api/v3".length) : url.pathname;
+        let apiPath = url.pathname.startsWith("/api/v3/") ? url.pathname.slice("/api/v3".length) : url.pathname;
+        // GitHub serves every /repos/{owner}/{repo}/… route as /repositories/{id}/… too (go-github
+        // uses it for environment secrets); the description documents only the first form.
+        const alias = /^\/repositories\/(\d+)(\/.*)?$/.exec(apiPath);
+        if (alias) {
+            const r = [...this.repos.values()].find((x) => x.id === Number(alias[1]));
+            apiPath = r ? `/repos/${r.owner}/${r.name}${alias[2] ?? ""}` : `/repos/-/-unknown-repository-${alias[1]}${alias[2] ?? ""}`;
+        }
         const scheme = req.headers.authorization?.split(" ")[0];
         const log: LoggedRequest = { method, path: url.pathname + url.search, status: 0, body: text, auth: scheme };
         this.requests.push(log);
@@ -256,6 +204,23 @@ export class FakeGitHub {
             } catch {
                 return send({ status: 400, body: { message: "Problems parsing JSON", documentation_url: DOCS } });
             }
+        }
+        if (url.pathname === "/api/graphql" || apiPath === "/graphql") {
+            const auth = req.headers.authorization?.match(/^(?:token|bearer)\s+(\S+)$/i)?.[1];
+            const who = auth ? this.tokens.get(auth) : undefined;
+            if (!who)
+                return send({
+                    status: 401,
+                    body: {
+                        message: "This endpoint requires you to be authenticated.",
+                        documentation_url: "https://docs.github.com/graphql/guides/forming-calls-with-graphql#authenticating-with-graphql",
+                    },
+                });
+            const fault = this.takeFault("graphql", method);
+            if (fault && !fault.lose) return send({ status: fault.status ?? 502, headers: fault.headers, body: fault.body ?? { message: "Server Error" } });
+            const answer = await answerGraphql(this, body, who.user);
+            log.operationId = `graphql:${answer.operation}`;
+            return send({ status: 200, body: answer.body });
         }
         const query: Record<string, string> = {};
         url.searchParams.forEach((v, k) => (query[k] = v));
@@ -286,8 +251,13 @@ export class FakeGitHub {
 
     // --- helpers for handlers ---
 
+    /** The repository a path names; the org or user must exist for GitHub to know it. */
     findRepo(params: Record<string, string>): FakeRepo | undefined {
         return this.repos.get(`${params.owner}/${params.repo}`.toLowerCase());
+    }
+
+    findTeam(org: string, slug: string): FakeTeam | undefined {
+        return this.orgs.get(org.toLowerCase())?.teams.get(slug);
     }
 
     newId(): number {
@@ -311,296 +281,18 @@ export class FakeGitHub {
 
 // --- JSON shapes as GitHub answers them (the fields the tools read, and the required ones) ---
 
-function userJson(u: FakeUser) {
-    return { login: u.login, id: u.id, node_id: `U_${u.id}`, type: u.type, site_admin: false };
+export async function startFakeGitHub(port = 0): Promise<FakeGitHub> {
+    return new FakeGitHub().start(port);
 }
 
-function commentJson(gh: FakeGitHub, r: FakeRepo, issue: FakeIssue, c: FakeComment) {
-    return {
-        id: c.id,
-        node_id: `IC_${c.id}`,
-        url: `${gh.url}/repos/${r.owner}/${r.name}/issues/comments/${c.id}`,
-        html_url: `https://github.com/${r.owner}/${r.name}/${issue.pull_request ? "pull" : "issues"}/${issue.number}#issuecomment-${c.id}`,
-        issue_url: `${gh.url}/repos/${r.owner}/${r.name}/issues/${issue.number}`,
-        body: c.body,
-        user: userJson(c.user),
-        created_at: c.created_at,
-        updated_at: c.updated_at,
-        author_association: "MEMBER",
-    };
-}
-
-function issueJson(gh: FakeGitHub, r: FakeRepo, i: FakeIssue) {
-    return {
-        id: i.number + r.id * 100000,
-        node_id: `I_${r.id}_${i.number}`,
-        number: i.number,
-        title: i.title,
-        body: i.body,
-        state: i.state,
-        state_reason: i.state_reason,
-        labels: i.labels.map((name) => ({ name, id: name.length, node_id: `L_${name}`, color: "ededed", default: false })),
-        user: userJson(i.user),
-        comments: i.comments.length,
-        created_at: i.created_at,
-        updated_at: i.updated_at,
-        closed_at: i.closed_at,
-        url: `${gh.url}/repos/${r.owner}/${r.name}/issues/${i.number}`,
-        html_url: `https://github.com/${r.owner}/${r.name}/${i.pull_request ? "pull" : "issues"}/${i.number}`,
-        ...(i.pull_request ? { pull_request: { url: `${gh.url}/repos/${r.owner}/${r.name}/pulls/${i.number}` } } : {}),
-    };
-}
-
-function deploymentJson(gh: FakeGitHub, r: FakeRepo, d: FakeDeployment) {
-    return {
-        id: d.id,
-        node_id: `DE_${d.id}`,
-        url: `${gh.url}/repos/${r.owner}/${r.name}/deployments/${d.id}`,
-        statuses_url: `${gh.url}/repos/${r.owner}/${r.name}/deployments/${d.id}/statuses`,
-        repository_url: `${gh.url}/repos/${r.owner}/${r.name}`,
-        sha: d.sha,
-        ref: d.ref,
-        task: d.task,
-        payload: d.payload,
-        original_environment: d.environment,
-        environment: d.environment,
-        description: d.description,
-        creator: userJson(d.creator),
-        created_at: d.created_at,
-        updated_at: d.statuses.at(-1)?.created_at ?? d.created_at,
-        transient_environment: false,
-        production_environment: d.production_environment,
-    };
-}
-
-function deploymentStatusJson(gh: FakeGitHub, r: FakeRepo, d: FakeDeployment, s: FakeDeploymentStatus) {
-    return {
-        id: s.id,
-        node_id: `DES_${s.id}`,
-        url: `${gh.url}/repos/${r.owner}/${r.name}/deployments/${d.id}/statuses/${s.id}`,
-        deployment_url: `${gh.url}/repos/${r.owner}/${r.name}/deployments/${d.id}`,
-        repository_url: `${gh.url}/repos/${r.owner}/${r.name}`,
-        state: s.state,
-        description: s.description,
-        environment: s.environment,
-        target_url: s.log_url ?? "",
-        log_url: s.log_url ?? "",
-        environment_url: s.environment_url ?? "",
-        creator: userJson(s.creator),
-        created_at: s.created_at,
-        updated_at: s.created_at,
-    };
-}
-
-const notFound = (): Answer => ({ status: 404, body: { message: "Not Found", documentation_url: DOCS } });
-
-function tooLong(resource: string, body: unknown): Answer | undefined {
-    if (typeof body === "string" && body.length > MAX_BODY)
-        return {
-            status: 422,
-            body: {
-                message: "Validation Failed",
-                errors: [{ resource, code: "custom", field: "body", message: `body is too long (maximum is ${MAX_BODY} characters)` }],
-                documentation_url: DOCS,
-            },
-        };
-    return undefined;
-}
-
-function findComment(r: FakeRepo, id: number): { issue: FakeIssue; comment: FakeComment } | undefined {
-    for (const issue of r.issues) {
-        const comment = issue.comments.find((c) => c.id === id);
-        if (comment) return { issue, comment };
-    }
-    return undefined;
-}
-
-type Handler = (this: FakeGitHub, ctx: Ctx) => Answer;
-
-const HANDLERS: Record<string, Handler> = {
-    "repos/create-deployment"(ctx) {
-        const r = this.findRepo(ctx.params);
-        if (!r) return notFound();
-        const d = this.addDeployment(r.owner, r.name, { ref: ctx.body.ref, environment: ctx.body.environment ?? "production" });
-        d.creator = ctx.user;
-        d.description = ctx.body.description ?? null;
-        d.payload = ctx.body.payload ?? {};
-        if (typeof ctx.body.production_environment === "boolean") d.production_environment = ctx.body.production_environment;
-        return { status: 201, body: deploymentJson(this, r, d) };
-    },
-    "repos/list-deployments"(ctx) {
-        const r = this.findRepo(ctx.params);
-        if (!r) return notFound();
-        const items = r.deployments
-            .filter((d) => !ctx.query.environment || d.environment === ctx.query.environment)
-            .filter((d) => !ctx.query.sha || d.sha === ctx.query.sha)
-            .filter((d) => !ctx.query.ref || d.ref === ctx.query.ref)
-            .sort((a, b) => b.id - a.id);
-        return this.page(
-            items.map((d) => deploymentJson(this, r, d)),
-            ctx,
-        );
-    },
-    "repos/get-deployment"(ctx) {
-        const r = this.findRepo(ctx.params);
-        const d = r?.deployments.find((x) => x.id === Number(ctx.params.deployment_id));
-        if (!r || !d) return notFound();
-        return { status: 200, body: deploymentJson(this, r, d) };
-    },
-    "repos/create-deployment-status"(ctx) {
-        const r = this.findRepo(ctx.params);
-        const d = r?.deployments.find((x) => x.id === Number(ctx.params.deployment_id));
-        if (!r || !d) return notFound();
-        if (typeof ctx.body.description === "string" && ctx.body.description.length > 140)
-            return {
-                status: 422,
-                body: {
-                    message: "Validation Failed",
-                    errors: [{ resource: "DeploymentStatus", code: "custom", field: "description", message: "description is too long (maximum is 140 characters)" }],
-                    documentation_url: DOCS,
-                },
-            };
-        const st: FakeDeploymentStatus = {
-            id: this.newId(),
-            state: ctx.body.state,
-            description: ctx.body.description ?? "",
-            environment: ctx.body.environment ?? d.environment,
-            log_url: ctx.body.log_url ?? ctx.body.target_url,
-            environment_url: ctx.body.environment_url,
-            creator: ctx.user,
-            created_at: new Date().toISOString(),
-        };
-        d.statuses.push(st);
-        return { status: 201, body: deploymentStatusJson(this, r, d, st) };
-    },
-    "repos/list-deployment-statuses"(ctx) {
-        const r = this.findRepo(ctx.params);
-        const d = r?.deployments.find((x) => x.id === Number(ctx.params.deployment_id));
-        if (!r || !d) return notFound();
-        return this.page(
-            [...d.statuses].reverse().map((st) => deploymentStatusJson(this, r, d, st)),
-            ctx,
-        );
-    },
-    "users/get-authenticated"(ctx) {
-        if (ctx.tokenKind === "installation") return { status: 403, body: { message: "Resource not accessible by integration", documentation_url: DOCS } };
-        return { status: 200, body: userJson(ctx.user) };
-    },
-    "issues/list-comments"(ctx) {
-        const r = this.findRepo(ctx.params);
-        const issue = r?.issues.find((i) => i.number === Number(ctx.params.issue_number));
-        if (!r || !issue) return notFound();
-        return this.page(
-            issue.comments.map((c) => commentJson(this, r, issue, c)),
-            ctx,
-        );
-    },
-    "issues/create-comment"(ctx) {
-        const r = this.findRepo(ctx.params);
-        const issue = r?.issues.find((i) => i.number === Number(ctx.params.issue_number));
-        if (!r || !issue) return notFound();
-        const refused = tooLong("IssueComment", ctx.body.body);
-        if (refused) return refused;
-        const now = new Date().toISOString();
-        const c: FakeComment = { id: this.newId(), body: ctx.body.body, user: ctx.user, created_at: now, updated_at: now };
-        issue.comments.push(c);
-        return { status: 201, body: commentJson(this, r, issue, c) };
-    },
-    "issues/update-comment"(ctx) {
-        const r = this.findRepo(ctx.params);
-        const found = r && findComment(r, Number(ctx.params.comment_id));
-        if (!r || !found) return notFound();
-        if (found.comment.user.login !== ctx.user.login) return { status: 403, body: { message: "Must have admin rights to Repository.", documentation_url: DOCS } };
-        const refused = tooLong("IssueComment", ctx.body.body);
-        if (refused) return refused;
-        found.comment.body = ctx.body.body;
-        found.comment.updated_at = new Date().toISOString();
-        return { status: 200, body: commentJson(this, r, found.issue, found.comment) };
-    },
-    "issues/delete-comment"(ctx) {
-        const r = this.findRepo(ctx.params);
-        const found = r && findComment(r, Number(ctx.params.comment_id));
-        if (!r || !found) return notFound();
-        if (found.comment.user.login !== ctx.user.login) return { status: 403, body: { message: "Must have admin rights to Repository.", documentation_url: DOCS } };
-        found.issue.comments = found.issue.comments.filter((c) => c !== found.comment);
-        return { status: 204 };
-    },
-    "issues/list-for-repo"(ctx) {
-        const r = this.findRepo(ctx.params);
-        if (!r) return notFound();
-        const state = ctx.query.state ?? "open";
-        const labels = (ctx.query.labels ?? "")
-            .split(",")
-            .map((l) => l.trim())
-            .filter(Boolean);
-        const items = r.issues
-            .filter((i) => state === "all" || i.state === state)
-            .filter((i) => labels.every((l) => i.labels.some((x) => x.toLowerCase() === l.toLowerCase())))
-            .filter((i) => !ctx.query.creator || i.user.login === ctx.query.creator)
-            // GitHub's default order: newest first.
-            .sort((a, b) => (ctx.query.direction === "asc" ? a.number - b.number : b.number - a.number));
-        return this.page(
-            items.map((i) => issueJson(this, r, i)),
-            ctx,
-        );
-    },
-    "issues/get"(ctx) {
-        const r = this.findRepo(ctx.params);
-        const issue = r?.issues.find((i) => i.number === Number(ctx.params.issue_number));
-        if (!r || !issue) return notFound();
-        return { status: 200, body: issueJson(this, r, issue) };
-    },
-    "issues/create"(ctx) {
-        const r = this.findRepo(ctx.params);
-        if (!r) return notFound();
-        const title = String(ctx.body.title ?? "");
-        if (!title.trim())
-            return { status: 422, body: { message: "Validation Failed", errors: [{ resource: "Issue", code: "missing_field", field: "title" }], documentation_url: DOCS } };
-        const refused = tooLong("Issue", ctx.body.body);
-        if (refused) return refused;
-        const labels = ((ctx.body.labels ?? []) as (string | { name: string })[]).map((l) => (typeof l === "string" ? l : l.name));
-        labels.forEach((l) => r.labels.add(l));
-        const now = new Date().toISOString();
-        const issue: FakeIssue = {
-            number: r.issues.length + 1,
-            title,
-            body: ctx.body.body ?? "",
-            state: "open",
-            state_reason: null,
-            labels,
-            user: ctx.user,
-            pull_request: false,
-            comments: [],
-            created_at: now,
-            updated_at: now,
-            closed_at: null,
-        };
-        r.issues.push(issue);
-        return { status: 201, body: issueJson(this, r, issue) };
-    },
-    "issues/update"(ctx) {
-        const r = this.findRepo(ctx.params);
-        const issue = r?.issues.find((i) => i.number === Number(ctx.params.issue_number));
-        if (!r || !issue) return notFound();
-        const refused = tooLong("Issue", ctx.body.body);
-        if (refused) return refused;
-        if (typeof ctx.body.title === "string") issue.title = ctx.body.title;
-        if (typeof ctx.body.body === "string") issue.body = ctx.body.body;
-        if (Array.isArray(ctx.body.labels)) issue.labels = ctx.body.labels.map((l: string | { name: string }) => (typeof l === "string" ? l : l.name));
-        if (ctx.body.state === "closed" && issue.state === "open") {
-            issue.state = "closed";
-            issue.state_reason = ctx.body.state_reason ?? "completed";
-            issue.closed_at = new Date().toISOString();
-        } else if (ctx.body.state === "open" && issue.state === "closed") {
-            issue.state = "open";
-            issue.state_reason = "reopened";
-            issue.closed_at = null;
-        }
-        issue.updated_at = new Date().toISOString();
-        return { status: 200, body: issueJson(this, r, issue) };
-    },
-};
-
-export async function startFakeGitHub(): Promise<FakeGitHub> {
-    return new FakeGitHub().start();
+/**
+ * The organisation the `local` stack's GitHub section names, as the fake serves it for the local
+ * loop: org `ainative` with repository `platform`, team `platform-leads` and user `ainative-oncall`
+ * (the stack's reviewers).
+ */
+export function seedLocalOrganisation(gh: FakeGitHub): void {
+    gh.addOrg("ainative");
+    gh.repo("ainative", "platform");
+    gh.addUser("ainative-oncall");
+    gh.addTeam("ainative", "platform-leads", ["alice", "bob"]);
 }
