@@ -139,9 +139,23 @@ export const railwaySchema = z.strictObject({
     services: z.array(serviceSchema).min(1, { message: "must list at least one service" }),
 });
 
+/** A GitHub API base: https, or plain http on this machine only (the local fake GitHub). */
+const githubBaseUrl = z.url().refine((u) => {
+    if (!URL.canParse(u)) return true; // z.url() has said so already
+    const url = new URL(u);
+    return url.protocol === "https:" || (url.protocol === "http:" && ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname));
+}, "must be an https URL (plain http only on 127.0.0.1, for the local fake GitHub)");
+
 export const githubSchema = z.strictObject({
     owner: z.string().min(1),
     repository: z.string().min(1),
+    /**
+     * GitHub Enterprise Server's URL (`https://github.example.com/`), or the local fake GitHub.
+     * Any base URL other than github.com puts the provider on GHES paths (`/api/v3/`, `/api/graphql`).
+     */
+    baseUrl: githubBaseUrl.optional(),
+    /** Milliseconds the provider waits after each write (its default is 1000; 0 for the local fake). */
+    writeDelayMs: z.number().int().min(0).max(60_000).optional(),
     protectedBranch: z.string().min(1).default("main"),
     /** Status check contexts that must pass before merging (tests, policy, preview). */
     requiredStatusChecks: z.array(z.string().min(1)).min(1).default(["test", "policy", "preview"]),

@@ -15,5 +15,8 @@ export interface IntegrationProviders {
 
 export function integrationProviders(config: StackConfig): IntegrationProviders {
     const wantsGithub = config.integrations.github && config.github !== undefined;
-    return { github: wantsGithub ? new github.Provider("github", { owner: config.github!.owner }) : undefined };
+    if (!wantsGithub) return {};
+    const { owner, baseUrl, writeDelayMs } = config.github!;
+    // The token is the provider's own GITHUB_TOKEN: never an input, so never in state.
+    return { github: new github.Provider("github", { owner, ...(baseUrl ? { baseUrl } : {}), ...(writeDelayMs !== undefined ? { writeDelayMs } : {}) }) };
 }

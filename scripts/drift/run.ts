@@ -65,7 +65,19 @@ export async function runRefreshPreview(
                 onOutput: (chunk) => opts.onProgress?.(chunk),
             },
         );
-        if (r.code !== 0) return { error: `pulumi refresh --preview-only exited ${r.code}:\n${stderrTail(r.stderr)}` };
+        if (r.code !== 0) {
+            // With --json the engine's own errors are in the digest on stdout, not on stderr.
+            let diagnostics = "";
+            try {
+                diagnostics = (parseDigest(r.stdout).diagnostics ?? [])
+                    .filter((d) => d.severity === "error")
+                    .map((d) => d.message)
+                    .join("\n");
+            } catch {
+                // no digest: stderr is all there is
+            }
+            return { error: `pulumi refresh --preview-only exited ${r.code}:\n${stderrTail(`${r.stderr}\n${diagnostics}`)}` };
+        }
         const digest = parseDigest(r.stdout);
         const events = fs.existsSync(eventLog) ? parseEvents(fs.readFileSync(eventLog, "utf8")) : undefined;
         return { digest, events };

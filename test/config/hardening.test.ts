@@ -185,3 +185,16 @@ describe("config validation: warnings", () => {
         has(warnings, "services[1].healthcheck", /is set on a cron service, which Railway does not health-check/);
     });
 });
+
+describe("config validation: where GitHub is", () => {
+    it("github.baseUrl is https, or plain http on this machine only (the local fake)", () => {
+        has(check("production", (c) => (c["ainative-platform:github"].baseUrl = "http://github.example.com/")).errors, "github.baseUrl", /must be an https URL/);
+        has(check("production", (c) => (c["ainative-platform:github"].baseUrl = "not a url")).errors, "github.baseUrl", /URL/i);
+        assert.deepEqual(check("production", (c) => (c["ainative-platform:github"].baseUrl = "https://github.example.com/")).errors, []);
+        assert.deepEqual(check("local", (c) => (c["ainative-platform:github"].baseUrl = "http://127.0.0.1:4020/")).errors, []);
+    });
+    it("github.writeDelayMs is a whole number of milliseconds up to a minute", () => {
+        has(check("production", (c) => (c["ainative-platform:github"].writeDelayMs = -1)).errors, "github.writeDelayMs", /./);
+        has(check("production", (c) => (c["ainative-platform:github"].writeDelayMs = 1.5)).errors, "github.writeDelayMs", /./);
+    });
+});
