@@ -87,7 +87,7 @@ describe("fake GitHub: as strict as GitHub", function () {
 
     const graphql = async (query: string, variables: Record<string, unknown> = {}) => {
         const res = await fetch(`${gh.url}/api/graphql`, { method: "POST", headers: { authorization: `bearer ${TOKEN}` }, body: JSON.stringify({ query, variables }) });
-        return { status: res.status, body: await res.json() };
+        return { status: res.status, body: (await res.json()) as any };
     };
 
     it("GraphQL: a document GitHub's schema refuses is refused with errors (HTTP 200, as GitHub answers)", async () => {
