@@ -144,7 +144,6 @@ describe("fake GitHub: as strict as GitHub", function () {
     it("environment secrets: only a box sealed to the current key is accepted, and it opens to the value", async () => {
         const id = gh.repo("ainative", "platform").id;
         const { key, key_id } = (await call("GET", `/api/v3/repositories/${id}/environments/staging/secrets/public-key`)).body;
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
         const sodium = require("libsodium-wrappers");
         await sodium.ready;
         const sealed = sodium.to_base64(
