@@ -106,6 +106,8 @@ export const ISSUE_HANDLERS: Record<string, Handler> = {
         if (!r) return notFound();
         const d = this.addDeployment(r.owner, r.name, { ref: ctx.body.ref, environment: ctx.body.environment ?? "production" });
         d.creator = ctx.user;
+        d.task = ctx.body.task ?? "deploy";
+        if (typeof ctx.body.ref === "string" && /^[0-9a-f]{40}$/.test(ctx.body.ref)) d.sha = ctx.body.ref;
         d.description = ctx.body.description ?? null;
         d.payload = ctx.body.payload ?? {};
         if (typeof ctx.body.production_environment === "boolean") d.production_environment = ctx.body.production_environment;
@@ -154,6 +156,12 @@ export const ISSUE_HANDLERS: Record<string, Handler> = {
             created_at: new Date().toISOString(),
         };
         d.statuses.push(st);
+        // GitHub's auto_inactive (default true): earlier successful deployments of the environment
+        // that are not production's get an `inactive` status.
+        if (st.state === "success" && ctx.body.auto_inactive !== false)
+            for (const other of r.deployments)
+                if (other !== d && other.environment === d.environment && !other.production_environment && other.statuses.at(-1)?.state === "success")
+                    other.statuses.push({ ...st, id: this.newId(), state: "inactive", description: "" });
         return { status: 201, body: deploymentStatusJson(this, r, d, st) };
     },
     "repos/list-deployment-statuses"(ctx) {
