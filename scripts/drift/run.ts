@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { EngineEvent, parseDigest, parseEvents, PreviewDigest } from "../engine/output";
-import { runPulumi } from "../engine/engine";
+import { engineOnPath, runPulumi } from "../engine/engine";
 import { scrubTokens, uncolor } from "../report/markdown";
 
 export interface RefreshRun {
@@ -16,20 +16,6 @@ export interface RefreshRun {
     events?: EngineEvent[];
     /** Why the refresh gave no usable answer. */
     error?: string;
-}
-
-/** The folder holding `pulumi` on the given PATH, or undefined. */
-export function pulumiOnPath(env: NodeJS.ProcessEnv): string | undefined {
-    for (const dir of (env.PATH ?? "").split(path.delimiter)) {
-        if (!dir) continue;
-        try {
-            fs.accessSync(path.join(dir, "pulumi"), fs.constants.X_OK);
-            return dir;
-        } catch {
-            // not here
-        }
-    }
-    return undefined;
 }
 
 /** The last lines of the CLI's stderr, without colour or tokens, bounded. */
@@ -46,8 +32,8 @@ export async function runRefreshPreview(
     stack: string,
     opts: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number; onProgress?: (line: string) => void },
 ): Promise<RefreshRun> {
-    const bin = pulumiOnPath(opts.env);
-    if (!bin)
+    const engine = engineOnPath(opts.env);
+    if (!engine)
         return {
             error: "pulumi is not on PATH: install the CLI (scripts/install-pulumi.sh --env prints the PATH to use), or pass --refresh-json with a saved `pulumi refresh --preview-only --json`",
         };
@@ -55,16 +41,12 @@ export async function runRefreshPreview(
     const eventLog = path.join(dir, "events.ndjson");
     try {
         const env = { ...opts.env, PULUMI_DEBUG_COMMANDS: "true", PULUMI_SKIP_UPDATE_CHECK: "true" };
-        const r = await runPulumi(
-            { bin, env: {}, version: "" },
-            ["refresh", "--preview-only", "--json", "--stack", stack, "--event-log", eventLog, "--color", "never", "--non-interactive"],
-            {
-                cwd: opts.cwd,
-                env,
-                timeoutMs: opts.timeoutMs ?? 30 * 60_000,
-                onOutput: (chunk) => opts.onProgress?.(chunk),
-            },
-        );
+        const r = await runPulumi(engine, ["refresh", "--preview-only", "--json", "--stack", stack, "--event-log", eventLog, "--color", "never", "--non-interactive"], {
+            cwd: opts.cwd,
+            env,
+            timeoutMs: opts.timeoutMs ?? 30 * 60_000,
+            onOutput: (chunk) => opts.onProgress?.(chunk),
+        });
         if (r.code !== 0) {
             // With --json the engine's own errors are in the digest on stdout, not on stderr.
             let diagnostics = "";

@@ -4,6 +4,7 @@
  * uses (no update check, no plugin downloads, a passphrase from the environment).
  */
 import { spawn, spawnSync } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
@@ -70,14 +71,17 @@ export interface RunResult {
 export function runPulumi(
     engine: Engine,
     args: string[],
-    opts: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number; input?: string; onOutput?: (chunk: string) => void },
+    opts: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number; input?: string; onOutput?: (chunk: string) => void; onStdout?: (chunk: string) => void },
 ): Promise<RunResult> {
     const started = Date.now();
     return new Promise((resolve, reject) => {
         const child = spawn(path.join(engine.bin, "pulumi"), args, { cwd: opts.cwd, env: opts.env, stdio: ["pipe", "pipe", "pipe"] });
         let stdout = "";
         let stderr = "";
-        child.stdout.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
+        child.stdout.on("data", (c: Buffer) => {
+            stdout += c.toString("utf8");
+            opts.onStdout?.(c.toString("utf8"));
+        });
         child.stderr.on("data", (c: Buffer) => {
             stderr += c.toString("utf8");
             opts.onOutput?.(c.toString("utf8"));
@@ -96,4 +100,24 @@ export function runPulumi(
             resolve({ code: code ?? -1, stdout, stderr, ms: Date.now() - started });
         });
     });
+}
+
+/** The folder holding `pulumi` on the given PATH, or undefined. */
+export function pulumiOnPath(env: NodeJS.ProcessEnv): string | undefined {
+    for (const dir of (env.PATH ?? "").split(path.delimiter)) {
+        if (!dir) continue;
+        try {
+            fs.accessSync(path.join(dir, "pulumi"), fs.constants.X_OK);
+            return dir;
+        } catch {
+            // not here
+        }
+    }
+    return undefined;
+}
+
+/** The engine on the PATH of `env` (CI's, a developer's), as {@link runPulumi} takes it. */
+export function engineOnPath(env: NodeJS.ProcessEnv): Engine | undefined {
+    const bin = pulumiOnPath(env);
+    return bin ? { bin, env: {}, version: "" } : undefined;
 }
