@@ -4,7 +4,8 @@
 # PagerDuty unless --core).
 #
 #   1. A Pulumi CLI already on PATH, v3.248.0 or newer, with its Node.js language host: used as it is
-#      (a platform engineer's machine; plugins then come the way the CLI gets them).
+#      (a platform engineer's machine, a CI runner); the stacks' provider plugins are installed
+#      into its plugin cache when missing (that needs the network).
 #   2. Otherwise the engine is built from Go modules and upstream sources by the workplace's
 #      build script (shared/pulumi/build-engine.sh, found beside or above this repository, or at
 #      $AINATIVE_ENGINE_SOURCES): minutes the first time, instant after. Never a binary in the repo.
@@ -47,6 +48,26 @@ finish() { # bin [home]
   exit 0
 }
 
+# The provider plugins the stacks use, for an installed CLI: the engine runs with automatic plugin
+# acquisition off (tests, CI), so they must be in the plugin cache. Downloaded when missing (needs
+# the network: a CI runner, a developer machine); a failure is a warning, and the run that needs the
+# plugin then says which one is missing.
+ensure_plugins() {
+  local have_list name version server
+  have_list="$(PULUMI_SKIP_UPDATE_CHECK=true pulumi plugin ls 2>/dev/null || true)"
+  while read -r name version server; do
+    if printf '%s\n' "$have_list" | grep -Eq "^$name[[:space:]]+resource[[:space:]]+$version[[:space:]]"; then continue; fi
+    log "installing the $name $version provider plugin"
+    PULUMI_SKIP_UPDATE_CHECK=true pulumi plugin install resource "$name" "$version" ${server:+--server "$server"} >/dev/null 2>&1 \
+      || log "warning: could not install the $name $version plugin (offline?): pulumi plugin install resource $name $version ${server:+--server $server}"
+  done <<'PLUGINS'
+command 1.2.1
+github 6.15.0
+sentry 0.0.9 github://api.github.com/pulumiverse
+pagerduty 3.4.0
+PLUGINS
+}
+
 # 1. An installed CLI.
 if [ -z "${AINATIVE_PULUMI_FORCE_BUILD:-}" ] && command -v pulumi >/dev/null 2>&1 && command -v pulumi-language-nodejs >/dev/null 2>&1; then
   have="$(pulumi version 2>/dev/null | sed 's/^v//')"
@@ -56,6 +77,7 @@ if [ -z "${AINATIVE_PULUMI_FORCE_BUILD:-}" ] && command -v pulumi >/dev/null 2>&
     *)
       if version_ge "$have" "$MIN_VERSION"; then
         log "using the installed Pulumi CLI v$have at $existing"
+        [ "$core" = 1 ] || ensure_plugins
         finish "$existing"
       fi
       log "the installed Pulumi CLI is v$have; this project needs v$MIN_VERSION or newer: building one"
