@@ -291,13 +291,18 @@ describe("health gate (real PostgreSQL, Redis, sample app, Railway emulator)", f
     });
 
     it("a latency spike shorter than the window: no rollback", async () => {
-        writeState(stateFile, { version: 1, rollbacks: [], baseline: { deploymentId: deployments.previous, p95Ms: 12, errorRatePercent: 0, at: new Date().toISOString() } });
+        // A 100 ms threshold (2x a 50 ms baseline): far above what a loaded machine adds to a
+        // loopback probe, so only the spike crosses it.
+        writeState(stateFile, { version: 1, rollbacks: [], baseline: { deploymentId: deployments.previous, p95Ms: 50, errorRatePercent: 0, at: new Date().toISOString() } });
         // Slow for the first 8 of 51 probes: all within the first quarter of the window.
-        app.setMode({ mode: "slow-next", count: 8, delayMs: 30 });
+        app.setMode({ mode: "slow-next", count: 8, delayMs: 150 });
         const r = await runGate(options({ config: gateConfig({ healthBudgetMs: 1000 }) }));
         assert.equal(r.exitCode, GATE_EXIT.healthy, r.reason);
-        assert.ok(r.checks.window!.p95Ms > 24, "the spike is in the window's numbers");
-        assert.ok(r.checks.window!.buckets[0].p95Ms > 24 && r.checks.window!.buckets[3].p95Ms < 24, "and only in its first part");
+        assert.ok(r.checks.window!.p95Ms > 100, "the spike is in the window's numbers");
+        assert.ok(
+            r.checks.window!.buckets[0].p95Ms > 100 && r.checks.window!.buckets[3].p95Ms < 100,
+            `and only in its first part: ${r.checks.window!.buckets.map((b) => b.p95Ms.toFixed(1)).join(", ")}`,
+        );
         assert.deepEqual(rollbackCalls(), []);
     });
 
