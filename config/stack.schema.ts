@@ -139,12 +139,12 @@ export const railwaySchema = z.strictObject({
     services: z.array(serviceSchema).min(1, { message: "must list at least one service" }),
 });
 
-/** A GitHub API base: https, or plain http on this machine only (the local fake GitHub). */
-const githubBaseUrl = z.url().refine((u) => {
+/** A third-party API's base URL: https, or plain http on this machine only (the local fakes). */
+const apiBaseUrl = z.url().refine((u) => {
     if (!URL.canParse(u)) return true; // z.url() has said so already
     const url = new URL(u);
     return url.protocol === "https:" || (url.protocol === "http:" && ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname));
-}, "must be an https URL (plain http only on 127.0.0.1, for the local fake GitHub)");
+}, "must be an https URL (plain http only on 127.0.0.1, for the local fakes)");
 
 export const githubSchema = z.strictObject({
     owner: z.string().min(1),
@@ -153,7 +153,7 @@ export const githubSchema = z.strictObject({
      * GitHub Enterprise Server's URL (`https://github.example.com/`), or the local fake GitHub.
      * Any base URL other than github.com puts the provider on GHES paths (`/api/v3/`, `/api/graphql`).
      */
-    baseUrl: githubBaseUrl.optional(),
+    baseUrl: apiBaseUrl.optional(),
     /** Milliseconds the provider waits after each write (its default is 1000; 0 for the local fake). */
     writeDelayMs: z.number().int().min(0).max(60_000).optional(),
     protectedBranch: z.string().min(1).default("main"),
@@ -172,6 +172,8 @@ export const githubSchema = z.strictObject({
 export const sentrySchema = z.strictObject({
     organization: z.string().min(1),
     team: z.string().min(1),
+    /** A self-hosted Sentry's URL, or the local fake Sentry (the provider appends `api/0/…`). */
+    baseUrl: apiBaseUrl.optional(),
     /**
      * Create the team from this stack. Teams are organization-wide: one stack (production) creates
      * it, the others set false and use it.
@@ -196,6 +198,8 @@ const escalationTarget = z.strictObject({
 });
 
 export const pagerdutySchema = z.strictObject({
+    /** Where the provider sends its REST calls instead of api.pagerduty.com: the local fake PagerDuty. */
+    apiUrl: apiBaseUrl.optional(),
     escalationLevels: z
         .array(
             z.strictObject({

@@ -49,16 +49,20 @@ export function composeStack(config: StackConfig, providers: IntegrationProvider
     let errors: ErrorTracking | undefined;
     // A stack of datastores only has nothing for Sentry or PagerDuty to watch.
     if (on.sentry && config.sentry && apps.length > 0) {
-        errors = new ErrorTracking("errors", {
-            organization: config.sentry.organization,
-            team: config.sentry.team,
-            manageTeam: config.sentry.manageTeam,
-            platform: config.sentry.platform,
-            projectPrefix: config.railway.project,
-            services: apps,
-            environment: config.environment,
-            alerts: config.sentry.alerts,
-        });
+        errors = new ErrorTracking(
+            "errors",
+            {
+                organization: config.sentry.organization,
+                team: config.sentry.team,
+                manageTeam: config.sentry.manageTeam,
+                platform: config.sentry.platform,
+                projectPrefix: config.railway.project,
+                services: apps,
+                environment: config.environment,
+                alerts: config.sentry.alerts,
+            },
+            { providers: providers.sentry ? { sentry: providers.sentry } : undefined },
+        );
         outputs.sentryDsns = Object.fromEntries(Object.entries(errors.projects).map(([svc, p]) => [svc, p.dsn]));
     }
 
@@ -104,13 +108,17 @@ export function composeStack(config: StackConfig, providers: IntegrationProvider
     }
 
     if (on.pagerduty && config.pagerduty && apps.length > 0) {
-        const incidents = new IncidentRouting("incidents", {
-            prefix: config.railway.project,
-            environment: config.environment,
-            escalationLevels: config.pagerduty.escalationLevels,
-            urgency: config.pagerduty.urgency,
-            services: apps,
-        });
+        const incidents = new IncidentRouting(
+            "incidents",
+            {
+                prefix: config.railway.project,
+                environment: config.environment,
+                escalationLevels: config.pagerduty.escalationLevels,
+                urgency: config.pagerduty.urgency,
+                services: apps,
+            },
+            { providers: providers.pagerduty ? { pagerduty: providers.pagerduty } : undefined },
+        );
         outputs.pagerdutyRoutingKeys = Object.fromEntries(Object.entries(incidents.services).map(([svc, s]) => [svc, s.routingKey]));
     }
 

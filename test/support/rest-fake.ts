@@ -1,0 +1,190 @@
+/**
+ * The skeleton of a contract-checked REST fake on 127.0.0.1 (the Sentry and PagerDuty fakes stand
+ * on it; the GitHub fake predates it): every request is matched to an operation of the service's
+ * official OpenAPI description and validated (path parameters, query, headers, body) with
+ * openapi-backend; what the description refuses is answered with the service's own error shape;
+ * an operation the fake does not model answers 501, so no test passes on an unchecked path.
+ *
+ * Routes the description leaves out but the real service serves (and a provider uses) are
+ * registered separately as `undocumented`, each with the reason, and are checked by their own
+ * handler: a known gap, never a silent pass.
+ */
+import * as http from "http";
+import { AddressInfo } from "net";
+import $RefParser from "@apidevtools/json-schema-ref-parser";
+import { OpenAPIBackend, type Request as OpenApiRequest } from "openapi-backend";
+
+export interface RestAnswer {
+    status: number;
+    body?: unknown;
+    headers?: Record<string, string>;
+}
+
+export interface RestContext {
+    params: Record<string, string>;
+    query: Record<string, string>;
+    body: any;
+    /** The request's path as received (for Link headers). */
+    path: string;
+}
+
+export type RestHandler = (ctx: RestContext) => RestAnswer;
+
+export interface UndocumentedRoute {
+    method: string;
+    /** Named groups become `params`. */
+    pattern: RegExp;
+    /** Why the route is served although the description lacks it. */
+    reason: string;
+    handler: RestHandler;
+}
+
+export interface RestFakeOptions {
+    /** The service's OpenAPI document (dereferenced or not: `$ref`s are resolved first). */
+    definition: unknown;
+    /** Prefix of every path the description names, stripped from requests first (e.g. none, or `/api/0`). */
+    stripPrefix?: string;
+    /** Whether the Authorization header is acceptable; the answer when not. */
+    authorize(header: string | undefined): RestAnswer | undefined;
+    /** The service's error shape for a request its description refuses. */
+    invalid(errors: string[]): RestAnswer;
+    notFound(): RestAnswer;
+}
+
+export interface RestLogEntry {
+    method: string;
+    path: string;
+    operation?: string;
+    status: number;
+    body: string;
+}
+
+const contracts = new Map<unknown, Promise<OpenAPIBackend>>();
+
+function contract(definition: unknown): Promise<OpenAPIBackend> {
+    let c = contracts.get(definition);
+    if (!c) {
+        c = (async () => {
+            // openapi-backend's own quick dereferencing chokes on PagerDuty's document; a dedicated
+            // resolver handles it (circular references left as they are).
+            const resolved = JSON.stringify(definition).includes('"$ref"')
+                ? await $RefParser.dereference(structuredClone(definition) as never, { dereference: { circular: "ignore" } })
+                : definition;
+            const api = new OpenAPIBackend({
+                definition: resolved as never,
+                quick: true,
+                strict: false,
+                validate: true,
+                // Paths are matched as written: Sentry's end in a slash and answer only so.
+                ignoreTrailingSlashes: false,
+                ajvOpts: { strict: false, validateFormats: false, allErrors: true },
+            });
+            await api.init();
+            return api;
+        })();
+        contracts.set(definition, c);
+    }
+    return c;
+}
+
+export class RestFake {
+    readonly log: RestLogEntry[] = [];
+    /** Statuses to answer the next matching requests with, before they are looked at. */
+    readonly faults: { operation?: string; status: number; times?: number }[] = [];
+    private readonly handlers = new Map<string, RestHandler>();
+    private readonly undocumented: UndocumentedRoute[] = [];
+    private server?: http.Server;
+    url = "";
+
+    constructor(private readonly opts: RestFakeOptions) {}
+
+    on(operationId: string, handler: RestHandler): this {
+        this.handlers.set(operationId, handler);
+        return this;
+    }
+
+    undocumentedRoute(route: UndocumentedRoute): this {
+        this.undocumented.push(route);
+        return this;
+    }
+
+    async start(port = 0): Promise<this> {
+        const api = await contract(this.opts.definition);
+        this.server = http.createServer((req, res) => {
+            const chunks: Buffer[] = [];
+            req.on("data", (c: Buffer) => chunks.push(c));
+            req.on("end", () => {
+                const text = Buffer.concat(chunks).toString("utf8");
+                let answer: RestAnswer;
+                let operation: string | undefined;
+                try {
+                    ({ answer, operation } = this.answer(api, req, text));
+                } catch (e) {
+                    answer = { status: 500, body: { message: `fake crashed: ${(e as Error).message}` } };
+                }
+                this.log.push({ method: req.method ?? "", path: req.url ?? "", operation, status: answer.status, body: text });
+                res.writeHead(answer.status, { "content-type": "application/json", ...answer.headers });
+                res.end(answer.body === undefined ? "" : JSON.stringify(answer.body));
+            });
+        });
+        await new Promise<void>((resolve, reject) => {
+            this.server!.once("error", reject);
+            this.server!.listen(port, "127.0.0.1", resolve);
+        });
+        this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+        return this;
+    }
+
+    private answer(api: OpenAPIBackend, req: http.IncomingMessage, text: string): { answer: RestAnswer; operation?: string } {
+        const url = new URL(req.url ?? "/", "http://fake");
+        const method = (req.method ?? "GET").toUpperCase();
+        const prefix = this.opts.stripPrefix ?? "";
+        const path = prefix && url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) : url.pathname;
+        let body: unknown;
+        if (text) {
+            try {
+                body = JSON.parse(text);
+            } catch {
+                return { answer: this.opts.invalid(["the body is not JSON"]) };
+            }
+        }
+        const query: Record<string, string> = {};
+        url.searchParams.forEach((v, k) => (query[k] = v));
+        const headers: Record<string, string> = {};
+        for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers[k] = v;
+        const refused = this.opts.authorize(req.headers.authorization);
+        if (refused) return { answer: refused };
+
+        const request: OpenApiRequest = { method: method.toLowerCase(), path, query, headers, body };
+        const op = api.matchOperation(request);
+        if (!op) {
+            for (const route of this.undocumented) {
+                const m = route.method === method ? route.pattern.exec(path) : null;
+                if (m) return { operation: `undocumented:${route.pattern.source}`, answer: route.handler({ params: { ...m.groups }, query, body, path: url.pathname }) };
+            }
+            return { answer: this.opts.notFound() };
+        }
+        const operation = op.operationId ?? `${method} ${op.path}`;
+        const v = api.validateRequest(request, op);
+        if (!v.valid) return { operation, answer: this.opts.invalid((v.errors ?? []).map((e) => `${e.instancePath || "(request)"} ${e.message ?? "is invalid"}`)) };
+        const fault = this.faults.findIndex((f) => !f.operation || f.operation === operation);
+        if (fault >= 0) {
+            const f = this.faults[fault];
+            f.times = (f.times ?? 1) - 1;
+            if (f.times <= 0) this.faults.splice(fault, 1);
+            return { operation, answer: { status: f.status, body: { error: { message: "Server Error" } } } };
+        }
+        const handler = this.handlers.get(operation);
+        if (!handler) return { operation, answer: { status: 501, body: { message: `the fake does not model ${operation}` } } };
+        const parsed = api.router.parseRequest(request, op);
+        return { operation, answer: handler({ params: (parsed.params ?? {}) as Record<string, string>, query, body, path: url.pathname }) };
+    }
+
+    async close(): Promise<void> {
+        const s = this.server;
+        this.server = undefined;
+        if (!s) return;
+        s.closeAllConnections();
+        await new Promise<void>((resolve) => s.close(() => resolve()));
+    }
+}
