@@ -13,7 +13,7 @@ import { parseDigest, parseEvents, resourceOutcomes } from "../../scripts/engine
 import { REPO_ROOT, runPlan } from "../../scripts/plan/plan";
 import { captureIO } from "../support/capture";
 import { LocalStack, startLocalStack } from "../support/e2e";
-import { FakeGitHub, seedLocalOrganisation, startFakeGitHub } from "../support/fake-github/server";
+import { FakeGitHub, seedLocalOrganisation, startFakeGitHub } from "../../tools/fakes/github/server";
 
 const GITHUB_TOKEN = `ghp_${randomBytes(18).toString("hex")}`;
 const PLANTED = {

@@ -5,7 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import { deploymentCommand, DEPLOY_TASK } from "../../scripts/commands/deployment";
 import { captureIO } from "../support/capture";
-import { FakeGitHub, startFakeGitHub } from "../support/fake-github/server";
+import { FakeGitHub, startFakeGitHub } from "../../tools/fakes/github/server";
 
 describe("npm run deployment: each deploy stage as a GitHub deployment with statuses", function () {
     this.timeout(20_000);

@@ -14,9 +14,9 @@ import { classifyRefresh } from "../../scripts/drift/classify";
 import { driftMarker } from "../../scripts/drift/report";
 import { parseDigest, parseEvents } from "../../scripts/engine/output";
 import { captureIO } from "../support/capture";
-import { FakeGitHub, startFakeGitHub } from "../support/fake-github/server";
-import { FakePagerDuty, startFakePagerDuty } from "../support/fake-pagerduty";
-import { FakeSlack, startFakeSlack } from "../support/fake-slack";
+import { FakeGitHub, startFakeGitHub } from "../../tools/fakes/github/server";
+import { FakePagerDuty, startFakePagerDuty } from "../../tools/fakes/pagerduty-events";
+import { FakeSlack, startFakeSlack } from "../../tools/fakes/slack";
 import { RailwayEmulator, startRailwayEmulator } from "../../tools/railway-emulator";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");

@@ -15,7 +15,7 @@ import { upsertComment } from "../../scripts/github/sticky";
 import { COMMENT_LIMIT, previewMarker, renderComment } from "../../scripts/preview/comment";
 import { reportFromPlan, reportFromPreview } from "../../scripts/preview/report";
 import { captureIO } from "../support/capture";
-import { FakeGitHub, startFakeGitHub } from "../support/fake-github/server";
+import { FakeGitHub, startFakeGitHub } from "../../tools/fakes/github/server";
 
 const FIXTURES = path.join(__dirname, "..", "fixtures", "pulumi");
 const fixture = (name: string) => fs.readFileSync(path.join(FIXTURES, name), "utf8");

@@ -5,9 +5,9 @@
  * engine"). Each prints the requests it answers. Stop them with Ctrl-C.
  */
 import { parseArgs } from "util";
-import { seedLocalOrganisation, startFakeGitHub } from "./fake-github/server";
-import { FakePagerDutyRest } from "./fake-pagerduty-rest";
-import { FakeSentry } from "./fake-sentry";
+import { seedLocalOrganisation, startFakeGitHub } from "./github/server";
+import { FakePagerDutyRest } from "./pagerduty";
+import { FakeSentry } from "./sentry";
 
 export const LOCAL_TOKENS = { github: "local-fake-github-token", sentry: "local-fake-sentry-token", pagerduty: "local-fake-pagerduty-token" } as const;
 

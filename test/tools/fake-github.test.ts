@@ -3,7 +3,7 @@
  * tool that sends a wrong request fails its test instead of passing against a lenient fake.
  */
 import * as assert from "assert";
-import { FakeGitHub, seedLocalOrganisation, startFakeGitHub } from "./fake-github/server";
+import { FakeGitHub, seedLocalOrganisation, startFakeGitHub } from "../../tools/fakes/github/server";
 
 describe("fake GitHub: as strict as GitHub", function () {
     this.timeout(30_000);
