@@ -8,13 +8,15 @@
  * - synthetic stacks of 10, 50 and 200 services, to show growth per service (target: linear);
  * - when the real engine is available: the local stack through `pulumi preview --policy-pack` and
  *   through `npm run plan`, five pairs in turn, medians and their ratio (target: the plan at least
- *   5x faster), and the first `pulumi up` of the local stack against the emulator.
+ *   5x faster), the first `pulumi up` of the local stack against the emulator, and the first
+ *   `pulumi up` of the whole stack (every integration on, against the emulator and the fakes).
  * Figures are printed, never asserted by the test suite.
  */
 import { spawnSync } from "child_process";
 import * as path from "path";
 import { EngineUnavailable, provideEngine } from "../scripts/engine/engine";
 import { Workspace } from "../scripts/engine/workspace";
+import { LOCAL_TOKENS, startLocalFakes } from "../tools/fakes/local";
 import { REPO_ROOT, runPlan, runtimeFromStackFile, startPolicyPack } from "../scripts/plan/plan";
 import { startRailwayEmulator } from "../tools/railway-emulator";
 import { parseCommandArgs, processIO } from "../scripts/commands/io";
@@ -135,6 +137,41 @@ async function againstTheEngine(): Promise<void> {
         console.log(`  first pulumi up of the local stack (against the emulator): ${fmt(up.ms)}`);
     } finally {
         ws.dispose();
+        await emu.close();
+    }
+    await wholeStack(engine);
+}
+
+/** A first `pulumi up` of the whole stack: every integration on, against the emulator and the fakes. */
+async function wholeStack(engine: ReturnType<typeof provideEngine>): Promise<void> {
+    const emu = await startRailwayEmulator({ deployStageMs: 20 });
+    const fakes = await startLocalFakes();
+    const ws = await Workspace.create({
+        engine,
+        mutate: (c) => {
+            c["ainative-platform:railway"].apiUrl = emu.apiUrl;
+            c["ainative-platform:integrations"] = { railway: true, github: true, sentry: true, pagerduty: true };
+            c["ainative-platform:github"].baseUrl = `${fakes.github.url}/`;
+            c["ainative-platform:sentry"].baseUrl = `${fakes.sentry.url}/`;
+            c["ainative-platform:pagerduty"].apiUrl = fakes.pagerduty.url;
+        },
+        env: {
+            RAILWAY_API_TOKEN: emu.token,
+            RAILWAY_TOKEN: "",
+            GITHUB_TOKEN: LOCAL_TOKENS.github,
+            SENTRY_AUTH_TOKEN: LOCAL_TOKENS.sentry,
+            PAGERDUTY_TOKEN: LOCAL_TOKENS.pagerduty,
+            PULUMI_NODEJS_TRANSPILE_ONLY: "false",
+        },
+    });
+    try {
+        const up = await ws.pulumi(["up", "--yes", "--skip-preview"]);
+        if (up.code !== 0) throw new Error(`pulumi up of the whole stack failed:\n${up.stdout}${up.stderr}`);
+        const resources = /(\d+) created/.exec(up.stdout)?.[1] ?? "?";
+        console.log(`  first pulumi up of the whole stack (Railway, GitHub, Sentry, PagerDuty; emulator and fakes): ${fmt(up.ms)} for ${resources} resources`);
+    } finally {
+        ws.dispose();
+        await fakes.close();
         await emu.close();
     }
 }

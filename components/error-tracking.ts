@@ -78,7 +78,9 @@ export class ErrorTracking extends pulumi.ComponentResource {
             const key = new sentry.SentryKey(
                 base,
                 { organization: args.organization, project: project.slug, name: `${service} (Railway)` },
-                { ...child, additionalSecretOutputs: ["dsnPublic"] },
+                // The SDK marks the secret key; the public key is in the DSN, which this project
+                // keeps secret too, so every output that carries it is one.
+                { ...child, additionalSecretOutputs: ["dsnPublic", "dsnCsp", "public"] },
             );
             this.projects[service] = { slug: project.slug, dsn: pulumi.secret(key.dsnPublic) };
 

@@ -35,10 +35,12 @@ export const pagerdutyProductionEscalation: StackValidationPolicy = {
                 continue;
             }
             const policy = pd.propertyDependencies?.escalationPolicy?.find((d) => d.type === TYPES.escalationPolicy);
-            const rules = policy ? (known(() => policy.props.rules) as unknown[] | undefined) : [];
-            // Rules not known yet (a preview): no verdict rather than a false alarm.
-            if (rules === undefined) continue;
-            const levels = rules.length;
+            // Only the number of levels matters: during a preview each level's id is unknown (the
+            // provider assigns it), but how many there are is known; reading the whole list would
+            // throw on those unknown ids and silence the policy exactly when a level is removed.
+            const levels = policy ? (known(() => (policy.props.rules as unknown[]).length) as number | undefined) : 0;
+            // The list itself not known yet: no verdict rather than a false alarm.
+            if (levels === undefined) continue;
             if (levels < min) {
                 reportViolation(
                     `the PagerDuty service of '${view.name}' escalates through ${levels} level(s); at least ${min} are required. Add pagerduty.escalationLevels.`,

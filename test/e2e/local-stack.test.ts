@@ -117,6 +117,17 @@ describe("the local stack under the real engine (pulumi up, preview, refresh, de
         assert.equal(r.code, 0, r.stdout + r.stderr);
     });
 
+    it("b2. the program and the policy pack type-check under the CLI's own TypeScript loader (as a user runs it, not transpile-only)", async () => {
+        const checked = await s.run(
+            ["preview", "--expect-no-changes", "--policy-pack", "policies", "--policy-pack-config", path.join(s.ws.dir, "policies", "config", "local.json")],
+            {
+                env: { PULUMI_NODEJS_TRANSPILE_ONLY: "false" },
+            },
+        );
+        assert.equal(checked.code, 0, checked.stdout + checked.stderr);
+        assert.doesNotMatch(checked.stdout + checked.stderr, /TSError|error TS\d+/);
+    });
+
     it("c. a change of replicas, one variable and one secret previews as exactly those updates, and up applies them with one deployment", async () => {
         s.ws.editStackFile((c) => {
             const web = c["ainative-platform:railway"].services.find((x: { name: string }) => x.name === "web");

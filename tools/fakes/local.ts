@@ -5,7 +5,7 @@
  * engine"). Each prints the requests it answers. Stop them with Ctrl-C.
  */
 import { parseArgs } from "util";
-import { seedLocalOrganisation, startFakeGitHub } from "./github/server";
+import { FakeGitHub, seedLocalOrganisation, startFakeGitHub } from "./github/server";
 import { FakePagerDutyRest } from "./pagerduty";
 import { FakeSentry } from "./sentry";
 
@@ -17,18 +17,38 @@ export function seedLocalPagerDuty(pd: FakePagerDutyRest): void {
     pd.addSchedule("PLOCALS");
 }
 
+export interface LocalFakes {
+    github: FakeGitHub;
+    sentry: FakeSentry;
+    pagerduty: FakePagerDutyRest;
+    close(): Promise<void>;
+}
+
+/** The three fakes, seeded for the local stack and accepting {@link LOCAL_TOKENS}; port 0 picks free ports. */
+export async function startLocalFakes(ports: { github?: number; sentry?: number; pagerduty?: number } = {}): Promise<LocalFakes> {
+    const github = await startFakeGitHub(ports.github ?? 0);
+    github.addToken(LOCAL_TOKENS.github, "local-deployer");
+    seedLocalOrganisation(github);
+    const sentry = await new FakeSentry("ainative").start(ports.sentry ?? 0).catch(async (e) => {
+        await github.close();
+        throw e;
+    });
+    sentry.addToken(LOCAL_TOKENS.sentry);
+    const pagerduty = await new FakePagerDutyRest().start(ports.pagerduty ?? 0).catch(async (e) => {
+        await Promise.all([github.close(), sentry.close()]);
+        throw e;
+    });
+    pagerduty.addToken(LOCAL_TOKENS.pagerduty);
+    seedLocalPagerDuty(pagerduty);
+    return { github, sentry, pagerduty, close: async () => void (await Promise.all([github.close(), sentry.close(), pagerduty.close()])) };
+}
+
 async function main(): Promise<void> {
     const { values } = parseArgs({
         options: { "github-port": { type: "string", default: "4020" }, "sentry-port": { type: "string", default: "4030" }, "pagerduty-port": { type: "string", default: "4040" } },
     });
-    const gh = await startFakeGitHub(Number(values["github-port"]));
-    gh.addToken(LOCAL_TOKENS.github, "local-deployer");
-    seedLocalOrganisation(gh);
-    const sentry = await new FakeSentry("ainative").start(Number(values["sentry-port"]));
-    sentry.addToken(LOCAL_TOKENS.sentry);
-    const pd = await new FakePagerDutyRest().start(Number(values["pagerduty-port"]));
-    pd.addToken(LOCAL_TOKENS.pagerduty);
-    seedLocalPagerDuty(pd);
+    const fakes = await startLocalFakes({ github: Number(values["github-port"]), sentry: Number(values["sentry-port"]), pagerduty: Number(values["pagerduty-port"]) });
+    const { github: gh, sentry, pagerduty: pd } = fakes;
     process.stderr.write(
         [
             `fake GitHub     ${gh.url}/   GITHUB_TOKEN=${LOCAL_TOKENS.github}`,
@@ -46,7 +66,7 @@ async function main(): Promise<void> {
         shown.sentry = sentry.log.length;
         shown.pd = pd.log.length;
     }, 500).unref();
-    process.on("SIGINT", () => void Promise.all([gh.close(), sentry.close(), pd.close()]).then(() => process.exit(0)));
+    process.on("SIGINT", () => void fakes.close().then(() => process.exit(0)));
 }
 
 if (require.main === module)

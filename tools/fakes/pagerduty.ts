@@ -44,6 +44,29 @@ export class FakePagerDutyRest {
                 return token && this.tokens.has(token) ? undefined : { status: 401, body: { error: { message: "Authentication failed", code: 2006 } } };
             },
             invalid: (errors) => error(400, "Invalid Input Provided", errors),
+            leniencies: (
+                [
+                    ["createEscalationPolicy", "escalation_policy"],
+                    ["updateEscalationPolicy", "escalation_policy"],
+                    ["createService", "service"],
+                    ["updateService", "service"],
+                    ["createServiceIntegration", "integration"],
+                ] as const
+            ).map(([operation, wrapper]) => ({
+                operation,
+                reason:
+                    "PagerDuty accepts an object without its `type` (the URL says what it is) and `null` for a setting that is off " +
+                    "(acknowledgement_timeout, alert_grouping, teams: its docs say null disables them); its description requires " +
+                    "the one and omits `nullable` on the others. The PagerDuty provider relies on both.",
+                adjust: (body: any) => {
+                    const o = body?.[wrapper];
+                    if (o && typeof o === "object") {
+                        o.type ??= wrapper;
+                        for (const [k, v] of Object.entries(o)) if (v === null) delete o[k];
+                    }
+                    return body;
+                },
+            })),
             notFound: () => error(404, "Not Found"),
         });
         this.routes(error);
