@@ -14,10 +14,10 @@
  */
 import * as fs from "fs";
 import { describeGitHubError, githubClient, parseRepo } from "../github/client";
+import { DEPLOY_TASK } from "../github/deployments";
 import { CommandIO, EXIT, parseCommandArgs } from "./io";
 
-/** The task our records carry, so metrics tell them from the deployments Actions makes for `environment:` jobs. */
-export const DEPLOY_TASK = "deploy:pulumi";
+export { DEPLOY_TASK };
 
 const USAGE = [
     "usage: npm run deployment -- start --stack <name> --ref <sha> [--description <text>]",

@@ -1,6 +1,6 @@
 /** Issues, comments and deployments: what the PR comment, drift and the gate use. */
 import type { FakeGitHub } from "./server";
-import { Answer, DOCS, FakeComment, FakeDeployment, FakeDeploymentStatus, FakeIssue, FakeRepo, Handler, MAX_BODY, notFound, userJson } from "./state";
+import { Answer, DOCS, FakeComment, FakeDeployment, FakeDeploymentStatus, FakeIssue, FakeRepo, FakeWorkflowRun, Handler, MAX_BODY, notFound, userJson } from "./state";
 
 function commentJson(gh: FakeGitHub, r: FakeRepo, issue: FakeIssue, c: FakeComment) {
     return {
@@ -100,7 +100,72 @@ function findComment(r: FakeRepo, id: number): { issue: FakeIssue; comment: Fake
     return undefined;
 }
 
+function runJson(gh: FakeGitHub, r: FakeRepo, run: FakeWorkflowRun) {
+    return {
+        id: run.id,
+        name: run.workflowFile.replace(/\.ya?ml$/, ""),
+        node_id: `WFR_${run.id}`,
+        head_sha: run.headSha,
+        path: `.github/workflows/${run.workflowFile}`,
+        event: "pull_request",
+        status: run.conclusion === null ? "in_progress" : "completed",
+        conclusion: run.conclusion,
+        workflow_id: 1,
+        run_number: run.id,
+        created_at: run.createdAt,
+        updated_at: run.createdAt,
+        html_url: `https://github.com/${r.owner}/${r.name}/actions/runs/${run.id}`,
+        url: `${gh.url}/repos/${r.owner}/${r.name}/actions/runs/${run.id}`,
+    };
+}
+
 export const ISSUE_HANDLERS: Record<string, Handler> = {
+    "actions/list-workflow-runs"(ctx) {
+        const r = this.findRepo(ctx.params);
+        if (!r) return notFound();
+        const file = decodeURIComponent(ctx.params.workflow_id);
+        const created = ctx.query.created?.match(/^(\S+)\.\.(\S+)$/);
+        const items = r.workflowRuns
+            .filter((x) => x.workflowFile === file)
+            .filter((x) => !created || (x.createdAt >= created[1] && x.createdAt <= created[2]))
+            .filter((x) => !ctx.query.status || (ctx.query.status === "completed" ? x.conclusion !== null : x.conclusion === ctx.query.status))
+            .sort((a, b) => b.id - a.id);
+        const page = this.page(
+            items.map((x) => runJson(this, r, x)),
+            ctx,
+        );
+        return { ...page, body: { total_count: items.length, workflow_runs: page.body } };
+    },
+    "actions/list-jobs-for-workflow-run"(ctx) {
+        const r = this.findRepo(ctx.params);
+        const run = r?.workflowRuns.find((x) => x.id === Number(ctx.params.run_id));
+        if (!r || !run) return notFound();
+        const jobs = run.jobs.map((j, i) => ({
+            id: run.id * 100 + i,
+            run_id: run.id,
+            name: j.name,
+            status: j.conclusion === null ? "in_progress" : "completed",
+            conclusion: j.conclusion,
+            head_sha: run.headSha,
+        }));
+        const page = this.page(jobs, ctx);
+        return { ...page, body: { total_count: jobs.length, jobs: page.body } };
+    },
+    "repos/get-commit"(ctx) {
+        const r = this.findRepo(ctx.params);
+        const at = r?.commits.get(ctx.params.ref);
+        if (!r || !at) return { status: 422, body: { message: `No commit found for SHA: ${ctx.params.ref}`, documentation_url: DOCS } };
+        return {
+            status: 200,
+            body: {
+                sha: ctx.params.ref,
+                node_id: `C_${ctx.params.ref}`,
+                commit: { author: { name: "dev", email: "dev@ainative.dev", date: at }, committer: { name: "dev", email: "dev@ainative.dev", date: at }, message: "a change" },
+                files: [],
+                stats: { total: 1, additions: 1, deletions: 0 },
+            },
+        };
+    },
     "repos/create-deployment"(ctx) {
         const r = this.findRepo(ctx.params);
         if (!r) return notFound();

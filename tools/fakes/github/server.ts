@@ -15,6 +15,7 @@
  * Served both at the root (GITHUB_API_URL=<url>) and under `/api/v3` (GitHub Enterprise paths,
  * what the GitHub provider uses for any non-github.com base URL).
  */
+import { createHash } from "crypto";
 import * as http from "http";
 import { AddressInfo } from "net";
 import { checkRequest } from "./contract";
@@ -31,6 +32,8 @@ const HANDLERS: Record<string, Handler> = { ...ISSUE_HANDLERS, ...SETTINGS_HANDL
 export class FakeGitHub {
     readonly repos = new Map<string, FakeRepo>();
     readonly requests: LoggedRequest[] = [];
+    /** How many conditional requests were answered 304 Not Modified. */
+    notModified = 0;
     readonly faults: Fault[] = [];
     /** Organisations by login, with their teams by slug. */
     readonly orgs = new Map<string, { id: number; login: string; teams: Map<string, FakeTeam> }>();
@@ -55,7 +58,19 @@ export class FakeGitHub {
         let r = this.repos.get(key);
         if (!r) {
             const id = this.nextId++;
-            r = { owner, name, id, nodeId: `R_kgDO${id}`, issues: [], labels: new Set(), deployments: [], environments: new Map(), rules: [] };
+            r = {
+                owner,
+                name,
+                id,
+                nodeId: `R_kgDO${id}`,
+                issues: [],
+                labels: new Set(),
+                deployments: [],
+                environments: new Map(),
+                rules: [],
+                workflowRuns: [],
+                commits: new Map(),
+            };
             this.repos.set(key, r);
         }
         return r;
@@ -131,6 +146,29 @@ export class FakeGitHub {
         return dep;
     }
 
+    /** A workflow run (of `workflowFile`) with its jobs, as the Actions API lists them. */
+    addWorkflowRun(
+        owner: string,
+        name: string,
+        run: {
+            workflowFile: string;
+            headSha: string;
+            createdAt: string;
+            conclusion: "success" | "failure" | "cancelled" | null;
+            jobs: { name: string; conclusion: "success" | "failure" | "skipped" | null }[];
+        },
+    ): number {
+        const r = this.repo(owner, name);
+        const id = this.nextId++;
+        r.workflowRuns.push({ id, ...run });
+        return id;
+    }
+
+    /** A commit's time, as `GET /repos/{o}/{r}/commits/{sha}` answers it. */
+    addCommit(owner: string, name: string, sha: string, at: string): void {
+        this.repo(owner, name).commits.set(sha, at);
+    }
+
     /** Adds a comment as `login` (someone else's, or ours from an earlier run). */
     addComment(owner: string, name: string, number: number, login: string, body: string): FakeComment {
         const issue = this.repo(owner, name).issues.find((i) => i.number === number)!;
@@ -192,9 +230,23 @@ export class FakeGitHub {
         const log: LoggedRequest = { method, path: url.pathname + url.search, status: 0, body: text, auth: scheme };
         this.requests.push(log);
         const send = (a: Answer) => {
+            const text = a.body === undefined ? "" : JSON.stringify(a.body);
+            // Conditional requests, as GitHub answers them: a GET's ETag, and 304 with no body
+            // (and no cost against the rate limit) when If-None-Match names the current one.
+            if (method === "GET" && a.status === 200) {
+                const etag = `W/"${createHash("sha1").update(text).digest("hex")}"`;
+                if (req.headers["if-none-match"] === etag) {
+                    log.status = 304;
+                    this.notModified++;
+                    res.writeHead(304, { etag, ...a.headers });
+                    res.end();
+                    return;
+                }
+                a = { ...a, headers: { ...a.headers, etag } };
+            }
             log.status = a.status;
             res.writeHead(a.status, { "content-type": "application/json; charset=utf-8", ...a.headers });
-            res.end(a.body === undefined ? "" : JSON.stringify(a.body));
+            res.end(text);
         };
 
         let body: unknown = undefined;

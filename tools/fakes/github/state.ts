@@ -91,6 +91,15 @@ export interface FakeTeam {
     members: string[];
 }
 
+export interface FakeWorkflowRun {
+    id: number;
+    workflowFile: string;
+    headSha: string;
+    createdAt: string;
+    conclusion: "success" | "failure" | "cancelled" | null;
+    jobs: { name: string; conclusion: "success" | "failure" | "skipped" | null }[];
+}
+
 export interface FakeRepo {
     owner: string;
     name: string;
@@ -101,6 +110,9 @@ export interface FakeRepo {
     deployments: FakeDeployment[];
     environments: Map<string, FakeEnvironment>;
     rules: FakeRule[];
+    workflowRuns: FakeWorkflowRun[];
+    /** Commit SHA → its committer date. */
+    commits: Map<string, string>;
 }
 
 export interface Fault {
