@@ -120,3 +120,49 @@ export function syntheticRefresh(n: number, opts: { stack?: string } = {}): { di
     events.push({ sequence: seq, timestamp: 0, summaryEvent: { resourceChanges: counts, PolicyPacks: {}, isPreview: true, result: "succeeded" } });
     return { digest: { steps, changeSummary: counts }, events };
 }
+
+/**
+ * A year of deploy-workflow history at any size: `n` deployments alternating staging and
+ * production every 52 minutes on average, 3 % failed, 1 % never finished, a rollback after every
+ * 50th production success, with commit times and PR runs. For the metrics benchmark.
+ */
+export function syntheticDeliveryHistory(
+    n: number,
+    end = Date.UTC(2026, 10, 27),
+): {
+    deployments: { id: number; environment: string; sha: string; createdAt: number; statuses: { state: string; at: number }[] }[];
+    commitTimes: Map<string, number>;
+    prRuns: { id: number; createdAt: number; conclusion: string | null; failedJobs: string[] }[];
+    rollbacks: { environment: string; at: number; source: "gate" | "railway" }[];
+    since: number;
+    until: number;
+} {
+    const since = end - 365 * 86_400_000;
+    const step = (end - since) / n;
+    const deployments = [];
+    const commitTimes = new Map<string, number>();
+    const rollbacks: { environment: string; at: number; source: "gate" }[] = [];
+    for (let i = 0; i < n; i++) {
+        const environment = i % 2 ? "production" : "staging";
+        const createdAt = since + i * step;
+        const sha = i.toString(16).padStart(40, "0");
+        const minutes = 4 + (i % 17);
+        const statuses = [{ state: "in_progress", at: createdAt }];
+        if (i % 100 === 7) {
+            // never finished
+        } else if (i % 33 === 5) statuses.push({ state: "failure", at: createdAt + minutes * 60_000 });
+        else {
+            statuses.push({ state: "success", at: createdAt + minutes * 60_000 });
+            if (environment === "production" && i % 50 === 1) rollbacks.push({ environment, at: createdAt + (minutes + 5) * 60_000, source: "gate" });
+        }
+        commitTimes.set(sha, createdAt - (30 + (i % 240)) * 60_000);
+        deployments.push({ id: i + 1, environment, sha, createdAt, statuses });
+    }
+    const prRuns = Array.from({ length: n }, (_, i) => ({
+        id: i + 1,
+        createdAt: since + i * step,
+        conclusion: i % 9 === 0 ? "failure" : "success",
+        failedJobs: i % 9 === 0 ? ["test"] : [],
+    }));
+    return { deployments, commitTimes, prRuns, rollbacks, since, until: end };
+}

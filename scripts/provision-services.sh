@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Makes the PostgreSQL and Redis servers the services and end-to-end suites need available: the
-# tests start their own servers on 127.0.0.1 and stop them; this only installs the programs, from
+# Makes the PostgreSQL and Redis servers and the Chromium browser the services and end-to-end
+# suites need available: the tests start their own servers (and a headless browser) on 127.0.0.1 and
+# stop them; this only installs the programs, from
 # Debian's packages, when they are missing and this user may install packages (root, or sudo
 # without a password). Otherwise it stops at once with the command that installs them: a missing
 # server is a failure, never a skipped test.
@@ -9,6 +10,7 @@ set -euo pipefail
 need=()
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 { command -v pg_config >/dev/null 2>&1 && [ -x "$(pg_config --bindir 2>/dev/null)/initdb" ]; } || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 [ ${#need[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -eq 0 ]; then
