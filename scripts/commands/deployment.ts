@@ -15,7 +15,7 @@
 import * as fs from "fs";
 import { describeGitHubError, githubClient, parseRepo } from "../github/client";
 import { DEPLOY_TASK } from "../github/deployments";
-import { CommandIO, EXIT, parseCommandArgs } from "./io";
+import { CommandIO, EXIT, parseCommandArgs, usageError } from "./io";
 
 export { DEPLOY_TASK };
 
@@ -51,10 +51,7 @@ export async function deploymentCommand(argv: string[], io: CommandIO, env: Node
         io,
     );
     if (typeof flags === "number") return flags;
-    const usage = (message: string) => {
-        io.err(`${message}\n${USAGE}`);
-        return EXIT.usage;
-    };
+    const usage = usageError(io, USAGE);
     if (action !== "start" && action !== "finish") return usage(`the first argument is start or finish, not '${String(action ?? "").slice(0, 40)}'`);
     if (!env.GITHUB_TOKEN) return usage("GITHUB_TOKEN is not set");
     if (!env.GITHUB_REPOSITORY) return usage("GITHUB_REPOSITORY (owner/name) is not set");

@@ -29,7 +29,7 @@ import { deployer, workTree } from "../emergency/git";
 import { appendRecord, DEFAULT_LOG, EmergencyRecord, readRecords, renderReport } from "../emergency/record";
 import { engineOnPath, runPulumi } from "../engine/engine";
 import { runPlan } from "../plan/plan";
-import { CommandIO, EXIT, parseCommandArgs } from "./io";
+import { CommandIO, EXIT, parseCommandArgs, usageError } from "./io";
 
 const USAGE = [
     "usage: npm run deploy:emergency -- --stack <name> [--yes] [--allow-dirty] [--allow-unpushed] [--policy-config <file>] [--log <file>]",
@@ -83,10 +83,7 @@ export async function emergencyDeployCommand(argv: string[], io: CommandIO, cwd 
         io,
     );
     if (typeof flags === "number") return flags;
-    const usage = (message: string) => {
-        io.err(`${message}\n${USAGE}`);
-        return EXIT.usage;
-    };
+    const usage = usageError(io, USAGE);
     const now = deps.now ?? (() => new Date());
     const logFile = path.resolve(cwd, flags.log ?? DEFAULT_LOG);
 

@@ -51,6 +51,14 @@ export function parseCommandArgs<T>(argv: string[], options: ParseArgsConfig["op
     return values as T;
 }
 
+/** A command's usage error: the problem and the usage on stderr, exit 2. */
+export function usageError(io: CommandIO, usage: string): (message: string) => number {
+    return (message) => {
+        io.err(`${message}\n${usage}`);
+        return EXIT.usage;
+    };
+}
+
 /**
  * Where a command may write its `--out` file: not over a stack file, Pulumi.yaml or one of the
  * command's inputs, and in a folder that exists and can be written. Checked before any work, so a

@@ -16,7 +16,7 @@ import { describeGitHubError, githubClient, parseRepo, RepoRef, statusOf } from 
 import { collectCommitTimes, collectDeployments, collectPrRuns, collectRailwayRollbacks, EtagCache, readGateRollbacks } from "../metrics/collect";
 import { computeMetrics, DeploymentRecord, RollbackRecord } from "../metrics/compute";
 import { MetricsFormat, renderMetrics } from "../metrics/render";
-import { CommandIO, EXIT, outPath, parseCommandArgs, writeAtomically } from "./io";
+import { CommandIO, EXIT, outPath, parseCommandArgs, writeAtomically, usageError } from "./io";
 
 const USAGE =
     "usage: npm run metrics -- --repo <owner/name> [--since <date|30d>] [--until <date>] [--stack <name>...] [--format text|markdown|json|html] [--out <file>] [--gate-records <dir>] [--railway <stack>=<projectId>...] [--pr-workflow <file>] [--cache <file>]";
@@ -81,10 +81,7 @@ export async function metricsCommand(argv: string[], io: CommandIO, cwd = proces
         io,
     );
     if (typeof flags === "number") return flags;
-    const usage = (message: string) => {
-        io.err(`${message}\n${USAGE}`);
-        return EXIT.usage;
-    };
+    const usage = usageError(io, USAGE);
     const now = (deps.now ?? Date.now)();
     if (!flags.repo) return usage("--repo <owner/name> is required");
     let repo: RepoRef;

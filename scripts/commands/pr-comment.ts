@@ -20,7 +20,7 @@ import { upsertComment } from "../github/sticky";
 import type { PlanResult } from "../plan/plan";
 import { COMMENT_LIMIT, previewMarker, renderComment } from "../preview/comment";
 import { projectAndStack, reportFromPlan, reportFromPreview, PreviewReport } from "../preview/report";
-import { CommandIO, EXIT, parseCommandArgs } from "./io";
+import { CommandIO, EXIT, parseCommandArgs, usageError } from "./io";
 
 const USAGE =
     "usage: npm run pr-comment -- --stack <name> (--preview <preview.json> [--events <event log>] [--stderr <file>] | --plan <plan.json>) [--exit-code <n>] [--commit <sha>] [--repo <owner/name> --pr <number>] [--dry-run]";
@@ -132,10 +132,7 @@ export async function prCommentCommand(argv: string[], io: CommandIO, cwd = proc
         io,
     );
     if (typeof flags === "number") return flags;
-    const usage = (message: string) => {
-        io.err(`${message}\n${USAGE}`);
-        return EXIT.usage;
-    };
+    const usage = usageError(io, USAGE);
     if (!flags.stack) return usage("--stack is required");
     if (!/^[A-Za-z0-9_.-]{1,100}$/.test(flags.stack)) return usage(`--stack '${flags.stack.slice(0, 80)}' is not a stack name (letters, digits, '-', '_', '.')`);
     if (Boolean(flags.preview) === Boolean(flags.plan)) return usage("give exactly one of --preview <preview.json> and --plan <plan.json>");

@@ -171,32 +171,28 @@ describe("delivery metrics: Railway's own history of rollbacks (Railway emulator
         await emu.close();
     });
 
-    it("a rollback made on Railway is a change failure of the deployment it followed, restored by the next success", async () => {
+    const runStaging = async (railway: string, extra: string[] = []) => {
         const io = captureIO();
-        const code = await metricsCommand(
-            [
-                "--repo",
-                "ainative/platform",
-                "--since",
-                WINDOW.since,
-                "--until",
-                WINDOW.until,
-                "--stack",
-                "staging",
-                "--railway",
-                `staging=${projectId}`,
-                "--gate-records",
-                "gate",
-                "--format",
-                "json",
-                "--cache",
-                path.join(dir, "etags.json"),
-            ],
-            io,
-            dir,
-            { GITHUB_TOKEN: TOKEN, GITHUB_API_URL: gh.url },
-            { now: () => WINDOW.now, githubRetryUnitMs: 1 },
-        );
+        const argv = [
+            "--repo",
+            "ainative/platform",
+            "--since",
+            WINDOW.since,
+            "--until",
+            WINDOW.until,
+            "--stack",
+            "staging",
+            "--railway",
+            railway,
+            "--cache",
+            path.join(dir, "etags.json"),
+        ];
+        const code = await metricsCommand([...argv, ...extra], io, dir, { GITHUB_TOKEN: TOKEN, GITHUB_API_URL: gh.url }, { now: () => WINDOW.now, githubRetryUnitMs: 1 });
+        return { code, io };
+    };
+
+    it("a rollback made on Railway is a change failure of the deployment it followed, restored by the next success", async () => {
+        const { code, io } = await runStaging(`staging=${projectId}`, ["--gate-records", "gate", "--format", "json"]);
         assert.strictEqual(code, 0, io.all());
         const result: MetricsResult = JSON.parse(io.stdout.join("\n"));
         const staging = result.stacks.find((s) => s.stack === "staging")!.figures;
@@ -211,27 +207,7 @@ describe("delivery metrics: Railway's own history of rollbacks (Railway emulator
     });
 
     it("a project Railway does not know: exit 1 naming the stack, no figure", async () => {
-        const io = captureIO();
-        const code = await metricsCommand(
-            [
-                "--repo",
-                "ainative/platform",
-                "--since",
-                WINDOW.since,
-                "--until",
-                WINDOW.until,
-                "--stack",
-                "staging",
-                "--railway",
-                "staging=no-such-project",
-                "--cache",
-                path.join(dir, "etags.json"),
-            ],
-            io,
-            dir,
-            { GITHUB_TOKEN: TOKEN, GITHUB_API_URL: gh.url },
-            { now: () => WINDOW.now, githubRetryUnitMs: 1 },
-        );
+        const { code, io } = await runStaging("staging=no-such-project");
         assert.strictEqual(code, 1);
         assert.match(io.stderr.join("\n"), /could not read staging's Railway deployments: .*not found/i);
         assert.deepStrictEqual(io.stdout, []);
