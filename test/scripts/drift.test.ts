@@ -125,7 +125,7 @@ describe("drift: one issue, one incident, one message per change (fakes of GitHu
     let gh: FakeGitHub;
     let pd: FakePagerDuty;
     let slack: FakeSlack;
-    const TOKEN = "ghp_drifttoken0000000000000000000000000";
+    const TOKEN = "ghs_drifttoken0000000000000000000000000";
     const ROUTING_KEY = "R0UT1NGKEY0000000000000000000001";
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "drift-alerts-"));
     before(async () => {

@@ -238,7 +238,7 @@ describe("delivery metrics: bad input and refusals, never a made-up figure", fun
     });
 
     it("a token GitHub refuses, a repository it cannot see", async () => {
-        const bad = await run(["--repo", "ainative/empty"], { GITHUB_TOKEN: "ghp_wrong00000000000000000000000000000000" });
+        const bad = await run(["--repo", "ainative/empty"], { GITHUB_TOKEN: "ghs_wrong00000000000000000000000000000000" });
         assert.strictEqual(bad.code, 1);
         assert.match(bad.io.stderr.join("\n"), /GitHub refused the token \(401 Bad credentials\)/);
         const hidden = await run(["--repo", "ainative/secret-project"]);

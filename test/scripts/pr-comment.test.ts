@@ -118,7 +118,7 @@ describe("PR comment: rendering the recorded engine output", () => {
 describe("PR comment: exactly one comment per project and stack (fake GitHub)", function () {
     this.timeout(30_000);
     let gh: FakeGitHub;
-    const TOKEN = "ghp_faketokenforthetests000000000000000";
+    const TOKEN = "ghs_faketokenforthetests000000000000000";
     before(async () => {
         gh = await startFakeGitHub();
         gh.addToken(TOKEN, "deploy-bot");
@@ -260,13 +260,13 @@ describe("PR comment: exactly one comment per project and stack (fake GitHub)", 
                 ["--stack", "local", "--preview", "preview.json", "--repo", "ainative/platform", "--pr", "1"],
                 badToken,
                 dir,
-                env({ GITHUB_TOKEN: "ghp_wrongtoken0000000000000000000000000" }),
+                env({ GITHUB_TOKEN: "ghs_wrongtoken0000000000000000000000000" }),
                 FAST,
             ),
             1,
         );
         assert.match(badToken.stderr.join("\n"), /HTTP 401: Bad credentials/);
-        assert.ok(!badToken.all().includes("ghp_wrongtoken"), "the token was printed");
+        assert.ok(!badToken.all().includes("ghs_wrongtoken"), "the token was printed");
     });
 
     it("writes the same markdown to $GITHUB_STEP_SUMMARY", async () => {

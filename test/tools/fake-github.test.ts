@@ -8,7 +8,7 @@ import { FakeGitHub, seedLocalOrganisation, startFakeGitHub } from "../../tools/
 describe("fake GitHub: as strict as GitHub", function () {
     this.timeout(30_000);
     let gh: FakeGitHub;
-    const TOKEN = "ghp_contracttoken000000000000000000000";
+    const TOKEN = "ghs_contracttoken000000000000000000000";
     before(async () => {
         gh = await startFakeGitHub();
         gh.addToken(TOKEN, "deploy-bot");
