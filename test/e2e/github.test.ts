@@ -8,10 +8,8 @@ import { strict as assert } from "assert";
 import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { driftCommand } from "../../scripts/commands/drift";
 import { parseDigest, parseEvents, resourceOutcomes } from "../../scripts/engine/output";
 import { REPO_ROOT, runPlan } from "../../scripts/plan/plan";
-import { captureIO } from "../support/capture";
 import { LocalStack, startLocalStack } from "../support/e2e";
 import { FakeGitHub, seedLocalOrganisation, startFakeGitHub } from "../../tools/fakes/github/server";
 
@@ -138,18 +136,7 @@ describe("GitHub under the real engine: repository protection against the fake G
             .sort();
         assert.deepEqual(drifted, ["update github:index/branchProtection:BranchProtection", "update github:index/repositoryEnvironment:RepositoryEnvironment"]);
 
-        const io = captureIO();
-        // The unmanaged-resource check reads Railway with the process's credentials, as in CI.
-        const saved = process.env.RAILWAY_API_TOKEN;
-        process.env.RAILWAY_API_TOKEN = s.emu.token;
-        let code: number;
-        try {
-            code = await driftCommand(["--stack", s.ws.stack, "--format", "json"], io, s.ws.dir, s.ws.env);
-        } finally {
-            if (saved === undefined) delete process.env.RAILWAY_API_TOKEN;
-            else process.env.RAILWAY_API_TOKEN = saved;
-        }
-        s.outputs.push(io.all());
+        const { code, io } = await s.drift();
         assert.equal(code, 7, io.all());
         const report = JSON.parse(io.stdout.join("\n"));
         const byType = Object.fromEntries(report.drifted.map((d: { type: string; paths: string[] }) => [d.type.split(":").pop(), d.paths]));

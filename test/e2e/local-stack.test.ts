@@ -9,8 +9,6 @@ import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { parseDigest, parseEvents, resourceOutcomes } from "../../scripts/engine/output";
-import { driftCommand } from "../../scripts/commands/drift";
-import { captureIO } from "../support/capture";
 import { LocalStack, startLocalStack } from "../support/e2e";
 
 const RAILWAY = "pulumi-nodejs:dynamic/railway:";
@@ -48,23 +46,6 @@ describe("the local stack under the real engine (pulumi up, preview, refresh, de
     const serviceId = (name: string) => [...store().services.values()].find((x) => x.name === name)!.id;
     const envId = () => [...store().environments.values()].find((e) => e.name === "local" && !e.deletedAt)!.id;
     const preview = async (...extra: string[]) => s.run(["preview", ...extra]);
-    /** `npm run drift` in the workspace, with the engine and Railway credentials a CI job would have. */
-    const runDrift = async () => {
-        const io = captureIO();
-        const saved = { api: process.env.RAILWAY_API_TOKEN, project: process.env.RAILWAY_TOKEN };
-        process.env.RAILWAY_API_TOKEN = TOKEN;
-        delete process.env.RAILWAY_TOKEN;
-        try {
-            const code = await driftCommand(["--stack", s.ws.stack, "--format", "json"], io, s.ws.dir, { ...s.ws.env, RAILWAY_API_TOKEN: TOKEN, RAILWAY_TOKEN: "" });
-            s.outputs.push(io.all());
-            return { code, io };
-        } finally {
-            if (saved.api === undefined) delete process.env.RAILWAY_API_TOKEN;
-            else process.env.RAILWAY_API_TOKEN = saved.api;
-            if (saved.project !== undefined) process.env.RAILWAY_TOKEN = saved.project;
-        }
-    };
-
     before(async () => {
         s = await startLocalStack({ emulator: { token: TOKEN } });
         await s.ws.setSecret("secrets.services.web.AUTH_SECRET", PLANTED.AUTH_SECRET);
@@ -184,7 +165,7 @@ describe("the local stack under the real engine (pulumi up, preview, refresh, de
         // npm run drift runs that refresh itself, names each drifted resource with its property
         // paths, and finds what Railway holds that the stack does not manage (the refresh cannot).
         const handMade = s.emu.store.outOfBand({ kind: "createService", projectId: [...store().projects.keys()][0], environmentId: envId(), name: "hand-made" }) as { id: string };
-        const report = await runDrift();
+        const report = await s.drift();
         assert.equal(report.code, 7, report.io.all());
         const json = JSON.parse(report.io.stdout.join("\n"));
         const named = json.drifted
@@ -204,11 +185,11 @@ describe("the local stack under the real engine (pulumi up, preview, refresh, de
         const up = await s.run(["up", "--yes", "--skip-preview", "--refresh"]);
         assert.equal(up.code, 0, up.stdout + up.stderr);
         assert.equal((await preview("--expect-no-changes")).code, 0);
-        const unmanagedOnly = await runDrift();
+        const unmanagedOnly = await s.drift();
         assert.equal(unmanagedOnly.code, 7, unmanagedOnly.io.all());
         assert.deepEqual(JSON.parse(unmanagedOnly.io.stdout.join("\n")).drifted, []);
         s.emu.store.outOfBand({ kind: "deleteService", serviceId: handMade.id });
-        const clean = await runDrift();
+        const clean = await s.drift();
         assert.equal(clean.code, 0, clean.io.all());
         assert.equal(JSON.parse(clean.io.stdout.join("\n")).status, "clean");
     });

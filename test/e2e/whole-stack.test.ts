@@ -6,11 +6,9 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { driftCommand } from "../../scripts/commands/drift";
 import { parseDigest, parseEvents, resourceOutcomes } from "../../scripts/engine/output";
 import { REPO_ROOT, runPlan } from "../../scripts/plan/plan";
 import { LOCAL_TOKENS, LocalFakes, startLocalFakes } from "../../tools/fakes/local";
-import { captureIO } from "../support/capture";
 import { LocalStack, startLocalStack } from "../support/e2e";
 
 const PRODUCTION_PACK_CONFIG = path.join(REPO_ROOT, "policies", "config", "production.json");
@@ -122,17 +120,7 @@ describe("the whole stack under the real engine: Railway, GitHub, Sentry and Pag
             .map((o) => `${o.op} ${o.type}`)
             .sort();
         assert.deepEqual(drifted, ["update pagerduty:index/escalationPolicy:EscalationPolicy", "update sentry:index/sentryMetricAlert:SentryMetricAlert"]);
-        const io = captureIO();
-        const saved = process.env.RAILWAY_API_TOKEN;
-        process.env.RAILWAY_API_TOKEN = s.emu.token;
-        let code: number;
-        try {
-            code = await driftCommand(["--stack", s.ws.stack, "--format", "json"], io, s.ws.dir, s.ws.env);
-        } finally {
-            if (saved === undefined) delete process.env.RAILWAY_API_TOKEN;
-            else process.env.RAILWAY_API_TOKEN = saved;
-        }
-        s.outputs.push(io.all());
+        const { code, io } = await s.drift();
         assert.equal(code, 7, io.all());
         const report = JSON.parse(io.stdout.join("\n"));
         assert.deepEqual(report.drifted.map((d: { type: string }) => d.type.split(":").pop()).sort(), ["EscalationPolicy", "SentryMetricAlert"]);

@@ -1,7 +1,9 @@
 import type { CommandIO } from "../../scripts/commands/io";
 
 /** A CommandIO that keeps every line, for asserting on what a command printed. */
-export function captureIO(): CommandIO & { stdout: string[]; stderr: string[]; all(): string } {
+export type CapturedIO = CommandIO & { stdout: string[]; stderr: string[]; all(): string };
+
+export function captureIO(): CapturedIO {
     const stdout: string[] = [];
     const stderr: string[] = [];
     return {

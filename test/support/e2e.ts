@@ -3,9 +3,11 @@
  * absence fails the suite with that script's message, never a skip), the Railway emulator on
  * 127.0.0.1, and a throwaway project whose `local` stack points at it.
  */
+import { driftCommand } from "../../scripts/commands/drift";
 import { provideEngine, RunResult } from "../../scripts/engine/engine";
 import { Workspace, WorkspaceOptions } from "../../scripts/engine/workspace";
 import { EmulatorOptions, RailwayEmulator, startRailwayEmulator } from "../../tools/railway-emulator";
+import { CapturedIO, captureIO } from "./capture";
 
 export interface LocalStack {
     emu: RailwayEmulator;
@@ -13,6 +15,8 @@ export interface LocalStack {
     /** Every stdout and stderr the engine printed in this suite (searched for secrets at the end). */
     outputs: string[];
     run(command: string[], opts?: { env?: NodeJS.ProcessEnv }): Promise<RunResult>;
+    /** `npm run drift -- --format json` in the workspace, with the engine and Railway credentials a CI job would have. */
+    drift(): Promise<{ code: number; io: CapturedIO }>;
     close(): Promise<void>;
 }
 
@@ -44,6 +48,22 @@ export async function startLocalStack(opts: { emulator?: EmulatorOptions; mutate
             const r = await ws.pulumi(command, runOpts);
             outputs.push(r.stdout, r.stderr);
             return r;
+        },
+        async drift() {
+            const io = captureIO();
+            // The unmanaged-resource check reads Railway with the process's credentials, as in CI.
+            const saved = { api: process.env.RAILWAY_API_TOKEN, project: process.env.RAILWAY_TOKEN };
+            process.env.RAILWAY_API_TOKEN = emu.token;
+            delete process.env.RAILWAY_TOKEN;
+            try {
+                const code = await driftCommand(["--stack", ws.stack, "--format", "json"], io, ws.dir, { ...ws.env, RAILWAY_API_TOKEN: emu.token, RAILWAY_TOKEN: "" });
+                outputs.push(io.all());
+                return { code, io };
+            } finally {
+                if (saved.api === undefined) delete process.env.RAILWAY_API_TOKEN;
+                else process.env.RAILWAY_API_TOKEN = saved.api;
+                if (saved.project !== undefined) process.env.RAILWAY_TOKEN = saved.project;
+            }
         },
         async close() {
             ws.dispose();
