@@ -32,7 +32,7 @@ describe("Railway emulator (as strict as Railway)", () => {
 
     before(async () => {
         clock = new ManualClock();
-        emu = await startRailwayEmulator({ deployStageMs: STAGE, clock, maxPageSize: 3 });
+        emu = await startRailwayEmulator({ deployStageMs: STAGE, clock, maxPageSize: 3, workspaces: ["ws"] });
         client = new RailwayClient({ apiUrl: emu.apiUrl, env: { RAILWAY_API_TOKEN: emu.token }, retry: { maxAttempts: 1 } });
     });
     after(() => emu.close());
@@ -55,44 +55,150 @@ describe("Railway emulator (as strict as Railway)", () => {
         assert.equal(r.body.errors[0].extensions.code, "GRAPHQL_VALIDATION_FAILED");
     });
 
-    describe("1. environment scoping", () => {
-        it("a change in a non-fork environment (or with environmentId null) applies to every non-fork environment", async () => {
+    describe("1. environment scoping (each rule with the Railway text it rests on)", () => {
+        it("a service created in one environment has an instance in every environment (terraform-provider-railway issue #23)", async () => {
             const { projectId, environmentId: production } = await project();
             const staging = (await call("EnvironmentCreate", { input: { projectId, name: "staging" } })).environmentCreate.id;
             const svc = (await call("ServiceCreate", { input: { projectId, name: "web", environmentId: staging } })).serviceCreate.id;
-            assert.ok(emu.store.hasInstance(svc, production), "a service created in a non-fork environment exists in every non-fork one");
-            await call("ServiceInstanceUpdate", { serviceId: svc, environmentId: staging, input: { startCommand: "npm start" } });
-            assert.equal(emu.store.instance(svc, production).startCommand, "npm start", "staging's setting rewrote production's");
-            await call("ServiceInstanceUpdate", { serviceId: svc, environmentId: null, input: { buildCommand: "npm run build" } });
-            assert.equal(emu.store.instance(svc, production).buildCommand, "npm run build");
-            await call("VariableCollectionUpsert", { input: { projectId, environmentId: staging, serviceId: svc, variables: { A: "1" }, skipDeploys: true } });
-            assert.deepEqual(emu.store.vars(svc, production), { A: "1" });
-            await call("VolumeCreate", { input: { projectId, environmentId: staging, serviceId: svc, mountPath: "/data" } });
-            assert.equal([...emu.store.volumeInstances.values()].filter((v) => v.serviceId === svc).length, 2, "one volume instance per non-fork environment");
-            await call("ServiceDelete", { id: svc, environmentId: staging });
-            assert.ok(!emu.store.services.has(svc), "deleted from every non-fork environment");
+            assert.ok(emu.store.hasInstance(svc, production) && emu.store.hasInstance(svc, staging));
         });
 
-        it("a fork keeps its changes to itself, and starts as a copy of its source", async () => {
+        it("a write that names its environment stays in it: settings, variables, volumes, domains (docs: every change to a service is scoped to one environment)", async () => {
+            const { projectId, environmentId: production } = await project();
+            const staging = (await call("EnvironmentCreate", { input: { projectId, name: "staging" } })).environmentCreate.id;
+            const svc = (await call("ServiceCreate", { input: { projectId, name: "web", environmentId: staging } })).serviceCreate.id;
+            const before = (await raw(`{ environment(id: "${production}") { configEtag } }`)).body.data.environment.configEtag;
+            await call("ServiceInstanceUpdate", { serviceId: svc, environmentId: staging, input: { startCommand: "npm start", multiRegionConfig: { "us-west2": { numReplicas: 1 } } } });
+            await call("VariableCollectionUpsert", { input: { projectId, environmentId: staging, serviceId: svc, variables: { A: "1" }, skipDeploys: true } });
+            await call("VolumeCreate", { input: { projectId, environmentId: staging, serviceId: svc, mountPath: "/data" } });
+            await call("ServiceDomainCreate", { input: { environmentId: staging, serviceId: svc } });
+            assert.equal(emu.store.instance(svc, production).startCommand ?? null, null, "production's settings did not move");
+            assert.deepEqual(emu.store.vars(svc, production), {});
+            assert.deepEqual(
+                [...emu.store.volumeInstances.values()].map((v) => v.environmentId),
+                [staging],
+            );
+            assert.equal([...emu.store.domains.values()].filter((d) => d.environmentId === production).length, 0);
+            const after = (await raw(`{ environment(id: "${production}") { configEtag } }`)).body.data.environment.configEtag;
+            assert.equal(after, before, "production's configEtag is unchanged");
+        });
+
+        it("serviceInstanceUpdate without an environment reaches every environment (the schema's description of a null environmentId)", async () => {
+            const { projectId, environmentId: production } = await project();
+            const staging = (await call("EnvironmentCreate", { input: { projectId, name: "staging" } })).environmentCreate.id;
+            const svc = (await call("ServiceCreate", { input: { projectId, name: "web" } })).serviceCreate.id;
+            await call("ServiceInstanceUpdate", { serviceId: svc, environmentId: null, input: { buildCommand: "npm run build" } });
+            assert.equal(emu.store.instance(svc, production).buildCommand, "npm run build");
+            assert.equal(emu.store.instance(svc, staging).buildCommand, "npm run build");
+        });
+
+        it("serviceDelete with an environment removes that instance only; without one, the whole service", async () => {
+            const { projectId, environmentId: production } = await project();
+            const staging = (await call("EnvironmentCreate", { input: { projectId, name: "staging" } })).environmentCreate.id;
+            const svc = (await call("ServiceCreate", { input: { projectId, name: "web" } })).serviceCreate.id;
+            await call("ServiceDelete", { id: svc, environmentId: staging });
+            assert.ok(emu.store.hasInstance(svc, production) && !emu.store.hasInstance(svc, staging) && emu.store.services.has(svc));
+            await call("ServiceDelete", { id: svc });
+            assert.ok(!emu.store.services.has(svc));
+        });
+
+        it("an environment is created empty, or as a duplicate carrying the source's variables, settings and volumes (environmentCreate.sourceEnvironmentId)", async () => {
             const { projectId, environmentId: production } = await project();
             const svc = (await call("ServiceCreate", { input: { projectId, name: "web", environmentId: production } })).serviceCreate.id;
+            await call("ServiceInstanceUpdate", { serviceId: svc, environmentId: production, input: { startCommand: "npm start" } });
             await call("VariableCollectionUpsert", { input: { projectId, environmentId: production, serviceId: svc, variables: { A: "prod" }, skipDeploys: true } });
             await call("VolumeCreate", { input: { projectId, environmentId: production, serviceId: svc, mountPath: "/data" } });
-            const fork = (await call("EnvironmentCreate", { input: { projectId, name: "pr-1", sourceEnvironmentId: production, ephemeral: true, skipInitialDeploys: true } }))
+            const empty = (await call("EnvironmentCreate", { input: { projectId, name: "dev" } })).environmentCreate.id;
+            assert.ok(!emu.store.hasInstance(svc, empty), "an environment made without a source has no services");
+            const dup = (await call("EnvironmentCreate", { input: { projectId, name: "pr-1", sourceEnvironmentId: production, ephemeral: true, skipInitialDeploys: true } }))
                 .environmentCreate;
-            assert.equal(fork.sourceEnvironment.id, production);
-            assert.deepEqual(emu.store.vars(svc, fork.id), { A: "prod" }, "variables copied");
-            assert.ok(
-                [...emu.store.volumeInstances.values()].some((v) => v.environmentId === fork.id),
-                "volumes copied",
+            assert.equal(dup.sourceEnvironment.id, production);
+            assert.deepEqual(emu.store.vars(svc, dup.id), { A: "prod" }, "variables copied");
+            assert.equal(emu.store.instance(svc, dup.id).startCommand, "npm start", "settings copied");
+            assert.ok([...emu.store.volumeInstances.values()].some((v) => v.environmentId === dup.id && v.serviceId === svc), "volume instance copied");
+            assert.equal(deploymentsOf(svc).length, 0, "skipInitialDeploys: nothing deployed");
+            await call("ServiceInstanceUpdate", { serviceId: svc, environmentId: dup.id, input: { startCommand: "dup-only" } });
+            assert.equal(emu.store.instance(svc, production).startCommand, "npm start", "the duplicate's change stayed in it");
+            const listed = (await raw(`{ environments(projectId: "${projectId}", isEphemeral: true) { edges { node { id name isEphemeral } } } }`)).body.data.environments.edges;
+            assert.deepEqual(
+                listed.map((e: any) => e.node.name),
+                ["pr-1"],
+                "the root environments query filters ephemeral ones",
             );
-            assert.equal(emu.store.environment(fork.id).ephemeral, true);
-            await call("ServiceInstanceUpdate", { serviceId: svc, environmentId: fork.id, input: { startCommand: "fork-only" } });
-            await call("VariableCollectionUpsert", { input: { projectId, environmentId: fork.id, serviceId: svc, variables: { A: "fork" }, skipDeploys: true } });
-            assert.equal(emu.store.instance(svc, production).startCommand ?? null, null, "the fork's setting stayed in the fork");
-            assert.deepEqual(emu.store.vars(svc, production), { A: "prod" });
-            await call("ServiceDelete", { id: svc, environmentId: fork.id });
-            assert.ok(emu.store.hasInstance(svc, production) && !emu.store.hasInstance(svc, fork.id), "deleting in the fork left production alone");
+        });
+
+        it("volumeCreate without an environment makes no volume instance (terraform-provider-railway issue #61)", async () => {
+            const { projectId } = await project();
+            const svc = (await call("ServiceCreate", { input: { projectId, name: "db" } })).serviceCreate.id;
+            await call("VolumeCreate", { input: { projectId, serviceId: svc, mountPath: "/data" } });
+            assert.equal(emu.store.volumeInstances.size, 0);
+        });
+    });
+
+    describe("1b. environment config and patches (the shape of Railway's CLI)", () => {
+        const cfg = async (environmentId: string) =>
+            (await raw(`query($id: String!) { environment(id: $id) { configEtag unmergedChangesCount config(decryptVariables: true) } }`, { id: environmentId })).body.data.environment;
+        const commit = (environmentId: string, patch: unknown) =>
+            raw(`mutation($e: String!, $p: EnvironmentConfig) { environmentPatchCommit(environmentId: $e, patch: $p, commitMessage: "test") }`, { e: environmentId, p: patch });
+
+        it("config reflects each service's source, build, deploy, variables and volume mounts; configEtag moves with it", async () => {
+            const { projectId, environmentId } = await project();
+            const svc = (await call("ServiceCreate", { input: { projectId, name: "db", environmentId } })).serviceCreate.id;
+            await call("ServiceInstanceUpdate", { serviceId: svc, environmentId, input: { source: { image: "postgres:16" }, startCommand: "postgres" } });
+            await call("VariableCollectionUpsert", { input: { projectId, environmentId, serviceId: svc, variables: { PGDATA: "/data/pg" }, skipDeploys: true } });
+            const vol = (await call("VolumeCreate", { input: { projectId, environmentId, serviceId: svc, mountPath: "/data" } })).volumeCreate.id;
+            const first = await cfg(environmentId);
+            const s = first.config.services[svc];
+            assert.deepEqual(s.source, { image: "postgres:16" });
+            assert.equal(s.deploy.startCommand, "postgres");
+            assert.deepEqual(s.variables.PGDATA, { value: "/data/pg", isSealed: false });
+            assert.deepEqual(s.volumeMounts, { [vol]: { mountPath: "/data" } });
+            await call("ServiceInstanceUpdate", { serviceId: svc, environmentId, input: { startCommand: "postgres -c fsync=on" } });
+            assert.notEqual((await cfg(environmentId)).configEtag, first.configEtag);
+        });
+
+        it("a patch materialises and removes an instance in one environment, changes settings and variables, and applies all or nothing", async () => {
+            const { projectId, environmentId: production } = await project();
+            const staging = (await call("EnvironmentCreate", { input: { projectId, name: "staging" } })).environmentCreate.id;
+            const svc = (await call("ServiceCreate", { input: { projectId, name: "web", environmentId: production } })).serviceCreate.id;
+            await call("ServiceDelete", { id: svc, environmentId: staging });
+            const ok = await commit(staging, {
+                services: { [svc]: { isCreated: true, source: { image: "nginx:1" }, deploy: { startCommand: "nginx", multiRegionConfig: { "us-west2": { numReplicas: 2 } } }, variables: { A: { value: "1" } } } },
+            });
+            assert.equal(ok.body.errors, undefined, JSON.stringify(ok.body.errors));
+            assert.equal(emu.store.instance(svc, staging).startCommand, "nginx");
+            assert.deepEqual(emu.store.instance(svc, staging).multiRegionConfig, { "us-west2": { numReplicas: 2 } });
+            assert.deepEqual(emu.store.vars(svc, staging), { A: "1" });
+            assert.equal(emu.store.instance(svc, production).startCommand ?? null, null, "production untouched");
+            assert.equal(deploymentsOf(svc).filter((d) => d.environmentId === staging).length, 1, "a commit deploys what it changed");
+            const etag = (await cfg(staging)).configEtag;
+            const bad = await commit(staging, { services: { [svc]: { deploy: { startCommand: "changed" }, variables: { B: { value: 1 } } } } });
+            assert.match(bad.body.errors[0].message, /variables\.B must be \{value: string\}/);
+            assert.equal((await cfg(staging)).configEtag, etag, "nothing of a refused patch was applied");
+            const unknown = await commit(staging, { services: { [svc]: { deploy: { nope: 1 } } } });
+            assert.match(unknown.body.errors[0].message, /'nope' is not modelled by the Railway emulator/);
+            await commit(staging, { services: { [svc]: { isDeleted: true } } });
+            assert.ok(!emu.store.hasInstance(svc, staging) && emu.store.hasInstance(svc, production), "isDeleted removed staging's instance only");
+            const missing = await commit(staging, { services: { [svc]: { deploy: { startCommand: "x" } } } });
+            assert.match(missing.body.errors[0].message, /ServiceInstance not found/, "a service not in the environment needs isCreated");
+        });
+
+        it("staged changes are counted, merged, and committed with skipDeploys; a direct commit over staged changes is refused", async () => {
+            const { projectId, environmentId } = await project();
+            const svc = (await call("ServiceCreate", { input: { projectId, name: "web", environmentId } })).serviceCreate.id;
+            await call("ServiceInstanceUpdate", { serviceId: svc, environmentId, input: { source: { image: "nginx:1" } } });
+            const stage = (input: unknown) =>
+                raw(`mutation($e: String!, $i: EnvironmentConfig!) { environmentStageChanges(environmentId: $e, input: $i, merge: true) { id status } }`, { e: environmentId, i: input });
+            assert.equal((await stage({ services: { [svc]: { deploy: { startCommand: "a" } } } })).body.data.environmentStageChanges.status, "STAGED");
+            await stage({ services: { [svc]: { variables: { X: { value: "1" } } } } });
+            assert.equal((await cfg(environmentId)).unmergedChangesCount, 1);
+            assert.match((await commit(environmentId, {})).body.errors[0].message, /staged changes/);
+            const done = await raw(`mutation($e: String!) { environmentPatchCommitStaged(environmentId: $e, skipDeploys: true) }`, { e: environmentId });
+            assert.equal(done.body.errors, undefined);
+            assert.equal(emu.store.instance(svc, environmentId).startCommand, "a");
+            assert.deepEqual(emu.store.vars(svc, environmentId), { X: "1" }, "both staged parts, merged");
+            assert.equal(deploymentsOf(svc).length, 0, "skipDeploys");
+            assert.equal((await cfg(environmentId)).unmergedChangesCount, 0);
         });
     });
 
@@ -145,7 +251,7 @@ describe("Railway emulator (as strict as Railway)", () => {
 
         it("refuses a rollback past the image retention", async () => {
             const retention = 10 * STAGE;
-            const e2 = await startRailwayEmulator({ deployStageMs: STAGE, clock, rollbackRetentionMs: retention });
+            const e2 = await startRailwayEmulator({ deployStageMs: STAGE, clock, rollbackRetentionMs: retention, workspaces: ["ws"] });
             try {
                 const c = new RailwayClient({ apiUrl: e2.apiUrl, env: { RAILWAY_API_TOKEN: e2.token }, retry: { maxAttempts: 1 } });
                 const p = e2.store.createProject({ name: "r" });
@@ -292,7 +398,7 @@ describe("Railway emulator (as strict as Railway)", () => {
         it("deleted projects and environments come back with deletedAt; a missing service instance is 'not found'", async () => {
             const { projectId, environmentId } = await project();
             const svc = (await call("ServiceCreate", { input: { projectId, name: "web" } })).serviceCreate.id;
-            const staging = (await call("EnvironmentCreate", { input: { projectId, name: "fork", sourceEnvironmentId: environmentId } })).environmentCreate.id;
+            const staging = (await call("EnvironmentCreate", { input: { projectId, name: "staging", sourceEnvironmentId: environmentId } })).environmentCreate.id;
             await call("ServiceDelete", { id: svc, environmentId: staging });
             await assert.rejects(call("ServiceInstance", { serviceId: svc, environmentId: staging }), /ServiceInstance not found/);
             await call("EnvironmentDelete", { id: staging });

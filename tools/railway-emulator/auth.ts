@@ -12,7 +12,7 @@ export interface ProjectToken {
     environmentId: string;
 }
 
-export type Principal = { kind: "account" } | { kind: "project"; projectId: string; environmentId: string };
+export type Principal = { kind: "account" } | { kind: "project"; projectId: string; environmentId: string; tokenId: string };
 
 const notAuthorized = () => new GraphQLError("Not Authorized", { extensions: { code: "FORBIDDEN" } });
 

@@ -17,7 +17,7 @@ import * as fs from "fs";
 import * as http from "http";
 import { AddressInfo } from "net";
 import * as path from "path";
-import { buildSchema, GraphQLError, GraphQLSchema, graphql, parse, validate } from "graphql";
+import { buildSchema, defaultFieldResolver, getOperationAST, GraphQLError, GraphQLFieldResolver, GraphQLSchema, graphql, parse, validate } from "graphql";
 import { Access, Principal, ProjectToken } from "./auth";
 import { makeRoot } from "./resolvers";
 import { Clock, DeploymentOutcome, EmulatorStore } from "./store";
@@ -73,7 +73,26 @@ export interface EmulatorOptions {
     rateLimit?: { limit: number; windowMs: number };
     rollbackRetentionMs?: number;
     volumeDeletionMs?: number;
+    /** Workspaces the account belongs to, besides `local-workspace`. */
+    workspaces?: string[];
 }
+
+/** The code of the error a field the emulator does not model answers with. */
+export const NOT_MODELLED = "NOT_MODELLED_BY_EMULATOR";
+
+/**
+ * graphql-js's own resolver, except that a field the emulator's answer object does not carry is an
+ * error saying so: never a null that a client would take for Railway's answer (or that breaks a
+ * non-null field with a confusing message).
+ */
+const strictFieldResolver: GraphQLFieldResolver<unknown, unknown> = (source, args, context, info) => {
+    if (source && typeof source === "object" && !(info.fieldName in source) && info.fieldName !== "__typename") {
+        throw new GraphQLError(`the Railway emulator does not model ${info.parentType.name}.${info.fieldName} (README "The local Railway emulator" lists what it models)`, {
+            extensions: { code: NOT_MODELLED },
+        });
+    }
+    return defaultFieldResolver(source, args, context, info);
+};
 
 export interface RailwayEmulator {
     /** GraphQL endpoint, the same path as Railway's: `http://127.0.0.1:<port>/graphql/v2`. */
@@ -119,8 +138,8 @@ export async function startRailwayEmulator(options: EmulatorOptions = {}): Promi
         clock: options.clock,
         rollbackRetentionMs: options.rollbackRetentionMs,
         volumeDeletionMs: options.volumeDeletionMs,
+        workspaces: options.workspaces,
     });
-    const projectTokens: ProjectToken[] = [...(options.projectTokens ?? [])];
     const maxPageSize = options.maxPageSize ?? 100;
     const quota = options.rateLimit ?? DEFAULT_QUOTA;
     const window = { start: Date.now(), used: 0 };
@@ -147,8 +166,8 @@ export async function startRailwayEmulator(options: EmulatorOptions = {}): Promi
         const auth = req.headers["authorization"];
         if (typeof auth === "string" && auth === `Bearer ${token}`) return { kind: "account" };
         const projectToken = req.headers["project-access-token"];
-        const scoped = typeof projectToken === "string" && projectToken ? projectTokens.find((t) => t.token === projectToken) : undefined;
-        return scoped ? { kind: "project", projectId: scoped.projectId, environmentId: scoped.environmentId } : undefined;
+        const scoped = typeof projectToken === "string" && projectToken ? [...store.projectTokens.values()].find((t) => t.token === projectToken) : undefined;
+        return scoped ? { kind: "project", projectId: scoped.projectId, environmentId: scoped.environmentId, tokenId: scoped.id } : undefined;
     };
 
     const takeFault = (operation: string): Fault | undefined => {
@@ -209,6 +228,10 @@ export async function startRailwayEmulator(options: EmulatorOptions = {}): Promi
             entry.status = 400;
             return answer(400, { errors: invalid.map((e) => ({ message: e.message, extensions: { code: "GRAPHQL_VALIDATION_FAILED", traceId: traceId() } })) });
         }
+        // A mutation whose answer selects a field the emulator does not model is undone: the client
+        // gets the error and no object it cannot learn the ID of (an orphan on real Railway).
+        const isMutation = getOperationAST(document, body.operationName)?.operation === "mutation";
+        const restore = isMutation ? store.checkpoint() : undefined;
         const result = await graphql({
             schema,
             source: body.query!,
@@ -216,7 +239,15 @@ export async function startRailwayEmulator(options: EmulatorOptions = {}): Promi
             contextValue: { access: new Access(principal) },
             variableValues: body.variables,
             operationName: body.operationName,
+            fieldResolver: strictFieldResolver,
         });
+        if (restore && result.errors?.some((e) => e.extensions?.code === NOT_MODELLED)) {
+            restore();
+            return answer(200, {
+                data: null,
+                errors: result.errors.map((e) => ({ message: e.message, path: e.path, extensions: { code: e.extensions?.code ?? "INTERNAL_SERVER_ERROR", traceId: traceId() } })),
+            });
+        }
         if (fault?.status && fault.afterApply) return faultAnswer(fault);
         const errors = result.errors?.map((e: GraphQLError) => ({
             message: e.message,
@@ -226,12 +257,8 @@ export async function startRailwayEmulator(options: EmulatorOptions = {}): Promi
         answer(200, errors ? { data: result.data ?? null, errors } : { data: result.data });
     };
 
-    const mint = (projectId: string, environmentId: string, value?: string) => {
-        store.environment(environmentId);
-        const t = value || `project-token-${Math.random().toString(36).slice(2, 12)}`;
-        projectTokens.push({ token: t, projectId, environmentId });
-        return t;
-    };
+    const mint = (projectId: string, environmentId: string, value?: string) => store.mintProjectToken({ projectId, environmentId, token: value }).token;
+    for (const t of options.projectTokens ?? []) store.mintProjectToken(t);
 
     const handleAdmin = async (req: http.IncomingMessage, res: http.ServerResponse, route: string) => {
         if (req.method === "GET" && route === "store") return send(res, 200, store.snapshot());

@@ -8,6 +8,7 @@ import { randomUUID } from "crypto";
 import { RAILWAY_REGIONS } from "../../config/railway-limits";
 import { Access } from "./auth";
 import { connection, PageArgs } from "./connection";
+import { applyPatch, configEtag, environmentConfig, mergePatch } from "./config";
 import { badInput, DeploymentRec, EmulatorStore, notFound } from "./store";
 
 type Args = Record<string, any>;
@@ -28,6 +29,11 @@ export function makeRoot(store: EmulatorStore, maxPageSize: number): Record<stri
             name: p.name,
             description: p.description ?? null,
             workspaceId: p.workspaceId ?? null,
+            workspace: () => (p.workspaceId ? workspaceView(p.workspaceId) : null),
+            baseEnvironmentId: null,
+            primaryEnvironmentId: store.liveEnvironments(id)[0]?.id ?? null,
+            // Buckets are not modelled: a project has none.
+            buckets: (args: PageArgs) => page([], args),
             createdAt: iso(p.createdAt),
             updatedAt: iso(p.createdAt),
             deletedAt: iso(p.deletedAt),
@@ -56,6 +62,10 @@ export function makeRoot(store: EmulatorStore, maxPageSize: number): Record<stri
                 ),
         };
     };
+    const workspaceView = (id: string) => {
+        const w = store.workspace(id);
+        return { id: w.id, name: w.name };
+    };
     const envView = (id: string): { id: string } & Record<string, unknown> => {
         const e = store.environment(id, { includeDeleted: true });
         return {
@@ -80,16 +90,29 @@ export function makeRoot(store: EmulatorStore, maxPageSize: number): Record<stri
                     [...store.instances.keys()].filter((k) => k.endsWith(`:${id}`)).map((k) => instanceView(k.split(":")[0], id)),
                     args,
                 ),
-            config: () => ({
-                services: Object.fromEntries(
-                    [...store.instances.keys()]
-                        .filter((k) => k.endsWith(`:${id}`))
-                        .map((k) => {
-                            const serviceId = k.split(":")[0];
-                            return [serviceId, { deploy: { multiRegionConfig: store.instance(serviceId, id).multiRegionConfig } }];
-                        }),
+            config: ({ decryptVariables }: { decryptVariables?: boolean }) => environmentConfig(store, id, !!decryptVariables),
+            configEtag: () => configEtag(store, id),
+            unmergedChangesCount: () => (store.staged.has(id) ? Object.keys((store.staged.get(id)!.patch.services as object) ?? {}).length : 0),
+            meta: null,
+            // Names and metadata of the environment's variables, never their values.
+            variables: (args: PageArgs) =>
+                page(
+                    [...store.variables.entries()]
+                        .filter(([k]) => k.endsWith(`:${id}`))
+                        .flatMap(([k, vars]) =>
+                            Object.keys(vars).map((name) => ({
+                                id: `${k}:${name}`,
+                                name,
+                                serviceId: k.split(":")[0],
+                                environmentId: id,
+                                isSealed: false,
+                                references: [...vars[name].matchAll(/\$\{\{\s*([^}]+?)\s*\}\}/g)].map((m) => m[1]),
+                                createdAt: iso(e.createdAt),
+                                updatedAt: iso(e.createdAt),
+                            })),
+                        ),
+                    args,
                 ),
-            }),
         };
     };
     const serviceView = (id: string) => {
@@ -104,6 +127,12 @@ export function makeRoot(store: EmulatorStore, maxPageSize: number): Record<stri
             icon: null,
             featureFlags: [],
             isRestricted: false,
+            templateId: null,
+            serviceInstances: (args: PageArgs) =>
+                page(
+                    [...store.instances.keys()].filter((k) => k.startsWith(`${id}:`)).map((k) => instanceView(id, k.split(":")[1])),
+                    args,
+                ),
         };
     };
     const instanceView = (serviceId: string, environmentId: string) => {
@@ -117,7 +146,7 @@ export function makeRoot(store: EmulatorStore, maxPageSize: number): Record<stri
             serviceName: store.service(serviceId).name,
             createdAt: iso(i.createdAt),
             updatedAt: iso(i.createdAt),
-            source: i.source ?? null,
+            source: i.source ? { image: i.source.image ?? null, repo: i.source.repo ?? null } : null,
             rootDirectory: i.rootDirectory ?? null,
             startCommand: i.startCommand ?? null,
             buildCommand: i.buildCommand ?? null,
@@ -129,6 +158,19 @@ export function makeRoot(store: EmulatorStore, maxPageSize: number): Record<stri
             restartPolicyMaxRetries: i.restartPolicyMaxRetries,
             sleepApplication: i.sleepApplication ?? null,
             cronSchedule: i.cronSchedule ?? null,
+            overlapSeconds: i.overlapSeconds ?? null,
+            drainingSeconds: i.drainingSeconds ?? null,
+            deletedAt: null,
+            upstreamUrl: null,
+            nextCronRunAt: null,
+            railwayConfigFile: null,
+            dockerfilePath: null,
+            // The deployments serving traffic now.
+            activeDeployments: () =>
+                store
+                    .deploymentsOf(serviceId, environmentId)
+                    .filter((d) => ["SUCCESS", "SLEEPING"].includes(store.status(d)))
+                    .map(deploymentView),
             builder: "RAILPACK",
             isUpdatable: true,
             hasEverDeployed: !!latest,
@@ -155,6 +197,15 @@ export function makeRoot(store: EmulatorStore, maxPageSize: number): Record<stri
         suggestAddServiceDomain: false,
         snapshotId: null,
         meta: store.meta(d),
+        // One instance per replica while it runs.
+        instances: () => {
+            const status = store.status(d);
+            const running = status === "SUCCESS" ? "RUNNING" : status === "CRASHED" ? "CRASHED" : status === "REMOVED" ? "REMOVED" : status === "SLEEPING" ? "STOPPED" : "INITIALIZING";
+            const replicas = Object.values((d.manifest.deploy as { multiRegionConfig?: Record<string, { numReplicas: number }> }).multiRegionConfig ?? {}).reduce((a, r) => a + r.numReplicas, 0);
+            return Array.from({ length: Math.max(1, replicas) }, (_, n) => ({ id: `${d.id}-${n}`, status: running }));
+        },
+        service: () => serviceView(d.serviceId),
+        environment: () => envView(d.environmentId),
     });
     const domainView = (id: string) => {
         const d = store.domains.get(id);
@@ -187,7 +238,20 @@ export function makeRoot(store: EmulatorStore, maxPageSize: number): Record<stri
     const volumeView = (id: string) => {
         const v = store.volumes.get(id);
         if (!v) throw notFound("Volume");
-        return { id: v.id, name: v.name, projectId: v.projectId, createdAt: iso(v.createdAt) };
+        return {
+            id: v.id,
+            name: v.name,
+            projectId: v.projectId,
+            createdAt: iso(v.createdAt),
+            project: () => projectView(v.projectId),
+            volumeInstances: (args: PageArgs) => {
+                store.sweepVolumes();
+                return page(
+                    [...store.volumeInstances.values()].filter((i) => i.volumeId === id).map((i) => volumeInstanceView(i.id)),
+                    args,
+                );
+            },
+        };
     };
     const volumeInstanceView = (id: string) => {
         const v = store.volumeInstances.get(id)!;
@@ -195,6 +259,61 @@ export function makeRoot(store: EmulatorStore, maxPageSize: number): Record<stri
         return { ...v, createdAt: iso(v.createdAt), currentSizeMB: 0, isPendingDeletion: pending, state: pending ? "DELETING" : "READY", deletedAt: null, externalId: null };
     };
     const triggerView = (t: ReturnType<typeof store.trigger>) => t && { ...t, validCheckSuites: 0, baseEnvironmentOverrideId: null };
+    const projectTokenView = (id: string) => {
+        const t = store.projectTokens.get(id);
+        if (!t) throw notFound("ProjectToken");
+        return {
+            id: t.id,
+            name: t.name,
+            projectId: t.projectId,
+            environmentId: t.environmentId,
+            createdAt: iso(t.createdAt),
+            // Railway shows a token's first characters only.
+            displayToken: `${t.token.slice(0, 4)}…`,
+            project: () => projectView(t.projectId),
+            environment: () => envView(t.environmentId),
+        };
+    };
+    const stagedView = (environmentId: string) => {
+        const st = store.staged.get(environmentId)!;
+        return {
+            id: st.id,
+            environmentId,
+            createdAt: iso(st.createdAt),
+            updatedAt: iso(st.updatedAt),
+            status: "STAGED",
+            message: st.message ?? null,
+            lastAppliedError: null,
+            appliedAt: null,
+            patch: () => structuredClone(st.patch),
+            environment: () => envView(environmentId),
+        };
+    };
+    const patchId = (_message?: string) => randomUUID();
+    /**
+     * A service's variables as its deployment sees them: references to another service's variable
+     * in the same environment (`${{web.PORT}}`) resolved, and Railway's own RAILWAY_* variables added.
+     * A reference to nothing renders empty, as Railway does.
+     */
+    const renderVariables = (serviceId: string, environmentId: string): Record<string, string> => {
+        const env = store.environment(environmentId);
+        const byName = new Map([...store.services.values()].filter((x) => x.projectId === env.projectId).map((x) => [x.name, x.id]));
+        const resolve = (value: string, depth: number): string =>
+            value.replace(/\$\{\{\s*([^}.]+)\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g, (_m, svc: string, name: string) => {
+                const other = byName.get(svc);
+                const raw = other && store.hasInstance(other, environmentId) ? store.vars(other, environmentId)[name] : undefined;
+                return raw === undefined || depth > 5 ? "" : resolve(raw, depth + 1);
+            });
+        const own = store.vars(serviceId, environmentId);
+        return {
+            RAILWAY_PROJECT_ID: env.projectId,
+            RAILWAY_ENVIRONMENT_ID: env.id,
+            RAILWAY_ENVIRONMENT_NAME: env.name,
+            RAILWAY_SERVICE_ID: serviceId,
+            RAILWAY_SERVICE_NAME: store.service(serviceId).name,
+            ...Object.fromEntries(Object.entries(own).map(([k, v]) => [k, resolve(v, 0)])),
+        };
+    };
     const projectOfService = (serviceId: string) => store.service(serviceId).projectId;
     const projectOfEnv = (environmentId: string) => store.environment(environmentId).projectId;
 
@@ -230,6 +349,35 @@ export function makeRoot(store: EmulatorStore, maxPageSize: number): Record<stri
             store.deleteProject(id);
             return true;
         },
+        me: (_: Args, ctx: RequestContext) => {
+            // A project token has no user behind it.
+            ctx.access.account();
+            return { id: "emulator-user", name: "Emulator User", email: "user@emulator.invalid", username: "emulator", workspaces: [...store.workspaces.keys()].map(workspaceView) };
+        },
+        projectToken: (_: Args, ctx: RequestContext) => {
+            const p = ctx.access.principal;
+            if (p.kind !== "project") throw badInput("projectToken needs a project token (Project-Access-Token)");
+            return projectTokenView(p.tokenId);
+        },
+        projectTokens: (args: Args, ctx: RequestContext) => {
+            ctx.access.account();
+            store.project(args.projectId);
+            return page(
+                [...store.projectTokens.values()].filter((t) => t.projectId === args.projectId).map((t) => projectTokenView(t.id)),
+                args,
+            );
+        },
+        projectTokenCreate: ({ input }: Args, ctx: RequestContext) => {
+            ctx.access.account();
+            store.project(input.projectId);
+            if (!String(input.name ?? "").trim()) throw badInput("A project token needs a name");
+            return store.mintProjectToken({ projectId: input.projectId, environmentId: input.environmentId, name: input.name }).token;
+        },
+        projectTokenDelete: ({ id }: Args, ctx: RequestContext) => {
+            ctx.access.account();
+            if (!store.projectTokens.delete(id)) throw notFound("ProjectToken");
+            return true;
+        },
         regions: () => RAILWAY_REGIONS.map((r) => ({ name: r, region: r, id: r, country: "", location: r })),
 
         // ---- environments ----
@@ -254,6 +402,55 @@ export function makeRoot(store: EmulatorStore, maxPageSize: number): Record<stri
             ctx.access.account();
             store.deleteEnvironment(id);
             return true;
+        },
+        environments: (args: Args, ctx: RequestContext) => {
+            ctx.access.project(args.projectId);
+            store.project(args.projectId);
+            return page(
+                store
+                    .liveEnvironments(args.projectId)
+                    .filter((e) => args.isEphemeral === undefined || args.isEphemeral === null || e.ephemeral === args.isEphemeral)
+                    .filter((e) => ctx.access.principal.kind === "account" || ctx.access.principal.environmentId === e.id)
+                    .map((e) => envView(e.id)),
+                args,
+            );
+        },
+
+        // ---- environment config patches (what Railway's CLI and its IaC send) ----
+        environmentPatchCommit: ({ environmentId, patch, commitMessage }: Args, ctx: RequestContext) => {
+            ctx.access.environment(projectOfEnv(environmentId), environmentId);
+            // Railway's CLI stages instead of committing while an environment has staged changes;
+            // a commit then would publish them too. Refused here, so that nobody's staged work goes out unseen.
+            if (store.staged.has(environmentId)) throw badInput("This environment has staged changes: commit or discard them first (environmentPatchCommitStaged)");
+            for (const serviceId of applyPatch(store, environmentId, patch ?? {})) store.tryDeploy(serviceId, environmentId, "deploy");
+            return patchId(commitMessage);
+        },
+        environmentStageChanges: ({ environmentId, input, merge }: Args, ctx: RequestContext) => {
+            ctx.access.environment(projectOfEnv(environmentId), environmentId);
+            if (!input || typeof input !== "object" || Array.isArray(input)) throw badInput("The staged patch must be an object");
+            const now = store.now();
+            const prior = store.staged.get(environmentId);
+            const next = prior && merge ? mergePatch(prior.patch, input) : structuredClone(input);
+            store.staged.set(environmentId, { id: prior?.id ?? randomUUID(), environmentId, patch: next, createdAt: prior?.createdAt ?? now, updatedAt: now });
+            return stagedView(environmentId);
+        },
+        environmentStagedChanges: ({ environmentId }: Args, ctx: RequestContext) => {
+            ctx.access.environment(projectOfEnv(environmentId), environmentId);
+            store.environment(environmentId);
+            if (!store.staged.has(environmentId)) {
+                const now = store.now();
+                return { id: `none-${environmentId}`, environmentId, createdAt: iso(now), updatedAt: iso(now), status: "COMMITTED", message: null, lastAppliedError: null, appliedAt: null, patch: () => ({}), environment: () => envView(environmentId) };
+            }
+            return stagedView(environmentId);
+        },
+        environmentPatchCommitStaged: ({ environmentId, commitMessage, skipDeploys }: Args, ctx: RequestContext) => {
+            ctx.access.environment(projectOfEnv(environmentId), environmentId);
+            const staged = store.staged.get(environmentId);
+            if (!staged) throw badInput("This environment has no staged changes");
+            const changed = applyPatch(store, environmentId, staged.patch);
+            store.staged.delete(environmentId);
+            if (!skipDeploys) for (const serviceId of changed) store.tryDeploy(serviceId, environmentId, "deploy");
+            return patchId(commitMessage);
         },
 
         // ---- services ----
@@ -290,6 +487,19 @@ export function makeRoot(store: EmulatorStore, maxPageSize: number): Record<stri
                 store.instance(id, env.id).source = input.image ? { image: input.image } : { repo: input.repo };
                 if (input.repo) store.setTrigger(id, env.id, input.repo, input.branch ?? "main");
                 store.tryDeploy(id, env.id, "deploy");
+            }
+            return serviceView(id);
+        },
+
+        serviceDisconnect: ({ id }: Args, ctx: RequestContext) => {
+            ctx.access.account();
+            const s = store.service(id);
+            // No environment argument: the source goes from every instance of the service.
+            for (const env of store.scope(s.projectId, null)) {
+                if (!store.hasInstance(id, env.id)) continue;
+                store.instance(id, env.id).source = undefined;
+                const t = store.trigger(id, env.id);
+                if (t) store.triggers.delete(t.id);
             }
             return serviceView(id);
         },
@@ -333,6 +543,13 @@ export function makeRoot(store: EmulatorStore, maxPageSize: number): Record<stri
         },
 
         // ---- variables ----
+        variablesForServiceDeployment: ({ projectId, environmentId, serviceId }: Args, ctx: RequestContext) => {
+            ctx.access.environment(projectId, environmentId);
+            const env = store.environment(environmentId);
+            if (env.projectId !== projectId) throw notFound("Environment");
+            store.instance(serviceId, environmentId);
+            return renderVariables(serviceId, environmentId);
+        },
         variables: ({ projectId, environmentId, serviceId }: Args, ctx: RequestContext) => {
             ctx.access.environment(projectId, environmentId);
             if (!serviceId) throw badInput("Shared variables are not modelled by this emulator: pass serviceId");
@@ -445,6 +662,19 @@ export function makeRoot(store: EmulatorStore, maxPageSize: number): Record<stri
             store.updateVolumeInstance(volumeId, environmentId, input);
             return true;
         },
+        volumeUpdate: ({ volumeId, input }: Args, ctx: RequestContext) => {
+            const v = store.volumes.get(volumeId);
+            if (!v || v.deletionRequestedAt) throw notFound("Volume");
+            ctx.access.project(v.projectId);
+            if (input.name !== undefined && input.name !== null) {
+                const name = String(input.name);
+                if (!name.trim() || name.length > 64) throw badInput("Volume name must be 1-64 characters");
+                if ([...store.volumes.values()].some((o) => o.projectId === v.projectId && o.name === name && o.id !== v.id && !o.deletionRequestedAt))
+                    throw badInput(`A volume named "${name}" already exists in this project`);
+                v.name = name;
+            }
+            return volumeView(volumeId);
+        },
         volumeDelete: ({ volumeId }: Args, ctx: RequestContext) => {
             ctx.access.account();
             store.deleteVolume(volumeId);
@@ -480,6 +710,24 @@ export function makeRoot(store: EmulatorStore, maxPageSize: number): Record<stri
             const d = store.deployment(id);
             ctx.access.environment(d.projectId, d.environmentId);
             store.rollback(id);
+            return true;
+        },
+        deploymentRedeploy: ({ id }: Args, ctx: RequestContext) => {
+            const d = store.deployment(id);
+            ctx.access.environment(d.projectId, d.environmentId);
+            return deploymentView(store.deploy(d.serviceId, d.environmentId, "redeploy", d.commitHash));
+        },
+        deploymentRestart: ({ id }: Args, ctx: RequestContext) => {
+            const d = store.deployment(id);
+            ctx.access.environment(d.projectId, d.environmentId);
+            // A restart reruns the running containers: only a live deployment has any.
+            if (!["SUCCESS", "CRASHED", "SLEEPING"].includes(store.status(d))) throw badInput("Only a running deployment can be restarted");
+            return true;
+        },
+        deploymentRemove: ({ id }: Args, ctx: RequestContext) => {
+            const d = store.deployment(id);
+            ctx.access.environment(d.projectId, d.environmentId);
+            d.removed = true;
             return true;
         },
         serviceInstanceDeployV2: ({ serviceId, environmentId, commitSha }: Args, ctx: RequestContext) => {

@@ -1,6 +1,6 @@
 /**
  * The emulator's in-memory state of one Railway account, and Railway's rules over it: environment
- * scoping (non-fork vs fork), what makes a deployment, the deployment lifecycle on an injectable
+ * scoping (every change names its environment and stays in it), what makes a deployment, the deployment lifecycle on an injectable
  * clock, rollbacks that restore the target's image and variables, volume rules and queued volume
  * deletion, soft-deleted projects and environments. Each rule is Railway's documented behaviour
  * (schema descriptions, providers/railway/schema/, README "The local Railway emulator").
@@ -40,7 +40,7 @@ export interface EnvironmentRec {
     name: string;
     createdAt: number;
     deletedAt?: number;
-    /** Set for a fork (created with `sourceEnvironmentId`): changes made in it stay in it. */
+    /** The environment this one was duplicated from (`sourceEnvironmentId`); a label, nothing more. */
     sourceEnvironmentId?: string;
     ephemeral: boolean;
 }
@@ -64,6 +64,8 @@ export interface InstanceRec {
     restartPolicyMaxRetries: number;
     sleepApplication?: boolean | null;
     cronSchedule?: string | null;
+    overlapSeconds?: number | null;
+    drainingSeconds?: number | null;
     createdAt: number;
 }
 export interface DomainRec {
@@ -104,6 +106,27 @@ export interface TriggerRec {
     provider: string;
     checkSuites: boolean;
 }
+export interface WorkspaceRec {
+    id: string;
+    name: string;
+}
+export interface ProjectTokenRec {
+    id: string;
+    name: string;
+    token: string;
+    projectId: string;
+    environmentId: string;
+    createdAt: number;
+}
+/** Changes staged in an environment (`environmentStageChanges`), committed by `environmentPatchCommitStaged`. */
+export interface StagedPatchRec {
+    id: string;
+    environmentId: string;
+    patch: Record<string, unknown>;
+    message?: string;
+    createdAt: number;
+    updatedAt: number;
+}
 export type DeploymentOutcome = "FAILED" | "CRASHED";
 export interface DeploymentRec {
     id: string;
@@ -126,10 +149,15 @@ export interface DeploymentRec {
     commitHash?: string;
     /** The deployment this one rolled back to, if it is a rollback. */
     rollbackOf?: string;
-    reason: "deploy" | "redeploy" | "rollback" | "fork" | "push";
+    reason: "deploy" | "redeploy" | "rollback" | "duplicate" | "push" | "restart";
+    /** Set by deploymentRemove. */
+    removed?: boolean;
     /** The settings it runs with: Railway's `meta.serviceManifest`. */
     manifest: Record<string, unknown>;
 }
+
+/** Where Railway puts replicas when a client names no region. */
+export const DEFAULT_REGION = RAILWAY_REGIONS[0];
 
 export const notFound = (what: string) => new GraphQLError(`${what} not found`, { extensions: { code: "NOT_FOUND" } });
 export const badInput = (message: string) => new GraphQLError(message, { extensions: { code: "BAD_USER_INPUT" } });
@@ -151,7 +179,12 @@ export interface StoreOptions {
     volumeDeletionMs?: number;
     /** The account's plan: decides the volume limit per project. */
     plan?: keyof typeof RAILWAY_VOLUMES_PER_PROJECT;
+    /** The workspaces the account belongs to (ids); a project can be created only in one of them. */
+    workspaces?: string[];
 }
+
+/** The workspace every emulator has (the committed `local` stack's). */
+export const DEFAULT_WORKSPACE = "local-workspace";
 
 export class EmulatorStore {
     projects = new Map<string, ProjectRec>();
@@ -170,6 +203,10 @@ export class EmulatorStore {
     commits = new Map<string, string[]>();
     /** Outcomes for the next deployments (admin `deploymentOutcome`). */
     pendingOutcomes: { serviceId?: string; outcome: DeploymentOutcome; count: number }[] = [];
+    workspaces = new Map<string, WorkspaceRec>();
+    projectTokens = new Map<string, ProjectTokenRec>();
+    /** Keyed by environment id. */
+    staged = new Map<string, StagedPatchRec>();
 
     readonly clock: Clock;
     readonly deployStageMs: number;
@@ -183,6 +220,44 @@ export class EmulatorStore {
         this.rollbackRetentionMs = opts.rollbackRetentionMs ?? 30 * 24 * 3600_000;
         this.volumeDeletionMs = opts.volumeDeletionMs ?? 2 * this.deployStageMs;
         this.plan = opts.plan ?? "pro";
+        for (const id of [DEFAULT_WORKSPACE, ...(opts.workspaces ?? [])]) this.workspaces.set(id, { id, name: id });
+    }
+
+    /**
+     * A snapshot of every record, and the function that puts it back: a call that fails half-way
+     * (a patch with one bad service, a mutation whose answer selects a field the emulator does not
+     * model) leaves nothing behind.
+     */
+    checkpoint(): () => void {
+        const fields = ["projects", "environments", "services", "instances", "variables", "domains", "volumes", "volumeInstances", "triggers", "deployments", "commits", "projectTokens", "staged"] as const;
+        const saved = fields.map((f) => structuredClone(this[f]) as Map<string, unknown>);
+        const outcomes = structuredClone(this.pendingOutcomes);
+        return () => {
+            fields.forEach((f, i) => ((this as unknown as Record<string, Map<string, unknown>>)[f] = saved[i]));
+            this.pendingOutcomes = outcomes;
+        };
+    }
+
+    workspace(id: string): WorkspaceRec {
+        const w = this.workspaces.get(id);
+        if (!w) throw notFound("Workspace");
+        return w;
+    }
+
+    mintProjectToken(input: { projectId: string; environmentId: string; name?: string; token?: string }): ProjectTokenRec {
+        const env = this.environment(input.environmentId);
+        if (env.projectId !== input.projectId) throw badInput(`Environment ${input.environmentId} is not in project ${input.projectId}`);
+        const id = randomUUID();
+        const rec: ProjectTokenRec = {
+            id,
+            name: input.name ?? "token",
+            token: input.token || `${randomUUID()}`,
+            projectId: input.projectId,
+            environmentId: input.environmentId,
+            createdAt: this.now(),
+        };
+        this.projectTokens.set(id, rec);
+        return rec;
     }
 
     clear(): void {
@@ -198,6 +273,8 @@ export class EmulatorStore {
             this.triggers,
             this.deployments,
             this.commits,
+            this.projectTokens,
+            this.staged,
         ]) {
             (m as Map<string, unknown>).clear();
         }
@@ -257,21 +334,21 @@ export class EmulatorStore {
         return [...this.environments.values()].filter((e) => e.projectId === projectId && e.deletedAt === undefined);
     }
 
-    isFork(environmentId: string): boolean {
-        return this.environment(environmentId).sourceEnvironmentId !== undefined;
-    }
-
     /**
-     * Railway's scoping rule for service changes: a change made in a fork stays in the fork; made in
-     * a non-fork environment (or with `environmentId` null) it applies to every non-fork environment.
+     * Railway's scoping rule: a change that names its environment stays in that environment
+     * (docs.railway.com/environments: every change to a service is scoped to one environment;
+     * `variableCollectionUpsert` requires `environmentId`). Without one (the schema's
+     * "[Experimental]" null), it reaches every environment of the project. The older reading of
+     * that description, where a change in a non-fork environment reached all of them, is not
+     * modelled: forks are deprecated, and the provider never sends a write without its environment.
      */
     scope(projectId: string, environmentId: string | null | undefined): EnvironmentRec[] {
         if (environmentId) {
             const env = this.environment(environmentId);
             if (env.projectId !== projectId) throw badInput(`Environment ${environmentId} is not in project ${projectId}`);
-            if (env.sourceEnvironmentId !== undefined) return [env];
+            return [env];
         }
-        return this.liveEnvironments(projectId).filter((e) => e.sourceEnvironmentId === undefined);
+        return this.liveEnvironments(projectId);
     }
 
     // ---- validation Railway does ----
@@ -293,11 +370,13 @@ export class EmulatorStore {
     // ---- projects and environments ----
 
     createProject(input: { name?: string; description?: string; workspaceId?: string; defaultEnvironmentName?: string }): ProjectRec {
+        // Railway puts a project without a workspace in the account's own; an unknown one is refused.
+        const workspaceId = this.workspace(input.workspaceId ?? DEFAULT_WORKSPACE).id;
         const p: ProjectRec = {
             id: randomUUID(),
             name: input.name ?? `project-${randomUUID().slice(0, 6)}`,
             description: input.description,
-            workspaceId: input.workspaceId,
+            workspaceId,
             createdAt: this.now(),
         };
         this.projects.set(p.id, p);
@@ -330,7 +409,10 @@ export class EmulatorStore {
         return e;
     }
 
-    /** A fork gets all of the source's services, settings, variables and volumes. */
+    /**
+     * A duplicate (`sourceEnvironmentId`) starts with the source's service instances, settings,
+     * variables, triggers and volume instances; an environment created without one starts empty.
+     */
     private copyEnvironment(from: string, to: string, deploy: boolean): void {
         for (const [k, inst] of [...this.instances]) {
             const [serviceId, envId] = k.split(":");
@@ -344,7 +426,7 @@ export class EmulatorStore {
             const id = randomUUID();
             this.volumeInstances.set(id, { ...vi, id, environmentId: to, createdAt: this.now() });
         }
-        if (deploy) for (const k of [...this.instances.keys()].filter((k) => k.endsWith(`:${to}`))) this.tryDeploy(k.split(":")[0], to, "fork");
+        if (deploy) for (const k of [...this.instances.keys()].filter((k) => k.endsWith(`:${to}`))) this.tryDeploy(k.split(":")[0], to, "duplicate");
     }
 
     /** Railway keeps deleted projects and environments, marked with `deletedAt`. */
@@ -365,6 +447,8 @@ export class EmulatorStore {
         for (const [k, d] of this.domains) if (d.environmentId === id) this.domains.delete(k);
         for (const [k, v] of this.volumeInstances) if (v.environmentId === id) this.volumeInstances.delete(k);
         for (const [k, d] of this.deployments) if (d.environmentId === id) this.deployments.delete(k);
+        for (const [k, t] of this.projectTokens) if (t.environmentId === id) this.projectTokens.delete(k);
+        this.staged.delete(id);
         e.deletedAt = this.now();
     }
 
@@ -384,11 +468,14 @@ export class EmulatorStore {
         if ([...this.services.values()].some((s) => s.projectId === input.projectId && s.name === name)) {
             throw badInput(`A service named "${name}" already exists in this project`);
         }
+        // Railway makes the service's instance in every environment of the project (the community
+        // Terraform provider's issue #23); what the create sets (source, variables) goes to the
+        // environment it names, or to all of them without one.
         const envs = this.scope(input.projectId, input.environmentId);
         const s: ServiceRec = { id: randomUUID(), projectId: input.projectId, name, createdAt: this.now() };
         this.services.set(s.id, s);
+        for (const env of this.liveEnvironments(input.projectId)) this.instances.set(key(s.id, env.id), this.blankInstance());
         for (const env of envs) {
-            this.instances.set(key(s.id, env.id), this.blankInstance());
             if (input.variables) this.variables.set(key(s.id, env.id), { ...input.variables });
             if (input.source?.image) this.instances.get(key(s.id, env.id))!.source = { image: input.source.image };
             if (input.source?.repo) {
@@ -401,15 +488,35 @@ export class EmulatorStore {
         return s;
     }
 
+    /** Makes the service's instance in one environment (an environment patch's `isCreated`). */
+    materialiseInstance(serviceId: string, environmentId: string): InstanceRec {
+        const s = this.service(serviceId);
+        const env = this.environment(environmentId);
+        if (env.projectId !== s.projectId) throw badInput(`Service ${serviceId} is not in the project of environment ${environmentId}`);
+        if (!this.hasInstance(serviceId, environmentId)) this.instances.set(key(serviceId, environmentId), this.blankInstance());
+        return this.instance(serviceId, environmentId);
+    }
+
     blankInstance(): InstanceRec {
         return { multiRegionConfig: {}, restartPolicyType: "ON_FAILURE", restartPolicyMaxRetries: 10, watchPatterns: [], createdAt: this.now() };
     }
 
-    /** serviceDelete: in a fork, only the fork's instance; otherwise the whole service in every non-fork environment. */
+    /**
+     * serviceDelete: with an environment, that environment's instance only (the service and its
+     * other instances stay); without one, the whole service.
+     */
     deleteService(id: string, environmentId?: string | null): void {
         const s = this.service(id);
-        for (const env of this.scope(s.projectId, environmentId)) this.removeInstance(id, env.id);
-        if (![...this.instances.keys()].some((k) => k.startsWith(`${id}:`))) this.removeService(id);
+        if (!environmentId) return this.removeService(id);
+        this.scope(s.projectId, environmentId);
+        if (!this.hasInstance(id, environmentId)) throw notFound("ServiceInstance");
+        this.removeInstance(id, environmentId);
+    }
+
+    /** An environment patch's `isDeleted`: the service leaves this environment. */
+    removeInstanceIn(serviceId: string, environmentId: string): void {
+        if (!this.hasInstance(serviceId, environmentId)) throw notFound("ServiceInstance");
+        this.removeInstance(serviceId, environmentId);
     }
 
     private removeInstance(serviceId: string, environmentId: string): void {
@@ -475,9 +582,12 @@ export class EmulatorStore {
                 this.checkRegion(region);
                 next[region] = { numReplicas: numReplicas ?? next[region]?.numReplicas ?? 1 };
             } else if (numReplicas !== undefined && numReplicas !== null) {
-                if (numReplicas < 1) throw badInput("numReplicas must be at least 1");
-                const only = Object.keys(next);
-                if (only.length === 1) next[only[0]] = { numReplicas };
+                if (!Number.isInteger(numReplicas) || numReplicas < 1) throw badInput("numReplicas must be at least 1");
+                const regions = Object.keys(next);
+                // The legacy single-region form: Railway applies it to the only region, or to the
+                // default region when none is set yet (it never stores nothing and answers true).
+                if (regions.length > 1) throw badInput("numReplicas without a region is ambiguous for a multi-region service: use multiRegionConfig");
+                next[regions[0] ?? DEFAULT_REGION] = { numReplicas };
             }
             const total = Object.values(next).reduce((a, b) => a + b.numReplicas, 0);
             if (total > RAILWAY_MAX_REPLICAS) throw badInput(`Replicas cannot exceed ${RAILWAY_MAX_REPLICAS}`);
@@ -486,6 +596,10 @@ export class EmulatorStore {
             if (total > 1 && this.attachedVolume(serviceId, env.id)) throw badInput("A service with a volume can only run 1 replica");
             if (rest.healthcheckTimeout !== undefined && rest.healthcheckTimeout !== null && (rest.healthcheckTimeout < 1 || rest.healthcheckTimeout > 3600)) {
                 throw badInput("healthcheckTimeout must be between 1 and 3600 seconds");
+            }
+            for (const k of ["overlapSeconds", "drainingSeconds"] as const) {
+                const v = rest[k];
+                if (v !== undefined && v !== null && (!Number.isInteger(v) || v < 0 || v > 3600)) throw badInput(`${k} must be between 0 and 3600 seconds`);
             }
             i.multiRegionConfig = next;
             if (source) i.source = source.image ? { image: source.image } : { repo: source.repo };
@@ -540,7 +654,10 @@ export class EmulatorStore {
         const live = [...this.volumes.values()].filter((v) => v.projectId === input.projectId && !v.deletionRequestedAt);
         const limit = RAILWAY_VOLUMES_PER_PROJECT[this.plan];
         if (live.length >= limit) throw badInput(`Your plan allows ${limit} volumes per project`);
-        const envs = this.scope(input.projectId, input.environmentId);
+        // The schema says a null environment makes no instance and an omitted one makes one
+        // everywhere; Railway makes none in both cases (the community Terraform provider's issue
+        // #61). The stricter reading is modelled: name the environment.
+        const envs = input.environmentId ? this.scope(input.projectId, input.environmentId) : [];
         if (input.serviceId) {
             this.service(input.serviceId);
             for (const env of envs) {
@@ -732,6 +849,7 @@ export class EmulatorStore {
      */
     status(d: DeploymentRec, now = this.now()): string {
         if (d.fixedStatus) return d.fixedStatus;
+        if (d.removed) return "REMOVED";
         if (d.skipped) return "SKIPPED";
         const st = this.deployStageMs;
         const t = now - d.createdAt;

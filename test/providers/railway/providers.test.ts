@@ -54,7 +54,7 @@ describe("Railway dynamic providers against the emulator", function () {
 
     before(async () => {
         // Pages of two: every list the providers read spans several pages.
-        emu = await startRailwayEmulator({ deployStageMs: 5, maxPageSize: 2 });
+        emu = await startRailwayEmulator({ deployStageMs: 5, maxPageSize: 2, workspaces: ["ws", "ws1", "ws2", "ws-lost"] });
         apiUrl = emu.apiUrl;
         process.env.RAILWAY_API_TOKEN = emu.token;
         // `pulumi import` reads have no stored apiUrl: they use RAILWAY_API_URL, as a user would set it.

@@ -65,7 +65,7 @@ describe("serialized Railway providers (what Pulumi stores in state)", function 
                 serviceDeploymentProvider,
             ].map(load),
         );
-        const emu = await startRailwayEmulator({ deployStageMs: 5, maxPageSize: 2 });
+        const emu = await startRailwayEmulator({ deployStageMs: 5, maxPageSize: 2, workspaces: ["ws", "ws1", "ws2", "ws-lost"] });
         process.env.RAILWAY_API_TOKEN = emu.token;
         try {
             const apiUrl = emu.apiUrl;
