@@ -436,6 +436,125 @@ describe("Railway emulator (as strict as Railway)", () => {
         });
     });
 
+    describe("12. what real clients send (shapes of Railway's CLI and the community Terraform provider)", () => {
+        const ok = (r: { body: any }) => {
+            assert.equal(r.body.errors, undefined, JSON.stringify(r.body.errors));
+            return r.body.data;
+        };
+
+        it("serviceInstanceUpdate with numReplicas and no region applies it to the default region", async () => {
+            const { projectId, environmentId } = await project();
+            const svc = (await call("ServiceCreate", { input: { projectId, name: "web", environmentId } })).serviceCreate.id;
+            ok(await raw(`mutation($s: String!, $e: String) { serviceInstanceUpdate(serviceId: $s, environmentId: $e, input: { numReplicas: 3 }) }`, { s: svc, e: environmentId }));
+            assert.deepEqual(emu.store.instance(svc, environmentId).multiRegionConfig, { "us-west2": { numReplicas: 3 } });
+        });
+
+        it("volumeCreate answers with its volume instances; deployments with their instances, service and environment; serviceInstances with activeDeployments", async () => {
+            const { projectId, environmentId } = await project();
+            const svc = (await call("ServiceCreate", { input: { projectId, name: "db", environmentId, source: { image: "postgres:16" } } })).serviceCreate.id;
+            const v = ok(
+                await raw(
+                    `mutation($i: VolumeCreateInput!) { volumeCreate(input: $i) { id name volumeInstances { edges { node { id mountPath environmentId serviceId } } } } }`,
+                    { i: { projectId, environmentId, serviceId: svc, mountPath: "/var/lib/postgresql/data" } },
+                ),
+            ).volumeCreate;
+            assert.equal(v.volumeInstances.edges[0].node.mountPath, "/var/lib/postgresql/data");
+            settle();
+            const env = ok(
+                await raw(
+                    `query($id: String!) { environment(id: $id) { serviceInstances { edges { node { serviceId activeDeployments { id status instances { id status } service { name } environment { name } } } } } } }`,
+                    { id: environmentId },
+                ),
+            ).environment;
+            const active = env.serviceInstances.edges[0].node.activeDeployments;
+            assert.equal(active.length, 1);
+            assert.equal(active[0].status, "SUCCESS");
+            assert.equal(active[0].instances[0].status, "RUNNING");
+            assert.equal(active[0].service.name, "db");
+            assert.equal(active[0].environment.name, "production");
+        });
+
+        it("serves the root environments, me, variablesForServiceDeployment and projectToken queries", async () => {
+            const { projectId, environmentId } = await project();
+            const web = (await call("ServiceCreate", { input: { projectId, name: "web", environmentId } })).serviceCreate.id;
+            const db = (await call("ServiceCreate", { input: { projectId, name: "db", environmentId } })).serviceCreate.id;
+            await call("VariableCollectionUpsert", { input: { projectId, environmentId, serviceId: db, variables: { PGPORT: "5432" }, skipDeploys: true } });
+            await call("VariableCollectionUpsert", { input: { projectId, environmentId, serviceId: web, variables: { DB_PORT: "${{db.PGPORT}}", GONE: "${{nope.X}}" }, skipDeploys: true } });
+            const me = ok(await raw(`{ me { id email workspaces { id name } } }`)).me;
+            assert.ok(me.workspaces.some((w: any) => w.id === "ws"));
+            const rendered = ok(
+                await raw(`query($p: String!, $e: String!, $s: String!) { variablesForServiceDeployment(projectId: $p, environmentId: $e, serviceId: $s) }`, { p: projectId, e: environmentId, s: web }),
+            ).variablesForServiceDeployment;
+            assert.equal(rendered.DB_PORT, "5432", "a reference renders");
+            assert.equal(rendered.GONE, "", "a reference to nothing renders empty");
+            assert.equal(rendered.RAILWAY_ENVIRONMENT_NAME, "production");
+            const envs = ok(await raw(`query($p: String!) { environments(projectId: $p) { edges { node { id name } } } }`, { p: projectId })).environments.edges;
+            assert.deepEqual(
+                envs.map((e: any) => e.node.id),
+                [environmentId],
+            );
+            const token = ok(
+                await raw(`mutation($i: ProjectTokenCreateInput!) { projectTokenCreate(input: $i) }`, { i: { projectId, environmentId, name: "ci" } }),
+            ).projectTokenCreate;
+            const asProject = { "project-access-token": token };
+            const info = ok(await raw(`{ projectToken { id projectId environmentId name displayToken } }`, {}, asProject)).projectToken;
+            assert.equal(info.projectId, projectId);
+            assert.equal(info.environmentId, environmentId);
+            assert.ok(!info.displayToken.includes(token), "a token is never shown whole");
+            assert.match((await raw(`{ me { id } }`, {}, asProject)).body.errors[0].message, /Not Authorized/, "a project token has no user");
+            ok(await raw(`mutation($id: String!) { projectTokenDelete(id: $id) }`, { id: info.id }));
+            assert.match((await raw(`{ projectToken { id } }`, {}, asProject)).body.errors[0].message, /Not Authorized/, "a deleted token is refused");
+        });
+
+        it("serves volumeUpdate, deploymentRedeploy, deploymentRestart, deploymentRemove and serviceDisconnect", async () => {
+            const { projectId, environmentId } = await project();
+            const svc = (await call("ServiceCreate", { input: { projectId, name: "web", environmentId, source: { image: "nginx:1" } } })).serviceCreate.id;
+            const vol = (await call("VolumeCreate", { input: { projectId, environmentId, serviceId: svc, mountPath: "/data" } })).volumeCreate.id;
+            assert.equal(ok(await raw(`mutation($v: String!) { volumeUpdate(volumeId: $v, input: { name: "web-data" }) { id name } }`, { v: vol })).volumeUpdate.name, "web-data");
+            settle();
+            const first = deploymentsOf(svc)[0];
+            ok(await raw(`mutation($id: String!) { deploymentRestart(id: $id) }`, { id: first.id }));
+            const again = ok(await raw(`mutation($id: String!) { deploymentRedeploy(id: $id) { id status } }`, { id: first.id })).deploymentRedeploy;
+            assert.notEqual(again.id, first.id);
+            ok(await raw(`mutation($id: String!) { deploymentRemove(id: $id) }`, { id: again.id }));
+            assert.equal(emu.store.status(emu.store.deployment(again.id)), "REMOVED");
+            ok(await raw(`mutation($id: String!) { serviceDisconnect(id: $id) { id } }`, { id: svc }));
+            assert.equal(emu.store.instance(svc, environmentId).source, undefined);
+        });
+
+        it("serves Service.serviceInstances, Environment.variables (names only), Project.buckets and Project.workspace; refuses an unknown workspace", async () => {
+            const { projectId, environmentId } = await project();
+            const svc = (await call("ServiceCreate", { input: { projectId, name: "web", environmentId } })).serviceCreate.id;
+            await call("VariableCollectionUpsert", { input: { projectId, environmentId, serviceId: svc, variables: { SECRET: "s3cr3t" }, skipDeploys: true } });
+            const data = ok(
+                await raw(
+                    `query($p: String!, $s: String!, $e: String!) {
+                        project(id: $p) { workspace { id } buckets { edges { node { id } } } }
+                        service(id: $s) { serviceInstances { edges { node { environmentId } } } }
+                        environment(id: $e) { variables { edges { node { name serviceId isSealed } } } }
+                    }`,
+                    { p: projectId, s: svc, e: environmentId },
+                ),
+            );
+            assert.equal(data.project.workspace.id, "ws");
+            assert.deepEqual(data.project.buckets.edges, []);
+            assert.equal(data.service.serviceInstances.edges[0].node.environmentId, environmentId);
+            assert.deepEqual(data.environment.variables.edges[0].node, { name: "SECRET", serviceId: svc, isSealed: false });
+            const refused = await raw(`mutation { projectCreate(input: { name: "x", workspaceId: "no-such-workspace" }) { id } }`);
+            assert.match(refused.body.errors[0].message, /Workspace not found/);
+        });
+
+        it("a field it does not model is an error that says so, never a null; a mutation selecting one is undone", async () => {
+            const { projectId } = await project();
+            const q = await raw(`query($p: String!) { project(id: $p) { id subscriptionType } }`, { p: projectId });
+            assert.match(q.body.errors[0].message, /does not model Project\.subscriptionType/);
+            const before = emu.store.services.size;
+            const m = await raw(`mutation($i: ServiceCreateInput!) { serviceCreate(input: $i) { id repoTriggers { edges { node { id } } } } }`, { i: { projectId, name: "orphan" } });
+            assert.match(m.body.errors[0].message, /does not model Service\.repoTriggers/);
+            assert.equal(emu.store.services.size, before, "the create was undone: no orphan the client cannot know");
+        });
+    });
+
     describe("11. tokens", () => {
         it("refuses to start with an empty token", async () => {
             await assert.rejects(startRailwayEmulator({ token: "" }), /must not be empty/);
