@@ -1,6 +1,13 @@
 /**
  * `RailwayApp`: one Railway project environment with its services, as one component.
  *
+ * Ownership: the stack that owns the project (`ownsProject`, the default unless `projectId` is
+ * given) creates the project and each service's identity, and deletes them on destroy. A stack
+ * that shares the project finds it (by `projectId`, or by name), takes each service of its name
+ * (creating one only if none exists yet) and never deletes a service (`retainOnDelete`). Either way
+ * the stack owns its own environment: the services' instances there, their settings, variables,
+ * volumes, domains and deployments, and nothing of any other environment.
+ *
  * For each service: the Railway service, its settings in this environment (source, commands,
  * health check, replicas per region, restart policy, cron, volume-safe replica count), its volume
  * (datastores), the full set of its variables (checked against `config/environment.schema` for this
@@ -31,17 +38,16 @@ export interface RailwayAppService extends ServiceConfig {
 export interface RailwayAppArgs {
     /** The app environment the variables are checked for (production, staging, local). */
     appEnvironment: AppEnvironment;
-    /** The Railway project to create, or `projectId` to use an existing one. */
+    /** The Railway project: created by its owner, found by name by a stack that shares it. */
     project: { name: pulumi.Input<string>; workspaceId?: pulumi.Input<string>; description?: pulumi.Input<string> };
-    /** An existing project's id: no project resource is created. */
+    /** An existing project's id, shared with the stack that owns it: no project resource is created. */
     projectId?: pulumi.Input<string>;
+    /** Whether this stack owns the project-wide part (default: true unless `projectId` is given). */
+    ownsProject?: boolean;
     /** The Railway environment name (adopted when the project already has it). */
     environmentName: string;
-    /**
-     * Create the environment as a fork of this environment of an existing project (`projectId`),
-     * so that its changes stay in it (Railway applies changes in a non-fork environment to all).
-     */
-    forkFrom?: string;
+    /** Create the environment, when it does not exist yet, as a duplicate of this one (a stack sharing the project only). */
+    duplicateFrom?: string;
     /** The region that `replicas` of each service refers to. */
     region: string;
     services: RailwayAppService[];
@@ -73,6 +79,10 @@ function railwayAppProblems(args: RailwayAppArgs): ArgumentProblem[] {
         problems.push({ argument: "services", problem: "is empty", fix: "declare at least one service" });
         return problems;
     }
+    if (args.ownsProject === true && args.projectId !== undefined)
+        problems.push({ argument: "ownsProject", problem: "is true, but projectId names an existing project", fix: "omit projectId to create and own the project, or set ownsProject to false" });
+    if (args.duplicateFrom !== undefined && (args.ownsProject ?? args.projectId === undefined))
+        problems.push({ argument: "duplicateFrom", problem: "applies only to a stack that shares the project", fix: "remove duplicateFrom, or set ownsProject to false" });
     const seen = new Set<string>();
     args.services.forEach((svc, i) => {
         const at = (field: string) => `services[${i}] (${svc.name}).${field}`;
@@ -130,6 +140,8 @@ function totalReplicas(svc: ServiceConfig): number {
 export class RailwayApp extends pulumi.ComponentResource {
     readonly projectId: pulumi.Output<string>;
     readonly environmentId: pulumi.Output<string>;
+    /** Whether this stack owns the project and the services' identities. */
+    readonly ownsProject: boolean;
     /** Per service name: its id and URLs. */
     readonly services: Record<string, RailwayAppServiceOutputs>;
 
@@ -141,8 +153,12 @@ export class RailwayApp extends pulumi.ComponentResource {
 
         const apiUrl = args.apiUrl;
         const protect = args.protect ?? false;
+        this.ownsProject = args.ownsProject ?? args.projectId === undefined;
         if (args.projectId !== undefined) {
             this.projectId = pulumi.output(args.projectId);
+        } else if (!this.ownsProject) {
+            const shared = new railway.ProjectLookup(name, { name: args.project.name, workspaceId: args.project.workspaceId, apiUrl }, { parent: this });
+            this.projectId = shared.id;
         } else {
             const project = new railway.Project(
                 name,
@@ -153,7 +169,7 @@ export class RailwayApp extends pulumi.ComponentResource {
         }
         const environment = new railway.Environment(
             `${name}-${args.environmentName}`,
-            { projectId: this.projectId, name: args.environmentName, forkFrom: args.forkFrom, apiUrl },
+            { projectId: this.projectId, name: args.environmentName, duplicateFrom: args.duplicateFrom, apiUrl },
             { parent: this, protect },
         );
         this.environmentId = environment.id;
@@ -171,7 +187,8 @@ export class RailwayApp extends pulumi.ComponentResource {
         const keep = { parent: this, protect: svc.protect };
         // Adoption of an existing service: each resource takes the import ID the config gives it.
         const a = svc.adopt;
-        const service = new railway.Service(base, { projectId: this.projectId, name: svc.name, environmentId: environment.id, apiUrl, adoptId: a?.service }, keep);
+        // Project-wide: a stack that shares the project never deletes a service (its owner does).
+        const service = new railway.Service(base, { projectId: this.projectId, name: svc.name, apiUrl, adoptId: a?.service }, { ...keep, retainOnDelete: !this.ownsProject });
         const scope = { projectId: this.projectId, environmentId: environment.id, serviceId: service.id, apiUrl };
 
         const settings = {

@@ -9,6 +9,7 @@ const RAILWAY = "pulumi-nodejs:dynamic/railway:";
 
 export const RESOURCE_TYPES = {
     project: `${RAILWAY}Project`,
+    projectLookup: `${RAILWAY}ProjectLookup`,
     environment: `${RAILWAY}Environment`,
     service: `${RAILWAY}Service`,
     instance: `${RAILWAY}ServiceInstance`,

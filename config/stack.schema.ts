@@ -117,20 +117,36 @@ export const serviceSchema = z.strictObject({
 });
 
 export const railwaySchema = z.strictObject({
-    /** Workspace that owns the project (needed to create one). */
+    /** Workspace that owns the project (needed to create one; narrows the search for a shared one). */
     workspaceId: z.string().min(1).optional(),
-    /** Use an existing project instead of creating one. */
+    /** Share an existing project, by id (the stack does not own it). */
     projectId: z.string().min(1).optional(),
-    /** Project name. */
+    /** Project name (created by the owning stack; found by name by the others, unless projectId is set). */
     project: z.string().min(1),
+    /**
+     * Whether this stack owns the project-wide part: the project and each service's identity. The
+     * owner creates them and deletes them on destroy; the other stacks of the project share them
+     * (found by `projectId`, or by `project` name) and own only their environment. Default: true
+     * unless `projectId` is set.
+     */
+    ownsProject: z.boolean().optional(),
     /** Railway environment name for this stack (staging, production). */
     environment: z.string().min(1),
     /**
-     * With `projectId`: create the environment as a fork of this environment of that project, so
-     * its changes stay in it (Railway applies a change made in a non-fork environment to every
-     * non-fork environment of the project).
+     * Create this stack's environment, when it does not exist yet, as a duplicate of this one
+     * (Railway copies its services, settings and variables; nothing is deployed until `pulumi up`).
      */
-    forkFrom: z.string().min(1).optional(),
+    duplicateFrom: z.string().min(1).optional(),
+    /** Removed: Railway deprecated forked environments. A clear error names what to use instead. */
+    forkFrom: z
+        .unknown()
+        .refine(() => false, {
+            message: "is no longer supported: Railway deprecated forked environments (January 2024), and each environment of a project is isolated",
+            params: {
+                fix: "remove it; to create this environment as a copy of another use railway.duplicateFrom: <environment>, and an environment that exists already (a fork too) is adopted by its name",
+            },
+        })
+        .optional(),
     region: z.enum(RAILWAY_REGIONS).default("us-west2"),
     /** GraphQL endpoint override: the local emulator, or a proxy. */
     apiUrl: z.url().optional(),

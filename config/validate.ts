@@ -149,7 +149,7 @@ interface CrossFieldView {
     environment?: ParsedStackConfig["environment"];
     productionHosts: string[];
     integrations: ParsedStackConfig["integrations"];
-    railway?: Partial<Pick<ParsedStackConfig["railway"], "workspaceId" | "projectId" | "apiUrl" | "forkFrom" | "environment">>;
+    railway?: Partial<Pick<ParsedStackConfig["railway"], "workspaceId" | "projectId" | "apiUrl" | "ownsProject" | "duplicateFrom" | "environment">>;
     /** Services that parsed, with their index in the file. */
     services: Array<[number, ServiceConfig]>;
     /** Every service entry parsed (so a name missing from `services` really is unknown). */
@@ -216,7 +216,8 @@ function lenientView(raw: RawConfig): CrossFieldView {
                       workspaceId: typeof railwayRaw.workspaceId === "string" ? railwayRaw.workspaceId : undefined,
                       projectId: typeof railwayRaw.projectId === "string" ? railwayRaw.projectId : undefined,
                       apiUrl: typeof railwayRaw.apiUrl === "string" ? railwayRaw.apiUrl : undefined,
-                      forkFrom: typeof railwayRaw.forkFrom === "string" ? railwayRaw.forkFrom : undefined,
+                      ownsProject: typeof railwayRaw.ownsProject === "boolean" ? railwayRaw.ownsProject : undefined,
+                      duplicateFrom: typeof railwayRaw.duplicateFrom === "string" ? railwayRaw.duplicateFrom : undefined,
                       environment: typeof railwayRaw.environment === "string" ? railwayRaw.environment : undefined,
                   }
                 : undefined,
@@ -228,27 +229,40 @@ function lenientView(raw: RawConfig): CrossFieldView {
     };
 }
 
+/** Whether a stack owns its Railway project (creates and deletes it and its services): unless it says not, or names an existing project. */
+export function ownsRailwayProject(railway: { ownsProject?: boolean; projectId?: string }): boolean {
+    return railway.ownsProject ?? railway.projectId === undefined;
+}
+
 function crossFieldIssues(cfg: CrossFieldView): ConfigIssue[] {
     const issues: ConfigIssue[] = [];
     const add = (path: PropertyKey[], problem: string, fix: string) => issues.push({ path: configPath(path), problem, fix });
     const { railway, integrations, secrets } = cfg;
 
-    if (railway && !railway.workspaceId && !railway.projectId && !railway.apiUrl) {
+    const owner = railway ? ownsRailwayProject(railway) : false;
+    if (railway && owner && !railway.workspaceId && !railway.projectId && !railway.apiUrl) {
         add(
             ["railway", "workspaceId"],
-            "is required to create the project (or set railway.projectId)",
-            "set the Railway workspace id: pulumi config set --path railway.workspaceId <id>",
+            "is required to create the project (this stack owns it)",
+            "set the Railway workspace id: pulumi config set --path railway.workspaceId <id>; or share a project another stack owns with railway.ownsProject: false",
         );
     }
-    if (railway?.forkFrom !== undefined && !railway.projectId) {
+    if (railway?.ownsProject === true && railway.projectId !== undefined) {
         add(
-            ["railway", "forkFrom"],
-            "only applies to an existing project (railway.projectId): a project this stack creates has no other environment",
-            "set railway.projectId, or remove railway.forkFrom",
+            ["railway", "ownsProject"],
+            "is true, but railway.projectId names an existing project: a stack that owns the project creates it",
+            "remove railway.projectId to create and own the project, or set railway.ownsProject to false to share it",
         );
     }
-    if (railway?.forkFrom !== undefined && railway.forkFrom === railway.environment) {
-        add(["railway", "forkFrom"], `names the stack's own environment '${railway.forkFrom}'`, "name the environment to fork from, such as production");
+    if (railway?.duplicateFrom !== undefined && owner) {
+        add(
+            ["railway", "duplicateFrom"],
+            "only applies to a stack that shares a project: the owner's environment comes with the project it creates",
+            "remove railway.duplicateFrom, or set railway.ownsProject to false",
+        );
+    }
+    if (railway?.duplicateFrom !== undefined && railway.duplicateFrom === railway.environment) {
+        add(["railway", "duplicateFrom"], `names the stack's own environment '${railway.duplicateFrom}'`, "name the environment to duplicate, such as staging");
     }
 
     for (const integration of ["github", "sentry", "pagerduty"] as const) {

@@ -9,6 +9,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config/load";
+import { ownsRailwayProject } from "../config/validate";
 import { DeploymentGate, ErrorTracking, IncidentRouting, RailwayApp, RepositoryProtection } from "../components";
 import type { IntegrationProviders } from "../providers/integrations";
 
@@ -29,6 +30,15 @@ export interface StackOutputs {
 /** Services that run our code (not datastores): they get Sentry projects and PagerDuty services. */
 function appServiceNames(config: StackConfig): string[] {
     return config.railway.services.filter((s) => s.kind !== "datastore").map((s) => s.name);
+}
+
+/**
+ * The prefix of the names this stack gives to Sentry projects and PagerDuty services: the Railway
+ * project's name for the stack that owns it, and `<project>-<environment>` for a stack that shares
+ * it, so that staging's names never collide with production's in the same organisation.
+ */
+function namePrefixOf(config: StackConfig): string {
+    return ownsRailwayProject(config.railway) ? config.railway.project : `${config.railway.project}-${config.railway.environment}`;
 }
 
 /** The GitHub deployment environment a stack deploys through. */
@@ -56,7 +66,7 @@ export function composeStack(config: StackConfig, providers: IntegrationProvider
                 team: config.sentry.team,
                 manageTeam: config.sentry.manageTeam,
                 platform: config.sentry.platform,
-                projectPrefix: config.railway.project,
+                projectPrefix: namePrefixOf(config),
                 services: apps,
                 environment: config.environment,
                 alerts: config.sentry.alerts,
@@ -71,8 +81,9 @@ export function composeStack(config: StackConfig, providers: IntegrationProvider
             appEnvironment: config.environment,
             project: { name: config.railway.project, workspaceId: config.railway.workspaceId },
             projectId: config.railway.projectId,
+            ownsProject: config.railway.ownsProject,
             environmentName: config.railway.environment,
-            forkFrom: config.railway.forkFrom,
+            duplicateFrom: config.railway.duplicateFrom,
             region: config.railway.region,
             productionHosts: config.productionHosts,
             apiUrl: config.railway.apiUrl,
@@ -111,7 +122,7 @@ export function composeStack(config: StackConfig, providers: IntegrationProvider
         const incidents = new IncidentRouting(
             "incidents",
             {
-                prefix: config.railway.project,
+                prefix: namePrefixOf(config),
                 environment: config.environment,
                 escalationLevels: config.pagerduty.escalationLevels,
                 urgency: config.pagerduty.urgency,

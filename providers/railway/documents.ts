@@ -145,6 +145,23 @@ export const DOCUMENTS = {
             }
         }
     `,
+    /** What a write must not change in the environments it does not name (read around every per-environment write). */
+    EnvironmentScope: /* GraphQL */ `
+        query EnvironmentScope($id: String!) {
+            environment(id: $id) {
+                id
+                name
+                unmergedChangesCount
+                config(decryptVariables: true)
+            }
+        }
+    `,
+    /** Railway's environment-scoped write (its CLI's): makes (isCreated) or removes (isDeleted) a service's instance in one environment. */
+    EnvironmentPatchCommit: /* GraphQL */ `
+        mutation EnvironmentPatchCommit($environmentId: String!, $patch: EnvironmentConfig, $commitMessage: String) {
+            environmentPatchCommit(environmentId: $environmentId, patch: $patch, commitMessage: $commitMessage)
+        }
+    `,
     EnvironmentVolumeInstances: /* GraphQL */ `
         query EnvironmentVolumeInstances($id: String!, $after: String) {
             environment(id: $id) {
@@ -501,6 +518,7 @@ export const IDEMPOTENT_MUTATIONS: readonly OperationName[] = [
     "ProjectDelete",
     "EnvironmentRename",
     "EnvironmentDelete",
+    "EnvironmentPatchCommit",
     "ServiceUpdate",
     "ServiceDelete",
     "ServiceInstanceUpdate",

@@ -3,6 +3,7 @@
  * and the typed API the health gate, rollback and drift tools share with them. Import from here.
  */
 export { Project, ProjectArgs, projectProvider } from "./project";
+export { ProjectLookup, ProjectLookupArgs, projectLookupProvider } from "./project-lookup";
 export { Environment, EnvironmentArgs, environmentProvider } from "./environment";
 export { Service, ServiceArgs, serviceProvider } from "./service";
 export { ServiceInstance, ServiceInstanceArgs, serviceInstanceProvider, RestartPolicyType } from "./service-instance";

@@ -2,12 +2,16 @@ import * as pulumi from "@pulumi/pulumi";
 import { RAILWAY_MAX_REPLICAS, RAILWAY_REGIONS } from "../../config/railway-limits";
 import { changedKeys, gql, gqlAll, idParts, readOrGone, requiredIds } from "./api";
 import { defineProvider } from "./define";
+import { ensureInstance, removeInstance, withinEnvironment } from "./scope";
 
 export type RestartPolicyType = "ALWAYS" | "ON_FAILURE" | "NEVER";
 
 /**
- * Inputs of {@link ServiceInstance}: one service's settings in one environment. Every call passes
- * `environmentId` (Railway applies a null one to all non-fork environments). Settings are stored
+ * Inputs of {@link ServiceInstance}: one service's instance and settings in one environment. Every
+ * call names `environmentId`, and each write is checked to have changed no other environment
+ * (scope.ts). Creating it adopts the instance Railway already made there (a service created through
+ * the API has one in every environment) or makes it; deleting it removes this environment's
+ * instance only, never the service or another environment's instance. Settings are stored
  * without deploying (Railway's `serviceInstanceUpdate` never deploys); a repository's branch is
  * its per-environment deployment trigger (pushes to it deploy). The deployment itself is
  * {@link ServiceDeployment}'s job, once settings, variables and volume are all in place.
@@ -200,7 +204,10 @@ export const serviceInstanceProvider: pulumi.dynamic.ResourceProvider = definePr
     },
     async create(inputs: InstanceState) {
         const news = normalise(inputs);
-        await apply(news);
+        await withinEnvironment(news, "the settings", async () => {
+            await ensureInstance(news);
+            await apply(news);
+        });
         const state = await fetchState(news.apiUrl, news.projectId, news.serviceId, news.environmentId);
         return { id: `${news.serviceId}:${news.environmentId}`, outs: { ...state, apiUrl: news.apiUrl } };
     },
@@ -217,13 +224,13 @@ export const serviceInstanceProvider: pulumi.dynamic.ResourceProvider = definePr
     },
     async update(_id, olds: InstanceState, inputs: InstanceState) {
         const news = normalise(inputs);
-        await apply(news, normalise(olds));
+        await withinEnvironment(news, "the settings", () => apply(news, normalise(olds)));
         const state = await fetchState(news.apiUrl, news.projectId, news.serviceId, news.environmentId);
         return { outs: { ...state, apiUrl: news.apiUrl } };
     },
-    async delete() {
-        // Railway has no call that removes one environment's settings of a service: they go with
-        // the service (railway.Service's delete), or with the environment.
+    async delete(_id, props: InstanceState) {
+        // This environment's instance only: the service, and its instances elsewhere, stay.
+        await withinEnvironment(props, "the removal", () => removeInstance(props));
     },
 });
 

@@ -4,20 +4,20 @@ import { changedKeys, createOrAdopt, deleteIfExists, gql, gqlAll, readOrGone, re
 import { defineProvider } from "./define";
 
 /**
- * Inputs of {@link Service}: only the service's identity. Everything per environment (source,
- * commands, replicas, health check...) is {@link ServiceInstance}, so that creating a service is a
- * single API call whose ID Pulumi records at once: a failure in any follow-up call can never leave
- * an unrecorded (orphaned) service behind. Import ID: `<serviceId>`.
+ * Inputs of {@link Service}: only the service's identity, which is project-wide. Everything per
+ * environment (its instance, source, commands, replicas, health check...) is {@link ServiceInstance},
+ * so that creating a service is a single API call whose ID Pulumi records at once: a failure in any
+ * follow-up call can never leave an unrecorded (orphaned) service behind.
+ *
+ * Names are unique in a project, so a service of the declared name that exists already is the
+ * service: it is taken, not created again (a stack sharing the project may have made it first).
+ * Deleting it deletes the service in every environment: only the stack that owns the project does
+ * that; the others declare it with `retainOnDelete`. Import ID: `<serviceId>`.
  */
 export interface ServiceArgs {
     projectId: pulumi.Input<string>;
     /** Unique in the project, at most 32 characters. Renaming is in place. */
     name: pulumi.Input<string>;
-    /**
-     * The environment the service is created in (Railway creates it in that fork only, or in every
-     * non-fork environment). Read only at creation.
-     */
-    environmentId?: pulumi.Input<string>;
     apiUrl?: pulumi.Input<string>;
     /** Take this existing Railway resource (its import ID) into the stack instead of creating one; it must match the inputs. */
     adoptId?: string;
@@ -26,7 +26,6 @@ export interface ServiceArgs {
 interface ServiceState {
     projectId: string;
     name: string;
-    environmentId?: string;
     apiUrl?: string;
 }
 
@@ -44,6 +43,9 @@ export const serviceProvider: pulumi.dynamic.ResourceProvider = defineProvider("
         return { changes: changes.length > 0, replaces, deleteBeforeReplace: true };
     },
     async create(inputs: ServiceState) {
+        const named = async () => (await gqlAll(inputs.apiUrl, "ProjectServices", { id: inputs.projectId }, (d) => d.project.services)).find((s) => s.name === inputs.name);
+        const existing = await named();
+        if (existing) return { id: existing.id, outs: { ...inputs } };
         // A lost answer to an applied create leaves the name taken: the service of that name in the
         // project is adopted instead of failing, so a retried `pulumi up` converges.
         const { id } = await createOrAdopt(
@@ -52,11 +54,11 @@ export const serviceProvider: pulumi.dynamic.ResourceProvider = defineProvider("
                     await gql(
                         inputs.apiUrl,
                         "ServiceCreate",
-                        { input: { projectId: inputs.projectId, name: inputs.name, environmentId: inputs.environmentId } },
+                        { input: { projectId: inputs.projectId, name: inputs.name } },
                         { retryMutation: false },
                     )
                 ).serviceCreate,
-            async () => (await gqlAll(inputs.apiUrl, "ProjectServices", { id: inputs.projectId }, (d) => d.project.services)).find((s) => s.name === inputs.name),
+            named,
         );
         return { id, outs: { ...inputs } };
     },
@@ -71,8 +73,8 @@ export const serviceProvider: pulumi.dynamic.ResourceProvider = defineProvider("
         return { outs: { ...news, name: service.name } };
     },
     async delete(id, props: ServiceState) {
-        // Scoped like the create: in a fork, only the fork's copy goes.
-        await deleteIfExists(props.apiUrl, "ServiceDelete", { id, environmentId: props.environmentId ?? null });
+        // The whole service, in every environment (no environmentId): the owner's call.
+        await deleteIfExists(props.apiUrl, "ServiceDelete", { id });
     },
 });
 
@@ -82,6 +84,6 @@ export class Service extends pulumi.dynamic.Resource {
     declare readonly name: pulumi.Output<string>;
 
     constructor(name: string, args: ServiceArgs, opts?: pulumi.CustomResourceOptions) {
-        super(serviceProvider, name, { apiUrl: undefined, environmentId: undefined, adoptId: undefined, ...args }, opts, "railway", "Service");
+        super(serviceProvider, name, { apiUrl: undefined, adoptId: undefined, ...args }, opts, "railway", "Service");
     }
 }

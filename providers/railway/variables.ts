@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { changedKeys, deleteIfExists, gql, readOrGone, requiredIds, splitId } from "./api";
 import { defineProvider } from "./define";
+import { withinEnvironment } from "./scope";
 
 /**
  * Inputs of {@link Variables}: the full set of one service's variables in one environment, in two
@@ -59,9 +60,11 @@ async function fetchVariables(apiUrl: string | undefined, projectId: string, env
 }
 
 async function upsert(s: VariablesState): Promise<void> {
-    await gql(s.apiUrl, "VariableCollectionUpsert", {
-        input: { projectId: s.projectId, environmentId: s.environmentId, serviceId: s.serviceId, variables: allOf(s), replace: true, skipDeploys: s.skipDeploys ?? false },
-    });
+    await withinEnvironment(s, "the variables", () =>
+        gql(s.apiUrl, "VariableCollectionUpsert", {
+            input: { projectId: s.projectId, environmentId: s.environmentId, serviceId: s.serviceId, variables: allOf(s), replace: true, skipDeploys: s.skipDeploys ?? false },
+        }),
+    );
 }
 
 export const variablesProvider: pulumi.dynamic.ResourceProvider = defineProvider("Variables", {
@@ -104,11 +107,13 @@ export const variablesProvider: pulumi.dynamic.ResourceProvider = defineProvider
         return { outs: { ...news, ...split(all, Object.keys(news.variables ?? {})) } };
     },
     async delete(_id, props: VariablesState) {
-        for (const name of Object.keys(allOf(props))) {
-            await deleteIfExists(props.apiUrl, "VariableDelete", {
-                input: { projectId: props.projectId, environmentId: props.environmentId, serviceId: props.serviceId, name },
-            });
-        }
+        await withinEnvironment(props, "the variables", async () => {
+            for (const name of Object.keys(allOf(props))) {
+                await deleteIfExists(props.apiUrl, "VariableDelete", {
+                    input: { projectId: props.projectId, environmentId: props.environmentId, serviceId: props.serviceId, name },
+                });
+            }
+        });
     },
 });
 

@@ -1,11 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import { changedKeys, createOrAdopt, deleteIfExists, gql, gqlAll, idParts, readOrGone, requiredIds } from "./api";
 import { defineProvider } from "./define";
+import { withinEnvironment } from "./scope";
 
 /**
  * Inputs of {@link Volume}: a persistent volume in one environment, mounted into one service (a
- * datastore's data directory). Created with `volumeCreate` for this environment (in a fork it stays
- * there; Railway gives a service at most one volume, and a service with a volume one replica).
+ * datastore's data directory). Created with `volumeCreate` for this environment only (Railway gives
+ * a service at most one volume, and a service with a volume one replica). Deleting it deletes the
+ * volume only when no other environment has an instance of it (a duplicated environment shares its
+ * source's volume); otherwise only this environment's instance goes.
  * Moving it to another service or mount path is in place (`volumeInstanceUpdate`), keeping the
  * data; only a change of project or environment replaces it. A volume whose deletion Railway has
  * queued reads as gone. Import ID: `<environmentId>:<volumeId>`.
@@ -61,30 +64,7 @@ export const volumeProvider: pulumi.dynamic.ResourceProvider = defineProvider("V
         return { changes: changes.length > 0, replaces, deleteBeforeReplace: false };
     },
     async create(inputs: VolumeState) {
-        // Natural key: the service's volume in this environment (Railway allows one per service).
-        const { id } = await createOrAdopt(
-            async () =>
-                (
-                    await gql(
-                        inputs.apiUrl,
-                        "VolumeCreate",
-                        {
-                            input: {
-                                projectId: inputs.projectId,
-                                environmentId: inputs.environmentId,
-                                serviceId: inputs.serviceId,
-                                mountPath: inputs.mountPath,
-                                region: inputs.region,
-                            },
-                        },
-                        { retryMutation: false },
-                    )
-                ).volumeCreate,
-            async () => {
-                const same = (await instancesOf(inputs.apiUrl, inputs.environmentId)).find((i) => i.serviceId === inputs.serviceId && i.mountPath === inputs.mountPath);
-                return same ? { id: same.volumeId } : undefined;
-            },
-        );
+        const { id } = await withinEnvironment(inputs, "the volume", () => createVolume(inputs));
         // The volume exists and its id must reach the state: a failed read-back is not an error
         // here (that would orphan it); the next refresh reads the rest.
         const instance = await findInstance(inputs.apiUrl, inputs.environmentId, id).catch(() => undefined);
@@ -97,14 +77,49 @@ export const volumeProvider: pulumi.dynamic.ResourceProvider = defineProvider("V
         return { id: volumeId, props: stateOf({ ...(props as VolumeState), environmentId, region: props?.region }, instance) };
     },
     async update(id, _olds: VolumeState, news: VolumeState) {
-        await gql(news.apiUrl, "VolumeInstanceUpdate", { volumeId: id, environmentId: news.environmentId, input: { serviceId: news.serviceId, mountPath: news.mountPath } });
+        await withinEnvironment(news, "the volume", () =>
+            gql(news.apiUrl, "VolumeInstanceUpdate", { volumeId: id, environmentId: news.environmentId, input: { serviceId: news.serviceId, mountPath: news.mountPath } }),
+        );
         const instance = await findInstance(news.apiUrl, news.environmentId, id);
         return { outs: instance ? stateOf(news, instance) : { ...news } };
     },
     async delete(id, props: VolumeState) {
-        await deleteIfExists(props.apiUrl, "VolumeDelete", { volumeId: id });
+        const envs = await gqlAll(props.apiUrl, "ProjectEnvironments", { id: props.projectId }, (d) => d.project.environments);
+        let shared = false;
+        for (const env of envs.filter((e) => e.id !== props.environmentId)) {
+            if (await readOrGone(() => findInstance(props.apiUrl, env.id, id))) shared = true;
+        }
+        if (!shared) return deleteIfExists(props.apiUrl, "VolumeDelete", { volumeId: id });
+        // Another environment mounts this volume too (a duplicate of this one): only this
+        // environment's instance goes, with the environment-scoped patch Railway's CLI uses.
+        await withinEnvironment(props, "the volume", () =>
+            gql(props.apiUrl, "EnvironmentPatchCommit", {
+                environmentId: props.environmentId,
+                patch: { volumes: { [id]: { isDeleted: true } } },
+                commitMessage: "pulumi: remove the volume from this environment",
+            }),
+        );
     },
 });
+
+/** `volumeCreate` for one environment; its natural key is the service's volume there (Railway allows one per service). */
+function createVolume(inputs: VolumeState): Promise<{ id: string }> {
+    return createOrAdopt(
+        async () =>
+            (
+                await gql(
+                    inputs.apiUrl,
+                    "VolumeCreate",
+                    { input: { projectId: inputs.projectId, environmentId: inputs.environmentId, serviceId: inputs.serviceId, mountPath: inputs.mountPath, region: inputs.region } },
+                    { retryMutation: false },
+                )
+            ).volumeCreate,
+        async () => {
+            const same = (await instancesOf(inputs.apiUrl, inputs.environmentId)).find((i) => i.serviceId === inputs.serviceId && i.mountPath === inputs.mountPath);
+            return same ? { id: same.volumeId } : undefined;
+        },
+    );
+}
 
 /** A persistent volume of one environment, mounted into a service. */
 export class Volume extends pulumi.dynamic.Resource {

@@ -31,6 +31,8 @@ export interface Registration {
     /** A custom resource (managed by a provider) rather than a component. */
     custom: boolean;
     protect: boolean;
+    /** Left on the provider's side when the stack deletes it (a resource the stack shares, not owns). */
+    retainOnDelete: boolean;
     /** Former types or URNs this resource answers to. */
     aliases: { type?: string; name?: string; urn?: string }[];
     provider?: string;
@@ -113,6 +115,7 @@ export function installOfflineRuntime(opts: OfflineRuntimeOptions): Registration
                 parent: parent || undefined,
                 custom: req.getCustom(),
                 protect: req.getProtect() === true,
+                retainOnDelete: req.getRetainondelete?.() === true,
                 aliases: (req.getAliasesList() as any[]).map((a) => {
                     const spec = a.getSpec();
                     return spec ? { type: spec.getType() || undefined, name: spec.getName() || undefined } : { urn: a.getUrn() };

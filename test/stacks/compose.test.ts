@@ -10,6 +10,7 @@ import { PLANTED_SECRETS } from "../support/stack-files";
 const RAILWAY = "pulumi-nodejs:dynamic/railway:";
 const T = {
     project: `${RAILWAY}Project`,
+    projectLookup: `${RAILWAY}ProjectLookup`,
     environment: `${RAILWAY}Environment`,
     service: `${RAILWAY}Service`,
     instance: `${RAILWAY}ServiceInstance`,
@@ -35,8 +36,11 @@ const T = {
 };
 const C = COMPONENT_TYPES;
 
-/** What each deployed stack declares: 4 Railway services (2 run our code), all integrations on. */
-const deployedStack = (withSentryTeam: boolean) => ({
+/**
+ * What each deployed stack declares: 4 Railway services (2 run our code), all integrations on.
+ * Production owns the Railway project (and the Sentry team); staging shares both.
+ */
+const deployedStack = (owner: boolean) => ({
     [C.RailwayApp.token]: 1,
     [C.RepositoryProtection.token]: 1,
     [C.ErrorTracking.token]: 1,
@@ -44,7 +48,7 @@ const deployedStack = (withSentryTeam: boolean) => ({
     // The web service has a health check: one gate.
     [C.DeploymentGate.token]: 1,
     [T.command]: 1,
-    [T.project]: 1,
+    ...(owner ? { [T.project]: 1 } : { [T.projectLookup]: 1 }),
     [T.environment]: 1,
     [T.service]: 4,
     [T.instance]: 4,
@@ -58,7 +62,7 @@ const deployedStack = (withSentryTeam: boolean) => ({
     [T.ghEnvironment]: 1,
     [T.ghDeployPolicy]: 1,
     [T.ghSecret]: 2,
-    ...(withSentryTeam ? { [T.sentryTeam]: 1 } : {}),
+    ...(owner ? { [T.sentryTeam]: 1 } : {}),
     [T.sentryProject]: 2,
     [T.sentryKey]: 2,
     [T.sentryIssueAlert]: 2,
@@ -70,7 +74,6 @@ const deployedStack = (withSentryTeam: boolean) => ({
 
 const EXPECTED_TYPES: Record<string, Record<string, number>> = {
     production: deployedStack(true),
-    // The Sentry team is organization-wide: production creates it, staging uses it.
     staging: deployedStack(false),
     local: {
         [C.RailwayApp.token]: 1,
@@ -250,6 +253,14 @@ for (const stack of ["production", "staging", "local"]) {
             });
         }
 
+        if (stack === "production") {
+            it("owns the Railway project and its services (a destroy deletes them)", () => {
+                assert.equal(one(captured, T.project, "platform").inputs.name, "ainative-platform");
+                assert.ok(captured.filter((r) => r.type === T.service).every((r) => !r.retainOnDelete));
+                assert.equal(one(captured, T.sentryProject, "errors-web").inputs.name, "ainative-platform-web");
+            });
+        }
+
         if (stack !== "local") {
             it("gates the web service's deployments: the gate command runs for each new deployment and watches it", () => {
                 const cmd = one(captured, T.command, "gate-web");
@@ -266,6 +277,19 @@ for (const stack of ["production", "staging", "local"]) {
         }
 
         if (stack === "staging") {
+            it("shares production's Railway project: finds it by name, takes the services without owning them (never deletes one)", () => {
+                assert.equal(one(captured, T.projectLookup, "platform").inputs.name, "ainative-platform");
+                assert.equal(captured.filter((r) => r.type === T.project).length, 0, "no project of its own");
+                const services = captured.filter((r) => r.type === T.service);
+                assert.ok(services.length > 0 && services.every((r) => r.retainOnDelete), "every service retained on delete");
+                assert.equal(one(captured, T.environment, "platform-staging").retainOnDelete, false, "its environment is its own");
+                assert.ok(
+                    captured.filter((r) => r.type === T.instance).every((r) => !r.retainOnDelete),
+                    "its instances are its own",
+                );
+                assert.equal(one(captured, T.sentryProject, "errors-web").inputs.name, "ainative-platform-staging-web", "its names stay apart from production's");
+            });
+
             it("runs one replica per service, protects nothing, and pages at low urgency", () => {
                 assert.deepEqual(one(captured, T.instance, "platform-web").inputs.replicas, { "us-west2": 1 });
                 assert.ok(

@@ -100,7 +100,12 @@ export function applyPatch(store: EmulatorStore, environmentId: string, patch: u
     if (!isObject(patch)) throw badInput("The environment patch must be an object");
     unknownKeys("patch", patch, ["services", "sharedVariables", "volumes"]);
     if (patch.sharedVariables && Object.keys(patch.sharedVariables).length) throw badInput("patch.sharedVariables: shared variables are not modelled by the Railway emulator");
-    if (patch.volumes && Object.keys(patch.volumes).length) throw badInput("patch.volumes: volume sizes and regions are not modelled by the Railway emulator (mounts are: services.<id>.volumeMounts)");
+    const volumes = patch.volumes ?? {};
+    if (!isObject(volumes)) throw badInput("patch.volumes must be an object keyed by volume id");
+    for (const [volumeId, v] of Object.entries(volumes)) {
+        if (!isObject(v) || v.isDeleted !== true || Object.keys(v).length !== 1)
+            throw badInput(`patch.volumes.${volumeId.slice(0, 64)}: only {isDeleted: true} is modelled by the Railway emulator (mounts are services.<id>.volumeMounts)`);
+    }
     const services = patch.services ?? {};
     if (!isObject(services)) throw badInput("patch.services must be an object keyed by service id");
     const restore = store.checkpoint();
@@ -169,6 +174,7 @@ export function applyPatch(store: EmulatorStore, environmentId: string, patch: u
             }
             changed.push(serviceId);
         }
+        for (const volumeId of Object.keys(volumes)) store.removeVolumeInstanceIn(volumeId, env.id);
     } catch (e) {
         restore();
         throw e;

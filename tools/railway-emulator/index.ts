@@ -20,7 +20,7 @@ import * as path from "path";
 import { buildSchema, defaultFieldResolver, getOperationAST, GraphQLError, GraphQLFieldResolver, GraphQLSchema, graphql, parse, validate } from "graphql";
 import { Access, Principal, ProjectToken } from "./auth";
 import { makeRoot } from "./resolvers";
-import { Clock, DeploymentOutcome, EmulatorStore } from "./store";
+import { Clock, DeploymentOutcome, EmulatorStore, StoreOptions } from "./store";
 
 export { EmulatorStore, ManualClock, headCommit } from "./store";
 export type { Clock } from "./store";
@@ -75,6 +75,8 @@ export interface EmulatorOptions {
     volumeDeletionMs?: number;
     /** Workspaces the account belongs to, besides `local-workspace`. */
     workspaces?: string[];
+    /** See {@link StoreOptions.scopeReading}. */
+    scopeReading?: StoreOptions["scopeReading"];
 }
 
 /** The code of the error a field the emulator does not model answers with. */
@@ -139,6 +141,7 @@ export async function startRailwayEmulator(options: EmulatorOptions = {}): Promi
         rollbackRetentionMs: options.rollbackRetentionMs,
         volumeDeletionMs: options.volumeDeletionMs,
         workspaces: options.workspaces,
+        scopeReading: options.scopeReading,
     });
     const maxPageSize = options.maxPageSize ?? 100;
     const quota = options.rateLimit ?? DEFAULT_QUOTA;

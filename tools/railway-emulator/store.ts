@@ -181,6 +181,13 @@ export interface StoreOptions {
     plan?: keyof typeof RAILWAY_VOLUMES_PER_PROJECT;
     /** The workspaces the account belongs to (ids); a project can be created only in one of them. */
     workspaces?: string[];
+    /**
+     * Which reading of Railway's scoping to model: "documented" (the default: a change stays in the
+     * environment it names), or "experimental-description", the schema's note that a change made in
+     * a non-fork environment reaches every non-fork environment: for tests that prove the provider
+     * is safe under that reading too.
+     */
+    scopeReading?: "documented" | "experimental-description";
 }
 
 /** The workspace every emulator has (the committed `local` stack's). */
@@ -213,6 +220,7 @@ export class EmulatorStore {
     readonly rollbackRetentionMs: number;
     readonly volumeDeletionMs: number;
     readonly plan: keyof typeof RAILWAY_VOLUMES_PER_PROJECT;
+    readonly scopeReading: "documented" | "experimental-description";
 
     constructor(opts: StoreOptions) {
         this.deployStageMs = Math.max(1, opts.deployStageMs);
@@ -220,6 +228,7 @@ export class EmulatorStore {
         this.rollbackRetentionMs = opts.rollbackRetentionMs ?? 30 * 24 * 3600_000;
         this.volumeDeletionMs = opts.volumeDeletionMs ?? 2 * this.deployStageMs;
         this.plan = opts.plan ?? "pro";
+        this.scopeReading = opts.scopeReading ?? "documented";
         for (const id of [DEFAULT_WORKSPACE, ...(opts.workspaces ?? [])]) this.workspaces.set(id, { id, name: id });
     }
 
@@ -346,7 +355,8 @@ export class EmulatorStore {
         if (environmentId) {
             const env = this.environment(environmentId);
             if (env.projectId !== projectId) throw badInput(`Environment ${environmentId} is not in project ${projectId}`);
-            return [env];
+            if (this.scopeReading === "documented" || env.sourceEnvironmentId !== undefined) return [env];
+            return this.liveEnvironments(projectId).filter((e) => e.sourceEnvironmentId === undefined);
         }
         return this.liveEnvironments(projectId);
     }
@@ -700,6 +710,13 @@ export class EmulatorStore {
             if (input.mountPath) t.mountPath = input.mountPath;
             if (input.serviceId !== undefined) t.serviceId = input.serviceId;
         }
+    }
+
+    /** An environment patch's `volumes.<id>.isDeleted`: this environment's instance of the volume goes; the volume stays. */
+    removeVolumeInstanceIn(volumeId: string, environmentId: string): void {
+        const mine = [...this.volumeInstances.values()].find((i) => i.volumeId === volumeId && i.environmentId === environmentId);
+        if (!mine) throw notFound("VolumeInstance");
+        this.volumeInstances.delete(mine.id);
     }
 
     /** Railway queues a volume's deletion: it lingers, marked, for a while. */

@@ -117,15 +117,19 @@ describe("Railway dynamic providers against the emulator", function () {
         assert.ok([...emu.store.projects.values()].every((x) => x.deletedAt !== undefined));
     });
 
-    it("Environment: adopts the project's default, forks others, renames in place, replaces on project, deletes", async () => {
+    it("Environment: adopts the project's default, creates others empty or as duplicates, renames in place, replaces on project, deletes", async () => {
         const project = await p(projectProvider).create({ name: "app", workspaceId: "ws", defaultEnvironmentName: "production", apiUrl });
         const adopted = await p(environmentProvider).create({ projectId: project.id, name: "production", apiUrl });
         assert.equal(emu.store.environments.size, 1, "the default environment is adopted, not duplicated");
-        assert.equal(adopted.outs.isFork, false);
-        const created = await p(environmentProvider).create({ projectId: project.id, name: "staging", forkFrom: "production", apiUrl });
-        assert.equal(emu.store.environments.size, 2);
-        assert.equal(created.outs.isFork, true);
-        assert.equal(emu.store.environment(created.id).sourceEnvironmentId, adopted.id);
+        assert.equal(adopted.outs.sourceEnvironmentId, undefined);
+        const empty = await p(environmentProvider).create({ projectId: project.id, name: "qa", apiUrl });
+        assert.equal(emu.store.environment(empty.id).sourceEnvironmentId, undefined, "an environment beside another is created empty: each is isolated");
+        const created = await p(environmentProvider).create({ projectId: project.id, name: "staging", duplicateFrom: "production", apiUrl });
+        assert.equal(emu.store.environments.size, 3);
+        assert.equal(created.outs.sourceEnvironmentId, adopted.id);
+        assert.equal(emu.store.environment(created.id).sourceEnvironmentId, adopted.id, "created as a duplicate of production");
+        const again = await p(environmentProvider).create({ projectId: project.id, name: "staging", duplicateFrom: "production", apiUrl });
+        assert.equal(again.id, created.id, "an environment that exists (a duplicate or an old fork) is adopted by name");
         const read = await p(environmentProvider).read(`${project.id}:${created.id}`);
         assert.equal(read.props!.name, "staging", "import ID <projectId>:<environmentId> reads back");
         await p(environmentProvider).update(created.id, created.outs, { ...created.outs, name: "stage" });
@@ -141,25 +145,36 @@ describe("Railway dynamic providers against the emulator", function () {
         assert.notEqual(emu.store.environments.get(moved.id)?.deletedAt, undefined, "Railway keeps it, marked deleted");
         assert.equal((await p(environmentProvider).read(moved.id, moved.outs)).id, "", "a deleted environment reads as gone");
         assert.ok(emu.store.environment(adopted.id));
+        await assert.rejects(
+            p(environmentProvider).create({ projectId: project.id, name: "pr-9", duplicateFrom: "nope", apiUrl }),
+            /duplicateFrom: project .* has no environment 'nope' to duplicate \(it has: production, qa\)/,
+        );
     });
 
-    it("Environment: refuses a non-fork environment beside another (Railway would apply its changes to both), with the fix", async () => {
-        const project = await p(projectProvider).create({ name: "shared", workspaceId: "ws", defaultEnvironmentName: "production", apiUrl });
-        await assert.rejects(
-            p(environmentProvider).create({ projectId: project.id, name: "staging", apiUrl }),
-            /'staging' .* would not be a fork, and the project has other non-fork environments \(production\).*set railway\.forkFrom/,
-        );
-        assert.equal(emu.store.liveEnvironments(project.id).length, 1, "nothing was created");
-        emu.store.createEnvironment({ projectId: project.id, name: "staging" });
-        await assert.rejects(
-            p(environmentProvider).create({ projectId: project.id, name: "staging", apiUrl }),
-            /would not be a fork/,
-            "an existing non-fork one is not adopted either",
-        );
-        await assert.rejects(
-            p(environmentProvider).create({ projectId: project.id, name: "qa", forkFrom: "nope", apiUrl }),
-            /forkFrom: project .* has no environment 'nope' \(it has: production, staging\)/,
-        );
+    it("a write that Railway would apply beyond its environment (the schema's '[Experimental]' reading) is stopped, naming the environment it reached", async () => {
+        const legacy = await startRailwayEmulator({ deployStageMs: 5, workspaces: ["ws"], scopeReading: "experimental-description" });
+        try {
+            const url = legacy.apiUrl;
+            const saved = process.env.RAILWAY_API_TOKEN;
+            process.env.RAILWAY_API_TOKEN = legacy.token;
+            try {
+                const project = await p(projectProvider).create({ name: "app", workspaceId: "ws", defaultEnvironmentName: "production", apiUrl: url });
+                const production = legacy.store.liveEnvironments(project.id)[0].id;
+                const staging = legacy.store.createEnvironment({ projectId: project.id, name: "staging" }).id;
+                const svc = await p(serviceProvider).create({ projectId: project.id, name: "web", apiUrl: url });
+                const inputs = { projectId: project.id, serviceId: svc.id, environmentId: staging, source: { image: "nginx:1" }, replicas: { "us-west2": 1 }, apiUrl: url };
+                await assert.rejects(p(serviceInstanceProvider).create(inputs), /writing the settings of service .* in environment .* also changed it in production, which this stack does not own/);
+                await assert.rejects(
+                    p(variablesProvider).create({ projectId: project.id, environmentId: staging, serviceId: svc.id, variables: { A: "1" }, secretVariables: {}, apiUrl: url }),
+                    /writing the variables .* also changed it in production/,
+                );
+                assert.ok(legacy.store.hasInstance(svc.id, production));
+            } finally {
+                process.env.RAILWAY_API_TOKEN = saved;
+            }
+        } finally {
+            await legacy.close();
+        }
     });
 
     it("Service: create, read, rename in place, replace on project, delete", async () => {
@@ -284,15 +299,17 @@ describe("Railway dynamic providers against the emulator", function () {
         assert.deepEqual([d.changes, d.replaces], [true, []]);
         const updated = await p(serviceInstanceProvider).update(created.id, created.outs, scaled);
         assert.deepEqual(emu.store.instance(service.id, environmentId).multiRegionConfig, { "us-west2": { numReplicas: 3 } }, "a removed region is dropped");
-        const production = await p(environmentProvider).create({ projectId, name: "production", forkFrom: "staging", apiUrl });
+        const production = await p(environmentProvider).create({ projectId, name: "production", apiUrl });
         const moved = await replace(serviceInstanceProvider, created.id, updated.outs, { ...scaled, environmentId: production.id });
         assert.deepEqual(moved.replaces, ["environmentId"]);
         assert.equal(moved.id, `${service.id}:${production.id}`);
         assert.deepEqual(emu.store.instance(service.id, production.id).multiRegionConfig, { "us-west2": { numReplicas: 3 } }, "settings applied in the new environment");
         assert.equal(emu.store.instance(service.id, production.id).healthcheckPath, "/api/health");
+        assert.ok(!emu.store.hasInstance(service.id, environmentId), "the old environment's instance was removed");
+        assert.ok(emu.store.services.has(service.id), "and only it: the service stays");
 
-        emu.store.outOfBand({ kind: "instance", serviceId: service.id, environmentId, patch: { healthcheckPath: "/changed" } });
-        const read = await p(serviceInstanceProvider).read(`${projectId}:${service.id}:${environmentId}`);
+        emu.store.outOfBand({ kind: "instance", serviceId: service.id, environmentId: production.id, patch: { healthcheckPath: "/changed" } });
+        const read = await p(serviceInstanceProvider).read(`${projectId}:${service.id}:${production.id}`);
         assert.equal(read.props!.healthcheckPath, "/changed");
         assert.equal((await p(serviceInstanceProvider).diff(created.id, read.props, scaled)).changes, true);
     });

@@ -89,7 +89,7 @@ describe("serialized Railway providers (what Pulumi stores in state)", function 
             // A Railway that cannot be reached: the never-sent path, named.
             await assert.rejects(
                 service.create({ projectId: p.id, name: "x", apiUrl: "http://127.0.0.1:9/graphql/v2" }),
-                /Railway ServiceCreate failed: cannot reach 127\.0\.0\.1:9/,
+                /Railway ProjectServices failed: cannot reach 127\.0\.0\.1:9/,
             );
         } finally {
             await emu.close();
