@@ -208,22 +208,25 @@ export class RailwayApp extends pulumi.ComponentResource {
             cronSchedule: svc.cronSchedule,
         };
         const instance = new railway.ServiceInstance(base, { ...settings, adoptId: a?.serviceInstance }, keep);
+        // Everything else of the service in this environment needs its instance there first (an
+        // environment created empty has none until the ServiceInstance makes it).
+        const inEnvironment = { ...keep, dependsOn: [instance] };
 
-        const volume = svc.volume ? new railway.Volume(base, { ...scope, mountPath: svc.volume.mountPath, region: args.region, adoptId: a?.volume }, keep) : undefined;
+        const volume = svc.volume ? new railway.Volume(base, { ...scope, mountPath: svc.volume.mountPath, region: args.region, adoptId: a?.volume }, inEnvironment) : undefined;
 
         // Secrets and provided values (a DSN) are secret; a provided key wins (it is wired, not typed in).
         const secretVariables: Record<string, pulumi.Input<string>> = { ...svc.secretValues, ...svc.providedVariables };
         const variables = Object.fromEntries(Object.entries(svc.variables).filter(([k]) => !(k in secretVariables)));
         // Written without deploying: the deployment below starts once everything is in place.
-        const vars = new railway.Variables(base, { ...scope, variables, secretVariables, skipDeploys: true, adoptId: a?.variables }, keep);
+        const vars = new railway.Variables(base, { ...scope, variables, secretVariables, skipDeploys: true, adoptId: a?.variables }, inEnvironment);
 
         const urls: pulumi.Output<string>[] = [];
         for (const host of svc.domains?.custom ?? []) {
-            new railway.CustomDomain(`${base}-${host}`, { ...scope, domain: host, targetPort: svc.domains?.targetPort, adoptId: a?.customDomains?.[host] }, keep);
+            new railway.CustomDomain(`${base}-${host}`, { ...scope, domain: host, targetPort: svc.domains?.targetPort, adoptId: a?.customDomains?.[host] }, inEnvironment);
             urls.push(pulumi.output(`https://${host}`));
         }
         if (svc.domains?.railway) {
-            const generated = new railway.ServiceDomain(base, { ...scope, targetPort: svc.domains.targetPort, adoptId: a?.serviceDomain }, keep);
+            const generated = new railway.ServiceDomain(base, { ...scope, targetPort: svc.domains.targetPort, adoptId: a?.serviceDomain }, inEnvironment);
             urls.push(pulumi.interpolate`https://${generated.domain}`);
         }
         const { apiUrl: _ignored, ...deploying } = settings;
