@@ -55,6 +55,68 @@ describe("stack schema", () => {
         for (const l of lines) assert.match(l, /^production: \S+: .+ \(.+\)$/);
     });
 
+    describe("who owns the Railway project", () => {
+        const railway = (c: Record<string, any>) => c["ainative-platform:railway"];
+        const lines = (stack: string, mutate: (c: Record<string, any>) => void) => issuesOf(stack, mutate).map((i) => formatIssue(stack, i));
+
+        it("refuses forkFrom with its key path, once, naming duplicateFrom as the replacement", () => {
+            const found = lines("staging", (c) => {
+                railway(c).forkFrom = "production";
+            });
+            assert.deepEqual(found.length, 1, found.join("\n"));
+            assert.match(
+                found[0],
+                /^staging: ainative-platform:railway\.forkFrom: is no longer supported: Railway deprecated forked environments .*\(remove it; .*railway\.duplicateFrom: <environment>/,
+            );
+        });
+
+        it("refuses ownsProject: true beside projectId, and duplicateFrom on the owner or naming its own environment", () => {
+            const owner = lines("production", (c) => {
+                railway(c).projectId = "0b5d1e7e-1111-4a4a-8b8b-222233334444";
+                railway(c).duplicateFrom = "staging";
+            });
+            assert.ok(
+                owner.some((l) => /railway\.ownsProject: is true, but railway\.projectId names an existing project/.test(l)),
+                owner.join("\n"),
+            );
+            assert.ok(
+                owner.some((l) => /railway\.duplicateFrom: only applies to a stack that shares a project/.test(l)),
+                owner.join("\n"),
+            );
+            const self = lines("staging", (c) => {
+                railway(c).duplicateFrom = "staging";
+            });
+            assert.deepEqual(self.length, 1, self.join("\n"));
+            assert.match(self[0], /railway\.duplicateFrom: names the stack's own environment 'staging'/);
+        });
+
+        it("needs a workspace only to create a project: a sharing stack finds its project without one", () => {
+            assert.deepEqual(
+                lines("staging", (c) => {
+                    delete railway(c).workspaceId;
+                }),
+                [],
+            );
+            const owner = lines("production", (c) => {
+                delete railway(c).workspaceId;
+            });
+            assert.equal(owner.length, 1);
+            assert.match(owner[0], /railway\.workspaceId: is required to create the project \(this stack owns it\)/);
+        });
+
+        it("the committed staging and production stacks point at one project, production owning it", () => {
+            const of = (stack: string) => {
+                const r = validateStackConfig(readStackFile(`${__dirname}/../../Pulumi.${stack}.yaml`).raw);
+                assert.ok(r.ok);
+                return r.config.railway;
+            };
+            const [prod, stag] = [of("production"), of("staging")];
+            assert.equal(prod.project, stag.project);
+            assert.deepEqual([prod.ownsProject, stag.ownsProject], [true, false]);
+            assert.deepEqual([prod.environment, stag.environment], ["production", "staging"]);
+        });
+    });
+
     it("gives a did-you-mean hint for a misspelt config key", () => {
         const issues = issuesOf("staging", (c) => {
             svc(c).healthchek = svc(c).healthcheck;
