@@ -80,7 +80,11 @@ function railwayAppProblems(args: RailwayAppArgs): ArgumentProblem[] {
         return problems;
     }
     if (args.ownsProject === true && args.projectId !== undefined)
-        problems.push({ argument: "ownsProject", problem: "is true, but projectId names an existing project", fix: "omit projectId to create and own the project, or set ownsProject to false" });
+        problems.push({
+            argument: "ownsProject",
+            problem: "is true, but projectId names an existing project",
+            fix: "omit projectId to create and own the project, or set ownsProject to false",
+        });
     if (args.duplicateFrom !== undefined && (args.ownsProject ?? args.projectId === undefined))
         problems.push({ argument: "duplicateFrom", problem: "applies only to a stack that shares the project", fix: "remove duplicateFrom, or set ownsProject to false" });
     const seen = new Set<string>();

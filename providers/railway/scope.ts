@@ -26,7 +26,9 @@ export interface InstanceScope {
 /** A digest of one service's configuration in one environment (never the values themselves). */
 function digest(config: unknown, serviceId: string): string {
     const part = (config as { services?: Record<string, unknown> } | null)?.services?.[serviceId] ?? null;
-    const canonical = JSON.stringify(part, (_k, v) => (v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v));
+    const canonical = JSON.stringify(part, (_k, v) =>
+        v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
+    );
     return createHash("sha256").update(canonical).digest("hex");
 }
 

@@ -49,15 +49,7 @@ export const serviceProvider: pulumi.dynamic.ResourceProvider = defineProvider("
         // A lost answer to an applied create leaves the name taken: the service of that name in the
         // project is adopted instead of failing, so a retried `pulumi up` converges.
         const { id } = await createOrAdopt(
-            async () =>
-                (
-                    await gql(
-                        inputs.apiUrl,
-                        "ServiceCreate",
-                        { input: { projectId: inputs.projectId, name: inputs.name } },
-                        { retryMutation: false },
-                    )
-                ).serviceCreate,
+            async () => (await gql(inputs.apiUrl, "ServiceCreate", { input: { projectId: inputs.projectId, name: inputs.name } }, { retryMutation: false })).serviceCreate,
             named,
         );
         return { id, outs: { ...inputs } };

@@ -110,7 +110,15 @@ function createVolume(inputs: VolumeState): Promise<{ id: string }> {
                 await gql(
                     inputs.apiUrl,
                     "VolumeCreate",
-                    { input: { projectId: inputs.projectId, environmentId: inputs.environmentId, serviceId: inputs.serviceId, mountPath: inputs.mountPath, region: inputs.region } },
+                    {
+                        input: {
+                            projectId: inputs.projectId,
+                            environmentId: inputs.environmentId,
+                            serviceId: inputs.serviceId,
+                            mountPath: inputs.mountPath,
+                            region: inputs.region,
+                        },
+                    },
                     { retryMutation: false },
                 )
             ).volumeCreate,

@@ -187,7 +187,10 @@ describe("stacks sharing one Railway project under the real engine", function ()
         });
         const r = await forked.pulumi(["preview"]);
         assert.notEqual(r.code, 0);
-        assert.match(r.stdout + r.stderr, /ainative-platform:railway\.forkFrom: is no longer supported[^\n]*\(remove it; to create this environment as a copy of another use railway\.duplicateFrom/);
+        assert.match(
+            r.stdout + r.stderr,
+            /ainative-platform:railway\.forkFrom: is no longer supported[^\n]*\(remove it; to create this environment as a copy of another use railway\.duplicateFrom/,
+        );
         assert.equal(env("qa"), undefined, "nothing was created");
     });
 });

@@ -68,7 +68,11 @@ describe("Railway emulator (as strict as Railway)", () => {
             const staging = (await call("EnvironmentCreate", { input: { projectId, name: "staging" } })).environmentCreate.id;
             const svc = (await call("ServiceCreate", { input: { projectId, name: "web", environmentId: staging } })).serviceCreate.id;
             const before = (await raw(`{ environment(id: "${production}") { configEtag } }`)).body.data.environment.configEtag;
-            await call("ServiceInstanceUpdate", { serviceId: svc, environmentId: staging, input: { startCommand: "npm start", multiRegionConfig: { "us-west2": { numReplicas: 1 } } } });
+            await call("ServiceInstanceUpdate", {
+                serviceId: svc,
+                environmentId: staging,
+                input: { startCommand: "npm start", multiRegionConfig: { "us-west2": { numReplicas: 1 } } },
+            });
             await call("VariableCollectionUpsert", { input: { projectId, environmentId: staging, serviceId: svc, variables: { A: "1" }, skipDeploys: true } });
             await call("VolumeCreate", { input: { projectId, environmentId: staging, serviceId: svc, mountPath: "/data" } });
             await call("ServiceDomainCreate", { input: { environmentId: staging, serviceId: svc } });
@@ -115,7 +119,10 @@ describe("Railway emulator (as strict as Railway)", () => {
             assert.equal(dup.sourceEnvironment.id, production);
             assert.deepEqual(emu.store.vars(svc, dup.id), { A: "prod" }, "variables copied");
             assert.equal(emu.store.instance(svc, dup.id).startCommand, "npm start", "settings copied");
-            assert.ok([...emu.store.volumeInstances.values()].some((v) => v.environmentId === dup.id && v.serviceId === svc), "volume instance copied");
+            assert.ok(
+                [...emu.store.volumeInstances.values()].some((v) => v.environmentId === dup.id && v.serviceId === svc),
+                "volume instance copied",
+            );
             assert.equal(deploymentsOf(svc).length, 0, "skipInitialDeploys: nothing deployed");
             await call("ServiceInstanceUpdate", { serviceId: svc, environmentId: dup.id, input: { startCommand: "dup-only" } });
             assert.equal(emu.store.instance(svc, production).startCommand, "npm start", "the duplicate's change stayed in it");
@@ -137,7 +144,8 @@ describe("Railway emulator (as strict as Railway)", () => {
 
     describe("1b. environment config and patches (the shape of Railway's CLI)", () => {
         const cfg = async (environmentId: string) =>
-            (await raw(`query($id: String!) { environment(id: $id) { configEtag unmergedChangesCount config(decryptVariables: true) } }`, { id: environmentId })).body.data.environment;
+            (await raw(`query($id: String!) { environment(id: $id) { configEtag unmergedChangesCount config(decryptVariables: true) } }`, { id: environmentId })).body.data
+                .environment;
         const commit = (environmentId: string, patch: unknown) =>
             raw(`mutation($e: String!, $p: EnvironmentConfig) { environmentPatchCommit(environmentId: $e, patch: $p, commitMessage: "test") }`, { e: environmentId, p: patch });
 
@@ -163,7 +171,14 @@ describe("Railway emulator (as strict as Railway)", () => {
             const svc = (await call("ServiceCreate", { input: { projectId, name: "web", environmentId: production } })).serviceCreate.id;
             await call("ServiceDelete", { id: svc, environmentId: staging });
             const ok = await commit(staging, {
-                services: { [svc]: { isCreated: true, source: { image: "nginx:1" }, deploy: { startCommand: "nginx", multiRegionConfig: { "us-west2": { numReplicas: 2 } } }, variables: { A: { value: "1" } } } },
+                services: {
+                    [svc]: {
+                        isCreated: true,
+                        source: { image: "nginx:1" },
+                        deploy: { startCommand: "nginx", multiRegionConfig: { "us-west2": { numReplicas: 2 } } },
+                        variables: { A: { value: "1" } },
+                    },
+                },
             });
             assert.equal(ok.body.errors, undefined, JSON.stringify(ok.body.errors));
             assert.equal(emu.store.instance(svc, staging).startCommand, "nginx");
@@ -188,7 +203,10 @@ describe("Railway emulator (as strict as Railway)", () => {
             const svc = (await call("ServiceCreate", { input: { projectId, name: "web", environmentId } })).serviceCreate.id;
             await call("ServiceInstanceUpdate", { serviceId: svc, environmentId, input: { source: { image: "nginx:1" } } });
             const stage = (input: unknown) =>
-                raw(`mutation($e: String!, $i: EnvironmentConfig!) { environmentStageChanges(environmentId: $e, input: $i, merge: true) { id status } }`, { e: environmentId, i: input });
+                raw(`mutation($e: String!, $i: EnvironmentConfig!) { environmentStageChanges(environmentId: $e, input: $i, merge: true) { id status } }`, {
+                    e: environmentId,
+                    i: input,
+                });
             assert.equal((await stage({ services: { [svc]: { deploy: { startCommand: "a" } } } })).body.data.environmentStageChanges.status, "STAGED");
             await stage({ services: { [svc]: { variables: { X: { value: "1" } } } } });
             assert.equal((await cfg(environmentId)).unmergedChangesCount, 1);
@@ -453,10 +471,9 @@ describe("Railway emulator (as strict as Railway)", () => {
             const { projectId, environmentId } = await project();
             const svc = (await call("ServiceCreate", { input: { projectId, name: "db", environmentId, source: { image: "postgres:16" } } })).serviceCreate.id;
             const v = ok(
-                await raw(
-                    `mutation($i: VolumeCreateInput!) { volumeCreate(input: $i) { id name volumeInstances { edges { node { id mountPath environmentId serviceId } } } } }`,
-                    { i: { projectId, environmentId, serviceId: svc, mountPath: "/var/lib/postgresql/data" } },
-                ),
+                await raw(`mutation($i: VolumeCreateInput!) { volumeCreate(input: $i) { id name volumeInstances { edges { node { id mountPath environmentId serviceId } } } } }`, {
+                    i: { projectId, environmentId, serviceId: svc, mountPath: "/var/lib/postgresql/data" },
+                }),
             ).volumeCreate;
             assert.equal(v.volumeInstances.edges[0].node.mountPath, "/var/lib/postgresql/data");
             settle();
@@ -479,11 +496,17 @@ describe("Railway emulator (as strict as Railway)", () => {
             const web = (await call("ServiceCreate", { input: { projectId, name: "web", environmentId } })).serviceCreate.id;
             const db = (await call("ServiceCreate", { input: { projectId, name: "db", environmentId } })).serviceCreate.id;
             await call("VariableCollectionUpsert", { input: { projectId, environmentId, serviceId: db, variables: { PGPORT: "5432" }, skipDeploys: true } });
-            await call("VariableCollectionUpsert", { input: { projectId, environmentId, serviceId: web, variables: { DB_PORT: "${{db.PGPORT}}", GONE: "${{nope.X}}" }, skipDeploys: true } });
+            await call("VariableCollectionUpsert", {
+                input: { projectId, environmentId, serviceId: web, variables: { DB_PORT: "${{db.PGPORT}}", GONE: "${{nope.X}}" }, skipDeploys: true },
+            });
             const me = ok(await raw(`{ me { id email workspaces { id name } } }`)).me;
             assert.ok(me.workspaces.some((w: any) => w.id === "ws"));
             const rendered = ok(
-                await raw(`query($p: String!, $e: String!, $s: String!) { variablesForServiceDeployment(projectId: $p, environmentId: $e, serviceId: $s) }`, { p: projectId, e: environmentId, s: web }),
+                await raw(`query($p: String!, $e: String!, $s: String!) { variablesForServiceDeployment(projectId: $p, environmentId: $e, serviceId: $s) }`, {
+                    p: projectId,
+                    e: environmentId,
+                    s: web,
+                }),
             ).variablesForServiceDeployment;
             assert.equal(rendered.DB_PORT, "5432", "a reference renders");
             assert.equal(rendered.GONE, "", "a reference to nothing renders empty");
@@ -549,7 +572,9 @@ describe("Railway emulator (as strict as Railway)", () => {
             const q = await raw(`query($p: String!) { project(id: $p) { id subscriptionType } }`, { p: projectId });
             assert.match(q.body.errors[0].message, /does not model Project\.subscriptionType/);
             const before = emu.store.services.size;
-            const m = await raw(`mutation($i: ServiceCreateInput!) { serviceCreate(input: $i) { id repoTriggers { edges { node { id } } } } }`, { i: { projectId, name: "orphan" } });
+            const m = await raw(`mutation($i: ServiceCreateInput!) { serviceCreate(input: $i) { id repoTriggers { edges { node { id } } } } }`, {
+                i: { projectId, name: "orphan" },
+            });
             assert.match(m.body.errors[0].message, /does not model Service\.repoTriggers/);
             assert.equal(emu.store.services.size, before, "the create was undone: no orphan the client cannot know");
         });

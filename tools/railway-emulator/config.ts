@@ -37,7 +37,9 @@ const BUILDERS = ["RAILPACK", "NIXPACKS", "DOCKERFILE", "HEROKU", "PAKETO"];
 
 /** JSON with sorted keys: two configs compare (and hash) by content. */
 function canonical(value: unknown): string {
-    return JSON.stringify(value ?? null, (_k, v) => (v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v));
+    return JSON.stringify(value ?? null, (_k, v) =>
+        v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
+    );
 }
 
 function unknownKeys(where: string, value: Json, allowed: readonly string[]): void {
@@ -60,7 +62,11 @@ export function environmentConfig(store: EmulatorStore, environmentId: string, d
         const vars = store.vars(serviceId, envId);
         const mounts = [...store.volumeInstances.values()].filter((v) => v.environmentId === envId && v.serviceId === serviceId);
         services[serviceId] = {
-            source: i.source?.image ? { image: i.source.image } : i.source?.repo ? { repo: i.source.repo, branch: trigger?.branch ?? null, rootDirectory: i.rootDirectory ?? null } : {},
+            source: i.source?.image
+                ? { image: i.source.image }
+                : i.source?.repo
+                  ? { repo: i.source.repo, branch: trigger?.branch ?? null, rootDirectory: i.rootDirectory ?? null }
+                  : {},
             build: { builder: "RAILPACK", buildCommand: i.buildCommand ?? null, watchPatterns: i.watchPatterns },
             deploy: {
                 startCommand: i.startCommand ?? null,
@@ -88,7 +94,10 @@ export function environmentConfig(store: EmulatorStore, environmentId: string, d
 
 /** `Environment.configEtag`: changes exactly when the environment's config (values included) changes. */
 export function configEtag(store: EmulatorStore, environmentId: string): string {
-    return createHash("sha256").update(canonical(environmentConfig(store, environmentId, true))).digest("hex").slice(0, 32);
+    return createHash("sha256")
+        .update(canonical(environmentConfig(store, environmentId, true)))
+        .digest("hex")
+        .slice(0, 32);
 }
 
 /**
@@ -144,7 +153,8 @@ export function applyPatch(store: EmulatorStore, environmentId: string, patch: u
             if (raw.build !== undefined) {
                 if (!isObject(raw.build)) throw badInput(`${where}.build must be an object`);
                 unknownKeys(`${where}.build`, raw.build, BUILD_KEYS);
-                if (raw.build.builder !== undefined && raw.build.builder !== null && !BUILDERS.includes(raw.build.builder)) throw badInput(`${where}.build.builder: unknown builder`);
+                if (raw.build.builder !== undefined && raw.build.builder !== null && !BUILDERS.includes(raw.build.builder))
+                    throw badInput(`${where}.build.builder: unknown builder`);
                 if (raw.build.buildCommand !== undefined) input.buildCommand = raw.build.buildCommand;
                 if (raw.build.watchPatterns !== undefined) input.watchPatterns = raw.build.watchPatterns ?? [];
             }

@@ -200,8 +200,12 @@ export function makeRoot(store: EmulatorStore, maxPageSize: number): Record<stri
         // One instance per replica while it runs.
         instances: () => {
             const status = store.status(d);
-            const running = status === "SUCCESS" ? "RUNNING" : status === "CRASHED" ? "CRASHED" : status === "REMOVED" ? "REMOVED" : status === "SLEEPING" ? "STOPPED" : "INITIALIZING";
-            const replicas = Object.values((d.manifest.deploy as { multiRegionConfig?: Record<string, { numReplicas: number }> }).multiRegionConfig ?? {}).reduce((a, r) => a + r.numReplicas, 0);
+            const running =
+                status === "SUCCESS" ? "RUNNING" : status === "CRASHED" ? "CRASHED" : status === "REMOVED" ? "REMOVED" : status === "SLEEPING" ? "STOPPED" : "INITIALIZING";
+            const replicas = Object.values((d.manifest.deploy as { multiRegionConfig?: Record<string, { numReplicas: number }> }).multiRegionConfig ?? {}).reduce(
+                (a, r) => a + r.numReplicas,
+                0,
+            );
             return Array.from({ length: Math.max(1, replicas) }, (_, n) => ({ id: `${d.id}-${n}`, status: running }));
         },
         service: () => serviceView(d.serviceId),
@@ -352,7 +356,13 @@ export function makeRoot(store: EmulatorStore, maxPageSize: number): Record<stri
         me: (_: Args, ctx: RequestContext) => {
             // A project token has no user behind it.
             ctx.access.account();
-            return { id: "emulator-user", name: "Emulator User", email: "user@emulator.invalid", username: "emulator", workspaces: [...store.workspaces.keys()].map(workspaceView) };
+            return {
+                id: "emulator-user",
+                name: "Emulator User",
+                email: "user@emulator.invalid",
+                username: "emulator",
+                workspaces: [...store.workspaces.keys()].map(workspaceView),
+            };
         },
         projectToken: (_: Args, ctx: RequestContext) => {
             const p = ctx.access.principal;
@@ -439,7 +449,18 @@ export function makeRoot(store: EmulatorStore, maxPageSize: number): Record<stri
             store.environment(environmentId);
             if (!store.staged.has(environmentId)) {
                 const now = store.now();
-                return { id: `none-${environmentId}`, environmentId, createdAt: iso(now), updatedAt: iso(now), status: "COMMITTED", message: null, lastAppliedError: null, appliedAt: null, patch: () => ({}), environment: () => envView(environmentId) };
+                return {
+                    id: `none-${environmentId}`,
+                    environmentId,
+                    createdAt: iso(now),
+                    updatedAt: iso(now),
+                    status: "COMMITTED",
+                    message: null,
+                    lastAppliedError: null,
+                    appliedAt: null,
+                    patch: () => ({}),
+                    environment: () => envView(environmentId),
+                };
             }
             return stagedView(environmentId);
         },

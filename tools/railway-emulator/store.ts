@@ -238,7 +238,21 @@ export class EmulatorStore {
      * model) leaves nothing behind.
      */
     checkpoint(): () => void {
-        const fields = ["projects", "environments", "services", "instances", "variables", "domains", "volumes", "volumeInstances", "triggers", "deployments", "commits", "projectTokens", "staged"] as const;
+        const fields = [
+            "projects",
+            "environments",
+            "services",
+            "instances",
+            "variables",
+            "domains",
+            "volumes",
+            "volumeInstances",
+            "triggers",
+            "deployments",
+            "commits",
+            "projectTokens",
+            "staged",
+        ] as const;
         const saved = fields.map((f) => structuredClone(this[f]) as Map<string, unknown>);
         const outcomes = structuredClone(this.pendingOutcomes);
         return () => {

@@ -163,7 +163,10 @@ describe("Railway dynamic providers against the emulator", function () {
                 const staging = legacy.store.createEnvironment({ projectId: project.id, name: "staging" }).id;
                 const svc = await p(serviceProvider).create({ projectId: project.id, name: "web", apiUrl: url });
                 const inputs = { projectId: project.id, serviceId: svc.id, environmentId: staging, source: { image: "nginx:1" }, replicas: { "us-west2": 1 }, apiUrl: url };
-                await assert.rejects(p(serviceInstanceProvider).create(inputs), /writing the settings of service .* in environment .* also changed it in production, which this stack does not own/);
+                await assert.rejects(
+                    p(serviceInstanceProvider).create(inputs),
+                    /writing the settings of service .* in environment .* also changed it in production, which this stack does not own/,
+                );
                 await assert.rejects(
                     p(variablesProvider).create({ projectId: project.id, environmentId: staging, serviceId: svc.id, variables: { A: "1" }, secretVariables: {}, apiUrl: url }),
                     /writing the variables .* also changed it in production/,
