@@ -8,7 +8,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { LineCounter, parseDocument } from "yaml";
 import type { ConfigIssue } from "./issues";
+import { isProviderCredentialKey } from "./plain-credentials";
 import { SecretValue } from "./secret";
+import { credentialShape } from "./values";
 import { CONFIG_NAMESPACE } from "./stack.schema";
 import type { RawConfig } from "./validate";
 import { configPath } from "./validate";
@@ -126,6 +128,14 @@ export function fromConfigMap(stack: string, config: Record<string, unknown>, is
         const [ns, key] = fullKey.includes(":") ? [fullKey.slice(0, fullKey.indexOf(":")), fullKey.slice(fullKey.indexOf(":") + 1)] : [CONFIG_NAMESPACE, fullKey];
         if (ns !== CONFIG_NAMESPACE) {
             providerConfig[fullKey] = value;
+            // A provider's token typed into the stack file in clear (`github:token: ghp_…`).
+            if (typeof value === "string" && value !== "" && !isSecretKey(fullKey) && (isProviderCredentialKey(fullKey) || credentialShape(value))) {
+                issues.push({
+                    path: fullKey,
+                    problem: "is a credential stored in clear in the stack file",
+                    fix: `remove it and set it encrypted: pulumi config set --secret ${fullKey} <value> (or use the provider's environment variable), then rotate it`,
+                });
+            }
             continue;
         }
         const secretKey = isSecretKey(`${CONFIG_NAMESPACE}:${key}`);

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { APP_ROLES, AppRole, isSecretKey, validateAppEnvironment } from "./environment.schema";
 import type { ConfigIssue } from "./issues";
+import { plainCredentialIssues } from "./plain-credentials";
 import { SecretValue } from "./secret";
 import { CONFIG_NAMESPACE, integrationsSchema, ParsedStackConfig, secretsSchema, serviceSchema, ServiceConfig, stackConfigSchema } from "./stack.schema";
 import { unknownKeyFix } from "./suggest";
@@ -378,7 +379,7 @@ export function validateStackConfig(raw: RawConfig): ValidationResult {
     const parsed = stackConfigSchema.safeParse(raw);
     const structural = parsed.success ? [] : parsed.error.issues.flatMap(zodIssueToConfigIssues);
     const view = lenientView(raw);
-    const issues = dedupe([...structural, ...crossFieldIssues(view)]);
+    const issues = dedupe([...structural, ...crossFieldIssues(view), ...plainCredentialIssues(raw, configPath)]);
     const warnings = crossFieldWarnings(view);
     if (issues.length || !parsed.success) return { ok: false, issues, warnings };
     return { ok: true, config: parsed.data, warnings };

@@ -110,7 +110,15 @@ const CREDENTIAL_SHAPES: [string, RegExp][] = [
     ["a private key", /-----BEGIN [A-Z ]*PRIVATE KEY-----/],
     ["a JSON Web Token", /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/],
     ["a URL with a password", /\b[a-z][a-z0-9+.-]{0,30}:\/\/[^:/@\s]{1,256}:(?!\$\{\{)[^@/\s]{1,256}@/i],
+    [
+        "a credential in a URL's query string",
+        /[?&](?:access_?token|token|api_?key|apikey|key|secret|client_secret|password|passwd|pwd|auth|sig|signature|x-amz-signature)=(?!\$\{\{)[^&#\s]{8,}/i,
+    ],
+    ["a credential on a command line", /(?:^|\s)--?(?:password|passwd|token|api-?key|secret|auth-token)[= ](?!\$\{\{|\$[A-Z_{])\S{6,}/i],
 ];
+
+/** A key whose value is a secret by its name (a header, a body field, a provider setting). */
+export const SECRET_NAME = /(?:^|[-_.])(?:pass(?:word)?|passwd|pwd|secret|token|api[-_]?key|apikey|authorization|cookie|credentials?|private[-_]?key|auth[-_]?token|session)$/i;
 
 /** How much of a value the scans look at: every rule is linear, and a huge value is cut first. */
 const SCAN_LIMIT = 65_536;
@@ -143,11 +151,38 @@ export function credentialShape(full: string): string | undefined {
 
 // ---- showing values ----------------------------------------------------------------------------
 
+/** Control, format, surrogate, private-use and unassigned characters: escaped wherever a value or key is printed. */
+const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}]/u;
+
+function escaped(text: string): string {
+    return [...text].map((c) => (UNPRINTABLE.test(c) ? `\\u${c.codePointAt(0)!.toString(16).padStart(4, "0")}` : c)).join("");
+}
+
 /**
- * A configuration value as an error line may show it: quoted, control and non-printable
- * characters escaped, at most `max` characters with the length said. Never call it on a secret.
+ * The one way any output of this project shows a configuration value, a key or a name (validate,
+ * validate-env, the plan in every format, the PR comment, drift, the gate's records): never a
+ * credential-shaped value (its length and shape only), control and right-to-left characters
+ * escaped, at most `max` characters with the length said.
+ */
+export function printable(value: string, max = 200): string {
+    const shape = credentialShape(value);
+    if (shape) return `[${value.length} characters that look like ${shape}: not shown]`;
+    const head = escaped([...value.slice(0, max)].join(""));
+    return value.length > max ? `${head}… (${value.length} characters)` : head;
+}
+
+/** A key or a name as printed: escaped and bounded, but otherwise as written (a name is never a credential). */
+export function printableName(name: string, max = 120): string {
+    const head = escaped(name.slice(0, max));
+    return name.length > max ? `${head}…` : head;
+}
+
+/**
+ * A configuration value as an error line shows it: quoted, through {@link printable} (never a
+ * credential, escaped, at most `max` characters). Never call it on a secret.
  */
 export function shown(value: string, max = 40): string {
-    const printable = [...value.slice(0, max)].map((c) => (/[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}]/u.test(c) ? `\\u${c.codePointAt(0)!.toString(16).padStart(4, "0")}` : c)).join("");
-    return value.length > max ? `'${printable}…' (${value.length} characters)` : `'${printable}'`;
+    if (credentialShape(value)) return printable(value);
+    const head = escaped([...value.slice(0, max)].join(""));
+    return value.length > max ? `'${head}…' (${value.length} characters)` : `'${head}'`;
 }

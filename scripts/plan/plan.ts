@@ -11,6 +11,7 @@ import { parse as parseYaml } from "yaml";
 import { formatIssue } from "../../config/issues";
 import { fromConfigMap, parseRuntimeValue, parseStackFile, readStackFile, RawStackConfig } from "../../config/sources";
 import { validateStackConfig } from "../../config/validate";
+import { printable, printableName } from "../../config/values";
 import { AnalyzerResource, PolicyAnalyzer, PolicyDiagnostic } from "./analyzer";
 import { installOfflineRuntime, isSecretInput, Registration, runProgram, UNKNOWN } from "./offline-runtime";
 import { compiledPack } from "./pack-build";
@@ -65,16 +66,15 @@ export interface PlanResult {
     error: string | null;
 }
 
-/** Longest string value the plan shows; longer ones are cut, with their length said. */
-const MAX_SHOWN = 200;
-
 /**
  * Wire values for people: secrets become "[secret]", unknowns "[unknown]", internal keys go, and
- * a long value is cut (a 5 MB value must not become a 5 MB line of a plan or a PR comment).
+ * every string goes through {@link printable} (cut when long, escaped, never a credential-shaped
+ * value: a 5 MB value must not become a 5 MB line of a plan or a PR comment, nor a key typed into
+ * a plain setting a line anyone can read).
  */
 export function mask(value: unknown): unknown {
     if (value === UNKNOWN) return "[unknown]";
-    if (typeof value === "string" && value.length > MAX_SHOWN) return `${value.slice(0, MAX_SHOWN)}… (${value.length} characters)`;
+    if (typeof value === "string") return printable(value);
     if (Array.isArray(value)) return value.map(mask);
     if (value && typeof value === "object") {
         const o = value as Record<string, unknown>;
@@ -82,7 +82,7 @@ export function mask(value: unknown): unknown {
         return Object.fromEntries(
             Object.entries(o)
                 .filter(([k]) => !k.startsWith("__"))
-                .map(([k, v]) => [k, mask(v)]),
+                .map(([k, v]) => [printableName(k), mask(v)]),
         );
     }
     return value;

@@ -110,9 +110,12 @@ describe("adopting an existing Railway service under the real engine", function 
         );
         const R = "pulumi-nodejs:dynamic/railway:";
         // The engine sees adoptions as creates (the provider adopts instead of creating). The failed
-        // try above adopted the service, variables and domain already (they matched): kept.
+        // try above adopted the service already (it matched): kept. The variables and the domain
+        // wait for the service's instance in the environment, so they are adopted now.
         assert.deepEqual(ops, {
             [`${R}ServiceInstance::platform-web`]: "create",
+            [`${R}Variables::platform-web`]: "create",
+            [`${R}ServiceDomain::platform-web`]: "create",
             // Adopted, the service is deployed once by the stack, so what runs is what the code says.
             [`${R}ServiceDeployment::platform-web`]: "create",
         });
