@@ -4,6 +4,12 @@
  * with its latency; none throws, and no message carries a URL's credentials or a secret.
  */
 import type { SmokeTest } from "../../config/stack.schema";
+import { boundedFetch } from "./http";
+
+/** The most of a health answer the gate reads (README "Health gate and rollback"); more is "over budget", not a failure. */
+export const HEALTH_PAYLOAD_MAX_BYTES = 64 * 1024;
+/** The most of a smoke test's answer the gate reads. */
+export const SMOKE_BODY_MAX_BYTES = 1024 * 1024;
 
 /** What the app's health endpoint answers (the contract; every field optional). */
 export interface HealthPayload {
@@ -62,16 +68,39 @@ export async function probeHealth(url: string, budgetMs: number, timeoutMs = Mat
     const at = Date.now();
     const t0 = performance.now();
     try {
-        const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: "application/json" } });
-        const text = await res.text();
+        const res = await boundedFetch(url, { headers: { accept: "application/json" }, timeoutMs, maxBodyBytes: HEALTH_PAYLOAD_MAX_BYTES });
         const latencyMs = performance.now() - t0;
+        if (res.crossOriginRedirect) {
+            // Another host's answer says nothing about this deployment: not healthy, not a 5xx either.
+            return {
+                at,
+                latencyMs,
+                status: res.status,
+                ok: false,
+                failed: false,
+                overBudget: latencyMs > budgetMs,
+                error: `redirected to another origin (${res.crossOriginRedirect}), not followed`,
+            };
+        }
+        const ok = res.status >= 200 && res.status < 300;
+        if (res.truncated) {
+            return {
+                at,
+                latencyMs,
+                status: res.status,
+                ok,
+                failed: res.status >= 500,
+                overBudget: true,
+                error: `health payload over ${HEALTH_PAYLOAD_MAX_BYTES} bytes, not read past that`,
+            };
+        }
         let payload: HealthPayload | undefined;
         try {
-            payload = JSON.parse(text);
+            payload = JSON.parse(res.text);
         } catch {
             payload = undefined;
         }
-        return { at, latencyMs, status: res.status, ok: res.status >= 200 && res.status < 300, failed: res.status >= 500, overBudget: latencyMs > budgetMs, payload };
+        return { at, latencyMs, status: res.status, ok, failed: res.status >= 500, overBudget: latencyMs > budgetMs, payload };
     } catch (e) {
         const latencyMs = performance.now() - t0;
         return {
@@ -155,15 +184,20 @@ export async function runSmokeTest(baseUrl: string, test: SmokeTest, env: NodeJS
         };
     const t0 = performance.now();
     try {
-        const res = await fetch(new URL(test.path, baseUrl), {
+        const res = await boundedFetch(new URL(test.path, baseUrl), {
             method: test.method,
             headers: { accept: "application/json", ...(body !== undefined ? { "content-type": "application/json" } : {}), ...headers },
             body: body !== undefined ? JSON.stringify(body) : undefined,
-            signal: AbortSignal.timeout(test.timeoutMs),
+            timeoutMs: test.timeoutMs,
+            maxBodyBytes: SMOKE_BODY_MAX_BYTES,
         });
-        const text = await res.text();
         const latencyMs = performance.now() - t0;
+        // Its credentials never follow a redirect to another host: the test fails, naming the origin only.
+        if (res.crossOriginRedirect)
+            return { ...base, ok: false, latencyMs, status: res.status, problem: `redirected to another origin (${res.crossOriginRedirect}), not followed` };
         if (res.status !== test.expectStatus) return { ...base, ok: false, latencyMs, status: res.status, problem: `status ${res.status}, expected ${test.expectStatus}` };
+        if (res.truncated) return { ...base, ok: false, latencyMs, status: res.status, problem: `answer over ${SMOKE_BODY_MAX_BYTES} bytes, not read past that` };
+        const text = res.text;
         let json: unknown;
         try {
             json = text ? JSON.parse(text) : undefined;
