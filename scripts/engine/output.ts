@@ -8,6 +8,8 @@
  * event is where each resource's own verdict (`update`, `delete`) is. Tools read both.
  */
 
+import { z } from "zod";
+
 export interface PropertyDiff {
     kind: string;
     inputDiff?: boolean;
@@ -34,12 +36,57 @@ export interface PreviewDigest {
     maybeCorrupt?: boolean;
 }
 
-/** Parses `preview --json` output; the CLI prints nothing on stdout for errors before the engine starts. */
+/** Deeper than this, a digest is not the engine's: every reader of it may walk values recursively. */
+export const MAX_DIGEST_DEPTH = 64;
+
+/** How deep a parsed JSON value nests, counted without recursion (a hostile value cannot overflow the stack). */
+function depthOver(value: unknown, max: number): boolean {
+    const stack: [unknown, number][] = [[value, 0]];
+    while (stack.length) {
+        const [v, d] = stack.pop()!;
+        if (d > max) return true;
+        if (v && typeof v === "object") for (const child of Object.values(v)) if (child && typeof child === "object") stack.push([child, d + 1]);
+    }
+    return false;
+}
+
+const stateShape = z.object({ type: z.string(), inputs: z.record(z.string(), z.unknown()).optional(), outputs: z.record(z.string(), z.unknown()).optional() }).nullish();
+/** The fields of a digest the tools read, with their types; anything else may be there. */
+const digestShape = z.object({
+    steps: z
+        .array(
+            z.object({
+                op: z.string(),
+                urn: z.string(),
+                oldState: stateShape,
+                newState: stateShape,
+                diffReasons: z.array(z.string()).nullish(),
+                replaceReasons: z.array(z.string()).nullish(),
+                detailedDiff: z.record(z.string(), z.object({ kind: z.string() })).nullish(),
+            }),
+        )
+        .nullish(),
+    diagnostics: z.array(z.object({ message: z.string(), severity: z.string() })).nullish(),
+    changeSummary: z.record(z.string(), z.number()).nullish(),
+});
+
+/**
+ * Parses `preview --json` output; the CLI prints nothing on stdout for errors before the engine
+ * starts. Anything that is not a digest (garbage, a wrong shape, a null step, junk nested deeper
+ * than {@link MAX_DIGEST_DEPTH}) is an error saying where, which the tools report as a failed
+ * preview instead of crashing on it.
+ */
 export function parseDigest(text: string): PreviewDigest {
     const trimmed = text.trim();
     if (!trimmed) throw new Error("the preview printed no JSON (an error before the engine started: see its stderr)");
     const parsed = JSON.parse(trimmed) as PreviewDigest;
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error("the preview's JSON is not a digest object");
+    if (depthOver(parsed, MAX_DIGEST_DEPTH)) throw new Error(`the preview's JSON nests deeper than ${MAX_DIGEST_DEPTH} levels: not a digest`);
+    const checked = digestShape.safeParse(parsed);
+    if (!checked.success) {
+        const first = checked.error.issues[0];
+        throw new Error(`the preview's JSON is not a digest: ${first.path.join(".") || "(top)"} ${first.message.replace(/^Invalid input: /, "")}`);
+    }
     return parsed;
 }
 

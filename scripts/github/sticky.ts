@@ -25,14 +25,23 @@ export interface Upserted {
     removedDuplicates: number;
 }
 
+/**
+ * Whether a body is one this tool wrote for `marker`: the marker is its first line, where the tool
+ * puts it. A marker quoted anywhere else (another stack's comment quoting stderr, a person's
+ * comment) identifies nothing.
+ */
+export function carriesMarker(body: string | null | undefined, marker: string): boolean {
+    return (body ?? "").split("\n", 1)[0].trim() === marker;
+}
+
 async function markedComments(gh: GitHubClient, where: RepoRef & { issue_number: number }, marker: string, login: string) {
     const all = await gh.paginate(gh.rest.issues.listComments, { ...where, per_page: 100 });
-    return all.filter((c) => c.user?.login === login && (c.body ?? "").includes(marker)).sort((a, b) => a.id - b.id);
+    return all.filter((c) => c.user?.login === login && carriesMarker(c.body, marker)).sort((a, b) => a.id - b.id);
 }
 
 /** Creates or edits the one comment on `issue_number` (a PR or an issue) carrying `marker`. */
 export async function upsertComment(gh: GitHubClient, where: RepoRef & { issue_number: number }, marker: string, body: string): Promise<Upserted> {
-    if (!body.includes(marker)) throw new Error("the comment body does not carry its marker");
+    if (!carriesMarker(body, marker)) throw new Error("the comment body does not start with its marker");
     const login = await ownLogin(gh);
     let found = await markedComments(gh, where, marker, login);
     if (!found.length) {
@@ -66,14 +75,14 @@ export interface MarkedIssue {
 export async function openMarkedIssues(gh: GitHubClient, repo: RepoRef, marker: string, label: string): Promise<MarkedIssue[]> {
     const all = await gh.paginate(gh.rest.issues.listForRepo, { ...repo, state: "open", labels: label, per_page: 100 });
     return all
-        .filter((i) => !i.pull_request && (i.body ?? "").includes(marker))
+        .filter((i) => !i.pull_request && carriesMarker(i.body, marker))
         .sort((a, b) => a.number - b.number)
         .map((i) => ({ number: i.number, url: i.html_url, body: i.body ?? "" }));
 }
 
 /** Creates the issue, unless a lost response hides that it was created: then returns that one. */
 export async function createMarkedIssue(gh: GitHubClient, repo: RepoRef, marker: string, issue: { title: string; body: string; labels: string[] }): Promise<MarkedIssue> {
-    if (!issue.body.includes(marker)) throw new Error("the issue body does not carry its marker");
+    if (!carriesMarker(issue.body, marker)) throw new Error("the issue body does not start with its marker");
     const create = async () => {
         const r = await gh.rest.issues.create({ ...repo, ...issue });
         return { number: r.data.number, url: r.data.html_url, body: r.data.body ?? "" };

@@ -70,6 +70,27 @@ describe("PR comment: rendering the recorded engine output", () => {
         assert.match(body, /````text\n[^]*could not find stack 'staging' ```\n<b>bold<\/b>\n````/, "a fence longer than any backtick run in the text");
     });
 
+    for (const [what, digest] of [
+        ["a null step", JSON.stringify({ steps: [null] })],
+        ["a step whose op is an object", JSON.stringify({ steps: [{ op: { x: 1 }, urn: "u" }] })],
+        ["a state of the wrong type", JSON.stringify({ steps: [{ op: "update", urn: "urn:pulumi:s::p::t::n", newState: "junk" }] })],
+        ["junk nested 3,000 levels deep", `{"steps":[{"op":"update","urn":"u","newState":{"type":"t","inputs":{"a":${"[".repeat(3000)}${"]".repeat(3000)}}}}]}`],
+        ["junk nested 100,000 levels deep", `{"steps":${"[".repeat(100_000)}${"]".repeat(100_000)}}`],
+        ["diagnostics that are not objects", JSON.stringify({ steps: [], diagnostics: [1, "x"] })],
+    ] as const) {
+        it(`9. a preview with ${what} is a "preview failed" comment, not a crash`, async () => {
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pr-comment-"));
+            fs.writeFileSync(path.join(dir, "preview.json"), digest);
+            const io = captureIO();
+            const code = await prCommentCommand(["--stack", "staging", "--preview", "preview.json", "--exit-code", "0", "--dry-run"], io, dir, {});
+            assert.strictEqual(code, 0, io.all());
+            const body = io.stdout.join("\n");
+            assert.match(body, /### ❌ Preview of .*: failed/);
+            assert.match(body, /not a digest|nests deeper than 64 levels/);
+            assert.ok(body.length < 20_000);
+        });
+    }
+
     it("an offline plan's JSON renders with its policy findings and without pretending to know the state", () => {
         const plan = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "fixtures", "plan", "plan-result.json"), "utf8"));
         const body = renderComment(reportFromPlan(plan, "abc"));
@@ -175,6 +196,33 @@ describe("PR comment: exactly one comment per project and stack (fake GitHub)", 
         assert.match(comments(pr)[0].body, /failed: 2 mandatory policy violations/);
         const writes = gh.requests.filter((r) => r.operationId === "issues/create-comment" || r.operationId === "issues/update-comment").map((r) => r.operationId);
         assert.ok(writes.includes("issues/create-comment"));
+    });
+
+    it("8. never deletes another stack's comment that quotes its marker: only a marker it wrote, as the first line, is its own", async () => {
+        const pr = gh.addPullRequest("ainative", "platform");
+        const localMarker = previewMarker("ainative-platform", "local");
+        const ours = gh.addComment("ainative", "platform", pr, "deploy-bot", `${localMarker}\nlocal's comment`);
+        // Production's comment (the same bot) quotes stderr that happens to carry local's marker.
+        const production = gh.addComment(
+            "ainative",
+            "platform",
+            pr,
+            "deploy-bot",
+            `${previewMarker("ainative-platform", "production")}\n#### Why the preview failed\n\n\`\`\`text\n${localMarker}\n\`\`\``,
+        );
+        const io = captureIO();
+        assert.strictEqual(
+            await prCommentCommand(["--stack", "local", "--preview", "preview.json", "--repo", "ainative/platform", "--pr", String(pr)], io, dir, env(), FAST),
+            0,
+            io.all(),
+        );
+        assert.deepStrictEqual(
+            comments(pr).map((c) => c.id),
+            [ours.id, production.id],
+            "production's comment is still there",
+        );
+        assert.doesNotMatch(io.stderr.join("\n"), /duplicate/);
+        assert.match(comments(pr)[0].body, /12 changes/);
     });
 
     it("removes duplicates an earlier race left, keeping the oldest", async () => {

@@ -71,7 +71,10 @@ describe("the gate's HTTP client", () => {
 
     it("3. a redirect within the same origin is followed with the same request (307)", async () => {
         const app = await started((req, res, body) => {
-            if (req.url === "/api/auth/login") return res.writeHead(307, { location: "/api/v2/login" }).end();
+            if (req.url === "/api/auth/login") {
+                res.writeHead(307, { location: "/api/v2/login" }).end();
+                return;
+            }
             const ok = JSON.parse(body).password === ENV.SMOKE_USER_PASSWORD && req.headers["x-api-key"] === ENV.SMOKE_API_KEY;
             res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ authenticated: ok }));
         });
