@@ -12,7 +12,7 @@ import { ConfigValidationError, formatIssue } from "./issues";
 import { SecretValue } from "./secret";
 import { fromConfigMap, parseRuntimeValue, RawStackConfig } from "./sources";
 import type { ParsedStackConfig } from "./stack.schema";
-import { validateStackConfig } from "./validate";
+import { reportedIssues, validateStackConfig } from "./validate";
 
 type SecretOutputs<T> = T extends SecretValue ? pulumi.Output<string> : T extends object ? { [K in keyof T]: SecretOutputs<T[K]> } : T;
 
@@ -48,7 +48,7 @@ function toOutputs<T>(value: T): SecretOutputs<T> {
 /** Validates raw config; returns the typed config or throws with every problem. */
 function stackConfigFrom(source: RawStackConfig): StackConfig {
     const result = validateStackConfig(source.raw);
-    const issues = [...source.issues, ...(result.ok ? [] : result.issues)];
+    const issues = reportedIssues(source.issues, result);
     if (issues.length || !result.ok) throw new ConfigValidationError(source.stack, issues);
     return { ...result.config, stack: source.stack, secrets: toOutputs(result.config.secrets), warnings: result.warnings.map((w) => formatIssue(source.stack, w)) };
 }

@@ -11,7 +11,7 @@ import { SecretValue } from "./secret";
 import { CONFIG_NAMESPACE, integrationsSchema, ParsedStackConfig, secretsSchema, serviceSchema, ServiceConfig, stackConfigSchema } from "./stack.schema";
 import { unknownKeyFix } from "./suggest";
 import { RAILWAY_MAX_REPLICAS, RAILWAY_PROVIDED_VARIABLES } from "./railway-limits";
-import { credentialShape, hasRailwayReference, literalText, railwayReferences } from "./values";
+import { credentialShape, hasRailwayReference, literalText, printableName, railwayReferences } from "./values";
 
 /** `secrets` leaves after reading: strings become {@link SecretValue} only when they were secret at the source. */
 export type RawConfig = Record<string, unknown>;
@@ -29,7 +29,7 @@ export function configPath(path: readonly PropertyKey[]): string {
     let out = CONFIG_NAMESPACE + ":";
     path.forEach((segment, i) => {
         if (typeof segment === "number") out += `[${segment}]`;
-        else out += (i === 0 ? "" : ".") + String(segment);
+        else out += (i === 0 ? "" : ".") + printableName(String(segment), 80);
     });
     return out;
 }
@@ -79,12 +79,16 @@ function setHint(path: readonly PropertyKey[]): string {
 function zodIssueToConfigIssues(issue: z.core.$ZodIssue): ConfigIssue[] {
     const path = issue.path;
     switch (issue.code) {
-        case "unrecognized_keys":
-            return issue.keys.map((key) => ({
+        case "unrecognized_keys": {
+            // A did-you-mean hint for the first keys only: a file of thousands of unknown keys is one
+            // mistake, and the hints cost a string distance each.
+            const known = knownKeysAt(stackConfigSchema, path);
+            return issue.keys.map((key, i) => ({
                 path: configPath([...path, key]),
                 problem: "is not a known setting",
-                fix: unknownKeyFix(key, knownKeysAt(stackConfigSchema, path), "remove it; see README 'Stack configuration' for the keys"),
+                fix: i < MAX_REPORTED_ISSUES ? unknownKeyFix(key, known, "remove it; see README 'Stack configuration' for the keys") : "remove it",
             }));
+        }
         case "invalid_type":
             if (/received undefined$/.test(issue.message)) {
                 return [{ path: configPath(path), problem: "is required but not set", fix: setHint(path) }];
@@ -123,6 +127,10 @@ function zodIssueToConfigIssues(issue: z.core.$ZodIssue): ConfigIssue[] {
                     fix: `use a value of at most ${issue.maximum}`,
                 },
             ];
+        case "invalid_key": {
+            const inner = (issue as { issues?: { message: string }[] }).issues?.[0]?.message;
+            return [{ path: configPath(path), problem: `is not an allowed key${inner ? `: it ${inner}` : ""}`, fix: "rename or remove it" }];
+        }
         case "invalid_union":
             if (path[path.length - 1] === "source") {
                 return [{ path: configPath(path), problem: "is not a valid source", fix: "use {repo: owner/name, branch: main} or {image: name:tag}" }];
@@ -157,6 +165,8 @@ interface CrossFieldView {
     allServicesParsed: boolean;
     /** Names (as written) of services whose name itself is invalid: reported once, not again as unknown. */
     brokenNames: Set<string>;
+    /** Indexes of services whose name is invalid: their secrets cannot be matched to them by name, so are not checked. */
+    unnamed: Set<number>;
     secrets: ParsedStackConfig["secrets"];
     sections: { github: boolean; sentry: boolean; pagerduty: boolean };
 }
@@ -169,25 +179,73 @@ function safe<T>(schema: z.ZodType<T>, value: unknown): T | undefined {
 /** Fallbacks for a service's required fields, used only to keep checking the rest of it. */
 const SERVICE_FALLBACKS: Record<string, unknown> = { kind: "worker", source: { image: "unknown" } };
 
+type ZodDef = { type: string; innerType?: z.ZodType; shape?: Record<string, z.ZodType>; valueType?: z.ZodType; keyType?: z.ZodType; element?: z.ZodType };
+const defOf = (schema: z.ZodType) => (schema as unknown as { _zod: { def: ZodDef } })._zod.def;
+
+/** The schema under optional/default/nullable wrappers. */
+function unwrapped(schema: z.ZodType): z.ZodType {
+    let t = schema;
+    for (let i = 0; i < 10; i++) {
+        const def = defOf(t);
+        if ((def.type === "optional" || def.type === "default" || def.type === "nullable") && def.innerType) t = def.innerType;
+        else break;
+    }
+    return t;
+}
+
+const isPlainRecord = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+
 /**
- * A service entry with each broken field replaced by its default (or a neutral fallback), so the
- * rules about its other fields, notably its variables, still run. The broken fields themselves
- * are already reported by the structural pass.
+ * The value with each broken part replaced, as finely as the schema allows: a map keeps its good
+ * entries, an object its good fields (a broken one gets its default), a list its good items. Only
+ * for the rules that look across fields: one bad variable must not look like every required
+ * variable missing, one bad health-check timeout not like a missing health check. The broken
+ * parts themselves are reported by the structural pass.
+ */
+function repaired(schema: z.ZodType, value: unknown, depth = 0): { ok: true; data: unknown } | { ok: false } {
+    const direct = schema.safeParse(value);
+    if (direct.success) return { ok: true, data: direct.data };
+    if (depth > 8 || value === undefined || value === null) return { ok: false };
+    const inner = unwrapped(schema);
+    const def = defOf(inner);
+    let candidate: unknown;
+    if (def.type === "object" && def.shape && isPlainRecord(value)) {
+        const fixed: Record<string, unknown> = {};
+        for (const [k, field] of Object.entries(def.shape)) {
+            if (value[k] === undefined) continue;
+            const r = repaired(field, value[k], depth + 1);
+            if (r.ok) fixed[k] = r.data;
+        }
+        candidate = fixed;
+    } else if (def.type === "record" && def.valueType && isPlainRecord(value)) {
+        candidate = Object.fromEntries(Object.entries(value).filter(([k, v]) => (def.keyType ? def.keyType.safeParse(k).success : true) && def.valueType!.safeParse(v).success));
+    } else if (def.type === "array" && def.element && Array.isArray(value)) {
+        candidate = value.flatMap((v) => {
+            const r = repaired(def.element!, v, depth + 1);
+            return r.ok ? [r.data] : [];
+        });
+    } else return { ok: false };
+    const again = schema.safeParse(candidate);
+    return again.success ? { ok: true, data: again.data } : { ok: false };
+}
+
+/**
+ * A service entry with each broken field repaired (see {@link repaired}), or replaced by its default
+ * or a neutral fallback, so the rules about its other fields, notably its variables, still run.
  */
 function repairService(svc: unknown, index: number): ServiceConfig | undefined {
-    if (!svc || typeof svc !== "object" || Array.isArray(svc)) return undefined;
-    const rawService = svc as Record<string, unknown>;
-    const repaired: Record<string, unknown> = {};
+    if (!isPlainRecord(svc)) return undefined;
+    const fixed: Record<string, unknown> = {};
     for (const [key, fieldSchema] of Object.entries(serviceSchema.shape)) {
         const field = fieldSchema as z.ZodType;
-        const r = field.safeParse(rawService[key]);
-        if (r.success) repaired[key] = r.data;
+        const r = repaired(field, svc[key]);
+        if (r.ok) fixed[key] = r.data;
         else {
             const d = field.safeParse(undefined);
-            repaired[key] = d.success ? d.data : key === "name" ? `service-${index}` : SERVICE_FALLBACKS[key];
+            fixed[key] = d.success ? d.data : key === "name" ? `service-${index}` : SERVICE_FALLBACKS[key];
         }
     }
-    return safe(serviceSchema, repaired);
+    return safe(serviceSchema, fixed);
 }
 
 function lenientView(raw: RawConfig): CrossFieldView {
@@ -196,13 +254,17 @@ function lenientView(raw: RawConfig): CrossFieldView {
     const services: Array<[number, ServiceConfig]> = [];
     let allServicesParsed = true;
     const brokenNames = new Set<string>();
+    const unnamed = new Set<number>();
     servicesRaw.forEach((svc, i) => {
         const parsed = safe(serviceSchema, svc);
         if (parsed) services.push([i, parsed]);
         else {
             allServicesParsed = false;
             const rawName = (svc as { name?: unknown } | null)?.name;
-            if (typeof rawName === "string" && !serviceSchema.shape.name.safeParse(rawName).success) brokenNames.add(rawName);
+            if (!serviceSchema.shape.name.safeParse(rawName).success) {
+                unnamed.add(i);
+                if (typeof rawName === "string") brokenNames.add(rawName);
+            }
             const repaired = repairService(svc, i);
             if (repaired) services.push([i, repaired]);
         }
@@ -225,6 +287,7 @@ function lenientView(raw: RawConfig): CrossFieldView {
         services,
         allServicesParsed,
         brokenNames,
+        unnamed,
         secrets: safe(secretsSchema, raw.secrets) ?? { services: {}, deploy: {} },
         sections: { github: raw.github !== undefined, sentry: raw.sentry !== undefined, pagerduty: raw.pagerduty !== undefined },
     };
@@ -297,6 +360,7 @@ function crossFieldIssues(cfg: CrossFieldView): ConfigIssue[] {
                 add(at("adopt", "customDomains", host), "is not one of the service's custom domains", `add '${host}' to domains.custom, or remove it here`);
         }
 
+        if (cfg.unnamed.has(i)) continue;
         const secretValues = own(secrets.services, svc.name) ?? {};
         for (const key of svc.secrets) {
             if (key in svc.variables) add(at("variables", key), "is listed in secrets too", `keep ${key} in one place: secrets`);
@@ -375,14 +439,54 @@ function crossFieldIssues(cfg: CrossFieldView): ConfigIssue[] {
  * (`railway`, `secrets`, ...) to their parsed values; secret leaves must already be
  * {@link SecretValue}s. Returns the typed config, or every problem.
  */
-export function validateStackConfig(raw: RawConfig): ValidationResult {
+/**
+ * Zod takes an object with an own `constructor` key for something other than a plain object, so a
+ * service named `constructor` (a legal name) would break every map keyed by service name. Such keys
+ * are validated under a stand-in name and given back their own name after.
+ */
+const CONSTRUCTOR_STANDIN = "__constructor_key__";
+
+function renamedKeys<T>(value: T, from: string, to: string): T {
+    if (Array.isArray(value)) return value.map((v) => renamedKeys(v, from, to)) as T;
+    if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k === from ? to : k, renamedKeys(v, from, to)])) as T;
+    }
+    return value;
+}
+
+export function validateStackConfig(original: RawConfig): ValidationResult {
+    const raw = renamedKeys(original, "constructor", CONSTRUCTOR_STANDIN);
     const parsed = stackConfigSchema.safeParse(raw);
     const structural = parsed.success ? [] : parsed.error.issues.flatMap(zodIssueToConfigIssues);
-    const view = lenientView(raw);
-    const issues = dedupe([...structural, ...crossFieldIssues(view), ...plainCredentialIssues(raw, configPath)]);
+    const view = renamedKeys(lenientView(raw), CONSTRUCTOR_STANDIN, "constructor");
+    const named = (i: ConfigIssue): ConfigIssue => ({ ...i, path: i.path.split(CONSTRUCTOR_STANDIN).join("constructor") });
+    const issues = dedupe([...structural.map(named), ...crossFieldIssues(view), ...plainCredentialIssues(original, configPath)]);
     const warnings = crossFieldWarnings(view);
     if (issues.length || !parsed.success) return { ok: false, issues, warnings };
-    return { ok: true, config: parsed.data, warnings };
+    return { ok: true, config: renamedKeys(parsed.data, CONSTRUCTOR_STANDIN, "constructor"), warnings };
+}
+
+/** The most problems a command lists; past it, one line says how many more there are. */
+export const MAX_REPORTED_ISSUES = 50;
+
+/**
+ * Every problem of a stack's configuration, as each command reports them: the problems found while
+ * reading it, then the validator's, one line per key path (a key the reader already reported, such
+ * as an encrypted value where a plain one belongs, is not reported again by the schema), and at most
+ * {@link MAX_REPORTED_ISSUES} of them, the rest summarised in one line.
+ */
+export function reportedIssues(readIssues: ConfigIssue[], result: ValidationResult): ConfigIssue[] {
+    const readPaths = new Set(readIssues.map((i) => i.path));
+    const all = [...readIssues, ...(result.ok ? [] : result.issues.filter((i) => !readPaths.has(i.path)))];
+    if (all.length <= MAX_REPORTED_ISSUES) return all;
+    return [
+        ...all.slice(0, MAX_REPORTED_ISSUES),
+        {
+            path: CONFIG_NAMESPACE,
+            problem: `${all.length - MAX_REPORTED_ISSUES} more problems not listed`,
+            fix: "fix the ones above (often one mistake repeated) and validate again",
+        },
+    ];
 }
 
 /** What is allowed but probably not meant. */

@@ -24,7 +24,7 @@ import * as path from "path";
 import { createInterface } from "readline";
 import { formatIssue } from "../../config/issues";
 import { readStackFile, StackFileError } from "../../config/sources";
-import { validateStackConfig } from "../../config/validate";
+import { reportedIssues, validateStackConfig } from "../../config/validate";
 import { deployer, workTree } from "../emergency/git";
 import { appendRecord, DEFAULT_LOG, EmergencyRecord, readRecords, renderReport } from "../emergency/record";
 import { engineOnPath, runPulumi } from "../engine/engine";
@@ -137,7 +137,7 @@ export async function emergencyDeployCommand(argv: string[], io: CommandIO, cwd 
     try {
         const source = readStackFile(stackFile, stack);
         const result = validateStackConfig(source.raw);
-        const issues = [...source.issues, ...(result.ok ? [] : result.issues)];
+        const issues = reportedIssues(source.issues, result);
         if (issues.length) return refuse(`the stack config has ${issues.length} problem(s):\n${issues.map((i) => formatIssue(stack, i)).join("\n")}`);
     } catch (e) {
         if (e instanceof StackFileError) return refuse(e.message);

@@ -7,10 +7,28 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseEnv } from "util";
 import { APP_ENVIRONMENTS, APP_ROLES, AppEnvironment, AppRole, KNOWN_KEYS, validateAppEnvironment } from "../../config/environment.schema";
-import { formatIssue } from "../../config/issues";
-import { readStackFile } from "../../config/sources";
+import { ConfigIssue, formatIssue } from "../../config/issues";
+import { readBoundedFile, readStackFile } from "../../config/sources";
+import { MAX_REPORTED_ISSUES } from "../../config/validate";
+import { printableName } from "../../config/values";
 import { closestKey } from "../../config/suggest";
 import { CommandIO, EXIT, parseCommandArgs } from "./io";
+
+/** What an env file may be (README "Validating"). */
+export const ENV_FILE_LIMITS = { bytes: 1024 * 1024, keys: 10_000 } as const;
+
+/**
+ * The keys an env file sets, with the line numbers of each assignment, so that a key set twice is
+ * reported whichever of its values is the bad one (Node's parser keeps only the last).
+ */
+function envFileKeys(text: string): Map<string, number[]> {
+    const keys = new Map<string, number[]>();
+    text.split(/\r?\n/).forEach((line, i) => {
+        const m = /^\s*(?:export\s+)?([^\s=#]+)\s*=/.exec(line);
+        if (m) keys.set(m[1], [...(keys.get(m[1]) ?? []), i + 1]);
+    });
+    return keys;
+}
 
 const USAGE = "usage: npm run validate-env -- --env <local|staging|production> [--file <dotenv file>] [--role web|worker|cron] " + "[--allow KEY]... [--production-host HOST]...";
 
@@ -54,13 +72,30 @@ export function validateEnvCommand(argv: string[], io: CommandIO, env: NodeJS.Pr
     let vars: Record<string, string>;
     let label: string;
     let fromProcess = false;
+    const readProblems: ConfigIssue[] = [];
     if (values.file) {
         const file = path.resolve(cwd, values.file);
         if (!fs.existsSync(file)) {
             io.err(`no such file: ${file}\n${USAGE}`);
             return EXIT.usage;
         }
-        vars = parseEnv(fs.readFileSync(file, "utf8")) as Record<string, string>;
+        let text: string;
+        try {
+            text = readBoundedFile(file, ENV_FILE_LIMITS.bytes, (m) => new Error(m)).toString("utf8");
+        } catch (e) {
+            io.err(`validate-env: ${(e as Error).message}`);
+            return EXIT.findings;
+        }
+        const keys = envFileKeys(text);
+        if (keys.size > ENV_FILE_LIMITS.keys) {
+            io.err(`validate-env: ${file}: has ${keys.size} keys; at most ${ENV_FILE_LIMITS.keys} are checked`);
+            return EXIT.findings;
+        }
+        for (const [key, lines] of keys) {
+            if (lines.length > 1)
+                readProblems.push({ path: key, problem: `is set ${lines.length} times (lines ${lines.join(", ")}); only the last one counts`, fix: "keep one line for it" });
+        }
+        vars = parseEnv(text) as Record<string, string>;
         label = path.basename(file);
     } else {
         // The process environment holds PATH, HOME and the like: only app keys and near-misses of them count.
@@ -79,11 +114,13 @@ export function validateEnvCommand(argv: string[], io: CommandIO, env: NodeJS.Pr
         allowedExtras: values.allow ?? [],
         howToSet: (key, spec) => (fromProcess ? `export ${key}=...` : `add ${key}=... to ${label}`) + (spec.secret ? " (a secret: keep it out of git)" : ""),
     });
-    if (issues.length === 0) {
+    const all = [...readProblems, ...issues];
+    if (all.length === 0) {
         io.out(`ok: ${environment} (${label}, ${Object.keys(vars).length} variables)`);
         return EXIT.ok;
     }
-    for (const issue of issues) io.err(formatIssue(`${environment} (${label})`, issue));
-    io.err(`${environment}: ${issues.length} problem${issues.length === 1 ? "" : "s"}`);
+    for (const issue of all.slice(0, MAX_REPORTED_ISSUES)) io.err(formatIssue(`${environment} (${label})`, { ...issue, path: printableName(issue.path) }));
+    if (all.length > MAX_REPORTED_ISSUES) io.err(`${environment}: ${all.length - MAX_REPORTED_ISSUES} more problems not listed (fix the ones above and run again)`);
+    io.err(`${environment}: ${all.length} problem${all.length === 1 ? "" : "s"}`);
     return EXIT.findings;
 }

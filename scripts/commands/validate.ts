@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { formatIssue } from "../../config/issues";
 import { readStackFile, StackFileError } from "../../config/sources";
-import { validateStackConfig } from "../../config/validate";
+import { reportedIssues, validateStackConfig } from "../../config/validate";
 import { CommandIO, EXIT, parseCommandArgs } from "./io";
 
 const USAGE = "usage: npm run validate -- --stack <name> | --file <Pulumi.<stack>.yaml> [--stack <name>]";
@@ -36,7 +36,7 @@ export function validateCommand(argv: string[], io: CommandIO, cwd = process.cwd
         return EXIT.findings;
     }
     const result = validateStackConfig(source.raw);
-    const issues = [...source.issues, ...(result.ok ? [] : result.issues)];
+    const issues = reportedIssues(source.issues, result);
     for (const warning of result.warnings) io.err(`warning: ${formatIssue(source.stack, warning)}`);
     if (issues.length === 0) {
         io.out(`ok: ${source.stack}`);

@@ -8,7 +8,7 @@ import * as path from "path";
 import { formatIssue } from "../../config/issues";
 import { readStackFile } from "../../config/sources";
 import type { ParsedStackConfig, ServiceConfig } from "../../config/stack.schema";
-import { validateStackConfig } from "../../config/validate";
+import { reportedIssues, validateStackConfig } from "../../config/validate";
 import { RailwayTarget, resolveTarget } from "./deployments";
 import { defaultStateFile } from "./state";
 
@@ -28,7 +28,7 @@ export function gateContext(flags: { stack: string; service: string; projectId?:
     if (!fs.existsSync(file)) throw new ContextError(`no stack file ${file}`);
     const source = readStackFile(file, flags.stack);
     const result = validateStackConfig(source.raw);
-    const issues = [...source.issues, ...(result.ok ? [] : result.issues)];
+    const issues = reportedIssues(source.issues, result);
     if (issues.length || !result.ok) throw new ContextError(`the stack's config is invalid:\n${issues.map((i) => formatIssue(flags.stack, i)).join("\n")}`);
     const config = result.config;
     const service = config.railway.services.find((s) => s.name === flags.service);

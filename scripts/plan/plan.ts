@@ -10,7 +10,7 @@ import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { formatIssue } from "../../config/issues";
 import { fromConfigMap, parseRuntimeValue, parseStackFile, readStackFile, RawStackConfig } from "../../config/sources";
-import { validateStackConfig } from "../../config/validate";
+import { reportedIssues, validateStackConfig } from "../../config/validate";
 import { printable, printableName } from "../../config/values";
 import { AnalyzerResource, PolicyAnalyzer, PolicyDiagnostic } from "./analyzer";
 import { installOfflineRuntime, isSecretInput, Registration, runProgram, UNKNOWN } from "./offline-runtime";
@@ -164,7 +164,7 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
         ? fromConfigMap(opts.stack, Object.fromEntries(Object.entries(opts.runtime.config).map(([k, v]) => [k, parseRuntimeValue(v)])), (k) => opts.runtime!.secretKeys.includes(k))
         : readStackFile(file, opts.stack);
     const validation = validateStackConfig(source.raw);
-    const issues = [...source.issues, ...(validation.ok ? [] : validation.issues)].map((i) => formatIssue(opts.stack, i));
+    const issues = reportedIssues(source.issues, validation).map((i) => formatIssue(opts.stack, i));
     const warnings = validation.warnings.map((i) => formatIssue(opts.stack, i));
     const result: PlanResult = {
         version: PLAN_FORMAT_VERSION,

@@ -140,12 +140,12 @@ describe("config validation: credentials never sit under a key that is not secre
             assert.equal(credentialShape(v), undefined, v);
         }
     });
-    it("a 5 MB value is never printed whole: error lines show it cut, with its length", () => {
-        const huge = "x".repeat(5_000_000);
+    it("a 500 KB value is never printed whole: error lines show it cut, with its length", () => {
+        const huge = "x".repeat(500_000);
         const { errors } = check("production", (c) => (svc(c, "web").variables.NODE_ENV = huge));
         const line = errors.find((l) => l.includes("variables.NODE_ENV"))!;
         assert.ok(line.length < 400, `${line.length} characters`);
-        assert.match(line, /\(5000000 characters\)/);
+        assert.match(line, /\(500000 characters\)/);
         assert.equal(shown("a\u0000b\u001b[31m"), "'a\\u0000b\\u001b[31m'", "control characters are escaped");
     });
 });
@@ -167,7 +167,8 @@ describe("config validation: odd service names", () => {
                 web.name = name;
                 c["ainative-platform:secrets"].services = { [name]: c["ainative-platform:secrets"].services.web, postgres: c["ainative-platform:secrets"].services.postgres };
             });
-            const about = errors.filter((l) => l.includes("services[0]") || l.includes(name));
+            // `__proto__` as a key of the secrets section is refused where it is written, once.
+            const about = errors.filter((l) => (l.includes("services[0]") || l.includes(name)) && !l.includes("secrets.services.__proto__: is not allowed as a key"));
             assert.equal(about.length, 1, errors.join("\n"));
             assert.match(about[0], /services\[0\]\.name: must be lower-case letters, digits and dashes/);
         });
