@@ -25,9 +25,25 @@ export interface CallOptions {
     retryMutation?: boolean;
 }
 
+/** How long one call may take before the client gives up on its answer: `RAILWAY_API_TIMEOUT_MS`, default 30 s. */
+export function callTimeoutMs(): number {
+    const v = Number(process.env.RAILWAY_API_TIMEOUT_MS);
+    return Number.isFinite(v) && v > 0 ? v : 30_000;
+}
+
+/**
+ * How long a create whose answer never came may still land on Railway: `RAILWAY_CREATE_SETTLE_MS`,
+ * default twice the call timeout. Within it, the create is looked for again before it is sent again.
+ */
+export function createSettleMs(): number {
+    const v = Number(process.env.RAILWAY_CREATE_SETTLE_MS);
+    return Number.isFinite(v) && v >= 0 ? v : 2 * callTimeoutMs();
+}
+
 export function gql<Op extends OperationName>(apiUrl: string | undefined, op: Op, variables: Variables<Op>, opts: CallOptions = {}): Promise<Result<Op>> {
     const client = new RailwayClient({
         apiUrl,
+        timeoutMs: callTimeoutMs(),
         retry: isMutation(op) && opts.retryMutation === false ? { maxAttempts: 1 } : undefined,
         onRetry: ({ operation, attempt, delayMs, reason }) =>
             // Progress for long retries; the engine shows provider stderr in its diagnostics.
@@ -106,6 +122,27 @@ function outcomeUnknown(e: unknown): boolean {
     return e.httpStatus === 429 || e.httpStatus >= 500;
 }
 
+/**
+ * Whether a create may still be running on Railway: no answer came (the client gave up, or the
+ * connection dropped after the request went out), or a gateway timed out in front of it. A lookup
+ * right away cannot see it yet.
+ */
+function mayStillBeRunning(e: unknown): boolean {
+    if (!isRailwayApiError(e)) return false;
+    return (e.httpStatus === undefined && !e.neverSent) || e.httpStatus === 504;
+}
+
+/** Looks for the object again and again (backing off) until found or `withinMs` has passed. */
+async function findWithin<T>(find: () => Promise<T | undefined>, withinMs: number): Promise<T | undefined> {
+    const until = Date.now() + withinMs;
+    for (let delay = 250; ; delay = Math.min(delay * 2, 5_000)) {
+        const found = await find();
+        if (found !== undefined || Date.now() >= until) return found;
+        process.stderr.write(`railway: a create had no answer and may still be running; looking for it again in ${delay} ms\n`);
+        await new Promise((r) => setTimeout(r, Math.min(delay, Math.max(0, until - Date.now()))));
+    }
+}
+
 /** Railway's answer when the natural key of a create is taken. */
 function alreadyExists(e: unknown): boolean {
     return isRailwayApiError(e) && /already exists|already in use|already has a volume/i.test(e.railwayMessage);
@@ -115,10 +152,16 @@ function alreadyExists(e: unknown): boolean {
  * A create that is safe to retry. `create` sends the mutation once (no blind retry); when its
  * outcome is unknown (no answer, 5xx, 429) or Railway says the object already exists, `find`
  * looks it up by its natural key (a project by name in its workspace, a volume by service, a
- * domain by name...) and adopts it. Only when the lookup finds nothing and the failure was
- * retryable is the create sent again, so an applied create is never made twice.
+ * domain by name...) and adopts it. A create that got no answer at all may still be running, so
+ * it is looked for again over a bounded time ({@link createSettleMs}) before anything else. Only
+ * when the lookups find nothing and the failure was retryable is the create sent again, so an
+ * applied create is never made twice.
  */
-export async function createOrAdopt<T>(create: () => Promise<T>, find: () => Promise<T | undefined>, opts: { attempts?: number; baseDelayMs?: number } = {}): Promise<T> {
+export async function createOrAdopt<T>(
+    create: () => Promise<T>,
+    find: () => Promise<T | undefined>,
+    opts: { attempts?: number; baseDelayMs?: number; settleMs?: number } = {},
+): Promise<T> {
     const attempts = opts.attempts ?? 5;
     for (let attempt = 1; ; attempt++) {
         try {
@@ -129,7 +172,7 @@ export async function createOrAdopt<T>(create: () => Promise<T>, find: () => Pro
             const unknown = outcomeUnknown(e);
             if (!notSent && !unknown && !alreadyExists(e)) throw e;
             if (!notSent) {
-                const found = await find();
+                const found = await findWithin(find, mayStillBeRunning(e) ? (opts.settleMs ?? createSettleMs()) : 0);
                 if (found !== undefined) return found;
             }
             if (!(unknown || notSent) || attempt >= attempts) throw e;

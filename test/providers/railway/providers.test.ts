@@ -212,55 +212,76 @@ describe("Railway dynamic providers against the emulator", function () {
         assert.equal(emu.store.services.size, 0);
     });
 
-    /** Every create: a lost answer (a 5xx or a 429 after Railway applied it) is adopted, never duplicated. */
-    for (const status of [502, 429]) {
-        it(`every create adopts what a lost answer (${status} after apply) made, and makes no duplicate`, async () => {
+    /**
+     * Every create: a lost answer (a 5xx or a 429 after Railway applied it) is adopted, never
+     * duplicated; so is a create Railway answers only after the client gave up (it lands while the
+     * provider looks for it again, before anything is sent twice).
+     */
+    for (const status of [502, 429, "answered after the client's timeout"] as const) {
+        it(`every create adopts what a lost answer (${status}${typeof status === "number" ? " after apply" : ""}) made, and makes no duplicate`, async function () {
+            this.timeout(120_000);
+            const slow = typeof status === "string";
+            const saved = { timeout: process.env.RAILWAY_API_TIMEOUT_MS, settle: process.env.RAILWAY_CREATE_SETTLE_MS };
             const { projectId, environmentId } = await projectAndEnv();
-            const creates = () => emu.log.filter((l) => /Create$|ServiceInstanceDeploy/.test(l.operationName)).length;
-            const lost = async (operation: string, make: () => Promise<{ id: string }>, count: () => number) => {
-                emu.inject({ operation, status, retryAfter: 0, afterApply: true });
-                const before = creates();
-                const made = await make();
-                assert.equal(count(), 1, `${operation}: exactly one exists`);
-                assert.equal(creates() - before, 1, `${operation}: sent once, not retried blindly`);
-                return made;
-            };
-            await lost(
-                "ProjectCreate",
-                () => p(projectProvider).create({ name: "lost", workspaceId: "ws-lost", apiUrl }),
-                () => [...emu.store.projects.values()].filter((x) => x.name === "lost").length,
-            );
-            const svc = await lost(
-                "ServiceCreate",
-                () => p(serviceProvider).create({ projectId, name: "pg", apiUrl }),
-                () => [...emu.store.services.values()].filter((x) => x.name === "pg").length,
-            );
-            await lost(
-                "VolumeCreate",
-                () => p(volumeProvider).create({ projectId, environmentId, serviceId: svc.id, mountPath: "/data", apiUrl }),
-                () => emu.store.volumes.size,
-            );
-            await lost(
-                "ServiceDomainCreate",
-                () => p(serviceDomainProvider).create({ projectId, environmentId, serviceId: svc.id, apiUrl }),
-                () => [...emu.store.domains.values()].filter((d) => !d.custom).length,
-            );
-            await lost(
-                "CustomDomainCreate",
-                () => p(customDomainProvider).create({ projectId, environmentId, serviceId: svc.id, domain: "db.example.com", apiUrl }),
-                () => [...emu.store.domains.values()].filter((d) => d.custom).length,
-            );
-            await lost(
-                "EnvironmentCreate",
-                () => p(environmentProvider).create({ projectId, name: "qa", forkFrom: "staging", apiUrl }),
-                () => emu.store.liveEnvironments(projectId).filter((e) => e.name === "qa").length,
-            );
-            await p(serviceInstanceProvider).create({ projectId, serviceId: svc.id, environmentId, source: { image: "postgres:16" }, replicas: { "us-west2": 1 }, apiUrl });
-            await lost(
-                "ServiceInstanceDeploy",
-                () => p(serviceDeploymentProvider).create({ projectId, serviceId: svc.id, environmentId, fingerprint: "f1", apiUrl }),
-                () => emu.store.deploymentsOf(svc.id, environmentId).length,
-            );
+            if (slow) {
+                process.env.RAILWAY_API_TIMEOUT_MS = "1000";
+                process.env.RAILWAY_CREATE_SETTLE_MS = "15000";
+            }
+            try {
+                const creates = () => emu.log.filter((l) => /Create$|ServiceInstanceDeploy/.test(l.operationName)).length;
+                const lost = async (operation: string, make: () => Promise<{ id: string }>, count: () => number) => {
+                    emu.inject(slow ? { operation, latencyMs: 2500 } : { operation, status, retryAfter: 0, afterApply: true });
+                    const before = creates();
+                    const made = await make();
+                    assert.equal(count(), 1, `${operation}: exactly one exists`);
+                    assert.equal(creates() - before, 1, `${operation}: sent once, not retried blindly`);
+                    return made;
+                };
+                await lost(
+                    "ProjectCreate",
+                    () => p(projectProvider).create({ name: "lost", workspaceId: "ws-lost", apiUrl }),
+                    () => [...emu.store.projects.values()].filter((x) => x.name === "lost").length,
+                );
+                const svc = await lost(
+                    "ServiceCreate",
+                    () => p(serviceProvider).create({ projectId, name: "pg", apiUrl }),
+                    () => [...emu.store.services.values()].filter((x) => x.name === "pg").length,
+                );
+                await lost(
+                    "VolumeCreate",
+                    () => p(volumeProvider).create({ projectId, environmentId, serviceId: svc.id, mountPath: "/data", apiUrl }),
+                    () => emu.store.volumes.size,
+                );
+                await lost(
+                    "ServiceDomainCreate",
+                    () => p(serviceDomainProvider).create({ projectId, environmentId, serviceId: svc.id, apiUrl }),
+                    () => [...emu.store.domains.values()].filter((d) => !d.custom).length,
+                );
+                await lost(
+                    "CustomDomainCreate",
+                    () => p(customDomainProvider).create({ projectId, environmentId, serviceId: svc.id, domain: "db.example.com", apiUrl }),
+                    () => [...emu.store.domains.values()].filter((d) => d.custom).length,
+                );
+                await lost(
+                    "EnvironmentCreate",
+                    () => p(environmentProvider).create({ projectId, name: "qa", duplicateFrom: "staging", apiUrl }),
+                    () => emu.store.liveEnvironments(projectId).filter((e) => e.name === "qa").length,
+                );
+                await p(serviceInstanceProvider).create({ projectId, serviceId: svc.id, environmentId, source: { image: "postgres:16" }, replicas: { "us-west2": 1 }, apiUrl });
+                await lost(
+                    "ServiceInstanceDeploy",
+                    () => p(serviceDeploymentProvider).create({ projectId, serviceId: svc.id, environmentId, fingerprint: "f1", apiUrl }),
+                    () => emu.store.deploymentsOf(svc.id, environmentId).length,
+                );
+            } finally {
+                for (const [k, v] of [
+                    ["RAILWAY_API_TIMEOUT_MS", saved.timeout],
+                    ["RAILWAY_CREATE_SETTLE_MS", saved.settle],
+                ] as const) {
+                    if (v === undefined) delete process.env[k];
+                    else process.env[k] = v;
+                }
+            }
         });
     }
 
