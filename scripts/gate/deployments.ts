@@ -93,8 +93,11 @@ export function rollbackTarget(list: Deployment[], from: Deployment, to?: string
 export interface RollbackOutcome {
     target: string;
     newDeploymentId?: string;
+    /** The new deployment's status; `UNCONFIRMED` when Railway accepted the rollback but watching it failed. */
     status: string;
     waitedMs: number;
+    /** Why the new deployment could not be watched to the end (Railway's API failing after it accepted the rollback). */
+    watchError?: string;
 }
 
 /**
@@ -110,12 +113,18 @@ export async function rollBack(t: RailwayTarget, target: Deployment, clock: Cloc
         async () => ((await listDeployments(t)).some((d) => !before.has(d.id) && rolledBackTo(d) === target.id) ? true : undefined),
     );
     onCalled();
+    // Railway accepted it: from here on the outcome is "rolled back", and a failure to watch the new
+    // deployment is reported as such, never as a rollback that did not happen.
     const started = clock.now();
     let latest: Deployment | undefined;
-    while (clock.now() - started <= timeoutMs) {
-        latest = (await listDeployments(t)).find((d) => !before.has(d.id));
-        if (latest && !IN_PROGRESS.includes(latest.status)) break;
-        await clock.sleep(Math.min(pollMs, Math.max(1, timeoutMs - (clock.now() - started))));
+    try {
+        while (clock.now() - started <= timeoutMs) {
+            latest = (await listDeployments(t)).find((d) => !before.has(d.id));
+            if (latest && !IN_PROGRESS.includes(latest.status)) break;
+            await clock.sleep(Math.min(pollMs, Math.max(1, timeoutMs - (clock.now() - started))));
+        }
+    } catch (e) {
+        return { target: target.id, newDeploymentId: latest?.id, status: "UNCONFIRMED", waitedMs: clock.now() - started, watchError: (e as Error).message };
     }
     return { target: target.id, newDeploymentId: latest?.id, status: latest?.status ?? "NOT_SEEN", waitedMs: clock.now() - started };
 }

@@ -257,10 +257,11 @@ export async function runGate(o: GateOptions): Promise<DecisionRecord> {
             o.rollbackPollMs,
         );
     } catch (e) {
-        return {
-            ...record("undecided", GATE_EXIT.undecided, `${trigger.reason}; the rollback call failed: ${scrub((e as Error).message)}`, { deployment, trigger }),
-            checks: checks(),
-        };
+        // Whether Railway took the rollback is in the state the call wrote when it was accepted.
+        const accepted = state.rollbacks.some((r) => r.from === live.id && r.to === target.id);
+        const why = scrub((e as Error).message);
+        if (!accepted) return { ...record("undecided", GATE_EXIT.undecided, `${trigger.reason}; the rollback call failed: ${why}`, { deployment, trigger }), checks: checks() };
+        outcome = { target: target.id, status: "UNCONFIRMED", waitedMs: 0, watchError: why };
     }
     const entry = state.rollbacks.find((r) => r.from === live.id);
     if (entry) entry.newDeploymentId = outcome.newDeploymentId;
@@ -277,7 +278,9 @@ export async function runGate(o: GateOptions): Promise<DecisionRecord> {
     const reason =
         outcome.status === "SUCCESS"
             ? `${trigger.reason}; rolled back to ${target.id}`
-            : `${trigger.reason}; rolled back to ${target.id}, but the new deployment is ${outcome.status} after ${Math.round(outcome.waitedMs / 1000)} s`;
+            : outcome.watchError
+              ? `${trigger.reason}; Railway accepted the rollback to ${target.id}, but watching the new deployment failed (${scrub(outcome.watchError)}): confirm it in Railway's dashboard`
+              : `${trigger.reason}; rolled back to ${target.id}, but the new deployment is ${outcome.status} after ${Math.round(outcome.waitedMs / 1000)} s`;
     // Railway's rollback restored the target's image and variables: the stack's state no longer
     // says what runs. Drift shows it; refresh records it; the next `pulumi up` deploys the code again.
     const followUp = `Railway restored deployment ${target.id}'s image and variables, so the stack's state no longer matches what runs: fix the cause, then run 'pulumi refresh --stack ${o.stack}' to record it (npm run drift reports it until then); the next 'pulumi up' deploys the code again`;

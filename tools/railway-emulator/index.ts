@@ -48,6 +48,8 @@ export interface Fault {
     count?: number;
     /** Apply the fault after executing the operation (the change happens, the answer is lost). */
     afterApply?: boolean;
+    /** Active only once an operation of this name has been received (e.g. reads failing right after a rollback). */
+    afterOperation?: string;
 }
 
 export interface LoggedOperation {
@@ -174,7 +176,9 @@ export async function startRailwayEmulator(options: EmulatorOptions = {}): Promi
     };
 
     const takeFault = (operation: string): Fault | undefined => {
-        const i = faults.findIndex((f) => f.operation === undefined || f.operation === operation);
+        const i = faults.findIndex(
+            (f) => (f.operation === undefined || f.operation === operation) && (f.afterOperation === undefined || log.some((l) => l.operationName === f.afterOperation)),
+        );
         if (i < 0) return undefined;
         const f = faults[i];
         const left = (f.count ?? 1) - 1;

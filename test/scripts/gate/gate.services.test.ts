@@ -203,6 +203,22 @@ describe("health gate (real PostgreSQL, Redis, sample app, Railway emulator)", f
         assert.equal([...emu.store.deployments.values()].filter((d) => d.rollbackOf).length, 1, "one rollback on Railway");
     });
 
+    it("6. Railway accepts the rollback, then its API fails (503): the record and the GitHub status say it rolled back, unconfirmed", async () => {
+        app.setMode({ mode: "5xx" });
+        emu.inject({ operation: "Deployments", status: 503, retryAfter: 0, count: 100, afterOperation: "DeploymentRollback" });
+        const r = await runGate(options());
+        emu.faults.length = 0;
+        assert.equal(rollbackCalls().length, 1);
+        assert.equal([...emu.store.deployments.values()].filter((d) => d.rollbackOf).length, 1, "Railway did roll back");
+        assert.equal(r.decision, "rolled-back", r.reason);
+        assert.equal(r.exitCode, GATE_EXIT.rolledBack);
+        assert.equal(r.rollback?.status, "UNCONFIRMED");
+        assert.equal(r.rollback?.target, deployments.previous);
+        assert.match(r.reason, /Railway accepted the rollback to .*, but watching the new deployment failed .*confirm it in Railway's dashboard/);
+        const statuses = github.repo("ainative", "platform").deployments.find((d) => d.id === githubDeploymentId)!.statuses;
+        assert.match(statuses[0].description, /^Rolled back by the health gate: /, "the GitHub deployment status tells the rollback");
+    });
+
     it("never rolls back onto a deployment that was rolled back away from (known bad), whatever the state file says", async () => {
         // previous (good) → live (bad) → a rollback to previous that failed to build → a new deployment.
         emu.nextDeployments("FAILED", 1, target.serviceId);
