@@ -64,9 +64,38 @@ export interface RunResult {
     ms: number;
 }
 
+/** Process groups of CLI runs still going, killed with this process (a tool never leaves an engine behind). */
+const liveGroups = new Set<number>();
+
+function killGroup(pid: number | undefined): void {
+    if (!pid) return;
+    try {
+        process.kill(-pid, "SIGKILL");
+    } catch {
+        // already gone
+    }
+}
+
+let reaperInstalled = false;
+/** On exit or a stop signal, the engine runs this process started go too, language hosts and provider plugins included. */
+function installReaper(): void {
+    if (reaperInstalled) return;
+    reaperInstalled = true;
+    process.on("exit", () => liveGroups.forEach(killGroup));
+    for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+        process.once(signal, () => {
+            liveGroups.forEach(killGroup);
+            process.kill(process.pid, signal);
+        });
+    }
+}
+
 /**
  * Runs the CLI, capturing its output. `onOutput` sees stderr as it comes (progress for long runs).
- * A run that outlives `timeoutMs` is killed and reported as such.
+ * A run that outlives `timeoutMs` is killed and reported as such. The CLI runs in a process group
+ * of its own, and the whole group is killed when it ends, times out, or this process stops: the
+ * engine's language host and provider plugins outlive a killed CLI (they ignore SIGTERM), and a
+ * tool that starts the engine reaps everything it started.
  */
 export function runPulumi(
     engine: Engine,
@@ -75,7 +104,9 @@ export function runPulumi(
 ): Promise<RunResult> {
     const started = Date.now();
     return new Promise((resolve, reject) => {
-        const child = spawn(path.join(engine.bin, "pulumi"), args, { cwd: opts.cwd, env: opts.env, stdio: ["pipe", "pipe", "pipe"] });
+        installReaper();
+        const child = spawn(path.join(engine.bin, "pulumi"), args, { cwd: opts.cwd, env: opts.env, stdio: ["pipe", "pipe", "pipe"], detached: true });
+        if (child.pid) liveGroups.add(child.pid);
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (c: Buffer) => {
@@ -88,15 +119,25 @@ export function runPulumi(
         });
         child.stdin.end(opts.input ?? "");
         const timer = setTimeout(() => {
-            child.kill("SIGKILL");
+            killGroup(child.pid);
             stderr += `\n[killed after ${opts.timeoutMs} ms]`;
         }, opts.timeoutMs ?? 300_000);
-        child.on("error", (e) => {
+        const reap = () => {
             clearTimeout(timer);
+            killGroup(child.pid);
+            if (child.pid) liveGroups.delete(child.pid);
+        };
+        child.on("error", (e) => {
+            reap();
             reject(e);
         });
-        child.on("close", (code) => {
+        // `exit`, not only `close`: a plugin left behind holding the pipes would keep `close` from ever coming.
+        child.on("exit", () => {
             clearTimeout(timer);
+            killGroup(child.pid);
+        });
+        child.on("close", (code) => {
+            reap();
             resolve({ code: code ?? -1, stdout, stderr, ms: Date.now() - started });
         });
     });
