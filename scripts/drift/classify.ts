@@ -9,7 +9,7 @@
  * counts those resources, as "not identified", and never calls the stack clean.
  */
 import { EngineEvent, nameOfUrn, PreviewDigest, resourceOutcomes, typeOfUrn } from "../engine/output";
-import { changedPaths } from "../preview/paths";
+import { changedPaths, isSecretValue } from "../preview/paths";
 import { projectAndStack } from "../preview/report";
 
 export interface DriftedResource {
@@ -34,6 +34,16 @@ export interface RefreshVerdict {
 const isComponentOrStack = (type: string) =>
     type === "pulumi:pulumi:Stack" || type.startsWith("pulumi:providers:") || (!type.includes("/") && type.split(":").length === 3 && type.startsWith("ainative:"));
 
+/**
+ * When the engine says a resource changed and no visible property did, the change is in a secret
+ * one (a Railway variable set's secret half: a value changed, or a variable added by hand, which
+ * reads back as secret). Its values cannot be compared, but its name can be given.
+ */
+function secretPaths(before: Record<string, unknown> | undefined, after: Record<string, unknown> | undefined): string[] {
+    const keys = new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})]);
+    return [...keys].filter((k) => !k.startsWith("__") && (isSecretValue(before?.[k]) || isSecretValue(after?.[k]))).map((k) => `${k} (secret: values not compared)`);
+}
+
 export function classifyRefresh(digest: PreviewDigest, events?: EngineEvent[]): RefreshVerdict {
     const byUrn = new Map<string, DriftedResource>();
     const add = (d: DriftedResource) => {
@@ -56,8 +66,9 @@ export function classifyRefresh(digest: PreviewDigest, events?: EngineEvent[]): 
     for (const o of resourceOutcomes(events ?? [])) {
         if (o.op === "delete") add({ urn: o.urn, type: o.type, name: o.name, kind: "deleted", paths: [] });
         else if (o.op === "update") {
-            const paths =
+            const found =
                 o.detailedDiff && Object.keys(o.detailedDiff).length ? Object.keys(o.detailedDiff) : o.diffs.length ? o.diffs : changedPaths(o.old?.outputs, o.new?.outputs);
+            const paths = found.length ? found : secretPaths(o.old?.outputs, o.new?.outputs);
             add({ urn: o.urn, type: o.type, name: o.name, kind: "changed", paths });
         }
     }

@@ -48,6 +48,17 @@ describe("drift: classifying a real refresh", () => {
         assert.strictEqual(v.unidentified, 2, "the two updates the digest counts but does not name");
     });
 
+    it("a variable set whose secret half drifted names that half (values never compared or shown)", () => {
+        const events = parseEvents(fixture("refresh-drift.events.ndjson"));
+        // The recorded web variables event, with the plain half back as it was: only the secret half differs.
+        const web = events.find((e) => e.resOutputsEvent?.metadata?.urn?.endsWith("railway:Variables::platform-web"))!;
+        const meta = web.resOutputsEvent.metadata;
+        meta.new.outputs.variables = meta.old.outputs.variables;
+        const v = classifyRefresh(parseDigest(fixture("refresh-drift.json")), events);
+        const drifted = v.drifted.find((d) => d.name === "platform-web" && d.type.endsWith("Variables"))!;
+        assert.deepStrictEqual(drifted.paths, ["secretVariables (secret: values not compared)"]);
+    });
+
     it("a refresh with nothing drifted is clean", () => {
         const v = classifyRefresh(parseDigest(fixture("refresh-clean.json")), parseEvents(fixture("refresh-clean.events.ndjson")));
         assert.deepStrictEqual(v.drifted, []);
