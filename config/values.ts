@@ -151,10 +151,10 @@ export function credentialShape(full: string): string | undefined {
 
 // ---- showing values ----------------------------------------------------------------------------
 
-/** Control, format, surrogate, private-use and unassigned characters: escaped wherever a value or key is printed. */
+/** Control, format, surrogate, private-use and unassigned characters: escaped wherever a value or key is printed (`escaped`). */
 const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}]/u;
 
-function escaped(text: string): string {
+export function escaped(text: string): string {
     return [...text].map((c) => (UNPRINTABLE.test(c) ? `\\u${c.codePointAt(0)!.toString(16).padStart(4, "0")}` : c)).join("");
 }
 

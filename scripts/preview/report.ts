@@ -5,6 +5,7 @@
  */
 import { isDatastoreImage } from "../../config/datastores";
 import { RESOURCE_TYPES } from "../../config/resource-types";
+import { printable } from "../../config/values";
 import { DigestStep, EngineEvent, nameOfUrn, PreviewDigest, typeOfUrn } from "../engine/output";
 import type { PlanResult, PlanViolation } from "../plan/plan";
 import { scrubTokens, uncolor } from "../report/markdown";
@@ -113,7 +114,8 @@ function showValue(v: unknown): string {
     if (isSecretValue(v)) return "[secret]";
     if (v === UNKNOWN_SENTINEL) return "(known after apply)";
     const text = typeof v === "string" ? v : JSON.stringify(v, (_k, x) => (isSecretValue(x) ? "[secret]" : x === UNKNOWN_SENTINEL ? "(known after apply)" : x));
-    return text.length > 120 ? `${text.slice(0, 117)}…` : text;
+    // Through the one printer: never a credential-shaped value, escaped, bounded.
+    return printable(text, 120);
 }
 
 function outputChanges(before: Record<string, unknown> | undefined, after: Record<string, unknown> | undefined): OutputChange[] {

@@ -6,6 +6,7 @@
  * can never mention a team or link an issue.
  */
 import { RESOURCE_TYPES } from "../../config/resource-types";
+import { escaped } from "../../config/values";
 
 const ENTITIES: Record<string, string> = {
     "&": "&amp;",
@@ -27,7 +28,8 @@ const ENTITIES: Record<string, string> = {
 
 /** Text made inert for GitHub markdown: one line, every markup character an entity, bounded. */
 export function esc(text: string, max = 500): string {
-    const line = text.replace(/[\r\n\t]+/g, " ").replace(/[\p{Cc}\p{Cf}]/gu, "");
+    // Escape codes and right-to-left marks shown as \uXXXX (config/values.ts), never acted on.
+    const line = escaped(text.replace(/[\r\n\t]+/g, " "));
     const cut = line.length > max ? `${line.slice(0, max)}… (${line.length} characters)` : line;
     return cut.replace(/[&<>"'|`*_[\]~@#\\]/g, (c) => ENTITIES[c]);
 }

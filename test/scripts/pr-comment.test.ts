@@ -119,6 +119,25 @@ describe("PR comment: rendering the recorded engine output", () => {
         assert.match(body, /x&lt;script&gt;alert\(1\)&lt;\/script&gt;&#124;&#64;org\/team&#96;&#35;1 &#91;link&#93;/);
     });
 
+    it("15. shows escape codes and right-to-left marks in names escaped, and a credential-shaped output value not at all", () => {
+        const report = fromFixture("preview-changes");
+        const hostile = "web\u001b[2J\u202eevil";
+        report.changes[0] = { ...report.changes[0], name: hostile };
+        const key = ["sk", "live", "PLANTEDoutput0123456789abcd"].join("_");
+        report.outputs = [{ name: "leaky", kind: "add", shown: "" }];
+        const urn = "urn:pulumi:local::ainative-platform::pulumi:pulumi:Stack::ainative-platform-local";
+        const fromDigest = reportFromPreview({
+            digest: { steps: [{ op: "same", urn, oldState: { type: "pulumi:pulumi:Stack", outputs: {} }, newState: { type: "pulumi:pulumi:Stack", outputs: {} } }] },
+            events: [{ sequence: 1, timestamp: 1, resOutputsEvent: { metadata: { urn, op: "same", type: "pulumi:pulumi:Stack", new: { outputs: { leaky: key } } } } }],
+            stack: "local",
+        });
+        const body = renderComment(report) + renderComment(fromDigest);
+        assert.ok(![..."\u001b\u202e"].some((c) => body.includes(c)), "no raw control character");
+        assert.match(body, /web&#92;u001b\[2J&#92;u202eevil|web&#92;u001b&#91;2J&#92;u202eevil/);
+        assert.match(renderComment(fromDigest), /leaky/, "the output is listed");
+        assert.ok(!body.includes(key.slice(0, 14)), "the output value is not shown");
+    });
+
     it("a 10,000-resource preview stays within 65,536 characters with its kept sections whole", () => {
         const { digest, events } = syntheticPreview(10_000, { violations: 40 });
         const report = reportFromPreview({ digest, events, stack: "staging", exitCode: 1 });
