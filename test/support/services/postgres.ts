@@ -23,6 +23,8 @@ function binDir(): string {
 export interface TestPostgres {
     url: string;
     port: number;
+    /** The postmaster's process id while it runs (tests check it is gone after a clean-up). */
+    pid(): number | undefined;
     stop(): Promise<void>;
     start(): Promise<void>;
     close(): Promise<void>;
@@ -47,6 +49,13 @@ export async function startPostgres(): Promise<TestPostgres> {
     const pg: TestPostgres = {
         url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
         port,
+        pid: () => {
+            try {
+                return Number(fs.readFileSync(path.join(data, "postmaster.pid"), "utf8").split("\n")[0]) || undefined;
+            } catch {
+                return undefined;
+            }
+        },
         start: async () => run("pg_ctl", ["-D", data, "-o", opts, "-l", path.join(dir, "log"), "-w", "start"]),
         stop: async () => run("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]),
         close: async () => {
@@ -58,6 +67,12 @@ export async function startPostgres(): Promise<TestPostgres> {
             fs.rmSync(dir, { recursive: true, force: true });
         },
     };
-    await pg.start();
+    try {
+        await pg.start();
+    } catch (e) {
+        // A half-started cluster is stopped and removed here: the caller never got it to close.
+        await pg.close();
+        throw e;
+    }
     return pg;
 }
