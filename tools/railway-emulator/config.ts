@@ -68,19 +68,7 @@ export function environmentConfig(store: EmulatorStore, environmentId: string, d
                   ? { repo: i.source.repo, branch: trigger?.branch ?? null, rootDirectory: i.rootDirectory ?? null }
                   : {},
             build: { builder: "RAILPACK", buildCommand: i.buildCommand ?? null, watchPatterns: i.watchPatterns },
-            deploy: {
-                startCommand: i.startCommand ?? null,
-                preDeployCommand: i.preDeployCommand ?? null,
-                healthcheckPath: i.healthcheckPath ?? null,
-                healthcheckTimeout: i.healthcheckTimeout ?? null,
-                multiRegionConfig: structuredClone(i.multiRegionConfig),
-                cronSchedule: i.cronSchedule ?? null,
-                restartPolicyType: i.restartPolicyType,
-                restartPolicyMaxRetries: i.restartPolicyMaxRetries,
-                sleepApplication: i.sleepApplication ?? false,
-                overlapSeconds: i.overlapSeconds ?? null,
-                drainingSeconds: i.drainingSeconds ?? null,
-            },
+            deploy: store.deploySettings(i),
             // Values only when asked to decrypt, as Railway.
             variables: Object.fromEntries(Object.entries(vars).map(([name, value]) => [name, decryptVariables ? { value, isSealed: false } : { isSealed: false }])),
             volumeMounts: Object.fromEntries(mounts.map((m) => [m.volumeId, { mountPath: m.mountPath }])),

@@ -812,21 +812,28 @@ export class EmulatorStore {
         return outcome;
     }
 
+    /** An instance's deploy settings as Railway shows them, in a deployment's manifest and in the environment's config alike. */
+    deploySettings(i: InstanceRec): Record<string, unknown> {
+        return {
+            startCommand: i.startCommand ?? null,
+            preDeployCommand: i.preDeployCommand ?? null,
+            healthcheckPath: i.healthcheckPath ?? null,
+            healthcheckTimeout: i.healthcheckTimeout ?? null,
+            multiRegionConfig: structuredClone(i.multiRegionConfig),
+            cronSchedule: i.cronSchedule ?? null,
+            restartPolicyType: i.restartPolicyType,
+            restartPolicyMaxRetries: i.restartPolicyMaxRetries,
+            sleepApplication: i.sleepApplication ?? false,
+            overlapSeconds: i.overlapSeconds ?? null,
+            drainingSeconds: i.drainingSeconds ?? null,
+        };
+    }
+
     private manifestOf(i: InstanceRec, repo?: string, branch?: string): Record<string, unknown> {
         return {
             source: i.source?.image ? { image: i.source.image } : { repo, branch, rootDirectory: i.rootDirectory ?? null },
             build: { buildCommand: i.buildCommand ?? null, watchPatterns: i.watchPatterns },
-            deploy: {
-                startCommand: i.startCommand ?? null,
-                preDeployCommand: i.preDeployCommand ?? null,
-                healthcheckPath: i.healthcheckPath ?? null,
-                healthcheckTimeout: i.healthcheckTimeout ?? null,
-                multiRegionConfig: structuredClone(i.multiRegionConfig),
-                cronSchedule: i.cronSchedule ?? null,
-                restartPolicyType: i.restartPolicyType,
-                restartPolicyMaxRetries: i.restartPolicyMaxRetries,
-                sleepApplication: i.sleepApplication ?? false,
-            },
+            deploy: this.deploySettings(i),
         };
     }
 
