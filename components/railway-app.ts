@@ -18,8 +18,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import { APP_ROLES, AppEnvironment, AppRole, validateAppEnvironment } from "../config/environment.schema";
-import { RAILWAY_MAX_REPLICAS } from "../config/railway-limits";
 import { SecretValue } from "../config/secret";
+import { serviceRuleIssues } from "../config/service-rules";
 import type { ServiceConfig } from "../config/stack.schema";
 import * as railway from "../providers/railway";
 import { ArgumentProblem, argumentError, COMPONENT_TYPES, withTypeAliases } from "./types";
@@ -92,32 +92,12 @@ function railwayAppProblems(args: RailwayAppArgs): ArgumentProblem[] {
         const at = (field: string) => `services[${i}] (${svc.name}).${field}`;
         if (seen.has(svc.name)) problems.push({ argument: `services[${i}].name`, problem: `'${svc.name}' is used by another service`, fix: "give every service a unique name" });
         seen.add(svc.name);
-        const total = totalReplicas(svc);
-        if (total > RAILWAY_MAX_REPLICAS)
-            problems.push({
-                argument: at("replicas"),
-                problem: `${total} replicas in total is above Railway's limit of ${RAILWAY_MAX_REPLICAS}`,
-                fix: `lower replicas or regions to ${RAILWAY_MAX_REPLICAS} in total`,
-            });
-        if (svc.cronSchedule && total > 1)
-            problems.push({
-                argument: at("replicas"),
-                problem: `a cron service runs once per schedule, but ${total} replicas are set`,
-                fix: "set replicas to 1 and no extra regions",
-            });
-        if (svc.volume && total > 1)
-            problems.push({
-                argument: at("replicas"),
-                problem: `a service with a volume can run one replica only, but ${total} are set`,
-                fix: "set replicas to 1 and no extra regions",
-            });
-        for (const key of svc.secrets) {
-            if (svc.secretValues?.[key] === undefined)
-                problems.push({
-                    argument: at(`secretValues.${key}`),
-                    problem: "is listed in secrets but has no value",
-                    fix: `pulumi config set --secret --path 'secrets.services.${svc.name}.${key}' <value>`,
-                });
+        for (const issue of serviceRuleIssues(
+            svc,
+            (key) => svc.secretValues?.[key] !== undefined,
+            (key) => `pulumi config set --secret --path 'secrets.services.${svc.name}.${key}' <value>`,
+        )) {
+            problems.push({ argument: at(typeof issue.at === "string" ? issue.at : `secretValues.${issue.at.secret}`), problem: issue.problem, fix: issue.fix });
         }
         if (svc.kind !== "datastore") {
             const vars: Record<string, string | SecretValue> = { ...svc.variables };
@@ -134,10 +114,6 @@ function railwayAppProblems(args: RailwayAppArgs): ArgumentProblem[] {
         }
     });
     return problems;
-}
-
-function totalReplicas(svc: ServiceConfig): number {
-    return svc.replicas + Object.values(svc.regions ?? {}).reduce((a, b) => a + (b ?? 0), 0);
 }
 
 /** A Railway project environment and its services. */

@@ -7,10 +7,11 @@ import { z } from "zod";
 import { APP_ROLES, AppRole, isSecretKey, validateAppEnvironment } from "./environment.schema";
 import type { ConfigIssue } from "./issues";
 import { plainCredentialIssues } from "./plain-credentials";
+import { serviceRuleIssues } from "./service-rules";
 import { SecretValue } from "./secret";
 import { CONFIG_NAMESPACE, integrationsSchema, ParsedStackConfig, secretsSchema, serviceSchema, ServiceConfig, stackConfigSchema } from "./stack.schema";
 import { unknownKeyFix } from "./suggest";
-import { RAILWAY_MAX_REPLICAS, RAILWAY_PROVIDED_VARIABLES } from "./railway-limits";
+import { RAILWAY_PROVIDED_VARIABLES } from "./railway-limits";
 import { credentialShape, hasRailwayReference, literalText, printableName, railwayReferences } from "./values";
 
 /** `secrets` leaves after reading: strings become {@link SecretValue} only when they were secret at the source. */
@@ -341,11 +342,15 @@ function crossFieldIssues(cfg: CrossFieldView): ConfigIssue[] {
         if (seen.has(svc.name)) add(at("name"), `duplicates service '${svc.name}' (services[${seen.get(svc.name)}])`, "give each service a unique name");
         seen.set(svc.name, i);
 
-        const total = svc.replicas + Object.values(svc.regions ?? {}).reduce((a, b) => a + b, 0);
-        if (total > RAILWAY_MAX_REPLICAS)
-            add(at("replicas"), `gives ${total} replicas in total across regions, Railway allows ${RAILWAY_MAX_REPLICAS}`, "lower replicas or regions");
-        if (svc.cronSchedule && total > 1) add(at("cronSchedule"), "is set on a service with more than one replica", "cron services run with replicas: 1");
-        if (svc.volume && total > 1) add(at("volume"), "is attached to a service with more than one replica", "services with a volume run with replicas: 1");
+        // Its secrets cannot be matched to a service whose name is broken: not checked then.
+        const secretValues = cfg.unnamed.has(i) ? undefined : (own(secrets.services, svc.name) ?? {});
+        for (const issue of serviceRuleIssues(
+            svc,
+            (key) => !secretValues || Object.hasOwn(secretValues, key),
+            (key) => `pulumi config set --secret --path 'secrets.services.${svc.name}.${key}' <value>`,
+        )) {
+            add(typeof issue.at === "string" ? at(issue.at) : ["secrets", "services", svc.name, issue.at.secret], issue.problem, issue.fix);
+        }
         if (svc.kind === "cron" && !svc.cronSchedule) add(at("cronSchedule"), "is required for a cron service", "set a 5-field cron expression, e.g. '0 3 * * *'");
         if (svc.restartPolicy.type === "ON_FAILURE" && svc.restartPolicy.maxRetries === undefined) {
             add(at("restartPolicy", "maxRetries"), "is required with ON_FAILURE", "bound the retries, e.g. 10");
@@ -360,17 +365,9 @@ function crossFieldIssues(cfg: CrossFieldView): ConfigIssue[] {
                 add(at("adopt", "customDomains", host), "is not one of the service's custom domains", `add '${host}' to domains.custom, or remove it here`);
         }
 
-        if (cfg.unnamed.has(i)) continue;
-        const secretValues = own(secrets.services, svc.name) ?? {};
+        if (!secretValues) continue;
         for (const key of svc.secrets) {
             if (key in svc.variables) add(at("variables", key), "is listed in secrets too", `keep ${key} in one place: secrets`);
-            if (!(key in secretValues)) {
-                add(
-                    ["secrets", "services", svc.name, key],
-                    "is declared secret but has no value",
-                    `pulumi config set --secret --path 'secrets.services.${svc.name}.${key}' <value>`,
-                );
-            }
         }
         for (const key of Object.keys(secretValues)) {
             if (!svc.secrets.includes(key)) {

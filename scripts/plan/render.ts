@@ -3,6 +3,7 @@
  * "[secret]"), so no format can print a secret.
  */
 import { RESOURCE_TYPES } from "../../config/resource-types";
+import { shortType } from "../report/markdown";
 import type { PlanResource, PlanResult, PlanViolation } from "./plan";
 
 export type PlanFormat = "text" | "json" | "markdown";
@@ -32,13 +33,6 @@ const KEY_INPUTS: Record<string, string[]> = {
     [T.pagerdutyService]: ["name", "incidentUrgencyRule"],
     [T.pagerdutyIntegration]: ["name", "type"],
 };
-
-/** `pulumi-nodejs:dynamic/railway:Service` → `railway:Service`; `github:index/x:Y` → `github:Y`. */
-function shortType(type: string): string {
-    if (type.startsWith("pulumi-nodejs:dynamic/")) return type.slice("pulumi-nodejs:dynamic/".length);
-    const parts = type.split(":");
-    return parts.length === 3 && parts[1].includes("/") ? `${parts[0]}:${parts[2]}` : type;
-}
 
 function compact(value: unknown): string {
     if (typeof value === "string") return value;

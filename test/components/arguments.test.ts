@@ -72,7 +72,7 @@ describe("component arguments", () => {
         rejects(
             () => new RailwayApp("x", appArgs([service({ replicas: 45, regions: { "europe-west4-drams3a": 6 } })])),
             "ainative:railway:RailwayApp",
-            /services\[0\] \(web\)\.replicas: 51 replicas in total is above Railway's limit of 50/,
+            /services\[0\] \(web\)\.replicas: gives 51 replicas in total across regions, Railway allows 50/,
         );
     });
 
@@ -80,7 +80,7 @@ describe("component arguments", () => {
         rejects(
             () => new RailwayApp("x", appArgs([service({ kind: "cron", cronSchedule: "0 * * * *", replicas: 2 })])),
             "ainative:railway:RailwayApp",
-            /services\[0\] \(web\)\.replicas: a cron service runs once per schedule, but 2 replicas are set/,
+            /services\[0\] \(web\)\.cronSchedule: is set on a service with more than one replica/,
         );
     });
 
@@ -88,7 +88,7 @@ describe("component arguments", () => {
         rejects(
             () => new RailwayApp("x", appArgs([service({ kind: "datastore", volume: { mountPath: "/data" }, replicas: 2 })])),
             "ainative:railway:RailwayApp",
-            /services\[0\] \(web\)\.replicas: a service with a volume can run one replica only/,
+            /services\[0\] \(web\)\.volume: is attached to a service with more than one replica/,
         );
     });
 
@@ -101,7 +101,7 @@ describe("component arguments", () => {
         rejects(
             () => new RailwayApp("x", appArgs([service({ secretValues: {} })])),
             "ainative:railway:RailwayApp",
-            /secretValues\.AUTH_SECRET: is listed in secrets but has no value/,
+            /secretValues\.AUTH_SECRET: is declared secret but has no value/,
         );
     });
 
