@@ -10,7 +10,17 @@ import tseslint from "typescript-eslint";
 const LAYERS = [
     {
         target: "./config",
-        from: ["./providers", "./components", "./stacks", "./infra", "./policies", "./scripts", "./tools", "./bench", "./test"],
+        from: [
+            "./providers",
+            "./components",
+            "./stacks",
+            "./infra",
+            "./policies",
+            "./scripts",
+            "./tools",
+            "./bench",
+            "./test",
+        ],
         message: "config/ is the bottom layer: it imports nothing of the project",
     },
     {
@@ -18,8 +28,16 @@ const LAYERS = [
         from: ["./components", "./stacks", "./infra", "./policies", "./scripts", "./tools", "./bench", "./test"],
         message: "providers/ may import config/ only",
     },
-    { target: "./components", from: ["./stacks", "./infra", "./policies", "./scripts", "./tools", "./bench", "./test"], message: "components/ may import config/ and providers/" },
-    { target: "./stacks", from: ["./infra", "./policies", "./scripts", "./tools", "./bench", "./test"], message: "stacks/ may import components/, config/ and providers/" },
+    {
+        target: "./components",
+        from: ["./stacks", "./infra", "./policies", "./scripts", "./tools", "./bench", "./test"],
+        message: "components/ may import config/ and providers/",
+    },
+    {
+        target: "./stacks",
+        from: ["./infra", "./policies", "./scripts", "./tools", "./bench", "./test"],
+        message: "stacks/ may import components/, config/ and providers/",
+    },
     {
         target: "./infra",
         from: ["./policies", "./scripts", "./tools", "./bench", "./test", "./components"],
@@ -30,19 +48,44 @@ const LAYERS = [
         from: ["./providers", "./components", "./stacks", "./infra", "./scripts", "./tools", "./bench", "./test"],
         message: "policies/ may import config/ (schemas) only",
     },
-    { target: "./tools", from: ["./components", "./stacks", "./infra", "./policies", "./scripts", "./bench", "./test"], message: "tools/ may import providers/ and config/" },
+    {
+        target: "./tools",
+        from: ["./components", "./stacks", "./infra", "./policies", "./scripts", "./bench", "./test"],
+        message: "tools/ may import providers/ and config/",
+    },
     { target: "./scripts", from: ["./test", "./bench"], message: "nothing outside test/ imports test/" },
     { target: "./bench", from: ["./test"], message: "nothing outside test/ imports test/" },
     // Nothing imports the program entry: the engine (and the offline plan) run it.
     {
-        target: ["./config", "./providers", "./components", "./stacks", "./policies", "./scripts", "./tools", "./bench", "./test"],
+        target: [
+            "./config",
+            "./providers",
+            "./components",
+            "./stacks",
+            "./policies",
+            "./scripts",
+            "./tools",
+            "./bench",
+            "./test",
+        ],
         from: ["./infra"],
         message: "infra/ is the program entry: nothing imports it",
     },
 ];
 
 export default tseslint.config(
-    { ignores: ["node_modules/**", "bin/**", ".cache/**", ".artifacts/**", "providers/railway/generated/**", "test/fixtures/**", "**/*.js", "!eslint.config.mjs"] },
+    {
+        ignores: [
+            "node_modules/**",
+            "bin/**",
+            ".cache/**",
+            ".artifacts/**",
+            "providers/railway/generated/**",
+            "test/fixtures/**",
+            "**/*.js",
+            "!eslint.config.mjs",
+        ],
+    },
     js.configs.recommended,
     ...tseslint.configs.recommended,
     {
@@ -57,7 +100,10 @@ export default tseslint.config(
             // The SDK's internals and lazily loaded modules are reached with require on purpose (each says why).
             "@typescript-eslint/no-require-imports": "off",
             "@typescript-eslint/no-explicit-any": "off",
-            "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" }],
+            "@typescript-eslint/no-unused-vars": [
+                "error",
+                { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" },
+            ],
         },
     },
     prettier,

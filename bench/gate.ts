@@ -122,8 +122,22 @@ async function falseAlarms(): Promise<void> {
                     clock.advance(latencyMs);
                     if (i === failAt)
                         return timeout
-                            ? { at: clock.now(), latencyMs: 5000, ok: false, failed: true, overBudget: true, error: "no answer within 5000 ms" }
-                            : { at: clock.now(), latencyMs, status: 502, ok: false, failed: true, overBudget: latencyMs > 100 };
+                            ? {
+                                  at: clock.now(),
+                                  latencyMs: 5000,
+                                  ok: false,
+                                  failed: true,
+                                  overBudget: true,
+                                  error: "no answer within 5000 ms",
+                              }
+                            : {
+                                  at: clock.now(),
+                                  latencyMs,
+                                  status: 502,
+                                  ok: false,
+                                  failed: true,
+                                  overBudget: latencyMs > 100,
+                              };
                     return {
                         at: clock.now(),
                         latencyMs,
@@ -131,7 +145,11 @@ async function falseAlarms(): Promise<void> {
                         ok: true,
                         failed: false,
                         overBudget: latencyMs > 100,
-                        payload: { memory: { percent: 40 + random() * 20 }, cpu: { percent: 10 + random() * 30 }, dbPool: { percent: random() * 50 } },
+                        payload: {
+                            memory: { percent: 40 + random() * 20 },
+                            cpu: { percent: 10 + random() * 30 },
+                            dbPool: { percent: random() * 50 },
+                        },
                     };
                 },
             },
@@ -139,13 +157,16 @@ async function falseAlarms(): Promise<void> {
         decisions[record.decision] = (decisions[record.decision] ?? 0) + 1;
         fs.rmSync(path.join(dir, "state.json"), { force: true });
     }
-    console.log("False alarms: 1,000 simulated 10-minute windows at 1 s, one random transient failure each (simulated clock):");
+    console.log(
+        "False alarms: 1,000 simulated 10-minute windows at 1 s, one random transient failure each (simulated clock):",
+    );
     console.log(
         `  rollbacks ${rollbacks}   decisions ${JSON.stringify(decisions)}   target 0: ${rollbacks === 0 ? "met" : "NOT met"}   (${((performance.now() - t0) / 1000).toFixed(1)} s of real time)`,
     );
 }
 
-const USAGE = "usage: npm run bench:gate   (prints the gate's reaction time and false alarms over 1,000 simulated windows; no flags)";
+const USAGE =
+    "usage: npm run bench:gate   (prints the gate's reaction time and false alarms over 1,000 simulated windows; no flags)";
 
 async function main() {
     // Same flag handling as every command: --help prints the usage, anything else is refused.

@@ -23,4 +23,6 @@ console.log(
 console.log(`  figures: ${(t1 - t0).toFixed(0)} ms`);
 console.log(`  HTML page: ${(t2 - t1).toFixed(0)} ms (${(html.length / 1024).toFixed(0)} KB)`);
 console.log(`  total: ${(t2 - t0).toFixed(0)} ms (target under 2000 ms): ${t2 - t0 < 2000 ? "met" : "NOT met"}`);
-console.log(`  memory: ${mb(process.memoryUsage().heapUsed)} heap, ${mb(process.memoryUsage().rss)} resident (+${mb(process.memoryUsage().rss - rssBefore)} during the run)`);
+console.log(
+    `  memory: ${mb(process.memoryUsage().heapUsed)} heap, ${mb(process.memoryUsage().rss)} resident (+${mb(process.memoryUsage().rss - rssBefore)} during the run)`,
+);

@@ -31,7 +31,9 @@ const fmt = (n: number) => `${(n / 1000).toFixed(2)} s`;
  */
 function synthetic(n: number) {
     const runtime = runtimeFromStackFile(path.join(REPO_ROOT, "Pulumi.staging.yaml"));
-    const c: Record<string, unknown> = Object.fromEntries(Object.entries(runtime.config).map(([k, v]) => [k, v.startsWith("{") || v.startsWith("[") ? JSON.parse(v) : v]));
+    const c: Record<string, unknown> = Object.fromEntries(
+        Object.entries(runtime.config).map(([k, v]) => [k, v.startsWith("{") || v.startsWith("[") ? JSON.parse(v) : v]),
+    );
     {
         const railway = c["ainative-platform:railway"] as { services: any[] };
         const secrets = c["ainative-platform:secrets"] as { services: Record<string, any> };
@@ -43,16 +45,26 @@ function synthetic(n: number) {
         delete secrets.services.web;
         railway.services = [...clones, ...datastores];
     }
-    return { config: Object.fromEntries(Object.entries(c).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])), secretKeys: [] };
+    return {
+        config: Object.fromEntries(
+            Object.entries(c).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
+        ),
+        secretKeys: [],
+    };
 }
 
-const USAGE = "usage: npm run bench:plan   (prints the offline plan's timings, and the real engine side by side when it is available; no flags)";
+const USAGE =
+    "usage: npm run bench:plan   (prints the offline plan's timings, and the real engine side by side when it is available; no flags)";
 
 async function main() {
     // Same flag handling as every command: --help prints the usage, anything else is refused.
     const flags = parseCommandArgs<Record<string, never>>(process.argv.slice(2), {}, USAGE, processIO);
     if (typeof flags === "number") process.exit(flags);
-    console.log("Offline plan benchmark (wall time; machine: %d CPUs, Node %s)\n", require("os").cpus().length, process.version);
+    console.log(
+        "Offline plan benchmark (wall time; machine: %d CPUs, Node %s)\n",
+        require("os").cpus().length,
+        process.version,
+    );
 
     let t0 = process.hrtime.bigint();
     const pack = await startPolicyPack();
@@ -69,16 +81,23 @@ async function main() {
     console.log(`  policy pack start      ${fmt(packStart)}`);
     console.log(`  production             ${fmt(times.production)}   (first plan also loads the program's modules)`);
     console.log(`  staging                ${fmt(times.staging)}`);
-    console.log(`  together               ${fmt(together)}   target < 5.00 s: ${together < 5000 ? "met" : "NOT met"}\n`);
+    console.log(
+        `  together               ${fmt(together)}   target < 5.00 s: ${together < 5000 ? "met" : "NOT met"}\n`,
+    );
 
     console.log("Each stack as a person runs it (npm run plan, process start included):");
     for (const stack of ["production", "staging"]) {
         t0 = process.hrtime.bigint();
-        const res = spawnSync("npm", ["run", "-s", "plan", "--", "--stack", stack, "--format", "json"], { cwd: REPO, encoding: "utf8" });
+        const res = spawnSync("npm", ["run", "-s", "plan", "--", "--stack", stack, "--format", "json"], {
+            cwd: REPO,
+            encoding: "utf8",
+        });
         console.log(`  ${stack.padEnd(22)} ${fmt(ms(t0))}   exit ${res.status}`);
     }
 
-    console.log("\nSynthetic stacks (staging with N app services; each adds a Railway service, instance, variables, Sentry and PagerDuty resources):");
+    console.log(
+        "\nSynthetic stacks (staging with N app services; each adds a Railway service, instance, variables, Sentry and PagerDuty resources):",
+    );
     const sizes = [10, 50, 200];
     const synth: number[] = [];
     for (const n of sizes) {
@@ -86,12 +105,18 @@ async function main() {
         const plan = await runPlan({ stack: "staging", runtime: synthetic(n), analyzer: pack });
         const elapsed = ms(t);
         synth.push(elapsed);
-        console.log(`  ${String(n).padStart(3)} services  ${String(plan.resources.length).padStart(5)} resources  ${fmt(elapsed)}  ${(elapsed / n).toFixed(1)} ms/service`);
+        console.log(
+            `  ${String(n).padStart(3)} services  ${String(plan.resources.length).padStart(5)} resources  ${fmt(elapsed)}  ${(elapsed / n).toFixed(1)} ms/service`,
+        );
     }
     const slope = (synth[2] - synth[0]) / (sizes[2] - sizes[0]);
     const predicted200 = synth[1] + slope * (sizes[2] - sizes[1]);
-    console.log(`  slope (10 → 200): ${slope.toFixed(1)} ms per service; 200 services took ${fmt(synth[2])} vs ${fmt(predicted200)} on the 10→200 line extended from 50`);
-    console.log(`  growth: ${synth[2] <= predicted200 * 1.25 ? "linear (within 25% of the line)" : "WORSE than linear"}`);
+    console.log(
+        `  slope (10 → 200): ${slope.toFixed(1)} ms per service; 200 services took ${fmt(synth[2])} vs ${fmt(predicted200)} on the 10→200 line extended from 50`,
+    );
+    console.log(
+        `  growth: ${synth[2] <= predicted200 * 1.25 ? "linear (within 25% of the line)" : "WORSE than linear"}`,
+    );
     await pack.close();
     await againstTheEngine();
 }
@@ -120,18 +145,32 @@ async function againstTheEngine(): Promise<void> {
         const preview: number[] = [];
         const plan: number[] = [];
         for (let i = 0; i < 5; i++) {
-            const p = await ws.pulumi(["preview", "--policy-pack", "policies", "--policy-pack-config", path.join(REPO_ROOT, "policies", "config", "local.json")]);
+            const p = await ws.pulumi([
+                "preview",
+                "--policy-pack",
+                "policies",
+                "--policy-pack-config",
+                path.join(REPO_ROOT, "policies", "config", "local.json"),
+            ]);
             if (p.code !== 0) throw new Error(`pulumi preview failed:\n${p.stdout}${p.stderr}`);
             preview.push(p.ms);
             const t = process.hrtime.bigint();
-            const r = spawnSync("npm", ["run", "-s", "plan", "--", "--stack", "local", "--file", ws.stackFile, "--format", "json"], { cwd: REPO, encoding: "utf8" });
+            const r = spawnSync(
+                "npm",
+                ["run", "-s", "plan", "--", "--stack", "local", "--file", ws.stackFile, "--format", "json"],
+                { cwd: REPO, encoding: "utf8" },
+            );
             if (r.status !== 0) throw new Error(`npm run plan failed:\n${r.stderr}`);
             plan.push(ms(t));
         }
         const ratio = median(preview) / median(plan);
-        console.log(`  pulumi preview --policy-pack  median ${fmt(median(preview))}   (${preview.map(fmt).join(", ")})`);
+        console.log(
+            `  pulumi preview --policy-pack  median ${fmt(median(preview))}   (${preview.map(fmt).join(", ")})`,
+        );
         console.log(`  npm run plan                  median ${fmt(median(plan))}   (${plan.map(fmt).join(", ")})`);
-        console.log(`  ratio                         ${ratio.toFixed(1)}x   target >= 5x: ${ratio >= 5 ? "met" : "NOT met"}`);
+        console.log(
+            `  ratio                         ${ratio.toFixed(1)}x   target >= 5x: ${ratio >= 5 ? "met" : "NOT met"}`,
+        );
         const up = await ws.pulumi(["up", "--yes", "--skip-preview"]);
         if (up.code !== 0) throw new Error(`pulumi up failed:\n${up.stdout}${up.stderr}`);
         console.log(`  first pulumi up of the local stack (against the emulator): ${fmt(up.ms)}`);
@@ -168,7 +207,9 @@ async function wholeStack(engine: ReturnType<typeof provideEngine>): Promise<voi
         const up = await ws.pulumi(["up", "--yes", "--skip-preview"]);
         if (up.code !== 0) throw new Error(`pulumi up of the whole stack failed:\n${up.stdout}${up.stderr}`);
         const resources = /(\d+) created/.exec(up.stdout)?.[1] ?? "?";
-        console.log(`  first pulumi up of the whole stack (Railway, GitHub, Sentry, PagerDuty; emulator and fakes): ${fmt(up.ms)} for ${resources} resources`);
+        console.log(
+            `  first pulumi up of the whole stack (Railway, GitHub, Sentry, PagerDuty; emulator and fakes): ${fmt(up.ms)} for ${resources} resources`,
+        );
     } finally {
         ws.dispose();
         await fakes.close();

@@ -33,7 +33,16 @@ function timed<T>(fn: () => T, runs = 5): { ms: number; result: T } {
 const preview = syntheticPreview(N, { violations: 40 });
 const previewText = JSON.stringify(preview.digest, null, 4);
 const previewEvents = preview.events.map((e) => JSON.stringify(e)).join("\n");
-const render = timed(() => renderComment(reportFromPreview({ digest: parseDigest(previewText), events: parseEvents(previewEvents), stack: "staging", exitCode: 1 })));
+const render = timed(() =>
+    renderComment(
+        reportFromPreview({
+            digest: parseDigest(previewText),
+            events: parseEvents(previewEvents),
+            stack: "staging",
+            exitCode: 1,
+        }),
+    ),
+);
 
 const refresh = syntheticRefresh(N);
 const refreshText = JSON.stringify(refresh.digest, null, 4);
@@ -41,10 +50,14 @@ const refreshEvents = refresh.events.map((e) => JSON.stringify(e)).join("\n");
 const classify = timed(() => classifyRefresh(parseDigest(refreshText), parseEvents(refreshEvents)));
 
 const mb = (s: string) => (s.length / 1e6).toFixed(1);
-console.log(`PR comment from a ${N.toLocaleString("en")}-resource preview (${mb(previewText)} MB digest, ${mb(previewEvents)} MB event log):`);
+console.log(
+    `PR comment from a ${N.toLocaleString("en")}-resource preview (${mb(previewText)} MB digest, ${mb(previewEvents)} MB event log):`,
+);
 console.log(`  render: ${render.ms.toFixed(0)} ms (target under 1000 ms)`);
 console.log(`  comment length: ${render.result.length.toLocaleString("en")} characters (limit 65,536)`);
-console.log(`drift classification of a ${N.toLocaleString("en")}-resource refresh (${mb(refreshText)} MB digest, ${mb(refreshEvents)} MB event log):`);
+console.log(
+    `drift classification of a ${N.toLocaleString("en")}-resource refresh (${mb(refreshText)} MB digest, ${mb(refreshEvents)} MB event log):`,
+);
 console.log(
     `  classify: ${classify.ms.toFixed(0)} ms (target under 1000 ms); ${classify.result.drifted.length} drifted resources named, ${classify.result.unidentified} not identified`,
 );

@@ -14,21 +14,37 @@ function urn(stack: string, type: string, name: string): string {
 }
 
 function state(stack: string, type: string, name: string, i: number, inputs: Record<string, unknown>) {
-    return { urn: urn(stack, type, name), custom: true, id: `id-${i}`, type, inputs, outputs: inputs, parent: urn(stack, "ainative:railway:RailwayApp", "platform") };
+    return {
+        urn: urn(stack, type, name),
+        custom: true,
+        id: `id-${i}`,
+        type,
+        inputs,
+        outputs: inputs,
+        parent: urn(stack, "ainative:railway:RailwayApp", "platform"),
+    };
 }
 
 /**
  * A preview of `n` resources: 30 % updates (with changed variables), 5 % creates, 0.2 % deletes of
  * datastore services (the dangerous part), the rest unchanged; `violations` policy findings.
  */
-export function syntheticPreview(n: number, opts: { stack?: string; violations?: number } = {}): { digest: PreviewDigest; events: EngineEvent[] } {
+export function syntheticPreview(
+    n: number,
+    opts: { stack?: string; violations?: number } = {},
+): { digest: PreviewDigest; events: EngineEvent[] } {
     const stack = opts.stack ?? "staging";
     const steps: DigestStep[] = [];
     const events: EngineEvent[] = [];
     const counts: Record<string, number> = { same: 0, update: 0, create: 0, delete: 0 };
     let seq = 0;
     const root = `urn:pulumi:${stack}::ainative-platform::pulumi:pulumi:Stack::ainative-platform-${stack}`;
-    steps.push({ op: "same", urn: root, oldState: { type: "pulumi:pulumi:Stack", outputs: { services: ["web"] } }, newState: { type: "pulumi:pulumi:Stack" } });
+    steps.push({
+        op: "same",
+        urn: root,
+        oldState: { type: "pulumi:pulumi:Stack", outputs: { services: ["web"] } },
+        newState: { type: "pulumi:pulumi:Stack" },
+    });
     for (let i = 0; i < n; i++) {
         const kind = KINDS[i % KINDS.length];
         const type = `${T}${kind}`;
@@ -47,7 +63,10 @@ export function syntheticPreview(n: number, opts: { stack?: string; violations?:
         else if (i % 10 < 3) op = "update";
         counts[op]++;
         if (op === "same") continue;
-        const next = op === "update" ? { ...old, variables: { ...old.variables, LOG_LEVEL: "debug", FEATURE_FLAG: `g${i}` } } : old;
+        const next =
+            op === "update"
+                ? { ...old, variables: { ...old.variables, LOG_LEVEL: "debug", FEATURE_FLAG: `g${i}` } }
+                : old;
         const step: DigestStep = {
             op,
             urn: urn(stack, type, name),
@@ -57,14 +76,25 @@ export function syntheticPreview(n: number, opts: { stack?: string; violations?:
             detailedDiff: null,
         };
         steps.push(step);
-        events.push({ sequence: seq++, timestamp: 0, resourcePreEvent: { metadata: { op, urn: step.urn, type, old: null, new: null, detailedDiff: null }, planning: true } });
+        events.push({
+            sequence: seq++,
+            timestamp: 0,
+            resourcePreEvent: {
+                metadata: { op, urn: step.urn, type, old: null, new: null, detailedDiff: null },
+                planning: true,
+            },
+        });
     }
     for (let v = 0; v < (opts.violations ?? 40); v++) {
         events.push({
             sequence: seq++,
             timestamp: 0,
             policyEvent: {
-                resourceUrn: urn(stack, `${T}Service`, `platform-service-${String(v).padStart(5, "0")}-with-a-long-descriptive-name`),
+                resourceUrn: urn(
+                    stack,
+                    `${T}Service`,
+                    `platform-service-${String(v).padStart(5, "0")}-with-a-long-descriptive-name`,
+                ),
                 message: `Every app Railway service has a Sentry project.\nservice 'svc-${v}' has no Sentry project; turn on integrations.sentry for this stack.\n`,
                 color: "never",
                 policyName: v % 3 === 0 ? "railway-production-replicas" : "sentry-every-service",
@@ -75,7 +105,16 @@ export function syntheticPreview(n: number, opts: { stack?: string; violations?:
             },
         });
     }
-    events.push({ sequence: seq, timestamp: 0, summaryEvent: { resourceChanges: counts, PolicyPacks: { "ainative-platform": "0.1.0" }, isPreview: true, result: "failed" } });
+    events.push({
+        sequence: seq,
+        timestamp: 0,
+        summaryEvent: {
+            resourceChanges: counts,
+            PolicyPacks: { "ainative-platform": "0.1.0" },
+            isPreview: true,
+            result: "failed",
+        },
+    });
     return { digest: { steps, changeSummary: counts, duration: 1 }, events };
 }
 
@@ -84,7 +123,10 @@ export function syntheticPreview(n: number, opts: { stack?: string; violations?:
  * deleted out of band, as the engine prints it (drifted Railway resources keep op `refresh` in the
  * digest; the event log has their verdicts).
  */
-export function syntheticRefresh(n: number, opts: { stack?: string } = {}): { digest: PreviewDigest; events: EngineEvent[] } {
+export function syntheticRefresh(
+    n: number,
+    opts: { stack?: string } = {},
+): { digest: PreviewDigest; events: EngineEvent[] } {
     const stack = opts.stack ?? "production";
     const steps: DigestStep[] = [];
     const events: EngineEvent[] = [];
@@ -94,13 +136,26 @@ export function syntheticRefresh(n: number, opts: { stack?: string } = {}): { di
         const kind = KINDS[i % KINDS.length];
         const type = `${T}${kind}`;
         const name = `platform-service-${String(Math.floor(i / KINDS.length)).padStart(5, "0")}`;
-        const old = { serviceId: `svc-${Math.floor(i / KINDS.length)}`, variables: { NODE_ENV: "production", LOG_LEVEL: "info" } };
+        const old = {
+            serviceId: `svc-${Math.floor(i / KINDS.length)}`,
+            variables: { NODE_ENV: "production", LOG_LEVEL: "info" },
+        };
         const op = i % 500 === 7 ? "delete" : i % 100 === 5 ? "update" : "same";
         counts[op]++;
         const s = state(stack, type, name, i, old);
-        steps.push({ op: op === "delete" ? "delete" : "refresh", urn: s.urn, oldState: s, newState: op === "delete" ? null : s, detailedDiff: null });
+        steps.push({
+            op: op === "delete" ? "delete" : "refresh",
+            urn: s.urn,
+            oldState: s,
+            newState: op === "delete" ? null : s,
+            detailedDiff: null,
+        });
         const newOutputs = op === "update" ? { ...old, variables: { ...old.variables, NODE_ENV: "development" } } : old;
-        events.push({ sequence: seq++, timestamp: 0, resourcePreEvent: { metadata: { op: "refresh", urn: s.urn, type }, planning: true } });
+        events.push({
+            sequence: seq++,
+            timestamp: 0,
+            resourcePreEvent: { metadata: { op: "refresh", urn: s.urn, type }, planning: true },
+        });
         events.push({
             sequence: seq++,
             timestamp: 0,
@@ -117,7 +172,11 @@ export function syntheticRefresh(n: number, opts: { stack?: string } = {}): { di
             },
         });
     }
-    events.push({ sequence: seq, timestamp: 0, summaryEvent: { resourceChanges: counts, PolicyPacks: {}, isPreview: true, result: "succeeded" } });
+    events.push({
+        sequence: seq,
+        timestamp: 0,
+        summaryEvent: { resourceChanges: counts, PolicyPacks: {}, isPreview: true, result: "succeeded" },
+    });
     return { digest: { steps, changeSummary: counts }, events };
 }
 
@@ -130,7 +189,13 @@ export function syntheticDeliveryHistory(
     n: number,
     end = Date.UTC(2026, 10, 27),
 ): {
-    deployments: { id: number; environment: string; sha: string; createdAt: number; statuses: { state: string; at: number }[] }[];
+    deployments: {
+        id: number;
+        environment: string;
+        sha: string;
+        createdAt: number;
+        statuses: { state: string; at: number }[];
+    }[];
     commitTimes: Map<string, number>;
     prRuns: { id: number; createdAt: number; conclusion: string | null; failedJobs: string[] }[];
     rollbacks: { environment: string; at: number; source: "gate" | "railway" }[];
@@ -153,7 +218,8 @@ export function syntheticDeliveryHistory(
         } else if (i % 33 === 5) statuses.push({ state: "failure", at: createdAt + minutes * 60_000 });
         else {
             statuses.push({ state: "success", at: createdAt + minutes * 60_000 });
-            if (environment === "production" && i % 50 === 1) rollbacks.push({ environment, at: createdAt + (minutes + 5) * 60_000, source: "gate" });
+            if (environment === "production" && i % 50 === 1)
+                rollbacks.push({ environment, at: createdAt + (minutes + 5) * 60_000, source: "gate" });
         }
         commitTimes.set(sha, createdAt - (30 + (i % 240)) * 60_000);
         deployments.push({ id: i + 1, environment, sha, createdAt, statuses });

@@ -30,7 +30,8 @@ export interface DeploymentGateArgs {
 }
 
 /** Shell: go up from the working folder to the one holding Pulumi.yaml. */
-export const PROJECT_ROOT = 'd="$PWD"; while [ "$d" != / ] && [ ! -f "$d/Pulumi.yaml" ]; do d="$(dirname "$d")"; done; cd "$d"';
+export const PROJECT_ROOT =
+    'd="$PWD"; while [ "$d" != / ] && [ ! -f "$d/Pulumi.yaml" ]; do d="$(dirname "$d")"; done; cd "$d"';
 
 export class DeploymentGate extends pulumi.ComponentResource {
     /** The gate's decision record of the last run (JSON). */
@@ -38,10 +39,20 @@ export class DeploymentGate extends pulumi.ComponentResource {
 
     constructor(name: string, args: DeploymentGateArgs, opts?: pulumi.ComponentResourceOptions) {
         const problems = [];
-        if (!/^[a-z][a-z0-9-]*$/.test(args.stack ?? "")) problems.push({ argument: "stack", problem: `'${args.stack}' is not a stack name`, fix: "pass the Pulumi stack name" });
+        if (!/^[a-z][a-z0-9-]*$/.test(args.stack ?? ""))
+            problems.push({
+                argument: "stack",
+                problem: `'${args.stack}' is not a stack name`,
+                fix: "pass the Pulumi stack name",
+            });
         if (!/^[a-z][a-z0-9-]*$/.test(args.service ?? ""))
-            problems.push({ argument: "service", problem: `'${args.service}' is not a service name`, fix: "pass the Railway service name from the stack config" });
-        if (args.dir !== undefined && !args.dir) problems.push({ argument: "dir", problem: "is empty", fix: "pass the repository folder, or leave it out" });
+            problems.push({
+                argument: "service",
+                problem: `'${args.service}' is not a service name`,
+                fix: "pass the Railway service name from the stack config",
+            });
+        if (args.dir !== undefined && !args.dir)
+            problems.push({ argument: "dir", problem: "is empty", fix: "pass the repository folder, or leave it out" });
         if (problems.length) throw argumentError(COMPONENT_TYPES.DeploymentGate, name, problems);
         super(COMPONENT_TYPES.DeploymentGate.token, name, {}, withTypeAliases(COMPONENT_TYPES.DeploymentGate, opts));
 

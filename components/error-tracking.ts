@@ -44,11 +44,23 @@ export interface ErrorTrackingProject {
 function errorTrackingProblems(args: ErrorTrackingArgs): ArgumentProblem[] {
     const problems = serviceListProblems(args.services, "a Sentry project");
     if (!(args.alerts.errorRatePercent > 0 && args.alerts.errorRatePercent <= 100))
-        problems.push({ argument: "alerts.errorRatePercent", problem: `${args.alerts.errorRatePercent} is not in (0, 100]`, fix: "use a percentage such as 5" });
+        problems.push({
+            argument: "alerts.errorRatePercent",
+            problem: `${args.alerts.errorRatePercent} is not in (0, 100]`,
+            fix: "use a percentage such as 5",
+        });
     if (!(args.alerts.p95LatencyMultiplier >= 1))
-        problems.push({ argument: "alerts.p95LatencyMultiplier", problem: `${args.alerts.p95LatencyMultiplier} is below 1`, fix: "use a multiple of the baseline such as 2" });
+        problems.push({
+            argument: "alerts.p95LatencyMultiplier",
+            problem: `${args.alerts.p95LatencyMultiplier} is below 1`,
+            fix: "use a multiple of the baseline such as 2",
+        });
     if (!(args.alerts.baselineP95Ms > 0))
-        problems.push({ argument: "alerts.baselineP95Ms", problem: `${args.alerts.baselineP95Ms} is not positive`, fix: "use the previous release's p95 in milliseconds" });
+        problems.push({
+            argument: "alerts.baselineP95Ms",
+            problem: `${args.alerts.baselineP95Ms} is not positive`,
+            fix: "use the previous release's p95 in milliseconds",
+        });
     return problems;
 }
 
@@ -64,7 +76,11 @@ export class ErrorTracking extends pulumi.ComponentResource {
         const child = { parent: this };
 
         const teamSlug: pulumi.Output<string> = args.manageTeam
-            ? new sentry.SentryTeam(`${name}-${args.team}`, { organization: args.organization, name: args.team, slug: args.team }, child).slug
+            ? new sentry.SentryTeam(
+                  `${name}-${args.team}`,
+                  { organization: args.organization, name: args.team, slug: args.team },
+                  child,
+              ).slug
             : pulumi.output(args.team);
 
         this.projects = {};
@@ -72,7 +88,13 @@ export class ErrorTracking extends pulumi.ComponentResource {
             const base = `${name}-${service}`;
             const project = new sentry.SentryProject(
                 base,
-                { organization: args.organization, name: `${args.projectPrefix}-${service}`, slug: `${args.projectPrefix}-${service}`, teams: [teamSlug], platform: args.platform },
+                {
+                    organization: args.organization,
+                    name: `${args.projectPrefix}-${service}`,
+                    slug: `${args.projectPrefix}-${service}`,
+                    teams: [teamSlug],
+                    platform: args.platform,
+                },
                 child,
             );
             const key = new sentry.SentryKey(
@@ -94,8 +116,19 @@ export class ErrorTracking extends pulumi.ComponentResource {
                     actionMatch: "any",
                     filterMatch: "all",
                     frequency: 30,
-                    conditions: [{ id: "sentry.rules.conditions.first_seen_event.FirstSeenEventCondition", name: "A new issue is created" }],
-                    actions: [{ id: "sentry.mail.actions.NotifyEmailAction", targetType: "IssueOwners", fallthroughType: "ActiveMembers" }],
+                    conditions: [
+                        {
+                            id: "sentry.rules.conditions.first_seen_event.FirstSeenEventCondition",
+                            name: "A new issue is created",
+                        },
+                    ],
+                    actions: [
+                        {
+                            id: "sentry.mail.actions.NotifyEmailAction",
+                            targetType: "IssueOwners",
+                            fallthroughType: "ActiveMembers",
+                        },
+                    ],
                 },
                 child,
             );
@@ -117,7 +150,12 @@ export class ErrorTracking extends pulumi.ComponentResource {
                     child,
                 );
             // failure_rate() is a ratio: 5% is 0.05.
-            metric("error-rate", `Error rate above ${args.alerts.errorRatePercent}%`, "failure_rate()", args.alerts.errorRatePercent / 100);
+            metric(
+                "error-rate",
+                `Error rate above ${args.alerts.errorRatePercent}%`,
+                "failure_rate()",
+                args.alerts.errorRatePercent / 100,
+            );
             metric(
                 "p95-latency",
                 `p95 above ${args.alerts.p95LatencyMultiplier}x baseline`,

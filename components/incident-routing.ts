@@ -29,11 +29,25 @@ export interface IncidentRoutingService {
 function incidentRoutingProblems(args: IncidentRoutingArgs): ArgumentProblem[] {
     const problems = serviceListProblems(args.services, "a PagerDuty service");
     const levels = args.escalationLevels?.length ?? 0;
-    if (levels === 0) problems.push({ argument: "escalationLevels", problem: "is empty", fix: "add at least one level with a user or schedule" });
+    if (levels === 0)
+        problems.push({
+            argument: "escalationLevels",
+            problem: "is empty",
+            fix: "add at least one level with a user or schedule",
+        });
     else if (args.environment === "production" && levels < 2)
-        problems.push({ argument: "escalationLevels", problem: `production has ${levels} level, needs at least 2`, fix: "add a second level (a backup schedule or a lead)" });
+        problems.push({
+            argument: "escalationLevels",
+            problem: `production has ${levels} level, needs at least 2`,
+            fix: "add a second level (a backup schedule or a lead)",
+        });
     args.escalationLevels?.forEach((level, i) => {
-        if (!level.targets.length) problems.push({ argument: `escalationLevels[${i}].targets`, problem: "is empty", fix: "add a user or schedule" });
+        if (!level.targets.length)
+            problems.push({
+                argument: `escalationLevels[${i}].targets`,
+                problem: "is empty",
+                fix: "add a user or schedule",
+            });
     });
     return problems;
 }
@@ -57,7 +71,10 @@ export class IncidentRouting extends pulumi.ComponentResource {
                 numLoops: args.environment === "production" ? 2 : 0,
                 rules: args.escalationLevels.map((level) => ({
                     escalationDelayInMinutes: level.delayMinutes,
-                    targets: level.targets.map((t) => ({ type: t.type === "user" ? "user_reference" : "schedule_reference", id: t.id })),
+                    targets: level.targets.map((t) => ({
+                        type: t.type === "user" ? "user_reference" : "schedule_reference",
+                        id: t.id,
+                    })),
                 })),
             },
             child,
@@ -82,7 +99,11 @@ export class IncidentRouting extends pulumi.ComponentResource {
             );
             const integration = new pagerduty.ServiceIntegration(
                 base,
-                { name: "Events API v2 (deploy gate, drift)", service: pdService.id, type: "events_api_v2_inbound_integration" },
+                {
+                    name: "Events API v2 (deploy gate, drift)",
+                    service: pdService.id,
+                    type: "events_api_v2_inbound_integration",
+                },
                 { ...child, additionalSecretOutputs: ["integrationKey"] },
             );
             this.services[service] = { serviceId: pdService.id, routingKey: pulumi.secret(integration.integrationKey) };

@@ -86,22 +86,36 @@ function railwayAppProblems(args: RailwayAppArgs): ArgumentProblem[] {
             fix: "omit projectId to create and own the project, or set ownsProject to false",
         });
     if (args.duplicateFrom !== undefined && (args.ownsProject ?? args.projectId === undefined))
-        problems.push({ argument: "duplicateFrom", problem: "applies only to a stack that shares the project", fix: "remove duplicateFrom, or set ownsProject to false" });
+        problems.push({
+            argument: "duplicateFrom",
+            problem: "applies only to a stack that shares the project",
+            fix: "remove duplicateFrom, or set ownsProject to false",
+        });
     const seen = new Set<string>();
     args.services.forEach((svc, i) => {
         const at = (field: string) => `services[${i}] (${svc.name}).${field}`;
-        if (seen.has(svc.name)) problems.push({ argument: `services[${i}].name`, problem: `'${svc.name}' is used by another service`, fix: "give every service a unique name" });
+        if (seen.has(svc.name))
+            problems.push({
+                argument: `services[${i}].name`,
+                problem: `'${svc.name}' is used by another service`,
+                fix: "give every service a unique name",
+            });
         seen.add(svc.name);
         for (const issue of serviceRuleIssues(
             svc,
             (key) => svc.secretValues?.[key] !== undefined,
             (key) => `pulumi config set --secret --path 'secrets.services.${svc.name}.${key}' <value>`,
         )) {
-            problems.push({ argument: at(typeof issue.at === "string" ? issue.at : `secretValues.${issue.at.secret}`), problem: issue.problem, fix: issue.fix });
+            problems.push({
+                argument: at(typeof issue.at === "string" ? issue.at : `secretValues.${issue.at.secret}`),
+                problem: issue.problem,
+                fix: issue.fix,
+            });
         }
         if (svc.kind !== "datastore") {
             const vars: Record<string, string | SecretValue> = { ...svc.variables };
-            for (const key of [...svc.secrets, ...Object.keys(svc.providedVariables ?? {})]) vars[key] = SecretValue.unknown();
+            for (const key of [...svc.secrets, ...Object.keys(svc.providedVariables ?? {})])
+                vars[key] = SecretValue.unknown();
             for (const issue of validateAppEnvironment(vars, {
                 environment: args.appEnvironment,
                 productionHosts: args.productionHosts ?? [],
@@ -137,12 +151,22 @@ export class RailwayApp extends pulumi.ComponentResource {
         if (args.projectId !== undefined) {
             this.projectId = pulumi.output(args.projectId);
         } else if (!this.ownsProject) {
-            const shared = new railway.ProjectLookup(name, { name: args.project.name, workspaceId: args.project.workspaceId, apiUrl }, { parent: this });
+            const shared = new railway.ProjectLookup(
+                name,
+                { name: args.project.name, workspaceId: args.project.workspaceId, apiUrl },
+                { parent: this },
+            );
             this.projectId = shared.id;
         } else {
             const project = new railway.Project(
                 name,
-                { name: args.project.name, workspaceId: args.project.workspaceId, description: args.project.description, defaultEnvironmentName: args.environmentName, apiUrl },
+                {
+                    name: args.project.name,
+                    workspaceId: args.project.workspaceId,
+                    description: args.project.description,
+                    defaultEnvironmentName: args.environmentName,
+                    apiUrl,
+                },
                 { parent: this, protect },
             );
             this.projectId = project.id;
@@ -161,19 +185,31 @@ export class RailwayApp extends pulumi.ComponentResource {
         this.registerOutputs({ projectId: this.projectId, environmentId: this.environmentId, services: this.services });
     }
 
-    private declareService(app: string, svc: RailwayAppService, args: RailwayAppArgs, environment: railway.Environment): RailwayAppServiceOutputs {
+    private declareService(
+        app: string,
+        svc: RailwayAppService,
+        args: RailwayAppArgs,
+        environment: railway.Environment,
+    ): RailwayAppServiceOutputs {
         const apiUrl = args.apiUrl;
         const base = `${app}-${svc.name}`;
         const keep = { parent: this, protect: svc.protect };
         // Adoption of an existing service: each resource takes the import ID the config gives it.
         const a = svc.adopt;
         // Project-wide: a stack that shares the project never deletes a service (its owner does).
-        const service = new railway.Service(base, { projectId: this.projectId, name: svc.name, apiUrl, adoptId: a?.service }, { ...keep, retainOnDelete: !this.ownsProject });
+        const service = new railway.Service(
+            base,
+            { projectId: this.projectId, name: svc.name, apiUrl, adoptId: a?.service },
+            { ...keep, retainOnDelete: !this.ownsProject },
+        );
         const scope = { projectId: this.projectId, environmentId: environment.id, serviceId: service.id, apiUrl };
 
         const settings = {
             ...scope,
-            source: "image" in svc.source ? { image: svc.source.image } : { repo: svc.source.repo, branch: svc.source.branch },
+            source:
+                "image" in svc.source
+                    ? { image: svc.source.image }
+                    : { repo: svc.source.repo, branch: svc.source.branch },
             rootDirectory: "repo" in svc.source ? svc.source.rootDirectory : undefined,
             startCommand: svc.startCommand,
             buildCommand: svc.buildCommand,
@@ -192,26 +228,46 @@ export class RailwayApp extends pulumi.ComponentResource {
         // environment created empty has none until the ServiceInstance makes it).
         const inEnvironment = { ...keep, dependsOn: [instance] };
 
-        const volume = svc.volume ? new railway.Volume(base, { ...scope, mountPath: svc.volume.mountPath, region: args.region, adoptId: a?.volume }, inEnvironment) : undefined;
+        const volume = svc.volume
+            ? new railway.Volume(
+                  base,
+                  { ...scope, mountPath: svc.volume.mountPath, region: args.region, adoptId: a?.volume },
+                  inEnvironment,
+              )
+            : undefined;
 
         // Secrets and provided values (a DSN) are secret; a provided key wins (it is wired, not typed in).
         const secretVariables: Record<string, pulumi.Input<string>> = { ...svc.secretValues, ...svc.providedVariables };
         const variables = Object.fromEntries(Object.entries(svc.variables).filter(([k]) => !(k in secretVariables)));
         // Written without deploying: the deployment below starts once everything is in place.
-        const vars = new railway.Variables(base, { ...scope, variables, secretVariables, skipDeploys: true, adoptId: a?.variables }, inEnvironment);
+        const vars = new railway.Variables(
+            base,
+            { ...scope, variables, secretVariables, skipDeploys: true, adoptId: a?.variables },
+            inEnvironment,
+        );
 
         const urls: pulumi.Output<string>[] = [];
         for (const host of svc.domains?.custom ?? []) {
-            new railway.CustomDomain(`${base}-${host}`, { ...scope, domain: host, targetPort: svc.domains?.targetPort, adoptId: a?.customDomains?.[host] }, inEnvironment);
+            new railway.CustomDomain(
+                `${base}-${host}`,
+                { ...scope, domain: host, targetPort: svc.domains?.targetPort, adoptId: a?.customDomains?.[host] },
+                inEnvironment,
+            );
             urls.push(pulumi.output(`https://${host}`));
         }
         if (svc.domains?.railway) {
-            const generated = new railway.ServiceDomain(base, { ...scope, targetPort: svc.domains.targetPort, adoptId: a?.serviceDomain }, inEnvironment);
+            const generated = new railway.ServiceDomain(
+                base,
+                { ...scope, targetPort: svc.domains.targetPort, adoptId: a?.serviceDomain },
+                inEnvironment,
+            );
             urls.push(pulumi.interpolate`https://${generated.domain}`);
         }
         const { apiUrl: _ignored, ...deploying } = settings;
         const deploymentFingerprint = pulumi.secret(
-            pulumi.all([deploying, variables, secretVariables, volume?.mountPath ?? ""]).apply((parts) => createHash("sha256").update(JSON.stringify(parts)).digest("hex")),
+            pulumi
+                .all([deploying, variables, secretVariables, volume?.mountPath ?? ""])
+                .apply((parts) => createHash("sha256").update(JSON.stringify(parts)).digest("hex")),
         );
         // After settings, variables and volume: a datastore never starts without its data directory,
         // an app never without its variables.
@@ -220,6 +276,11 @@ export class RailwayApp extends pulumi.ComponentResource {
             { ...scope, fingerprint: deploymentFingerprint },
             { ...keep, protect: false, dependsOn: volume ? [instance, vars, volume] : [instance, vars] },
         );
-        return { serviceId: service.id, urls: pulumi.all(urls), deploymentFingerprint, deploymentId: deployment.deploymentId };
+        return {
+            serviceId: service.id,
+            urls: pulumi.all(urls),
+            deploymentFingerprint,
+            deploymentId: deployment.deploymentId,
+        };
     }
 }

@@ -28,14 +28,36 @@ export interface RepositoryProtectionArgs {
 
 function repositoryProtectionProblems(args: RepositoryProtectionArgs): ArgumentProblem[] {
     const problems: ArgumentProblem[] = [];
-    if (!args.protectedBranch) problems.push({ argument: "protectedBranch", problem: "is empty", fix: "name the branch this stack deploys from" });
-    if (!args.requiredStatusChecks?.length) problems.push({ argument: "requiredStatusChecks", problem: "is empty", fix: "require at least the test, policy and preview checks" });
-    if (!Number.isInteger(args.requiredApprovingReviews) || args.requiredApprovingReviews < 0 || args.requiredApprovingReviews > 6) {
-        problems.push({ argument: "requiredApprovingReviews", problem: `${args.requiredApprovingReviews} is not a whole number from 0 to 6`, fix: "use 0 to 6 (GitHub's limit)" });
+    if (!args.protectedBranch)
+        problems.push({
+            argument: "protectedBranch",
+            problem: "is empty",
+            fix: "name the branch this stack deploys from",
+        });
+    if (!args.requiredStatusChecks?.length)
+        problems.push({
+            argument: "requiredStatusChecks",
+            problem: "is empty",
+            fix: "require at least the test, policy and preview checks",
+        });
+    if (
+        !Number.isInteger(args.requiredApprovingReviews) ||
+        args.requiredApprovingReviews < 0 ||
+        args.requiredApprovingReviews > 6
+    ) {
+        problems.push({
+            argument: "requiredApprovingReviews",
+            problem: `${args.requiredApprovingReviews} is not a whole number from 0 to 6`,
+            fix: "use 0 to 6 (GitHub's limit)",
+        });
     }
     const reviewers = (args.reviewers?.teams?.length ?? 0) + (args.reviewers?.users?.length ?? 0);
     if (args.environment === "production" && reviewers === 0) {
-        problems.push({ argument: "reviewers", problem: "the production environment has no required reviewers", fix: "set github.productionReviewers.teams or .users" });
+        problems.push({
+            argument: "reviewers",
+            problem: "the production environment has no required reviewers",
+            fix: "set github.productionReviewers.teams or .users",
+        });
     }
     return problems;
 }
@@ -48,7 +70,12 @@ export class RepositoryProtection extends pulumi.ComponentResource {
     constructor(name: string, args: RepositoryProtectionArgs, opts?: pulumi.ComponentResourceOptions) {
         const problems = repositoryProtectionProblems(args);
         if (problems.length) throw argumentError(COMPONENT_TYPES.RepositoryProtection, name, problems);
-        super(COMPONENT_TYPES.RepositoryProtection.token, name, {}, withTypeAliases(COMPONENT_TYPES.RepositoryProtection, opts));
+        super(
+            COMPONENT_TYPES.RepositoryProtection.token,
+            name,
+            {},
+            withTypeAliases(COMPONENT_TYPES.RepositoryProtection, opts),
+        );
         const child = { parent: this };
 
         const protection = new github.BranchProtection(
@@ -75,8 +102,12 @@ export class RepositoryProtection extends pulumi.ComponentResource {
         );
 
         // GitHub wants numeric ids for environment reviewers; config names them by slug and login.
-        const teamIds = (args.reviewers?.teams ?? []).map((slug) => github.getTeamOutput({ slug }, child).apply((t) => Number(t.id)));
-        const userIds = (args.reviewers?.users ?? []).map((username) => github.getUserOutput({ username }, child).apply((u) => Number(u.id)));
+        const teamIds = (args.reviewers?.teams ?? []).map((slug) =>
+            github.getTeamOutput({ slug }, child).apply((t) => Number(t.id)),
+        );
+        const userIds = (args.reviewers?.users ?? []).map((username) =>
+            github.getUserOutput({ username }, child).apply((u) => Number(u.id)),
+        );
         const environment = new github.RepositoryEnvironment(
             `${name}-${args.environment}`,
             {
@@ -98,7 +129,12 @@ export class RepositoryProtection extends pulumi.ComponentResource {
         for (const [secretName, value] of Object.entries(args.environmentSecrets ?? {})) {
             new github.ActionsEnvironmentSecret(
                 `${name}-${args.environment}-${secretName}`,
-                { repository: args.repository, environment: environment.environment, secretName, value: pulumi.secret(value) },
+                {
+                    repository: args.repository,
+                    environment: environment.environment,
+                    secretName,
+                    value: pulumi.secret(value),
+                },
                 child,
             );
         }

@@ -24,7 +24,10 @@ export const COMPONENT_TYPES = {
 } as const satisfies Record<string, ComponentType>;
 
 /** The caller's options plus an alias for every former token of the component type. */
-export function withTypeAliases(type: ComponentType, opts: pulumi.ComponentResourceOptions = {}): pulumi.ComponentResourceOptions {
+export function withTypeAliases(
+    type: ComponentType,
+    opts: pulumi.ComponentResourceOptions = {},
+): pulumi.ComponentResourceOptions {
     if (type.formerly.length === 0) return opts;
     return { ...opts, aliases: [...(opts.aliases ?? []), ...type.formerly.map((former) => ({ type: former }))] };
 }
@@ -38,7 +41,8 @@ export interface ArgumentProblem {
 
 /** The checks every list of service names gets: not empty, no name twice. */
 export function serviceListProblems(services: string[] | undefined, purpose: string): ArgumentProblem[] {
-    if (!services?.length) return [{ argument: "services", problem: "is empty", fix: `list the services that get ${purpose}` }];
+    if (!services?.length)
+        return [{ argument: "services", problem: "is empty", fix: `list the services that get ${purpose}` }];
     const dup = services.find((s, i) => services.indexOf(s) !== i);
     return dup ? [{ argument: "services", problem: `'${dup}' is listed twice`, fix: "list each service once" }] : [];
 }
@@ -47,8 +51,16 @@ export function serviceListProblems(services: string[] | undefined, purpose: str
  * A `ResourceError` for a bad component argument, before any child is registered: it names the
  * component (type and name), each argument that is wrong, what is wrong and how to fix it.
  */
-export function argumentError(type: ComponentType, name: string, problems: ArgumentProblem[], resource?: pulumi.Resource): pulumi.ResourceError {
+export function argumentError(
+    type: ComponentType,
+    name: string,
+    problems: ArgumentProblem[],
+    resource?: pulumi.Resource,
+): pulumi.ResourceError {
     const lines = problems.map((p) => `  - ${p.argument}: ${p.problem} (fix: ${p.fix})`);
     const noun = problems.length === 1 ? "argument" : "arguments";
-    return new pulumi.ResourceError(`${type.token} '${name}': ${problems.length} invalid ${noun}:\n${lines.join("\n")}`, resource);
+    return new pulumi.ResourceError(
+        `${type.token} '${name}': ${problems.length} invalid ${noun}:\n${lines.join("\n")}`,
+        resource,
+    );
 }

@@ -4,7 +4,8 @@
  */
 
 /** Images of datastores (matched on the image's name, without registry path or tag). */
-const DATASTORE_IMAGE = /^(postgres|postgresql|postgres-ssl|postgis|redis|valkey|keydb|mysql|mariadb|mongo|mongodb|clickhouse|elasticsearch|opensearch|minio)([-_.].*)?$/;
+const DATASTORE_IMAGE =
+    /^(postgres|postgresql|postgres-ssl|postgis|redis|valkey|keydb|mysql|mariadb|mongo|mongodb|clickhouse|elasticsearch|opensearch|minio)([-_.].*)?$/;
 
 /** Whether a container image (`ghcr.io/org/postgres:16-alpine`, `redis@sha256:…`) is a datastore's. */
 export function isDatastoreImage(image: string | undefined): boolean {

@@ -82,8 +82,16 @@ function urlSchema(rule: UrlRule) {
             const referenced = hasRailwayReference(value);
             if (referenced) {
                 // Railway resolves the references; what is written around them is still checked.
-                if (rule.requireSslModeInProduction && rc.environment === "production" && !/sslmode=/.test(literalText(value))) {
-                    fail(ctx, "production database reference has no sslmode", "append '?sslmode=require' to the reference");
+                if (
+                    rule.requireSslModeInProduction &&
+                    rc.environment === "production" &&
+                    !/sslmode=/.test(literalText(value))
+                ) {
+                    fail(
+                        ctx,
+                        "production database reference has no sslmode",
+                        "append '?sslmode=require' to the reference",
+                    );
                 }
                 // A reference at the start supplies the scheme and host: nothing more is literal to check.
                 if (startsWithReference(value)) return;
@@ -97,7 +105,11 @@ function urlSchema(rule: UrlRule) {
             }
             const scheme = url.protocol.replace(/:$/, "");
             if (!rule.schemes.includes(scheme)) {
-                fail(ctx, `has scheme '${scheme}', expected ${rule.schemes.map((s) => `'${s}'`).join(" or ")}`, `use a ${rule.schemes[0]}:// URL`);
+                fail(
+                    ctx,
+                    `has scheme '${scheme}', expected ${rule.schemes.map((s) => `'${s}'`).join(" or ")}`,
+                    `use a ${rule.schemes[0]}:// URL`,
+                );
                 return;
             }
             if (rc.environment === "production") {
@@ -105,23 +117,43 @@ function urlSchema(rule: UrlRule) {
                     fail(ctx, "uses http in production", "use an https:// URL");
                 }
                 if (!url.hostname.includes(REFERENCE_PLACEHOLDER) && isLocalOrPrivateHost(url.hostname)) {
-                    fail(ctx, "points at a local or private-range host in production", "use the service's public or Railway hostname");
+                    fail(
+                        ctx,
+                        "points at a local or private-range host in production",
+                        "use the service's public or Railway hostname",
+                    );
                 }
                 if (rule.requireSslModeInProduction && !referenced && !url.searchParams.has("sslmode")) {
                     fail(ctx, "production database URL has no sslmode parameter", "append '?sslmode=require'");
                 }
             }
             if (rc.environment === "staging") {
-                const hit = url.hostname.includes(REFERENCE_PLACEHOLDER) ? undefined : rc.productionHosts.find((p) => isHostOrSubdomain(url.hostname, p));
+                const hit = url.hostname.includes(REFERENCE_PLACEHOLDER)
+                    ? undefined
+                    : rc.productionHosts.find((p) => isHostOrSubdomain(url.hostname, p));
                 if (hit) {
-                    fail(ctx, `points at production host '${hit}' from staging`, "use the staging host; staging must not reach production");
+                    fail(
+                        ctx,
+                        `points at production host '${hit}' from staging`,
+                        "use the staging host; staging must not reach production",
+                    );
                 }
             }
         });
 }
 
 /** Credential prefixes that are public knowledge, so naming one in an error reveals nothing. */
-const PUBLIC_PREFIXES = ["sk_live_", "sk_test_", "rk_live_", "rk_test_", "pk_live_", "pk_test_", "whsec_", "sk-proj-", "sk-"];
+const PUBLIC_PREFIXES = [
+    "sk_live_",
+    "sk_test_",
+    "rk_live_",
+    "rk_test_",
+    "pk_live_",
+    "pk_test_",
+    "whsec_",
+    "sk-proj-",
+    "sk-",
+];
 
 function prefixed(prefixes: Partial<Record<AppEnvironment, string>> & { default: string }, what: string) {
     return (rc: EnvRuleContext) =>
@@ -167,7 +199,11 @@ function integer(min: number, max: number) {
         z.string().superRefine((value, ctx) => {
             const n = Number(value);
             if (!/^\d+$/.test(value) || n < min || n > max) {
-                fail(ctx, `is ${shown(value)}, not a whole number from ${min} to ${max}`, `use a whole number from ${min} to ${max}`);
+                fail(
+                    ctx,
+                    `is ${shown(value)}, not a whole number from ${min} to ${max}`,
+                    `use a whole number from ${min} to ${max}`,
+                );
             }
         });
 }
@@ -210,7 +246,12 @@ export const ENVIRONMENT_KEYS: Record<string, EnvKeySpec> = {
         requiredIn: ALL,
         schema: oneOf(APP_ENVIRONMENTS, (env) => env),
     },
-    PORT: { description: "Port the server listens on (Railway sets it)", secret: false, requiredIn: [], schema: integer(1, 65535) },
+    PORT: {
+        description: "Port the server listens on (Railway sets it)",
+        secret: false,
+        requiredIn: [],
+        schema: integer(1, 65535),
+    },
     LOG_LEVEL: {
         description: "Server log level",
         secret: false,
@@ -223,7 +264,12 @@ export const ENVIRONMENT_KEYS: Record<string, EnvKeySpec> = {
         requiredIn: ALL,
         schema: urlSchema({ schemes: ["postgres", "postgresql"], requireSslModeInProduction: true }),
     },
-    DATABASE_POOL_MAX: { description: "Maximum PostgreSQL pool size", secret: false, requiredIn: [], schema: integer(1, 500) },
+    DATABASE_POOL_MAX: {
+        description: "Maximum PostgreSQL pool size",
+        secret: false,
+        requiredIn: [],
+        schema: integer(1, 500),
+    },
     REDIS_URL: {
         description: "Redis connection URL (usually a reference to the Railway Redis service)",
         secret: true,
@@ -323,59 +369,70 @@ export function environmentSchema(opts: EnvValidationOptions) {
     const role = opts.role ?? "web";
     const allowed = new Set(opts.allowedExtras ?? []);
     const provided = new Set(opts.providedKeys ?? []);
-    return z.record(z.string(), z.union([z.string(), z.custom<SecretValue>((v) => v instanceof SecretValue)])).superRefine((vars, ctx) => {
-        for (const [key, spec] of Object.entries(ENVIRONMENT_KEYS)) {
-            const required = spec.requiredIn.includes(opts.environment) && (spec.requiredFor ?? APP_ROLES).includes(role);
-            if (required && !(key in vars) && !provided.has(key)) {
-                ctx.addIssue({
-                    code: "custom",
-                    path: [key],
-                    message: `is required in ${opts.environment} but not set`,
-                    params: { fix: opts.howToSet?.(key, spec) ?? `set ${key}` },
-                });
-            }
-        }
-        /** A credential typed into a key that is not secret would be stored and shown in clear. */
-        const plainCredential = (key: string, value: string, spec?: EnvKeySpec) => {
-            const shape = credentialShape(literalText(value));
-            if (!shape) return;
-            ctx.addIssue({
-                code: "custom",
-                path: [key],
-                message: `holds what looks like ${shape}, but ${key} is not a secret, so it would be stored and shown in clear`,
-                params: {
-                    fix:
-                        opts.howToSet?.(key, { ...(spec ?? { description: key, requiredIn: [], schema: () => z.string() }), secret: true }) ??
-                        "keep credentials out of plain variables: make it a secret",
-                },
-            });
-        };
-        for (const [key, raw] of Object.entries(vars)) {
-            const spec = Object.hasOwn(ENVIRONMENT_KEYS, key) ? ENVIRONMENT_KEYS[key] : undefined;
-            if (!spec) {
-                if (typeof raw === "string") plainCredential(key, raw);
-                if (!allowed.has(key)) {
+    return z
+        .record(z.string(), z.union([z.string(), z.custom<SecretValue>((v) => v instanceof SecretValue)]))
+        .superRefine((vars, ctx) => {
+            for (const [key, spec] of Object.entries(ENVIRONMENT_KEYS)) {
+                const required =
+                    spec.requiredIn.includes(opts.environment) && (spec.requiredFor ?? APP_ROLES).includes(role);
+                if (required && !(key in vars) && !provided.has(key)) {
                     ctx.addIssue({
                         code: "custom",
                         path: [key],
-                        message: "is not a known environment variable",
-                        params: { fix: unknownKeyFix(key, KNOWN_KEYS, "remove it, or list it in allowedExtraVariables if it is intended") },
+                        message: `is required in ${opts.environment} but not set`,
+                        params: { fix: opts.howToSet?.(key, spec) ?? `set ${key}` },
                     });
                 }
-                continue;
             }
-            const value = raw instanceof SecretValue ? raw.reveal() : raw;
-            if (value === undefined) continue; // encrypted and not decryptable here: present, content unchecked
-            if (!(raw instanceof SecretValue) && !spec.secret) plainCredential(key, value, spec);
-            const result = spec.schema(opts).safeParse(value);
-            if (!result.success) {
-                for (const issue of result.error.issues) {
-                    const fix = (issue as { params?: { fix?: string } }).params?.fix ?? "correct the value";
-                    ctx.addIssue({ code: "custom", path: [key], message: issue.message, params: { fix } });
+            /** A credential typed into a key that is not secret would be stored and shown in clear. */
+            const plainCredential = (key: string, value: string, spec?: EnvKeySpec) => {
+                const shape = credentialShape(literalText(value));
+                if (!shape) return;
+                ctx.addIssue({
+                    code: "custom",
+                    path: [key],
+                    message: `holds what looks like ${shape}, but ${key} is not a secret, so it would be stored and shown in clear`,
+                    params: {
+                        fix:
+                            opts.howToSet?.(key, {
+                                ...(spec ?? { description: key, requiredIn: [], schema: () => z.string() }),
+                                secret: true,
+                            }) ?? "keep credentials out of plain variables: make it a secret",
+                    },
+                });
+            };
+            for (const [key, raw] of Object.entries(vars)) {
+                const spec = Object.hasOwn(ENVIRONMENT_KEYS, key) ? ENVIRONMENT_KEYS[key] : undefined;
+                if (!spec) {
+                    if (typeof raw === "string") plainCredential(key, raw);
+                    if (!allowed.has(key)) {
+                        ctx.addIssue({
+                            code: "custom",
+                            path: [key],
+                            message: "is not a known environment variable",
+                            params: {
+                                fix: unknownKeyFix(
+                                    key,
+                                    KNOWN_KEYS,
+                                    "remove it, or list it in allowedExtraVariables if it is intended",
+                                ),
+                            },
+                        });
+                    }
+                    continue;
+                }
+                const value = raw instanceof SecretValue ? raw.reveal() : raw;
+                if (value === undefined) continue; // encrypted and not decryptable here: present, content unchecked
+                if (!(raw instanceof SecretValue) && !spec.secret) plainCredential(key, value, spec);
+                const result = spec.schema(opts).safeParse(value);
+                if (!result.success) {
+                    for (const issue of result.error.issues) {
+                        const fix = (issue as { params?: { fix?: string } }).params?.fix ?? "correct the value";
+                        ctx.addIssue({ code: "custom", path: [key], message: issue.message, params: { fix } });
+                    }
                 }
             }
-        }
-    });
+        });
 }
 
 /** Every problem in a set of variables, as issues keyed by `pathOf(key)`. Never includes a secret value. */

@@ -25,7 +25,10 @@ export class ConfigValidationError extends Error {
         readonly stackName: string,
         readonly issues: ConfigIssue[],
     ) {
-        super(`${issues.length} configuration problem${issues.length === 1 ? "" : "s"} in stack '${stackName}':\n` + issues.map((i) => formatIssue(stackName, i)).join("\n"));
+        super(
+            `${issues.length} configuration problem${issues.length === 1 ? "" : "s"} in stack '${stackName}':\n` +
+                issues.map((i) => formatIssue(stackName, i)).join("\n"),
+        );
         this.name = "ConfigValidationError";
     }
 

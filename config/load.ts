@@ -14,7 +14,11 @@ import { fromConfigMap, parseRuntimeValue, RawStackConfig } from "./sources";
 import type { ParsedStackConfig } from "./stack.schema";
 import { reportedIssues, validateStackConfig } from "./validate";
 
-type SecretOutputs<T> = T extends SecretValue ? pulumi.Output<string> : T extends object ? { [K in keyof T]: SecretOutputs<T[K]> } : T;
+type SecretOutputs<T> = T extends SecretValue
+    ? pulumi.Output<string>
+    : T extends object
+      ? { [K in keyof T]: SecretOutputs<T[K]> }
+      : T;
 
 export interface StackConfig extends Omit<ParsedStackConfig, "secrets"> {
     /** The Pulumi stack name (staging, production, local). */
@@ -33,7 +37,13 @@ function secretOutput(value: SecretValue): pulumi.Output<string> {
     const known = value.reveal();
     if (known !== undefined) return pulumi.secret(known);
     const OutputCtor = pulumi.Output as unknown as new (...args: unknown[]) => pulumi.Output<string>;
-    return new OutputCtor(new Set(), Promise.resolve(undefined), Promise.resolve(false), Promise.resolve(true), Promise.resolve(new Set()));
+    return new OutputCtor(
+        new Set(),
+        Promise.resolve(undefined),
+        Promise.resolve(false),
+        Promise.resolve(true),
+        Promise.resolve(new Set()),
+    );
 }
 
 function toOutputs<T>(value: T): SecretOutputs<T> {
@@ -50,7 +60,12 @@ function stackConfigFrom(source: RawStackConfig): StackConfig {
     const result = validateStackConfig(source.raw);
     const issues = reportedIssues(source.issues, result);
     if (issues.length || !result.ok) throw new ConfigValidationError(source.stack, issues);
-    return { ...result.config, stack: source.stack, secrets: toOutputs(result.config.secrets), warnings: result.warnings.map((w) => formatIssue(source.stack, w)) };
+    return {
+        ...result.config,
+        stack: source.stack,
+        secrets: toOutputs(result.config.secrets),
+        warnings: result.warnings.map((w) => formatIssue(source.stack, w)),
+    };
 }
 
 /** Reads the runtime's raw config (the running stack's `Pulumi.<stack>.yaml`, decrypted). */

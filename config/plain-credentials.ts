@@ -15,7 +15,13 @@ const ENV_REFERENCE = /^\$\{env:[A-Za-z_][A-Za-z0-9_]*\}$/;
 type Path = (string | number)[];
 
 function isVariablesOfAService(path: Path): boolean {
-    return path.length === 4 && path[0] === "railway" && path[1] === "services" && typeof path[2] === "number" && path[3] === "variables";
+    return (
+        path.length === 4 &&
+        path[0] === "railway" &&
+        path[1] === "services" &&
+        typeof path[2] === "number" &&
+        path[3] === "variables"
+    );
 }
 
 function isSmokeTestSecretField(path: Path): boolean {
@@ -30,7 +36,11 @@ function isSmokeTestSecretField(path: Path): boolean {
  * Every plain credential in `raw` (the `ainative-platform` namespace), one issue each. Iterative and
  * bounded, so a hostile document cannot overflow the stack here.
  */
-export function plainCredentialIssues(raw: Record<string, unknown>, configPath: (path: Path) => string, maxNodes = 200_000): ConfigIssue[] {
+export function plainCredentialIssues(
+    raw: Record<string, unknown>,
+    configPath: (path: Path) => string,
+    maxNodes = 200_000,
+): ConfigIssue[] {
     const issues: ConfigIssue[] = [];
     const stack: [unknown, Path][] = Object.entries(raw)
         .filter(([k]) => k !== "secrets")
@@ -54,7 +64,8 @@ export function plainCredentialIssues(raw: Record<string, unknown>, configPath: 
                 });
             }
         } else if (Array.isArray(value)) value.forEach((v, i) => stack.push([v, [...path, i]]));
-        else if (value && typeof value === "object" && value.constructor === Object) for (const [k, v] of Object.entries(value)) stack.push([v, [...path, k]]);
+        else if (value && typeof value === "object" && value.constructor === Object)
+            for (const [k, v] of Object.entries(value)) stack.push([v, [...path, k]]);
     }
     return issues.reverse();
 }

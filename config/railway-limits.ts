@@ -5,7 +5,12 @@
  */
 
 /** Region ids accepted by `serviceInstanceUpdate.region` and `multiRegionConfig`. */
-export const RAILWAY_REGIONS = ["us-west2", "us-east4-eqdc4a", "europe-west4-drams3a", "asia-southeast1-eqsg3a"] as const;
+export const RAILWAY_REGIONS = [
+    "us-west2",
+    "us-east4-eqdc4a",
+    "europe-west4-drams3a",
+    "asia-southeast1-eqsg3a",
+] as const;
 export type RailwayRegion = (typeof RAILWAY_REGIONS)[number];
 
 /** Replicas of one service in one environment, summed over its regions. */

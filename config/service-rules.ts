@@ -31,11 +31,26 @@ export function serviceRuleIssues(
     const issues: ServiceRuleIssue[] = [];
     const total = totalReplicas(svc);
     if (total > RAILWAY_MAX_REPLICAS)
-        issues.push({ at: "replicas", problem: `gives ${total} replicas in total across regions, Railway allows ${RAILWAY_MAX_REPLICAS}`, fix: "lower replicas or regions" });
-    if (svc.cronSchedule && total > 1) issues.push({ at: "cronSchedule", problem: "is set on a service with more than one replica", fix: "cron services run with replicas: 1" });
-    if (svc.volume && total > 1) issues.push({ at: "volume", problem: "is attached to a service with more than one replica", fix: "services with a volume run with replicas: 1" });
+        issues.push({
+            at: "replicas",
+            problem: `gives ${total} replicas in total across regions, Railway allows ${RAILWAY_MAX_REPLICAS}`,
+            fix: "lower replicas or regions",
+        });
+    if (svc.cronSchedule && total > 1)
+        issues.push({
+            at: "cronSchedule",
+            problem: "is set on a service with more than one replica",
+            fix: "cron services run with replicas: 1",
+        });
+    if (svc.volume && total > 1)
+        issues.push({
+            at: "volume",
+            problem: "is attached to a service with more than one replica",
+            fix: "services with a volume run with replicas: 1",
+        });
     for (const key of svc.secrets) {
-        if (!hasSecretValue(key)) issues.push({ at: { secret: key }, problem: "is declared secret but has no value", fix: setSecret(key) });
+        if (!hasSecretValue(key))
+            issues.push({ at: { secret: key }, problem: "is declared secret but has no value", fix: setSecret(key) });
     }
     return issues;
 }

@@ -28,7 +28,13 @@ export interface RawStackConfig {
 const SECRETS_KEY = "secrets";
 
 function isSecureLeaf(v: unknown): v is { secure: string } {
-    return typeof v === "object" && v !== null && !Array.isArray(v) && Object.keys(v).length === 1 && typeof (v as { secure?: unknown }).secure === "string";
+    return (
+        typeof v === "object" &&
+        v !== null &&
+        !Array.isArray(v) &&
+        Object.keys(v).length === 1 &&
+        typeof (v as { secure?: unknown }).secure === "string"
+    );
 }
 
 /** The one key that can change an object's prototype when a program copies or assigns it. */
@@ -51,14 +57,22 @@ function markSecrets(
         return SecretValue.unknown();
     }
     if (typeof value === "string" && allStringsSecret) return SecretValue.of(value);
-    if (Array.isArray(value)) return value.map((v, i) => markSecrets(v, [...where, i], onSecureOutsideSecrets, allStringsSecret, onPrototypeKey));
+    if (Array.isArray(value))
+        return value.map((v, i) =>
+            markSecrets(v, [...where, i], onSecureOutsideSecrets, allStringsSecret, onPrototypeKey),
+        );
     if (value && typeof value === "object") {
         const entries = Object.entries(value as Record<string, unknown>).filter(([k]) => {
             if (k !== PROTOTYPE_KEY) return true;
             onPrototypeKey([...where, k]);
             return false;
         });
-        return Object.fromEntries(entries.map(([k, v]) => [k, markSecrets(v, [...where, k], onSecureOutsideSecrets, allStringsSecret, onPrototypeKey)]));
+        return Object.fromEntries(
+            entries.map(([k, v]) => [
+                k,
+                markSecrets(v, [...where, k], onSecureOutsideSecrets, allStringsSecret, onPrototypeKey),
+            ]),
+        );
     }
     return value;
 }
@@ -103,7 +117,8 @@ export function readBoundedFile(file: string, maxBytes: number, make: (message: 
     } catch (e) {
         throw make(`${file}: cannot be read (${(e as NodeJS.ErrnoException).code ?? "error"})`);
     }
-    if (!stat.isFile()) throw make(`${file}: is not a regular file (a directory, device or pipe); give the path of a file`);
+    if (!stat.isFile())
+        throw make(`${file}: is not a regular file (a directory, device or pipe); give the path of a file`);
     if (stat.size > maxBytes) throw make(`${file}: is ${stat.size} bytes; at most ${maxBytes} bytes are read`);
     const bytes = fs.readFileSync(file);
     // It may have grown between the two calls.
@@ -174,7 +189,9 @@ export function parseStackFile(file: string): { config?: Record<string, unknown>
     const text = bytes.toString("utf8");
     if (text.includes("\uFFFD")) throw new StackFileError(`${file}: is not UTF-8 text; a stack file is YAML`);
     if (nestingOf(text) > STACK_FILE_LIMITS.depth)
-        throw new StackFileError(`${file}: nests deeper than ${STACK_FILE_LIMITS.depth} levels; a stack file is at most ${STACK_FILE_LIMITS.depth} levels deep`);
+        throw new StackFileError(
+            `${file}: nests deeper than ${STACK_FILE_LIMITS.depth} levels; a stack file is at most ${STACK_FILE_LIMITS.depth} levels deep`,
+        );
     const lineCounter = new LineCounter();
     // Merge keys (`<<: *defaults`) as Pulumi's own YAML reader takes them.
     const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter, merge: true });
@@ -189,13 +206,21 @@ export function parseStackFile(file: string): { config?: Record<string, unknown>
     try {
         value = doc.toJS({ maxAliasCount: MAX_ALIASES });
     } catch (e) {
-        if (e instanceof RangeError) throw new StackFileError(`${file}: nests too deeply to read; a stack file is at most ${STACK_FILE_LIMITS.depth} levels deep`);
-        throw new StackFileError(`${file}: ${parserMessage((e as Error).message)} (at most ${MAX_ALIASES} aliases are expanded)`);
+        if (e instanceof RangeError)
+            throw new StackFileError(
+                `${file}: nests too deeply to read; a stack file is at most ${STACK_FILE_LIMITS.depth} levels deep`,
+            );
+        throw new StackFileError(
+            `${file}: ${parserMessage((e as Error).message)} (at most ${MAX_ALIASES} aliases are expanded)`,
+        );
     }
     if (value === null || value === undefined) return {};
-    if (typeof value !== "object" || Array.isArray(value)) throw new StackFileError(`${file}: is not a Pulumi stack file (expected a mapping with a 'config' key)`);
+    if (typeof value !== "object" || Array.isArray(value))
+        throw new StackFileError(`${file}: is not a Pulumi stack file (expected a mapping with a 'config' key)`);
     if (keyCount(value, STACK_FILE_LIMITS.keys) > STACK_FILE_LIMITS.keys)
-        throw new StackFileError(`${file}: has more than ${STACK_FILE_LIMITS.keys} keys; a stack file has at most ${STACK_FILE_LIMITS.keys}`);
+        throw new StackFileError(
+            `${file}: has more than ${STACK_FILE_LIMITS.keys} keys; a stack file has at most ${STACK_FILE_LIMITS.keys}`,
+        );
     const config = (value as { config?: unknown }).config;
     if (config !== undefined && config !== null && (typeof config !== "object" || Array.isArray(config))) {
         throw new StackFileError(`${file}: its 'config' is not a mapping of keys to values`);
@@ -212,16 +237,27 @@ export function readStackFile(file: string, stack = stackNameOfFile(file)): RawS
  * Builds raw config from a flat `namespace:key → value` map. Keys without a namespace belong to the
  * project namespace, as Pulumi reads them.
  */
-export function fromConfigMap(stack: string, config: Record<string, unknown>, isSecretKey: (fullKey: string) => boolean): RawStackConfig {
+export function fromConfigMap(
+    stack: string,
+    config: Record<string, unknown>,
+    isSecretKey: (fullKey: string) => boolean,
+): RawStackConfig {
     const raw: RawConfig = {};
     const providerConfig: Record<string, unknown> = {};
     const issues: ConfigIssue[] = [];
     for (const [fullKey, value] of Object.entries(config)) {
-        const [ns, key] = fullKey.includes(":") ? [fullKey.slice(0, fullKey.indexOf(":")), fullKey.slice(fullKey.indexOf(":") + 1)] : [CONFIG_NAMESPACE, fullKey];
+        const [ns, key] = fullKey.includes(":")
+            ? [fullKey.slice(0, fullKey.indexOf(":")), fullKey.slice(fullKey.indexOf(":") + 1)]
+            : [CONFIG_NAMESPACE, fullKey];
         if (ns !== CONFIG_NAMESPACE) {
             providerConfig[fullKey] = value;
             // A provider's token typed into the stack file in clear (`github:token: ghp_…`).
-            if (typeof value === "string" && value !== "" && !isSecretKey(fullKey) && (isProviderCredentialKey(fullKey) || credentialShape(value))) {
+            if (
+                typeof value === "string" &&
+                value !== "" &&
+                !isSecretKey(fullKey) &&
+                (isProviderCredentialKey(fullKey) || credentialShape(value))
+            ) {
                 issues.push({
                     path: fullKey,
                     problem: "is a credential stored in clear in the stack file",
@@ -243,7 +279,8 @@ export function fromConfigMap(stack: string, config: Record<string, unknown>, is
             (p) =>
                 issues.push({
                     path: configPath(p),
-                    problem: "is not allowed as a key: it would change how the program's objects behave instead of adding an entry",
+                    problem:
+                        "is not allowed as a key: it would change how the program's objects behave instead of adding an entry",
                     fix: "remove it",
                 }),
         );

@@ -16,9 +16,13 @@ export const CONFIG_NAMESPACE = "ainative-platform";
 const name = z
     .string()
     .regex(/^[a-z][a-z0-9-]*$/, { message: "must be lower-case letters, digits and dashes, starting with a letter" })
-    .max(RAILWAY_SERVICE_NAME_MAX_LENGTH, { message: `must be at most ${RAILWAY_SERVICE_NAME_MAX_LENGTH} characters (Railway's limit for service names)` });
+    .max(RAILWAY_SERVICE_NAME_MAX_LENGTH, {
+        message: `must be at most ${RAILWAY_SERVICE_NAME_MAX_LENGTH} characters (Railway's limit for service names)`,
+    });
 
-const envKey = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { message: "must be an environment variable name (A-Z, 0-9, _)" });
+const envKey = z
+    .string()
+    .regex(/^[A-Z_][A-Z0-9_]*$/, { message: "must be an environment variable name (A-Z, 0-9, _)" });
 
 export { RAILWAY_REGIONS };
 
@@ -74,7 +78,13 @@ export const serviceSchema = z.strictObject({
         .strictObject({
             /** A `*.up.railway.app` domain. */
             railway: z.boolean().default(false),
-            custom: z.array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, { message: "must be a hostname such as app.example.com" })).default([]),
+            custom: z
+                .array(
+                    z
+                        .string()
+                        .regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, { message: "must be a hostname such as app.example.com" }),
+                )
+                .default([]),
             targetPort: z.number().int().min(1).max(65535).optional(),
         })
         .optional(),
@@ -105,13 +115,20 @@ export const serviceSchema = z.strictObject({
                 .optional(),
             serviceDomain: z
                 .string()
-                .regex(/^[^:]+:[^:]+:[^:]+:[^:]+$/, { message: "must be '<projectId>:<environmentId>:<serviceId>:<serviceDomainId>'" })
+                .regex(/^[^:]+:[^:]+:[^:]+:[^:]+$/, {
+                    message: "must be '<projectId>:<environmentId>:<serviceId>:<serviceDomainId>'",
+                })
                 .optional(),
             volume: z
                 .string()
                 .regex(/^[^:]+:[^:]+$/, { message: "must be '<environmentId>:<volumeId>'" })
                 .optional(),
-            customDomains: z.record(z.string(), z.string().regex(/^[^:]+:[^:]+$/, { message: "must be '<projectId>:<customDomainId>'" })).optional(),
+            customDomains: z
+                .record(
+                    z.string(),
+                    z.string().regex(/^[^:]+:[^:]+$/, { message: "must be '<projectId>:<customDomainId>'" }),
+                )
+                .optional(),
         })
         .optional(),
 });
@@ -141,7 +158,8 @@ export const railwaySchema = z.strictObject({
     forkFrom: z
         .unknown()
         .refine(() => false, {
-            message: "is no longer supported: Railway deprecated forked environments (January 2024), and each environment of a project is isolated",
+            message:
+                "is no longer supported: Railway deprecated forked environments (January 2024), and each environment of a project is isolated",
             params: {
                 fix: "remove it; to create this environment as a copy of another use railway.duplicateFrom: <environment>, and an environment that exists already (a fork too) is adopted by its name",
             },
@@ -159,7 +177,10 @@ export const railwaySchema = z.strictObject({
 const apiBaseUrl = z.url().refine((u) => {
     if (!URL.canParse(u)) return true; // z.url() has said so already
     const url = new URL(u);
-    return url.protocol === "https:" || (url.protocol === "http:" && ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname));
+    return (
+        url.protocol === "https:" ||
+        (url.protocol === "http:" && ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname))
+    );
 }, "must be an https URL (plain http only on 127.0.0.1, for the local fakes)");
 
 export const githubSchema = z.strictObject({
@@ -277,7 +298,11 @@ export const gateSchema = z
     .strictObject({
         healthPath: z.string().startsWith("/").default(GATE_DEFAULTS.healthPath),
         /** Between health probes: 50 ms to 5 minutes. */
-        intervalSeconds: z.number().min(GATE_LIMITS.intervalSeconds.min).max(GATE_LIMITS.intervalSeconds.max).default(GATE_DEFAULTS.intervalSeconds),
+        intervalSeconds: z
+            .number()
+            .min(GATE_LIMITS.intervalSeconds.min)
+            .max(GATE_LIMITS.intervalSeconds.max)
+            .default(GATE_DEFAULTS.intervalSeconds),
         /** Level 1: a health answer slower than this is recorded as over budget (not a failure). */
         healthBudgetMs: z.number().int().positive().default(GATE_DEFAULTS.healthBudgetMs),
         consecutive5xxForRollback: z.number().int().min(1).default(GATE_DEFAULTS.consecutive5xxForRollback),

@@ -9,7 +9,15 @@ import type { ConfigIssue } from "./issues";
 import { plainCredentialIssues } from "./plain-credentials";
 import { serviceRuleIssues } from "./service-rules";
 import { SecretValue } from "./secret";
-import { CONFIG_NAMESPACE, integrationsSchema, ParsedStackConfig, secretsSchema, serviceSchema, ServiceConfig, stackConfigSchema } from "./stack.schema";
+import {
+    CONFIG_NAMESPACE,
+    integrationsSchema,
+    ParsedStackConfig,
+    secretsSchema,
+    serviceSchema,
+    ServiceConfig,
+    stackConfigSchema,
+} from "./stack.schema";
 import { unknownKeyFix } from "./suggest";
 import { RAILWAY_PROVIDED_VARIABLES } from "./railway-limits";
 import { credentialShape, hasRailwayReference, literalText, printableName, railwayReferences } from "./values";
@@ -18,7 +26,9 @@ import { credentialShape, hasRailwayReference, literalText, printableName, railw
 export type RawConfig = Record<string, unknown>;
 
 /** Errors stop a stack; warnings are printed and let it go on. */
-export type ValidationResult = { ok: true; config: ParsedStackConfig; warnings: ConfigIssue[] } | { ok: false; issues: ConfigIssue[]; warnings: ConfigIssue[] };
+export type ValidationResult =
+    | { ok: true; config: ParsedStackConfig; warnings: ConfigIssue[] }
+    | { ok: false; issues: ConfigIssue[]; warnings: ConfigIssue[] };
 
 /** The value of an object's own property: a service named `constructor` is not `Object.prototype.constructor`. */
 function own<T>(record: Record<string, T> | undefined, key: string): T | undefined {
@@ -44,7 +54,10 @@ function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] 
         let t: z.ZodType = s;
         for (let i = 0; i < 10; i++) {
             const def = (t as unknown as { _zod: { def: { type: string; innerType?: z.ZodType } } })._zod.def;
-            if ((def.type === "optional" || def.type === "default" || def.type === "nullable" || def.type === "pipe") && def.innerType) {
+            if (
+                (def.type === "optional" || def.type === "default" || def.type === "nullable" || def.type === "pipe") &&
+                def.innerType
+            ) {
                 t = def.innerType;
             } else break;
         }
@@ -53,7 +66,11 @@ function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] 
     for (const segment of path) {
         if (!current) return [];
         const s = unwrap(current);
-        const def = (s as unknown as { _zod: { def: { type: string; element?: z.ZodType; valueType?: z.ZodType; options?: z.ZodType[] } } })._zod.def;
+        const def = (
+            s as unknown as {
+                _zod: { def: { type: string; element?: z.ZodType; valueType?: z.ZodType; options?: z.ZodType[] } };
+            }
+        )._zod.def;
         if (def.type === "object") current = (s as z.ZodObject).shape[String(segment)] as z.ZodType | undefined;
         else if (def.type === "array") current = def.element;
         else if (def.type === "record") current = def.valueType;
@@ -66,7 +83,9 @@ function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] 
     if (def.type === "union" && def.options) {
         return def.options.flatMap((o) => {
             const u = unwrap(o);
-            return (u as unknown as { _zod: { def: { type: string } } })._zod.def.type === "object" ? Object.keys((u as z.ZodObject).shape) : [];
+            return (u as unknown as { _zod: { def: { type: string } } })._zod.def.type === "object"
+                ? Object.keys((u as z.ZodObject).shape)
+                : [];
         });
     }
     return [];
@@ -74,7 +93,9 @@ function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] 
 
 function setHint(path: readonly PropertyKey[]): string {
     const p = configPath(path).slice(CONFIG_NAMESPACE.length + 1);
-    return path[0] === "secrets" ? `pulumi config set --secret --path '${p}' <value>` : `pulumi config set --path '${p}' <value>`;
+    return path[0] === "secrets"
+        ? `pulumi config set --secret --path '${p}' <value>`
+        : `pulumi config set --path '${p}' <value>`;
 }
 
 function zodIssueToConfigIssues(issue: z.core.$ZodIssue): ConfigIssue[] {
@@ -87,7 +108,10 @@ function zodIssueToConfigIssues(issue: z.core.$ZodIssue): ConfigIssue[] {
             return issue.keys.map((key, i) => ({
                 path: configPath([...path, key]),
                 problem: "is not a known setting",
-                fix: i < MAX_REPORTED_ISSUES ? unknownKeyFix(key, known, "remove it; see README 'Stack configuration' for the keys") : "remove it",
+                fix:
+                    i < MAX_REPORTED_ISSUES
+                        ? unknownKeyFix(key, known, "remove it; see README 'Stack configuration' for the keys")
+                        : "remove it",
             }));
         }
         case "invalid_type":
@@ -103,7 +127,13 @@ function zodIssueToConfigIssues(issue: z.core.$ZodIssue): ConfigIssue[] {
                     },
                 ];
             }
-            return [{ path: configPath(path), problem: `must be ${issue.expected === "object" ? "an object" : `a ${issue.expected}`}`, fix: setHint(path) }];
+            return [
+                {
+                    path: configPath(path),
+                    problem: `must be ${issue.expected === "object" ? "an object" : `a ${issue.expected}`}`,
+                    fix: setHint(path),
+                },
+            ];
         case "invalid_value":
             return [
                 {
@@ -116,7 +146,10 @@ function zodIssueToConfigIssues(issue: z.core.$ZodIssue): ConfigIssue[] {
             return [
                 {
                     path: configPath(path),
-                    problem: issue.origin === "array" ? `must have at least ${issue.minimum} item(s)` : `is below the minimum ${issue.minimum}`,
+                    problem:
+                        issue.origin === "array"
+                            ? `must have at least ${issue.minimum} item(s)`
+                            : `is below the minimum ${issue.minimum}`,
                     fix: issue.origin === "array" ? "add an entry" : `use a value of at least ${issue.minimum}`,
                 },
             ];
@@ -130,22 +163,52 @@ function zodIssueToConfigIssues(issue: z.core.$ZodIssue): ConfigIssue[] {
             ];
         case "invalid_key": {
             const inner = (issue as { issues?: { message: string }[] }).issues?.[0]?.message;
-            return [{ path: configPath(path), problem: `is not an allowed key${inner ? `: it ${inner}` : ""}`, fix: "rename or remove it" }];
+            return [
+                {
+                    path: configPath(path),
+                    problem: `is not an allowed key${inner ? `: it ${inner}` : ""}`,
+                    fix: "rename or remove it",
+                },
+            ];
         }
         case "invalid_union":
             if (path[path.length - 1] === "source") {
-                return [{ path: configPath(path), problem: "is not a valid source", fix: "use {repo: owner/name, branch: main} or {image: name:tag}" }];
+                return [
+                    {
+                        path: configPath(path),
+                        problem: "is not a valid source",
+                        fix: "use {repo: owner/name, branch: main} or {image: name:tag}",
+                    },
+                ];
             }
-            return [{ path: configPath(path), problem: "does not match any allowed form", fix: "see README 'Stack configuration'" }];
+            return [
+                {
+                    path: configPath(path),
+                    problem: "does not match any allowed form",
+                    fix: "see README 'Stack configuration'",
+                },
+            ];
         case "custom": {
             const fix = (issue.params as { fix?: string } | undefined)?.fix;
             if (!fix && path[0] === "secrets") {
-                return [{ path: configPath(path), problem: issue.message, fix: `remove it from the file and set it with ${setHint(path)}` }];
+                return [
+                    {
+                        path: configPath(path),
+                        problem: issue.message,
+                        fix: `remove it from the file and set it with ${setHint(path)}`,
+                    },
+                ];
             }
             return [{ path: configPath(path), problem: issue.message, fix: fix ?? "correct the value" }];
         }
         default:
-            return [{ path: configPath(path), problem: issue.message.replace(/^Invalid input: /, ""), fix: "correct the value" }];
+            return [
+                {
+                    path: configPath(path),
+                    problem: issue.message.replace(/^Invalid input: /, ""),
+                    fix: "correct the value",
+                },
+            ];
     }
 }
 
@@ -159,7 +222,12 @@ interface CrossFieldView {
     environment?: ParsedStackConfig["environment"];
     productionHosts: string[];
     integrations: ParsedStackConfig["integrations"];
-    railway?: Partial<Pick<ParsedStackConfig["railway"], "workspaceId" | "projectId" | "apiUrl" | "ownsProject" | "duplicateFrom" | "environment">>;
+    railway?: Partial<
+        Pick<
+            ParsedStackConfig["railway"],
+            "workspaceId" | "projectId" | "apiUrl" | "ownsProject" | "duplicateFrom" | "environment"
+        >
+    >;
     /** Services that parsed, with their index in the file. */
     services: Array<[number, ServiceConfig]>;
     /** Every service entry parsed (so a name missing from `services` really is unknown). */
@@ -180,7 +248,14 @@ function safe<T>(schema: z.ZodType<T>, value: unknown): T | undefined {
 /** Fallbacks for a service's required fields, used only to keep checking the rest of it. */
 const SERVICE_FALLBACKS: Record<string, unknown> = { kind: "worker", source: { image: "unknown" } };
 
-type ZodDef = { type: string; innerType?: z.ZodType; shape?: Record<string, z.ZodType>; valueType?: z.ZodType; keyType?: z.ZodType; element?: z.ZodType };
+type ZodDef = {
+    type: string;
+    innerType?: z.ZodType;
+    shape?: Record<string, z.ZodType>;
+    valueType?: z.ZodType;
+    keyType?: z.ZodType;
+    element?: z.ZodType;
+};
 const defOf = (schema: z.ZodType) => (schema as unknown as { _zod: { def: ZodDef } })._zod.def;
 
 /** The schema under optional/default/nullable wrappers. */
@@ -188,13 +263,15 @@ function unwrapped(schema: z.ZodType): z.ZodType {
     let t = schema;
     for (let i = 0; i < 10; i++) {
         const def = defOf(t);
-        if ((def.type === "optional" || def.type === "default" || def.type === "nullable") && def.innerType) t = def.innerType;
+        if ((def.type === "optional" || def.type === "default" || def.type === "nullable") && def.innerType)
+            t = def.innerType;
         else break;
     }
     return t;
 }
 
-const isPlainRecord = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+const isPlainRecord = (v: unknown): v is Record<string, unknown> =>
+    !!v && typeof v === "object" && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
 
 /**
  * The value with each broken part replaced, as finely as the schema allows: a map keeps its good
@@ -219,7 +296,12 @@ function repaired(schema: z.ZodType, value: unknown, depth = 0): { ok: true; dat
         }
         candidate = fixed;
     } else if (def.type === "record" && def.valueType && isPlainRecord(value)) {
-        candidate = Object.fromEntries(Object.entries(value).filter(([k, v]) => (def.keyType ? def.keyType.safeParse(k).success : true) && def.valueType!.safeParse(v).success));
+        candidate = Object.fromEntries(
+            Object.entries(value).filter(
+                ([k, v]) =>
+                    (def.keyType ? def.keyType.safeParse(k).success : true) && def.valueType!.safeParse(v).success,
+            ),
+        );
     } else if (def.type === "array" && def.element && Array.isArray(value)) {
         candidate = value.flatMap((v) => {
             const r = repaired(def.element!, v, depth + 1);
@@ -273,7 +355,12 @@ function lenientView(raw: RawConfig): CrossFieldView {
     return {
         environment: safe(stackConfigSchema.shape.environment, raw.environment),
         productionHosts: safe(stackConfigSchema.shape.productionHosts, raw.productionHosts) ?? [],
-        integrations: safe(integrationsSchema, raw.integrations) ?? { railway: true, github: true, sentry: true, pagerduty: true },
+        integrations: safe(integrationsSchema, raw.integrations) ?? {
+            railway: true,
+            github: true,
+            sentry: true,
+            pagerduty: true,
+        },
         railway:
             raw.railway && typeof raw.railway === "object"
                 ? {
@@ -281,7 +368,8 @@ function lenientView(raw: RawConfig): CrossFieldView {
                       projectId: typeof railwayRaw.projectId === "string" ? railwayRaw.projectId : undefined,
                       apiUrl: typeof railwayRaw.apiUrl === "string" ? railwayRaw.apiUrl : undefined,
                       ownsProject: typeof railwayRaw.ownsProject === "boolean" ? railwayRaw.ownsProject : undefined,
-                      duplicateFrom: typeof railwayRaw.duplicateFrom === "string" ? railwayRaw.duplicateFrom : undefined,
+                      duplicateFrom:
+                          typeof railwayRaw.duplicateFrom === "string" ? railwayRaw.duplicateFrom : undefined,
                       environment: typeof railwayRaw.environment === "string" ? railwayRaw.environment : undefined,
                   }
                 : undefined,
@@ -290,7 +378,11 @@ function lenientView(raw: RawConfig): CrossFieldView {
         brokenNames,
         unnamed,
         secrets: safe(secretsSchema, raw.secrets) ?? { services: {}, deploy: {} },
-        sections: { github: raw.github !== undefined, sentry: raw.sentry !== undefined, pagerduty: raw.pagerduty !== undefined },
+        sections: {
+            github: raw.github !== undefined,
+            sentry: raw.sentry !== undefined,
+            pagerduty: raw.pagerduty !== undefined,
+        },
     };
 }
 
@@ -301,7 +393,8 @@ export function ownsRailwayProject(railway: { ownsProject?: boolean; projectId?:
 
 function crossFieldIssues(cfg: CrossFieldView): ConfigIssue[] {
     const issues: ConfigIssue[] = [];
-    const add = (path: PropertyKey[], problem: string, fix: string) => issues.push({ path: configPath(path), problem, fix });
+    const add = (path: PropertyKey[], problem: string, fix: string) =>
+        issues.push({ path: configPath(path), problem, fix });
     const { railway, integrations, secrets } = cfg;
 
     const owner = railway ? ownsRailwayProject(railway) : false;
@@ -327,19 +420,32 @@ function crossFieldIssues(cfg: CrossFieldView): ConfigIssue[] {
         );
     }
     if (railway?.duplicateFrom !== undefined && railway.duplicateFrom === railway.environment) {
-        add(["railway", "duplicateFrom"], `names the stack's own environment '${railway.duplicateFrom}'`, "name the environment to duplicate, such as staging");
+        add(
+            ["railway", "duplicateFrom"],
+            `names the stack's own environment '${railway.duplicateFrom}'`,
+            "name the environment to duplicate, such as staging",
+        );
     }
 
     for (const integration of ["github", "sentry", "pagerduty"] as const) {
         if (integrations[integration] && !cfg.sections[integration]) {
-            add([integration], `is required while integrations.${integration} is on`, `configure it, or set integrations.${integration} to false`);
+            add(
+                [integration],
+                `is required while integrations.${integration} is on`,
+                `configure it, or set integrations.${integration} to false`,
+            );
         }
     }
 
     const seen = new Map<string, number>();
     for (const [i, svc] of cfg.services) {
         const at = (...rest: PropertyKey[]) => ["railway", "services", i, ...rest];
-        if (seen.has(svc.name)) add(at("name"), `duplicates service '${svc.name}' (services[${seen.get(svc.name)}])`, "give each service a unique name");
+        if (seen.has(svc.name))
+            add(
+                at("name"),
+                `duplicates service '${svc.name}' (services[${seen.get(svc.name)}])`,
+                "give each service a unique name",
+            );
         seen.set(svc.name, i);
 
         // Its secrets cannot be matched to a service whose name is broken: not checked then.
@@ -349,25 +455,48 @@ function crossFieldIssues(cfg: CrossFieldView): ConfigIssue[] {
             (key) => !secretValues || Object.hasOwn(secretValues, key),
             (key) => `pulumi config set --secret --path 'secrets.services.${svc.name}.${key}' <value>`,
         )) {
-            add(typeof issue.at === "string" ? at(issue.at) : ["secrets", "services", svc.name, issue.at.secret], issue.problem, issue.fix);
+            add(
+                typeof issue.at === "string" ? at(issue.at) : ["secrets", "services", svc.name, issue.at.secret],
+                issue.problem,
+                issue.fix,
+            );
         }
-        if (svc.kind === "cron" && !svc.cronSchedule) add(at("cronSchedule"), "is required for a cron service", "set a 5-field cron expression, e.g. '0 3 * * *'");
+        if (svc.kind === "cron" && !svc.cronSchedule)
+            add(
+                at("cronSchedule"),
+                "is required for a cron service",
+                "set a 5-field cron expression, e.g. '0 3 * * *'",
+            );
         if (svc.restartPolicy.type === "ON_FAILURE" && svc.restartPolicy.maxRetries === undefined) {
             add(at("restartPolicy", "maxRetries"), "is required with ON_FAILURE", "bound the retries, e.g. 10");
         }
-        if (svc.kind === "web" && !svc.healthcheck) add(at("healthcheck"), "is required for a web service", "set healthcheck.path, e.g. /api/health");
+        if (svc.kind === "web" && !svc.healthcheck)
+            add(at("healthcheck"), "is required for a web service", "set healthcheck.path, e.g. /api/health");
         if (svc.adopt?.volume && !svc.volume)
-            add(at("adopt", "volume"), "names a volume, but the service declares none", "declare the volume (volume.mountPath), or remove adopt.volume");
+            add(
+                at("adopt", "volume"),
+                "names a volume, but the service declares none",
+                "declare the volume (volume.mountPath), or remove adopt.volume",
+            );
         if (svc.adopt?.serviceDomain && !svc.domains?.railway)
-            add(at("adopt", "serviceDomain"), "names a Railway domain, but the service declares none", "set domains.railway: true, or remove adopt.serviceDomain");
+            add(
+                at("adopt", "serviceDomain"),
+                "names a Railway domain, but the service declares none",
+                "set domains.railway: true, or remove adopt.serviceDomain",
+            );
         for (const host of Object.keys(svc.adopt?.customDomains ?? {})) {
             if (!svc.domains?.custom.includes(host))
-                add(at("adopt", "customDomains", host), "is not one of the service's custom domains", `add '${host}' to domains.custom, or remove it here`);
+                add(
+                    at("adopt", "customDomains", host),
+                    "is not one of the service's custom domains",
+                    `add '${host}' to domains.custom, or remove it here`,
+                );
         }
 
         if (!secretValues) continue;
         for (const key of svc.secrets) {
-            if (key in svc.variables) add(at("variables", key), "is listed in secrets too", `keep ${key} in one place: secrets`);
+            if (key in svc.variables)
+                add(at("variables", key), "is listed in secrets too", `keep ${key} in one place: secrets`);
         }
         for (const key of Object.keys(secretValues)) {
             if (!svc.secrets.includes(key)) {
@@ -384,9 +513,18 @@ function crossFieldIssues(cfg: CrossFieldView): ConfigIssue[] {
             const literal = literalText(value);
             if (svc.kind !== "datastore" && isSecretKey(key)) {
                 // Only a reference is allowed in the plain half: the text around it must hold no secret.
-                if (!hasRailwayReference(value)) add(at("variables", key), "is a secret by the environment schema but is stored in plain text", moveToSecrets(key));
+                if (!hasRailwayReference(value))
+                    add(
+                        at("variables", key),
+                        "is a secret by the environment schema but is stored in plain text",
+                        moveToSecrets(key),
+                    );
                 else if (credentialShape(literal))
-                    add(at("variables", key), `is a secret; the text around its Railway reference holds what looks like ${credentialShape(literal)}`, moveToSecrets(key));
+                    add(
+                        at("variables", key),
+                        `is a secret; the text around its Railway reference holds what looks like ${credentialShape(literal)}`,
+                        moveToSecrets(key),
+                    );
             } else if (svc.kind === "datastore" && credentialShape(literal)) {
                 add(
                     at("variables", key),
@@ -414,7 +552,10 @@ function crossFieldIssues(cfg: CrossFieldView): ConfigIssue[] {
                     role: (APP_ROLES as readonly string[]).includes(svc.kind) ? (svc.kind as AppRole) : "worker",
                     allowedExtras: svc.allowedExtraVariables,
                     providedKeys: integrations.sentry ? ["SENTRY_DSN"] : [],
-                    pathOf: (key) => (svc.secrets.includes(key) ? configPath(["secrets", "services", svc.name, key]) : configPath(["railway", "services", i, "variables", key])),
+                    pathOf: (key) =>
+                        svc.secrets.includes(key)
+                            ? configPath(["secrets", "services", svc.name, key])
+                            : configPath(["railway", "services", i, "variables", key]),
                     howToSet: (key, spec) =>
                         spec.secret
                             ? `add '${key}' to railway.services[${i}].secrets and pulumi config set --secret --path 'secrets.services.${svc.name}.${key}' <value>`
@@ -426,7 +567,11 @@ function crossFieldIssues(cfg: CrossFieldView): ConfigIssue[] {
     issues.push(...referenceIssues(cfg));
     for (const name of Object.keys(secrets.services)) {
         if (cfg.allServicesParsed && !seen.has(name))
-            add(["secrets", "services", name], `names no service in railway.services`, unknownKeyFix(name, seen.keys(), "remove it or fix the service name"));
+            add(
+                ["secrets", "services", name],
+                `names no service in railway.services`,
+                unknownKeyFix(name, seen.keys(), "remove it or fix the service name"),
+            );
     }
     return issues;
 }
@@ -446,7 +591,9 @@ const CONSTRUCTOR_STANDIN = "__constructor_key__";
 function renamedKeys<T>(value: T, from: string, to: string): T {
     if (Array.isArray(value)) return value.map((v) => renamedKeys(v, from, to)) as T;
     if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
-        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k === from ? to : k, renamedKeys(v, from, to)])) as T;
+        return Object.fromEntries(
+            Object.entries(value).map(([k, v]) => [k === from ? to : k, renamedKeys(v, from, to)]),
+        ) as T;
     }
     return value;
 }
@@ -456,8 +603,15 @@ export function validateStackConfig(original: RawConfig): ValidationResult {
     const parsed = stackConfigSchema.safeParse(raw);
     const structural = parsed.success ? [] : parsed.error.issues.flatMap(zodIssueToConfigIssues);
     const view = renamedKeys(lenientView(raw), CONSTRUCTOR_STANDIN, "constructor");
-    const named = (i: ConfigIssue): ConfigIssue => ({ ...i, path: i.path.split(CONSTRUCTOR_STANDIN).join("constructor") });
-    const issues = dedupe([...structural.map(named), ...crossFieldIssues(view), ...plainCredentialIssues(original, configPath)]);
+    const named = (i: ConfigIssue): ConfigIssue => ({
+        ...i,
+        path: i.path.split(CONSTRUCTOR_STANDIN).join("constructor"),
+    });
+    const issues = dedupe([
+        ...structural.map(named),
+        ...crossFieldIssues(view),
+        ...plainCredentialIssues(original, configPath),
+    ]);
     const warnings = crossFieldWarnings(view);
     if (issues.length || !parsed.success) return { ok: false, issues, warnings };
     return { ok: true, config: renamedKeys(parsed.data, CONSTRUCTOR_STANDIN, "constructor"), warnings };
@@ -520,7 +674,11 @@ function referenceIssues(cfg: CrossFieldView): ConfigIssue[] {
             const at = configPath(["railway", "services", i, "variables", key]);
             for (const ref of railwayReferences(value)) {
                 if (ref.malformed) {
-                    issues.push({ path: at, problem: `has ${ref.raw.slice(0, 60)}, which is not a Railway reference`, fix: "write ${{service.VARIABLE}} or ${{VARIABLE}}" });
+                    issues.push({
+                        path: at,
+                        problem: `has ${ref.raw.slice(0, 60)}, which is not a Railway reference`,
+                        fix: "write ${{service.VARIABLE}} or ${{VARIABLE}}",
+                    });
                     continue;
                 }
                 if (ref.namespace === "shared") {
@@ -546,7 +704,11 @@ function referenceIssues(cfg: CrossFieldView): ConfigIssue[] {
                     issues.push({
                         path: at,
                         problem: `references ${ref.variable} of service '${target.name}', which it does not define and Railway does not provide`,
-                        fix: unknownKeyFix(ref.variable, names, `define ${ref.variable} on '${target.name}', or reference one of its variables`),
+                        fix: unknownKeyFix(
+                            ref.variable,
+                            names,
+                            `define ${ref.variable} on '${target.name}', or reference one of its variables`,
+                        ),
                     });
                 }
             }

@@ -27,7 +27,8 @@ export function railwayReferences(value: string): RailwayReference[] {
         const parts = inner.split(".");
         const ok = /^[A-Za-z_][A-Za-z0-9_]*$/;
         if (parts.length === 1) return { raw: m[0], variable: inner, malformed: !ok.test(inner) };
-        if (parts.length === 2) return { raw: m[0], namespace: parts[0], variable: parts[1], malformed: !parts[0] || !ok.test(parts[1]) };
+        if (parts.length === 2)
+            return { raw: m[0], namespace: parts[0], variable: parts[1], malformed: !parts[0] || !ok.test(parts[1]) };
         return { raw: m[0], variable: inner, malformed: true };
     });
 }
@@ -61,7 +62,10 @@ export function startsWithReference(value: string): boolean {
 export function hostsIn(full: string): string[] {
     const value = full.length > SCAN_LIMIT ? full.slice(0, SCAN_LIMIT) : full;
     const hosts: string[] = [];
-    for (const m of value.matchAll(/\b[a-z][a-z0-9+.-]{0,30}:\/\/(?:[^@/\s]{0,256}@)?(\[[^\]\s]{0,64}\]|[^:/?#\s]{1,253})/gi)) hosts.push(m[1].toLowerCase());
+    for (const m of value.matchAll(
+        /\b[a-z][a-z0-9+.-]{0,30}:\/\/(?:[^@/\s]{0,256}@)?(\[[^\]\s]{0,64}\]|[^:/?#\s]{1,253})/gi,
+    ))
+        hosts.push(m[1].toLowerCase());
     if (hosts.length === 0 && /^[a-z0-9.-]+\.[a-z]{2,}\.?$/i.test(value.trim())) hosts.push(value.trim().toLowerCase());
     return hosts;
 }
@@ -114,11 +118,15 @@ const CREDENTIAL_SHAPES: [string, RegExp][] = [
         "a credential in a URL's query string",
         /[?&](?:access_?token|token|api_?key|apikey|key|secret|client_secret|password|passwd|pwd|auth|sig|signature|x-amz-signature)=(?!\$\{\{)[^&#\s]{8,}/i,
     ],
-    ["a credential on a command line", /(?:^|\s)--?(?:password|passwd|token|api-?key|secret|auth-token)[= ](?!\$\{\{|\$[A-Z_{])\S{6,}/i],
+    [
+        "a credential on a command line",
+        /(?:^|\s)--?(?:password|passwd|token|api-?key|secret|auth-token)[= ](?!\$\{\{|\$[A-Z_{])\S{6,}/i,
+    ],
 ];
 
 /** A key whose value is a secret by its name (a header, a body field, a provider setting). */
-export const SECRET_NAME = /(?:^|[-_.])(?:pass(?:word)?|passwd|pwd|secret|token|api[-_]?key|apikey|authorization|cookie|credentials?|private[-_]?key|auth[-_]?token|session)$/i;
+export const SECRET_NAME =
+    /(?:^|[-_.])(?:pass(?:word)?|passwd|pwd|secret|token|api[-_]?key|apikey|authorization|cookie|credentials?|private[-_]?key|auth[-_]?token|session)$/i;
 
 /** How much of a value the scans look at: every rule is linear, and a huge value is cut first. */
 const SCAN_LIMIT = 65_536;
@@ -155,7 +163,9 @@ export function credentialShape(full: string): string | undefined {
 const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}]/u;
 
 export function escaped(text: string): string {
-    return [...text].map((c) => (UNPRINTABLE.test(c) ? `\\u${c.codePointAt(0)!.toString(16).padStart(4, "0")}` : c)).join("");
+    return [...text]
+        .map((c) => (UNPRINTABLE.test(c) ? `\\u${c.codePointAt(0)!.toString(16).padStart(4, "0")}` : c))
+        .join("");
 }
 
 /**

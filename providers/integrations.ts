@@ -27,11 +27,16 @@ export function integrationProviders(config: StackConfig): IntegrationProviders 
     const providers: IntegrationProviders = {};
     if (config.integrations.github && config.github) {
         const { owner, baseUrl, writeDelayMs } = config.github;
-        providers.github = new github.Provider("github", { owner, ...(baseUrl ? { baseUrl } : {}), ...(writeDelayMs !== undefined ? { writeDelayMs } : {}) });
+        providers.github = new github.Provider("github", {
+            owner,
+            ...(baseUrl ? { baseUrl } : {}),
+            ...(writeDelayMs !== undefined ? { writeDelayMs } : {}),
+        });
     }
     // Sentry and PagerDuty keep their default providers unless pointed elsewhere: moving an
     // existing stack's resources to another provider would replace them.
-    if (config.integrations.sentry && config.sentry?.baseUrl) providers.sentry = new sentry.Provider("sentry", { baseUrl: config.sentry.baseUrl });
+    if (config.integrations.sentry && config.sentry?.baseUrl)
+        providers.sentry = new sentry.Provider("sentry", { baseUrl: config.sentry.baseUrl });
     if (config.integrations.pagerduty && config.pagerduty?.apiUrl) {
         providers.pagerduty = new pagerduty.Provider("pagerduty", {
             apiUrlOverride: config.pagerduty.apiUrl.replace(/\/+$/, ""),

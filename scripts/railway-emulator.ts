@@ -6,13 +6,18 @@
 import { startRailwayEmulator } from "../tools/railway-emulator";
 import { EXIT, parseCommandArgs, processIO } from "./commands/io";
 
-const USAGE = "usage: npm run railway:emulator -- [--port 4010] [--token <token>] [--workspace <id>]... (workspaces besides local-workspace)";
+const USAGE =
+    "usage: npm run railway:emulator -- [--port 4010] [--token <token>] [--workspace <id>]... (workspaces besides local-workspace)";
 
 async function main() {
     // The same flag handling as every other command: unknown flags and --help print the usage.
     const values = parseCommandArgs<{ port?: string; token?: string; workspace?: string[] }>(
         process.argv.slice(2),
-        { port: { type: "string", default: "4010" }, token: { type: "string" }, workspace: { type: "string", multiple: true } },
+        {
+            port: { type: "string", default: "4010" },
+            token: { type: "string" },
+            workspace: { type: "string", multiple: true },
+        },
         USAGE,
         processIO,
     );

@@ -38,7 +38,9 @@ function appServiceNames(config: StackConfig): string[] {
  * it, so that staging's names never collide with production's in the same organisation.
  */
 function namePrefixOf(config: StackConfig): string {
-    return ownsRailwayProject(config.railway) ? config.railway.project : `${config.railway.project}-${config.railway.environment}`;
+    return ownsRailwayProject(config.railway)
+        ? config.railway.project
+        : `${config.railway.project}-${config.railway.environment}`;
 }
 
 /** The GitHub deployment environment a stack deploys through. */
@@ -91,7 +93,9 @@ export function composeStack(config: StackConfig, providers: IntegrationProvider
             services: config.railway.services.map((svc) => ({
                 ...svc,
                 secretValues: own(config.secrets.services, svc.name) ?? {},
-                providedVariables: own(errors?.projects, svc.name) ? { SENTRY_DSN: own(errors?.projects, svc.name)!.dsn } : undefined,
+                providedVariables: own(errors?.projects, svc.name)
+                    ? { SENTRY_DSN: own(errors?.projects, svc.name)!.dsn }
+                    : undefined,
             })),
         });
         if (config.gate.enabled) {
@@ -103,7 +107,9 @@ export function composeStack(config: StackConfig, providers: IntegrationProvider
                         stack: config.stack,
                         service: svc.name,
                         projectId: app.projectId,
-                        url: own(config.gate.baseUrls, svc.name) ?? app.services[svc.name].urls.apply((urls) => urls[0] ?? ""),
+                        url:
+                            own(config.gate.baseUrls, svc.name) ??
+                            app.services[svc.name].urls.apply((urls) => urls[0] ?? ""),
                         deploymentId: app.services[svc.name].deploymentId,
                     },
                     { dependsOn: [app] },
@@ -130,7 +136,9 @@ export function composeStack(config: StackConfig, providers: IntegrationProvider
             },
             { providers: providers.pagerduty ? { pagerduty: providers.pagerduty } : undefined },
         );
-        outputs.pagerdutyRoutingKeys = Object.fromEntries(Object.entries(incidents.services).map(([svc, s]) => [svc, s.routingKey]));
+        outputs.pagerdutyRoutingKeys = Object.fromEntries(
+            Object.entries(incidents.services).map(([svc, s]) => [svc, s.routingKey]),
+        );
     }
 
     if (on.github && config.github) {

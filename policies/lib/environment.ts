@@ -20,6 +20,7 @@ export const environmentSetting: Record<"environment", PolicyConfigJSONSchema> =
     environment: {
         type: "string",
         enum: ["local", "staging", "production"],
-        description: "The app environment of the stack; default: taken from the stack name (production, staging, else local).",
+        description:
+            "The app environment of the stack; default: taken from the stack name (production, staging, else local).",
     },
 };

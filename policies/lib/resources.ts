@@ -7,7 +7,9 @@ import type { PolicyResource } from "@pulumi/policy";
 import { isDatastoreImage } from "../../config/datastores";
 import { RESOURCE_TYPES } from "../../config/resource-types";
 // Exported by the SDK's proxy module but left out of its typings: what reading an unknown value throws.
-const { UnknownValueError } = require("@pulumi/policy/proxy") as { UnknownValueError: new (...args: unknown[]) => Error };
+const { UnknownValueError } = require("@pulumi/policy/proxy") as {
+    UnknownValueError: new (...args: unknown[]) => Error;
+};
 
 /** The type tokens (one home: config/resource-types.ts). */
 export const TYPES = RESOURCE_TYPES;
@@ -43,7 +45,8 @@ function serviceUrnOf(r: PolicyResource): string | undefined {
 export function railwayServices(resources: PolicyResource[]): RailwayServiceView[] {
     const views = new Map<string, RailwayServiceView>();
     for (const r of resources) {
-        if (r.type === TYPES.service) views.set(r.urn, { service: r, name: known(() => r.props.name) ?? r.name, domains: [] });
+        if (r.type === TYPES.service)
+            views.set(r.urn, { service: r, name: known(() => r.props.name) ?? r.name, domains: [] });
     }
     for (const r of resources) {
         const view = views.get(serviceUrnOf(r) ?? "");
@@ -74,7 +77,9 @@ export function roleOf(view: RailwayServiceView): Role {
  * a whole half is unknown the set of names is not known either: undefined, so that no policy
  * reports a variable missing that may well be there.
  */
-export function variableEntries(variables: PolicyResource): { name: string; value: string | undefined; secret: boolean }[] | undefined {
+export function variableEntries(
+    variables: PolicyResource,
+): { name: string; value: string | undefined; secret: boolean }[] | undefined {
     const out: { name: string; value: string | undefined; secret: boolean }[] = [];
     for (const [half, secret] of [
         ["variables", false],

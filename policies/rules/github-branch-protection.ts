@@ -14,11 +14,23 @@ import { TYPES } from "../lib/resources";
 
 export const githubBranchProtection: ResourceValidationPolicy = {
     name: "github-branch-protection",
-    description: "Branch protection requires reviews and the test and policy checks, and forbids force pushes and deletion, for admins too.",
+    description:
+        "Branch protection requires reviews and the test and policy checks, and forbids force pushes and deletion, for admins too.",
     configSchema: {
         properties: {
-            minApprovingReviews: { type: "integer", minimum: 0, maximum: 6, default: 1, description: "Fewest approving reviews required." },
-            requiredChecks: { type: "array", items: { type: "string" }, default: ["test", "policy"], description: "Status checks that must be required." },
+            minApprovingReviews: {
+                type: "integer",
+                minimum: 0,
+                maximum: 6,
+                default: 1,
+                description: "Fewest approving reviews required.",
+            },
+            requiredChecks: {
+                type: "array",
+                items: { type: "string" },
+                default: ["test", "policy"],
+                description: "Status checks that must be required.",
+            },
         },
     },
     validateResource: (args, reportViolation) => {
@@ -28,14 +40,24 @@ export const githubBranchProtection: ResourceValidationPolicy = {
         const p = args.props;
         const reviews = (p.requiredPullRequestReviews ?? [])[0];
         const count = reviews?.requiredApprovingReviewCount ?? 0;
-        if (count < min) reportViolation(`branch '${p.pattern}' requires ${count} approving review(s); at least ${min} are required. Set github.requiredApprovingReviews.`);
+        if (count < min)
+            reportViolation(
+                `branch '${p.pattern}' requires ${count} approving review(s); at least ${min} are required. Set github.requiredApprovingReviews.`,
+            );
         const checks = (p.requiredStatusChecks ?? [])[0];
         const contexts: string[] = checks?.contexts ?? [];
         const missing = (config.requiredChecks ?? ["test", "policy"]).filter((c) => !contexts.includes(c));
-        if (missing.length) reportViolation(`branch '${p.pattern}' does not require the status check(s) ${missing.join(", ")}. Add them to github.requiredStatusChecks.`);
-        if (checks && checks.strict !== true) reportViolation(`branch '${p.pattern}' does not require branches to be up to date before merging (strict status checks).`);
+        if (missing.length)
+            reportViolation(
+                `branch '${p.pattern}' does not require the status check(s) ${missing.join(", ")}. Add them to github.requiredStatusChecks.`,
+            );
+        if (checks && checks.strict !== true)
+            reportViolation(
+                `branch '${p.pattern}' does not require branches to be up to date before merging (strict status checks).`,
+            );
         if (p.allowsForcePushes !== false) reportViolation(`branch '${p.pattern}' allows force pushes.`);
         if (p.allowsDeletions !== false) reportViolation(`branch '${p.pattern}' can be deleted.`);
-        if (p.enforceAdmins !== true) reportViolation(`branch '${p.pattern}' lets admins bypass the rules (enforceAdmins is off).`);
+        if (p.enforceAdmins !== true)
+            reportViolation(`branch '${p.pattern}' lets admins bypass the rules (enforceAdmins is off).`);
     },
 };

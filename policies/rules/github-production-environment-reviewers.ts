@@ -14,7 +14,11 @@ export const githubProductionEnvironmentReviewers: ResourceValidationPolicy = {
     description: "The production GitHub environment requires reviewers.",
     configSchema: {
         properties: {
-            environmentName: { type: "string", default: "production", description: "Name of the GitHub environment that needs reviewers." },
+            environmentName: {
+                type: "string",
+                default: "production",
+                description: "Name of the GitHub environment that needs reviewers.",
+            },
         },
     },
     validateResource: (args, reportViolation) => {
@@ -23,6 +27,9 @@ export const githubProductionEnvironmentReviewers: ResourceValidationPolicy = {
         if (args.props.environment !== name) return;
         const reviewers: { teams?: unknown[]; users?: unknown[] }[] = args.props.reviewers ?? [];
         const count = reviewers.reduce((n, r) => n + (r.teams?.length ?? 0) + (r.users?.length ?? 0), 0);
-        if (count === 0) reportViolation(`the '${name}' GitHub environment has no required reviewers; set github.productionReviewers.teams or .users.`);
+        if (count === 0)
+            reportViolation(
+                `the '${name}' GitHub environment has no required reviewers; set github.productionReviewers.teams or .users.`,
+            );
     },
 };

@@ -13,7 +13,8 @@ import { known, railwayServices, roleOf, TYPES } from "../lib/resources";
 
 export const pagerdutyProductionEscalation: StackValidationPolicy = {
     name: "pagerduty-production-escalation",
-    description: "Every production app service has a PagerDuty service whose escalation policy has at least two levels.",
+    description:
+        "Every production app service has a PagerDuty service whose escalation policy has at least two levels.",
     configSchema: {
         properties: {
             ...environmentSetting,
@@ -25,13 +26,17 @@ export const pagerdutyProductionEscalation: StackValidationPolicy = {
         const min = config.minLevels ?? 2;
         const pdServices = args.resources.filter((r) => r.type === TYPES.pagerdutyService);
         for (const view of railwayServices(args.resources)) {
-            if (environmentOf(view.service.urn, config.environment) !== "production" || roleOf(view) === "datastore") continue;
+            if (environmentOf(view.service.urn, config.environment) !== "production" || roleOf(view) === "datastore")
+                continue;
             const pd = pdServices.find((r) => {
                 const name = (known(() => r.props.name) ?? "") as string;
                 return name === view.name || name.endsWith(` ${view.name}`);
             });
             if (!pd) {
-                reportViolation(`production service '${view.name}' has no PagerDuty service; turn on integrations.pagerduty.`, view.service.urn);
+                reportViolation(
+                    `production service '${view.name}' has no PagerDuty service; turn on integrations.pagerduty.`,
+                    view.service.urn,
+                );
                 continue;
             }
             const policy = pd.propertyDependencies?.escalationPolicy?.find((d) => d.type === TYPES.escalationPolicy);

@@ -21,13 +21,20 @@ export const productionDataProtection: StackValidationPolicy = {
         const inProduction = (urn: string) => environmentOf(urn, configured) === "production";
         for (const r of args.resources) {
             if ((r.type === TYPES.project || r.type === TYPES.environment) && inProduction(r.urn) && !r.opts.protect) {
-                reportViolation(`the production Railway ${r.type === TYPES.project ? "project" : "environment"} '${r.name}' is not protected; set railway.protect: true.`, r.urn);
+                reportViolation(
+                    `the production Railway ${r.type === TYPES.project ? "project" : "environment"} '${r.name}' is not protected; set railway.protect: true.`,
+                    r.urn,
+                );
             }
         }
         for (const view of railwayServices(args.resources)) {
             if (roleOf(view) !== "datastore" || !inProduction(view.service.urn)) continue;
             for (const r of [view.service, view.volume].filter((x): x is NonNullable<typeof x> => x !== undefined)) {
-                if (!r.opts.protect) reportViolation(`production datastore '${view.name}' (${r.type.split(":").pop()}) is not protected; set protect: true on the service.`, r.urn);
+                if (!r.opts.protect)
+                    reportViolation(
+                        `production datastore '${view.name}' (${r.type.split(":").pop()}) is not protected; set protect: true on the service.`,
+                        r.urn,
+                    );
             }
         }
     },

@@ -21,14 +21,21 @@ export const railwayNoPlaintextSecrets: ResourceValidationPolicy = {
     description: "Secret Railway variables (by schema or by shape) are Pulumi secrets, never plain values.",
     configSchema: {
         properties: {
-            allowPlain: { type: "array", items: { type: "string" }, default: [], description: "Variable names allowed in the plain half even if they look secret." },
+            allowPlain: {
+                type: "array",
+                items: { type: "string" },
+                default: [],
+                description: "Variable names allowed in the plain half even if they look secret.",
+            },
         },
     },
     validateResource: (args, reportViolation) => {
         if (args.type !== TYPES.variables) return;
         const allowed = new Set(args.getConfig<{ allowPlain?: string[] }>().allowPlain ?? []);
         if (!args.opts.additionalSecretOutputs.includes("secretVariables")) {
-            reportViolation("secretVariables is not declared a secret output, so secret values would be stored in clear; create it with railway.Variables.");
+            reportViolation(
+                "secretVariables is not declared a secret output, so secret values would be stored in clear; create it with railway.Variables.",
+            );
         }
         const plain = (known(() => args.props.variables) ?? {}) as Record<string, string>;
         for (const name of Object.keys(plain)) {
@@ -36,12 +43,17 @@ export const railwayNoPlaintextSecrets: ResourceValidationPolicy = {
             const value = known(() => plain[name]);
             if (value === undefined) continue;
             if (isSecretKey(name) && !hasRailwayReference(value)) {
-                reportViolation(`${name} is a secret by the environment schema but is a plain value; move it to the service's secrets and set it with pulumi config set --secret.`);
+                reportViolation(
+                    `${name} is a secret by the environment schema but is a plain value; move it to the service's secrets and set it with pulumi config set --secret.`,
+                );
                 continue;
             }
             // A reference is resolved by Railway; the text around it is what is stored here.
             const shape = credentialShape(literalText(value));
-            if (shape) reportViolation(`${name} holds what looks like ${shape} as a plain value; move it to the service's secrets and set it with pulumi config set --secret.`);
+            if (shape)
+                reportViolation(
+                    `${name} holds what looks like ${shape} as a plain value; move it to the service's secrets and set it with pulumi config set --secret.`,
+                );
         }
     },
 };

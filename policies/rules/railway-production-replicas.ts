@@ -15,11 +15,17 @@ import { known, railwayServices, roleOf } from "../lib/resources";
 
 export const railwayProductionReplicas: StackValidationPolicy = {
     name: "railway-production-replicas",
-    description: "Production Railway services run at least 2 replicas (cron jobs and services with a volume are exempt).",
+    description:
+        "Production Railway services run at least 2 replicas (cron jobs and services with a volume are exempt).",
     configSchema: {
         properties: {
             ...environmentSetting,
-            minReplicas: { type: "integer", minimum: 1, default: 2, description: "Fewest replicas a production service may run." },
+            minReplicas: {
+                type: "integer",
+                minimum: 1,
+                default: 2,
+                description: "Fewest replicas a production service may run.",
+            },
             environments: {
                 type: "array",
                 items: { type: "string", enum: ["local", "staging", "production"] },
@@ -39,7 +45,10 @@ export const railwayProductionReplicas: StackValidationPolicy = {
             const role = roleOf(view);
             if (role === "cron" || role === "datastore") continue;
             const replicas = view.instance.props.replicas as Record<string, number>;
-            const total = Object.keys(replicas).reduce((sum, region) => sum + (known(() => replicas[region]) ?? min), 0);
+            const total = Object.keys(replicas).reduce(
+                (sum, region) => sum + (known(() => replicas[region]) ?? min),
+                0,
+            );
             if (total < min) {
                 reportViolation(
                     `service '${view.name}' runs ${total} replica(s) in ${environment}; production requires at least ${min}. Raise replicas (or add regions) for '${view.name}'.`,

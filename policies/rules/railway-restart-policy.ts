@@ -16,7 +16,13 @@ export const railwayRestartPolicy: ResourceValidationPolicy = {
     description: "Railway services restart: ON_FAILURE with bounded retries, or ALWAYS.",
     configSchema: {
         properties: {
-            maxRetries: { type: "integer", minimum: 1, maximum: 100, default: 10, description: "Most ON_FAILURE retries allowed." },
+            maxRetries: {
+                type: "integer",
+                minimum: 1,
+                maximum: 100,
+                default: 10,
+                description: "Most ON_FAILURE retries allowed.",
+            },
         },
     },
     validateResource: (args, reportViolation) => {
@@ -30,7 +36,9 @@ export const railwayRestartPolicy: ResourceValidationPolicy = {
         }
         const retries = args.props.restartPolicyMaxRetries as number | undefined;
         if (retries === undefined || retries === null || retries < 1 || retries > max) {
-            reportViolation(`ON_FAILURE restart policy has ${retries ?? "no"} max retries; set restartPolicy.maxRetries between 1 and ${max}.`);
+            reportViolation(
+                `ON_FAILURE restart policy has ${retries ?? "no"} max retries; set restartPolicy.maxRetries between 1 and ${max}.`,
+            );
         }
     },
 };

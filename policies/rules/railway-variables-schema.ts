@@ -22,8 +22,18 @@ export const railwayVariablesSchema: StackValidationPolicy = {
     configSchema: {
         properties: {
             ...environmentSetting,
-            productionHosts: { type: "array", items: { type: "string" }, default: [], description: "Production hostnames no staging URL may point at." },
-            allowedExtras: { type: "array", items: { type: "string" }, default: [], description: "Variable names outside the schema that are allowed everywhere." },
+            productionHosts: {
+                type: "array",
+                items: { type: "string" },
+                default: [],
+                description: "Production hostnames no staging URL may point at.",
+            },
+            allowedExtras: {
+                type: "array",
+                items: { type: "string" },
+                default: [],
+                description: "Variable names outside the schema that are allowed everywhere.",
+            },
         },
     },
     validateStack: (args, reportViolation) => {
@@ -36,7 +46,8 @@ export const railwayVariablesSchema: StackValidationPolicy = {
             const vars: Record<string, string | SecretValue> = {};
             for (const v of entries) {
                 // An unknown value (not yet created) counts as present; a known secret is checked like any value.
-                vars[v.name] = v.value === undefined ? SecretValue.unknown() : v.secret ? SecretValue.of(v.value) : v.value;
+                vars[v.name] =
+                    v.value === undefined ? SecretValue.unknown() : v.secret ? SecretValue.of(v.value) : v.value;
             }
             const issues = validateAppEnvironment(vars, {
                 environment: environmentOf(view.variables.urn, config.environment),
@@ -44,7 +55,11 @@ export const railwayVariablesSchema: StackValidationPolicy = {
                 role,
                 allowedExtras: config.allowedExtras ?? [],
             });
-            for (const issue of issues) reportViolation(`service '${view.name}': ${issue.path} ${issue.problem} (fix: ${issue.fix})`, view.variables.urn);
+            for (const issue of issues)
+                reportViolation(
+                    `service '${view.name}': ${issue.path} ${issue.problem} (fix: ${issue.fix})`,
+                    view.variables.urn,
+                );
         }
     },
 };

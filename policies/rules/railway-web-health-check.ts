@@ -16,7 +16,13 @@ export const railwayWebHealthCheck: StackValidationPolicy = {
     description: "Web-facing Railway services have a health check path with a timeout of at most 300 s.",
     configSchema: {
         properties: {
-            maxTimeoutSeconds: { type: "integer", minimum: 1, maximum: 3600, default: 300, description: "Longest health check timeout allowed." },
+            maxTimeoutSeconds: {
+                type: "integer",
+                minimum: 1,
+                maximum: 3600,
+                default: 300,
+                description: "Longest health check timeout allowed.",
+            },
         },
     },
     validateStack: (args, reportViolation) => {
@@ -25,7 +31,10 @@ export const railwayWebHealthCheck: StackValidationPolicy = {
             if (view.domains.length === 0 || !view.instance) continue;
             const path = view.instance.props.healthcheckPath as string | undefined;
             if (!path) {
-                reportViolation(`web-facing service '${view.name}' has no health check path. Set healthcheck.path (e.g. /api/health) for '${view.name}'.`, view.instance.urn);
+                reportViolation(
+                    `web-facing service '${view.name}' has no health check path. Set healthcheck.path (e.g. /api/health) for '${view.name}'.`,
+                    view.instance.urn,
+                );
                 continue;
             }
             const timeout = known(() => view.instance!.props.healthcheckTimeout as number | undefined);

@@ -15,20 +15,33 @@ export const sentryEveryService: StackValidationPolicy = {
     description: "Every app Railway service has a Sentry project and a SENTRY_DSN variable.",
     configSchema: {
         properties: {
-            exempt: { type: "array", items: { type: "string" }, default: [], description: "Service names that need no Sentry project." },
+            exempt: {
+                type: "array",
+                items: { type: "string" },
+                default: [],
+                description: "Service names that need no Sentry project.",
+            },
         },
     },
     validateStack: (args, reportViolation) => {
         const exempt = new Set(args.getConfig<{ exempt?: string[] }>().exempt ?? []);
-        const slugs = args.resources.filter((r) => r.type === TYPES.sentryProject).map((r) => (known(() => r.props.slug) ?? "") as string);
+        const slugs = args.resources
+            .filter((r) => r.type === TYPES.sentryProject)
+            .map((r) => (known(() => r.props.slug) ?? "") as string);
         for (const view of railwayServices(args.resources)) {
             if (roleOf(view) === "datastore" || exempt.has(view.name)) continue;
             if (!slugs.some((s) => s === view.name || s.endsWith(`-${view.name}`))) {
-                reportViolation(`service '${view.name}' has no Sentry project; turn on integrations.sentry for this stack.`, view.service.urn);
+                reportViolation(
+                    `service '${view.name}' has no Sentry project; turn on integrations.sentry for this stack.`,
+                    view.service.urn,
+                );
             }
             const entries = view.variables ? variableEntries(view.variables) : [];
             if (entries && !entries.some((v) => v.name === "SENTRY_DSN")) {
-                reportViolation(`service '${view.name}' has no SENTRY_DSN variable, so its errors are not reported.`, view.variables?.urn ?? view.service.urn);
+                reportViolation(
+                    `service '${view.name}' has no SENTRY_DSN variable, so its errors are not reported.`,
+                    view.variables?.urn ?? view.service.urn,
+                );
             }
         }
     },

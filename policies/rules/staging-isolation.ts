@@ -19,7 +19,12 @@ export const stagingIsolation: ResourceValidationPolicy = {
     configSchema: {
         properties: {
             ...environmentSetting,
-            productionHosts: { type: "array", items: { type: "string" }, default: [], description: "Production hostnames (and their subdomains), including database hosts." },
+            productionHosts: {
+                type: "array",
+                items: { type: "string" },
+                default: [],
+                description: "Production hostnames (and their subdomains), including database hosts.",
+            },
         },
     },
     validateResource: (args, reportViolation) => {
@@ -29,7 +34,8 @@ export const stagingIsolation: ResourceValidationPolicy = {
         const hit = (value: string) => hostsIn(value).find((h) => production.some((p) => isHostOrSubdomain(h, p)));
         if (args.type === TYPES.customDomain) {
             const domain = args.props.domain as string;
-            if (hit(domain)) reportViolation(`custom domain ${domain} is a production host on staging; use a staging hostname.`);
+            if (hit(domain))
+                reportViolation(`custom domain ${domain} is a production host on staging; use a staging hostname.`);
             return;
         }
         if (args.type !== TYPES.variables) return;
@@ -39,7 +45,10 @@ export const stagingIsolation: ResourceValidationPolicy = {
                 const value = known(() => map[name]);
                 const host = value === undefined ? undefined : hit(value);
                 // The host is named, never the value: a secret URL may carry a password.
-                if (host) reportViolation(`${name} points at production host ${host} from staging; point it at the staging service instead.`);
+                if (host)
+                    reportViolation(
+                        `${name} points at production host ${host} from staging; point it at the staging service instead.`,
+                    );
             }
         }
     },

@@ -10,7 +10,10 @@ import { isRailwayApiError, RailwayApiError, RailwayClient } from "./client";
 import { DOCUMENTS, isMutation, isRetrySafe, OperationName } from "./documents";
 import type * as Generated from "./generated/graphql";
 
-type DocumentOf<Op extends OperationName> = (typeof Generated)[`${Op}Document`] extends TypedDocumentNode<any, any> ? (typeof Generated)[`${Op}Document`] : never;
+type DocumentOf<Op extends OperationName> =
+    (typeof Generated)[`${Op}Document`] extends TypedDocumentNode<any, any>
+        ? (typeof Generated)[`${Op}Document`]
+        : never;
 /** What Railway answers to an operation (its `data`). */
 export type Result<Op extends OperationName> = ResultOf<DocumentOf<Op>>;
 /** The variables an operation takes. */
@@ -40,14 +43,21 @@ export function createSettleMs(): number {
     return Number.isFinite(v) && v >= 0 ? v : 2 * callTimeoutMs();
 }
 
-export function gql<Op extends OperationName>(apiUrl: string | undefined, op: Op, variables: Variables<Op>, opts: CallOptions = {}): Promise<Result<Op>> {
+export function gql<Op extends OperationName>(
+    apiUrl: string | undefined,
+    op: Op,
+    variables: Variables<Op>,
+    opts: CallOptions = {},
+): Promise<Result<Op>> {
     const client = new RailwayClient({
         apiUrl,
         timeoutMs: callTimeoutMs(),
         retry: isMutation(op) && opts.retryMutation === false ? { maxAttempts: 1 } : undefined,
         onRetry: ({ operation, attempt, delayMs, reason }) =>
             // Progress for long retries; the engine shows provider stderr in its diagnostics.
-            process.stderr.write(`railway: ${operation} attempt ${attempt} failed (${reason}); retrying in ${Math.round(delayMs)} ms\n`),
+            process.stderr.write(
+                `railway: ${operation} attempt ${attempt} failed (${reason}); retrying in ${Math.round(delayMs)} ms\n`,
+            ),
     });
     // An idempotent mutation is retried like a query: sending it twice changes nothing.
     return client.request<Result<Op>>(op, DOCUMENTS[op], variables as Record<string, unknown>, !isRetrySafe(op));
@@ -79,7 +89,9 @@ export async function gqlAll<Op extends OperationName, T>(
         nodes.push(...page.edges.map((e) => e.node));
         if (!page.pageInfo.hasNextPage) return nodes;
         if (!page.pageInfo.endCursor || page.pageInfo.endCursor === after)
-            throw new Error(`Railway ${op}: the next page has no new cursor; stopping rather than reading the same page again`);
+            throw new Error(
+                `Railway ${op}: the next page has no new cursor; stopping rather than reading the same page again`,
+            );
         after = page.pageInfo.endCursor;
     }
     throw new Error(`Railway ${op}: more than ${maxPages} pages; stopping`);
@@ -107,7 +119,11 @@ export async function readOrGone<T>(read: () => Promise<T>): Promise<T | undefin
  * Runs a delete, treating "not found" as done: the object was already removed out of band, and
  * `pulumi destroy` should converge rather than fail.
  */
-export async function deleteIfExists<Op extends OperationName>(apiUrl: string | undefined, op: Op, variables: Variables<Op>): Promise<void> {
+export async function deleteIfExists<Op extends OperationName>(
+    apiUrl: string | undefined,
+    op: Op,
+    variables: Variables<Op>,
+): Promise<void> {
     await readOrGone(() => gql(apiUrl, op, variables));
 }
 
@@ -138,7 +154,9 @@ async function findWithin<T>(find: () => Promise<T | undefined>, withinMs: numbe
     for (let delay = 250; ; delay = Math.min(delay * 2, 5_000)) {
         const found = await find();
         if (found !== undefined || Date.now() >= until) return found;
-        process.stderr.write(`railway: a create had no answer and may still be running; looking for it again in ${delay} ms\n`);
+        process.stderr.write(
+            `railway: a create had no answer and may still be running; looking for it again in ${delay} ms\n`,
+        );
         await new Promise((r) => setTimeout(r, Math.min(delay, Math.max(0, until - Date.now()))));
     }
 }
@@ -178,7 +196,9 @@ export async function createOrAdopt<T>(
             if (!(unknown || notSent) || attempt >= attempts) throw e;
             const retryAfterMs = (e as RailwayApiError).retryAfterMs;
             const delayMs = retryAfterMs ?? Math.random() * (opts.baseDelayMs ?? 500) * 2 ** (attempt - 1);
-            process.stderr.write(`railway: create attempt ${attempt} had no clear outcome (${(e as Error).message}); nothing was made, retrying in ${Math.round(delayMs)} ms\n`);
+            process.stderr.write(
+                `railway: create attempt ${attempt} had no clear outcome (${(e as Error).message}); nothing was made, retrying in ${Math.round(delayMs)} ms\n`,
+            );
             await new Promise((r) => setTimeout(r, delayMs));
         }
     }
@@ -208,8 +228,13 @@ export function idParts(id: string, parts: string[], resource: string, fromState
  * The problems of inputs a provider cannot work without: each of `keys` must be a non-empty string.
  * Returned as check failures, one per missing key.
  */
-export function requiredIds(inputs: Record<string, unknown>, keys: readonly string[]): Array<{ property: string; reason: string }> {
-    return keys.filter((k) => typeof inputs[k] !== "string" || inputs[k] === "").map((k) => ({ property: k, reason: `${k} is required` }));
+export function requiredIds(
+    inputs: Record<string, unknown>,
+    keys: readonly string[],
+): Array<{ property: string; reason: string }> {
+    return keys
+        .filter((k) => typeof inputs[k] !== "string" || inputs[k] === "")
+        .map((k) => ({ property: k, reason: `${k} is required` }));
 }
 
 /** Keys whose values differ between two plain records (shallow, JSON equality). */

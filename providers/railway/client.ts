@@ -79,10 +79,17 @@ export function railwayApiError(
     attempts: number,
     hint?: string,
 ): RailwayApiError {
-    const details = [code && `code ${code}`, traceId && `traceId ${traceId}`, httpStatus && `HTTP ${httpStatus}`, attempts > 1 && `after ${attempts} attempts`]
+    const details = [
+        code && `code ${code}`,
+        traceId && `traceId ${traceId}`,
+        httpStatus && `HTTP ${httpStatus}`,
+        attempts > 1 && `after ${attempts} attempts`,
+    ]
         .filter(Boolean)
         .join(", ");
-    const e = new Error(`Railway ${operation} failed: ${railwayMessage} (${details})${hint ? `: ${hint}` : ""}`) as RailwayApiError;
+    const e = new Error(
+        `Railway ${operation} failed: ${railwayMessage} (${details})${hint ? `: ${hint}` : ""}`,
+    ) as RailwayApiError;
     e.name = "RailwayApiError";
     e.operation = operation;
     e.railwayMessage = railwayMessage;
@@ -110,7 +117,9 @@ export function authFromEnv(env: Record<string, string | undefined>): RailwayAut
     }
     if (account) return { header: "Authorization", value: `Bearer ${account}` };
     if (project) return { header: "Project-Access-Token", value: project };
-    throw new Error("no Railway token: set RAILWAY_API_TOKEN (account or workspace token) or RAILWAY_TOKEN (project token)");
+    throw new Error(
+        "no Railway token: set RAILWAY_API_TOKEN (account or workspace token) or RAILWAY_TOKEN (project token)",
+    );
 }
 
 /** Seconds or an HTTP date, as Railway's 429 sends it; undefined when absent or unreadable. */
@@ -126,7 +135,15 @@ export function parseRetryAfter(value: string | null | undefined, now = Date.now
  * Connection errors that prove the request never reached the server. An array, not a Set: this
  * code is serialized into Pulumi state, and a captured Set does not survive that.
  */
-const NEVER_SENT: readonly string[] = ["BAD_PORT", "ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT", "EHOSTUNREACH", "ENETUNREACH"];
+const NEVER_SENT: readonly string[] = [
+    "BAD_PORT",
+    "ECONNREFUSED",
+    "ENOTFOUND",
+    "EAI_AGAIN",
+    "UND_ERR_CONNECT_TIMEOUT",
+    "EHOSTUNREACH",
+    "ENETUNREACH",
+];
 
 function networkCode(e: unknown): string | undefined {
     const cause = (e as { cause?: { code?: string; message?: string; errors?: Array<{ code?: string }> } })?.cause;
@@ -159,7 +176,12 @@ export class RailwayClient {
      * Sends one document. `mutation` decides the retry rules. Resolves with `data`, or rejects with
      * a {@link RailwayApiError}.
      */
-    async request<T = Record<string, any>>(operation: string, document: string, variables: Record<string, unknown>, mutation: boolean): Promise<T> {
+    async request<T = Record<string, any>>(
+        operation: string,
+        document: string,
+        variables: Record<string, unknown>,
+        mutation: boolean,
+    ): Promise<T> {
         const auth = this.opts.auth ?? authFromEnv(this.opts.env ?? process.env);
         const started = Date.now();
         const body = JSON.stringify({ query: document, variables, operationName: operation });
@@ -170,7 +192,12 @@ export class RailwayClient {
             try {
                 const res = await fetch(this.apiUrl, {
                     method: "POST",
-                    headers: { "content-type": "application/json", accept: "application/json", [auth.header]: auth.value, "user-agent": "ainative-platform-pulumi" },
+                    headers: {
+                        "content-type": "application/json",
+                        accept: "application/json",
+                        [auth.header]: auth.value,
+                        "user-agent": "ainative-platform-pulumi",
+                    },
                     body,
                     signal: AbortSignal.timeout(this.opts.timeoutMs ?? 30_000),
                 });
@@ -183,14 +210,28 @@ export class RailwayClient {
                 }
                 const first = json?.errors?.[0];
                 if (res.ok && json && !json.errors?.length && json.data !== undefined) return json.data;
-                const traceId = first?.extensions?.traceId ?? first?.traceId ?? res.headers.get("x-railway-request-id") ?? undefined;
-                const message = first?.message ?? (res.status === 429 ? "rate limited" : `HTTP ${res.status} ${res.statusText}`.trim());
+                const traceId =
+                    first?.extensions?.traceId ??
+                    first?.traceId ??
+                    res.headers.get("x-railway-request-id") ??
+                    undefined;
+                const message =
+                    first?.message ??
+                    (res.status === 429 ? "rate limited" : `HTTP ${res.status} ${res.statusText}`.trim());
                 // A project token is limited to one environment of one project: say what to use instead.
                 const hint =
                     auth.header === "Project-Access-Token" && /not authori[sz]ed/i.test(message)
                         ? "RAILWAY_TOKEN is sent as a project token, which reaches only one environment of one project and cannot create projects or environments; if this needs more, set RAILWAY_API_TOKEN to an account or workspace token instead (and unset RAILWAY_TOKEN)"
                         : undefined;
-                failure = railwayApiError(operation, message, first?.extensions?.code, traceId, res.status, attempt, hint);
+                failure = railwayApiError(
+                    operation,
+                    message,
+                    first?.extensions?.code,
+                    traceId,
+                    res.status,
+                    attempt,
+                    hint,
+                );
                 if (res.status === 429) {
                     retryable = true;
                     retryAfterMs = parseRetryAfter(res.headers.get("retry-after"));
@@ -205,7 +246,9 @@ export class RailwayClient {
                 const timedOut = (e as Error)?.name === "TimeoutError";
                 failure = railwayApiError(
                     operation,
-                    timedOut ? "request timed out" : `cannot reach ${new URL(this.apiUrl).host}: ${code ?? (e as Error)?.message ?? "network error"}`,
+                    timedOut
+                        ? "request timed out"
+                        : `cannot reach ${new URL(this.apiUrl).host}: ${code ?? (e as Error)?.message ?? "network error"}`,
                     code,
                     undefined,
                     undefined,
@@ -216,7 +259,8 @@ export class RailwayClient {
             }
             const elapsed = Date.now() - started;
             if (!retryable || attempt >= this.retry.maxAttempts) throw failure;
-            const backoff = Math.random() * Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
+            const backoff =
+                Math.random() * Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
             const delayMs = Math.min(this.retry.maxDelayMs, retryAfterMs !== undefined ? retryAfterMs : backoff);
             if (elapsed + delayMs > this.retry.maxTotalMs) throw failure;
             this.opts.onRetry?.({ operation, attempt, delayMs, reason: failure.railwayMessage });

@@ -18,17 +18,28 @@ import { wireSafe } from "./wire";
 /** JSON with object keys sorted, so that two values compare by content, not key order. */
 function canonical(value: unknown): string {
     return JSON.stringify(value ?? null, (_k, v) =>
-        v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
+        v && typeof v === "object" && !Array.isArray(v)
+            ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)))
+            : v,
     );
 }
 
-export function defineProvider(type: string, provider: pulumi.dynamic.ResourceProvider): pulumi.dynamic.ResourceProvider {
+export function defineProvider(
+    type: string,
+    provider: pulumi.dynamic.ResourceProvider,
+): pulumi.dynamic.ResourceProvider {
     const withRules: pulumi.dynamic.ResourceProvider = { ...provider };
     if (provider.read) {
         withRules.read = async (id, props) => {
             const result = await provider.read!(id, props);
             const importing = !props || Object.keys(props).length === 0;
-            if (importing && result.id && result.props && result.props.apiUrl === undefined && process.env.RAILWAY_API_URL) {
+            if (
+                importing &&
+                result.id &&
+                result.props &&
+                result.props.apiUrl === undefined &&
+                process.env.RAILWAY_API_URL
+            ) {
                 return { ...result, props: { ...result.props, apiUrl: process.env.RAILWAY_API_URL } };
             }
             return result;
@@ -44,7 +55,11 @@ export function defineProvider(type: string, provider: pulumi.dynamic.ResourcePr
             const diff = provider.diff ? await provider.diff(found.id, live, inputs) : { changes: false, replaces: [] };
             if (diff.changes || (diff.replaces ?? []).length) {
                 const differing = Object.keys(inputs).filter(
-                    (k) => !k.startsWith("__") && k !== "adoptId" && inputs[k] !== undefined && canonical(live[k]) !== canonical(inputs[k]),
+                    (k) =>
+                        !k.startsWith("__") &&
+                        k !== "adoptId" &&
+                        inputs[k] !== undefined &&
+                        canonical(live[k]) !== canonical(inputs[k]),
                 );
                 throw new Error(
                     `adopt: railway:${type} '${inputs.adoptId}' is not what the stack declares (differs in: ${differing.join(", ") || "its settings"}); ` +

@@ -39,9 +39,20 @@ interface DeploymentState {
 async function deploy(s: DeploymentState): Promise<string> {
     const since = Date.now();
     return createOrAdopt(
-        async () => (await gql(s.apiUrl, "ServiceInstanceDeploy", { serviceId: s.serviceId, environmentId: s.environmentId }, { retryMutation: false })).serviceInstanceDeployV2,
+        async () =>
+            (
+                await gql(
+                    s.apiUrl,
+                    "ServiceInstanceDeploy",
+                    { serviceId: s.serviceId, environmentId: s.environmentId },
+                    { retryMutation: false },
+                )
+            ).serviceInstanceDeployV2,
         async () => {
-            const { deployments } = await gql(s.apiUrl, "Deployments", { input: { projectId: s.projectId, environmentId: s.environmentId, serviceId: s.serviceId }, first: 1 });
+            const { deployments } = await gql(s.apiUrl, "Deployments", {
+                input: { projectId: s.projectId, environmentId: s.environmentId, serviceId: s.serviceId },
+                first: 1,
+            });
             const newest = deployments.edges[0]?.node;
             // Railway's clock and ours may differ a little.
             return newest && Date.parse(newest.createdAt) >= since - 60_000 ? newest.id : undefined;
@@ -65,7 +76,8 @@ export const serviceDeploymentProvider: pulumi.dynamic.ResourceProvider = define
     },
     async update(_id, olds: DeploymentState, news: DeploymentState) {
         // Only the endpoint changed: nothing to deploy.
-        if (changedKeys(olds, news, ["projectId", "serviceId", "environmentId", "fingerprint"]).length === 0) return { outs: { ...news, deploymentId: olds.deploymentId } };
+        if (changedKeys(olds, news, ["projectId", "serviceId", "environmentId", "fingerprint"]).length === 0)
+            return { outs: { ...news, deploymentId: olds.deploymentId } };
         return { outs: { ...news, deploymentId: await deploy(news) } };
     },
     async read(id, props?: DeploymentState) {
@@ -83,6 +95,13 @@ export class ServiceDeployment extends pulumi.dynamic.Resource {
     declare readonly deploymentId: pulumi.Output<string>;
 
     constructor(name: string, args: ServiceDeploymentArgs, opts?: pulumi.CustomResourceOptions) {
-        super(serviceDeploymentProvider, name, { apiUrl: undefined, ...args, deploymentId: undefined }, opts, "railway", "ServiceDeployment");
+        super(
+            serviceDeploymentProvider,
+            name,
+            { apiUrl: undefined, ...args, deploymentId: undefined },
+            opts,
+            "railway",
+            "ServiceDeployment",
+        );
     }
 }

@@ -284,13 +284,22 @@ export const DOCUMENTS = {
         }
     `,
     ServiceInstanceUpdate: /* GraphQL */ `
-        mutation ServiceInstanceUpdate($serviceId: String!, $environmentId: String, $input: ServiceInstanceUpdateInput!) {
+        mutation ServiceInstanceUpdate(
+            $serviceId: String!
+            $environmentId: String
+            $input: ServiceInstanceUpdateInput!
+        ) {
             serviceInstanceUpdate(serviceId: $serviceId, environmentId: $environmentId, input: $input)
         }
     `,
     DeploymentTriggers: /* GraphQL */ `
         query DeploymentTriggers($projectId: String!, $environmentId: String!, $serviceId: String!, $after: String) {
-            deploymentTriggers(projectId: $projectId, environmentId: $environmentId, serviceId: $serviceId, after: $after) {
+            deploymentTriggers(
+                projectId: $projectId
+                environmentId: $environmentId
+                serviceId: $serviceId
+                after: $after
+            ) {
                 edges {
                     node {
                         id

@@ -24,7 +24,13 @@ interface ServiceDomainState {
 }
 
 async function domainsOf(s: { apiUrl?: string; projectId: string; environmentId: string; serviceId: string }) {
-    return (await gql(s.apiUrl, "Domains", { projectId: s.projectId, environmentId: s.environmentId, serviceId: s.serviceId })).domains;
+    return (
+        await gql(s.apiUrl, "Domains", {
+            projectId: s.projectId,
+            environmentId: s.environmentId,
+            serviceId: s.serviceId,
+        })
+    ).domains;
 }
 
 async function findServiceDomain(s: ServiceDomainState, id: string) {
@@ -34,7 +40,10 @@ async function findServiceDomain(s: ServiceDomainState, id: string) {
 export const serviceDomainProvider: pulumi.dynamic.ResourceProvider = defineProvider("ServiceDomain", {
     async check(_olds, news) {
         const failures = requiredIds(news, ["projectId", "environmentId", "serviceId"]);
-        if (news.targetPort !== undefined && !(Number.isInteger(news.targetPort) && news.targetPort >= 1 && news.targetPort <= 65535)) {
+        if (
+            news.targetPort !== undefined &&
+            !(Number.isInteger(news.targetPort) && news.targetPort >= 1 && news.targetPort <= 65535)
+        ) {
             failures.push({ property: "targetPort", reason: "targetPort must be a port number 1-65535" });
         }
         return { inputs: news, failures };
@@ -53,7 +62,13 @@ export const serviceDomainProvider: pulumi.dynamic.ResourceProvider = defineProv
                     await gql(
                         inputs.apiUrl,
                         "ServiceDomainCreate",
-                        { input: { environmentId: inputs.environmentId, serviceId: inputs.serviceId, targetPort: inputs.targetPort ?? null } },
+                        {
+                            input: {
+                                environmentId: inputs.environmentId,
+                                serviceId: inputs.serviceId,
+                                targetPort: inputs.targetPort ?? null,
+                            },
+                        },
                         { retryMutation: false },
                     )
                 ).serviceDomainCreate,
@@ -83,9 +98,16 @@ export const serviceDomainProvider: pulumi.dynamic.ResourceProvider = defineProv
     async update(id, olds: ServiceDomainState, news: ServiceDomainState) {
         // Railway's update needs the hostname; state may lack it (an interrupted create): read it.
         const domain = olds.domain ?? (await findServiceDomain(olds, id))?.domain;
-        if (!domain) throw new Error(`Railway service domain ${id} no longer exists; run 'pulumi refresh' to record that`);
+        if (!domain)
+            throw new Error(`Railway service domain ${id} no longer exists; run 'pulumi refresh' to record that`);
         await gql(news.apiUrl, "ServiceDomainUpdate", {
-            input: { serviceDomainId: id, environmentId: news.environmentId, serviceId: news.serviceId, domain, targetPort: news.targetPort ?? null },
+            input: {
+                serviceDomainId: id,
+                environmentId: news.environmentId,
+                serviceId: news.serviceId,
+                domain,
+                targetPort: news.targetPort ?? null,
+            },
         });
         const d = await findServiceDomain(news, id);
         return { outs: { ...news, domain: d?.domain ?? olds.domain, targetPort: d?.targetPort ?? undefined } };
@@ -101,7 +123,14 @@ export class ServiceDomain extends pulumi.dynamic.Resource {
     declare readonly domain: pulumi.Output<string>;
 
     constructor(name: string, args: ServiceDomainArgs, opts?: pulumi.CustomResourceOptions) {
-        super(serviceDomainProvider, name, { targetPort: undefined, apiUrl: undefined, adoptId: undefined, ...args, domain: undefined }, opts, "railway", "ServiceDomain");
+        super(
+            serviceDomainProvider,
+            name,
+            { targetPort: undefined, apiUrl: undefined, adoptId: undefined, ...args, domain: undefined },
+            opts,
+            "railway",
+            "ServiceDomain",
+        );
     }
 }
 
@@ -138,7 +167,14 @@ export const customDomainProvider: pulumi.dynamic.ResourceProvider = defineProvi
     },
     async diff(_id, olds: CustomDomainState, news: CustomDomainState) {
         const replaces = changedKeys(olds, news, ["projectId", "environmentId", "serviceId", "domain"]);
-        const changes = changedKeys(olds, news, ["projectId", "environmentId", "serviceId", "domain", "targetPort", "apiUrl"]);
+        const changes = changedKeys(olds, news, [
+            "projectId",
+            "environmentId",
+            "serviceId",
+            "domain",
+            "targetPort",
+            "apiUrl",
+        ]);
         return { changes: changes.length > 0, replaces, deleteBeforeReplace: true };
     },
     async create(inputs: CustomDomainState) {
@@ -165,14 +201,22 @@ export const customDomainProvider: pulumi.dynamic.ResourceProvider = defineProvi
             async () => {
                 const same = (await domainsOf(inputs)).customDomains.find((c) => c.domain === inputs.domain);
                 if (!same) return undefined;
-                const { customDomain: c } = await gql(inputs.apiUrl, "CustomDomain", { id: same.id, projectId: inputs.projectId });
+                const { customDomain: c } = await gql(inputs.apiUrl, "CustomDomain", {
+                    id: same.id,
+                    projectId: inputs.projectId,
+                });
                 return { id: c.id, verified: c.status.verified, dnsRecords: c.status.dnsRecords };
             },
         );
         return { id: d.id, outs: { ...inputs, verified: d.verified, dnsRecords: d.dnsRecords } };
     },
     async read(id, props?: CustomDomainState) {
-        const [projectId, domainId] = idParts(id, ["projectId", "customDomainId"], "railway.CustomDomain", props?.projectId ? [props.projectId, id] : undefined);
+        const [projectId, domainId] = idParts(
+            id,
+            ["projectId", "customDomainId"],
+            "railway.CustomDomain",
+            props?.projectId ? [props.projectId, id] : undefined,
+        );
         const found = await readOrGone(() => gql(props?.apiUrl, "CustomDomain", { id: domainId, projectId }));
         if (!found) return { id: "", props: {} };
         const d = found.customDomain;
@@ -191,9 +235,20 @@ export const customDomainProvider: pulumi.dynamic.ResourceProvider = defineProvi
         };
     },
     async update(id, olds: CustomDomainState, news: CustomDomainState) {
-        await gql(news.apiUrl, "CustomDomainUpdate", { environmentId: news.environmentId, id, targetPort: news.targetPort ?? null });
+        await gql(news.apiUrl, "CustomDomainUpdate", {
+            environmentId: news.environmentId,
+            id,
+            targetPort: news.targetPort ?? null,
+        });
         const { customDomain: d } = await gql(news.apiUrl, "CustomDomain", { id, projectId: news.projectId });
-        return { outs: { ...news, targetPort: d.targetPort ?? undefined, verified: d.status.verified, dnsRecords: d.status.dnsRecords ?? olds.dnsRecords } };
+        return {
+            outs: {
+                ...news,
+                targetPort: d.targetPort ?? undefined,
+                verified: d.status.verified,
+                dnsRecords: d.status.dnsRecords ?? olds.dnsRecords,
+            },
+        };
     },
     async delete(id, props: CustomDomainState) {
         await deleteIfExists(props.apiUrl, "CustomDomainDelete", { id });
@@ -209,7 +264,14 @@ export class CustomDomain extends pulumi.dynamic.Resource {
         super(
             customDomainProvider,
             name,
-            { targetPort: undefined, apiUrl: undefined, adoptId: undefined, ...args, verified: undefined, dnsRecords: undefined },
+            {
+                targetPort: undefined,
+                apiUrl: undefined,
+                adoptId: undefined,
+                ...args,
+                verified: undefined,
+                dnsRecords: undefined,
+            },
             opts,
             "railway",
             "CustomDomain",

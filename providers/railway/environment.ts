@@ -42,7 +42,8 @@ const environmentsOf = (apiUrl: string | undefined, projectId: string): Promise<
 export const environmentProvider: pulumi.dynamic.ResourceProvider = defineProvider("Environment", {
     async check(_olds, news) {
         const failures = requiredIds(news, ["projectId"]);
-        if (typeof news.name !== "string" || news.name.trim() === "") failures.push({ property: "name", reason: "name is required (e.g. staging, production)" });
+        if (typeof news.name !== "string" || news.name.trim() === "")
+            failures.push({ property: "name", reason: "name is required (e.g. staging, production)" });
         return { inputs: news, failures };
     },
     async diff(_id, olds: EnvironmentState, news: EnvironmentState) {
@@ -56,7 +57,11 @@ export const environmentProvider: pulumi.dynamic.ResourceProvider = defineProvid
         // Adopt the environment of that name when it exists (Railway creates a default one with
         // every project), so a stack can own the environment its project came with.
         const existing = envs.find((e) => e.name === inputs.name);
-        if (existing) return { id: existing.id, outs: { ...inputs, environmentId: existing.id, sourceEnvironmentId: existing.sourceEnvironment?.id } };
+        if (existing)
+            return {
+                id: existing.id,
+                outs: { ...inputs, environmentId: existing.id, sourceEnvironmentId: existing.sourceEnvironment?.id },
+            };
         let sourceEnvironmentId: string | undefined;
         if (inputs.duplicateFrom) {
             sourceEnvironmentId = envs.find((e) => e.name === inputs.duplicateFrom)?.id;
@@ -71,25 +76,54 @@ export const environmentProvider: pulumi.dynamic.ResourceProvider = defineProvid
                     await gql(
                         inputs.apiUrl,
                         "EnvironmentCreate",
-                        { input: { projectId: inputs.projectId, name: inputs.name, sourceEnvironmentId, skipInitialDeploys: true, ephemeral: inputs.ephemeral ?? false } },
+                        {
+                            input: {
+                                projectId: inputs.projectId,
+                                name: inputs.name,
+                                sourceEnvironmentId,
+                                skipInitialDeploys: true,
+                                ephemeral: inputs.ephemeral ?? false,
+                            },
+                        },
                         { retryMutation: false },
                     )
                 ).environmentCreate,
             async () => (await environmentsOf(inputs.apiUrl, inputs.projectId)).find((e) => e.name === inputs.name),
         );
-        return { id: created.id, outs: { ...inputs, environmentId: created.id, sourceEnvironmentId: created.sourceEnvironment?.id } };
+        return {
+            id: created.id,
+            outs: { ...inputs, environmentId: created.id, sourceEnvironmentId: created.sourceEnvironment?.id },
+        };
     },
     async read(id, props?: EnvironmentState) {
-        const [projectId, environmentId] = id.includes(":") ? splitId(id, ["projectId", "environmentId"], "railway.Environment") : [props?.projectId, id];
+        const [projectId, environmentId] = id.includes(":")
+            ? splitId(id, ["projectId", "environmentId"], "railway.Environment")
+            : [props?.projectId, id];
         const found = await readOrGone(() => gql(props?.apiUrl, "Environment", { id: environmentId!, projectId }));
         if (!found || found.environment.deletedAt) return { id: "", props: {} };
         const e = found.environment;
-        return { id: environmentId!, props: { ...props, projectId: e.projectId, name: e.name, environmentId, sourceEnvironmentId: e.sourceEnvironment?.id } };
+        return {
+            id: environmentId!,
+            props: {
+                ...props,
+                projectId: e.projectId,
+                name: e.name,
+                environmentId,
+                sourceEnvironmentId: e.sourceEnvironment?.id,
+            },
+        };
     },
     async update(id, olds: EnvironmentState, news: EnvironmentState) {
         if (olds.name !== news.name) await gql(news.apiUrl, "EnvironmentRename", { id, input: { name: news.name } });
         const { environment } = await gql(news.apiUrl, "Environment", { id });
-        return { outs: { ...news, name: environment.name, environmentId: id, sourceEnvironmentId: environment.sourceEnvironment?.id } };
+        return {
+            outs: {
+                ...news,
+                name: environment.name,
+                environmentId: id,
+                sourceEnvironmentId: environment.sourceEnvironment?.id,
+            },
+        };
     },
     async delete(id, props: EnvironmentState) {
         await deleteIfExists(props.apiUrl, "EnvironmentDelete", { id });
@@ -106,7 +140,14 @@ export class Environment extends pulumi.dynamic.Resource {
         super(
             environmentProvider,
             name,
-            { apiUrl: undefined, duplicateFrom: undefined, ephemeral: undefined, ...args, environmentId: undefined, sourceEnvironmentId: undefined },
+            {
+                apiUrl: undefined,
+                duplicateFrom: undefined,
+                ephemeral: undefined,
+                ...args,
+                environmentId: undefined,
+                sourceEnvironmentId: undefined,
+            },
             opts,
             "railway",
             "Environment",

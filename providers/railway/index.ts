@@ -9,8 +9,22 @@ export { Service, ServiceArgs, serviceProvider } from "./service";
 export { ServiceInstance, ServiceInstanceArgs, serviceInstanceProvider, RestartPolicyType } from "./service-instance";
 export { Variables, VariablesArgs, variablesProvider } from "./variables";
 export { Volume, VolumeArgs, volumeProvider } from "./volume";
-export { ServiceDomain, ServiceDomainArgs, serviceDomainProvider, CustomDomain, CustomDomainArgs, customDomainProvider } from "./domains";
+export {
+    ServiceDomain,
+    ServiceDomainArgs,
+    serviceDomainProvider,
+    CustomDomain,
+    CustomDomainArgs,
+    customDomainProvider,
+} from "./domains";
 export { ServiceDeployment, ServiceDeploymentArgs, serviceDeploymentProvider } from "./deployment";
-export { RailwayClient, RailwayApiError, isRailwayApiError, railwayApiError, authFromEnv, DEFAULT_RAILWAY_API_URL } from "./client";
+export {
+    RailwayClient,
+    RailwayApiError,
+    isRailwayApiError,
+    railwayApiError,
+    authFromEnv,
+    DEFAULT_RAILWAY_API_URL,
+} from "./client";
 export { DOCUMENTS, OperationName, isMutation } from "./documents";
 export { createOrAdopt, gql, gqlAll, isNotFound, readOrGone, Result, Variables as OperationVariables } from "./api";

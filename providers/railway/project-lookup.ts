@@ -30,19 +30,26 @@ async function find(s: LookupState): Promise<string> {
                 "run 'pulumi up' on that stack first, or set railway.projectId to the project's id",
         );
     if (named.length > 1)
-        throw new Error(`railway.project: ${named.length} Railway projects are named '${s.name}' in ${where}; set railway.projectId to the one this stack shares`);
+        throw new Error(
+            `railway.project: ${named.length} Railway projects are named '${s.name}' in ${where}; set railway.projectId to the one this stack shares`,
+        );
     return named[0].id;
 }
 
 export const projectLookupProvider: pulumi.dynamic.ResourceProvider = defineProvider("ProjectLookup", {
     async check(_olds, news) {
         const failures = [];
-        if (typeof news.name !== "string" || news.name.trim() === "") failures.push({ property: "name", reason: "name is required (the shared Railway project's name)" });
+        if (typeof news.name !== "string" || news.name.trim() === "")
+            failures.push({ property: "name", reason: "name is required (the shared Railway project's name)" });
         return { inputs: news, failures };
     },
     async diff(_id, olds: LookupState, news: LookupState) {
         const replaces = changedKeys(olds, news, ["name", "workspaceId"]);
-        return { changes: replaces.length > 0 || changedKeys(olds, news, ["apiUrl"]).length > 0, replaces, deleteBeforeReplace: false };
+        return {
+            changes: replaces.length > 0 || changedKeys(olds, news, ["apiUrl"]).length > 0,
+            replaces,
+            deleteBeforeReplace: false,
+        };
     },
     async create(inputs: LookupState) {
         const projectId = await find(inputs);
@@ -66,6 +73,13 @@ export class ProjectLookup extends pulumi.dynamic.Resource {
     declare readonly projectId: pulumi.Output<string>;
 
     constructor(name: string, args: ProjectLookupArgs, opts?: pulumi.CustomResourceOptions) {
-        super(projectLookupProvider, name, { workspaceId: undefined, apiUrl: undefined, ...args, projectId: undefined }, opts, "railway", "ProjectLookup");
+        super(
+            projectLookupProvider,
+            name,
+            { workspaceId: undefined, apiUrl: undefined, ...args, projectId: undefined },
+            opts,
+            "railway",
+            "ProjectLookup",
+        );
     }
 }

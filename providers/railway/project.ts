@@ -34,8 +34,15 @@ async function environmentsOf(apiUrl: string | undefined, id: string): Promise<R
  * projects mean the tool cannot know which one is its own: it says so rather than guess.
  */
 async function madeByUs(inputs: ProjectState, since: number): Promise<{ id: string } | undefined> {
-    const all = await gqlAll(inputs.apiUrl, "WorkspaceProjects", { workspaceId: inputs.workspaceId ?? null }, (d) => d.projects);
-    const fresh = all.filter((p) => p.name === inputs.name && !p.deletedAt && Date.parse(p.createdAt) >= since - 60_000);
+    const all = await gqlAll(
+        inputs.apiUrl,
+        "WorkspaceProjects",
+        { workspaceId: inputs.workspaceId ?? null },
+        (d) => d.projects,
+    );
+    const fresh = all.filter(
+        (p) => p.name === inputs.name && !p.deletedAt && Date.parse(p.createdAt) >= since - 60_000,
+    );
     if (fresh.length > 1) {
         throw new Error(
             `a projectCreate for '${inputs.name}' had no clear outcome and ${fresh.length} new projects of that name exist: cannot tell which one this stack made; ` +
@@ -48,7 +55,8 @@ async function madeByUs(inputs: ProjectState, since: number): Promise<{ id: stri
 export const projectProvider: pulumi.dynamic.ResourceProvider = defineProvider("Project", {
     async check(_olds, news) {
         const failures = [];
-        if (typeof news.name !== "string" || news.name.trim() === "") failures.push({ property: "name", reason: "name is required (the Railway project name)" });
+        if (typeof news.name !== "string" || news.name.trim() === "")
+            failures.push({ property: "name", reason: "name is required (the Railway project name)" });
         return { inputs: news, failures };
     },
     async diff(_id, olds: ProjectState, news: ProjectState) {
@@ -64,7 +72,14 @@ export const projectProvider: pulumi.dynamic.ResourceProvider = defineProvider("
                     await gql(
                         inputs.apiUrl,
                         "ProjectCreate",
-                        { input: { name: inputs.name, description: inputs.description, workspaceId: inputs.workspaceId, defaultEnvironmentName: inputs.defaultEnvironmentName } },
+                        {
+                            input: {
+                                name: inputs.name,
+                                description: inputs.description,
+                                workspaceId: inputs.workspaceId,
+                                defaultEnvironmentName: inputs.defaultEnvironmentName,
+                            },
+                        },
                         { retryMutation: false },
                     )
                 ).projectCreate,
@@ -88,7 +103,10 @@ export const projectProvider: pulumi.dynamic.ResourceProvider = defineProvider("
         };
     },
     async update(id, _olds: ProjectState, news: ProjectState) {
-        await gql(news.apiUrl, "ProjectUpdate", { id, input: { name: news.name, description: news.description ?? null } });
+        await gql(news.apiUrl, "ProjectUpdate", {
+            id,
+            input: { name: news.name, description: news.description ?? null },
+        });
         return { outs: { ...news, environments: await environmentsOf(news.apiUrl, id) } };
     },
     async delete(id, props: ProjectState) {
@@ -105,7 +123,14 @@ export class Project extends pulumi.dynamic.Resource {
         super(
             projectProvider,
             name,
-            { description: undefined, workspaceId: undefined, defaultEnvironmentName: undefined, apiUrl: undefined, ...args, environments: undefined },
+            {
+                description: undefined,
+                workspaceId: undefined,
+                defaultEnvironmentName: undefined,
+                apiUrl: undefined,
+                ...args,
+                environments: undefined,
+            },
             opts,
             "railway",
             "Project",

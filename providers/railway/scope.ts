@@ -27,7 +27,9 @@ export interface InstanceScope {
 function digest(config: unknown, serviceId: string): string {
     const part = (config as { services?: Record<string, unknown> } | null)?.services?.[serviceId] ?? null;
     const canonical = JSON.stringify(part, (_k, v) =>
-        v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
+        v && typeof v === "object" && !Array.isArray(v)
+            ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)))
+            : v,
     );
     return createHash("sha256").update(canonical).digest("hex");
 }
@@ -56,7 +58,9 @@ export async function withinEnvironment<T>(s: InstanceScope, what: string, write
     const before = await othersOf(s);
     const result = await write();
     const after = await othersOf(s);
-    const moved = [...before].filter(([id, b]) => after.has(id) && after.get(id)!.digest !== b.digest).map(([, b]) => b.name);
+    const moved = [...before]
+        .filter(([id, b]) => after.has(id) && after.get(id)!.digest !== b.digest)
+        .map(([, b]) => b.name);
     if (moved.length) {
         throw new Error(
             `railway: writing ${what} of service ${s.serviceId} in environment ${s.environmentId} also changed it in ${moved.join(", ")}, ` +

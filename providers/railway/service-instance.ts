@@ -80,20 +80,40 @@ const SETTINGS = [
 ] as const;
 
 function validate(news: InstanceState): Array<{ property: string; reason: string }> {
-    const failures = requiredIds(news as unknown as Record<string, unknown>, ["projectId", "serviceId", "environmentId"]);
+    const failures = requiredIds(news as unknown as Record<string, unknown>, [
+        "projectId",
+        "serviceId",
+        "environmentId",
+    ]);
     const src = news.source ?? {};
-    if (!!src.image === !!src.repo) failures.push({ property: "source", reason: "set exactly one of source.repo (with source.branch) or source.image" });
-    if (src.repo && !src.branch) failures.push({ property: "source.branch", reason: "a repository source needs a branch" });
+    if (!!src.image === !!src.repo)
+        failures.push({
+            property: "source",
+            reason: "set exactly one of source.repo (with source.branch) or source.image",
+        });
+    if (src.repo && !src.branch)
+        failures.push({ property: "source.branch", reason: "a repository source needs a branch" });
     const entries = Object.entries(news.replicas ?? {});
     const total = entries.reduce((a, [, n]) => a + n, 0);
     if (entries.length === 0 || entries.some(([, n]) => !Number.isInteger(n) || n < 1))
-        failures.push({ property: "replicas", reason: "give at least one region with a whole number of replicas >= 1" });
+        failures.push({
+            property: "replicas",
+            reason: "give at least one region with a whole number of replicas >= 1",
+        });
     for (const [region] of entries) {
         if (!(RAILWAY_REGIONS as readonly string[]).includes(region))
-            failures.push({ property: `replicas.${region}`, reason: `'${region}' is not a Railway region (regions: ${RAILWAY_REGIONS.join(", ")})` });
+            failures.push({
+                property: `replicas.${region}`,
+                reason: `'${region}' is not a Railway region (regions: ${RAILWAY_REGIONS.join(", ")})`,
+            });
     }
-    if (total > RAILWAY_MAX_REPLICAS) failures.push({ property: "replicas", reason: `${total} replicas in total; Railway allows at most ${RAILWAY_MAX_REPLICAS}` });
-    if (news.cronSchedule && total > 1) failures.push({ property: "cronSchedule", reason: "a cron service runs with exactly one replica" });
+    if (total > RAILWAY_MAX_REPLICAS)
+        failures.push({
+            property: "replicas",
+            reason: `${total} replicas in total; Railway allows at most ${RAILWAY_MAX_REPLICAS}`,
+        });
+    if (news.cronSchedule && total > 1)
+        failures.push({ property: "cronSchedule", reason: "a cron service runs with exactly one replica" });
     if (news.healthcheckTimeout !== undefined && (news.healthcheckTimeout < 1 || news.healthcheckTimeout > 3600)) {
         failures.push({ property: "healthcheckTimeout", reason: "healthcheckTimeout must be 1-3600 seconds" });
     }
@@ -101,7 +121,12 @@ function validate(news: InstanceState): Array<{ property: string; reason: string
 }
 
 async function triggerOf(apiUrl: string | undefined, projectId: string, serviceId: string, environmentId: string) {
-    const triggers = await gqlAll(apiUrl, "DeploymentTriggers", { projectId, environmentId, serviceId }, (d) => d.deploymentTriggers);
+    const triggers = await gqlAll(
+        apiUrl,
+        "DeploymentTriggers",
+        { projectId, environmentId, serviceId },
+        (d) => d.deploymentTriggers,
+    );
     return triggers[0];
 }
 
@@ -143,18 +168,28 @@ async function apply(news: InstanceState, olds?: InstanceState): Promise<void> {
                 },
             });
         } else if (existing.branch !== news.source.branch || existing.repository !== news.source.repo) {
-            await gql(news.apiUrl, "DeploymentTriggerUpdate", { id: existing.id, input: { repository: news.source.repo, branch: news.source.branch } });
+            await gql(news.apiUrl, "DeploymentTriggerUpdate", {
+                id: existing.id,
+                input: { repository: news.source.repo, branch: news.source.branch },
+            });
         }
     }
 }
 
 /** What Railway has now, in the shape of the inputs (so diff compares like with like). */
-async function fetchState(apiUrl: string | undefined, projectId: string, serviceId: string, environmentId: string): Promise<Omit<InstanceState, "apiUrl">> {
+async function fetchState(
+    apiUrl: string | undefined,
+    projectId: string,
+    serviceId: string,
+    environmentId: string,
+): Promise<Omit<InstanceState, "apiUrl">> {
     const { serviceInstance: si } = await gql(apiUrl, "ServiceInstance", { serviceId, environmentId });
     const { environment } = await gql(apiUrl, "EnvironmentConfig", { id: environmentId });
     const deploy = environment.config?.services?.[serviceId]?.deploy ?? {};
     const replicas: Record<string, number> = {};
-    for (const [region, cfg] of Object.entries((deploy.multiRegionConfig ?? {}) as Record<string, { numReplicas?: number } | null>)) {
+    for (const [region, cfg] of Object.entries(
+        (deploy.multiRegionConfig ?? {}) as Record<string, { numReplicas?: number } | null>,
+    )) {
         if (cfg?.numReplicas) replicas[region] = cfg.numReplicas;
     }
     if (Object.keys(replicas).length === 0 && si.region) replicas[si.region] = si.numReplicas ?? 1;
@@ -168,7 +203,8 @@ async function fetchState(apiUrl: string | undefined, projectId: string, service
         rootDirectory: opt(si.rootDirectory),
         startCommand: opt(si.startCommand),
         buildCommand: opt(si.buildCommand),
-        preDeployCommand: Array.isArray(si.preDeployCommand) && si.preDeployCommand.length ? si.preDeployCommand : undefined,
+        preDeployCommand:
+            Array.isArray(si.preDeployCommand) && si.preDeployCommand.length ? si.preDeployCommand : undefined,
         watchPatterns: si.watchPatterns?.length ? si.watchPatterns : undefined,
         healthcheckPath: opt(si.healthcheckPath),
         healthcheckTimeout: opt(si.healthcheckTimeout),
@@ -241,6 +277,13 @@ export class ServiceInstance extends pulumi.dynamic.Resource {
 
     constructor(name: string, args: ServiceInstanceArgs, opts?: pulumi.CustomResourceOptions) {
         const blank = Object.fromEntries(SETTINGS.map((k) => [k, undefined]));
-        super(serviceInstanceProvider, name, { ...blank, apiUrl: undefined, adoptId: undefined, ...args }, opts, "railway", "ServiceInstance");
+        super(
+            serviceInstanceProvider,
+            name,
+            { ...blank, apiUrl: undefined, adoptId: undefined, ...args },
+            opts,
+            "railway",
+            "ServiceInstance",
+        );
     }
 }

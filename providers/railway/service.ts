@@ -32,8 +32,15 @@ interface ServiceState {
 export const serviceProvider: pulumi.dynamic.ResourceProvider = defineProvider("Service", {
     async check(_olds, news) {
         const failures = requiredIds(news, ["projectId"]);
-        if (typeof news.name !== "string" || !/^[A-Za-z0-9][A-Za-z0-9 _.-]*$/.test(news.name) || news.name.length > RAILWAY_SERVICE_NAME_MAX_LENGTH) {
-            failures.push({ property: "name", reason: `name must be 1-${RAILWAY_SERVICE_NAME_MAX_LENGTH} letters, digits, spaces, dots, dashes or underscores` });
+        if (
+            typeof news.name !== "string" ||
+            !/^[A-Za-z0-9][A-Za-z0-9 _.-]*$/.test(news.name) ||
+            news.name.length > RAILWAY_SERVICE_NAME_MAX_LENGTH
+        ) {
+            failures.push({
+                property: "name",
+                reason: `name must be 1-${RAILWAY_SERVICE_NAME_MAX_LENGTH} letters, digits, spaces, dots, dashes or underscores`,
+            });
         }
         return { inputs: news, failures };
     },
@@ -43,13 +50,24 @@ export const serviceProvider: pulumi.dynamic.ResourceProvider = defineProvider("
         return { changes: changes.length > 0, replaces, deleteBeforeReplace: true };
     },
     async create(inputs: ServiceState) {
-        const named = async () => (await gqlAll(inputs.apiUrl, "ProjectServices", { id: inputs.projectId }, (d) => d.project.services)).find((s) => s.name === inputs.name);
+        const named = async () =>
+            (await gqlAll(inputs.apiUrl, "ProjectServices", { id: inputs.projectId }, (d) => d.project.services)).find(
+                (s) => s.name === inputs.name,
+            );
         const existing = await named();
         if (existing) return { id: existing.id, outs: { ...inputs } };
         // A lost answer to an applied create leaves the name taken: the service of that name in the
         // project is adopted instead of failing, so a retried `pulumi up` converges.
         const { id } = await createOrAdopt(
-            async () => (await gql(inputs.apiUrl, "ServiceCreate", { input: { projectId: inputs.projectId, name: inputs.name } }, { retryMutation: false })).serviceCreate,
+            async () =>
+                (
+                    await gql(
+                        inputs.apiUrl,
+                        "ServiceCreate",
+                        { input: { projectId: inputs.projectId, name: inputs.name } },
+                        { retryMutation: false },
+                    )
+                ).serviceCreate,
             named,
         );
         return { id, outs: { ...inputs } };

@@ -41,10 +41,14 @@ interface VariablesState {
     apiUrl?: string;
 }
 
-const sortedEntries = (o: Record<string, string>) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+const sortedEntries = (o: Record<string, string>) =>
+    Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
 /** Railway's one set, split back into the halves: a name known as plain stays plain; anything else is kept secret. */
-function split(all: Record<string, string>, plainNames: Iterable<string>): { variables: Record<string, string>; secretVariables: Record<string, string> } {
+function split(
+    all: Record<string, string>,
+    plainNames: Iterable<string>,
+): { variables: Record<string, string>; secretVariables: Record<string, string> } {
     const plain = new Set(plainNames);
     const variables: Record<string, string> = {};
     const secretVariables: Record<string, string> = {};
@@ -54,7 +58,12 @@ function split(all: Record<string, string>, plainNames: Iterable<string>): { var
 
 const allOf = (s: Partial<VariablesState>) => ({ ...(s.variables ?? {}), ...(s.secretVariables ?? {}) });
 
-async function fetchVariables(apiUrl: string | undefined, projectId: string, environmentId: string, serviceId: string): Promise<Record<string, string>> {
+async function fetchVariables(
+    apiUrl: string | undefined,
+    projectId: string,
+    environmentId: string,
+    serviceId: string,
+): Promise<Record<string, string>> {
     const { variables } = await gql(apiUrl, "Variables", { projectId, environmentId, serviceId });
     return variables ?? {};
 }
@@ -62,7 +71,14 @@ async function fetchVariables(apiUrl: string | undefined, projectId: string, env
 async function upsert(s: VariablesState): Promise<void> {
     await withinEnvironment(s, "the variables", () =>
         gql(s.apiUrl, "VariableCollectionUpsert", {
-            input: { projectId: s.projectId, environmentId: s.environmentId, serviceId: s.serviceId, variables: allOf(s), replace: true, skipDeploys: s.skipDeploys ?? false },
+            input: {
+                projectId: s.projectId,
+                environmentId: s.environmentId,
+                serviceId: s.serviceId,
+                variables: allOf(s),
+                replace: true,
+                skipDeploys: s.skipDeploys ?? false,
+            },
         }),
     );
 }
@@ -73,13 +89,28 @@ export const variablesProvider: pulumi.dynamic.ResourceProvider = defineProvider
         for (const half of ["variables", "secretVariables"]) {
             for (const [name, value] of Object.entries((news[half] ?? {}) as Record<string, unknown>)) {
                 if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
-                    failures.push({ property: `${half}.${name}`, reason: "a variable name is letters, digits and _, not starting with a digit" });
-                if (typeof value !== "string") failures.push({ property: `${half}.${name}`, reason: "a variable value must be a string" });
+                    failures.push({
+                        property: `${half}.${name}`,
+                        reason: "a variable name is letters, digits and _, not starting with a digit",
+                    });
+                if (typeof value !== "string")
+                    failures.push({ property: `${half}.${name}`, reason: "a variable value must be a string" });
             }
         }
         const both = Object.keys(news.variables ?? {}).filter((k) => k in (news.secretVariables ?? {}));
-        for (const name of both) failures.push({ property: `variables.${name}`, reason: "is set both as a plain and as a secret variable; keep only the secret one" });
-        return { inputs: { ...news, variables: sortedEntries(news.variables ?? {}), secretVariables: sortedEntries(news.secretVariables ?? {}) }, failures };
+        for (const name of both)
+            failures.push({
+                property: `variables.${name}`,
+                reason: "is set both as a plain and as a secret variable; keep only the secret one",
+            });
+        return {
+            inputs: {
+                ...news,
+                variables: sortedEntries(news.variables ?? {}),
+                secretVariables: sortedEntries(news.secretVariables ?? {}),
+            },
+            failures,
+        };
     },
     async diff(_id, olds: VariablesState, news: VariablesState) {
         const replaces = changedKeys(olds, news, ["projectId", "environmentId", "serviceId"]);
@@ -93,13 +124,29 @@ export const variablesProvider: pulumi.dynamic.ResourceProvider = defineProvider
     async create(inputs: VariablesState) {
         await upsert(inputs);
         const all = await fetchVariables(inputs.apiUrl, inputs.projectId, inputs.environmentId, inputs.serviceId);
-        return { id: `${inputs.projectId}:${inputs.environmentId}:${inputs.serviceId}`, outs: { ...inputs, ...split(all, Object.keys(inputs.variables ?? {})) } };
+        return {
+            id: `${inputs.projectId}:${inputs.environmentId}:${inputs.serviceId}`,
+            outs: { ...inputs, ...split(all, Object.keys(inputs.variables ?? {})) },
+        };
     },
     async read(id, props?: VariablesState) {
-        const [projectId, environmentId, serviceId] = splitId(id, ["projectId", "environmentId", "serviceId"], "railway.Variables");
+        const [projectId, environmentId, serviceId] = splitId(
+            id,
+            ["projectId", "environmentId", "serviceId"],
+            "railway.Variables",
+        );
         const all = await readOrGone(() => fetchVariables(props?.apiUrl, projectId, environmentId, serviceId));
         if (!all) return { id: "", props: {} };
-        return { id, props: { ...props, projectId, environmentId, serviceId, ...split(all, Object.keys(props?.variables ?? {})) } };
+        return {
+            id,
+            props: {
+                ...props,
+                projectId,
+                environmentId,
+                serviceId,
+                ...split(all, Object.keys(props?.variables ?? {})),
+            },
+        };
     },
     async update(_id, _olds: VariablesState, news: VariablesState) {
         await upsert(news);
@@ -110,7 +157,12 @@ export const variablesProvider: pulumi.dynamic.ResourceProvider = defineProvider
         await withinEnvironment(props, "the variables", async () => {
             for (const name of Object.keys(allOf(props))) {
                 await deleteIfExists(props.apiUrl, "VariableDelete", {
-                    input: { projectId: props.projectId, environmentId: props.environmentId, serviceId: props.serviceId, name },
+                    input: {
+                        projectId: props.projectId,
+                        environmentId: props.environmentId,
+                        serviceId: props.serviceId,
+                        name,
+                    },
                 });
             }
         });
@@ -122,9 +174,13 @@ export const variablesProvider: pulumi.dynamic.ResourceProvider = defineProvider
  * which names are set when one value (a DSN of a Sentry key not yet created) is unknown, so
  * policies can check the names.
  */
-function secretEach(values: pulumi.Input<Record<string, pulumi.Input<string>>>): pulumi.Input<Record<string, pulumi.Input<string>>> {
+function secretEach(
+    values: pulumi.Input<Record<string, pulumi.Input<string>>>,
+): pulumi.Input<Record<string, pulumi.Input<string>>> {
     if (pulumi.Output.isInstance(values)) return pulumi.secret(values);
-    return Object.fromEntries(Object.entries(values as Record<string, pulumi.Input<string>>).map(([k, v]) => [k, pulumi.secret(v)]));
+    return Object.fromEntries(
+        Object.entries(values as Record<string, pulumi.Input<string>>).map(([k, v]) => [k, pulumi.secret(v)]),
+    );
 }
 
 /** The full set of a service's variables in one environment. */
@@ -136,7 +192,14 @@ export class Variables extends pulumi.dynamic.Resource {
         super(
             variablesProvider,
             name,
-            { skipDeploys: undefined, apiUrl: undefined, adoptId: undefined, ...args, variables: args.variables ?? {}, secretVariables: secretEach(args.secretVariables ?? {}) },
+            {
+                skipDeploys: undefined,
+                apiUrl: undefined,
+                adoptId: undefined,
+                ...args,
+                variables: args.variables ?? {},
+                secretVariables: secretEach(args.secretVariables ?? {}),
+            },
             { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "secretVariables"] },
             "railway",
             "Variables",

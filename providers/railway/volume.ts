@@ -40,15 +40,30 @@ interface VolumeState {
 type VolumeInstanceNode = Awaited<ReturnType<typeof instancesOf>>[number];
 
 async function instancesOf(apiUrl: string | undefined, environmentId: string) {
-    const all = await gqlAll(apiUrl, "EnvironmentVolumeInstances", { id: environmentId }, (d) => d.environment.volumeInstances);
+    const all = await gqlAll(
+        apiUrl,
+        "EnvironmentVolumeInstances",
+        { id: environmentId },
+        (d) => d.environment.volumeInstances,
+    );
     return all.filter((i) => !i.isPendingDeletion);
 }
 
-async function findInstance(apiUrl: string | undefined, environmentId: string, volumeId: string): Promise<VolumeInstanceNode | undefined> {
+async function findInstance(
+    apiUrl: string | undefined,
+    environmentId: string,
+    volumeId: string,
+): Promise<VolumeInstanceNode | undefined> {
     return (await instancesOf(apiUrl, environmentId)).find((n) => n.volumeId === volumeId);
 }
 
-const stateOf = (s: VolumeState, i: VolumeInstanceNode) => ({ ...s, serviceId: i.serviceId ?? "", mountPath: i.mountPath, volumeInstanceId: i.id, sizeMB: i.sizeMB });
+const stateOf = (s: VolumeState, i: VolumeInstanceNode) => ({
+    ...s,
+    serviceId: i.serviceId ?? "",
+    mountPath: i.mountPath,
+    volumeInstanceId: i.id,
+    sizeMB: i.sizeMB,
+});
 
 export const volumeProvider: pulumi.dynamic.ResourceProvider = defineProvider("Volume", {
     async check(_olds, news) {
@@ -59,7 +74,14 @@ export const volumeProvider: pulumi.dynamic.ResourceProvider = defineProvider("V
     },
     async diff(_id, olds: VolumeState, news: VolumeState) {
         const replaces = changedKeys(olds, news, ["projectId", "environmentId", "region"]);
-        const changes = changedKeys(olds, news, ["projectId", "environmentId", "region", "serviceId", "mountPath", "apiUrl"]);
+        const changes = changedKeys(olds, news, [
+            "projectId",
+            "environmentId",
+            "region",
+            "serviceId",
+            "mountPath",
+            "apiUrl",
+        ]);
         // Create the new volume before deleting the old one: a replace must never lose the data first.
         return { changes: changes.length > 0, replaces, deleteBeforeReplace: false };
     },
@@ -71,20 +93,37 @@ export const volumeProvider: pulumi.dynamic.ResourceProvider = defineProvider("V
         return { id, outs: instance ? stateOf(inputs, instance) : { ...inputs } };
     },
     async read(id, props?: VolumeState) {
-        const [environmentId, volumeId] = idParts(id, ["environmentId", "volumeId"], "railway.Volume", props?.environmentId ? [props.environmentId, id] : undefined);
+        const [environmentId, volumeId] = idParts(
+            id,
+            ["environmentId", "volumeId"],
+            "railway.Volume",
+            props?.environmentId ? [props.environmentId, id] : undefined,
+        );
         const instance = await readOrGone(() => findInstance(props?.apiUrl, environmentId, volumeId));
         if (!instance) return { id: "", props: {} };
-        return { id: volumeId, props: stateOf({ ...(props as VolumeState), environmentId, region: props?.region }, instance) };
+        return {
+            id: volumeId,
+            props: stateOf({ ...(props as VolumeState), environmentId, region: props?.region }, instance),
+        };
     },
     async update(id, _olds: VolumeState, news: VolumeState) {
         await withinEnvironment(news, "the volume", () =>
-            gql(news.apiUrl, "VolumeInstanceUpdate", { volumeId: id, environmentId: news.environmentId, input: { serviceId: news.serviceId, mountPath: news.mountPath } }),
+            gql(news.apiUrl, "VolumeInstanceUpdate", {
+                volumeId: id,
+                environmentId: news.environmentId,
+                input: { serviceId: news.serviceId, mountPath: news.mountPath },
+            }),
         );
         const instance = await findInstance(news.apiUrl, news.environmentId, id);
         return { outs: instance ? stateOf(news, instance) : { ...news } };
     },
     async delete(id, props: VolumeState) {
-        const envs = await gqlAll(props.apiUrl, "ProjectEnvironments", { id: props.projectId }, (d) => d.project.environments);
+        const envs = await gqlAll(
+            props.apiUrl,
+            "ProjectEnvironments",
+            { id: props.projectId },
+            (d) => d.project.environments,
+        );
         let shared = false;
         for (const env of envs.filter((e) => e.id !== props.environmentId)) {
             if (await readOrGone(() => findInstance(props.apiUrl, env.id, id))) shared = true;
@@ -123,7 +162,9 @@ function createVolume(inputs: VolumeState): Promise<{ id: string }> {
                 )
             ).volumeCreate,
         async () => {
-            const same = (await instancesOf(inputs.apiUrl, inputs.environmentId)).find((i) => i.serviceId === inputs.serviceId && i.mountPath === inputs.mountPath);
+            const same = (await instancesOf(inputs.apiUrl, inputs.environmentId)).find(
+                (i) => i.serviceId === inputs.serviceId && i.mountPath === inputs.mountPath,
+            );
             return same ? { id: same.volumeId } : undefined;
         },
     );
@@ -139,7 +180,14 @@ export class Volume extends pulumi.dynamic.Resource {
         super(
             volumeProvider,
             name,
-            { region: undefined, apiUrl: undefined, adoptId: undefined, ...args, volumeInstanceId: undefined, sizeMB: undefined },
+            {
+                region: undefined,
+                apiUrl: undefined,
+                adoptId: undefined,
+                ...args,
+                volumeInstanceId: undefined,
+                sizeMB: undefined,
+            },
             opts,
             "railway",
             "Volume",

@@ -18,7 +18,9 @@ import type * as pulumi from "@pulumi/pulumi";
  * plain Error (not a subclass, whose message serialization would empty).
  */
 function wireValueError(type: string, method: string, where: string, what: string): Error {
-    const e = new Error(`railway:${type} ${method} returned ${what} at '${where}', which Pulumi cannot store; this is a bug in the ${type} provider`);
+    const e = new Error(
+        `railway:${type} ${method} returned ${what} at '${where}', which Pulumi cannot store; this is a bug in the ${type} provider`,
+    );
     e.name = "WireValueError";
     return e;
 }
@@ -29,7 +31,8 @@ function wireValueError(type: string, method: string, where: string, what: strin
  * throws a {@link WireValueError}.
  */
 export function toWire(type: string, method: string, value: unknown, where = ""): unknown {
-    const at = (key: string | number) => (typeof key === "number" ? `${where}[${key}]` : where ? `${where}.${key}` : key);
+    const at = (key: string | number) =>
+        typeof key === "number" ? `${where}[${key}]` : where ? `${where}.${key}` : key;
     if (value === null || typeof value === "string" || typeof value === "boolean") return value;
     if (typeof value === "number") {
         if (!Number.isFinite(value)) throw wireValueError(type, method, where || "(root)", String(value));
@@ -43,7 +46,13 @@ export function toWire(type: string, method: string, value: unknown, where = "")
     }
     if (typeof value === "object") {
         const proto = Object.getPrototypeOf(value);
-        if (proto !== Object.prototype && proto !== null) throw wireValueError(type, method, where || "(root)", `an instance of ${proto?.constructor?.name ?? "a class"}`);
+        if (proto !== Object.prototype && proto !== null)
+            throw wireValueError(
+                type,
+                method,
+                where || "(root)",
+                `an instance of ${proto?.constructor?.name ?? "a class"}`,
+            );
         const out: Record<string, unknown> = {};
         for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
             if (v === undefined) continue;
@@ -55,11 +64,13 @@ export function toWire(type: string, method: string, value: unknown, where = "")
 }
 
 function wireId(type: string, method: string, id: unknown, allowEmpty: boolean): string {
-    if (typeof id !== "string" || (!allowEmpty && id === "")) throw wireValueError(type, method, "id", id === "" ? "an empty id" : `${typeof id} as the id`);
+    if (typeof id !== "string" || (!allowEmpty && id === ""))
+        throw wireValueError(type, method, "id", id === "" ? "an empty id" : `${typeof id} as the id`);
     return id;
 }
 
-const wireProps = (type: string, method: string, props: unknown) => toWire(type, method, props ?? {}) as Record<string, any>;
+const wireProps = (type: string, method: string, props: unknown) =>
+    toWire(type, method, props ?? {}) as Record<string, any>;
 
 /**
  * The provider with every result made wire-safe. `type` is the resource type name
@@ -83,7 +94,10 @@ export function wireSafe(type: string, provider: pulumi.dynamic.ResourceProvider
     if (provider.check) {
         wrapped.check = async (olds, news) => {
             const r = await provider.check!(olds, news);
-            return { inputs: r.inputs === undefined ? undefined : wireProps(type, "check", r.inputs), failures: r.failures ?? [] };
+            return {
+                inputs: r.inputs === undefined ? undefined : wireProps(type, "check", r.inputs),
+                failures: r.failures ?? [],
+            };
         };
     }
     if (provider.read) {

@@ -31,13 +31,25 @@ export interface DeploymentDeps {
     githubRetryUnitMs?: number;
 }
 
-export async function deploymentCommand(argv: string[], io: CommandIO, env: NodeJS.ProcessEnv = process.env, deps: DeploymentDeps = {}): Promise<number> {
+export async function deploymentCommand(
+    argv: string[],
+    io: CommandIO,
+    env: NodeJS.ProcessEnv = process.env,
+    deps: DeploymentDeps = {},
+): Promise<number> {
     const [action, ...rest] = argv;
     if (action === "--help" || action === "-h") {
         io.out(USAGE);
         return EXIT.ok;
     }
-    const flags = parseCommandArgs<{ stack?: string; ref?: string; description?: string; id?: string; state?: string; "environment-url"?: string }>(
+    const flags = parseCommandArgs<{
+        stack?: string;
+        ref?: string;
+        description?: string;
+        id?: string;
+        state?: string;
+        "environment-url"?: string;
+    }>(
         rest,
         {
             stack: { type: "string" },
@@ -52,7 +64,8 @@ export async function deploymentCommand(argv: string[], io: CommandIO, env: Node
     );
     if (typeof flags === "number") return flags;
     const usage = usageError(io, USAGE);
-    if (action !== "start" && action !== "finish") return usage(`the first argument is start or finish, not '${String(action ?? "").slice(0, 40)}'`);
+    if (action !== "start" && action !== "finish")
+        return usage(`the first argument is start or finish, not '${String(action ?? "").slice(0, 40)}'`);
     if (!env.GITHUB_TOKEN) return usage("GITHUB_TOKEN is not set");
     if (!env.GITHUB_REPOSITORY) return usage("GITHUB_REPOSITORY (owner/name) is not set");
     let repo;
@@ -61,7 +74,10 @@ export async function deploymentCommand(argv: string[], io: CommandIO, env: Node
     } catch (e) {
         return usage((e as Error).message.replace("--repo", "GITHUB_REPOSITORY"));
     }
-    const logUrl = env.GITHUB_SERVER_URL && env.GITHUB_RUN_ID ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : undefined;
+    const logUrl =
+        env.GITHUB_SERVER_URL && env.GITHUB_RUN_ID
+            ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
+            : undefined;
     const description = flags.description?.slice(0, 140);
     const gh = githubClient({
         token: env.GITHUB_TOKEN,
@@ -88,8 +104,15 @@ export async function deploymentCommand(argv: string[], io: CommandIO, env: Node
                 description,
             });
             const id = (created.data as { id?: number }).id;
-            if (!id) throw new Error(`GitHub did not create the deployment: ${JSON.stringify(created.data).slice(0, 200)}`);
-            await gh.rest.repos.createDeploymentStatus({ ...repo, deployment_id: id, state: "in_progress", log_url: logUrl, description });
+            if (!id)
+                throw new Error(`GitHub did not create the deployment: ${JSON.stringify(created.data).slice(0, 200)}`);
+            await gh.rest.repos.createDeploymentStatus({
+                ...repo,
+                deployment_id: id,
+                state: "in_progress",
+                log_url: logUrl,
+                description,
+            });
             io.out(String(id));
             if (env.GITHUB_OUTPUT) fs.appendFileSync(env.GITHUB_OUTPUT, `id=${id}\n`);
             io.err(`deployment ${id} of ${flags.ref.slice(0, 12)} to ${flags.stack}: in_progress`);
@@ -100,8 +123,10 @@ export async function deploymentCommand(argv: string[], io: CommandIO, env: Node
         }
     }
 
-    if (!flags.id || !/^[1-9]\d{0,15}$/.test(flags.id)) return usage("--id <deployment id> is required (the number `start` printed)");
-    if (!flags.state || !(STATES as readonly string[]).includes(flags.state)) return usage(`--state must be one of ${STATES.join(", ")}`);
+    if (!flags.id || !/^[1-9]\d{0,15}$/.test(flags.id))
+        return usage("--id <deployment id> is required (the number `start` printed)");
+    if (!flags.state || !(STATES as readonly string[]).includes(flags.state))
+        return usage(`--state must be one of ${STATES.join(", ")}`);
     const envUrl = flags["environment-url"];
     if (envUrl !== undefined && !/^https?:\/\//.test(envUrl)) return usage("--environment-url must be an http(s) URL");
     try {

@@ -19,7 +19,14 @@ import { parse as parseYaml } from "yaml";
 import { authFromEnv } from "../../providers/railway/client";
 import { classifyRefresh, RefreshVerdict } from "../drift/classify";
 import { sendDriftAlerts, AlertTargets } from "../drift/alerts";
-import { buildDriftReport, DRIFT_EXIT, renderDriftJson, renderDriftMarkdown, renderDriftText, UnmanagedCheck } from "../drift/report";
+import {
+    buildDriftReport,
+    DRIFT_EXIT,
+    renderDriftJson,
+    renderDriftMarkdown,
+    renderDriftText,
+    UnmanagedCheck,
+} from "../drift/report";
 import { runRefreshPreview } from "../drift/run";
 import { findUnmanaged, managedRailway } from "../drift/unmanaged";
 import { EngineEvent, parseDigest, parseEvents, PreviewDigest } from "../engine/output";
@@ -28,7 +35,8 @@ import type { PostOptions } from "../notify/http";
 import { scrubTokens } from "../report/markdown";
 import { CommandIO, parseCommandArgs } from "./io";
 
-const USAGE = "usage: npm run drift -- --stack <name> [--refresh-json <file> [--events <file>]] [--repo <owner/name>] [--format text|markdown|json]";
+const USAGE =
+    "usage: npm run drift -- --stack <name> [--refresh-json <file> [--events <file>]] [--repo <owner/name>] [--format text|markdown|json]";
 const FORMATS = ["text", "markdown", "json"] as const;
 
 /** Test seams: the clock and the alert backoff. */
@@ -48,12 +56,17 @@ function stackSettings(cwd: string, stack: string): { project?: string; producti
     }
     let environment: unknown;
     try {
-        const doc = parseYaml(fs.readFileSync(path.join(cwd, `Pulumi.${stack}.yaml`), "utf8")) as { config?: Record<string, unknown> };
+        const doc = parseYaml(fs.readFileSync(path.join(cwd, `Pulumi.${stack}.yaml`), "utf8")) as {
+            config?: Record<string, unknown>;
+        };
         environment = doc?.config?.[`${project ?? "ainative-platform"}:environment`];
     } catch {
         environment = undefined;
     }
-    return { project, production: environment === "production" || (environment === undefined && stack === "production") };
+    return {
+        project,
+        production: environment === "production" || (environment === undefined && stack === "production"),
+    };
 }
 
 function readFile(cwd: string, flag: string, file: string): string {
@@ -62,10 +75,28 @@ function readFile(cwd: string, flag: string, file: string): string {
     return fs.readFileSync(full, "utf8");
 }
 
-export async function driftCommand(argv: string[], io: CommandIO, cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env, deps: DriftDeps = {}): Promise<number> {
-    const flags = parseCommandArgs<{ stack?: string; "refresh-json"?: string; events?: string; repo?: string; format?: string }>(
+export async function driftCommand(
+    argv: string[],
+    io: CommandIO,
+    cwd = process.cwd(),
+    env: NodeJS.ProcessEnv = process.env,
+    deps: DriftDeps = {},
+): Promise<number> {
+    const flags = parseCommandArgs<{
+        stack?: string;
+        "refresh-json"?: string;
+        events?: string;
+        repo?: string;
+        format?: string;
+    }>(
         argv,
-        { stack: { type: "string" }, "refresh-json": { type: "string" }, events: { type: "string" }, repo: { type: "string" }, format: { type: "string" } },
+        {
+            stack: { type: "string" },
+            "refresh-json": { type: "string" },
+            events: { type: "string" },
+            repo: { type: "string" },
+            format: { type: "string" },
+        },
         USAGE,
         io,
     );
@@ -75,10 +106,15 @@ export async function driftCommand(argv: string[], io: CommandIO, cwd = process.
         return DRIFT_EXIT.usage;
     };
     if (!flags.stack) return usage("--stack is required");
-    if (!/^[A-Za-z0-9_.-]{1,100}$/.test(flags.stack)) return usage(`--stack '${flags.stack.slice(0, 80)}' is not a stack name`);
+    if (!/^[A-Za-z0-9_.-]{1,100}$/.test(flags.stack))
+        return usage(`--stack '${flags.stack.slice(0, 80)}' is not a stack name`);
     const format = (flags.format ?? "text") as (typeof FORMATS)[number];
-    if (!FORMATS.includes(format)) return usage(`--format must be one of ${FORMATS.join(", ")}, not '${String(flags.format).slice(0, 40)}'`);
-    if (flags.events && !flags["refresh-json"]) return usage("--events goes with --refresh-json (without it, drift runs the refresh and keeps its own event log)");
+    if (!FORMATS.includes(format))
+        return usage(`--format must be one of ${FORMATS.join(", ")}, not '${String(flags.format).slice(0, 40)}'`);
+    if (flags.events && !flags["refresh-json"])
+        return usage(
+            "--events goes with --refresh-json (without it, drift runs the refresh and keeps its own event log)",
+        );
     let repo: RepoRef | undefined;
     if (flags.repo) {
         try {
@@ -114,8 +150,10 @@ export async function driftCommand(argv: string[], io: CommandIO, cwd = process.
     let verdict: RefreshVerdict | undefined;
     if (digest) {
         verdict = classifyRefresh(digest, events);
-        if (verdict.stack && verdict.stack !== stack) return usage(`the refresh is stack '${verdict.stack}''s, not '${stack}''s`);
-        if (!digest.changeSummary && !digest.steps?.length) errors.push("the refresh reported no resources: is the stack empty, or the wrong file?");
+        if (verdict.stack && verdict.stack !== stack)
+            return usage(`the refresh is stack '${verdict.stack}''s, not '${stack}''s`);
+        if (!digest.changeSummary && !digest.steps?.length)
+            errors.push("the refresh reported no resources: is the stack empty, or the wrong file?");
     }
 
     // 2. What exists in Railway that the stack does not manage.
@@ -127,7 +165,8 @@ export async function driftCommand(argv: string[], io: CommandIO, cwd = process.
         hasCredentials = false;
     }
     if (!digest) unmanaged = { status: "skipped", reason: "no refresh to compare with" };
-    else if (!hasCredentials) unmanaged = { status: "skipped", reason: "no Railway credentials (RAILWAY_API_TOKEN or RAILWAY_TOKEN)" };
+    else if (!hasCredentials)
+        unmanaged = { status: "skipped", reason: "no Railway credentials (RAILWAY_API_TOKEN or RAILWAY_TOKEN)" };
     else {
         io.err("checking Railway for services, volumes and domains the stack does not manage...");
         try {
@@ -138,7 +177,9 @@ export async function driftCommand(argv: string[], io: CommandIO, cwd = process.
     }
 
     const runUrl =
-        env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : undefined;
+        env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID
+            ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
+            : undefined;
     const report = buildDriftReport({
         project: verdict?.project ?? settings.project ?? "(unknown project)",
         stack,
@@ -150,7 +191,13 @@ export async function driftCommand(argv: string[], io: CommandIO, cwd = process.
         runUrl,
     });
 
-    io.out(format === "json" ? renderDriftJson(report) : format === "markdown" ? renderDriftMarkdown(report) : renderDriftText(report));
+    io.out(
+        format === "json"
+            ? renderDriftJson(report)
+            : format === "markdown"
+              ? renderDriftMarkdown(report)
+              : renderDriftText(report),
+    );
     if (env.GITHUB_STEP_SUMMARY) {
         try {
             fs.appendFileSync(env.GITHUB_STEP_SUMMARY, renderDriftMarkdown(report) + "\n\n");
@@ -172,11 +219,19 @@ export async function driftCommand(argv: string[], io: CommandIO, cwd = process.
             }),
             repo,
         };
-    if (env.PAGERDUTY_ROUTING_KEY) targets.pagerduty = { routingKey: env.PAGERDUTY_ROUTING_KEY, eventsUrl: env.PAGERDUTY_EVENTS_URL || undefined };
+    if (env.PAGERDUTY_ROUTING_KEY)
+        targets.pagerduty = { routingKey: env.PAGERDUTY_ROUTING_KEY, eventsUrl: env.PAGERDUTY_EVENTS_URL || undefined };
     if (env.SLACK_WEBHOOK_URL) targets.slackWebhookUrl = env.SLACK_WEBHOOK_URL;
-    if (targets.slackWebhookUrl && !repo) io.err("note: without --repo there is no drift issue to remember the last message by, so Slack hears about every drifted run");
+    if (targets.slackWebhookUrl && !repo)
+        io.err(
+            "note: without --repo there is no drift issue to remember the last message by, so Slack hears about every drifted run",
+        );
     const outcome = await sendDriftAlerts(report, targets, repo ? `${repo.owner}/${repo.repo}` : undefined);
     io.err(`GitHub issue: ${outcome.issue}\nPagerDuty: ${outcome.pagerduty}\nSlack: ${outcome.slack}`);
 
-    return report.status === "clean" ? DRIFT_EXIT.clean : report.status === "drift" ? DRIFT_EXIT.drift : DRIFT_EXIT.error;
+    return report.status === "clean"
+        ? DRIFT_EXIT.clean
+        : report.status === "drift"
+          ? DRIFT_EXIT.drift
+          : DRIFT_EXIT.error;
 }

@@ -66,7 +66,13 @@ interface Flags {
     days?: string;
 }
 
-export async function emergencyDeployCommand(argv: string[], io: CommandIO, cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env, deps: EmergencyDeps = {}): Promise<number> {
+export async function emergencyDeployCommand(
+    argv: string[],
+    io: CommandIO,
+    cwd = process.cwd(),
+    env: NodeJS.ProcessEnv = process.env,
+    deps: EmergencyDeps = {},
+): Promise<number> {
     const flags = parseCommandArgs<Flags>(
         argv,
         {
@@ -90,7 +96,8 @@ export async function emergencyDeployCommand(argv: string[], io: CommandIO, cwd 
     if (flags.report) {
         if (flags.stack || flags.yes) return usage("--report only reads the log: it takes --log and --days");
         const days = flags.days === undefined ? 30 : Number(flags.days);
-        if (!Number.isInteger(days) || days < 1 || days > 3650) return usage(`--days must be a whole number of days from 1 to 3650, not '${flags.days}'`);
+        if (!Number.isInteger(days) || days < 1 || days > 3650)
+            return usage(`--days must be a whole number of days from 1 to 3650, not '${flags.days}'`);
         const { records, unreadable } = readRecords(logFile, now(), days);
         const text = renderReport(records, unreadable, days);
         io.out(text);
@@ -99,14 +106,16 @@ export async function emergencyDeployCommand(argv: string[], io: CommandIO, cwd 
     }
 
     if (!flags.stack) return usage("--stack is required");
-    if (!/^[A-Za-z0-9_.-]{1,100}$/.test(flags.stack)) return usage(`--stack '${flags.stack.slice(0, 80)}' is not a stack name`);
+    if (!/^[A-Za-z0-9_.-]{1,100}$/.test(flags.stack))
+        return usage(`--stack '${flags.stack.slice(0, 80)}' is not a stack name`);
     const stack = flags.stack;
     const stackFile = path.join(cwd, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(stackFile)) return usage(`no stack file ${stackFile}`);
     const policyConfig = path.resolve(cwd, flags["policy-config"] ?? path.join("policies", "config", `${stack}.json`));
     if (!fs.existsSync(policyConfig)) return usage(`no policy config ${policyConfig} (pass --policy-config)`);
     const engine = engineOnPath(env);
-    if (!engine) return usage("pulumi is not on PATH: install the CLI (scripts/install-pulumi.sh --env prints the PATH to use)");
+    if (!engine)
+        return usage("pulumi is not on PATH: install the CLI (scripts/install-pulumi.sh --env prints the PATH to use)");
     const refuse = (message: string) => {
         io.err(`refused: ${message}\nnothing was deployed.`);
         return EXIT.findings;
@@ -119,15 +128,23 @@ export async function emergencyDeployCommand(argv: string[], io: CommandIO, cwd 
     const waived: string[] = [];
     if (!tree.isRepo) {
         if (!flags["allow-dirty"] || !flags["allow-unpushed"])
-            return refuse("this is not a git work tree, so what is deployed could not be found again (pass --allow-dirty --allow-unpushed to deploy anyway)");
+            return refuse(
+                "this is not a git work tree, so what is deployed could not be found again (pass --allow-dirty --allow-unpushed to deploy anyway)",
+            );
         waived.push("not a git work tree");
     } else {
         if (tree.changes.length) {
-            if (!flags["allow-dirty"]) return refuse(`the work tree has uncommitted changes:\n  ${tree.changes.join("\n  ")}\ncommit them (or pass --allow-dirty)`);
+            if (!flags["allow-dirty"])
+                return refuse(
+                    `the work tree has uncommitted changes:\n  ${tree.changes.join("\n  ")}\ncommit them (or pass --allow-dirty)`,
+                );
             waived.push("uncommitted changes");
         }
         if (!tree.pushed) {
-            if (!flags["allow-unpushed"]) return refuse(`commit ${tree.commit?.slice(0, 12) ?? "HEAD"} is on no remote branch: push it first (or pass --allow-unpushed)`);
+            if (!flags["allow-unpushed"])
+                return refuse(
+                    `commit ${tree.commit?.slice(0, 12) ?? "HEAD"} is on no remote branch: push it first (or pass --allow-unpushed)`,
+                );
             waived.push("unpushed commit");
         }
     }
@@ -138,7 +155,10 @@ export async function emergencyDeployCommand(argv: string[], io: CommandIO, cwd 
         const source = readStackFile(stackFile, stack);
         const result = validateStackConfig(source.raw);
         const issues = reportedIssues(source.issues, result);
-        if (issues.length) return refuse(`the stack config has ${issues.length} problem(s):\n${issues.map((i) => formatIssue(stack, i)).join("\n")}`);
+        if (issues.length)
+            return refuse(
+                `the stack config has ${issues.length} problem(s):\n${issues.map((i) => formatIssue(stack, i)).join("\n")}`,
+            );
     } catch (e) {
         if (e instanceof StackFileError) return refuse(e.message);
         throw e;
@@ -149,7 +169,9 @@ export async function emergencyDeployCommand(argv: string[], io: CommandIO, cwd 
     const plan = await runPlan({ stack, file: stackFile, policyConfigFile: policyConfig });
     if (plan.error) return refuse(`the offline plan could not run: ${plan.error}`);
     if (!plan.ok) {
-        const lines = (plan.policies?.mandatory ?? []).map((v) => `  [${v.policy}] ${v.resource?.name ?? "stack"}: ${v.message.replace(/\n/g, " ")}`);
+        const lines = (plan.policies?.mandatory ?? []).map(
+            (v) => `  [${v.policy}] ${v.resource?.name ?? "stack"}: ${v.message.replace(/\n/g, " ")}`,
+        );
         return refuse(`mandatory policy violations:\n${lines.join("\n")}`);
     }
 
@@ -163,32 +185,42 @@ export async function emergencyDeployCommand(argv: string[], io: CommandIO, cwd 
 
     // 4. The preview, shown in full.
     step(4, `pulumi preview --stack ${stack} with the policy pack`);
-    const preview = await runPulumi(engine, ["preview", "--stack", stack, ...policyArgs, "--non-interactive", "--color", "never"], {
-        cwd,
-        env: pulumiEnv,
-        onOutput: stream,
-        onStdout: stream,
-        timeoutMs: 30 * 60_000,
-    });
+    const preview = await runPulumi(
+        engine,
+        ["preview", "--stack", stack, ...policyArgs, "--non-interactive", "--color", "never"],
+        {
+            cwd,
+            env: pulumiEnv,
+            onOutput: stream,
+            onStdout: stream,
+            timeoutMs: 30 * 60_000,
+        },
+    );
     if (preview.code !== 0) return refuse(`pulumi preview exited ${preview.code} (see its output above)`);
 
     // 5. A person says yes.
     step(5, "confirmation");
     if (!flags.yes) {
         if (!deps.ask) return refuse("no terminal to confirm on: pass --yes to deploy without a question");
-        const answer = (await deps.ask(`Deploy the preview above to '${stack}'? Type the stack's name to go on: `)).trim();
+        const answer = (
+            await deps.ask(`Deploy the preview above to '${stack}'? Type the stack's name to go on: `)
+        ).trim();
         if (answer !== stack) return refuse(`the answer was not '${stack}'`);
     }
 
     // 6. The update (the health gate runs inside it where the stack has it on).
     step(6, `pulumi up --stack ${stack}`);
-    const up = await runPulumi(engine, ["up", "--stack", stack, "--yes", "--skip-preview", ...policyArgs, "--non-interactive", "--color", "never"], {
-        cwd,
-        env: pulumiEnv,
-        onOutput: stream,
-        onStdout: stream,
-        timeoutMs: 60 * 60_000,
-    });
+    const up = await runPulumi(
+        engine,
+        ["up", "--stack", stack, "--yes", "--skip-preview", ...policyArgs, "--non-interactive", "--color", "never"],
+        {
+            cwd,
+            env: pulumiEnv,
+            onOutput: stream,
+            onStdout: stream,
+            timeoutMs: 60 * 60_000,
+        },
+    );
 
     // 7. The record, whatever the outcome.
     step(7, `recording the deploy in ${path.relative(cwd, logFile) || logFile}`);
@@ -207,9 +239,13 @@ export async function emergencyDeployCommand(argv: string[], io: CommandIO, cwd 
     };
     appendRecord(logFile, record);
     if (up.code !== 0) {
-        io.err(`pulumi up exited ${up.code}: the deploy failed (a rollback by the health gate also ends here); see docs/runbooks/rollback.md`);
+        io.err(
+            `pulumi up exited ${up.code}: the deploy failed (a rollback by the health gate also ends here); see docs/runbooks/rollback.md`,
+        );
         return EXIT.findings;
     }
-    io.err(`deployed ${stack}${tree.commit ? ` at ${tree.commit.slice(0, 12)}` : ""}. Commit ${path.relative(cwd, logFile) || logFile} so the next CI run reports this deploy.`);
+    io.err(
+        `deployed ${stack}${tree.commit ? ` at ${tree.commit.slice(0, 12)}` : ""}. Commit ${path.relative(cwd, logFile) || logFile} so the next CI run reports this deploy.`,
+    );
     return EXIT.ok;
 }

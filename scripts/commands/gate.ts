@@ -20,7 +20,12 @@ import { CommandIO, outPath, parseCommandArgs, writeAtomically } from "./io";
 const USAGE =
     "usage: npm run gate -- --stack <name> --service <name> [--url <base url>] [--deployment <id>] [--once] [--window <minutes>] [--interval <seconds>] [--project-id <id>] [--state <file>] [--out <file>]";
 
-export async function gateCommand(argv: string[], io: CommandIO, cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function gateCommand(
+    argv: string[],
+    io: CommandIO,
+    cwd = process.cwd(),
+    env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
     const flags = parseCommandArgs<{
         stack?: string;
         service?: string;
@@ -56,11 +61,18 @@ export async function gateCommand(argv: string[], io: CommandIO, cwd = process.c
     };
     if (!flags.stack || !flags.service) return usage("--stack and --service are required");
     // Same bounds as the stack config's gate settings.
-    const bounded = (name: "window" | "interval", value: string | undefined, limits: { min: number; max: number }, unit: string) => {
+    const bounded = (
+        name: "window" | "interval",
+        value: string | undefined,
+        limits: { min: number; max: number },
+        unit: string,
+    ) => {
         if (value === undefined) return undefined;
         const n = Number(value);
         if (!Number.isFinite(n) || n < limits.min || n > limits.max)
-            throw new ContextError(`--${name} must be a number of ${unit} from ${limits.min} to ${limits.max}, not '${value.slice(0, 20)}'`);
+            throw new ContextError(
+                `--${name} must be a number of ${unit} from ${limits.min} to ${limits.max}, not '${value.slice(0, 20)}'`,
+            );
         return n;
     };
     let out: string | undefined;
@@ -82,7 +94,11 @@ export async function gateCommand(argv: string[], io: CommandIO, cwd = process.c
     try {
         window = bounded("window", flags.window, GATE_LIMITS.monitoringWindowMinutes, "minutes");
         interval = bounded("interval", flags.interval, GATE_LIMITS.intervalSeconds, "seconds");
-        ctx = gateContext({ stack: flags.stack, service: flags.service, projectId: flags["project-id"], state: flags.state }, cwd, env);
+        ctx = gateContext(
+            { stack: flags.stack, service: flags.service, projectId: flags["project-id"], state: flags.state },
+            cwd,
+            env,
+        );
         baseUrl = baseUrlOf(ctx, flags.url);
     } catch (e) {
         if (!(e instanceof ContextError)) throw e;
@@ -93,9 +109,19 @@ export async function gateCommand(argv: string[], io: CommandIO, cwd = process.c
     try {
         railway = await railwayTargetOf(ctx);
     } catch (e) {
-        return emit(undecidedRecord(ctx.stack, ctx.service.name, `Railway unreachable or the service unknown there: ${scrub((e as Error).message)}; not deciding without it`));
+        return emit(
+            undecidedRecord(
+                ctx.stack,
+                ctx.service.name,
+                `Railway unreachable or the service unknown there: ${scrub((e as Error).message)}; not deciding without it`,
+            ),
+        );
     }
-    const config = { ...ctx.config.gate, ...(window ? { monitoringWindowMinutes: window } : {}), ...(interval ? { intervalSeconds: interval } : {}) };
+    const config = {
+        ...ctx.config.gate,
+        ...(window ? { monitoringWindowMinutes: window } : {}),
+        ...(interval ? { intervalSeconds: interval } : {}),
+    };
     const record = await runGate({
         stack: ctx.stack,
         service: ctx.service.name,

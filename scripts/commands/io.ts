@@ -36,10 +36,20 @@ export function runMain(main: (argv: string[], io: CommandIO) => Promise<number>
  * parser's message and the usage (exit 2); `--help` prints the usage (exit 0). Returns the flag
  * values, or the exit code to return at once.
  */
-export function parseCommandArgs<T>(argv: string[], options: ParseArgsConfig["options"], usage: string, io: CommandIO): T | number {
+export function parseCommandArgs<T>(
+    argv: string[],
+    options: ParseArgsConfig["options"],
+    usage: string,
+    io: CommandIO,
+): T | number {
     let values: Record<string, unknown>;
     try {
-        ({ values } = parseArgs({ args: argv, options: { ...options, help: { type: "boolean", short: "h" } }, strict: true, allowPositionals: false }));
+        ({ values } = parseArgs({
+            args: argv,
+            options: { ...options, help: { type: "boolean", short: "h" } },
+            strict: true,
+            allowPositionals: false,
+        }));
     } catch (e) {
         io.err(`${(e as Error).message}\n${usage}`);
         return EXIT.usage;
@@ -67,8 +77,10 @@ export function usageError(io: CommandIO, usage: string): (message: string) => n
 export function outPath(out: string, cwd: string, inputs: string[] = []): { file: string } | { problem: string } {
     const file = path.resolve(cwd, out);
     const base = path.basename(file);
-    if (/^Pulumi(\..+)?\.ya?ml$/.test(base)) return { problem: `--out ${out} would overwrite a Pulumi project or stack file; write the output elsewhere` };
-    if (inputs.some((i) => path.resolve(cwd, i) === file)) return { problem: `--out ${out} is this command's input; write the output elsewhere` };
+    if (/^Pulumi(\..+)?\.ya?ml$/.test(base))
+        return { problem: `--out ${out} would overwrite a Pulumi project or stack file; write the output elsewhere` };
+    if (inputs.some((i) => path.resolve(cwd, i) === file))
+        return { problem: `--out ${out} is this command's input; write the output elsewhere` };
     const dir = path.dirname(file);
     try {
         if (!fs.statSync(dir).isDirectory()) return { problem: `--out ${out}: ${dir} is not a folder` };
@@ -76,7 +88,8 @@ export function outPath(out: string, cwd: string, inputs: string[] = []): { file
     } catch {
         return { problem: `--out ${out}: the folder ${dir} does not exist or cannot be written` };
     }
-    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) return { problem: `--out ${out} is a folder; name a file` };
+    if (fs.existsSync(file) && fs.statSync(file).isDirectory())
+        return { problem: `--out ${out} is a folder; name a file` };
     return { file };
 }
 

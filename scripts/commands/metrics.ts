@@ -13,7 +13,14 @@ import * as path from "path";
 import { readStackFile } from "../../config/sources";
 import { validateStackConfig } from "../../config/validate";
 import { describeGitHubError, githubClient, parseRepo, RepoRef, statusOf } from "../github/client";
-import { collectCommitTimes, collectDeployments, collectPrRuns, collectRailwayRollbacks, EtagCache, readGateRollbacks } from "../metrics/collect";
+import {
+    collectCommitTimes,
+    collectDeployments,
+    collectPrRuns,
+    collectRailwayRollbacks,
+    EtagCache,
+    readGateRollbacks,
+} from "../metrics/collect";
 import { computeMetrics, DeploymentRecord, RollbackRecord } from "../metrics/compute";
 import { MetricsFormat, renderMetrics } from "../metrics/render";
 import { CommandIO, EXIT, outPath, parseCommandArgs, writeAtomically, usageError } from "./io";
@@ -35,9 +42,15 @@ export function parseWhen(text: string, now: number): number | undefined {
 function explain(e: unknown, repo: RepoRef): string {
     const status = statusOf(e);
     const headers = (e as { response?: { headers?: Record<string, string> } }).response?.headers ?? {};
-    if ((status === 403 || status === 429) && (headers["x-ratelimit-remaining"] === "0" || /rate limit/i.test(String((e as Error).message)))) {
+    if (
+        (status === 403 || status === 429) &&
+        (headers["x-ratelimit-remaining"] === "0" || /rate limit/i.test(String((e as Error).message)))
+    ) {
         const reset = Number(headers["x-ratelimit-reset"]);
-        const until = Number.isFinite(reset) && reset > 0 ? ` until ${new Date(reset * 1000).toISOString().slice(11, 16)} UTC` : "";
+        const until =
+            Number.isFinite(reset) && reset > 0
+                ? ` until ${new Date(reset * 1000).toISOString().slice(11, 16)} UTC`
+                : "";
         return `GitHub's rate limit for this token is spent${until}: run again after that (the ETag cache makes a repeated run cheap), or use a token with a higher limit`;
     }
     if (status === 401) return "GitHub refused the token (401 Bad credentials): set GITHUB_TOKEN to a valid token";
@@ -51,7 +64,13 @@ export interface MetricsDeps {
     githubRetryUnitMs?: number;
 }
 
-export async function metricsCommand(argv: string[], io: CommandIO, cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env, deps: MetricsDeps = {}): Promise<number> {
+export async function metricsCommand(
+    argv: string[],
+    io: CommandIO,
+    cwd = process.cwd(),
+    env: NodeJS.ProcessEnv = process.env,
+    deps: MetricsDeps = {},
+): Promise<number> {
     const flags = parseCommandArgs<{
         repo?: string;
         since?: string;
@@ -91,14 +110,19 @@ export async function metricsCommand(argv: string[], io: CommandIO, cwd = proces
         return usage((e as Error).message);
     }
     const since = parseWhen(flags.since ?? "30d", now);
-    if (since === undefined) return usage(`--since must be a date (2026-11-01) or a span (30d, 12w), not '${String(flags.since).slice(0, 40)}'`);
+    if (since === undefined)
+        return usage(
+            `--since must be a date (2026-11-01) or a span (30d, 12w), not '${String(flags.since).slice(0, 40)}'`,
+        );
     const until = flags.until === undefined ? now : parseWhen(flags.until, now);
-    if (until === undefined) return usage(`--until must be a date (2026-11-30), not '${String(flags.until).slice(0, 40)}'`);
+    if (until === undefined)
+        return usage(`--until must be a date (2026-11-30), not '${String(flags.until).slice(0, 40)}'`);
     if (since >= until) return usage("--since must be before --until");
     const format = (flags.format ?? "text") as MetricsFormat;
     if (!FORMATS.includes(format)) return usage(`--format must be one of ${FORMATS.join(", ")}`);
     const stacks = flags.stack?.length ? flags.stack : ["staging", "production"];
-    for (const s of stacks) if (!/^[A-Za-z0-9_.-]{1,100}$/.test(s)) return usage(`--stack '${s.slice(0, 40)}' is not a stack name`);
+    for (const s of stacks)
+        if (!/^[A-Za-z0-9_.-]{1,100}$/.test(s)) return usage(`--stack '${s.slice(0, 40)}' is not a stack name`);
     const workflow = flags["pr-workflow"] ?? "pr.yml";
     if (!/^[\w.-]+\.ya?ml$/.test(workflow)) return usage("--pr-workflow must be a workflow file name such as pr.yml");
     const railway: { stack: string; projectId: string }[] = [];
@@ -107,7 +131,8 @@ export async function metricsCommand(argv: string[], io: CommandIO, cwd = proces
         if (!m) return usage(`--railway must be <stack>=<projectId>, not '${r.slice(0, 60)}'`);
         railway.push({ stack: m[1], projectId: m[2] });
     }
-    if (flags["gate-records"] && !fs.existsSync(path.resolve(cwd, flags["gate-records"]))) return usage(`--gate-records ${flags["gate-records"]}: no such folder`);
+    if (flags["gate-records"] && !fs.existsSync(path.resolve(cwd, flags["gate-records"])))
+        return usage(`--gate-records ${flags["gate-records"]}: no such folder`);
     let out: string | undefined;
     if (flags.out) {
         const checked = outPath(flags.out, cwd);
@@ -116,8 +141,16 @@ export async function metricsCommand(argv: string[], io: CommandIO, cwd = proces
     }
     if (!env.GITHUB_TOKEN) return usage("GITHUB_TOKEN is not set: the deployments and workflow runs are read with it");
 
-    const gh = githubClient({ token: env.GITHUB_TOKEN, apiUrl: env.GITHUB_API_URL, warn: io.err, retryUnitMs: deps.githubRetryUnitMs, paceWrites: false });
-    const cache = new EtagCache(path.resolve(cwd, flags.cache ?? path.join(".artifacts", "metrics", "github-etags.json")));
+    const gh = githubClient({
+        token: env.GITHUB_TOKEN,
+        apiUrl: env.GITHUB_API_URL,
+        warn: io.err,
+        retryUnitMs: deps.githubRetryUnitMs,
+        paceWrites: false,
+    });
+    const cache = new EtagCache(
+        path.resolve(cwd, flags.cache ?? path.join(".artifacts", "metrics", "github-etags.json")),
+    );
     let deployments: DeploymentRecord[] = [];
     const rollbacks: RollbackRecord[] = [];
     let prRuns;
@@ -129,7 +162,9 @@ export async function metricsCommand(argv: string[], io: CommandIO, cwd = proces
         }
         io.err(`reading the ${workflow} runs...`);
         prRuns = await collectPrRuns(gh, cache, repo, workflow, since, until);
-        const production = deployments.filter((d) => d.environment === "production" && d.statuses.some((s) => s.state === "success"));
+        const production = deployments.filter(
+            (d) => d.environment === "production" && d.statuses.some((s) => s.state === "success"),
+        );
         commitTimes = await collectCommitTimes(
             gh,
             cache,
@@ -151,7 +186,8 @@ export async function metricsCommand(argv: string[], io: CommandIO, cwd = proces
         try {
             const file = path.join(cwd, `Pulumi.${r.stack}.yaml`);
             const checked = validateStackConfig(readStackFile(file, r.stack).raw);
-            if (!checked.ok) throw new Error(`${path.basename(file)} does not validate (npm run validate -- --stack ${r.stack})`);
+            if (!checked.ok)
+                throw new Error(`${path.basename(file)} does not validate (npm run validate -- --stack ${r.stack})`);
             rollbacks.push(...(await collectRailwayRollbacks(r.stack, r.projectId, checked.config)));
         } catch (e) {
             io.err(`could not read ${r.stack}'s Railway deployments: ${(e as Error).message.slice(0, 300)}`);

@@ -12,13 +12,31 @@ import { PolicyConfigError } from "../plan/policy-config";
 import { PlanFormat, render } from "../plan/render";
 import { CommandIO, EXIT, outPath, parseCommandArgs, writeAtomically } from "./io";
 
-const USAGE = "usage: npm run plan -- --stack <name> [--file <Pulumi.<stack>.yaml>] [--policy-config <file>] [--format text|json|markdown] [--out <file>]";
+const USAGE =
+    "usage: npm run plan -- --stack <name> [--file <Pulumi.<stack>.yaml>] [--policy-config <file>] [--format text|json|markdown] [--out <file>]";
 const FORMATS = ["text", "json", "markdown"];
 
-export async function planCommand(argv: string[], io: CommandIO, cwd = process.cwd(), packProcess?: PackProcess): Promise<number> {
-    const values = parseCommandArgs<{ stack?: string; file?: string; "policy-config"?: string; format?: string; out?: string }>(
+export async function planCommand(
+    argv: string[],
+    io: CommandIO,
+    cwd = process.cwd(),
+    packProcess?: PackProcess,
+): Promise<number> {
+    const values = parseCommandArgs<{
+        stack?: string;
+        file?: string;
+        "policy-config"?: string;
+        format?: string;
+        out?: string;
+    }>(
         argv,
-        { stack: { type: "string" }, file: { type: "string" }, "policy-config": { type: "string" }, format: { type: "string" }, out: { type: "string" } },
+        {
+            stack: { type: "string" },
+            file: { type: "string" },
+            "policy-config": { type: "string" },
+            format: { type: "string" },
+            out: { type: "string" },
+        },
         USAGE,
         io,
     );
@@ -40,7 +58,9 @@ export async function planCommand(argv: string[], io: CommandIO, cwd = process.c
     // Another stack's own file would be planned with this stack's name and policy config.
     const named = path.basename(file).match(/^Pulumi\.(.+)\.ya?ml$/)?.[1];
     if (named !== undefined && named !== values.stack) {
-        io.err(`--file ${values.file} is stack '${named}''s file, not '${values.stack}''s: pass --stack ${named}, or plan a copy whose name is not Pulumi.<stack>.yaml\n${USAGE}`);
+        io.err(
+            `--file ${values.file} is stack '${named}''s file, not '${values.stack}''s: pass --stack ${named}, or plan a copy whose name is not Pulumi.<stack>.yaml\n${USAGE}`,
+        );
         return EXIT.usage;
     }
     let out: string | undefined;
@@ -54,7 +74,9 @@ export async function planCommand(argv: string[], io: CommandIO, cwd = process.c
     }
     let plan;
     try {
-        io.err(`planning stack '${values.stack}' offline (program under the mock runtime, policy pack over its Analyzer interface)...`);
+        io.err(
+            `planning stack '${values.stack}' offline (program under the mock runtime, policy pack over its Analyzer interface)...`,
+        );
         // Like `pulumi preview --policy-pack-config`: default policies/config/<stack>.json.
         const policyConfigFile = values["policy-config"] ? path.resolve(cwd, values["policy-config"]) : undefined;
         if (policyConfigFile && !fs.existsSync(policyConfigFile)) {

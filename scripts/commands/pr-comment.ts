@@ -51,7 +51,8 @@ function readInput(cwd: string, flag: string, file: string): string {
     } catch {
         throw new UsageError(`--${flag} ${file}: no such file`);
     }
-    if (size > MAX_INPUT_BYTES) throw new UsageError(`--${flag} ${file} is ${size} bytes, more than the ${MAX_INPUT_BYTES} this command reads`);
+    if (size > MAX_INPUT_BYTES)
+        throw new UsageError(`--${flag} ${file} is ${size} bytes, more than the ${MAX_INPUT_BYTES} this command reads`);
     return fs.readFileSync(full, "utf8");
 }
 
@@ -73,11 +74,19 @@ function buildReport(flags: Flags, cwd: string, commit: string | undefined): Pre
             plan = JSON.parse(readInput(cwd, "plan", flags.plan)) as PlanResult;
         } catch (e) {
             if (e instanceof UsageError) throw e;
-            throw new UsageError(`--plan ${flags.plan} is not the offline plan's JSON (npm run plan -- --format json): ${(e as Error).message.slice(0, 200)}`);
+            throw new UsageError(
+                `--plan ${flags.plan} is not the offline plan's JSON (npm run plan -- --format json): ${(e as Error).message.slice(0, 200)}`,
+            );
         }
-        if (typeof plan !== "object" || plan === null || !Array.isArray(plan.resources) || typeof plan.stack !== "string")
+        if (
+            typeof plan !== "object" ||
+            plan === null ||
+            !Array.isArray(plan.resources) ||
+            typeof plan.stack !== "string"
+        )
             throw new UsageError(`--plan ${flags.plan} is not the offline plan's JSON (npm run plan -- --format json)`);
-        if (plan.stack !== stack) throw new UsageError(`--plan ${flags.plan} is the plan of stack '${plan.stack}', not '${stack}'`);
+        if (plan.stack !== stack)
+            throw new UsageError(`--plan ${flags.plan} is the plan of stack '${plan.stack}', not '${stack}'`);
         return reportFromPlan(plan, commit);
     }
     const problems: string[] = [];
@@ -103,9 +112,18 @@ function buildReport(flags: Flags, cwd: string, commit: string | undefined): Pre
     }
     const firstUrn = digest?.steps?.[0]?.urn;
     const named = firstUrn ? projectAndStack(firstUrn) : undefined;
-    if (named && named.stack !== stack) throw new UsageError(`--preview ${flags.preview} is a preview of stack '${named.stack}', not '${stack}'`);
+    if (named && named.stack !== stack)
+        throw new UsageError(`--preview ${flags.preview} is a preview of stack '${named.stack}', not '${stack}'`);
     const exitCode = flags["exit-code"] === undefined ? undefined : Number(flags["exit-code"]);
-    return reportFromPreview({ digest, events, stack, project: named?.project ?? projectName(cwd), exitCode, commit, problems });
+    return reportFromPreview({
+        digest,
+        events,
+        stack,
+        project: named?.project ?? projectName(cwd),
+        exitCode,
+        commit,
+        problems,
+    });
 }
 
 /** Test seam: GitHub's retry unit in milliseconds; given, writes are not paced either. */
@@ -113,7 +131,13 @@ export interface PrCommentDeps {
     githubRetryUnitMs?: number;
 }
 
-export async function prCommentCommand(argv: string[], io: CommandIO, cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env, deps: PrCommentDeps = {}): Promise<number> {
+export async function prCommentCommand(
+    argv: string[],
+    io: CommandIO,
+    cwd = process.cwd(),
+    env: NodeJS.ProcessEnv = process.env,
+    deps: PrCommentDeps = {},
+): Promise<number> {
     const flags = parseCommandArgs<Flags>(
         argv,
         {
@@ -134,15 +158,20 @@ export async function prCommentCommand(argv: string[], io: CommandIO, cwd = proc
     if (typeof flags === "number") return flags;
     const usage = usageError(io, USAGE);
     if (!flags.stack) return usage("--stack is required");
-    if (!/^[A-Za-z0-9_.-]{1,100}$/.test(flags.stack)) return usage(`--stack '${flags.stack.slice(0, 80)}' is not a stack name (letters, digits, '-', '_', '.')`);
-    if (Boolean(flags.preview) === Boolean(flags.plan)) return usage("give exactly one of --preview <preview.json> and --plan <plan.json>");
-    if (flags.plan && (flags.events || flags.stderr || flags["exit-code"] !== undefined)) return usage("--events, --stderr and --exit-code belong to --preview, not --plan");
+    if (!/^[A-Za-z0-9_.-]{1,100}$/.test(flags.stack))
+        return usage(`--stack '${flags.stack.slice(0, 80)}' is not a stack name (letters, digits, '-', '_', '.')`);
+    if (Boolean(flags.preview) === Boolean(flags.plan))
+        return usage("give exactly one of --preview <preview.json> and --plan <plan.json>");
+    if (flags.plan && (flags.events || flags.stderr || flags["exit-code"] !== undefined))
+        return usage("--events, --stderr and --exit-code belong to --preview, not --plan");
     if (flags["exit-code"] !== undefined && !/^\d{1,3}$/.test(flags["exit-code"]))
         return usage(`--exit-code must be the preview's exit code (0-255), not '${flags["exit-code"].slice(0, 20)}'`);
     const repoText = flags.repo ?? env.GITHUB_REPOSITORY;
     const posting = !flags["dry-run"] && flags.pr !== undefined;
-    if (flags.pr !== undefined && !/^[1-9]\d{0,9}$/.test(flags.pr)) return usage(`--pr must be a pull request number, not '${flags.pr.slice(0, 20)}'`);
-    if (flags.repo && !flags.pr && !flags["dry-run"]) return usage("--repo needs --pr <number> (or --dry-run to print the comment)");
+    if (flags.pr !== undefined && !/^[1-9]\d{0,9}$/.test(flags.pr))
+        return usage(`--pr must be a pull request number, not '${flags.pr.slice(0, 20)}'`);
+    if (flags.repo && !flags.pr && !flags["dry-run"])
+        return usage("--repo needs --pr <number> (or --dry-run to print the comment)");
     let repo;
     if (posting) {
         if (!repoText) return usage("--pr needs --repo <owner/name> (or GITHUB_REPOSITORY)");
@@ -151,7 +180,8 @@ export async function prCommentCommand(argv: string[], io: CommandIO, cwd = proc
         } catch (e) {
             return usage((e as Error).message);
         }
-        if (!env.GITHUB_TOKEN) return usage("GITHUB_TOKEN is not set: it is needed to post the comment (or pass --dry-run)");
+        if (!env.GITHUB_TOKEN)
+            return usage("GITHUB_TOKEN is not set: it is needed to post the comment (or pass --dry-run)");
     }
 
     let report: PreviewReport;
@@ -181,9 +211,18 @@ export async function prCommentCommand(argv: string[], io: CommandIO, cwd = proc
         paceWrites: deps.githubRetryUnitMs === undefined,
     });
     try {
-        const r = await upsertComment(gh, { ...repo!, issue_number: Number(flags.pr) }, previewMarker(report.project, report.stack), body);
-        const dup = r.removedDuplicates ? ` (removed ${r.removedDuplicates} duplicate${r.removedDuplicates === 1 ? "" : "s"})` : "";
-        io.err(`${r.action} the ${report.project}/${report.stack} comment on ${repo!.owner}/${repo!.repo}#${flags.pr}: ${r.url}${dup}`);
+        const r = await upsertComment(
+            gh,
+            { ...repo!, issue_number: Number(flags.pr) },
+            previewMarker(report.project, report.stack),
+            body,
+        );
+        const dup = r.removedDuplicates
+            ? ` (removed ${r.removedDuplicates} duplicate${r.removedDuplicates === 1 ? "" : "s"})`
+            : "";
+        io.err(
+            `${r.action} the ${report.project}/${report.stack} comment on ${repo!.owner}/${repo!.repo}#${flags.pr}: ${r.url}${dup}`,
+        );
         return EXIT.ok;
     } catch (e) {
         io.err(`could not post the comment on ${repo!.owner}/${repo!.repo}#${flags.pr}: ${describeGitHubError(e)}`);

@@ -18,7 +18,10 @@ export interface PrePushSteps {
 const defaultSteps: PrePushSteps = {
     typecheck(io) {
         const tsc = require.resolve("typescript/bin/tsc");
-        const res = spawnSync(process.execPath, [tsc, "--noEmit", "-p", "tsconfig.json"], { encoding: "utf8", cwd: path.resolve(__dirname, "..", "..") });
+        const res = spawnSync(process.execPath, [tsc, "--noEmit", "-p", "tsconfig.json"], {
+            encoding: "utf8",
+            cwd: path.resolve(__dirname, "..", ".."),
+        });
         if (res.status !== 0) io.err(`${res.stdout}${res.stderr}`.trim());
         return res.status === 0;
     },
@@ -27,9 +30,15 @@ const defaultSteps: PrePushSteps = {
 /** Stacks whose plan the gate runs (local is a development stack). */
 const GATED_STACKS = ["staging", "production"];
 
-const USAGE = "usage: npm run pre-push   (typecheck, validate every Pulumi.<stack>.yaml, offline plan of staging and production; no flags)";
+const USAGE =
+    "usage: npm run pre-push   (typecheck, validate every Pulumi.<stack>.yaml, offline plan of staging and production; no flags)";
 
-export async function prePushCommand(argv: string[], io: CommandIO, cwd = process.cwd(), steps: PrePushSteps = defaultSteps): Promise<number> {
+export async function prePushCommand(
+    argv: string[],
+    io: CommandIO,
+    cwd = process.cwd(),
+    steps: PrePushSteps = defaultSteps,
+): Promise<number> {
     const flags = parseCommandArgs<Record<string, never>>(argv, {}, USAGE, io);
     if (typeof flags === "number") return flags;
     io.err("pre-push: typecheck");
@@ -62,7 +71,9 @@ export async function prePushCommand(argv: string[], io: CommandIO, cwd = proces
                 io.err(renderText(plan));
                 failed = true;
             } else {
-                io.err(`pre-push: ${stack}: ${plan.resources.length} resources, ${mandatory} mandatory and ${advisory} advisory finding(s)`);
+                io.err(
+                    `pre-push: ${stack}: ${plan.resources.length} resources, ${mandatory} mandatory and ${advisory} advisory finding(s)`,
+                );
             }
         }
     } finally {

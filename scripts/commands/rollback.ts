@@ -13,12 +13,31 @@ import { scrub } from "../gate/probes";
 import { readState, writeState } from "../gate/state";
 import { CommandIO, parseCommandArgs } from "./io";
 
-const USAGE = "usage: npm run rollback -- --stack <name> --service <name> [--to <deploymentId>] [--project-id <id>] [--state <file>]";
+const USAGE =
+    "usage: npm run rollback -- --stack <name> --service <name> [--to <deploymentId>] [--project-id <id>] [--state <file>]";
 
-export async function rollbackCommand(argv: string[], io: CommandIO, cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env, pollMs = 2000): Promise<number> {
-    const flags = parseCommandArgs<{ stack?: string; service?: string; to?: string; "project-id"?: string; state?: string }>(
+export async function rollbackCommand(
+    argv: string[],
+    io: CommandIO,
+    cwd = process.cwd(),
+    env: NodeJS.ProcessEnv = process.env,
+    pollMs = 2000,
+): Promise<number> {
+    const flags = parseCommandArgs<{
+        stack?: string;
+        service?: string;
+        to?: string;
+        "project-id"?: string;
+        state?: string;
+    }>(
         argv,
-        { stack: { type: "string" }, service: { type: "string" }, to: { type: "string" }, "project-id": { type: "string" }, state: { type: "string" } },
+        {
+            stack: { type: "string" },
+            service: { type: "string" },
+            to: { type: "string" },
+            "project-id": { type: "string" },
+            state: { type: "string" },
+        },
         USAGE,
         io,
     );
@@ -28,7 +47,11 @@ export async function rollbackCommand(argv: string[], io: CommandIO, cwd = proce
         return 2;
     }
     try {
-        const ctx = gateContext({ stack: flags.stack, service: flags.service, projectId: flags["project-id"], state: flags.state }, cwd, env);
+        const ctx = gateContext(
+            { stack: flags.stack, service: flags.service, projectId: flags["project-id"], state: flags.state },
+            cwd,
+            env,
+        );
         const railway = await railwayTargetOf(ctx);
         const list = await listDeployments(railway);
         const live = liveDeployment(list);
@@ -68,7 +91,9 @@ export async function rollbackCommand(argv: string[], io: CommandIO, cwd = proce
             status: outcome.status,
         });
         io.out(JSON.stringify({ from: live.id, ...outcome, notifications }, null, 2));
-        io.err(`rollback: new deployment ${outcome.newDeploymentId ?? "(not seen)"} is ${outcome.status} after ${Math.round(outcome.waitedMs / 1000)} s`);
+        io.err(
+            `rollback: new deployment ${outcome.newDeploymentId ?? "(not seen)"} is ${outcome.status} after ${Math.round(outcome.waitedMs / 1000)} s`,
+        );
         return outcome.status === "SUCCESS" ? 0 : 1;
     } catch (e) {
         if (e instanceof ContextError) {

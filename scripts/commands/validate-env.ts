@@ -6,7 +6,14 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseEnv } from "util";
-import { APP_ENVIRONMENTS, APP_ROLES, AppEnvironment, AppRole, KNOWN_KEYS, validateAppEnvironment } from "../../config/environment.schema";
+import {
+    APP_ENVIRONMENTS,
+    APP_ROLES,
+    AppEnvironment,
+    AppRole,
+    KNOWN_KEYS,
+    validateAppEnvironment,
+} from "../../config/environment.schema";
 import { ConfigIssue, formatIssue } from "../../config/issues";
 import { readBoundedFile, readStackFile } from "../../config/sources";
 import { MAX_REPORTED_ISSUES } from "../../config/validate";
@@ -30,7 +37,9 @@ function envFileKeys(text: string): Map<string, number[]> {
     return keys;
 }
 
-const USAGE = "usage: npm run validate-env -- --env <local|staging|production> [--file <dotenv file>] [--role web|worker|cron] " + "[--allow KEY]... [--production-host HOST]...";
+const USAGE =
+    "usage: npm run validate-env -- --env <local|staging|production> [--file <dotenv file>] [--role web|worker|cron] " +
+    "[--allow KEY]... [--production-host HOST]...";
 
 /** Production hostnames from the stack file of the same name, when there is one. */
 function productionHostsFromStack(env: AppEnvironment, cwd: string): string[] {
@@ -44,8 +53,19 @@ function productionHostsFromStack(env: AppEnvironment, cwd: string): string[] {
     }
 }
 
-export function validateEnvCommand(argv: string[], io: CommandIO, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): number {
-    const values = parseCommandArgs<{ env?: string; file?: string; role?: string; allow?: string[]; "production-host"?: string[] }>(
+export function validateEnvCommand(
+    argv: string[],
+    io: CommandIO,
+    env: NodeJS.ProcessEnv = process.env,
+    cwd = process.cwd(),
+): number {
+    const values = parseCommandArgs<{
+        env?: string;
+        file?: string;
+        role?: string;
+        allow?: string[];
+        "production-host"?: string[];
+    }>(
         argv,
         {
             env: { type: "string" },
@@ -93,17 +113,22 @@ export function validateEnvCommand(argv: string[], io: CommandIO, env: NodeJS.Pr
         }
         for (const [key, lines] of keys) {
             if (lines.length > 1)
-                readProblems.push({ path: key, problem: `is set ${lines.length} times (lines ${lines.join(", ")}); only the last one counts`, fix: "keep one line for it" });
+                readProblems.push({
+                    path: key,
+                    problem: `is set ${lines.length} times (lines ${lines.join(", ")}); only the last one counts`,
+                    fix: "keep one line for it",
+                });
         }
         vars = parseEnv(text) as Record<string, string>;
         label = path.basename(file);
     } else {
         // The process environment holds PATH, HOME and the like: only app keys and near-misses of them count.
         fromProcess = true;
-        vars = Object.fromEntries(Object.entries(env).filter(([k, v]) => v !== undefined && (KNOWN_KEYS.includes(k) || closestKey(k, KNOWN_KEYS) !== undefined))) as Record<
-            string,
-            string
-        >;
+        vars = Object.fromEntries(
+            Object.entries(env).filter(
+                ([k, v]) => v !== undefined && (KNOWN_KEYS.includes(k) || closestKey(k, KNOWN_KEYS) !== undefined),
+            ),
+        ) as Record<string, string>;
         label = "environment";
     }
 
@@ -112,15 +137,21 @@ export function validateEnvCommand(argv: string[], io: CommandIO, env: NodeJS.Pr
         role: role as AppRole,
         productionHosts: [...productionHostsFromStack(environment, cwd), ...(values["production-host"] ?? [])],
         allowedExtras: values.allow ?? [],
-        howToSet: (key, spec) => (fromProcess ? `export ${key}=...` : `add ${key}=... to ${label}`) + (spec.secret ? " (a secret: keep it out of git)" : ""),
+        howToSet: (key, spec) =>
+            (fromProcess ? `export ${key}=...` : `add ${key}=... to ${label}`) +
+            (spec.secret ? " (a secret: keep it out of git)" : ""),
     });
     const all = [...readProblems, ...issues];
     if (all.length === 0) {
         io.out(`ok: ${environment} (${label}, ${Object.keys(vars).length} variables)`);
         return EXIT.ok;
     }
-    for (const issue of all.slice(0, MAX_REPORTED_ISSUES)) io.err(formatIssue(`${environment} (${label})`, { ...issue, path: printableName(issue.path) }));
-    if (all.length > MAX_REPORTED_ISSUES) io.err(`${environment}: ${all.length - MAX_REPORTED_ISSUES} more problems not listed (fix the ones above and run again)`);
+    for (const issue of all.slice(0, MAX_REPORTED_ISSUES))
+        io.err(formatIssue(`${environment} (${label})`, { ...issue, path: printableName(issue.path) }));
+    if (all.length > MAX_REPORTED_ISSUES)
+        io.err(
+            `${environment}: ${all.length - MAX_REPORTED_ISSUES} more problems not listed (fix the ones above and run again)`,
+        );
     io.err(`${environment}: ${all.length} problem${all.length === 1 ? "" : "s"}`);
     return EXIT.findings;
 }

@@ -12,7 +12,12 @@ import { CommandIO, EXIT, parseCommandArgs } from "./io";
 const USAGE = "usage: npm run validate -- --stack <name> | --file <Pulumi.<stack>.yaml> [--stack <name>]";
 
 export function validateCommand(argv: string[], io: CommandIO, cwd = process.cwd()): number {
-    const values = parseCommandArgs<{ stack?: string; file?: string }>(argv, { stack: { type: "string" }, file: { type: "string" } }, USAGE, io);
+    const values = parseCommandArgs<{ stack?: string; file?: string }>(
+        argv,
+        { stack: { type: "string" }, file: { type: "string" } },
+        USAGE,
+        io,
+    );
     if (typeof values === "number") return values;
     if (!values.stack && !values.file) {
         io.err(`--stack or --file is required\n${USAGE}`);

@@ -18,7 +18,16 @@ import { createMarkedIssue, openMarkedIssues } from "../github/sticky";
 import { sendPagerDutyEvent } from "../notify/pagerduty";
 import { postSlack } from "../notify/slack";
 import type { PostOptions } from "../notify/http";
-import { DriftReport, driftIssueTitle, driftMarker, fingerprintIn, fingerprintMarker, pagerDutyDriftEvent, renderDriftMarkdown, slackDriftMessage } from "./report";
+import {
+    DriftReport,
+    driftIssueTitle,
+    driftMarker,
+    fingerprintIn,
+    fingerprintMarker,
+    pagerDutyDriftEvent,
+    renderDriftMarkdown,
+    slackDriftMessage,
+} from "./report";
 
 export const DRIFT_LABEL = "drift";
 
@@ -51,8 +60,17 @@ async function syncIssue(t: NonNullable<AlertTargets["github"]>, r: DriftReport)
     const [keep, ...extra] = open;
     // Duplicates another tool or a race left: closed in favour of the oldest.
     for (const dup of extra) {
-        await t.client.rest.issues.createComment({ ...t.repo, issue_number: dup.number, body: `Duplicate of #${keep.number}: one drift issue per stack.` });
-        await t.client.rest.issues.update({ ...t.repo, issue_number: dup.number, state: "closed", state_reason: "not_planned" });
+        await t.client.rest.issues.createComment({
+            ...t.repo,
+            issue_number: dup.number,
+            body: `Duplicate of #${keep.number}: one drift issue per stack.`,
+        });
+        await t.client.rest.issues.update({
+            ...t.repo,
+            issue_number: dup.number,
+            state: "closed",
+            state_reason: "not_planned",
+        });
     }
     if (r.status === "clean") {
         if (!keep) return { outcome: "no open drift issue", changed: false, resolved: false };
@@ -61,15 +79,25 @@ async function syncIssue(t: NonNullable<AlertTargets["github"]>, r: DriftReport)
             issue_number: keep.number,
             body: `✅ No drift as of ${r.checkedAt}${r.runUrl ? ` ([the run](${encodeURI(r.runUrl)}))` : ""}: ${r.project}/${r.stack} matches its code again. Closing.`,
         });
-        await t.client.rest.issues.update({ ...t.repo, issue_number: keep.number, state: "closed", state_reason: "completed" });
+        await t.client.rest.issues.update({
+            ...t.repo,
+            issue_number: keep.number,
+            state: "closed",
+            state_reason: "completed",
+        });
         return { outcome: `closed #${keep.number}`, url: keep.url, changed: true, resolved: true };
     }
     const body = renderDriftMarkdown(r, [marker, fingerprintMarker(r.fingerprint)]);
     if (!keep) {
-        const created = await createMarkedIssue(t.client, t.repo, marker, { title: driftIssueTitle(r), body, labels: [DRIFT_LABEL] });
+        const created = await createMarkedIssue(t.client, t.repo, marker, {
+            title: driftIssueTitle(r),
+            body,
+            labels: [DRIFT_LABEL],
+        });
         return { outcome: `opened #${created.number}`, url: created.url, changed: true, resolved: false };
     }
-    if (fingerprintIn(keep.body) === r.fingerprint) return { outcome: `#${keep.number} unchanged (same drift)`, url: keep.url, changed: false, resolved: false };
+    if (fingerprintIn(keep.body) === r.fingerprint)
+        return { outcome: `#${keep.number} unchanged (same drift)`, url: keep.url, changed: false, resolved: false };
     await t.client.rest.issues.update({ ...t.repo, issue_number: keep.number, title: driftIssueTitle(r), body });
     return { outcome: `updated #${keep.number} (the drift changed)`, url: keep.url, changed: true, resolved: false };
 }
@@ -78,8 +106,17 @@ const posted = (what: string, r: { ok: boolean; status?: number; detail: string 
     r.ok ? `${what}` : `failed: ${r.status ? `HTTP ${r.status} ` : ""}${r.detail.slice(0, 200)}`;
 
 export async function sendDriftAlerts(r: DriftReport, t: AlertTargets, repoName?: string): Promise<AlertOutcome> {
-    const out: AlertOutcome = { issue: "skipped: no --repo", pagerduty: "skipped", slack: "skipped: SLACK_WEBHOOK_URL not set" };
-    if (r.status === "error") return { issue: "skipped: the run could not decide", pagerduty: "skipped: the run could not decide", slack: "skipped: the run could not decide" };
+    const out: AlertOutcome = {
+        issue: "skipped: no --repo",
+        pagerduty: "skipped",
+        slack: "skipped: SLACK_WEBHOOK_URL not set",
+    };
+    if (r.status === "error")
+        return {
+            issue: "skipped: the run could not decide",
+            pagerduty: "skipped: the run could not decide",
+            slack: "skipped: the run could not decide",
+        };
     let step: IssueStep | undefined;
     if (t.github) {
         try {

@@ -32,16 +32,23 @@ export interface RefreshVerdict {
 }
 
 const isComponentOrStack = (type: string) =>
-    type === "pulumi:pulumi:Stack" || type.startsWith("pulumi:providers:") || (!type.includes("/") && type.split(":").length === 3 && type.startsWith("ainative:"));
+    type === "pulumi:pulumi:Stack" ||
+    type.startsWith("pulumi:providers:") ||
+    (!type.includes("/") && type.split(":").length === 3 && type.startsWith("ainative:"));
 
 /**
  * When the engine says a resource changed and no visible property did, the change is in a secret
  * one (a Railway variable set's secret half: a value changed, or a variable added by hand, which
  * reads back as secret). Its values cannot be compared, but its name can be given.
  */
-function secretPaths(before: Record<string, unknown> | undefined, after: Record<string, unknown> | undefined): string[] {
+function secretPaths(
+    before: Record<string, unknown> | undefined,
+    after: Record<string, unknown> | undefined,
+): string[] {
     const keys = new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})]);
-    return [...keys].filter((k) => !k.startsWith("__") && (isSecretValue(before?.[k]) || isSecretValue(after?.[k]))).map((k) => `${k} (secret: values not compared)`);
+    return [...keys]
+        .filter((k) => !k.startsWith("__") && (isSecretValue(before?.[k]) || isSecretValue(after?.[k])))
+        .map((k) => `${k} (secret: values not compared)`);
 }
 
 export function classifyRefresh(digest: PreviewDigest, events?: EngineEvent[]): RefreshVerdict {
@@ -67,7 +74,11 @@ export function classifyRefresh(digest: PreviewDigest, events?: EngineEvent[]): 
         if (o.op === "delete") add({ urn: o.urn, type: o.type, name: o.name, kind: "deleted", paths: [] });
         else if (o.op === "update") {
             const found =
-                o.detailedDiff && Object.keys(o.detailedDiff).length ? Object.keys(o.detailedDiff) : o.diffs.length ? o.diffs : changedPaths(o.old?.outputs, o.new?.outputs);
+                o.detailedDiff && Object.keys(o.detailedDiff).length
+                    ? Object.keys(o.detailedDiff)
+                    : o.diffs.length
+                      ? o.diffs
+                      : changedPaths(o.old?.outputs, o.new?.outputs);
             const paths = found.length ? found : secretPaths(o.old?.outputs, o.new?.outputs);
             add({ urn: o.urn, type: o.type, name: o.name, kind: "changed", paths });
         }

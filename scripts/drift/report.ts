@@ -13,7 +13,10 @@ import type { UnmanagedResource } from "./unmanaged";
 /** Exit codes: as `pulumi refresh --expect-no-changes` (7 for changes), 1 when the run could not decide. */
 export const DRIFT_EXIT = { clean: 0, error: 1, usage: 2, drift: 7 } as const;
 
-export type UnmanagedCheck = { status: "checked"; resources: UnmanagedResource[] } | { status: "skipped"; reason: string } | { status: "failed"; reason: string };
+export type UnmanagedCheck =
+    | { status: "checked"; resources: UnmanagedResource[] }
+    | { status: "skipped"; reason: string }
+    | { status: "failed"; reason: string };
 
 export interface DriftReport {
     version: 1;
@@ -49,7 +52,14 @@ export function buildDriftReport(input: {
     const unmanagedFound = input.unmanaged.status === "checked" ? input.unmanaged.resources : [];
     const anyDrift = drifted.length > 0 || (v?.unidentified ?? 0) > 0 || unmanagedFound.length > 0;
     // Never a false "clean": a failed refresh, or a failed unmanaged check with nothing else found, is an error.
-    const status = input.errors.length || !v ? "error" : anyDrift ? "drift" : input.unmanaged.status === "failed" ? "error" : "clean";
+    const status =
+        input.errors.length || !v
+            ? "error"
+            : anyDrift
+              ? "drift"
+              : input.unmanaged.status === "failed"
+                ? "error"
+                : "clean";
     const set = [
         ...drifted.map((d) => `${d.kind}|${d.urn}|${[...d.paths].sort().join(",")}`),
         `unidentified|${v?.unidentified ?? 0}`,
@@ -101,8 +111,12 @@ export function renderDriftText(r: DriftReport): string {
         lines.push(
             `  ${d.kind === "deleted" ? "-" : "~"} ${shortType(d.type)} ${d.name}: ${driftWord(d)}${d.paths.length ? ` [${d.paths.slice(0, 10).join(", ")}${d.paths.length > 10 ? ", …" : ""}]` : ""}`,
         );
-    if (r.unidentified) lines.push(`  ? ${r.unidentified} more resource(s) drifted that the refresh digest does not name (give --events, or let drift run the refresh)`);
-    if (r.unmanaged.status === "checked") for (const u of r.unmanaged.resources) lines.push(`  + unmanaged ${u.kind} ${u.name} (${u.id})`);
+    if (r.unidentified)
+        lines.push(
+            `  ? ${r.unidentified} more resource(s) drifted that the refresh digest does not name (give --events, or let drift run the refresh)`,
+        );
+    if (r.unmanaged.status === "checked")
+        for (const u of r.unmanaged.resources) lines.push(`  + unmanaged ${u.kind} ${u.name} (${u.id})`);
     lines.push(unmanagedNote(r.unmanaged));
     for (const e of r.errors) lines.push(`error: ${e}`);
     return lines.join("\n");
@@ -115,8 +129,16 @@ export function renderDriftJson(r: DriftReport): string {
 /** The markdown of the report (the issue body and the step summary), within GitHub's 65,536 characters. */
 export function renderDriftMarkdown(r: DriftReport, markers: string[] = [], limit = 65_536): string {
     const b = new Budget(limit - 400);
-    b.tryAdd([...markers, `### ${r.status === "clean" ? "✅" : r.status === "drift" ? "⚠️" : "❓"} ${esc(headline(r))}`, ""].join("\n"));
-    b.tryAdd(`<sub>checked ${esc(r.checkedAt)}${r.runUrl ? ` · [the run](${encodeURI(r.runUrl)})` : ""} · \`npm run drift -- --stack ${esc(r.stack)}\`</sub>\n`);
+    b.tryAdd(
+        [
+            ...markers,
+            `### ${r.status === "clean" ? "✅" : r.status === "drift" ? "⚠️" : "❓"} ${esc(headline(r))}`,
+            "",
+        ].join("\n"),
+    );
+    b.tryAdd(
+        `<sub>checked ${esc(r.checkedAt)}${r.runUrl ? ` · [the run](${encodeURI(r.runUrl)})` : ""} · \`npm run drift -- --stack ${esc(r.stack)}\`</sub>\n`,
+    );
     for (const e of r.errors) b.tryAdd(`> **error:** ${esc(e, 1000)}\n`);
     let left = 0;
     if (r.drifted.length) {
@@ -132,15 +154,28 @@ export function renderDriftMarkdown(r: DriftReport, markers: string[] = [], limi
         left += rows.length - shown;
         b.tryAdd("");
     }
-    if (r.unidentified) b.tryAdd(`${r.unidentified} more resource(s) drifted that the refresh digest does not name (its event log was not given).\n`);
+    if (r.unidentified)
+        b.tryAdd(
+            `${r.unidentified} more resource(s) drifted that the refresh digest does not name (its event log was not given).\n`,
+        );
     if (r.unmanaged.status === "checked" && r.unmanaged.resources.length) {
-        b.tryAdd(["**Unmanaged Railway resources** (in the stack's environment, managed by no resource of the stack):", "", "| kind | name | id |", "|---|---|---|"].join("\n"));
+        b.tryAdd(
+            [
+                "**Unmanaged Railway resources** (in the stack's environment, managed by no resource of the stack):",
+                "",
+                "| kind | name | id |",
+                "|---|---|---|",
+            ].join("\n"),
+        );
         const rows = r.unmanaged.resources.map((u) => `| ${u.kind} | ${esc(u.name, 200)} | ${code(u.id)} |`);
         const shown = b.addItems(rows, 2000);
         left += rows.length - shown;
         b.tryAdd("");
     } else b.tryAdd(`${esc(unmanagedNote(r.unmanaged))}.\n`);
-    if (left) b.tryAdd(`${left} rows left out to stay within GitHub's limit; \`npm run drift -- --stack ${esc(r.stack)} --format json\` lists them all.\n`);
+    if (left)
+        b.tryAdd(
+            `${left} rows left out to stay within GitHub's limit; \`npm run drift -- --stack ${esc(r.stack)} --format json\` lists them all.\n`,
+        );
     if (r.status === "drift")
         b.tryAdd(
             [
@@ -152,7 +187,8 @@ export function renderDriftMarkdown(r: DriftReport, markers: string[] = [], limi
     return b.toString();
 }
 
-export const driftMarker = (project: string, stack: string) => `<!-- ainative-drift:${project.replace(/-->/g, "")}/${stack.replace(/-->/g, "")} -->`;
+export const driftMarker = (project: string, stack: string) =>
+    `<!-- ainative-drift:${project.replace(/-->/g, "")}/${stack.replace(/-->/g, "")} -->`;
 export const fingerprintMarker = (fp: string) => `<!-- ainative-drift-set:${fp} -->`;
 export const fingerprintIn = (body: string) => /<!-- ainative-drift-set:([0-9a-f]{16}) -->/.exec(body)?.[1];
 
@@ -182,7 +218,10 @@ export function pagerDutyDriftEvent(r: DriftReport, issueUrl?: string): PagerDut
             issue: issueUrl,
             run: r.runUrl,
         },
-        links: [...(issueUrl ? [{ href: issueUrl, text: "Drift issue" }] : []), ...(r.runUrl ? [{ href: r.runUrl, text: "Drift run" }] : [])],
+        links: [
+            ...(issueUrl ? [{ href: issueUrl, text: "Drift issue" }] : []),
+            ...(r.runUrl ? [{ href: r.runUrl, text: "Drift run" }] : []),
+        ],
     };
 }
 
@@ -192,12 +231,15 @@ export function slackDriftMessage(r: DriftReport, repo: string | undefined, issu
         return {
             text: `Drift resolved: ${where} matches its code again`,
             header: `✅ Drift resolved: ${r.project}/${r.stack}`,
-            sections: [`*${slackEscape(where)}* matches its code again${issueUrl ? ` (${slackLink(issueUrl, "issue closed")})` : ""}.`],
+            sections: [
+                `*${slackEscape(where)}* matches its code again${issueUrl ? ` (${slackLink(issueUrl, "issue closed")})` : ""}.`,
+            ],
         };
     const lines = r.drifted
         .slice(0, 20)
         .map(
-            (d) => `• \`${slackEscape(shortType(d.type))}\` ${slackEscape(d.name)}: ${d.kind === "deleted" ? "deleted" : `changed ${slackEscape(d.paths.slice(0, 4).join(", "))}`}`,
+            (d) =>
+                `• \`${slackEscape(shortType(d.type))}\` ${slackEscape(d.name)}: ${d.kind === "deleted" ? "deleted" : `changed ${slackEscape(d.paths.slice(0, 4).join(", "))}`}`,
         );
     if (r.drifted.length > 20) lines.push(`… and ${r.drifted.length - 20} more`);
     if (r.unidentified) lines.push(`• ${r.unidentified} more not identified`);
@@ -208,6 +250,12 @@ export function slackDriftMessage(r: DriftReport, repo: string | undefined, issu
         text: `Drift in ${where}: ${headline(r)}`,
         header: `⚠️ Drift in ${r.project}/${r.stack}`,
         sections: [`*${slackEscape(where)}*: ${slackEscape(headline(r))}`, lines.join("\n")],
-        context: [issueUrl ? slackLink(issueUrl, "Drift issue") : undefined, r.runUrl ? slackLink(r.runUrl, "Run") : undefined].filter(Boolean).join(" · ") || undefined,
+        context:
+            [
+                issueUrl ? slackLink(issueUrl, "Drift issue") : undefined,
+                r.runUrl ? slackLink(r.runUrl, "Run") : undefined,
+            ]
+                .filter(Boolean)
+                .join(" · ") || undefined,
     };
 }

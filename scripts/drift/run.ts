@@ -41,12 +41,27 @@ export async function runRefreshPreview(
     const eventLog = path.join(dir, "events.ndjson");
     try {
         const env = { ...opts.env, PULUMI_DEBUG_COMMANDS: "true", PULUMI_SKIP_UPDATE_CHECK: "true" };
-        const r = await runPulumi(engine, ["refresh", "--preview-only", "--json", "--stack", stack, "--event-log", eventLog, "--color", "never", "--non-interactive"], {
-            cwd: opts.cwd,
-            env,
-            timeoutMs: opts.timeoutMs ?? 30 * 60_000,
-            onOutput: (chunk) => opts.onProgress?.(chunk),
-        });
+        const r = await runPulumi(
+            engine,
+            [
+                "refresh",
+                "--preview-only",
+                "--json",
+                "--stack",
+                stack,
+                "--event-log",
+                eventLog,
+                "--color",
+                "never",
+                "--non-interactive",
+            ],
+            {
+                cwd: opts.cwd,
+                env,
+                timeoutMs: opts.timeoutMs ?? 30 * 60_000,
+                onOutput: (chunk) => opts.onProgress?.(chunk),
+            },
+        );
         if (r.code !== 0) {
             // With --json the engine's own errors are in the digest on stdout, not on stderr.
             let diagnostics = "";
@@ -58,7 +73,9 @@ export async function runRefreshPreview(
             } catch {
                 // no digest: stderr is all there is
             }
-            return { error: `pulumi refresh --preview-only exited ${r.code}:\n${stderrTail(`${r.stderr}\n${diagnostics}`)}` };
+            return {
+                error: `pulumi refresh --preview-only exited ${r.code}:\n${stderrTail(`${r.stderr}\n${diagnostics}`)}`,
+            };
         }
         const digest = parseDigest(r.stdout);
         const events = fs.existsSync(eventLog) ? parseEvents(fs.readFileSync(eventLog, "utf8")) : undefined;

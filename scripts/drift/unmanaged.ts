@@ -35,8 +35,18 @@ export function managedRailway(digest: PreviewDigest): ManagedSet {
         const outputs = (st.outputs ?? st.inputs ?? {}) as Record<string, unknown>;
         if (typeof outputs.apiUrl === "string" && !set.apiUrl) set.apiUrl = outputs.apiUrl;
         if (st.type === RESOURCE_TYPES.project && id) set.projectId = id;
-        if (st.type === RESOURCE_TYPES.environment) set.environmentId = (typeof outputs.environmentId === "string" ? outputs.environmentId : undefined) ?? id;
-        if (id && [RESOURCE_TYPES.service, RESOURCE_TYPES.volume, RESOURCE_TYPES.serviceDomain, RESOURCE_TYPES.customDomain].includes(st.type as never)) set.ids.add(id);
+        if (st.type === RESOURCE_TYPES.environment)
+            set.environmentId = (typeof outputs.environmentId === "string" ? outputs.environmentId : undefined) ?? id;
+        if (
+            id &&
+            [
+                RESOURCE_TYPES.service,
+                RESOURCE_TYPES.volume,
+                RESOURCE_TYPES.serviceDomain,
+                RESOURCE_TYPES.customDomain,
+            ].includes(st.type as never)
+        )
+            set.ids.add(id);
         // Adopted projects and environments are not resources of the stack: their ids are inputs.
         if (!set.projectId && typeof outputs.projectId === "string") set.projectId = outputs.projectId;
         if (!set.environmentId && typeof outputs.environmentId === "string") set.environmentId = outputs.environmentId;
@@ -47,11 +57,25 @@ export function managedRailway(digest: PreviewDigest): ManagedSet {
 /** Lists what the environment holds that the stack does not manage. Throws on any API failure. */
 export async function findUnmanaged(managed: ManagedSet): Promise<UnmanagedResource[]> {
     const { apiUrl, projectId, environmentId } = managed;
-    if (!projectId || !environmentId) throw new Error("the stack's state names no Railway project and environment, so there is nothing to compare with");
+    if (!projectId || !environmentId)
+        throw new Error(
+            "the stack's state names no Railway project and environment, so there is nothing to compare with",
+        );
     const out: UnmanagedResource[] = [];
-    const instances = await gqlAll(apiUrl, "EnvironmentServiceInstances", { id: environmentId }, (d) => d.environment.serviceInstances);
-    for (const i of instances) if (!managed.ids.has(i.serviceId)) out.push({ kind: "service", id: i.serviceId, name: i.serviceName });
-    const volumes = await gqlAll(apiUrl, "EnvironmentVolumeInstances", { id: environmentId }, (d) => d.environment.volumeInstances);
+    const instances = await gqlAll(
+        apiUrl,
+        "EnvironmentServiceInstances",
+        { id: environmentId },
+        (d) => d.environment.serviceInstances,
+    );
+    for (const i of instances)
+        if (!managed.ids.has(i.serviceId)) out.push({ kind: "service", id: i.serviceId, name: i.serviceName });
+    const volumes = await gqlAll(
+        apiUrl,
+        "EnvironmentVolumeInstances",
+        { id: environmentId },
+        (d) => d.environment.volumeInstances,
+    );
     for (const v of volumes) {
         if (v.isPendingDeletion || managed.ids.has(v.volumeId)) continue;
         const service = instances.find((i) => i.serviceId === v.serviceId)?.serviceName;
@@ -59,7 +83,8 @@ export async function findUnmanaged(managed: ManagedSet): Promise<UnmanagedResou
     }
     for (const i of instances) {
         const { domains } = await gql(apiUrl, "Domains", { projectId, environmentId, serviceId: i.serviceId });
-        for (const d of [...domains.serviceDomains, ...domains.customDomains]) if (!managed.ids.has(d.id)) out.push({ kind: "domain", id: d.id, name: d.domain });
+        for (const d of [...domains.serviceDomains, ...domains.customDomains])
+            if (!managed.ids.has(d.id)) out.push({ kind: "domain", id: d.id, name: d.domain });
     }
     return out;
 }

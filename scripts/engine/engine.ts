@@ -26,8 +26,12 @@ let cached: Engine | undefined;
 /** Finds or builds the engine (once per process). Throws {@link EngineUnavailable} with the reason. */
 export function provideEngine(): Engine {
     if (cached) return cached;
-    const res = spawnSync("bash", [path.join(REPO_ROOT, "scripts", "install-pulumi.sh"), "--env"], { encoding: "utf8", maxBuffer: 16 * 1024 * 1024 });
-    if (res.status !== 0) throw new EngineUnavailable(`the Pulumi engine is not available:\n${(res.stderr || res.stdout || "").trim()}`);
+    const res = spawnSync("bash", [path.join(REPO_ROOT, "scripts", "install-pulumi.sh"), "--env"], {
+        encoding: "utf8",
+        maxBuffer: 16 * 1024 * 1024,
+    });
+    if (res.status !== 0)
+        throw new EngineUnavailable(`the Pulumi engine is not available:\n${(res.stderr || res.stdout || "").trim()}`);
     const env: Record<string, string> = {};
     for (const line of res.stdout.split("\n")) {
         const m = line.match(/^export ([A-Z_]+)="(.*)"$/);
@@ -36,7 +40,10 @@ export function provideEngine(): Engine {
     const bin = env.PATH?.split(":")[0];
     if (!bin) throw new EngineUnavailable(`install-pulumi.sh printed no PATH:\n${res.stdout}`);
     env.PATH = `${bin}:${process.env.PATH ?? ""}`;
-    const version = spawnSync(path.join(bin, "pulumi"), ["version"], { encoding: "utf8", env: { ...process.env, ...env, PULUMI_SKIP_UPDATE_CHECK: "true" } }).stdout.trim();
+    const version = spawnSync(path.join(bin, "pulumi"), ["version"], {
+        encoding: "utf8",
+        env: { ...process.env, ...env, PULUMI_SKIP_UPDATE_CHECK: "true" },
+    }).stdout.trim();
     cached = { bin, env, version };
     return cached;
 }
@@ -45,7 +52,10 @@ export function provideEngine(): Engine {
  * The environment of one engine run: the engine's PATH and home, no update check, no plugin
  * downloads (every plugin is installed or on PATH), the given backend and passphrase.
  */
-export function engineEnv(engine: Engine, opts: { backendUrl: string; passphrase?: string; extra?: NodeJS.ProcessEnv }): NodeJS.ProcessEnv {
+export function engineEnv(
+    engine: Engine,
+    opts: { backendUrl: string; passphrase?: string; extra?: NodeJS.ProcessEnv },
+): NodeJS.ProcessEnv {
     return {
         ...process.env,
         ...engine.env,
@@ -100,12 +110,24 @@ function installReaper(): void {
 export function runPulumi(
     engine: Engine,
     args: string[],
-    opts: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number; input?: string; onOutput?: (chunk: string) => void; onStdout?: (chunk: string) => void },
+    opts: {
+        cwd: string;
+        env: NodeJS.ProcessEnv;
+        timeoutMs?: number;
+        input?: string;
+        onOutput?: (chunk: string) => void;
+        onStdout?: (chunk: string) => void;
+    },
 ): Promise<RunResult> {
     const started = Date.now();
     return new Promise((resolve, reject) => {
         installReaper();
-        const child = spawn(path.join(engine.bin, "pulumi"), args, { cwd: opts.cwd, env: opts.env, stdio: ["pipe", "pipe", "pipe"], detached: true });
+        const child = spawn(path.join(engine.bin, "pulumi"), args, {
+            cwd: opts.cwd,
+            env: opts.env,
+            stdio: ["pipe", "pipe", "pipe"],
+            detached: true,
+        });
         if (child.pid) liveGroups.add(child.pid);
         let stdout = "";
         let stderr = "";

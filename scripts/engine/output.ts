@@ -20,8 +20,20 @@ export interface DigestStep {
     op: string;
     urn: string;
     provider?: string;
-    oldState?: { type: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown>; protect?: boolean; parent?: string } | null;
-    newState?: { type: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown>; protect?: boolean; parent?: string } | null;
+    oldState?: {
+        type: string;
+        inputs?: Record<string, unknown>;
+        outputs?: Record<string, unknown>;
+        protect?: boolean;
+        parent?: string;
+    } | null;
+    newState?: {
+        type: string;
+        inputs?: Record<string, unknown>;
+        outputs?: Record<string, unknown>;
+        protect?: boolean;
+        parent?: string;
+    } | null;
     diffReasons?: string[];
     replaceReasons?: string[];
     detailedDiff?: Record<string, PropertyDiff> | null;
@@ -45,12 +57,19 @@ function depthOver(value: unknown, max: number): boolean {
     while (stack.length) {
         const [v, d] = stack.pop()!;
         if (d > max) return true;
-        if (v && typeof v === "object") for (const child of Object.values(v)) if (child && typeof child === "object") stack.push([child, d + 1]);
+        if (v && typeof v === "object")
+            for (const child of Object.values(v)) if (child && typeof child === "object") stack.push([child, d + 1]);
     }
     return false;
 }
 
-const stateShape = z.object({ type: z.string(), inputs: z.record(z.string(), z.unknown()).optional(), outputs: z.record(z.string(), z.unknown()).optional() }).nullish();
+const stateShape = z
+    .object({
+        type: z.string(),
+        inputs: z.record(z.string(), z.unknown()).optional(),
+        outputs: z.record(z.string(), z.unknown()).optional(),
+    })
+    .nullish();
 /** The fields of a digest the tools read, with their types; anything else may be there. */
 const digestShape = z.object({
     steps: z
@@ -80,12 +99,16 @@ export function parseDigest(text: string): PreviewDigest {
     const trimmed = text.trim();
     if (!trimmed) throw new Error("the preview printed no JSON (an error before the engine started: see its stderr)");
     const parsed = JSON.parse(trimmed) as PreviewDigest;
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error("the preview's JSON is not a digest object");
-    if (depthOver(parsed, MAX_DIGEST_DEPTH)) throw new Error(`the preview's JSON nests deeper than ${MAX_DIGEST_DEPTH} levels: not a digest`);
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+        throw new Error("the preview's JSON is not a digest object");
+    if (depthOver(parsed, MAX_DIGEST_DEPTH))
+        throw new Error(`the preview's JSON nests deeper than ${MAX_DIGEST_DEPTH} levels: not a digest`);
     const checked = digestShape.safeParse(parsed);
     if (!checked.success) {
         const first = checked.error.issues[0];
-        throw new Error(`the preview's JSON is not a digest: ${first.path.join(".") || "(top)"} ${first.message.replace(/^Invalid input: /, "")}`);
+        throw new Error(
+            `the preview's JSON is not a digest: ${first.path.join(".") || "(top)"} ${first.message.replace(/^Invalid input: /, "")}`,
+        );
     }
     return parsed;
 }
@@ -144,10 +167,9 @@ export function resourceOutcomes(events: EngineEvent[]): ResourceOutcome[] {
         if (!isOutputs && byUrn.has(m.urn)) continue;
         const detailed = m.detailedDiff
             ? Object.fromEntries(
-                  Object.entries(m.detailedDiff as Record<string, { diffKind?: string; kind?: string; inputDiff?: boolean }>).map(([k, v]) => [
-                      k,
-                      { kind: v.diffKind ?? v.kind ?? "update", inputDiff: v.inputDiff },
-                  ]),
+                  Object.entries(
+                      m.detailedDiff as Record<string, { diffKind?: string; kind?: string; inputDiff?: boolean }>,
+                  ).map(([k, v]) => [k, { kind: v.diffKind ?? v.kind ?? "update", inputDiff: v.inputDiff }]),
               )
             : null;
         byUrn.set(m.urn, {

@@ -28,7 +28,10 @@ const PROVIDER_PLACEHOLDER = "<the dynamic provider's serialized code, omitted f
 export function withoutProviderCode(text: string): string {
     const strip = (v: unknown): unknown => {
         if (Array.isArray(v)) return v.map(strip);
-        if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === "__provider" ? PROVIDER_PLACEHOLDER : strip(x)]));
+        if (v && typeof v === "object")
+            return Object.fromEntries(
+                Object.entries(v).map(([k, x]) => [k, k === "__provider" ? PROVIDER_PLACEHOLDER : strip(x)]),
+            );
         return v;
     };
     const trimmed = text.trim();
@@ -70,8 +73,11 @@ export async function recordFixtures(outDir: string, log: (line: string) => void
     };
     const run = async (name: string, command: string[], opts: { events?: string; expectFailure?: boolean } = {}) => {
         const eventLog = opts.events ? path.join(ws.dir, "events.ndjson") : undefined;
-        const r = await ws.pulumi([...command, ...(eventLog ? ["--event-log", eventLog] : [])], { env: eventLog ? { PULUMI_DEBUG_COMMANDS: "true" } : {} });
-        if (!opts.expectFailure && r.code !== 0 && r.code !== 7) throw new Error(`${command.join(" ")} failed (exit ${r.code}):\n${r.stderr}${r.stdout.slice(-3000)}`);
+        const r = await ws.pulumi([...command, ...(eventLog ? ["--event-log", eventLog] : [])], {
+            env: eventLog ? { PULUMI_DEBUG_COMMANDS: "true" } : {},
+        });
+        if (!opts.expectFailure && r.code !== 0 && r.code !== 7)
+            throw new Error(`${command.join(" ")} failed (exit ${r.code}):\n${r.stderr}${r.stdout.slice(-3000)}`);
         if (name) write(name, r.stdout);
         if (eventLog && opts.events) write(opts.events, fs.readFileSync(eventLog, "utf8"));
         return r;
@@ -84,7 +90,9 @@ export async function recordFixtures(outDir: string, log: (line: string) => void
         await run("preview-create.json", ["preview", "--json"], { events: "preview-create.events.ndjson" });
         await run("", ["up", "--yes", "--skip-preview"]);
         await run("preview-no-changes.json", ["preview", "--json"]);
-        await run("refresh-clean.json", ["refresh", "--preview-only", "--json"], { events: "refresh-clean.events.ndjson" });
+        await run("refresh-clean.json", ["refresh", "--preview-only", "--json"], {
+            events: "refresh-clean.events.ndjson",
+        });
 
         // Updates, a replace (the region moves the datastore's volume: a new one), a custom domain
         // renamed (one created, one deleted) and deletes (a datastore removed).
@@ -101,13 +109,19 @@ export async function recordFixtures(outDir: string, log: (line: string) => void
 
         // Policy violations: production's (mandatory) pack config on the local stack.
         const packConfig = path.join(ws.dir, "policies", "config", "production.json");
-        await run("preview-policy.json", ["preview", "--json", "--policy-pack", "policies", "--policy-pack-config", packConfig], {
-            events: "preview-policy.events.ndjson",
-            expectFailure: true,
-        });
+        await run(
+            "preview-policy.json",
+            ["preview", "--json", "--policy-pack", "policies", "--policy-pack-config", packConfig],
+            {
+                events: "preview-policy.events.ndjson",
+                expectFailure: true,
+            },
+        );
         // A pack that failed to load also fails the preview: only violations make this fixture.
         if (!fs.readFileSync(path.join(outDir, "preview-policy.events.ndjson"), "utf8").includes('"policyEvent"'))
-            throw new Error("the policy preview reported no violation (did the pack fail to load? see preview-policy.json's diagnostics)");
+            throw new Error(
+                "the policy preview reported no violation (did the pack fail to load? see preview-policy.json's diagnostics)",
+            );
 
         // Back to what is deployed, then drift made by hand on Railway.
         ws.writeStackFile((doc) => {
@@ -119,11 +133,29 @@ export async function recordFixtures(outDir: string, log: (line: string) => void
         const store = emu.store;
         const id = (name: string) => [...store.services.values()].find((x) => x.name === name)!.id;
         const env = store.liveEnvironments([...store.projects.keys()][0])[0].id;
-        store.outOfBand({ kind: "variable", serviceId: id("web"), environmentId: env, name: "NODE_ENV", value: "production" });
-        store.outOfBand({ kind: "instance", serviceId: id("postgres"), environmentId: env, patch: { startCommand: "postgres -c max_connections=500" } });
+        store.outOfBand({
+            kind: "variable",
+            serviceId: id("web"),
+            environmentId: env,
+            name: "NODE_ENV",
+            value: "production",
+        });
+        store.outOfBand({
+            kind: "instance",
+            serviceId: id("postgres"),
+            environmentId: env,
+            patch: { startCommand: "postgres -c max_connections=500" },
+        });
         store.outOfBand({ kind: "deleteService", serviceId: id("redis") });
-        store.outOfBand({ kind: "createService", projectId: [...store.projects.keys()][0], environmentId: env, name: "hand-made" });
-        await run("refresh-drift.json", ["refresh", "--preview-only", "--json"], { events: "refresh-drift.events.ndjson" });
+        store.outOfBand({
+            kind: "createService",
+            projectId: [...store.projects.keys()][0],
+            environmentId: env,
+            name: "hand-made",
+        });
+        await run("refresh-drift.json", ["refresh", "--preview-only", "--json"], {
+            events: "refresh-drift.events.ndjson",
+        });
 
         const exported = await ws.run(["stack", "export", "--stack", ws.stack]);
         write("stack-export.json", exported.stdout);
@@ -135,7 +167,8 @@ export async function recordFixtures(outDir: string, log: (line: string) => void
 
         const all = written.map((f) => fs.readFileSync(path.join(outDir, f), "utf8")).join("\n");
         for (const [name, value] of Object.entries(FIXTURE_SECRETS)) {
-            if (all.includes(value)) throw new Error(`the engine printed the planted ${name}: refusing to keep these fixtures`);
+            if (all.includes(value))
+                throw new Error(`the engine printed the planted ${name}: refusing to keep these fixtures`);
         }
         const manifest = {
             recordedWith: engine.version,

@@ -15,7 +15,19 @@ import { Engine, engineEnv, provideEngine, REPO_ROOT, RunResult, runPulumi } fro
 export const LOCAL_PASSPHRASE = "ainative-local";
 
 /** What a project folder needs from the repository: the program, the policy pack, the tools it runs. */
-const LINKED = ["stacks", "components", "config", "providers", "policies", "scripts", "tools", "node_modules", "package.json", "package-lock.json", "tsconfig.json"];
+const LINKED = [
+    "stacks",
+    "components",
+    "config",
+    "providers",
+    "policies",
+    "scripts",
+    "tools",
+    "node_modules",
+    "package.json",
+    "package-lock.json",
+    "tsconfig.json",
+];
 /**
  * Copied, not linked: the engine starts the program and its plugins in the program's folder, and a
  * linked one would put them in the repository (where a command walking up to Pulumi.yaml, like the
@@ -93,7 +105,10 @@ export class Workspace {
     }
 
     /** Any CLI command, in this project, with this workspace's environment. */
-    run(args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number; input?: string } = {}): Promise<RunResult> {
+    run(
+        args: string[],
+        opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number; input?: string } = {},
+    ): Promise<RunResult> {
         return runPulumi(this.engine, args, {
             cwd: this.dir,
             env: { ...this.env, ...opts.env },
@@ -116,13 +131,29 @@ export class Workspace {
 
     /** Sets a secret in the stack file (encrypted with the workspace's passphrase). */
     async setSecret(configPath: string, value: string): Promise<void> {
-        const r = await this.run(["config", "set", "--stack", this.stack, "--secret", "--path", configPath, "--", value]);
+        const r = await this.run([
+            "config",
+            "set",
+            "--stack",
+            this.stack,
+            "--secret",
+            "--path",
+            configPath,
+            "--",
+            value,
+        ]);
         if (r.code !== 0) throw new Error(`pulumi config set ${configPath} failed:\n${r.stderr}`);
     }
 
     /** `pulumi stack export`, parsed. */
     async exportState(showSecrets = false): Promise<{ text: string; deployment: any }> {
-        const r = await this.run(["stack", "export", "--stack", this.stack, ...(showSecrets ? ["--show-secrets"] : [])]);
+        const r = await this.run([
+            "stack",
+            "export",
+            "--stack",
+            this.stack,
+            ...(showSecrets ? ["--show-secrets"] : []),
+        ]);
         if (r.code !== 0) throw new Error(`pulumi stack export failed:\n${r.stderr}`);
         return { text: r.stdout, deployment: JSON.parse(r.stdout).deployment };
     }

@@ -23,16 +23,26 @@ export interface GateContext {
 
 export class ContextError extends Error {}
 
-export function gateContext(flags: { stack: string; service: string; projectId?: string; state?: string }, cwd: string, env: NodeJS.ProcessEnv): GateContext {
+export function gateContext(
+    flags: { stack: string; service: string; projectId?: string; state?: string },
+    cwd: string,
+    env: NodeJS.ProcessEnv,
+): GateContext {
     const file = path.join(cwd, `Pulumi.${flags.stack}.yaml`);
     if (!fs.existsSync(file)) throw new ContextError(`no stack file ${file}`);
     const source = readStackFile(file, flags.stack);
     const result = validateStackConfig(source.raw);
     const issues = reportedIssues(source.issues, result);
-    if (issues.length || !result.ok) throw new ContextError(`the stack's config is invalid:\n${issues.map((i) => formatIssue(flags.stack, i)).join("\n")}`);
+    if (issues.length || !result.ok)
+        throw new ContextError(
+            `the stack's config is invalid:\n${issues.map((i) => formatIssue(flags.stack, i)).join("\n")}`,
+        );
     const config = result.config;
     const service = config.railway.services.find((s) => s.name === flags.service);
-    if (!service) throw new ContextError(`stack '${flags.stack}' has no service '${flags.service}' (services: ${config.railway.services.map((s) => s.name).join(", ")})`);
+    if (!service)
+        throw new ContextError(
+            `stack '${flags.stack}' has no service '${flags.service}' (services: ${config.railway.services.map((s) => s.name).join(", ")})`,
+        );
     const projectId = flags.projectId ?? env.RAILWAY_PROJECT_ID ?? config.railway.projectId;
     if (!projectId)
         throw new ContextError(

@@ -20,7 +20,15 @@ export interface Observations {
 
 export interface Trigger {
     /** Which rule of the matrix fired. */
-    rule: "consecutive-5xx" | "database-connection" | "critical-smoke-test" | "memory" | "error-rate" | "p95-latency" | "database-pool" | "resources";
+    rule:
+        | "consecutive-5xx"
+        | "database-connection"
+        | "critical-smoke-test"
+        | "memory"
+        | "error-rate"
+        | "p95-latency"
+        | "database-pool"
+        | "resources";
     reason: string;
 }
 
@@ -58,18 +66,24 @@ export function immediateTrigger(obs: Observations, t: Thresholds): Trigger | un
         return { rule: "consecutive-5xx", reason: `${n} consecutive failed health checks (${what})` };
     }
     const latest = findLast(obs.health, (p) => p.payload !== undefined);
-    if (latest?.payload?.checks?.database?.ok === false) return { rule: "database-connection", reason: "the app reports its database connection down" };
+    if (latest?.payload?.checks?.database?.ok === false)
+        return { rule: "database-connection", reason: "the app reports its database connection down" };
     // The gate's vantage point is not the app's: its own failure to reach the database decides only
     // when the app agrees (its last health check failed too).
     const latestDb = findLast(obs.dependencies, (d) => d.name === "postgres");
     const lastProbe = obs.health[obs.health.length - 1];
     if (latestDb && !latestDb.ok && lastProbe?.failed) {
-        return { rule: "database-connection", reason: `PostgreSQL connection failed from the gate (${latestDb.error ?? "unknown error"}) and the app's health check failed too` };
+        return {
+            rule: "database-connection",
+            reason: `PostgreSQL connection failed from the gate (${latestDb.error ?? "unknown error"}) and the app's health check failed too`,
+        };
     }
     const smoke = obs.smoke.find((s) => s.critical && !s.ok && !s.undecided);
-    if (smoke) return { rule: "critical-smoke-test", reason: `critical smoke test '${smoke.name}' failed: ${smoke.problem}` };
+    if (smoke)
+        return { rule: "critical-smoke-test", reason: `critical smoke test '${smoke.name}' failed: ${smoke.problem}` };
     const memory = latest?.payload?.memory?.percent;
-    if (typeof memory === "number" && memory > t.memoryPercentForRollback) return { rule: "memory", reason: `memory at ${memory}%, above ${t.memoryPercentForRollback}%` };
+    if (typeof memory === "number" && memory > t.memoryPercentForRollback)
+        return { rule: "memory", reason: `memory at ${memory}%, above ${t.memoryPercentForRollback}%` };
     return undefined;
 }
 
@@ -83,15 +97,27 @@ export interface WindowStats {
     buckets: { samples: number; p95Ms: number; dbPoolPercent?: number; resourcePercent?: number }[];
 }
 
-export function windowStats(obs: Observations, t: Thresholds, start: number, end: number, baselineP95Ms?: number): WindowStats {
+export function windowStats(
+    obs: Observations,
+    t: Thresholds,
+    start: number,
+    end: number,
+    baselineP95Ms?: number,
+): WindowStats {
     const probes = obs.health.filter((p) => p.at >= start && p.at <= end);
     const failures = probes.filter((p) => !p.ok).length;
     const answered = probes.filter((p) => p.status !== undefined).map((p) => p.latencyMs);
     const size = (end - start) / t.sustainedBuckets;
     const buckets = Array.from({ length: t.sustainedBuckets }, (_, i) => {
-        const inBucket = probes.filter((p) => p.at >= start + i * size && (i === t.sustainedBuckets - 1 ? p.at <= end : p.at < start + (i + 1) * size));
+        const inBucket = probes.filter(
+            (p) =>
+                p.at >= start + i * size &&
+                (i === t.sustainedBuckets - 1 ? p.at <= end : p.at < start + (i + 1) * size),
+        );
         const pool = inBucket.map((p) => p.payload?.dbPool?.percent).filter((v): v is number => typeof v === "number");
-        const resources = inBucket.map((p) => Math.max(p.payload?.cpu?.percent ?? -1, p.payload?.memory?.percent ?? -1)).filter((v) => v >= 0);
+        const resources = inBucket
+            .map((p) => Math.max(p.payload?.cpu?.percent ?? -1, p.payload?.memory?.percent ?? -1))
+            .filter((v) => v >= 0);
         return {
             samples: inBucket.length,
             p95Ms: percentile(
@@ -133,8 +159,14 @@ export function windowTrigger(stats: WindowStats, t: Thresholds): Trigger | unde
         }
     }
     if (sustained((b) => b.dbPoolPercent, t.dbPoolPercentForRollback))
-        return { rule: "database-pool", reason: `database pool above ${t.dbPoolPercentForRollback}% throughout the window` };
+        return {
+            rule: "database-pool",
+            reason: `database pool above ${t.dbPoolPercentForRollback}% throughout the window`,
+        };
     if (sustained((b) => b.resourcePercent, t.resourcePercentForRollback))
-        return { rule: "resources", reason: `CPU or memory above ${t.resourcePercentForRollback}% throughout the window` };
+        return {
+            rule: "resources",
+            reason: `CPU or memory above ${t.resourcePercentForRollback}% throughout the window`,
+        };
     return undefined;
 }

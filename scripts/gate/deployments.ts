@@ -26,7 +26,12 @@ export const IN_PROGRESS = ["QUEUED", "WAITING", "INITIALIZING", "BUILDING", "DE
 
 /** Every deployment of the service in the environment, all pages, newest first (Railway's CLI sorts client-side too). */
 export async function listDeployments(t: RailwayTarget): Promise<Deployment[]> {
-    const list = await gqlAll(t.apiUrl, "Deployments", { input: { projectId: t.projectId, environmentId: t.environmentId, serviceId: t.serviceId } }, (d) => d.deployments);
+    const list = await gqlAll(
+        t.apiUrl,
+        "Deployments",
+        { input: { projectId: t.projectId, environmentId: t.environmentId, serviceId: t.serviceId } },
+        (d) => d.deployments,
+    );
     return list
         .map((d) => ({ id: d.id, status: d.status, createdAt: d.createdAt, canRollback: d.canRollback, meta: d.meta }))
         .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
@@ -49,7 +54,12 @@ export function rolledBackTo(d: Deployment): string | undefined {
 
 /** A rollback made after `d` (by the gate or a person), from Railway's own history: `d` was rolled back. */
 export function rollbackAfter(list: Deployment[], d: Deployment): Deployment | undefined {
-    return list.find((r) => r.createdAt > d.createdAt && rolledBackTo(r) !== undefined && !["FAILED", "CRASHED", "SKIPPED"].includes(r.status));
+    return list.find(
+        (r) =>
+            r.createdAt > d.createdAt &&
+            rolledBackTo(r) !== undefined &&
+            !["FAILED", "CRASHED", "SKIPPED"].includes(r.status),
+    );
 }
 
 /**
@@ -64,7 +74,8 @@ export function knownBad(list: Deployment[]): Set<string> {
         if (to === undefined) continue;
         const target = byId.get(to);
         for (const d of list) {
-            if (d.createdAt < r.createdAt && d.id !== r.id && (!target || d.createdAt > target.createdAt)) bad.add(d.id);
+            if (d.createdAt < r.createdAt && d.id !== r.id && (!target || d.createdAt > target.createdAt))
+                bad.add(d.id);
         }
     }
     return bad;
@@ -76,18 +87,35 @@ export function knownBad(list: Deployment[]): Set<string> {
  * that was not itself rolled back away from (known bad). Failed, crashed or skipped deployments
  * are never targets.
  */
-export function rollbackTarget(list: Deployment[], from: Deployment, to?: string): { target?: Deployment; problem?: string } {
+export function rollbackTarget(
+    list: Deployment[],
+    from: Deployment,
+    to?: string,
+): { target?: Deployment; problem?: string } {
     if (to) {
         const target = list.find((d) => d.id === to);
-        if (!target) return { problem: `deployment ${to} is not one of this service's deployments in this environment` };
-        if (!target.canRollback) return { problem: `Railway cannot roll back to deployment ${to} (status ${target.status}, canRollback false)` };
+        if (!target)
+            return { problem: `deployment ${to} is not one of this service's deployments in this environment` };
+        if (!target.canRollback)
+            return {
+                problem: `Railway cannot roll back to deployment ${to} (status ${target.status}, canRollback false)`,
+            };
         return { target };
     }
     const bad = knownBad(list);
-    const target = list.find((d) => d.createdAt < from.createdAt && d.id !== from.id && ["REMOVED", "REMOVING", "SUCCESS"].includes(d.status) && d.canRollback && !bad.has(d.id));
+    const target = list.find(
+        (d) =>
+            d.createdAt < from.createdAt &&
+            d.id !== from.id &&
+            ["REMOVED", "REMOVING", "SUCCESS"].includes(d.status) &&
+            d.canRollback &&
+            !bad.has(d.id),
+    );
     return target
         ? { target }
-        : { problem: `no earlier successful deployment of this service can be rolled back to (before ${from.id}; deployments already rolled back away from are not)` };
+        : {
+              problem: `no earlier successful deployment of this service can be rolled back to (before ${from.id}; deployments already rolled back away from are not)`,
+          };
 }
 
 export interface RollbackOutcome {
@@ -105,12 +133,23 @@ export interface RollbackOutcome {
  * `onCalled` runs right after Railway accepted the call, before the wait, so that a crash while
  * waiting still leaves the rollback on record.
  */
-export async function rollBack(t: RailwayTarget, target: Deployment, clock: Clock, timeoutMs: number, onCalled: () => void, pollMs = 2000): Promise<RollbackOutcome> {
+export async function rollBack(
+    t: RailwayTarget,
+    target: Deployment,
+    clock: Clock,
+    timeoutMs: number,
+    onCalled: () => void,
+    pollMs = 2000,
+): Promise<RollbackOutcome> {
     const before = new Set((await listDeployments(t)).map((d) => d.id));
     // Sent once: after an answer that never came, Railway's history says whether it was applied.
     await createOrAdopt<boolean>(
-        async () => (await gql(t.apiUrl, "DeploymentRollback", { id: target.id }, { retryMutation: false })).deploymentRollback,
-        async () => ((await listDeployments(t)).some((d) => !before.has(d.id) && rolledBackTo(d) === target.id) ? true : undefined),
+        async () =>
+            (await gql(t.apiUrl, "DeploymentRollback", { id: target.id }, { retryMutation: false })).deploymentRollback,
+        async () =>
+            (await listDeployments(t)).some((d) => !before.has(d.id) && rolledBackTo(d) === target.id)
+                ? true
+                : undefined,
     );
     onCalled();
     // Railway accepted it: from here on the outcome is "rolled back", and a failure to watch the new
@@ -124,20 +163,42 @@ export async function rollBack(t: RailwayTarget, target: Deployment, clock: Cloc
             await clock.sleep(Math.min(pollMs, Math.max(1, timeoutMs - (clock.now() - started))));
         }
     } catch (e) {
-        return { target: target.id, newDeploymentId: latest?.id, status: "UNCONFIRMED", waitedMs: clock.now() - started, watchError: (e as Error).message };
+        return {
+            target: target.id,
+            newDeploymentId: latest?.id,
+            status: "UNCONFIRMED",
+            waitedMs: clock.now() - started,
+            watchError: (e as Error).message,
+        };
     }
-    return { target: target.id, newDeploymentId: latest?.id, status: latest?.status ?? "NOT_SEEN", waitedMs: clock.now() - started };
+    return {
+        target: target.id,
+        newDeploymentId: latest?.id,
+        status: latest?.status ?? "NOT_SEEN",
+        waitedMs: clock.now() - started,
+    };
 }
 
 /** Finds the environment and service ids by name in a project. */
-export async function resolveTarget(apiUrl: string | undefined, projectId: string, environment: string, service: string): Promise<RailwayTarget> {
+export async function resolveTarget(
+    apiUrl: string | undefined,
+    projectId: string,
+    environment: string,
+    service: string,
+): Promise<RailwayTarget> {
     const [envs, services] = await Promise.all([
         gqlAll(apiUrl, "ProjectEnvironments", { id: projectId }, (d) => d.project.environments),
         gqlAll(apiUrl, "ProjectServices", { id: projectId }, (d) => d.project.services),
     ]);
     const env = envs.find((e) => e.name === environment);
     const svc = services.find((s) => s.name === service);
-    if (!env) throw new Error(`Railway project ${projectId} has no environment '${environment}' (it has: ${envs.map((e) => e.name).join(", ") || "none"})`);
-    if (!svc) throw new Error(`Railway project ${projectId} has no service '${service}' (it has: ${services.map((s) => s.name).join(", ") || "none"})`);
+    if (!env)
+        throw new Error(
+            `Railway project ${projectId} has no environment '${environment}' (it has: ${envs.map((e) => e.name).join(", ") || "none"})`,
+        );
+    if (!svc)
+        throw new Error(
+            `Railway project ${projectId} has no service '${service}' (it has: ${services.map((s) => s.name).join(", ") || "none"})`,
+        );
     return { apiUrl, projectId, environmentId: env.id, serviceId: svc.id };
 }

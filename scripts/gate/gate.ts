@@ -10,9 +10,29 @@
 import type { GateConfig } from "../../config/stack.schema";
 import { Clock, realClock } from "./clock";
 import { immediateTrigger, Observations, Trigger, windowStats, WindowStats, windowTrigger } from "./decide";
-import { Deployment, IN_PROGRESS, listDeployments, liveDeployment, RailwayTarget, rollBack, rollbackAfter, rolledBackTo, RollbackOutcome, rollbackTarget } from "./deployments";
+import {
+    Deployment,
+    IN_PROGRESS,
+    listDeployments,
+    liveDeployment,
+    RailwayTarget,
+    rollBack,
+    rollbackAfter,
+    rolledBackTo,
+    RollbackOutcome,
+    rollbackTarget,
+} from "./deployments";
 import { notifyRollback, NotifyConfig } from "./notify";
-import { checkPostgres, checkRedis, DependencyCheck, HealthProbe, probeHealth, runSmokeTest, scrub, SmokeResult } from "./probes";
+import {
+    checkPostgres,
+    checkRedis,
+    DependencyCheck,
+    HealthProbe,
+    probeHealth,
+    runSmokeTest,
+    scrub,
+    SmokeResult,
+} from "./probes";
 import { GateState, readState, writeState } from "./state";
 
 export const GATE_EXIT = { healthy: 0, rolledBack: 1, undecided: 2 } as const;
@@ -104,7 +124,12 @@ export async function runGate(o: GateOptions): Promise<DecisionRecord> {
     const cfg = o.config;
     const obs: Observations = { health: [], dependencies: [], smoke: [] };
     const startedAt = new Date(clock.now()).toISOString();
-    const record = (decision: DecisionRecord["decision"], exitCode: number, reason: string, extra: Partial<DecisionRecord> = {}): DecisionRecord => ({
+    const record = (
+        decision: DecisionRecord["decision"],
+        exitCode: number,
+        reason: string,
+        extra: Partial<DecisionRecord> = {},
+    ): DecisionRecord => ({
         version: DECISION_FORMAT_VERSION,
         stack: o.stack,
         service: o.service,
@@ -125,16 +150,29 @@ export async function runGate(o: GateOptions): Promise<DecisionRecord> {
     const watched = (l: Deployment[]) => (o.deploymentId ? l.find((d) => d.id === o.deploymentId) : l[0]);
     try {
         list = await deployments(o.railway);
-        while (watched(list) && IN_PROGRESS.includes(watched(list)!.status) && clock.now() - waitStart < cfg.rollbackTimeoutSeconds * 1000) {
-            if (clock.now() === waitStart) log(`gate: waiting for deployment ${watched(list)!.id} (${watched(list)!.status})`);
+        while (
+            watched(list) &&
+            IN_PROGRESS.includes(watched(list)!.status) &&
+            clock.now() - waitStart < cfg.rollbackTimeoutSeconds * 1000
+        ) {
+            if (clock.now() === waitStart)
+                log(`gate: waiting for deployment ${watched(list)!.id} (${watched(list)!.status})`);
             await clock.sleep(o.rollbackPollMs ?? 2000);
             list = await deployments(o.railway);
         }
     } catch (e) {
-        return record("undecided", GATE_EXIT.undecided, `Railway unreachable: ${scrub((e as Error).message)}; not deciding without it`);
+        return record(
+            "undecided",
+            GATE_EXIT.undecided,
+            `Railway unreachable: ${scrub((e as Error).message)}; not deciding without it`,
+        );
     }
     if (o.deploymentId && !watched(list))
-        return record("undecided", GATE_EXIT.undecided, `deployment ${o.deploymentId} is not one of this service's deployments in this environment`);
+        return record(
+            "undecided",
+            GATE_EXIT.undecided,
+            `deployment ${o.deploymentId} is not one of this service's deployments in this environment`,
+        );
     const newest = watched(list);
     // The deployment judged was rolled back already (by this gate before, or by a person): Railway's
     // history says so, whatever a state file holds.
@@ -150,15 +188,29 @@ export async function runGate(o: GateOptions): Promise<DecisionRecord> {
         );
     }
     if (newest && IN_PROGRESS.includes(newest.status)) {
-        return record("undecided", GATE_EXIT.undecided, `deployment ${newest.id} is still ${newest.status} after ${cfg.rollbackTimeoutSeconds} s`);
+        return record(
+            "undecided",
+            GATE_EXIT.undecided,
+            `deployment ${newest.id} is still ${newest.status} after ${cfg.rollbackTimeoutSeconds} s`,
+        );
     }
     const live = liveDeployment(list);
     if (newest && live && newest.id !== live.id && ["FAILED", "CRASHED"].includes(newest.status)) {
-        return record("rolled-back", GATE_EXIT.rolledBack, `the newest deployment ${newest.id} ended ${newest.status}; Railway kept ${live.id} live, so nothing is rolled back`, {
-            deployment: { id: newest.id, status: newest.status },
-        });
+        return record(
+            "rolled-back",
+            GATE_EXIT.rolledBack,
+            `the newest deployment ${newest.id} ended ${newest.status}; Railway kept ${live.id} live, so nothing is rolled back`,
+            {
+                deployment: { id: newest.id, status: newest.status },
+            },
+        );
     }
-    if (!live) return record("undecided", GATE_EXIT.undecided, "no live (SUCCESS) deployment of this service in this environment");
+    if (!live)
+        return record(
+            "undecided",
+            GATE_EXIT.undecided,
+            "no live (SUCCESS) deployment of this service in this environment",
+        );
     if (newest && newest.id !== live.id && ["SKIPPED", "REMOVED", "REMOVING"].includes(newest.status)) {
         // Superseded (a push deployed again meanwhile): judge what is live, and say so.
         log(`gate: deployment ${newest.id} was superseded (${newest.status}); judging the live deployment ${live.id}`);
@@ -180,9 +232,14 @@ export async function runGate(o: GateOptions): Promise<DecisionRecord> {
     }
     const earlier = state.rollbacks.find((r) => r.from === live.id);
     if (earlier) {
-        return record("rolled-back", GATE_EXIT.rolledBack, `deployment ${live.id} was already rolled back at ${earlier.at} (to ${earlier.to}); not rolling back twice`, {
-            deployment,
-        });
+        return record(
+            "rolled-back",
+            GATE_EXIT.rolledBack,
+            `deployment ${live.id} was already rolled back at ${earlier.at} (to ${earlier.to}); not rolling back twice`,
+            {
+                deployment,
+            },
+        );
     }
     log(`gate: ${o.stack}/${o.service}: watching deployment ${live.id} at ${o.baseUrl}`);
 
@@ -194,7 +251,11 @@ export async function runGate(o: GateOptions): Promise<DecisionRecord> {
     for (let i = 0; ; i++) {
         // Probes are stamped with the gate's clock, so windows are measured in one time.
         const at = clock.now();
-        const [h, ...deps] = await Promise.all([health(url, cfg.healthBudgetMs), ...(o.databaseUrl ? [postgres(o.databaseUrl)] : []), ...(o.redisUrl ? [redis(o.redisUrl)] : [])]);
+        const [h, ...deps] = await Promise.all([
+            health(url, cfg.healthBudgetMs),
+            ...(o.databaseUrl ? [postgres(o.databaseUrl)] : []),
+            ...(o.redisUrl ? [redis(o.redisUrl)] : []),
+        ]);
         obs.health.push({ ...(h as HealthProbe), at });
         obs.dependencies.push(...(deps as DependencyCheck[]).map((d) => ({ ...d, at })));
         if (i === 0) for (const t of cfg.smokeTests) obs.smoke.push(await smoke(o.baseUrl, t, o.env ?? process.env));
@@ -212,7 +273,12 @@ export async function runGate(o: GateOptions): Promise<DecisionRecord> {
         // Missing inputs are missing data: neither healthy nor a reason to roll back.
         const which = couldNotRun.map((t) => `'${t.name}' (${t.problem})`).join("; ");
         return {
-            ...record("undecided", GATE_EXIT.undecided, `critical smoke test(s) could not run: ${which}; not deciding without them, nothing rolled back`, { deployment }),
+            ...record(
+                "undecided",
+                GATE_EXIT.undecided,
+                `critical smoke test(s) could not run: ${which}; not deciding without them, nothing rolled back`,
+                { deployment },
+            ),
             checks: checks(),
         };
     }
@@ -220,10 +286,23 @@ export async function runGate(o: GateOptions): Promise<DecisionRecord> {
     if (!trigger) {
         if (stats && !o.once && stats.samples >= cfg.minSamplesForRates && Number.isFinite(stats.p95Ms)) {
             // This deployment passed the whole window: it is the next one's baseline.
-            state.baseline = { deploymentId: live.id, p95Ms: stats.p95Ms, errorRatePercent: stats.errorRatePercent, at: new Date(clock.now()).toISOString() };
+            state.baseline = {
+                deploymentId: live.id,
+                p95Ms: stats.p95Ms,
+                errorRatePercent: stats.errorRatePercent,
+                at: new Date(clock.now()).toISOString(),
+            };
             writeState(o.stateFile, state);
         }
-        return { ...record("healthy", GATE_EXIT.healthy, o.once ? "levels 1-3 passed" : "healthy through the monitoring window", { deployment }), checks: checks() };
+        return {
+            ...record(
+                "healthy",
+                GATE_EXIT.healthy,
+                o.once ? "levels 1-3 passed" : "healthy through the monitoring window",
+                { deployment },
+            ),
+            checks: checks(),
+        };
     }
     log(`gate: ${o.stack}/${o.service}: ${trigger.reason}`);
     const rollbackOf = rolledBackTo(live) ?? state.rollbacks.find((r) => r.newDeploymentId === live.id)?.to;
@@ -239,7 +318,11 @@ export async function runGate(o: GateOptions): Promise<DecisionRecord> {
         };
     }
     const { target, problem } = rollbackTarget(list, live);
-    if (!target) return { ...record("undecided", GATE_EXIT.undecided, `${trigger.reason}; ${problem}`, { deployment, trigger }), checks: checks() };
+    if (!target)
+        return {
+            ...record("undecided", GATE_EXIT.undecided, `${trigger.reason}; ${problem}`, { deployment, trigger }),
+            checks: checks(),
+        };
 
     let outcome: RollbackOutcome;
     try {
@@ -251,7 +334,12 @@ export async function runGate(o: GateOptions): Promise<DecisionRecord> {
             clock,
             cfg.rollbackTimeoutSeconds * 1000,
             () => {
-                state.rollbacks.push({ from: live.id, to: target.id, at: new Date(clock.now()).toISOString(), reason: trigger!.reason });
+                state.rollbacks.push({
+                    from: live.id,
+                    to: target.id,
+                    at: new Date(clock.now()).toISOString(),
+                    reason: trigger!.reason,
+                });
                 writeState(o.stateFile, state);
             },
             o.rollbackPollMs,
@@ -260,7 +348,14 @@ export async function runGate(o: GateOptions): Promise<DecisionRecord> {
         // Whether Railway took the rollback is in the state the call wrote when it was accepted.
         const accepted = state.rollbacks.some((r) => r.from === live.id && r.to === target.id);
         const why = scrub((e as Error).message);
-        if (!accepted) return { ...record("undecided", GATE_EXIT.undecided, `${trigger.reason}; the rollback call failed: ${why}`, { deployment, trigger }), checks: checks() };
+        if (!accepted)
+            return {
+                ...record("undecided", GATE_EXIT.undecided, `${trigger.reason}; the rollback call failed: ${why}`, {
+                    deployment,
+                    trigger,
+                }),
+                checks: checks(),
+            };
         outcome = { target: target.id, status: "UNCONFIRMED", waitedMs: 0, watchError: why };
     }
     const entry = state.rollbacks.find((r) => r.from === live.id);
@@ -285,5 +380,12 @@ export async function runGate(o: GateOptions): Promise<DecisionRecord> {
     // says what runs. Drift shows it; refresh records it; the next `pulumi up` deploys the code again.
     const followUp = `Railway restored deployment ${target.id}'s image and variables, so the stack's state no longer matches what runs: fix the cause, then run 'pulumi refresh --stack ${o.stack}' to record it (npm run drift reports it until then); the next 'pulumi up' deploys the code again`;
     log(`gate: ${followUp}`);
-    return { ...record("rolled-back", GATE_EXIT.rolledBack, reason, { deployment, trigger, rollback: { ...outcome, notifications, followUp } }), checks: checks() };
+    return {
+        ...record("rolled-back", GATE_EXIT.rolledBack, reason, {
+            deployment,
+            trigger,
+            rollback: { ...outcome, notifications, followUp },
+        }),
+        checks: checks(),
+    };
 }

@@ -63,10 +63,19 @@ export async function boundedFetch(url: string | URL, req: BoundedRequest): Prom
         } catch {
             return { status: res.status, text: "", truncated: false, crossOriginRedirect: "an unparsable location" };
         }
-        if (next.origin !== current.origin) return { status: res.status, text: "", truncated: false, crossOriginRedirect: next.origin.replace(/^[a-z]+:\/\//, "") };
+        if (next.origin !== current.origin)
+            return {
+                status: res.status,
+                text: "",
+                truncated: false,
+                crossOriginRedirect: next.origin.replace(/^[a-z]+:\/\//, ""),
+            };
         if (hop >= MAX_REDIRECTS) throw new Error(`more than ${MAX_REDIRECTS} redirects`);
         // 303 (and, as browsers do, 301/302 after a POST) turn into a GET without a body.
-        if (res.status === 303 || ((res.status === 301 || res.status === 302) && method !== "GET" && method !== "HEAD")) {
+        if (
+            res.status === 303 ||
+            ((res.status === 301 || res.status === 302) && method !== "GET" && method !== "HEAD")
+        ) {
             method = "GET";
             body = undefined;
         }

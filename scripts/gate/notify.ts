@@ -19,14 +19,31 @@ export interface NotifyConfig {
 export function notifyConfigFromEnv(env: NodeJS.ProcessEnv): NotifyConfig {
     const github =
         env.GITHUB_TOKEN && env.GITHUB_REPOSITORY && env.GITHUB_DEPLOYMENT_ID
-            ? { token: env.GITHUB_TOKEN, repository: env.GITHUB_REPOSITORY, deploymentId: env.GITHUB_DEPLOYMENT_ID, apiUrl: env.GITHUB_API_URL }
+            ? {
+                  token: env.GITHUB_TOKEN,
+                  repository: env.GITHUB_REPOSITORY,
+                  deploymentId: env.GITHUB_DEPLOYMENT_ID,
+                  apiUrl: env.GITHUB_API_URL,
+              }
             : undefined;
-    return { pagerdutyRoutingKey: env.PAGERDUTY_ROUTING_KEY || undefined, pagerdutyEventsUrl: env.PAGERDUTY_EVENTS_URL || undefined, github };
+    return {
+        pagerdutyRoutingKey: env.PAGERDUTY_ROUTING_KEY || undefined,
+        pagerdutyEventsUrl: env.PAGERDUTY_EVENTS_URL || undefined,
+        github,
+    };
 }
 
 export async function notifyRollback(
     cfg: NotifyConfig,
-    event: { stack: string; service: string; from: string; to: string; reason: string; newDeploymentId?: string; status: string },
+    event: {
+        stack: string;
+        service: string;
+        from: string;
+        to: string;
+        reason: string;
+        newDeploymentId?: string;
+        status: string;
+    },
 ): Promise<{ pagerduty: string; github: string }> {
     let pagerduty = "skipped: PAGERDUTY_ROUTING_KEY not set";
     if (cfg.pagerdutyRoutingKey) {
@@ -48,7 +65,8 @@ export async function notifyRollback(
     let github = "skipped: GITHUB_TOKEN, GITHUB_REPOSITORY or GITHUB_DEPLOYMENT_ID not set";
     if (cfg.github) {
         try {
-            if (!/^[1-9]\d{0,15}$/.test(cfg.github.deploymentId)) throw new Error("GITHUB_DEPLOYMENT_ID is not a deployment id (a number)");
+            if (!/^[1-9]\d{0,15}$/.test(cfg.github.deploymentId))
+                throw new Error("GITHUB_DEPLOYMENT_ID is not a deployment id (a number)");
             const { owner, repo } = parseRepo(cfg.github.repository);
             const client = githubClient({ token: cfg.github.token, apiUrl: cfg.github.apiUrl });
             await client.rest.repos.createDeploymentStatus({

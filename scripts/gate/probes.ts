@@ -64,11 +64,19 @@ export function scrub(message: string): string {
     return message.replace(/[a-z][a-z0-9+.-]*:\/\/[^\s'"]*/gi, "<url>").slice(0, 300);
 }
 
-export async function probeHealth(url: string, budgetMs: number, timeoutMs = Math.max(5000, budgetMs * 10)): Promise<HealthProbe> {
+export async function probeHealth(
+    url: string,
+    budgetMs: number,
+    timeoutMs = Math.max(5000, budgetMs * 10),
+): Promise<HealthProbe> {
     const at = Date.now();
     const t0 = performance.now();
     try {
-        const res = await boundedFetch(url, { headers: { accept: "application/json" }, timeoutMs, maxBodyBytes: HEALTH_PAYLOAD_MAX_BYTES });
+        const res = await boundedFetch(url, {
+            headers: { accept: "application/json" },
+            timeoutMs,
+            maxBodyBytes: HEALTH_PAYLOAD_MAX_BYTES,
+        });
         const latencyMs = performance.now() - t0;
         if (res.crossOriginRedirect) {
             // Another host's answer says nothing about this deployment: not healthy, not a 5xx either.
@@ -100,7 +108,15 @@ export async function probeHealth(url: string, budgetMs: number, timeoutMs = Mat
         } catch {
             payload = undefined;
         }
-        return { at, latencyMs, status: res.status, ok, failed: res.status >= 500, overBudget: latencyMs > budgetMs, payload };
+        return {
+            at,
+            latencyMs,
+            status: res.status,
+            ok,
+            failed: res.status >= 500,
+            overBudget: latencyMs > budgetMs,
+            payload,
+        };
     } catch (e) {
         const latencyMs = performance.now() - t0;
         return {
@@ -109,7 +125,11 @@ export async function probeHealth(url: string, budgetMs: number, timeoutMs = Mat
             ok: false,
             failed: true,
             overBudget: latencyMs > budgetMs,
-            error: scrub((e as Error).name === "TimeoutError" ? `no answer within ${timeoutMs} ms` : String((e as Error).cause ?? (e as Error).message)),
+            error: scrub(
+                (e as Error).name === "TimeoutError"
+                    ? `no answer within ${timeoutMs} ms`
+                    : String((e as Error).cause ?? (e as Error).message),
+            ),
         };
     }
 }
@@ -118,14 +138,24 @@ export async function checkPostgres(databaseUrl: string, timeoutMs = 3000): Prom
     const { Client } = require("pg") as typeof import("pg");
     const at = Date.now();
     const t0 = performance.now();
-    const client = new Client({ connectionString: databaseUrl, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs });
+    const client = new Client({
+        connectionString: databaseUrl,
+        connectionTimeoutMillis: timeoutMs,
+        query_timeout: timeoutMs,
+    });
     client.on("error", () => undefined);
     try {
         await client.connect();
         await client.query("SELECT 1");
         return { name: "postgres", at, ok: true, latencyMs: performance.now() - t0 };
     } catch (e) {
-        return { name: "postgres", at, ok: false, latencyMs: performance.now() - t0, error: scrub((e as Error).message) };
+        return {
+            name: "postgres",
+            at,
+            ok: false,
+            latencyMs: performance.now() - t0,
+            error: scrub((e as Error).message),
+        };
     } finally {
         await client.end().catch(() => undefined);
     }
@@ -160,15 +190,22 @@ function resolveRefs<T>(value: T, env: NodeJS.ProcessEnv, missing: Set<string>):
         }) as T;
     }
     if (Array.isArray(value)) return value.map((v) => resolveRefs(v, env, missing)) as T;
-    if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveRefs(v, env, missing)])) as T;
+    if (value && typeof value === "object")
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveRefs(v, env, missing)])) as T;
     return value;
 }
 
 function field(body: unknown, dotted: string): unknown {
-    return dotted.split(".").reduce<unknown>((o, k) => (o && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined), body);
+    return dotted
+        .split(".")
+        .reduce<unknown>((o, k) => (o && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined), body);
 }
 
-export async function runSmokeTest(baseUrl: string, test: SmokeTest, env: NodeJS.ProcessEnv = process.env): Promise<SmokeResult> {
+export async function runSmokeTest(
+    baseUrl: string,
+    test: SmokeTest,
+    env: NodeJS.ProcessEnv = process.env,
+): Promise<SmokeResult> {
     const at = Date.now();
     const missing = new Set<string>();
     const headers = resolveRefs(test.headers, env, missing);
@@ -186,7 +223,11 @@ export async function runSmokeTest(baseUrl: string, test: SmokeTest, env: NodeJS
     try {
         const res = await boundedFetch(new URL(test.path, baseUrl), {
             method: test.method,
-            headers: { accept: "application/json", ...(body !== undefined ? { "content-type": "application/json" } : {}), ...headers },
+            headers: {
+                accept: "application/json",
+                ...(body !== undefined ? { "content-type": "application/json" } : {}),
+                ...headers,
+            },
             body: body !== undefined ? JSON.stringify(body) : undefined,
             timeoutMs: test.timeoutMs,
             maxBodyBytes: SMOKE_BODY_MAX_BYTES,
@@ -194,9 +235,29 @@ export async function runSmokeTest(baseUrl: string, test: SmokeTest, env: NodeJS
         const latencyMs = performance.now() - t0;
         // Its credentials never follow a redirect to another host: the test fails, naming the origin only.
         if (res.crossOriginRedirect)
-            return { ...base, ok: false, latencyMs, status: res.status, problem: `redirected to another origin (${res.crossOriginRedirect}), not followed` };
-        if (res.status !== test.expectStatus) return { ...base, ok: false, latencyMs, status: res.status, problem: `status ${res.status}, expected ${test.expectStatus}` };
-        if (res.truncated) return { ...base, ok: false, latencyMs, status: res.status, problem: `answer over ${SMOKE_BODY_MAX_BYTES} bytes, not read past that` };
+            return {
+                ...base,
+                ok: false,
+                latencyMs,
+                status: res.status,
+                problem: `redirected to another origin (${res.crossOriginRedirect}), not followed`,
+            };
+        if (res.status !== test.expectStatus)
+            return {
+                ...base,
+                ok: false,
+                latencyMs,
+                status: res.status,
+                problem: `status ${res.status}, expected ${test.expectStatus}`,
+            };
+        if (res.truncated)
+            return {
+                ...base,
+                ok: false,
+                latencyMs,
+                status: res.status,
+                problem: `answer over ${SMOKE_BODY_MAX_BYTES} bytes, not read past that`,
+            };
         const text = res.text;
         let json: unknown;
         try {
@@ -208,7 +269,13 @@ export async function runSmokeTest(baseUrl: string, test: SmokeTest, env: NodeJS
             const actual = field(json, path);
             // Names the field, not the values: a response may carry tokens.
             if (JSON.stringify(actual) !== JSON.stringify(expected))
-                return { ...base, ok: false, latencyMs, status: res.status, problem: `body field '${path}' is not the expected value` };
+                return {
+                    ...base,
+                    ok: false,
+                    latencyMs,
+                    status: res.status,
+                    problem: `body field '${path}' is not the expected value`,
+                };
         }
         return { ...base, ok: true, latencyMs, status: res.status };
     } catch (e) {
@@ -216,7 +283,9 @@ export async function runSmokeTest(baseUrl: string, test: SmokeTest, env: NodeJS
             ...base,
             ok: false,
             latencyMs: performance.now() - t0,
-            problem: scrub((e as Error).name === "TimeoutError" ? `no answer within ${test.timeoutMs} ms` : (e as Error).message),
+            problem: scrub(
+                (e as Error).name === "TimeoutError" ? `no answer within ${test.timeoutMs} ms` : (e as Error).message,
+            ),
         };
     }
 }

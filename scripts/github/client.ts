@@ -43,7 +43,8 @@ export interface RepoRef {
 /** `owner/name` as GitHub spells repositories; anything else is a usage error naming the value. */
 export function parseRepo(text: string): RepoRef {
     const m = /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))\/([A-Za-z0-9._-]{1,100})$/.exec(text);
-    if (!m || m[2] === "." || m[2] === "..") throw new Error(`--repo '${text.slice(0, 80)}' is not a GitHub repository: write it as owner/name`);
+    if (!m || m[2] === "." || m[2] === "..")
+        throw new Error(`--repo '${text.slice(0, 80)}' is not a GitHub repository: write it as owner/name`);
     return { owner: m[1], repo: m[2] };
 }
 
@@ -55,19 +56,32 @@ export function githubClient(opts: GitHubOptions): GitHubClient {
         baseUrl: (opts.apiUrl || DEFAULT_GITHUB_API_URL).replace(/\/+$/, ""),
         userAgent: "ainative-platform-tools",
         // Octokit logs every failed request on the console; the tools say what failed themselves.
-        log: { debug: () => undefined, info: () => undefined, warn: (m: string) => warn(`GitHub: ${m}`), error: () => undefined },
+        log: {
+            debug: () => undefined,
+            info: () => undefined,
+            warn: (m: string) => warn(`GitHub: ${m}`),
+            error: () => undefined,
+        },
         retry: { retryAfterBaseValue: unit, retries: 3 },
         throttle: {
             retryAfterBaseValue: unit,
             // GitHub asks for a second between writes, three between notifying ones (comments, issues).
             ...(opts.paceWrites === false
-                ? { write: new Bottleneck.Group({ maxConcurrent: 1, minTime: 0 }), notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: 0 }) }
+                ? {
+                      write: new Bottleneck.Group({ maxConcurrent: 1, minTime: 0 }),
+                      notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: 0 }),
+                  }
                 : {}),
             onRateLimit: (after: number, options: { method: string; url: string }, _o: unknown, retryCount: number) => {
                 warn(`GitHub rate limit reached on ${options.method} ${options.url}; retrying in ${after} s`);
                 return retryCount < 2 && after <= MAX_RATE_LIMIT_WAIT_S;
             },
-            onSecondaryRateLimit: (after: number, options: { method: string; url: string }, _o: unknown, retryCount: number) => {
+            onSecondaryRateLimit: (
+                after: number,
+                options: { method: string; url: string },
+                _o: unknown,
+                retryCount: number,
+            ) => {
                 warn(`GitHub secondary rate limit on ${options.method} ${options.url}; retrying in ${after} s`);
                 return retryCount < 2 && after <= MAX_RATE_LIMIT_WAIT_S;
             },
@@ -98,7 +112,9 @@ export function mayHaveHappened(e: unknown): boolean {
 /** A GitHub failure as one line without the token: status and GitHub's own message, bounded. */
 export function describeGitHubError(e: unknown): string {
     const s = statusOf(e);
-    const message = String((e as { response?: { data?: { message?: unknown } } })?.response?.data?.message ?? (e as Error)?.message ?? e)
+    const message = String(
+        (e as { response?: { data?: { message?: unknown } } })?.response?.data?.message ?? (e as Error)?.message ?? e,
+    )
         .replace(/(gh[pousr]_|github_pat_)[A-Za-z0-9_]+/g, "[token]")
         .slice(0, 300);
     return s ? `HTTP ${s}: ${message}` : `no response: ${message}`;

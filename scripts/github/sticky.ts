@@ -34,13 +34,23 @@ export function carriesMarker(body: string | null | undefined, marker: string): 
     return (body ?? "").split("\n", 1)[0].trim() === marker;
 }
 
-async function markedComments(gh: GitHubClient, where: RepoRef & { issue_number: number }, marker: string, login: string) {
+async function markedComments(
+    gh: GitHubClient,
+    where: RepoRef & { issue_number: number },
+    marker: string,
+    login: string,
+) {
     const all = await gh.paginate(gh.rest.issues.listComments, { ...where, per_page: 100 });
     return all.filter((c) => c.user?.login === login && carriesMarker(c.body, marker)).sort((a, b) => a.id - b.id);
 }
 
 /** Creates or edits the one comment on `issue_number` (a PR or an issue) carrying `marker`. */
-export async function upsertComment(gh: GitHubClient, where: RepoRef & { issue_number: number }, marker: string, body: string): Promise<Upserted> {
+export async function upsertComment(
+    gh: GitHubClient,
+    where: RepoRef & { issue_number: number },
+    marker: string,
+    body: string,
+): Promise<Upserted> {
     if (!carriesMarker(body, marker)) throw new Error("the comment body does not start with its marker");
     const login = await ownLogin(gh);
     let found = await markedComments(gh, where, marker, login);
@@ -59,9 +69,16 @@ export async function upsertComment(gh: GitHubClient, where: RepoRef & { issue_n
         }
     }
     const [keep, ...extra] = found;
-    for (const dup of extra) await gh.rest.issues.deleteComment({ owner: where.owner, repo: where.repo, comment_id: dup.id });
-    if (keep.body === body) return { action: "unchanged", id: keep.id, url: keep.html_url, removedDuplicates: extra.length };
-    const updated = await gh.rest.issues.updateComment({ owner: where.owner, repo: where.repo, comment_id: keep.id, body });
+    for (const dup of extra)
+        await gh.rest.issues.deleteComment({ owner: where.owner, repo: where.repo, comment_id: dup.id });
+    if (keep.body === body)
+        return { action: "unchanged", id: keep.id, url: keep.html_url, removedDuplicates: extra.length };
+    const updated = await gh.rest.issues.updateComment({
+        owner: where.owner,
+        repo: where.repo,
+        comment_id: keep.id,
+        body,
+    });
     return { action: "updated", id: updated.data.id, url: updated.data.html_url, removedDuplicates: extra.length };
 }
 
@@ -72,7 +89,12 @@ export interface MarkedIssue {
 }
 
 /** The open issues labelled `label` whose body carries `marker`, oldest first (pull requests excluded). */
-export async function openMarkedIssues(gh: GitHubClient, repo: RepoRef, marker: string, label: string): Promise<MarkedIssue[]> {
+export async function openMarkedIssues(
+    gh: GitHubClient,
+    repo: RepoRef,
+    marker: string,
+    label: string,
+): Promise<MarkedIssue[]> {
     const all = await gh.paginate(gh.rest.issues.listForRepo, { ...repo, state: "open", labels: label, per_page: 100 });
     return all
         .filter((i) => !i.pull_request && carriesMarker(i.body, marker))
@@ -81,7 +103,12 @@ export async function openMarkedIssues(gh: GitHubClient, repo: RepoRef, marker: 
 }
 
 /** Creates the issue, unless a lost response hides that it was created: then returns that one. */
-export async function createMarkedIssue(gh: GitHubClient, repo: RepoRef, marker: string, issue: { title: string; body: string; labels: string[] }): Promise<MarkedIssue> {
+export async function createMarkedIssue(
+    gh: GitHubClient,
+    repo: RepoRef,
+    marker: string,
+    issue: { title: string; body: string; labels: string[] },
+): Promise<MarkedIssue> {
     if (!carriesMarker(issue.body, marker)) throw new Error("the issue body does not start with its marker");
     const create = async () => {
         const r = await gh.rest.issues.create({ ...repo, ...issue });

@@ -71,20 +71,35 @@ interface ApiDeployment {
 }
 
 /** The deploy workflow's deployments of one stack, with their statuses, from `since - lookback` on. */
-export async function collectDeployments(gh: GitHubClient, cache: EtagCache, repo: RepoRef, stack: string, since: number): Promise<DeploymentRecord[]> {
+export async function collectDeployments(
+    gh: GitHubClient,
+    cache: EtagCache,
+    repo: RepoRef,
+    stack: string,
+    since: number,
+): Promise<DeploymentRecord[]> {
     const out: DeploymentRecord[] = [];
     for (let page = 1; page <= 1000; page++) {
-        const list = await cache.get<ApiDeployment[]>(gh, "GET /repos/{owner}/{repo}/deployments", { ...repo, environment: stack, per_page: PER_PAGE, page });
+        const list = await cache.get<ApiDeployment[]>(gh, "GET /repos/{owner}/{repo}/deployments", {
+            ...repo,
+            environment: stack,
+            per_page: PER_PAGE,
+            page,
+        });
         for (const d of list) {
             if (d.task !== DEPLOY_TASK) continue;
             const statuses: { state: string; created_at: string }[] = [];
             for (let sp = 1; sp <= 100; sp++) {
-                const s = await cache.get<{ state: string; created_at: string }[]>(gh, "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses", {
-                    ...repo,
-                    deployment_id: d.id,
-                    per_page: PER_PAGE,
-                    page: sp,
-                });
+                const s = await cache.get<{ state: string; created_at: string }[]>(
+                    gh,
+                    "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
+                    {
+                        ...repo,
+                        deployment_id: d.id,
+                        per_page: PER_PAGE,
+                        page: sp,
+                    },
+                );
                 statuses.push(...s);
                 if (s.length < PER_PAGE) break;
             }
@@ -104,14 +119,23 @@ export async function collectDeployments(gh: GitHubClient, cache: EtagCache, rep
 }
 
 /** Commit times of the given SHAs (cached: a commit's time never changes). */
-export async function collectCommitTimes(gh: GitHubClient, cache: EtagCache, repo: RepoRef, shas: string[]): Promise<Map<string, number>> {
+export async function collectCommitTimes(
+    gh: GitHubClient,
+    cache: EtagCache,
+    repo: RepoRef,
+    shas: string[],
+): Promise<Map<string, number>> {
     const times = new Map<string, number>();
     for (const sha of [...new Set(shas)]) {
         try {
-            const c = await cache.get<{ commit: { committer?: { date?: string }; author?: { date?: string } } }>(gh, "GET /repos/{owner}/{repo}/commits/{ref}", {
-                ...repo,
-                ref: sha,
-            });
+            const c = await cache.get<{ commit: { committer?: { date?: string }; author?: { date?: string } } }>(
+                gh,
+                "GET /repos/{owner}/{repo}/commits/{ref}",
+                {
+                    ...repo,
+                    ref: sha,
+                },
+            );
             const at = Date.parse(c.commit.committer?.date ?? c.commit.author?.date ?? "");
             if (Number.isFinite(at)) times.set(sha, at);
         } catch (e) {
@@ -123,7 +147,14 @@ export async function collectCommitTimes(gh: GitHubClient, cache: EtagCache, rep
 }
 
 /** The PR workflow's finished runs in the window; for each failed one, which jobs failed. */
-export async function collectPrRuns(gh: GitHubClient, cache: EtagCache, repo: RepoRef, workflowFile: string, since: number, until: number): Promise<PrRunRecord[]> {
+export async function collectPrRuns(
+    gh: GitHubClient,
+    cache: EtagCache,
+    repo: RepoRef,
+    workflowFile: string,
+    since: number,
+    until: number,
+): Promise<PrRunRecord[]> {
     const out: PrRunRecord[] = [];
     const created = `${new Date(since).toISOString()}..${new Date(until).toISOString()}`;
     for (let page = 1; page <= 1000; page++) {
@@ -142,11 +173,15 @@ export async function collectPrRuns(gh: GitHubClient, cache: EtagCache, repo: Re
         for (const run of r.workflow_runs) {
             let failedJobs: string[] = [];
             if (run.conclusion === "failure") {
-                const jobs = await cache.get<{ jobs: { name: string; conclusion: string | null }[] }>(gh, "GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs", {
-                    ...repo,
-                    run_id: run.id,
-                    per_page: PER_PAGE,
-                });
+                const jobs = await cache.get<{ jobs: { name: string; conclusion: string | null }[] }>(
+                    gh,
+                    "GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs",
+                    {
+                        ...repo,
+                        run_id: run.id,
+                        per_page: PER_PAGE,
+                    },
+                );
                 failedJobs = jobs.jobs.filter((j) => j.conclusion === "failure").map((j) => j.name);
             }
             out.push({ id: run.id, createdAt: Date.parse(run.created_at), conclusion: run.conclusion, failedJobs });
@@ -166,7 +201,11 @@ export function readGateRollbacks(dir: string): { rollbacks: RollbackRecord[]; u
             if (entry.isDirectory()) walk(full);
             else if (entry.name.endsWith(".json")) {
                 try {
-                    const r = JSON.parse(fs.readFileSync(full, "utf8")) as { decision?: string; stack?: string; finishedAt?: string };
+                    const r = JSON.parse(fs.readFileSync(full, "utf8")) as {
+                        decision?: string;
+                        stack?: string;
+                        finishedAt?: string;
+                    };
                     if (r.decision === "rolled-back" && typeof r.stack === "string" && typeof r.finishedAt === "string")
                         rollbacks.push({ environment: r.stack, at: Date.parse(r.finishedAt), source: "gate" });
                 } catch {
@@ -180,11 +219,16 @@ export function readGateRollbacks(dir: string): { rollbacks: RollbackRecord[]; u
 }
 
 /** Railway's rollback deployments of a stack's app services (its environment is the stack file's). */
-export async function collectRailwayRollbacks(stack: string, projectId: string, config: ParsedStackConfig): Promise<RollbackRecord[]> {
+export async function collectRailwayRollbacks(
+    stack: string,
+    projectId: string,
+    config: ParsedStackConfig,
+): Promise<RollbackRecord[]> {
     const out: RollbackRecord[] = [];
     for (const svc of config.railway.services.filter((s) => s.kind !== "datastore")) {
         const target = await resolveTarget(config.railway.apiUrl, projectId, config.railway.environment, svc.name);
-        for (const d of await listDeployments(target)) if (rolledBackTo(d)) out.push({ environment: stack, at: Date.parse(d.createdAt), source: "railway" });
+        for (const d of await listDeployments(target))
+            if (rolledBackTo(d)) out.push({ environment: stack, at: Date.parse(d.createdAt), source: "railway" });
     }
     return out;
 }

@@ -118,7 +118,13 @@ function classify(deployments: DeploymentRecord[], rollbacks: RollbackRecord[], 
             const success = statuses.find((s) => s.state === "success");
             const firstFinal = statuses.find((s) => FINAL.has(s.state));
             if (failure) {
-                out.push({ ...d, outcome: "failed", endedAt: firstFinal!.at, brokeAt: failure.at, succeededAt: success && success.at < failure.at ? success.at : undefined });
+                out.push({
+                    ...d,
+                    outcome: "failed",
+                    endedAt: firstFinal!.at,
+                    brokeAt: failure.at,
+                    succeededAt: success && success.at < failure.at ? success.at : undefined,
+                });
                 return;
             }
             if (success) {
@@ -126,12 +132,19 @@ function classify(deployments: DeploymentRecord[], rollbacks: RollbackRecord[], 
                 const rollback = rollbacks.find((r) => r.environment === env && r.at >= success.at && r.at < next);
                 out.push(
                     rollback
-                        ? { ...d, outcome: "rolled-back", endedAt: success.at, succeededAt: success.at, brokeAt: rollback.at }
+                        ? {
+                              ...d,
+                              outcome: "rolled-back",
+                              endedAt: success.at,
+                              succeededAt: success.at,
+                              brokeAt: rollback.at,
+                          }
                         : { ...d, outcome: "succeeded", endedAt: success.at, succeededAt: success.at },
                 );
                 return;
             }
-            if (now - d.createdAt >= UNFINISHED_AFTER_MS) out.push({ ...d, outcome: "unfinished", endedAt: d.createdAt, brokeAt: d.createdAt });
+            if (now - d.createdAt >= UNFINISHED_AFTER_MS)
+                out.push({ ...d, outcome: "unfinished", endedAt: d.createdAt, brokeAt: d.createdAt });
             else out.push({ ...d, outcome: "in-progress", endedAt: d.createdAt });
         });
     }
@@ -152,18 +165,55 @@ const MINUTE = 60_000;
 
 function rate(key: string, label: string, numerator: number, denominator: number, target?: Figure["target"]): Figure {
     if (denominator < MIN_RATE_RECORDS)
-        return { key, label, value: null, unit: "percent", records: denominator, target, met: null, note: `too few records (${denominator} of at least ${MIN_RATE_RECORDS})` };
+        return {
+            key,
+            label,
+            value: null,
+            unit: "percent",
+            records: denominator,
+            target,
+            met: null,
+            note: `too few records (${denominator} of at least ${MIN_RATE_RECORDS})`,
+        };
     const value = round((numerator / denominator) * 100)!;
-    return { key, label, value, unit: "percent", records: denominator, target, met: target ? meets(value, target) : undefined };
+    return {
+        key,
+        label,
+        value,
+        unit: "percent",
+        records: denominator,
+        target,
+        met: target ? meets(value, target) : undefined,
+    };
 }
 
 function meets(value: number, target: NonNullable<Figure["target"]>): boolean {
-    return target.op === ">=" ? value >= target.value : target.op === "<=" ? value <= target.value : value < target.value;
+    return target.op === ">="
+        ? value >= target.value
+        : target.op === "<="
+          ? value <= target.value
+          : value < target.value;
 }
 
-function duration(key: string, label: string, minutes: number[], pick: "mean" | "median", target?: Figure["target"], unit: Unit = "minutes"): Figure {
+function duration(
+    key: string,
+    label: string,
+    minutes: number[],
+    pick: "mean" | "median",
+    target?: Figure["target"],
+    unit: Unit = "minutes",
+): Figure {
     if (minutes.length < MIN_DURATIONS)
-        return { key, label, value: null, unit, records: minutes.length, target, met: null, note: `too few records (${minutes.length} of at least ${MIN_DURATIONS})` };
+        return {
+            key,
+            label,
+            value: null,
+            unit,
+            records: minutes.length,
+            target,
+            met: null,
+            note: `too few records (${minutes.length} of at least ${MIN_DURATIONS})`,
+        };
     const scale = unit === "hours" ? 1 / 60 : 1;
     const value = round((pick === "mean" ? mean(minutes)! : percentile(minutes, 50)!) * scale)!;
     return {
@@ -174,7 +224,11 @@ function duration(key: string, label: string, minutes: number[], pick: "mean" | 
         records: minutes.length,
         target,
         met: target ? meets(value, target) : undefined,
-        detail: { median: round(percentile(minutes, 50)! * scale), p90: round(percentile(minutes, 90)! * scale), p95: round(percentile(minutes, 95)! * scale) },
+        detail: {
+            median: round(percentile(minutes, 50)! * scale),
+            p90: round(percentile(minutes, 90)! * scale),
+            p95: round(percentile(minutes, 95)! * scale),
+        },
     };
 }
 
@@ -208,7 +262,10 @@ function restores(classified: Classified[]): { brokeAt: number; minutes: number 
 
 function restoreMinutes(classified: Classified[]): { minutes: number[]; unrestored: number } {
     const all = restores(classified);
-    return { minutes: all.flatMap((r) => (r.minutes === null ? [] : [r.minutes])), unrestored: all.filter((r) => r.minutes === null).length };
+    return {
+        minutes: all.flatMap((r) => (r.minutes === null ? [] : [r.minutes])),
+        unrestored: all.filter((r) => r.minutes === null).length,
+    };
 }
 
 /** The seed's targets (`../shared/seed/`) and DORA's elite band where the seed sets none. */
@@ -228,7 +285,9 @@ function stackFigures(stack: string, all: Classified[], input: MetricsInput, wee
     const broken = mine.filter((d) => d.outcome !== "succeeded").length;
     const restore = restoreMinutes(all.filter((d) => d.environment === stack));
     const durations = mine.filter((d) => d.outcome !== "unfinished").map((d) => (d.endedAt - d.createdAt) / MINUTE);
-    const leadTimes = mine.filter((d) => d.succeededAt !== undefined && input.commitTimes.has(d.sha)).map((d) => (d.succeededAt! - input.commitTimes.get(d.sha)!) / MINUTE);
+    const leadTimes = mine
+        .filter((d) => d.succeededAt !== undefined && input.commitTimes.has(d.sha))
+        .map((d) => (d.succeededAt! - input.commitTimes.get(d.sha)!) / MINUTE);
     const figures: Figure[] = [
         {
             key: "deploymentFrequency",
@@ -249,7 +308,11 @@ function stackFigures(stack: string, all: Classified[], input: MetricsInput, wee
             "Deployment duration (median)",
             durations,
             "median",
-            stack === "production" ? TARGETS.durationProduction : stack === "staging" ? TARGETS.durationStaging : undefined,
+            stack === "production"
+                ? TARGETS.durationProduction
+                : stack === "staging"
+                  ? TARGETS.durationStaging
+                  : undefined,
         ),
     ];
     return figures;
@@ -276,20 +339,30 @@ export function computeMetrics(input: MetricsInput): MetricsResult {
             const f = stackFigures(stack, inWeek, input, 1);
             // Weekly points show what a week can carry: no minimum record count (the headline has it).
             const mine = inWeek.filter((d) => d.environment === stack && d.outcome !== "in-progress");
-            const restoredInWeek = stackRestores.filter((r) => r.minutes !== null && r.brokeAt >= w && r.brokeAt < w + 7 * 86_400_000).map((r) => r.minutes!);
-            const leads = mine.filter((d) => d.succeededAt !== undefined && input.commitTimes.has(d.sha)).map((d) => (d.succeededAt! - input.commitTimes.get(d.sha)!) / 3600_000);
+            const restoredInWeek = stackRestores
+                .filter((r) => r.minutes !== null && r.brokeAt >= w && r.brokeAt < w + 7 * 86_400_000)
+                .map((r) => r.minutes!);
+            const leads = mine
+                .filter((d) => d.succeededAt !== undefined && input.commitTimes.has(d.sha))
+                .map((d) => (d.succeededAt! - input.commitTimes.get(d.sha)!) / 3600_000);
             weekly.push({
                 week: w,
                 values: {
                     timeToRestore: restoredInWeek.length ? round(mean(restoredInWeek)) : null,
                     leadTime: leads.length ? round(percentile(leads, 50)) : null,
                     deploymentFrequency: f[0].value,
-                    successRate: mine.length ? round((mine.filter((d) => d.outcome === "succeeded").length / mine.length) * 100) : null,
-                    changeFailureRate: mine.length ? round((mine.filter((d) => d.outcome !== "succeeded").length / mine.length) * 100) : null,
+                    successRate: mine.length
+                        ? round((mine.filter((d) => d.outcome === "succeeded").length / mine.length) * 100)
+                        : null,
+                    changeFailureRate: mine.length
+                        ? round((mine.filter((d) => d.outcome !== "succeeded").length / mine.length) * 100)
+                        : null,
                     duration: mine.filter((d) => d.outcome !== "unfinished").length
                         ? round(
                               percentile(
-                                  mine.filter((d) => d.outcome !== "unfinished").map((d) => (d.endedAt - d.createdAt) / MINUTE),
+                                  mine
+                                      .filter((d) => d.outcome !== "unfinished")
+                                      .map((d) => (d.endedAt - d.createdAt) / MINUTE),
                                   50,
                               ),
                           )
@@ -302,17 +375,34 @@ export function computeMetrics(input: MetricsInput): MetricsResult {
 
     const prRuns = input.prRuns.filter((r) => r.createdAt >= input.since && r.createdAt < input.until);
     const caughtPr = prRuns.filter((r) => r.conclusion === "failure").length;
-    const broke = (env: string) => classified.filter((d) => d.environment === env && (d.outcome === "failed" || d.outcome === "unfinished" || d.outcome === "rolled-back")).length;
+    const broke = (env: string) =>
+        classified.filter(
+            (d) =>
+                d.environment === env &&
+                (d.outcome === "failed" || d.outcome === "unfinished" || d.outcome === "rolled-back"),
+        ).length;
     const caught = caughtPr + broke("staging");
     const escaped = broke("production");
-    const caughtFigure = rate("caughtBeforeProduction", "Failures stopped before production", caught, caught + escaped, TARGETS.caughtBeforeProduction);
+    const caughtFigure = rate(
+        "caughtBeforeProduction",
+        "Failures stopped before production",
+        caught,
+        caught + escaped,
+        TARGETS.caughtBeforeProduction,
+    );
     caughtFigure.detail = { prChecks: caughtPr, staging: broke("staging"), production: escaped };
     const overallWeekly: WeekPoint[] = [];
     for (let w = weekStart(input.since); w < input.until; w += 7 * 86_400_000) {
         const inWeek = (t: number) => t >= w && t < w + 7 * 86_400_000;
         const brokeInWeek = (env: string) =>
-            classified.filter((d) => d.environment === env && inWeek(d.createdAt) && (d.outcome === "failed" || d.outcome === "unfinished" || d.outcome === "rolled-back")).length;
-        const c = prRuns.filter((r) => r.conclusion === "failure" && inWeek(r.createdAt)).length + brokeInWeek("staging");
+            classified.filter(
+                (d) =>
+                    d.environment === env &&
+                    inWeek(d.createdAt) &&
+                    (d.outcome === "failed" || d.outcome === "unfinished" || d.outcome === "rolled-back"),
+            ).length;
+        const c =
+            prRuns.filter((r) => r.conclusion === "failure" && inWeek(r.createdAt)).length + brokeInWeek("staging");
         const e = brokeInWeek("production");
         overallWeekly.push({ week: w, values: { caughtBeforeProduction: c + e ? round((c / (c + e)) * 100) : null } });
     }

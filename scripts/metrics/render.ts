@@ -35,7 +35,10 @@ export function showTarget(f: Figure): string {
 const verdict = (f: Figure) => (f.met === true ? "met" : f.met === false ? "NOT met" : f.target ? "—" : "");
 
 function rows(result: MetricsResult): { scope: string; f: Figure }[] {
-    return [...result.stacks.flatMap((s) => s.figures.map((f) => ({ scope: s.stack, f }))), ...result.overall.map((f) => ({ scope: "all", f }))];
+    return [
+        ...result.stacks.flatMap((s) => s.figures.map((f) => ({ scope: s.stack, f }))),
+        ...result.overall.map((f) => ({ scope: "all", f })),
+    ];
 }
 
 export function renderMetricsText(result: MetricsResult): string {
@@ -44,7 +47,9 @@ export function renderMetricsText(result: MetricsResult): string {
     ];
     for (const { scope, f } of rows(result)) {
         const p90 = f.detail?.p90 !== undefined && f.detail.p90 !== null ? `  p90 ${f.detail.p90}` : "";
-        lines.push(`  ${scope.padEnd(11)} ${f.label.padEnd(36)} ${showValue(f).padEnd(34)} ${showTarget(f).padEnd(38)} ${verdict(f)}  [${f.records} records]${p90}`);
+        lines.push(
+            `  ${scope.padEnd(11)} ${f.label.padEnd(36)} ${showValue(f).padEnd(34)} ${showTarget(f).padEnd(38)} ${verdict(f)}  [${f.records} records]${p90}`,
+        );
     }
     return lines.join("\n");
 }
@@ -78,7 +83,8 @@ const scriptSafe = (json: string) =>
         .replace(/\u2028/g, "\\u2028")
         .replace(/\u2029/g, "\\u2029");
 
-const htmlEscape = (text: string) => text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+const htmlEscape = (text: string) =>
+    text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
 /** The figures charted week by week (per stack, and the one across stacks). */
 const CHARTS: { key: string; label: string; unit: string; overall?: boolean }[] = [
@@ -100,9 +106,10 @@ export function renderMetricsHtml(result: MetricsResult, repo: string): string {
             return `<div class="card ${state}"><div class="scope">${htmlEscape(scope)}</div><div class="label">${htmlEscape(f.label)}</div><div class="value${f.value === null ? " empty" : ""}" data-figure="${htmlEscape(`${scope}.${f.key}`)}" data-value="${f.value === null ? "" : f.value}">${htmlEscape(showValue(f))}</div><div class="target">${htmlEscape(showTarget(f))} ${htmlEscape(verdict(f))}</div><div class="records">${f.records} records</div></div>`;
         })
         .join("\n");
-    const charts = CHARTS.map((c) => `<section class="chart"><h2>${htmlEscape(c.label)}</h2><div class="plot" id="chart-${c.key}" data-chart="${c.key}"></div></section>`).join(
-        "\n",
-    );
+    const charts = CHARTS.map(
+        (c) =>
+            `<section class="chart"><h2>${htmlEscape(c.label)}</h2><div class="plot" id="chart-${c.key}" data-chart="${c.key}"></div></section>`,
+    ).join("\n");
     const title = `Delivery metrics: ${repo}`;
     return `<!doctype html>
 <html lang="en">

@@ -46,7 +46,11 @@ export async function postJson(url: string, body: unknown, opts: PostOptions = {
             if (after !== undefined) retryAfterMs = (after / 1000) * unit;
         } catch (e) {
             const cause = (e as { cause?: { code?: string } }).cause?.code;
-            last = { ok: false, detail: (e as Error).name === "TimeoutError" ? "timed out" : `no response (${cause ?? "network error"})` };
+            last = {
+                ok: false,
+                detail:
+                    (e as Error).name === "TimeoutError" ? "timed out" : `no response (${cause ?? "network error"})`,
+            };
         }
         if (attempt < attempts) await sleep(Math.min(retryAfterMs ?? unit * 2 ** (attempt - 1), 60 * unit));
     }

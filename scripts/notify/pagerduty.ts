@@ -25,7 +25,8 @@ export interface PagerDutyEvent {
 }
 
 export function pagerDutyBody(routingKey: string, e: PagerDutyEvent): Record<string, unknown> {
-    if (e.dedupKey.length > MAX_DEDUP_KEY) throw new Error(`a PagerDuty dedup key is at most ${MAX_DEDUP_KEY} characters`);
+    if (e.dedupKey.length > MAX_DEDUP_KEY)
+        throw new Error(`a PagerDuty dedup key is at most ${MAX_DEDUP_KEY} characters`);
     const body: Record<string, unknown> = { routing_key: routingKey, event_action: e.action, dedup_key: e.dedupKey };
     if (e.action === "trigger") {
         const summary = e.summary ?? "(no summary)";
@@ -40,6 +41,11 @@ export function pagerDutyBody(routingKey: string, e: PagerDutyEvent): Record<str
     return body;
 }
 
-export function sendPagerDutyEvent(routingKey: string, e: PagerDutyEvent, url = DEFAULT_PAGERDUTY_EVENTS_URL, opts: PostOptions = {}): Promise<PostResult> {
+export function sendPagerDutyEvent(
+    routingKey: string,
+    e: PagerDutyEvent,
+    url = DEFAULT_PAGERDUTY_EVENTS_URL,
+    opts: PostOptions = {},
+): Promise<PostResult> {
     return postJson(url, pagerDutyBody(routingKey, e), opts);
 }

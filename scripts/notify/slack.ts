@@ -10,7 +10,8 @@ import { postJson, PostOptions, PostResult } from "./http";
 export const slackEscape = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 /** A link in mrkdwn; the label escaped, the URL kept only when it is http(s). */
-export const slackLink = (url: string, label: string) => (/^https?:\/\/[^\s|<>]+$/.test(url) ? `<${url}|${slackEscape(label).replace(/\|/g, "¦")}>` : slackEscape(label));
+export const slackLink = (url: string, label: string) =>
+    /^https?:\/\/[^\s|<>]+$/.test(url) ? `<${url}|${slackEscape(label).replace(/\|/g, "¦")}>` : slackEscape(label);
 
 const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
@@ -24,8 +25,11 @@ export interface SlackMessage {
 }
 
 export function slackBody(m: SlackMessage): Record<string, unknown> {
-    const blocks: Record<string, unknown>[] = [{ type: "header", text: { type: "plain_text", text: cut(m.header, 150), emoji: true } }];
-    for (const s of m.sections.slice(0, 45)) blocks.push({ type: "section", text: { type: "mrkdwn", text: cut(s, 3000) } });
+    const blocks: Record<string, unknown>[] = [
+        { type: "header", text: { type: "plain_text", text: cut(m.header, 150), emoji: true } },
+    ];
+    for (const s of m.sections.slice(0, 45))
+        blocks.push({ type: "section", text: { type: "mrkdwn", text: cut(s, 3000) } });
     if (m.context) blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: cut(m.context, 3000) }] });
     return { text: cut(m.text, 3000), blocks };
 }

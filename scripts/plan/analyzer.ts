@@ -58,13 +58,21 @@ export interface AnalyzerResource {
 }
 
 /** Per policy: its enforcement level and settings, as the CLI sends them after reading `--policy-pack-config`. */
-export type PolicyPackConfig = Record<string, { enforcementLevel: EnforcementLevel; properties: Record<string, unknown> }>;
+export type PolicyPackConfig = Record<
+    string,
+    { enforcementLevel: EnforcementLevel; properties: Record<string, unknown> }
+>;
 
 /** The fields every Analyzer message about a resource carries; internal keys are left out, as the engine does. */
-function describe<M extends { setType(v: string): M; setName(v: string): M; setUrn(v: string): M; setProperties(v: unknown): M; setOptions(v: unknown): M }>(
-    msg: M,
-    r: AnalyzerResource,
-): M {
+function describe<
+    M extends {
+        setType(v: string): M;
+        setName(v: string): M;
+        setUrn(v: string): M;
+        setProperties(v: unknown): M;
+        setOptions(v: unknown): M;
+    },
+>(msg: M, r: AnalyzerResource): M {
     return msg
         .setType(r.type)
         .setName(r.name)
@@ -114,14 +122,18 @@ export class PolicyAnalyzer {
             pack.kill();
             throw e;
         }
-        const client = new analyzerRpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), { "grpc.max_receive_message_length": 400 * 1024 * 1024 });
+        const client = new analyzerRpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
+            "grpc.max_receive_message_length": 400 * 1024 * 1024,
+        });
         return new PolicyAnalyzer(pack.child, client, pack.stderr);
     }
 
     private call<T>(method: string, request: unknown): Promise<T> {
         return new Promise((resolve, reject) =>
             this.client[method](request, (err: Error | null, res: T) =>
-                err ? reject(new Error(`policy pack ${method} failed: ${err.message}\n${this.stderr.join("")}`)) : resolve(res),
+                err
+                    ? reject(new Error(`policy pack ${method} failed: ${err.message}\n${this.stderr.join("")}`))
+                    : resolve(res),
             ),
         );
     }
@@ -136,7 +148,10 @@ export class PolicyAnalyzer {
                 description: p.getDescription(),
                 enforcementLevel: LEVELS[p.getEnforcementlevel()],
                 configSchema: p.getConfigschema()
-                    ? { properties: p.getConfigschema().getProperties()?.toJavaScript() ?? {}, required: p.getConfigschema().getRequiredList() }
+                    ? {
+                          properties: p.getConfigschema().getProperties()?.toJavaScript() ?? {},
+                          required: p.getConfigschema().getRequiredList(),
+                      }
                     : undefined,
             })),
         };
@@ -154,7 +169,13 @@ export class PolicyAnalyzer {
         await this.call("configure", req);
     }
 
-    async configureStack(stack: { stack: string; project: string; organization?: string; dryRun: boolean; tags?: Record<string, string> }): Promise<void> {
+    async configureStack(stack: {
+        stack: string;
+        project: string;
+        organization?: string;
+        dryRun: boolean;
+        tags?: Record<string, string>;
+    }): Promise<void> {
         const req = new pb.AnalyzerStackConfigureRequest();
         req.setStack(stack.stack);
         req.setProject(stack.project);

@@ -9,8 +9,12 @@
 import * as pulumi from "@pulumi/pulumi";
 
 /* The SDK's own internals: the mock monitor and the wire (de)serializer. */
-const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks") as { MockMonitor: new (mocks: pulumi.runtime.Mocks) => any };
-const settings = require("@pulumi/pulumi/runtime/settings") as { setMockOptions(monitor: unknown, project: string, stack: string, preview: boolean): void };
+const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks") as {
+    MockMonitor: new (mocks: pulumi.runtime.Mocks) => any;
+};
+const settings = require("@pulumi/pulumi/runtime/settings") as {
+    setMockOptions(monitor: unknown, project: string, stack: string, preview: boolean): void;
+};
 const state = require("@pulumi/pulumi/runtime/state") as { getStore(): Record<string, unknown> };
 const rpc = require("@pulumi/pulumi/runtime/rpc") as {
     deserializeProperties(struct: unknown, keepUnknowns?: boolean): Record<string, unknown>;
@@ -89,7 +93,11 @@ export async function runProgram(entry: string): Promise<Record<string, unknown>
 
 /** True when an input value (as recorded) is a secret. */
 export function isSecretInput(value: unknown): value is { value: unknown } {
-    return !!value && typeof value === "object" && (value as Record<string, unknown>)[rpc.specialSigKey] === rpc.specialSecretSig;
+    return (
+        !!value &&
+        typeof value === "object" &&
+        (value as Record<string, unknown>)[rpc.specialSigKey] === rpc.specialSecretSig
+    );
 }
 
 /** Installs the recording runtime; the returned list fills as the program registers resources. */
@@ -98,7 +106,10 @@ export function installOfflineRuntime(opts: OfflineRuntimeOptions): Registration
     const byUrn = new Map<string, Registration>();
     const mocks: pulumi.runtime.Mocks = {
         newResource: (args) => {
-            const result = opts.newResource?.(args) ?? { id: opts.preview ? undefined : `${args.name}-id`, state: { ...args.inputs } };
+            const result = opts.newResource?.(args) ?? {
+                id: opts.preview ? undefined : `${args.name}-id`,
+                state: { ...args.inputs },
+            };
             return { id: result.id, state: result.state } as pulumi.runtime.MockResourceResult;
         },
         call: (args) => opts.call?.(args) ?? args.inputs,
@@ -118,14 +129,18 @@ export function installOfflineRuntime(opts: OfflineRuntimeOptions): Registration
                 retainOnDelete: req.getRetainondelete?.() === true,
                 aliases: (req.getAliasesList() as any[]).map((a) => {
                     const spec = a.getSpec();
-                    return spec ? { type: spec.getType() || undefined, name: spec.getName() || undefined } : { urn: a.getUrn() };
+                    return spec
+                        ? { type: spec.getType() || undefined, name: spec.getName() || undefined }
+                        : { urn: a.getUrn() };
                 }),
                 provider: req.getProvider() || undefined,
                 additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
                 inputs: withoutInternalKeys(rpc.deserializeProperties(req.getObject(), true)),
                 wire: withoutInternalKeys(req.getObject()?.toJavaScript() ?? {}),
                 dependencies: req.getDependenciesList(),
-                propertyDependencies: Object.fromEntries((req.getPropertydependenciesMap().toArray() as [string, [string[]]][]).map(([k, v]) => [k, v[0]])),
+                propertyDependencies: Object.fromEntries(
+                    (req.getPropertydependenciesMap().toArray() as [string, [string[]]][]).map(([k, v]) => [k, v[0]]),
+                ),
             };
             registrations.push(reg);
             byUrn.set(urn, reg);

@@ -46,9 +46,14 @@ export function compiledPack(packDir: string, repoRoot: string): string {
     const problems = [...ts.getPreEmitDiagnostics(program), ...emitted.diagnostics];
     if (problems.length) {
         fs.rmSync(out, { recursive: true, force: true });
-        const text = ts.formatDiagnostics(problems, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => repoRoot, getNewLine: () => "\n" });
+        const text = ts.formatDiagnostics(problems, {
+            getCanonicalFileName: (f) => f,
+            getCurrentDirectory: () => repoRoot,
+            getNewLine: () => "\n",
+        });
         throw new Error(`the policy pack does not compile:\n${text}`);
     }
-    for (const f of ["package.json", "PulumiPolicy.yaml"]) fs.copyFileSync(path.join(packDir, f), path.join(packOut, f));
+    for (const f of ["package.json", "PulumiPolicy.yaml"])
+        fs.copyFileSync(path.join(packDir, f), path.join(packOut, f));
     return packOut;
 }

@@ -21,12 +21,21 @@ export function spawnPack(packDir: string, opts: { timeoutMs?: number } = {}): P
     const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack");
     const abs = path.resolve(packDir);
     // argv: <engine address> <program>, as the language host passes them; the caller is the engine.
-    const child = spawn(process.execPath, [runner, "127.0.0.1:0", abs], { cwd: abs, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env } });
+    const child = spawn(process.execPath, [runner, "127.0.0.1:0", abs], {
+        cwd: abs,
+        stdio: ["ignore", "pipe", "pipe"],
+        env: { ...process.env },
+    });
     const stderr: string[] = [];
     child.stderr!.on("data", (b: Buffer) => stderr.push(b.toString()));
     const port = new Promise<number>((resolve, reject) => {
         const timer = setTimeout(
-            () => reject(new Error(`policy pack in ${abs} did not start within ${opts.timeoutMs ?? 60_000} ms:\n${stderr.join("")}`)),
+            () =>
+                reject(
+                    new Error(
+                        `policy pack in ${abs} did not start within ${opts.timeoutMs ?? 60_000} ms:\n${stderr.join("")}`,
+                    ),
+                ),
             opts.timeoutMs ?? 60_000,
         );
         const lines = readline.createInterface({ input: child.stdout! });

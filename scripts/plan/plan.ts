@@ -61,7 +61,13 @@ export interface PlanResult {
     config: { valid: boolean; issues: string[]; warnings: string[] };
     resources: PlanResource[];
     counts: Record<string, number>;
-    policies: { pack: string; version: string; configFile?: string; mandatory: PlanViolation[]; advisory: PlanViolation[] } | null;
+    policies: {
+        pack: string;
+        version: string;
+        configFile?: string;
+        mandatory: PlanViolation[];
+        advisory: PlanViolation[];
+    } | null;
     /** Why the program or the policy pack could not run (a valid config should never get here), else null. */
     error: string | null;
 }
@@ -96,12 +102,18 @@ function projectName(): string {
 /** The runtime config the program sees: the stack file's values, `secure:` leaves left encrypted (unknown). */
 export function runtimeFromStackFile(file: string): { config: Record<string, string>; secretKeys: string[] } {
     const doc = parseStackFile(file);
-    const config = Object.fromEntries(Object.entries(doc.config ?? {}).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+    const config = Object.fromEntries(
+        Object.entries(doc.config ?? {}).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
+    );
     return { config, secretKeys: [] };
 }
 
 /** Runs the program once under the recording runtime; returns the registrations. */
-export async function record(stack: string, project: string, runtime: { config: Record<string, string>; secretKeys: string[] }): Promise<Registration[]> {
+export async function record(
+    stack: string,
+    project: string,
+    runtime: { config: Record<string, string>; secretKeys: string[] },
+): Promise<Registration[]> {
     const registrations = installOfflineRuntime({
         project,
         stack,
@@ -126,7 +138,10 @@ export async function record(stack: string, project: string, runtime: { config: 
         serializeFunction: (...args: unknown[]) => Promise<{ text: string; containsSecrets: boolean }>;
     };
     const serializeFunction = closure.serializeFunction;
-    closure.serializeFunction = async () => ({ text: "exports.handler = () => { throw new Error('offline plan: provider code not serialized'); };", containsSecrets: false });
+    closure.serializeFunction = async () => ({
+        text: "exports.handler = () => { throw new Error('offline plan: provider code not serialized'); };",
+        containsSecrets: false,
+    });
     try {
         await runProgram(path.join(REPO_ROOT, "infra", "index"));
     } finally {
@@ -161,7 +176,11 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
     const project = projectName();
     const file = opts.file ?? path.join(REPO_ROOT, `Pulumi.${opts.stack}.yaml`);
     const source: RawStackConfig = opts.runtime
-        ? fromConfigMap(opts.stack, Object.fromEntries(Object.entries(opts.runtime.config).map(([k, v]) => [k, parseRuntimeValue(v)])), (k) => opts.runtime!.secretKeys.includes(k))
+        ? fromConfigMap(
+              opts.stack,
+              Object.fromEntries(Object.entries(opts.runtime.config).map(([k, v]) => [k, parseRuntimeValue(v)])),
+              (k) => opts.runtime!.secretKeys.includes(k),
+          )
         : readStackFile(file, opts.stack);
     const validation = validateStackConfig(source.raw);
     const issues = reportedIssues(source.issues, validation).map((i) => formatIssue(opts.stack, i));
@@ -183,7 +202,11 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
     }
 
     // The pack starts in its own process while the program runs here.
-    const starting = opts.analyzer ? Promise.resolve(opts.analyzer) : opts.packProcess ? PolicyAnalyzer.connect(opts.packProcess) : startPolicyPack(opts.packDir);
+    const starting = opts.analyzer
+        ? Promise.resolve(opts.analyzer)
+        : opts.packProcess
+          ? PolicyAnalyzer.connect(opts.packProcess)
+          : startPolicyPack(opts.packDir);
     starting.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
     let registrations: Registration[];
     try {
@@ -214,12 +237,15 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
     }
     try {
         const info = await analyzer.info();
-        const configFile = opts.policyConfigFile ?? path.join(opts.packDir ?? path.join(REPO_ROOT, "policies"), "config", `${opts.stack}.json`);
+        const configFile =
+            opts.policyConfigFile ??
+            path.join(opts.packDir ?? path.join(REPO_ROOT, "policies"), "config", `${opts.stack}.json`);
         await analyzer.configure(policyPackConfig(info, readPolicyConfigFile(configFile), configFile));
         await analyzer.configureStack({ stack: opts.stack, project, dryRun: true });
         const diagnostics: PolicyDiagnostic[] = [];
         // Concurrent, as the engine analyzes steps as they come; results kept in registration order.
-        for (const found of await Promise.all(registrations.map((r) => analyzer.analyze(toAnalyzerResource(r))))) diagnostics.push(...found);
+        for (const found of await Promise.all(registrations.map((r) => analyzer.analyze(toAnalyzerResource(r)))))
+            diagnostics.push(...found);
         diagnostics.push(...(await analyzer.analyzeStack(registrations.map(toAnalyzerResource))));
         const byUrn = new Map(registrations.map((r) => [r.urn, r]));
         const violations: PlanViolation[] = diagnostics.map((d) => {
@@ -228,7 +254,10 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
                 policy: d.policyName,
                 enforcementLevel: d.enforcementLevel === "mandatory" ? "mandatory" : "advisory",
                 // The SDK prefixes each message with the policy's description; the policy is named apart.
-                message: d.description && d.message.startsWith(`${d.description}\n`) ? d.message.slice(d.description.length + 1) : d.message,
+                message:
+                    d.description && d.message.startsWith(`${d.description}\n`)
+                        ? d.message.slice(d.description.length + 1)
+                        : d.message,
                 resource: r ? { type: r.type, name: r.name, urn: r.urn } : undefined,
             };
         });

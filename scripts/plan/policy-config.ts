@@ -16,11 +16,20 @@ export class PolicyConfigError extends Error {
         readonly file: string,
         readonly problems: string[],
     ) {
-        super(`${problems.length} problem${problems.length === 1 ? "" : "s"} in policy config ${file}:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+        super(
+            `${problems.length} problem${problems.length === 1 ? "" : "s"} in policy config ${file}:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+        );
     }
 }
 
-type Schema = { type?: string; enum?: unknown[]; minimum?: number; maximum?: number; items?: Schema; default?: unknown };
+type Schema = {
+    type?: string;
+    enum?: unknown[];
+    minimum?: number;
+    maximum?: number;
+    items?: Schema;
+    default?: unknown;
+};
 
 /** Checks one value against the subset of JSON Schema our policies use; returns problems. */
 function check(value: unknown, schema: Schema, where: string): string[] {
@@ -33,10 +42,14 @@ function check(value: unknown, schema: Schema, where: string): string[] {
         (schema.type === "object" && typeof value === "object" && value !== null && !Array.isArray(value)) ||
         typeof value === schema.type;
     if (!typeOk) return [`${where}: expected ${schema.type}, got ${JSON.stringify(value)}`];
-    if (schema.enum && !schema.enum.includes(value)) problems.push(`${where}: must be one of ${schema.enum.map((e) => JSON.stringify(e)).join(", ")}`);
-    if (typeof value === "number" && schema.minimum !== undefined && value < schema.minimum) problems.push(`${where}: must be at least ${schema.minimum}`);
-    if (typeof value === "number" && schema.maximum !== undefined && value > schema.maximum) problems.push(`${where}: must be at most ${schema.maximum}`);
-    if (Array.isArray(value) && schema.items) value.forEach((v, i) => problems.push(...check(v, schema.items!, `${where}[${i}]`)));
+    if (schema.enum && !schema.enum.includes(value))
+        problems.push(`${where}: must be one of ${schema.enum.map((e) => JSON.stringify(e)).join(", ")}`);
+    if (typeof value === "number" && schema.minimum !== undefined && value < schema.minimum)
+        problems.push(`${where}: must be at least ${schema.minimum}`);
+    if (typeof value === "number" && schema.maximum !== undefined && value > schema.maximum)
+        problems.push(`${where}: must be at most ${schema.maximum}`);
+    if (Array.isArray(value) && schema.items)
+        value.forEach((v, i) => problems.push(...check(v, schema.items!, `${where}[${i}]`)));
     return problems;
 }
 
@@ -50,7 +63,10 @@ export function policyPackConfig(info: AnalyzerInfo, json: Record<string, unknow
         else problems.push(`all: must be one of ${LEVELS.join(", ")}`);
     }
     for (const name of Object.keys(json)) {
-        if (name !== "all" && !byName.has(name)) problems.push(`${name}: no such policy in pack '${info.name}' (policies: ${[...byName.keys()].join(", ")})`);
+        if (name !== "all" && !byName.has(name))
+            problems.push(
+                `${name}: no such policy in pack '${info.name}' (policies: ${[...byName.keys()].join(", ")})`,
+            );
     }
     const config: PolicyPackConfig = {};
     for (const policy of info.policies) {
@@ -69,7 +85,9 @@ export function policyPackConfig(info: AnalyzerInfo, json: Record<string, unknow
                 }
                 const schema = policy.configSchema?.properties[key] as Schema | undefined;
                 if (!schema) {
-                    problems.push(`${policy.name}.${key}: not a setting of this policy (settings: ${Object.keys(policy.configSchema?.properties ?? {}).join(", ") || "none"})`);
+                    problems.push(
+                        `${policy.name}.${key}: not a setting of this policy (settings: ${Object.keys(policy.configSchema?.properties ?? {}).join(", ") || "none"})`,
+                    );
                     continue;
                 }
                 problems.push(...check(value, schema, `${policy.name}.${key}`));
@@ -79,9 +97,11 @@ export function policyPackConfig(info: AnalyzerInfo, json: Record<string, unknow
             problems.push(`${policy.name}: must be an enforcement level or an object`);
         }
         for (const [key, schema] of Object.entries(policy.configSchema?.properties ?? {})) {
-            if (!(key in settings) && (schema as Schema).default !== undefined) settings[key] = (schema as Schema).default;
+            if (!(key in settings) && (schema as Schema).default !== undefined)
+                settings[key] = (schema as Schema).default;
         }
-        for (const key of policy.configSchema?.required ?? []) if (!(key in settings)) problems.push(`${policy.name}.${key}: is required`);
+        for (const key of policy.configSchema?.required ?? [])
+            if (!(key in settings)) problems.push(`${policy.name}.${key}: is required`);
         config[policy.name] = { enforcementLevel: level, properties: settings };
     }
     if (problems.length) throw new PolicyConfigError(file, problems);
@@ -93,7 +113,8 @@ export function readPolicyConfigFile(file: string): Record<string, unknown> {
     if (!fs.existsSync(file)) return {};
     try {
         const json = JSON.parse(fs.readFileSync(file, "utf8"));
-        if (!json || typeof json !== "object" || Array.isArray(json)) throw new Error("the top level must be an object");
+        if (!json || typeof json !== "object" || Array.isArray(json))
+            throw new Error("the top level must be an object");
         return json;
     } catch (e) {
         throw new PolicyConfigError(file, [`not valid JSON: ${(e as Error).message}`]);

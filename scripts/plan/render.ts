@@ -14,13 +14,28 @@ const KEY_INPUTS: Record<string, string[]> = {
     [T.project]: ["name"],
     [T.environment]: ["name"],
     [T.service]: ["name"],
-    [T.instance]: ["source", "replicas", "healthcheckPath", "healthcheckTimeout", "restartPolicyType", "restartPolicyMaxRetries", "cronSchedule"],
+    [T.instance]: [
+        "source",
+        "replicas",
+        "healthcheckPath",
+        "healthcheckTimeout",
+        "restartPolicyType",
+        "restartPolicyMaxRetries",
+        "cronSchedule",
+    ],
     [T.variables]: ["variables", "secretVariables"],
     [T.volume]: ["mountPath"],
     [T.serviceDomain]: ["targetPort"],
     [T.customDomain]: ["domain", "targetPort"],
     [T.deployment]: ["fingerprint"],
-    [T.branchProtection]: ["pattern", "requiredPullRequestReviews", "requiredStatusChecks", "enforceAdmins", "allowsForcePushes", "allowsDeletions"],
+    [T.branchProtection]: [
+        "pattern",
+        "requiredPullRequestReviews",
+        "requiredStatusChecks",
+        "enforceAdmins",
+        "allowsForcePushes",
+        "allowsDeletions",
+    ],
     [T.githubEnvironment]: ["environment", "reviewers"],
     [T.githubDeploymentPolicy]: ["environment", "branchPattern"],
     [T.githubSecret]: ["environment", "secretName", "value"],
@@ -37,9 +52,15 @@ const KEY_INPUTS: Record<string, string[]> = {
 function compact(value: unknown): string {
     if (typeof value === "string") return value;
     // Variables: names only; a value may be long and the names are what a reviewer scans.
-    if (value && typeof value === "object" && !Array.isArray(value) && Object.values(value).every((v) => typeof v === "string")) {
+    if (
+        value &&
+        typeof value === "object" &&
+        !Array.isArray(value) &&
+        Object.values(value).every((v) => typeof v === "string")
+    ) {
         const entries = Object.entries(value as Record<string, string>);
-        if (entries.length > 3) return `{${entries.map(([k, v]) => (v === "[secret]" ? `${k}=[secret]` : k)).join(", ")}}`;
+        if (entries.length > 3)
+            return `{${entries.map(([k, v]) => (v === "[secret]" ? `${k}=[secret]` : k)).join(", ")}}`;
     }
     const text = JSON.stringify(value);
     return text.length > 120 ? `${text.slice(0, 117)}...` : text;
@@ -81,7 +102,10 @@ function verdict(plan: PlanResult): string {
 }
 
 export function renderText(plan: PlanResult): string {
-    const out: string[] = [`Offline plan of stack '${plan.stack}' (project ${plan.project}, format v${plan.version})`, ""];
+    const out: string[] = [
+        `Offline plan of stack '${plan.stack}' (project ${plan.project}, format v${plan.version})`,
+        "",
+    ];
     out.push(plan.config.valid ? "Config: valid" : `Config: ${plan.config.issues.length} problem(s)`);
     for (const i of plan.config.issues) out.push(`  ${i}`);
     for (const w of plan.config.warnings ?? []) out.push(`  warning: ${w}`);
@@ -92,13 +116,19 @@ export function renderText(plan: PlanResult): string {
         for (const [parent, members] of grouped(plan)) {
             const head = parent ? byUrn.get(parent) : undefined;
             out.push(head ? `  ${head.type} ${head.name}` : "  (stack)");
-            for (const r of members) out.push(`    ${shortType(r.type)} ${r.name}${r.protect ? " [protected]" : ""}${keyInputs(r) ? `  ${keyInputs(r)}` : ""}`);
+            for (const r of members)
+                out.push(
+                    `    ${shortType(r.type)} ${r.name}${r.protect ? " [protected]" : ""}${keyInputs(r) ? `  ${keyInputs(r)}` : ""}`,
+                );
         }
         out.push("", "Counts per type:");
         for (const [type, n] of Object.entries(plan.counts)) out.push(`  ${String(n).padStart(3)}  ${type}`);
     }
     if (plan.policies) {
-        out.push("", `Policies (pack ${plan.policies.pack} ${plan.policies.version}${plan.policies.configFile ? `, config ${plan.policies.configFile}` : ""}):`);
+        out.push(
+            "",
+            `Policies (pack ${plan.policies.pack} ${plan.policies.version}${plan.policies.configFile ? `, config ${plan.policies.configFile}` : ""}):`,
+        );
         for (const level of ["mandatory", "advisory"] as const) {
             const list = plan.policies[level];
             out.push(`  ${level}: ${list.length === 0 ? "none" : list.length}`);
@@ -125,7 +155,10 @@ function mermaid(plan: PlanResult): string {
         const head = parent ? byUrn.get(parent) : undefined;
         const group = mermaidId(head ? `${head.name}_${n++}` : `stack_${n++}`);
         lines.push(`  subgraph ${group}["${mermaidLabel(head ? `${shortType(head.type)} ${head.name}` : "stack")}"]`);
-        for (const r of members) lines.push(`    ${mermaidId(`r_${n++}`)}["${mermaidLabel(shortType(r.type))}<br/>${mermaidLabel(r.name)}"]`);
+        for (const r of members)
+            lines.push(
+                `    ${mermaidId(`r_${n++}`)}["${mermaidLabel(shortType(r.type))}<br/>${mermaidLabel(r.name)}"]`,
+            );
         lines.push("  end");
     }
     lines.push("```");
@@ -135,9 +168,20 @@ function mermaid(plan: PlanResult): string {
 /** Markdown for PR comments and step summaries; adds the diagram for stacks of at most 100 resources. */
 export function renderMarkdown(plan: PlanResult, opts: { diagramLimit?: number } = {}): string {
     const out: string[] = [`### Offline plan: \`${plan.stack}\``, "", `**${verdict(plan)}**`, ""];
-    if (plan.config.warnings?.length) out.push("#### Configuration warnings", "", ...plan.config.warnings.map((w) => `- ${w.replace(/\|/g, "\\|")}`), "");
+    if (plan.config.warnings?.length)
+        out.push(
+            "#### Configuration warnings",
+            "",
+            ...plan.config.warnings.map((w) => `- ${w.replace(/\|/g, "\\|")}`),
+            "",
+        );
     if (!plan.config.valid) {
-        out.push("#### Configuration problems", "", ...plan.config.issues.map((i) => `- ${i.replace(/\|/g, "\\|")}`), "");
+        out.push(
+            "#### Configuration problems",
+            "",
+            ...plan.config.issues.map((i) => `- ${i.replace(/\|/g, "\\|")}`),
+            "",
+        );
         return out.join("\n");
     }
     if (plan.error) {
@@ -158,13 +202,21 @@ export function renderMarkdown(plan: PlanResult, opts: { diagramLimit?: number }
             }
         }
     }
-    out.push("<details><summary>Resources: " + plan.resources.length + "</summary>", "", "| type | count |", "|---|---|");
+    out.push(
+        "<details><summary>Resources: " + plan.resources.length + "</summary>",
+        "",
+        "| type | count |",
+        "|---|---|",
+    );
     for (const [type, n] of Object.entries(plan.counts)) out.push(`| \`${type}\` | ${n} |`);
     out.push("", "| component | resource | key inputs |", "|---|---|---|");
     const byUrn = new Map(plan.resources.map((r) => [r.urn, r]));
     for (const [parent, members] of grouped(plan)) {
         const head = parent ? (byUrn.get(parent)?.name ?? parent) : "(stack)";
-        for (const r of members) out.push(`| ${head} | \`${shortType(r.type)}\` ${r.name}${r.protect ? " 🔒" : ""} | ${keyInputs(r).replace(/\|/g, "\\|")} |`);
+        for (const r of members)
+            out.push(
+                `| ${head} | \`${shortType(r.type)}\` ${r.name}${r.protect ? " 🔒" : ""} | ${keyInputs(r).replace(/\|/g, "\\|")} |`,
+            );
     }
     out.push("", "</details>", "");
     if (plan.resources.length <= (opts.diagramLimit ?? 100)) out.push(mermaid(plan), "");

@@ -13,7 +13,8 @@ import type { PolicyFinding, PreviewReport, ResourceChange } from "./report";
 export const COMMENT_LIMIT = 65_536;
 
 /** The hidden marker that finds this project/stack's comment again. */
-export const previewMarker = (project: string, stack: string) => `<!-- ainative-preview:${project.replace(/-->/g, "")}/${stack.replace(/-->/g, "")} -->`;
+export const previewMarker = (project: string, stack: string) =>
+    `<!-- ainative-preview:${project.replace(/-->/g, "")}/${stack.replace(/-->/g, "")} -->`;
 
 // Caps of the kept-whole sections: their sum (plus the heading) stays far below the limit.
 const ERRORS_CAP = 8_000;
@@ -22,7 +23,15 @@ const POLICY_CAP = 20_000;
 /** Room for the notes that close the body. */
 const FOOTER_RESERVE = 600;
 
-const OP_LABEL: Record<string, string> = { create: "create", update: "update", replace: "replace", delete: "delete", import: "import", read: "read", refresh: "refresh" };
+const OP_LABEL: Record<string, string> = {
+    create: "create",
+    update: "update",
+    replace: "replace",
+    delete: "delete",
+    import: "import",
+    read: "read",
+    refresh: "refresh",
+};
 
 function verdict(r: PreviewReport): string {
     if (r.result === "failed") {
@@ -37,7 +46,10 @@ function verdict(r: PreviewReport): string {
 function heading(r: PreviewReport): string[] {
     const icon = r.result === "failed" ? "❌" : "✅";
     const what = r.source === "plan" ? "Offline plan" : "Preview";
-    const lines = [previewMarker(r.project, r.stack), `### ${icon} ${what} of ${code(`${r.project}/${r.stack}`)}: ${esc(verdict(r))}`];
+    const lines = [
+        previewMarker(r.project, r.stack),
+        `### ${icon} ${what} of ${code(`${r.project}/${r.stack}`)}: ${esc(verdict(r))}`,
+    ];
     const sub = [
         r.commit ? `commit ${code(r.commit.slice(0, 12))}` : undefined,
         r.source === "plan"
@@ -106,7 +118,9 @@ function pathsCell(c: ResourceChange, max = 8): string {
 function dangerSection(r: PreviewReport): string[] {
     const dangerous = r.changes.filter((c) => c.danger);
     if (!dangerous.length) return [];
-    const rows = dangerous.map((c) => `| **${OP_LABEL[c.op]}** | ${resourceCell(c)} | ${esc(c.danger!)} | ${pathsCell(c)} |`);
+    const rows = dangerous.map(
+        (c) => `| **${OP_LABEL[c.op]}** | ${resourceCell(c)} | ${esc(c.danger!)} | ${pathsCell(c)} |`,
+    );
     return [
         `#### ⚠️ Dangerous changes: ${dangerous.length}`,
         "",
@@ -118,7 +132,10 @@ function dangerSection(r: PreviewReport): string[] {
 }
 
 function findingRows(fs: PolicyFinding[], cap: number): string[] {
-    const rows = fs.map((f) => `| ${code(f.policy)} | ${f.resource ? resourceCell(f.resource) : "the stack"} | ${esc(f.message, 600)} |`);
+    const rows = fs.map(
+        (f) =>
+            `| ${code(f.policy)} | ${f.resource ? resourceCell(f.resource) : "the stack"} | ${esc(f.message, 600)} |`,
+    );
     return ["| policy | resource | message |", "|---|---|---|", ...capped(rows, cap, "findings")];
 }
 
@@ -127,14 +144,25 @@ function policySection(r: PreviewReport): string[] {
     if (!ran) return ["#### Policies", "", "Not run: this preview was given no policy pack.", ""];
     if (!mandatory.length && !advisory.length) return ["#### Policies", "", "✅ No violations.", ""];
     const out = [`#### Policies: ${mandatory.length} mandatory, ${advisory.length} advisory`, ""];
-    if (mandatory.length) out.push("**Mandatory** (block the deployment):", "", ...findingRows(mandatory, POLICY_CAP * 0.7), "");
-    if (advisory.length) out.push(`<details><summary>Advisory: ${advisory.length}</summary>`, "", ...findingRows(advisory, POLICY_CAP * 0.25), "", "</details>", "");
+    if (mandatory.length)
+        out.push("**Mandatory** (block the deployment):", "", ...findingRows(mandatory, POLICY_CAP * 0.7), "");
+    if (advisory.length)
+        out.push(
+            `<details><summary>Advisory: ${advisory.length}</summary>`,
+            "",
+            ...findingRows(advisory, POLICY_CAP * 0.25),
+            "",
+            "</details>",
+            "",
+        );
     return out;
 }
 
 /** Renders the comment; never longer than `limit` characters. */
 export function renderComment(r: PreviewReport, limit = COMMENT_LIMIT): string {
-    const kept = [...heading(r), ...summary(r), ...errorsSection(r), ...dangerSection(r), ...policySection(r)].join("\n");
+    const kept = [...heading(r), ...summary(r), ...errorsSection(r), ...dangerSection(r), ...policySection(r)].join(
+        "\n",
+    );
     const budget = new Budget(limit - FOOTER_RESERVE);
     if (!budget.tryAdd(kept)) throw new Error("the kept sections exceed the comment limit (their caps are wrong)");
 
@@ -153,8 +181,12 @@ export function renderComment(r: PreviewReport, limit = COMMENT_LIMIT): string {
             const rows = changes.map((c) => `| ${OP_LABEL[c.op]} | ${resourceCell(c)} | ${pathsCell(c)} |`);
             const shown = budget.addItems(rows, closingLength + 400);
             budget.tryAdd(closing.join("\n"));
-            if (shown < rows.length) notes.push(`${rows.length - shown} of ${rows.length} resource changes left out to stay within GitHub's 65,536-character limit.`);
-        } else notes.push(`${changes.length} resource changes left out to stay within GitHub's 65,536-character limit.`);
+            if (shown < rows.length)
+                notes.push(
+                    `${rows.length - shown} of ${rows.length} resource changes left out to stay within GitHub's 65,536-character limit.`,
+                );
+        } else
+            notes.push(`${changes.length} resource changes left out to stay within GitHub's 65,536-character limit.`);
     }
     if (r.outputs?.length) {
         const rows = r.outputs.map((o) => `| ${code(o.name)} | ${o.kind} | ${esc(o.shown, 120)} |`);
@@ -171,11 +203,18 @@ export function renderComment(r: PreviewReport, limit = COMMENT_LIMIT): string {
         if (!budget.tryAdd(block)) notes.push(`${r.outputs.length} output changes left out.`);
     }
     if (r.warnings.length) {
-        const block = [`<details><summary>Warnings: ${r.warnings.length}</summary>`, "", ...r.warnings.slice(0, 50).map((w) => `- ${esc(w, 400)}`), "", "</details>", ""].join(
-            "\n",
-        );
+        const block = [
+            `<details><summary>Warnings: ${r.warnings.length}</summary>`,
+            "",
+            ...r.warnings.slice(0, 50).map((w) => `- ${esc(w, 400)}`),
+            "",
+            "</details>",
+            "",
+        ].join("\n");
         if (!budget.tryAdd(block)) notes.push(`${r.warnings.length} warnings left out.`);
     }
-    const footer = notes.length ? `\n> ${notes.map((n) => esc(n)).join(" ")} The preview's JSON, kept as the job's artifact, holds everything.` : "";
+    const footer = notes.length
+        ? `\n> ${notes.map((n) => esc(n)).join(" ")} The preview's JSON, kept as the job's artifact, holds everything.`
+        : "";
     return `${budget.toString()}${footer}`.slice(0, limit);
 }

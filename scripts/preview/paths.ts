@@ -26,7 +26,8 @@ function join(prefix: string, key: string | number): string {
     return `${prefix}[${JSON.stringify(key)}]`;
 }
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+    typeof v === "object" && v !== null && !Array.isArray(v);
 
 /**
  * The differing leaf paths of `before` and `after`, at most `limit` of them (a resource with a

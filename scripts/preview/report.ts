@@ -60,7 +60,16 @@ export interface PreviewReport {
     warnings: string[];
 }
 
-const CHANGE_OPS = new Set<string>(["create", "update", "replace", "delete", "import", "create-replacement", "delete-replaced", "import-replacement"]);
+const CHANGE_OPS = new Set<string>([
+    "create",
+    "update",
+    "replace",
+    "delete",
+    "import",
+    "create-replacement",
+    "delete-replaced",
+    "import-replacement",
+]);
 
 function normaliseOp(op: string): ChangeOp | undefined {
     if (!CHANGE_OPS.has(op)) return undefined;
@@ -81,24 +90,37 @@ function datastoreServices(steps: { type: string; urn: string; old?: State; new?
             if (!serviceId) continue;
             if (s.type === RESOURCE_TYPES.volume) ids.add(serviceId);
             const image = (inputs.source as { image?: unknown } | undefined)?.image;
-            if (s.type === RESOURCE_TYPES.instance && typeof image === "string" && isDatastoreImage(image)) ids.add(serviceId);
+            if (s.type === RESOURCE_TYPES.instance && typeof image === "string" && isDatastoreImage(image))
+                ids.add(serviceId);
         }
     }
     return ids;
 }
 
 /** Why deleting or replacing this resource is dangerous, or undefined when it is not. */
-function dangerOf(change: Omit<ResourceChange, "danger">, id: string | undefined, serviceId: string | undefined, datastores: Set<string>): string | undefined {
+function dangerOf(
+    change: Omit<ResourceChange, "danger">,
+    id: string | undefined,
+    serviceId: string | undefined,
+    datastores: Set<string>,
+): string | undefined {
     if (change.op !== "delete" && change.op !== "replace") return undefined;
     const verb = change.op === "delete" ? "deletes" : "replaces";
     if (change.protect) return `${verb} a protected resource`;
     if (change.type === RESOURCE_TYPES.volume) return `${verb} a volume: its data is lost`;
-    if ((serviceId && datastores.has(serviceId)) || (change.type === RESOURCE_TYPES.service && id && datastores.has(id))) return `${verb} part of a datastore (${change.name})`;
-    if (change.type === RESOURCE_TYPES.service) return `${verb} a Railway service: its deployments and domains go with it`;
+    if (
+        (serviceId && datastores.has(serviceId)) ||
+        (change.type === RESOURCE_TYPES.service && id && datastores.has(id))
+    )
+        return `${verb} part of a datastore (${change.name})`;
+    if (change.type === RESOURCE_TYPES.service)
+        return `${verb} a Railway service: its deployments and domains go with it`;
     if (change.type === RESOURCE_TYPES.project || change.type === RESOURCE_TYPES.environment)
         return `${verb} a Railway ${change.type === RESOURCE_TYPES.project ? "project" : "environment"} and everything in it`;
-    if (change.type === RESOURCE_TYPES.branchProtection || change.type === RESOURCE_TYPES.githubEnvironment) return `${verb} a GitHub protection`;
-    if (change.type === RESOURCE_TYPES.pagerdutyService || change.type === RESOURCE_TYPES.escalationPolicy) return `${verb} incident routing`;
+    if (change.type === RESOURCE_TYPES.branchProtection || change.type === RESOURCE_TYPES.githubEnvironment)
+        return `${verb} a GitHub protection`;
+    if (change.type === RESOURCE_TYPES.pagerdutyService || change.type === RESOURCE_TYPES.escalationPolicy)
+        return `${verb} incident routing`;
     return undefined;
 }
 
@@ -113,12 +135,20 @@ function showValue(v: unknown): string {
     if (v === undefined) return "(none)";
     if (isSecretValue(v)) return "[secret]";
     if (v === UNKNOWN_SENTINEL) return "(known after apply)";
-    const text = typeof v === "string" ? v : JSON.stringify(v, (_k, x) => (isSecretValue(x) ? "[secret]" : x === UNKNOWN_SENTINEL ? "(known after apply)" : x));
+    const text =
+        typeof v === "string"
+            ? v
+            : JSON.stringify(v, (_k, x) =>
+                  isSecretValue(x) ? "[secret]" : x === UNKNOWN_SENTINEL ? "(known after apply)" : x,
+              );
     // Through the one printer: never a credential-shaped value, escaped, bounded.
     return printable(text, 120);
 }
 
-function outputChanges(before: Record<string, unknown> | undefined, after: Record<string, unknown> | undefined): OutputChange[] {
+function outputChanges(
+    before: Record<string, unknown> | undefined,
+    after: Record<string, unknown> | undefined,
+): OutputChange[] {
     const a = before ?? {};
     const b = after ?? {};
     const names = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
@@ -126,7 +156,8 @@ function outputChanges(before: Record<string, unknown> | undefined, after: Recor
     for (const name of names) {
         if (!(name in b)) out.push({ name, kind: "delete", shown: "(removed)" });
         else if (!(name in a)) out.push({ name, kind: "add", shown: showValue(b[name]) });
-        else if (changedPaths({ v: a[name] }, { v: b[name] }, 1).length) out.push({ name, kind: "update", shown: showValue(b[name]) });
+        else if (changedPaths({ v: a[name] }, { v: b[name] }, 1).length)
+            out.push({ name, kind: "update", shown: showValue(b[name]) });
     }
     return out;
 }
@@ -148,12 +179,21 @@ export function policyFindings(events: EngineEvent[]): PolicyFinding[] {
         const key = `${level}|${p.policyName}|${p.resourceUrn ?? ""}|${message}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        out.push({ policy: String(p.policyName), pack: String(p.policyPackName ?? ""), enforcementLevel: level, message, resource });
+        out.push({
+            policy: String(p.policyName),
+            pack: String(p.policyPackName ?? ""),
+            enforcementLevel: level,
+            message,
+            resource,
+        });
     }
     return out;
 }
 
-function diagnostics(digest: PreviewDigest | undefined, events: EngineEvent[]): { errors: string[]; warnings: string[] } {
+function diagnostics(
+    digest: PreviewDigest | undefined,
+    events: EngineEvent[],
+): { errors: string[]; warnings: string[] } {
     const errors: string[] = [];
     const warnings: string[] = [];
     const add = (severity: string, message: string) => {
@@ -163,7 +203,9 @@ function diagnostics(digest: PreviewDigest | undefined, events: EngineEvent[]): 
         if (list && !list.includes(text)) list.push(text);
     };
     for (const d of digest?.diagnostics ?? []) add(d.severity, d.message);
-    for (const e of events) if (e.diagnosticEvent) add(e.diagnosticEvent.severity, `${e.diagnosticEvent.prefix ?? ""}${e.diagnosticEvent.message ?? ""}`);
+    for (const e of events)
+        if (e.diagnosticEvent)
+            add(e.diagnosticEvent.severity, `${e.diagnosticEvent.prefix ?? ""}${e.diagnosticEvent.message ?? ""}`);
     return { errors, warnings };
 }
 
@@ -183,10 +225,26 @@ export interface PreviewInput {
 export function reportFromPreview(input: PreviewInput): PreviewReport {
     const events = input.events ?? [];
     const steps = input.digest?.steps ?? [];
-    const fromEvents = new Map<string, { op: string; diffs?: string[]; detailedDiff?: Record<string, unknown> | null; keys?: string[]; old?: State; new?: State }>();
+    const fromEvents = new Map<
+        string,
+        {
+            op: string;
+            diffs?: string[];
+            detailedDiff?: Record<string, unknown> | null;
+            keys?: string[];
+            old?: State;
+            new?: State;
+        }
+    >();
     for (const e of events) {
         const m = (e.resOutputsEvent ?? e.resourcePreEvent)?.metadata;
-        if (m?.urn) fromEvents.set(m.urn, { ...fromEvents.get(m.urn), ...m, old: m.old ?? fromEvents.get(m.urn)?.old, new: m.new ?? fromEvents.get(m.urn)?.new });
+        if (m?.urn)
+            fromEvents.set(m.urn, {
+                ...fromEvents.get(m.urn),
+                ...m,
+                old: m.old ?? fromEvents.get(m.urn)?.old,
+                new: m.new ?? fromEvents.get(m.urn)?.new,
+            });
     }
     const all = steps.map((s) => ({
         urn: s.urn,
@@ -250,7 +308,12 @@ export function reportFromPreview(input: PreviewInput): PreviewReport {
     const counts: Record<string, number> = {};
     for (const [op, n] of Object.entries(input.digest?.changeSummary ?? {})) counts[op] = n;
     const failedBySummary = events.some((e) => e.summaryEvent?.result === "failed");
-    const failed = (input.exitCode ?? 0) !== 0 || failedBySummary || !input.digest || errors.length > 0 || findings.some((f) => f.enforcementLevel === "mandatory");
+    const failed =
+        (input.exitCode ?? 0) !== 0 ||
+        failedBySummary ||
+        !input.digest ||
+        errors.length > 0 ||
+        findings.some((f) => f.enforcementLevel === "mandatory");
     return {
         source: "preview",
         project: input.project ?? named?.project ?? "(unknown project)",
@@ -261,13 +324,21 @@ export function reportFromPreview(input: PreviewInput): PreviewReport {
         changes,
         policies: {
             ran:
-                events.some((e) => e.policyLoadEvent || e.policyAnalyzeStackSummaryEvent || e.policyAnalyzeSummaryEvent || e.policyEvent) ||
-                Object.keys(events.find((e) => e.summaryEvent)?.summaryEvent?.PolicyPacks ?? {}).length > 0,
+                events.some(
+                    (e) =>
+                        e.policyLoadEvent ||
+                        e.policyAnalyzeStackSummaryEvent ||
+                        e.policyAnalyzeSummaryEvent ||
+                        e.policyEvent,
+                ) || Object.keys(events.find((e) => e.summaryEvent)?.summaryEvent?.PolicyPacks ?? {}).length > 0,
             mandatory: findings.filter((f) => f.enforcementLevel === "mandatory"),
             advisory: findings.filter((f) => f.enforcementLevel === "advisory"),
         },
         outputs,
-        errors: failed && !errors.length && !mandatory ? [input.exitCode ? `the preview exited with code ${input.exitCode}` : "the preview failed"] : errors,
+        errors:
+            failed && !errors.length && !mandatory
+                ? [input.exitCode ? `the preview exited with code ${input.exitCode}` : "the preview failed"]
+                : errors,
         warnings,
     };
 }
@@ -292,7 +363,11 @@ export function reportFromPlan(plan: PlanResult, commit?: string): PreviewReport
         result: plan.ok ? "succeeded" : "failed",
         counts,
         changes: [],
-        policies: { ran: plan.policies !== null, mandatory: (plan.policies?.mandatory ?? []).map(finding), advisory: (plan.policies?.advisory ?? []).map(finding) },
+        policies: {
+            ran: plan.policies !== null,
+            mandatory: (plan.policies?.mandatory ?? []).map(finding),
+            advisory: (plan.policies?.advisory ?? []).map(finding),
+        },
         outputs: null,
         errors,
         warnings: plan.config.warnings.map(scrubTokens),

@@ -43,7 +43,8 @@ export const code = (text: string, max = 200) => `<code>${esc(text, max)}</code>
  */
 export function textBlock(text: string, maxChars = 4000): string {
     const clean = text.replace(/\r/g, "").replace(/[^\P{Cc}\n\t]/gu, "");
-    const body = clean.length > maxChars ? `${clean.slice(0, maxChars)}\n… (${clean.length - maxChars} more characters)` : clean;
+    const body =
+        clean.length > maxChars ? `${clean.slice(0, maxChars)}\n… (${clean.length - maxChars} more characters)` : clean;
     const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
     const fence = "`".repeat(longest + 1);
     return `${fence}text\n${body.trimEnd()}\n${fence}`;
@@ -65,7 +66,9 @@ export const uncolor = (text: string) => text.replace(/<\{%[^%]*%\}>/g, "").repl
 
 /** Tokens that must never reach a body even when a message quotes one: GitHub's, Railway's, bearer headers. */
 export function scrubTokens(text: string): string {
-    return text.replace(/(gh[pousr]_|github_pat_)[A-Za-z0-9_]{8,}/g, "[token]").replace(/(authorization|bearer|token)(["']?\s*[:=]\s*["']?)[^\s"',]+/gi, "$1$2[redacted]");
+    return text
+        .replace(/(gh[pousr]_|github_pat_)[A-Za-z0-9_]{8,}/g, "[token]")
+        .replace(/(authorization|bearer|token)(["']?\s*[:=]\s*["']?)[^\s"',]+/gi, "$1$2[redacted]");
 }
 
 /**

@@ -65,7 +65,11 @@ describe("component arguments", () => {
     });
 
     it("RailwayApp: duplicate service names", () => {
-        rejects(() => new RailwayApp("x", appArgs([service(), service()])), "ainative:railway:RailwayApp", /services\[1\]\.name: 'web' is used by another service/);
+        rejects(
+            () => new RailwayApp("x", appArgs([service(), service()])),
+            "ainative:railway:RailwayApp",
+            /services\[1\]\.name: 'web' is used by another service/,
+        );
     });
 
     it("RailwayApp: replicas above 50, counting every region", () => {
@@ -86,7 +90,11 @@ describe("component arguments", () => {
 
     it("RailwayApp: a volume with more than one replica", () => {
         rejects(
-            () => new RailwayApp("x", appArgs([service({ kind: "datastore", volume: { mountPath: "/data" }, replicas: 2 })])),
+            () =>
+                new RailwayApp(
+                    "x",
+                    appArgs([service({ kind: "datastore", volume: { mountPath: "/data" }, replicas: 2 })]),
+                ),
             "ainative:railway:RailwayApp",
             /services\[0\] \(web\)\.volume: is attached to a service with more than one replica/,
         );
@@ -94,7 +102,13 @@ describe("component arguments", () => {
 
     it("RailwayApp: variables that break the environment schema, all reported together", () => {
         const bad = service({ variables: { ...service().variables, APP_ENV: "production", DATABSE_URL: "x" } });
-        rejects(() => new RailwayApp("x", appArgs([bad])), "ainative:railway:RailwayApp", /variables\.APP_ENV/, /variables\.DATABSE_URL/, /2 invalid arguments/);
+        rejects(
+            () => new RailwayApp("x", appArgs([bad])),
+            "ainative:railway:RailwayApp",
+            /variables\.APP_ENV/,
+            /variables\.DATABSE_URL/,
+            /2 invalid arguments/,
+        );
     });
 
     it("RailwayApp: a declared secret without a value", () => {
@@ -117,9 +131,17 @@ describe("component arguments", () => {
         ...over,
     });
     it("ErrorTracking: no services, or a multiplier below 1", () => {
-        rejects(() => new ErrorTracking("x", sentryArgs({ services: [] })), "ainative:sentry:ErrorTracking", /services: is empty/);
         rejects(
-            () => new ErrorTracking("x", sentryArgs({ alerts: { errorRatePercent: 5, p95LatencyMultiplier: 0.5, baselineP95Ms: 400 } })),
+            () => new ErrorTracking("x", sentryArgs({ services: [] })),
+            "ainative:sentry:ErrorTracking",
+            /services: is empty/,
+        );
+        rejects(
+            () =>
+                new ErrorTracking(
+                    "x",
+                    sentryArgs({ alerts: { errorRatePercent: 5, p95LatencyMultiplier: 0.5, baselineP95Ms: 400 } }),
+                ),
             "ainative:sentry:ErrorTracking",
             /alerts\.p95LatencyMultiplier/,
         );
@@ -142,7 +164,11 @@ describe("component arguments", () => {
             "ainative:pagerduty:IncidentRouting",
             /escalationLevels: production has 1 level, needs at least 2/,
         );
-        rejects(() => new IncidentRouting("x", pdArgs({ services: ["web", "web"] })), "ainative:pagerduty:IncidentRouting", /services: 'web' is listed twice/);
+        rejects(
+            () => new IncidentRouting("x", pdArgs({ services: ["web", "web"] })),
+            "ainative:pagerduty:IncidentRouting",
+            /services: 'web' is listed twice/,
+        );
     });
 
     const ghArgs = (over: Partial<RepositoryProtectionArgs> = {}): RepositoryProtectionArgs => ({
@@ -156,7 +182,11 @@ describe("component arguments", () => {
     });
     it("RepositoryProtection: production without reviewers, reviews above GitHub's 6, no status checks", () => {
         rejects(
-            () => new RepositoryProtection("x", ghArgs({ reviewers: {}, requiredApprovingReviews: 7, requiredStatusChecks: [] })),
+            () =>
+                new RepositoryProtection(
+                    "x",
+                    ghArgs({ reviewers: {}, requiredApprovingReviews: 7, requiredStatusChecks: [] }),
+                ),
             "ainative:github:RepositoryProtection",
             /reviewers: the production environment has no required reviewers/,
             /requiredApprovingReviews: 7/,
@@ -166,7 +196,15 @@ describe("component arguments", () => {
 
     it("DeploymentGate: a service name that is not one, and an empty folder", () => {
         rejects(
-            () => new DeploymentGate("x", { stack: "production", service: "Web Service", projectId: "p", url: "https://app.example.com", deploymentId: "f", dir: "" }),
+            () =>
+                new DeploymentGate("x", {
+                    stack: "production",
+                    service: "Web Service",
+                    projectId: "p",
+                    url: "https://app.example.com",
+                    deploymentId: "f",
+                    dir: "",
+                }),
             "ainative:gate:DeploymentGate",
             /service: 'Web Service' is not a service name/,
             /dir: is empty/,

@@ -22,7 +22,8 @@ const RELEASED_TOKENS = [
 describe("component type tokens", () => {
     it("keeps every released token current or aliased", () => {
         const answerable = new Set<string>(Object.values(COMPONENT_TYPES).flatMap((t) => [t.token, ...t.formerly]));
-        for (const token of RELEASED_TOKENS) assert.ok(answerable.has(token), `${token} was released; keep it or add it to 'formerly'`);
+        for (const token of RELEASED_TOKENS)
+            assert.ok(answerable.has(token), `${token} was released; keep it or add it to 'formerly'`);
     });
 
     it("follows ainative:<module>:<Name>", () => {
@@ -48,7 +49,13 @@ describe("component type tokens", () => {
         railwayApp.formerly = ["ainative:railway:App"];
         try {
             const redis = serviceSchema.parse({ name: "redis", kind: "datastore", source: { image: "redis:7" } });
-            new RailwayApp("x", { appEnvironment: "local", project: { name: "p" }, environmentName: "dev", region: "us-west2", services: [redis] });
+            new RailwayApp("x", {
+                appEnvironment: "local",
+                project: { name: "p" },
+                environmentName: "dev",
+                region: "us-west2",
+                services: [redis],
+            });
         } finally {
             railwayApp.formerly = saved;
         }

@@ -1,5 +1,10 @@
 import { strict as assert } from "assert";
-import { AppEnvironment, EnvValue, isLocalOrPrivateHost, validateAppEnvironment } from "../../config/environment.schema";
+import {
+    AppEnvironment,
+    EnvValue,
+    isLocalOrPrivateHost,
+    validateAppEnvironment,
+} from "../../config/environment.schema";
 import { SecretValue } from "../../config/secret";
 
 const base: Record<AppEnvironment, Record<string, string>> = {
@@ -41,7 +46,11 @@ const base: Record<AppEnvironment, Record<string, string>> = {
     },
 };
 
-function check(environment: AppEnvironment, change: Record<string, string | undefined | SecretValue>, extra: { allowedExtras?: string[] } = {}) {
+function check(
+    environment: AppEnvironment,
+    change: Record<string, string | undefined | SecretValue>,
+    extra: { allowedExtras?: string[] } = {},
+) {
     const vars: Record<string, EnvValue> = { ...base[environment] };
     for (const [k, v] of Object.entries(change)) {
         if (v === undefined) delete vars[k];
@@ -63,8 +72,14 @@ describe("environment schema", () => {
     }
 
     describe("production", () => {
-        it("rejects an http URL", () => assertOneIssue(check("production", { AUTH_URL: "http://app.ainative.studio" }), "AUTH_URL", /http in production/));
-        it("accepts https", () => assert.deepEqual(check("production", { AUTH_URL: "https://app.ainative.studio/" }), []));
+        it("rejects an http URL", () =>
+            assertOneIssue(
+                check("production", { AUTH_URL: "http://app.ainative.studio" }),
+                "AUTH_URL",
+                /http in production/,
+            ));
+        it("accepts https", () =>
+            assert.deepEqual(check("production", { AUTH_URL: "https://app.ainative.studio/" }), []));
         it("rejects a test Stripe key and names only its public prefix", () => {
             const issues = check("production", { STRIPE_SECRET_KEY: "sk_test_SECRETVALUE123" });
             assertOneIssue(issues, "STRIPE_SECRET_KEY", /must start with 'sk_live_'/);
@@ -76,27 +91,53 @@ describe("environment schema", () => {
                 assertOneIssue(issues, "REDIS_URL", /local or private-range host/);
             });
         }
-        it("accepts a public host in the 172.x range outside 172.16/12", () => assert.deepEqual(check("production", { REDIS_URL: "rediss://172.32.0.1:6380" }), []));
+        it("accepts a public host in the 172.x range outside 172.16/12", () =>
+            assert.deepEqual(check("production", { REDIS_URL: "rediss://172.32.0.1:6380" }), []));
         it("rejects a database URL without sslmode", () =>
-            assertOneIssue(check("production", { DATABASE_URL: "postgresql://app:pw@db.ainative.studio:5432/app" }), "DATABASE_URL", /sslmode/));
+            assertOneIssue(
+                check("production", { DATABASE_URL: "postgresql://app:pw@db.ainative.studio:5432/app" }),
+                "DATABASE_URL",
+                /sslmode/,
+            ));
         it("rejects a database URL that is not postgres", () =>
-            assertOneIssue(check("production", { DATABASE_URL: "mysql://app:pw@db.ainative.studio/app?sslmode=x" }), "DATABASE_URL", /scheme 'mysql'/));
+            assertOneIssue(
+                check("production", { DATABASE_URL: "mysql://app:pw@db.ainative.studio/app?sslmode=x" }),
+                "DATABASE_URL",
+                /scheme 'mysql'/,
+            ));
         it("accepts a Railway reference with sslmode and rejects one without", () => {
             assert.deepEqual(check("production", { DATABASE_URL: "${{postgres.DATABASE_URL}}?sslmode=require" }), []);
-            assertOneIssue(check("production", { DATABASE_URL: "${{postgres.DATABASE_URL}}" }), "DATABASE_URL", /sslmode/);
+            assertOneIssue(
+                check("production", { DATABASE_URL: "${{postgres.DATABASE_URL}}" }),
+                "DATABASE_URL",
+                /sslmode/,
+            );
         });
-        it("requires NODE_ENV=production", () => assertOneIssue(check("production", { NODE_ENV: "development" }), "NODE_ENV", /in production/));
-        it("requires APP_ENV to match", () => assertOneIssue(check("production", { APP_ENV: "staging" }), "APP_ENV", /'staging' in production/));
+        it("requires NODE_ENV=production", () =>
+            assertOneIssue(check("production", { NODE_ENV: "development" }), "NODE_ENV", /in production/));
+        it("requires APP_ENV to match", () =>
+            assertOneIssue(check("production", { APP_ENV: "staging" }), "APP_ENV", /'staging' in production/));
     });
 
     describe("staging", () => {
-        it("rejects a live Stripe key", () => assertOneIssue(check("staging", { STRIPE_SECRET_KEY: "sk_live_abc" }), "STRIPE_SECRET_KEY", /'sk_test_'/));
+        it("rejects a live Stripe key", () =>
+            assertOneIssue(check("staging", { STRIPE_SECRET_KEY: "sk_live_abc" }), "STRIPE_SECRET_KEY", /'sk_test_'/));
         it("rejects a URL on a production host or its subdomain", () => {
-            assertOneIssue(check("staging", { NEXT_PUBLIC_API_URL: "https://ainative.studio/api" }), "NEXT_PUBLIC_API_URL", /production host 'ainative.studio'/);
-            assertOneIssue(check("staging", { DATABASE_URL: "postgresql://a:b@db.ainative.studio/app" }), "DATABASE_URL", /production host/);
+            assertOneIssue(
+                check("staging", { NEXT_PUBLIC_API_URL: "https://ainative.studio/api" }),
+                "NEXT_PUBLIC_API_URL",
+                /production host 'ainative.studio'/,
+            );
+            assertOneIssue(
+                check("staging", { DATABASE_URL: "postgresql://a:b@db.ainative.studio/app" }),
+                "DATABASE_URL",
+                /production host/,
+            );
         });
-        it("accepts a host that merely ends with the same letters", () => assert.deepEqual(check("staging", { NEXT_PUBLIC_API_URL: "https://notainative.studio/api" }), []));
-        it("allows http outside production", () => assert.deepEqual(check("staging", { AUTH_URL: "http://staging.ainative.dev" }), []));
+        it("accepts a host that merely ends with the same letters", () =>
+            assert.deepEqual(check("staging", { NEXT_PUBLIC_API_URL: "https://notainative.studio/api" }), []));
+        it("allows http outside production", () =>
+            assert.deepEqual(check("staging", { AUTH_URL: "http://staging.ainative.dev" }), []));
     });
 
     describe("every environment", () => {
@@ -110,10 +151,18 @@ describe("environment schema", () => {
             assertOneIssue(issues, "FEATURE_ZEBRA", /not a known/);
             assert.doesNotMatch(issues[0].fix, /did you mean/);
         });
-        it("accepts an unknown key listed as an allowed extra", () => assert.deepEqual(check("local", { FEATURE_ZEBRA: "1" }, { allowedExtras: ["FEATURE_ZEBRA"] }), []));
-        it("reports a missing required key", () => assertOneIssue(check("local", { DATABASE_URL: undefined }), "DATABASE_URL", /required in local/));
-        it("counts an unknown (encrypted) secret as present without checking it", () => assert.deepEqual(check("production", { STRIPE_SECRET_KEY: SecretValue.unknown() }), []));
-        it("checks a known secret value", () => assertOneIssue(check("production", { STRIPE_SECRET_KEY: SecretValue.of("sk_test_x") }), "STRIPE_SECRET_KEY", /sk_live_/));
+        it("accepts an unknown key listed as an allowed extra", () =>
+            assert.deepEqual(check("local", { FEATURE_ZEBRA: "1" }, { allowedExtras: ["FEATURE_ZEBRA"] }), []));
+        it("reports a missing required key", () =>
+            assertOneIssue(check("local", { DATABASE_URL: undefined }), "DATABASE_URL", /required in local/));
+        it("counts an unknown (encrypted) secret as present without checking it", () =>
+            assert.deepEqual(check("production", { STRIPE_SECRET_KEY: SecretValue.unknown() }), []));
+        it("checks a known secret value", () =>
+            assertOneIssue(
+                check("production", { STRIPE_SECRET_KEY: SecretValue.of("sk_test_x") }),
+                "STRIPE_SECRET_KEY",
+                /sk_live_/,
+            ));
         it("rejects a short auth secret without saying its length or value", () => {
             const issues = check("local", { AUTH_SECRET: "tiny-secret" });
             assertOneIssue(issues, "AUTH_SECRET", /shorter than 32/);

@@ -65,13 +65,29 @@ describe("hardening, second round: credentials outside secrets", function () {
 
     for (const [where, mutate] of [
         ["a start command", (c: Config) => (web(c).startCommand = `node server.js --password=${PASSWORD}`)],
-        ["a build command", (c: Config) => (web(c).buildCommand = `curl -H 'Authorization: Bearer ${GH_TOKEN}' https://example.com/x`)],
+        [
+            "a build command",
+            (c: Config) => (web(c).buildCommand = `curl -H 'Authorization: Bearer ${GH_TOKEN}' https://example.com/x`),
+        ],
         ["a health-check path", (c: Config) => (web(c).healthcheck.path = `/api/health?token=${PASSWORD}`)],
-        ["GitHub's base URL", (c: Config) => (c["ainative-platform:github"].baseUrl = `https://deploy:${PASSWORD}@github.example.com/`)],
-        ["a smoke test's path", (c: Config) => (c["ainative-platform:gate"].smokeTests[2].path = `/api/smoke/db?api_key=${PASSWORD}`)],
-        ["the gate's base URLs", (c: Config) => (c["ainative-platform:gate"].baseUrls = { web: `https://ops:${PASSWORD}@web.internal.example.com` })],
+        [
+            "GitHub's base URL",
+            (c: Config) => (c["ainative-platform:github"].baseUrl = `https://deploy:${PASSWORD}@github.example.com/`),
+        ],
+        [
+            "a smoke test's path",
+            (c: Config) => (c["ainative-platform:gate"].smokeTests[2].path = `/api/smoke/db?api_key=${PASSWORD}`),
+        ],
+        [
+            "the gate's base URLs",
+            (c: Config) =>
+                (c["ainative-platform:gate"].baseUrls = { web: `https://ops:${PASSWORD}@web.internal.example.com` }),
+        ],
         ["a smoke test's body", (c: Config) => (c["ainative-platform:gate"].smokeTests[0].body.password = PASSWORD)],
-        ["a smoke test's header", (c: Config) => (c["ainative-platform:gate"].smokeTests[1].headers["x-api-key"] = PASSWORD)],
+        [
+            "a smoke test's header",
+            (c: Config) => (c["ainative-platform:gate"].smokeTests[1].headers["x-api-key"] = PASSWORD),
+        ],
     ] as const) {
         it(`2. a credential in ${where} is refused, and printed nowhere`, async () => {
             const { codes, printed } = await runAll("production", mutate);
@@ -86,14 +102,19 @@ describe("hardening, second round: credentials outside secrets", function () {
 
     for (const key of ["github:token", "pagerduty:token"]) {
         it(`2. ${key} in clear in a stack file is refused with the --secret command to use`, async () => {
-            const { codes, printed } = await runAll("production", (c) => (c[key] = key.startsWith("github") ? GH_TOKEN : "u+PlantedPagerDutyToken123"));
+            const { codes, printed } = await runAll(
+                "production",
+                (c) => (c[key] = key.startsWith("github") ? GH_TOKEN : "u+PlantedPagerDutyToken123"),
+            );
             assert.ok(
                 codes.every((c) => c === 1),
                 `exit codes ${codes}`,
             );
             assert.match(
                 printed,
-                new RegExp(`${key}: is a credential stored in clear in the stack file \\(remove it and set it encrypted: pulumi config set --secret ${key} <value>`),
+                new RegExp(
+                    `${key}: is a credential stored in clear in the stack file \\(remove it and set it encrypted: pulumi config set --secret ${key} <value>`,
+                ),
             );
             assert.ok(!printed.includes("PlantedPagerDuty") && !printed.includes(GH_TOKEN));
         });
@@ -101,16 +122,27 @@ describe("hardening, second round: credentials outside secrets", function () {
 
     it("the one printer never shows a credential, escapes control characters, and is bounded (property)", () => {
         fc.assert(
-            fc.property(fc.string({ maxLength: 400 }), fc.constantFrom(LIVE_KEY, GH_TOKEN, ""), fc.string({ maxLength: 50 }), (before, secret, after) => {
-                const value = `${before}${secret}${after}`;
-                for (const out of [printable(value), shown(value)]) {
-                    if (secret) assert.ok(!out.includes(secret.slice(0, 12)), out);
-                    const raw = [...out].filter((c) => c.charCodeAt(0) < 0x20 || c === "\u007f" || c === "\u202e" || (c >= "\u2066" && c <= "\u2069"));
-                    assert.deepEqual(raw, [], JSON.stringify(out));
-                    assert.ok(out.length <= 260, `${out.length} characters`);
-                }
-                if (credentialShape(value)) assert.match(printable(value), /not shown/);
-            }),
+            fc.property(
+                fc.string({ maxLength: 400 }),
+                fc.constantFrom(LIVE_KEY, GH_TOKEN, ""),
+                fc.string({ maxLength: 50 }),
+                (before, secret, after) => {
+                    const value = `${before}${secret}${after}`;
+                    for (const out of [printable(value), shown(value)]) {
+                        if (secret) assert.ok(!out.includes(secret.slice(0, 12)), out);
+                        const raw = [...out].filter(
+                            (c) =>
+                                c.charCodeAt(0) < 0x20 ||
+                                c === "\u007f" ||
+                                c === "\u202e" ||
+                                (c >= "\u2066" && c <= "\u2069"),
+                        );
+                        assert.deepEqual(raw, [], JSON.stringify(out));
+                        assert.ok(out.length <= 260, `${out.length} characters`);
+                    }
+                    if (credentialShape(value)) assert.match(printable(value), /not shown/);
+                },
+            ),
         );
     });
 });

@@ -44,8 +44,16 @@ describe("hardening, second round: validation", function () {
         ["a look-alike key", (c: Config) => (web(c).variables.LOG_LEVEl = "info"), "variables.LOG_LEVEl"],
         ["a secure: value", (c: Config) => (web(c).variables.LOG_LEVEL = { secure: "v1:AAAA" }), "variables.LOG_LEVEL"],
         ["a complex value", (c: Config) => (web(c).variables.FEATURES = { a: 1 }), "variables.FEATURES"],
-        ["an escape code in a key", (c: Config) => (web(c).variables["LOG\u001b[31m"] = "info"), "variables.LOG\\u001b[31m"],
-        ["a bad health-check timeout", (c: Config) => (web(c).healthcheck.timeoutSeconds = "soon"), "healthcheck.timeoutSeconds"],
+        [
+            "an escape code in a key",
+            (c: Config) => (web(c).variables["LOG\u001b[31m"] = "info"),
+            "variables.LOG\\u001b[31m",
+        ],
+        [
+            "a bad health-check timeout",
+            (c: Config) => (web(c).healthcheck.timeoutSeconds = "soon"),
+            "healthcheck.timeoutSeconds",
+        ],
     ] as const) {
         it(`10. ${what} is reported once, and nothing else is`, () => {
             const found = variant(mutate);
@@ -70,14 +78,22 @@ describe("hardening, second round: validation", function () {
             ]) {
                 const r = validateText(text);
                 assert.equal(r.code, 1, r.out);
-                assert.match(r.out, new RegExp(`Pulumi\\.production\\.yaml: (nests deeper than ${STACK_FILE_LIMITS.depth} levels|is \\d+ bytes; at most)`));
+                assert.match(
+                    r.out,
+                    new RegExp(
+                        `Pulumi\\.production\\.yaml: (nests deeper than ${STACK_FILE_LIMITS.depth} levels|is \\d+ bytes; at most)`,
+                    ),
+                );
                 assert.doesNotMatch(r.out, /Maximum call stack/);
             }
         }
     });
 
     it("12. __proto__ anywhere is refused; a service named constructor works like any other name", () => {
-        const text = stringify(stackDoc("production")).replace("        variables:\n", "        variables:\n          __proto__:\n            NODE_ENV: development\n");
+        const text = stringify(stackDoc("production")).replace(
+            "        variables:\n",
+            "        variables:\n          __proto__:\n            NODE_ENV: development\n",
+        );
         const found = lines("production", tmpFile("Pulumi.production.yaml", text));
         assert.equal(found.length, 1, found.join("\n"));
         assert.match(found[0], /variables\.__proto__: is not allowed as a key/);
@@ -101,11 +117,17 @@ describe("hardening, second round: validation", function () {
                 delete secrets.worker;
             });
         fc.assert(
-            fc.property(fc.oneof(fc.constantFrom("constructor", "prototype", "tostring", "valueof"), fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/)), (name) => {
-                fc.pre(!["web", "postgres", "redis"].includes(name));
-                const found = rename(name);
-                assert.deepEqual(found, [], `${name}:\n${found.join("\n")}`);
-            }),
+            fc.property(
+                fc.oneof(
+                    fc.constantFrom("constructor", "prototype", "tostring", "valueof"),
+                    fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/),
+                ),
+                (name) => {
+                    fc.pre(!["web", "postgres", "redis"].includes(name));
+                    const found = rename(name);
+                    assert.deepEqual(found, [], `${name}:\n${found.join("\n")}`);
+                },
+            ),
             { numRuns: 40 },
         );
         const bad = rename("hasOwnProperty");
@@ -155,7 +177,10 @@ describe("hardening, second round: validation", function () {
         assert.ok(![..."\u001b\u0007\u202e"].some((c) => io.all().includes(c)), JSON.stringify(io.all()));
         assert.match(io.all(), /A\\u001b\]0;owned\\u0007B/);
         const found = variant((c) => (web(c).variables["X\u202eY"] = "1"));
-        assert.ok(found.every((l) => !l.includes("\u202e")) && found.some((l) => l.includes("X\\u202eY")), found.join("\n"));
+        assert.ok(
+            found.every((l) => !l.includes("\u202e")) && found.some((l) => l.includes("X\\u202eY")),
+            found.join("\n"),
+        );
     });
 
     it("16. an env key set twice is reported whichever value is the bad one", () => {

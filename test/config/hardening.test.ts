@@ -34,8 +34,15 @@ const GH_TOKEN = ["ghp", "PLANTED0123456789abcdefghijklmnopqrstuv"].join("_");
 
 describe("config validation: a Railway reference exempts only itself", () => {
     it("a live Stripe key around a reference is still a secret in plain text", () => {
-        const { errors } = check("production", (c) => (svc(c, "web").variables.STRIPE_SECRET_KEY = `${LIVE_KEY}\${{worker.RAILWAY_SERVICE_ID}}`));
-        has(errors, "services[0].variables.STRIPE_SECRET_KEY", /text around its Railway reference holds what looks like a Stripe secret key/);
+        const { errors } = check(
+            "production",
+            (c) => (svc(c, "web").variables.STRIPE_SECRET_KEY = `${LIVE_KEY}\${{worker.RAILWAY_SERVICE_ID}}`),
+        );
+        has(
+            errors,
+            "services[0].variables.STRIPE_SECRET_KEY",
+            /text around its Railway reference holds what looks like a Stripe secret key/,
+        );
     });
     for (const [what, value] of [
         ["an http private-range URL", "http://10.0.0.7/${{web.RAILWAY_PUBLIC_DOMAIN}}"],
@@ -48,7 +55,10 @@ describe("config validation: a Railway reference exempts only itself", () => {
         });
     }
     it("a reference that supplies the scheme and host leaves only the literal rest to check", () => {
-        const ok = check("production", (c) => (svc(c, "web").variables.DATABASE_URL = "${{postgres.DATABASE_URL}}?sslmode=require"));
+        const ok = check(
+            "production",
+            (c) => (svc(c, "web").variables.DATABASE_URL = "${{postgres.DATABASE_URL}}?sslmode=require"),
+        );
         assert.ok(!ok.errors.some((l) => l.includes("variables.DATABASE_URL")), ok.errors.join("\n"));
         const bad = check("production", (c) => (svc(c, "web").variables.DATABASE_URL = "${{postgres.DATABASE_URL}}"));
         has(bad.errors, "variables.DATABASE_URL", /production database reference has no sslmode/);
@@ -57,11 +67,21 @@ describe("config validation: a Railway reference exempts only itself", () => {
 
 describe("config validation: references name what exists", () => {
     it("a reference to a service the stack does not have is an error with a did-you-mean", () => {
-        const { errors } = check("production", (c) => (svc(c, "web").variables.DATABASE_URL = "${{postgress.DATABASE_URL}}?sslmode=require"));
-        has(errors, "variables.DATABASE_URL", /references service 'postgress', which is not a service of this stack \(did you mean 'postgres'\?\)/);
+        const { errors } = check(
+            "production",
+            (c) => (svc(c, "web").variables.DATABASE_URL = "${{postgress.DATABASE_URL}}?sslmode=require"),
+        );
+        has(
+            errors,
+            "variables.DATABASE_URL",
+            /references service 'postgress', which is not a service of this stack \(did you mean 'postgres'\?\)/,
+        );
     });
     it("a reference to a variable the target neither defines nor gets from Railway is an error", () => {
-        const { errors } = check("production", (c) => (svc(c, "web").variables.DATABASE_URL = "${{postgres.DATABSE_URL}}?sslmode=require"));
+        const { errors } = check(
+            "production",
+            (c) => (svc(c, "web").variables.DATABASE_URL = "${{postgres.DATABSE_URL}}?sslmode=require"),
+        );
         has(
             errors,
             "variables.DATABASE_URL",
@@ -69,12 +89,28 @@ describe("config validation: references name what exists", () => {
         );
     });
     it("Railway-provided variables, the service's own and shared or malformed references", () => {
-        const ok = check("local", (c) => (svc(c, "redis").variables.REDIS_URL = "redis://${{RAILWAY_PRIVATE_DOMAIN}}:${{PORT}}"));
+        const ok = check(
+            "local",
+            (c) => (svc(c, "redis").variables.REDIS_URL = "redis://${{RAILWAY_PRIVATE_DOMAIN}}:${{PORT}}"),
+        );
         assert.ok(!ok.errors.some((l) => l.includes("REDIS_URL")), ok.errors.join("\n"));
-        const own = check("local", (c) => (svc(c, "postgres").variables.DATABASE_URL = "postgresql://${{POSTGRES_USR}}@${{RAILWAY_PRIVATE_DOMAIN}}/app"));
-        has(own.errors, "services[1].variables.DATABASE_URL", /references POSTGRES_USR of service 'postgres'.*did you mean 'POSTGRES_USER'/);
+        const own = check(
+            "local",
+            (c) =>
+                (svc(c, "postgres").variables.DATABASE_URL =
+                    "postgresql://${{POSTGRES_USR}}@${{RAILWAY_PRIVATE_DOMAIN}}/app"),
+        );
+        has(
+            own.errors,
+            "services[1].variables.DATABASE_URL",
+            /references POSTGRES_USR of service 'postgres'.*did you mean 'POSTGRES_USER'/,
+        );
         const shared = check("local", (c) => (svc(c, "web").variables.REDIS_URL = "${{shared.REDIS_URL}}"));
-        has(shared.errors, "variables.REDIS_URL", /references shared variable REDIS_URL, which this stack does not declare/);
+        has(
+            shared.errors,
+            "variables.REDIS_URL",
+            /references shared variable REDIS_URL, which this stack does not declare/,
+        );
         const malformed = check("local", (c) => (svc(c, "web").variables.REDIS_URL = "${{secret(32)}}"));
         has(malformed.errors, "variables.REDIS_URL", /which is not a Railway reference/);
     });
@@ -100,7 +136,10 @@ describe("config validation: local and private hosts, in every notation", () => 
     ]) {
         it(`${host} is local or private`, () => {
             assert.equal(isLocalOrPrivateHost(new URL(`http://${host}/`).hostname), true);
-            const { errors } = check("production", (c) => (svc(c, "web").variables.NEXT_PUBLIC_API_URL = `https://${host}/api`));
+            const { errors } = check(
+                "production",
+                (c) => (svc(c, "web").variables.NEXT_PUBLIC_API_URL = `https://${host}/api`),
+            );
             has(errors, "variables.NEXT_PUBLIC_API_URL", /local or private-range host in production/);
         });
     }
@@ -165,10 +204,17 @@ describe("config validation: odd service names", () => {
             const { errors } = check("local", (c) => {
                 const web = svc(c, "web");
                 web.name = name;
-                c["ainative-platform:secrets"].services = { [name]: c["ainative-platform:secrets"].services.web, postgres: c["ainative-platform:secrets"].services.postgres };
+                c["ainative-platform:secrets"].services = {
+                    [name]: c["ainative-platform:secrets"].services.web,
+                    postgres: c["ainative-platform:secrets"].services.postgres,
+                };
             });
             // `__proto__` as a key of the secrets section is refused where it is written, once.
-            const about = errors.filter((l) => (l.includes("services[0]") || l.includes(name)) && !l.includes("secrets.services.__proto__: is not allowed as a key"));
+            const about = errors.filter(
+                (l) =>
+                    (l.includes("services[0]") || l.includes(name)) &&
+                    !l.includes("secrets.services.__proto__: is not allowed as a key"),
+            );
             assert.equal(about.length, 1, errors.join("\n"));
             assert.match(about[0], /services\[0\]\.name: must be lower-case letters, digits and dashes/);
         });
@@ -179,7 +225,12 @@ describe("config validation: warnings", () => {
     it("a cron service with a health check is a warning (Railway does not probe cron jobs), not an error", () => {
         const { errors, warnings } = check("production", (c) => {
             const worker = svc(c, "worker");
-            Object.assign(worker, { healthcheck: { path: "/health" }, kind: "cron", cronSchedule: "0 * * * *", replicas: 1 });
+            Object.assign(worker, {
+                healthcheck: { path: "/health" },
+                kind: "cron",
+                cronSchedule: "0 * * * *",
+                replicas: 1,
+            });
             delete worker.regions;
         });
         assert.ok(!errors.some((l) => l.includes("healthcheck")), errors.join("\n"));
@@ -189,13 +240,35 @@ describe("config validation: warnings", () => {
 
 describe("config validation: where GitHub is", () => {
     it("github.baseUrl is https, or plain http on this machine only (the local fake)", () => {
-        has(check("production", (c) => (c["ainative-platform:github"].baseUrl = "http://github.example.com/")).errors, "github.baseUrl", /must be an https URL/);
-        has(check("production", (c) => (c["ainative-platform:github"].baseUrl = "not a url")).errors, "github.baseUrl", /URL/i);
-        assert.deepEqual(check("production", (c) => (c["ainative-platform:github"].baseUrl = "https://github.example.com/")).errors, []);
-        assert.deepEqual(check("local", (c) => (c["ainative-platform:github"].baseUrl = "http://127.0.0.1:4020/")).errors, []);
+        has(
+            check("production", (c) => (c["ainative-platform:github"].baseUrl = "http://github.example.com/")).errors,
+            "github.baseUrl",
+            /must be an https URL/,
+        );
+        has(
+            check("production", (c) => (c["ainative-platform:github"].baseUrl = "not a url")).errors,
+            "github.baseUrl",
+            /URL/i,
+        );
+        assert.deepEqual(
+            check("production", (c) => (c["ainative-platform:github"].baseUrl = "https://github.example.com/")).errors,
+            [],
+        );
+        assert.deepEqual(
+            check("local", (c) => (c["ainative-platform:github"].baseUrl = "http://127.0.0.1:4020/")).errors,
+            [],
+        );
     });
     it("github.writeDelayMs is a whole number of milliseconds up to a minute", () => {
-        has(check("production", (c) => (c["ainative-platform:github"].writeDelayMs = -1)).errors, "github.writeDelayMs", /./);
-        has(check("production", (c) => (c["ainative-platform:github"].writeDelayMs = 1.5)).errors, "github.writeDelayMs", /./);
+        has(
+            check("production", (c) => (c["ainative-platform:github"].writeDelayMs = -1)).errors,
+            "github.writeDelayMs",
+            /./,
+        );
+        has(
+            check("production", (c) => (c["ainative-platform:github"].writeDelayMs = 1.5)).errors,
+            "github.writeDelayMs",
+            /./,
+        );
     });
 });

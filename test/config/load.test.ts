@@ -13,7 +13,12 @@ describe("config loader (Pulumi runtime)", () => {
         assert.equal(cfg.stack, "production");
         assert.equal(cfg.railway.services[0].replicas, 3);
         const web = cfg.secrets.services.web;
-        assert.deepEqual(Object.keys(web).sort(), ["AUTH_SECRET", "OPENAI_API_KEY", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"]);
+        assert.deepEqual(Object.keys(web).sort(), [
+            "AUTH_SECRET",
+            "OPENAI_API_KEY",
+            "STRIPE_SECRET_KEY",
+            "STRIPE_WEBHOOK_SECRET",
+        ]);
         for (const [service, values] of Object.entries(cfg.secrets.services)) {
             for (const [key, out] of Object.entries(values)) {
                 assert.equal(await pulumi.isSecret(out), true, `${service}.${key} lost its secretness`);
@@ -25,7 +30,8 @@ describe("config loader (Pulumi runtime)", () => {
 
     it("throws every problem before anything is registered, without secret values", () => {
         const { config, secretKeys } = runtimeConfig("production", (c) => {
-            (c["ainative-platform:secrets"] as any).services.web.STRIPE_SECRET_KEY = PLANTED_SECRETS.STRIPE_SECRET_KEY_TEST;
+            (c["ainative-platform:secrets"] as any).services.web.STRIPE_SECRET_KEY =
+                PLANTED_SECRETS.STRIPE_SECRET_KEY_TEST;
             (c["ainative-platform:railway"] as any).services[1].replicas = 99;
         });
         const captured = installMocks("production", config, secretKeys);
@@ -34,8 +40,14 @@ describe("config loader (Pulumi runtime)", () => {
             (e: unknown) => {
                 assert.ok(e instanceof ConfigValidationError);
                 assert.equal(e.issues.length, 2, e.message);
-                assert.match(e.message, /production: ainative-platform:secrets\.services\.web\.STRIPE_SECRET_KEY: .*sk_live_/);
-                assert.match(e.message, /production: ainative-platform:railway\.services\[1\]\.replicas: is above the maximum 50/);
+                assert.match(
+                    e.message,
+                    /production: ainative-platform:secrets\.services\.web\.STRIPE_SECRET_KEY: .*sk_live_/,
+                );
+                assert.match(
+                    e.message,
+                    /production: ainative-platform:railway\.services\[1\]\.replicas: is above the maximum 50/,
+                );
                 assert.ok(!e.message.includes("PLANTED-stripe"), "secret value leaked into the error");
                 return true;
             },

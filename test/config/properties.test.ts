@@ -27,7 +27,9 @@ function base(stack: string): Config {
 function validate(stack: string, config: Config): string[] {
     const source = fromConfigMap(stack, config, (k) => k === "ainative-platform:secrets");
     const result = validateStackConfig(source.raw);
-    return [...source.issues, ...(result.ok ? [] : result.issues), ...result.warnings].map((i) => formatIssue(stack, i));
+    return [...source.issues, ...(result.ok ? [] : result.issues), ...result.warnings].map((i) =>
+        formatIssue(stack, i),
+    );
 }
 
 const PLANTED = Object.values(PLANTED_SECRETS);
@@ -38,12 +40,31 @@ const value = fc.oneof(
     fc.string(),
     fc.string({ unit: "grapheme" }),
     fc.string({ unit: "binary" }),
-    fc.constantFrom("${{postgres.DATABASE_URL}}", "${{nope.X}}", "${{shared.Y}}", "${{", "}}", "http://[::ffff:7f00:1]/", "https://app.ainative.studio/", "0x7f000001"),
-    fc.tuple(fc.string(), fc.constantFrom("${{web.RAILWAY_PUBLIC_DOMAIN}}", "${{POSTGRES_USER}}"), fc.string()).map(([a, r, b]) => a + r + b),
+    fc.constantFrom(
+        "${{postgres.DATABASE_URL}}",
+        "${{nope.X}}",
+        "${{shared.Y}}",
+        "${{",
+        "}}",
+        "http://[::ffff:7f00:1]/",
+        "https://app.ainative.studio/",
+        "0x7f000001",
+    ),
+    fc
+        .tuple(fc.string(), fc.constantFrom("${{web.RAILWAY_PUBLIC_DOMAIN}}", "${{POSTGRES_USER}}"), fc.string())
+        .map(([a, r, b]) => a + r + b),
     fc.integer({ min: 10_000, max: 200_000 }).map((n) => "z".repeat(n)),
 );
-const key = fc.oneof(fc.string(), fc.stringMatching(/^[A-Z_][A-Z0-9_]{0,20}$/), fc.constantFrom("constructor", "__proto__", "toString", "NODE_ENV", "DATABASE_URL"));
-const serviceName = fc.oneof(fc.string(), fc.stringMatching(/^[a-z][a-z0-9-]{0,40}$/), fc.constantFrom("constructor", "__proto__", "hasownproperty", "web", "postgres"));
+const key = fc.oneof(
+    fc.string(),
+    fc.stringMatching(/^[A-Z_][A-Z0-9_]{0,20}$/),
+    fc.constantFrom("constructor", "__proto__", "toString", "NODE_ENV", "DATABASE_URL"),
+);
+const serviceName = fc.oneof(
+    fc.string(),
+    fc.stringMatching(/^[a-z][a-z0-9-]{0,40}$/),
+    fc.constantFrom("constructor", "__proto__", "hasownproperty", "web", "postgres"),
+);
 
 /** Mistakes with the path each must be reported at. */
 const MISTAKES: Record<string, [(c: Config) => void, string]> = {
@@ -51,7 +72,10 @@ const MISTAKES: Record<string, [(c: Config) => void, string]> = {
     region: [(c) => (c["ainative-platform:railway"].region = "mars-1"), "railway.region"],
     unknownKey: [(c) => (web(c).variables.STRIPE_SECRT_KEY = "x"), "railway.services[0].variables.STRIPE_SECRT_KEY"],
     nodeEnv: [(c) => (web(c).variables.NODE_ENV = "development"), "railway.services[0].variables.NODE_ENV"],
-    badReference: [(c) => (web(c).variables.DATABASE_URL = "${{postgress.DATABASE_URL}}?sslmode=require"), "railway.services[0].variables.DATABASE_URL"],
+    badReference: [
+        (c) => (web(c).variables.DATABASE_URL = "${{postgress.DATABASE_URL}}?sslmode=require"),
+        "railway.services[0].variables.DATABASE_URL",
+    ],
     plainCredential: [
         (c) => {
             web(c).allowedExtraVariables = [...(web(c).allowedExtraVariables ?? []), "EXTRA_TOKEN"];
@@ -59,7 +83,10 @@ const MISTAKES: Record<string, [(c: Config) => void, string]> = {
         },
         "railway.services[0].variables.EXTRA_TOKEN",
     ],
-    privateHost: [(c) => (web(c).variables.NEXT_PUBLIC_API_URL = "https://10.1.2.3/api"), "railway.services[0].variables.NEXT_PUBLIC_API_URL"],
+    privateHost: [
+        (c) => (web(c).variables.NEXT_PUBLIC_API_URL = "https://10.1.2.3/api"),
+        "railway.services[0].variables.NEXT_PUBLIC_API_URL",
+    ],
     unknownSetting: [(c) => (c["ainative-platform:railway"].protekt = true), "railway.protekt"],
 };
 
@@ -68,16 +95,20 @@ describe("validation properties (fast-check)", function () {
 
     it("never throws and never prints a planted secret, whatever the keys, values and names", () => {
         fc.assert(
-            fc.property(fc.array(fc.tuple(key, value), { maxLength: 6 }), fc.array(serviceName, { maxLength: 2 }), (vars, names) => {
-                const c = base("production");
-                for (const [k, v] of vars) web(c).variables[k] = v;
-                names.forEach((n, i) => (c["ainative-platform:railway"].services[i + 1].name = n));
-                const lines = validate("production", c);
-                for (const line of lines) {
-                    for (const secret of PLANTED) assert.ok(!line.includes(secret), "a planted secret was printed");
-                    assert.ok(line.length < 2000, `a line of ${line.length} characters`);
-                }
-            }),
+            fc.property(
+                fc.array(fc.tuple(key, value), { maxLength: 6 }),
+                fc.array(serviceName, { maxLength: 2 }),
+                (vars, names) => {
+                    const c = base("production");
+                    for (const [k, v] of vars) web(c).variables[k] = v;
+                    names.forEach((n, i) => (c["ainative-platform:railway"].services[i + 1].name = n));
+                    const lines = validate("production", c);
+                    for (const line of lines) {
+                        for (const secret of PLANTED) assert.ok(!line.includes(secret), "a planted secret was printed");
+                        assert.ok(line.length < 2000, `a line of ${line.length} characters`);
+                    }
+                },
+            ),
             { numRuns: 150 },
         );
     });
@@ -108,7 +139,11 @@ describe("validation properties (fast-check)", function () {
                 fs.writeFileSync(file, stringify(doc));
                 const valid = validate("staging", { ...doc.config }).filter((l) => !l.includes("warning")).length === 0;
                 const plan = await runPlan({ stack: "staging", file });
-                assert.equal(plan.config.valid, valid, `${picked.join(", ")}: plan says ${plan.config.valid}, validate ${valid}\n${plan.config.issues.join("\n")}`);
+                assert.equal(
+                    plan.config.valid,
+                    valid,
+                    `${picked.join(", ")}: plan says ${plan.config.valid}, validate ${valid}\n${plan.config.issues.join("\n")}`,
+                );
             }),
             { numRuns: 12 },
         );

@@ -57,7 +57,8 @@ describe("stack schema", () => {
 
     describe("who owns the Railway project", () => {
         const railway = (c: Record<string, any>) => c["ainative-platform:railway"];
-        const lines = (stack: string, mutate: (c: Record<string, any>) => void) => issuesOf(stack, mutate).map((i) => formatIssue(stack, i));
+        const lines = (stack: string, mutate: (c: Record<string, any>) => void) =>
+            issuesOf(stack, mutate).map((i) => formatIssue(stack, i));
 
         it("refuses forkFrom with its key path, once, naming duplicateFrom as the replacement", () => {
             const found = lines("staging", (c) => {
@@ -76,7 +77,9 @@ describe("stack schema", () => {
                 railway(c).duplicateFrom = "staging";
             });
             assert.ok(
-                owner.some((l) => /railway\.ownsProject: is true, but railway\.projectId names an existing project/.test(l)),
+                owner.some((l) =>
+                    /railway\.ownsProject: is true, but railway\.projectId names an existing project/.test(l),
+                ),
                 owner.join("\n"),
             );
             assert.ok(
@@ -154,7 +157,9 @@ describe("stack schema", () => {
         const bad = issuesOf("production", (c) => {
             svc(c).variables.DATABASE_URL = "postgresql://u:p@db.ainative.studio/app?sslmode=require";
         });
-        assert.ok(bad.some((i) => i.path.endsWith("services[0].variables.DATABASE_URL") && /plain text/.test(i.problem)));
+        assert.ok(
+            bad.some((i) => i.path.endsWith("services[0].variables.DATABASE_URL") && /plain text/.test(i.problem)),
+        );
         assert.deepEqual(
             issuesOf("production", () => undefined),
             [],
@@ -166,13 +171,24 @@ describe("stack schema", () => {
             delete c["ainative-platform:secrets"].services.web.AUTH_SECRET;
             c["ainative-platform:secrets"].services.worker.AUTH_SECRET = { secure: "v1:abc:def" };
         });
-        assert.ok(issues.some((i) => i.path === "ainative-platform:secrets.services.web.AUTH_SECRET" && /no value/.test(i.problem)));
-        assert.ok(issues.some((i) => i.path === "ainative-platform:secrets.services.worker.AUTH_SECRET" && /not listed/.test(i.problem)));
+        assert.ok(
+            issues.some(
+                (i) => i.path === "ainative-platform:secrets.services.web.AUTH_SECRET" && /no value/.test(i.problem),
+            ),
+        );
+        assert.ok(
+            issues.some(
+                (i) =>
+                    i.path === "ainative-platform:secrets.services.worker.AUTH_SECRET" && /not listed/.test(i.problem),
+            ),
+        );
     });
 
     it("requires an integration's section while the integration is on", () => {
         const issues = issuesOf("staging", (c) => delete c["ainative-platform:pagerduty"]);
-        assert.ok(issues.some((i) => i.path === "ainative-platform:pagerduty" && /integrations.pagerduty/.test(i.problem)));
+        assert.ok(
+            issues.some((i) => i.path === "ainative-platform:pagerduty" && /integrations.pagerduty/.test(i.problem)),
+        );
         assert.deepEqual(
             issuesOf("staging", (c) => {
                 delete c["ainative-platform:pagerduty"];

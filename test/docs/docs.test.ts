@@ -35,7 +35,8 @@ describe("docs: the decision tree's thresholds are the gate's defaults", () => {
         it(`${key} = ${String(defaults[key])}`, () => {
             const found = [...tree.matchAll(pattern)].map((m) => m[1] ?? m[2]);
             assert.ok(found.length > 0, `the decision tree does not state ${key} (${pattern})`);
-            for (const value of found) assert.strictEqual(String(value), String(defaults[key]), `the decision tree says ${value} for ${key}`);
+            for (const value of found)
+                assert.strictEqual(String(value), String(defaults[key]), `the decision tree says ${value} for ${key}`);
         });
     }
 
@@ -53,7 +54,11 @@ describe("docs: the runbooks' commands exist", function () {
     const helpOf = new Map<string, string>();
     const help = (script: string) => {
         if (!helpOf.has(script)) {
-            const r = spawnSync("npm", ["run", "-s", script, "--", "--help"], { cwd: REPO_ROOT, encoding: "utf8", timeout: 60_000 });
+            const r = spawnSync("npm", ["run", "-s", script, "--", "--help"], {
+                cwd: REPO_ROOT,
+                encoding: "utf8",
+                timeout: 60_000,
+            });
             helpOf.set(script, `${r.stdout}${r.stderr}`);
         }
         return helpOf.get(script)!;
@@ -73,10 +78,15 @@ describe("docs: the runbooks' commands exist", function () {
                 assert.ok(script && scripts[script], `${doc}: ${line}: no such npm script`);
                 const usage = help(script);
                 assert.match(usage, /usage: npm run/, `${doc}: npm run ${script} -- --help printed no usage`);
-                for (const flag of rest.match(/--[a-z][a-z-]*/g) ?? []) assert.ok(usage.includes(flag), `${doc}: ${line}: ${flag} is not in npm run ${script}'s usage`);
+                for (const flag of rest.match(/--[a-z][a-z-]*/g) ?? [])
+                    assert.ok(usage.includes(flag), `${doc}: ${line}: ${flag} is not in npm run ${script}'s usage`);
                 // An action word (start, finish) must be one the command knows.
                 const action = /^(\w+)\b/.exec(rest)?.[1];
-                if (action) assert.ok(usage.includes(` ${action} `), `${doc}: ${line}: '${action}' is not in npm run ${script}'s usage`);
+                if (action)
+                    assert.ok(
+                        usage.includes(` ${action} `),
+                        `${doc}: ${line}: '${action}' is not in npm run ${script}'s usage`,
+                    );
                 checked++;
             }
         }

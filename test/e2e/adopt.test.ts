@@ -39,8 +39,10 @@ describe("adopting an existing Railway service under the real engine", function 
         const environmentId = store.liveEnvironments(projectId)[0].id;
         // By hand, through Railway's API (what the dashboard does): the service as the config will declare it.
         const railway = new RailwayClient({ apiUrl: s.emu.apiUrl, env: { RAILWAY_API_TOKEN: s.emu.token } });
-        const call = (op: keyof typeof DOCUMENTS, vars: Record<string, unknown>) => railway.request<any>(op, DOCUMENTS[op], vars, true);
-        const serviceId = (await call("ServiceCreate", { input: { projectId, name: "web", environmentId } })).serviceCreate.id;
+        const call = (op: keyof typeof DOCUMENTS, vars: Record<string, unknown>) =>
+            railway.request<any>(op, DOCUMENTS[op], vars, true);
+        const serviceId = (await call("ServiceCreate", { input: { projectId, name: "web", environmentId } }))
+            .serviceCreate.id;
         await call("ServiceInstanceUpdate", {
             serviceId,
             environmentId,
@@ -55,13 +57,30 @@ describe("adopting an existing Railway service under the real engine", function 
             },
         });
         await call("DeploymentTriggerCreate", {
-            input: { projectId, environmentId, serviceId, provider: "github", repository: savedWeb.source.repo, branch: savedWeb.source.branch },
+            input: {
+                projectId,
+                environmentId,
+                serviceId,
+                provider: "github",
+                repository: savedWeb.source.repo,
+                branch: savedWeb.source.branch,
+            },
         });
         const localAuthSecret = "local-only-auth-secret-0123456789abcdef"; // the committed local value (Pulumi.local.yaml)
         await call("VariableCollectionUpsert", {
-            input: { projectId, environmentId, serviceId, variables: { ...savedWeb.variables, AUTH_SECRET: localAuthSecret }, skipDeploys: true },
+            input: {
+                projectId,
+                environmentId,
+                serviceId,
+                variables: { ...savedWeb.variables, AUTH_SECRET: localAuthSecret },
+                skipDeploys: true,
+            },
         });
-        const domainId = (await call("ServiceDomainCreate", { input: { environmentId, serviceId, targetPort: savedWeb.domains.targetPort } })).serviceDomainCreate.id;
+        const domainId = (
+            await call("ServiceDomainCreate", {
+                input: { environmentId, serviceId, targetPort: savedWeb.domains.targetPort },
+            })
+        ).serviceDomainCreate.id;
         ids = { projectId, environmentId, serviceId, domainId };
     });
     after(async () => s?.close());
@@ -72,7 +91,10 @@ describe("adopting an existing Railway service under the real engine", function 
             const web = structuredClone(savedWeb);
             if (adopt) web.adopt = adopt;
             change?.(web);
-            doc.config["ainative-platform:railway"].services = [web, ...services(doc.config).filter((x) => x.name !== "web")];
+            doc.config["ainative-platform:railway"].services = [
+                web,
+                ...services(doc.config).filter((x) => x.name !== "web"),
+            ];
             doc.config["ainative-platform:secrets"].services.web = savedWebSecrets;
         });
     const documented = () => ({
@@ -83,7 +105,13 @@ describe("adopting an existing Railway service under the real engine", function 
     });
 
     it("pulumi import cannot read a dynamic provider's resource (why the stack adopts through config)", async () => {
-        const r = await s.run(["import", "pulumi-nodejs:dynamic/railway:Service", "hand-made-web", ids.serviceId, "--yes"]);
+        const r = await s.run([
+            "import",
+            "pulumi-nodejs:dynamic/railway:Service",
+            "hand-made-web",
+            ids.serviceId,
+            "--yes",
+        ]);
         assert.notEqual(r.code, 0);
         assert.match(r.stdout + r.stderr, /Cannot read properties of undefined \(reading 'toJavaScript'\)/);
     });
@@ -93,10 +121,17 @@ describe("adopting an existing Railway service under the real engine", function 
         const before = JSON.stringify(s.emu.store.snapshot());
         const r = await s.run(["up", "--yes", "--skip-preview"]);
         assert.notEqual(r.code, 0);
-        assert.match(r.stdout + r.stderr, /adopt: railway:ServiceInstance '.*' is not what the stack declares \(differs in: startCommand\)/);
+        assert.match(
+            r.stdout + r.stderr,
+            /adopt: railway:ServiceInstance '.*' is not what the stack declares \(differs in: startCommand\)/,
+        );
         const snapshot = s.emu.store.snapshot() as { services: { name: string }[] };
         assert.equal(snapshot.services.filter((x) => x.name === "web").length, 1, "no second web");
-        assert.equal(JSON.stringify({ ...snapshot, deployments: undefined }), JSON.stringify({ ...JSON.parse(before), deployments: undefined }), "nothing on Railway changed");
+        assert.equal(
+            JSON.stringify({ ...snapshot, deployments: undefined }),
+            JSON.stringify({ ...JSON.parse(before), deployments: undefined }),
+            "nothing on Railway changed",
+        );
     });
 
     it("f. imports the service, its settings, variables and domain by their documented IDs; the following preview shows no changes", async () => {

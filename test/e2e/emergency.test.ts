@@ -19,10 +19,14 @@ describe("the emergency deploy under the real engine (backup path 3)", function 
     let s: LocalStack;
     let log: string;
     /** Railway changes the emulator received (every mutation of the provider's documents). */
-    const mutations = () => s.emu.log.filter((l) => /Create|Update|Delete|Upsert|Deploy|Rename|Rollback/.test(l.operationName)).length;
+    const mutations = () =>
+        s.emu.log.filter((l) => /Create|Update|Delete|Upsert|Deploy|Rename|Rollback/.test(l.operationName)).length;
     const run = async (argv: string[], ask?: (q: string) => Promise<string>) => {
         const io = captureIO();
-        const code = await emergencyDeployCommand([...argv, "--log", log], io, s.ws.dir, s.ws.env, { ask, now: () => new Date("2026-11-27T03:00:00Z") });
+        const code = await emergencyDeployCommand([...argv, "--log", log], io, s.ws.dir, s.ws.env, {
+            ask,
+            now: () => new Date("2026-11-27T03:00:00Z"),
+        });
         s.outputs.push(io.all());
         return { code, io };
     };
@@ -30,7 +34,10 @@ describe("the emergency deploy under the real engine (backup path 3)", function 
     before(async () => {
         s = await startLocalStack();
         await s.ws.setSecret("secrets.services.web.AUTH_SECRET", "local-auth-secret-for-the-emergency-e2e");
-        await s.ws.setSecret("secrets.services.postgres.POSTGRES_PASSWORD", "local-postgres-password-for-the-emergency-e2e");
+        await s.ws.setSecret(
+            "secrets.services.postgres.POSTGRES_PASSWORD",
+            "local-postgres-password-for-the-emergency-e2e",
+        );
         log = path.join(s.ws.dir, "deploys", "emergency.ndjson");
     });
     after(async () => s?.close());
@@ -57,7 +64,14 @@ describe("the emergency deploy under the real engine (backup path 3)", function 
 
     it("refuses on mandatory policy violations, before the preview; nothing applied, nothing recorded", async () => {
         const before = mutations();
-        const { code, io } = await run(["--stack", "local", "--yes", ...WAIVE, "--policy-config", path.join(REPO_ROOT, "policies", "config", "production.json")]);
+        const { code, io } = await run([
+            "--stack",
+            "local",
+            "--yes",
+            ...WAIVE,
+            "--policy-config",
+            path.join(REPO_ROOT, "policies", "config", "production.json"),
+        ]);
         assert.equal(code, 1);
         assert.match(io.stderr.join("\n"), /refused: mandatory policy violations:\n {2}\[/);
         assert.doesNotMatch(io.stderr.join("\n"), /\[4\/7\]/);
@@ -66,7 +80,10 @@ describe("the emergency deploy under the real engine (backup path 3)", function 
     });
 
     it("without --yes and no terminal, or with a wrong answer, it stops after the preview; nothing applied", async () => {
-        s.ws.editStackFile((c) => (c["ainative-platform:railway"].services.find((x: { name: string }) => x.name === "web").replicas = 2));
+        s.ws.editStackFile(
+            (c) =>
+                (c["ainative-platform:railway"].services.find((x: { name: string }) => x.name === "web").replicas = 2),
+        );
         const before = mutations();
         const noTerminal = await run(["--stack", "local", ...WAIVE]);
         assert.equal(noTerminal.code, 1);

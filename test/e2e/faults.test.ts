@@ -12,7 +12,9 @@ describe("faults under the real engine", function () {
     after(async () => s?.close());
 
     it("converges through 429s and lost answers: no duplicate, no orphan, no drift", async () => {
-        s = await startLocalStack({ mutate: (c) => (c["ainative-platform:railway"].services[0].domains.custom = ["app.local.ainative.dev"]) });
+        s = await startLocalStack({
+            mutate: (c) => (c["ainative-platform:railway"].services[0].domains.custom = ["app.local.ainative.dev"]),
+        });
         const faults = [
             { operation: "CustomDomainCreate", status: 500, afterApply: true },
             { operation: "ProjectCreate", status: 429, retryAfter: 1 },
@@ -29,25 +31,45 @@ describe("faults under the real engine", function () {
         assert.deepEqual(s.emu.faults, [], "every fault was met");
         const store = s.emu.store;
         assert.equal(store.projects.size, 1);
-        assert.deepEqual([...store.services.values()].map((x) => x.name).sort(), ["postgres", "redis", "web"], "no duplicate service");
+        assert.deepEqual(
+            [...store.services.values()].map((x) => x.name).sort(),
+            ["postgres", "redis", "web"],
+            "no duplicate service",
+        );
         assert.equal(store.volumes.size, 1);
         assert.equal(store.domains.size, 2, "one Railway domain and one custom domain");
-        for (const svc of store.services.values()) assert.equal(store.deploymentsOf(svc.id, [...store.environments.keys()][0]).length, 1, `${svc.name}: one deployment`);
+        for (const svc of store.services.values())
+            assert.equal(
+                store.deploymentsOf(svc.id, [...store.environments.keys()][0]).length,
+                1,
+                `${svc.name}: one deployment`,
+            );
         // No orphan: every Railway object is in the stack's state.
         const state = (await s.ws.exportState()).deployment.resources as { id?: string }[];
         const ids = new Set(state.map((r) => r.id));
-        for (const id of [...store.projects.keys(), ...store.services.keys(), ...store.volumes.keys(), ...store.domains.keys()]) assert.ok(ids.has(id), `${id} is in state`);
+        for (const id of [
+            ...store.projects.keys(),
+            ...store.services.keys(),
+            ...store.volumes.keys(),
+            ...store.domains.keys(),
+        ])
+            assert.ok(ids.has(id), `${id} is in state`);
         const again = await s.run(["preview", "--expect-no-changes"]);
         assert.equal(again.code, 0, again.stdout + again.stderr);
     });
 
     it("with Railway down, fails within a bounded time and names Railway and the operation", async () => {
         const port = await freePort(); // nothing listens there
-        const down = await startLocalStack({ mutate: (c) => (c["ainative-platform:railway"].apiUrl = `http://127.0.0.1:${port}/graphql/v2`) });
+        const down = await startLocalStack({
+            mutate: (c) => (c["ainative-platform:railway"].apiUrl = `http://127.0.0.1:${port}/graphql/v2`),
+        });
         try {
             const up = await down.run(["up", "--yes", "--skip-preview"]);
             assert.notEqual(up.code, 0);
-            assert.match(up.stdout + up.stderr, new RegExp(`Railway ProjectCreate failed: cannot reach 127\\.0\\.0\\.1:${port}: ECONNREFUSED`));
+            assert.match(
+                up.stdout + up.stderr,
+                new RegExp(`Railway ProjectCreate failed: cannot reach 127\\.0\\.0\\.1:${port}: ECONNREFUSED`),
+            );
             assert.ok(up.ms < 60_000, `gave up after ${up.ms} ms`);
         } finally {
             await down.close();

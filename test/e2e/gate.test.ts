@@ -16,7 +16,8 @@ describe("the deployment gate under the real engine", function () {
     let redis: TestRedis;
     let app: SampleApp;
     let s: LocalStack;
-    const web = (c: Record<string, any>) => c["ainative-platform:railway"].services.find((x: { name: string }) => x.name === "web");
+    const web = (c: Record<string, any>) =>
+        c["ainative-platform:railway"].services.find((x: { name: string }) => x.name === "web");
 
     const servers = new Servers();
 
@@ -61,7 +62,10 @@ describe("the deployment gate under the real engine", function () {
         assert.match(up.stdout + up.stderr, /3 consecutive failed health checks \(500, 500, 500\); rolled back to/);
         assert.equal(rollbacks().length, 1);
         const [first] = s.emu.store
-            .deploymentsOf(webId(), rollbacks()[0] && s.emu.store.deployment(rollbacks()[0].variables.id as string).environmentId)
+            .deploymentsOf(
+                webId(),
+                rollbacks()[0] && s.emu.store.deployment(rollbacks()[0].variables.id as string).environmentId,
+            )
             .sort((a, b) => a.createdAt - b.createdAt);
         assert.equal(rollbacks()[0].variables.id, first.id, "back to the deployment the first up made");
         assert.ok(

@@ -51,7 +51,10 @@ describe("GitHub under the real engine: repository protection against the fake G
         });
         s = await startLocalStack({ mutate: githubOn, env: { GITHUB_TOKEN } });
         await s.ws.setSecret("secrets.services.web.AUTH_SECRET", "local-auth-secret-for-the-github-e2e");
-        await s.ws.setSecret("secrets.services.postgres.POSTGRES_PASSWORD", "local-postgres-password-for-the-github-e2e");
+        await s.ws.setSecret(
+            "secrets.services.postgres.POSTGRES_PASSWORD",
+            "local-postgres-password-for-the-github-e2e",
+        );
         await s.ws.setSecret("secrets.deploy.railwayApiToken", PLANTED.RAILWAY_API_TOKEN);
         await s.ws.setSecret("secrets.deploy.pulumiConfigPassphrase", PLANTED.PULUMI_CONFIG_PASSPHRASE);
     });
@@ -64,7 +67,11 @@ describe("GitHub under the real engine: repository protection against the fake G
         const up = await s.run(["up", "--yes", "--skip-preview"]);
         const refused = gh.requests.filter((q) => q.status >= 400 && q.status !== 404);
         assert.equal(up.code, 0, `${up.stdout}${up.stderr}\nrefused by the fake: ${JSON.stringify(refused)}`);
-        assert.doesNotMatch(up.stdout + up.stderr, /plaintextValue|deprecated/i, "no deprecation warning from the provider");
+        assert.doesNotMatch(
+            up.stdout + up.stderr,
+            /plaintextValue|deprecated/i,
+            "no deprecation warning from the provider",
+        );
         const r = rule();
         assert.ok(r, "a rule for main");
         assert.deepEqual(
@@ -93,7 +100,10 @@ describe("GitHub under the real engine: repository protection against the fake G
         assert.ok(env, "the stack's GitHub environment");
         const team = gh.findTeam("ainative", "platform-leads")!;
         const user = gh.users.get("ainative-oncall")!;
-        assert.deepEqual(env.reviewers.map((x) => `${x.type}:${x.id}`).sort(), [`Team:${team.id}`, `User:${user.id}`].sort());
+        assert.deepEqual(
+            env.reviewers.map((x) => `${x.type}:${x.id}`).sort(),
+            [`Team:${team.id}`, `User:${user.id}`].sort(),
+        );
         assert.deepEqual(env.deploymentBranchPolicy, { protected_branches: false, custom_branch_policies: true });
         assert.deepEqual(
             env.branchPolicies.map((p) => p.name),
@@ -101,7 +111,10 @@ describe("GitHub under the real engine: repository protection against the fake G
         );
         assert.deepEqual([...env.secrets.keys()].sort(), ["PULUMI_CONFIG_PASSPHRASE", "RAILWAY_API_TOKEN"]);
         assert.equal(gh.openSecret("ainative", "platform", "staging", "RAILWAY_API_TOKEN"), PLANTED.RAILWAY_API_TOKEN);
-        assert.equal(gh.openSecret("ainative", "platform", "staging", "PULUMI_CONFIG_PASSPHRASE"), PLANTED.PULUMI_CONFIG_PASSPHRASE);
+        assert.equal(
+            gh.openSecret("ainative", "platform", "staging", "PULUMI_CONFIG_PASSPHRASE"),
+            PLANTED.PULUMI_CONFIG_PASSPHRASE,
+        );
         assert.ok(
             gh.requests.every((q) => q.status !== 501 && q.status !== 422),
             `a request the fake refused: ${JSON.stringify(gh.requests.filter((q) => q.status === 501 || q.status === 422))}`,
@@ -114,10 +127,14 @@ describe("GitHub under the real engine: repository protection against the fake G
         s.ws.editStackFile((c) => (c["ainative-platform:github"].requiredApprovingReviews = 3));
         const preview = await s.run(["preview", "--json"]);
         const digest = parseDigest(preview.stdout);
-        const changes = (digest.steps ?? []).filter((x) => x.op !== "same").map((x) => `${x.op} ${x.urn.split("::").pop()}`);
+        const changes = (digest.steps ?? [])
+            .filter((x) => x.op !== "same")
+            .map((x) => `${x.op} ${x.urn.split("::").pop()}`);
         assert.deepEqual(changes, ["update repository-main"]);
         const step = digest.steps!.find((x) => x.op === "update")!;
-        assert.deepEqual(Object.keys(step.detailedDiff ?? {}), ["requiredPullRequestReviews[0].requiredApprovingReviewCount"]);
+        assert.deepEqual(Object.keys(step.detailedDiff ?? {}), [
+            "requiredPullRequestReviews[0].requiredApprovingReviewCount",
+        ]);
         const up = await s.run(["up", "--yes", "--skip-preview"]);
         assert.equal(up.code, 0, up.stdout + up.stderr);
         assert.equal(rule()!.settings.requiredApprovingReviewCount, 3);
@@ -128,18 +145,25 @@ describe("GitHub under the real engine: repository protection against the fake G
         const env = repo().environments.get("staging")!;
         env.reviewers = env.reviewers.filter((x) => x.type !== "User");
         const log = path.join(s.ws.dir, "github-refresh.ndjson");
-        const refresh = await s.run(["refresh", "--preview-only", "--json", "--event-log", log], { env: { PULUMI_DEBUG_COMMANDS: "true" } });
+        const refresh = await s.run(["refresh", "--preview-only", "--json", "--event-log", log], {
+            env: { PULUMI_DEBUG_COMMANDS: "true" },
+        });
         assert.equal(refresh.code, 0, refresh.stderr);
         const drifted = resourceOutcomes(parseEvents(fs.readFileSync(log, "utf8")))
             .filter((o) => o.op === "update" || o.op === "delete")
             .map((o) => `${o.op} ${o.type}`)
             .sort();
-        assert.deepEqual(drifted, ["update github:index/branchProtection:BranchProtection", "update github:index/repositoryEnvironment:RepositoryEnvironment"]);
+        assert.deepEqual(drifted, [
+            "update github:index/branchProtection:BranchProtection",
+            "update github:index/repositoryEnvironment:RepositoryEnvironment",
+        ]);
 
         const { code, io } = await s.drift();
         assert.equal(code, 7, io.all());
         const report = JSON.parse(io.stdout.join("\n"));
-        const byType = Object.fromEntries(report.drifted.map((d: { type: string; paths: string[] }) => [d.type.split(":").pop(), d.paths]));
+        const byType = Object.fromEntries(
+            report.drifted.map((d: { type: string; paths: string[] }) => [d.type.split(":").pop(), d.paths]),
+        );
         assert.ok(byType.BranchProtection.includes("enforceAdmins"), JSON.stringify(byType));
         assert.ok(
             byType.RepositoryEnvironment.some((p: string) => p.startsWith("reviewers")),
@@ -155,14 +179,28 @@ describe("GitHub under the real engine: repository protection against the fake G
     it("with one approving review, preview --policy-pack fails github-branch-protection under production's pack config, with the plan's verdicts", async () => {
         s.ws.editStackFile((c) => (c["ainative-platform:github"].requiredApprovingReviews = 1));
         const log = path.join(s.ws.dir, "github-policy.ndjson");
-        const preview = await s.run(["preview", "--policy-pack", "policies", "--policy-pack-config", PRODUCTION_PACK_CONFIG, "--event-log", log], {
-            env: { PULUMI_DEBUG_COMMANDS: "true" },
-        });
+        const preview = await s.run(
+            [
+                "preview",
+                "--policy-pack",
+                "policies",
+                "--policy-pack-config",
+                PRODUCTION_PACK_CONFIG,
+                "--event-log",
+                log,
+            ],
+            {
+                env: { PULUMI_DEBUG_COMMANDS: "true" },
+            },
+        );
         assert.notEqual(preview.code, 0, "the preview fails");
         const engine = new Set(
             parseEvents(fs.readFileSync(log, "utf8"))
                 .filter((e) => e.policyEvent)
-                .map((e) => `${e.policyEvent.policyName} | ${e.policyEvent.resourceUrn ?? "(stack)"} | ${e.policyEvent.enforcementLevel}`),
+                .map(
+                    (e) =>
+                        `${e.policyEvent.policyName} | ${e.policyEvent.resourceUrn ?? "(stack)"} | ${e.policyEvent.enforcementLevel}`,
+                ),
         );
         assert.ok(
             [...engine].some((v) => v.startsWith("github-branch-protection |") && v.endsWith("| mandatory")),
@@ -170,7 +208,11 @@ describe("GitHub under the real engine: repository protection against the fake G
         );
         const plan = await runPlan({ stack: "local", file: s.ws.stackFile, policyConfigFile: PRODUCTION_PACK_CONFIG });
         assert.equal(plan.error, null);
-        const offline = new Set([...plan.policies!.mandatory, ...plan.policies!.advisory].map((v) => `${v.policy} | ${v.resource?.urn ?? "(stack)"} | ${v.enforcementLevel}`));
+        const offline = new Set(
+            [...plan.policies!.mandatory, ...plan.policies!.advisory].map(
+                (v) => `${v.policy} | ${v.resource?.urn ?? "(stack)"} | ${v.enforcementLevel}`,
+            ),
+        );
         assert.deepEqual([...engine].sort(), [...offline].sort());
         s.ws.editStackFile((c) => (c["ainative-platform:github"].requiredApprovingReviews = 3));
     });
@@ -185,7 +227,8 @@ describe("GitHub under the real engine: repository protection against the fake G
         );
         assert.deepEqual([...repo().environments.keys()], ["preview"]);
         const everything = [exported.text, ...s.outputs, ...gh.requests.map((q) => `${q.path} ${q.body}`)].join("\n");
-        for (const [name, value] of Object.entries({ ...PLANTED, GITHUB_TOKEN })) assert.ok(!everything.includes(value), `${name} found in clear`);
+        for (const [name, value] of Object.entries({ ...PLANTED, GITHUB_TOKEN }))
+            assert.ok(!everything.includes(value), `${name} found in clear`);
         assert.ok(
             gh.requests.every((q) => q.auth === "Bearer" || q.auth === "token"),
             "every request authenticated",

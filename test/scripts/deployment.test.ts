@@ -33,12 +33,18 @@ describe("npm run deployment: each deploy stage as a GitHub deployment with stat
 
     it("start records an in_progress deployment of the ref to the stack's environment, with the run's log URL, and prints its id", async () => {
         const output = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "gh-output-")), "out");
-        const { code, io } = await run(["start", "--stack", "production", "--ref", SHA, "--description", "pulumi up production"], env({ GITHUB_OUTPUT: output }));
+        const { code, io } = await run(
+            ["start", "--stack", "production", "--ref", SHA, "--description", "pulumi up production"],
+            env({ GITHUB_OUTPUT: output }),
+        );
         assert.strictEqual(code, 0, io.all());
         const id = Number(io.stdout[0]);
         assert.strictEqual(fs.readFileSync(output, "utf8"), `id=${id}\n`);
         const d = gh.repo("ainative", "platform").deployments.find((x) => x.id === id)!;
-        assert.deepStrictEqual([d.environment, d.task, d.sha, d.production_environment], ["production", DEPLOY_TASK, SHA, true]);
+        assert.deepStrictEqual(
+            [d.environment, d.task, d.sha, d.production_environment],
+            ["production", DEPLOY_TASK, SHA, true],
+        );
         assert.deepStrictEqual(
             d.statuses.map((s) => [s.state, s.log_url]),
             [["in_progress", "https://github.com/ainative/platform/actions/runs/4242"]],
@@ -47,15 +53,36 @@ describe("npm run deployment: each deploy stage as a GitHub deployment with stat
 
     it("finish adds the final status; a success makes the stack's earlier success inactive (staging)", async () => {
         const first = Number((await run(["start", "--stack", "staging", "--ref", SHA])).io.stdout[0]);
-        assert.strictEqual((await run(["finish", "--id", String(first), "--state", "success", "--environment-url", "https://staging.ainative.dev"])).code, 0);
+        assert.strictEqual(
+            (
+                await run([
+                    "finish",
+                    "--id",
+                    String(first),
+                    "--state",
+                    "success",
+                    "--environment-url",
+                    "https://staging.ainative.dev",
+                ])
+            ).code,
+            0,
+        );
         const second = Number((await run(["start", "--stack", "staging", "--ref", SHA])).io.stdout[0]);
-        assert.strictEqual((await run(["finish", "--id", String(second), "--state", "failure", "--description", "gate rolled back"])).code, 0);
+        assert.strictEqual(
+            (await run(["finish", "--id", String(second), "--state", "failure", "--description", "gate rolled back"]))
+                .code,
+            0,
+        );
         const deployments = gh.repo("ainative", "platform").deployments;
         assert.deepStrictEqual(
             deployments.find((x) => x.id === second)!.statuses.map((s) => s.state),
             ["in_progress", "failure"],
         );
-        assert.strictEqual(deployments.find((x) => x.id === first)!.statuses.at(-1)!.state, "success", "a failure does not deactivate the live one");
+        assert.strictEqual(
+            deployments.find((x) => x.id === first)!.statuses.at(-1)!.state,
+            "success",
+            "a failure does not deactivate the live one",
+        );
     });
 
     it("a refusal is exit 1 with GitHub's reason; usage mistakes are exit 2", async () => {

@@ -27,7 +27,10 @@ const DEPS: DriftDeps = { now: () => new Date("2026-11-27T06:00:00Z"), post: { u
 
 describe("drift: classifying a real refresh", () => {
     it("names each drifted resource with its property paths from the event log", () => {
-        const v = classifyRefresh(parseDigest(fixture("refresh-drift.json")), parseEvents(fixture("refresh-drift.events.ndjson")));
+        const v = classifyRefresh(
+            parseDigest(fixture("refresh-drift.json")),
+            parseEvents(fixture("refresh-drift.events.ndjson")),
+        );
         assert.strictEqual(v.project, "ainative-platform");
         assert.strictEqual(v.stack, "local");
         const seen = v.drifted.map((d) => `${d.kind} ${d.type.split(":").pop()} ${d.name} ${d.paths.join(",")}`).sort();
@@ -60,7 +63,10 @@ describe("drift: classifying a real refresh", () => {
     });
 
     it("a refresh with nothing drifted is clean", () => {
-        const v = classifyRefresh(parseDigest(fixture("refresh-clean.json")), parseEvents(fixture("refresh-clean.events.ndjson")));
+        const v = classifyRefresh(
+            parseDigest(fixture("refresh-clean.json")),
+            parseEvents(fixture("refresh-clean.events.ndjson")),
+        );
         assert.deepStrictEqual(v.drifted, []);
         assert.strictEqual(v.unidentified, 0);
         assert.ok(v.checked > 10);
@@ -86,7 +92,10 @@ describe("drift: the command's verdicts and exit codes", () => {
         ]);
         assert.strictEqual(code, 7, io.all());
         assert.match(io.stdout.join("\n"), /^ainative-platform\/local drifted: 2 changed, 3 deleted/);
-        assert.match(io.stdout.join("\n"), /~ railway:Variables platform-web: changed outside Pulumi \[variables\.NODE_ENV\]/);
+        assert.match(
+            io.stdout.join("\n"),
+            /~ railway:Variables platform-web: changed outside Pulumi \[variables\.NODE_ENV\]/,
+        );
         assert.match(io.stdout.join("\n"), /unmanaged resources not checked: no Railway credentials/);
     });
 
@@ -104,7 +113,10 @@ describe("drift: the command's verdicts and exit codes", () => {
         assert.strictEqual(code, 0, io.all());
         const report = JSON.parse(io.stdout.join("\n"));
         assert.strictEqual(report.status, "clean");
-        assert.deepStrictEqual(report.unmanaged, { status: "skipped", reason: "no Railway credentials (RAILWAY_API_TOKEN or RAILWAY_TOKEN)" });
+        assert.deepStrictEqual(report.unmanaged, {
+            status: "skipped",
+            reason: "no Railway credentials (RAILWAY_API_TOKEN or RAILWAY_TOKEN)",
+        });
     });
 
     it("exit 1, never clean, when the refresh cannot be read or the engine is missing", async () => {
@@ -122,10 +134,22 @@ describe("drift: the command's verdicts and exit codes", () => {
         assert.strictEqual((await run(["--stack", "local", "--format", "yaml"])).code, 2);
         assert.strictEqual((await run(["--stack", "local", "--events", "x"])).code, 2);
         assert.strictEqual((await run(["--stack", "local", "--refresh-json", "missing.json"])).code, 2);
-        const wrongStack = await run(["--stack", "production", "--refresh-json", path.join(FIXTURES, "refresh-drift.json")]);
+        const wrongStack = await run([
+            "--stack",
+            "production",
+            "--refresh-json",
+            path.join(FIXTURES, "refresh-drift.json"),
+        ]);
         assert.strictEqual(wrongStack.code, 2);
         assert.match(wrongStack.io.stderr.join("\n"), /the refresh is stack 'local''s, not 'production''s/);
-        const noToken = await run(["--stack", "local", "--refresh-json", path.join(FIXTURES, "refresh-drift.json"), "--repo", "ainative/platform"]);
+        const noToken = await run([
+            "--stack",
+            "local",
+            "--refresh-json",
+            path.join(FIXTURES, "refresh-drift.json"),
+            "--repo",
+            "ainative/platform",
+        ]);
         assert.strictEqual(noToken.code, 2);
         assert.match(noToken.io.stderr.join("\n"), /GITHUB_TOKEN is not set/);
     });
@@ -161,7 +185,15 @@ describe("drift: one issue, one incident, one message per change (fakes of GitHu
     const drift = async (stack: string, refresh: string, events?: string) => {
         const io = captureIO();
         const code = await driftCommand(
-            ["--stack", stack, "--refresh-json", refresh, ...(events ? ["--events", events] : []), "--repo", "ainative/platform"],
+            [
+                "--stack",
+                stack,
+                "--refresh-json",
+                refresh,
+                ...(events ? ["--events", events] : []),
+                "--repo",
+                "ainative/platform",
+            ],
             io,
             REPO_ROOT,
             env(),
@@ -169,7 +201,8 @@ describe("drift: one issue, one incident, one message per change (fakes of GitHu
         );
         return { code, io };
     };
-    const openIssues = () => gh.repo("ainative", "platform").issues.filter((i) => i.state === "open" && i.labels.includes("drift"));
+    const openIssues = () =>
+        gh.repo("ainative", "platform").issues.filter((i) => i.state === "open" && i.labels.includes("drift"));
 
     it("ten runs over the same production drift: one open issue, one incident, one Slack message", async () => {
         const { digest, events } = syntheticRefresh(400, { stack: "production" });
@@ -212,7 +245,15 @@ describe("drift: one issue, one incident, one message per change (fakes of GitHu
         for (const s of digest.steps!) s.op = "refresh";
         digest.changeSummary = { same: 400 };
         const cleanEvents = events.map((e) =>
-            e.resOutputsEvent ? { ...e, resOutputsEvent: { ...e.resOutputsEvent, metadata: { ...e.resOutputsEvent.metadata, op: "same" } } } : e,
+            e.resOutputsEvent
+                ? {
+                      ...e,
+                      resOutputsEvent: {
+                          ...e.resOutputsEvent,
+                          metadata: { ...e.resOutputsEvent.metadata, op: "same" },
+                      },
+                  }
+                : e,
         );
         const refresh = write("prod-clean.json", digest);
         const log = write("prod-clean.events.ndjson", cleanEvents.map((e) => JSON.stringify(e)).join("\n"));
@@ -228,7 +269,11 @@ describe("drift: one issue, one incident, one message per change (fakes of GitHu
 
     it("staging (and local) drift never pages, but still gets its issue", async () => {
         const before = pd.events.length;
-        const { code, io } = await drift("local", path.join(FIXTURES, "refresh-drift.json"), path.join(FIXTURES, "refresh-drift.events.ndjson"));
+        const { code, io } = await drift(
+            "local",
+            path.join(FIXTURES, "refresh-drift.json"),
+            path.join(FIXTURES, "refresh-drift.events.ndjson"),
+        );
         assert.strictEqual(code, 7);
         assert.match(io.stderr.join("\n"), /PagerDuty: skipped: only production pages/);
         assert.strictEqual(pd.events.length, before);
@@ -236,20 +281,31 @@ describe("drift: one issue, one incident, one message per change (fakes of GitHu
     });
 
     it("no planted secret reaches an issue, an alert, a Slack message or the output", async () => {
-        const { io } = await drift("local", path.join(FIXTURES, "refresh-drift.json"), path.join(FIXTURES, "refresh-drift.events.ndjson"));
+        const { io } = await drift(
+            "local",
+            path.join(FIXTURES, "refresh-drift.json"),
+            path.join(FIXTURES, "refresh-drift.events.ndjson"),
+        );
         const everything = [
             io.all(),
-            ...gh.repo("ainative", "platform").issues.flatMap((i) => [i.title, i.body, ...i.comments.map((c) => c.body)]),
+            ...gh
+                .repo("ainative", "platform")
+                .issues.flatMap((i) => [i.title, i.body, ...i.comments.map((c) => c.body)]),
             // PagerDuty must receive the routing key; nothing else may carry it.
             ...pd.events.map((e) => JSON.stringify({ ...e.body, routing_key: undefined })),
             ...slack.messages.map((m) => JSON.stringify(m)),
         ].join("\n");
-        for (const secret of [...PLANTED, TOKEN, ROUTING_KEY, "fakewebhooksecret"]) assert.ok(!everything.includes(secret), `found ${secret.slice(0, 6)}…`);
+        for (const secret of [...PLANTED, TOKEN, ROUTING_KEY, "fakewebhooksecret"])
+            assert.ok(!everything.includes(secret), `found ${secret.slice(0, 6)}…`);
     });
 
     it("GitHub down does not turn drift into clean: exit 7, the failure reported", async () => {
         gh.faults.push({ operationId: "issues/list-for-repo", status: 502, times: 10 });
-        const { code, io } = await drift("local", path.join(FIXTURES, "refresh-drift.json"), path.join(FIXTURES, "refresh-drift.events.ndjson"));
+        const { code, io } = await drift(
+            "local",
+            path.join(FIXTURES, "refresh-drift.json"),
+            path.join(FIXTURES, "refresh-drift.events.ndjson"),
+        );
         gh.faults.splice(0);
         assert.strictEqual(code, 7);
         assert.match(io.stderr.join("\n"), /GitHub issue: failed: HTTP 502/);
@@ -259,7 +315,11 @@ describe("drift: one issue, one incident, one message per change (fakes of GitHu
         const before = pd.incidents.length;
         pd.faults.push(429);
         const { digest, events } = syntheticRefresh(400, { stack: "production" });
-        const { code, io } = await drift("production", write("p3.json", digest), write("p3.events.ndjson", events.map((e) => JSON.stringify(e)).join("\n")));
+        const { code, io } = await drift(
+            "production",
+            write("p3.json", digest),
+            write("p3.events.ndjson", events.map((e) => JSON.stringify(e)).join("\n")),
+        );
         assert.strictEqual(code, 7);
         assert.match(io.stderr.join("\n"), /PagerDuty: sent trigger/);
         assert.strictEqual(pd.incidents.length, before + 1, "a new incident after the earlier one was resolved");
@@ -286,16 +346,29 @@ describe("drift: Railway resources the stack does not manage (Railway emulator)"
 
     /** A clean refresh of a stack that manages `managed` (services) in the project's environment. */
     function stackRefresh(projectId: string, environmentId: string, managed: { id: string; type: string }[]) {
-        const urn = (type: string, name: string) => `urn:pulumi:local::ainative-platform::ainative:railway:RailwayApp$${type}::${name}`;
+        const urn = (type: string, name: string) =>
+            `urn:pulumi:local::ainative-platform::ainative:railway:RailwayApp$${type}::${name}`;
         const outputs = { apiUrl: emu.apiUrl, projectId, environmentId };
         const steps = [
-            { op: "refresh", urn: urn(RESOURCE_TYPES.project, "platform"), oldState: { type: RESOURCE_TYPES.project, id: projectId, outputs: { apiUrl: emu.apiUrl } } },
+            {
+                op: "refresh",
+                urn: urn(RESOURCE_TYPES.project, "platform"),
+                oldState: { type: RESOURCE_TYPES.project, id: projectId, outputs: { apiUrl: emu.apiUrl } },
+            },
             {
                 op: "refresh",
                 urn: urn(RESOURCE_TYPES.environment, "platform-local"),
-                oldState: { type: RESOURCE_TYPES.environment, id: environmentId, outputs: { ...outputs, environmentId } },
+                oldState: {
+                    type: RESOURCE_TYPES.environment,
+                    id: environmentId,
+                    outputs: { ...outputs, environmentId },
+                },
             },
-            ...managed.map((m, i) => ({ op: "refresh", urn: urn(m.type, `r${i}`), oldState: { type: m.type, id: m.id, outputs } })),
+            ...managed.map((m, i) => ({
+                op: "refresh",
+                urn: urn(m.type, `r${i}`),
+                oldState: { type: m.type, id: m.id, outputs },
+            })),
         ];
         return { steps, changeSummary: { same: steps.length } };
     }
@@ -306,9 +379,19 @@ describe("drift: Railway resources the stack does not manage (Railway emulator)"
         const env = store.liveEnvironments(project.id)[0];
         const web = store.createService({ projectId: project.id, name: "web", environmentId: env.id });
         const db = store.createService({ projectId: project.id, name: "postgres", environmentId: env.id });
-        const volume = store.createVolume({ projectId: project.id, environmentId: env.id, serviceId: db.id, mountPath: "/data" });
+        const volume = store.createVolume({
+            projectId: project.id,
+            environmentId: env.id,
+            serviceId: db.id,
+            mountPath: "/data",
+        });
         const handMade = store.createService({ projectId: project.id, name: "hand-made", environmentId: env.id });
-        const strayVolume = store.createVolume({ projectId: project.id, environmentId: env.id, serviceId: handMade.id, mountPath: "/scratch" });
+        const strayVolume = store.createVolume({
+            projectId: project.id,
+            environmentId: env.id,
+            serviceId: handMade.id,
+            mountPath: "/scratch",
+        });
         const domainId = "d-stray";
         store.domains.set(domainId, {
             id: domainId,
@@ -331,14 +414,26 @@ describe("drift: Railway resources the stack does not manage (Railway emulator)"
             ),
         );
         const io = captureIO();
-        const code = await driftCommand(["--stack", "local", "--refresh-json", refresh, "--format", "json"], io, REPO_ROOT, { RAILWAY_API_TOKEN: emu.token }, DEPS);
+        const code = await driftCommand(
+            ["--stack", "local", "--refresh-json", refresh, "--format", "json"],
+            io,
+            REPO_ROOT,
+            { RAILWAY_API_TOKEN: emu.token },
+            DEPS,
+        );
         assert.strictEqual(code, 7, io.all());
         const report = JSON.parse(io.stdout.join("\n"));
         assert.deepStrictEqual(report.drifted, []);
         assert.strictEqual(report.unmanaged.status, "checked");
         assert.deepStrictEqual(
-            report.unmanaged.resources.map((u: { kind: string; id: string; name: string }) => `${u.kind} ${u.id} ${u.name}`).sort(),
-            [`domain ${domainId} web-stray.up.railway.app`, `service ${handMade.id} hand-made`, `volume ${strayVolume.id} /scratch on hand-made`].sort(),
+            report.unmanaged.resources
+                .map((u: { kind: string; id: string; name: string }) => `${u.kind} ${u.id} ${u.name}`)
+                .sort(),
+            [
+                `domain ${domainId} web-stray.up.railway.app`,
+                `service ${handMade.id} hand-made`,
+                `volume ${strayVolume.id} /scratch on hand-made`,
+            ].sort(),
         );
     });
 
@@ -351,7 +446,13 @@ describe("drift: Railway resources the stack does not manage (Railway emulator)"
         process.env.RAILWAY_API_TOKEN = wrong;
         const io = captureIO();
         try {
-            const code = await driftCommand(["--stack", "local", "--refresh-json", refresh, "--format", "json"], io, REPO_ROOT, { RAILWAY_API_TOKEN: wrong }, DEPS);
+            const code = await driftCommand(
+                ["--stack", "local", "--refresh-json", refresh, "--format", "json"],
+                io,
+                REPO_ROOT,
+                { RAILWAY_API_TOKEN: wrong },
+                DEPS,
+            );
             assert.strictEqual(code, 1, io.all());
         } finally {
             process.env.RAILWAY_API_TOKEN = emu.token;

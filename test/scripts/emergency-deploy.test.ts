@@ -26,7 +26,10 @@ function project(): { dir: string; calls: string; env: NodeJS.ProcessEnv } {
     const dir = path.join(root, "repo");
     fs.mkdirSync(path.join(dir, "policies", "config"), { recursive: true });
     fs.copyFileSync(path.join(REPO_ROOT, "Pulumi.local.yaml"), path.join(dir, "Pulumi.local.yaml"));
-    fs.copyFileSync(path.join(REPO_ROOT, "policies", "config", "local.json"), path.join(dir, "policies", "config", "local.json"));
+    fs.copyFileSync(
+        path.join(REPO_ROOT, "policies", "config", "local.json"),
+        path.join(dir, "policies", "config", "local.json"),
+    );
     const bin = path.join(root, "bin");
     const calls = path.join(root, "pulumi-calls");
     fs.mkdirSync(bin);
@@ -44,7 +47,10 @@ describe("npm run deploy:emergency: refusals before anything is applied", functi
         const p = project();
         const io = captureIO();
         assert.strictEqual(await emergencyDeployCommand(["--stack", "local", "--yes"], io, p.dir, p.env), 1);
-        assert.match(io.stderr.join("\n"), /refused: commit [0-9a-f]{12} is on no remote branch: push it first \(or pass --allow-unpushed\)/);
+        assert.match(
+            io.stderr.join("\n"),
+            /refused: commit [0-9a-f]{12} is on no remote branch: push it first \(or pass --allow-unpushed\)/,
+        );
         assert.match(io.stderr.join("\n"), /nothing was deployed/);
         assert.ok(!fs.existsSync(p.calls), "the engine was called");
     });
@@ -53,7 +59,10 @@ describe("npm run deploy:emergency: refusals before anything is applied", functi
         const p = project();
         fs.appendFileSync(path.join(p.dir, "Pulumi.local.yaml"), "\n# a change\n");
         const io = captureIO();
-        assert.strictEqual(await emergencyDeployCommand(["--stack", "local", "--yes", "--allow-unpushed"], io, p.dir, p.env), 1);
+        assert.strictEqual(
+            await emergencyDeployCommand(["--stack", "local", "--yes", "--allow-unpushed"], io, p.dir, p.env),
+            1,
+        );
         assert.match(io.stderr.join("\n"), /uncommitted changes:\n {2}M Pulumi\.local\.yaml/);
         assert.ok(!fs.existsSync(p.calls));
     });
@@ -62,7 +71,10 @@ describe("npm run deploy:emergency: refusals before anything is applied", functi
         const p = project();
         fs.rmSync(path.join(p.dir, ".git"), { recursive: true });
         const io = captureIO();
-        assert.strictEqual(await emergencyDeployCommand(["--stack", "local", "--yes", "--allow-dirty"], io, p.dir, p.env), 1);
+        assert.strictEqual(
+            await emergencyDeployCommand(["--stack", "local", "--yes", "--allow-dirty"], io, p.dir, p.env),
+            1,
+        );
         assert.match(io.stderr.join("\n"), /not a git work tree/);
     });
 
@@ -71,7 +83,13 @@ describe("npm run deploy:emergency: refusals before anything is applied", functi
         const remote = fs.mkdtempSync(path.join(os.tmpdir(), "emergency-remote-"));
         git(remote, "init", "-q", "--bare");
         const file = path.join(p.dir, "Pulumi.local.yaml");
-        fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("replicas: 1", "replicas: 99").replace("region: us-west2", "region: mars-1"));
+        fs.writeFileSync(
+            file,
+            fs
+                .readFileSync(file, "utf8")
+                .replace("replicas: 1", "replicas: 99")
+                .replace("region: us-west2", "region: mars-1"),
+        );
         git(p.dir, "-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "-am", "broken");
         git(p.dir, "remote", "add", "origin", remote);
         git(p.dir, "push", "-q", "origin", "main");
@@ -120,19 +138,42 @@ describe("npm run deploy:emergency -- --report: what CI reports", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "emergency-report-"));
         const log = path.join(dir, "deploys", "emergency.ndjson");
         appendRecord(log, record("2026-09-01T10:00:00Z"));
-        appendRecord(log, record("2026-11-20T10:00:00Z", { result: "failed", upExitCode: 1, waived: ["unpushed commit"], who: "<b>@team" }));
+        appendRecord(
+            log,
+            record("2026-11-20T10:00:00Z", {
+                result: "failed",
+                upExitCode: 1,
+                waived: ["unpushed commit"],
+                who: "<b>@team",
+            }),
+        );
         fs.appendFileSync(log, "not json\n");
         const summary = path.join(dir, "summary.md");
         const io = captureIO();
-        const code = await emergencyDeployCommand(["--report"], io, dir, { GITHUB_STEP_SUMMARY: summary }, { now: () => new Date("2026-11-27T00:00:00Z") });
+        const code = await emergencyDeployCommand(
+            ["--report"],
+            io,
+            dir,
+            { GITHUB_STEP_SUMMARY: summary },
+            { now: () => new Date("2026-11-27T00:00:00Z") },
+        );
         assert.strictEqual(code, 0);
         const text = io.stdout.join("\n");
         assert.match(text, /1 emergency deploy outside CI in the last 30 days/);
-        assert.match(text, /\| production \| 0123456789ab \| &lt;b&gt;&#64;team \| local \| failed \| unpushed commit \|/);
+        assert.match(
+            text,
+            /\| production \| 0123456789ab \| &lt;b&gt;&#64;team \| local \| failed \| unpushed commit \|/,
+        );
         assert.match(text, /1 line\(s\) of the log could not be read/);
         assert.ok(fs.readFileSync(summary, "utf8").includes(text));
         const empty = captureIO();
-        await emergencyDeployCommand(["--report", "--days", "1"], empty, dir, {}, { now: () => new Date("2026-11-27T00:00:00Z") });
+        await emergencyDeployCommand(
+            ["--report", "--days", "1"],
+            empty,
+            dir,
+            {},
+            { now: () => new Date("2026-11-27T00:00:00Z") },
+        );
         assert.match(empty.stdout.join("\n"), /1 line\(s\) of the log could not be read/);
         const none = captureIO();
         await emergencyDeployCommand(["--report"], none, fs.mkdtempSync(path.join(os.tmpdir(), "emergency-none-")), {});

@@ -23,8 +23,13 @@ const REPO_ROOT = path.resolve(__dirname, "..", "..");
 const ARTIFACTS = path.join(REPO_ROOT, ".artifacts", "test");
 
 function chromiumPath(): string {
-    const found = spawnSync("sh", ["-c", "command -v chromium || command -v chromium-browser"], { encoding: "utf8" }).stdout.trim();
-    if (!found) throw new Error("Chromium is not installed: bash scripts/provision-services.sh installs it (apt-get install chromium)");
+    const found = spawnSync("sh", ["-c", "command -v chromium || command -v chromium-browser"], {
+        encoding: "utf8",
+    }).stdout.trim();
+    if (!found)
+        throw new Error(
+            "Chromium is not installed: bash scripts/provision-services.sh installs it (apt-get install chromium)",
+        );
     return found;
 }
 
@@ -58,7 +63,11 @@ describe("the metrics dashboard in headless Chromium", function () {
         assert.equal(await metricsCommand([...common, "--format", "json"], json, dir, env, deps), 0, json.all());
         result = JSON.parse(json.stdout.join("\n"));
         const html = captureIO();
-        assert.equal(await metricsCommand([...common, "--format", "html", "--out", page], html, dir, env, deps), 0, html.all());
+        assert.equal(
+            await metricsCommand([...common, "--format", "html", "--out", page], html, dir, env, deps),
+            0,
+            html.all(),
+        );
         browser = await chromium.launch({ executablePath: chromiumPath(), args: ["--no-sandbox"] });
     });
     after(async () => {
@@ -77,7 +86,12 @@ describe("the metrics dashboard in headless Chromium", function () {
             return route.request().url().startsWith("file:") ? route.continue() : route.abort();
         });
         await tab.goto(`file://${page}`);
-        await tab.waitForFunction(() => [...document.querySelectorAll("[data-chart]")].every((el) => el.getAttribute("data-drawn") === "true"), undefined, { timeout: 10_000 });
+        await tab.waitForFunction(
+            () =>
+                [...document.querySelectorAll("[data-chart]")].every((el) => el.getAttribute("data-drawn") === "true"),
+            undefined,
+            { timeout: 10_000 },
+        );
         assert.deepEqual(problems, [], "console errors");
         assert.deepEqual(requests, [], "the page reached the network");
 
@@ -101,7 +115,10 @@ describe("the metrics dashboard in headless Chromium", function () {
                 text: el.textContent!,
             })),
         );
-        const expected = [...result.stacks.flatMap((s) => s.figures.map((f) => ({ scope: s.stack, f }))), ...result.overall.map((f) => ({ scope: "all", f }))];
+        const expected = [
+            ...result.stacks.flatMap((s) => s.figures.map((f) => ({ scope: s.stack, f }))),
+            ...result.overall.map((f) => ({ scope: "all", f })),
+        ];
         assert.equal(shown.length, expected.length);
         for (const { scope, f } of expected) {
             const onPage = shown.find((x) => x.figure === `${scope}.${f.key}`);

@@ -27,7 +27,19 @@ describe("delivery metrics: the figures of a known history (fake GitHub)", funct
     const run = async (extra: string[] = [], env: NodeJS.ProcessEnv = {}) => {
         const io = captureIO();
         const code = await metricsCommand(
-            ["--repo", "ainative/platform", "--since", WINDOW.since, "--until", WINDOW.until, "--gate-records", gateDir, "--cache", path.join(dir, "etags.json"), ...extra],
+            [
+                "--repo",
+                "ainative/platform",
+                "--since",
+                WINDOW.since,
+                "--until",
+                WINDOW.until,
+                "--gate-records",
+                gateDir,
+                "--cache",
+                path.join(dir, "etags.json"),
+                ...extra,
+            ],
             io,
             dir,
             { GITHUB_TOKEN: TOKEN, GITHUB_API_URL: gh.url, ...env },
@@ -35,7 +47,10 @@ describe("delivery metrics: the figures of a known history (fake GitHub)", funct
         );
         return { code, io };
     };
-    const figure = (stack: string, key: string): Figure => (stack === "all" ? result.overall : result.stacks.find((s) => s.stack === stack)!.figures).find((f) => f.key === key)!;
+    const figure = (stack: string, key: string): Figure =>
+        (stack === "all" ? result.overall : result.stacks.find((s) => s.stack === stack)!.figures).find(
+            (f) => f.key === key,
+        )!;
 
     before(async () => {
         gh = await startFakeGitHub();
@@ -49,7 +64,9 @@ describe("delivery metrics: the figures of a known history (fake GitHub)", funct
 
     it("counts what is in the window only, reading past several pages of others' deployments", () => {
         assert.deepStrictEqual(result.counts, { ...EXPECTED.counts, inProgress: 0 });
-        const pages = gh.requests.filter((r) => r.operationId === "repos/list-deployments" && /environment=production/.test(r.path)).map((r) => /[?&]page=(\d+)/.exec(r.path)![1]);
+        const pages = gh.requests
+            .filter((r) => r.operationId === "repos/list-deployments" && /environment=production/.test(r.path))
+            .map((r) => /[?&]page=(\d+)/.exec(r.path)![1]);
         assert.ok(pages.includes("3"), `read pages ${pages.join(",")}`);
     });
 
@@ -57,11 +74,18 @@ describe("delivery metrics: the figures of a known history (fake GitHub)", funct
         const e = EXPECTED.staging;
         assert.strictEqual(figure("staging", "deploymentFrequency").value, e.deploymentFrequency);
         assert.deepStrictEqual(
-            [figure("staging", "successRate").value, figure("staging", "successRate").records, figure("staging", "successRate").met],
+            [
+                figure("staging", "successRate").value,
+                figure("staging", "successRate").records,
+                figure("staging", "successRate").met,
+            ],
             [e.successRate, e.records, false],
         );
         assert.strictEqual(figure("staging", "changeFailureRate").value, e.changeFailureRate);
-        assert.deepStrictEqual([figure("staging", "duration").value, figure("staging", "duration").met], [e.duration, true]);
+        assert.deepStrictEqual(
+            [figure("staging", "duration").value, figure("staging", "duration").met],
+            [e.duration, true],
+        );
         assert.strictEqual(figure("staging", "timeToRestore").value, null, "one restore is too few for a figure");
         assert.match(figure("staging", "timeToRestore").note!, /too few records \(1 of at least 3\)/);
     });
@@ -78,14 +102,20 @@ describe("delivery metrics: the figures of a known history (fake GitHub)", funct
         const lead = figure("production", "leadTime");
         assert.deepStrictEqual([lead.value, lead.records, lead.met], [e.leadTime.median, e.leadTime.records, true]);
         const duration = figure("production", "duration");
-        assert.deepStrictEqual([duration.value, duration.records, duration.met], [e.duration.median, e.duration.records, true]);
+        assert.deepStrictEqual(
+            [duration.value, duration.records, duration.met],
+            [e.duration.median, e.duration.records, true],
+        );
         assert.strictEqual(figure("production", "deploymentFrequency").value, e.deploymentFrequency);
     });
 
     it("failures stopped before production: failed PR runs and staging failures against production's", () => {
         const f = figure("all", "caughtBeforeProduction");
         const e = EXPECTED.caughtBeforeProduction;
-        assert.deepStrictEqual([f.value, f.records, f.met, f.detail], [e.value, e.records, false, { prChecks: e.prChecks, staging: e.staging, production: e.production }]);
+        assert.deepStrictEqual(
+            [f.value, f.records, f.met, f.detail],
+            [e.value, e.records, false, { prChecks: e.prChecks, staging: e.staging, production: e.production }],
+        );
     });
 
     it("week by week: four Monday buckets, each week's own values", () => {
@@ -116,9 +146,15 @@ describe("delivery metrics: the figures of a known history (fake GitHub)", funct
 
     it("text and markdown say each figure against its target, with its record count", async () => {
         const text = (await run([])).io.stdout.join("\n");
-        assert.match(text, /production\s+Deployment success rate\s+57\.14%\s+>= 99% \(seed\)\s+NOT met\s+\[7 records\]/);
+        assert.match(
+            text,
+            /production\s+Deployment success rate\s+57\.14%\s+>= 99% \(seed\)\s+NOT met\s+\[7 records\]/,
+        );
         const md = (await run(["--format", "markdown"])).io.stdout.join("\n");
-        assert.match(md, /\| production \| Time to restore \(mean\) \| 51 min \| &lt; 5 min \(seed \(mean time to recovery\)\) \| ❌ \| 3 \|/);
+        assert.match(
+            md,
+            /\| production \| Time to restore \(mean\) \| 51 min \| &lt; 5 min \(seed \(mean time to recovery\)\) \| ❌ \| 3 \|/,
+        );
     });
 });
 
@@ -140,7 +176,13 @@ describe("delivery metrics: Railway's own history of rollbacks (Railway emulator
         fs.mkdirSync(path.join(dir, "gate"));
         fs.writeFileSync(
             path.join(dir, "gate", "web.json"),
-            JSON.stringify({ version: 1, stack: "staging", service: "web", decision: "rolled-back", finishedAt: new Date(T0 + DAY_MS + 21 * 60_000).toISOString() }),
+            JSON.stringify({
+                version: 1,
+                stack: "staging",
+                service: "web",
+                decision: "rolled-back",
+                finishedAt: new Date(T0 + DAY_MS + 21 * 60_000).toISOString(),
+            }),
         );
         // Staging's first deployment succeeded on GitHub at day 1 + 4 min; someone rolled it back on
         // Railway (not through the gate) at day 1 + 20 min, before the next staging deployment.
@@ -148,10 +190,17 @@ describe("delivery metrics: Railway's own history of rollbacks (Railway emulator
         emu = await startRailwayEmulator({ clock, deployStageMs: 1000 });
         process.env.RAILWAY_API_TOKEN = emu.token;
         const doc = stackDoc("staging");
-        const railway = doc.config["ainative-platform:railway"] as { apiUrl?: string; environment: string; services: { name: string; kind?: string }[] };
+        const railway = doc.config["ainative-platform:railway"] as {
+            apiUrl?: string;
+            environment: string;
+            services: { name: string; kind?: string }[];
+        };
         railway.apiUrl = emu.apiUrl;
         fs.writeFileSync(path.join(dir, "Pulumi.staging.yaml"), stringify(doc));
-        const project = emu.store.createProject({ name: "ainative-staging", defaultEnvironmentName: railway.environment });
+        const project = emu.store.createProject({
+            name: "ainative-staging",
+            defaultEnvironmentName: railway.environment,
+        });
         projectId = project.id;
         const environment = emu.store.liveEnvironments(project.id)[0];
         for (const svc of railway.services) {
@@ -187,7 +236,13 @@ describe("delivery metrics: Railway's own history of rollbacks (Railway emulator
             "--cache",
             path.join(dir, "etags.json"),
         ];
-        const code = await metricsCommand([...argv, ...extra], io, dir, { GITHUB_TOKEN: TOKEN, GITHUB_API_URL: gh.url }, { now: () => WINDOW.now, githubRetryUnitMs: 1 });
+        const code = await metricsCommand(
+            [...argv, ...extra],
+            io,
+            dir,
+            { GITHUB_TOKEN: TOKEN, GITHUB_API_URL: gh.url },
+            { now: () => WINDOW.now, githubRetryUnitMs: 1 },
+        );
         return { code, io };
     };
 
@@ -226,24 +281,38 @@ describe("delivery metrics: bad input and refusals, never a made-up figure", fun
     after(() => gh.close());
     const run = async (argv: string[], env: NodeJS.ProcessEnv = { GITHUB_TOKEN: TOKEN }) => {
         const io = captureIO();
-        const code = await metricsCommand(argv, io, dir, { GITHUB_API_URL: gh.url, ...env }, { now: () => WINDOW.now, githubRetryUnitMs: 1 });
+        const code = await metricsCommand(
+            argv,
+            io,
+            dir,
+            { GITHUB_API_URL: gh.url, ...env },
+            { now: () => WINDOW.now, githubRetryUnitMs: 1 },
+        );
         return { code, io };
     };
 
     it("a repository with no deployments: exit 1 and what to check", async () => {
         const r = await run(["--repo", "ainative/empty"]);
         assert.strictEqual(r.code, 1);
-        assert.match(r.io.stderr.join("\n"), /no deployments recorded by the deploy workflow \(task deploy:pulumi\) in ainative\/empty/);
+        assert.match(
+            r.io.stderr.join("\n"),
+            /no deployments recorded by the deploy workflow \(task deploy:pulumi\) in ainative\/empty/,
+        );
         assert.deepStrictEqual(r.io.stdout, []);
     });
 
     it("a token GitHub refuses, a repository it cannot see", async () => {
-        const bad = await run(["--repo", "ainative/empty"], { GITHUB_TOKEN: "ghs_wrong00000000000000000000000000000000" });
+        const bad = await run(["--repo", "ainative/empty"], {
+            GITHUB_TOKEN: "ghs_wrong00000000000000000000000000000000",
+        });
         assert.strictEqual(bad.code, 1);
         assert.match(bad.io.stderr.join("\n"), /GitHub refused the token \(401 Bad credentials\)/);
         const hidden = await run(["--repo", "ainative/secret-project"]);
         assert.strictEqual(hidden.code, 1);
-        assert.match(hidden.io.stderr.join("\n"), /404 for ainative\/secret-project: it does not exist, or the token cannot read it/);
+        assert.match(
+            hidden.io.stderr.join("\n"),
+            /404 for ainative\/secret-project: it does not exist, or the token cannot read it/,
+        );
     });
 
     it("a spent rate limit says until when, and gives no figure", async () => {
@@ -258,7 +327,12 @@ describe("delivery metrics: bad input and refusals, never a made-up figure", fun
         const r = await run(["--repo", "ainative/empty"]);
         gh.faults.splice(0);
         assert.strictEqual(r.code, 1);
-        assert.match(r.io.stderr.join("\n"), new RegExp(`rate limit for this token is spent until ${new Date(reset * 1000).toISOString().slice(11, 16)} UTC`));
+        assert.match(
+            r.io.stderr.join("\n"),
+            new RegExp(
+                `rate limit for this token is spent until ${new Date(reset * 1000).toISOString().slice(11, 16)} UTC`,
+            ),
+        );
         assert.deepStrictEqual(r.io.stdout, []);
     });
 
@@ -266,7 +340,10 @@ describe("delivery metrics: bad input and refusals, never a made-up figure", fun
         for (const [argv, message] of [
             [[], /--repo <owner\/name> is required/],
             [["--repo", "ainative/empty", "--since", "last month"], /--since must be a date/],
-            [["--repo", "ainative/empty", "--since", "2026-11-01", "--until", "2026-10-01"], /--since must be before --until/],
+            [
+                ["--repo", "ainative/empty", "--since", "2026-11-01", "--until", "2026-10-01"],
+                /--since must be before --until/,
+            ],
             [["--repo", "ainative/empty", "--format", "pdf"], /--format must be one of/],
             [["--repo", "ainative/empty", "--railway", "production"], /--railway must be <stack>=<projectId>/],
             [["--repo", "ainative/empty", "--gate-records", "nowhere"], /--gate-records nowhere: no such folder/],
@@ -298,7 +375,15 @@ describe("delivery metrics: the arithmetic", () => {
             until: now,
             now,
             stacks: ["production"],
-            deployments: [{ id: 1, environment: "production", sha: "a", createdAt: now - 600_000, statuses: [{ state: "in_progress", at: now - 600_000 }] }],
+            deployments: [
+                {
+                    id: 1,
+                    environment: "production",
+                    sha: "a",
+                    createdAt: now - 600_000,
+                    statuses: [{ state: "in_progress", at: now - 600_000 }],
+                },
+            ],
             commitTimes: new Map(),
             prRuns: [],
             rollbacks: [],

@@ -26,14 +26,20 @@ describe("npm run plan (offline plan)", function () {
         const file = writeStackVariant("production", (c) => (c["ainative-platform:railway"].services[1].replicas = 1));
         const io = captureIO();
         assert.equal(await planCommand(["--stack", "production", "--file", file], io, REPO_ROOT), 1);
-        assert.match(io.stdout.join("\n"), /mandatory: 1\n\s+\[railway-production-replicas\] railway:ServiceInstance platform-worker: service 'worker' runs 1 replica/);
+        assert.match(
+            io.stdout.join("\n"),
+            /mandatory: 1\n\s+\[railway-production-replicas\] railway:ServiceInstance platform-worker: service 'worker' runs 1 replica/,
+        );
     });
 
     it("exits 0 on staging with the same change, reporting it as advisory", async () => {
         const file = writeStackVariant("staging", (c) => (c["ainative-platform:railway"].services[1].replicas = 1));
         const io = captureIO();
         assert.equal(await planCommand(["--stack", "staging", "--file", file], io, REPO_ROOT), 0);
-        assert.match(io.stdout.join("\n"), /advisory: 2\n(.*\n)*\s+\[railway-production-replicas\] railway:ServiceInstance platform-worker/);
+        assert.match(
+            io.stdout.join("\n"),
+            /advisory: 2\n(.*\n)*\s+\[railway-production-replicas\] railway:ServiceInstance platform-worker/,
+        );
     });
 
     it("exits 1 with every config problem and runs nothing when the config is invalid", async () => {
@@ -43,7 +49,10 @@ describe("npm run plan (offline plan)", function () {
         });
         for (const format of ["text", "json", "markdown"]) {
             const io = captureIO();
-            assert.equal(await planCommand(["--stack", "production", "--file", file, "--format", format], io, REPO_ROOT), 1);
+            assert.equal(
+                await planCommand(["--stack", "production", "--file", file, "--format", format], io, REPO_ROOT),
+                1,
+            );
             assert.match(io.stdout.join("\n"), /services\[0\]\.replicas(.|\n)*services\[1\]\.variables\.NODE_ENV/);
         }
     });
@@ -53,12 +62,20 @@ describe("npm run plan (offline plan)", function () {
         require("fs").writeFileSync(require("path").join(broken, "index.ts"), "const x: number = 'not a number';\n");
         const plan = await runPlan({ stack: "local", packDir: broken });
         assert.equal(plan.ok, false);
-        assert.match(plan.error ?? "", /the policy pack could not start: the policy pack does not compile:(.|\n)*not assignable to type 'number'/);
+        assert.match(
+            plan.error ?? "",
+            /the policy pack could not start: the policy pack does not compile:(.|\n)*not assignable to type 'number'/,
+        );
         assert.match(render(plan, "text"), /Result: FAILED: the policy pack could not start/);
     });
 
     it("exits 2 on usage errors", async () => {
-        for (const argv of [[], ["--stack", "production", "--format", "yaml"], ["--stack", "nope"], ["--stak", "production"]]) {
+        for (const argv of [
+            [],
+            ["--stack", "production", "--format", "yaml"],
+            ["--stack", "nope"],
+            ["--stak", "production"],
+        ]) {
             const io = captureIO();
             assert.equal(await planCommand(argv, io, REPO_ROOT), 2, argv.join(" "));
             assert.match(io.stderr.join("\n"), /usage: npm run plan/);
@@ -77,15 +94,24 @@ describe("npm run plan (offline plan)", function () {
 
         it("never prints a secret value in any format, even when the values are known", () => {
             assert.equal(plan.ok, true);
-            for (const format of ["text", "json", "markdown"] as const) assert.deepEqual(leaks(render(plan, format)), [], format);
+            for (const format of ["text", "json", "markdown"] as const)
+                assert.deepEqual(leaks(render(plan, format)), [], format);
             assert.match(render(plan, "text"), /secretVariables=\{AUTH_SECRET=\[secret\], OPENAI_API_KEY=\[secret\]/);
         });
 
         it("never prints a secret that was misplaced in plain config, in any format", async () => {
-            const file = writeStackVariant("production", (c) => (c["ainative-platform:railway"].services[0].variables.STRIPE_SECRET_KEY = PLANTED_SECRETS.STRIPE_SECRET_KEY_LIVE));
+            const file = writeStackVariant(
+                "production",
+                (c) =>
+                    (c["ainative-platform:railway"].services[0].variables.STRIPE_SECRET_KEY =
+                        PLANTED_SECRETS.STRIPE_SECRET_KEY_LIVE),
+            );
             for (const format of ["text", "json", "markdown"]) {
                 const io = captureIO();
-                assert.equal(await planCommand(["--stack", "production", "--file", file, "--format", format], io, REPO_ROOT), 1);
+                assert.equal(
+                    await planCommand(["--stack", "production", "--file", file, "--format", format], io, REPO_ROOT),
+                    1,
+                );
                 assert.match(io.all(), /STRIPE_SECRET_KEY/);
                 assert.deepEqual(leaks(io.all()), [], format);
             }
@@ -94,7 +120,17 @@ describe("npm run plan (offline plan)", function () {
         it("JSON carries a version, the config verdict, resources with parents and protect, counts and violations", () => {
             const json = JSON.parse(render(plan, "json"));
             assert.equal(json.version, PLAN_FORMAT_VERSION);
-            assert.deepEqual(Object.keys(json), ["version", "stack", "project", "ok", "config", "resources", "counts", "policies", "error"]);
+            assert.deepEqual(Object.keys(json), [
+                "version",
+                "stack",
+                "project",
+                "ok",
+                "config",
+                "resources",
+                "counts",
+                "policies",
+                "error",
+            ]);
             assert.equal(json.error, null);
             const project = json.resources.find((r: any) => r.type.endsWith("railway:Project"));
             assert.equal(project.protect, true);
@@ -114,7 +150,10 @@ describe("npm run plan (offline plan)", function () {
         it("writes to --out", async () => {
             const out = require("path").join(require("os").tmpdir(), `plan-${process.pid}.md`);
             const io = captureIO();
-            assert.equal(await planCommand(["--stack", "local", "--format", "markdown", "--out", out], io, REPO_ROOT), 0);
+            assert.equal(
+                await planCommand(["--stack", "local", "--format", "markdown", "--out", out], io, REPO_ROOT),
+                0,
+            );
             assert.match(require("fs").readFileSync(out, "utf8"), /### Offline plan: `local`/);
         });
     });

@@ -22,8 +22,17 @@ const fixture = (name: string) => fs.readFileSync(path.join(FIXTURES, name), "ut
 const PLANTED = Object.values(JSON.parse(fixture("MANIFEST.json")).plantedSecrets as Record<string, string>);
 
 function fromFixture(name: string, withEvents = true, exitCode = 0) {
-    const events = withEvents && fs.existsSync(path.join(FIXTURES, `${name}.events.ndjson`)) ? parseEvents(fixture(`${name}.events.ndjson`)) : undefined;
-    return reportFromPreview({ digest: parseDigest(fixture(`${name}.json`)), events, stack: "local", exitCode, commit: "0123456789abcdef0123" });
+    const events =
+        withEvents && fs.existsSync(path.join(FIXTURES, `${name}.events.ndjson`))
+            ? parseEvents(fixture(`${name}.events.ndjson`))
+            : undefined;
+    return reportFromPreview({
+        digest: parseDigest(fixture(`${name}.json`)),
+        events,
+        stack: "local",
+        exitCode,
+        commit: "0123456789abcdef0123",
+    });
 }
 
 describe("PR comment: rendering the recorded engine output", () => {
@@ -32,29 +41,55 @@ describe("PR comment: rendering the recorded engine output", () => {
         assert.ok(body.startsWith(previewMarker("ainative-platform", "local")), "the marker opens the body");
         assert.match(body, /### ✅ Preview of <code>ainative-platform\/local<\/code>: 12 changes/);
         assert.match(body, /commit <code>0123456789ab<\/code>/);
-        assert.match(body, /\| 1 \| 5 \| 1 \| 5 \| 8 \|/, "create, update, replace, delete, unchanged as the engine counted them");
+        assert.match(
+            body,
+            /\| 1 \| 5 \| 1 \| 5 \| 8 \|/,
+            "create, update, replace, delete, unchanged as the engine counted them",
+        );
         const danger = body.slice(body.indexOf("Dangerous changes"), body.indexOf("#### Policies"));
-        assert.match(danger, /\*\*replace\*\* \| <code>railway:Volume<\/code> platform-postgres \| replaces a volume: its data is lost/);
-        assert.match(danger, /\*\*delete\*\* \| <code>railway:Service<\/code> platform-redis \| deletes part of a datastore/);
+        assert.match(
+            danger,
+            /\*\*replace\*\* \| <code>railway:Volume<\/code> platform-postgres \| replaces a volume: its data is lost/,
+        );
+        assert.match(
+            danger,
+            /\*\*delete\*\* \| <code>railway:Service<\/code> platform-redis \| deletes part of a datastore/,
+        );
         // The dynamic provider gives no detailed diff: the paths come from comparing the inputs.
-        assert.match(body, /update \| <code>railway:Variables<\/code> platform-web \| <code>variables\.REDIS&#95;URL<\/code> <sub>\(from the inputs\)<\/sub>/);
+        assert.match(
+            body,
+            /update \| <code>railway:Variables<\/code> platform-web \| <code>variables\.REDIS&#95;URL<\/code> <sub>\(from the inputs\)<\/sub>/,
+        );
         assert.match(body, /Output changes: 3/);
-        assert.ok(body.indexOf("Dangerous changes") < body.indexOf("resource changes: 7"), "dangerous changes come before the details");
+        assert.ok(
+            body.indexOf("Dangerous changes") < body.indexOf("resource changes: 7"),
+            "dangerous changes come before the details",
+        );
     });
 
     it("a preview with the policy pack: mandatory violations from the event log (the digest has none)", () => {
         const body = renderComment(fromFixture("preview-policy", true, 1));
         assert.match(body, /### ❌ Preview .*failed: 2 mandatory policy violations/);
         assert.match(body, /#### Policies: 2 mandatory, 0 advisory/);
-        assert.match(body, /<code>sentry-every-service<\/code> \| <code>railway:Service<\/code> platform-web \| service &#39;web&#39; has no Sentry project/);
+        assert.match(
+            body,
+            /<code>sentry-every-service<\/code> \| <code>railway:Service<\/code> platform-web \| service &#39;web&#39; has no Sentry project/,
+        );
         const withoutEvents = renderComment(fromFixture("preview-policy", false, 1));
-        assert.match(withoutEvents, /Not run: this preview was given no policy pack/, "without the event log the comment does not claim the policies passed");
+        assert.match(
+            withoutEvents,
+            /Not run: this preview was given no policy pack/,
+            "without the event log the comment does not claim the policies passed",
+        );
     });
 
     it("a preview that failed: the engine's diagnostic in an error section, posted anyway", () => {
         const body = renderComment(fromFixture("preview-failed", false, 1));
         assert.match(body, /### ❌ Preview .*: failed/);
-        assert.match(body, /#### Why the preview failed\n\n```text\nerror: local: ainative-platform:railway\.services\[0\]\.replicas: is above the maximum 50/);
+        assert.match(
+            body,
+            /#### Why the preview failed\n\n```text\nerror: local: ainative-platform:railway\.services\[0\]\.replicas: is above the maximum 50/,
+        );
     });
 
     it("a preview that printed no JSON: the stderr is the explanation", async () => {
@@ -62,19 +97,44 @@ describe("PR comment: rendering the recorded engine output", () => {
         fs.writeFileSync(path.join(dir, "preview.json"), "");
         fs.writeFileSync(path.join(dir, "stderr.txt"), "error: could not find stack 'staging' ```\n<b>bold</b>");
         const io = captureIO();
-        const code = await prCommentCommand(["--stack", "staging", "--preview", "preview.json", "--stderr", "stderr.txt", "--exit-code", "6", "--dry-run"], io, dir, {});
+        const code = await prCommentCommand(
+            [
+                "--stack",
+                "staging",
+                "--preview",
+                "preview.json",
+                "--stderr",
+                "stderr.txt",
+                "--exit-code",
+                "6",
+                "--dry-run",
+            ],
+            io,
+            dir,
+            {},
+        );
         assert.strictEqual(code, 0);
         const body = io.stdout.join("\n");
         assert.match(body, /### ❌ Preview of <code>\(unknown project\)\/staging<\/code>: failed/);
         assert.match(body, /the preview printed no JSON/);
-        assert.match(body, /````text\n[^]*could not find stack 'staging' ```\n<b>bold<\/b>\n````/, "a fence longer than any backtick run in the text");
+        assert.match(
+            body,
+            /````text\n[^]*could not find stack 'staging' ```\n<b>bold<\/b>\n````/,
+            "a fence longer than any backtick run in the text",
+        );
     });
 
     for (const [what, digest] of [
         ["a null step", JSON.stringify({ steps: [null] })],
         ["a step whose op is an object", JSON.stringify({ steps: [{ op: { x: 1 }, urn: "u" }] })],
-        ["a state of the wrong type", JSON.stringify({ steps: [{ op: "update", urn: "urn:pulumi:s::p::t::n", newState: "junk" }] })],
-        ["junk nested 3,000 levels deep", `{"steps":[{"op":"update","urn":"u","newState":{"type":"t","inputs":{"a":${"[".repeat(3000)}${"]".repeat(3000)}}}}]}`],
+        [
+            "a state of the wrong type",
+            JSON.stringify({ steps: [{ op: "update", urn: "urn:pulumi:s::p::t::n", newState: "junk" }] }),
+        ],
+        [
+            "junk nested 3,000 levels deep",
+            `{"steps":[{"op":"update","urn":"u","newState":{"type":"t","inputs":{"a":${"[".repeat(3000)}${"]".repeat(3000)}}}}]}`,
+        ],
         ["junk nested 100,000 levels deep", `{"steps":${"[".repeat(100_000)}${"]".repeat(100_000)}}`],
         ["diagnostics that are not objects", JSON.stringify({ steps: [], diagnostics: [1, "x"] })],
     ] as const) {
@@ -82,7 +142,12 @@ describe("PR comment: rendering the recorded engine output", () => {
             const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pr-comment-"));
             fs.writeFileSync(path.join(dir, "preview.json"), digest);
             const io = captureIO();
-            const code = await prCommentCommand(["--stack", "staging", "--preview", "preview.json", "--exit-code", "0", "--dry-run"], io, dir, {});
+            const code = await prCommentCommand(
+                ["--stack", "staging", "--preview", "preview.json", "--exit-code", "0", "--dry-run"],
+                io,
+                dir,
+                {},
+            );
             assert.strictEqual(code, 0, io.all());
             const body = io.stdout.join("\n");
             assert.match(body, /### ❌ Preview of .*: failed/);
@@ -92,7 +157,9 @@ describe("PR comment: rendering the recorded engine output", () => {
     }
 
     it("an offline plan's JSON renders with its policy findings and without pretending to know the state", () => {
-        const plan = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "fixtures", "plan", "plan-result.json"), "utf8"));
+        const plan = JSON.parse(
+            fs.readFileSync(path.join(__dirname, "..", "fixtures", "plan", "plan-result.json"), "utf8"),
+        );
         const body = renderComment(reportFromPlan(plan, "abc"));
         assert.match(body, /### ❌ Offline plan of <code>ainative-platform\/local<\/code>: failed: 2 mandatory/);
         assert.match(body, /no state was read/);
@@ -101,9 +168,16 @@ describe("PR comment: rendering the recorded engine output", () => {
     });
 
     it("no planted secret of the fixtures appears in any comment", () => {
-        for (const name of ["preview-create", "preview-changes", "preview-policy", "preview-failed", "preview-no-changes"]) {
+        for (const name of [
+            "preview-create",
+            "preview-changes",
+            "preview-policy",
+            "preview-failed",
+            "preview-no-changes",
+        ]) {
             const body = renderComment(fromFixture(name));
-            for (const secret of PLANTED) assert.ok(!body.includes(secret), `${name}: a planted secret is in the comment`);
+            for (const secret of PLANTED)
+                assert.ok(!body.includes(secret), `${name}: a planted secret is in the comment`);
         }
     });
 
@@ -127,8 +201,25 @@ describe("PR comment: rendering the recorded engine output", () => {
         report.outputs = [{ name: "leaky", kind: "add", shown: "" }];
         const urn = "urn:pulumi:local::ainative-platform::pulumi:pulumi:Stack::ainative-platform-local";
         const fromDigest = reportFromPreview({
-            digest: { steps: [{ op: "same", urn, oldState: { type: "pulumi:pulumi:Stack", outputs: {} }, newState: { type: "pulumi:pulumi:Stack", outputs: {} } }] },
-            events: [{ sequence: 1, timestamp: 1, resOutputsEvent: { metadata: { urn, op: "same", type: "pulumi:pulumi:Stack", new: { outputs: { leaky: key } } } } }],
+            digest: {
+                steps: [
+                    {
+                        op: "same",
+                        urn,
+                        oldState: { type: "pulumi:pulumi:Stack", outputs: {} },
+                        newState: { type: "pulumi:pulumi:Stack", outputs: {} },
+                    },
+                ],
+            },
+            events: [
+                {
+                    sequence: 1,
+                    timestamp: 1,
+                    resOutputsEvent: {
+                        metadata: { urn, op: "same", type: "pulumi:pulumi:Stack", new: { outputs: { leaky: key } } },
+                    },
+                },
+            ],
             stack: "local",
         });
         const body = renderComment(report) + renderComment(fromDigest);
@@ -148,10 +239,20 @@ describe("PR comment: rendering the recorded engine output", () => {
         assert.ok(body.includes(`| ${c.create} | ${c.update} | 0 | ${c.delete} | ${c.same} |`), "the engine's counts");
         const dangerous = report.changes.filter((c) => c.danger);
         assert.strictEqual(dangerous.length, 20);
-        for (const c of dangerous) assert.ok(body.includes(c.name.replace(/_/g, "&#95;")), `dangerous ${c.name} left out`);
+        for (const c of dangerous)
+            assert.ok(body.includes(c.name.replace(/_/g, "&#95;")), `dangerous ${c.name} left out`);
         assert.match(body, /#### Policies: 20 mandatory, 20 advisory/);
-        assert.strictEqual((body.match(/<code>(sentry-every-service|railway-production-replicas)<\/code>/g) ?? []).length, 40, "every finding is listed");
-        assert.match(body, new RegExp(`of ${c.create + c.update} resource changes left out to stay within GitHub&#39;s 65,536-character limit`));
+        assert.strictEqual(
+            (body.match(/<code>(sentry-every-service|railway-production-replicas)<\/code>/g) ?? []).length,
+            40,
+            "every finding is listed",
+        );
+        assert.match(
+            body,
+            new RegExp(
+                `of ${c.create + c.update} resource changes left out to stay within GitHub&#39;s 65,536-character limit`,
+            ),
+        );
     });
 });
 
@@ -180,16 +281,40 @@ describe("PR comment: exactly one comment per project and stack (fake GitHub)", 
         for (let i = 0; i < 230; i++) gh.addComment("ainative", "platform", pr, `reviewer${i % 3}`, `looks good ${i}`);
         // Someone quoting our marker: not ours to edit.
         gh.addComment("ainative", "platform", pr, "reviewer0", `${previewMarker("ainative-platform", "local")} quoted`);
-        const ours = gh.addComment("ainative", "platform", pr, "deploy-bot", `${previewMarker("ainative-platform", "local")}\nold body`);
-        const otherStack = gh.addComment("ainative", "platform", pr, "deploy-bot", `${previewMarker("ainative-platform", "production")}\nproduction`);
+        const ours = gh.addComment(
+            "ainative",
+            "platform",
+            pr,
+            "deploy-bot",
+            `${previewMarker("ainative-platform", "local")}\nold body`,
+        );
+        const otherStack = gh.addComment(
+            "ainative",
+            "platform",
+            pr,
+            "deploy-bot",
+            `${previewMarker("ainative-platform", "production")}\nproduction`,
+        );
         const io = captureIO();
-        const code = await prCommentCommand(["--stack", "local", "--preview", "preview.json", "--repo", "ainative/platform", "--pr", String(pr)], io, dir, env(), FAST);
+        const code = await prCommentCommand(
+            ["--stack", "local", "--preview", "preview.json", "--repo", "ainative/platform", "--pr", String(pr)],
+            io,
+            dir,
+            env(),
+            FAST,
+        );
         assert.strictEqual(code, 0, io.all());
         assert.match(io.stderr.join("\n"), /updated the ainative-platform\/local comment/);
         assert.strictEqual(comments(pr).length, 233, "no comment added");
         assert.match(comments(pr).find((c) => c.id === ours.id)!.body, /12 changes/);
-        assert.strictEqual(comments(pr).find((c) => c.id === otherStack.id)!.body, `${previewMarker("ainative-platform", "production")}\nproduction`);
-        assert.match(comments(pr).find((c) => c.user.login === "reviewer0" && c.body.includes("quoted"))!.body, /quoted$/);
+        assert.strictEqual(
+            comments(pr).find((c) => c.id === otherStack.id)!.body,
+            `${previewMarker("ainative-platform", "production")}\nproduction`,
+        );
+        assert.match(
+            comments(pr).find((c) => c.user.login === "reviewer0" && c.body.includes("quoted"))!.body,
+            /quoted$/,
+        );
         const pages = gh.requests.filter((r) => r.operationId === "issues/list-comments");
         assert.ok(
             pages.some((r) => /page=3/.test(r.path)),
@@ -206,14 +331,32 @@ describe("PR comment: exactly one comment per project and stack (fake GitHub)", 
         ] as const) {
             const io = captureIO();
             assert.strictEqual(
-                await prCommentCommand(["--stack", "local", "--preview", file, ...extra, "--repo", "ainative/platform", "--pr", String(pr)], io, dir, env(), FAST),
+                await prCommentCommand(
+                    [
+                        "--stack",
+                        "local",
+                        "--preview",
+                        file,
+                        ...extra,
+                        "--repo",
+                        "ainative/platform",
+                        "--pr",
+                        String(pr),
+                    ],
+                    io,
+                    dir,
+                    env(),
+                    FAST,
+                ),
                 0,
                 io.all(),
             );
         }
         assert.strictEqual(comments(pr).length, 1);
         assert.match(comments(pr)[0].body, /failed: 2 mandatory policy violations/);
-        const writes = gh.requests.filter((r) => r.operationId === "issues/create-comment" || r.operationId === "issues/update-comment").map((r) => r.operationId);
+        const writes = gh.requests
+            .filter((r) => r.operationId === "issues/create-comment" || r.operationId === "issues/update-comment")
+            .map((r) => r.operationId);
         assert.ok(writes.includes("issues/create-comment"));
     });
 
@@ -231,7 +374,13 @@ describe("PR comment: exactly one comment per project and stack (fake GitHub)", 
         );
         const io = captureIO();
         assert.strictEqual(
-            await prCommentCommand(["--stack", "local", "--preview", "preview.json", "--repo", "ainative/platform", "--pr", String(pr)], io, dir, env(), FAST),
+            await prCommentCommand(
+                ["--stack", "local", "--preview", "preview.json", "--repo", "ainative/platform", "--pr", String(pr)],
+                io,
+                dir,
+                env(),
+                FAST,
+            ),
             0,
             io.all(),
         );
@@ -251,7 +400,13 @@ describe("PR comment: exactly one comment per project and stack (fake GitHub)", 
         gh.addComment("ainative", "platform", pr, "deploy-bot", `${marker}\ntwo`);
         const io = captureIO();
         assert.strictEqual(
-            await prCommentCommand(["--stack", "local", "--preview", "preview.json", "--repo", "ainative/platform", "--pr", String(pr)], io, dir, env(), FAST),
+            await prCommentCommand(
+                ["--stack", "local", "--preview", "preview.json", "--repo", "ainative/platform", "--pr", String(pr)],
+                io,
+                dir,
+                env(),
+                FAST,
+            ),
             0,
             io.all(),
         );
@@ -267,7 +422,12 @@ describe("PR comment: exactly one comment per project and stack (fake GitHub)", 
         gh.faults.push({ operationId: "issues/create-comment", lose: true });
         const client = githubClient({ token: TOKEN, apiUrl: gh.url, retryUnitMs: 1, paceWrites: false });
         const marker = previewMarker("ainative-platform", "local");
-        const r = await upsertComment(client, { owner: "ainative", repo: "platform", issue_number: pr }, marker, `${marker}\nbody`);
+        const r = await upsertComment(
+            client,
+            { owner: "ainative", repo: "platform", issue_number: pr },
+            marker,
+            `${marker}\nbody`,
+        );
         assert.strictEqual(comments(pr).length, 1);
         assert.strictEqual(r.id, comments(pr)[0].id);
     });
@@ -284,12 +444,25 @@ describe("PR comment: exactly one comment per project and stack (fake GitHub)", 
             operationId: "issues/create-comment",
             status: 403,
             headers: { "retry-after": "1" },
-            body: { message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again." },
+            body: {
+                message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+            },
         });
         const warnings: string[] = [];
-        const client = githubClient({ token: TOKEN, apiUrl: gh.url, retryUnitMs: 1, paceWrites: false, warn: (l) => warnings.push(l) });
+        const client = githubClient({
+            token: TOKEN,
+            apiUrl: gh.url,
+            retryUnitMs: 1,
+            paceWrites: false,
+            warn: (l) => warnings.push(l),
+        });
         const marker = previewMarker("ainative-platform", "local");
-        await upsertComment(client, { owner: "ainative", repo: "platform", issue_number: pr }, marker, `${marker}\nbody`);
+        await upsertComment(
+            client,
+            { owner: "ainative", repo: "platform", issue_number: pr },
+            marker,
+            `${marker}\nbody`,
+        );
         assert.strictEqual(comments(pr).length, 1);
         assert.ok(
             warnings.some((w) => /rate limit/.test(w)),
@@ -318,7 +491,13 @@ describe("PR comment: exactly one comment per project and stack (fake GitHub)", 
 
     it("a refused post is exit 1 with GitHub's reason and no token", async () => {
         const io = captureIO();
-        const code = await prCommentCommand(["--stack", "local", "--preview", "preview.json", "--repo", "ainative/platform", "--pr", "999"], io, dir, env(), FAST);
+        const code = await prCommentCommand(
+            ["--stack", "local", "--preview", "preview.json", "--repo", "ainative/platform", "--pr", "999"],
+            io,
+            dir,
+            env(),
+            FAST,
+        );
         assert.strictEqual(code, 1);
         assert.match(io.stderr.join("\n"), /could not post the comment on ainative\/platform#999: HTTP 404: Not Found/);
         const badToken = captureIO();
@@ -340,7 +519,12 @@ describe("PR comment: exactly one comment per project and stack (fake GitHub)", 
         const summary = path.join(dir, "summary.md");
         fs.writeFileSync(summary, "earlier step\n");
         const io = captureIO();
-        assert.strictEqual(await prCommentCommand(["--stack", "local", "--preview", "preview.json", "--dry-run"], io, dir, { GITHUB_STEP_SUMMARY: summary }), 0);
+        assert.strictEqual(
+            await prCommentCommand(["--stack", "local", "--preview", "preview.json", "--dry-run"], io, dir, {
+                GITHUB_STEP_SUMMARY: summary,
+            }),
+            0,
+        );
         const text = fs.readFileSync(summary, "utf8");
         assert.ok(text.startsWith("earlier step\n"), "appended, not overwritten");
         assert.ok(text.includes(io.stdout.join("\n")));
@@ -351,11 +535,31 @@ describe("PR comment: exactly one comment per project and stack (fake GitHub)", 
             [["--preview", "preview.json"], env(), /--stack is required/],
             [["--stack", "local"], env(), /exactly one of --preview/],
             [["--stack", "local", "--preview", "preview.json", "--plan", "x.json"], env(), /exactly one of --preview/],
-            [["--stack", "local", "--preview", "missing.json", "--dry-run"], env(), /--preview missing\.json: no such file/],
-            [["--stack", "staging", "--preview", "preview.json", "--dry-run"], env(), /a preview of stack 'local', not 'staging'/],
-            [["--stack", "local", "--preview", "preview.json", "--pr", "1", "--repo", "ainative/platform"], { GITHUB_API_URL: gh.url }, /GITHUB_TOKEN is not set/],
-            [["--stack", "local", "--preview", "preview.json", "--pr", "one"], env(), /--pr must be a pull request number/],
-            [["--stack", "local", "--preview", "preview.json", "--pr", "1", "--repo", "not a repo"], env(), /is not a GitHub repository/],
+            [
+                ["--stack", "local", "--preview", "missing.json", "--dry-run"],
+                env(),
+                /--preview missing\.json: no such file/,
+            ],
+            [
+                ["--stack", "staging", "--preview", "preview.json", "--dry-run"],
+                env(),
+                /a preview of stack 'local', not 'staging'/,
+            ],
+            [
+                ["--stack", "local", "--preview", "preview.json", "--pr", "1", "--repo", "ainative/platform"],
+                { GITHUB_API_URL: gh.url },
+                /GITHUB_TOKEN is not set/,
+            ],
+            [
+                ["--stack", "local", "--preview", "preview.json", "--pr", "one"],
+                env(),
+                /--pr must be a pull request number/,
+            ],
+            [
+                ["--stack", "local", "--preview", "preview.json", "--pr", "1", "--repo", "not a repo"],
+                env(),
+                /is not a GitHub repository/,
+            ],
             [["--stack", "local", "--preview", "preview.json", "--exit-code", "x"], env(), /--exit-code must be/],
         ];
         for (const [argv, e, message] of cases) {

@@ -34,14 +34,20 @@ describe("pre-push gate", function () {
     it("passes the committed stacks", async () => {
         const io = captureIO();
         assert.equal(await prePushCommand([], io, REPO_ROOT, typecheckOk), 0, io.all());
-        assert.match(io.all(), /pre-push: validate local(.|\n)*offline plan of staging(.|\n)*offline plan of production(.|\n)*pre-push: ok/);
+        assert.match(
+            io.all(),
+            /pre-push: validate local(.|\n)*offline plan of staging(.|\n)*offline plan of production(.|\n)*pre-push: ok/,
+        );
     });
 
     it("stops a push that a mandatory policy refuses, printing the plan's finding", async () => {
         const io = captureIO();
         const dir = stacksWith("production", (c) => (c["ainative-platform:railway"].services[1].replicas = 1));
         assert.equal(await prePushCommand([], io, dir, typecheckOk), 1);
-        assert.match(io.all(), /\[railway-production-replicas\] railway:ServiceInstance platform-worker: service 'worker' runs 1 replica/);
+        assert.match(
+            io.all(),
+            /\[railway-production-replicas\] railway:ServiceInstance platform-worker: service 'worker' runs 1 replica/,
+        );
         assert.match(io.all(), /push stopped/);
     });
 

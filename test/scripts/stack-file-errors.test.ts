@@ -34,14 +34,22 @@ const BOMB = [
 describe("stack files that cannot be read", function () {
     this.timeout(60_000);
     const cases: [string, string | Buffer, RegExp][] = [
-        ["a YAML syntax error", "config:\n  ainative-platform:environment: staging\n  bad: [1, 2\n", /Pulumi\.staging\.yaml:\d+:\d+: /],
+        [
+            "a YAML syntax error",
+            "config:\n  ainative-platform:environment: staging\n  bad: [1, 2\n",
+            /Pulumi\.staging\.yaml:\d+:\d+: /,
+        ],
         [
             "a duplicate key",
             "config:\n  ainative-platform:environment: staging\n  ainative-platform:environment: production\n",
             /Pulumi\.staging\.yaml:3:\d+: .*[Mm]ap keys must be unique/,
         ],
         ["an alias bomb", BOMB, /Excessive alias count.*at most 100 aliases are expanded/],
-        ["binary content", Buffer.from([0x00, 0x01, 0x02, 0xff, 0xfe, 0x7f, 0x1b, 0x5b]), /is binary, not a YAML stack file/],
+        [
+            "binary content",
+            Buffer.from([0x00, 0x01, 0x02, 0xff, 0xfe, 0x7f, 0x1b, 0x5b]),
+            /is binary, not a YAML stack file/,
+        ],
         ["a document that is not a mapping", "- just\n- a list\n", /is not a Pulumi stack file/],
     ];
     for (const [what, content, message] of cases) {
@@ -54,7 +62,12 @@ describe("stack files that cannot be read", function () {
             for (const out of [v.all(), p.all()]) {
                 assert.match(out, message);
                 assert.ok(out.includes(file), "the file is named");
-                assert.ok(![...out].some((ch) => (ch.charCodeAt(0) < 32 && ch !== "\n" && ch !== "\t") || ch.charCodeAt(0) === 127), "no raw control bytes");
+                assert.ok(
+                    ![...out].some(
+                        (ch) => (ch.charCodeAt(0) < 32 && ch !== "\n" && ch !== "\t") || ch.charCodeAt(0) === 127,
+                    ),
+                    "no raw control bytes",
+                );
             }
         });
     }
@@ -64,7 +77,14 @@ describe("npm run plan guards its inputs and outputs", function () {
     this.timeout(60_000);
     it("refuses another stack's own file (it would be planned with this stack's name and policy config)", async () => {
         const io = captureIO();
-        assert.equal(await planCommand(["--stack", "staging", "--file", path.join(REPO_ROOT, "Pulumi.production.yaml")], io, REPO_ROOT), 2);
+        assert.equal(
+            await planCommand(
+                ["--stack", "staging", "--file", path.join(REPO_ROOT, "Pulumi.production.yaml")],
+                io,
+                REPO_ROOT,
+            ),
+            2,
+        );
         assert.match(io.all(), /is stack 'production''s file, not 'staging''s: pass --stack production/);
     });
     it("--out never overwrites a stack file or its input, and checks its folder before the work starts", async () => {

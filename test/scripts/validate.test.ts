@@ -8,7 +8,8 @@ import { captureIO } from "../support/capture";
 import { PLANTED_SECRETS, REPO_ROOT, writeStackVariant } from "../support/stack-files";
 
 function assertNoPlantedSecret(text: string) {
-    for (const [name, value] of Object.entries(PLANTED_SECRETS)) assert.ok(!text.includes(value), `${name} was printed`);
+    for (const [name, value] of Object.entries(PLANTED_SECRETS))
+        assert.ok(!text.includes(value), `${name} was printed`);
 }
 
 describe("npm run validate", () => {
@@ -63,7 +64,9 @@ describe("npm run validate-env", () => {
     const good = [
         "NODE_ENV=production",
         "APP_ENV=production",
-        "DATABASE_URL=postgresql://app:" + PLANTED_SECRETS.POSTGRES_PASSWORD + "@db.ainative.studio:5432/app?sslmode=require",
+        "DATABASE_URL=postgresql://app:" +
+            PLANTED_SECRETS.POSTGRES_PASSWORD +
+            "@db.ainative.studio:5432/app?sslmode=require",
         "REDIS_URL=rediss://default:" + PLANTED_SECRETS.REDIS_PASSWORD + "@cache.ainative.studio:6380",
         "AUTH_SECRET=" + PLANTED_SECRETS.AUTH_SECRET,
         "AUTH_URL=https://app.ainative.studio",
@@ -77,7 +80,11 @@ describe("npm run validate-env", () => {
 
     it("accepts a compliant production dotenv file", () => {
         const io = captureIO();
-        assert.equal(validateEnvCommand(["--env", "production", "--file", write("good.env", good)], io, {}, REPO_ROOT), 0, io.all());
+        assert.equal(
+            validateEnvCommand(["--env", "production", "--file", write("good.env", good)], io, {}, REPO_ROOT),
+            0,
+            io.all(),
+        );
         assert.match(io.stdout[0], /^ok: production/);
         assertNoPlantedSecret(io.all());
     });
@@ -91,7 +98,10 @@ describe("npm run validate-env", () => {
                   : l,
         );
         const io = captureIO();
-        assert.equal(validateEnvCommand(["--env", "production", "--file", write("bad.env", bad)], io, {}, REPO_ROOT), 1);
+        assert.equal(
+            validateEnvCommand(["--env", "production", "--file", write("bad.env", bad)], io, {}, REPO_ROOT),
+            1,
+        );
         const text = io.all();
         assert.match(text, /STRIPE_SECRET_KEY: Stripe secret key must start with 'sk_live_'/);
         assert.match(text, /DATABASE_URL: points at a local or private-range host/);
@@ -100,27 +110,48 @@ describe("npm run validate-env", () => {
     });
 
     it("checks the process environment, ignoring unrelated variables but catching near-misses", () => {
-        const env: NodeJS.ProcessEnv = { PATH: "/usr/bin", HOME: "/root", ...Object.fromEntries(good.map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)])) };
+        const env: NodeJS.ProcessEnv = {
+            PATH: "/usr/bin",
+            HOME: "/root",
+            ...Object.fromEntries(good.map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)])),
+        };
         const ok = captureIO();
         assert.equal(validateEnvCommand(["--env", "production"], ok, env, REPO_ROOT), 0, ok.all());
         env.OPENAI_API_KY = "x";
         const io = captureIO();
         assert.equal(validateEnvCommand(["--env", "production"], io, env, REPO_ROOT), 1);
-        assert.match(io.all(), /OPENAI_API_KY: is not a known environment variable \(did you mean 'OPENAI_API_KEY'\?\)/);
+        assert.match(
+            io.all(),
+            /OPENAI_API_KY: is not a known environment variable \(did you mean 'OPENAI_API_KEY'\?\)/,
+        );
         assertNoPlantedSecret(io.all());
     });
 
     it("uses the staging stack's production hosts", () => {
         const stagingEnv = good
-            .map((l) => l.replace("APP_ENV=production", "APP_ENV=staging").replace(PLANTED_SECRETS.STRIPE_SECRET_KEY_LIVE, PLANTED_SECRETS.STRIPE_SECRET_KEY_TEST))
-            .map((l) => (l.startsWith("DATABASE_URL=") ? "DATABASE_URL=postgresql://a:b@db.staging.ainative.dev/app" : l));
+            .map((l) =>
+                l
+                    .replace("APP_ENV=production", "APP_ENV=staging")
+                    .replace(PLANTED_SECRETS.STRIPE_SECRET_KEY_LIVE, PLANTED_SECRETS.STRIPE_SECRET_KEY_TEST),
+            )
+            .map((l) =>
+                l.startsWith("DATABASE_URL=") ? "DATABASE_URL=postgresql://a:b@db.staging.ainative.dev/app" : l,
+            );
         const io = captureIO();
-        assert.equal(validateEnvCommand(["--env", "staging", "--file", write("stg.env", stagingEnv)], io, {}, REPO_ROOT), 1);
+        assert.equal(
+            validateEnvCommand(["--env", "staging", "--file", write("stg.env", stagingEnv)], io, {}, REPO_ROOT),
+            1,
+        );
         assert.match(io.all(), /AUTH_URL: points at production host 'ainative.studio' from staging/);
     });
 
     it("exits 2 on usage errors", () => {
-        for (const argv of [[], ["--env", "prod"], ["--env", "production", "--file", "/nonexistent.env"], ["--env", "staging", "--role", "db"]]) {
+        for (const argv of [
+            [],
+            ["--env", "prod"],
+            ["--env", "production", "--file", "/nonexistent.env"],
+            ["--env", "staging", "--role", "db"],
+        ]) {
             const io = captureIO();
             assert.equal(validateEnvCommand(argv, io, {}, REPO_ROOT), 2, argv.join(" "));
         }

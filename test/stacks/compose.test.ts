@@ -88,7 +88,8 @@ const EXPECTED_TYPES: Record<string, Record<string, number>> = {
     },
 };
 
-const sorted = (o: Record<string, number>) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
+const sorted = (o: Record<string, number>) =>
+    Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
 const one = (captured: CapturedResource[], type: string, name: string) => {
     const found = captured.filter((r) => r.type === type && r.name === name);
     assert.equal(found.length, 1, `expected one ${type} named ${name}, found ${found.length}`);
@@ -138,9 +139,16 @@ for (const stack of ["production", "staging", "local"]) {
 
         it("keeps every secret secret: variables, config secrets, DSNs and routing keys", async () => {
             for (const v of captured.filter((r) => r.type === T.variables)) {
-                const empty = !isSecretInput(v.inputs.secretVariables) && Object.keys(v.inputs.secretVariables).length === 0;
-                assert.ok(empty || isSecretInput(v.inputs.secretVariables), `${v.name}: secretVariables are not a secret input`);
-                assert.ok(v.additionalSecretOutputs.includes("secretVariables"), `${v.name}: secretVariables not a secret output`);
+                const empty =
+                    !isSecretInput(v.inputs.secretVariables) && Object.keys(v.inputs.secretVariables).length === 0;
+                assert.ok(
+                    empty || isSecretInput(v.inputs.secretVariables),
+                    `${v.name}: secretVariables are not a secret input`,
+                );
+                assert.ok(
+                    v.additionalSecretOutputs.includes("secretVariables"),
+                    `${v.name}: secretVariables not a secret output`,
+                );
                 // The plain half holds no schema-secret value (a Railway reference is fine).
                 for (const [k, value] of Object.entries(v.inputs.variables as Record<string, string>)) {
                     assert.ok(!isSecretKey(k) || value.includes("${{"), `${v.name}: ${k} is plain`);
@@ -149,8 +157,10 @@ for (const stack of ["production", "staging", "local"]) {
             for (const s of captured.filter((r) => r.type === T.ghSecret)) {
                 assert.ok(isSecretInput(s.inputs.value), `${s.name}: value is not a secret input`);
             }
-            for (const k of captured.filter((r) => r.type === T.sentryKey)) assert.ok(k.additionalSecretOutputs.includes("dsnPublic"));
-            for (const k of captured.filter((r) => r.type === T.pdIntegration)) assert.ok(k.additionalSecretOutputs.includes("integrationKey"));
+            for (const k of captured.filter((r) => r.type === T.sentryKey))
+                assert.ok(k.additionalSecretOutputs.includes("dsnPublic"));
+            for (const k of captured.filter((r) => r.type === T.pdIntegration))
+                assert.ok(k.additionalSecretOutputs.includes("integrationKey"));
             for (const out of [exports.sentryDsns, exports.pagerdutyRoutingKeys]) {
                 for (const [svc, o] of Object.entries((out ?? {}) as Record<string, pulumi.Output<string>>)) {
                     assert.equal(await pulumi.isSecret(o), true, `export for ${svc} is not secret`);
@@ -182,12 +192,28 @@ for (const stack of ["production", "staging", "local"]) {
             it("deploys each service once, after its settings, variables and volume are in place", () => {
                 for (const svc of ["web", "worker", "postgres", "redis"]) {
                     const deployment = one(captured, T.deployment, `platform-${svc}`);
-                    for (const before of [T.instance, T.variables]) assert.ok(deployment.dependencies.includes(one(captured, before, `platform-${svc}`).urn), `${svc}: ${before}`);
-                    assert.equal(inputValue(one(captured, T.variables, `platform-${svc}`).inputs.skipDeploys).value, true, `${svc}: variables never deploy by themselves`);
-                    assert.ok(isSecretInput(deployment.inputs.fingerprint), `${svc}: the fingerprint derives from secrets and is secret`);
+                    for (const before of [T.instance, T.variables])
+                        assert.ok(
+                            deployment.dependencies.includes(one(captured, before, `platform-${svc}`).urn),
+                            `${svc}: ${before}`,
+                        );
+                    assert.equal(
+                        inputValue(one(captured, T.variables, `platform-${svc}`).inputs.skipDeploys).value,
+                        true,
+                        `${svc}: variables never deploy by themselves`,
+                    );
+                    assert.ok(
+                        isSecretInput(deployment.inputs.fingerprint),
+                        `${svc}: the fingerprint derives from secrets and is secret`,
+                    );
                 }
                 for (const ds of ["postgres", "redis"])
-                    assert.ok(one(captured, T.deployment, `platform-${ds}`).dependencies.includes(one(captured, T.volume, `platform-${ds}`).urn), ds);
+                    assert.ok(
+                        one(captured, T.deployment, `platform-${ds}`).dependencies.includes(
+                            one(captured, T.volume, `platform-${ds}`).urn,
+                        ),
+                        ds,
+                    );
             });
 
             it("protects the project, the environment and the datastores", () => {
@@ -204,10 +230,27 @@ for (const stack of ["production", "staging", "local"]) {
                 const bp = one(captured, T.branchProtection, "repository-main");
                 assert.equal(bp.inputs.pattern, "main");
                 assert.equal(bp.inputs.repositoryId, "platform");
-                assert.deepEqual([bp.inputs.enforceAdmins, bp.inputs.allowsForcePushes, bp.inputs.allowsDeletions, bp.inputs.requiredLinearHistory], [true, false, false, true]);
-                assert.deepEqual(bp.inputs.requiredStatusChecks, [{ strict: true, contexts: ["test", "policy", "preview"] }]);
+                assert.deepEqual(
+                    [
+                        bp.inputs.enforceAdmins,
+                        bp.inputs.allowsForcePushes,
+                        bp.inputs.allowsDeletions,
+                        bp.inputs.requiredLinearHistory,
+                    ],
+                    [true, false, false, true],
+                );
+                assert.deepEqual(bp.inputs.requiredStatusChecks, [
+                    { strict: true, contexts: ["test", "policy", "preview"] },
+                ]);
                 const reviews = bp.inputs.requiredPullRequestReviews[0];
-                assert.deepEqual([reviews.requiredApprovingReviewCount, reviews.dismissStaleReviews, reviews.requireCodeOwnerReviews], [2, true, true]);
+                assert.deepEqual(
+                    [
+                        reviews.requiredApprovingReviewCount,
+                        reviews.dismissStaleReviews,
+                        reviews.requireCodeOwnerReviews,
+                    ],
+                    [2, true, true],
+                );
             });
 
             it("requires reviewers on the production GitHub environment and deploys it from main only", () => {
@@ -217,9 +260,17 @@ for (const stack of ["production", "staging", "local"]) {
                 assert.equal(reviewers.teams.length, 1, "team platform-leads");
                 assert.equal(reviewers.users.length, 1, "user ainative-oncall");
                 assert.ok(reviewers.teams.every((id: unknown) => typeof id === "number" && id > 0));
-                assert.deepEqual(env.inputs.deploymentBranchPolicy, { protectedBranches: false, customBranchPolicies: true });
-                assert.equal(one(captured, T.ghDeployPolicy, "repository-production-main").inputs.branchPattern, "main");
-                const secrets = captured.filter((r) => r.type === T.ghSecret).map((r) => [r.inputs.environment, r.inputs.secretName]);
+                assert.deepEqual(env.inputs.deploymentBranchPolicy, {
+                    protectedBranches: false,
+                    customBranchPolicies: true,
+                });
+                assert.equal(
+                    one(captured, T.ghDeployPolicy, "repository-production-main").inputs.branchPattern,
+                    "main",
+                );
+                const secrets = captured
+                    .filter((r) => r.type === T.ghSecret)
+                    .map((r) => [r.inputs.environment, r.inputs.secretName]);
                 assert.deepEqual(secrets.sort(), [
                     ["production", "PULUMI_CONFIG_PASSPHRASE"],
                     ["production", "RAILWAY_API_TOKEN"],
@@ -249,7 +300,10 @@ for (const stack of ["production", "staging", "local"]) {
                 assert.equal(rate.inputs.triggers[0].alertThreshold, 0.05);
                 const p95 = one(captured, T.sentryMetricAlert, "errors-web-p95-latency");
                 assert.equal(p95.inputs.triggers[0].alertThreshold, 800);
-                assert.equal(one(captured, T.sentryIssueAlert, "errors-web-new-issue").inputs.environment, "production");
+                assert.equal(
+                    one(captured, T.sentryIssueAlert, "errors-web-new-issue").inputs.environment,
+                    "production",
+                );
             });
         }
 
@@ -281,13 +335,24 @@ for (const stack of ["production", "staging", "local"]) {
                 assert.equal(one(captured, T.projectLookup, "platform").inputs.name, "ainative-platform");
                 assert.equal(captured.filter((r) => r.type === T.project).length, 0, "no project of its own");
                 const services = captured.filter((r) => r.type === T.service);
-                assert.ok(services.length > 0 && services.every((r) => r.retainOnDelete), "every service retained on delete");
-                assert.equal(one(captured, T.environment, "platform-staging").retainOnDelete, false, "its environment is its own");
+                assert.ok(
+                    services.length > 0 && services.every((r) => r.retainOnDelete),
+                    "every service retained on delete",
+                );
+                assert.equal(
+                    one(captured, T.environment, "platform-staging").retainOnDelete,
+                    false,
+                    "its environment is its own",
+                );
                 assert.ok(
                     captured.filter((r) => r.type === T.instance).every((r) => !r.retainOnDelete),
                     "its instances are its own",
                 );
-                assert.equal(one(captured, T.sentryProject, "errors-web").inputs.name, "ainative-platform-staging-web", "its names stay apart from production's");
+                assert.equal(
+                    one(captured, T.sentryProject, "errors-web").inputs.name,
+                    "ainative-platform-staging-web",
+                    "its names stay apart from production's",
+                );
             });
 
             it("runs one replica per service, protects nothing, and pages at low urgency", () => {
@@ -296,14 +361,18 @@ for (const stack of ["production", "staging", "local"]) {
                     captured.every((r) => !r.protect),
                     "staging protects nothing",
                 );
-                for (const s of captured.filter((r) => r.type === T.pdService)) assert.equal(s.inputs.incidentUrgencyRule.urgency, "low");
+                for (const s of captured.filter((r) => r.type === T.pdService))
+                    assert.equal(s.inputs.incidentUrgencyRule.urgency, "low");
             });
 
             it("protects develop and its own staging environment, not main or production", () => {
                 const bp = one(captured, T.branchProtection, "repository-develop");
                 assert.equal(bp.inputs.pattern, "develop");
                 assert.equal(one(captured, T.ghEnvironment, "repository-staging").inputs.environment, "staging");
-                assert.equal(one(captured, T.ghDeployPolicy, "repository-staging-develop").inputs.branchPattern, "develop");
+                assert.equal(
+                    one(captured, T.ghDeployPolicy, "repository-staging-develop").inputs.branchPattern,
+                    "develop",
+                );
             });
         }
 
@@ -312,11 +381,18 @@ for (const stack of ["production", "staging", "local"]) {
                 for (const svc of ["web", "worker"]) {
                     const vars = inputValue(one(captured, T.variables, `platform-${svc}`).inputs.secretVariables);
                     assert.equal(vars.secret, true);
-                    assert.equal((vars.value as any).SENTRY_DSN, `https://key-of-errors-${svc}@o1.ingest.sentry.example/1`);
+                    assert.equal(
+                        (vars.value as any).SENTRY_DSN,
+                        `https://key-of-errors-${svc}@o1.ingest.sentry.example/1`,
+                    );
                 }
                 for (const ds of ["postgres", "redis"]) {
                     const r = one(captured, T.variables, `platform-${ds}`);
-                    assert.equal(plain(r.inputs.secretVariables).SENTRY_DSN ?? r.inputs.variables.SENTRY_DSN, undefined, ds);
+                    assert.equal(
+                        plain(r.inputs.secretVariables).SENTRY_DSN ?? r.inputs.variables.SENTRY_DSN,
+                        undefined,
+                        ds,
+                    );
                 }
                 const sentryProjects = captured.filter((r) => r.type === T.sentryProject).map((r) => r.inputs.slug);
                 const prefix = stack === "production" ? "ainative-platform" : "ainative-platform-staging";
@@ -327,7 +403,9 @@ for (const stack of ["production", "staging", "local"]) {
         if (stack === "local") {
             it("creates no GitHub, Sentry or PagerDuty resource and talks to the local emulator", () => {
                 assert.deepEqual(
-                    captured.filter((r) => /^(github|sentry|pagerduty)|providers:(github|sentry|pagerduty)/.test(r.type)),
+                    captured.filter((r) =>
+                        /^(github|sentry|pagerduty)|providers:(github|sentry|pagerduty)/.test(r.type),
+                    ),
                     [],
                 );
                 assert.equal(one(captured, T.project, "platform").inputs.apiUrl, "http://127.0.0.1:4010/graphql/v2");
@@ -361,13 +439,31 @@ describe("stack composition: integrations switched off", function () {
         const fingerprint = async (mutate?: (c: Record<string, any>) => void) => {
             const { captured } = await runStack("staging", mutate);
             const value = inputValue(one(captured, T.deployment, "platform-web").inputs.fingerprint).value;
-            assert.deepEqual(plain(one(captured, T.command, "gate-web").inputs.triggers), [mockDeploymentId(String(value))], "the gate follows the deployment");
+            assert.deepEqual(
+                plain(one(captured, T.command, "gate-web").inputs.triggers),
+                [mockDeploymentId(String(value))],
+                "the gate follows the deployment",
+            );
             return value;
         };
         const base = await fingerprint();
-        assert.equal(await fingerprint((c) => (c["ainative-platform:railway"].services[1].replicas = 2)), base, "another service's change");
-        assert.notEqual(await fingerprint((c) => (c["ainative-platform:railway"].services[0].startCommand = "npm run start:v2")), base);
-        assert.notEqual(await fingerprint((c) => (c["ainative-platform:secrets"].services.web.AUTH_SECRET = "another-planted-auth-secret-0123456789")), base);
+        assert.equal(
+            await fingerprint((c) => (c["ainative-platform:railway"].services[1].replicas = 2)),
+            base,
+            "another service's change",
+        );
+        assert.notEqual(
+            await fingerprint((c) => (c["ainative-platform:railway"].services[0].startCommand = "npm run start:v2")),
+            base,
+        );
+        assert.notEqual(
+            await fingerprint(
+                (c) =>
+                    (c["ainative-platform:secrets"].services.web.AUTH_SECRET =
+                        "another-planted-auth-secret-0123456789"),
+            ),
+            base,
+        );
     });
 
     it("creates nothing for an integration that config turns off", async () => {
@@ -393,7 +489,9 @@ describe("stack composition: integrations switched off", function () {
         });
         assert.equal(captured.filter((r) => r.type === T.project).length, 0);
         assert.equal(one(captured, T.environment, "platform-staging").inputs.projectId, "existing-project-id");
-        assert.ok(captured.filter((r) => r.type === T.service).every((r) => r.inputs.projectId === "existing-project-id"));
+        assert.ok(
+            captured.filter((r) => r.type === T.service).every((r) => r.inputs.projectId === "existing-project-id"),
+        );
         assert.equal(await promiseOf(exports.railwayProjectId as pulumi.Output<string>), "existing-project-id");
     });
 });

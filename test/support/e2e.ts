@@ -21,7 +21,9 @@ export interface LocalStack {
 }
 
 /** The local stack, against its own emulator. `mutate` changes the stack file (the emulator URL is set already). */
-export async function startLocalStack(opts: { emulator?: EmulatorOptions; mutate?: WorkspaceOptions["mutate"]; env?: NodeJS.ProcessEnv } = {}): Promise<LocalStack> {
+export async function startLocalStack(
+    opts: { emulator?: EmulatorOptions; mutate?: WorkspaceOptions["mutate"]; env?: NodeJS.ProcessEnv } = {},
+): Promise<LocalStack> {
     const engine = provideEngine();
     const emu = await startRailwayEmulator({ deployStageMs: 50, ...opts.emulator });
     const outputs: string[] = [];
@@ -56,7 +58,11 @@ export async function startLocalStack(opts: { emulator?: EmulatorOptions; mutate
             process.env.RAILWAY_API_TOKEN = emu.token;
             delete process.env.RAILWAY_TOKEN;
             try {
-                const code = await driftCommand(["--stack", ws.stack, "--format", "json"], io, ws.dir, { ...ws.env, RAILWAY_API_TOKEN: emu.token, RAILWAY_TOKEN: "" });
+                const code = await driftCommand(["--stack", ws.stack, "--format", "json"], io, ws.dir, {
+                    ...ws.env,
+                    RAILWAY_API_TOKEN: emu.token,
+                    RAILWAY_TOKEN: "",
+                });
                 outputs.push(io.all());
                 return { code, io };
             } finally {

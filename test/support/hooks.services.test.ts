@@ -26,12 +26,26 @@ const alive = (pid: number) => {
 };
 
 /** Runs the failing fixture in its own mocha; resolves when that process has exited. */
-async function runFixture(env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string; started: { port: number; pid?: number }[] }> {
+async function runFixture(
+    env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; output: string; started: { port: number; pid?: number }[] }> {
     const portsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "hook-")), "ports.json");
     const child = spawn(
         process.execPath,
-        [require.resolve("mocha/bin/mocha.js"), "--no-config", "-r", "ts-node/register/transpile-only", "--extension", "ts", "test/support/hooks/failing-before.fixture.ts"],
-        { cwd: REPO, env: { ...process.env, ...env, HOOK_FIXTURE_PORTS: portsFile }, stdio: ["ignore", "pipe", "pipe"] },
+        [
+            require.resolve("mocha/bin/mocha.js"),
+            "--no-config",
+            "-r",
+            "ts-node/register/transpile-only",
+            "--extension",
+            "ts",
+            "test/support/hooks/failing-before.fixture.ts",
+        ],
+        {
+            cwd: REPO,
+            env: { ...process.env, ...env, HOOK_FIXTURE_PORTS: portsFile },
+            stdio: ["ignore", "pipe", "pipe"],
+        },
     );
     let output = "";
     child.stdout.on("data", (b) => (output += b));

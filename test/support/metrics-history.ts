@@ -19,14 +19,36 @@ const DAY = 24 * 60;
 let shaCounter = 0;
 const sha = () => (++shaCounter).toString(16).padStart(40, "a");
 
-function deploy(gh: FakeGitHub, env: string, startMin: number, statuses: [string, number][], commitBeforeSuccessMin?: number): void {
+function deploy(
+    gh: FakeGitHub,
+    env: string,
+    startMin: number,
+    statuses: [string, number][],
+    commitBeforeSuccessMin?: number,
+): void {
     const s = sha();
     const d = gh.addDeployment("ainative", "platform", { environment: env, sha: s, createdAt: m(startMin) });
     d.task = DEPLOY_TASK;
-    d.statuses.push({ id: gh.newId(), state: "in_progress", description: "", environment: env, creator: d.creator, created_at: m(startMin) });
-    for (const [state, after] of statuses) d.statuses.push({ id: gh.newId(), state, description: "", environment: env, creator: d.creator, created_at: m(startMin + after) });
+    d.statuses.push({
+        id: gh.newId(),
+        state: "in_progress",
+        description: "",
+        environment: env,
+        creator: d.creator,
+        created_at: m(startMin),
+    });
+    for (const [state, after] of statuses)
+        d.statuses.push({
+            id: gh.newId(),
+            state,
+            description: "",
+            environment: env,
+            creator: d.creator,
+            created_at: m(startMin + after),
+        });
     const success = statuses.find(([state]) => state === "success");
-    if (success && commitBeforeSuccessMin !== undefined) gh.addCommit("ainative", "platform", s, m(startMin + success[1] - commitBeforeSuccessMin));
+    if (success && commitBeforeSuccessMin !== undefined)
+        gh.addCommit("ainative", "platform", s, m(startMin + success[1] - commitBeforeSuccessMin));
 }
 
 /** The expected figures (see the comments in {@link seedHistory} for how each is made). */
@@ -67,16 +89,33 @@ export function seedHistory(gh: FakeGitHub, gateDir: string): void {
     deploy(gh, "production", -DAY * 20, [["success", 9]], 10);
     deploy(gh, "production", DAY * 30, [["success", 9]], 10);
     // 250 deployments GitHub Actions made for `environment:` jobs (another task): pages to read past.
-    for (let i = 0; i < 250; i++) gh.addDeployment("ainative", "platform", { environment: "production", createdAt: m(DAY * 12 + i) });
+    for (let i = 0; i < 250; i++)
+        gh.addDeployment("ainative", "platform", { environment: "production", createdAt: m(DAY * 12 + i) });
     // The gate's rollback of P4.
     fs.mkdirSync(gateDir, { recursive: true });
     fs.writeFileSync(
         path.join(gateDir, "web-rollback.json"),
-        JSON.stringify({ version: 1, stack: "production", service: "web", decision: "rolled-back", startedAt: m(DAY * 10 + 20), finishedAt: m(DAY * 10 + 40), exitCode: 1 }),
+        JSON.stringify({
+            version: 1,
+            stack: "production",
+            service: "web",
+            decision: "rolled-back",
+            startedAt: m(DAY * 10 + 20),
+            finishedAt: m(DAY * 10 + 40),
+            exitCode: 1,
+        }),
     );
     fs.writeFileSync(
         path.join(gateDir, "web-healthy.json"),
-        JSON.stringify({ version: 1, stack: "production", service: "web", decision: "healthy", startedAt: m(DAY * 2), finishedAt: m(DAY * 2 + 10), exitCode: 0 }),
+        JSON.stringify({
+            version: 1,
+            stack: "production",
+            service: "web",
+            decision: "healthy",
+            startedAt: m(DAY * 2),
+            finishedAt: m(DAY * 2 + 10),
+            exitCode: 0,
+        }),
     );
     // PR workflow: ten runs in the window, three failed (policy, test, preview); one failure before the window.
     for (let i = 0; i < 10; i++)

@@ -1,7 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import * as path from "path";
-import { installOfflineRuntime, isSecretInput, Registration, runProgram as runOfflineProgram } from "../../scripts/plan/offline-runtime";
+import {
+    installOfflineRuntime,
+    isSecretInput,
+    Registration,
+    runProgram as runOfflineProgram,
+} from "../../scripts/plan/offline-runtime";
 import { runtimeConfig } from "./stack-files";
 
 /** Resolves an Output's value in tests (as pulumi-awsx's tests do). */
@@ -42,7 +47,12 @@ function lookup(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
  * Installs Pulumi's mock runtime with the given stack and config, recording every registration
  * (type, name, inputs, parent, protect, aliases). Returns the list, filled as the program runs.
  */
-export function installMocks(stack: string, config: Record<string, string>, secretKeys: string[], project = "ainative-platform"): CapturedResource[] {
+export function installMocks(
+    stack: string,
+    config: Record<string, string>,
+    secretKeys: string[],
+    project = "ainative-platform",
+): CapturedResource[] {
     return installOfflineRuntime({
         project,
         stack,

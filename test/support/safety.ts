@@ -10,4 +10,12 @@ const loopback = (name: string, fallback: string) => {
 loopback("RAILWAY_API_URL", "http://127.0.0.1:9/graphql/v2");
 loopback("GITHUB_API_URL", "http://127.0.0.1:9");
 loopback("PAGERDUTY_EVENTS_URL", "http://127.0.0.1:9/v2/enqueue");
-for (const name of ["GITHUB_TOKEN", "SLACK_WEBHOOK_URL", "PAGERDUTY_ROUTING_KEY", "GITHUB_STEP_SUMMARY", "RAILWAY_TOKEN", "RAILWAY_API_TOKEN"]) delete process.env[name];
+for (const name of [
+    "GITHUB_TOKEN",
+    "SLACK_WEBHOOK_URL",
+    "PAGERDUTY_ROUTING_KEY",
+    "GITHUB_STEP_SUMMARY",
+    "RAILWAY_TOKEN",
+    "RAILWAY_API_TOKEN",
+])
+    delete process.env[name];

@@ -27,7 +27,9 @@ export const PLANTED_SECRETS = {
 export function plantedValueFor(stack: string, key: string): string {
     switch (key) {
         case "STRIPE_SECRET_KEY":
-            return stack === "production" ? PLANTED_SECRETS.STRIPE_SECRET_KEY_LIVE : PLANTED_SECRETS.STRIPE_SECRET_KEY_TEST;
+            return stack === "production"
+                ? PLANTED_SECRETS.STRIPE_SECRET_KEY_LIVE
+                : PLANTED_SECRETS.STRIPE_SECRET_KEY_TEST;
         case "railwayApiToken":
             return PLANTED_SECRETS.RAILWAY_TOKEN;
         case "pulumiConfigPassphrase":
@@ -41,25 +43,38 @@ export function plantedValueFor(stack: string, key: string): string {
 export function decryptedSecrets(stack: string, doc = stackDoc(stack)): Record<string, unknown> {
     const walk = (v: unknown, key: string): unknown => {
         if (v && typeof v === "object" && "secure" in (v as object)) return plantedValueFor(stack, key);
-        if (v && typeof v === "object") return Object.fromEntries(Object.entries(v as object).map(([k, x]) => [k, walk(x, k)]));
+        if (v && typeof v === "object")
+            return Object.fromEntries(Object.entries(v as object).map(([k, x]) => [k, walk(x, k)]));
         return v;
     };
     return walk(doc.config["ainative-platform:secrets"], "secrets") as Record<string, unknown>;
 }
 
 /** The runtime's view of a stack: `namespace:key` → JSON text, plus the secret keys. */
-export function runtimeConfig(stack: string, mutate?: (config: Record<string, unknown>) => void): { config: Record<string, string>; secretKeys: string[] } {
+export function runtimeConfig(
+    stack: string,
+    mutate?: (config: Record<string, unknown>) => void,
+): { config: Record<string, string>; secretKeys: string[] } {
     const doc = stackDoc(stack);
-    const config: Record<string, unknown> = { ...doc.config, "ainative-platform:secrets": decryptedSecrets(stack, doc) };
+    const config: Record<string, unknown> = {
+        ...doc.config,
+        "ainative-platform:secrets": decryptedSecrets(stack, doc),
+    };
     mutate?.(config);
     return {
-        config: Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])),
+        config: Object.fromEntries(
+            Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
+        ),
         secretKeys: ["ainative-platform:secrets"],
     };
 }
 
 /** Writes a modified copy of a committed stack file into a temporary folder; returns its path. */
-export function writeStackVariant(stack: string, mutate: (config: Record<string, any>) => void, plantPlaintext = false): string {
+export function writeStackVariant(
+    stack: string,
+    mutate: (config: Record<string, any>) => void,
+    plantPlaintext = false,
+): string {
     const doc = stackDoc(stack);
     if (plantPlaintext) doc.config["ainative-platform:secrets"] = decryptedSecrets(stack, doc);
     mutate(doc.config);

@@ -28,7 +28,9 @@ describe("fake GitHub: as strict as GitHub", function () {
     };
 
     it("refuses a body GitHub's OpenAPI description refuses, with GitHub's 422", async () => {
-        const r = await call("POST", "/repos/ainative/platform/issues/1/comments", { text: "the field is called body" });
+        const r = await call("POST", "/repos/ainative/platform/issues/1/comments", {
+            text: "the field is called body",
+        });
         assert.strictEqual(r.status, 422);
         assert.match(r.body.message, /^Invalid request\.\n\n.*must have required property 'body'/s);
         assert.strictEqual(gh.repo("ainative", "platform").issues[0].comments.length, 0, "nothing was created");
@@ -63,7 +65,10 @@ describe("fake GitHub: as strict as GitHub", function () {
         const r = await call("POST", "/repos/ainative/platform/issues/1/comments", { body: "x".repeat(65_537) });
         assert.strictEqual(r.status, 422);
         assert.match(r.body.errors[0].message, /body is too long \(maximum is 65536 characters\)/);
-        assert.strictEqual((await call("POST", "/repos/ainative/platform/issues/1/comments", { body: "x".repeat(65_536) })).status, 201);
+        assert.strictEqual(
+            (await call("POST", "/repos/ainative/platform/issues/1/comments", { body: "x".repeat(65_536) })).status,
+            201,
+        );
     });
 
     it("paginates at 30 per page by default, 100 at most, with a Link header", async () => {
@@ -86,7 +91,11 @@ describe("fake GitHub: as strict as GitHub", function () {
     });
 
     const graphql = async (query: string, variables: Record<string, unknown> = {}) => {
-        const res = await fetch(`${gh.url}/api/graphql`, { method: "POST", headers: { authorization: `bearer ${TOKEN}` }, body: JSON.stringify({ query, variables }) });
+        const res = await fetch(`${gh.url}/api/graphql`, {
+            method: "POST",
+            headers: { authorization: `bearer ${TOKEN}` },
+            body: JSON.stringify({ query, variables }),
+        });
         return { status: res.status, body: (await res.json()) as any };
     };
 
@@ -94,9 +103,12 @@ describe("fake GitHub: as strict as GitHub", function () {
         const unknownField = await graphql('query { repository(owner: "ainative", name: "platform") { id nonsense } }');
         assert.strictEqual(unknownField.status, 200);
         assert.match(unknownField.body.errors[0].message, /Cannot query field "nonsense" on type "Repository"/);
-        const wrongInput = await graphql("mutation($i: CreateBranchProtectionRuleInput!) { createBranchProtectionRule(input: $i) { branchProtectionRule { id } } }", {
-            i: { pattern: "main" },
-        });
+        const wrongInput = await graphql(
+            "mutation($i: CreateBranchProtectionRuleInput!) { createBranchProtectionRule(input: $i) { branchProtectionRule { id } } }",
+            {
+                i: { pattern: "main" },
+            },
+        );
         assert.match(wrongInput.body.errors[0].message, /repositoryId/);
         assert.strictEqual(gh.repo("ainative", "platform").rules.length, 0, "nothing was created");
     });
@@ -104,58 +116,112 @@ describe("fake GitHub: as strict as GitHub", function () {
     it("GraphQL: an unknown node is GitHub's NOT_FOUND error, never a bare null", async () => {
         const r = await graphql("query($id: ID!) { node(id: $id) { id } }", { id: "platform" });
         assert.strictEqual(r.body.data.node, null);
-        assert.deepStrictEqual([r.body.errors[0].type, r.body.errors[0].message], ["NOT_FOUND", "Could not resolve to a node with the global id of 'platform'"]);
+        assert.deepStrictEqual(
+            [r.body.errors[0].type, r.body.errors[0].message],
+            ["NOT_FOUND", "Could not resolve to a node with the global id of 'platform'"],
+        );
     });
 
     it("GraphQL: creates, reads and deletes a branch protection rule", async () => {
         const repoId = gh.repo("ainative", "platform").nodeId;
         const created = await graphql(
             "mutation($i: CreateBranchProtectionRuleInput!) { createBranchProtectionRule(input: $i) { branchProtectionRule { id pattern isAdminEnforced requiredApprovingReviewCount } } }",
-            { i: { repositoryId: repoId, pattern: "main", isAdminEnforced: true, requiresApprovingReviews: true, requiredApprovingReviewCount: 2 } },
+            {
+                i: {
+                    repositoryId: repoId,
+                    pattern: "main",
+                    isAdminEnforced: true,
+                    requiresApprovingReviews: true,
+                    requiredApprovingReviewCount: 2,
+                },
+            },
         );
         const rule = created.body.data.createBranchProtectionRule.branchProtectionRule;
-        assert.deepStrictEqual([rule.pattern, rule.isAdminEnforced, rule.requiredApprovingReviewCount], ["main", true, 2]);
-        const again = await graphql("mutation($i: CreateBranchProtectionRuleInput!) { createBranchProtectionRule(input: $i) { branchProtectionRule { id } } }", {
-            i: { repositoryId: repoId, pattern: "main" },
-        });
+        assert.deepStrictEqual(
+            [rule.pattern, rule.isAdminEnforced, rule.requiredApprovingReviewCount],
+            ["main", true, 2],
+        );
+        const again = await graphql(
+            "mutation($i: CreateBranchProtectionRuleInput!) { createBranchProtectionRule(input: $i) { branchProtectionRule { id } } }",
+            {
+                i: { repositoryId: repoId, pattern: "main" },
+            },
+        );
         assert.match(again.body.errors[0].message, /Name already protected: main/);
-        await graphql("mutation($i: DeleteBranchProtectionRuleInput!) { deleteBranchProtectionRule(input: $i) { clientMutationId } }", { i: { branchProtectionRuleId: rule.id } });
+        await graphql(
+            "mutation($i: DeleteBranchProtectionRuleInput!) { deleteBranchProtectionRule(input: $i) { clientMutationId } }",
+            { i: { branchProtectionRuleId: rule.id } },
+        );
         assert.strictEqual(gh.repo("ainative", "platform").rules.length, 0);
     });
 
     it("environments: unknown reviewers and contradictory branch policies are refused; /repositories/{id} is the same repository", async () => {
         const team = gh.findTeam("ainative", "platform-leads")!;
-        const bad = await call("PUT", "/api/v3/repos/ainative/platform/environments/staging", { reviewers: [{ type: "User", id: 999999 }] });
+        const bad = await call("PUT", "/api/v3/repos/ainative/platform/environments/staging", {
+            reviewers: [{ type: "User", id: 999999 }],
+        });
         assert.strictEqual(bad.status, 422);
         const contradictory = await call("PUT", "/api/v3/repos/ainative/platform/environments/staging", {
             deployment_branch_policy: { protected_branches: true, custom_branch_policies: true },
         });
         assert.strictEqual(contradictory.status, 422);
-        const ok = await call("PUT", "/api/v3/repos/ainative/platform/environments/staging", { reviewers: [{ type: "Team", id: team.id }], can_admins_bypass: false });
+        const ok = await call("PUT", "/api/v3/repos/ainative/platform/environments/staging", {
+            reviewers: [{ type: "Team", id: team.id }],
+            can_admins_bypass: false,
+        });
         assert.strictEqual(ok.status, 200);
         assert.strictEqual(ok.body.protection_rules[0].reviewers[0].reviewer.slug, "platform-leads");
         const id = gh.repo("ainative", "platform").id;
         const key = await call("GET", `/api/v3/repositories/${id}/environments/staging/secrets/public-key`);
         assert.strictEqual(key.status, 200);
         assert.strictEqual(Buffer.from(key.body.key, "base64").length, 32);
-        assert.strictEqual((await call("GET", "/api/v3/repositories/424242/environments/staging/secrets/public-key")).status, 404);
+        assert.strictEqual(
+            (await call("GET", "/api/v3/repositories/424242/environments/staging/secrets/public-key")).status,
+            404,
+        );
     });
 
     it("environment secrets: only a box sealed to the current key is accepted, and it opens to the value", async () => {
         const id = gh.repo("ainative", "platform").id;
-        const { key, key_id } = (await call("GET", `/api/v3/repositories/${id}/environments/staging/secrets/public-key`)).body;
+        const { key, key_id } = (
+            await call("GET", `/api/v3/repositories/${id}/environments/staging/secrets/public-key`)
+        ).body;
         const sodium = require("libsodium-wrappers");
         await sodium.ready;
         const sealed = sodium.to_base64(
-            sodium.crypto_box_seal(sodium.from_string("s3cret-value"), sodium.from_base64(key, sodium.base64_variants.ORIGINAL)),
+            sodium.crypto_box_seal(
+                sodium.from_string("s3cret-value"),
+                sodium.from_base64(key, sodium.base64_variants.ORIGINAL),
+            ),
             sodium.base64_variants.ORIGINAL,
         );
-        assert.strictEqual((await call("PUT", `/api/v3/repositories/${id}/environments/staging/secrets/DEPLOY_KEY`, { encrypted_value: sealed, key_id: "wrong" })).status, 422);
         assert.strictEqual(
-            (await call("PUT", `/api/v3/repositories/${id}/environments/staging/secrets/DEPLOY_KEY`, { encrypted_value: Buffer.from("plain").toString("base64"), key_id })).status,
+            (
+                await call("PUT", `/api/v3/repositories/${id}/environments/staging/secrets/DEPLOY_KEY`, {
+                    encrypted_value: sealed,
+                    key_id: "wrong",
+                })
+            ).status,
+            422,
+        );
+        assert.strictEqual(
+            (
+                await call("PUT", `/api/v3/repositories/${id}/environments/staging/secrets/DEPLOY_KEY`, {
+                    encrypted_value: Buffer.from("plain").toString("base64"),
+                    key_id,
+                })
+            ).status,
             400,
         );
-        assert.strictEqual((await call("PUT", `/api/v3/repositories/${id}/environments/staging/secrets/DEPLOY_KEY`, { encrypted_value: sealed, key_id })).status, 201);
+        assert.strictEqual(
+            (
+                await call("PUT", `/api/v3/repositories/${id}/environments/staging/secrets/DEPLOY_KEY`, {
+                    encrypted_value: sealed,
+                    key_id,
+                })
+            ).status,
+            201,
+        );
         assert.strictEqual(gh.openSecret("ainative", "platform", "staging", "DEPLOY_KEY"), "s3cret-value");
     });
 });

@@ -33,18 +33,31 @@ describe("fake Sentry: as strict as Sentry", function () {
 
     it("checks the token, the organisation and Sentry's trailing slash", async () => {
         assert.strictEqual((await call("GET", "/api/0/teams/ainative/platform/", undefined, "wrong")).status, 401);
-        assert.strictEqual((await call("POST", "/api/0/organizations/other-org/teams/", { slug: "platform" })).status, 404);
-        assert.strictEqual((await call("POST", "/api/0/organizations/ainative/teams", { slug: "platform" })).status, 404, "no trailing slash: no route");
+        assert.strictEqual(
+            (await call("POST", "/api/0/organizations/other-org/teams/", { slug: "platform" })).status,
+            404,
+        );
+        assert.strictEqual(
+            (await call("POST", "/api/0/organizations/ainative/teams", { slug: "platform" })).status,
+            404,
+            "no trailing slash: no route",
+        );
     });
 
     it("makes a team, a project and a key whose DSN names the project", async () => {
-        assert.strictEqual((await call("POST", "/api/0/organizations/ainative/teams/", { slug: "platform", name: "platform" })).status, 201);
+        assert.strictEqual(
+            (await call("POST", "/api/0/organizations/ainative/teams/", { slug: "platform", name: "platform" })).status,
+            201,
+        );
         const project = await call("POST", "/api/0/teams/ainative/platform/projects/", { name: "web", slug: "web" });
         assert.strictEqual(project.status, 201);
         const key = await call("POST", "/api/0/projects/ainative/web/keys/", { name: "web" });
         assert.strictEqual(key.status, 201);
         assert.ok(key.body.dsn.public.endsWith(`/${project.body.id}`));
-        assert.strictEqual((await call("POST", "/api/0/teams/ainative/platform/projects/", { name: "web", slug: "web" })).status, 409);
+        assert.strictEqual(
+            (await call("POST", "/api/0/teams/ainative/platform/projects/", { name: "web", slug: "web" })).status,
+            409,
+        );
     });
 
     it("alert rules (outside the description) are checked by their own rules: a wrong time window is refused", async () => {
@@ -56,11 +69,29 @@ describe("fake Sentry: as strict as Sentry", function () {
             thresholdType: 0,
             triggers: [{ label: "critical", alertThreshold: 0.05, actions: [] }],
         };
-        assert.strictEqual((await call("POST", "/api/0/projects/ainative/web/alert-rules/", { ...base, timeWindow: 7 })).status, 400);
+        assert.strictEqual(
+            (await call("POST", "/api/0/projects/ainative/web/alert-rules/", { ...base, timeWindow: 7 })).status,
+            400,
+        );
         const ok = await call("POST", "/api/0/projects/ainative/web/alert-rules/", { ...base, timeWindow: 10 });
         assert.strictEqual(ok.status, 201);
-        assert.strictEqual((await call("GET", `/api/0/organizations/ainative/alert-rules/${ok.body.id}/`)).body.aggregate, "failure_rate()", "read at the organisation-level path");
-        assert.strictEqual((await call("POST", "/api/0/projects/ainative/web/rules/", { name: "x", actionMatch: "some", conditions: [], actions: [], frequency: 30 })).status, 400);
+        assert.strictEqual(
+            (await call("GET", `/api/0/organizations/ainative/alert-rules/${ok.body.id}/`)).body.aggregate,
+            "failure_rate()",
+            "read at the organisation-level path",
+        );
+        assert.strictEqual(
+            (
+                await call("POST", "/api/0/projects/ainative/web/rules/", {
+                    name: "x",
+                    actionMatch: "some",
+                    conditions: [],
+                    actions: [],
+                    frequency: 30,
+                })
+            ).status,
+            400,
+        );
     });
 });
 
@@ -73,14 +104,26 @@ describe("fake PagerDuty: as strict as PagerDuty", function () {
         pd.addUser("PUSER01");
     });
     after(() => pd.close());
-    const HEADERS = { authorization: "Token token=pd_test", accept: "application/vnd.pagerduty+json;version=2", "content-type": "application/json" };
+    const HEADERS = {
+        authorization: "Token token=pd_test",
+        accept: "application/vnd.pagerduty+json;version=2",
+        "content-type": "application/json",
+    };
     const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = HEADERS) => {
-        const res = await fetch(`${pd.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+        const res = await fetch(`${pd.url}${path}`, {
+            method,
+            headers,
+            body: body === undefined ? undefined : JSON.stringify(body),
+        });
         const text = await res.text();
         return { status: res.status, body: text ? JSON.parse(text) : undefined };
     };
     const policy = (targets: { id: string; type: string }[]) => ({
-        escalation_policy: { type: "escalation_policy", name: `p-${targets[0].id}`, escalation_rules: [{ escalation_delay_in_minutes: 10, targets }] },
+        escalation_policy: {
+            type: "escalation_policy",
+            name: `p-${targets[0].id}`,
+            escalation_rules: [{ escalation_delay_in_minutes: 10, targets }],
+        },
     });
 
     it("refuses a body the description refuses, with PagerDuty's error object", async () => {
@@ -91,8 +134,14 @@ describe("fake PagerDuty: as strict as PagerDuty", function () {
     });
 
     it("checks the token scheme and the headers its description requires", async () => {
-        assert.strictEqual((await call("GET", "/abilities", undefined, { ...HEADERS, authorization: "Bearer pd_test" })).status, 401);
-        const bare = await call("GET", "/abilities", undefined, { authorization: HEADERS.authorization, accept: HEADERS.accept });
+        assert.strictEqual(
+            (await call("GET", "/abilities", undefined, { ...HEADERS, authorization: "Bearer pd_test" })).status,
+            401,
+        );
+        const bare = await call("GET", "/abilities", undefined, {
+            authorization: HEADERS.authorization,
+            accept: HEADERS.accept,
+        });
         assert.strictEqual(bare.status, 400);
         assert.match(bare.body.error.errors.join(" "), /content-type/i);
         assert.strictEqual((await call("GET", "/abilities")).status, 200);
@@ -105,14 +154,26 @@ describe("fake PagerDuty: as strict as PagerDuty", function () {
         const created = await call("POST", "/escalation_policies", policy([{ id: "PUSER01", type: "user_reference" }]));
         assert.strictEqual(created.status, 201);
         const service = await call("POST", "/services", {
-            service: { type: "service", name: "web", escalation_policy: { id: created.body.escalation_policy.id, type: "escalation_policy_reference" } },
+            service: {
+                type: "service",
+                name: "web",
+                escalation_policy: { id: created.body.escalation_policy.id, type: "escalation_policy_reference" },
+            },
         });
         assert.strictEqual(service.status, 201);
         const integration = await call("POST", `/services/${service.body.service.id}/integrations`, {
-            integration: { type: "events_api_v2_inbound_integration", name: "events", service: { id: service.body.service.id, type: "service_reference" } },
+            integration: {
+                type: "events_api_v2_inbound_integration",
+                name: "events",
+                service: { id: service.body.service.id, type: "service_reference" },
+            },
         });
         assert.strictEqual(integration.status, 201);
         assert.match(integration.body.integration.integration_key, /^[0-9a-f]{32}$/);
-        assert.strictEqual((await call("DELETE", `/escalation_policies/${created.body.escalation_policy.id}`)).status, 400, "in use by a service");
+        assert.strictEqual(
+            (await call("DELETE", `/escalation_policies/${created.body.escalation_policy.id}`)).status,
+            400,
+            "in use by a service",
+        );
     });
 });

@@ -13,7 +13,8 @@ describe("Railway emulator (as strict as Railway)", () => {
     let emu: RailwayEmulator;
     let clock: ManualClock;
     let client: RailwayClient;
-    const call = (op: OperationName, vars: Record<string, unknown>, c = client): Promise<any> => c.request(op, DOCUMENTS[op], vars, isMutation(op));
+    const call = (op: OperationName, vars: Record<string, unknown>, c = client): Promise<any> =>
+        c.request(op, DOCUMENTS[op], vars, isMutation(op));
     /** Any document, with any headers: for what the project's own documents never send. */
     const raw = async (
         query: string,
@@ -33,7 +34,11 @@ describe("Railway emulator (as strict as Railway)", () => {
     before(async () => {
         clock = new ManualClock();
         emu = await startRailwayEmulator({ deployStageMs: STAGE, clock, maxPageSize: 3, workspaces: ["ws"] });
-        client = new RailwayClient({ apiUrl: emu.apiUrl, env: { RAILWAY_API_TOKEN: emu.token }, retry: { maxAttempts: 1 } });
+        client = new RailwayClient({
+            apiUrl: emu.apiUrl,
+            env: { RAILWAY_API_TOKEN: emu.token },
+            retry: { maxAttempts: 1 },
+        });
     });
     after(() => emu.close());
     beforeEach(() => {
@@ -43,11 +48,17 @@ describe("Railway emulator (as strict as Railway)", () => {
     });
 
     async function project(name = "p", env = "production") {
-        const { projectCreate } = await call("ProjectCreate", { input: { name, defaultEnvironmentName: env, workspaceId: "ws" } });
+        const { projectCreate } = await call("ProjectCreate", {
+            input: { name, defaultEnvironmentName: env, workspaceId: "ws" },
+        });
         const envs = await call("ProjectEnvironments", { id: projectCreate.id });
-        return { projectId: projectCreate.id as string, environmentId: envs.project.environments.edges[0].node.id as string };
+        return {
+            projectId: projectCreate.id as string,
+            environmentId: envs.project.environments.edges[0].node.id as string,
+        };
     }
-    const deploymentsOf = (serviceId: string) => [...emu.store.deployments.values()].filter((d) => d.serviceId === serviceId);
+    const deploymentsOf = (serviceId: string) =>
+        [...emu.store.deployments.values()].filter((d) => d.serviceId === serviceId);
 
     it("answers an invalid document as Railway does: HTTP 400, GRAPHQL_VALIDATION_FAILED", async () => {
         const r = await raw('{ service(id: "x") { id branch } }');
@@ -58,64 +69,112 @@ describe("Railway emulator (as strict as Railway)", () => {
     describe("1. environment scoping (each rule with the Railway text it rests on)", () => {
         it("a service created in one environment has an instance in every environment (terraform-provider-railway issue #23)", async () => {
             const { projectId, environmentId: production } = await project();
-            const staging = (await call("EnvironmentCreate", { input: { projectId, name: "staging" } })).environmentCreate.id;
-            const svc = (await call("ServiceCreate", { input: { projectId, name: "web", environmentId: staging } })).serviceCreate.id;
+            const staging = (await call("EnvironmentCreate", { input: { projectId, name: "staging" } }))
+                .environmentCreate.id;
+            const svc = (await call("ServiceCreate", { input: { projectId, name: "web", environmentId: staging } }))
+                .serviceCreate.id;
             assert.ok(emu.store.hasInstance(svc, production) && emu.store.hasInstance(svc, staging));
         });
 
         it("a write that names its environment stays in it: settings, variables, volumes, domains (docs: every change to a service is scoped to one environment)", async () => {
             const { projectId, environmentId: production } = await project();
-            const staging = (await call("EnvironmentCreate", { input: { projectId, name: "staging" } })).environmentCreate.id;
-            const svc = (await call("ServiceCreate", { input: { projectId, name: "web", environmentId: staging } })).serviceCreate.id;
-            const before = (await raw(`{ environment(id: "${production}") { configEtag } }`)).body.data.environment.configEtag;
+            const staging = (await call("EnvironmentCreate", { input: { projectId, name: "staging" } }))
+                .environmentCreate.id;
+            const svc = (await call("ServiceCreate", { input: { projectId, name: "web", environmentId: staging } }))
+                .serviceCreate.id;
+            const before = (await raw(`{ environment(id: "${production}") { configEtag } }`)).body.data.environment
+                .configEtag;
             await call("ServiceInstanceUpdate", {
                 serviceId: svc,
                 environmentId: staging,
                 input: { startCommand: "npm start", multiRegionConfig: { "us-west2": { numReplicas: 1 } } },
             });
-            await call("VariableCollectionUpsert", { input: { projectId, environmentId: staging, serviceId: svc, variables: { A: "1" }, skipDeploys: true } });
-            await call("VolumeCreate", { input: { projectId, environmentId: staging, serviceId: svc, mountPath: "/data" } });
+            await call("VariableCollectionUpsert", {
+                input: { projectId, environmentId: staging, serviceId: svc, variables: { A: "1" }, skipDeploys: true },
+            });
+            await call("VolumeCreate", {
+                input: { projectId, environmentId: staging, serviceId: svc, mountPath: "/data" },
+            });
             await call("ServiceDomainCreate", { input: { environmentId: staging, serviceId: svc } });
-            assert.equal(emu.store.instance(svc, production).startCommand ?? null, null, "production's settings did not move");
+            assert.equal(
+                emu.store.instance(svc, production).startCommand ?? null,
+                null,
+                "production's settings did not move",
+            );
             assert.deepEqual(emu.store.vars(svc, production), {});
             assert.deepEqual(
                 [...emu.store.volumeInstances.values()].map((v) => v.environmentId),
                 [staging],
             );
             assert.equal([...emu.store.domains.values()].filter((d) => d.environmentId === production).length, 0);
-            const after = (await raw(`{ environment(id: "${production}") { configEtag } }`)).body.data.environment.configEtag;
+            const after = (await raw(`{ environment(id: "${production}") { configEtag } }`)).body.data.environment
+                .configEtag;
             assert.equal(after, before, "production's configEtag is unchanged");
         });
 
         it("serviceInstanceUpdate without an environment reaches every environment (the schema's description of a null environmentId)", async () => {
             const { projectId, environmentId: production } = await project();
-            const staging = (await call("EnvironmentCreate", { input: { projectId, name: "staging" } })).environmentCreate.id;
+            const staging = (await call("EnvironmentCreate", { input: { projectId, name: "staging" } }))
+                .environmentCreate.id;
             const svc = (await call("ServiceCreate", { input: { projectId, name: "web" } })).serviceCreate.id;
-            await call("ServiceInstanceUpdate", { serviceId: svc, environmentId: null, input: { buildCommand: "npm run build" } });
+            await call("ServiceInstanceUpdate", {
+                serviceId: svc,
+                environmentId: null,
+                input: { buildCommand: "npm run build" },
+            });
             assert.equal(emu.store.instance(svc, production).buildCommand, "npm run build");
             assert.equal(emu.store.instance(svc, staging).buildCommand, "npm run build");
         });
 
         it("serviceDelete with an environment removes that instance only; without one, the whole service", async () => {
             const { projectId, environmentId: production } = await project();
-            const staging = (await call("EnvironmentCreate", { input: { projectId, name: "staging" } })).environmentCreate.id;
+            const staging = (await call("EnvironmentCreate", { input: { projectId, name: "staging" } }))
+                .environmentCreate.id;
             const svc = (await call("ServiceCreate", { input: { projectId, name: "web" } })).serviceCreate.id;
             await call("ServiceDelete", { id: svc, environmentId: staging });
-            assert.ok(emu.store.hasInstance(svc, production) && !emu.store.hasInstance(svc, staging) && emu.store.services.has(svc));
+            assert.ok(
+                emu.store.hasInstance(svc, production) &&
+                    !emu.store.hasInstance(svc, staging) &&
+                    emu.store.services.has(svc),
+            );
             await call("ServiceDelete", { id: svc });
             assert.ok(!emu.store.services.has(svc));
         });
 
         it("an environment is created empty, or as a duplicate carrying the source's variables, settings and volumes (environmentCreate.sourceEnvironmentId)", async () => {
             const { projectId, environmentId: production } = await project();
-            const svc = (await call("ServiceCreate", { input: { projectId, name: "web", environmentId: production } })).serviceCreate.id;
-            await call("ServiceInstanceUpdate", { serviceId: svc, environmentId: production, input: { startCommand: "npm start" } });
-            await call("VariableCollectionUpsert", { input: { projectId, environmentId: production, serviceId: svc, variables: { A: "prod" }, skipDeploys: true } });
-            await call("VolumeCreate", { input: { projectId, environmentId: production, serviceId: svc, mountPath: "/data" } });
+            const svc = (await call("ServiceCreate", { input: { projectId, name: "web", environmentId: production } }))
+                .serviceCreate.id;
+            await call("ServiceInstanceUpdate", {
+                serviceId: svc,
+                environmentId: production,
+                input: { startCommand: "npm start" },
+            });
+            await call("VariableCollectionUpsert", {
+                input: {
+                    projectId,
+                    environmentId: production,
+                    serviceId: svc,
+                    variables: { A: "prod" },
+                    skipDeploys: true,
+                },
+            });
+            await call("VolumeCreate", {
+                input: { projectId, environmentId: production, serviceId: svc, mountPath: "/data" },
+            });
             const empty = (await call("EnvironmentCreate", { input: { projectId, name: "dev" } })).environmentCreate.id;
             assert.ok(!emu.store.hasInstance(svc, empty), "an environment made without a source has no services");
-            const dup = (await call("EnvironmentCreate", { input: { projectId, name: "pr-1", sourceEnvironmentId: production, ephemeral: true, skipInitialDeploys: true } }))
-                .environmentCreate;
+            const dup = (
+                await call("EnvironmentCreate", {
+                    input: {
+                        projectId,
+                        name: "pr-1",
+                        sourceEnvironmentId: production,
+                        ephemeral: true,
+                        skipInitialDeploys: true,
+                    },
+                })
+            ).environmentCreate;
             assert.equal(dup.sourceEnvironment.id, production);
             assert.deepEqual(emu.store.vars(svc, dup.id), { A: "prod" }, "variables copied");
             assert.equal(emu.store.instance(svc, dup.id).startCommand, "npm start", "settings copied");
@@ -124,9 +183,21 @@ describe("Railway emulator (as strict as Railway)", () => {
                 "volume instance copied",
             );
             assert.equal(deploymentsOf(svc).length, 0, "skipInitialDeploys: nothing deployed");
-            await call("ServiceInstanceUpdate", { serviceId: svc, environmentId: dup.id, input: { startCommand: "dup-only" } });
-            assert.equal(emu.store.instance(svc, production).startCommand, "npm start", "the duplicate's change stayed in it");
-            const listed = (await raw(`{ environments(projectId: "${projectId}", isEphemeral: true) { edges { node { id name isEphemeral } } } }`)).body.data.environments.edges;
+            await call("ServiceInstanceUpdate", {
+                serviceId: svc,
+                environmentId: dup.id,
+                input: { startCommand: "dup-only" },
+            });
+            assert.equal(
+                emu.store.instance(svc, production).startCommand,
+                "npm start",
+                "the duplicate's change stayed in it",
+            );
+            const listed = (
+                await raw(
+                    `{ environments(projectId: "${projectId}", isEphemeral: true) { edges { node { id name isEphemeral } } } }`,
+                )
+            ).body.data.environments.edges;
             assert.deepEqual(
                 listed.map((e: any) => e.node.name),
                 ["pr-1"],
@@ -144,31 +215,59 @@ describe("Railway emulator (as strict as Railway)", () => {
 
     describe("1b. environment config and patches (the shape of Railway's CLI)", () => {
         const cfg = async (environmentId: string) =>
-            (await raw(`query($id: String!) { environment(id: $id) { configEtag unmergedChangesCount config(decryptVariables: true) } }`, { id: environmentId })).body.data
-                .environment;
+            (
+                await raw(
+                    `query($id: String!) { environment(id: $id) { configEtag unmergedChangesCount config(decryptVariables: true) } }`,
+                    { id: environmentId },
+                )
+            ).body.data.environment;
         const commit = (environmentId: string, patch: unknown) =>
-            raw(`mutation($e: String!, $p: EnvironmentConfig) { environmentPatchCommit(environmentId: $e, patch: $p, commitMessage: "test") }`, { e: environmentId, p: patch });
+            raw(
+                `mutation($e: String!, $p: EnvironmentConfig) { environmentPatchCommit(environmentId: $e, patch: $p, commitMessage: "test") }`,
+                { e: environmentId, p: patch },
+            );
 
         it("config reflects each service's source, build, deploy, variables and volume mounts; configEtag moves with it", async () => {
             const { projectId, environmentId } = await project();
-            const svc = (await call("ServiceCreate", { input: { projectId, name: "db", environmentId } })).serviceCreate.id;
-            await call("ServiceInstanceUpdate", { serviceId: svc, environmentId, input: { source: { image: "postgres:16" }, startCommand: "postgres" } });
-            await call("VariableCollectionUpsert", { input: { projectId, environmentId, serviceId: svc, variables: { PGDATA: "/data/pg" }, skipDeploys: true } });
-            const vol = (await call("VolumeCreate", { input: { projectId, environmentId, serviceId: svc, mountPath: "/data" } })).volumeCreate.id;
+            const svc = (await call("ServiceCreate", { input: { projectId, name: "db", environmentId } })).serviceCreate
+                .id;
+            await call("ServiceInstanceUpdate", {
+                serviceId: svc,
+                environmentId,
+                input: { source: { image: "postgres:16" }, startCommand: "postgres" },
+            });
+            await call("VariableCollectionUpsert", {
+                input: {
+                    projectId,
+                    environmentId,
+                    serviceId: svc,
+                    variables: { PGDATA: "/data/pg" },
+                    skipDeploys: true,
+                },
+            });
+            const vol = (
+                await call("VolumeCreate", { input: { projectId, environmentId, serviceId: svc, mountPath: "/data" } })
+            ).volumeCreate.id;
             const first = await cfg(environmentId);
             const s = first.config.services[svc];
             assert.deepEqual(s.source, { image: "postgres:16" });
             assert.equal(s.deploy.startCommand, "postgres");
             assert.deepEqual(s.variables.PGDATA, { value: "/data/pg", isSealed: false });
             assert.deepEqual(s.volumeMounts, { [vol]: { mountPath: "/data" } });
-            await call("ServiceInstanceUpdate", { serviceId: svc, environmentId, input: { startCommand: "postgres -c fsync=on" } });
+            await call("ServiceInstanceUpdate", {
+                serviceId: svc,
+                environmentId,
+                input: { startCommand: "postgres -c fsync=on" },
+            });
             assert.notEqual((await cfg(environmentId)).configEtag, first.configEtag);
         });
 
         it("a patch materialises and removes an instance in one environment, changes settings and variables, and applies all or nothing", async () => {
             const { projectId, environmentId: production } = await project();
-            const staging = (await call("EnvironmentCreate", { input: { projectId, name: "staging" } })).environmentCreate.id;
-            const svc = (await call("ServiceCreate", { input: { projectId, name: "web", environmentId: production } })).serviceCreate.id;
+            const staging = (await call("EnvironmentCreate", { input: { projectId, name: "staging" } }))
+                .environmentCreate.id;
+            const svc = (await call("ServiceCreate", { input: { projectId, name: "web", environmentId: production } }))
+                .serviceCreate.id;
             await call("ServiceDelete", { id: svc, environmentId: staging });
             const ok = await commit(staging, {
                 services: {
@@ -185,33 +284,61 @@ describe("Railway emulator (as strict as Railway)", () => {
             assert.deepEqual(emu.store.instance(svc, staging).multiRegionConfig, { "us-west2": { numReplicas: 2 } });
             assert.deepEqual(emu.store.vars(svc, staging), { A: "1" });
             assert.equal(emu.store.instance(svc, production).startCommand ?? null, null, "production untouched");
-            assert.equal(deploymentsOf(svc).filter((d) => d.environmentId === staging).length, 1, "a commit deploys what it changed");
+            assert.equal(
+                deploymentsOf(svc).filter((d) => d.environmentId === staging).length,
+                1,
+                "a commit deploys what it changed",
+            );
             const etag = (await cfg(staging)).configEtag;
-            const bad = await commit(staging, { services: { [svc]: { deploy: { startCommand: "changed" }, variables: { B: { value: 1 } } } } });
+            const bad = await commit(staging, {
+                services: { [svc]: { deploy: { startCommand: "changed" }, variables: { B: { value: 1 } } } },
+            });
             assert.match(bad.body.errors[0].message, /variables\.B must be \{value: string\}/);
             assert.equal((await cfg(staging)).configEtag, etag, "nothing of a refused patch was applied");
             const unknown = await commit(staging, { services: { [svc]: { deploy: { nope: 1 } } } });
             assert.match(unknown.body.errors[0].message, /'nope' is not modelled by the Railway emulator/);
             await commit(staging, { services: { [svc]: { isDeleted: true } } });
-            assert.ok(!emu.store.hasInstance(svc, staging) && emu.store.hasInstance(svc, production), "isDeleted removed staging's instance only");
+            assert.ok(
+                !emu.store.hasInstance(svc, staging) && emu.store.hasInstance(svc, production),
+                "isDeleted removed staging's instance only",
+            );
             const missing = await commit(staging, { services: { [svc]: { deploy: { startCommand: "x" } } } });
-            assert.match(missing.body.errors[0].message, /ServiceInstance not found/, "a service not in the environment needs isCreated");
+            assert.match(
+                missing.body.errors[0].message,
+                /ServiceInstance not found/,
+                "a service not in the environment needs isCreated",
+            );
         });
 
         it("staged changes are counted, merged, and committed with skipDeploys; a direct commit over staged changes is refused", async () => {
             const { projectId, environmentId } = await project();
-            const svc = (await call("ServiceCreate", { input: { projectId, name: "web", environmentId } })).serviceCreate.id;
-            await call("ServiceInstanceUpdate", { serviceId: svc, environmentId, input: { source: { image: "nginx:1" } } });
+            const svc = (await call("ServiceCreate", { input: { projectId, name: "web", environmentId } }))
+                .serviceCreate.id;
+            await call("ServiceInstanceUpdate", {
+                serviceId: svc,
+                environmentId,
+                input: { source: { image: "nginx:1" } },
+            });
             const stage = (input: unknown) =>
-                raw(`mutation($e: String!, $i: EnvironmentConfig!) { environmentStageChanges(environmentId: $e, input: $i, merge: true) { id status } }`, {
-                    e: environmentId,
-                    i: input,
-                });
-            assert.equal((await stage({ services: { [svc]: { deploy: { startCommand: "a" } } } })).body.data.environmentStageChanges.status, "STAGED");
+                raw(
+                    `mutation($e: String!, $i: EnvironmentConfig!) { environmentStageChanges(environmentId: $e, input: $i, merge: true) { id status } }`,
+                    {
+                        e: environmentId,
+                        i: input,
+                    },
+                );
+            assert.equal(
+                (await stage({ services: { [svc]: { deploy: { startCommand: "a" } } } })).body.data
+                    .environmentStageChanges.status,
+                "STAGED",
+            );
             await stage({ services: { [svc]: { variables: { X: { value: "1" } } } } });
             assert.equal((await cfg(environmentId)).unmergedChangesCount, 1);
             assert.match((await commit(environmentId, {})).body.errors[0].message, /staged changes/);
-            const done = await raw(`mutation($e: String!) { environmentPatchCommitStaged(environmentId: $e, skipDeploys: true) }`, { e: environmentId });
+            const done = await raw(
+                `mutation($e: String!) { environmentPatchCommitStaged(environmentId: $e, skipDeploys: true) }`,
+                { e: environmentId },
+            );
             assert.equal(done.body.errors, undefined);
             assert.equal(emu.store.instance(svc, environmentId).startCommand, "a");
             assert.deepEqual(emu.store.vars(svc, environmentId), { X: "1" }, "both staged parts, merged");
@@ -224,19 +351,40 @@ describe("Railway emulator (as strict as Railway)", () => {
         it("choosing a source deploys; settings never do; variables do unless skipDeploys; a deploy needs a source and a known commit", async () => {
             const { projectId, environmentId } = await project();
             const svc = (await call("ServiceCreate", { input: { projectId, name: "web" } })).serviceCreate.id;
-            await call("ServiceInstanceUpdate", { serviceId: svc, environmentId, input: { startCommand: "npm start" } });
+            await call("ServiceInstanceUpdate", {
+                serviceId: svc,
+                environmentId,
+                input: { startCommand: "npm start" },
+            });
             await assert.rejects(call("ServiceInstanceDeploy", { serviceId: svc, environmentId }), /no source/);
-            await call("VariableCollectionUpsert", { input: { projectId, environmentId, serviceId: svc, variables: { A: "1" } } });
+            await call("VariableCollectionUpsert", {
+                input: { projectId, environmentId, serviceId: svc, variables: { A: "1" } },
+            });
             assert.equal(deploymentsOf(svc).length, 0, "nothing to deploy without a source");
-            await call("ServiceInstanceUpdate", { serviceId: svc, environmentId, input: { source: { repo: "acme/app" } } });
+            await call("ServiceInstanceUpdate", {
+                serviceId: svc,
+                environmentId,
+                input: { source: { repo: "acme/app" } },
+            });
             assert.equal(deploymentsOf(svc).length, 0, "serviceInstanceUpdate only stores settings");
-            await assert.rejects(call("ServiceInstanceDeploy", { serviceId: svc, environmentId, commitSha: "0".repeat(40) }), /Commit not found/);
-            await call("VariableCollectionUpsert", { input: { projectId, environmentId, serviceId: svc, variables: { B: "2" }, skipDeploys: true } });
+            await assert.rejects(
+                call("ServiceInstanceDeploy", { serviceId: svc, environmentId, commitSha: "0".repeat(40) }),
+                /Commit not found/,
+            );
+            await call("VariableCollectionUpsert", {
+                input: { projectId, environmentId, serviceId: svc, variables: { B: "2" }, skipDeploys: true },
+            });
             assert.equal(deploymentsOf(svc).length, 0, "skipDeploys");
             await call("ServiceInstanceDeploy", { serviceId: svc, environmentId });
-            await call("VariableCollectionUpsert", { input: { projectId, environmentId, serviceId: svc, variables: { C: "3" } } });
+            await call("VariableCollectionUpsert", {
+                input: { projectId, environmentId, serviceId: svc, variables: { C: "3" } },
+            });
             const [first, second] = deploymentsOf(svc).sort((a, b) => a.createdAt - b.createdAt);
-            assert.deepEqual(first.variables, { A: "1", B: "2" }, "each deployment snapshots the variables it started with");
+            assert.deepEqual(
+                first.variables,
+                { A: "1", B: "2" },
+                "each deployment snapshots the variables it started with",
+            );
             assert.deepEqual(second.variables, { A: "1", B: "2", C: "3" });
             assert.equal(first.commitHash, headCommit("acme/app", "main"));
             const connected = (await call("ServiceCreate", { input: { projectId, name: "img" } })).serviceCreate.id;
@@ -248,12 +396,24 @@ describe("Railway emulator (as strict as Railway)", () => {
     describe("3. rollback", () => {
         it("is allowed only where canRollback, restores the target's image and variables, and records what it rolled back to", async () => {
             const { projectId, environmentId } = await project();
-            const svc = (await call("ServiceCreate", { input: { projectId, name: "web", source: { image: "app:v1" }, variables: { V: "1" } } })).serviceCreate.id;
+            const svc = (
+                await call("ServiceCreate", {
+                    input: { projectId, name: "web", source: { image: "app:v1" }, variables: { V: "1" } },
+                })
+            ).serviceCreate.id;
             settle();
-            await call("ServiceInstanceUpdate", { serviceId: svc, environmentId, input: { source: { image: "app:v2" } } });
-            await call("VariableCollectionUpsert", { input: { projectId, environmentId, serviceId: svc, variables: { V: "2" } } });
+            await call("ServiceInstanceUpdate", {
+                serviceId: svc,
+                environmentId,
+                input: { source: { image: "app:v2" } },
+            });
+            await call("VariableCollectionUpsert", {
+                input: { projectId, environmentId, serviceId: svc, variables: { V: "2" } },
+            });
             settle();
-            const list = (await call("Deployments", { input: { serviceId: svc, environmentId }, first: 10 })).deployments.edges.map((e: any) => e.node);
+            const list = (
+                await call("Deployments", { input: { serviceId: svc, environmentId }, first: 10 })
+            ).deployments.edges.map((e: any) => e.node);
             assert.deepEqual(
                 list.map((d: any) => d.status),
                 ["SUCCESS", "REMOVED"],
@@ -261,7 +421,8 @@ describe("Railway emulator (as strict as Railway)", () => {
             await assert.rejects(call("DeploymentRollback", { id: list[0].id }), /cannot be rolled back/);
             await call("DeploymentRollback", { id: list[1].id });
             assert.deepEqual(emu.store.vars(svc, environmentId), { V: "1" }, "the target's variables are back");
-            const rolled = (await call("Deployments", { input: { serviceId: svc, environmentId }, first: 1 })).deployments.edges[0].node;
+            const rolled = (await call("Deployments", { input: { serviceId: svc, environmentId }, first: 1 }))
+                .deployments.edges[0].node;
             assert.equal(rolled.meta.image, "app:v1");
             assert.equal(rolled.meta.reason, "rollback");
             assert.equal(rolled.meta.rollbackTargetDeploymentId, list[1].id);
@@ -269,9 +430,18 @@ describe("Railway emulator (as strict as Railway)", () => {
 
         it("refuses a rollback past the image retention", async () => {
             const retention = 10 * STAGE;
-            const e2 = await startRailwayEmulator({ deployStageMs: STAGE, clock, rollbackRetentionMs: retention, workspaces: ["ws"] });
+            const e2 = await startRailwayEmulator({
+                deployStageMs: STAGE,
+                clock,
+                rollbackRetentionMs: retention,
+                workspaces: ["ws"],
+            });
             try {
-                const c = new RailwayClient({ apiUrl: e2.apiUrl, env: { RAILWAY_API_TOKEN: e2.token }, retry: { maxAttempts: 1 } });
+                const c = new RailwayClient({
+                    apiUrl: e2.apiUrl,
+                    env: { RAILWAY_API_TOKEN: e2.token },
+                    retry: { maxAttempts: 1 },
+                });
                 const p = e2.store.createProject({ name: "r" });
                 const env = e2.store.liveEnvironments(p.id)[0].id;
                 const svc = e2.store.createService({ projectId: p.id, name: "web", source: { image: "a:1" } });
@@ -291,43 +461,90 @@ describe("Railway emulator (as strict as Railway)", () => {
         it("one per service, absolute mount paths, no replicas beside a volume, a per-project limit, and queued deletion", async () => {
             const { projectId, environmentId } = await project();
             const svc = (await call("ServiceCreate", { input: { projectId, name: "pg" } })).serviceCreate.id;
-            await assert.rejects(call("VolumeCreate", { input: { projectId, environmentId, serviceId: svc, mountPath: "data" } }), /absolute/);
-            const vol = (await call("VolumeCreate", { input: { projectId, environmentId, serviceId: svc, mountPath: "/data" } })).volumeCreate.id;
-            await assert.rejects(call("VolumeCreate", { input: { projectId, environmentId, serviceId: svc, mountPath: "/other" } }), /already has a volume/);
             await assert.rejects(
-                call("ServiceInstanceUpdate", { serviceId: svc, environmentId, input: { multiRegionConfig: { "us-west2": { numReplicas: 2 } } } }),
+                call("VolumeCreate", { input: { projectId, environmentId, serviceId: svc, mountPath: "data" } }),
+                /absolute/,
+            );
+            const vol = (
+                await call("VolumeCreate", { input: { projectId, environmentId, serviceId: svc, mountPath: "/data" } })
+            ).volumeCreate.id;
+            await assert.rejects(
+                call("VolumeCreate", { input: { projectId, environmentId, serviceId: svc, mountPath: "/other" } }),
+                /already has a volume/,
+            );
+            await assert.rejects(
+                call("ServiceInstanceUpdate", {
+                    serviceId: svc,
+                    environmentId,
+                    input: { multiRegionConfig: { "us-west2": { numReplicas: 2 } } },
+                }),
                 /volume can only run 1 replica/,
             );
             await call("VolumeDelete", { volumeId: vol });
-            const pending = (await call("EnvironmentVolumeInstances", { id: environmentId })).environment.volumeInstances.edges.map((e: any) => e.node);
+            const pending = (
+                await call("EnvironmentVolumeInstances", { id: environmentId })
+            ).environment.volumeInstances.edges.map((e: any) => e.node);
             assert.deepEqual(
                 pending.map((v: any) => [v.volumeId, v.isPendingDeletion, v.state]),
                 [[vol, true, "DELETING"]],
                 "the deleted volume lingers, marked",
             );
             settle();
-            assert.equal((await call("EnvironmentVolumeInstances", { id: environmentId })).environment.volumeInstances.edges.length, 0);
+            assert.equal(
+                (await call("EnvironmentVolumeInstances", { id: environmentId })).environment.volumeInstances.edges
+                    .length,
+                0,
+            );
             for (let i = 0; i < 20; i++) {
                 const s = (await call("ServiceCreate", { input: { projectId, name: `s${i}` } })).serviceCreate.id;
                 await call("VolumeCreate", { input: { projectId, environmentId, serviceId: s, mountPath: "/data" } });
             }
             const extra = (await call("ServiceCreate", { input: { projectId, name: "extra" } })).serviceCreate.id;
-            await assert.rejects(call("VolumeCreate", { input: { projectId, environmentId, serviceId: extra, mountPath: "/data" } }), /allows 20 volumes per project/);
+            await assert.rejects(
+                call("VolumeCreate", { input: { projectId, environmentId, serviceId: extra, mountPath: "/data" } }),
+                /allows 20 volumes per project/,
+            );
         });
     });
 
     describe("5. project tokens", () => {
         it("are scoped to one environment of one project, and cannot create projects or connect sources", async () => {
             const { projectId, environmentId } = await project();
-            const staging = (await call("EnvironmentCreate", { input: { projectId, name: "staging" } })).environmentCreate.id;
+            const staging = (await call("EnvironmentCreate", { input: { projectId, name: "staging" } }))
+                .environmentCreate.id;
             const svc = (await call("ServiceCreate", { input: { projectId, name: "web" } })).serviceCreate.id;
             const token = emu.projectToken(projectId, environmentId);
-            const scoped = new RailwayClient({ apiUrl: emu.apiUrl, env: { RAILWAY_TOKEN: token }, retry: { maxAttempts: 1 } });
-            await call("VariableCollectionUpsert", { input: { projectId, environmentId, serviceId: svc, variables: { A: "1" }, skipDeploys: true } }, scoped);
-            await assert.rejects(call("ProjectCreate", { input: { name: "x" } }, scoped), /Not Authorized.*set RAILWAY_API_TOKEN/);
-            await assert.rejects(call("Variables", { projectId, environmentId: staging, serviceId: svc }, scoped), /Not Authorized/);
-            await assert.rejects(call("ServiceInstanceUpdate", { serviceId: svc, environmentId: null, input: { startCommand: "x" } }, scoped), /Not Authorized/);
-            const connect = await raw(`mutation { serviceConnect(id: "${svc}", input: { image: "x" }) { id } }`, {}, { "project-access-token": token });
+            const scoped = new RailwayClient({
+                apiUrl: emu.apiUrl,
+                env: { RAILWAY_TOKEN: token },
+                retry: { maxAttempts: 1 },
+            });
+            await call(
+                "VariableCollectionUpsert",
+                { input: { projectId, environmentId, serviceId: svc, variables: { A: "1" }, skipDeploys: true } },
+                scoped,
+            );
+            await assert.rejects(
+                call("ProjectCreate", { input: { name: "x" } }, scoped),
+                /Not Authorized.*set RAILWAY_API_TOKEN/,
+            );
+            await assert.rejects(
+                call("Variables", { projectId, environmentId: staging, serviceId: svc }, scoped),
+                /Not Authorized/,
+            );
+            await assert.rejects(
+                call(
+                    "ServiceInstanceUpdate",
+                    { serviceId: svc, environmentId: null, input: { startCommand: "x" } },
+                    scoped,
+                ),
+                /Not Authorized/,
+            );
+            const connect = await raw(
+                `mutation { serviceConnect(id: "${svc}", input: { image: "x" }) { id } }`,
+                {},
+                { "project-access-token": token },
+            );
             assert.equal(connect.body.errors[0].message, "Not Authorized");
             const other = await project("other");
             await assert.rejects(call("Project", { id: other.projectId }, scoped), /Not Authorized/);
@@ -337,18 +554,46 @@ describe("Railway emulator (as strict as Railway)", () => {
     describe("6. validation Railway does", () => {
         it("service names, replicas, regions, ports, domains, railwayConfigFile, and answerable domain statuses", async () => {
             const { projectId, environmentId } = await project();
-            await assert.rejects(call("ServiceCreate", { input: { projectId, name: "x".repeat(33) } }), /32 characters or less/);
-            const svc = (await call("ServiceCreate", { input: { projectId, name: "web" } })).serviceCreate.id;
-            await assert.rejects(call("ServiceInstanceUpdate", { serviceId: svc, environmentId, input: { multiRegionConfig: { "us-west2": { numReplicas: 0 } } } }), /at least 1/);
             await assert.rejects(
-                call("ServiceInstanceUpdate", { serviceId: svc, environmentId, input: { multiRegionConfig: { "europe-west4": { numReplicas: 1 } } } }),
+                call("ServiceCreate", { input: { projectId, name: "x".repeat(33) } }),
+                /32 characters or less/,
+            );
+            const svc = (await call("ServiceCreate", { input: { projectId, name: "web" } })).serviceCreate.id;
+            await assert.rejects(
+                call("ServiceInstanceUpdate", {
+                    serviceId: svc,
+                    environmentId,
+                    input: { multiRegionConfig: { "us-west2": { numReplicas: 0 } } },
+                }),
+                /at least 1/,
+            );
+            await assert.rejects(
+                call("ServiceInstanceUpdate", {
+                    serviceId: svc,
+                    environmentId,
+                    input: { multiRegionConfig: { "europe-west4": { numReplicas: 1 } } },
+                }),
                 /Invalid region: europe-west4/,
             );
-            await assert.rejects(call("ServiceDomainCreate", { input: { environmentId, serviceId: svc, targetPort: 70000 } }), /Invalid target port/);
-            await assert.rejects(call("CustomDomainCreate", { input: { projectId, environmentId, serviceId: svc, domain: "not a domain" } }), /Invalid domain/);
-            const rcf = await raw(`mutation { serviceInstanceUpdate(serviceId: "${svc}", environmentId: "${environmentId}", input: { railwayConfigFile: "railway.json" }) }`);
+            await assert.rejects(
+                call("ServiceDomainCreate", { input: { environmentId, serviceId: svc, targetPort: 70000 } }),
+                /Invalid target port/,
+            );
+            await assert.rejects(
+                call("CustomDomainCreate", {
+                    input: { projectId, environmentId, serviceId: svc, domain: "not a domain" },
+                }),
+                /Invalid domain/,
+            );
+            const rcf = await raw(
+                `mutation { serviceInstanceUpdate(serviceId: "${svc}", environmentId: "${environmentId}", input: { railwayConfigFile: "railway.json" }) }`,
+            );
             assert.match(rcf.body.errors[0].message, /Config as Code .* deprecated/);
-            const custom = (await call("CustomDomainCreate", { input: { projectId, environmentId, serviceId: svc, domain: "app.example.com" } })).customDomainCreate;
+            const custom = (
+                await call("CustomDomainCreate", {
+                    input: { projectId, environmentId, serviceId: svc, domain: "app.example.com" },
+                })
+            ).customDomainCreate;
             const status = await raw(
                 `{ customDomain(id: "${custom.id}", projectId: "${projectId}") { syncStatus status { certificateStatus verified dnsRecords { status currentValue purpose } } } }`,
             );
@@ -368,7 +613,8 @@ describe("Railway emulator (as strict as Railway)", () => {
                 "capped at the page size",
             );
             assert.equal(first.pageInfo.hasNextPage, true);
-            const second = (await call("ProjectServices", { id: projectId, after: first.pageInfo.endCursor })).project.services;
+            const second = (await call("ProjectServices", { id: projectId, after: first.pageInfo.endCursor })).project
+                .services;
             assert.deepEqual(
                 second.edges.map((e: any) => e.node.name),
                 ["d", "e"],
@@ -381,8 +627,12 @@ describe("Railway emulator (as strict as Railway)", () => {
     describe("8. deployment statuses", () => {
         it("goes INITIALIZING → BUILDING → DEPLOYING → SUCCESS; FAILED, CRASHED, SKIPPED, REMOVING, REMOVED, SLEEPING as Railway", async () => {
             const { projectId, environmentId } = await project();
-            const svc = (await call("ServiceCreate", { input: { projectId, name: "web", source: { image: "a:1" } } })).serviceCreate.id;
-            const status = async () => (await call("Deployments", { input: { serviceId: svc, environmentId }, first: 10 })).deployments.edges.map((e: any) => e.node.status);
+            const svc = (await call("ServiceCreate", { input: { projectId, name: "web", source: { image: "a:1" } } }))
+                .serviceCreate.id;
+            const status = async () =>
+                (
+                    await call("Deployments", { input: { serviceId: svc, environmentId }, first: 10 })
+                ).deployments.edges.map((e: any) => e.node.status);
             const seen: string[] = [];
             for (let i = 0; i < 4; i++) {
                 seen.push((await status())[0]);
@@ -401,9 +651,12 @@ describe("Railway emulator (as strict as Railway)", () => {
             await call("ServiceInstanceDeploy", { serviceId: svc, environmentId });
             assert.equal((await status())[1], "SKIPPED", "superseded while building");
             clock.advance(4 * STAGE);
-            const oldest = [...emu.store.deployments.values()].filter((d) => d.serviceId === svc).sort((a, b) => a.createdAt - b.createdAt)[0];
+            const oldest = [...emu.store.deployments.values()]
+                .filter((d) => d.serviceId === svc)
+                .sort((a, b) => a.createdAt - b.createdAt)[0];
             assert.ok(["REMOVING", "REMOVED"].includes(emu.store.status(oldest)), "the first live one was replaced");
-            const meta = (await call("Deployments", { input: { serviceId: svc, environmentId }, first: 1 })).deployments.edges[0].node.meta;
+            const meta = (await call("Deployments", { input: { serviceId: svc, environmentId }, first: 1 })).deployments
+                .edges[0].node.meta;
             assert.equal(meta.serviceManifest.source.image, "a:1", "meta.serviceManifest as the CLI reads it");
             await call("ServiceInstanceUpdate", { serviceId: svc, environmentId, input: { sleepApplication: true } });
             await call("ServiceInstanceDeploy", { serviceId: svc, environmentId });
@@ -416,9 +669,16 @@ describe("Railway emulator (as strict as Railway)", () => {
         it("deleted projects and environments come back with deletedAt; a missing service instance is 'not found'", async () => {
             const { projectId, environmentId } = await project();
             const svc = (await call("ServiceCreate", { input: { projectId, name: "web" } })).serviceCreate.id;
-            const staging = (await call("EnvironmentCreate", { input: { projectId, name: "staging", sourceEnvironmentId: environmentId } })).environmentCreate.id;
+            const staging = (
+                await call("EnvironmentCreate", {
+                    input: { projectId, name: "staging", sourceEnvironmentId: environmentId },
+                })
+            ).environmentCreate.id;
             await call("ServiceDelete", { id: svc, environmentId: staging });
-            await assert.rejects(call("ServiceInstance", { serviceId: svc, environmentId: staging }), /ServiceInstance not found/);
+            await assert.rejects(
+                call("ServiceInstance", { serviceId: svc, environmentId: staging }),
+                /ServiceInstance not found/,
+            );
             await call("EnvironmentDelete", { id: staging });
             assert.notEqual((await call("Environment", { id: staging })).environment.deletedAt, null);
             await call("ProjectDelete", { id: projectId });
@@ -448,7 +708,12 @@ describe("Railway emulator (as strict as Railway)", () => {
                 await limited.close();
             }
             emu.inject({ operation: "Project", status: 429 });
-            const r = await raw('query Project { project(id: "x") { id } }', {}, { authorization: `Bearer ${emu.token}` }, "Project");
+            const r = await raw(
+                'query Project { project(id: "x") { id } }',
+                {},
+                { authorization: `Bearer ${emu.token}` },
+                "Project",
+            );
             assert.equal(r.status, 429);
             assert.ok(r.headers.get("retry-after"), "an injected 429 says when to come back too");
         });
@@ -462,18 +727,33 @@ describe("Railway emulator (as strict as Railway)", () => {
 
         it("serviceInstanceUpdate with numReplicas and no region applies it to the default region", async () => {
             const { projectId, environmentId } = await project();
-            const svc = (await call("ServiceCreate", { input: { projectId, name: "web", environmentId } })).serviceCreate.id;
-            ok(await raw(`mutation($s: String!, $e: String) { serviceInstanceUpdate(serviceId: $s, environmentId: $e, input: { numReplicas: 3 }) }`, { s: svc, e: environmentId }));
-            assert.deepEqual(emu.store.instance(svc, environmentId).multiRegionConfig, { "us-west2": { numReplicas: 3 } });
+            const svc = (await call("ServiceCreate", { input: { projectId, name: "web", environmentId } }))
+                .serviceCreate.id;
+            ok(
+                await raw(
+                    `mutation($s: String!, $e: String) { serviceInstanceUpdate(serviceId: $s, environmentId: $e, input: { numReplicas: 3 }) }`,
+                    { s: svc, e: environmentId },
+                ),
+            );
+            assert.deepEqual(emu.store.instance(svc, environmentId).multiRegionConfig, {
+                "us-west2": { numReplicas: 3 },
+            });
         });
 
         it("volumeCreate answers with its volume instances; deployments with their instances, service and environment; serviceInstances with activeDeployments", async () => {
             const { projectId, environmentId } = await project();
-            const svc = (await call("ServiceCreate", { input: { projectId, name: "db", environmentId, source: { image: "postgres:16" } } })).serviceCreate.id;
+            const svc = (
+                await call("ServiceCreate", {
+                    input: { projectId, name: "db", environmentId, source: { image: "postgres:16" } },
+                })
+            ).serviceCreate.id;
             const v = ok(
-                await raw(`mutation($i: VolumeCreateInput!) { volumeCreate(input: $i) { id name volumeInstances { edges { node { id mountPath environmentId serviceId } } } } }`, {
-                    i: { projectId, environmentId, serviceId: svc, mountPath: "/var/lib/postgresql/data" },
-                }),
+                await raw(
+                    `mutation($i: VolumeCreateInput!) { volumeCreate(input: $i) { id name volumeInstances { edges { node { id mountPath environmentId serviceId } } } } }`,
+                    {
+                        i: { projectId, environmentId, serviceId: svc, mountPath: "/var/lib/postgresql/data" },
+                    },
+                ),
             ).volumeCreate;
             assert.equal(v.volumeInstances.edges[0].node.mountPath, "/var/lib/postgresql/data");
             settle();
@@ -493,51 +773,96 @@ describe("Railway emulator (as strict as Railway)", () => {
 
         it("serves the root environments, me, variablesForServiceDeployment and projectToken queries", async () => {
             const { projectId, environmentId } = await project();
-            const web = (await call("ServiceCreate", { input: { projectId, name: "web", environmentId } })).serviceCreate.id;
-            const db = (await call("ServiceCreate", { input: { projectId, name: "db", environmentId } })).serviceCreate.id;
-            await call("VariableCollectionUpsert", { input: { projectId, environmentId, serviceId: db, variables: { PGPORT: "5432" }, skipDeploys: true } });
+            const web = (await call("ServiceCreate", { input: { projectId, name: "web", environmentId } }))
+                .serviceCreate.id;
+            const db = (await call("ServiceCreate", { input: { projectId, name: "db", environmentId } })).serviceCreate
+                .id;
             await call("VariableCollectionUpsert", {
-                input: { projectId, environmentId, serviceId: web, variables: { DB_PORT: "${{db.PGPORT}}", GONE: "${{nope.X}}" }, skipDeploys: true },
+                input: { projectId, environmentId, serviceId: db, variables: { PGPORT: "5432" }, skipDeploys: true },
+            });
+            await call("VariableCollectionUpsert", {
+                input: {
+                    projectId,
+                    environmentId,
+                    serviceId: web,
+                    variables: { DB_PORT: "${{db.PGPORT}}", GONE: "${{nope.X}}" },
+                    skipDeploys: true,
+                },
             });
             const me = ok(await raw(`{ me { id email workspaces { id name } } }`)).me;
             assert.ok(me.workspaces.some((w: any) => w.id === "ws"));
             const rendered = ok(
-                await raw(`query($p: String!, $e: String!, $s: String!) { variablesForServiceDeployment(projectId: $p, environmentId: $e, serviceId: $s) }`, {
-                    p: projectId,
-                    e: environmentId,
-                    s: web,
-                }),
+                await raw(
+                    `query($p: String!, $e: String!, $s: String!) { variablesForServiceDeployment(projectId: $p, environmentId: $e, serviceId: $s) }`,
+                    {
+                        p: projectId,
+                        e: environmentId,
+                        s: web,
+                    },
+                ),
             ).variablesForServiceDeployment;
             assert.equal(rendered.DB_PORT, "5432", "a reference renders");
             assert.equal(rendered.GONE, "", "a reference to nothing renders empty");
             assert.equal(rendered.RAILWAY_ENVIRONMENT_NAME, "production");
-            const envs = ok(await raw(`query($p: String!) { environments(projectId: $p) { edges { node { id name } } } }`, { p: projectId })).environments.edges;
+            const envs = ok(
+                await raw(`query($p: String!) { environments(projectId: $p) { edges { node { id name } } } }`, {
+                    p: projectId,
+                }),
+            ).environments.edges;
             assert.deepEqual(
                 envs.map((e: any) => e.node.id),
                 [environmentId],
             );
             const token = ok(
-                await raw(`mutation($i: ProjectTokenCreateInput!) { projectTokenCreate(input: $i) }`, { i: { projectId, environmentId, name: "ci" } }),
+                await raw(`mutation($i: ProjectTokenCreateInput!) { projectTokenCreate(input: $i) }`, {
+                    i: { projectId, environmentId, name: "ci" },
+                }),
             ).projectTokenCreate;
             const asProject = { "project-access-token": token };
-            const info = ok(await raw(`{ projectToken { id projectId environmentId name displayToken } }`, {}, asProject)).projectToken;
+            const info = ok(
+                await raw(`{ projectToken { id projectId environmentId name displayToken } }`, {}, asProject),
+            ).projectToken;
             assert.equal(info.projectId, projectId);
             assert.equal(info.environmentId, environmentId);
             assert.ok(!info.displayToken.includes(token), "a token is never shown whole");
-            assert.match((await raw(`{ me { id } }`, {}, asProject)).body.errors[0].message, /Not Authorized/, "a project token has no user");
+            assert.match(
+                (await raw(`{ me { id } }`, {}, asProject)).body.errors[0].message,
+                /Not Authorized/,
+                "a project token has no user",
+            );
             ok(await raw(`mutation($id: String!) { projectTokenDelete(id: $id) }`, { id: info.id }));
-            assert.match((await raw(`{ projectToken { id } }`, {}, asProject)).body.errors[0].message, /Not Authorized/, "a deleted token is refused");
+            assert.match(
+                (await raw(`{ projectToken { id } }`, {}, asProject)).body.errors[0].message,
+                /Not Authorized/,
+                "a deleted token is refused",
+            );
         });
 
         it("serves volumeUpdate, deploymentRedeploy, deploymentRestart, deploymentRemove and serviceDisconnect", async () => {
             const { projectId, environmentId } = await project();
-            const svc = (await call("ServiceCreate", { input: { projectId, name: "web", environmentId, source: { image: "nginx:1" } } })).serviceCreate.id;
-            const vol = (await call("VolumeCreate", { input: { projectId, environmentId, serviceId: svc, mountPath: "/data" } })).volumeCreate.id;
-            assert.equal(ok(await raw(`mutation($v: String!) { volumeUpdate(volumeId: $v, input: { name: "web-data" }) { id name } }`, { v: vol })).volumeUpdate.name, "web-data");
+            const svc = (
+                await call("ServiceCreate", {
+                    input: { projectId, name: "web", environmentId, source: { image: "nginx:1" } },
+                })
+            ).serviceCreate.id;
+            const vol = (
+                await call("VolumeCreate", { input: { projectId, environmentId, serviceId: svc, mountPath: "/data" } })
+            ).volumeCreate.id;
+            assert.equal(
+                ok(
+                    await raw(
+                        `mutation($v: String!) { volumeUpdate(volumeId: $v, input: { name: "web-data" }) { id name } }`,
+                        { v: vol },
+                    ),
+                ).volumeUpdate.name,
+                "web-data",
+            );
             settle();
             const first = deploymentsOf(svc)[0];
             ok(await raw(`mutation($id: String!) { deploymentRestart(id: $id) }`, { id: first.id }));
-            const again = ok(await raw(`mutation($id: String!) { deploymentRedeploy(id: $id) { id status } }`, { id: first.id })).deploymentRedeploy;
+            const again = ok(
+                await raw(`mutation($id: String!) { deploymentRedeploy(id: $id) { id status } }`, { id: first.id }),
+            ).deploymentRedeploy;
             assert.notEqual(again.id, first.id);
             ok(await raw(`mutation($id: String!) { deploymentRemove(id: $id) }`, { id: again.id }));
             assert.equal(emu.store.status(emu.store.deployment(again.id)), "REMOVED");
@@ -547,8 +872,11 @@ describe("Railway emulator (as strict as Railway)", () => {
 
         it("serves Service.serviceInstances, Environment.variables (names only), Project.buckets and Project.workspace; refuses an unknown workspace", async () => {
             const { projectId, environmentId } = await project();
-            const svc = (await call("ServiceCreate", { input: { projectId, name: "web", environmentId } })).serviceCreate.id;
-            await call("VariableCollectionUpsert", { input: { projectId, environmentId, serviceId: svc, variables: { SECRET: "s3cr3t" }, skipDeploys: true } });
+            const svc = (await call("ServiceCreate", { input: { projectId, name: "web", environmentId } }))
+                .serviceCreate.id;
+            await call("VariableCollectionUpsert", {
+                input: { projectId, environmentId, serviceId: svc, variables: { SECRET: "s3cr3t" }, skipDeploys: true },
+            });
             const data = ok(
                 await raw(
                     `query($p: String!, $s: String!, $e: String!) {
@@ -562,8 +890,14 @@ describe("Railway emulator (as strict as Railway)", () => {
             assert.equal(data.project.workspace.id, "ws");
             assert.deepEqual(data.project.buckets.edges, []);
             assert.equal(data.service.serviceInstances.edges[0].node.environmentId, environmentId);
-            assert.deepEqual(data.environment.variables.edges[0].node, { name: "SECRET", serviceId: svc, isSealed: false });
-            const refused = await raw(`mutation { projectCreate(input: { name: "x", workspaceId: "no-such-workspace" }) { id } }`);
+            assert.deepEqual(data.environment.variables.edges[0].node, {
+                name: "SECRET",
+                serviceId: svc,
+                isSealed: false,
+            });
+            const refused = await raw(
+                `mutation { projectCreate(input: { name: "x", workspaceId: "no-such-workspace" }) { id } }`,
+            );
             assert.match(refused.body.errors[0].message, /Workspace not found/);
         });
 
@@ -572,9 +906,12 @@ describe("Railway emulator (as strict as Railway)", () => {
             const q = await raw(`query($p: String!) { project(id: $p) { id subscriptionType } }`, { p: projectId });
             assert.match(q.body.errors[0].message, /does not model Project\.subscriptionType/);
             const before = emu.store.services.size;
-            const m = await raw(`mutation($i: ServiceCreateInput!) { serviceCreate(input: $i) { id repoTriggers { edges { node { id } } } } }`, {
-                i: { projectId, name: "orphan" },
-            });
+            const m = await raw(
+                `mutation($i: ServiceCreateInput!) { serviceCreate(input: $i) { id repoTriggers { edges { node { id } } } } }`,
+                {
+                    i: { projectId, name: "orphan" },
+                },
+            );
             assert.match(m.body.errors[0].message, /does not model Service\.repoTriggers/);
             assert.equal(emu.store.services.size, before, "the create was undone: no orphan the client cannot know");
         });
@@ -588,7 +925,8 @@ describe("Railway emulator (as strict as Railway)", () => {
     });
 
     it("accepts faults, out-of-band edits, pushes and outcomes over its admin endpoint", async () => {
-        const admin = (route: string, body: unknown) => fetch(`http://127.0.0.1:${emu.port}/admin/${route}`, { method: "POST", body: JSON.stringify(body) });
+        const admin = (route: string, body: unknown) =>
+            fetch(`http://127.0.0.1:${emu.port}/admin/${route}`, { method: "POST", body: JSON.stringify(body) });
         assert.equal((await admin("faults", { operation: "Project", status: 503 })).status, 200);
         await assert.rejects(call("Project", { id: "x" }), /HTTP 503/);
         const { projectId, environmentId } = await project();
@@ -596,10 +934,23 @@ describe("Railway emulator (as strict as Railway)", () => {
         await admin("edit", { kind: "variable", serviceId: svc, environmentId, name: "X", value: "1" });
         assert.deepEqual((await call("Variables", { projectId, environmentId, serviceId: svc })).variables, { X: "1" });
         await call("ServiceInstanceUpdate", { serviceId: svc, environmentId, input: { source: { repo: "acme/api" } } });
-        await call("DeploymentTriggerCreate", { input: { projectId, environmentId, serviceId: svc, provider: "github", repository: "acme/api", branch: "main" } });
-        const pushed = (await (await admin("push", { repo: "acme/api", branch: "main", sha: "a".repeat(40) })).json()) as { deployments: string[] };
+        await call("DeploymentTriggerCreate", {
+            input: {
+                projectId,
+                environmentId,
+                serviceId: svc,
+                provider: "github",
+                repository: "acme/api",
+                branch: "main",
+            },
+        });
+        const pushed = (await (
+            await admin("push", { repo: "acme/api", branch: "main", sha: "a".repeat(40) })
+        ).json()) as { deployments: string[] };
         assert.equal(pushed.deployments.length, 1, "a push deploys where a trigger follows the branch");
-        const log = (await (await fetch(`http://127.0.0.1:${emu.port}/admin/log`)).json()) as Array<{ operationName: string }>;
+        const log = (await (await fetch(`http://127.0.0.1:${emu.port}/admin/log`)).json()) as Array<{
+            operationName: string;
+        }>;
         assert.ok(log.some((l) => l.operationName === "ServiceCreate"));
     });
 });

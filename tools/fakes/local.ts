@@ -9,7 +9,11 @@ import { FakeGitHub, seedLocalOrganisation, startFakeGitHub } from "./github/ser
 import { FakePagerDutyRest } from "./pagerduty";
 import { FakeSentry } from "./sentry";
 
-export const LOCAL_TOKENS = { github: "local-fake-github-token", sentry: "local-fake-sentry-token", pagerduty: "local-fake-pagerduty-token" } as const;
+export const LOCAL_TOKENS = {
+    github: "local-fake-github-token",
+    sentry: "local-fake-sentry-token",
+    pagerduty: "local-fake-pagerduty-token",
+} as const;
 
 /** What the local stack's PagerDuty section names as escalation targets. */
 export function seedLocalPagerDuty(pd: FakePagerDutyRest): void {
@@ -25,7 +29,9 @@ export interface LocalFakes {
 }
 
 /** The three fakes, seeded for the local stack and accepting {@link LOCAL_TOKENS}; port 0 picks free ports. */
-export async function startLocalFakes(ports: { github?: number; sentry?: number; pagerduty?: number } = {}): Promise<LocalFakes> {
+export async function startLocalFakes(
+    ports: { github?: number; sentry?: number; pagerduty?: number } = {},
+): Promise<LocalFakes> {
     const github = await startFakeGitHub(ports.github ?? 0);
     github.addToken(LOCAL_TOKENS.github, "local-deployer");
     seedLocalOrganisation(github);
@@ -40,14 +46,27 @@ export async function startLocalFakes(ports: { github?: number; sentry?: number;
     });
     pagerduty.addToken(LOCAL_TOKENS.pagerduty);
     seedLocalPagerDuty(pagerduty);
-    return { github, sentry, pagerduty, close: async () => void (await Promise.all([github.close(), sentry.close(), pagerduty.close()])) };
+    return {
+        github,
+        sentry,
+        pagerduty,
+        close: async () => void (await Promise.all([github.close(), sentry.close(), pagerduty.close()])),
+    };
 }
 
 async function main(): Promise<void> {
     const { values } = parseArgs({
-        options: { "github-port": { type: "string", default: "4020" }, "sentry-port": { type: "string", default: "4030" }, "pagerduty-port": { type: "string", default: "4040" } },
+        options: {
+            "github-port": { type: "string", default: "4020" },
+            "sentry-port": { type: "string", default: "4030" },
+            "pagerduty-port": { type: "string", default: "4040" },
+        },
     });
-    const fakes = await startLocalFakes({ github: Number(values["github-port"]), sentry: Number(values["sentry-port"]), pagerduty: Number(values["pagerduty-port"]) });
+    const fakes = await startLocalFakes({
+        github: Number(values["github-port"]),
+        sentry: Number(values["sentry-port"]),
+        pagerduty: Number(values["pagerduty-port"]),
+    });
     const { github: gh, sentry, pagerduty: pd } = fakes;
     process.stderr.write(
         [
@@ -59,8 +78,10 @@ async function main(): Promise<void> {
     );
     const shown = { gh: 0, sentry: 0, pd: 0 };
     setInterval(() => {
-        for (const r of gh.requests.slice(shown.gh)) process.stderr.write(`github    ${r.status} ${r.method} ${r.path}\n`);
-        for (const r of sentry.log.slice(shown.sentry)) process.stderr.write(`sentry    ${r.status} ${r.method} ${r.path}\n`);
+        for (const r of gh.requests.slice(shown.gh))
+            process.stderr.write(`github    ${r.status} ${r.method} ${r.path}\n`);
+        for (const r of sentry.log.slice(shown.sentry))
+            process.stderr.write(`sentry    ${r.status} ${r.method} ${r.path}\n`);
         for (const r of pd.log.slice(shown.pd)) process.stderr.write(`pagerduty ${r.status} ${r.method} ${r.path}\n`);
         shown.gh = gh.requests.length;
         shown.sentry = sentry.log.length;

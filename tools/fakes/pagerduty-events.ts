@@ -63,24 +63,38 @@ export class FakePagerDuty {
                 };
                 const fault = this.faults.shift();
                 if (fault)
-                    return answer(fault, { status: "throttle event", message: "Requests for this service are arriving too quickly" }, fault === 429 ? { "retry-after": "1" } : {});
+                    return answer(
+                        fault,
+                        { status: "throttle event", message: "Requests for this service are arriving too quickly" },
+                        fault === 429 ? { "retry-after": "1" } : {},
+                    );
                 let body: any;
                 try {
                     body = JSON.parse(text);
                 } catch {
                     this.events.push({ status: 400, body: text, errors: ["not JSON"] });
-                    return answer(400, { status: "invalid event", message: "Event object is invalid", errors: ["Invalid JSON"] });
+                    return answer(400, {
+                        status: "invalid event",
+                        message: "Event object is invalid",
+                        errors: ["Invalid JSON"],
+                    });
                 }
                 // The description's server is https://events.pagerduty.com/v2: its paths are under /v2.
                 const path = (req.url ?? "").replace(/^\/v2/, "");
-                const request = { method: (req.method ?? "").toLowerCase(), path, headers: { "content-type": String(req.headers["content-type"] ?? "") }, body };
+                const request = {
+                    method: (req.method ?? "").toLowerCase(),
+                    path,
+                    headers: { "content-type": String(req.headers["content-type"] ?? "") },
+                    body,
+                };
                 const op = api.matchOperation(request);
                 if (!op) return answer(404, { status: "not found" });
                 const v = api.validateRequest(request, op);
                 const errors = v.valid ? [] : (v.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
                 errors.push(...documentedRules(body));
                 this.events.push({ status: errors.length ? 400 : 202, body, errors });
-                if (errors.length) return answer(400, { status: "invalid event", message: "Event object is invalid", errors });
+                if (errors.length)
+                    return answer(400, { status: "invalid event", message: "Event object is invalid", errors });
                 this.apply(body);
                 answer(202, { status: "success", message: "Event processed", dedup_key: body.dedup_key });
             });
@@ -111,12 +125,16 @@ export class FakePagerDuty {
 /** What PagerDuty's documentation requires beyond the description's schema. */
 function documentedRules(body: any): string[] {
     const errors: string[] = [];
-    if (typeof body?.routing_key !== "string" || body.routing_key.length !== 32) errors.push("routing_key must be a 32-character integration key");
-    if (!["trigger", "acknowledge", "resolve"].includes(body?.event_action)) errors.push("event_action must be trigger, acknowledge or resolve");
-    if (body?.dedup_key !== undefined && (typeof body.dedup_key !== "string" || body.dedup_key.length > 255)) errors.push("dedup_key must be a string of at most 255 characters");
+    if (typeof body?.routing_key !== "string" || body.routing_key.length !== 32)
+        errors.push("routing_key must be a 32-character integration key");
+    if (!["trigger", "acknowledge", "resolve"].includes(body?.event_action))
+        errors.push("event_action must be trigger, acknowledge or resolve");
+    if (body?.dedup_key !== undefined && (typeof body.dedup_key !== "string" || body.dedup_key.length > 255))
+        errors.push("dedup_key must be a string of at most 255 characters");
     if (body?.event_action === "trigger") {
         if (!body.payload) errors.push("payload is required for a trigger");
-        else if (typeof body.payload.summary !== "string" || body.payload.summary.length > 1024) errors.push("payload.summary must be at most 1024 characters");
+        else if (typeof body.payload.summary !== "string" || body.payload.summary.length > 1024)
+            errors.push("payload.summary must be at most 1024 characters");
     } else if (!body?.dedup_key) errors.push("dedup_key is required to acknowledge or resolve");
     return errors;
 }

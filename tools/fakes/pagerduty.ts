@@ -36,12 +36,17 @@ export class FakePagerDutyRest {
 
     constructor() {
         definition ??= referenceJson("pagerduty/rest-openapiv3.json");
-        const error = (status: number, message: string, errors: string[] = []) => ({ status, body: { error: { message, code: status === 404 ? 2100 : 2001, errors } } });
+        const error = (status: number, message: string, errors: string[] = []) => ({
+            status,
+            body: { error: { message, code: status === 404 ? 2100 : 2001, errors } },
+        });
         this.rest = new RestFake({
             definition,
             authorize: (h) => {
                 const token = /^Token token=(.+)$/.exec(h ?? "")?.[1];
-                return token && this.tokens.has(token) ? undefined : { status: 401, body: { error: { message: "Authentication failed", code: 2006 } } };
+                return token && this.tokens.has(token)
+                    ? undefined
+                    : { status: 401, body: { error: { message: "Authentication failed", code: 2006 } } };
             },
             invalid: (errors) => error(400, "Invalid Input Provided", errors),
             leniencies: (
@@ -118,9 +123,15 @@ export class FakePagerDutyRest {
             escalation_rules: p.escalation_rules.map((r) => ({
                 id: r.id,
                 escalation_delay_in_minutes: r.escalation_delay_in_minutes,
-                targets: r.targets.map((t) => ({ ...t, summary: t.id, self: `${this.url}/${t.type.startsWith("user") ? "users" : "schedules"}/${t.id}` })),
+                targets: r.targets.map((t) => ({
+                    ...t,
+                    summary: t.id,
+                    self: `${this.url}/${t.type.startsWith("user") ? "users" : "schedules"}/${t.id}`,
+                })),
             })),
-            services: [...this.services.values()].filter((s) => s.body.escalation_policy?.id === p.id).map((s) => ({ id: s.id, type: "service_reference" })),
+            services: [...this.services.values()]
+                .filter((s) => s.body.escalation_policy?.id === p.id)
+                .map((s) => ({ id: s.id, type: "service_reference" })),
             teams: [],
         };
     }
@@ -138,7 +149,11 @@ export class FakePagerDutyRest {
             last_incident_timestamp: null,
             teams: [],
             integrations: s.integrations.map((i) => ({ id: i.id, type: `${i.type}_reference`, summary: i.name })),
-            escalation_policy: { id: s.body.escalation_policy.id, type: "escalation_policy_reference", summary: this.policies.get(s.body.escalation_policy.id)?.name },
+            escalation_policy: {
+                id: s.body.escalation_policy.id,
+                type: "escalation_policy_reference",
+                summary: this.policies.get(s.body.escalation_policy.id)?.name,
+            },
         };
     }
 
@@ -157,13 +172,19 @@ export class FakePagerDutyRest {
         };
     }
 
-    private routes(error: (status: number, message: string, errors?: string[]) => { status: number; body: unknown }): void {
+    private routes(
+        error: (status: number, message: string, errors?: string[]) => { status: number; body: unknown },
+    ): void {
         const r = this.rest;
         r.on("listAbilities", () => ({ status: 200, body: { abilities: ["teams", "urgencies", "read_only_users"] } }));
         const checkTargets = (rules: PdPolicy["escalation_rules"]): string | undefined => {
             for (const rule of rules)
                 for (const t of rule.targets) {
-                    const known = t.type.startsWith("user") ? this.users.has(t.id) : t.type.startsWith("schedule") ? this.schedules.has(t.id) : false;
+                    const known = t.type.startsWith("user")
+                        ? this.users.has(t.id)
+                        : t.type.startsWith("schedule")
+                          ? this.schedules.has(t.id)
+                          : false;
                     if (!known) return `Escalation Policy Target ${t.type} ${t.id} not found`;
                 }
             return undefined;
@@ -183,7 +204,8 @@ export class FakePagerDutyRest {
             const p = policyFrom(this.id("PEP"), body.escalation_policy);
             const bad = checkTargets(p.escalation_rules);
             if (bad) return error(400, "Invalid Input Provided", [bad]);
-            if ([...this.policies.values()].some((x) => x.name === p.name)) return error(400, "Invalid Input Provided", ["Name has already been taken"]);
+            if ([...this.policies.values()].some((x) => x.name === p.name))
+                return error(400, "Invalid Input Provided", ["Name has already been taken"]);
             this.policies.set(p.id, p);
             return { status: 201, body: { escalation_policy: this.policyJson(p) } };
         });
@@ -201,14 +223,17 @@ export class FakePagerDutyRest {
         });
         r.on("deleteEscalationPolicy", ({ params }) => {
             if (!this.policies.has(params.id)) return error(404, "Not Found");
-            if ([...this.services.values()].some((s) => s.body.escalation_policy?.id === params.id)) return error(400, "Escalation Policy is in use by one or more services");
+            if ([...this.services.values()].some((s) => s.body.escalation_policy?.id === params.id))
+                return error(400, "Escalation Policy is in use by one or more services");
             this.policies.delete(params.id);
             return { status: 204 };
         });
         r.on("createService", ({ body }) => {
             const s = body.service;
-            if (!this.policies.has(s.escalation_policy?.id)) return error(400, "Invalid Input Provided", ["Escalation Policy not found"]);
-            if ([...this.services.values()].some((x) => x.body.name === s.name)) return error(400, "Invalid Input Provided", ["Name has already been taken"]);
+            if (!this.policies.has(s.escalation_policy?.id))
+                return error(400, "Invalid Input Provided", ["Escalation Policy not found"]);
+            if ([...this.services.values()].some((x) => x.body.name === s.name))
+                return error(400, "Invalid Input Provided", ["Name has already been taken"]);
             const svc: PdService = { id: this.id("PSV"), body: { ...s }, integrations: [] };
             this.services.set(svc.id, svc);
             return { status: 201, body: { service: this.serviceJson(svc) } };
@@ -244,7 +269,9 @@ export class FakePagerDutyRest {
         r.on("getServiceIntegration", ({ params }) => {
             const s = this.services.get(params.id);
             const i = s?.integrations.find((x) => x.id === params.integration_id);
-            return s && i ? { status: 200, body: { integration: this.integrationJson(s, i) } } : error(404, "Not Found");
+            return s && i
+                ? { status: 200, body: { integration: this.integrationJson(s, i) } }
+                : error(404, "Not Found");
         });
         r.undocumentedRoute({
             method: "DELETE",

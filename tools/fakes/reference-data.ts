@@ -10,10 +10,16 @@ import * as path from "path";
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
 export function sharedDir(): string {
-    const candidates = [process.env.AINATIVE_SHARED_DIR, path.resolve(REPO_ROOT, "..", "shared"), "/work/shared"].filter((c): c is string => Boolean(c));
+    const candidates = [
+        process.env.AINATIVE_SHARED_DIR,
+        path.resolve(REPO_ROOT, "..", "shared"),
+        "/work/shared",
+    ].filter((c): c is string => Boolean(c));
     const found = candidates.find((c) => fs.existsSync(path.join(c, "pagerduty")));
     if (!found)
-        throw new Error(`the official API descriptions are not found (looked in ${candidates.join(", ")}): set AINATIVE_SHARED_DIR to the folder holding pagerduty/ and sentry/`);
+        throw new Error(
+            `the official API descriptions are not found (looked in ${candidates.join(", ")}): set AINATIVE_SHARED_DIR to the folder holding pagerduty/ and sentry/`,
+        );
     return found;
 }
 

@@ -98,7 +98,11 @@ function contract(definition: unknown): Promise<OpenAPIBackend> {
             // openapi-backend's own quick dereferencing chokes on PagerDuty's document; a dedicated
             // resolver handles it (the recursive parts then cut, see openCycles).
             const resolved = JSON.stringify(definition).includes('"$ref"')
-                ? openCycles(await $RefParser.dereference(structuredClone(definition) as never, { dereference: { circular: "ignore" } }))
+                ? openCycles(
+                      await $RefParser.dereference(structuredClone(definition) as never, {
+                          dereference: { circular: "ignore" },
+                      }),
+                  )
                 : definition;
             const api = new OpenAPIBackend({
                 definition: resolved as never,
@@ -172,7 +176,11 @@ export class RestFake {
         return this;
     }
 
-    private answer(api: OpenAPIBackend, req: http.IncomingMessage, text: string): { answer: RestAnswer; operation?: string } {
+    private answer(
+        api: OpenAPIBackend,
+        req: http.IncomingMessage,
+        text: string,
+    ): { answer: RestAnswer; operation?: string } {
         const url = new URL(req.url ?? "/", "http://fake");
         const method = (req.method ?? "GET").toUpperCase();
         const prefix = this.opts.stripPrefix ?? "";
@@ -197,7 +205,11 @@ export class RestFake {
         if (!op) {
             for (const route of this.undocumented) {
                 const m = route.method === method ? route.pattern.exec(path) : null;
-                if (m) return { operation: `undocumented:${route.pattern.source}`, answer: route.handler({ params: { ...m.groups }, query, body, path: url.pathname }) };
+                if (m)
+                    return {
+                        operation: `undocumented:${route.pattern.source}`,
+                        answer: route.handler({ params: { ...m.groups }, query, body, path: url.pathname }),
+                    };
             }
             return { answer: this.opts.notFound() };
         }
@@ -205,7 +217,13 @@ export class RestFake {
         const lenient = (this.opts.leniencies ?? []).filter((l) => l.operation === operation);
         const checked = lenient.reduce((b, l) => l.adjust(structuredClone(b)), body);
         const v = api.validateRequest({ ...request, body: checked }, op);
-        if (!v.valid) return { operation, answer: this.opts.invalid((v.errors ?? []).map((e) => `${e.instancePath || "(request)"} ${e.message ?? "is invalid"}`)) };
+        if (!v.valid)
+            return {
+                operation,
+                answer: this.opts.invalid(
+                    (v.errors ?? []).map((e) => `${e.instancePath || "(request)"} ${e.message ?? "is invalid"}`),
+                ),
+            };
         const fault = this.faults.findIndex((f) => !f.operation || f.operation === operation);
         if (fault >= 0) {
             const f = this.faults[fault];
@@ -214,9 +232,18 @@ export class RestFake {
             return { operation, answer: { status: f.status, body: { error: { message: "Server Error" } } } };
         }
         const handler = this.handlers.get(operation);
-        if (!handler) return { operation, answer: { status: 501, body: { message: `the fake does not model ${operation}` } } };
+        if (!handler)
+            return { operation, answer: { status: 501, body: { message: `the fake does not model ${operation}` } } };
         const parsed = api.router.parseRequest(request, op);
-        return { operation, answer: handler({ params: (parsed.params ?? {}) as Record<string, string>, query, body, path: url.pathname }) };
+        return {
+            operation,
+            answer: handler({
+                params: (parsed.params ?? {}) as Record<string, string>,
+                query,
+                body,
+                path: url.pathname,
+            }),
+        };
     }
 
     async close(): Promise<void> {

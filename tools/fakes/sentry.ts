@@ -52,7 +52,10 @@ export class FakeSentry {
         definition ??= referenceJson("sentry/openapi-derefed.json");
         this.rest = new RestFake({
             definition,
-            authorize: (h) => (h && this.tokens.has(h.replace(/^Bearer\s+/i, "")) ? undefined : { status: 401, body: { detail: "Invalid token" } }),
+            authorize: (h) =>
+                h && this.tokens.has(h.replace(/^Bearer\s+/i, ""))
+                    ? undefined
+                    : { status: 401, body: { detail: "Invalid token" } },
             invalid: (errors) => ({ status: 400, body: { detail: errors.join("; ") } }),
             notFound: () => ({ status: 404, body: { detail: "The requested resource does not exist" } }),
         });
@@ -146,7 +149,11 @@ export class FakeSentry {
             projectId: Number(p.id),
             isActive: true,
             rateLimit: null,
-            dsn: { public: k.dsn, secret: `${k.dsn.replace("@", `:${k.secret}@`)}`, csp: `${this.url}/api/${p.id}/csp-report/?sentry_key=${k.public}` },
+            dsn: {
+                public: k.dsn,
+                secret: `${k.dsn.replace("@", `:${k.secret}@`)}`,
+                csp: `${this.url}/api/${p.id}/csp-report/?sentry_key=${k.public}`,
+            },
             dateCreated: "2026-11-27T00:00:00Z",
         };
     }
@@ -186,14 +193,16 @@ export class FakeSentry {
             return { status: 200, body: this.teamJson(t) };
         });
         r.on("deleteTeam", ({ params }) => {
-            if (!this.orgOk(params.organization_id_or_slug) || !this.teams.delete(params.team_id_or_slug)) return notFound;
+            if (!this.orgOk(params.organization_id_or_slug) || !this.teams.delete(params.team_id_or_slug))
+                return notFound;
             for (const p of this.projects.values()) p.teams = p.teams.filter((t) => t !== params.team_id_or_slug);
             return { status: 204 };
         });
         r.on("createTeamProject", ({ params, body }) => {
             if (!this.orgOk(params.organization_id_or_slug) || !this.teams.has(params.team_id_or_slug)) return notFound;
             const slug = body.slug ?? body.name;
-            if (this.projects.has(slug)) return { status: 409, body: { detail: "A project with this slug already exists." } };
+            if (this.projects.has(slug))
+                return { status: 409, body: { detail: "A project with this slug already exists." } };
             const p: SentryProject = {
                 id: String(this.nextId++),
                 slug,
@@ -248,7 +257,9 @@ export class FakeSentry {
                 ? {
                       status: 200,
                       body: p.keys.map((k) => this.keyJson(p, k)),
-                      headers: { link: '<x>; rel="previous"; results="false"; cursor="0:0:1", <x>; rel="next"; results="false"; cursor="0:100:0"' },
+                      headers: {
+                          link: '<x>; rel="previous"; results="false"; cursor="0:0:1", <x>; rel="next"; results="false"; cursor="0:100:0"',
+                      },
                   }
                 : notFound;
         });
@@ -291,24 +302,45 @@ export class FakeSentry {
             const checkRule = (body: any): string | undefined => {
                 if (typeof body?.name !== "string" || !body.name) return "name: This field is required.";
                 if (kind === "rules") {
-                    if (!["all", "any", "none"].includes(body.actionMatch)) return "actionMatch: must be all, any or none";
-                    if (!Array.isArray(body.conditions) || !Array.isArray(body.actions)) return "conditions and actions are required";
-                    if (typeof body.frequency !== "number" || body.frequency < 5 || body.frequency > 43200) return "frequency: must be between 5 and 43200 minutes";
+                    if (!["all", "any", "none"].includes(body.actionMatch))
+                        return "actionMatch: must be all, any or none";
+                    if (!Array.isArray(body.conditions) || !Array.isArray(body.actions))
+                        return "conditions and actions are required";
+                    if (typeof body.frequency !== "number" || body.frequency < 5 || body.frequency > 43200)
+                        return "frequency: must be between 5 and 43200 minutes";
                 } else {
-                    if (!["events", "transactions", "generic_metrics", "metrics", "sessions"].includes(body.dataset)) return "dataset: unknown";
-                    if (typeof body.aggregate !== "string" || !body.aggregate) return "aggregate: This field is required.";
-                    if (![1, 5, 10, 15, 30, 60, 120, 240, 1440].includes(body.timeWindow)) return "timeWindow: invalid time window";
-                    if (!Array.isArray(body.triggers) || !body.triggers.length) return "triggers: at least one trigger is required";
-                    for (const t of body.triggers) if (typeof t.alertThreshold !== "number" || !Array.isArray(t.actions)) return "triggers: each needs alertThreshold and actions";
+                    if (!["events", "transactions", "generic_metrics", "metrics", "sessions"].includes(body.dataset))
+                        return "dataset: unknown";
+                    if (typeof body.aggregate !== "string" || !body.aggregate)
+                        return "aggregate: This field is required.";
+                    if (![1, 5, 10, 15, 30, 60, 120, 240, 1440].includes(body.timeWindow))
+                        return "timeWindow: invalid time window";
+                    if (!Array.isArray(body.triggers) || !body.triggers.length)
+                        return "triggers: at least one trigger is required";
+                    for (const t of body.triggers)
+                        if (typeof t.alertThreshold !== "number" || !Array.isArray(t.actions))
+                            return "triggers: each needs alertThreshold and actions";
                 }
                 return undefined;
             };
             const json = (p: SentryProject, rule: SentryRule) => {
-                const base = { ...rule.body, id: rule.id, projects: [p.slug], dateCreated: "2026-11-27T00:00:00Z", owner: null };
-                if (kind === "rules") return { ...base, createdBy: { id: 1, name: "deployer", email: "deployer@ainative.dev" } };
+                const base = {
+                    ...rule.body,
+                    id: rule.id,
+                    projects: [p.slug],
+                    dateCreated: "2026-11-27T00:00:00Z",
+                    owner: null,
+                };
+                if (kind === "rules")
+                    return { ...base, createdBy: { id: 1, name: "deployer", email: "deployer@ainative.dev" } };
                 return {
                     ...base,
-                    triggers: (rule.body.triggers ?? []).map((t: any, i: number) => ({ ...t, id: t.id ?? `${rule.id}${i}`, alertRuleId: rule.id, actions: t.actions ?? [] })),
+                    triggers: (rule.body.triggers ?? []).map((t: any, i: number) => ({
+                        ...t,
+                        id: t.id ?? `${rule.id}${i}`,
+                        alertRuleId: rule.id,
+                        actions: t.actions ?? [],
+                    })),
                 };
             };
             const find = (org: string, id: string) => {

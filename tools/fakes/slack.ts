@@ -10,9 +10,16 @@ import * as http from "http";
 import { AddressInfo } from "net";
 import { z } from "zod";
 
-const plain = z.object({ type: z.literal("plain_text"), text: z.string().min(1).max(150), emoji: z.boolean().optional() }).strict();
+const plain = z
+    .object({ type: z.literal("plain_text"), text: z.string().min(1).max(150), emoji: z.boolean().optional() })
+    .strict();
 const textObject = z
-    .object({ type: z.enum(["mrkdwn", "plain_text"]), text: z.string().min(1).max(3000), emoji: z.boolean().optional(), verbatim: z.boolean().optional() })
+    .object({
+        type: z.enum(["mrkdwn", "plain_text"]),
+        text: z.string().min(1).max(3000),
+        emoji: z.boolean().optional(),
+        verbatim: z.boolean().optional(),
+    })
     .strict();
 const block = z.discriminatedUnion("type", [
     z.object({ type: z.literal("header"), text: plain, block_id: z.string().optional() }).strict(),
@@ -28,7 +35,13 @@ const block = z.discriminatedUnion("type", [
         })
         .strict()
         .refine((b) => b.text || b.fields, "a section needs text or fields"),
-    z.object({ type: z.literal("context"), elements: z.array(textObject).min(1).max(10), block_id: z.string().optional() }).strict(),
+    z
+        .object({
+            type: z.literal("context"),
+            elements: z.array(textObject).min(1).max(10),
+            block_id: z.string().optional(),
+        })
+        .strict(),
     z.object({ type: z.literal("divider"), block_id: z.string().optional() }).strict(),
 ]);
 const message = z
@@ -63,7 +76,12 @@ export class FakeSlack {
                     res.end(body);
                 };
                 const fault = this.faults.shift();
-                if (fault) return answer(fault, fault === 429 ? "rate_limited" : "internal_error", fault === 429 ? { "retry-after": "1" } : {});
+                if (fault)
+                    return answer(
+                        fault,
+                        fault === 429 ? "rate_limited" : "internal_error",
+                        fault === 429 ? { "retry-after": "1" } : {},
+                    );
                 if (req.method !== "POST" || !req.url?.startsWith("/services/")) return answer(404, "no_service");
                 let body: unknown;
                 try {
@@ -74,7 +92,10 @@ export class FakeSlack {
                 }
                 const parsed = message.safeParse(body);
                 if (!parsed.success) {
-                    this.refused.push({ reason: `invalid_blocks: ${parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`, body: text });
+                    this.refused.push({
+                        reason: `invalid_blocks: ${parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`,
+                        body: text,
+                    });
                     return answer(400, "invalid_blocks");
                 }
                 if (!parsed.data.text && !parsed.data.blocks) {

@@ -12,7 +12,8 @@ export interface ProjectToken {
     environmentId: string;
 }
 
-export type Principal = { kind: "account" } | { kind: "project"; projectId: string; environmentId: string; tokenId: string };
+export type Principal =
+    { kind: "account" } | { kind: "project"; projectId: string; environmentId: string; tokenId: string };
 
 const notAuthorized = () => new GraphQLError("Not Authorized", { extensions: { code: "FORBIDDEN" } });
 
@@ -32,6 +33,7 @@ export class Access {
     /** Reading or changing one environment of one project; no environment means "all of them". */
     environment(projectId: string, environmentId: string | null | undefined): void {
         if (this.principal.kind !== "project") return;
-        if (this.principal.projectId !== projectId || !environmentId || this.principal.environmentId !== environmentId) throw notAuthorized();
+        if (this.principal.projectId !== projectId || !environmentId || this.principal.environmentId !== environmentId)
+            throw notAuthorized();
     }
 }

@@ -38,13 +38,18 @@ const BUILDERS = ["RAILPACK", "NIXPACKS", "DOCKERFILE", "HEROKU", "PAKETO"];
 /** JSON with sorted keys: two configs compare (and hash) by content. */
 function canonical(value: unknown): string {
     return JSON.stringify(value ?? null, (_k, v) =>
-        v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
+        v && typeof v === "object" && !Array.isArray(v)
+            ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)))
+            : v,
     );
 }
 
 function unknownKeys(where: string, value: Json, allowed: readonly string[]): void {
     const extra = Object.keys(value).filter((k) => !allowed.includes(k));
-    if (extra.length) throw badInput(`${where}: ${extra.map((k) => `'${k.slice(0, 64)}'`).join(", ")} is not modelled by the Railway emulator (modelled: ${allowed.join(", ")})`);
+    if (extra.length)
+        throw badInput(
+            `${where}: ${extra.map((k) => `'${k.slice(0, 64)}'`).join(", ")} is not modelled by the Railway emulator (modelled: ${allowed.join(", ")})`,
+        );
 }
 
 function isObject(v: unknown): v is Json {
@@ -60,7 +65,9 @@ export function environmentConfig(store: EmulatorStore, environmentId: string, d
         if (envId !== env.id) continue;
         const trigger = store.trigger(serviceId, envId);
         const vars = store.vars(serviceId, envId);
-        const mounts = [...store.volumeInstances.values()].filter((v) => v.environmentId === envId && v.serviceId === serviceId);
+        const mounts = [...store.volumeInstances.values()].filter(
+            (v) => v.environmentId === envId && v.serviceId === serviceId,
+        );
         services[serviceId] = {
             source: i.source?.image
                 ? { image: i.source.image }
@@ -70,12 +77,19 @@ export function environmentConfig(store: EmulatorStore, environmentId: string, d
             build: { builder: "RAILPACK", buildCommand: i.buildCommand ?? null, watchPatterns: i.watchPatterns },
             deploy: store.deploySettings(i),
             // Values only when asked to decrypt, as Railway.
-            variables: Object.fromEntries(Object.entries(vars).map(([name, value]) => [name, decryptVariables ? { value, isSealed: false } : { isSealed: false }])),
+            variables: Object.fromEntries(
+                Object.entries(vars).map(([name, value]) => [
+                    name,
+                    decryptVariables ? { value, isSealed: false } : { isSealed: false },
+                ]),
+            ),
             volumeMounts: Object.fromEntries(mounts.map((m) => [m.volumeId, { mountPath: m.mountPath }])),
         };
     }
     const volumes = Object.fromEntries(
-        [...store.volumeInstances.values()].filter((v) => v.environmentId === env.id).map((v) => [v.volumeId, { sizeMB: v.sizeMB, region: v.region }]),
+        [...store.volumeInstances.values()]
+            .filter((v) => v.environmentId === env.id)
+            .map((v) => [v.volumeId, { sizeMB: v.sizeMB, region: v.region }]),
     );
     return { services, volumes, sharedVariables: {} };
 }
@@ -96,12 +110,15 @@ export function applyPatch(store: EmulatorStore, environmentId: string, patch: u
     const env = store.environment(environmentId);
     if (!isObject(patch)) throw badInput("The environment patch must be an object");
     unknownKeys("patch", patch, ["services", "sharedVariables", "volumes"]);
-    if (patch.sharedVariables && Object.keys(patch.sharedVariables).length) throw badInput("patch.sharedVariables: shared variables are not modelled by the Railway emulator");
+    if (patch.sharedVariables && Object.keys(patch.sharedVariables).length)
+        throw badInput("patch.sharedVariables: shared variables are not modelled by the Railway emulator");
     const volumes = patch.volumes ?? {};
     if (!isObject(volumes)) throw badInput("patch.volumes must be an object keyed by volume id");
     for (const [volumeId, v] of Object.entries(volumes)) {
         if (!isObject(v) || v.isDeleted !== true || Object.keys(v).length !== 1)
-            throw badInput(`patch.volumes.${volumeId.slice(0, 64)}: only {isDeleted: true} is modelled by the Railway emulator (mounts are services.<id>.volumeMounts)`);
+            throw badInput(
+                `patch.volumes.${volumeId.slice(0, 64)}: only {isDeleted: true} is modelled by the Railway emulator (mounts are services.<id>.volumeMounts)`,
+            );
     }
     const services = patch.services ?? {};
     if (!isObject(services)) throw badInput("patch.services must be an object keyed by service id");
@@ -111,7 +128,8 @@ export function applyPatch(store: EmulatorStore, environmentId: string, patch: u
         for (const [serviceId, raw] of Object.entries(services)) {
             const where = `patch.services.${serviceId.slice(0, 64)}`;
             const s = store.service(serviceId);
-            if (s.projectId !== env.projectId) throw badInput(`${where}: the service is not in this environment's project`);
+            if (s.projectId !== env.projectId)
+                throw badInput(`${where}: the service is not in this environment's project`);
             if (raw === null || (isObject(raw) && raw.isDeleted === true)) {
                 store.removeInstanceIn(serviceId, env.id);
                 continue;
@@ -130,7 +148,12 @@ export function applyPatch(store: EmulatorStore, environmentId: string, patch: u
                 if (repo) {
                     if (!/^[\w.-]+\/[\w.-]+$/.test(repo)) throw badInput(`${where}.source.repo: invalid repository`);
                     input.source = { repo };
-                    store.setTrigger(serviceId, env.id, repo, branch ?? store.trigger(serviceId, env.id)?.branch ?? "main");
+                    store.setTrigger(
+                        serviceId,
+                        env.id,
+                        repo,
+                        branch ?? store.trigger(serviceId, env.id)?.branch ?? "main",
+                    );
                 } else if (branch) {
                     const t = store.trigger(serviceId, env.id);
                     if (!t) throw badInput(`${where}.source.branch: the service has no repository in this environment`);
@@ -141,7 +164,11 @@ export function applyPatch(store: EmulatorStore, environmentId: string, patch: u
             if (raw.build !== undefined) {
                 if (!isObject(raw.build)) throw badInput(`${where}.build must be an object`);
                 unknownKeys(`${where}.build`, raw.build, BUILD_KEYS);
-                if (raw.build.builder !== undefined && raw.build.builder !== null && !BUILDERS.includes(raw.build.builder))
+                if (
+                    raw.build.builder !== undefined &&
+                    raw.build.builder !== null &&
+                    !BUILDERS.includes(raw.build.builder)
+                )
                     throw badInput(`${where}.build.builder: unknown builder`);
                 if (raw.build.buildCommand !== undefined) input.buildCommand = raw.build.buildCommand;
                 if (raw.build.watchPatterns !== undefined) input.watchPatterns = raw.build.watchPatterns ?? [];
@@ -156,17 +183,32 @@ export function applyPatch(store: EmulatorStore, environmentId: string, patch: u
                 if (!isObject(raw.variables)) throw badInput(`${where}.variables must be an object`);
                 const set: Record<string, string> = {};
                 for (const [name, v] of Object.entries(raw.variables)) {
-                    if (v === null) store.deleteVariable({ projectId: env.projectId, environmentId: env.id, serviceId, name });
+                    if (v === null)
+                        store.deleteVariable({ projectId: env.projectId, environmentId: env.id, serviceId, name });
                     else if (isObject(v) && typeof v.value === "string") set[name] = v.value;
-                    else throw badInput(`${where}.variables.${name.slice(0, 64)} must be {value: string} or null (sealing is not modelled)`);
+                    else
+                        throw badInput(
+                            `${where}.variables.${name.slice(0, 64)} must be {value: string} or null (sealing is not modelled)`,
+                        );
                 }
-                if (Object.keys(set).length) store.upsertVariables({ projectId: env.projectId, environmentId: env.id, serviceId, variables: set, skipDeploys: true });
+                if (Object.keys(set).length)
+                    store.upsertVariables({
+                        projectId: env.projectId,
+                        environmentId: env.id,
+                        serviceId,
+                        variables: set,
+                        skipDeploys: true,
+                    });
             }
             if (raw.volumeMounts !== undefined) {
                 if (!isObject(raw.volumeMounts)) throw badInput(`${where}.volumeMounts must be an object`);
                 for (const [volumeId, m] of Object.entries(raw.volumeMounts)) {
                     if (m === null) store.updateVolumeInstance(volumeId, env.id, { serviceId: null });
-                    else if (isObject(m)) store.updateVolumeInstance(volumeId, env.id, { serviceId, mountPath: m.mountPath ?? undefined });
+                    else if (isObject(m))
+                        store.updateVolumeInstance(volumeId, env.id, {
+                            serviceId,
+                            mountPath: m.mountPath ?? undefined,
+                        });
                     else throw badInput(`${where}.volumeMounts.${volumeId.slice(0, 64)} must be {mountPath} or null`);
                 }
             }
@@ -183,6 +225,7 @@ export function applyPatch(store: EmulatorStore, environmentId: string, patch: u
 /** Merges a staged patch into another (`environmentStageChanges` with `merge`). */
 export function mergePatch(base: Json, next: Json): Json {
     const out: Json = structuredClone(base);
-    for (const [k, v] of Object.entries(next)) out[k] = isObject(v) && isObject(out[k]) ? mergePatch(out[k], v) : structuredClone(v);
+    for (const [k, v] of Object.entries(next))
+        out[k] = isObject(v) && isObject(out[k]) ? mergePatch(out[k], v) : structuredClone(v);
     return out;
 }

@@ -19,7 +19,8 @@ export function connection<T extends { id: string }>(items: T[], args: PageArgs,
         if (at < 0) throw new GraphQLError("Invalid cursor", { extensions: { code: "BAD_USER_INPUT" } });
         start = at + 1;
     }
-    if (args.first !== undefined && args.first !== null && args.first < 0) throw new GraphQLError("first must be non-negative", { extensions: { code: "BAD_USER_INPUT" } });
+    if (args.first !== undefined && args.first !== null && args.first < 0)
+        throw new GraphQLError("first must be non-negative", { extensions: { code: "BAD_USER_INPUT" } });
     const size = Math.min(args.first ?? maxPageSize, maxPageSize);
     const page = items.slice(start, start + size);
     return {

@@ -17,7 +17,17 @@ import * as fs from "fs";
 import * as http from "http";
 import { AddressInfo } from "net";
 import * as path from "path";
-import { buildSchema, defaultFieldResolver, getOperationAST, GraphQLError, GraphQLFieldResolver, GraphQLSchema, graphql, parse, validate } from "graphql";
+import {
+    buildSchema,
+    defaultFieldResolver,
+    getOperationAST,
+    GraphQLError,
+    GraphQLFieldResolver,
+    GraphQLSchema,
+    graphql,
+    parse,
+    validate,
+} from "graphql";
 import { Access, Principal, ProjectToken } from "./auth";
 import { makeRoot } from "./resolvers";
 import { Clock, DeploymentOutcome, EmulatorStore, StoreOptions } from "./store";
@@ -27,7 +37,8 @@ export type { Clock } from "./store";
 export type { ProjectToken } from "./auth";
 
 /** Railway's schema, vendored with its provenance in providers/railway/schema/SOURCE.md. */
-export const SCHEMA_PATH = process.env.RAILWAY_SCHEMA_PATH ?? path.resolve(__dirname, "../../providers/railway/schema/schema.graphql");
+export const SCHEMA_PATH =
+    process.env.RAILWAY_SCHEMA_PATH ?? path.resolve(__dirname, "../../providers/railway/schema/schema.graphql");
 
 let cachedSchema: GraphQLSchema | undefined;
 export function railwaySchema(): GraphQLSchema {
@@ -91,9 +102,12 @@ export const NOT_MODELLED = "NOT_MODELLED_BY_EMULATOR";
  */
 const strictFieldResolver: GraphQLFieldResolver<unknown, unknown> = (source, args, context, info) => {
     if (source && typeof source === "object" && !(info.fieldName in source) && info.fieldName !== "__typename") {
-        throw new GraphQLError(`the Railway emulator does not model ${info.parentType.name}.${info.fieldName} (README "The local Railway emulator" lists what it models)`, {
-            extensions: { code: NOT_MODELLED },
-        });
+        throw new GraphQLError(
+            `the Railway emulator does not model ${info.parentType.name}.${info.fieldName} (README "The local Railway emulator" lists what it models)`,
+            {
+                extensions: { code: NOT_MODELLED },
+            },
+        );
     }
     return defaultFieldResolver(source, args, context, info);
 };
@@ -136,7 +150,8 @@ const DEFAULT_QUOTA = { limit: 10_000, windowMs: 3_600_000 };
 export async function startRailwayEmulator(options: EmulatorOptions = {}): Promise<RailwayEmulator> {
     const schema = railwaySchema();
     const token = options.token ?? "emulator-token";
-    if (!token.trim()) throw new Error("the emulator's token must not be empty (an empty RAILWAY_API_TOKEN is no token)");
+    if (!token.trim())
+        throw new Error("the emulator's token must not be empty (an empty RAILWAY_API_TOKEN is no token)");
     const store = new EmulatorStore({
         deployStageMs: options.deployStageMs ?? 100,
         clock: options.clock,
@@ -164,20 +179,30 @@ export async function startRailwayEmulator(options: EmulatorOptions = {}): Promi
             "x-ratelimit-reset": String(Math.ceil((window.start + quota.windowMs) / 1000)),
         };
         const exceeded = window.used > quota.limit;
-        return { headers: exceeded ? { ...headers, "retry-after": String(Math.max(1, Math.ceil(resetMs / 1000))) } : headers, exceeded };
+        return {
+            headers: exceeded ? { ...headers, "retry-after": String(Math.max(1, Math.ceil(resetMs / 1000))) } : headers,
+            exceeded,
+        };
     };
 
     const principalOf = (req: http.IncomingMessage): Principal | undefined => {
         const auth = req.headers["authorization"];
         if (typeof auth === "string" && auth === `Bearer ${token}`) return { kind: "account" };
         const projectToken = req.headers["project-access-token"];
-        const scoped = typeof projectToken === "string" && projectToken ? [...store.projectTokens.values()].find((t) => t.token === projectToken) : undefined;
-        return scoped ? { kind: "project", projectId: scoped.projectId, environmentId: scoped.environmentId, tokenId: scoped.id } : undefined;
+        const scoped =
+            typeof projectToken === "string" && projectToken
+                ? [...store.projectTokens.values()].find((t) => t.token === projectToken)
+                : undefined;
+        return scoped
+            ? { kind: "project", projectId: scoped.projectId, environmentId: scoped.environmentId, tokenId: scoped.id }
+            : undefined;
     };
 
     const takeFault = (operation: string): Fault | undefined => {
         const i = faults.findIndex(
-            (f) => (f.operation === undefined || f.operation === operation) && (f.afterOperation === undefined || log.some((l) => l.operationName === f.afterOperation)),
+            (f) =>
+                (f.operation === undefined || f.operation === operation) &&
+                (f.afterOperation === undefined || log.some((l) => l.operationName === f.afterOperation)),
         );
         if (i < 0) return undefined;
         const f = faults[i];
@@ -190,12 +215,17 @@ export async function startRailwayEmulator(options: EmulatorOptions = {}): Promi
     const handleGraphQL = async (req: http.IncomingMessage, res: http.ServerResponse) => {
         const raw = await readBody(req);
         const rate = rateHeaders();
-        const answer = (status: number, body: unknown, headers: Record<string, string> = {}) => send(res, status, body, { ...rate.headers, ...headers });
+        const answer = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+            send(res, status, body, { ...rate.headers, ...headers });
         let body: { query?: string; variables?: Record<string, unknown>; operationName?: string };
         try {
             body = JSON.parse(raw);
         } catch {
-            return answer(400, { errors: [{ message: "Body is not JSON", extensions: { code: "GRAPHQL_PARSE_FAILED", traceId: traceId() } }] });
+            return answer(400, {
+                errors: [
+                    { message: "Body is not JSON", extensions: { code: "GRAPHQL_PARSE_FAILED", traceId: traceId() } },
+                ],
+            });
         }
         const operationName = body.operationName ?? "anonymous";
         const entry: LoggedOperation = { operationName, variables: body.variables ?? {}, status: 200, at: Date.now() };
@@ -214,26 +244,46 @@ export async function startRailwayEmulator(options: EmulatorOptions = {}): Promi
                 ? answer(429, undefined, { "retry-after": String(f.retryAfter ?? 1) })
                 : answer(
                       f.status!,
-                      { errors: [{ message: "Internal Server Error", extensions: { code: "INTERNAL_SERVER_ERROR", traceId: traceId() } }] },
+                      {
+                          errors: [
+                              {
+                                  message: "Internal Server Error",
+                                  extensions: { code: "INTERNAL_SERVER_ERROR", traceId: traceId() },
+                              },
+                          ],
+                      },
                       f.retryAfter !== undefined ? { "retry-after": String(f.retryAfter) } : {},
                   );
         };
         if (fault?.status && !fault.afterApply) return faultAnswer(fault);
 
         const principal = principalOf(req);
-        if (!principal) return answer(200, { data: null, errors: [{ message: "Not Authorized", extensions: { code: "UNAUTHENTICATED", traceId: traceId() } }] });
+        if (!principal)
+            return answer(200, {
+                data: null,
+                errors: [{ message: "Not Authorized", extensions: { code: "UNAUTHENTICATED", traceId: traceId() } }],
+            });
 
         let document;
         try {
             document = parse(body.query ?? "");
         } catch (e) {
             entry.status = 400;
-            return answer(400, { errors: [{ message: (e as Error).message, extensions: { code: "GRAPHQL_PARSE_FAILED", traceId: traceId() } }] });
+            return answer(400, {
+                errors: [
+                    { message: (e as Error).message, extensions: { code: "GRAPHQL_PARSE_FAILED", traceId: traceId() } },
+                ],
+            });
         }
         const invalid = validate(schema, document);
         if (invalid.length) {
             entry.status = 400;
-            return answer(400, { errors: invalid.map((e) => ({ message: e.message, extensions: { code: "GRAPHQL_VALIDATION_FAILED", traceId: traceId() } })) });
+            return answer(400, {
+                errors: invalid.map((e) => ({
+                    message: e.message,
+                    extensions: { code: "GRAPHQL_VALIDATION_FAILED", traceId: traceId() },
+                })),
+            });
         }
         // A mutation whose answer selects a field the emulator does not model is undone: the client
         // gets the error and no object it cannot learn the ID of (an orphan on real Railway).
@@ -252,7 +302,11 @@ export async function startRailwayEmulator(options: EmulatorOptions = {}): Promi
             restore();
             return answer(200, {
                 data: null,
-                errors: result.errors.map((e) => ({ message: e.message, path: e.path, extensions: { code: e.extensions?.code ?? "INTERNAL_SERVER_ERROR", traceId: traceId() } })),
+                errors: result.errors.map((e) => ({
+                    message: e.message,
+                    path: e.path,
+                    extensions: { code: e.extensions?.code ?? "INTERNAL_SERVER_ERROR", traceId: traceId() },
+                })),
             });
         }
         if (fault?.status && fault.afterApply) return faultAnswer(fault);
@@ -264,7 +318,8 @@ export async function startRailwayEmulator(options: EmulatorOptions = {}): Promi
         answer(200, errors ? { data: result.data ?? null, errors } : { data: result.data });
     };
 
-    const mint = (projectId: string, environmentId: string, value?: string) => store.mintProjectToken({ projectId, environmentId, token: value }).token;
+    const mint = (projectId: string, environmentId: string, value?: string) =>
+        store.mintProjectToken({ projectId, environmentId, token: value }).token;
     for (const t of options.projectTokens ?? []) store.mintProjectToken(t);
 
     const handleAdmin = async (req: http.IncomingMessage, res: http.ServerResponse, route: string) => {
@@ -291,7 +346,11 @@ export async function startRailwayEmulator(options: EmulatorOptions = {}): Promi
             case "push":
                 return send(res, 200, { deployments: store.push(body.repo, body.branch, body.sha).map((d) => d.id) });
             case "deployment-outcome":
-                store.pendingOutcomes.push({ serviceId: body.serviceId, outcome: body.outcome, count: body.count ?? 1 });
+                store.pendingOutcomes.push({
+                    serviceId: body.serviceId,
+                    outcome: body.outcome,
+                    count: body.count ?? 1,
+                });
                 return send(res, 200, { ok: true });
             default:
                 return send(res, 404, { error: `unknown admin route ${route}` });

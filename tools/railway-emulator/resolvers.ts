@@ -46,7 +46,12 @@ export function makeRoot(store: EmulatorStore, maxPageSize: number): Record<stri
                 page(
                     store
                         .liveEnvironments(id)
-                        .filter((e) => args.isEphemeral === undefined || args.isEphemeral === null || e.ephemeral === args.isEphemeral)
+                        .filter(
+                            (e) =>
+                                args.isEphemeral === undefined ||
+                                args.isEphemeral === null ||
+                                e.ephemeral === args.isEphemeral,
+                        )
                         .map((e) => envView(e.id)),
                     args,
                 ),
@@ -57,7 +62,9 @@ export function makeRoot(store: EmulatorStore, maxPageSize: number): Record<stri
                 ),
             volumes: (args: PageArgs) =>
                 page(
-                    [...store.volumes.values()].filter((v) => v.projectId === id && !v.deletionRequestedAt).map((v) => volumeView(v.id)),
+                    [...store.volumes.values()]
+                        .filter((v) => v.projectId === id && !v.deletionRequestedAt)
+                        .map((v) => volumeView(v.id)),
                     args,
                 ),
         };
@@ -81,18 +88,24 @@ export function makeRoot(store: EmulatorStore, maxPageSize: number): Record<stri
             volumeInstances: (args: PageArgs) => {
                 store.sweepVolumes();
                 return page(
-                    [...store.volumeInstances.values()].filter((v) => v.environmentId === id).map((v) => volumeInstanceView(v.id)),
+                    [...store.volumeInstances.values()]
+                        .filter((v) => v.environmentId === id)
+                        .map((v) => volumeInstanceView(v.id)),
                     args,
                 );
             },
             serviceInstances: (args: PageArgs) =>
                 page(
-                    [...store.instances.keys()].filter((k) => k.endsWith(`:${id}`)).map((k) => instanceView(k.split(":")[0], id)),
+                    [...store.instances.keys()]
+                        .filter((k) => k.endsWith(`:${id}`))
+                        .map((k) => instanceView(k.split(":")[0], id)),
                     args,
                 ),
-            config: ({ decryptVariables }: { decryptVariables?: boolean }) => environmentConfig(store, id, !!decryptVariables),
+            config: ({ decryptVariables }: { decryptVariables?: boolean }) =>
+                environmentConfig(store, id, !!decryptVariables),
             configEtag: () => configEtag(store, id),
-            unmergedChangesCount: () => (store.staged.has(id) ? Object.keys((store.staged.get(id)!.patch.services as object) ?? {}).length : 0),
+            unmergedChangesCount: () =>
+                store.staged.has(id) ? Object.keys((store.staged.get(id)!.patch.services as object) ?? {}).length : 0,
             meta: null,
             // Names and metadata of the environment's variables, never their values.
             variables: (args: PageArgs) =>
@@ -130,7 +143,9 @@ export function makeRoot(store: EmulatorStore, maxPageSize: number): Record<stri
             templateId: null,
             serviceInstances: (args: PageArgs) =>
                 page(
-                    [...store.instances.keys()].filter((k) => k.startsWith(`${id}:`)).map((k) => instanceView(id, k.split(":")[1])),
+                    [...store.instances.keys()]
+                        .filter((k) => k.startsWith(`${id}:`))
+                        .map((k) => instanceView(id, k.split(":")[1])),
                     args,
                 ),
         };
@@ -191,7 +206,9 @@ export function makeRoot(store: EmulatorStore, maxPageSize: number): Record<stri
         serviceId: d.serviceId,
         environmentId: d.environmentId,
         projectId: d.projectId,
-        staticUrl: store.services.has(d.serviceId) ? `${store.service(d.serviceId).name}-${d.environmentId.slice(0, 6)}.up.railway.app` : null,
+        staticUrl: store.services.has(d.serviceId)
+            ? `${store.service(d.serviceId).name}-${d.environmentId.slice(0, 6)}.up.railway.app`
+            : null,
         url: null,
         deploymentStopped: false,
         suggestAddServiceDomain: false,
@@ -201,11 +218,19 @@ export function makeRoot(store: EmulatorStore, maxPageSize: number): Record<stri
         instances: () => {
             const status = store.status(d);
             const running =
-                status === "SUCCESS" ? "RUNNING" : status === "CRASHED" ? "CRASHED" : status === "REMOVED" ? "REMOVED" : status === "SLEEPING" ? "STOPPED" : "INITIALIZING";
-            const replicas = Object.values((d.manifest.deploy as { multiRegionConfig?: Record<string, { numReplicas: number }> }).multiRegionConfig ?? {}).reduce(
-                (a, r) => a + r.numReplicas,
-                0,
-            );
+                status === "SUCCESS"
+                    ? "RUNNING"
+                    : status === "CRASHED"
+                      ? "CRASHED"
+                      : status === "REMOVED"
+                        ? "REMOVED"
+                        : status === "SLEEPING"
+                          ? "STOPPED"
+                          : "INITIALIZING";
+            const replicas = Object.values(
+                (d.manifest.deploy as { multiRegionConfig?: Record<string, { numReplicas: number }> })
+                    .multiRegionConfig ?? {},
+            ).reduce((a, r) => a + r.numReplicas, 0);
             return Array.from({ length: Math.max(1, replicas) }, (_, n) => ({ id: `${d.id}-${n}`, status: running }));
         },
         service: () => serviceView(d.serviceId),
@@ -214,7 +239,14 @@ export function makeRoot(store: EmulatorStore, maxPageSize: number): Record<stri
     const domainView = (id: string) => {
         const d = store.domains.get(id);
         if (!d) throw notFound(d === undefined ? "Domain" : "Domain");
-        const base = { ...d, createdAt: iso(d.createdAt), updatedAt: iso(d.createdAt), deletedAt: null, syncStatus: "ACTIVE", targetPort: d.targetPort ?? null };
+        const base = {
+            ...d,
+            createdAt: iso(d.createdAt),
+            updatedAt: iso(d.createdAt),
+            deletedAt: null,
+            syncStatus: "ACTIVE",
+            targetPort: d.targetPort ?? null,
+        };
         if (!d.custom) return { ...base, suffix: "up.railway.app" };
         return {
             ...base,
@@ -251,7 +283,9 @@ export function makeRoot(store: EmulatorStore, maxPageSize: number): Record<stri
             volumeInstances: (args: PageArgs) => {
                 store.sweepVolumes();
                 return page(
-                    [...store.volumeInstances.values()].filter((i) => i.volumeId === id).map((i) => volumeInstanceView(i.id)),
+                    [...store.volumeInstances.values()]
+                        .filter((i) => i.volumeId === id)
+                        .map((i) => volumeInstanceView(i.id)),
                     args,
                 );
             },
@@ -260,9 +294,18 @@ export function makeRoot(store: EmulatorStore, maxPageSize: number): Record<stri
     const volumeInstanceView = (id: string) => {
         const v = store.volumeInstances.get(id)!;
         const pending = store.volumes.get(v.volumeId)?.deletionRequestedAt !== undefined;
-        return { ...v, createdAt: iso(v.createdAt), currentSizeMB: 0, isPendingDeletion: pending, state: pending ? "DELETING" : "READY", deletedAt: null, externalId: null };
+        return {
+            ...v,
+            createdAt: iso(v.createdAt),
+            currentSizeMB: 0,
+            isPendingDeletion: pending,
+            state: pending ? "DELETING" : "READY",
+            deletedAt: null,
+            externalId: null,
+        };
     };
-    const triggerView = (t: ReturnType<typeof store.trigger>) => t && { ...t, validCheckSuites: 0, baseEnvironmentOverrideId: null };
+    const triggerView = (t: ReturnType<typeof store.trigger>) =>
+        t && { ...t, validCheckSuites: 0, baseEnvironmentOverrideId: null };
     const projectTokenView = (id: string) => {
         const t = store.projectTokens.get(id);
         if (!t) throw notFound("ProjectToken");
@@ -301,11 +344,16 @@ export function makeRoot(store: EmulatorStore, maxPageSize: number): Record<stri
      */
     const renderVariables = (serviceId: string, environmentId: string): Record<string, string> => {
         const env = store.environment(environmentId);
-        const byName = new Map([...store.services.values()].filter((x) => x.projectId === env.projectId).map((x) => [x.name, x.id]));
+        const byName = new Map(
+            [...store.services.values()].filter((x) => x.projectId === env.projectId).map((x) => [x.name, x.id]),
+        );
         const resolve = (value: string, depth: number): string =>
             value.replace(/\$\{\{\s*([^}.]+)\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g, (_m, svc: string, name: string) => {
                 const other = byName.get(svc);
-                const raw = other && store.hasInstance(other, environmentId) ? store.vars(other, environmentId)[name] : undefined;
+                const raw =
+                    other && store.hasInstance(other, environmentId)
+                        ? store.vars(other, environmentId)[name]
+                        : undefined;
                 return raw === undefined || depth > 5 ? "" : resolve(raw, depth + 1);
             });
         const own = store.vars(serviceId, environmentId);
@@ -334,7 +382,9 @@ export function makeRoot(store: EmulatorStore, maxPageSize: number): Record<stri
         projects: (args: Args, ctx: RequestContext) => {
             ctx.access.account();
             const list = [...store.projects.values()].filter(
-                (p) => (!args.workspaceId || p.workspaceId === args.workspaceId) && (args.includeDeleted || p.deletedAt === undefined),
+                (p) =>
+                    (!args.workspaceId || p.workspaceId === args.workspaceId) &&
+                    (args.includeDeleted || p.deletedAt === undefined),
             );
             return page(
                 list.map((p) => projectView(p.id)),
@@ -373,7 +423,9 @@ export function makeRoot(store: EmulatorStore, maxPageSize: number): Record<stri
             ctx.access.account();
             store.project(args.projectId);
             return page(
-                [...store.projectTokens.values()].filter((t) => t.projectId === args.projectId).map((t) => projectTokenView(t.id)),
+                [...store.projectTokens.values()]
+                    .filter((t) => t.projectId === args.projectId)
+                    .map((t) => projectTokenView(t.id)),
                 args,
             );
         },
@@ -381,7 +433,11 @@ export function makeRoot(store: EmulatorStore, maxPageSize: number): Record<stri
             ctx.access.account();
             store.project(input.projectId);
             if (!String(input.name ?? "").trim()) throw badInput("A project token needs a name");
-            return store.mintProjectToken({ projectId: input.projectId, environmentId: input.environmentId, name: input.name }).token;
+            return store.mintProjectToken({
+                projectId: input.projectId,
+                environmentId: input.environmentId,
+                name: input.name,
+            }).token;
         },
         projectTokenDelete: ({ id }: Args, ctx: RequestContext) => {
             ctx.access.account();
@@ -404,7 +460,8 @@ export function makeRoot(store: EmulatorStore, maxPageSize: number): Record<stri
         environmentRename: ({ id, input }: Args, ctx: RequestContext) => {
             ctx.access.account();
             const e = store.environment(id);
-            if (store.liveEnvironments(e.projectId).some((o) => o.name === input.name && o.id !== id)) throw badInput(`Environment ${input.name} already exists`);
+            if (store.liveEnvironments(e.projectId).some((o) => o.name === input.name && o.id !== id))
+                throw badInput(`Environment ${input.name} already exists`);
             e.name = input.name;
             return envView(id);
         },
@@ -419,8 +476,15 @@ export function makeRoot(store: EmulatorStore, maxPageSize: number): Record<stri
             return page(
                 store
                     .liveEnvironments(args.projectId)
-                    .filter((e) => args.isEphemeral === undefined || args.isEphemeral === null || e.ephemeral === args.isEphemeral)
-                    .filter((e) => ctx.access.principal.kind === "account" || ctx.access.principal.environmentId === e.id)
+                    .filter(
+                        (e) =>
+                            args.isEphemeral === undefined ||
+                            args.isEphemeral === null ||
+                            e.ephemeral === args.isEphemeral,
+                    )
+                    .filter(
+                        (e) => ctx.access.principal.kind === "account" || ctx.access.principal.environmentId === e.id,
+                    )
                     .map((e) => envView(e.id)),
                 args,
             );
@@ -431,17 +495,28 @@ export function makeRoot(store: EmulatorStore, maxPageSize: number): Record<stri
             ctx.access.environment(projectOfEnv(environmentId), environmentId);
             // Railway's CLI stages instead of committing while an environment has staged changes;
             // a commit then would publish them too. Refused here, so that nobody's staged work goes out unseen.
-            if (store.staged.has(environmentId)) throw badInput("This environment has staged changes: commit or discard them first (environmentPatchCommitStaged)");
-            for (const serviceId of applyPatch(store, environmentId, patch ?? {})) store.tryDeploy(serviceId, environmentId, "deploy");
+            if (store.staged.has(environmentId))
+                throw badInput(
+                    "This environment has staged changes: commit or discard them first (environmentPatchCommitStaged)",
+                );
+            for (const serviceId of applyPatch(store, environmentId, patch ?? {}))
+                store.tryDeploy(serviceId, environmentId, "deploy");
             return patchId(commitMessage);
         },
         environmentStageChanges: ({ environmentId, input, merge }: Args, ctx: RequestContext) => {
             ctx.access.environment(projectOfEnv(environmentId), environmentId);
-            if (!input || typeof input !== "object" || Array.isArray(input)) throw badInput("The staged patch must be an object");
+            if (!input || typeof input !== "object" || Array.isArray(input))
+                throw badInput("The staged patch must be an object");
             const now = store.now();
             const prior = store.staged.get(environmentId);
             const next = prior && merge ? mergePatch(prior.patch, input) : structuredClone(input);
-            store.staged.set(environmentId, { id: prior?.id ?? randomUUID(), environmentId, patch: next, createdAt: prior?.createdAt ?? now, updatedAt: now });
+            store.staged.set(environmentId, {
+                id: prior?.id ?? randomUUID(),
+                environmentId,
+                patch: next,
+                createdAt: prior?.createdAt ?? now,
+                updatedAt: now,
+            });
             return stagedView(environmentId);
         },
         environmentStagedChanges: ({ environmentId }: Args, ctx: RequestContext) => {
@@ -488,7 +563,11 @@ export function makeRoot(store: EmulatorStore, maxPageSize: number): Record<stri
             const s = store.service(id);
             if (input.name !== undefined && input.name !== null) {
                 store.checkServiceName(input.name);
-                if ([...store.services.values()].some((o) => o.projectId === s.projectId && o.name === input.name && o.id !== id))
+                if (
+                    [...store.services.values()].some(
+                        (o) => o.projectId === s.projectId && o.name === input.name && o.id !== id,
+                    )
+                )
                     throw badInput(`A service named "${input.name}" already exists in this project`);
                 s.name = input.name;
             }
@@ -543,7 +622,8 @@ export function makeRoot(store: EmulatorStore, maxPageSize: number): Record<stri
         deploymentTriggerCreate: ({ input }: Args, ctx: RequestContext) => {
             ctx.access.environment(input.projectId, input.environmentId);
             store.instance(input.serviceId, input.environmentId);
-            if (store.trigger(input.serviceId, input.environmentId)) throw badInput("A deployment trigger already exists for this service and environment");
+            if (store.trigger(input.serviceId, input.environmentId))
+                throw badInput("A deployment trigger already exists for this service and environment");
             if (!/^[\w.-]+\/[\w.-]+$/.test(input.repository)) throw badInput(`Invalid repository: ${input.repository}`);
             return triggerView(store.setTrigger(input.serviceId, input.environmentId, input.repository, input.branch));
         },
@@ -591,8 +671,13 @@ export function makeRoot(store: EmulatorStore, maxPageSize: number): Record<stri
         // ---- domains ----
         domains: ({ projectId, environmentId, serviceId }: Args, ctx: RequestContext) => {
             ctx.access.environment(projectId, environmentId);
-            const all = [...store.domains.values()].filter((d) => d.serviceId === serviceId && d.environmentId === environmentId);
-            return { serviceDomains: all.filter((d) => !d.custom).map((d) => domainView(d.id)), customDomains: all.filter((d) => d.custom).map((d) => domainView(d.id)) };
+            const all = [...store.domains.values()].filter(
+                (d) => d.serviceId === serviceId && d.environmentId === environmentId,
+            );
+            return {
+                serviceDomains: all.filter((d) => !d.custom).map((d) => domainView(d.id)),
+                customDomains: all.filter((d) => d.custom).map((d) => domainView(d.id)),
+            };
         },
         serviceDomainCreate: ({ input }: Args, ctx: RequestContext) => {
             const s = store.service(input.serviceId);
@@ -617,7 +702,8 @@ export function makeRoot(store: EmulatorStore, maxPageSize: number): Record<stri
             if (!d || d.custom) throw notFound("ServiceDomain");
             ctx.access.environment(d.projectId, d.environmentId);
             store.checkPort(input.targetPort);
-            if (!/^[a-z0-9-]+\.up\.railway\.app$/.test(input.domain)) throw badInput("A service domain must be <label>.up.railway.app");
+            if (!/^[a-z0-9-]+\.up\.railway\.app$/.test(input.domain))
+                throw badInput("A service domain must be <label>.up.railway.app");
             d.domain = input.domain;
             d.targetPort = input.targetPort ?? null;
             return true;
@@ -634,8 +720,10 @@ export function makeRoot(store: EmulatorStore, maxPageSize: number): Record<stri
             store.instance(input.serviceId, input.environmentId);
             store.checkPort(input.targetPort);
             const domain = String(input.domain).toLowerCase();
-            if (!HOSTNAME.test(domain) || domain.endsWith(".up.railway.app")) throw badInput(`Invalid domain: ${String(input.domain).slice(0, 253)}`);
-            if ([...store.domains.values()].some((d) => d.domain === domain)) throw badInput(`Domain ${domain} is already in use`);
+            if (!HOSTNAME.test(domain) || domain.endsWith(".up.railway.app"))
+                throw badInput(`Invalid domain: ${String(input.domain).slice(0, 253)}`);
+            if ([...store.domains.values()].some((d) => d.domain === domain))
+                throw badInput(`Domain ${domain} is already in use`);
             const id = randomUUID();
             store.domains.set(id, {
                 id,
@@ -690,7 +778,12 @@ export function makeRoot(store: EmulatorStore, maxPageSize: number): Record<stri
             if (input.name !== undefined && input.name !== null) {
                 const name = String(input.name);
                 if (!name.trim() || name.length > 64) throw badInput("Volume name must be 1-64 characters");
-                if ([...store.volumes.values()].some((o) => o.projectId === v.projectId && o.name === name && o.id !== v.id && !o.deletionRequestedAt))
+                if (
+                    [...store.volumes.values()].some(
+                        (o) =>
+                            o.projectId === v.projectId && o.name === name && o.id !== v.id && !o.deletionRequestedAt,
+                    )
+                )
                     throw badInput(`A volume named "${name}" already exists in this project`);
                 v.name = name;
             }
@@ -705,7 +798,13 @@ export function makeRoot(store: EmulatorStore, maxPageSize: number): Record<stri
         // ---- deployments ----
         deployments: (args: Args, ctx: RequestContext) => {
             const input = args.input ?? {};
-            const projectId = input.projectId ?? (input.environmentId ? projectOfEnv(input.environmentId) : input.serviceId ? projectOfService(input.serviceId) : undefined);
+            const projectId =
+                input.projectId ??
+                (input.environmentId
+                    ? projectOfEnv(input.environmentId)
+                    : input.serviceId
+                      ? projectOfService(input.serviceId)
+                      : undefined);
             if (!projectId) ctx.access.account();
             else ctx.access.environment(projectId, input.environmentId);
             const wanted: string[] | undefined = input.status?.in;
@@ -742,7 +841,8 @@ export function makeRoot(store: EmulatorStore, maxPageSize: number): Record<stri
             const d = store.deployment(id);
             ctx.access.environment(d.projectId, d.environmentId);
             // A restart reruns the running containers: only a live deployment has any.
-            if (!["SUCCESS", "CRASHED", "SLEEPING"].includes(store.status(d))) throw badInput("Only a running deployment can be restarted");
+            if (!["SUCCESS", "CRASHED", "SLEEPING"].includes(store.status(d)))
+                throw badInput("Only a running deployment can be restarted");
             return true;
         },
         deploymentRemove: ({ id }: Args, ctx: RequestContext) => {

@@ -7,7 +7,12 @@
  */
 import { createHash, randomUUID } from "crypto";
 import { GraphQLError } from "graphql";
-import { RAILWAY_MAX_REPLICAS, RAILWAY_REGIONS, RAILWAY_SERVICE_NAME_MAX_LENGTH, RAILWAY_VOLUMES_PER_PROJECT } from "../../config/railway-limits";
+import {
+    RAILWAY_MAX_REPLICAS,
+    RAILWAY_REGIONS,
+    RAILWAY_SERVICE_NAME_MAX_LENGTH,
+    RAILWAY_VOLUMES_PER_PROJECT,
+} from "../../config/railway-limits";
 
 export interface Clock {
     now(): number;
@@ -267,9 +272,15 @@ export class EmulatorStore {
         return w;
     }
 
-    mintProjectToken(input: { projectId: string; environmentId: string; name?: string; token?: string }): ProjectTokenRec {
+    mintProjectToken(input: {
+        projectId: string;
+        environmentId: string;
+        name?: string;
+        token?: string;
+    }): ProjectTokenRec {
         const env = this.environment(input.environmentId);
-        if (env.projectId !== input.projectId) throw badInput(`Environment ${input.environmentId} is not in project ${input.projectId}`);
+        if (env.projectId !== input.projectId)
+            throw badInput(`Environment ${input.environmentId} is not in project ${input.projectId}`);
         const id = randomUUID();
         const rec: ProjectTokenRec = {
             id,
@@ -368,7 +379,8 @@ export class EmulatorStore {
     scope(projectId: string, environmentId: string | null | undefined): EnvironmentRec[] {
         if (environmentId) {
             const env = this.environment(environmentId);
-            if (env.projectId !== projectId) throw badInput(`Environment ${environmentId} is not in project ${projectId}`);
+            if (env.projectId !== projectId)
+                throw badInput(`Environment ${environmentId} is not in project ${projectId}`);
             if (this.scopeReading === "documented" || env.sourceEnvironmentId !== undefined) return [env];
             return this.liveEnvironments(projectId).filter((e) => e.sourceEnvironmentId === undefined);
         }
@@ -379,7 +391,8 @@ export class EmulatorStore {
 
     checkServiceName(name: string): void {
         if (!name.trim()) throw badInput("Service name cannot be empty");
-        if (name.length > RAILWAY_SERVICE_NAME_MAX_LENGTH) throw badInput(`Service name must be ${RAILWAY_SERVICE_NAME_MAX_LENGTH} characters or less`);
+        if (name.length > RAILWAY_SERVICE_NAME_MAX_LENGTH)
+            throw badInput(`Service name must be ${RAILWAY_SERVICE_NAME_MAX_LENGTH} characters or less`);
     }
 
     checkRegion(region: string): void {
@@ -388,12 +401,18 @@ export class EmulatorStore {
 
     checkPort(port: unknown): void {
         if (port === null || port === undefined) return;
-        if (!Number.isInteger(port) || (port as number) < 1 || (port as number) > 65535) throw badInput(`Invalid target port: ${port}`);
+        if (!Number.isInteger(port) || (port as number) < 1 || (port as number) > 65535)
+            throw badInput(`Invalid target port: ${port}`);
     }
 
     // ---- projects and environments ----
 
-    createProject(input: { name?: string; description?: string; workspaceId?: string; defaultEnvironmentName?: string }): ProjectRec {
+    createProject(input: {
+        name?: string;
+        description?: string;
+        workspaceId?: string;
+        defaultEnvironmentName?: string;
+    }): ProjectRec {
         // Railway puts a project without a workspace in the account's own; an unknown one is refused.
         const workspaceId = this.workspace(input.workspaceId ?? DEFAULT_WORKSPACE).id;
         const p: ProjectRec = {
@@ -417,9 +436,11 @@ export class EmulatorStore {
     }): EnvironmentRec {
         this.project(input.projectId);
         if (!input.name.trim()) throw badInput("Environment name cannot be empty");
-        if (this.liveEnvironments(input.projectId).some((e) => e.name === input.name)) throw badInput(`Environment ${input.name} already exists`);
+        if (this.liveEnvironments(input.projectId).some((e) => e.name === input.name))
+            throw badInput(`Environment ${input.name} already exists`);
         const source = input.sourceEnvironmentId ? this.environment(input.sourceEnvironmentId) : undefined;
-        if (source && source.projectId !== input.projectId) throw badInput("The source environment is in another project");
+        if (source && source.projectId !== input.projectId)
+            throw badInput("The source environment is in another project");
         const e: EnvironmentRec = {
             id: randomUUID(),
             projectId: input.projectId,
@@ -450,7 +471,9 @@ export class EmulatorStore {
             const id = randomUUID();
             this.volumeInstances.set(id, { ...vi, id, environmentId: to, createdAt: this.now() });
         }
-        if (deploy) for (const k of [...this.instances.keys()].filter((k) => k.endsWith(`:${to}`))) this.tryDeploy(k.split(":")[0], to, "duplicate");
+        if (deploy)
+            for (const k of [...this.instances.keys()].filter((k) => k.endsWith(`:${to}`)))
+                this.tryDeploy(k.split(":")[0], to, "duplicate");
     }
 
     /** Railway keeps deleted projects and environments, marked with `deletedAt`. */
@@ -498,7 +521,8 @@ export class EmulatorStore {
         const envs = this.scope(input.projectId, input.environmentId);
         const s: ServiceRec = { id: randomUUID(), projectId: input.projectId, name, createdAt: this.now() };
         this.services.set(s.id, s);
-        for (const env of this.liveEnvironments(input.projectId)) this.instances.set(key(s.id, env.id), this.blankInstance());
+        for (const env of this.liveEnvironments(input.projectId))
+            this.instances.set(key(s.id, env.id), this.blankInstance());
         for (const env of envs) {
             if (input.variables) this.variables.set(key(s.id, env.id), { ...input.variables });
             if (input.source?.image) this.instances.get(key(s.id, env.id))!.source = { image: input.source.image };
@@ -516,13 +540,21 @@ export class EmulatorStore {
     materialiseInstance(serviceId: string, environmentId: string): InstanceRec {
         const s = this.service(serviceId);
         const env = this.environment(environmentId);
-        if (env.projectId !== s.projectId) throw badInput(`Service ${serviceId} is not in the project of environment ${environmentId}`);
-        if (!this.hasInstance(serviceId, environmentId)) this.instances.set(key(serviceId, environmentId), this.blankInstance());
+        if (env.projectId !== s.projectId)
+            throw badInput(`Service ${serviceId} is not in the project of environment ${environmentId}`);
+        if (!this.hasInstance(serviceId, environmentId))
+            this.instances.set(key(serviceId, environmentId), this.blankInstance());
         return this.instance(serviceId, environmentId);
     }
 
     blankInstance(): InstanceRec {
-        return { multiRegionConfig: {}, restartPolicyType: "ON_FAILURE", restartPolicyMaxRetries: 10, watchPatterns: [], createdAt: this.now() };
+        return {
+            multiRegionConfig: {},
+            restartPolicyType: "ON_FAILURE",
+            restartPolicyMaxRetries: 10,
+            watchPatterns: [],
+            createdAt: this.now(),
+        };
     }
 
     /**
@@ -546,13 +578,17 @@ export class EmulatorStore {
     private removeInstance(serviceId: string, environmentId: string): void {
         this.instances.delete(key(serviceId, environmentId));
         this.variables.delete(key(serviceId, environmentId));
-        for (const [k, t] of this.triggers) if (t.serviceId === serviceId && t.environmentId === environmentId) this.triggers.delete(k);
-        for (const [k, d] of this.domains) if (d.serviceId === serviceId && d.environmentId === environmentId) this.domains.delete(k);
-        for (const v of this.volumeInstances.values()) if (v.serviceId === serviceId && v.environmentId === environmentId) v.serviceId = null;
+        for (const [k, t] of this.triggers)
+            if (t.serviceId === serviceId && t.environmentId === environmentId) this.triggers.delete(k);
+        for (const [k, d] of this.domains)
+            if (d.serviceId === serviceId && d.environmentId === environmentId) this.domains.delete(k);
+        for (const v of this.volumeInstances.values())
+            if (v.serviceId === serviceId && v.environmentId === environmentId) v.serviceId = null;
     }
 
     private removeService(id: string): void {
-        for (const k of [...this.instances.keys()]) if (k.startsWith(`${id}:`)) this.removeInstance(id, k.split(":")[1]);
+        for (const k of [...this.instances.keys()])
+            if (k.startsWith(`${id}:`)) this.removeInstance(id, k.split(":")[1]);
         this.services.delete(id);
     }
 
@@ -592,13 +628,16 @@ export class EmulatorStore {
             const i = this.instance(serviceId, env.id);
             const next: Record<string, { numReplicas: number }> = { ...i.multiRegionConfig };
             if (multiRegionConfig) {
-                for (const [r, cfg] of Object.entries(multiRegionConfig as Record<string, { numReplicas?: number } | null>)) {
+                for (const [r, cfg] of Object.entries(
+                    multiRegionConfig as Record<string, { numReplicas?: number } | null>,
+                )) {
                     if (cfg === null) {
                         delete next[r];
                         continue;
                     }
                     this.checkRegion(r);
-                    if (!Number.isInteger(cfg.numReplicas) || (cfg.numReplicas as number) < 1) throw badInput(`numReplicas must be at least 1 (region ${r})`);
+                    if (!Number.isInteger(cfg.numReplicas) || (cfg.numReplicas as number) < 1)
+                        throw badInput(`numReplicas must be at least 1 (region ${r})`);
                     next[r] = { numReplicas: cfg.numReplicas as number };
                 }
             }
@@ -610,24 +649,34 @@ export class EmulatorStore {
                 const regions = Object.keys(next);
                 // The legacy single-region form: Railway applies it to the only region, or to the
                 // default region when none is set yet (it never stores nothing and answers true).
-                if (regions.length > 1) throw badInput("numReplicas without a region is ambiguous for a multi-region service: use multiRegionConfig");
+                if (regions.length > 1)
+                    throw badInput(
+                        "numReplicas without a region is ambiguous for a multi-region service: use multiRegionConfig",
+                    );
                 next[regions[0] ?? DEFAULT_REGION] = { numReplicas };
             }
             const total = Object.values(next).reduce((a, b) => a + b.numReplicas, 0);
             if (total > RAILWAY_MAX_REPLICAS) throw badInput(`Replicas cannot exceed ${RAILWAY_MAX_REPLICAS}`);
             const cron = "cronSchedule" in rest ? rest.cronSchedule : i.cronSchedule;
             if (cron && total > 1) throw badInput("A service with a cron schedule can only run 1 replica");
-            if (total > 1 && this.attachedVolume(serviceId, env.id)) throw badInput("A service with a volume can only run 1 replica");
-            if (rest.healthcheckTimeout !== undefined && rest.healthcheckTimeout !== null && (rest.healthcheckTimeout < 1 || rest.healthcheckTimeout > 3600)) {
+            if (total > 1 && this.attachedVolume(serviceId, env.id))
+                throw badInput("A service with a volume can only run 1 replica");
+            if (
+                rest.healthcheckTimeout !== undefined &&
+                rest.healthcheckTimeout !== null &&
+                (rest.healthcheckTimeout < 1 || rest.healthcheckTimeout > 3600)
+            ) {
                 throw badInput("healthcheckTimeout must be between 1 and 3600 seconds");
             }
             for (const k of ["overlapSeconds", "drainingSeconds"] as const) {
                 const v = rest[k];
-                if (v !== undefined && v !== null && (!Number.isInteger(v) || v < 0 || v > 3600)) throw badInput(`${k} must be between 0 and 3600 seconds`);
+                if (v !== undefined && v !== null && (!Number.isInteger(v) || v < 0 || v > 3600))
+                    throw badInput(`${k} must be between 0 and 3600 seconds`);
             }
             i.multiRegionConfig = next;
             if (source) i.source = source.image ? { image: source.image } : { repo: source.repo };
-            for (const [k, v] of Object.entries(rest)) if (v !== undefined) (i as unknown as Record<string, unknown>)[k] = v;
+            for (const [k, v] of Object.entries(rest))
+                if (v !== undefined) (i as unknown as Record<string, unknown>)[k] = v;
         }
     }
 
@@ -668,14 +717,27 @@ export class EmulatorStore {
     // ---- volumes ----
 
     attachedVolume(serviceId: string, environmentId: string): VolumeInstanceRec | undefined {
-        return [...this.volumeInstances.values()].find((v) => v.serviceId === serviceId && v.environmentId === environmentId && !this.volumes.get(v.volumeId)?.deletionRequestedAt);
+        return [...this.volumeInstances.values()].find(
+            (v) =>
+                v.serviceId === serviceId &&
+                v.environmentId === environmentId &&
+                !this.volumes.get(v.volumeId)?.deletionRequestedAt,
+        );
     }
 
-    createVolume(input: { projectId: string; environmentId?: string | null; serviceId?: string | null; mountPath: string; region?: string | null }): VolumeRec {
+    createVolume(input: {
+        projectId: string;
+        environmentId?: string | null;
+        serviceId?: string | null;
+        mountPath: string;
+        region?: string | null;
+    }): VolumeRec {
         this.project(input.projectId);
         if (!input.mountPath.startsWith("/")) throw badInput("Mount path must be an absolute path");
         if (input.region) this.checkRegion(input.region);
-        const live = [...this.volumes.values()].filter((v) => v.projectId === input.projectId && !v.deletionRequestedAt);
+        const live = [...this.volumes.values()].filter(
+            (v) => v.projectId === input.projectId && !v.deletionRequestedAt,
+        );
         const limit = RAILWAY_VOLUMES_PER_PROJECT[this.plan];
         if (live.length >= limit) throw badInput(`Your plan allows ${limit} volumes per project`);
         // The schema says a null environment makes no instance and an omitted one makes one
@@ -687,12 +749,20 @@ export class EmulatorStore {
             for (const env of envs) {
                 if (!this.hasInstance(input.serviceId, env.id)) continue;
                 if (this.attachedVolume(input.serviceId, env.id)) throw badInput("This service already has a volume");
-                const total = Object.values(this.instance(input.serviceId, env.id).multiRegionConfig).reduce((a, b) => a + b.numReplicas, 0);
+                const total = Object.values(this.instance(input.serviceId, env.id).multiRegionConfig).reduce(
+                    (a, b) => a + b.numReplicas,
+                    0,
+                );
                 if (total > 1) throw badInput("A service with more than one replica cannot have a volume");
             }
         }
         const id = randomUUID();
-        const volume: VolumeRec = { id, projectId: input.projectId, name: `volume-${id.slice(0, 6)}`, createdAt: this.now() };
+        const volume: VolumeRec = {
+            id,
+            projectId: input.projectId,
+            name: `volume-${id.slice(0, 6)}`,
+            createdAt: this.now(),
+        };
         this.volumes.set(id, volume);
         for (const env of envs) {
             const instanceId = randomUUID();
@@ -710,11 +780,18 @@ export class EmulatorStore {
         return volume;
     }
 
-    updateVolumeInstance(volumeId: string, environmentId: string | null | undefined, input: { mountPath?: string | null; serviceId?: string | null }): void {
+    updateVolumeInstance(
+        volumeId: string,
+        environmentId: string | null | undefined,
+        input: { mountPath?: string | null; serviceId?: string | null },
+    ): void {
         const v = this.volumes.get(volumeId);
         if (!v || v.deletionRequestedAt) throw notFound("Volume");
-        if (input.mountPath !== undefined && input.mountPath !== null && !input.mountPath.startsWith("/")) throw badInput("Mount path must be an absolute path");
-        const targets = [...this.volumeInstances.values()].filter((i) => i.volumeId === volumeId && (!environmentId || i.environmentId === environmentId));
+        if (input.mountPath !== undefined && input.mountPath !== null && !input.mountPath.startsWith("/"))
+            throw badInput("Mount path must be an absolute path");
+        const targets = [...this.volumeInstances.values()].filter(
+            (i) => i.volumeId === volumeId && (!environmentId || i.environmentId === environmentId),
+        );
         if (!targets.length) throw notFound("VolumeInstance");
         for (const t of targets) {
             if (input.serviceId) {
@@ -728,7 +805,9 @@ export class EmulatorStore {
 
     /** An environment patch's `volumes.<id>.isDeleted`: this environment's instance of the volume goes; the volume stays. */
     removeVolumeInstanceIn(volumeId: string, environmentId: string): void {
-        const mine = [...this.volumeInstances.values()].find((i) => i.volumeId === volumeId && i.environmentId === environmentId);
+        const mine = [...this.volumeInstances.values()].find(
+            (i) => i.volumeId === volumeId && i.environmentId === environmentId,
+        );
         if (!mine) throw notFound("VolumeInstance");
         this.volumeInstances.delete(mine.id);
     }
@@ -756,16 +835,28 @@ export class EmulatorStore {
      * Starts a deployment of the service's current source and settings with its current variables,
      * when it has a source; a deployment without a source is not possible (returns undefined).
      */
-    tryDeploy(serviceId: string, environmentId: string, reason: DeploymentRec["reason"], commitSha?: string): DeploymentRec | undefined {
+    tryDeploy(
+        serviceId: string,
+        environmentId: string,
+        reason: DeploymentRec["reason"],
+        commitSha?: string,
+    ): DeploymentRec | undefined {
         const i = this.instance(serviceId, environmentId);
         if (!i.source?.image && !i.source?.repo) return undefined;
         return this.deploy(serviceId, environmentId, reason, commitSha);
     }
 
-    deploy(serviceId: string, environmentId: string, reason: DeploymentRec["reason"], commitSha?: string, extra: Partial<DeploymentRec> = {}): DeploymentRec {
+    deploy(
+        serviceId: string,
+        environmentId: string,
+        reason: DeploymentRec["reason"],
+        commitSha?: string,
+        extra: Partial<DeploymentRec> = {},
+    ): DeploymentRec {
         const s = this.service(serviceId);
         const i = this.instance(serviceId, environmentId);
-        if (!i.source?.image && !i.source?.repo) throw badInput("Service has no source to deploy: connect a repository or set an image");
+        if (!i.source?.image && !i.source?.repo)
+            throw badInput("Service has no source to deploy: connect a repository or set an image");
         let repo: string | undefined;
         let branch: string | undefined;
         let commitHash: string | undefined;
@@ -831,7 +922,9 @@ export class EmulatorStore {
 
     private manifestOf(i: InstanceRec, repo?: string, branch?: string): Record<string, unknown> {
         return {
-            source: i.source?.image ? { image: i.source.image } : { repo, branch, rootDirectory: i.rootDirectory ?? null },
+            source: i.source?.image
+                ? { image: i.source.image }
+                : { repo, branch, rootDirectory: i.rootDirectory ?? null },
             build: { buildCommand: i.buildCommand ?? null, watchPatterns: i.watchPatterns },
             deploy: this.deploySettings(i),
         };
@@ -843,7 +936,11 @@ export class EmulatorStore {
      */
     seedHistory(serviceId: string, environmentId: string, count: number): DeploymentRec[] {
         const span = 5 * this.deployStageMs;
-        return Array.from({ length: count }, (_, i) => this.deploy(serviceId, environmentId, "deploy", undefined, { createdAt: this.now() - (count - i) * span - span }));
+        return Array.from({ length: count }, (_, i) =>
+            this.deploy(serviceId, environmentId, "deploy", undefined, {
+                createdAt: this.now() - (count - i) * span - span,
+            }),
+        );
     }
 
     commitsOf(repo: string, branch: string): string[] {
@@ -857,13 +954,16 @@ export class EmulatorStore {
         this.commitsOf(repo, branch).push(sha);
         const made: DeploymentRec[] = [];
         for (const t of this.triggers.values()) {
-            if (t.repository === repo && t.branch === branch && this.hasInstance(t.serviceId, t.environmentId)) made.push(this.deploy(t.serviceId, t.environmentId, "push", sha));
+            if (t.repository === repo && t.branch === branch && this.hasInstance(t.serviceId, t.environmentId))
+                made.push(this.deploy(t.serviceId, t.environmentId, "push", sha));
         }
         return made;
     }
 
     deploymentsOf(serviceId: string, environmentId: string): DeploymentRec[] {
-        return [...this.deployments.values()].filter((d) => d.serviceId === serviceId && d.environmentId === environmentId);
+        return [...this.deployments.values()].filter(
+            (d) => d.serviceId === serviceId && d.environmentId === environmentId,
+        );
     }
 
     deployment(id: string): DeploymentRec {
@@ -874,7 +974,8 @@ export class EmulatorStore {
 
     /** When a deployment went live (its stage clock reached SUCCESS), or undefined if it never did. */
     private wentLiveAt(d: DeploymentRec, now: number): number | undefined {
-        if (d.fixedStatus) return ["SUCCESS", "SLEEPING", "REMOVED", "REMOVING"].includes(d.fixedStatus) ? d.createdAt : undefined;
+        if (d.fixedStatus)
+            return ["SUCCESS", "SLEEPING", "REMOVED", "REMOVING"].includes(d.fixedStatus) ? d.createdAt : undefined;
         if (d.skipped || d.outcome) return undefined;
         const at = d.createdAt + 3 * this.deployStageMs;
         return now >= at ? at : undefined;
@@ -910,7 +1011,11 @@ export class EmulatorStore {
     /** Railway can roll back to a deployment that was live, is no longer, and is within image retention. */
     canRollback(d: DeploymentRec): boolean {
         const s = this.status(d);
-        return (s === "REMOVED" || s === "REMOVING") && this.wentLiveAt(d, this.now()) !== undefined && this.now() - d.createdAt <= this.rollbackRetentionMs;
+        return (
+            (s === "REMOVED" || s === "REMOVING") &&
+            this.wentLiveAt(d, this.now()) !== undefined &&
+            this.now() - d.createdAt <= this.rollbackRetentionMs
+        );
     }
 
     /**
@@ -954,7 +1059,15 @@ export class EmulatorStore {
     // ---- out-of-band edits (drift) ----
 
     outOfBand(edit: {
-        kind: "variable" | "deleteVariable" | "instance" | "deleteService" | "deploymentStatus" | "deleteVolume" | "createService" | "deleteDomain";
+        kind:
+            | "variable"
+            | "deleteVariable"
+            | "instance"
+            | "deleteService"
+            | "deploymentStatus"
+            | "deleteVolume"
+            | "createService"
+            | "deleteDomain";
         serviceId?: string;
         environmentId?: string;
         projectId?: string;
@@ -970,17 +1083,29 @@ export class EmulatorStore {
             case "variable": {
                 this.instance(edit.serviceId!, edit.environmentId!);
                 const k = key(edit.serviceId!, edit.environmentId!);
-                this.variables.set(k, { ...this.vars(edit.serviceId!, edit.environmentId!), [edit.name!]: edit.value! });
+                this.variables.set(k, {
+                    ...this.vars(edit.serviceId!, edit.environmentId!),
+                    [edit.name!]: edit.value!,
+                });
                 return undefined;
             }
             case "deleteVariable":
-                return this.deleteVariable({ projectId: "", environmentId: edit.environmentId!, serviceId: edit.serviceId!, name: edit.name! });
+                return this.deleteVariable({
+                    projectId: "",
+                    environmentId: edit.environmentId!,
+                    serviceId: edit.serviceId!,
+                    name: edit.name!,
+                });
             case "instance":
                 return Object.assign(this.instance(edit.serviceId!, edit.environmentId!), edit.patch);
             case "deleteService":
                 return this.removeService(edit.serviceId!);
             case "createService":
-                return this.createService({ projectId: edit.projectId!, name: edit.name!, environmentId: edit.environmentId });
+                return this.createService({
+                    projectId: edit.projectId!,
+                    name: edit.name!,
+                    environmentId: edit.environmentId,
+                });
             case "deleteVolume":
                 return this.deleteVolume(edit.volumeId!);
             case "deleteDomain":

@@ -12,14 +12,27 @@ describe("policy pagerduty-production-escalation", function () {
         assertCompliant(await pack.run("staging", await baseline("staging"), P));
     });
     it("fails a one-level escalation policy", async () => {
-        const r = change(await baseline("production"), "EscalationPolicy", "incidents", (p) => (p.rules = p.rules.slice(0, 1)));
+        const r = change(
+            await baseline("production"),
+            "EscalationPolicy",
+            "incidents",
+            (p) => (p.rules = p.rules.slice(0, 1)),
+        );
         const d = await pack.run("production", r, P);
         assert.deepEqual(d.map((x) => x.urn?.split("::").pop()).sort(), ["incidents-web", "incidents-worker"]);
         assert.match(d[0].message, /escalates through 1 level\(s\); at least 2/);
     });
     it("fails a production service without a PagerDuty service", async () => {
-        const r = without(await baseline("production"), (x) => x.type === "pagerduty:index/service:Service" && x.name === "incidents-web");
-        assertViolation(await pack.run("production", r, P), "mandatory", "platform-web", /'web' has no PagerDuty service/);
+        const r = without(
+            await baseline("production"),
+            (x) => x.type === "pagerduty:index/service:Service" && x.name === "incidents-web",
+        );
+        assertViolation(
+            await pack.run("production", r, P),
+            "mandatory",
+            "platform-web",
+            /'web' has no PagerDuty service/,
+        );
     });
     it("raises no false alarm while the rules are unknown", async () => {
         const r = change(await baseline("production"), "EscalationPolicy", "incidents", (p) => (p.rules = UNKNOWN));

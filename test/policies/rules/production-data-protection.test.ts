@@ -7,19 +7,45 @@ describe("policy production-data-protection", function () {
     let pack: Awaited<ReturnType<typeof sharedPack>>;
     before(async () => (pack = await sharedPack()));
     const P = "production-data-protection";
-    it("passes production as committed", async () => assertCompliant(await pack.run("production", await baseline("production"), P)));
+    it("passes production as committed", async () =>
+        assertCompliant(await pack.run("production", await baseline("production"), P)));
     it("fails an unprotected production datastore", async () => {
-        const r = change(await baseline("production"), "railway:Service", "platform-postgres", (_p, res) => (res.protect = false));
-        assertViolation(await pack.run("production", r, P), "mandatory", "platform-postgres", /production datastore 'postgres' \(Service\) is not protected/);
+        const r = change(
+            await baseline("production"),
+            "railway:Service",
+            "platform-postgres",
+            (_p, res) => (res.protect = false),
+        );
+        assertViolation(
+            await pack.run("production", r, P),
+            "mandatory",
+            "platform-postgres",
+            /production datastore 'postgres' \(Service\) is not protected/,
+        );
     });
     it("fails an unprotected production project", async () => {
-        const r = change(await baseline("production"), "railway:Project", "platform", (_p, res) => (res.protect = false));
-        assertViolation(await pack.run("production", r, P), "mandatory", "platform", /production Railway project 'platform' is not protected/);
+        const r = change(
+            await baseline("production"),
+            "railway:Project",
+            "platform",
+            (_p, res) => (res.protect = false),
+        );
+        assertViolation(
+            await pack.run("production", r, P),
+            "mandatory",
+            "platform",
+            /production Railway project 'platform' is not protected/,
+        );
     });
     it("recognises a datastore by its volume even when its image is unknown", async () => {
         let r = change(await baseline("production"), "ServiceInstance", "platform-redis", (p) => (p.source = UNKNOWN));
         r = change(r, "railway:Service", "platform-redis", (_p, res) => (res.protect = false));
-        assertViolation(await pack.run("production", r, P), "mandatory", "platform-redis", /'redis' \(Service\) is not protected/);
+        assertViolation(
+            await pack.run("production", r, P),
+            "mandatory",
+            "platform-redis",
+            /'redis' \(Service\) is not protected/,
+        );
     });
     it("does not apply to staging, unless configured as production", async () => {
         assertCompliant(await pack.run("staging", await baseline("staging"), P));

@@ -12,25 +12,55 @@ describe("policy railway-variables-schema", function () {
         assertCompliant(await pack.run("staging", await baseline("staging"), P));
     });
     it("fails a plain value that breaks the production rules", async () => {
-        const r = change(await baseline("production"), "Variables", "platform-web", (p) => (p.variables.NEXT_PUBLIC_APP_URL = "http://app.ainative.studio"));
-        assertViolation(await pack.run("production", r, P), "mandatory", "platform-web", /service 'web': NEXT_PUBLIC_APP_URL/);
+        const r = change(
+            await baseline("production"),
+            "Variables",
+            "platform-web",
+            (p) => (p.variables.NEXT_PUBLIC_APP_URL = "http://app.ainative.studio"),
+        );
+        assertViolation(
+            await pack.run("production", r, P),
+            "mandatory",
+            "platform-web",
+            /service 'web': NEXT_PUBLIC_APP_URL/,
+        );
     });
     it("checks known secret values too, without printing them", async () => {
-        const r = change(await baseline("production"), "Variables", "platform-worker", (p) => (p.secretVariables.STRIPE_SECRET_KEY = secret("sk_test_PLANTEDvalue0123456789")));
+        const r = change(
+            await baseline("production"),
+            "Variables",
+            "platform-worker",
+            (p) => (p.secretVariables.STRIPE_SECRET_KEY = secret("sk_test_PLANTEDvalue0123456789")),
+        );
         const d = await pack.run("production", r, P);
         assertViolation(d, "mandatory", "platform-worker", /STRIPE_SECRET_KEY/);
         assert.ok(!d[0].message.includes("PLANTEDvalue"));
     });
     it("checks nothing while a whole variable set is unknown", async () => {
-        const r = change(await baseline("production"), "Variables", "platform-web", (p) => (p.secretVariables = UNKNOWN));
+        const r = change(
+            await baseline("production"),
+            "Variables",
+            "platform-web",
+            (p) => (p.secretVariables = UNKNOWN),
+        );
         assertCompliant(await pack.run("production", r, P));
     });
     it("counts an unknown value (a DSN not created yet) as present", async () => {
-        const r = change(await baseline("production"), "Variables", "platform-web", (p) => (p.secretVariables.AUTH_SECRET = UNKNOWN));
+        const r = change(
+            await baseline("production"),
+            "Variables",
+            "platform-web",
+            (p) => (p.secretVariables.AUTH_SECRET = UNKNOWN),
+        );
         assertCompliant(await pack.run("production", r, P));
     });
     it("follows allowedExtras", async () => {
-        const r = change(await baseline("production"), "Variables", "platform-web", (p) => (p.variables.FEATURE_FLAGS = "beta"));
+        const r = change(
+            await baseline("production"),
+            "Variables",
+            "platform-web",
+            (p) => (p.variables.FEATURE_FLAGS = "beta"),
+        );
         assertViolation(await pack.run("production", r, P), "mandatory", "platform-web", /FEATURE_FLAGS/);
         assertCompliant(await pack.run("production", r, P, { allowedExtras: ["FEATURE_FLAGS"] }));
     });

@@ -7,7 +7,8 @@ describe("policy staging-isolation", function () {
     let pack: Awaited<ReturnType<typeof sharedPack>>;
     before(async () => (pack = await sharedPack()));
     const P = "staging-isolation";
-    it("passes staging as committed", async () => assertCompliant(await pack.run("staging", await baseline("staging"), P)));
+    it("passes staging as committed", async () =>
+        assertCompliant(await pack.run("staging", await baseline("staging"), P)));
     it("fails a staging variable pointing at a production host, naming the host, not the value", async () => {
         const r = change(
             await baseline("staging"),
@@ -16,7 +17,12 @@ describe("policy staging-isolation", function () {
             (p) => (p.secretVariables.DATABASE_URL = secret("postgresql://u:PLANTEDpw@db.ainative.studio:5432/app")),
         );
         const d = await pack.run("staging", r, P);
-        assertViolation(d, "advisory", "platform-worker", /DATABASE_URL points at production host db\.ainative\.studio/);
+        assertViolation(
+            d,
+            "advisory",
+            "platform-worker",
+            /DATABASE_URL points at production host db\.ainative\.studio/,
+        );
         assert.ok(!d[0].message.includes("PLANTEDpw"));
     });
     it("fails a production custom domain on staging", async () => {
@@ -26,14 +32,29 @@ describe("policy staging-isolation", function () {
             (await baseline("staging")).find((x) => x.type.endsWith("CustomDomain"))!.name,
             (p) => (p.domain = "app.ainative.studio"),
         );
-        assertViolation(await pack.run("staging", r, P), "advisory", undefined, /custom domain app\.ainative\.studio is a production host on staging/);
+        assertViolation(
+            await pack.run("staging", r, P),
+            "advisory",
+            undefined,
+            /custom domain app\.ainative\.studio is a production host on staging/,
+        );
     });
     it("skips an unknown value", async () => {
-        const r = change(await baseline("staging"), "Variables", "platform-worker", (p) => (p.variables.REDIS_URL = UNKNOWN));
+        const r = change(
+            await baseline("staging"),
+            "Variables",
+            "platform-worker",
+            (p) => (p.variables.REDIS_URL = UNKNOWN),
+        );
         assertCompliant(await pack.run("staging", r, P));
     });
     it("follows productionHosts and applies only to staging", async () => {
-        const r = change(await baseline("staging"), "Variables", "platform-worker", (p) => (p.variables.APP_API = "https://api.example.org"));
+        const r = change(
+            await baseline("staging"),
+            "Variables",
+            "platform-worker",
+            (p) => (p.variables.APP_API = "https://api.example.org"),
+        );
         assertCompliant(await pack.run("staging", r, P));
         assertViolation(
             await pack.run("staging", r, P, { productionHosts: ["example.org"] }),
@@ -41,6 +62,8 @@ describe("policy staging-isolation", function () {
             "platform-worker",
             /APP_API points at production host api\.example\.org/,
         );
-        assertCompliant(await pack.run("production", await baseline("production"), P, { productionHosts: ["ainative.studio"] }));
+        assertCompliant(
+            await pack.run("production", await baseline("production"), P, { productionHosts: ["ainative.studio"] }),
+        );
     });
 });

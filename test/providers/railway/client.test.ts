@@ -12,17 +12,25 @@ describe("Railway client", () => {
         emu.log.length = 0;
     });
 
-    const client = (retry = { baseDelayMs: 10, maxAttempts: 4 }) => new RailwayClient({ apiUrl: emu.apiUrl, env: { RAILWAY_API_TOKEN: emu.token }, retry });
-    const createProject = (c: RailwayClient, name = "p") => c.request("ProjectCreate", DOCUMENTS.ProjectCreate, { input: { name } }, true);
+    const client = (retry = { baseDelayMs: 10, maxAttempts: 4 }) =>
+        new RailwayClient({ apiUrl: emu.apiUrl, env: { RAILWAY_API_TOKEN: emu.token }, retry });
+    const createProject = (c: RailwayClient, name = "p") =>
+        c.request("ProjectCreate", DOCUMENTS.ProjectCreate, { input: { name } }, true);
 
     it("authenticates with RAILWAY_API_TOKEN as Bearer or RAILWAY_TOKEN as Project-Access-Token", async () => {
         assert.deepEqual(authFromEnv({ RAILWAY_API_TOKEN: "a" }), { header: "Authorization", value: "Bearer a" });
         assert.deepEqual(authFromEnv({ RAILWAY_TOKEN: "p" }), { header: "Project-Access-Token", value: "p" });
-        assert.throws(() => authFromEnv({ RAILWAY_API_TOKEN: "a", RAILWAY_TOKEN: "p" }), /unset RAILWAY_TOKEN .* or unset RAILWAY_API_TOKEN/);
+        assert.throws(
+            () => authFromEnv({ RAILWAY_API_TOKEN: "a", RAILWAY_TOKEN: "p" }),
+            /unset RAILWAY_TOKEN .* or unset RAILWAY_API_TOKEN/,
+        );
         assert.throws(() => authFromEnv({}), /set RAILWAY_API_TOKEN/);
         const { id } = (await createProject(client())).projectCreate;
         const env = emu.store.liveEnvironments(id)[0].id;
-        const viaProjectToken = new RailwayClient({ apiUrl: emu.apiUrl, env: { RAILWAY_TOKEN: emu.projectToken(id, env) } });
+        const viaProjectToken = new RailwayClient({
+            apiUrl: emu.apiUrl,
+            env: { RAILWAY_TOKEN: emu.projectToken(id, env) },
+        });
         assert.equal((await viaProjectToken.request("Project", DOCUMENTS.Project, { id }, false)).project.id, id);
     });
 
@@ -31,7 +39,10 @@ describe("Railway client", () => {
         const c = new RailwayClient({ apiUrl: emu.apiUrl, env: { RAILWAY_API_TOKEN: secretToken } });
         await assert.rejects(createProject(c), (e: Error) => {
             assert.ok(isRailwayApiError(e));
-            assert.match(e.message, /Railway ProjectCreate failed: Not Authorized \(code UNAUTHENTICATED, traceId emu-/);
+            assert.match(
+                e.message,
+                /Railway ProjectCreate failed: Not Authorized \(code UNAUTHENTICATED, traceId emu-/,
+            );
             assert.ok(!e.message.includes(secretToken) && !JSON.stringify(e).includes(secretToken));
             return true;
         });
@@ -57,7 +68,10 @@ describe("Railway client", () => {
 
     it("does not blindly retry a mutation after a 5xx (it may have been applied)", async () => {
         emu.inject({ operation: "ProjectCreate", status: 503 });
-        await assert.rejects(createProject(client()), /Railway ProjectCreate failed: Internal Server Error \(code INTERNAL_SERVER_ERROR, traceId .*HTTP 503/);
+        await assert.rejects(
+            createProject(client()),
+            /Railway ProjectCreate failed: Internal Server Error \(code INTERNAL_SERVER_ERROR, traceId .*HTTP 503/,
+        );
         assert.equal(emu.log.length, 1);
     });
 
@@ -75,7 +89,10 @@ describe("Railway client", () => {
 
     it("gives up after the retry budget with an error naming the operation and attempts", async () => {
         emu.inject({ operation: "Project", status: 500, count: 10 });
-        await assert.rejects(client({ baseDelayMs: 5, maxAttempts: 3 }).request("Project", DOCUMENTS.Project, { id: "x" }, false), /Railway Project failed: .*after 3 attempts/);
+        await assert.rejects(
+            client({ baseDelayMs: 5, maxAttempts: 3 }).request("Project", DOCUMENTS.Project, { id: "x" }, false),
+            /Railway Project failed: .*after 3 attempts/,
+        );
         assert.equal(emu.log.length, 3);
     });
 
@@ -83,7 +100,11 @@ describe("Railway client", () => {
         const closed = await startRailwayEmulator();
         const url = closed.apiUrl;
         await closed.close();
-        const c = new RailwayClient({ apiUrl: url, env: { RAILWAY_API_TOKEN: "t" }, retry: { baseDelayMs: 5, maxAttempts: 3 } });
+        const c = new RailwayClient({
+            apiUrl: url,
+            env: { RAILWAY_API_TOKEN: "t" },
+            retry: { baseDelayMs: 5, maxAttempts: 3 },
+        });
         await assert.rejects(
             c.request("ProjectCreate", DOCUMENTS.ProjectCreate, { input: { name: "x" } }, true),
             /cannot reach 127\.0\.0\.1:\d+: ECONNREFUSED \(code ECONNREFUSED, after 3 attempts\)/,

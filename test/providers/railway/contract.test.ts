@@ -22,7 +22,11 @@ describe("Railway GraphQL contract", () => {
         it(`${name} validates against schema.graphql and schema.json`, () => {
             const ast = parse(doc);
             const op = ast.definitions[0] as { name?: { value: string } };
-            assert.equal(op.name?.value, name, "the operation name must equal its key (the client sends it as operationName)");
+            assert.equal(
+                op.name?.value,
+                name,
+                "the operation name must equal its key (the client sends it as operationName)",
+            );
             assert.deepEqual(
                 validate(sdl, ast).map((e) => e.message),
                 [],

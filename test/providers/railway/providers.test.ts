@@ -13,7 +13,9 @@ import {
 } from "../../../providers/railway";
 import { RailwayEmulator, startRailwayEmulator } from "../../../tools/railway-emulator";
 
-const { Struct } = require("google-protobuf/google/protobuf/struct_pb") as { Struct: { fromJavaScript(v: unknown): unknown } };
+const { Struct } = require("google-protobuf/google/protobuf/struct_pb") as {
+    Struct: { fromJavaScript(v: unknown): unknown };
+};
 
 /** The dynamic-provider methods with their optional marks removed, as the engine calls them. */
 type P = Required<pulumi.dynamic.ResourceProvider>;
@@ -31,7 +33,10 @@ const p = (x: pulumi.dynamic.ResourceProvider): P => {
             try {
                 Struct.fromJavaScript(v);
             } catch (e) {
-                throw new Error(`${method} returned ${String(part)} the engine cannot carry: ${(e as Error).message} ${JSON.stringify(v)}`, { cause: e });
+                throw new Error(
+                    `${method} returned ${String(part)} the engine cannot carry: ${(e as Error).message} ${JSON.stringify(v)}`,
+                    { cause: e },
+                );
             }
         }
         return r;
@@ -49,12 +54,20 @@ const p = (x: pulumi.dynamic.ResourceProvider): P => {
 describe("Railway dynamic providers against the emulator", function () {
     this.timeout(30_000);
     let emu: RailwayEmulator;
-    const saved = { api: process.env.RAILWAY_API_TOKEN, project: process.env.RAILWAY_TOKEN, url: process.env.RAILWAY_API_URL };
+    const saved = {
+        api: process.env.RAILWAY_API_TOKEN,
+        project: process.env.RAILWAY_TOKEN,
+        url: process.env.RAILWAY_API_URL,
+    };
     let apiUrl: string;
 
     before(async () => {
         // Pages of two: every list the providers read spans several pages.
-        emu = await startRailwayEmulator({ deployStageMs: 5, maxPageSize: 2, workspaces: ["ws", "ws1", "ws2", "ws-lost"] });
+        emu = await startRailwayEmulator({
+            deployStageMs: 5,
+            maxPageSize: 2,
+            workspaces: ["ws", "ws1", "ws2", "ws-lost"],
+        });
         apiUrl = emu.apiUrl;
         process.env.RAILWAY_API_TOKEN = emu.token;
         // `pulumi import` reads have no stored apiUrl: they use RAILWAY_API_URL, as a user would set it.
@@ -88,7 +101,12 @@ describe("Railway dynamic providers against the emulator", function () {
     }
 
     async function projectAndEnv() {
-        const project = await p(projectProvider).create({ name: "app", workspaceId: "ws", defaultEnvironmentName: "staging", apiUrl });
+        const project = await p(projectProvider).create({
+            name: "app",
+            workspaceId: "ws",
+            defaultEnvironmentName: "staging",
+            apiUrl,
+        });
         const env = await p(environmentProvider).create({ projectId: project.id, name: "staging", apiUrl });
         return { projectId: project.id, environmentId: env.id };
     }
@@ -101,7 +119,11 @@ describe("Railway dynamic providers against the emulator", function () {
         const read = await p(projectProvider).read(id, outs);
         assert.equal(read.props!.name, "app");
         const renamed = { ...inputs, name: "app2" };
-        assert.deepEqual(await p(projectProvider).diff(id, outs, renamed), { changes: true, replaces: [], deleteBeforeReplace: false });
+        assert.deepEqual(await p(projectProvider).diff(id, outs, renamed), {
+            changes: true,
+            replaces: [],
+            deleteBeforeReplace: false,
+        });
         await p(projectProvider).update(id, outs, renamed);
         assert.equal(emu.store.project(id).name, "app2");
         const moved = await replace(projectProvider, id, { ...outs, name: "app2" }, { ...renamed, workspaceId: "ws2" });
@@ -118,23 +140,55 @@ describe("Railway dynamic providers against the emulator", function () {
     });
 
     it("Environment: adopts the project's default, creates others empty or as duplicates, renames in place, replaces on project, deletes", async () => {
-        const project = await p(projectProvider).create({ name: "app", workspaceId: "ws", defaultEnvironmentName: "production", apiUrl });
+        const project = await p(projectProvider).create({
+            name: "app",
+            workspaceId: "ws",
+            defaultEnvironmentName: "production",
+            apiUrl,
+        });
         const adopted = await p(environmentProvider).create({ projectId: project.id, name: "production", apiUrl });
         assert.equal(emu.store.environments.size, 1, "the default environment is adopted, not duplicated");
         assert.equal(adopted.outs.sourceEnvironmentId, undefined);
         const empty = await p(environmentProvider).create({ projectId: project.id, name: "qa", apiUrl });
-        assert.equal(emu.store.environment(empty.id).sourceEnvironmentId, undefined, "an environment beside another is created empty: each is isolated");
-        const created = await p(environmentProvider).create({ projectId: project.id, name: "staging", duplicateFrom: "production", apiUrl });
+        assert.equal(
+            emu.store.environment(empty.id).sourceEnvironmentId,
+            undefined,
+            "an environment beside another is created empty: each is isolated",
+        );
+        const created = await p(environmentProvider).create({
+            projectId: project.id,
+            name: "staging",
+            duplicateFrom: "production",
+            apiUrl,
+        });
         assert.equal(emu.store.environments.size, 3);
         assert.equal(created.outs.sourceEnvironmentId, adopted.id);
-        assert.equal(emu.store.environment(created.id).sourceEnvironmentId, adopted.id, "created as a duplicate of production");
-        const again = await p(environmentProvider).create({ projectId: project.id, name: "staging", duplicateFrom: "production", apiUrl });
-        assert.equal(again.id, created.id, "an environment that exists (a duplicate or an old fork) is adopted by name");
+        assert.equal(
+            emu.store.environment(created.id).sourceEnvironmentId,
+            adopted.id,
+            "created as a duplicate of production",
+        );
+        const again = await p(environmentProvider).create({
+            projectId: project.id,
+            name: "staging",
+            duplicateFrom: "production",
+            apiUrl,
+        });
+        assert.equal(
+            again.id,
+            created.id,
+            "an environment that exists (a duplicate or an old fork) is adopted by name",
+        );
         const read = await p(environmentProvider).read(`${project.id}:${created.id}`);
         assert.equal(read.props!.name, "staging", "import ID <projectId>:<environmentId> reads back");
         await p(environmentProvider).update(created.id, created.outs, { ...created.outs, name: "stage" });
         assert.equal(emu.store.environment(created.id).name, "stage");
-        const other = await p(projectProvider).create({ name: "other", workspaceId: "ws", defaultEnvironmentName: "stage", apiUrl });
+        const other = await p(projectProvider).create({
+            name: "other",
+            workspaceId: "ws",
+            defaultEnvironmentName: "stage",
+            apiUrl,
+        });
         const renamed = { ...created.outs, name: "stage" };
         const moved = await replace(environmentProvider, created.id, renamed, { ...renamed, projectId: other.id });
         assert.deepEqual(moved.replaces, ["projectId"]);
@@ -143,7 +197,11 @@ describe("Railway dynamic providers against the emulator", function () {
         assert.equal(emu.store.environment(moved.id).name, "stage");
         await p(environmentProvider).delete(moved.id, moved.outs);
         assert.notEqual(emu.store.environments.get(moved.id)?.deletedAt, undefined, "Railway keeps it, marked deleted");
-        assert.equal((await p(environmentProvider).read(moved.id, moved.outs)).id, "", "a deleted environment reads as gone");
+        assert.equal(
+            (await p(environmentProvider).read(moved.id, moved.outs)).id,
+            "",
+            "a deleted environment reads as gone",
+        );
         assert.ok(emu.store.environment(adopted.id));
         await assert.rejects(
             p(environmentProvider).create({ projectId: project.id, name: "pr-9", duplicateFrom: "nope", apiUrl }),
@@ -152,23 +210,46 @@ describe("Railway dynamic providers against the emulator", function () {
     });
 
     it("a write that Railway would apply beyond its environment (the schema's '[Experimental]' reading) is stopped, naming the environment it reached", async () => {
-        const legacy = await startRailwayEmulator({ deployStageMs: 5, workspaces: ["ws"], scopeReading: "experimental-description" });
+        const legacy = await startRailwayEmulator({
+            deployStageMs: 5,
+            workspaces: ["ws"],
+            scopeReading: "experimental-description",
+        });
         try {
             const url = legacy.apiUrl;
             const saved = process.env.RAILWAY_API_TOKEN;
             process.env.RAILWAY_API_TOKEN = legacy.token;
             try {
-                const project = await p(projectProvider).create({ name: "app", workspaceId: "ws", defaultEnvironmentName: "production", apiUrl: url });
+                const project = await p(projectProvider).create({
+                    name: "app",
+                    workspaceId: "ws",
+                    defaultEnvironmentName: "production",
+                    apiUrl: url,
+                });
                 const production = legacy.store.liveEnvironments(project.id)[0].id;
                 const staging = legacy.store.createEnvironment({ projectId: project.id, name: "staging" }).id;
                 const svc = await p(serviceProvider).create({ projectId: project.id, name: "web", apiUrl: url });
-                const inputs = { projectId: project.id, serviceId: svc.id, environmentId: staging, source: { image: "nginx:1" }, replicas: { "us-west2": 1 }, apiUrl: url };
+                const inputs = {
+                    projectId: project.id,
+                    serviceId: svc.id,
+                    environmentId: staging,
+                    source: { image: "nginx:1" },
+                    replicas: { "us-west2": 1 },
+                    apiUrl: url,
+                };
                 await assert.rejects(
                     p(serviceInstanceProvider).create(inputs),
                     /writing the settings of service .* in environment .* also changed it in production, which this stack does not own/,
                 );
                 await assert.rejects(
-                    p(variablesProvider).create({ projectId: project.id, environmentId: staging, serviceId: svc.id, variables: { A: "1" }, secretVariables: {}, apiUrl: url }),
+                    p(variablesProvider).create({
+                        projectId: project.id,
+                        environmentId: staging,
+                        serviceId: svc.id,
+                        variables: { A: "1" },
+                        secretVariables: {},
+                        apiUrl: url,
+                    }),
                     /writing the variables .* also changed it in production/,
                 );
                 assert.ok(legacy.store.hasInstance(svc.id, production));
@@ -188,7 +269,12 @@ describe("Railway dynamic providers against the emulator", function () {
         await p(serviceProvider).update(id, outs, { ...outs, name: "www" });
         assert.equal(emu.store.service(id).name, "www");
         const other = await p(projectProvider).create({ name: "other", workspaceId: "ws", apiUrl });
-        const moved = await replace(serviceProvider, id, { ...outs, name: "www" }, { ...outs, name: "www", projectId: other.id });
+        const moved = await replace(
+            serviceProvider,
+            id,
+            { ...outs, name: "www" },
+            { ...outs, name: "www", projectId: other.id },
+        );
         assert.deepEqual(moved.replaces, ["projectId"]);
         assert.deepEqual([...emu.store.services.keys()], [moved.id]);
         assert.equal(emu.store.service(moved.id).projectId, other.id);
@@ -203,7 +289,14 @@ describe("Railway dynamic providers against the emulator", function () {
         const service = await p(serviceProvider).create({ projectId, name: "web", apiUrl });
         // The follow-up (settings) fails, as a serviceConnect after serviceCreate has failed on Railway...
         await assert.rejects(
-            p(serviceInstanceProvider).create({ projectId, serviceId: service.id, environmentId, source: { image: "nginx" }, replicas: { "us-west2": 1 }, apiUrl }),
+            p(serviceInstanceProvider).create({
+                projectId,
+                serviceId: service.id,
+                environmentId,
+                source: { image: "nginx" },
+                replicas: { "us-west2": 1 },
+                apiUrl,
+            }),
             /ServiceInstanceUpdate failed/,
         );
         // ...but the service's ID was returned (recorded by the engine) before that call, so nothing is orphaned.
@@ -228,9 +321,12 @@ describe("Railway dynamic providers against the emulator", function () {
                 process.env.RAILWAY_CREATE_SETTLE_MS = "15000";
             }
             try {
-                const creates = () => emu.log.filter((l) => /Create$|ServiceInstanceDeploy/.test(l.operationName)).length;
+                const creates = () =>
+                    emu.log.filter((l) => /Create$|ServiceInstanceDeploy/.test(l.operationName)).length;
                 const lost = async (operation: string, make: () => Promise<{ id: string }>, count: () => number) => {
-                    emu.inject(slow ? { operation, latencyMs: 2500 } : { operation, status, retryAfter: 0, afterApply: true });
+                    emu.inject(
+                        slow ? { operation, latencyMs: 2500 } : { operation, status, retryAfter: 0, afterApply: true },
+                    );
                     const before = creates();
                     const made = await make();
                     assert.equal(count(), 1, `${operation}: exactly one exists`);
@@ -249,7 +345,14 @@ describe("Railway dynamic providers against the emulator", function () {
                 );
                 await lost(
                     "VolumeCreate",
-                    () => p(volumeProvider).create({ projectId, environmentId, serviceId: svc.id, mountPath: "/data", apiUrl }),
+                    () =>
+                        p(volumeProvider).create({
+                            projectId,
+                            environmentId,
+                            serviceId: svc.id,
+                            mountPath: "/data",
+                            apiUrl,
+                        }),
                     () => emu.store.volumes.size,
                 );
                 await lost(
@@ -259,7 +362,14 @@ describe("Railway dynamic providers against the emulator", function () {
                 );
                 await lost(
                     "CustomDomainCreate",
-                    () => p(customDomainProvider).create({ projectId, environmentId, serviceId: svc.id, domain: "db.example.com", apiUrl }),
+                    () =>
+                        p(customDomainProvider).create({
+                            projectId,
+                            environmentId,
+                            serviceId: svc.id,
+                            domain: "db.example.com",
+                            apiUrl,
+                        }),
                     () => [...emu.store.domains.values()].filter((d) => d.custom).length,
                 );
                 await lost(
@@ -267,10 +377,24 @@ describe("Railway dynamic providers against the emulator", function () {
                     () => p(environmentProvider).create({ projectId, name: "qa", duplicateFrom: "staging", apiUrl }),
                     () => emu.store.liveEnvironments(projectId).filter((e) => e.name === "qa").length,
                 );
-                await p(serviceInstanceProvider).create({ projectId, serviceId: svc.id, environmentId, source: { image: "postgres:16" }, replicas: { "us-west2": 1 }, apiUrl });
+                await p(serviceInstanceProvider).create({
+                    projectId,
+                    serviceId: svc.id,
+                    environmentId,
+                    source: { image: "postgres:16" },
+                    replicas: { "us-west2": 1 },
+                    apiUrl,
+                });
                 await lost(
                     "ServiceInstanceDeploy",
-                    () => p(serviceDeploymentProvider).create({ projectId, serviceId: svc.id, environmentId, fingerprint: "f1", apiUrl }),
+                    () =>
+                        p(serviceDeploymentProvider).create({
+                            projectId,
+                            serviceId: svc.id,
+                            environmentId,
+                            fingerprint: "f1",
+                            apiUrl,
+                        }),
                     () => emu.store.deploymentsOf(svc.id, environmentId).length,
                 );
             } finally {
@@ -289,8 +413,23 @@ describe("Railway dynamic providers against the emulator", function () {
         const { projectId, environmentId } = await projectAndEnv();
         const a = await p(serviceProvider).create({ projectId, name: "a", apiUrl });
         const b = await p(serviceProvider).create({ projectId, name: "b", apiUrl });
-        await p(customDomainProvider).create({ projectId, environmentId, serviceId: a.id, domain: "app.example.com", apiUrl });
-        await assert.rejects(p(customDomainProvider).create({ projectId, environmentId, serviceId: b.id, domain: "app.example.com", apiUrl }), /already in use/);
+        await p(customDomainProvider).create({
+            projectId,
+            environmentId,
+            serviceId: a.id,
+            domain: "app.example.com",
+            apiUrl,
+        });
+        await assert.rejects(
+            p(customDomainProvider).create({
+                projectId,
+                environmentId,
+                serviceId: b.id,
+                domain: "app.example.com",
+                apiUrl,
+            }),
+            /already in use/,
+        );
     });
 
     it("ServiceInstance: settings per environment, update in place, replace on environment, drift seen by read", async () => {
@@ -314,25 +453,48 @@ describe("Railway dynamic providers against the emulator", function () {
         assert.equal(created.id, `${service.id}:${environmentId}`);
         const stored = emu.store.instance(service.id, environmentId);
         assert.equal(stored.healthcheckPath, "/api/health");
-        assert.deepEqual(stored.multiRegionConfig, { "us-west2": { numReplicas: 2 }, "europe-west4-drams3a": { numReplicas: 1 } });
+        assert.deepEqual(stored.multiRegionConfig, {
+            "us-west2": { numReplicas: 2 },
+            "europe-west4-drams3a": { numReplicas: 1 },
+        });
         assert.equal(emu.store.trigger(service.id, environmentId)?.branch, "develop");
-        assert.equal((await p(serviceInstanceProvider).diff(created.id, created.outs, inputs)).changes, false, "no perpetual diff after create");
+        assert.equal(
+            (await p(serviceInstanceProvider).diff(created.id, created.outs, inputs)).changes,
+            false,
+            "no perpetual diff after create",
+        );
 
         const scaled = { ...inputs, replicas: { "us-west2": 3 } };
         const d = await p(serviceInstanceProvider).diff(created.id, created.outs, scaled);
         assert.deepEqual([d.changes, d.replaces], [true, []]);
         const updated = await p(serviceInstanceProvider).update(created.id, created.outs, scaled);
-        assert.deepEqual(emu.store.instance(service.id, environmentId).multiRegionConfig, { "us-west2": { numReplicas: 3 } }, "a removed region is dropped");
+        assert.deepEqual(
+            emu.store.instance(service.id, environmentId).multiRegionConfig,
+            { "us-west2": { numReplicas: 3 } },
+            "a removed region is dropped",
+        );
         const production = await p(environmentProvider).create({ projectId, name: "production", apiUrl });
-        const moved = await replace(serviceInstanceProvider, created.id, updated.outs, { ...scaled, environmentId: production.id });
+        const moved = await replace(serviceInstanceProvider, created.id, updated.outs, {
+            ...scaled,
+            environmentId: production.id,
+        });
         assert.deepEqual(moved.replaces, ["environmentId"]);
         assert.equal(moved.id, `${service.id}:${production.id}`);
-        assert.deepEqual(emu.store.instance(service.id, production.id).multiRegionConfig, { "us-west2": { numReplicas: 3 } }, "settings applied in the new environment");
+        assert.deepEqual(
+            emu.store.instance(service.id, production.id).multiRegionConfig,
+            { "us-west2": { numReplicas: 3 } },
+            "settings applied in the new environment",
+        );
         assert.equal(emu.store.instance(service.id, production.id).healthcheckPath, "/api/health");
         assert.ok(!emu.store.hasInstance(service.id, environmentId), "the old environment's instance was removed");
         assert.ok(emu.store.services.has(service.id), "and only it: the service stays");
 
-        emu.store.outOfBand({ kind: "instance", serviceId: service.id, environmentId: production.id, patch: { healthcheckPath: "/changed" } });
+        emu.store.outOfBand({
+            kind: "instance",
+            serviceId: service.id,
+            environmentId: production.id,
+            patch: { healthcheckPath: "/changed" },
+        });
         const read = await p(serviceInstanceProvider).read(`${projectId}:${service.id}:${production.id}`);
         assert.equal(read.props!.healthcheckPath, "/changed");
         assert.equal((await p(serviceInstanceProvider).diff(created.id, read.props, scaled)).changes, true);
@@ -342,30 +504,56 @@ describe("Railway dynamic providers against the emulator", function () {
         const failures = (
             await p(serviceInstanceProvider).check(
                 {},
-                { projectId: "p", serviceId: "s", environmentId: "e", source: { repo: "a/b" }, replicas: { "us-west2": 2, "europe-west4": 1 }, cronSchedule: "0 * * * *" },
+                {
+                    projectId: "p",
+                    serviceId: "s",
+                    environmentId: "e",
+                    source: { repo: "a/b" },
+                    replicas: { "us-west2": 2, "europe-west4": 1 },
+                    cronSchedule: "0 * * * *",
+                },
             )
         ).failures;
-        assert.deepEqual(failures?.map((f) => f.property).sort(), ["cronSchedule", "replicas.europe-west4", "source.branch"]);
+        assert.deepEqual(failures?.map((f) => f.property).sort(), [
+            "cronSchedule",
+            "replicas.europe-west4",
+            "source.branch",
+        ]);
     });
 
     it("ServiceInstance stores settings without deploying; ServiceDeployment deploys once per fingerprint, with the variables in place", async () => {
         const { projectId, environmentId } = await projectAndEnv();
         const service = await p(serviceProvider).create({ projectId, name: "web", apiUrl });
         const scope = { projectId, serviceId: service.id, environmentId, apiUrl };
-        await p(serviceInstanceProvider).create({ ...scope, source: { repo: "ainative/platform", branch: "main" }, replicas: { "us-west2": 1 } });
+        await p(serviceInstanceProvider).create({
+            ...scope,
+            source: { repo: "ainative/platform", branch: "main" },
+            replicas: { "us-west2": 1 },
+        });
         await p(variablesProvider).create({ ...scope, variables: { A: "1" }, secretVariables: {}, skipDeploys: true });
-        assert.equal(emu.store.deploymentsOf(service.id, environmentId).length, 0, "settings and variables alone deploy nothing");
+        assert.equal(
+            emu.store.deploymentsOf(service.id, environmentId).length,
+            0,
+            "settings and variables alone deploy nothing",
+        );
         const first = await p(serviceDeploymentProvider).create({ ...scope, fingerprint: "f1" });
         const deployments = emu.store.deploymentsOf(service.id, environmentId);
         assert.equal(deployments.length, 1);
         assert.equal(first.outs.deploymentId, deployments[0].id);
         assert.deepEqual(deployments[0].variables, { A: "1" }, "the first deployment started with its variables");
-        assert.equal((await p(serviceDeploymentProvider).diff(first.id, first.outs, { ...scope, fingerprint: "f1" })).changes, false);
+        assert.equal(
+            (await p(serviceDeploymentProvider).diff(first.id, first.outs, { ...scope, fingerprint: "f1" })).changes,
+            false,
+        );
         const again = await p(serviceDeploymentProvider).update(first.id, first.outs, { ...scope, fingerprint: "f2" });
         assert.equal(emu.store.deploymentsOf(service.id, environmentId).length, 2);
         assert.notEqual(again.outs.deploymentId, first.outs.deploymentId);
         await p(serviceDeploymentProvider).delete(first.id, again.outs);
-        assert.equal(emu.store.deploymentsOf(service.id, environmentId).length, 2, "deployments are history: nothing deleted");
+        assert.equal(
+            emu.store.deploymentsOf(service.id, environmentId).length,
+            2,
+            "deployments are history: nothing deleted",
+        );
     });
 
     it("a project token's refusal says to use RAILWAY_API_TOKEN", async () => {
@@ -375,7 +563,10 @@ describe("Railway dynamic providers against the emulator", function () {
         delete process.env.RAILWAY_API_TOKEN;
         process.env.RAILWAY_TOKEN = token;
         try {
-            await assert.rejects(p(projectProvider).create({ name: "x", apiUrl }), /Not Authorized.*set RAILWAY_API_TOKEN to an account or workspace token/);
+            await assert.rejects(
+                p(projectProvider).create({ name: "x", apiUrl }),
+                /Not Authorized.*set RAILWAY_API_TOKEN to an account or workspace token/,
+            );
         } finally {
             delete process.env.RAILWAY_TOKEN;
             process.env.RAILWAY_API_TOKEN = saved2;
@@ -392,20 +583,46 @@ describe("Railway dynamic providers against the emulator", function () {
             return inputs;
         };
         const scope = { projectId, environmentId, serviceId: service.id, apiUrl };
-        const inputs = await checked({ ...scope, variables: { DATABASE_URL: "${{postgres.DATABASE_URL}}", A: "1" }, secretVariables: { TOKEN: "s3cret" } });
+        const inputs = await checked({
+            ...scope,
+            variables: { DATABASE_URL: "${{postgres.DATABASE_URL}}", A: "1" },
+            secretVariables: { TOKEN: "s3cret" },
+        });
         const created = await p(variablesProvider).create(inputs);
-        assert.deepEqual(emu.store.vars(service.id, environmentId), { A: "1", DATABASE_URL: "${{postgres.DATABASE_URL}}", TOKEN: "s3cret" }, "one set on Railway");
+        assert.deepEqual(
+            emu.store.vars(service.id, environmentId),
+            { A: "1", DATABASE_URL: "${{postgres.DATABASE_URL}}", TOKEN: "s3cret" },
+            "one set on Railway",
+        );
         assert.deepEqual(created.outs.secretVariables, { TOKEN: "s3cret" });
-        assert.equal((await p(variablesProvider).diff(created.id, created.outs, inputs)).changes, false, "references read back unrendered, no false diff");
+        assert.equal(
+            (await p(variablesProvider).diff(created.id, created.outs, inputs)).changes,
+            false,
+            "references read back unrendered, no false diff",
+        );
 
-        const next = await checked({ ...scope, variables: { B: "2", DATABASE_URL: "${{postgres.DATABASE_URL}}" }, secretVariables: { TOKEN: "s3cret" } });
+        const next = await checked({
+            ...scope,
+            variables: { B: "2", DATABASE_URL: "${{postgres.DATABASE_URL}}" },
+            secretVariables: { TOKEN: "s3cret" },
+        });
         const updated = await p(variablesProvider).update(created.id, created.outs, next);
-        assert.deepEqual(emu.store.vars(service.id, environmentId), { B: "2", DATABASE_URL: "${{postgres.DATABASE_URL}}", TOKEN: "s3cret" }, "A removed by replace: true");
+        assert.deepEqual(
+            emu.store.vars(service.id, environmentId),
+            { B: "2", DATABASE_URL: "${{postgres.DATABASE_URL}}", TOKEN: "s3cret" },
+            "A removed by replace: true",
+        );
         const upsert = emu.log.filter((l) => l.operationName === "VariableCollectionUpsert").pop()!;
         assert.equal((upsert.variables.input as { replace: boolean }).replace, true);
 
         emu.store.outOfBand({ kind: "variable", serviceId: service.id, environmentId, name: "B", value: "tampered" });
-        emu.store.outOfBand({ kind: "variable", serviceId: service.id, environmentId, name: "ADDED", value: "by hand" });
+        emu.store.outOfBand({
+            kind: "variable",
+            serviceId: service.id,
+            environmentId,
+            name: "ADDED",
+            value: "by hand",
+        });
         const read = await p(variablesProvider).read(created.id, updated.outs);
         assert.equal(read.props!.variables.B, "tampered");
         assert.equal(read.props!.secretVariables.ADDED, "by hand", "an unknown variable is kept secret, to be safe");
@@ -414,15 +631,32 @@ describe("Railway dynamic providers against the emulator", function () {
         const worker = await p(serviceProvider).create({ projectId, name: "worker", apiUrl });
         const moved = await replace(variablesProvider, created.id, read.props, { ...next, serviceId: worker.id });
         assert.deepEqual(moved.replaces, ["serviceId"]);
-        assert.deepEqual(emu.store.vars(worker.id, environmentId), { B: "2", DATABASE_URL: "${{postgres.DATABASE_URL}}", TOKEN: "s3cret" }, "the new service has the set");
-        assert.deepEqual(emu.store.vars(service.id, environmentId), {}, "the old service's set is deleted, including the hand-added one");
+        assert.deepEqual(
+            emu.store.vars(worker.id, environmentId),
+            { B: "2", DATABASE_URL: "${{postgres.DATABASE_URL}}", TOKEN: "s3cret" },
+            "the new service has the set",
+        );
+        assert.deepEqual(
+            emu.store.vars(service.id, environmentId),
+            {},
+            "the old service's set is deleted, including the hand-added one",
+        );
         await p(variablesProvider).delete(moved.id, moved.outs);
         assert.deepEqual(emu.store.vars(worker.id, environmentId), {});
     });
 
     it("Variables: check rejects a name set both plain and secret, and a bad name", async () => {
         const failures = (
-            await p(variablesProvider).check({}, { projectId: "p", environmentId: "e", serviceId: "s", variables: { A: "1", "1X": "y" }, secretVariables: { A: "2" } })
+            await p(variablesProvider).check(
+                {},
+                {
+                    projectId: "p",
+                    environmentId: "e",
+                    serviceId: "s",
+                    variables: { A: "1", "1X": "y" },
+                    secretVariables: { A: "2" },
+                },
+            )
         ).failures!;
         assert.deepEqual(failures.map((f) => f.property).sort(), ["variables.1X", "variables.A"]);
     });
@@ -430,7 +664,13 @@ describe("Railway dynamic providers against the emulator", function () {
     it("ServiceDomain and CustomDomain: create, read (and import), update port, replace (create new, delete old), delete", async () => {
         const { projectId, environmentId } = await projectAndEnv();
         const service = await p(serviceProvider).create({ projectId, name: "web", apiUrl });
-        const sd = await p(serviceDomainProvider).create({ projectId, environmentId, serviceId: service.id, targetPort: 3000, apiUrl });
+        const sd = await p(serviceDomainProvider).create({
+            projectId,
+            environmentId,
+            serviceId: service.id,
+            targetPort: 3000,
+            apiUrl,
+        });
         assert.match(sd.outs.domain, /\.up\.railway\.app$/);
         const imported = await p(serviceDomainProvider).read(`${projectId}:${environmentId}:${service.id}:${sd.id}`);
         assert.equal(imported.props!.targetPort, 3000);
@@ -438,18 +678,38 @@ describe("Railway dynamic providers against the emulator", function () {
         assert.equal(emu.store.domains.get(sd.id)!.targetPort, 8080);
         const api = await p(serviceProvider).create({ projectId, name: "api", apiUrl });
         const sdOuts = { ...sd.outs, targetPort: 8080 };
-        const sd2 = await replace(serviceDomainProvider, sd.id, sdOuts, { projectId, environmentId, serviceId: api.id, targetPort: 8080, apiUrl });
+        const sd2 = await replace(serviceDomainProvider, sd.id, sdOuts, {
+            projectId,
+            environmentId,
+            serviceId: api.id,
+            targetPort: 8080,
+            apiUrl,
+        });
         assert.deepEqual(sd2.replaces, ["serviceId"]);
         assert.ok(!emu.store.domains.has(sd.id), "the old generated domain is deleted");
         assert.equal(emu.store.domains.get(sd2.id)!.serviceId, api.id);
 
-        const cd = await p(customDomainProvider).create({ projectId, environmentId, serviceId: service.id, domain: "app.example.com", targetPort: 3000, apiUrl });
+        const cd = await p(customDomainProvider).create({
+            projectId,
+            environmentId,
+            serviceId: service.id,
+            domain: "app.example.com",
+            targetPort: 3000,
+            apiUrl,
+        });
         assert.equal(cd.outs.dnsRecords.length, 1);
         assert.equal((await p(customDomainProvider).read(`${projectId}:${cd.id}`)).props!.domain, "app.example.com");
         await p(customDomainProvider).update(cd.id, cd.outs, { ...cd.outs, targetPort: 4000 });
         assert.equal(emu.store.domains.get(cd.id)!.targetPort, 4000);
         const cdOuts = { ...cd.outs, targetPort: 4000 };
-        const cd2 = await replace(customDomainProvider, cd.id, cdOuts, { projectId, environmentId, serviceId: service.id, domain: "www.example.com", targetPort: 4000, apiUrl });
+        const cd2 = await replace(customDomainProvider, cd.id, cdOuts, {
+            projectId,
+            environmentId,
+            serviceId: service.id,
+            domain: "www.example.com",
+            targetPort: 4000,
+            apiUrl,
+        });
         assert.deepEqual(cd2.replaces, ["domain"]);
         assert.ok(!emu.store.domains.has(cd.id), "the old custom domain is deleted");
         assert.equal(emu.store.domains.get(cd2.id)!.domain, "www.example.com");
@@ -464,8 +724,19 @@ describe("Railway dynamic providers against the emulator", function () {
         const postgres = await p(serviceProvider).create({ projectId, name: "postgres", apiUrl });
         const postgres2 = await p(serviceProvider).create({ projectId, name: "postgres-17", apiUrl });
         // A fork of staging, made before any volume: it has the services but no volume.
-        const other = await p(environmentProvider).create({ projectId, name: "production", forkFrom: "staging", apiUrl });
-        const inputs = { projectId, environmentId, serviceId: postgres.id, mountPath: "/var/lib/postgresql/data", apiUrl };
+        const other = await p(environmentProvider).create({
+            projectId,
+            name: "production",
+            forkFrom: "staging",
+            apiUrl,
+        });
+        const inputs = {
+            projectId,
+            environmentId,
+            serviceId: postgres.id,
+            mountPath: "/var/lib/postgresql/data",
+            apiUrl,
+        };
         const created = await p(volumeProvider).create(inputs);
         const instances = () => [...emu.store.volumeInstances.values()];
         assert.deepEqual(
@@ -474,7 +745,11 @@ describe("Railway dynamic providers against the emulator", function () {
             "only this environment",
         );
         assert.equal((await p(volumeProvider).diff(created.id, created.outs, inputs)).changes, false);
-        assert.equal((await p(volumeProvider).read(`${environmentId}:${created.id}`)).props!.mountPath, "/var/lib/postgresql/data", "import ID <environmentId>:<volumeId>");
+        assert.equal(
+            (await p(volumeProvider).read(`${environmentId}:${created.id}`)).props!.mountPath,
+            "/var/lib/postgresql/data",
+            "import ID <environmentId>:<volumeId>",
+        );
 
         const moved = { ...inputs, serviceId: postgres2.id, mountPath: "/data" };
         const d = await p(volumeProvider).diff(created.id, created.outs, moved);
@@ -486,12 +761,17 @@ describe("Railway dynamic providers against the emulator", function () {
         );
 
         emu.store.volumeInstances.values().next().value!.mountPath = "/changed";
-        assert.equal((await p(volumeProvider).read(created.id, updated.outs)).props!.mountPath, "/changed", "drift is seen by read");
+        assert.equal(
+            (await p(volumeProvider).read(created.id, updated.outs)).props!.mountPath,
+            "/changed",
+            "drift is seen by read",
+        );
 
         const again = await replace(volumeProvider, created.id, updated.outs, { ...moved, environmentId: other.id });
         assert.deepEqual(again.replaces, ["environmentId"]);
         assert.equal(
-            (await p(volumeProvider).diff(again.id, again.outs, { ...moved, environmentId: other.id })).deleteBeforeReplace,
+            (await p(volumeProvider).diff(again.id, again.outs, { ...moved, environmentId: other.id }))
+                .deleteBeforeReplace,
             false,
             "a new volume exists before the old one goes",
         );
@@ -507,7 +787,11 @@ describe("Railway dynamic providers against the emulator", function () {
             [other.id],
         );
         await p(volumeProvider).delete(again.id, again.outs);
-        assert.equal((await p(volumeProvider).read(again.id, again.outs)).id, "", "a volume whose deletion Railway queued reads as gone");
+        assert.equal(
+            (await p(volumeProvider).read(again.id, again.outs)).id,
+            "",
+            "a volume whose deletion Railway queued reads as gone",
+        );
         assert.ok(
             [...emu.store.volumes.values()].every((v) => v.deletionRequestedAt !== undefined),
             "every volume's deletion is queued on Railway",
@@ -519,11 +803,28 @@ describe("Railway dynamic providers against the emulator", function () {
         const service = await p(serviceProvider).create({ projectId, name: "web", apiUrl });
         emu.inject({ operation: "ServiceInstanceUpdate", status: 503, afterApply: true });
         emu.inject({ operation: "VariableCollectionUpsert", status: 502, afterApply: true });
-        await p(serviceInstanceProvider).create({ projectId, serviceId: service.id, environmentId, source: { image: "nginx:1" }, replicas: { "us-west2": 1 }, apiUrl });
-        await p(variablesProvider).create({ projectId, environmentId, serviceId: service.id, variables: { A: "1" }, secretVariables: {}, skipDeploys: true, apiUrl });
+        await p(serviceInstanceProvider).create({
+            projectId,
+            serviceId: service.id,
+            environmentId,
+            source: { image: "nginx:1" },
+            replicas: { "us-west2": 1 },
+            apiUrl,
+        });
+        await p(variablesProvider).create({
+            projectId,
+            environmentId,
+            serviceId: service.id,
+            variables: { A: "1" },
+            secretVariables: {},
+            skipDeploys: true,
+            apiUrl,
+        });
         assert.deepEqual(emu.store.vars(service.id, environmentId), { A: "1" });
         assert.deepEqual(
-            emu.log.filter((l) => ["ServiceInstanceUpdate", "VariableCollectionUpsert"].includes(l.operationName)).map((l) => l.status),
+            emu.log
+                .filter((l) => ["ServiceInstanceUpdate", "VariableCollectionUpsert"].includes(l.operationName))
+                .map((l) => l.status),
             [503, 200, 502, 200],
         );
     });
@@ -532,27 +833,54 @@ describe("Railway dynamic providers against the emulator", function () {
         const { projectId, environmentId } = await projectAndEnv();
         const service = await p(serviceProvider).create({ projectId, name: "web", apiUrl });
         const scope = { projectId, environmentId, serviceId: service.id, apiUrl };
-        await p(variablesProvider).create({ ...scope, variables: { NODE_ENV: "production" }, secretVariables: { TOKEN: "t" }, skipDeploys: true });
+        await p(variablesProvider).create({
+            ...scope,
+            variables: { NODE_ENV: "production" },
+            secretVariables: { TOKEN: "t" },
+            skipDeploys: true,
+        });
         const imported = await p(variablesProvider).read(`${projectId}:${environmentId}:${service.id}`);
         assert.deepEqual(imported.props!.secretVariables, { NODE_ENV: "production", TOKEN: "t" });
         assert.equal(
-            (await p(variablesProvider).diff(imported.id!, imported.props, { ...scope, variables: { NODE_ENV: "production" }, secretVariables: { TOKEN: "t" } })).changes,
+            (
+                await p(variablesProvider).diff(imported.id!, imported.props, {
+                    ...scope,
+                    variables: { NODE_ENV: "production" },
+                    secretVariables: { TOKEN: "t" },
+                })
+            ).changes,
             false,
         );
         assert.equal(
-            (await p(variablesProvider).diff(imported.id!, imported.props, { ...scope, variables: { NODE_ENV: "staging" }, secretVariables: { TOKEN: "t" } })).changes,
+            (
+                await p(variablesProvider).diff(imported.id!, imported.props, {
+                    ...scope,
+                    variables: { NODE_ENV: "staging" },
+                    secretVariables: { TOKEN: "t" },
+                })
+            ).changes,
             true,
         );
     });
 
     it("invalid import IDs say the expected format", async () => {
-        await assert.rejects(p(variablesProvider).read("just-one-part"), /invalid railway.Variables ID 'just-one-part': expected <projectId>:<environmentId>:<serviceId>/);
+        await assert.rejects(
+            p(variablesProvider).read("just-one-part"),
+            /invalid railway.Variables ID 'just-one-part': expected <projectId>:<environmentId>:<serviceId>/,
+        );
     });
 
     it("every call passes environmentId to per-environment mutations", async () => {
         const { projectId, environmentId } = await projectAndEnv();
         const service = await p(serviceProvider).create({ projectId, name: "web", apiUrl });
-        await p(serviceInstanceProvider).create({ projectId, serviceId: service.id, environmentId, source: { image: "nginx:1" }, replicas: { "us-west2": 1 }, apiUrl });
+        await p(serviceInstanceProvider).create({
+            projectId,
+            serviceId: service.id,
+            environmentId,
+            source: { image: "nginx:1" },
+            replicas: { "us-west2": 1 },
+            apiUrl,
+        });
         const calls = emu.log.filter((l) => l.operationName === "ServiceInstanceUpdate");
         assert.ok(calls.length > 0 && calls.every((c) => c.variables.environmentId === environmentId));
     });

@@ -36,7 +36,8 @@ describe("serialized Railway providers (what Pulumi stores in state)", function 
             // The same call @pulumi/pulumi's dynamic.Resource makes for the __provider property.
             const sf = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
             assert.ok(sf.text.length > 1000, "the provider's code is in the serialized text");
-            for (const value of Object.values(PLANTED_SECRETS)) assert.ok(!sf.text.includes(value), `${name} captured a secret`);
+            for (const value of Object.values(PLANTED_SECRETS))
+                assert.ok(!sf.text.includes(value), `${name} captured a secret`);
             assert.equal(sf.containsSecrets, false);
             // The token is looked up when a method runs, not captured.
             assert.match(sf.text, /RAILWAY_API_TOKEN/);
@@ -48,7 +49,9 @@ describe("serialized Railway providers (what Pulumi stores in state)", function 
      * providers are loaded back the way the engine's dynamic-provider host loads them, and run.
      */
     it("the serialized providers, loaded as the engine loads them, run a whole stack's lifecycle against the emulator, lost answers included", async () => {
-        const requireFromString = require("require-from-string") as (code: string) => { handler: () => pulumi.dynamic.ResourceProvider };
+        const requireFromString = require("require-from-string") as (code: string) => {
+            handler: () => pulumi.dynamic.ResourceProvider;
+        };
         const load = async (provider: pulumi.dynamic.ResourceProvider) => {
             const sf = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
             return requireFromString(sf.text).handler() as Required<pulumi.dynamic.ResourceProvider>;
@@ -65,12 +68,21 @@ describe("serialized Railway providers (what Pulumi stores in state)", function 
                 serviceDeploymentProvider,
             ].map(load),
         );
-        const emu = await startRailwayEmulator({ deployStageMs: 5, maxPageSize: 2, workspaces: ["ws", "ws1", "ws2", "ws-lost"] });
+        const emu = await startRailwayEmulator({
+            deployStageMs: 5,
+            maxPageSize: 2,
+            workspaces: ["ws", "ws1", "ws2", "ws-lost"],
+        });
         process.env.RAILWAY_API_TOKEN = emu.token;
         try {
             const apiUrl = emu.apiUrl;
             emu.inject({ operation: "ProjectCreate", status: 502, afterApply: true });
-            const p = await project.create({ name: "serialized", workspaceId: "ws", defaultEnvironmentName: "production", apiUrl });
+            const p = await project.create({
+                name: "serialized",
+                workspaceId: "ws",
+                defaultEnvironmentName: "production",
+                apiUrl,
+            });
             const e = await environment.create({ projectId: p.id, name: "production", apiUrl });
             const svc = await service.create({ projectId: p.id, name: "pg", environmentId: e.id, apiUrl });
             const scope = { projectId: p.id, environmentId: e.id, serviceId: svc.id, apiUrl };
@@ -85,7 +97,10 @@ describe("serialized Railway providers (what Pulumi stores in state)", function 
             assert.equal(emu.store.volumes.size, 1);
             assert.equal(emu.store.deploymentsOf(svc.id, e.id).length, 1);
             // Errors keep their message through serialization (an Error subclass would arrive empty).
-            await assert.rejects(service.create({ projectId: p.id, name: "x".repeat(40), apiUrl }), /Railway ServiceCreate failed: Service name must be 32 characters or less/);
+            await assert.rejects(
+                service.create({ projectId: p.id, name: "x".repeat(40), apiUrl }),
+                /Railway ServiceCreate failed: Service name must be 32 characters or less/,
+            );
             // A Railway that cannot be reached: the never-sent path, named.
             await assert.rejects(
                 service.create({ projectId: p.id, name: "x", apiUrl: "http://127.0.0.1:9/graphql/v2" }),

@@ -3,7 +3,14 @@ import { toWire, wireSafe } from "../../../providers/railway/wire";
 
 describe("wire-safe provider results (what the engine can store)", () => {
     it("drops object properties that are undefined, deeply, and keeps every JSON value", () => {
-        const out = toWire("ServiceInstance", "create", { a: undefined, b: null, c: "x", d: 0, e: false, f: { g: undefined, h: [1, "2", { i: undefined }] } });
+        const out = toWire("ServiceInstance", "create", {
+            a: undefined,
+            b: null,
+            c: "x",
+            d: 0,
+            e: false,
+            f: { g: undefined, h: [1, "2", { i: undefined }] },
+        });
         assert.deepEqual(out, { b: null, c: "x", d: 0, e: false, f: { h: [1, "2", {}] } });
         assert.ok(!JSON.stringify(out).includes("undefined"));
     });
@@ -19,7 +26,11 @@ describe("wire-safe provider results (what the engine can store)", () => {
         it(`refuses ${what}, naming the resource type, the method and the property path`, () => {
             assert.throws(
                 () => toWire("Volume", "read", value),
-                (e: unknown) => e instanceof Error && e.name === "WireValueError" && e.message.includes("railway:Volume read") && e.message.includes(`'${where}'`),
+                (e: unknown) =>
+                    e instanceof Error &&
+                    e.name === "WireValueError" &&
+                    e.message.includes("railway:Volume read") &&
+                    e.message.includes(`'${where}'`),
             );
         });
     }

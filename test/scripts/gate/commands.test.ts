@@ -59,7 +59,12 @@ describe("npm run gate / npm run rollback", function () {
 
     it("gate --once: finds the service by name, probes it, prints the decision record, exits 0", async () => {
         const io = captureIO();
-        const code = await gateCommand(["--stack", "local", "--service", "web", "--url", healthUrl, "--once"], io, dir, env);
+        const code = await gateCommand(
+            ["--stack", "local", "--service", "web", "--url", healthUrl, "--once"],
+            io,
+            dir,
+            env,
+        );
         assert.equal(code, 0, io.all());
         const record = JSON.parse(io.stdout.join("\n"));
         assert.equal(record.decision, "healthy");
@@ -71,11 +76,31 @@ describe("npm run gate / npm run rollback", function () {
     it("gate: says which flag or variable is missing or out of range (exit 2), with a decision record past the flags", async () => {
         const cases: [string[], NodeJS.ProcessEnv, RegExp, boolean][] = [
             [["--stack", "local"], env, /--stack and --service are required/, false],
-            [["--stack", "local", "--service", "api", "--url", healthUrl], env, /no service 'api' \(services: web, postgres, redis\)/, true],
-            [["--stack", "local", "--service", "web", "--url", healthUrl], {}, /pass --project-id, set RAILWAY_PROJECT_ID/, true],
+            [
+                ["--stack", "local", "--service", "api", "--url", healthUrl],
+                env,
+                /no service 'api' \(services: web, postgres, redis\)/,
+                true,
+            ],
+            [
+                ["--stack", "local", "--service", "web", "--url", healthUrl],
+                {},
+                /pass --project-id, set RAILWAY_PROJECT_ID/,
+                true,
+            ],
             [["--stack", "local", "--service", "web"], env, /no custom domain in the stack file: pass --url/, true],
-            [["--stack", "local", "--service", "web", "--url", healthUrl, "--window", "soon"], env, /--window must be a number of minutes from 0.01 to 60, not 'soon'/, true],
-            [["--stack", "local", "--service", "web", "--url", healthUrl, "--window", "100000"], env, /--window must be a number of minutes from 0.01 to 60, not '100000'/, true],
+            [
+                ["--stack", "local", "--service", "web", "--url", healthUrl, "--window", "soon"],
+                env,
+                /--window must be a number of minutes from 0.01 to 60, not 'soon'/,
+                true,
+            ],
+            [
+                ["--stack", "local", "--service", "web", "--url", healthUrl, "--window", "100000"],
+                env,
+                /--window must be a number of minutes from 0.01 to 60, not '100000'/,
+                true,
+            ],
             [
                 ["--stack", "local", "--service", "web", "--url", healthUrl, "--interval", "0.001"],
                 env,
@@ -98,7 +123,10 @@ describe("npm run gate / npm run rollback", function () {
 
     it("gate: Railway unreachable still prints the decision record (exit 2)", async () => {
         const io = captureIO();
-        const code = await gateCommand(["--stack", "local", "--service", "web", "--url", healthUrl], io, dir, { ...env, RAILWAY_PROJECT_ID: "no-such-project" });
+        const code = await gateCommand(["--stack", "local", "--service", "web", "--url", healthUrl], io, dir, {
+            ...env,
+            RAILWAY_PROJECT_ID: "no-such-project",
+        });
         assert.equal(code, 2, io.all());
         const record = JSON.parse(io.stdout.join("\n"));
         assert.equal(record.decision, "undecided");
@@ -122,7 +150,10 @@ describe("npm run gate / npm run rollback", function () {
 
     it("rollback --to an unknown deployment does nothing (exit 2)", async () => {
         const io = captureIO();
-        assert.equal(await rollbackCommand(["--stack", "local", "--service", "web", "--to", "nope"], io, dir, env, 20), 2);
+        assert.equal(
+            await rollbackCommand(["--stack", "local", "--service", "web", "--to", "nope"], io, dir, env, 20),
+            2,
+        );
         assert.match(io.stderr.join("\n"), /deployment nope is not one of this service's deployments/);
         assert.equal(emu.log.filter((l) => l.operationName === "DeploymentRollback").length, 0);
     });

@@ -4,22 +4,44 @@ import { immediateTrigger, Observations, percentile, windowStats, windowTrigger 
 import type { HealthProbe } from "../../../scripts/gate/probes";
 
 const T = gateSchema.parse({});
-const probe = (at: number, over: Partial<HealthProbe> = {}): HealthProbe => ({ at, latencyMs: 20, status: 200, ok: true, failed: false, overBudget: false, ...over });
+const probe = (at: number, over: Partial<HealthProbe> = {}): HealthProbe => ({
+    at,
+    latencyMs: 20,
+    status: 200,
+    ok: true,
+    failed: false,
+    overBudget: false,
+    ...over,
+});
 const obs = (health: HealthProbe[]): Observations => ({ health, dependencies: [], smoke: [] });
 /** n probes over [0, 1000 * n) ms, shaped by `shape(i)`. */
-const series = (n: number, shape: (i: number) => Partial<HealthProbe> = () => ({})) => Array.from({ length: n }, (_, i) => probe(i * 1000, shape(i)));
+const series = (n: number, shape: (i: number) => Partial<HealthProbe> = () => ({})) =>
+    Array.from({ length: n }, (_, i) => probe(i * 1000, shape(i)));
 
 describe("gate decision matrix (pure)", () => {
     it("counts three failures in a row, answered or not, and nothing less", () => {
         const fail = { ok: false, failed: true, status: 503 };
         const noAnswer = { ok: false, failed: true, status: undefined, error: "no answer" };
-        assert.equal(immediateTrigger(obs(series(5, (i) => (i >= 2 ? (i === 3 ? noAnswer : fail) : {}))), T)?.rule, "consecutive-5xx");
-        assert.equal(immediateTrigger(obs(series(5, (i) => (i === 1 || i === 3 || i === 4 ? fail : {}))), T), undefined, "2 in a row after a success");
-        assert.equal(immediateTrigger(obs(series(5, (i) => (i >= 2 ? { ok: false, failed: false, status: 404 } : {}))), T), undefined, "4xx is not a 5xx");
+        assert.equal(
+            immediateTrigger(obs(series(5, (i) => (i >= 2 ? (i === 3 ? noAnswer : fail) : {}))), T)?.rule,
+            "consecutive-5xx",
+        );
+        assert.equal(
+            immediateTrigger(obs(series(5, (i) => (i === 1 || i === 3 || i === 4 ? fail : {}))), T),
+            undefined,
+            "2 in a row after a success",
+        );
+        assert.equal(
+            immediateTrigger(obs(series(5, (i) => (i >= 2 ? { ok: false, failed: false, status: 404 } : {}))), T),
+            undefined,
+            "4xx is not a 5xx",
+        );
     });
 
     it("reads memory and the database from the latest payload only", () => {
-        const health = series(3, (i) => ({ payload: { memory: { percent: i === 0 ? 99 : 50 }, checks: { database: { ok: true } } } }));
+        const health = series(3, (i) => ({
+            payload: { memory: { percent: i === 0 ? 99 : 50 }, checks: { database: { ok: true } } },
+        }));
         assert.equal(immediateTrigger(obs(health), T), undefined, "an old reading does not count");
         health.push(probe(4000, { payload: { checks: { database: { ok: false } } } }));
         assert.equal(immediateTrigger(obs(health), T)?.rule, "database-connection");
@@ -37,7 +59,11 @@ describe("gate decision matrix (pure)", () => {
         const decide = (h: HealthProbe[]) => windowTrigger(windowStats(obs(h), T, 0, 100_000, 30), T)?.rule;
         assert.equal(decide(slowUntil(100)), "p95-latency");
         assert.equal(decide(slowUntil(75)), undefined, "the last quarter recovered");
-        assert.equal(windowTrigger(windowStats(obs(slowUntil(100)), T, 0, 100_000), T), undefined, "no baseline, no latency verdict");
+        assert.equal(
+            windowTrigger(windowStats(obs(slowUntil(100)), T, 0, 100_000), T),
+            undefined,
+            "no baseline, no latency verdict",
+        );
     });
 
     it("takes the nearest-rank percentile", () => {

@@ -22,7 +22,8 @@ import { Servers } from "../../support/services/servers";
 import { stackDoc } from "../../support/stack-files";
 
 /** The production stack's smoke tests, as committed: they must pass against the app's contract. */
-const COMMITTED_SMOKE_TESTS = (stackDoc("production").config["ainative-platform:gate"] as { smokeTests: unknown[] }).smokeTests;
+const COMMITTED_SMOKE_TESTS = (stackDoc("production").config["ainative-platform:gate"] as { smokeTests: unknown[] })
+    .smokeTests;
 
 /** Fast thresholds: a 50 ms interval and a 2.5 s window (50 probes), the seed's rules otherwise. */
 function gateConfig(over: Partial<GateConfig> = {}): GateConfig {
@@ -35,7 +36,11 @@ function gateConfig(over: Partial<GateConfig> = {}): GateConfig {
     });
 }
 
-const SMOKE_ENV = { SMOKE_USER_EMAIL: "smoke@ainative.test", SMOKE_USER_PASSWORD: "smoke-password", SMOKE_API_KEY: "ak_smoke_test_key" };
+const SMOKE_ENV = {
+    SMOKE_USER_EMAIL: "smoke@ainative.test",
+    SMOKE_USER_PASSWORD: "smoke-password",
+    SMOKE_API_KEY: "ak_smoke_test_key",
+};
 
 /** A PagerDuty integration key has 32 characters; the fake refuses any other. */
 const ROUTING_KEY = "R0UT1NGKEYGATE000000000000000001";
@@ -114,7 +119,12 @@ describe("health gate (real PostgreSQL, Redis, sample app, Railway emulator)", f
         notify: {
             pagerdutyRoutingKey: ROUTING_KEY,
             pagerdutyEventsUrl: pagerduty.eventsUrl,
-            github: { token: "ghs_test_token_0000000000000000000000", repository: "ainative/platform", deploymentId: String(githubDeploymentId), apiUrl: github.url },
+            github: {
+                token: "ghs_test_token_0000000000000000000000",
+                repository: "ainative/platform",
+                deploymentId: String(githubDeploymentId),
+                apiUrl: github.url,
+            },
         },
         ...over,
     });
@@ -134,7 +144,10 @@ describe("health gate (real PostgreSQL, Redis, sample app, Railway emulator)", f
                 ["database read/write", true],
             ],
         );
-        assert.ok(r.checks.dependencies.some((d) => d.name === "postgres" && d.ok) && r.checks.dependencies.some((d) => d.name === "redis" && d.ok));
+        assert.ok(
+            r.checks.dependencies.some((d) => d.name === "postgres" && d.ok) &&
+                r.checks.dependencies.some((d) => d.name === "redis" && d.ok),
+        );
         assert.ok(r.checks.health.every((h) => typeof h.latencyMs === "number"));
         assert.deepEqual(rollbackCalls(), []);
         assert.equal(readState(stateFile).baseline?.deploymentId, deployments.live);
@@ -169,14 +182,19 @@ describe("health gate (real PostgreSQL, Redis, sample app, Railway emulator)", f
         const event = pagerduty.events[0].body;
         assert.deepEqual([event.event_action, event.payload.severity], ["trigger", "critical"]);
         assert.equal(event.dedup_key, `ainative-gate/production/web/${deployments.live}`);
-        const statuses = github.repo("ainative", "platform").deployments.find((d) => d.id === githubDeploymentId)!.statuses;
+        const statuses = github
+            .repo("ainative", "platform")
+            .deployments.find((d) => d.id === githubDeploymentId)!.statuses;
         assert.deepEqual(
             statuses.map((x) => [x.state, x.environment]),
             [["failure", "production"]],
         );
         assert.match(statuses[0].description, /^Rolled back by the health gate: /);
         assert.deepEqual(r.rollback?.notifications, { pagerduty: "sent", github: "sent" });
-        assert.ok(!JSON.stringify(r).includes(ROUTING_KEY) && !JSON.stringify(r).includes("ghs_test_token"), "no key or token in the record");
+        assert.ok(
+            !JSON.stringify(r).includes(ROUTING_KEY) && !JSON.stringify(r).includes("ghs_test_token"),
+            "no key or token in the record",
+        );
     });
 
     it("a second run after a rollback does not roll back again, even with the state file gone (Railway's history says it)", async () => {
@@ -186,11 +204,17 @@ describe("health gate (real PostgreSQL, Redis, sample app, Railway emulator)", f
         fs.rmSync(stateFile, { force: true });
         const second = await runGate(options());
         assert.equal(second.exitCode, GATE_EXIT.undecided, second.reason);
-        assert.match(second.reason, /the live deployment is itself a rollback \(to .*\), so it is not rolled back again: a person must act/);
+        assert.match(
+            second.reason,
+            /the live deployment is itself a rollback \(to .*\), so it is not rolled back again: a person must act/,
+        );
         fs.rmSync(stateFile, { force: true });
         const watchingTheBadOne = await runGate(options({ deploymentId: deployments.live }));
         assert.equal(watchingTheBadOne.exitCode, GATE_EXIT.rolledBack, watchingTheBadOne.reason);
-        assert.match(watchingTheBadOne.reason, /was already rolled back \(Railway's deployment .*\); not rolling back twice/);
+        assert.match(
+            watchingTheBadOne.reason,
+            /was already rolled back \(Railway's deployment .*\); not rolling back twice/,
+        );
         assert.equal(rollbackCalls().length, 1);
     });
 
@@ -200,23 +224,46 @@ describe("health gate (real PostgreSQL, Redis, sample app, Railway emulator)", f
         const r = await runGate(options());
         assert.equal(r.exitCode, GATE_EXIT.rolledBack, r.reason);
         assert.equal(rollbackCalls().length, 1, "sent once");
-        assert.equal([...emu.store.deployments.values()].filter((d) => d.rollbackOf).length, 1, "one rollback on Railway");
+        assert.equal(
+            [...emu.store.deployments.values()].filter((d) => d.rollbackOf).length,
+            1,
+            "one rollback on Railway",
+        );
     });
 
     it("6. Railway accepts the rollback, then its API fails (503): the record and the GitHub status say it rolled back, unconfirmed", async () => {
         app.setMode({ mode: "5xx" });
-        emu.inject({ operation: "Deployments", status: 503, retryAfter: 0, count: 100, afterOperation: "DeploymentRollback" });
+        emu.inject({
+            operation: "Deployments",
+            status: 503,
+            retryAfter: 0,
+            count: 100,
+            afterOperation: "DeploymentRollback",
+        });
         const r = await runGate(options());
         emu.faults.length = 0;
         assert.equal(rollbackCalls().length, 1);
-        assert.equal([...emu.store.deployments.values()].filter((d) => d.rollbackOf).length, 1, "Railway did roll back");
+        assert.equal(
+            [...emu.store.deployments.values()].filter((d) => d.rollbackOf).length,
+            1,
+            "Railway did roll back",
+        );
         assert.equal(r.decision, "rolled-back", r.reason);
         assert.equal(r.exitCode, GATE_EXIT.rolledBack);
         assert.equal(r.rollback?.status, "UNCONFIRMED");
         assert.equal(r.rollback?.target, deployments.previous);
-        assert.match(r.reason, /Railway accepted the rollback to .*, but watching the new deployment failed .*confirm it in Railway's dashboard/);
-        const statuses = github.repo("ainative", "platform").deployments.find((d) => d.id === githubDeploymentId)!.statuses;
-        assert.match(statuses[0].description, /^Rolled back by the health gate: /, "the GitHub deployment status tells the rollback");
+        assert.match(
+            r.reason,
+            /Railway accepted the rollback to .*, but watching the new deployment failed .*confirm it in Railway's dashboard/,
+        );
+        const statuses = github
+            .repo("ainative", "platform")
+            .deployments.find((d) => d.id === githubDeploymentId)!.statuses;
+        assert.match(
+            statuses[0].description,
+            /^Rolled back by the health gate: /,
+            "the GitHub deployment status tells the rollback",
+        );
     });
 
     it("never rolls back onto a deployment that was rolled back away from (known bad), whatever the state file says", async () => {
@@ -242,7 +289,10 @@ describe("health gate (real PostgreSQL, Redis, sample app, Railway emulator)", f
         const before = app.healthCount();
         const r = await runGate(options({ env: without, once: true }));
         assert.equal(r.exitCode, GATE_EXIT.undecided, r.reason);
-        assert.match(r.reason, /critical smoke test\(s\) could not run: 'api key validation' \(could not run: environment variable\(s\) SMOKE_API_KEY not set/);
+        assert.match(
+            r.reason,
+            /critical smoke test\(s\) could not run: 'api key validation' \(could not run: environment variable\(s\) SMOKE_API_KEY not set/,
+        );
         assert.ok(app.healthCount() > before, "the other checks ran");
         assert.deepEqual(rollbackCalls(), []);
     });
@@ -260,11 +310,24 @@ describe("health gate (real PostgreSQL, Redis, sample app, Railway emulator)", f
     it("after a rollback the record says Railway's variables no longer match the stack's state, and what to run", async () => {
         app.setMode({ mode: "5xx" });
         const r = await runGate(options());
-        assert.match(r.rollback?.followUp ?? "", /restored deployment .*'s image and variables.*'pulumi refresh --stack production'/);
+        assert.match(
+            r.rollback?.followUp ?? "",
+            /restored deployment .*'s image and variables.*'pulumi refresh --stack production'/,
+        );
     });
 
     it("a rerun while the rolled-back deployment is still live does not call Railway again", async () => {
-        writeState(stateFile, { version: 1, rollbacks: [{ from: deployments.live, to: deployments.previous, at: new Date().toISOString(), reason: "earlier run" }] });
+        writeState(stateFile, {
+            version: 1,
+            rollbacks: [
+                {
+                    from: deployments.live,
+                    to: deployments.previous,
+                    at: new Date().toISOString(),
+                    reason: "earlier run",
+                },
+            ],
+        });
         app.setMode({ mode: "5xx" });
         const r = await runGate(options());
         assert.equal(r.exitCode, GATE_EXIT.rolledBack);
@@ -297,7 +360,16 @@ describe("health gate (real PostgreSQL, Redis, sample app, Railway emulator)", f
     });
 
     it("latency at 2.5x the baseline for the whole window: rollback after the window", async () => {
-        writeState(stateFile, { version: 1, rollbacks: [], baseline: { deploymentId: deployments.previous, p95Ms: 12, errorRatePercent: 0, at: new Date().toISOString() } });
+        writeState(stateFile, {
+            version: 1,
+            rollbacks: [],
+            baseline: {
+                deploymentId: deployments.previous,
+                p95Ms: 12,
+                errorRatePercent: 0,
+                at: new Date().toISOString(),
+            },
+        });
         app.setMode({ mode: "slow", delayMs: 30 });
         const r = await runGate(options({ config: gateConfig({ healthBudgetMs: 1000 }) }));
         assert.equal(r.exitCode, GATE_EXIT.rolledBack, r.reason);
@@ -309,7 +381,16 @@ describe("health gate (real PostgreSQL, Redis, sample app, Railway emulator)", f
     it("a latency spike shorter than the window: no rollback", async () => {
         // A 100 ms threshold (2x a 50 ms baseline): far above what a loaded machine adds to a
         // loopback probe, so only the spike crosses it.
-        writeState(stateFile, { version: 1, rollbacks: [], baseline: { deploymentId: deployments.previous, p95Ms: 50, errorRatePercent: 0, at: new Date().toISOString() } });
+        writeState(stateFile, {
+            version: 1,
+            rollbacks: [],
+            baseline: {
+                deploymentId: deployments.previous,
+                p95Ms: 50,
+                errorRatePercent: 0,
+                at: new Date().toISOString(),
+            },
+        });
         // Slow for the first 8 of 51 probes: all within the first quarter of the window.
         app.setMode({ mode: "slow-next", count: 8, delayMs: 150 });
         const r = await runGate(options({ config: gateConfig({ healthBudgetMs: 1000 }) }));
@@ -327,7 +408,10 @@ describe("health gate (real PostgreSQL, Redis, sample app, Railway emulator)", f
         const r = await runGate(options());
         assert.equal(r.exitCode, GATE_EXIT.rolledBack, r.reason);
         assert.equal(r.trigger?.rule, "error-rate");
-        assert.ok(r.checks.window!.errorRatePercent > 5 && r.checks.window!.errorRatePercent <= 8, `${r.checks.window!.errorRatePercent}%`);
+        assert.ok(
+            r.checks.window!.errorRatePercent > 5 && r.checks.window!.errorRatePercent <= 8,
+            `${r.checks.window!.errorRatePercent}%`,
+        );
     });
 
     it("memory above 95% in the health payload: immediate rollback", async () => {

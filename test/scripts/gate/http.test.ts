@@ -11,7 +11,13 @@ import type { SmokeTest } from "../../../config/stack.schema";
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse, body: string) => void;
 
-async function serve(handler: Handler): Promise<{ url: string; requests: { path: string; headers: http.IncomingHttpHeaders; body: string }[]; close(): Promise<void> }> {
+async function serve(
+    handler: Handler,
+): Promise<{
+    url: string;
+    requests: { path: string; headers: http.IncomingHttpHeaders; body: string }[];
+    close(): Promise<void>;
+}> {
     const requests: { path: string; headers: http.IncomingHttpHeaders; body: string }[] = [];
     const server = http.createServer((req, res) => {
         const chunks: Buffer[] = [];
@@ -60,7 +66,9 @@ describe("the gate's HTTP client", () => {
     });
 
     it("3. a smoke test redirected to another origin fails, and its password and API key never reach that origin", async () => {
-        const elsewhere = await started((_req, res) => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ authenticated: true })));
+        const elsewhere = await started((_req, res) =>
+            res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ authenticated: true })),
+        );
         const app = await started((_req, res) => res.writeHead(307, { location: `${elsewhere.url}/steal` }).end());
         const r = await runSmokeTest(app.url, login, ENV);
         assert.equal(r.ok, false);
@@ -75,7 +83,8 @@ describe("the gate's HTTP client", () => {
                 res.writeHead(307, { location: "/api/v2/login" }).end();
                 return;
             }
-            const ok = JSON.parse(body).password === ENV.SMOKE_USER_PASSWORD && req.headers["x-api-key"] === ENV.SMOKE_API_KEY;
+            const ok =
+                JSON.parse(body).password === ENV.SMOKE_USER_PASSWORD && req.headers["x-api-key"] === ENV.SMOKE_API_KEY;
             res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ authenticated: ok }));
         });
         const r = await runSmokeTest(app.url, login, ENV);
@@ -87,7 +96,9 @@ describe("the gate's HTTP client", () => {
     });
 
     it("4. a health endpoint redirected to another host is not healthy, whatever that host says", async () => {
-        const elsewhere = await started((_req, res) => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "ok" })));
+        const elsewhere = await started((_req, res) =>
+            res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "ok" })),
+        );
         const app = await started((_req, res) => res.writeHead(302, { location: `${elsewhere.url}/api/health` }).end());
         const p = await probeHealth(`${app.url}/api/health`, 1000);
         assert.equal(p.ok, false);

@@ -25,7 +25,9 @@ describe("a suite whose set-up fails half-way", () => {
             startRedis().then((r) => (record(new URL(r.url).port, r.pid), r)),
             startRailwayEmulator().then((e) => (record(e.port), e)),
         );
-        await servers.start(startSampleApp({ databaseUrl: pg.url, redisUrl: redis.url }).then((a) => (record(new URL(a.url).port), a)));
+        await servers.start(
+            startSampleApp({ databaseUrl: pg.url, redisUrl: redis.url }).then((a) => (record(new URL(a.url).port), a)),
+        );
         throw new Error("the set-up failed on purpose");
     });
     after(() => servers.closeAll());

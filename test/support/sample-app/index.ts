@@ -48,7 +48,9 @@ export async function startSampleApp(opts: SampleAppOptions): Promise<SampleApp>
     const redis = createClient({ url: opts.redisUrl, socket: { reconnectStrategy: (n) => Math.min(n * 50, 500) } });
     redis.on("error", () => undefined);
     await redis.connect();
-    await pool.query("CREATE TABLE IF NOT EXISTS smoke (id serial PRIMARY KEY, note text NOT NULL, at timestamptz NOT NULL DEFAULT now())");
+    await pool.query(
+        "CREATE TABLE IF NOT EXISTS smoke (id serial PRIMARY KEY, note text NOT NULL, at timestamptz NOT NULL DEFAULT now())",
+    );
 
     let mode: Mode = { mode: "healthy" };
     let health = 0;
@@ -58,7 +60,10 @@ export async function startSampleApp(opts: SampleAppOptions): Promise<SampleApp>
         const time = async (fn: () => Promise<unknown>) => {
             const t0 = performance.now();
             try {
-                await Promise.race([fn(), new Promise((_, reject) => setTimeout(() => reject(new Error("timeout")), 1000))]);
+                await Promise.race([
+                    fn(),
+                    new Promise((_, reject) => setTimeout(() => reject(new Error("timeout")), 1000)),
+                ]);
                 return { ok: true, latencyMs: performance.now() - t0 };
             } catch {
                 return { ok: false, latencyMs: performance.now() - t0 };
@@ -96,7 +101,8 @@ export async function startSampleApp(opts: SampleAppOptions): Promise<SampleApp>
         if (url.pathname === "/api/health") {
             health++;
             // The app's own slowness (what the gate measures), not a pause of the test.
-            if (mode.mode === "slow-next" && health <= mode.count) await new Promise((r) => setTimeout(r, mode.mode === "slow-next" ? mode.delayMs : 0));
+            if (mode.mode === "slow-next" && health <= mode.count)
+                await new Promise((r) => setTimeout(r, mode.mode === "slow-next" ? mode.delayMs : 0));
             const checks = await dependencyChecks();
             let status = checks.database.ok && checks.redis.ok ? 200 : 503;
             if (mode.mode === "5xx") status = 500;
@@ -120,7 +126,11 @@ export async function startSampleApp(opts: SampleAppOptions): Promise<SampleApp>
         if (req.method === "POST" && url.pathname === "/api/auth/login") {
             const body = await readJson(req);
             const ok = body.email === user.email && body.password === user.password;
-            return send(res, ok ? 200 : 401, ok ? { authenticated: true, token: "session-token-for-smoke" } : { authenticated: false });
+            return send(
+                res,
+                ok ? 200 : 401,
+                ok ? { authenticated: true, token: "session-token-for-smoke" } : { authenticated: false },
+            );
         }
         if (url.pathname === "/api/keys/validate") {
             const ok = req.headers["x-api-key"] === apiKey;
@@ -150,7 +160,8 @@ export async function startSampleApp(opts: SampleAppOptions): Promise<SampleApp>
             const old = pool;
             // Port 9 (discard) on loopback: nothing listens, so every connection is refused.
             pool = new Pool({
-                connectionString: next.mode === "database-down" ? "postgresql://postgres@127.0.0.1:9/postgres" : opts.databaseUrl,
+                connectionString:
+                    next.mode === "database-down" ? "postgresql://postgres@127.0.0.1:9/postgres" : opts.databaseUrl,
                 max: 4,
                 connectionTimeoutMillis: 1000,
             });

@@ -16,7 +16,11 @@ export function freePort(): Promise<number> {
  * Resolves once something accepts connections on the port; rejects after timeoutMs, or as soon as
  * `gaveUp()` says the server will not come (it exited), so that no poll outlives its server.
  */
-export async function waitForPort(port: number, timeoutMs = 60_000, gaveUp: () => boolean = () => false): Promise<void> {
+export async function waitForPort(
+    port: number,
+    timeoutMs = 60_000,
+    gaveUp: () => boolean = () => false,
+): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
         if (gaveUp()) throw new Error(`the server for 127.0.0.1:${port} stopped before it listened`);

@@ -15,7 +15,8 @@ function binDir(): string {
     } catch {
         const root = "/usr/lib/postgresql";
         const versions = fs.existsSync(root) ? fs.readdirSync(root).sort((a, b) => Number(b) - Number(a)) : [];
-        if (!versions.length) throw new Error("PostgreSQL is not installed: apt-get install -y postgresql (bash .ci/run does it)");
+        if (!versions.length)
+            throw new Error("PostgreSQL is not installed: apt-get install -y postgresql (bash .ci/run does it)");
         return path.join(root, versions[0], "bin");
     }
 }

@@ -26,11 +26,15 @@ export class Servers {
         } finally {
             this.inFlight.delete(all);
         }
-        const up = settled.filter((s): s is PromiseFulfilledResult<Closable> => s.status === "fulfilled").map((s) => s.value);
+        const up = settled
+            .filter((s): s is PromiseFulfilledResult<Closable> => s.status === "fulfilled")
+            .map((s) => s.value);
         if (this.closed) {
             // The suite's clean-up has run: nothing may stay up behind it.
             for (const s of up.reverse()) await s.close().catch(() => undefined);
-            throw new Error("the servers were started after the suite's clean-up ran (its set-up timed out); they are stopped");
+            throw new Error(
+                "the servers were started after the suite's clean-up ran (its set-up timed out); they are stopped",
+            );
         }
         this.started.push(...up);
         const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");

@@ -77,7 +77,13 @@ export async function checkRequest(req: {
     body: unknown;
 }): Promise<ContractVerdict> {
     const api = await githubContract();
-    const request: OpenApiRequest = { method: req.method.toLowerCase(), path: req.path, query: req.query, headers: req.headers, body: req.body };
+    const request: OpenApiRequest = {
+        method: req.method.toLowerCase(),
+        path: req.path,
+        query: req.query,
+        headers: req.headers,
+        body: req.body,
+    };
     const op = api.matchOperation(request);
     if (!op) return { params: {}, errors: [] };
     const parsed = api.router.parseRequest(request, op);

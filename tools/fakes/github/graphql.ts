@@ -28,7 +28,9 @@ function githubSchema(): GraphQLSchema {
     // The introspection result, not the SDL: the published SDL defines two fields twice, which
     // graphql-js rightly refuses; the introspection is what GitHub's server itself answers. (The
     // package exports only an ES module entry, so the file is read from the package's folder.)
-    const introspection = JSON.parse(fs.readFileSync(path.join(NODE_MODULES, "@octokit", "graphql-schema", "schema.json"), "utf8"));
+    const introspection = JSON.parse(
+        fs.readFileSync(path.join(NODE_MODULES, "@octokit", "graphql-schema", "schema.json"), "utf8"),
+    );
     schema ??= buildClientSchema(introspection.data ?? introspection);
     return schema;
 }
@@ -71,7 +73,12 @@ function settingsFrom(input: Record<string, unknown>): Record<string, unknown> {
     return out;
 }
 
-const connection = () => ({ nodes: [], edges: [], totalCount: 0, pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null } });
+const connection = () => ({
+    nodes: [],
+    edges: [],
+    totalCount: 0,
+    pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null },
+});
 
 function ruleJson(repo: FakeRepo, r: FakeRule) {
     return {
@@ -80,12 +87,19 @@ function ruleJson(repo: FakeRepo, r: FakeRule) {
         ...r.settings,
         id: r.id,
         pattern: r.pattern,
-        repository: { __typename: "Repository", id: repo.nodeId, name: repo.name, nameWithOwner: `${repo.owner}/${repo.name}` },
+        repository: {
+            __typename: "Repository",
+            id: repo.nodeId,
+            name: repo.name,
+            nameWithOwner: `${repo.owner}/${repo.name}`,
+        },
         pushAllowances: connection(),
         reviewDismissalAllowances: connection(),
         bypassForcePushAllowances: connection(),
         bypassPullRequestAllowances: connection(),
-        requiredStatusChecks: ((r.settings.requiredStatusCheckContexts as string[] | undefined) ?? []).map((context) => ({ context, app: null })),
+        requiredStatusChecks: ((r.settings.requiredStatusCheckContexts as string[] | undefined) ?? []).map(
+            (context) => ({ context, app: null }),
+        ),
     };
 }
 
@@ -103,32 +117,55 @@ function root(gh: FakeGitHub) {
             const found = findRule(gh, id);
             if (found) return ruleJson(found.repo, found.rule);
             const repo = [...gh.repos.values()].find((r) => r.nodeId === id);
-            if (repo) return { __typename: "Repository", id: repo.nodeId, name: repo.name, nameWithOwner: `${repo.owner}/${repo.name}` };
+            if (repo)
+                return {
+                    __typename: "Repository",
+                    id: repo.nodeId,
+                    name: repo.name,
+                    nameWithOwner: `${repo.owner}/${repo.name}`,
+                };
             throw notFound(`Could not resolve to a node with the global id of '${id}'`);
         },
         repository: ({ owner, name }: { owner: string; name: string }) => {
             const repo = gh.findRepo({ owner, repo: name });
             if (!repo) throw notFound(`Could not resolve to a Repository with the name '${owner}/${name}'.`);
-            return { __typename: "Repository", id: repo.nodeId, name: repo.name, nameWithOwner: `${repo.owner}/${repo.name}` };
+            return {
+                __typename: "Repository",
+                id: repo.nodeId,
+                name: repo.name,
+                nameWithOwner: `${repo.owner}/${repo.name}`,
+            };
         },
         createBranchProtectionRule: ({ input }: { input: Record<string, any> }) => {
             const repo = [...gh.repos.values()].find((r) => r.nodeId === input.repositoryId);
             if (!repo) throw notFound(`Could not resolve to a node with the global id of '${input.repositoryId}'`);
-            if (repo.rules.some((r) => r.pattern === input.pattern)) throw new GraphQLError(`Name already protected: ${input.pattern}`, { extensions: { type: "UNPROCESSABLE" } });
-            const rule: FakeRule = { id: `BPR_kwDO${gh.newId()}`, pattern: input.pattern, settings: settingsFrom(input) };
+            if (repo.rules.some((r) => r.pattern === input.pattern))
+                throw new GraphQLError(`Name already protected: ${input.pattern}`, {
+                    extensions: { type: "UNPROCESSABLE" },
+                });
+            const rule: FakeRule = {
+                id: `BPR_kwDO${gh.newId()}`,
+                pattern: input.pattern,
+                settings: settingsFrom(input),
+            };
             repo.rules.push(rule);
             return { clientMutationId: input.clientMutationId ?? null, branchProtectionRule: ruleJson(repo, rule) };
         },
         updateBranchProtectionRule: ({ input }: { input: Record<string, any> }) => {
             const found = findRule(gh, input.branchProtectionRuleId);
-            if (!found) throw notFound(`Could not resolve to a node with the global id of '${input.branchProtectionRuleId}'`);
+            if (!found)
+                throw notFound(`Could not resolve to a node with the global id of '${input.branchProtectionRuleId}'`);
             if (typeof input.pattern === "string") found.rule.pattern = input.pattern;
             Object.assign(found.rule.settings, settingsFrom(input));
-            return { clientMutationId: input.clientMutationId ?? null, branchProtectionRule: ruleJson(found.repo, found.rule) };
+            return {
+                clientMutationId: input.clientMutationId ?? null,
+                branchProtectionRule: ruleJson(found.repo, found.rule),
+            };
         },
         deleteBranchProtectionRule: ({ input }: { input: Record<string, any> }) => {
             const found = findRule(gh, input.branchProtectionRuleId);
-            if (!found) throw notFound(`Could not resolve to a node with the global id of '${input.branchProtectionRuleId}'`);
+            if (!found)
+                throw notFound(`Could not resolve to a node with the global id of '${input.branchProtectionRuleId}'`);
             found.repo.rules = found.repo.rules.filter((r) => r !== found.rule);
             return { clientMutationId: input.clientMutationId ?? null };
         },
@@ -143,16 +180,35 @@ function root(gh: FakeGitHub) {
  */
 const RULES = specifiedRules.filter((r) => r !== OverlappingFieldsCanBeMergedRule);
 
-const MODELLED = new Set(["node", "repository", "createBranchProtectionRule", "updateBranchProtectionRule", "deleteBranchProtectionRule"]);
+const MODELLED = new Set([
+    "node",
+    "repository",
+    "createBranchProtectionRule",
+    "updateBranchProtectionRule",
+    "deleteBranchProtectionRule",
+]);
 
 /** GitHub's error objects: the message, where, and GitHub's `type`. */
 function errorJson(e: GraphQLError) {
-    return { message: e.message, locations: e.locations, path: e.path, ...(e.extensions?.type ? { type: e.extensions.type } : {}) };
+    return {
+        message: e.message,
+        locations: e.locations,
+        path: e.path,
+        ...(e.extensions?.type ? { type: e.extensions.type } : {}),
+    };
 }
 
-export async function answerGraphql(gh: FakeGitHub, body: unknown, _user: FakeUser): Promise<{ operation: string; body: unknown }> {
+export async function answerGraphql(
+    gh: FakeGitHub,
+    body: unknown,
+    _user: FakeUser,
+): Promise<{ operation: string; body: unknown }> {
     const request = body as { query?: unknown; variables?: unknown } | undefined;
-    if (typeof request?.query !== "string") return { operation: "invalid", body: { errors: [{ message: "A query attribute must be specified and must be a string." }] } };
+    if (typeof request?.query !== "string")
+        return {
+            operation: "invalid",
+            body: { errors: [{ message: "A query attribute must be specified and must be a string." }] },
+        };
     let doc: DocumentNode;
     try {
         doc = parse(request.query);
@@ -165,7 +221,19 @@ export async function answerGraphql(gh: FakeGitHub, body: unknown, _user: FakeUs
     const op = doc.definitions.find((d): d is OperationDefinitionNode => d.kind === "OperationDefinition");
     const fields = op?.selectionSet.selections.flatMap((sel) => (sel.kind === "Field" ? [sel.name.value] : [])) ?? [];
     const unmodelled = fields.filter((f) => !MODELLED.has(f));
-    if (unmodelled.length) return { operation: fields.join(","), body: { errors: [{ message: `the fake GitHub does not model ${unmodelled.join(", ")}` }] } };
-    const result = await execute({ schema: s, document: doc, rootValue: root(gh), variableValues: (request.variables ?? {}) as Record<string, unknown> });
-    return { operation: fields.join(","), body: { data: result.data ?? null, ...(result.errors?.length ? { errors: result.errors.map(errorJson) } : {}) } };
+    if (unmodelled.length)
+        return {
+            operation: fields.join(","),
+            body: { errors: [{ message: `the fake GitHub does not model ${unmodelled.join(", ")}` }] },
+        };
+    const result = await execute({
+        schema: s,
+        document: doc,
+        rootValue: root(gh),
+        variableValues: (request.variables ?? {}) as Record<string, unknown>,
+    });
+    return {
+        operation: fields.join(","),
+        body: { data: result.data ?? null, ...(result.errors?.length ? { errors: result.errors.map(errorJson) } : {}) },
+    };
 }

@@ -1,6 +1,19 @@
 /** Issues, comments and deployments: what the PR comment, drift and the gate use. */
 import type { FakeGitHub } from "./server";
-import { Answer, DOCS, FakeComment, FakeDeployment, FakeDeploymentStatus, FakeIssue, FakeRepo, FakeWorkflowRun, Handler, MAX_BODY, notFound, userJson } from "./state";
+import {
+    Answer,
+    DOCS,
+    FakeComment,
+    FakeDeployment,
+    FakeDeploymentStatus,
+    FakeIssue,
+    FakeRepo,
+    FakeWorkflowRun,
+    Handler,
+    MAX_BODY,
+    notFound,
+    userJson,
+} from "./state";
 
 function commentJson(gh: FakeGitHub, r: FakeRepo, issue: FakeIssue, c: FakeComment) {
     return {
@@ -26,7 +39,13 @@ function issueJson(gh: FakeGitHub, r: FakeRepo, i: FakeIssue) {
         body: i.body,
         state: i.state,
         state_reason: i.state_reason,
-        labels: i.labels.map((name) => ({ name, id: name.length, node_id: `L_${name}`, color: "ededed", default: false })),
+        labels: i.labels.map((name) => ({
+            name,
+            id: name.length,
+            node_id: `L_${name}`,
+            color: "ededed",
+            default: false,
+        })),
         user: userJson(i.user),
         comments: i.comments.length,
         created_at: i.created_at,
@@ -85,7 +104,14 @@ function tooLong(resource: string, body: unknown): Answer | undefined {
             status: 422,
             body: {
                 message: "Validation Failed",
-                errors: [{ resource, code: "custom", field: "body", message: `body is too long (maximum is ${MAX_BODY} characters)` }],
+                errors: [
+                    {
+                        resource,
+                        code: "custom",
+                        field: "body",
+                        message: `body is too long (maximum is ${MAX_BODY} characters)`,
+                    },
+                ],
                 documentation_url: DOCS,
             },
         };
@@ -128,7 +154,11 @@ export const ISSUE_HANDLERS: Record<string, Handler> = {
         const items = r.workflowRuns
             .filter((x) => x.workflowFile === file)
             .filter((x) => !created || (x.createdAt >= created[1] && x.createdAt <= created[2]))
-            .filter((x) => !ctx.query.status || (ctx.query.status === "completed" ? x.conclusion !== null : x.conclusion === ctx.query.status))
+            .filter(
+                (x) =>
+                    !ctx.query.status ||
+                    (ctx.query.status === "completed" ? x.conclusion !== null : x.conclusion === ctx.query.status),
+            )
             .sort((a, b) => b.id - a.id);
         const page = this.page(
             items.map((x) => runJson(this, r, x)),
@@ -154,13 +184,21 @@ export const ISSUE_HANDLERS: Record<string, Handler> = {
     "repos/get-commit"(ctx) {
         const r = this.findRepo(ctx.params);
         const at = r?.commits.get(ctx.params.ref);
-        if (!r || !at) return { status: 422, body: { message: `No commit found for SHA: ${ctx.params.ref}`, documentation_url: DOCS } };
+        if (!r || !at)
+            return {
+                status: 422,
+                body: { message: `No commit found for SHA: ${ctx.params.ref}`, documentation_url: DOCS },
+            };
         return {
             status: 200,
             body: {
                 sha: ctx.params.ref,
                 node_id: `C_${ctx.params.ref}`,
-                commit: { author: { name: "dev", email: "dev@ainative.dev", date: at }, committer: { name: "dev", email: "dev@ainative.dev", date: at }, message: "a change" },
+                commit: {
+                    author: { name: "dev", email: "dev@ainative.dev", date: at },
+                    committer: { name: "dev", email: "dev@ainative.dev", date: at },
+                    message: "a change",
+                },
                 files: [],
                 stats: { total: 1, additions: 1, deletions: 0 },
             },
@@ -169,13 +207,17 @@ export const ISSUE_HANDLERS: Record<string, Handler> = {
     "repos/create-deployment"(ctx) {
         const r = this.findRepo(ctx.params);
         if (!r) return notFound();
-        const d = this.addDeployment(r.owner, r.name, { ref: ctx.body.ref, environment: ctx.body.environment ?? "production" });
+        const d = this.addDeployment(r.owner, r.name, {
+            ref: ctx.body.ref,
+            environment: ctx.body.environment ?? "production",
+        });
         d.creator = ctx.user;
         d.task = ctx.body.task ?? "deploy";
         if (typeof ctx.body.ref === "string" && /^[0-9a-f]{40}$/.test(ctx.body.ref)) d.sha = ctx.body.ref;
         d.description = ctx.body.description ?? null;
         d.payload = ctx.body.payload ?? {};
-        if (typeof ctx.body.production_environment === "boolean") d.production_environment = ctx.body.production_environment;
+        if (typeof ctx.body.production_environment === "boolean")
+            d.production_environment = ctx.body.production_environment;
         return { status: 201, body: deploymentJson(this, r, d) };
     },
     "repos/list-deployments"(ctx) {
@@ -206,7 +248,14 @@ export const ISSUE_HANDLERS: Record<string, Handler> = {
                 status: 422,
                 body: {
                     message: "Validation Failed",
-                    errors: [{ resource: "DeploymentStatus", code: "custom", field: "description", message: "description is too long (maximum is 140 characters)" }],
+                    errors: [
+                        {
+                            resource: "DeploymentStatus",
+                            code: "custom",
+                            field: "description",
+                            message: "description is too long (maximum is 140 characters)",
+                        },
+                    ],
                     documentation_url: DOCS,
                 },
             };
@@ -225,7 +274,12 @@ export const ISSUE_HANDLERS: Record<string, Handler> = {
         // that are not production's get an `inactive` status.
         if (st.state === "success" && ctx.body.auto_inactive !== false)
             for (const other of r.deployments)
-                if (other !== d && other.environment === d.environment && !other.production_environment && other.statuses.at(-1)?.state === "success")
+                if (
+                    other !== d &&
+                    other.environment === d.environment &&
+                    !other.production_environment &&
+                    other.statuses.at(-1)?.state === "success"
+                )
                     other.statuses.push({ ...st, id: this.newId(), state: "inactive", description: "" });
         return { status: 201, body: deploymentStatusJson(this, r, d, st) };
     },
@@ -239,7 +293,11 @@ export const ISSUE_HANDLERS: Record<string, Handler> = {
         );
     },
     "users/get-authenticated"(ctx) {
-        if (ctx.tokenKind === "installation") return { status: 403, body: { message: "Resource not accessible by integration", documentation_url: DOCS } };
+        if (ctx.tokenKind === "installation")
+            return {
+                status: 403,
+                body: { message: "Resource not accessible by integration", documentation_url: DOCS },
+            };
         return { status: 200, body: userJson(ctx.user) };
     },
     "issues/list-comments"(ctx) {
@@ -258,7 +316,13 @@ export const ISSUE_HANDLERS: Record<string, Handler> = {
         const refused = tooLong("IssueComment", ctx.body.body);
         if (refused) return refused;
         const now = new Date().toISOString();
-        const c: FakeComment = { id: this.newId(), body: ctx.body.body, user: ctx.user, created_at: now, updated_at: now };
+        const c: FakeComment = {
+            id: this.newId(),
+            body: ctx.body.body,
+            user: ctx.user,
+            created_at: now,
+            updated_at: now,
+        };
         issue.comments.push(c);
         return { status: 201, body: commentJson(this, r, issue, c) };
     },
@@ -266,7 +330,8 @@ export const ISSUE_HANDLERS: Record<string, Handler> = {
         const r = this.findRepo(ctx.params);
         const found = r && findComment(r, Number(ctx.params.comment_id));
         if (!r || !found) return notFound();
-        if (found.comment.user.login !== ctx.user.login) return { status: 403, body: { message: "Must have admin rights to Repository.", documentation_url: DOCS } };
+        if (found.comment.user.login !== ctx.user.login)
+            return { status: 403, body: { message: "Must have admin rights to Repository.", documentation_url: DOCS } };
         const refused = tooLong("IssueComment", ctx.body.body);
         if (refused) return refused;
         found.comment.body = ctx.body.body;
@@ -277,7 +342,8 @@ export const ISSUE_HANDLERS: Record<string, Handler> = {
         const r = this.findRepo(ctx.params);
         const found = r && findComment(r, Number(ctx.params.comment_id));
         if (!r || !found) return notFound();
-        if (found.comment.user.login !== ctx.user.login) return { status: 403, body: { message: "Must have admin rights to Repository.", documentation_url: DOCS } };
+        if (found.comment.user.login !== ctx.user.login)
+            return { status: 403, body: { message: "Must have admin rights to Repository.", documentation_url: DOCS } };
         found.issue.comments = found.issue.comments.filter((c) => c !== found.comment);
         return { status: 204 };
     },
@@ -311,10 +377,19 @@ export const ISSUE_HANDLERS: Record<string, Handler> = {
         if (!r) return notFound();
         const title = String(ctx.body.title ?? "");
         if (!title.trim())
-            return { status: 422, body: { message: "Validation Failed", errors: [{ resource: "Issue", code: "missing_field", field: "title" }], documentation_url: DOCS } };
+            return {
+                status: 422,
+                body: {
+                    message: "Validation Failed",
+                    errors: [{ resource: "Issue", code: "missing_field", field: "title" }],
+                    documentation_url: DOCS,
+                },
+            };
         const refused = tooLong("Issue", ctx.body.body);
         if (refused) return refused;
-        const labels = ((ctx.body.labels ?? []) as (string | { name: string })[]).map((l) => (typeof l === "string" ? l : l.name));
+        const labels = ((ctx.body.labels ?? []) as (string | { name: string })[]).map((l) =>
+            typeof l === "string" ? l : l.name,
+        );
         labels.forEach((l) => r.labels.add(l));
         const now = new Date().toISOString();
         const issue: FakeIssue = {
@@ -342,7 +417,8 @@ export const ISSUE_HANDLERS: Record<string, Handler> = {
         if (refused) return refused;
         if (typeof ctx.body.title === "string") issue.title = ctx.body.title;
         if (typeof ctx.body.body === "string") issue.body = ctx.body.body;
-        if (Array.isArray(ctx.body.labels)) issue.labels = ctx.body.labels.map((l: string | { name: string }) => (typeof l === "string" ? l : l.name));
+        if (Array.isArray(ctx.body.labels))
+            issue.labels = ctx.body.labels.map((l: string | { name: string }) => (typeof l === "string" ? l : l.name));
         if (ctx.body.state === "closed" && issue.state === "open") {
             issue.state = "closed";
             issue.state_reason = ctx.body.state_reason ?? "completed";

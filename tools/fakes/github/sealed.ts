@@ -31,7 +31,9 @@ export async function sealedBoxes(): Promise<SealedBoxes> {
         publicKey: sodium.to_base64(pair.publicKey, b64),
         open(encrypted) {
             try {
-                return sodium.to_string(sodium.crypto_box_seal_open(sodium.from_base64(encrypted, b64), pair.publicKey, pair.privateKey));
+                return sodium.to_string(
+                    sodium.crypto_box_seal_open(sodium.from_base64(encrypted, b64), pair.publicKey, pair.privateKey),
+                );
             } catch {
                 return undefined;
             }

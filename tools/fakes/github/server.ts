@@ -23,9 +23,33 @@ import { ISSUE_HANDLERS } from "./issues";
 import { answerGraphql } from "./graphql";
 import { sealedBoxes, SealedBoxes } from "./sealed";
 import { SETTINGS_HANDLERS } from "./settings";
-import { Answer, Ctx, DOCS, FakeComment, FakeDeployment, FakeRepo, FakeTeam, Fault, FakeUser, Handler, LoggedRequest } from "./state";
+import {
+    Answer,
+    Ctx,
+    DOCS,
+    FakeComment,
+    FakeDeployment,
+    FakeRepo,
+    FakeTeam,
+    Fault,
+    FakeUser,
+    Handler,
+    LoggedRequest,
+} from "./state";
 
-export type { FakeComment, FakeDeployment, FakeDeploymentStatus, FakeEnvironment, FakeIssue, FakeRepo, FakeRule, FakeTeam, FakeUser, Fault, LoggedRequest } from "./state";
+export type {
+    FakeComment,
+    FakeDeployment,
+    FakeDeploymentStatus,
+    FakeEnvironment,
+    FakeIssue,
+    FakeRepo,
+    FakeRule,
+    FakeTeam,
+    FakeUser,
+    Fault,
+    LoggedRequest,
+} from "./state";
 
 const HANDLERS: Record<string, Handler> = { ...ISSUE_HANDLERS, ...SETTINGS_HANDLERS };
 
@@ -49,7 +73,10 @@ export class FakeGitHub {
 
     /** A token for `login`; `installation` is an Actions GITHUB_TOKEN (acts as github-actions[bot]). */
     addToken(token: string, login: string, kind: "user" | "installation" = "user"): void {
-        const user: FakeUser = kind === "installation" ? { login: "github-actions[bot]", id: 41898282, type: "Bot" } : { login, id: this.nextId++, type: "User" };
+        const user: FakeUser =
+            kind === "installation"
+                ? { login: "github-actions[bot]", id: 41898282, type: "Bot" }
+                : { login, id: this.nextId++, type: "User" };
         this.tokens.set(token, { user, kind });
     }
 
@@ -78,7 +105,8 @@ export class FakeGitHub {
 
     /** An organisation (repositories under it are the org's; `GET /orgs/<login>` answers). */
     addOrg(login: string): void {
-        if (!this.orgs.has(login.toLowerCase())) this.orgs.set(login.toLowerCase(), { id: this.nextId++, login, teams: new Map() });
+        if (!this.orgs.has(login.toLowerCase()))
+            this.orgs.set(login.toLowerCase(), { id: this.nextId++, login, teams: new Map() });
     }
 
     addUser(login: string): FakeUser {
@@ -127,7 +155,11 @@ export class FakeGitHub {
     }
 
     /** Adds a deployment (as the deploy workflow would have made it), returning it. */
-    addDeployment(owner: string, name: string, d: { sha?: string; ref?: string; environment: string; createdAt?: string }): FakeDeployment {
+    addDeployment(
+        owner: string,
+        name: string,
+        d: { sha?: string; ref?: string; environment: string; createdAt?: string },
+    ): FakeDeployment {
         const r = this.repo(owner, name);
         const dep: FakeDeployment = {
             id: this.nextId++,
@@ -173,7 +205,13 @@ export class FakeGitHub {
     addComment(owner: string, name: string, number: number, login: string, body: string): FakeComment {
         const issue = this.repo(owner, name).issues.find((i) => i.number === number)!;
         const now = new Date().toISOString();
-        const c: FakeComment = { id: this.nextId++, body, user: { login, id: 2, type: login.endsWith("[bot]") ? "Bot" : "User" }, created_at: now, updated_at: now };
+        const c: FakeComment = {
+            id: this.nextId++,
+            body,
+            user: { login, id: 2, type: login.endsWith("[bot]") ? "Bot" : "User" },
+            created_at: now,
+            updated_at: now,
+        };
         issue.comments.push(c);
         return c;
     }
@@ -207,7 +245,9 @@ export class FakeGitHub {
     }
 
     private takeFault(operationId: string | undefined, method: string): Fault | undefined {
-        const i = this.faults.findIndex((f) => (!f.operationId || f.operationId === operationId) && (!f.method || f.method === method));
+        const i = this.faults.findIndex(
+            (f) => (!f.operationId || f.operationId === operationId) && (!f.method || f.method === method),
+        );
         if (i < 0) return undefined;
         const f = this.faults[i];
         f.times = (f.times ?? 1) - 1;
@@ -224,7 +264,9 @@ export class FakeGitHub {
         const alias = /^\/repositories\/(\d+)(\/.*)?$/.exec(apiPath);
         if (alias) {
             const r = [...this.repos.values()].find((x) => x.id === Number(alias[1]));
-            apiPath = r ? `/repos/${r.owner}/${r.name}${alias[2] ?? ""}` : `/repos/-/-unknown-repository-${alias[1]}${alias[2] ?? ""}`;
+            apiPath = r
+                ? `/repos/${r.owner}/${r.name}${alias[2] ?? ""}`
+                : `/repos/-/-unknown-repository-${alias[1]}${alias[2] ?? ""}`;
         }
         const scheme = req.headers.authorization?.split(" ")[0];
         const log: LoggedRequest = { method, path: url.pathname + url.search, status: 0, body: text, auth: scheme };
@@ -265,11 +307,17 @@ export class FakeGitHub {
                     status: 401,
                     body: {
                         message: "This endpoint requires you to be authenticated.",
-                        documentation_url: "https://docs.github.com/graphql/guides/forming-calls-with-graphql#authenticating-with-graphql",
+                        documentation_url:
+                            "https://docs.github.com/graphql/guides/forming-calls-with-graphql#authenticating-with-graphql",
                     },
                 });
             const fault = this.takeFault("graphql", method);
-            if (fault && !fault.lose) return send({ status: fault.status ?? 502, headers: fault.headers, body: fault.body ?? { message: "Server Error" } });
+            if (fault && !fault.lose)
+                return send({
+                    status: fault.status ?? 502,
+                    headers: fault.headers,
+                    body: fault.body ?? { message: "Server Error" },
+                });
             const answer = await answerGraphql(this, body, who.user);
             log.operationId = `graphql:${answer.operation}`;
             return send({ status: 200, body: answer.body });
@@ -284,15 +332,40 @@ export class FakeGitHub {
 
         const auth = req.headers.authorization?.match(/^(?:token|bearer)\s+(\S+)$/i)?.[1];
         const who = auth ? this.tokens.get(auth) : undefined;
-        if (!who) return send({ status: 401, body: { message: auth ? "Bad credentials" : "Requires authentication", documentation_url: DOCS } });
-        if (verdict.errors.length) return send({ status: 422, body: { message: `Invalid request.\n\n${verdict.errors.join("\n")}`, documentation_url: DOCS, status: "422" } });
+        if (!who)
+            return send({
+                status: 401,
+                body: { message: auth ? "Bad credentials" : "Requires authentication", documentation_url: DOCS },
+            });
+        if (verdict.errors.length)
+            return send({
+                status: 422,
+                body: {
+                    message: `Invalid request.\n\n${verdict.errors.join("\n")}`,
+                    documentation_url: DOCS,
+                    status: "422",
+                },
+            });
 
         const fault = this.takeFault(verdict.operationId, method);
-        if (fault && !fault.lose) return send({ status: fault.status ?? 500, headers: fault.headers, body: fault.body ?? { message: "Server Error" } });
+        if (fault && !fault.lose)
+            return send({
+                status: fault.status ?? 500,
+                headers: fault.headers,
+                body: fault.body ?? { message: "Server Error" },
+            });
 
         const handler = HANDLERS[verdict.operationId];
-        if (!handler) return send({ status: 501, body: { message: `the fake GitHub does not model ${verdict.operationId}` } });
-        const answer = handler.call(this, { params: verdict.params, query, body, user: who.user, tokenKind: who.kind, fullPath: url.pathname });
+        if (!handler)
+            return send({ status: 501, body: { message: `the fake GitHub does not model ${verdict.operationId}` } });
+        const answer = handler.call(this, {
+            params: verdict.params,
+            query,
+            body,
+            user: who.user,
+            tokenKind: who.kind,
+            fullPath: url.pathname,
+        });
         if (fault?.lose) {
             log.status = -1;
             res.socket?.destroy();
@@ -327,7 +400,11 @@ export class FakeGitHub {
         const rels: string[] = [];
         if (page < last) rels.push(`${link(page + 1)}; rel="next"`, `${link(last)}; rel="last"`);
         if (page > 1) rels.push(`${link(1)}; rel="first"`, `${link(page - 1)}; rel="prev"`);
-        return { status: 200, body: items.slice((page - 1) * perPage, page * perPage), headers: rels.length ? { link: rels.join(", ") } : {} };
+        return {
+            status: 200,
+            body: items.slice((page - 1) * perPage, page * perPage),
+            headers: rels.length ? { link: rels.join(", ") } : {},
+        };
     }
 }
 

@@ -49,7 +49,8 @@ function teamJson(gh: FakeGitHub, org: string, t: { id: number; slug: string; na
 
 function environmentJson(gh: FakeGitHub, r: FakeRepo, e: FakeEnvironment) {
     const rules: Record<string, unknown>[] = [];
-    if (e.waitTimer) rules.push({ id: e.id * 10 + 1, node_id: `GA_${e.id}_w`, type: "wait_timer", wait_timer: e.waitTimer });
+    if (e.waitTimer)
+        rules.push({ id: e.id * 10 + 1, node_id: `GA_${e.id}_w`, type: "wait_timer", wait_timer: e.waitTimer });
     if (e.reviewers.length)
         rules.push({
             id: e.id * 10 + 2,
@@ -57,8 +58,11 @@ function environmentJson(gh: FakeGitHub, r: FakeRepo, e: FakeEnvironment) {
             type: "required_reviewers",
             prevent_self_review: e.preventSelfReview,
             reviewers: e.reviewers.map((rv) => {
-                if (rv.type === "User") return { type: "User", reviewer: userJson([...gh.users.values()].find((u) => u.id === rv.id)!) };
-                const [org, team] = [...gh.orgs.values()].flatMap((o) => [...o.teams.values()].map((t) => [o.login, t] as const)).find(([, t]) => t.id === rv.id)!;
+                if (rv.type === "User")
+                    return { type: "User", reviewer: userJson([...gh.users.values()].find((u) => u.id === rv.id)!) };
+                const [org, team] = [...gh.orgs.values()]
+                    .flatMap((o) => [...o.teams.values()].map((t) => [o.login, t] as const))
+                    .find(([, t]) => t.id === rv.id)!;
                 return { type: "Team", reviewer: teamJson(gh, org, team) };
             }),
         });
@@ -77,7 +81,10 @@ function environmentJson(gh: FakeGitHub, r: FakeRepo, e: FakeEnvironment) {
     };
 }
 
-function environmentOf(gh: FakeGitHub, params: Record<string, string>): { r: FakeRepo; e: FakeEnvironment } | undefined {
+function environmentOf(
+    gh: FakeGitHub,
+    params: Record<string, string>,
+): { r: FakeRepo; e: FakeEnvironment } | undefined {
     const r = gh.findRepo(params);
     const e = r?.environments.get(decodeURIComponent(params.environment_name));
     return r && e ? { r, e } : undefined;
@@ -89,7 +96,17 @@ export const SETTINGS_HANDLERS: Record<string, Handler> = {
     "orgs/get"(ctx) {
         const org = this.orgs.get(ctx.params.org.toLowerCase());
         if (!org) return notFound();
-        return { status: 200, body: { login: org.login, id: org.id, node_id: `O_${org.id}`, url: `${this.url}/orgs/${org.login}`, description: null, type: "Organization" } };
+        return {
+            status: 200,
+            body: {
+                login: org.login,
+                id: org.id,
+                node_id: `O_${org.id}`,
+                url: `${this.url}/orgs/${org.login}`,
+                description: null,
+                type: "Organization",
+            },
+        };
     },
     "repos/get"(ctx) {
         const r = this.findRepo(ctx.params);
@@ -104,15 +121,27 @@ export const SETTINGS_HANDLERS: Record<string, Handler> = {
         if (!r) return notFound();
         const body = (ctx.body ?? {}) as Record<string, any>;
         const reviewers = (body.reviewers ?? []) as { type: "User" | "Team"; id: number }[];
-        if (reviewers.length > 6) return validationFailed("Environment", "reviewers", "reviewers can have at most 6 entries");
+        if (reviewers.length > 6)
+            return validationFailed("Environment", "reviewers", "reviewers can have at most 6 entries");
         for (const rv of reviewers) {
             const known =
-                rv.type === "User" ? [...this.users.values()].some((u) => u.id === rv.id) : [...this.orgs.values()].some((o) => [...o.teams.values()].some((t) => t.id === rv.id));
-            if (!known) return validationFailed("Environment", "reviewers", `${rv.type} ${rv.id} does not exist or has no access to this repository`);
+                rv.type === "User"
+                    ? [...this.users.values()].some((u) => u.id === rv.id)
+                    : [...this.orgs.values()].some((o) => [...o.teams.values()].some((t) => t.id === rv.id));
+            if (!known)
+                return validationFailed(
+                    "Environment",
+                    "reviewers",
+                    `${rv.type} ${rv.id} does not exist or has no access to this repository`,
+                );
         }
         const policy = body.deployment_branch_policy ?? null;
         if (policy && policy.protected_branches === policy.custom_branch_policies)
-            return validationFailed("Environment", "deployment_branch_policy", "exactly one of protected_branches and custom_branch_policies must be true");
+            return validationFailed(
+                "Environment",
+                "deployment_branch_policy",
+                "exactly one of protected_branches and custom_branch_policies must be true",
+            );
         const name = decodeURIComponent(ctx.params.environment_name);
         const now = new Date().toISOString();
         const existing = r.environments.get(name);
@@ -142,7 +171,8 @@ export const SETTINGS_HANDLERS: Record<string, Handler> = {
     "repos/create-deployment-branch-policy"(ctx) {
         const found = environmentOf(this, ctx.params);
         if (!found) return notFound();
-        if (!found.e.deploymentBranchPolicy?.custom_branch_policies) return { status: 404, body: { message: "Not Found", documentation_url: DOCS } };
+        if (!found.e.deploymentBranchPolicy?.custom_branch_policies)
+            return { status: 404, body: { message: "Not Found", documentation_url: DOCS } };
         const name = String(ctx.body.name);
         const type = (ctx.body.type ?? "branch") as "branch" | "tag";
         if (found.e.branchPolicies.some((p) => p.name === name && p.type === type))
@@ -159,7 +189,10 @@ export const SETTINGS_HANDLERS: Record<string, Handler> = {
     "repos/list-deployment-branch-policies"(ctx) {
         const found = environmentOf(this, ctx.params);
         if (!found) return notFound();
-        return { status: 200, body: { total_count: found.e.branchPolicies.length, branch_policies: found.e.branchPolicies } };
+        return {
+            status: 200,
+            body: { total_count: found.e.branchPolicies.length, branch_policies: found.e.branchPolicies },
+        };
     },
     "repos/delete-deployment-branch-policy"(ctx) {
         const found = environmentOf(this, ctx.params);
@@ -177,18 +210,39 @@ export const SETTINGS_HANDLERS: Record<string, Handler> = {
         if (!found) return notFound();
         const name = ctx.params.secret_name;
         if (!SECRET_NAME.test(name) || name.startsWith("GITHUB_"))
-            return validationFailed("Secret", "name", "Secret names can only contain alphanumeric characters ([A-Z], [0-9]) or underscores (_), and must not start with GITHUB_");
-        if (ctx.body.key_id !== this.boxes.keyId) return validationFailed("Secret", "key_id", "key_id does not match the environment's current public key");
+            return validationFailed(
+                "Secret",
+                "name",
+                "Secret names can only contain alphanumeric characters ([A-Z], [0-9]) or underscores (_), and must not start with GITHUB_",
+            );
+        if (ctx.body.key_id !== this.boxes.keyId)
+            return validationFailed("Secret", "key_id", "key_id does not match the environment's current public key");
         if (this.boxes.open(String(ctx.body.encrypted_value)) === undefined)
-            return { status: 400, body: { message: "Bad request: the encrypted value is not sealed to the public key", documentation_url: DOCS } };
+            return {
+                status: 400,
+                body: {
+                    message: "Bad request: the encrypted value is not sealed to the public key",
+                    documentation_url: DOCS,
+                },
+            };
         const now = new Date().toISOString();
         const existing = found.e.secrets.get(name);
-        found.e.secrets.set(name, { encryptedValue: String(ctx.body.encrypted_value), keyId: ctx.body.key_id, created_at: existing?.created_at ?? now, updated_at: now });
+        found.e.secrets.set(name, {
+            encryptedValue: String(ctx.body.encrypted_value),
+            keyId: ctx.body.key_id,
+            created_at: existing?.created_at ?? now,
+            updated_at: now,
+        });
         return existing ? { status: 204 } : { status: 201, body: {} };
     },
     "actions/get-environment-secret"(ctx) {
         const s = environmentOf(this, ctx.params)?.e.secrets.get(ctx.params.secret_name);
-        return s ? { status: 200, body: { name: ctx.params.secret_name, created_at: s.created_at, updated_at: s.updated_at } } : notFound();
+        return s
+            ? {
+                  status: 200,
+                  body: { name: ctx.params.secret_name, created_at: s.created_at, updated_at: s.updated_at },
+              }
+            : notFound();
     },
     "actions/delete-environment-secret"(ctx) {
         const found = environmentOf(this, ctx.params);
@@ -214,7 +268,18 @@ export const SETTINGS_HANDLERS: Record<string, Handler> = {
     },
     "users/get-by-username"(ctx) {
         const u = this.users.get(ctx.params.username.toLowerCase());
-        return u ? { status: 200, body: { ...userJson(u), name: u.login, email: null, created_at: "2020-01-01T00:00:00Z", updated_at: "2020-01-01T00:00:00Z" } } : notFound();
+        return u
+            ? {
+                  status: 200,
+                  body: {
+                      ...userJson(u),
+                      name: u.login,
+                      email: null,
+                      created_at: "2020-01-01T00:00:00Z",
+                      updated_at: "2020-01-01T00:00:00Z",
+                  },
+              }
+            : notFound();
     },
     "users/list-gpg-keys-for-user"(ctx) {
         return this.users.has(ctx.params.username.toLowerCase()) ? this.page([], ctx) : notFound();

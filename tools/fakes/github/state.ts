@@ -164,7 +164,10 @@ export type Handler = (this: FakeGitHub, ctx: Ctx) => Answer;
 export const notFound = (): Answer => ({ status: 404, body: { message: "Not Found", documentation_url: DOCS } });
 
 export function validationFailed(resource: string, field: string, message: string, code = "custom"): Answer {
-    return { status: 422, body: { message: "Validation Failed", errors: [{ resource, code, field, message }], documentation_url: DOCS } };
+    return {
+        status: 422,
+        body: { message: "Validation Failed", errors: [{ resource, code, field, message }], documentation_url: DOCS },
+    };
 }
 
 export function userJson(u: FakeUser) {
