@@ -157,6 +157,23 @@ export function credentialShape(full: string): string | undefined {
     return undefined;
 }
 
+/**
+ * Free text (an error message, a log line, a reason) with each credential-shaped part replaced by
+ * `[redacted: <shape>]`, by the same shapes {@link credentialShape} knows; the rest is kept.
+ */
+export function redacted(full: string): string {
+    let text = full.length > SCAN_LIMIT ? full.slice(0, SCAN_LIMIT) : full;
+    for (const [shape, re] of CREDENTIAL_SHAPES)
+        text = text.replace(
+            new RegExp(re.source, re.flags.includes("g") ? re.flags : `${re.flags}g`),
+            `[redacted: ${shape}]`,
+        );
+    return text.replace(/[A-Za-z0-9+/_=-]{32,}/g, (run) => {
+        const classes = [/[a-z]/, /[A-Z]/, /[0-9]/].filter((re) => re.test(run)).length;
+        return classes >= 2 && entropy(run) >= 4 ? "[redacted: a long random string]" : run;
+    });
+}
+
 // ---- showing values ----------------------------------------------------------------------------
 
 /** Control, format, surrogate, private-use and unassigned characters: escaped wherever a value or key is printed (`escaped`). */

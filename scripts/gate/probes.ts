@@ -4,6 +4,7 @@
  * with its latency; none throws, and no message carries a URL's credentials or a secret.
  */
 import type { SmokeTest } from "../../config/stack.schema";
+import { escaped, redacted } from "../../config/values";
 import { boundedFetch } from "./http";
 
 /** The most of a health answer the gate reads (README "Health gate and rollback"); more is "over budget", not a failure. */
@@ -61,7 +62,7 @@ export interface SmokeResult {
 
 /** Removes anything URL-like with credentials from an error message. */
 export function scrub(message: string): string {
-    return message.replace(/[a-z][a-z0-9+.-]*:\/\/[^\s'"]*/gi, "<url>").slice(0, 300);
+    return escaped(redacted(message.replace(/[a-z][a-z0-9+.-]*:\/\/[^\s'"]*/gi, "<url>"))).slice(0, 300);
 }
 
 export async function probeHealth(

@@ -6,7 +6,7 @@
  * can never mention a team or link an issue.
  */
 import { RESOURCE_TYPES } from "../../config/resource-types";
-import { escaped } from "../../config/values";
+import { escaped, redacted } from "../../config/values";
 
 const ENTITIES: Record<string, string> = {
     "&": "&amp;",
@@ -66,7 +66,7 @@ export const uncolor = (text: string) => text.replace(/<\{%[^%]*%\}>/g, "").repl
 
 /** Tokens that must never reach a body even when a message quotes one: GitHub's, Railway's, bearer headers. */
 export function scrubTokens(text: string): string {
-    return text
+    return redacted(text)
         .replace(/(gh[pousr]_|github_pat_)[A-Za-z0-9_]{8,}/g, "[token]")
         .replace(/(authorization|bearer|token)(["']?\s*[:=]\s*["']?)[^\s"',]+/gi, "$1$2[redacted]");
 }

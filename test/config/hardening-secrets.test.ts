@@ -11,7 +11,9 @@ import fc from "fast-check";
 import { planCommand } from "../../scripts/commands/plan";
 import { validateCommand } from "../../scripts/commands/validate";
 import { validateEnvCommand } from "../../scripts/commands/validate-env";
-import { credentialShape, printable, shown } from "../../config/values";
+import { credentialShape, printable, redacted, shown } from "../../config/values";
+import { scrub } from "../../scripts/gate/probes";
+import { scrubTokens } from "../../scripts/report/markdown";
 import { captureIO } from "../support/capture";
 import { writeStackVariant } from "../support/stack-files";
 
@@ -141,6 +143,9 @@ describe("hardening, second round: credentials outside secrets", function () {
                         assert.ok(out.length <= 260, `${out.length} characters`);
                     }
                     if (credentialShape(value)) assert.match(printable(value), /not shown/);
+                    // Free text (gate records, PR comments, drift) keeps its words and loses the credential.
+                    for (const out of [redacted(value), scrub(value), scrubTokens(value)])
+                        if (secret) assert.ok(!out.includes(secret.slice(0, 12)), out);
                 },
             ),
         );

@@ -11,9 +11,7 @@ import type { SmokeTest } from "../../../config/stack.schema";
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse, body: string) => void;
 
-async function serve(
-    handler: Handler,
-): Promise<{
+async function serve(handler: Handler): Promise<{
     url: string;
     requests: { path: string; headers: http.IncomingHttpHeaders; body: string }[];
     close(): Promise<void>;
