@@ -64,7 +64,7 @@ export function plainCredentialIssues(
                 });
             }
         } else if (Array.isArray(value)) value.forEach((v, i) => stack.push([v, [...path, i]]));
-        else if (value && typeof value === "object" && value.constructor === Object)
+        else if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype)
             for (const [k, v] of Object.entries(value)) stack.push([v, [...path, k]]);
     }
     return issues.reverse();
