@@ -85,6 +85,13 @@ describe("hardening, second round: credentials outside secrets", function () {
             (c: Config) =>
                 (c["ainative-platform:gate"].baseUrls = { web: `https://ops:${PASSWORD}@web.internal.example.com` }),
         ],
+        [
+            "a map with a key named constructor",
+            (c: Config) =>
+                (c["ainative-platform:gate"].baseUrls = {
+                    constructor: `https://ops:${PASSWORD}@web.internal.example.com`,
+                }),
+        ],
         ["a smoke test's body", (c: Config) => (c["ainative-platform:gate"].smokeTests[0].body.password = PASSWORD)],
         [
             "a smoke test's header",
