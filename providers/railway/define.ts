@@ -16,7 +16,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { wireSafe } from "./wire";
 
 /** JSON with object keys sorted, so that two values compare by content, not key order. */
-function canonical(value: unknown): string {
+export function canonical(value: unknown): string {
     return JSON.stringify(value ?? null, (_k, v) =>
         v && typeof v === "object" && !Array.isArray(v)
             ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)))

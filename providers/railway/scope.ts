@@ -13,8 +13,9 @@
  * Self-contained on purpose: serialized with each provider's code into Pulumi state.
  */
 import { createHash } from "crypto";
-import { gql, gqlAll, isNotFound } from "./api";
+import { gql, gqlAll, isNotFound, readOrGone } from "./api";
 import { isRailwayApiError } from "./client";
+import { canonical } from "./define";
 
 export interface InstanceScope {
     apiUrl?: string;
@@ -25,13 +26,8 @@ export interface InstanceScope {
 
 /** A digest of one service's configuration in one environment (never the values themselves). */
 function digest(config: unknown, serviceId: string): string {
-    const part = (config as { services?: Record<string, unknown> } | null)?.services?.[serviceId] ?? null;
-    const canonical = JSON.stringify(part, (_k, v) =>
-        v && typeof v === "object" && !Array.isArray(v)
-            ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)))
-            : v,
-    );
-    return createHash("sha256").update(canonical).digest("hex");
+    const part = (config as { services?: Record<string, unknown> } | null)?.services?.[serviceId];
+    return createHash("sha256").update(canonical(part)).digest("hex");
 }
 
 /** The service's part of every other environment the caller may read; one a token cannot read is one its writes cannot reach either. */
@@ -71,29 +67,26 @@ export async function withinEnvironment<T>(s: InstanceScope, what: string, write
     return result;
 }
 
-/** Whether the service has an instance in the environment. */
-export async function hasInstance(s: InstanceScope): Promise<boolean> {
-    try {
-        await gql(s.apiUrl, "ServiceInstance", { serviceId: s.serviceId, environmentId: s.environmentId });
-        return true;
-    } catch (e) {
-        if (isNotFound(e)) return false;
-        throw e;
-    }
+/** Whether the service has an instance in the environment ("ServiceInstance not found" otherwise). */
+async function hasInstance(s: InstanceScope): Promise<boolean> {
+    return (
+        (await readOrGone(() =>
+            gql(s.apiUrl, "ServiceInstance", { serviceId: s.serviceId, environmentId: s.environmentId }),
+        )) !== undefined
+    );
 }
 
 /**
  * Makes the service's instance in this environment when Railway has not (a service created through
  * the API usually has one everywhere already; an environment created empty has none).
  */
-export async function ensureInstance(s: InstanceScope): Promise<"adopted" | "created"> {
-    if (await hasInstance(s)) return "adopted";
+export async function ensureInstance(s: InstanceScope): Promise<void> {
+    if (await hasInstance(s)) return;
     await gql(s.apiUrl, "EnvironmentPatchCommit", {
         environmentId: s.environmentId,
         patch: { services: { [s.serviceId]: { isCreated: true } } },
         commitMessage: "pulumi: add the service to this environment",
     });
-    return "created";
 }
 
 /** Removes the service from this environment only; the service and its other instances stay. */

@@ -275,6 +275,22 @@ describe("PR comment: exactly one comment per project and stack (fake GitHub)", 
     fs.writeFileSync(path.join(dir, "policy.events.ndjson"), fixture("preview-policy.events.ndjson"));
 
     const comments = (pr: number) => gh.repo("ainative", "platform").issues.find((i) => i.number === pr)!.comments;
+    /** `pr-comment` for the local stack's recorded preview on `pr`; it must succeed. */
+    const postLocalPreview = async (pr: number) => {
+        const io = captureIO();
+        const args = [
+            "--stack",
+            "local",
+            "--preview",
+            "preview.json",
+            "--repo",
+            "ainative/platform",
+            "--pr",
+            String(pr),
+        ];
+        assert.strictEqual(await prCommentCommand(args, io, dir, env(), FAST), 0, io.all());
+        return io;
+    };
 
     it("finds its comment on the third page, edits it, leaves others' comments and other stacks' alone", async () => {
         const pr = gh.addPullRequest("ainative", "platform");
@@ -372,18 +388,7 @@ describe("PR comment: exactly one comment per project and stack (fake GitHub)", 
             "deploy-bot",
             `${previewMarker("ainative-platform", "production")}\n#### Why the preview failed\n\n\`\`\`text\n${localMarker}\n\`\`\``,
         );
-        const io = captureIO();
-        assert.strictEqual(
-            await prCommentCommand(
-                ["--stack", "local", "--preview", "preview.json", "--repo", "ainative/platform", "--pr", String(pr)],
-                io,
-                dir,
-                env(),
-                FAST,
-            ),
-            0,
-            io.all(),
-        );
+        const io = await postLocalPreview(pr);
         assert.deepStrictEqual(
             comments(pr).map((c) => c.id),
             [ours.id, production.id],
@@ -398,18 +403,7 @@ describe("PR comment: exactly one comment per project and stack (fake GitHub)", 
         const marker = previewMarker("ainative-platform", "local");
         const first = gh.addComment("ainative", "platform", pr, "deploy-bot", `${marker}\none`);
         gh.addComment("ainative", "platform", pr, "deploy-bot", `${marker}\ntwo`);
-        const io = captureIO();
-        assert.strictEqual(
-            await prCommentCommand(
-                ["--stack", "local", "--preview", "preview.json", "--repo", "ainative/platform", "--pr", String(pr)],
-                io,
-                dir,
-                env(),
-                FAST,
-            ),
-            0,
-            io.all(),
-        );
+        const io = await postLocalPreview(pr);
         assert.deepStrictEqual(
             comments(pr).map((c) => c.id),
             [first.id],

@@ -11,6 +11,7 @@
  * (remove it from here only). A key the emulator does not model is refused by name, never ignored.
  */
 import { createHash } from "crypto";
+import { canonical } from "../../providers/railway/define";
 import { badInput, EmulatorStore } from "./store";
 
 type Json = Record<string, any>;
@@ -34,15 +35,6 @@ const DEPLOY_KEYS = [
 ] as const;
 const SERVICE_KEYS = ["source", "build", "deploy", "variables", "volumeMounts", "isCreated", "isDeleted"] as const;
 const BUILDERS = ["RAILPACK", "NIXPACKS", "DOCKERFILE", "HEROKU", "PAKETO"];
-
-/** JSON with sorted keys: two configs compare (and hash) by content. */
-function canonical(value: unknown): string {
-    return JSON.stringify(value ?? null, (_k, v) =>
-        v && typeof v === "object" && !Array.isArray(v)
-            ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)))
-            : v,
-    );
-}
 
 function unknownKeys(where: string, value: Json, allowed: readonly string[]): void {
     const extra = Object.keys(value).filter((k) => !allowed.includes(k));

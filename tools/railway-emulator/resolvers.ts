@@ -336,7 +336,6 @@ export function makeRoot(store: EmulatorStore, maxPageSize: number): Record<stri
             environment: () => envView(environmentId),
         };
     };
-    const patchId = (_message?: string) => randomUUID();
     /**
      * A service's variables as its deployment sees them: references to another service's variable
      * in the same environment (`${{web.PORT}}`) resolved, and Railway's own RAILWAY_* variables added.
@@ -491,7 +490,7 @@ export function makeRoot(store: EmulatorStore, maxPageSize: number): Record<stri
         },
 
         // ---- environment config patches (what Railway's CLI and its IaC send) ----
-        environmentPatchCommit: ({ environmentId, patch, commitMessage }: Args, ctx: RequestContext) => {
+        environmentPatchCommit: ({ environmentId, patch }: Args, ctx: RequestContext) => {
             ctx.access.environment(projectOfEnv(environmentId), environmentId);
             // Railway's CLI stages instead of committing while an environment has staged changes;
             // a commit then would publish them too. Refused here, so that nobody's staged work goes out unseen.
@@ -501,7 +500,7 @@ export function makeRoot(store: EmulatorStore, maxPageSize: number): Record<stri
                 );
             for (const serviceId of applyPatch(store, environmentId, patch ?? {}))
                 store.tryDeploy(serviceId, environmentId, "deploy");
-            return patchId(commitMessage);
+            return randomUUID();
         },
         environmentStageChanges: ({ environmentId, input, merge }: Args, ctx: RequestContext) => {
             ctx.access.environment(projectOfEnv(environmentId), environmentId);
@@ -539,14 +538,14 @@ export function makeRoot(store: EmulatorStore, maxPageSize: number): Record<stri
             }
             return stagedView(environmentId);
         },
-        environmentPatchCommitStaged: ({ environmentId, commitMessage, skipDeploys }: Args, ctx: RequestContext) => {
+        environmentPatchCommitStaged: ({ environmentId, skipDeploys }: Args, ctx: RequestContext) => {
             ctx.access.environment(projectOfEnv(environmentId), environmentId);
             const staged = store.staged.get(environmentId);
             if (!staged) throw badInput("This environment has no staged changes");
             const changed = applyPatch(store, environmentId, staged.patch);
             store.staged.delete(environmentId);
             if (!skipDeploys) for (const serviceId of changed) store.tryDeploy(serviceId, environmentId, "deploy");
-            return patchId(commitMessage);
+            return randomUUID();
         },
 
         // ---- services ----
