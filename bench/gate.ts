@@ -22,7 +22,8 @@ import { runGate } from "../scripts/gate/gate";
 import { HealthProbe } from "../scripts/gate/probes";
 import { writeState } from "../scripts/gate/state";
 import { startRailwayEmulator } from "../tools/railway-emulator";
-import { parseCommandArgs, processIO } from "../scripts/commands/io";
+import { defineCommand, parseCommand } from "../scripts/commands/cli";
+import { CommandIO, EXIT, runMain } from "../scripts/commands/io";
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -165,19 +166,20 @@ async function falseAlarms(): Promise<void> {
     );
 }
 
-const USAGE =
-    "usage: npm run bench:gate   (prints the gate's reaction time and false alarms over 1,000 simulated windows; no flags)";
-
-async function main() {
-    // Same flag handling as every command: --help prints the usage, anything else is refused.
-    const flags = parseCommandArgs<Record<string, never>>(process.argv.slice(2), {}, USAGE, processIO);
-    if (typeof flags === "number") process.exit(flags);
+async function main(argv: string[], io: CommandIO): Promise<number> {
+    const parsed = parseCommand(
+        defineCommand(
+            "bench:gate",
+            "Prints the gate's reaction time and false alarms over 1,000 simulated windows. No options.",
+            io,
+        ),
+        argv,
+    );
+    if (parsed !== true) return parsed;
     console.log(`Health gate benchmark (machine: ${os.cpus().length} CPUs, Node ${process.version})\n`);
     await reactionTime();
     await falseAlarms();
+    return EXIT.ok;
 }
 
-main().catch((e) => {
-    console.error(e);
-    process.exit(1);
-});
+runMain(main);

@@ -19,7 +19,8 @@ import { Workspace } from "../scripts/engine/workspace";
 import { LOCAL_TOKENS, startLocalFakes } from "../tools/fakes/local";
 import { REPO_ROOT, runPlan, runtimeFromStackFile, startPolicyPack } from "../scripts/plan/plan";
 import { startRailwayEmulator } from "../tools/railway-emulator";
-import { parseCommandArgs, processIO } from "../scripts/commands/io";
+import { defineCommand, parseCommand } from "../scripts/commands/cli";
+import { CommandIO, EXIT, runMain } from "../scripts/commands/io";
 
 const REPO = path.resolve(__dirname, "..");
 const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
@@ -53,13 +54,16 @@ function synthetic(n: number) {
     };
 }
 
-const USAGE =
-    "usage: npm run bench:plan   (prints the offline plan's timings, and the real engine side by side when it is available; no flags)";
-
-async function main() {
-    // Same flag handling as every command: --help prints the usage, anything else is refused.
-    const flags = parseCommandArgs<Record<string, never>>(process.argv.slice(2), {}, USAGE, processIO);
-    if (typeof flags === "number") process.exit(flags);
+async function main(argv: string[], io: CommandIO): Promise<number> {
+    const parsed = parseCommand(
+        defineCommand(
+            "bench:plan",
+            "Prints the offline plan's timings, and the real engine side by side when it is available. No options.",
+            io,
+        ),
+        argv,
+    );
+    if (parsed !== true) return parsed;
     console.log(
         "Offline plan benchmark (wall time; machine: %d CPUs, Node %s)\n",
         require("os").cpus().length,
@@ -119,6 +123,7 @@ async function main() {
     );
     await pack.close();
     await againstTheEngine();
+    return EXIT.ok;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -217,7 +222,4 @@ async function wholeStack(engine: ReturnType<typeof provideEngine>): Promise<voi
     }
 }
 
-main().catch((e) => {
-    console.error(e);
-    process.exit(1);
-});
+runMain(main);

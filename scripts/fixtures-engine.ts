@@ -6,15 +6,19 @@
 import * as path from "path";
 import { REPO_ROOT } from "./engine/engine";
 import { recordFixtures } from "./engine/record-fixtures";
-import { EXIT, parseCommandArgs, processIO, runMain } from "./commands/io";
-
-const USAGE = "usage: npm run fixtures:engine -- [--out <dir>]   (default test/fixtures/pulumi)";
+import { defineCommand, parseCommand } from "./commands/cli";
+import { EXIT, runMain } from "./commands/io";
 
 runMain(async (argv, io) => {
-    const flags = parseCommandArgs<{ out?: string }>(argv, { out: { type: "string" } }, USAGE, io);
-    if (typeof flags === "number") return flags;
-    const out = path.resolve(flags.out ?? path.join(REPO_ROOT, "test", "fixtures", "pulumi"));
-    const files = await recordFixtures(out, (line) => processIO.err(line));
+    const cmd = defineCommand(
+        "fixtures:engine",
+        "Records real Pulumi CLI output (preview, up, refresh, event logs) as test fixtures. Needs the engine.",
+        io,
+    ).option("--out <dir>", "where to write them", path.join(REPO_ROOT, "test", "fixtures", "pulumi"));
+    const parsed = parseCommand(cmd, argv);
+    if (parsed !== true) return parsed;
+    const out = path.resolve(cmd.opts().out);
+    const files = await recordFixtures(out, (line) => io.err(line));
     io.out(`recorded ${files.length} files in ${path.relative(process.cwd(), out) || "."}`);
     return EXIT.ok;
 });

@@ -1,47 +1,34 @@
 /**
- * `npm run railway:emulator -- [--port 4010] [--token <token>] [--workspace <id>]...`: a local Railway on 127.0.0.1 for
- * the `local` stack. Point the provider at it with RAILWAY_API_URL or the stack's railway.apiUrl,
- * and set RAILWAY_API_TOKEN to the token it prints.
+ * `npm run railway:emulator`: a local Railway on 127.0.0.1 for the `local` stack. Point the
+ * provider at it with RAILWAY_API_URL or the stack's railway.apiUrl, and set RAILWAY_API_TOKEN to
+ * the token it prints. Runs until Ctrl-C.
  */
 import { startRailwayEmulator } from "../tools/railway-emulator";
-import { EXIT, parseCommandArgs, processIO } from "./commands/io";
+import { defineCommand, integerIn, parseCommand, repeated } from "./commands/cli";
+import { EXIT, runMain, untilStopped } from "./commands/io";
 
-const USAGE =
-    "usage: npm run railway:emulator -- [--port 4010] [--token <token>] [--workspace <id>]... (workspaces besides local-workspace)";
-
-async function main() {
-    // The same flag handling as every other command: unknown flags and --help print the usage.
-    const values = parseCommandArgs<{ port?: string; token?: string; workspace?: string[] }>(
-        process.argv.slice(2),
-        {
-            port: { type: "string", default: "4010" },
-            token: { type: "string" },
-            workspace: { type: "string", multiple: true },
-        },
-        USAGE,
-        processIO,
-    );
-    if (typeof values === "number") process.exit(values);
-    const port = Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) {
-        console.error(`--port must be a port number, got '${values.port}'\n${USAGE}`);
-        process.exit(EXIT.usage);
-    }
+runMain(async (argv, io) => {
+    const cmd = defineCommand(
+        "railway:emulator",
+        "A local Railway (its public GraphQL API) on 127.0.0.1, with an admin API for tests and demos.",
+        io,
+        "Admin: GET /admin/store, GET /admin/log, POST /admin/faults, POST /admin/edit, POST /admin/reset.",
+    )
+        .option("--port <port>", "the port to listen on (0 picks a free one)", integerIn(0, 65535), 4010)
+        .option("--token <token>", "the API token it accepts (default: RAILWAY_API_TOKEN, else emulator-token)")
+        .option("--workspace <id>", "a workspace besides local-workspace (repeatable)", repeated, [] as string[]);
+    const parsed = parseCommand(cmd, argv);
+    if (parsed !== true) return parsed;
+    const values = cmd.opts();
     // An empty token is no token: the default then, never the empty string.
     const emu = await startRailwayEmulator({
-        port,
+        port: values.port,
         token: values.token?.trim() || process.env.RAILWAY_API_TOKEN?.trim() || "emulator-token",
         workspaces: values.workspace,
     });
-    console.log(`railway emulator: ${emu.apiUrl}`);
-    console.log(`  token: set RAILWAY_API_TOKEN to the token you passed (default 'emulator-token')`);
-    console.log(`  admin: GET /admin/store, GET /admin/log, POST /admin/faults, POST /admin/edit, POST /admin/reset`);
-    const stop = () => emu.close().then(() => process.exit(0));
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
-}
-
-main().catch((e) => {
-    console.error(`railway emulator: ${(e as Error).message}`);
-    process.exit(1);
+    io.out(`railway emulator: ${emu.apiUrl}`);
+    io.out(`  token: set RAILWAY_API_TOKEN to the token you passed (default 'emulator-token')`);
+    await untilStopped();
+    await emu.close();
+    return EXIT.ok;
 });

@@ -15,16 +15,63 @@
 import * as fs from "fs";
 import { describeGitHubError, githubClient, parseRepo } from "../github/client";
 import { DEPLOY_TASK } from "../github/deployments";
-import { CommandIO, EXIT, parseCommandArgs, usageError } from "./io";
+import { InvalidArgumentError } from "@commander-js/extra-typings";
+import { defineCommand, integerIn, Option, parseCommand, stackName, usageProblem } from "./cli";
+import { CommandIO, EXIT } from "./io";
 
 export { DEPLOY_TASK };
 
-const USAGE = [
-    "usage: npm run deployment -- start --stack <name> --ref <sha> [--description <text>]",
-    "       npm run deployment -- finish --id <deployment id> --state success|failure|error [--environment-url <url>] [--description <text>]",
-].join("\n");
-
 const STATES = ["success", "failure", "error", "inactive", "in_progress", "queued", "pending"] as const;
+
+function commitSha(value: string): string {
+    if (!/^[0-9a-f]{7,40}$/.test(value))
+        throw new InvalidArgumentError("must be the commit's SHA (7 to 40 hex digits).");
+    return value;
+}
+
+function httpUrl(value: string): string {
+    if (!/^https?:\/\//.test(value)) throw new InvalidArgumentError("must be an http(s) URL.");
+    return value;
+}
+
+type Action =
+    | { name: "start"; stack: string; ref: string; description?: string }
+    | {
+          name: "finish";
+          id: number;
+          state: (typeof STATES)[number];
+          environmentUrl?: string;
+          description?: string;
+      };
+
+/** The two subcommands; `chosen` receives the one parsed, with its options. */
+function deploymentProgram(io: CommandIO, chosen: (action: Action) => void) {
+    const cmd = defineCommand(
+        "deployment",
+        "The deploy workflow's record of each stage as a GitHub deployment with statuses (what the delivery metrics read).",
+        io,
+        [
+            "Exit 0 done, 1 GitHub refused or was unreachable (the reason printed, never the token), 2 usage error.",
+            "Environment: GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL, GITHUB_SERVER_URL, GITHUB_RUN_ID, GITHUB_OUTPUT.",
+        ].join("\n"),
+    );
+    cmd.command("start")
+        .description("creates the deployment (environment = the stack) with an in_progress status and prints its id")
+        .requiredOption("--stack <name>", "the stack deployed", stackName)
+        .requiredOption("--ref <sha>", "the commit deployed", commitSha)
+        .option("--description <text>", "a short description (first 140 characters kept)")
+        .action((o) => chosen({ name: "start", ...o }));
+    cmd.command("finish")
+        .description("adds the final status to the deployment `start` created")
+        .requiredOption("--id <deployment id>", "the number `start` printed", integerIn(1, Number.MAX_SAFE_INTEGER))
+        .addOption(new Option("--state <state>", "the final state").choices(STATES).makeOptionMandatory())
+        .option("--environment-url <url>", "where the deployed stack answers", httpUrl)
+        .option("--description <text>", "a short description (first 140 characters kept)")
+        .action((o) => chosen({ name: "finish", ...o }));
+    // One help for the whole command: each subcommand's options too, as the runbooks use them.
+    cmd.addHelpText("after", () => cmd.commands.map((c) => `\n${c.helpInformation()}`).join(""));
+    return cmd;
+}
 
 /** Test seam: GitHub's retry unit; given, writes are not paced. */
 export interface DeploymentDeps {
@@ -37,35 +84,13 @@ export async function deploymentCommand(
     env: NodeJS.ProcessEnv = process.env,
     deps: DeploymentDeps = {},
 ): Promise<number> {
-    const [action, ...rest] = argv;
-    if (action === "--help" || action === "-h") {
-        io.out(USAGE);
-        return EXIT.ok;
-    }
-    const flags = parseCommandArgs<{
-        stack?: string;
-        ref?: string;
-        description?: string;
-        id?: string;
-        state?: string;
-        "environment-url"?: string;
-    }>(
-        rest,
-        {
-            stack: { type: "string" },
-            ref: { type: "string" },
-            description: { type: "string" },
-            id: { type: "string" },
-            state: { type: "string" },
-            "environment-url": { type: "string" },
-        },
-        USAGE,
-        io,
-    );
-    if (typeof flags === "number") return flags;
-    const usage = usageError(io, USAGE);
-    if (action !== "start" && action !== "finish")
-        return usage(`the first argument is start or finish, not '${String(action ?? "").slice(0, 40)}'`);
+    let action: Action | undefined;
+    const cmd = deploymentProgram(io, (a) => (action = a));
+    const parsed = parseCommand(cmd, argv);
+    if (parsed !== true) return parsed;
+    if (!action) return usageProblem(io, cmd)("name start or finish");
+    const flags = action;
+    const usage = usageProblem(io, cmd);
     if (!env.GITHUB_TOKEN) return usage("GITHUB_TOKEN is not set");
     if (!env.GITHUB_REPOSITORY) return usage("GITHUB_REPOSITORY (owner/name) is not set");
     let repo;
@@ -87,9 +112,7 @@ export async function deploymentCommand(
         paceWrites: deps.githubRetryUnitMs === undefined,
     });
 
-    if (action === "start") {
-        if (!flags.stack || !/^[A-Za-z0-9_.-]{1,100}$/.test(flags.stack)) return usage("--stack <name> is required");
-        if (!flags.ref || !/^[0-9a-f]{7,40}$/.test(flags.ref)) return usage("--ref must be the commit's SHA");
+    if (flags.name === "start") {
         try {
             const created = await gh.rest.repos.createDeployment({
                 ...repo,
@@ -123,17 +146,12 @@ export async function deploymentCommand(
         }
     }
 
-    if (!flags.id || !/^[1-9]\d{0,15}$/.test(flags.id))
-        return usage("--id <deployment id> is required (the number `start` printed)");
-    if (!flags.state || !(STATES as readonly string[]).includes(flags.state))
-        return usage(`--state must be one of ${STATES.join(", ")}`);
-    const envUrl = flags["environment-url"];
-    if (envUrl !== undefined && !/^https?:\/\//.test(envUrl)) return usage("--environment-url must be an http(s) URL");
+    const envUrl = flags.environmentUrl;
     try {
         await gh.rest.repos.createDeploymentStatus({
             ...repo,
-            deployment_id: Number(flags.id),
-            state: flags.state as (typeof STATES)[number],
+            deployment_id: flags.id,
+            state: flags.state,
             log_url: logUrl,
             environment_url: envUrl,
             description,

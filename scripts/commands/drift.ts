@@ -33,11 +33,30 @@ import { EngineEvent, parseDigest, parseEvents, PreviewDigest } from "../engine/
 import { githubClient, parseRepo, RepoRef } from "../github/client";
 import type { PostOptions } from "../notify/http";
 import { scrubTokens } from "../report/markdown";
-import { CommandIO, parseCommandArgs } from "./io";
+import { defineCommand, Option, parseCommand, stackName, usageProblem } from "./cli";
+import { CommandIO } from "./io";
 
-const USAGE =
-    "usage: npm run drift -- --stack <name> [--refresh-json <file> [--events <file>]] [--repo <owner/name>] [--format text|markdown|json]";
 const FORMATS = ["text", "markdown", "json"] as const;
+
+function driftProgram(io: CommandIO) {
+    return defineCommand(
+        "drift",
+        "Scheduled drift detection: what `pulumi refresh --preview-only` finds and Railway resources the stack does not manage, reported as a GitHub issue, a page for production and Slack.",
+        io,
+        [
+            "Exit 0 clean, 7 drift, 1 could not decide, 2 usage error.",
+            "Environment: RAILWAY_API_TOKEN or RAILWAY_TOKEN; GITHUB_TOKEN, GITHUB_API_URL (with --repo); PAGERDUTY_ROUTING_KEY,",
+            "PAGERDUTY_EVENTS_URL; SLACK_WEBHOOK_URL; GITHUB_STEP_SUMMARY; what `pulumi refresh` needs.",
+        ].join("\n"),
+    )
+        .requiredOption("--stack <name>", "the stack to check", stackName)
+        .option("--refresh-json <file>", "a saved `pulumi refresh --preview-only --json` instead of running one")
+        .option("--events <file>", "the saved refresh's event log (with --refresh-json)")
+        .option("--repo <owner/name>", "keep the stack's drift issue in this repository")
+        .addOption(
+            new Option("--format <format>", "how to print the report").choices(FORMATS).default("text" as const),
+        );
+}
 
 /** Test seams: the clock and the alert backoff. */
 export interface DriftDeps {
@@ -82,36 +101,13 @@ export async function driftCommand(
     env: NodeJS.ProcessEnv = process.env,
     deps: DriftDeps = {},
 ): Promise<number> {
-    const flags = parseCommandArgs<{
-        stack?: string;
-        "refresh-json"?: string;
-        events?: string;
-        repo?: string;
-        format?: string;
-    }>(
-        argv,
-        {
-            stack: { type: "string" },
-            "refresh-json": { type: "string" },
-            events: { type: "string" },
-            repo: { type: "string" },
-            format: { type: "string" },
-        },
-        USAGE,
-        io,
-    );
-    if (typeof flags === "number") return flags === 0 ? 0 : DRIFT_EXIT.usage;
-    const usage = (message: string) => {
-        io.err(`${message}\n${USAGE}`);
-        return DRIFT_EXIT.usage;
-    };
-    if (!flags.stack) return usage("--stack is required");
-    if (!/^[A-Za-z0-9_.-]{1,100}$/.test(flags.stack))
-        return usage(`--stack '${flags.stack.slice(0, 80)}' is not a stack name`);
-    const format = (flags.format ?? "text") as (typeof FORMATS)[number];
-    if (!FORMATS.includes(format))
-        return usage(`--format must be one of ${FORMATS.join(", ")}, not '${String(flags.format).slice(0, 40)}'`);
-    if (flags.events && !flags["refresh-json"])
+    const cmd = driftProgram(io);
+    const parsed = parseCommand(cmd, argv);
+    if (parsed !== true) return parsed === 0 ? DRIFT_EXIT.clean : DRIFT_EXIT.usage;
+    const flags = cmd.opts();
+    const usage = usageProblem(io, cmd);
+    const format = flags.format;
+    if (flags.events && !flags.refreshJson)
         return usage(
             "--events goes with --refresh-json (without it, drift runs the refresh and keeps its own event log)",
         );
@@ -131,14 +127,14 @@ export async function driftCommand(
     // 1. What the refresh says.
     let digest: PreviewDigest | undefined;
     let events: EngineEvent[] | undefined;
-    if (flags["refresh-json"]) {
+    if (flags.refreshJson) {
         try {
-            digest = parseDigest(readFile(cwd, "refresh-json", flags["refresh-json"]));
+            digest = parseDigest(readFile(cwd, "refresh-json", flags.refreshJson));
             if (flags.events) events = parseEvents(readFile(cwd, "events", flags.events));
         } catch (e) {
             const message = (e as Error).message;
             if (/no such file/.test(message)) return usage(message);
-            errors.push(`${flags["refresh-json"]}: ${message.slice(0, 300)}`);
+            errors.push(`${flags.refreshJson}: ${message.slice(0, 300)}`);
         }
     } else {
         io.err(`running pulumi refresh --preview-only --stack ${stack} (reads live state; writes nothing)...`);

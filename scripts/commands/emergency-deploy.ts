@@ -29,12 +29,8 @@ import { deployer, workTree } from "../emergency/git";
 import { appendRecord, DEFAULT_LOG, EmergencyRecord, readRecords, renderReport } from "../emergency/record";
 import { engineOnPath, runPulumi } from "../engine/engine";
 import { runPlan } from "../plan/plan";
-import { CommandIO, EXIT, parseCommandArgs, usageError } from "./io";
-
-const USAGE = [
-    "usage: npm run deploy:emergency -- --stack <name> [--yes] [--allow-dirty] [--allow-unpushed] [--policy-config <file>] [--log <file>]",
-    "       npm run deploy:emergency -- --report [--log <file>] [--days <n>]",
-].join("\n");
+import { defineCommand, integerIn, parseCommand, stackName, usageProblem } from "./cli";
+import { CommandIO, EXIT } from "./io";
 
 export interface EmergencyDeps {
     /** Asks a question on the terminal; undefined when there is none (then only --yes deploys). */
@@ -55,15 +51,21 @@ export function terminalAsk(): EmergencyDeps["ask"] {
         });
 }
 
-interface Flags {
-    stack?: string;
-    yes?: boolean;
-    "allow-dirty"?: boolean;
-    "allow-unpushed"?: boolean;
-    "policy-config"?: string;
-    log?: string;
-    report?: boolean;
-    days?: string;
+function emergencyProgram(io: CommandIO) {
+    return defineCommand(
+        "deploy:emergency",
+        "The documented way around a broken pipeline: `pulumi up` from a workstation with the pipeline's checks run here, recorded in a log. With --report, lists the log's deployments instead.",
+        io,
+        "Exit 0 deployed (or reported), 1 refused or failed, 2 usage error.",
+    )
+        .option("--stack <name>", "the stack to deploy", stackName)
+        .option("--yes", "deploy without asking (the only way without a terminal)", false)
+        .option("--allow-dirty", "deploy a work tree with uncommitted changes (recorded)", false)
+        .option("--allow-unpushed", "deploy commits not on the remote (recorded)", false)
+        .option("--policy-config <file>", "the policy pack's config (default: policies/config/<stack>.json)")
+        .option("--log <file>", `the emergency log (default: ${DEFAULT_LOG})`)
+        .option("--report", "list the log's emergency deployments instead of deploying", false)
+        .option("--days <n>", "with --report: how many days back", integerIn(1, 3650));
 }
 
 export async function emergencyDeployCommand(
@@ -73,31 +75,17 @@ export async function emergencyDeployCommand(
     env: NodeJS.ProcessEnv = process.env,
     deps: EmergencyDeps = {},
 ): Promise<number> {
-    const flags = parseCommandArgs<Flags>(
-        argv,
-        {
-            stack: { type: "string" },
-            yes: { type: "boolean" },
-            "allow-dirty": { type: "boolean" },
-            "allow-unpushed": { type: "boolean" },
-            "policy-config": { type: "string" },
-            log: { type: "string" },
-            report: { type: "boolean" },
-            days: { type: "string" },
-        },
-        USAGE,
-        io,
-    );
-    if (typeof flags === "number") return flags;
-    const usage = usageError(io, USAGE);
+    const cmd = emergencyProgram(io);
+    const parsed = parseCommand(cmd, argv);
+    if (parsed !== true) return parsed;
+    const flags = cmd.opts();
+    const usage = usageProblem(io, cmd);
     const now = deps.now ?? (() => new Date());
     const logFile = path.resolve(cwd, flags.log ?? DEFAULT_LOG);
 
     if (flags.report) {
         if (flags.stack || flags.yes) return usage("--report only reads the log: it takes --log and --days");
-        const days = flags.days === undefined ? 30 : Number(flags.days);
-        if (!Number.isInteger(days) || days < 1 || days > 3650)
-            return usage(`--days must be a whole number of days from 1 to 3650, not '${flags.days}'`);
+        const days = flags.days ?? 30;
         const { records, unreadable } = readRecords(logFile, now(), days);
         const text = renderReport(records, unreadable, days);
         io.out(text);
@@ -105,13 +93,12 @@ export async function emergencyDeployCommand(
         return EXIT.ok;
     }
 
-    if (!flags.stack) return usage("--stack is required");
-    if (!/^[A-Za-z0-9_.-]{1,100}$/.test(flags.stack))
-        return usage(`--stack '${flags.stack.slice(0, 80)}' is not a stack name`);
+    if (!flags.stack) return usage("--stack is required (or --report)");
+    if (flags.days !== undefined) return usage("--days goes with --report");
     const stack = flags.stack;
     const stackFile = path.join(cwd, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(stackFile)) return usage(`no stack file ${stackFile}`);
-    const policyConfig = path.resolve(cwd, flags["policy-config"] ?? path.join("policies", "config", `${stack}.json`));
+    const policyConfig = path.resolve(cwd, flags.policyConfig ?? path.join("policies", "config", `${stack}.json`));
     if (!fs.existsSync(policyConfig)) return usage(`no policy config ${policyConfig} (pass --policy-config)`);
     const engine = engineOnPath(env);
     if (!engine)
@@ -127,21 +114,21 @@ export async function emergencyDeployCommand(
     const tree = workTree(cwd);
     const waived: string[] = [];
     if (!tree.isRepo) {
-        if (!flags["allow-dirty"] || !flags["allow-unpushed"])
+        if (!flags.allowDirty || !flags.allowUnpushed)
             return refuse(
                 "this is not a git work tree, so what is deployed could not be found again (pass --allow-dirty --allow-unpushed to deploy anyway)",
             );
         waived.push("not a git work tree");
     } else {
         if (tree.changes.length) {
-            if (!flags["allow-dirty"])
+            if (!flags.allowDirty)
                 return refuse(
                     `the work tree has uncommitted changes:\n  ${tree.changes.join("\n  ")}\ncommit them (or pass --allow-dirty)`,
                 );
             waived.push("uncommitted changes");
         }
         if (!tree.pushed) {
-            if (!flags["allow-unpushed"])
+            if (!flags.allowUnpushed)
                 return refuse(
                     `commit ${tree.commit?.slice(0, 12) ?? "HEAD"} is on no remote branch: push it first (or pass --allow-unpushed)`,
                 );

@@ -15,10 +15,40 @@ import { GATE_LIMITS } from "../../config/stack.schema";
 import { DecisionRecord, GATE_EXIT, runGate, undecidedRecord } from "../gate/gate";
 import { notifyConfigFromEnv } from "../gate/notify";
 import { scrub } from "../gate/probes";
-import { CommandIO, outPath, parseCommandArgs, writeAtomically } from "./io";
+import { defineCommand, numberIn, parseCommand, usageProblem } from "./cli";
+import { CommandIO, outPath, writeAtomically } from "./io";
 
-const USAGE =
-    "usage: npm run gate -- --stack <name> --service <name> [--url <base url>] [--deployment <id>] [--once] [--window <minutes>] [--interval <seconds>] [--project-id <id>] [--state <file>] [--out <file>]";
+function gateProgram(io: CommandIO) {
+    const { monitoringWindowMinutes: w, intervalSeconds: i } = GATE_LIMITS;
+    return defineCommand(
+        "gate",
+        "Watches a service's live deployment and rolls it back when the seed's matrix says so. Progress on stderr, the decision record (JSON) on stdout.",
+        io,
+        [
+            "Exit 0 healthy, 1 rolled back, 2 could not decide (or a usage error).",
+            "Environment: RAILWAY_API_TOKEN or RAILWAY_TOKEN; RAILWAY_PROJECT_ID; DATABASE_URL and REDIS_URL (level 2);",
+            "smoke-test references (${env:NAME}); PAGERDUTY_ROUTING_KEY; GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_DEPLOYMENT_ID.",
+        ].join("\n"),
+    )
+        .requiredOption("--stack <name>", "the stack whose service to watch")
+        .requiredOption("--service <name>", "the service to watch")
+        .option("--url <base url>", "the service's base URL (default: its first custom domain)")
+        .option("--deployment <id>", "the deployment to judge (default: the live one)")
+        .option("--once", "one round of checks instead of the whole window", false)
+        .option(
+            "--window <minutes>",
+            `monitoring window, ${w.min} to ${w.max} (default: the stack's)`,
+            numberIn(w.min, w.max),
+        )
+        .option(
+            "--interval <seconds>",
+            `seconds between rounds, ${i.min} to ${i.max} (default: the stack's)`,
+            numberIn(i.min, i.max),
+        )
+        .option("--project-id <id>", "the Railway project (default: RAILWAY_PROJECT_ID)")
+        .option("--state <file>", "the gate's state file (default: .gate/<stack>.json)")
+        .option("--out <file>", "also write the decision record to this file");
+}
 
 export async function gateCommand(
     argv: string[],
@@ -26,55 +56,11 @@ export async function gateCommand(
     cwd = process.cwd(),
     env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
-    const flags = parseCommandArgs<{
-        stack?: string;
-        service?: string;
-        url?: string;
-        deployment?: string;
-        once?: boolean;
-        window?: string;
-        interval?: string;
-        "project-id"?: string;
-        state?: string;
-        out?: string;
-    }>(
-        argv,
-        {
-            stack: { type: "string" },
-            service: { type: "string" },
-            url: { type: "string" },
-            deployment: { type: "string" },
-            once: { type: "boolean" },
-            window: { type: "string" },
-            interval: { type: "string" },
-            "project-id": { type: "string" },
-            state: { type: "string" },
-            out: { type: "string" },
-        },
-        USAGE,
-        io,
-    );
-    if (typeof flags === "number") return flags === 0 ? 0 : GATE_EXIT.undecided;
-    const usage = (message: string) => {
-        io.err(`${message}\n${USAGE}`);
-        return GATE_EXIT.undecided;
-    };
-    if (!flags.stack || !flags.service) return usage("--stack and --service are required");
-    // Same bounds as the stack config's gate settings.
-    const bounded = (
-        name: "window" | "interval",
-        value: string | undefined,
-        limits: { min: number; max: number },
-        unit: string,
-    ) => {
-        if (value === undefined) return undefined;
-        const n = Number(value);
-        if (!Number.isFinite(n) || n < limits.min || n > limits.max)
-            throw new ContextError(
-                `--${name} must be a number of ${unit} from ${limits.min} to ${limits.max}, not '${value.slice(0, 20)}'`,
-            );
-        return n;
-    };
+    const cmd = gateProgram(io);
+    const parsed = parseCommand(cmd, argv);
+    if (parsed !== true) return parsed === 0 ? GATE_EXIT.healthy : GATE_EXIT.undecided;
+    const flags = cmd.opts();
+    const usage = usageProblem(io, cmd);
     let out: string | undefined;
     if (flags.out) {
         fs.mkdirSync(path.dirname(path.resolve(cwd, flags.out)), { recursive: true });
@@ -90,19 +76,18 @@ export async function gateCommand(
         io.err(`gate: ${record.decision}: ${record.reason} (exit ${record.exitCode})`);
         return record.exitCode;
     };
-    let ctx, baseUrl, window, interval;
+    const { window, interval } = flags;
+    let ctx, baseUrl;
     try {
-        window = bounded("window", flags.window, GATE_LIMITS.monitoringWindowMinutes, "minutes");
-        interval = bounded("interval", flags.interval, GATE_LIMITS.intervalSeconds, "seconds");
         ctx = gateContext(
-            { stack: flags.stack, service: flags.service, projectId: flags["project-id"], state: flags.state },
+            { stack: flags.stack, service: flags.service, projectId: flags.projectId, state: flags.state },
             cwd,
             env,
         );
         baseUrl = baseUrlOf(ctx, flags.url);
     } catch (e) {
         if (!(e instanceof ContextError)) throw e;
-        io.err(USAGE);
+        io.err(cmd.helpInformation());
         return emit(undecidedRecord(flags.stack, flags.service, `cannot start: ${e.message}`));
     }
     let railway;

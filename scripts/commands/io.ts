@@ -1,6 +1,5 @@
 import * as fs from "fs";
 import * as path from "path";
-import { parseArgs, ParseArgsConfig } from "util";
 
 /** Where a command writes, so tests can capture everything it prints. */
 export interface CommandIO {
@@ -31,42 +30,17 @@ export function runMain(main: (argv: string[], io: CommandIO) => Promise<number>
         );
 }
 
-/**
- * Parses a command's flags the same way for every command: an unknown or malformed flag prints the
- * parser's message and the usage (exit 2); `--help` prints the usage (exit 0). Returns the flag
- * values, or the exit code to return at once.
- */
-export function parseCommandArgs<T>(
-    argv: string[],
-    options: ParseArgsConfig["options"],
-    usage: string,
-    io: CommandIO,
-): T | number {
-    let values: Record<string, unknown>;
-    try {
-        ({ values } = parseArgs({
-            args: argv,
-            options: { ...options, help: { type: "boolean", short: "h" } },
-            strict: true,
-            allowPositionals: false,
-        }));
-    } catch (e) {
-        io.err(`${(e as Error).message}\n${usage}`);
-        return EXIT.usage;
-    }
-    if (values.help) {
-        io.out(usage);
-        return EXIT.ok;
-    }
-    return values as T;
-}
-
-/** A command's usage error: the problem and the usage on stderr, exit 2. */
-export function usageError(io: CommandIO, usage: string): (message: string) => number {
-    return (message) => {
-        io.err(`${message}\n${usage}`);
-        return EXIT.usage;
-    };
+/** Resolves on the first SIGINT or SIGTERM: a long-running command (a local server) then stops cleanly. */
+export function untilStopped(): Promise<NodeJS.Signals> {
+    return new Promise((resolve) => {
+        const stop = (signal: NodeJS.Signals) => {
+            process.off("SIGINT", stop);
+            process.off("SIGTERM", stop);
+            resolve(signal);
+        };
+        process.on("SIGINT", stop);
+        process.on("SIGTERM", stop);
+    });
 }
 
 /**

@@ -23,11 +23,48 @@ import {
 } from "../metrics/collect";
 import { computeMetrics, DeploymentRecord, RollbackRecord } from "../metrics/compute";
 import { MetricsFormat, renderMetrics } from "../metrics/render";
-import { CommandIO, EXIT, outPath, parseCommandArgs, writeAtomically, usageError } from "./io";
+import { defineCommand, Option, parseCommand, repeated, stackName, usageProblem } from "./cli";
+import { CommandIO, EXIT, outPath, writeAtomically } from "./io";
 
-const USAGE =
-    "usage: npm run metrics -- --repo <owner/name> [--since <date|30d>] [--until <date>] [--stack <name>...] [--format text|markdown|json|html] [--out <file>] [--gate-records <dir>] [--railway <stack>=<projectId>...] [--pr-workflow <file>] [--cache <file>]";
-const FORMATS = ["text", "markdown", "json", "html"];
+const FORMATS = ["text", "markdown", "json", "html"] as const satisfies readonly MetricsFormat[];
+
+function metricsProgram(io: CommandIO) {
+    return defineCommand(
+        "metrics",
+        "The seed's success metrics and DORA's four keys, from the records the pipeline leaves.",
+        io,
+        [
+            "Exit 0 computed (targets met or not: the figures say), 1 the records could not be read or there are none, 2 usage error.",
+            "Environment: GITHUB_TOKEN, GITHUB_API_URL; RAILWAY_API_TOKEN or RAILWAY_TOKEN with --railway.",
+        ].join("\n"),
+    )
+        .requiredOption("--repo <owner/name>", "the repository whose deployments and workflow runs to read")
+        .option(
+            "--since <date|30d>",
+            "start of the period: a date (2026-11-01) or a span back from now (30d, 12w)",
+            "30d",
+        )
+        .option("--until <date>", "end of the period (default: now)")
+        .option(
+            "--stack <name>",
+            "a stack to measure (repeatable; default: staging and production)",
+            (v: string, prev: string[]) => [...prev, stackName(v)],
+            [] as string[],
+        )
+        .addOption(
+            new Option("--format <format>", "how to print the figures").choices(FORMATS).default("text" as const),
+        )
+        .option("--out <file>", "write the figures to this file instead of stdout")
+        .option("--gate-records <dir>", "a folder of the gate's decision records")
+        .option(
+            "--railway <stack>=<projectId>",
+            "also read a stack's deployments from Railway (repeatable)",
+            repeated,
+            [] as string[],
+        )
+        .option("--pr-workflow <file>", "the PR workflow's file name", "pr.yml")
+        .option("--cache <file>", "GitHub ETag cache (default: .artifacts/metrics/github-etags.json)");
+}
 
 /** `30d`, `12w` or an ISO date (a date alone is midnight UTC). */
 export function parseWhen(text: string, now: number): number | undefined {
@@ -71,45 +108,19 @@ export async function metricsCommand(
     env: NodeJS.ProcessEnv = process.env,
     deps: MetricsDeps = {},
 ): Promise<number> {
-    const flags = parseCommandArgs<{
-        repo?: string;
-        since?: string;
-        until?: string;
-        stack?: string[];
-        format?: string;
-        out?: string;
-        "gate-records"?: string;
-        railway?: string[];
-        "pr-workflow"?: string;
-        cache?: string;
-    }>(
-        argv,
-        {
-            repo: { type: "string" },
-            since: { type: "string" },
-            until: { type: "string" },
-            stack: { type: "string", multiple: true },
-            format: { type: "string" },
-            out: { type: "string" },
-            "gate-records": { type: "string" },
-            railway: { type: "string", multiple: true },
-            "pr-workflow": { type: "string" },
-            cache: { type: "string" },
-        },
-        USAGE,
-        io,
-    );
-    if (typeof flags === "number") return flags;
-    const usage = usageError(io, USAGE);
+    const cmd = metricsProgram(io);
+    const parsed = parseCommand(cmd, argv);
+    if (parsed !== true) return parsed;
+    const flags = cmd.opts();
+    const usage = usageProblem(io, cmd);
     const now = (deps.now ?? Date.now)();
-    if (!flags.repo) return usage("--repo <owner/name> is required");
     let repo: RepoRef;
     try {
         repo = parseRepo(flags.repo);
     } catch (e) {
         return usage((e as Error).message);
     }
-    const since = parseWhen(flags.since ?? "30d", now);
+    const since = parseWhen(flags.since, now);
     if (since === undefined)
         return usage(
             `--since must be a date (2026-11-01) or a span (30d, 12w), not '${String(flags.since).slice(0, 40)}'`,
@@ -118,21 +129,18 @@ export async function metricsCommand(
     if (until === undefined)
         return usage(`--until must be a date (2026-11-30), not '${String(flags.until).slice(0, 40)}'`);
     if (since >= until) return usage("--since must be before --until");
-    const format = (flags.format ?? "text") as MetricsFormat;
-    if (!FORMATS.includes(format)) return usage(`--format must be one of ${FORMATS.join(", ")}`);
-    const stacks = flags.stack?.length ? flags.stack : ["staging", "production"];
-    for (const s of stacks)
-        if (!/^[A-Za-z0-9_.-]{1,100}$/.test(s)) return usage(`--stack '${s.slice(0, 40)}' is not a stack name`);
-    const workflow = flags["pr-workflow"] ?? "pr.yml";
+    const format = flags.format;
+    const stacks = flags.stack.length ? flags.stack : ["staging", "production"];
+    const workflow = flags.prWorkflow;
     if (!/^[\w.-]+\.ya?ml$/.test(workflow)) return usage("--pr-workflow must be a workflow file name such as pr.yml");
     const railway: { stack: string; projectId: string }[] = [];
-    for (const r of flags.railway ?? []) {
+    for (const r of flags.railway) {
         const m = /^([A-Za-z0-9_.-]+)=([\w-]+)$/.exec(r);
         if (!m) return usage(`--railway must be <stack>=<projectId>, not '${r.slice(0, 60)}'`);
         railway.push({ stack: m[1], projectId: m[2] });
     }
-    if (flags["gate-records"] && !fs.existsSync(path.resolve(cwd, flags["gate-records"])))
-        return usage(`--gate-records ${flags["gate-records"]}: no such folder`);
+    if (flags.gateRecords && !fs.existsSync(path.resolve(cwd, flags.gateRecords)))
+        return usage(`--gate-records ${flags.gateRecords}: no such folder`);
     let out: string | undefined;
     if (flags.out) {
         const checked = outPath(flags.out, cwd);
@@ -177,8 +185,8 @@ export async function metricsCommand(
     } finally {
         cache.save();
     }
-    if (flags["gate-records"]) {
-        const gate = readGateRollbacks(path.resolve(cwd, flags["gate-records"]));
+    if (flags.gateRecords) {
+        const gate = readGateRollbacks(path.resolve(cwd, flags.gateRecords));
         rollbacks.push(...gate.rollbacks);
         if (gate.unreadable) io.err(`warning: ${gate.unreadable} gate record(s) could not be read`);
     }

@@ -1,6 +1,5 @@
 /**
- * `npm run plan -- --stack <name> [--file <stack file>] [--policy-config <file>] [--format text|json|markdown] [--out <file>]`:
- * the offline plan of a stack (see scripts/plan/plan.ts). Exit 0 when the config is valid and no
+ * `npm run plan -- --stack <name>`: the offline plan of a stack (see scripts/plan/plan.ts). Exit 0 when the config is valid and no
  * mandatory policy is violated, 1 otherwise, 2 on a usage error.
  */
 import * as fs from "fs";
@@ -10,11 +9,24 @@ import { runPlan } from "../plan/plan";
 import type { PackProcess } from "../plan/pack-process";
 import { PolicyConfigError } from "../plan/policy-config";
 import { PlanFormat, render } from "../plan/render";
-import { CommandIO, EXIT, outPath, parseCommandArgs, writeAtomically } from "./io";
+import { defineCommand, Option, parseCommand, usageProblem } from "./cli";
+import { CommandIO, EXIT, outPath, writeAtomically } from "./io";
 
-const USAGE =
-    "usage: npm run plan -- --stack <name> [--file <Pulumi.<stack>.yaml>] [--policy-config <file>] [--format text|json|markdown] [--out <file>]";
-const FORMATS = ["text", "json", "markdown"];
+const FORMATS = ["text", "json", "markdown"] as const satisfies readonly PlanFormat[];
+
+function planProgram(io: CommandIO) {
+    return defineCommand(
+        "plan",
+        "The offline plan of a stack: its program under the mock runtime and the policy pack, no account needed.",
+        io,
+        "Exit 0 when the config is valid and no mandatory policy is violated, 1 otherwise, 2 on a usage error.",
+    )
+        .requiredOption("--stack <name>", "the stack to plan")
+        .option("--file <Pulumi.<stack>.yaml>", "the stack file (default: Pulumi.<stack>.yaml here)")
+        .option("--policy-config <file>", "the policy pack's config (default: policies/config/<stack>.json)")
+        .addOption(new Option("--format <format>", "how to print the plan").choices(FORMATS).default("text" as const))
+        .option("--out <file>", "write the plan to this file instead of stdout");
+}
 
 export async function planCommand(
     argv: string[],
@@ -22,54 +34,24 @@ export async function planCommand(
     cwd = process.cwd(),
     packProcess?: PackProcess,
 ): Promise<number> {
-    const values = parseCommandArgs<{
-        stack?: string;
-        file?: string;
-        "policy-config"?: string;
-        format?: string;
-        out?: string;
-    }>(
-        argv,
-        {
-            stack: { type: "string" },
-            file: { type: "string" },
-            "policy-config": { type: "string" },
-            format: { type: "string" },
-            out: { type: "string" },
-        },
-        USAGE,
-        io,
-    );
-    if (typeof values === "number") return values;
-    if (!values.stack) {
-        io.err(`--stack is required\n${USAGE}`);
-        return EXIT.usage;
-    }
-    const format = (values.format ?? "text") as PlanFormat;
-    if (!FORMATS.includes(format)) {
-        io.err(`--format must be one of ${FORMATS.join(", ")}, not '${values.format}'\n${USAGE}`);
-        return EXIT.usage;
-    }
+    const cmd = planProgram(io);
+    const parsed = parseCommand(cmd, argv);
+    if (parsed !== true) return parsed;
+    const values = cmd.opts();
+    const usage = usageProblem(io, cmd);
+    const format = values.format;
     const file = values.file ? path.resolve(cwd, values.file) : path.resolve(cwd, `Pulumi.${values.stack}.yaml`);
-    if (!fs.existsSync(file)) {
-        io.err(`no stack file ${file}\n${USAGE}`);
-        return EXIT.usage;
-    }
+    if (!fs.existsSync(file)) return usage(`no stack file ${file}`);
     // Another stack's own file would be planned with this stack's name and policy config.
     const named = path.basename(file).match(/^Pulumi\.(.+)\.ya?ml$/)?.[1];
-    if (named !== undefined && named !== values.stack) {
-        io.err(
-            `--file ${values.file} is stack '${named}''s file, not '${values.stack}''s: pass --stack ${named}, or plan a copy whose name is not Pulumi.<stack>.yaml\n${USAGE}`,
+    if (named !== undefined && named !== values.stack)
+        return usage(
+            `--file ${values.file} is stack '${named}''s file, not '${values.stack}''s: pass --stack ${named}, or plan a copy whose name is not Pulumi.<stack>.yaml`,
         );
-        return EXIT.usage;
-    }
     let out: string | undefined;
     if (values.out) {
-        const checked = outPath(values.out, cwd, [file, ...(values["policy-config"] ? [values["policy-config"]] : [])]);
-        if ("problem" in checked) {
-            io.err(`${checked.problem}\n${USAGE}`);
-            return EXIT.usage;
-        }
+        const checked = outPath(values.out, cwd, [file, ...(values.policyConfig ? [values.policyConfig] : [])]);
+        if ("problem" in checked) return usage(checked.problem);
         out = checked.file;
     }
     let plan;
@@ -78,11 +60,9 @@ export async function planCommand(
             `planning stack '${values.stack}' offline (program under the mock runtime, policy pack over its Analyzer interface)...`,
         );
         // Like `pulumi preview --policy-pack-config`: default policies/config/<stack>.json.
-        const policyConfigFile = values["policy-config"] ? path.resolve(cwd, values["policy-config"]) : undefined;
-        if (policyConfigFile && !fs.existsSync(policyConfigFile)) {
-            io.err(`no policy config file ${policyConfigFile}\n${USAGE}`);
-            return EXIT.usage;
-        }
+        const policyConfigFile = values.policyConfig ? path.resolve(cwd, values.policyConfig) : undefined;
+        if (policyConfigFile && !fs.existsSync(policyConfigFile))
+            return usage(`no policy config file ${policyConfigFile}`);
         plan = await runPlan({ stack: values.stack, file, policyConfigFile, packProcess });
     } catch (e) {
         // A policy config or a stack file that cannot be read is a finding, like a config problem.

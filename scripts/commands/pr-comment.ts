@@ -20,26 +20,36 @@ import { upsertComment } from "../github/sticky";
 import type { PlanResult } from "../plan/plan";
 import { COMMENT_LIMIT, previewMarker, renderComment } from "../preview/comment";
 import { projectAndStack, reportFromPlan, reportFromPreview, PreviewReport } from "../preview/report";
-import { CommandIO, EXIT, parseCommandArgs, usageError } from "./io";
-
-const USAGE =
-    "usage: npm run pr-comment -- --stack <name> (--preview <preview.json> [--events <event log>] [--stderr <file>] | --plan <plan.json>) [--exit-code <n>] [--commit <sha>] [--repo <owner/name> --pr <number>] [--dry-run]";
+import { defineCommand, integerIn, parseCommand, stackName, usageProblem } from "./cli";
+import { CommandIO, EXIT } from "./io";
 
 /** Largest input file read (a 10,000-resource preview digest is about 40 MB). */
 const MAX_INPUT_BYTES = 256 * 1024 * 1024;
 
-interface Flags {
-    stack?: string;
-    preview?: string;
-    events?: string;
-    stderr?: string;
-    plan?: string;
-    "exit-code"?: string;
-    commit?: string;
-    repo?: string;
-    pr?: string;
-    "dry-run"?: boolean;
+function prCommentProgram(io: CommandIO) {
+    return defineCommand(
+        "pr-comment",
+        "Renders one stack's preview (or offline plan) as the PR comment and keeps exactly one such comment on the PR, posting on failure too.",
+        io,
+        [
+            "Exit 0 rendered (and posted), 1 posting failed, 2 usage error; the preview's own verdict is not this exit code.",
+            "Environment: GITHUB_TOKEN, GITHUB_API_URL, GITHUB_REPOSITORY (default --repo), GITHUB_SHA (default --commit),",
+            "GITHUB_STEP_SUMMARY.",
+        ].join("\n"),
+    )
+        .requiredOption("--stack <name>", "the stack the preview or plan is of", stackName)
+        .option("--preview <preview.json>", "`pulumi preview --json` output (or give --plan)")
+        .option("--events <event log>", "the preview's --event-log file")
+        .option("--stderr <file>", "the preview's stderr, shown when it printed nothing else")
+        .option("--plan <plan.json>", "`npm run plan -- --format json` output (or give --preview)")
+        .option("--exit-code <n>", "the preview's exit code", integerIn(0, 255))
+        .option("--commit <sha>", "the commit previewed (default: GITHUB_SHA)")
+        .option("--repo <owner/name>", "the repository of the PR (default: GITHUB_REPOSITORY)")
+        .option("--pr <number>", "the pull request to comment on", integerIn(1, 9_999_999_999))
+        .option("--dry-run", "print the comment instead of posting it", false);
 }
+
+type Flags = ReturnType<ReturnType<typeof prCommentProgram>["opts"]>;
 
 class UsageError extends Error {}
 
@@ -114,7 +124,7 @@ function buildReport(flags: Flags, cwd: string, commit: string | undefined): Pre
     const named = firstUrn ? projectAndStack(firstUrn) : undefined;
     if (named && named.stack !== stack)
         throw new UsageError(`--preview ${flags.preview} is a preview of stack '${named.stack}', not '${stack}'`);
-    const exitCode = flags["exit-code"] === undefined ? undefined : Number(flags["exit-code"]);
+    const exitCode = flags.exitCode;
     return reportFromPreview({
         digest,
         events,
@@ -138,39 +148,18 @@ export async function prCommentCommand(
     env: NodeJS.ProcessEnv = process.env,
     deps: PrCommentDeps = {},
 ): Promise<number> {
-    const flags = parseCommandArgs<Flags>(
-        argv,
-        {
-            stack: { type: "string" },
-            preview: { type: "string" },
-            events: { type: "string" },
-            stderr: { type: "string" },
-            plan: { type: "string" },
-            "exit-code": { type: "string" },
-            commit: { type: "string" },
-            repo: { type: "string" },
-            pr: { type: "string" },
-            "dry-run": { type: "boolean" },
-        },
-        USAGE,
-        io,
-    );
-    if (typeof flags === "number") return flags;
-    const usage = usageError(io, USAGE);
-    if (!flags.stack) return usage("--stack is required");
-    if (!/^[A-Za-z0-9_.-]{1,100}$/.test(flags.stack))
-        return usage(`--stack '${flags.stack.slice(0, 80)}' is not a stack name (letters, digits, '-', '_', '.')`);
+    const cmd = prCommentProgram(io);
+    const parsed = parseCommand(cmd, argv);
+    if (parsed !== true) return parsed;
+    const flags = cmd.opts();
+    const usage = usageProblem(io, cmd);
     if (Boolean(flags.preview) === Boolean(flags.plan))
         return usage("give exactly one of --preview <preview.json> and --plan <plan.json>");
-    if (flags.plan && (flags.events || flags.stderr || flags["exit-code"] !== undefined))
+    if (flags.plan && (flags.events || flags.stderr || flags.exitCode !== undefined))
         return usage("--events, --stderr and --exit-code belong to --preview, not --plan");
-    if (flags["exit-code"] !== undefined && !/^\d{1,3}$/.test(flags["exit-code"]))
-        return usage(`--exit-code must be the preview's exit code (0-255), not '${flags["exit-code"].slice(0, 20)}'`);
     const repoText = flags.repo ?? env.GITHUB_REPOSITORY;
-    const posting = !flags["dry-run"] && flags.pr !== undefined;
-    if (flags.pr !== undefined && !/^[1-9]\d{0,9}$/.test(flags.pr))
-        return usage(`--pr must be a pull request number, not '${flags.pr.slice(0, 20)}'`);
-    if (flags.repo && !flags.pr && !flags["dry-run"])
+    const posting = !flags.dryRun && flags.pr !== undefined;
+    if (flags.repo && !flags.pr && !flags.dryRun)
         return usage("--repo needs --pr <number> (or --dry-run to print the comment)");
     let repo;
     if (posting) {
@@ -213,7 +202,7 @@ export async function prCommentCommand(
     try {
         const r = await upsertComment(
             gh,
-            { ...repo!, issue_number: Number(flags.pr) },
+            { ...repo!, issue_number: flags.pr! },
             previewMarker(report.project, report.stack),
             body,
         );

@@ -8,7 +8,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { runPlan, startPolicyPack } from "../plan/plan";
 import { renderText } from "../plan/render";
-import { CommandIO, EXIT, parseCommandArgs } from "./io";
+import { defineCommand, parseCommand } from "./cli";
+import { CommandIO, EXIT } from "./io";
 import { validateCommand } from "./validate";
 
 export interface PrePushSteps {
@@ -30,17 +31,21 @@ const defaultSteps: PrePushSteps = {
 /** Stacks whose plan the gate runs (local is a development stack). */
 const GATED_STACKS = ["staging", "production"];
 
-const USAGE =
-    "usage: npm run pre-push   (typecheck, validate every Pulumi.<stack>.yaml, offline plan of staging and production; no flags)";
-
 export async function prePushCommand(
     argv: string[],
     io: CommandIO,
     cwd = process.cwd(),
     steps: PrePushSteps = defaultSteps,
 ): Promise<number> {
-    const flags = parseCommandArgs<Record<string, never>>(argv, {}, USAGE, io);
-    if (typeof flags === "number") return flags;
+    const parsed = parseCommand(
+        defineCommand(
+            "pre-push",
+            "The pre-push gate: typecheck, validate every Pulumi.<stack>.yaml, offline plan of staging and production. No options.",
+            io,
+        ),
+        argv,
+    );
+    if (parsed !== true) return parsed;
     io.err("pre-push: typecheck");
     if (!steps.typecheck(io)) {
         io.err("pre-push: typecheck failed; push stopped");

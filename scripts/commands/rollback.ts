@@ -11,10 +11,22 @@ import { listDeployments, liveDeployment, rollBack, rollbackTarget } from "../ga
 import { notifyConfigFromEnv, notifyRollback } from "../gate/notify";
 import { scrub } from "../gate/probes";
 import { readState, writeState } from "../gate/state";
-import { CommandIO, parseCommandArgs } from "./io";
+import { defineCommand, parseCommand } from "./cli";
+import { CommandIO } from "./io";
 
-const USAGE =
-    "usage: npm run rollback -- --stack <name> --service <name> [--to <deploymentId>] [--project-id <id>] [--state <file>]";
+function rollbackProgram(io: CommandIO) {
+    return defineCommand(
+        "rollback",
+        "Rolls a service back to the previous deployment that was live (or --to), waits until it is live, pages and records it like the gate does.",
+        io,
+        "Exit 0 the rollback is live, 1 made but not live in time, 2 nothing was done (or a usage error).",
+    )
+        .requiredOption("--stack <name>", "the stack whose service to roll back")
+        .requiredOption("--service <name>", "the service to roll back")
+        .option("--to <deploymentId>", "the deployment to go back to (default: the previous one that was live)")
+        .option("--project-id <id>", "the Railway project (default: RAILWAY_PROJECT_ID)")
+        .option("--state <file>", "the gate's state file (default: .gate/<stack>.json)");
+}
 
 export async function rollbackCommand(
     argv: string[],
@@ -23,32 +35,13 @@ export async function rollbackCommand(
     env: NodeJS.ProcessEnv = process.env,
     pollMs = 2000,
 ): Promise<number> {
-    const flags = parseCommandArgs<{
-        stack?: string;
-        service?: string;
-        to?: string;
-        "project-id"?: string;
-        state?: string;
-    }>(
-        argv,
-        {
-            stack: { type: "string" },
-            service: { type: "string" },
-            to: { type: "string" },
-            "project-id": { type: "string" },
-            state: { type: "string" },
-        },
-        USAGE,
-        io,
-    );
-    if (typeof flags === "number") return flags === 0 ? 0 : 2;
-    if (!flags.stack || !flags.service) {
-        io.err(`--stack and --service are required\n${USAGE}`);
-        return 2;
-    }
+    const cmd = rollbackProgram(io);
+    const parsed = parseCommand(cmd, argv);
+    if (parsed !== true) return parsed === 0 ? 0 : 2;
+    const flags = cmd.opts();
     try {
         const ctx = gateContext(
-            { stack: flags.stack, service: flags.service, projectId: flags["project-id"], state: flags.state },
+            { stack: flags.stack, service: flags.service, projectId: flags.projectId, state: flags.state },
             cwd,
             env,
         );
@@ -97,7 +90,7 @@ export async function rollbackCommand(
         return outcome.status === "SUCCESS" ? 0 : 1;
     } catch (e) {
         if (e instanceof ContextError) {
-            io.err(`${e.message}\n${USAGE}`);
+            io.err(`error: ${e.message}\n${cmd.helpInformation()}`);
             return 2;
         }
         io.err(`rollback: ${scrub((e as Error).message)}; nothing more done`);

@@ -19,7 +19,8 @@ import { readBoundedFile, readStackFile } from "../../config/sources";
 import { MAX_REPORTED_ISSUES } from "../../config/validate";
 import { printableName } from "../../config/values";
 import { closestKey } from "../../config/suggest";
-import { CommandIO, EXIT, parseCommandArgs } from "./io";
+import { defineCommand, Option, parseCommand, repeated, usageProblem } from "./cli";
+import { CommandIO, EXIT } from "./io";
 
 /** What an env file may be (README "Validating"). */
 export const ENV_FILE_LIMITS = { bytes: 1024 * 1024, keys: 10_000 } as const;
@@ -37,10 +38,6 @@ function envFileKeys(text: string): Map<string, number[]> {
     return keys;
 }
 
-const USAGE =
-    "usage: npm run validate-env -- --env <local|staging|production> [--file <dotenv file>] [--role web|worker|cron] " +
-    "[--allow KEY]... [--production-host HOST]...";
-
 /** Production hostnames from the stack file of the same name, when there is one. */
 function productionHostsFromStack(env: AppEnvironment, cwd: string): string[] {
     const file = path.join(cwd, `Pulumi.${env}.yaml`);
@@ -53,41 +50,41 @@ function productionHostsFromStack(env: AppEnvironment, cwd: string): string[] {
     }
 }
 
+function validateEnvProgram(io: CommandIO) {
+    return defineCommand(
+        "validate-env",
+        "Checks a dotenv file, or this process's environment, against the environment schema. Prints keys and the rule each breaks, never a secret's value.",
+        io,
+        "Exit 0 valid, 1 problems found, 2 usage error.",
+    )
+        .addOption(
+            new Option("--env <environment>", "the environment the values are for")
+                .choices(APP_ENVIRONMENTS)
+                .makeOptionMandatory(),
+        )
+        .option("--file <dotenv file>", "the file to check (default: this process's environment)")
+        .addOption(new Option("--role <role>", "the service's role").choices(APP_ROLES).default("web" as const))
+        .option("--allow <KEY>", "a key outside the schema that is expected (repeatable)", repeated, [] as string[])
+        .option(
+            "--production-host <HOST>",
+            "a production hostname besides the stack file's (repeatable)",
+            repeated,
+            [] as string[],
+        );
+}
+
 export function validateEnvCommand(
     argv: string[],
     io: CommandIO,
     env: NodeJS.ProcessEnv = process.env,
     cwd = process.cwd(),
 ): number {
-    const values = parseCommandArgs<{
-        env?: string;
-        file?: string;
-        role?: string;
-        allow?: string[];
-        "production-host"?: string[];
-    }>(
-        argv,
-        {
-            env: { type: "string" },
-            file: { type: "string" },
-            role: { type: "string" },
-            allow: { type: "string", multiple: true },
-            "production-host": { type: "string", multiple: true },
-        },
-        USAGE,
-        io,
-    );
-    if (typeof values === "number") return values;
-    if (!values.env || !(APP_ENVIRONMENTS as readonly string[]).includes(values.env)) {
-        io.err(`--env must be one of ${APP_ENVIRONMENTS.join(", ")}\n${USAGE}`);
-        return EXIT.usage;
-    }
-    const role = values.role ?? "web";
-    if (!(APP_ROLES as readonly string[]).includes(role)) {
-        io.err(`--role must be one of ${APP_ROLES.join(", ")}\n${USAGE}`);
-        return EXIT.usage;
-    }
-    const environment = values.env as AppEnvironment;
+    const cmd = validateEnvProgram(io);
+    const parsed = parseCommand(cmd, argv);
+    if (parsed !== true) return parsed;
+    const values = cmd.opts();
+    const environment: AppEnvironment = values.env;
+    const role: AppRole = values.role;
 
     let vars: Record<string, string>;
     let label: string;
@@ -95,10 +92,7 @@ export function validateEnvCommand(
     const readProblems: ConfigIssue[] = [];
     if (values.file) {
         const file = path.resolve(cwd, values.file);
-        if (!fs.existsSync(file)) {
-            io.err(`no such file: ${file}\n${USAGE}`);
-            return EXIT.usage;
-        }
+        if (!fs.existsSync(file)) return usageProblem(io, cmd)(`no such file: ${file}`);
         let text: string;
         try {
             text = readBoundedFile(file, ENV_FILE_LIMITS.bytes, (m) => new Error(m)).toString("utf8");
@@ -134,9 +128,9 @@ export function validateEnvCommand(
 
     const issues = validateAppEnvironment(vars, {
         environment,
-        role: role as AppRole,
-        productionHosts: [...productionHostsFromStack(environment, cwd), ...(values["production-host"] ?? [])],
-        allowedExtras: values.allow ?? [],
+        role,
+        productionHosts: [...productionHostsFromStack(environment, cwd), ...values.productionHost],
+        allowedExtras: values.allow,
         howToSet: (key, spec) =>
             (fromProcess ? `export ${key}=...` : `add ${key}=... to ${label}`) +
             (spec.secret ? " (a secret: keep it out of git)" : ""),

@@ -7,30 +7,37 @@ import * as path from "path";
 import { formatIssue } from "../../config/issues";
 import { readStackFile, StackFileError } from "../../config/sources";
 import { reportedIssues, validateStackConfig } from "../../config/validate";
-import { CommandIO, EXIT, parseCommandArgs } from "./io";
+import { defineCommand, parseCommand, usageProblem } from "./cli";
+import { CommandIO, EXIT } from "./io";
 
-const USAGE = "usage: npm run validate -- --stack <name> | --file <Pulumi.<stack>.yaml> [--stack <name>]";
+function validateProgram(io: CommandIO) {
+    return defineCommand(
+        "validate",
+        "Validates a stack file offline: no Pulumi CLI, no credentials, no network.",
+        io,
+        "Give --stack, --file, or both. Exit 0 valid, 1 problems found, 2 usage error.",
+    )
+        .option("--stack <name>", "the stack whose Pulumi.<name>.yaml to read")
+        .option(
+            "--file <Pulumi.<stack>.yaml>",
+            "a stack file to read (its stack name from the file name unless --stack)",
+        );
+}
 
 export function validateCommand(argv: string[], io: CommandIO, cwd = process.cwd()): number {
-    const values = parseCommandArgs<{ stack?: string; file?: string }>(
-        argv,
-        { stack: { type: "string" }, file: { type: "string" } },
-        USAGE,
-        io,
-    );
-    if (typeof values === "number") return values;
-    if (!values.stack && !values.file) {
-        io.err(`--stack or --file is required\n${USAGE}`);
-        return EXIT.usage;
-    }
+    const cmd = validateProgram(io);
+    const parsed = parseCommand(cmd, argv);
+    if (parsed !== true) return parsed;
+    const values = cmd.opts();
+    const usage = usageProblem(io, cmd);
+    if (!values.stack && !values.file) return usage("--stack or --file is required");
     const file = values.file ? path.resolve(cwd, values.file) : path.join(cwd, `Pulumi.${values.stack}.yaml`);
     if (!fs.existsSync(file)) {
         const stacks = fs
             .readdirSync(cwd)
             .filter((f) => /^Pulumi\.(.+)\.yaml$/.test(f))
             .map((f) => f.replace(/^Pulumi\.|\.yaml$/g, ""));
-        io.err(`no stack file ${file}${stacks.length ? ` (stacks here: ${stacks.join(", ")})` : ""}\n${USAGE}`);
-        return EXIT.usage;
+        return usage(`no stack file ${file}${stacks.length ? ` (stacks here: ${stacks.join(", ")})` : ""}`);
     }
     let source;
     try {

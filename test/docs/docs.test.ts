@@ -77,7 +77,7 @@ describe("docs: the runbooks' commands exist", function () {
                 const [, script, rest = ""] = /^npm run (?:-s )?([\w:-]+)(?: -- (.*))?$/.exec(line) ?? [];
                 assert.ok(script && scripts[script], `${doc}: ${line}: no such npm script`);
                 const usage = help(script);
-                assert.match(usage, /usage: npm run/, `${doc}: npm run ${script} -- --help printed no usage`);
+                assert.match(usage, /Usage: npm run/, `${doc}: npm run ${script} -- --help printed no usage`);
                 for (const flag of rest.match(/--[a-z][a-z-]*/g) ?? [])
                     assert.ok(usage.includes(flag), `${doc}: ${line}: ${flag} is not in npm run ${script}'s usage`);
                 // An action word (start, finish) must be one the command knows.

@@ -338,13 +338,13 @@ describe("delivery metrics: bad input and refusals, never a made-up figure", fun
 
     it("usage errors name the flag", async () => {
         for (const [argv, message] of [
-            [[], /--repo <owner\/name> is required/],
+            [[], /required option '--repo <owner\/name>' not specified/],
             [["--repo", "ainative/empty", "--since", "last month"], /--since must be a date/],
             [
                 ["--repo", "ainative/empty", "--since", "2026-11-01", "--until", "2026-10-01"],
                 /--since must be before --until/,
             ],
-            [["--repo", "ainative/empty", "--format", "pdf"], /--format must be one of/],
+            [["--repo", "ainative/empty", "--format", "pdf"], /argument 'pdf' is invalid\. Allowed choices are text, markdown, json, html/],
             [["--repo", "ainative/empty", "--railway", "production"], /--railway must be <stack>=<projectId>/],
             [["--repo", "ainative/empty", "--gate-records", "nowhere"], /--gate-records nowhere: no such folder/],
         ] as const) {

@@ -526,7 +526,8 @@ describe("PR comment: exactly one comment per project and stack (fake GitHub)", 
 
     it("usage errors are exit 2 and name the flag", async () => {
         const cases: [string[], NodeJS.ProcessEnv, RegExp][] = [
-            [["--preview", "preview.json"], env(), /--stack is required/],
+            [["--preview", "preview.json"], env(), /required option '--stack <name>' not specified/],
+            [["--stack", "a b", "--preview", "preview.json"], env(), /argument 'a b' is invalid\. is not a stack name/],
             [["--stack", "local"], env(), /exactly one of --preview/],
             [["--stack", "local", "--preview", "preview.json", "--plan", "x.json"], env(), /exactly one of --preview/],
             [
@@ -547,14 +548,14 @@ describe("PR comment: exactly one comment per project and stack (fake GitHub)", 
             [
                 ["--stack", "local", "--preview", "preview.json", "--pr", "one"],
                 env(),
-                /--pr must be a pull request number/,
+                /option '--pr <number>' argument 'one' is invalid\. must be a whole number/,
             ],
             [
                 ["--stack", "local", "--preview", "preview.json", "--pr", "1", "--repo", "not a repo"],
                 env(),
                 /is not a GitHub repository/,
             ],
-            [["--stack", "local", "--preview", "preview.json", "--exit-code", "x"], env(), /--exit-code must be/],
+            [["--stack", "local", "--preview", "preview.json", "--exit-code", "x"], env(), /option '--exit-code <n>' argument 'x' is invalid/],
         ];
         for (const [argv, e, message] of cases) {
             const io = captureIO();

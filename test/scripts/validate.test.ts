@@ -49,7 +49,7 @@ describe("npm run validate", () => {
         for (const argv of [[], ["--stak", "x"], ["--stack", "nope"]]) {
             const io = captureIO();
             assert.equal(validateCommand(argv, io, REPO_ROOT), 2, `${argv.join(" ")}: ${io.all()}`);
-            assert.match(io.all(), /usage:/);
+            assert.match(io.all(), /^error: [^]*Usage: npm run validate -- \[options\]/);
         }
     });
 });
@@ -154,6 +154,7 @@ describe("npm run validate-env", () => {
         ]) {
             const io = captureIO();
             assert.equal(validateEnvCommand(argv, io, {}, REPO_ROOT), 2, argv.join(" "));
+            assert.match(io.all(), /^error: [^]*Usage: npm run validate-env -- \[options\]/, argv.join(" "));
         }
     });
 });

@@ -73,9 +73,9 @@ describe("npm run gate / npm run rollback", function () {
         assert.match(io.stderr.join("\n"), /gate: healthy: levels 1-3 passed \(exit 0\)/);
     });
 
-    it("gate: says which flag or variable is missing or out of range (exit 2), with a decision record past the flags", async () => {
+    it("gate: says which flag or variable is missing or out of range (exit 2), with a decision record once the flags parse", async () => {
         const cases: [string[], NodeJS.ProcessEnv, RegExp, boolean][] = [
-            [["--stack", "local"], env, /--stack and --service are required/, false],
+            [["--stack", "local"], env, /required option '--service <name>' not specified/, false],
             [
                 ["--stack", "local", "--service", "api", "--url", healthUrl],
                 env,
@@ -92,20 +92,20 @@ describe("npm run gate / npm run rollback", function () {
             [
                 ["--stack", "local", "--service", "web", "--url", healthUrl, "--window", "soon"],
                 env,
-                /--window must be a number of minutes from 0.01 to 60, not 'soon'/,
-                true,
+                /option '--window <minutes>' argument 'soon' is invalid\. must be a number from 0\.01 to 60/,
+                false,
             ],
             [
                 ["--stack", "local", "--service", "web", "--url", healthUrl, "--window", "100000"],
                 env,
-                /--window must be a number of minutes from 0.01 to 60, not '100000'/,
-                true,
+                /option '--window <minutes>' argument '100000' is invalid\. must be a number from 0\.01 to 60/,
+                false,
             ],
             [
                 ["--stack", "local", "--service", "web", "--url", healthUrl, "--interval", "0.001"],
                 env,
-                /--interval must be a number of seconds from 0.05 to 300, not '0.001'/,
-                true,
+                /option '--interval <seconds>' argument '0\.001' is invalid\. must be a number from 0\.05 to 300/,
+                false,
             ],
             [["--stack", "nope", "--service", "web"], env, /no stack file/, true],
         ];
