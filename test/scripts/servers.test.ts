@@ -1,0 +1,98 @@
+/**
+ * The two long-running entry points (`npm run railway:emulator`, `npm run local:fakes`) as a person
+ * runs them: they start on the ports given, answer, and end with exit 0 on SIGTERM; a bad port is a
+ * usage error before anything listens.
+ */
+import * as assert from "assert";
+import { ChildProcess, spawn, spawnSync } from "child_process";
+import * as path from "path";
+import { once } from "events";
+import { REPO_ROOT } from "../../scripts/engine/engine";
+
+const TS_NODE = ["-r", "ts-node/register/transpile-only"];
+
+function start(script: string, args: string[]): ChildProcess {
+    return spawn(process.execPath, [...TS_NODE, path.join(REPO_ROOT, "scripts", script), ...args], {
+        cwd: REPO_ROOT,
+        stdio: ["ignore", "pipe", "pipe"],
+    });
+}
+
+/** Resolves with the first match of `pattern` in the child's output, or rejects when it exits first. */
+function waitFor(child: ChildProcess, pattern: RegExp): Promise<RegExpExecArray> {
+    return new Promise((resolve, reject) => {
+        let seen = "";
+        const onData = (chunk: Buffer) => {
+            seen += chunk.toString();
+            const m = pattern.exec(seen);
+            if (m) {
+                child.off("exit", onExit);
+                resolve(m);
+            }
+        };
+        const onExit = (code: number | null) => reject(new Error(`exited ${code} before ${pattern}:\n${seen}`));
+        child.stdout!.on("data", onData);
+        child.stderr!.on("data", onData);
+        child.once("exit", onExit);
+    });
+}
+
+async function stop(child: ChildProcess): Promise<number | null> {
+    const exited = once(child, "exit");
+    child.kill("SIGTERM");
+    const [code] = await exited;
+    return code as number | null;
+}
+
+describe("long-running entry points", function () {
+    this.timeout(60_000);
+
+    it("railway:emulator serves the API on the port it prints and stops with exit 0 on SIGTERM", async () => {
+        const child = start("railway-emulator.ts", ["--port", "0", "--token", "t-123"]);
+        try {
+            const [, url] = await waitFor(child, /railway emulator: (http:\/\/127\.0\.0\.1:\d+\/graphql\/v2)/);
+            const res = await fetch(url, {
+                method: "POST",
+                headers: { "content-type": "application/json", authorization: "Bearer t-123" },
+                body: JSON.stringify({ query: "{ me { email } }" }),
+            });
+            assert.strictEqual(res.status, 200);
+            const denied = await fetch(url, {
+                method: "POST",
+                headers: { "content-type": "application/json", authorization: "Bearer wrong" },
+                body: JSON.stringify({ query: "{ me { email } }" }),
+            });
+            assert.match(JSON.stringify(await denied.json()), /Not Authorized/i);
+        } finally {
+            assert.strictEqual(await stop(child), 0);
+        }
+    });
+
+    it("local:fakes starts the three fakes and stops with exit 0 on SIGTERM", async () => {
+        const child = start("local-fakes.ts", ["--github-port", "0", "--sentry-port", "0", "--pagerduty-port", "0"]);
+        try {
+            const [, github] = await waitFor(child, /fake GitHub\s+(http:\/\/127\.0\.0\.1:\d+)\//);
+            await waitFor(child, /fake PagerDuty\s+http:\/\/127\.0\.0\.1:\d+/);
+            const res = await fetch(`${github}/user`, { headers: { authorization: "token local-fake-github-token" } });
+            assert.strictEqual(res.status, 200);
+        } finally {
+            assert.strictEqual(await stop(child), 0);
+        }
+    });
+
+    it("a bad port is a usage error (exit 2) naming the option, before anything listens", () => {
+        for (const [script, args, option] of [
+            ["railway-emulator.ts", ["--port", "70000"], "--port <port>"],
+            ["local-fakes.ts", ["--sentry-port", "x"], "--sentry-port <port>"],
+        ] as const) {
+            const r = spawnSync(process.execPath, [...TS_NODE, path.join(REPO_ROOT, "scripts", script), ...args], {
+                cwd: REPO_ROOT,
+                encoding: "utf8",
+                timeout: 30_000,
+            });
+            assert.strictEqual(r.status, 2, r.stderr);
+            assert.match(r.stderr, new RegExp(`option '${option}' argument '[^']+' is invalid`));
+            assert.doesNotMatch(r.stdout, /http:\/\//);
+        }
+    });
+});
