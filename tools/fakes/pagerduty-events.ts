@@ -6,8 +6,7 @@
  * "Event processed", 400 "invalid event") and keeps incidents by dedup key, so a test can count
  * them: a trigger on an open incident's key is deduplicated, a resolve closes it.
  */
-import * as http from "http";
-import { AddressInfo } from "net";
+import { LocalServer, startLocalServer } from "../http/local-server";
 import { OpenAPIBackend } from "openapi-backend";
 import { referenceJson } from "./reference-data";
 
@@ -39,7 +38,7 @@ export class FakePagerDuty {
     readonly events: { status: number; body: any; errors: string[] }[] = [];
     /** Statuses to answer the next requests with, before looking at them (429, 500...). */
     readonly faults: number[] = [];
-    private server?: http.Server;
+    private server?: LocalServer;
     url = "";
 
     /** The Events API endpoint to give the tools (PAGERDUTY_EVENTS_URL). */
@@ -53,54 +52,59 @@ export class FakePagerDuty {
 
     async start(): Promise<this> {
         const api = await eventsContract();
-        this.server = http.createServer((req, res) => {
-            let text = "";
-            req.on("data", (c) => (text += c));
-            req.on("end", () => {
-                const answer = (status: number, body: unknown, headers: Record<string, string> = {}) => {
-                    res.writeHead(status, { "content-type": "application/json", ...headers });
-                    res.end(JSON.stringify(body));
-                };
+        this.server = await startLocalServer({
+            tooLarge: () => ({ status: 413, body: { status: "invalid event", message: "Request entity too large" } }),
+            crashed: (e) => ({
+                status: 500,
+                body: { status: "error", message: `fake PagerDuty crashed: ${e.message}` },
+            }),
+            handle: ({ method, url, headers, text }) => {
                 const fault = this.faults.shift();
                 if (fault)
-                    return answer(
-                        fault,
-                        { status: "throttle event", message: "Requests for this service are arriving too quickly" },
-                        fault === 429 ? { "retry-after": "1" } : {},
-                    );
+                    return {
+                        status: fault,
+                        body: {
+                            status: "throttle event",
+                            message: "Requests for this service are arriving too quickly",
+                        },
+                        headers: fault === 429 ? { "retry-after": "1" } : undefined,
+                    };
                 let body: any;
                 try {
                     body = JSON.parse(text);
                 } catch {
                     this.events.push({ status: 400, body: text, errors: ["not JSON"] });
-                    return answer(400, {
-                        status: "invalid event",
-                        message: "Event object is invalid",
-                        errors: ["Invalid JSON"],
-                    });
+                    return {
+                        status: 400,
+                        body: { status: "invalid event", message: "Event object is invalid", errors: ["Invalid JSON"] },
+                    };
                 }
                 // The description's server is https://events.pagerduty.com/v2: its paths are under /v2.
-                const path = (req.url ?? "").replace(/^\/v2/, "");
                 const request = {
-                    method: (req.method ?? "").toLowerCase(),
-                    path,
-                    headers: { "content-type": String(req.headers["content-type"] ?? "") },
+                    method: method.toLowerCase(),
+                    path: url.pathname.replace(/^\/v2/, ""),
+                    headers: { "content-type": String(headers["content-type"] ?? "") },
                     body,
                 };
                 const op = api.matchOperation(request);
-                if (!op) return answer(404, { status: "not found" });
+                if (!op) return { status: 404, body: { status: "not found" } };
                 const v = api.validateRequest(request, op);
                 const errors = v.valid ? [] : (v.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
                 errors.push(...documentedRules(body));
                 this.events.push({ status: errors.length ? 400 : 202, body, errors });
                 if (errors.length)
-                    return answer(400, { status: "invalid event", message: "Event object is invalid", errors });
+                    return {
+                        status: 400,
+                        body: { status: "invalid event", message: "Event object is invalid", errors },
+                    };
                 this.apply(body);
-                answer(202, { status: "success", message: "Event processed", dedup_key: body.dedup_key });
-            });
+                return {
+                    status: 202,
+                    body: { status: "success", message: "Event processed", dedup_key: body.dedup_key },
+                };
+            },
         });
-        await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
-        this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+        this.url = this.server.url;
         return this;
     }
 
@@ -114,11 +118,7 @@ export class FakePagerDuty {
     }
 
     async close(): Promise<void> {
-        const s = this.server;
-        this.server = undefined;
-        if (!s) return;
-        s.closeAllConnections();
-        await new Promise<void>((resolve) => s.close(() => resolve()));
+        await this.server?.close();
     }
 }
 

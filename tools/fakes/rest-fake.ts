@@ -9,8 +9,7 @@
  * registered separately as `undocumented`, each with the reason, and are checked by their own
  * handler: a known gap, never a silent pass.
  */
-import * as http from "http";
-import { AddressInfo } from "net";
+import { LocalRequest, LocalServer, startLocalServer } from "../http/local-server";
 import $RefParser from "@apidevtools/json-schema-ref-parser";
 import { OpenAPIBackend, type Request as OpenApiRequest } from "openapi-backend";
 
@@ -127,7 +126,7 @@ export class RestFake {
     readonly faults: { operation?: string; status: number; times?: number }[] = [];
     private readonly handlers = new Map<string, RestHandler>();
     private readonly undocumented: UndocumentedRoute[] = [];
-    private server?: http.Server;
+    private server?: LocalServer;
     url = "";
 
     constructor(private readonly opts: RestFakeOptions) {}
@@ -144,45 +143,35 @@ export class RestFake {
 
     async start(port = 0): Promise<this> {
         const api = await contract(this.opts.definition);
-        this.server = http.createServer((req, res) => {
-            const chunks: Buffer[] = [];
-            req.on("data", (c: Buffer) => chunks.push(c));
-            req.on("end", () => {
-                const text = Buffer.concat(chunks).toString("utf8");
+        this.server = await startLocalServer({
+            port,
+            tooLarge: (limit) => this.opts.invalid([`the body is larger than ${limit} bytes`]),
+            crashed: (e) => ({ status: 500, body: { message: `fake crashed: ${e.message}` } }),
+            handle: (req) => {
                 let answer: RestAnswer;
                 let operation: string | undefined;
                 try {
-                    ({ answer, operation } = this.answer(api, req, text));
+                    ({ answer, operation } = this.answer(api, req));
                 } catch (e) {
                     answer = { status: 500, body: { message: `fake crashed: ${(e as Error).message}` } };
                 }
                 this.log.push({
-                    method: req.method ?? "",
-                    path: req.url ?? "",
+                    method: req.method,
+                    path: req.url.pathname + req.url.search,
                     operation,
                     status: answer.status,
-                    body: text,
+                    body: req.text,
                     ...(answer.status >= 400 ? { refusal: JSON.stringify(answer.body).slice(0, 1000) } : {}),
                 });
-                res.writeHead(answer.status, { "content-type": "application/json", ...answer.headers });
-                res.end(answer.body === undefined ? "" : JSON.stringify(answer.body));
-            });
+                return { status: answer.status, body: answer.body, headers: answer.headers };
+            },
         });
-        await new Promise<void>((resolve, reject) => {
-            this.server!.once("error", reject);
-            this.server!.listen(port, "127.0.0.1", resolve);
-        });
-        this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+        this.url = this.server.url;
         return this;
     }
 
-    private answer(
-        api: OpenAPIBackend,
-        req: http.IncomingMessage,
-        text: string,
-    ): { answer: RestAnswer; operation?: string } {
-        const url = new URL(req.url ?? "/", "http://fake");
-        const method = (req.method ?? "GET").toUpperCase();
+    private answer(api: OpenAPIBackend, req: LocalRequest): { answer: RestAnswer; operation?: string } {
+        const { url, method, text } = req;
         const prefix = this.opts.stripPrefix ?? "";
         const path = prefix && url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) : url.pathname;
         let body: unknown;
@@ -247,10 +236,6 @@ export class RestFake {
     }
 
     async close(): Promise<void> {
-        const s = this.server;
-        this.server = undefined;
-        if (!s) return;
-        s.closeAllConnections();
-        await new Promise<void>((resolve) => s.close(() => resolve()));
+        await this.server?.close();
     }
 }

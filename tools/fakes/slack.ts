@@ -6,8 +6,7 @@
  * publishes no machine-readable description of webhooks; the limits are its Block Kit reference's.
  * Answers `ok` as Slack does; keeps what it accepted.
  */
-import * as http from "http";
-import { AddressInfo } from "net";
+import { LocalReply, LocalServer, startLocalServer } from "../http/local-server";
 import { z } from "zod";
 
 const plain = z
@@ -58,7 +57,7 @@ export class FakeSlack {
     readonly refused: { reason: string; body: string }[] = [];
     /** Statuses to answer the next requests with (429 with Retry-After, 500...). */
     readonly faults: number[] = [];
-    private server?: http.Server;
+    private server?: LocalServer;
     url = "";
 
     /** A webhook URL as Slack issues them (the path holds the secret). */
@@ -67,14 +66,15 @@ export class FakeSlack {
     }
 
     async start(): Promise<this> {
-        this.server = http.createServer((req, res) => {
-            let text = "";
-            req.on("data", (c) => (text += c));
-            req.on("end", () => {
-                const answer = (status: number, body: string, headers: Record<string, string> = {}) => {
-                    res.writeHead(status, { "content-type": "text/plain", ...headers });
-                    res.end(body);
-                };
+        const answer = (status: number, text: string, headers: Record<string, string> = {}): LocalReply => ({
+            status,
+            text,
+            headers,
+        });
+        this.server = await startLocalServer({
+            tooLarge: () => answer(413, "request_too_large"),
+            crashed: () => answer(500, "internal_error"),
+            handle: ({ method, url, text }) => {
                 const fault = this.faults.shift();
                 if (fault)
                     return answer(
@@ -82,7 +82,7 @@ export class FakeSlack {
                         fault === 429 ? "rate_limited" : "internal_error",
                         fault === 429 ? { "retry-after": "1" } : {},
                     );
-                if (req.method !== "POST" || !req.url?.startsWith("/services/")) return answer(404, "no_service");
+                if (method !== "POST" || !url.pathname.startsWith("/services/")) return answer(404, "no_service");
                 let body: unknown;
                 try {
                     body = JSON.parse(text);
@@ -103,20 +103,15 @@ export class FakeSlack {
                     return answer(400, "no_text");
                 }
                 this.messages.push(parsed.data);
-                answer(200, "ok");
-            });
+                return answer(200, "ok");
+            },
         });
-        await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
-        this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+        this.url = this.server.url;
         return this;
     }
 
     async close(): Promise<void> {
-        const s = this.server;
-        this.server = undefined;
-        if (!s) return;
-        s.closeAllConnections();
-        await new Promise<void>((resolve) => s.close(() => resolve()));
+        await this.server?.close();
     }
 }
 

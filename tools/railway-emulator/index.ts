@@ -14,9 +14,8 @@
  * - a log of every operation received, for assertions.
  */
 import * as fs from "fs";
-import * as http from "http";
-import { AddressInfo } from "net";
 import * as path from "path";
+import { LocalReply, LocalRequest, startLocalServer } from "../http/local-server";
 import {
     buildSchema,
     defaultFieldResolver,
@@ -128,18 +127,8 @@ export interface RailwayEmulator {
     close(): Promise<void>;
 }
 
-function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-    res.writeHead(status, { "content-type": "application/json", ...headers });
-    res.end(body === undefined ? "" : JSON.stringify(body));
-}
-
-function readBody(req: http.IncomingMessage): Promise<string> {
-    return new Promise((resolve, reject) => {
-        const chunks: Buffer[] = [];
-        req.on("data", (c: Buffer) => chunks.push(c));
-        req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-        req.on("error", reject);
-    });
+function reply(status: number, body: unknown, headers: Record<string, string> = {}): LocalReply {
+    return { status, body, headers };
 }
 
 let traceCounter = 0;
@@ -185,7 +174,7 @@ export async function startRailwayEmulator(options: EmulatorOptions = {}): Promi
         };
     };
 
-    const principalOf = (req: http.IncomingMessage): Principal | undefined => {
+    const principalOf = (req: LocalRequest): Principal | undefined => {
         const auth = req.headers["authorization"];
         if (typeof auth === "string" && auth === `Bearer ${token}`) return { kind: "account" };
         const projectToken = req.headers["project-access-token"];
@@ -212,11 +201,11 @@ export async function startRailwayEmulator(options: EmulatorOptions = {}): Promi
         return f;
     };
 
-    const handleGraphQL = async (req: http.IncomingMessage, res: http.ServerResponse) => {
-        const raw = await readBody(req);
+    const handleGraphQL = async (req: LocalRequest): Promise<LocalReply> => {
+        const raw = req.text;
         const rate = rateHeaders();
         const answer = (status: number, body: unknown, headers: Record<string, string> = {}) =>
-            send(res, status, body, { ...rate.headers, ...headers });
+            reply(status, body, { ...rate.headers, ...headers });
         let body: { query?: string; variables?: Record<string, unknown>; operationName?: string };
         try {
             body = JSON.parse(raw);
@@ -315,63 +304,63 @@ export async function startRailwayEmulator(options: EmulatorOptions = {}): Promi
             path: e.path,
             extensions: { code: (e.extensions?.code as string) ?? "INTERNAL_SERVER_ERROR", traceId: traceId() },
         }));
-        answer(200, errors ? { data: result.data ?? null, errors } : { data: result.data });
+        return answer(200, errors ? { data: result.data ?? null, errors } : { data: result.data });
     };
 
     const mint = (projectId: string, environmentId: string, value?: string) =>
         store.mintProjectToken({ projectId, environmentId, token: value }).token;
     for (const t of options.projectTokens ?? []) store.mintProjectToken(t);
 
-    const handleAdmin = async (req: http.IncomingMessage, res: http.ServerResponse, route: string) => {
-        if (req.method === "GET" && route === "store") return send(res, 200, store.snapshot());
-        if (req.method === "GET" && route === "log") return send(res, 200, log);
-        const body = JSON.parse((await readBody(req)) || "{}");
+    const handleAdmin = async (req: LocalRequest, route: string): Promise<LocalReply> => {
+        if (req.method === "GET" && route === "store") return reply(200, store.snapshot());
+        if (req.method === "GET" && route === "log") return reply(200, log);
+        const body = JSON.parse(req.text || "{}");
         switch (route) {
             case "faults":
                 faults.push(body as Fault);
-                return send(res, 200, { ok: true, pending: faults.length });
+                return reply(200, { ok: true, pending: faults.length });
             case "edit":
                 try {
-                    return send(res, 200, { ok: true, result: store.outOfBand(body) ?? null });
+                    return reply(200, { ok: true, result: store.outOfBand(body) ?? null });
                 } catch (e) {
-                    return send(res, 400, { error: (e as Error).message });
+                    return reply(400, { error: (e as Error).message });
                 }
             case "reset":
                 faults.length = 0;
                 log.length = 0;
                 store.clear();
-                return send(res, 200, { ok: true });
+                return reply(200, { ok: true });
             case "project-tokens":
-                return send(res, 200, { token: mint(body.projectId, body.environmentId, body.token) });
+                return reply(200, { token: mint(body.projectId, body.environmentId, body.token) });
             case "push":
-                return send(res, 200, { deployments: store.push(body.repo, body.branch, body.sha).map((d) => d.id) });
+                return reply(200, { deployments: store.push(body.repo, body.branch, body.sha).map((d) => d.id) });
             case "deployment-outcome":
                 store.pendingOutcomes.push({
                     serviceId: body.serviceId,
                     outcome: body.outcome,
                     count: body.count ?? 1,
                 });
-                return send(res, 200, { ok: true });
+                return reply(200, { ok: true });
             default:
-                return send(res, 404, { error: `unknown admin route ${route}` });
+                return reply(404, { error: `unknown admin route ${route}` });
         }
     };
 
-    const server = http.createServer((req, res) => {
-        const url = new URL(req.url ?? "/", "http://127.0.0.1");
-        const work =
-            req.method === "POST" && url.pathname === "/graphql/v2"
-                ? handleGraphQL(req, res)
-                : url.pathname.startsWith("/admin/")
-                  ? handleAdmin(req, res, url.pathname.slice("/admin/".length))
-                  : Promise.resolve(send(res, 404, { error: "not found: the API is POST /graphql/v2" }));
-        work.catch((e) => send(res, 500, { errors: [{ message: String((e as Error)?.message ?? e) }] }));
+    const server = await startLocalServer({
+        port: options.port,
+        tooLarge: (limit) =>
+            reply(413, {
+                errors: [{ message: `Request body larger than ${limit} bytes`, extensions: { code: "BAD_REQUEST" } }],
+            }),
+        crashed: (e) => reply(500, { errors: [{ message: e.message, extensions: { code: "INTERNAL_SERVER_ERROR" } }] }),
+        handle: (req) =>
+            req.method === "POST" && req.url.pathname === "/graphql/v2"
+                ? handleGraphQL(req)
+                : req.url.pathname.startsWith("/admin/")
+                  ? handleAdmin(req, req.url.pathname.slice("/admin/".length))
+                  : reply(404, { error: "not found: the API is POST /graphql/v2" }),
     });
-    await new Promise<void>((resolve, reject) => {
-        server.once("error", reject);
-        server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
-    });
-    const port = (server.address() as AddressInfo).port;
+    const port = server.port;
     return {
         apiUrl: `http://127.0.0.1:${port}/graphql/v2`,
         port,
@@ -382,10 +371,6 @@ export async function startRailwayEmulator(options: EmulatorOptions = {}): Promi
         inject: (f) => faults.push(f),
         projectToken: (projectId, environmentId) => mint(projectId, environmentId),
         nextDeployments: (outcome, count = 1, serviceId) => store.pendingOutcomes.push({ serviceId, outcome, count }),
-        close: () =>
-            new Promise<void>((resolve) => {
-                server.closeAllConnections?.();
-                server.close(() => resolve());
-            }),
+        close: () => server.close(),
     };
 }

@@ -1,0 +1,118 @@
+/**
+ * The one HTTP server the Railway emulator and the fakes are built on: it listens on 127.0.0.1
+ * only, reads each body whole (up to a limit), hands the handler a parsed request and writes the
+ * handler's answer. Each service keeps its own error shapes: the caller says how a body over the
+ * limit and a handler that threw are answered. `close()` ends open connections and waits for the
+ * listener, so a test's clean-up leaves nothing listening.
+ */
+import * as http from "http";
+import * as https from "https";
+import { AddressInfo } from "net";
+
+export interface LocalRequest {
+    method: string;
+    url: URL;
+    headers: http.IncomingHttpHeaders;
+    /** The body as text (UTF-8). */
+    text: string;
+}
+
+export interface LocalReply {
+    status: number;
+    headers?: Record<string, string>;
+    /** Sent as JSON (content-type application/json unless `headers` says otherwise). */
+    body?: unknown;
+    /** Sent as is, instead of `body` (content-type text/plain unless `headers` says otherwise). */
+    text?: string;
+    /** Drop the connection without an answer: the lost response a client must survive. */
+    drop?: boolean;
+}
+
+export interface LocalServerOptions {
+    port?: number;
+    /** Serve HTTPS with this key and certificate (PEM), for clients that speak nothing else. */
+    tls?: { key: string; cert: string };
+    /** Largest body read; past it the request is answered with `tooLarge` (default 16 MiB). */
+    bodyLimit?: number;
+    handle(request: LocalRequest): LocalReply | Promise<LocalReply>;
+    /** The service's own answer to a body over the limit. */
+    tooLarge(limit: number): LocalReply;
+    /** The service's own answer when the handler throws (a bug in the fake, shown to the client). */
+    crashed(error: Error): LocalReply;
+}
+
+export interface LocalServer {
+    url: string;
+    port: number;
+    close(): Promise<void>;
+}
+
+const DEFAULT_BODY_LIMIT = 16 * 1024 * 1024;
+
+/** Writes one reply. */
+function write(res: http.ServerResponse, reply: LocalReply): void {
+    if (reply.drop) {
+        res.socket?.destroy();
+        return;
+    }
+    const json = reply.text === undefined;
+    const payload = json ? (reply.body === undefined ? "" : JSON.stringify(reply.body)) : reply.text!;
+    const type = json ? "application/json" : "text/plain";
+    res.writeHead(reply.status, { "content-type": type, ...reply.headers });
+    res.end(payload);
+}
+
+/** Reads the body whole, or resolves undefined once it passes `limit` (the rest is not buffered). */
+function readBody(req: http.IncomingMessage, limit: number): Promise<string | undefined> {
+    return new Promise((resolve, reject) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        let over = false;
+        req.on("data", (c: Buffer) => {
+            size += c.length;
+            if (size > limit) over = true;
+            if (!over) chunks.push(c);
+        });
+        req.on("end", () => resolve(over ? undefined : Buffer.concat(chunks).toString("utf8")));
+        req.on("error", reject);
+    });
+}
+
+export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
+    const limit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+    const listener: http.RequestListener = (req, res) => {
+        const answer = async (): Promise<LocalReply> => {
+            const text = await readBody(req, limit);
+            if (text === undefined) return options.tooLarge(limit);
+            return options.handle({
+                method: (req.method ?? "GET").toUpperCase(),
+                url: new URL(req.url ?? "/", "http://127.0.0.1"),
+                headers: req.headers,
+                text,
+            });
+        };
+        answer().then(
+            (reply) => write(res, reply),
+            (e: unknown) => write(res, options.crashed(e instanceof Error ? e : new Error(String(e)))),
+        );
+    };
+    const server: http.Server = options.tls ? https.createServer(options.tls, listener) : http.createServer(listener);
+    await new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(options.port ?? 0, "127.0.0.1", () => {
+            server.off("error", reject);
+            resolve();
+        });
+    });
+    const port = (server.address() as AddressInfo).port;
+    let closing: Promise<void> | undefined;
+    return {
+        url: `${options.tls ? "https" : "http"}://127.0.0.1:${port}`,
+        port,
+        close: () =>
+            (closing ??= new Promise<void>((resolve) => {
+                server.closeAllConnections();
+                server.close(() => resolve());
+            })),
+    };
+}
