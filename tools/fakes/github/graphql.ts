@@ -20,6 +20,7 @@ import {
     type OperationDefinitionNode,
 } from "graphql";
 import type { FakeGitHub } from "./server";
+import { notFound, repositoryNode, ruleNode, searchIssues, userNode } from "./graphql-nodes";
 import type { FakeRepo, FakeRule, FakeUser } from "./state";
 
 const NODE_MODULES = path.resolve(__dirname, "..", "..", "..", "node_modules");
@@ -28,39 +29,14 @@ function githubSchema(): GraphQLSchema {
     // The introspection result, not the SDL: the published SDL defines two fields twice, which
     // graphql-js rightly refuses; the introspection is what GitHub's server itself answers. (The
     // package exports only an ES module entry, so the file is read from the package's folder.)
+    // Read and built once per process: the file is 5 MB.
+    if (schema) return schema;
     const introspection = JSON.parse(
         fs.readFileSync(path.join(NODE_MODULES, "@octokit", "graphql-schema", "schema.json"), "utf8"),
     );
-    schema ??= buildClientSchema(introspection.data ?? introspection);
+    schema = buildClientSchema(introspection.data ?? introspection);
     return schema;
 }
-
-const notFound = (message: string) => new GraphQLError(message, { extensions: { type: "NOT_FOUND" } });
-
-/** What a new rule holds before its input says otherwise (GitHub's defaults). */
-const RULE_DEFAULTS: Record<string, unknown> = {
-    allowsDeletions: false,
-    allowsForcePushes: false,
-    blocksCreations: false,
-    dismissesStaleReviews: false,
-    isAdminEnforced: false,
-    lockAllowsFetchAndMerge: false,
-    lockBranch: false,
-    requireLastPushApproval: false,
-    requiredApprovingReviewCount: null,
-    requiredDeploymentEnvironments: [],
-    requiredStatusCheckContexts: [],
-    requiresApprovingReviews: false,
-    requiresCodeOwnerReviews: false,
-    requiresCommitSignatures: false,
-    requiresConversationResolution: false,
-    requiresDeployments: false,
-    requiresLinearHistory: false,
-    requiresStatusChecks: false,
-    requiresStrictStatusChecks: false,
-    restrictsPushes: false,
-    restrictsReviewDismissals: false,
-};
 
 const IDS = new Set(["repositoryId", "branchProtectionRuleId", "clientMutationId", "pattern", "requiredStatusChecks"]);
 
@@ -73,36 +49,6 @@ function settingsFrom(input: Record<string, unknown>): Record<string, unknown> {
     return out;
 }
 
-const connection = () => ({
-    nodes: [],
-    edges: [],
-    totalCount: 0,
-    pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null },
-});
-
-function ruleJson(repo: FakeRepo, r: FakeRule) {
-    return {
-        __typename: "BranchProtectionRule",
-        ...RULE_DEFAULTS,
-        ...r.settings,
-        id: r.id,
-        pattern: r.pattern,
-        repository: {
-            __typename: "Repository",
-            id: repo.nodeId,
-            name: repo.name,
-            nameWithOwner: `${repo.owner}/${repo.name}`,
-        },
-        pushAllowances: connection(),
-        reviewDismissalAllowances: connection(),
-        bypassForcePushAllowances: connection(),
-        bypassPullRequestAllowances: connection(),
-        requiredStatusChecks: ((r.settings.requiredStatusCheckContexts as string[] | undefined) ?? []).map(
-            (context) => ({ context, app: null }),
-        ),
-    };
-}
-
 function findRule(gh: FakeGitHub, id: unknown): { repo: FakeRepo; rule: FakeRule } | undefined {
     for (const repo of gh.repos.values()) {
         const rule = repo.rules.find((r) => r.id === id);
@@ -111,31 +57,22 @@ function findRule(gh: FakeGitHub, id: unknown): { repo: FakeRepo; rule: FakeRule
     return undefined;
 }
 
-function root(gh: FakeGitHub) {
+function root(gh: FakeGitHub, user: FakeUser) {
     return {
         node: ({ id }: { id: string }) => {
             const found = findRule(gh, id);
-            if (found) return ruleJson(found.repo, found.rule);
+            if (found) return ruleNode(gh, found.repo, found.rule);
             const repo = [...gh.repos.values()].find((r) => r.nodeId === id);
-            if (repo)
-                return {
-                    __typename: "Repository",
-                    id: repo.nodeId,
-                    name: repo.name,
-                    nameWithOwner: `${repo.owner}/${repo.name}`,
-                };
+            if (repo) return repositoryNode(gh, repo);
             throw notFound(`Could not resolve to a node with the global id of '${id}'`);
         },
         repository: ({ owner, name }: { owner: string; name: string }) => {
             const repo = gh.findRepo({ owner, repo: name });
             if (!repo) throw notFound(`Could not resolve to a Repository with the name '${owner}/${name}'.`);
-            return {
-                __typename: "Repository",
-                id: repo.nodeId,
-                name: repo.name,
-                nameWithOwner: `${repo.owner}/${repo.name}`,
-            };
+            return repositoryNode(gh, repo);
         },
+        viewer: () => userNode(gh, user),
+        search: (args: { query: string; type: string; first?: number; last?: number }) => searchIssues(gh, args),
         createBranchProtectionRule: ({ input }: { input: Record<string, any> }) => {
             const repo = [...gh.repos.values()].find((r) => r.nodeId === input.repositoryId);
             if (!repo) throw notFound(`Could not resolve to a node with the global id of '${input.repositoryId}'`);
@@ -149,7 +86,7 @@ function root(gh: FakeGitHub) {
                 settings: settingsFrom(input),
             };
             repo.rules.push(rule);
-            return { clientMutationId: input.clientMutationId ?? null, branchProtectionRule: ruleJson(repo, rule) };
+            return { clientMutationId: input.clientMutationId ?? null, branchProtectionRule: ruleNode(gh, repo, rule) };
         },
         updateBranchProtectionRule: ({ input }: { input: Record<string, any> }) => {
             const found = findRule(gh, input.branchProtectionRuleId);
@@ -159,7 +96,7 @@ function root(gh: FakeGitHub) {
             Object.assign(found.rule.settings, settingsFrom(input));
             return {
                 clientMutationId: input.clientMutationId ?? null,
-                branchProtectionRule: ruleJson(found.repo, found.rule),
+                branchProtectionRule: ruleNode(gh, found.repo, found.rule),
             };
         },
         deleteBranchProtectionRule: ({ input }: { input: Record<string, any> }) => {
@@ -183,6 +120,8 @@ const RULES = specifiedRules.filter((r) => r !== OverlappingFieldsCanBeMergedRul
 const MODELLED = new Set([
     "node",
     "repository",
+    "viewer",
+    "search",
     "createBranchProtectionRule",
     "updateBranchProtectionRule",
     "deleteBranchProtectionRule",
@@ -201,7 +140,7 @@ function errorJson(e: GraphQLError) {
 export async function answerGraphql(
     gh: FakeGitHub,
     body: unknown,
-    _user: FakeUser,
+    user: FakeUser,
 ): Promise<{ operation: string; body: unknown }> {
     const request = body as { query?: unknown; variables?: unknown } | undefined;
     if (typeof request?.query !== "string")
@@ -220,7 +159,8 @@ export async function answerGraphql(
     if (invalid.length) return { operation: "invalid", body: { errors: invalid.map(errorJson) } };
     const op = doc.definitions.find((d): d is OperationDefinitionNode => d.kind === "OperationDefinition");
     const fields = op?.selectionSet.selections.flatMap((sel) => (sel.kind === "Field" ? [sel.name.value] : [])) ?? [];
-    const unmodelled = fields.filter((f) => !MODELLED.has(f));
+    // Introspection (__schema, __type, __typename) is answered from the schema itself, as GitHub does.
+    const unmodelled = fields.filter((f) => !MODELLED.has(f) && !f.startsWith("__"));
     if (unmodelled.length)
         return {
             operation: fields.join(","),
@@ -229,7 +169,7 @@ export async function answerGraphql(
     const result = await execute({
         schema: s,
         document: doc,
-        rootValue: root(gh),
+        rootValue: root(gh, user),
         variableValues: (request.variables ?? {}) as Record<string, unknown>,
     });
     return {

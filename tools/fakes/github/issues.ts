@@ -19,9 +19,9 @@ function commentJson(gh: FakeGitHub, r: FakeRepo, issue: FakeIssue, c: FakeComme
     return {
         id: c.id,
         node_id: `IC_${c.id}`,
-        url: `${gh.url}/repos/${r.owner}/${r.name}/issues/comments/${c.id}`,
+        url: `${gh.apiBase}/repos/${r.owner}/${r.name}/issues/comments/${c.id}`,
         html_url: `https://github.com/${r.owner}/${r.name}/${issue.pull_request ? "pull" : "issues"}/${issue.number}#issuecomment-${c.id}`,
-        issue_url: `${gh.url}/repos/${r.owner}/${r.name}/issues/${issue.number}`,
+        issue_url: `${gh.apiBase}/repos/${r.owner}/${r.name}/issues/${issue.number}`,
         body: c.body,
         user: userJson(c.user),
         created_at: c.created_at,
@@ -30,7 +30,7 @@ function commentJson(gh: FakeGitHub, r: FakeRepo, issue: FakeIssue, c: FakeComme
     };
 }
 
-function issueJson(gh: FakeGitHub, r: FakeRepo, i: FakeIssue) {
+export function issueJson(gh: FakeGitHub, r: FakeRepo, i: FakeIssue) {
     return {
         id: i.number + r.id * 100000,
         node_id: `I_${r.id}_${i.number}`,
@@ -51,9 +51,11 @@ function issueJson(gh: FakeGitHub, r: FakeRepo, i: FakeIssue) {
         created_at: i.created_at,
         updated_at: i.updated_at,
         closed_at: i.closed_at,
-        url: `${gh.url}/repos/${r.owner}/${r.name}/issues/${i.number}`,
+        url: `${gh.apiBase}/repos/${r.owner}/${r.name}/issues/${i.number}`,
         html_url: `https://github.com/${r.owner}/${r.name}/${i.pull_request ? "pull" : "issues"}/${i.number}`,
-        ...(i.pull_request ? { pull_request: { url: `${gh.url}/repos/${r.owner}/${r.name}/pulls/${i.number}` } } : {}),
+        ...(i.pull_request
+            ? { pull_request: { url: `${gh.apiBase}/repos/${r.owner}/${r.name}/pulls/${i.number}` } }
+            : {}),
     };
 }
 
@@ -61,9 +63,9 @@ function deploymentJson(gh: FakeGitHub, r: FakeRepo, d: FakeDeployment) {
     return {
         id: d.id,
         node_id: `DE_${d.id}`,
-        url: `${gh.url}/repos/${r.owner}/${r.name}/deployments/${d.id}`,
-        statuses_url: `${gh.url}/repos/${r.owner}/${r.name}/deployments/${d.id}/statuses`,
-        repository_url: `${gh.url}/repos/${r.owner}/${r.name}`,
+        url: `${gh.apiBase}/repos/${r.owner}/${r.name}/deployments/${d.id}`,
+        statuses_url: `${gh.apiBase}/repos/${r.owner}/${r.name}/deployments/${d.id}/statuses`,
+        repository_url: `${gh.apiBase}/repos/${r.owner}/${r.name}`,
         sha: d.sha,
         ref: d.ref,
         task: d.task,
@@ -83,9 +85,9 @@ function deploymentStatusJson(gh: FakeGitHub, r: FakeRepo, d: FakeDeployment, s:
     return {
         id: s.id,
         node_id: `DES_${s.id}`,
-        url: `${gh.url}/repos/${r.owner}/${r.name}/deployments/${d.id}/statuses/${s.id}`,
-        deployment_url: `${gh.url}/repos/${r.owner}/${r.name}/deployments/${d.id}`,
-        repository_url: `${gh.url}/repos/${r.owner}/${r.name}`,
+        url: `${gh.apiBase}/repos/${r.owner}/${r.name}/deployments/${d.id}/statuses/${s.id}`,
+        deployment_url: `${gh.apiBase}/repos/${r.owner}/${r.name}/deployments/${d.id}`,
+        repository_url: `${gh.apiBase}/repos/${r.owner}/${r.name}`,
         state: s.state,
         description: s.description,
         environment: s.environment,
@@ -126,7 +128,7 @@ function findComment(r: FakeRepo, id: number): { issue: FakeIssue; comment: Fake
     return undefined;
 }
 
-function runJson(gh: FakeGitHub, r: FakeRepo, run: FakeWorkflowRun) {
+export function runJson(gh: FakeGitHub, r: FakeRepo, run: FakeWorkflowRun) {
     return {
         id: run.id,
         name: run.workflowFile.replace(/\.ya?ml$/, ""),
@@ -141,8 +143,13 @@ function runJson(gh: FakeGitHub, r: FakeRepo, run: FakeWorkflowRun) {
         created_at: run.createdAt,
         updated_at: run.createdAt,
         html_url: `https://github.com/${r.owner}/${r.name}/actions/runs/${run.id}`,
-        url: `${gh.url}/repos/${r.owner}/${r.name}/actions/runs/${run.id}`,
+        url: `${gh.apiBase}/repos/${r.owner}/${r.name}/actions/runs/${run.id}`,
     };
+}
+
+/** The repository's newest commit by committer date (the tip of main), if it has any. */
+export function newestCommit(r: FakeRepo): string | undefined {
+    return [...r.commits.entries()].sort((a, b) => b[1].localeCompare(a[1]))[0]?.[0];
 }
 
 export const ISSUE_HANDLERS: Record<string, Handler> = {
@@ -183,7 +190,9 @@ export const ISSUE_HANDLERS: Record<string, Handler> = {
     },
     "repos/get-commit"(ctx) {
         const r = this.findRepo(ctx.params);
-        const at = r?.commits.get(ctx.params.ref);
+        // GitHub takes a SHA or a branch name here; the fake's one branch, main, is the newest commit.
+        const sha = r && ctx.params.ref === "main" ? newestCommit(r) : ctx.params.ref;
+        const at = sha ? r?.commits.get(sha) : undefined;
         if (!r || !at)
             return {
                 status: 422,
@@ -192,8 +201,8 @@ export const ISSUE_HANDLERS: Record<string, Handler> = {
         return {
             status: 200,
             body: {
-                sha: ctx.params.ref,
-                node_id: `C_${ctx.params.ref}`,
+                sha,
+                node_id: `C_${sha}`,
                 commit: {
                     author: { name: "dev", email: "dev@ainative.dev", date: at },
                     committer: { name: "dev", email: "dev@ainative.dev", date: at },

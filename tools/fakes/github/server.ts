@@ -16,12 +16,12 @@
  * what the GitHub provider uses for any non-github.com base URL).
  */
 import { createHash } from "crypto";
-import * as http from "http";
-import { AddressInfo } from "net";
+import { LocalReply, LocalRequest, LocalServer, startLocalServer } from "../../http/local-server";
 import { checkRequest } from "./contract";
 import { ISSUE_HANDLERS } from "./issues";
 import { answerGraphql } from "./graphql";
 import { sealedBoxes, SealedBoxes } from "./sealed";
+import { READ_HANDLERS } from "./reads";
 import { SETTINGS_HANDLERS } from "./settings";
 import {
     Answer,
@@ -51,7 +51,7 @@ export type {
     LoggedRequest,
 } from "./state";
 
-const HANDLERS: Record<string, Handler> = { ...ISSUE_HANDLERS, ...SETTINGS_HANDLERS };
+const HANDLERS: Record<string, Handler> = { ...ISSUE_HANDLERS, ...SETTINGS_HANDLERS, ...READ_HANDLERS };
 
 export class FakeGitHub {
     readonly repos = new Map<string, FakeRepo>();
@@ -67,7 +67,12 @@ export class FakeGitHub {
     boxes!: SealedBoxes;
     private readonly tokens = new Map<string, { user: FakeUser; kind: "user" | "installation" }>();
     private nextId = 1000;
-    private server?: http.Server;
+    private server?: LocalServer;
+    /**
+     * The REST API's base as the current request reached it: the root, or `/api/v3` (GitHub
+     * Enterprise Server's paths), so that the `url` fields of an answer point where the client is.
+     */
+    apiBase = "";
     /** Base URL of the REST API (root paths), e.g. http://127.0.0.1:1234. */
     url = "";
 
@@ -133,7 +138,7 @@ export class FakeGitHub {
     }
 
     /** Adds a pull request (an issue with `pull_request`), returning its number. */
-    addPullRequest(owner: string, name: string, title = "A change"): number {
+    addPullRequest(owner: string, name: string, title = "A change", head?: { ref: string; sha: string }): number {
         const r = this.repo(owner, name);
         const now = new Date().toISOString();
         const n = r.issues.length + 1;
@@ -146,6 +151,7 @@ export class FakeGitHub {
             labels: [],
             user: { login: "author", id: 1, type: "User" },
             pull_request: true,
+            ...(head ? { head } : {}),
             comments: [],
             created_at: now,
             updated_at: now,
@@ -216,32 +222,22 @@ export class FakeGitHub {
         return c;
     }
 
-    async start(port = 0): Promise<this> {
+    /** Listens on 127.0.0.1 (`port` 0 picks one); with `tls`, over HTTPS as GitHub Enterprise Server is. */
+    async start(port = 0, tls?: { key: string; cert: string }): Promise<this> {
         this.boxes = await sealedBoxes();
-        this.server = http.createServer((req, res) => {
-            const chunks: Buffer[] = [];
-            req.on("data", (c: Buffer) => chunks.push(c));
-            req.on("end", () => {
-                this.handle(req, Buffer.concat(chunks).toString("utf8"), res).catch((e: Error) => {
-                    res.writeHead(500, { "content-type": "application/json" });
-                    res.end(JSON.stringify({ message: `fake GitHub crashed: ${e.message}` }));
-                });
-            });
+        this.server = await startLocalServer({
+            port,
+            tls,
+            tooLarge: () => ({ status: 413, body: { message: "Payload too large", documentation_url: DOCS } }),
+            crashed: (e) => ({ status: 500, body: { message: `fake GitHub crashed: ${e.message}` } }),
+            handle: (req) => this.handle(req),
         });
-        await new Promise<void>((resolve, reject) => {
-            this.server!.once("error", reject);
-            this.server!.listen(port, "127.0.0.1", resolve);
-        });
-        this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+        this.url = this.server.url;
         return this;
     }
 
     async close(): Promise<void> {
-        const s = this.server;
-        if (!s) return;
-        this.server = undefined;
-        s.closeAllConnections();
-        await new Promise<void>((resolve) => s.close(() => resolve()));
+        await this.server?.close();
     }
 
     private takeFault(operationId: string | undefined, method: string): Fault | undefined {
@@ -255,10 +251,11 @@ export class FakeGitHub {
         return f;
     }
 
-    private async handle(req: http.IncomingMessage, text: string, res: http.ServerResponse): Promise<void> {
-        const url = new URL(req.url ?? "/", "http://fake");
-        const method = (req.method ?? "GET").toUpperCase();
-        let apiPath = url.pathname.startsWith("/api/v3/") ? url.pathname.slice("/api/v3".length) : url.pathname;
+    private async handle(req: LocalRequest): Promise<LocalReply> {
+        const { url, method, text } = req;
+        const enterprise = url.pathname === "/api/v3" || url.pathname.startsWith("/api/v3/");
+        this.apiBase = enterprise ? `${this.url}/api/v3` : this.url;
+        let apiPath = enterprise ? url.pathname.slice("/api/v3".length) || "/" : url.pathname;
         // GitHub serves every /repos/{owner}/{repo}/… route as /repositories/{id}/… too (go-github
         // uses it for environment secrets); the description documents only the first form.
         const alias = /^\/repositories\/(\d+)(\/.*)?$/.exec(apiPath);
@@ -271,7 +268,7 @@ export class FakeGitHub {
         const scheme = req.headers.authorization?.split(" ")[0];
         const log: LoggedRequest = { method, path: url.pathname + url.search, status: 0, body: text, auth: scheme };
         this.requests.push(log);
-        const send = (a: Answer) => {
+        const send = (a: Answer): LocalReply => {
             const text = a.body === undefined ? "" : JSON.stringify(a.body);
             // Conditional requests, as GitHub answers them: a GET's ETag, and 304 with no body
             // (and no cost against the rate limit) when If-None-Match names the current one.
@@ -280,15 +277,16 @@ export class FakeGitHub {
                 if (req.headers["if-none-match"] === etag) {
                     log.status = 304;
                     this.notModified++;
-                    res.writeHead(304, { etag, ...a.headers });
-                    res.end();
-                    return;
+                    return { status: 304, text: "", headers: { etag, ...a.headers } };
                 }
                 a = { ...a, headers: { ...a.headers, etag } };
             }
             log.status = a.status;
-            res.writeHead(a.status, { "content-type": "application/json; charset=utf-8", ...a.headers });
-            res.end(text);
+            return {
+                status: a.status,
+                text,
+                headers: { "content-type": "application/json; charset=utf-8", ...a.headers },
+            };
         };
 
         let body: unknown = undefined;
@@ -368,10 +366,9 @@ export class FakeGitHub {
         });
         if (fault?.lose) {
             log.status = -1;
-            res.socket?.destroy();
-            return;
+            return { status: 0, drop: true };
         }
-        send(answer);
+        return send(answer);
     }
 
     // --- helpers for handlers ---

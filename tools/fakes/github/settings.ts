@@ -24,7 +24,7 @@ function repoJson(gh: FakeGitHub, r: FakeRepo) {
         archived: false,
         disabled: false,
         html_url: `https://github.com/${r.owner}/${r.name}`,
-        url: `${gh.url}/repos/${r.owner}/${r.name}`,
+        url: `${gh.apiBase}/repos/${r.owner}/${r.name}`,
         permissions: { admin: true, maintain: true, push: true, triage: true, pull: true },
     };
 }
@@ -39,15 +39,15 @@ function teamJson(gh: FakeGitHub, org: string, t: { id: number; slug: string; na
         privacy: "closed",
         notification_setting: "notifications_enabled",
         permission: "pull",
-        url: `${gh.url}/orgs/${org}/teams/${t.slug}`,
+        url: `${gh.apiBase}/orgs/${org}/teams/${t.slug}`,
         html_url: `https://github.com/orgs/${org}/teams/${t.slug}`,
-        members_url: `${gh.url}/orgs/${org}/teams/${t.slug}/members{/member}`,
-        repositories_url: `${gh.url}/orgs/${org}/teams/${t.slug}/repos`,
+        members_url: `${gh.apiBase}/orgs/${org}/teams/${t.slug}/members{/member}`,
+        repositories_url: `${gh.apiBase}/orgs/${org}/teams/${t.slug}/repos`,
         parent: null,
     };
 }
 
-function environmentJson(gh: FakeGitHub, r: FakeRepo, e: FakeEnvironment) {
+export function environmentJson(gh: FakeGitHub, r: FakeRepo, e: FakeEnvironment) {
     const rules: Record<string, unknown>[] = [];
     if (e.waitTimer)
         rules.push({ id: e.id * 10 + 1, node_id: `GA_${e.id}_w`, type: "wait_timer", wait_timer: e.waitTimer });
@@ -71,7 +71,7 @@ function environmentJson(gh: FakeGitHub, r: FakeRepo, e: FakeEnvironment) {
         id: e.id,
         node_id: `EN_${e.id}`,
         name: e.name,
-        url: `${gh.url}/repos/${r.owner}/${r.name}/environments/${encodeURIComponent(e.name)}`,
+        url: `${gh.apiBase}/repos/${r.owner}/${r.name}/environments/${encodeURIComponent(e.name)}`,
         html_url: `https://github.com/${r.owner}/${r.name}/deployments/activity_log?environments_filter=${encodeURIComponent(e.name)}`,
         created_at: e.created_at,
         updated_at: e.updated_at,
@@ -102,7 +102,7 @@ export const SETTINGS_HANDLERS: Record<string, Handler> = {
                 login: org.login,
                 id: org.id,
                 node_id: `O_${org.id}`,
-                url: `${this.url}/orgs/${org.login}`,
+                url: `${this.apiBase}/orgs/${org.login}`,
                 description: null,
                 type: "Organization",
             },
@@ -176,7 +176,7 @@ export const SETTINGS_HANDLERS: Record<string, Handler> = {
         const name = String(ctx.body.name);
         const type = (ctx.body.type ?? "branch") as "branch" | "tag";
         if (found.e.branchPolicies.some((p) => p.name === name && p.type === type))
-            return { status: 303, headers: { location: `${this.url}/` }, body: { message: "already exists" } };
+            return { status: 303, headers: { location: `${this.apiBase}/` }, body: { message: "already exists" } };
         const p = { id: this.newId(), node_id: `MDE2OkdhdGVCcmFuY2hQb2xpY3k${this.newId()}`, name, type };
         found.e.branchPolicies.push(p);
         return { status: 200, body: p };

@@ -24,6 +24,9 @@ export interface FakeIssue {
     labels: string[];
     user: FakeUser;
     pull_request: boolean;
+    /** A pull request's head branch and commit, and its base branch (default `pr-<n>`, zeros, main). */
+    head?: { ref: string; sha: string };
+    base?: string;
     comments: FakeComment[];
     created_at: string;
     updated_at: string;

@@ -1,0 +1,213 @@
+/**
+ * GitHub's own CLI (`gh`, Debian's package, installed by scripts/provision-services.sh) against the
+ * fake GitHub in GitHub Enterprise Server mode: HTTPS on 127.0.0.1 with a certificate made here,
+ * `/api/v3` and `/api/graphql`. These are calls we did not write: what `gh` sends is what the fake
+ * must answer as GitHub does, for the calls the workflows and runbooks use and for `gh pr view`,
+ * `gh issue list` and `gh api` on branch protection and environments.
+ */
+import * as assert from "assert";
+import { execFile, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { FakeGitHub } from "../../tools/fakes/github/server";
+
+const OWNER = "ainative";
+const NAME = "platform";
+const HEAD = "a".repeat(40);
+const MAIN = "b".repeat(40);
+
+interface GhResult {
+    code: number;
+    stdout: string;
+    stderr: string;
+}
+
+describe("GitHub's CLI against the fake GitHub (GHES mode)", function () {
+    this.timeout(120_000);
+    let dir: string;
+    let gh: FakeGitHub;
+    let env: NodeJS.ProcessEnv;
+
+    /** Runs `gh` asynchronously: the fake answers from this process, so the event loop must stay free. */
+    const run = (...args: string[]): Promise<GhResult> =>
+        new Promise((resolve) => {
+            execFile("gh", args, { env, timeout: 60_000 }, (error, stdout, stderr) =>
+                resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+            );
+        });
+    const ok = async (...args: string[]): Promise<string> => {
+        const r = await run(...args);
+        assert.strictEqual(r.code, 0, `gh ${args.join(" ")}: ${r.stderr}`);
+        return r.stdout.trim();
+    };
+
+    before(async () => {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "gh-cli-"));
+        const made = spawnSync(
+            "openssl",
+            [
+                ...["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1"],
+                ...["-addext", "subjectAltName=IP:127.0.0.1"],
+                ...["-keyout", path.join(dir, "key.pem"), "-out", path.join(dir, "cert.pem")],
+            ],
+            { encoding: "utf8" },
+        );
+        assert.strictEqual(made.status, 0, made.stderr);
+        gh = await new FakeGitHub().start(0, {
+            key: fs.readFileSync(path.join(dir, "key.pem"), "utf8"),
+            cert: fs.readFileSync(path.join(dir, "cert.pem"), "utf8"),
+        });
+        gh.addToken("gh-cli-token", "alice");
+        gh.addOrg(OWNER);
+        const repo = gh.repo(OWNER, NAME);
+        gh.addCommit(OWNER, NAME, MAIN, "2026-12-01T00:00:00Z");
+        gh.addPullRequest(OWNER, NAME, "Fix the gate", { ref: "fix-gate", sha: HEAD });
+        repo.labels.add("drift");
+        repo.issues.push({
+            number: 2,
+            title: "Drift on staging",
+            body: "Two resources drifted.",
+            state: "open",
+            state_reason: null,
+            labels: ["drift"],
+            user: { login: "drift-bot", id: 9, type: "Bot" },
+            pull_request: false,
+            comments: [],
+            created_at: "2026-12-01T00:00:00Z",
+            updated_at: "2026-12-01T00:00:00Z",
+            closed_at: null,
+        });
+        repo.rules.push({
+            id: "BPR_main",
+            pattern: "main",
+            settings: {
+                requiresApprovingReviews: true,
+                requiredApprovingReviewCount: 2,
+                requiresStatusChecks: true,
+                requiredStatusCheckContexts: ["plan (staging)"],
+                isAdminEnforced: true,
+            },
+        });
+        const host = new URL(gh.url).host;
+        for (const sub of ["config", "cache", "tmp"]) fs.mkdirSync(path.join(dir, sub));
+        env = {
+            PATH: process.env.PATH,
+            HOME: dir,
+            // gh's settings and its HTTP cache (kept under TMPDIR) start empty for every run.
+            GH_CONFIG_DIR: path.join(dir, "config"),
+            XDG_CACHE_HOME: path.join(dir, "cache"),
+            TMPDIR: path.join(dir, "tmp"),
+            GH_HOST: host,
+            GH_ENTERPRISE_TOKEN: "gh-cli-token",
+            GH_REPO: `${host}/${OWNER}/${NAME}`,
+            SSL_CERT_FILE: path.join(dir, "cert.pem"),
+            GH_NO_UPDATE_NOTIFIER: "1",
+            GH_PROMPT_DISABLED: "1",
+            NO_COLOR: "1",
+        };
+    });
+
+    after(async () => {
+        await gh?.close();
+        if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    it("gh pr view shows the pull request, and a missing one is an error (exit 1), never an empty PR", async () => {
+        const pr = JSON.parse(
+            await ok("pr", "view", "1", "--json", "number,title,state,headRefName,headRefOid,baseRefName"),
+        );
+        assert.deepStrictEqual(pr, {
+            number: 1,
+            title: "Fix the gate",
+            state: "OPEN",
+            headRefName: "fix-gate",
+            headRefOid: HEAD,
+            baseRefName: "main",
+        });
+        const human = await ok("pr", "view", "1");
+        assert.match(human, /title:\s+Fix the gate/);
+        const missing = await run("pr", "view", "7");
+        assert.strictEqual(missing.code, 1);
+        assert.match(missing.stderr, /Could not resolve to a PullRequest with the number of 7/);
+    });
+
+    it("gh issue list and view: the drift issue, by label too; a missing issue is an error", async () => {
+        assert.match(await ok("issue", "list"), /^2\tOPEN\tDrift on staging\tdrift/);
+        assert.match(await ok("issue", "list", "--state", "all", "--label", "drift"), /Drift on staging/);
+        assert.strictEqual(await ok("issue", "list", "--label", "no-such-label"), "");
+        assert.match(await ok("issue", "view", "2"), /Two resources drifted\./);
+        const missing = await run("issue", "view", "99");
+        assert.strictEqual(missing.code, 1);
+        assert.match(missing.stderr, /Could not resolve to an issue or pull request with the number of 99/);
+    });
+
+    it("gh repo view: owner, issues enabled, and main as the default branch, as REST says", async () => {
+        const repo = JSON.parse(
+            await ok("repo", "view", env.GH_REPO!, "--json", "name,owner,hasIssuesEnabled,defaultBranchRef"),
+        );
+        assert.deepStrictEqual(
+            [repo.name, repo.owner.login, repo.hasIssuesEnabled, repo.defaultBranchRef.name],
+            [NAME, OWNER, true, "main"],
+        );
+        assert.strictEqual(await ok("api", `repos/${OWNER}/${NAME}/commits/main`, "--jq", ".sha"), MAIN);
+    });
+
+    it("gh api: branch protection as GitHub derives it from the rule; an unprotected branch is a 404", async () => {
+        const p = JSON.parse(await ok("api", `repos/${OWNER}/${NAME}/branches/main/protection`));
+        assert.strictEqual(p.required_pull_request_reviews.required_approving_review_count, 2);
+        assert.deepStrictEqual(p.required_status_checks.contexts, ["plan (staging)"]);
+        assert.strictEqual(p.enforce_admins.enabled, true);
+        assert.match(p.url, /\/api\/v3\/repos\/ainative\/platform\/branches\/main\/protection$/);
+        const dev = await run("api", `repos/${OWNER}/${NAME}/branches/dev/protection`);
+        assert.strictEqual(dev.code, 1);
+        assert.match(dev.stdout + dev.stderr, /Branch not protected/);
+    });
+
+    it("gh api and gh secret: environments and their secrets, sealed by gh itself and opened by the fake", async () => {
+        await ok("api", "-X", "PUT", `repos/${OWNER}/${NAME}/environments/staging`);
+        await ok("secret", "set", "RAILWAY_TOKEN", "--env", "staging", "--body", "s3cret-value");
+        assert.strictEqual(gh.openSecret(OWNER, NAME, "staging", "RAILWAY_TOKEN"), "s3cret-value");
+        const envs = JSON.parse(await ok("api", `repos/${OWNER}/${NAME}/environments`));
+        assert.deepStrictEqual(
+            envs.environments.map((e: { name: string }) => e.name),
+            ["staging"],
+        );
+        assert.match(envs.environments[0].url, /^https:\/\/127\.0\.0\.1:\d+\/api\/v3\/repos\//);
+        assert.match(await ok("secret", "list", "--env", "staging"), /^RAILWAY_TOKEN\t/);
+        const listed = JSON.parse(await ok("api", `repos/${OWNER}/${NAME}/environments/staging/secrets`));
+        assert.deepStrictEqual(
+            listed.secrets.map((s: { name: string }) => s.name),
+            ["RAILWAY_TOKEN"],
+        );
+        assert.doesNotMatch(JSON.stringify(listed), /s3cret-value/);
+    });
+
+    it("the fork-comment workflow's own call: the pull request's head commit", async () => {
+        // .github/workflows/pr-fork-comment.yml: gh api "repos/$GITHUB_REPOSITORY/pulls/$pr" --jq .head.sha
+        assert.strictEqual(await ok("api", `repos/${OWNER}/${NAME}/pulls/1`, "--jq", ".head.sha"), HEAD);
+        assert.strictEqual((await run("api", `repos/${OWNER}/${NAME}/pulls/5`)).code, 1);
+    });
+
+    it("gh api: the API root, meta, rate_limit, workflow runs, the viewer and introspection", async () => {
+        assert.match(await ok("api", "/", "--jq", ".current_user_url"), /\/api\/v3\/user$/);
+        assert.ok(await ok("api", "meta", "--jq", ".installed_version"));
+        assert.strictEqual(await ok("api", "rate_limit", "--jq", ".resources.core.limit"), "5000");
+        assert.strictEqual(await ok("api", `repos/${OWNER}/${NAME}/actions/runs`, "--jq", ".total_count"), "0");
+        assert.strictEqual(
+            await ok("api", "graphql", "-f", "query={viewer{login}}", "--jq", ".data.viewer.login"),
+            "alice",
+        );
+        assert.strictEqual(
+            await ok(
+                "api",
+                "graphql",
+                "-f",
+                "query={__schema{queryType{name}}}",
+                "--jq",
+                ".data.__schema.queryType.name",
+            ),
+            "Query",
+        );
+    });
+});
