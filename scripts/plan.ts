@@ -4,7 +4,10 @@
  */
 import * as path from "path";
 import { runMain } from "./commands/io";
+import { deferUnusedSdkParts } from "./plan/defer-sdk";
 import { spawnRepositoryPack } from "./plan/pack-process";
+
+deferUnusedSdkParts();
 
 const argv = process.argv.slice(2);
 const early = argv.includes("--stack") && !argv.includes("--help") && !argv.includes("-h") ? tryStart() : undefined;

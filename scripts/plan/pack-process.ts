@@ -21,7 +21,8 @@ export function spawnPack(packDir: string, opts: { timeoutMs?: number } = {}): P
     const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack");
     const abs = path.resolve(packDir);
     // argv: <engine address> <program>, as the language host passes them; the caller is the engine.
-    const child = spawn(process.execPath, [runner, "127.0.0.1:0", abs], {
+    const preload = ["-r", path.join(__dirname, "..", "register.js"), "-r", path.join(__dirname, "pack-preload.ts")];
+    const child = spawn(process.execPath, [...preload, runner, "127.0.0.1:0", abs], {
         cwd: abs,
         stdio: ["ignore", "pipe", "pipe"],
         env: { ...process.env },
