@@ -36,8 +36,8 @@ function synthetic(n: number) {
         Object.entries(runtime.config).map(([k, v]) => [k, v.startsWith("{") || v.startsWith("[") ? JSON.parse(v) : v]),
     );
     {
-        const railway = c["ainative-platform:railway"] as { services: any[] };
-        const secrets = c["ainative-platform:secrets"] as { services: Record<string, any> };
+        const railway = c["ainative-platform:railway"] as { services: { name: string; kind?: string }[] };
+        const secrets = c["ainative-platform:secrets"] as { services: Record<string, unknown> };
         const worker = railway.services.find((s) => s.name === "worker");
         const datastores = railway.services.filter((s) => s.kind === "datastore");
         const clones = Array.from({ length: n }, (_, i) => ({ ...structuredClone(worker), name: `svc-${i + 1}` }));

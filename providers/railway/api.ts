@@ -11,7 +11,7 @@ import { DOCUMENTS, isMutation, isRetrySafe, OperationName } from "./documents";
 import type * as Generated from "./generated/graphql";
 
 type DocumentOf<Op extends OperationName> =
-    (typeof Generated)[`${Op}Document`] extends TypedDocumentNode<any, any>
+    (typeof Generated)[`${Op}Document`] extends TypedDocumentNode<infer _Result, infer _Variables>
         ? (typeof Generated)[`${Op}Document`]
         : never;
 /** What Railway answers to an operation (its `data`). */

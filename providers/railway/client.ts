@@ -176,7 +176,7 @@ export class RailwayClient {
      * Sends one document. `mutation` decides the retry rules. Resolves with `data`, or rejects with
      * a {@link RailwayApiError}.
      */
-    async request<T = Record<string, any>>(
+    async request<T = Record<string, unknown>>(
         operation: string,
         document: string,
         variables: Record<string, unknown>,

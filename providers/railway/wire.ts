@@ -70,6 +70,7 @@ function wireId(type: string, method: string, id: unknown, allowEmpty: boolean):
 }
 
 const wireProps = (type: string, method: string, props: unknown) =>
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the dynamic provider interface types outputs as any
     toWire(type, method, props ?? {}) as Record<string, any>;
 
 /**

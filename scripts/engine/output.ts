@@ -113,6 +113,7 @@ export function parseDigest(text: string): PreviewDigest {
     return parsed;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- an engine event is one of ~20 shapes, each read defensively where used
 export type EngineEvent = { sequence: number; timestamp: number } & Record<string, any>;
 
 /** Parses an NDJSON event stream; lines that are not JSON objects are an error naming the line. */

@@ -56,6 +56,7 @@ export async function recordFixtures(outDir: string, log: (line: string) => void
     const engine = provideEngine();
     const emu = await startRailwayEmulator({ token: FIXTURE_SECRETS.RAILWAY_TOKEN, deployStageMs: 20 });
     const written: string[] = [];
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a stack file's config is arbitrary YAML that callers edit in place
     const services = (c: Record<string, any>) => c["ainative-platform:railway"].services as any[];
     const ws = await Workspace.create({
         engine,

@@ -35,12 +35,14 @@ const LINKED = [
  */
 const COPIED = ["infra"];
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a stack file's config is arbitrary YAML that callers edit in place
 export type StackConfigDoc = { config: Record<string, any>; [k: string]: unknown };
 
 export interface WorkspaceOptions {
     /** Which committed stack file to start from (default `local`). */
     stack?: string;
     /** Changes to the stack file's config before the first run. */
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a stack file's config is arbitrary YAML that callers edit in place
     mutate?: (config: Record<string, any>) => void;
     /** Extra environment for every run (RAILWAY_API_TOKEN, RAILWAY_API_URL...). */
     env?: NodeJS.ProcessEnv;
@@ -98,6 +100,7 @@ export class Workspace {
     }
 
     /** Changes this workspace's current stack file. */
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a stack file's config is arbitrary YAML that callers edit in place
     editStackFile(mutate: (config: Record<string, any>) => void): void {
         const doc = parse(fs.readFileSync(this.stackFile, "utf8")) as StackConfigDoc;
         mutate(doc.config);
@@ -146,6 +149,7 @@ export class Workspace {
     }
 
     /** `pulumi stack export`, parsed. */
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Pulumi's state export is a large untyped document
     async exportState(showSecrets = false): Promise<{ text: string; deployment: any }> {
         const r = await this.run([
             "stack",

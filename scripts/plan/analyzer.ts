@@ -90,6 +90,7 @@ function resourceOptions(r: AnalyzerResource) {
     return opts;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the SDK's generated protobuf stubs carry no types
 function toDiagnostic(d: any): PolicyDiagnostic {
     return {
         policyName: d.getPolicyname(),
@@ -104,6 +105,7 @@ function toDiagnostic(d: any): PolicyDiagnostic {
 export class PolicyAnalyzer {
     private constructor(
         private readonly child: ChildProcess,
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the SDK's generated protobuf stubs carry no types
         private readonly client: any,
         private readonly stderr: string[],
     ) {}
@@ -139,10 +141,12 @@ export class PolicyAnalyzer {
     }
 
     async info(): Promise<AnalyzerInfo> {
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the SDK's generated protobuf stubs carry no types
         const res: any = await this.call("getAnalyzerInfo", new Empty());
         return {
             name: res.getName(),
             version: res.getVersion(),
+            // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the SDK's generated protobuf stubs carry no types
             policies: res.getPoliciesList().map((p: any) => ({
                 name: p.getName(),
                 description: p.getDescription(),
@@ -186,8 +190,10 @@ export class PolicyAnalyzer {
     }
 
     async analyze(r: AnalyzerResource): Promise<PolicyDiagnostic[]> {
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the SDK's generated protobuf stubs carry no types
         const res: any = await this.call("analyze", describe(new pb.AnalyzeRequest(), r));
         // A resource policy's finding is about the resource analyzed; the engine attaches its URN.
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the SDK's generated protobuf stubs carry no types
         return res.getDiagnosticsList().map((d: any) => ({ ...toDiagnostic(d), urn: d.getUrn() || r.urn }));
     }
 
@@ -206,6 +212,7 @@ export class PolicyAnalyzer {
                 return ar;
             }),
         );
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the SDK's generated protobuf stubs carry no types
         const res: any = await this.call("analyzeStack", req);
         return res.getDiagnosticsList().map(toDiagnostic);
     }

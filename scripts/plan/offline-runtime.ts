@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 /* The SDK's own internals: the mock monitor and the wire (de)serializer. */
 const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks") as {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the SDK's generated protobuf stubs carry no types
     MockMonitor: new (mocks: pulumi.runtime.Mocks) => any;
 };
 const settings = require("@pulumi/pulumi/runtime/settings") as {
@@ -116,6 +117,7 @@ export function installOfflineRuntime(opts: OfflineRuntimeOptions): Registration
     };
 
     class RecordingMonitor extends MockMonitor {
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the SDK's generated protobuf stubs carry no types
         registerResource(req: any, callback: (err: unknown, res: unknown) => void) {
             const parent: string = req.getParent();
             const urn: string = this.newUrn(parent, req.getType(), req.getName());
@@ -127,6 +129,7 @@ export function installOfflineRuntime(opts: OfflineRuntimeOptions): Registration
                 custom: req.getCustom(),
                 protect: req.getProtect() === true,
                 retainOnDelete: req.getRetainondelete?.() === true,
+                // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the SDK's generated protobuf stubs carry no types
                 aliases: (req.getAliasesList() as any[]).map((a) => {
                     const spec = a.getSpec();
                     return spec
@@ -146,6 +149,7 @@ export function installOfflineRuntime(opts: OfflineRuntimeOptions): Registration
             byUrn.set(urn, reg);
             return super.registerResource(req, callback);
         }
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the SDK's generated protobuf stubs carry no types
         registerResourceOutputs(req: any, callback: (err: unknown, res: unknown) => void) {
             const reg = byUrn.get(req.getUrn());
             if (reg && req.getOutputs()) reg.outputs = rpc.deserializeProperties(req.getOutputs(), true);

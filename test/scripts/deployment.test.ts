@@ -92,9 +92,21 @@ describe("npm run deployment: each deploy stage as a GitHub deployment with stat
         for (const [argv, e, message] of [
             [["deploy"], env(), /unknown command 'deploy'/],
             [[], env(), /Commands:\n\s+start \[options\]/],
-            [["start", "--stack", "production", "--ref", "main"], env(), /option '--ref <sha>' argument 'main' is invalid\. must be the commit's SHA/],
-            [["finish", "--id", "1", "--state", "done"], env(), /option '--state <state>' argument 'done' is invalid\. Allowed choices are success, failure/],
-            [["finish", "--id", "x", "--state", "success"], env(), /option '--id <deployment id>' argument 'x' is invalid/],
+            [
+                ["start", "--stack", "production", "--ref", "main"],
+                env(),
+                /option '--ref <sha>' argument 'main' is invalid\. must be the commit's SHA/,
+            ],
+            [
+                ["finish", "--id", "1", "--state", "done"],
+                env(),
+                /option '--state <state>' argument 'done' is invalid\. Allowed choices are success, failure/,
+            ],
+            [
+                ["finish", "--id", "x", "--state", "success"],
+                env(),
+                /option '--id <deployment id>' argument 'x' is invalid/,
+            ],
             [["start", "--stack", "production", "--ref", SHA], env({ GITHUB_TOKEN: "" }), /GITHUB_TOKEN is not set/],
             [["start", "--stack", "production", "--ref", SHA], env({ GITHUB_REPOSITORY: "" }), /GITHUB_REPOSITORY/],
         ] as const) {

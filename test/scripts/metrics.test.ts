@@ -344,7 +344,10 @@ describe("delivery metrics: bad input and refusals, never a made-up figure", fun
                 ["--repo", "ainative/empty", "--since", "2026-11-01", "--until", "2026-10-01"],
                 /--since must be before --until/,
             ],
-            [["--repo", "ainative/empty", "--format", "pdf"], /argument 'pdf' is invalid\. Allowed choices are text, markdown, json, html/],
+            [
+                ["--repo", "ainative/empty", "--format", "pdf"],
+                /argument 'pdf' is invalid\. Allowed choices are text, markdown, json, html/,
+            ],
             [["--repo", "ainative/empty", "--railway", "production"], /--railway must be <stack>=<projectId>/],
             [["--repo", "ainative/empty", "--gate-records", "nowhere"], /--gate-records nowhere: no such folder/],
         ] as const) {

@@ -555,7 +555,11 @@ describe("PR comment: exactly one comment per project and stack (fake GitHub)", 
                 env(),
                 /is not a GitHub repository/,
             ],
-            [["--stack", "local", "--preview", "preview.json", "--exit-code", "x"], env(), /option '--exit-code <n>' argument 'x' is invalid/],
+            [
+                ["--stack", "local", "--preview", "preview.json", "--exit-code", "x"],
+                env(),
+                /option '--exit-code <n>' argument 'x' is invalid/,
+            ],
         ];
         for (const [argv, e, message] of cases) {
             const io = captureIO();

@@ -3,6 +3,9 @@ import { authFromEnv, isRailwayApiError, parseRetryAfter, RailwayClient } from "
 import { DOCUMENTS } from "../../../providers/railway/documents";
 import { RailwayEmulator, startRailwayEmulator } from "../../../tools/railway-emulator";
 
+/** What a raw request answers, read loosely by these tests. */
+type Data = Record<string, any>;
+
 describe("Railway client", () => {
     let emu: RailwayEmulator;
     before(async () => (emu = await startRailwayEmulator()));
@@ -15,7 +18,7 @@ describe("Railway client", () => {
     const client = (retry = { baseDelayMs: 10, maxAttempts: 4 }) =>
         new RailwayClient({ apiUrl: emu.apiUrl, env: { RAILWAY_API_TOKEN: emu.token }, retry });
     const createProject = (c: RailwayClient, name = "p") =>
-        c.request("ProjectCreate", DOCUMENTS.ProjectCreate, { input: { name } }, true);
+        c.request<Data>("ProjectCreate", DOCUMENTS.ProjectCreate, { input: { name } }, true);
 
     it("authenticates with RAILWAY_API_TOKEN as Bearer or RAILWAY_TOKEN as Project-Access-Token", async () => {
         assert.deepEqual(authFromEnv({ RAILWAY_API_TOKEN: "a" }), { header: "Authorization", value: "Bearer a" });
@@ -31,7 +34,7 @@ describe("Railway client", () => {
             apiUrl: emu.apiUrl,
             env: { RAILWAY_TOKEN: emu.projectToken(id, env) },
         });
-        assert.equal((await viaProjectToken.request("Project", DOCUMENTS.Project, { id }, false)).project.id, id);
+        assert.equal((await viaProjectToken.request<Data>("Project", DOCUMENTS.Project, { id }, false)).project.id, id);
     });
 
     it("is refused with a wrong token, and the error never contains the token", async () => {
@@ -79,7 +82,7 @@ describe("Railway client", () => {
         const { projectCreate } = await createProject(client());
         emu.log.length = 0;
         emu.inject({ operation: "Project", status: 502, count: 2 });
-        const data = await client().request("Project", DOCUMENTS.Project, { id: projectCreate.id }, false);
+        const data = await client().request<Data>("Project", DOCUMENTS.Project, { id: projectCreate.id }, false);
         assert.equal(data.project.id, projectCreate.id);
         assert.deepEqual(
             emu.log.map((l) => l.status),
@@ -90,7 +93,7 @@ describe("Railway client", () => {
     it("gives up after the retry budget with an error naming the operation and attempts", async () => {
         emu.inject({ operation: "Project", status: 500, count: 10 });
         await assert.rejects(
-            client({ baseDelayMs: 5, maxAttempts: 3 }).request("Project", DOCUMENTS.Project, { id: "x" }, false),
+            client({ baseDelayMs: 5, maxAttempts: 3 }).request<Data>("Project", DOCUMENTS.Project, { id: "x" }, false),
             /Railway Project failed: .*after 3 attempts/,
         );
         assert.equal(emu.log.length, 3);
@@ -106,7 +109,7 @@ describe("Railway client", () => {
             retry: { baseDelayMs: 5, maxAttempts: 3 },
         });
         await assert.rejects(
-            c.request("ProjectCreate", DOCUMENTS.ProjectCreate, { input: { name: "x" } }, true),
+            c.request<Data>("ProjectCreate", DOCUMENTS.ProjectCreate, { input: { name: "x" } }, true),
             /cannot reach 127\.0\.0\.1:\d+: ECONNREFUSED \(code ECONNREFUSED, after 3 attempts\)/,
         );
     });
