@@ -96,10 +96,9 @@ describe("npm run plan guards its inputs and outputs", function () {
             [path.join(path.dirname(file), "no-such-folder", "plan.md"), /does not exist or cannot be written/],
         ] as const) {
             const io = captureIO();
-            const started = Date.now();
             assert.equal(await planCommand(["--stack", "staging", "--file", file, "--out", out], io), 2, io.all());
             assert.match(io.all(), message);
-            assert.ok(Date.now() - started < 2000, "refused before planning");
+            assert.doesNotMatch(io.all(), /planning stack/, "refused before planning");
         }
         assert.equal(fs.readFileSync(file, "utf8"), before);
     });

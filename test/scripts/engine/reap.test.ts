@@ -19,9 +19,12 @@ function alive(pid: number): boolean {
     }
 }
 
-/** Whether the process is gone, given the kernel a moment to finish a SIGKILL already sent (bounded). */
+/**
+ * Whether the process is gone, given the kernel time to finish a SIGKILL already sent. Not our
+ * child, so there is nothing to wait on: polled, with a bound far above any load (30 s).
+ */
 async function gone(pid: number): Promise<boolean> {
-    for (let i = 0; i < 50 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 300 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
     return !alive(pid);
 }
 
