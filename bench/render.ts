@@ -15,6 +15,8 @@ import { parseDigest, parseEvents } from "../scripts/engine/output";
 import { renderComment } from "../scripts/preview/comment";
 import { reportFromPreview } from "../scripts/preview/report";
 import { syntheticPreview, syntheticRefresh } from "./synthetic";
+import { defineCommand, parseCommand } from "../scripts/commands/cli";
+import { EXIT, runMain } from "../scripts/commands/io";
 
 const N = 10_000;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -30,34 +32,46 @@ function timed<T>(fn: () => T, runs = 5): { ms: number; result: T } {
     return { ms: median(times), result };
 }
 
-const preview = syntheticPreview(N, { violations: 40 });
-const previewText = JSON.stringify(preview.digest, null, 4);
-const previewEvents = preview.events.map((e) => JSON.stringify(e)).join("\n");
-const render = timed(() =>
-    renderComment(
-        reportFromPreview({
-            digest: parseDigest(previewText),
-            events: parseEvents(previewEvents),
-            stack: "staging",
-            exitCode: 1,
-        }),
-    ),
-);
+runMain((argv, io) => {
+    const parsed = parseCommand(
+        defineCommand(
+            "bench:render",
+            "Prints the PR comment's render time and the drift classification at 10,000 resources. No options.",
+            io,
+        ),
+        argv,
+    );
+    if (parsed !== true) return parsed;
+    const preview = syntheticPreview(N, { violations: 40 });
+    const previewText = JSON.stringify(preview.digest, null, 4);
+    const previewEvents = preview.events.map((e) => JSON.stringify(e)).join("\n");
+    const render = timed(() =>
+        renderComment(
+            reportFromPreview({
+                digest: parseDigest(previewText),
+                events: parseEvents(previewEvents),
+                stack: "staging",
+                exitCode: 1,
+            }),
+        ),
+    );
 
-const refresh = syntheticRefresh(N);
-const refreshText = JSON.stringify(refresh.digest, null, 4);
-const refreshEvents = refresh.events.map((e) => JSON.stringify(e)).join("\n");
-const classify = timed(() => classifyRefresh(parseDigest(refreshText), parseEvents(refreshEvents)));
+    const refresh = syntheticRefresh(N);
+    const refreshText = JSON.stringify(refresh.digest, null, 4);
+    const refreshEvents = refresh.events.map((e) => JSON.stringify(e)).join("\n");
+    const classify = timed(() => classifyRefresh(parseDigest(refreshText), parseEvents(refreshEvents)));
 
-const mb = (s: string) => (s.length / 1e6).toFixed(1);
-console.log(
-    `PR comment from a ${N.toLocaleString("en")}-resource preview (${mb(previewText)} MB digest, ${mb(previewEvents)} MB event log):`,
-);
-console.log(`  render: ${render.ms.toFixed(0)} ms (target under 1000 ms)`);
-console.log(`  comment length: ${render.result.length.toLocaleString("en")} characters (limit 65,536)`);
-console.log(
-    `drift classification of a ${N.toLocaleString("en")}-resource refresh (${mb(refreshText)} MB digest, ${mb(refreshEvents)} MB event log):`,
-);
-console.log(
-    `  classify: ${classify.ms.toFixed(0)} ms (target under 1000 ms); ${classify.result.drifted.length} drifted resources named, ${classify.result.unidentified} not identified`,
-);
+    const mb = (s: string) => (s.length / 1e6).toFixed(1);
+    console.log(
+        `PR comment from a ${N.toLocaleString("en")}-resource preview (${mb(previewText)} MB digest, ${mb(previewEvents)} MB event log):`,
+    );
+    console.log(`  render: ${render.ms.toFixed(0)} ms (target under 1000 ms)`);
+    console.log(`  comment length: ${render.result.length.toLocaleString("en")} characters (limit 65,536)`);
+    console.log(
+        `drift classification of a ${N.toLocaleString("en")}-resource refresh (${mb(refreshText)} MB digest, ${mb(refreshEvents)} MB event log):`,
+    );
+    console.log(
+        `  classify: ${classify.ms.toFixed(0)} ms (target under 1000 ms); ${classify.result.drifted.length} drifted resources named, ${classify.result.unidentified} not identified`,
+    );
+    return EXIT.ok;
+});
