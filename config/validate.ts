@@ -4,11 +4,10 @@
  * problem out, each as one {@link ConfigIssue}.
  */
 import { z } from "zod";
-import { APP_ROLES, AppRole, isSecretKey, validateAppEnvironment } from "./environment.schema";
 import type { ConfigIssue } from "./issues";
+import { crossFieldIssues, crossFieldWarnings } from "./cross-field";
+import { configPath, CrossFieldView } from "./cross-field/view";
 import { plainCredentialIssues } from "./plain-credentials";
-import { serviceRuleIssues } from "./service-rules";
-import { SecretValue } from "./secret";
 import {
     CONFIG_NAMESPACE,
     integrationsSchema,
@@ -19,10 +18,8 @@ import {
     stackConfigSchema,
 } from "./stack.schema";
 import { unknownKeyFix } from "./suggest";
-import { RAILWAY_PROVIDED_VARIABLES } from "./railway-limits";
-import { credentialShape, hasRailwayReference, literalText, printableName, railwayReferences } from "./values";
 
-/** `secrets` leaves after reading: strings become {@link SecretValue} only when they were secret at the source. */
+/** `secrets` leaves after reading: strings become `SecretValue`s (config/secret.ts) only when they were secret at the source. */
 export type RawConfig = Record<string, unknown>;
 
 /** Errors stop a stack; warnings are printed and let it go on. */
@@ -30,20 +27,7 @@ export type ValidationResult =
     | { ok: true; config: ParsedStackConfig; warnings: ConfigIssue[] }
     | { ok: false; issues: ConfigIssue[]; warnings: ConfigIssue[] };
 
-/** The value of an object's own property: a service named `constructor` is not `Object.prototype.constructor`. */
-function own<T>(record: Record<string, T> | undefined, key: string): T | undefined {
-    return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
-}
-
-/** Pulumi `--path` syntax: `railway.services[0].replicas`. */
-export function configPath(path: readonly PropertyKey[]): string {
-    let out = CONFIG_NAMESPACE + ":";
-    path.forEach((segment, i) => {
-        if (typeof segment === "number") out += `[${segment}]`;
-        else out += (i === 0 ? "" : ".") + printableName(String(segment), 80);
-    });
-    return out;
-}
+export { configPath, ownsRailwayProject } from "./cross-field/view";
 
 // ---- Zod issue → one line ----------------------------------------------------------------
 
@@ -214,32 +198,6 @@ function zodIssueToConfigIssues(issue: z.core.$ZodIssue): ConfigIssue[] {
 
 // ---- cross-field rules ------------------------------------------------------------------
 
-/**
- * What the cross-field rules look at. Built leniently, piece by piece, so that a structural mistake
- * in one place does not hide a rule broken in another: every problem is reported at once.
- */
-interface CrossFieldView {
-    environment?: ParsedStackConfig["environment"];
-    productionHosts: string[];
-    integrations: ParsedStackConfig["integrations"];
-    railway?: Partial<
-        Pick<
-            ParsedStackConfig["railway"],
-            "workspaceId" | "projectId" | "apiUrl" | "ownsProject" | "duplicateFrom" | "environment"
-        >
-    >;
-    /** Services that parsed, with their index in the file. */
-    services: Array<[number, ServiceConfig]>;
-    /** Every service entry parsed (so a name missing from `services` really is unknown). */
-    allServicesParsed: boolean;
-    /** Names (as written) of services whose name itself is invalid: reported once, not again as unknown. */
-    brokenNames: Set<string>;
-    /** Indexes of services whose name is invalid: their secrets cannot be matched to them by name, so are not checked. */
-    unnamed: Set<number>;
-    secrets: ParsedStackConfig["secrets"];
-    sections: { github: boolean; sentry: boolean; pagerduty: boolean };
-}
-
 function safe<T>(schema: z.ZodType<T>, value: unknown): T | undefined {
     const r = schema.safeParse(value);
     return r.success ? r.data : undefined;
@@ -386,200 +344,10 @@ function lenientView(raw: RawConfig): CrossFieldView {
     };
 }
 
-/** Whether a stack owns its Railway project (creates and deletes it and its services): unless it says not, or names an existing project. */
-export function ownsRailwayProject(railway: { ownsProject?: boolean; projectId?: string }): boolean {
-    return railway.ownsProject ?? railway.projectId === undefined;
-}
-
-function crossFieldIssues(cfg: CrossFieldView): ConfigIssue[] {
-    const issues: ConfigIssue[] = [];
-    const add = (path: PropertyKey[], problem: string, fix: string) =>
-        issues.push({ path: configPath(path), problem, fix });
-    const { railway, integrations, secrets } = cfg;
-
-    const owner = railway ? ownsRailwayProject(railway) : false;
-    if (railway && owner && !railway.workspaceId && !railway.projectId && !railway.apiUrl) {
-        add(
-            ["railway", "workspaceId"],
-            "is required to create the project (this stack owns it)",
-            "set the Railway workspace id: pulumi config set --path railway.workspaceId <id>; or share a project another stack owns with railway.ownsProject: false",
-        );
-    }
-    if (railway?.ownsProject === true && railway.projectId !== undefined) {
-        add(
-            ["railway", "ownsProject"],
-            "is true, but railway.projectId names an existing project: a stack that owns the project creates it",
-            "remove railway.projectId to create and own the project, or set railway.ownsProject to false to share it",
-        );
-    }
-    if (railway?.duplicateFrom !== undefined && owner) {
-        add(
-            ["railway", "duplicateFrom"],
-            "only applies to a stack that shares a project: the owner's environment comes with the project it creates",
-            "remove railway.duplicateFrom, or set railway.ownsProject to false",
-        );
-    }
-    if (railway?.duplicateFrom !== undefined && railway.duplicateFrom === railway.environment) {
-        add(
-            ["railway", "duplicateFrom"],
-            `names the stack's own environment '${railway.duplicateFrom}'`,
-            "name the environment to duplicate, such as staging",
-        );
-    }
-
-    for (const integration of ["github", "sentry", "pagerduty"] as const) {
-        if (integrations[integration] && !cfg.sections[integration]) {
-            add(
-                [integration],
-                `is required while integrations.${integration} is on`,
-                `configure it, or set integrations.${integration} to false`,
-            );
-        }
-    }
-
-    const seen = new Map<string, number>();
-    for (const [i, svc] of cfg.services) {
-        const at = (...rest: PropertyKey[]) => ["railway", "services", i, ...rest];
-        if (seen.has(svc.name))
-            add(
-                at("name"),
-                `duplicates service '${svc.name}' (services[${seen.get(svc.name)}])`,
-                "give each service a unique name",
-            );
-        seen.set(svc.name, i);
-
-        // Its secrets cannot be matched to a service whose name is broken: not checked then.
-        const secretValues = cfg.unnamed.has(i) ? undefined : (own(secrets.services, svc.name) ?? {});
-        for (const issue of serviceRuleIssues(
-            svc,
-            (key) => !secretValues || Object.hasOwn(secretValues, key),
-            (key) => `pulumi config set --secret --path 'secrets.services.${svc.name}.${key}' <value>`,
-        )) {
-            add(
-                typeof issue.at === "string" ? at(issue.at) : ["secrets", "services", svc.name, issue.at.secret],
-                issue.problem,
-                issue.fix,
-            );
-        }
-        if (svc.kind === "cron" && !svc.cronSchedule)
-            add(
-                at("cronSchedule"),
-                "is required for a cron service",
-                "set a 5-field cron expression, e.g. '0 3 * * *'",
-            );
-        if (svc.restartPolicy.type === "ON_FAILURE" && svc.restartPolicy.maxRetries === undefined) {
-            add(at("restartPolicy", "maxRetries"), "is required with ON_FAILURE", "bound the retries, e.g. 10");
-        }
-        if (svc.kind === "web" && !svc.healthcheck)
-            add(at("healthcheck"), "is required for a web service", "set healthcheck.path, e.g. /api/health");
-        if (svc.adopt?.volume && !svc.volume)
-            add(
-                at("adopt", "volume"),
-                "names a volume, but the service declares none",
-                "declare the volume (volume.mountPath), or remove adopt.volume",
-            );
-        if (svc.adopt?.serviceDomain && !svc.domains?.railway)
-            add(
-                at("adopt", "serviceDomain"),
-                "names a Railway domain, but the service declares none",
-                "set domains.railway: true, or remove adopt.serviceDomain",
-            );
-        for (const host of Object.keys(svc.adopt?.customDomains ?? {})) {
-            if (!svc.domains?.custom.includes(host))
-                add(
-                    at("adopt", "customDomains", host),
-                    "is not one of the service's custom domains",
-                    `add '${host}' to domains.custom, or remove it here`,
-                );
-        }
-
-        if (!secretValues) continue;
-        for (const key of svc.secrets) {
-            if (key in svc.variables)
-                add(at("variables", key), "is listed in secrets too", `keep ${key} in one place: secrets`);
-        }
-        for (const key of Object.keys(secretValues)) {
-            if (!svc.secrets.includes(key)) {
-                add(
-                    ["secrets", "services", svc.name, key],
-                    `has a value but is not listed in railway.services[${i}].secrets`,
-                    `add '${key}' to that service's secrets list, or remove the value`,
-                );
-            }
-        }
-        const moveToSecrets = (key: string) =>
-            `move it: remove it from variables, add it to secrets, and pulumi config set --secret --path 'secrets.services.${svc.name}.${key}' <value>`;
-        for (const [key, value] of Object.entries(svc.variables)) {
-            const literal = literalText(value);
-            if (svc.kind !== "datastore" && isSecretKey(key)) {
-                // Only a reference is allowed in the plain half: the text around it must hold no secret.
-                if (!hasRailwayReference(value))
-                    add(
-                        at("variables", key),
-                        "is a secret by the environment schema but is stored in plain text",
-                        moveToSecrets(key),
-                    );
-                else if (credentialShape(literal))
-                    add(
-                        at("variables", key),
-                        `is a secret; the text around its Railway reference holds what looks like ${credentialShape(literal)}`,
-                        moveToSecrets(key),
-                    );
-            } else if (svc.kind === "datastore" && credentialShape(literal)) {
-                add(
-                    at("variables", key),
-                    `holds what looks like ${credentialShape(literal)}, but is a plain variable, so it would be stored and shown in clear`,
-                    moveToSecrets(key),
-                );
-            }
-        }
-        if (cfg.environment === "staging") {
-            for (const [j, domain] of (svc.domains?.custom ?? []).entries()) {
-                if (cfg.productionHosts.some((p) => domain === p || domain.endsWith(`.${p}`))) {
-                    add(at("domains", "custom", j), "is a production hostname on staging", "use a staging hostname");
-                }
-            }
-        }
-
-        if (svc.kind !== "datastore" && cfg.environment) {
-            const environment = cfg.environment;
-            const vars: Record<string, string | SecretValue> = { ...svc.variables };
-            for (const key of svc.secrets) vars[key] = secretValues[key] ?? SecretValue.unknown();
-            issues.push(
-                ...validateAppEnvironment(vars, {
-                    environment,
-                    productionHosts: cfg.productionHosts,
-                    role: (APP_ROLES as readonly string[]).includes(svc.kind) ? (svc.kind as AppRole) : "worker",
-                    allowedExtras: svc.allowedExtraVariables,
-                    providedKeys: integrations.sentry ? ["SENTRY_DSN"] : [],
-                    pathOf: (key) =>
-                        svc.secrets.includes(key)
-                            ? configPath(["secrets", "services", svc.name, key])
-                            : configPath(["railway", "services", i, "variables", key]),
-                    howToSet: (key, spec) =>
-                        spec.secret
-                            ? `add '${key}' to railway.services[${i}].secrets and pulumi config set --secret --path 'secrets.services.${svc.name}.${key}' <value>`
-                            : `pulumi config set --path 'railway.services[${i}].variables.${key}' <value>`,
-                }),
-            );
-        }
-    }
-    issues.push(...referenceIssues(cfg));
-    for (const name of Object.keys(secrets.services)) {
-        if (cfg.allServicesParsed && !seen.has(name))
-            add(
-                ["secrets", "services", name],
-                `names no service in railway.services`,
-                unknownKeyFix(name, seen.keys(), "remove it or fix the service name"),
-            );
-    }
-    return issues;
-}
-
 /**
  * Validates the `ainative-platform:*` values of one stack. `raw` maps keys without the namespace
  * (`railway`, `secrets`, ...) to their parsed values; secret leaves must already be
- * {@link SecretValue}s. Returns the typed config, or every problem.
+ * `SecretValue`s. Returns the typed config, or every problem.
  */
 /**
  * Zod takes an object with an own `constructor` key for something other than a plain object, so a
@@ -638,83 +406,6 @@ export function reportedIssues(readIssues: ConfigIssue[], result: ValidationResu
             fix: "fix the ones above (often one mistake repeated) and validate again",
         },
     ];
-}
-
-/** What is allowed but probably not meant. */
-function crossFieldWarnings(cfg: CrossFieldView): ConfigIssue[] {
-    const warnings: ConfigIssue[] = [];
-    for (const [i, svc] of cfg.services) {
-        if (svc.cronSchedule && svc.healthcheck) {
-            warnings.push({
-                path: configPath(["railway", "services", i, "healthcheck"]),
-                problem: "is set on a cron service, which Railway does not health-check (a cron job is not a server)",
-                fix: "remove the health check, or make the service a worker or web service",
-            });
-        }
-    }
-    return warnings;
-}
-
-/**
- * Railway references in plain variables must name what exists: `${{service.VAR}}` a service of
- * this stack (exactly as named) and a variable it defines or Railway provides; `${{VAR}}` the same
- * service's; `shared` variables are not declared by this stack. A reference to a service whose
- * name is itself invalid is not reported again (its name error is).
- */
-function referenceIssues(cfg: CrossFieldView): ConfigIssue[] {
-    const issues: ConfigIssue[] = [];
-    const byName = new Map(cfg.services.map(([, svc]) => [svc.name, svc]));
-    const defined = (svc: ServiceConfig) => {
-        const names = new Set([...Object.keys(svc.variables), ...svc.secrets, ...RAILWAY_PROVIDED_VARIABLES]);
-        if (cfg.integrations.sentry && cfg.sections.sentry && svc.kind !== "datastore") names.add("SENTRY_DSN");
-        return names;
-    };
-    for (const [i, svc] of cfg.services) {
-        for (const [key, value] of Object.entries(svc.variables)) {
-            const at = configPath(["railway", "services", i, "variables", key]);
-            for (const ref of railwayReferences(value)) {
-                if (ref.malformed) {
-                    issues.push({
-                        path: at,
-                        problem: `has ${ref.raw.slice(0, 60)}, which is not a Railway reference`,
-                        fix: "write ${{service.VARIABLE}} or ${{VARIABLE}}",
-                    });
-                    continue;
-                }
-                if (ref.namespace === "shared") {
-                    issues.push({
-                        path: at,
-                        problem: `references shared variable ${ref.variable}, which this stack does not declare`,
-                        fix: "declare the variable on the service instead",
-                    });
-                    continue;
-                }
-                const target = ref.namespace === undefined ? svc : byName.get(ref.namespace);
-                if (!target && cfg.brokenNames.has(ref.namespace!)) continue;
-                if (!target) {
-                    issues.push({
-                        path: at,
-                        problem: `references service '${ref.namespace!.slice(0, 40)}', which is not a service of this stack`,
-                        fix: unknownKeyFix(ref.namespace!, byName.keys(), "reference one of the stack's services"),
-                    });
-                    continue;
-                }
-                const names = defined(target);
-                if (!names.has(ref.variable)) {
-                    issues.push({
-                        path: at,
-                        problem: `references ${ref.variable} of service '${target.name}', which it does not define and Railway does not provide`,
-                        fix: unknownKeyFix(
-                            ref.variable,
-                            names,
-                            `define ${ref.variable} on '${target.name}', or reference one of its variables`,
-                        ),
-                    });
-                }
-            }
-        }
-    }
-    return issues;
 }
 
 function dedupe(issues: ConfigIssue[]): ConfigIssue[] {
