@@ -35,7 +35,50 @@ describe("plan: deferred SDK parts", function () {
     });
 
     it("with it, neither loads", () => {
-        assert.deepStrictEqual(inFreshProcess(true, probe), { ts: false, arborist: false });
+        // The compiler may be in memory anyway (scripts/register.js uses it on a cold transpile
+        // cache): what counts is that the SDK's shim of it stayed deferred.
+        const deferred = `console.log(JSON.stringify({
+            deferred: require(${JSON.stringify(path.join(REPO_ROOT, "scripts", "plan", "defer-sdk.ts"))}).stillDeferred(),
+            arborist: loaded("/@npmcli/arborist/"),
+        }));`;
+        assert.deepStrictEqual(inFreshProcess(true, deferred), {
+            deferred: ["@pulumi/pulumi/typescript-shim", "@pulumi/pulumi/runtime/closure/codePaths"],
+            arborist: false,
+        });
+    });
+
+    it("in the pack's process, run-policy-pack's ts-node registration loads neither ts-node nor the compiler", () => {
+        const defer = path.join(REPO_ROOT, "scripts", "plan", "defer-sdk.ts");
+        const script = `
+            require(${JSON.stringify(path.join(REPO_ROOT, "scripts", "plan", "pack-preload.ts"))});
+            const { stillDeferred } = require(${JSON.stringify(defer)});
+            const tsn = require("ts-node");
+            const ts = require("typescript");
+            const out = { version: ts.version, VERSION: tsn.VERSION, registered: tsn.register({ typeCheck: true }) ?? null };
+            out.deferredBefore = stillDeferred();
+            out.kind = ts.SyntaxKind.Identifier > 0;
+            out.deferredAfter = stillDeferred();
+            console.log(JSON.stringify(out));`;
+        const r = spawnSync(process.execPath, ["-r", path.join(REPO_ROOT, "scripts", "register.js"), "-e", script], {
+            cwd: REPO_ROOT,
+            encoding: "utf8",
+            timeout: 60_000,
+        });
+        assert.strictEqual(r.status, 0, r.stderr);
+        const all = [
+            "@pulumi/pulumi/typescript-shim",
+            "@pulumi/pulumi/runtime/closure/codePaths",
+            "typescript",
+            "ts-node",
+        ];
+        assert.deepStrictEqual(JSON.parse(r.stdout), {
+            version: require("typescript/package.json").version,
+            VERSION: require("ts-node/package.json").version,
+            registered: null,
+            deferredBefore: all,
+            kind: true,
+            deferredAfter: all.filter((m) => m !== "typescript"),
+        });
     });
 
     it("a caller that needs them still gets the real modules", () => {
