@@ -283,6 +283,7 @@ const GATE_DEFAULTS = {
     sustainedBuckets: 4,
     minSamplesForRates: 20,
     rollbackTimeoutSeconds: 600,
+    imageRetentionHours: 24,
     smokeTests: [],
     enabled: true,
 };
@@ -323,6 +324,12 @@ export const gateSchema = z
         minSamplesForRates: z.number().int().min(1).default(GATE_DEFAULTS.minSamplesForRates),
         /** How long to wait for a rollback deployment to reach SUCCESS. */
         rollbackTimeoutSeconds: z.number().int().positive().default(GATE_DEFAULTS.rollbackTimeoutSeconds),
+        /**
+         * How long Railway keeps a deployment's image, by plan (its docs: Free 24 h, Hobby 72 h,
+         * Pro 120 h, Enterprise 360 h). A rollback restores the image without a rebuild only
+         * within it; the gate attempts none past it. The default is the most conservative plan's.
+         */
+        imageRetentionHours: z.number().int().min(1).max(8760).default(GATE_DEFAULTS.imageRetentionHours),
         smokeTests: z.array(smokeTestSchema).default([]),
         /** Run the gate under `pulumi up` after deployment-affecting changes. */
         enabled: z.boolean().default(GATE_DEFAULTS.enabled),

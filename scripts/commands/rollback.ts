@@ -52,7 +52,10 @@ export async function rollbackCommand(
             io.err(`rollback: ${ctx.stack}/${ctx.service.name} has no live deployment; nothing done`);
             return 2;
         }
-        const { target, problem } = rollbackTarget(list, live, flags.to);
+        const { target, problem } = rollbackTarget(list, live, flags.to, {
+            nowMs: realClock.now(),
+            hours: ctx.config.gate.imageRetentionHours,
+        });
         if (!target) {
             io.err(`rollback: ${problem}; nothing done`);
             return 2;

@@ -81,6 +81,23 @@ export function knownBad(list: Deployment[]): Set<string> {
     return bad;
 }
 
+/** The runbook step for a rollback target past the image retention. */
+export const PAST_RETENTION_STEP = 'docs/runbooks/rollback.md, "Past the image retention"';
+
+/**
+ * Why Railway would refuse a rollback to `target`: it is older than the plan's image retention
+ * (counted from its creation, the most conservative reading). Undefined when within it.
+ */
+export function pastRetention(target: Deployment, nowMs: number, retentionHours: number): string | undefined {
+    const ageHours = (nowMs - Date.parse(target.createdAt)) / 3_600_000;
+    if (!(ageHours > retentionHours)) return undefined;
+    return (
+        `the rollback target ${target.id} is ${Math.floor(ageHours)} h old, past the image retention of ${retentionHours} h ` +
+        `(gate.imageRetentionHours, the Railway plan's): Railway would refuse the rollback, so none was attempted; ` +
+        `redeploy its commit instead (${PAST_RETENTION_STEP})`
+    );
+}
+
 /**
  * Where to roll back to: `to` when given, else the newest deployment older than `from` that was
  * live once (SUCCESS, or REMOVED after a newer one replaced it), that Railway can roll back to, and
@@ -91,7 +108,14 @@ export function rollbackTarget(
     list: Deployment[],
     from: Deployment,
     to?: string,
+    retention?: { nowMs: number; hours: number },
 ): { target?: Deployment; problem?: string } {
+    const found = pickTarget(list, from, to);
+    const tooOld = found.target && retention && pastRetention(found.target, retention.nowMs, retention.hours);
+    return tooOld ? { problem: tooOld } : found;
+}
+
+function pickTarget(list: Deployment[], from: Deployment, to?: string): { target?: Deployment; problem?: string } {
     if (to) {
         const target = list.find((d) => d.id === to);
         if (!target)

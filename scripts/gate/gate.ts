@@ -317,7 +317,10 @@ export async function runGate(o: GateOptions): Promise<DecisionRecord> {
             checks: checks(),
         };
     }
-    const { target, problem } = rollbackTarget(list, live);
+    const { target, problem } = rollbackTarget(list, live, undefined, {
+        nowMs: clock.now(),
+        hours: o.config.imageRetentionHours,
+    });
     if (!target)
         return {
             ...record("undecided", GATE_EXIT.undecided, `${trigger.reason}; ${problem}`, { deployment, trigger }),

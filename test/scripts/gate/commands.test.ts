@@ -148,6 +148,15 @@ describe("npm run gate / npm run rollback", function () {
         assert.equal(state.rollbacks[0].newDeploymentId, out.newDeploymentId);
     });
 
+    it("rollback to a deployment past the image retention is not attempted (exit 2), with the runbook step", async () => {
+        emu.store.deployment(ids.previous).createdAt = Date.now() - 30 * 3_600_000;
+        const io = captureIO();
+        assert.equal(await rollbackCommand(["--stack", "local", "--service", "web"], io, dir, env, 20), 2);
+        assert.match(io.stderr.join("\n"), /is 30 h old, past the image retention of 24 h/);
+        assert.match(io.stderr.join("\n"), /Past the image retention/);
+        assert.equal(emu.log.filter((l) => l.operationName === "DeploymentRollback").length, 0);
+    });
+
     it("rollback --to an unknown deployment does nothing (exit 2)", async () => {
         const io = captureIO();
         assert.equal(

@@ -197,6 +197,28 @@ describe("health gate (real PostgreSQL, Redis, sample app, Railway emulator)", f
         );
     });
 
+    it("a rollback target past the image retention: no rollback call, could not decide (exit 2), naming the runbook step", async () => {
+        // Railway keeps the previous deployment's image 24 h on the most conservative plan; 25 h later it is gone.
+        await clock.sleep(25 * 3_600_000);
+        app.setMode({ mode: "5xx" });
+        const r = await runGate(options({ config: gateConfig({ imageRetentionHours: 24 }) }));
+        assert.equal(r.exitCode, GATE_EXIT.undecided, r.reason);
+        assert.equal(r.trigger?.rule, "consecutive-5xx");
+        assert.match(
+            r.reason,
+            new RegExp(`rollback target ${deployments.previous} is 25 h old, past the image retention of 24 h`),
+        );
+        assert.match(r.reason, /docs\/runbooks\/rollback\.md, "Past the image retention"/);
+        assert.deepEqual(rollbackCalls(), []);
+        // Within a longer retention (Pro: 120 h) the same deployment is rolled back to.
+        const pro = await runGate(options({ config: gateConfig({ imageRetentionHours: 120 }) }));
+        assert.equal(pro.exitCode, GATE_EXIT.rolledBack, pro.reason);
+        assert.deepEqual(
+            rollbackCalls().map((c) => c.variables.id),
+            [deployments.previous],
+        );
+    });
+
     it("a second run after a rollback does not roll back again, even with the state file gone (Railway's history says it)", async () => {
         app.setMode({ mode: "5xx" });
         const first = await runGate(options());
