@@ -12,7 +12,7 @@ runMain(async (argv, io) => {
         "railway:emulator",
         "A local Railway (its public GraphQL API) on 127.0.0.1, with an admin API for tests and demos.",
         io,
-        "Admin: GET /admin/store, GET /admin/log, POST /admin/faults, POST /admin/edit, POST /admin/reset.",
+        "Admin: GET /admin/store, GET /admin/log, POST /admin/faults, /admin/edit, /admin/reset, /admin/push, /admin/deployment-outcome, /admin/logs, /admin/metrics.",
     )
         .option("--port <port>", "the port to listen on (0 picks a free one)", integerIn(0, 65535), 4010)
         .option("--token <token>", "the API token it accepts (default: RAILWAY_API_TOKEN, else emulator-token)")

@@ -15,7 +15,8 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { LocalReply, LocalRequest, startLocalServer } from "../http/local-server";
+import { LocalReply, LocalRequest, LocalServer, startLocalServer } from "../http/local-server";
+import { startServiceProxy } from "./proxy";
 import {
     buildSchema,
     defaultFieldResolver,
@@ -29,7 +30,7 @@ import {
 } from "graphql";
 import { Access, Principal, ProjectToken } from "./auth";
 import { makeRoot } from "./resolvers";
-import { Clock, DeploymentOutcome, EmulatorStore, StoreOptions } from "./store";
+import { Clock, DeploymentOutcome, EmulatorStore, NOT_MODELLED, notModelled, StoreOptions } from "./store";
 
 export { EmulatorStore, ManualClock, headCommit } from "./store";
 export type { Clock } from "./store";
@@ -91,8 +92,7 @@ export interface EmulatorOptions {
     scopeReading?: StoreOptions["scopeReading"];
 }
 
-/** The code of the error a field the emulator does not model answers with. */
-export const NOT_MODELLED = "NOT_MODELLED_BY_EMULATOR";
+export { NOT_MODELLED };
 
 /**
  * graphql-js's own resolver, except that a field the emulator's answer object does not carry is an
@@ -101,12 +101,7 @@ export const NOT_MODELLED = "NOT_MODELLED_BY_EMULATOR";
  */
 const strictFieldResolver: GraphQLFieldResolver<unknown, unknown> = (source, args, context, info) => {
     if (source && typeof source === "object" && !(info.fieldName in source) && info.fieldName !== "__typename") {
-        throw new GraphQLError(
-            `the Railway emulator does not model ${info.parentType.name}.${info.fieldName} (README "The local Railway emulator" lists what it models)`,
-            {
-                extensions: { code: NOT_MODELLED },
-            },
-        );
+        throw notModelled(`${info.parentType.name}.${info.fieldName}`);
     }
     return defaultFieldResolver(source, args, context, info);
 };
@@ -124,6 +119,12 @@ export interface RailwayEmulator {
     projectToken(projectId: string, environmentId: string): string;
     /** The next `count` deployments (of a service, or any) fail their build or crash. */
     nextDeployments(outcome: DeploymentOutcome, count?: number, serviceId?: string): void;
+    /**
+     * Fronts a service's app (at `target`) with a proxy on 127.0.0.1, as Railway's edge fronts its
+     * domain: the requests through it make the service's HTTP metrics and HTTP logs. Returns the
+     * proxy's URL; the emulator's close stops it.
+     */
+    proxy(serviceId: string, environmentId: string, target: string): Promise<string>;
     close(): Promise<void>;
 }
 
@@ -334,6 +335,19 @@ export async function startRailwayEmulator(options: EmulatorOptions = {}): Promi
                 return reply(200, { token: mint(body.projectId, body.environmentId, body.token) });
             case "push":
                 return reply(200, { deployments: store.push(body.repo, body.branch, body.sha).map((d) => d.id) });
+            case "metrics":
+                // {serviceId, environmentId, measurement, samples: [{ts, value}]}: a series Railway would have measured.
+                store.signals.setSeries(body.serviceId, body.environmentId, body.measurement, body.samples ?? []);
+                return reply(200, { ok: true });
+            case "logs":
+                // {deploymentId, kind: build|deploy, lines: [message...]}: what the app or its build printed.
+                store.deployment(body.deploymentId);
+                store.signals.addLogLines(
+                    body.deploymentId,
+                    body.kind === "build" ? "build" : "deploy",
+                    (body.lines ?? []).map((message: string) => ({ at: store.now(), message, severity: "info" })),
+                );
+                return reply(200, { ok: true });
             case "deployment-outcome":
                 store.pendingOutcomes.push({
                     serviceId: body.serviceId,
@@ -361,6 +375,7 @@ export async function startRailwayEmulator(options: EmulatorOptions = {}): Promi
                   : reply(404, { error: "not found: the API is POST /graphql/v2" }),
     });
     const port = server.port;
+    const proxies: LocalServer[] = [];
     return {
         apiUrl: `http://127.0.0.1:${port}/graphql/v2`,
         port,
@@ -371,6 +386,14 @@ export async function startRailwayEmulator(options: EmulatorOptions = {}): Promi
         inject: (f) => faults.push(f),
         projectToken: (projectId, environmentId) => mint(projectId, environmentId),
         nextDeployments: (outcome, count = 1, serviceId) => store.pendingOutcomes.push({ serviceId, outcome, count }),
-        close: () => server.close(),
+        proxy: async (serviceId, environmentId, target) => {
+            const p = await startServiceProxy(store, { serviceId, environmentId, target });
+            proxies.push(p);
+            return p.url;
+        },
+        close: async () => {
+            await Promise.all(proxies.splice(0).map((p) => p.close()));
+            await server.close();
+        },
     };
 }

@@ -9,7 +9,8 @@ import { RAILWAY_REGIONS } from "../../config/railway-limits";
 import { Access } from "./auth";
 import { connection, PageArgs } from "./connection";
 import { applyPatch, configEtag, environmentConfig, mergePatch } from "./config";
-import { badInput, DeploymentRec, EmulatorStore, notFound } from "./store";
+import { badInput, DeploymentRec, EmulatorStore, notFound, notModelled } from "./store";
+import { durationMetrics, HttpRecord, httpLogView, LogKind, logView, metricsByStatus, metricsView } from "./signals";
 
 type Args = Record<string, any>;
 export interface RequestContext {
@@ -195,6 +196,36 @@ export function makeRoot(store: EmulatorStore, maxPageSize: number): Record<stri
             latestDeployment: latest ? deploymentView(latest) : null,
         };
     };
+    const deploymentLogLines = (args: Args, ctx: RequestContext, kind: LogKind) => {
+        const d = store.deployment(args.deploymentId);
+        ctx.access.environment(d.projectId, d.environmentId);
+        return logView(
+            store.logLines(d, kind),
+            { deploymentId: d.id, environmentId: d.environmentId, projectId: d.projectId, serviceId: d.serviceId },
+            args,
+        );
+    };
+    /** The requests to a service in an environment over [startDate, endDate], with the filters Railway takes. */
+    const httpRecords = (args: Args, ctx: RequestContext): HttpRecord[] => {
+        ctx.access.environment(projectOfService(args.serviceId), args.environmentId);
+        const start = Date.parse(args.startDate);
+        const end = Date.parse(args.endDate);
+        if (!(end > start)) throw badInput("endDate must be after startDate");
+        return store.signals
+            .requestsOf(args.serviceId, args.environmentId, start, end)
+            .filter(
+                (r) =>
+                    (!args.method || r.method === args.method) &&
+                    (!args.path || r.path === args.path) &&
+                    (args.statusCode == null || r.status === args.statusCode),
+            );
+    };
+    const stepSecondsOf = (args: Args) => {
+        const step = args.stepSeconds ?? 60;
+        if (!Number.isInteger(step) || step < 1) throw badInput("stepSeconds must be a positive whole number");
+        return step;
+    };
+
     const deploymentView = (d: DeploymentRec) => ({
         id: d.id,
         status: store.status(d),
@@ -859,6 +890,48 @@ export function makeRoot(store: EmulatorStore, maxPageSize: number): Record<stri
             const latest = store.deploymentsOf(serviceId, environmentId).sort((a, b) => b.createdAt - a.createdAt)[0];
             store.deploy(serviceId, environmentId, "redeploy", latest?.commitHash);
             return true;
+        },
+
+        // ---- Railway's own signals (signals.ts) ----
+        buildLogs: (args: Args, ctx: RequestContext) => deploymentLogLines(args, ctx, "build"),
+        deploymentLogs: (args: Args, ctx: RequestContext) => deploymentLogLines(args, ctx, "deploy"),
+        httpLogs: (args: Args, ctx: RequestContext) => {
+            const d = store.deployment(args.deploymentId);
+            ctx.access.environment(d.projectId, d.environmentId);
+            const records = store.signals.http.filter((r) => r.deploymentId === d.id);
+            return httpLogView(records, `${store.service(d.serviceId).name}.up.railway.app`, args.limit);
+        },
+        httpMetricsGroupedByStatus: (args: Args, ctx: RequestContext) =>
+            metricsByStatus(httpRecords(args, ctx), stepSecondsOf(args)),
+        httpDurationMetrics: (args: Args, ctx: RequestContext) =>
+            durationMetrics(
+                httpRecords(args, ctx),
+                Date.parse(args.startDate),
+                Date.parse(args.endDate),
+                stepSecondsOf(args),
+            ),
+        metrics: (args: Args, ctx: RequestContext) => {
+            if (!args.serviceId || !args.environmentId || args.groupBy?.length || args.volumeId)
+                throw notModelled(
+                    "metrics other than one service's in one environment (serviceId and environmentId, no groupBy)",
+                );
+            ctx.access.environment(projectOfService(args.serviceId), args.environmentId);
+            return metricsView(
+                store.signals,
+                {
+                    serviceId: args.serviceId,
+                    environmentId: args.environmentId,
+                    measurements: args.measurements,
+                    startMs: Date.parse(args.startDate),
+                    endMs: args.endDate ? Date.parse(args.endDate) : store.now(),
+                    sampleRateSeconds: args.sampleRateSeconds,
+                },
+                {
+                    serviceId: args.serviceId,
+                    environmentId: args.environmentId,
+                    projectId: projectOfService(args.serviceId),
+                },
+            );
         },
     };
 }

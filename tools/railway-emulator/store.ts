@@ -5,6 +5,7 @@
  * deletion, soft-deleted projects and environments. Each rule is Railway's documented behaviour
  * (schema descriptions, providers/railway/schema/, README "The local Railway emulator").
  */
+import { LogKind, LogLine, Signals, stageLines } from "./signals";
 import { createHash, randomUUID } from "crypto";
 import { GraphQLError } from "graphql";
 import {
@@ -166,6 +167,13 @@ export const DEFAULT_REGION = RAILWAY_REGIONS[0];
 
 export const notFound = (what: string) => new GraphQLError(`${what} not found`, { extensions: { code: "NOT_FOUND" } });
 export const badInput = (message: string) => new GraphQLError(message, { extensions: { code: "BAD_USER_INPUT" } });
+/** The code of the error a field or an argument the emulator does not model answers with. */
+export const NOT_MODELLED = "NOT_MODELLED_BY_EMULATOR";
+export const notModelled = (what: string) =>
+    new GraphQLError(
+        `the Railway emulator does not model ${what} (README "The local Railway emulator" lists what it models)`,
+        { extensions: { code: NOT_MODELLED } },
+    );
 
 const key = (serviceId: string, environmentId: string) => `${serviceId}:${environmentId}`;
 
@@ -219,6 +227,8 @@ export class EmulatorStore {
     projectTokens = new Map<string, ProjectTokenRec>();
     /** Keyed by environment id. */
     staged = new Map<string, StagedPatchRec>();
+    /** Logs added by tests, HTTP requests through the service proxies, memory and CPU series. */
+    readonly signals = new Signals();
 
     readonly clock: Clock;
     readonly deployStageMs: number;
@@ -312,6 +322,7 @@ export class EmulatorStore {
         ]) {
             (m as Map<string, unknown>).clear();
         }
+        this.signals.clear();
         this.pendingOutcomes = [];
     }
 
@@ -934,6 +945,18 @@ export class EmulatorStore {
      * A finished history for a service that has a source: `count` deployments made in the past, the
      * newest live and the older ones replaced. For tests and tools that need a service with history.
      */
+    /** A deployment's build or deploy log lines so far: its stages on the clock, then what tests added. */
+    logLines(d: DeploymentRec, kind: LogKind): LogLine[] {
+        return [...stageLines(d, kind, this.status(d), this.deployStageMs), ...this.signals.extraLinesOf(d.id, kind)];
+    }
+
+    /** The deployment serving the service at `at` (SUCCESS or SLEEPING then), if any. */
+    liveDeploymentAt(serviceId: string, environmentId: string, at: number): DeploymentRec | undefined {
+        return this.deploymentsOf(serviceId, environmentId)
+            .filter((d) => ["SUCCESS", "SLEEPING", "REMOVING"].includes(this.status(d, at)))
+            .sort((a, b) => b.createdAt - a.createdAt)[0];
+    }
+
     seedHistory(serviceId: string, environmentId: string, count: number): DeploymentRec[] {
         const span = 5 * this.deployStageMs;
         return Array.from({ length: count }, (_, i) =>
