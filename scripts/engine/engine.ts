@@ -139,6 +139,12 @@ export function runPulumi(
             stderr += c.toString("utf8");
             opts.onOutput?.(c.toString("utf8"));
         });
+        // A CLI that exits before reading its input closes the pipe: the write then fails with EPIPE,
+        // which must not crash the caller. The exit code and stderr say what happened.
+        child.stdin.on("error", (e: NodeJS.ErrnoException) => {
+            if (e.code !== "EPIPE" && e.code !== "ECONNRESET")
+                stderr += `\n[could not write the CLI's input: ${e.message}]`;
+        });
         child.stdin.end(opts.input ?? "");
         const timer = setTimeout(() => {
             killGroup(child.pid);

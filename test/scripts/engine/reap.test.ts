@@ -45,6 +45,19 @@ describe("engine runs reap what they start", () => {
         assert.ok(await gone(plugin), `plugin ${plugin} still running`);
     });
 
+    it("a CLI that exits without reading its input: the run ends with its exit code, not an EPIPE crash", async () => {
+        // 8 MB of input cannot fit in the pipe: writing it to a CLI that closed its stdin fails.
+        const engine = fakeEngine("exec 0<&-; echo closed >&2; exit 4");
+        const r = await runPulumi(engine, ["up"], {
+            cwd: os.tmpdir(),
+            env: process.env,
+            timeoutMs: 60_000,
+            input: "x".repeat(8 * 1024 * 1024),
+        });
+        assert.equal(r.code, 4);
+        assert.match(r.stderr, /closed/);
+    });
+
     it("a CLI that exits while its plugin lingers: the run ends, and the plugin goes", async () => {
         const pidFile = path.join(os.tmpdir(), `plugin-${process.pid}-${Date.now()}-b.pid`);
         const engine = fakeEngine(`(trap '' TERM; exec sleep 300) & echo $! > ${pidFile}; echo done; exit 3`);
