@@ -111,6 +111,9 @@ async function falseAlarms(): Promise<void> {
             stateFile: path.join(dir, "state.json"),
             clock,
             probes: {
+                // The simulation has no Railway: its metrics are silent, so only the probes decide.
+                railwayMemory: async () => ({ problem: "simulated: no Railway metrics" }),
+                railwayWindow: async () => ({ sources: { traffic: "-", latency: "-", resources: "-" }, problems: [] }),
                 deployments: async () => deployments,
                 rollback: async (_t, target) => {
                     rollbacks++;

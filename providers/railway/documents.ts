@@ -495,6 +495,95 @@ export const DOCUMENTS = {
             }
         }
     `,
+    // ---- Railway's own signals (the health gate's Railway-side figures, failure reports) ----
+    HttpMetricsByStatus: /* GraphQL */ `
+        query HttpMetricsByStatus(
+            $serviceId: String!
+            $environmentId: String!
+            $startDate: DateTime!
+            $endDate: DateTime!
+            $stepSeconds: Int
+        ) {
+            httpMetricsGroupedByStatus(
+                serviceId: $serviceId
+                environmentId: $environmentId
+                startDate: $startDate
+                endDate: $endDate
+                stepSeconds: $stepSeconds
+            ) {
+                statusCode
+                samples {
+                    ts
+                    value
+                }
+            }
+        }
+    `,
+    HttpDurations: /* GraphQL */ `
+        query HttpDurations(
+            $serviceId: String!
+            $environmentId: String!
+            $startDate: DateTime!
+            $endDate: DateTime!
+            $stepSeconds: Int
+        ) {
+            httpDurationMetrics(
+                serviceId: $serviceId
+                environmentId: $environmentId
+                startDate: $startDate
+                endDate: $endDate
+                stepSeconds: $stepSeconds
+            ) {
+                samples {
+                    ts
+                    p50
+                    p95
+                    p99
+                }
+            }
+        }
+    `,
+    ResourceMetrics: /* GraphQL */ `
+        query ResourceMetrics(
+            $serviceId: String!
+            $environmentId: String!
+            $startDate: DateTime!
+            $endDate: DateTime
+            $measurements: [MetricMeasurement!]!
+        ) {
+            metrics(
+                serviceId: $serviceId
+                environmentId: $environmentId
+                startDate: $startDate
+                endDate: $endDate
+                measurements: $measurements
+            ) {
+                measurement
+                values {
+                    ts
+                    value
+                }
+            }
+        }
+    `,
+    BuildLogs: /* GraphQL */ `
+        query BuildLogs($deploymentId: String!, $limit: Int) {
+            buildLogs(deploymentId: $deploymentId, limit: $limit) {
+                message
+                severity
+                timestamp
+            }
+        }
+    `,
+    DeploymentLogs: /* GraphQL */ `
+        query DeploymentLogs($deploymentId: String!, $limit: Int) {
+            deploymentLogs(deploymentId: $deploymentId, limit: $limit) {
+                message
+                severity
+                timestamp
+            }
+        }
+    `,
     DeploymentRollback: /* GraphQL */ `
         mutation DeploymentRollback($id: String!) {
             deploymentRollback(id: $id)

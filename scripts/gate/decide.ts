@@ -11,11 +11,14 @@
  */
 import type { GateConfig } from "../../config/stack.schema";
 import type { DependencyCheck, HealthProbe, SmokeResult } from "./probes";
+import type { RailwayMemory, RailwayWindow } from "./railway-signals";
 
 export interface Observations {
     health: HealthProbe[];
     dependencies: DependencyCheck[];
     smoke: SmokeResult[];
+    /** Memory as Railway measures it (its metrics), the latest reading; absent when Railway had none. */
+    railwayMemory?: RailwayMemory & { at: number };
 }
 
 export interface Trigger {
@@ -83,7 +86,16 @@ export function immediateTrigger(obs: Observations, t: Thresholds): Trigger | un
         return { rule: "critical-smoke-test", reason: `critical smoke test '${smoke.name}' failed: ${smoke.problem}` };
     const memory = latest?.payload?.memory?.percent;
     if (typeof memory === "number" && memory > t.memoryPercentForRollback)
-        return { rule: "memory", reason: `memory at ${memory}%, above ${t.memoryPercentForRollback}%` };
+        return {
+            rule: "memory",
+            reason: `memory at ${memory}% (the app's health payload), above ${t.memoryPercentForRollback}%`,
+        };
+    const railway = obs.railwayMemory;
+    if (railway && railway.percent > t.memoryPercentForRollback)
+        return {
+            rule: "memory",
+            reason: `memory at ${railway.percent.toFixed(1)}% of its limit (${railway.usageGb.toFixed(2)} of ${railway.limitGb.toFixed(2)} GB, Railway's metrics), above ${t.memoryPercentForRollback}%`,
+        };
     return undefined;
 }
 
@@ -94,7 +106,11 @@ export interface WindowStats {
     p95Ms: number;
     overBudget: number;
     baselineP95Ms?: number;
+    /** Where the baseline came from: Railway's history, the state file, or nowhere. */
+    baselineSource?: string;
     buckets: { samples: number; p95Ms: number; dbPoolPercent?: number; resourcePercent?: number }[];
+    /** Railway's own figures for the window (real traffic, resources), with their sources. */
+    railway?: RailwayWindow;
 }
 
 export function windowStats(
@@ -139,7 +155,35 @@ export function windowStats(
     };
 }
 
+/** Real traffic's error rate (Railway's edge), when there were requests. */
+export function railwayErrorRate(r: RailwayWindow | undefined): number | undefined {
+    return r?.requests ? (100 * (r.errors5xx ?? 0)) / r.requests : undefined;
+}
+
 export function windowTrigger(stats: WindowStats, t: Thresholds): Trigger | undefined {
+    const r = stats.railway;
+    const realRate = railwayErrorRate(r);
+    if (realRate !== undefined && r!.requests! >= t.minSamplesForRates && realRate > t.errorRatePercentForRollback)
+        return {
+            rule: "error-rate",
+            reason: `error rate ${realRate.toFixed(1)}% of real traffic over the window (${r!.errors5xx}/${r!.requests} requests 5xx, Railway's HTTP metrics), above ${t.errorRatePercentForRollback}%`,
+        };
+    const railwayBaseline = r?.baselineP95Ms;
+    const buckets = r?.bucketP95Ms;
+    if (railwayBaseline !== undefined && buckets?.every((b) => b !== undefined)) {
+        const limit = railwayBaseline * t.p95LatencyMultiplierForRollback;
+        if (buckets.every((b) => b! > limit))
+            return {
+                rule: "p95-latency",
+                reason: `p95 of real traffic above ${t.p95LatencyMultiplierForRollback}x the previous deployment's ${railwayBaseline.toFixed(1)} ms in every part of the window (Railway's request durations: ${buckets.map((b) => b!.toFixed(0)).join(", ")} ms)`,
+            };
+    }
+    const resources = r?.bucketResourcePercent;
+    if (resources?.length && resources.every((b) => b !== undefined && b > t.resourcePercentForRollback))
+        return {
+            rule: "resources",
+            reason: `CPU or memory above ${t.resourcePercentForRollback}% of its limit throughout the window (Railway's metrics)`,
+        };
     const enough = stats.samples >= t.minSamplesForRates;
     if (enough && stats.errorRatePercent > t.errorRatePercentForRollback) {
         return {
@@ -168,5 +212,17 @@ export function windowTrigger(stats: WindowStats, t: Thresholds): Trigger | unde
             rule: "resources",
             reason: `CPU or memory above ${t.resourcePercentForRollback}% throughout the window`,
         };
+    return undefined;
+}
+
+/**
+ * What the window leaves undecided when no rule fired: real traffic whose error rate is above the
+ * threshold but on fewer requests than a rate needs. Not healthy, and not a reason to roll back.
+ */
+export function windowUndecided(stats: WindowStats, t: Thresholds): string | undefined {
+    const r = stats.railway;
+    const rate = railwayErrorRate(r);
+    if (rate !== undefined && r!.requests! < t.minSamplesForRates && rate > t.errorRatePercentForRollback)
+        return `the error rate of real traffic is ${rate.toFixed(1)}% (${r!.errors5xx}/${r!.requests} requests 5xx, Railway's HTTP metrics), but ${r!.requests} requests are fewer than the ${t.minSamplesForRates} a rate needs (gate.minSamplesForRates)`;
     return undefined;
 }

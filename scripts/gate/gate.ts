@@ -9,7 +9,15 @@
  */
 import type { GateConfig } from "../../config/stack.schema";
 import { Clock, realClock } from "./clock";
-import { immediateTrigger, Observations, Trigger, windowStats, WindowStats, windowTrigger } from "./decide";
+import {
+    immediateTrigger,
+    windowUndecided,
+    Observations,
+    Trigger,
+    windowStats,
+    WindowStats,
+    windowTrigger,
+} from "./decide";
 import {
     Deployment,
     IN_PROGRESS,
@@ -33,9 +41,13 @@ import {
     scrub,
     SmokeResult,
 } from "./probes";
+import { readMemory, readRailwayWindow } from "./railway-signals";
 import { GateState, readState, writeState } from "./state";
 
 export const GATE_EXIT = { healthy: 0, rolledBack: 1, undecided: 2 } as const;
+
+/** How often the gate reads Railway's memory figure while it probes (Railway samples it about every 30 s). */
+const MEMORY_READ_EVERY_MS = 15_000;
 export const DECISION_FORMAT_VERSION = 1;
 
 export interface GateOptions {
@@ -67,6 +79,8 @@ export interface GateOptions {
         smoke: typeof runSmokeTest;
         deployments: (t: RailwayTarget) => Promise<Deployment[]>;
         rollback: typeof rollBack;
+        railwayMemory: typeof readMemory;
+        railwayWindow: typeof readRailwayWindow;
     }>;
     /** Progress lines (stderr in the command). */
     log?: (line: string) => void;
@@ -91,6 +105,8 @@ export interface DecisionRecord {
         health: HealthProbe[];
         dependencies: DependencyCheck[];
         smoke: SmokeResult[];
+        /** Memory as Railway measured it (its metrics), the latest reading. */
+        railwayMemory?: Observations["railwayMemory"];
         window?: WindowStats;
     };
     rollback?: RollbackOutcome & { notifications?: { pagerduty: string; github: string }; followUp?: string };
@@ -121,6 +137,8 @@ export async function runGate(o: GateOptions): Promise<DecisionRecord> {
     const smoke = o.probes?.smoke ?? runSmokeTest;
     const deployments = o.probes?.deployments ?? listDeployments;
     const rollback = o.probes?.rollback ?? rollBack;
+    const railwayMemory = o.probes?.railwayMemory ?? readMemory;
+    const railwayWindow = o.probes?.railwayWindow ?? readRailwayWindow;
     const cfg = o.config;
     const obs: Observations = { health: [], dependencies: [], smoke: [] };
     const startedAt = new Date(clock.now()).toISOString();
@@ -248,6 +266,8 @@ export async function runGate(o: GateOptions): Promise<DecisionRecord> {
     const windowMs = o.once ? 0 : cfg.monitoringWindowMinutes * 60_000;
     const start = clock.now();
     let trigger: Trigger | undefined;
+    let lastMemoryRead: number | undefined;
+    let memoryProblem: string | undefined;
     for (let i = 0; ; i++) {
         // Probes are stamped with the gate's clock, so windows are measured in one time.
         const at = clock.now();
@@ -259,14 +279,38 @@ export async function runGate(o: GateOptions): Promise<DecisionRecord> {
         obs.health.push({ ...(h as HealthProbe), at });
         obs.dependencies.push(...(deps as DependencyCheck[]).map((d) => ({ ...d, at })));
         if (i === 0) for (const t of cfg.smokeTests) obs.smoke.push(await smoke(o.baseUrl, t, o.env ?? process.env));
+        if (lastMemoryRead === undefined || at - lastMemoryRead >= MEMORY_READ_EVERY_MS) {
+            lastMemoryRead = at;
+            const m = await railwayMemory(o.railway, at);
+            if ("problem" in m) {
+                if (!memoryProblem) log(`gate: ${m.problem}; the memory rule reads the app's payload only`);
+                memoryProblem = m.problem;
+            } else obs.railwayMemory = { ...m, at };
+        }
         trigger = immediateTrigger(obs, cfg);
         if (trigger) break;
         const next = start + (i + 1) * interval;
         if (o.once || next > start + windowMs) break;
         await clock.sleep(Math.max(0, next - clock.now()));
     }
-    const stats = o.once ? undefined : windowStats(obs, cfg, start, clock.now(), state.baseline?.p95Ms);
+    const end = clock.now();
+    const stats = o.once ? undefined : windowStats(obs, cfg, start, end, state.baseline?.p95Ms);
+    if (stats) {
+        stats.baselineSource = state.baseline ? `state file (deployment ${state.baseline.deploymentId})` : undefined;
+        if (!trigger) {
+            stats.railway = await railwayWindow(o.railway, start, end, cfg.sustainedBuckets, live.createdAt);
+            for (const p of stats.railway.problems) log(`gate: ${p}; the rules that need it decide nothing`);
+        }
+    }
     if (!trigger && stats) trigger = windowTrigger(stats, cfg);
+    const sparse = !trigger && stats ? windowUndecided(stats, cfg) : undefined;
+    if (sparse)
+        return {
+            ...record("undecided", GATE_EXIT.undecided, `${sparse}; not deciding on it, nothing rolled back`, {
+                deployment,
+            }),
+            checks: { ...obs, window: stats },
+        };
     const checks = () => ({ ...obs, window: stats });
     const couldNotRun = obs.smoke.filter((t) => t.critical && t.undecided);
     if (!trigger && couldNotRun.length) {

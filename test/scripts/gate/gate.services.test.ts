@@ -5,12 +5,15 @@
  */
 import { strict as assert } from "assert";
 import * as fs from "fs";
+import * as http from "http";
+import { AddressInfo } from "net";
 import * as os from "os";
 import * as path from "path";
 import { gateSchema, GateConfig } from "../../../config/stack.schema";
 import { simulatedClock } from "../../../scripts/gate/clock";
 import { GATE_EXIT, GateOptions, runGate } from "../../../scripts/gate/gate";
 import { RailwayTarget } from "../../../scripts/gate/deployments";
+import { probeHealth } from "../../../scripts/gate/probes";
 import { readState, writeState } from "../../../scripts/gate/state";
 import { FakeGitHub, startFakeGitHub } from "../../../tools/fakes/github/server";
 import { FakePagerDuty, startFakePagerDuty } from "../../../tools/fakes/pagerduty-events";
@@ -434,6 +437,82 @@ describe("health gate (real PostgreSQL, Redis, sample app, Railway emulator)", f
             r.checks.window!.errorRatePercent > 5 && r.checks.window!.errorRatePercent <= 8,
             `${r.checks.window!.errorRatePercent}%`,
         );
+    });
+
+    describe("on Railway's own figures (real traffic through the emulator's edge, its metrics)", () => {
+        let users: http.Server;
+        let served = 0;
+        let failEvery = 0;
+        let edge: string;
+        before(async () => {
+            // The app's users' side: every failEvery-th request fails; the health endpoint is the sample app's.
+            users = http.createServer((_req, res) => {
+                served++;
+                res.writeHead(failEvery && served % failEvery === 0 ? 500 : 200).end("{}");
+            });
+            await new Promise<void>((r) => users.listen(0, "127.0.0.1", r));
+        });
+        after(() => new Promise((r) => users.close(r)));
+        beforeEach(async () => {
+            served = 0;
+            failEvery = 0;
+            edge = await emu.proxy(
+                target.serviceId,
+                target.environmentId,
+                `http://127.0.0.1:${(users.address() as AddressInfo).port}`,
+            );
+        });
+        /** The gate's health probe, with `perRound` real requests through Railway's edge in each round. */
+        const withTraffic = (perRound: number, rounds = Infinity) => {
+            let round = 0;
+            return async (url: string, budgetMs: number) => {
+                if (round++ < rounds) for (let i = 0; i < perRound; i++) await fetch(`${edge}/api/items`);
+                return probeHealth(url, budgetMs);
+            };
+        };
+
+        it("10% of real requests failing: rolled back after the window, on Railway's HTTP metrics", async () => {
+            failEvery = 10;
+            const r = await runGate(options({ probes: { health: withTraffic(2) } }));
+            assert.equal(r.exitCode, GATE_EXIT.rolledBack, r.reason);
+            assert.equal(r.trigger?.rule, "error-rate");
+            assert.match(r.trigger!.reason, /of real traffic .*Railway's HTTP metrics/);
+            assert.equal(r.checks.window!.errorRatePercent, 0, "the gate's own probes all passed");
+            assert.equal(r.checks.window!.railway!.sources.traffic, "railway:httpMetricsGroupedByStatus");
+            assert.ok(r.checks.window!.railway!.requests! >= 100, `${r.checks.window!.railway!.requests} requests`);
+        });
+
+        it("the same failures on 5 requests: could not decide (exit 2), nothing rolled back", async () => {
+            failEvery = 5;
+            const r = await runGate(options({ probes: { health: withTraffic(1, 5) } }));
+            assert.equal(r.exitCode, GATE_EXIT.undecided, r.reason);
+            assert.match(r.reason, /1\/5 requests 5xx.*fewer than the 20 a rate needs/);
+            assert.deepEqual(rollbackCalls(), []);
+        });
+
+        it("memory at 97% of its limit in Railway's metrics, while the app calls itself healthy: immediate rollback", async () => {
+            const ts = Math.floor(clock.now() / 1000);
+            emu.store.signals.setSeries(target.serviceId, target.environmentId, "MEMORY_USAGE_GB", [
+                { ts, value: 0.97 },
+            ]);
+            emu.store.signals.setSeries(target.serviceId, target.environmentId, "MEMORY_LIMIT_GB", [{ ts, value: 1 }]);
+            const r = await runGate(options());
+            assert.equal(r.exitCode, GATE_EXIT.rolledBack, r.reason);
+            assert.equal(r.trigger?.rule, "memory");
+            assert.match(r.trigger!.reason, /97\.0% of its limit \(0\.97 of 1\.00 GB, Railway's metrics\)/);
+            assert.equal(r.checks.health.length, 1, "decided at once, not after the window");
+            assert.equal(r.checks.railwayMemory?.source, "railway:metrics");
+        });
+
+        it("Railway's metrics missing: the memory rule decides nothing from them, and the gate says why", async () => {
+            const lines: string[] = [];
+            const r = await runGate(options({ log: (l) => lines.push(l) }));
+            assert.equal(r.exitCode, GATE_EXIT.healthy, r.reason);
+            assert.ok(
+                lines.some((l) => /no recent memory usage or limit/.test(l)),
+                lines.join("\n"),
+            );
+        });
     });
 
     it("memory above 95% in the health payload: immediate rollback", async () => {

@@ -1,0 +1,155 @@
+/**
+ * What Railway itself measured for the service in its environment, for the gate: real traffic (its
+ * edge's request counts by status and durations), and memory and CPU against their limits. Each
+ * figure says where it came from; a query that fails or answers nothing leaves the figure out and
+ * says so in `problems`, so a rule without its figure decides nothing (never a rollback on missing
+ * data).
+ */
+import { gql } from "../../providers/railway";
+import type { RailwayTarget } from "./deployments";
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+
+export interface RailwayMemory {
+    percent: number;
+    usageGb: number;
+    limitGb: number;
+    source: "railway:metrics";
+}
+
+/** Memory now: the latest MEMORY_USAGE_GB over the latest MEMORY_LIMIT_GB in the last five minutes. */
+export async function readMemory(t: RailwayTarget, nowMs: number): Promise<RailwayMemory | { problem: string }> {
+    try {
+        const data = await gql(t.apiUrl, "ResourceMetrics", {
+            serviceId: t.serviceId,
+            environmentId: t.environmentId,
+            startDate: iso(nowMs - 5 * 60_000),
+            endDate: iso(nowMs),
+            measurements: ["MEMORY_USAGE_GB", "MEMORY_LIMIT_GB"],
+        });
+        const latest = (m: string) => data.metrics.find((r) => r.measurement === m)?.values.at(-1)?.value;
+        const usageGb = latest("MEMORY_USAGE_GB");
+        const limitGb = latest("MEMORY_LIMIT_GB");
+        if (usageGb === undefined || limitGb === undefined || !(limitGb > 0))
+            return { problem: "Railway has no recent memory usage or limit for the service" };
+        return { percent: (100 * usageGb) / limitGb, usageGb, limitGb, source: "railway:metrics" };
+    } catch (e) {
+        return { problem: `Railway's metrics could not be read: ${(e as Error).message.slice(0, 200)}` };
+    }
+}
+
+export interface RailwayWindow {
+    /** Requests to the service over the window and the 5xx among them, from Railway's edge. */
+    requests?: number;
+    errors5xx?: number;
+    /** p95 of each equal part of the window, from Railway's request durations. */
+    bucketP95Ms?: (number | undefined)[];
+    /** CPU and memory as a percentage of their limits, per part of the window. */
+    bucketResourcePercent?: (number | undefined)[];
+    /** The previous deployment's p95 over a window as long, just before this deployment started. */
+    baselineP95Ms?: number;
+    sources: { traffic: string; latency: string; resources: string; baseline?: string };
+    problems: string[];
+}
+
+async function trafficOf(t: RailwayTarget, startMs: number, endMs: number, stepSeconds: number) {
+    const data = await gql(t.apiUrl, "HttpMetricsByStatus", {
+        serviceId: t.serviceId,
+        environmentId: t.environmentId,
+        startDate: iso(startMs),
+        endDate: iso(endMs),
+        stepSeconds,
+    });
+    let requests = 0;
+    let errors5xx = 0;
+    for (const g of data.httpMetricsGroupedByStatus) {
+        const n = g.samples.reduce((a, s) => a + s.value, 0);
+        requests += n;
+        if (g.statusCode >= 500) errors5xx += n;
+    }
+    return { requests, errors5xx };
+}
+
+async function p95Of(t: RailwayTarget, startMs: number, endMs: number): Promise<number | undefined> {
+    const stepSeconds = Math.max(1, Math.ceil((endMs - startMs) / 1000));
+    const data = await gql(t.apiUrl, "HttpDurations", {
+        serviceId: t.serviceId,
+        environmentId: t.environmentId,
+        startDate: iso(startMs),
+        endDate: iso(endMs),
+        stepSeconds,
+    });
+    const p95s = data.httpDurationMetrics.samples.map((s) => s.p95);
+    return p95s.length ? median(p95s) : undefined;
+}
+
+async function resourcesOf(t: RailwayTarget, startMs: number, endMs: number): Promise<number | undefined> {
+    const data = await gql(t.apiUrl, "ResourceMetrics", {
+        serviceId: t.serviceId,
+        environmentId: t.environmentId,
+        startDate: iso(startMs),
+        endDate: iso(endMs),
+        measurements: ["CPU_USAGE", "CPU_LIMIT", "MEMORY_USAGE_GB", "MEMORY_LIMIT_GB"],
+    });
+    const mean = (m: string) => {
+        const v = data.metrics.find((r) => r.measurement === m)?.values.map((x) => x.value) ?? [];
+        return v.length ? v.reduce((a, b) => a + b, 0) / v.length : undefined;
+    };
+    const ratio = (usage: string, limit: string) => {
+        const u = mean(usage);
+        const l = mean(limit);
+        return u !== undefined && l !== undefined && l > 0 ? (100 * u) / l : undefined;
+    };
+    const cpu = ratio("CPU_USAGE", "CPU_LIMIT");
+    const memory = ratio("MEMORY_USAGE_GB", "MEMORY_LIMIT_GB");
+    return cpu === undefined && memory === undefined ? undefined : Math.max(cpu ?? 0, memory ?? 0);
+}
+
+/**
+ * Railway's figures for the window [startMs, endMs] in `buckets` equal parts, and the previous
+ * deployment's p95 over as long a window ending when `deploymentCreatedAt` started.
+ */
+export async function readRailwayWindow(
+    t: RailwayTarget,
+    startMs: number,
+    endMs: number,
+    buckets: number,
+    deploymentCreatedAt: string | undefined,
+): Promise<RailwayWindow> {
+    const w: RailwayWindow = {
+        sources: {
+            traffic: "railway:httpMetricsGroupedByStatus",
+            latency: "railway:httpDurationMetrics",
+            resources: "railway:metrics (CPU_USAGE/CPU_LIMIT, MEMORY_USAGE_GB/MEMORY_LIMIT_GB)",
+        },
+        problems: [],
+    };
+    const size = (endMs - startMs) / buckets;
+    const parts = Array.from({ length: buckets }, (_, i) => [startMs + i * size, startMs + (i + 1) * size] as const);
+    const attempt = async <T>(what: string, read: () => Promise<T>): Promise<T | undefined> => {
+        try {
+            return await read();
+        } catch (e) {
+            w.problems.push(`${what} could not be read from Railway: ${(e as Error).message.slice(0, 200)}`);
+            return undefined;
+        }
+    };
+    const traffic = await attempt("traffic", () =>
+        trafficOf(t, startMs, endMs, Math.max(1, Math.ceil((endMs - startMs) / 1000))),
+    );
+    if (traffic) Object.assign(w, traffic);
+    w.bucketP95Ms = await attempt("latency", () => Promise.all(parts.map(([a, b]) => p95Of(t, a, b))));
+    w.bucketResourcePercent = await attempt("resources", () =>
+        Promise.all(parts.map(([a, b]) => resourcesOf(t, a, b))),
+    );
+    const created = deploymentCreatedAt ? Date.parse(deploymentCreatedAt) : NaN;
+    if (Number.isFinite(created)) {
+        w.baselineP95Ms = await attempt("the previous deployment's latency", () =>
+            p95Of(t, created - (endMs - startMs), created),
+        );
+        if (w.baselineP95Ms !== undefined)
+            w.sources.baseline = `railway:httpDurationMetrics over the ${Math.round((endMs - startMs) / 1000)} s before this deployment`;
+    }
+    return w;
+}
