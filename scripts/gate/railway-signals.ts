@@ -9,7 +9,6 @@ import { gql } from "../../providers/railway";
 import type { RailwayTarget } from "./deployments";
 
 const iso = (ms: number) => new Date(ms).toISOString();
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 
 export interface RailwayMemory {
     percent: number;
@@ -80,8 +79,10 @@ async function p95Of(t: RailwayTarget, startMs: number, endMs: number): Promise<
         endDate: iso(endMs),
         stepSeconds,
     });
+    // Railway's steps need not line up with the window's parts: of the steps that overlap a part,
+    // the slowest stands for it (for a baseline too, which then errs towards not rolling back).
     const p95s = data.httpDurationMetrics.samples.map((s) => s.p95);
-    return p95s.length ? median(p95s) : undefined;
+    return p95s.length ? Math.max(...p95s) : undefined;
 }
 
 async function resourcesOf(t: RailwayTarget, startMs: number, endMs: number): Promise<number | undefined> {

@@ -443,12 +443,17 @@ describe("health gate (real PostgreSQL, Redis, sample app, Railway emulator)", f
         let users: http.Server;
         let served = 0;
         let failEvery = 0;
+        /** How long the users' requests take, per request number (ms). */
+        let delayOf: (n: number) => number = () => 0;
         let edge: string;
         before(async () => {
             // The app's users' side: every failEvery-th request fails; the health endpoint is the sample app's.
             users = http.createServer((_req, res) => {
-                served++;
-                res.writeHead(failEvery && served % failEvery === 0 ? 500 : 200).end("{}");
+                const n = ++served;
+                const answer = () => res.writeHead(failEvery && n % failEvery === 0 ? 500 : 200).end("{}");
+                const delay = delayOf(n);
+                if (delay > 0) setTimeout(answer, delay);
+                else answer();
             });
             await new Promise<void>((r) => users.listen(0, "127.0.0.1", r));
         });
@@ -456,6 +461,7 @@ describe("health gate (real PostgreSQL, Redis, sample app, Railway emulator)", f
         beforeEach(async () => {
             served = 0;
             failEvery = 0;
+            delayOf = () => 0;
             edge = await emu.proxy(
                 target.serviceId,
                 target.environmentId,
@@ -487,6 +493,59 @@ describe("health gate (real PostgreSQL, Redis, sample app, Railway emulator)", f
             const r = await runGate(options({ probes: { health: withTraffic(1, 5) } }));
             assert.equal(r.exitCode, GATE_EXIT.undecided, r.reason);
             assert.match(r.reason, /1\/5 requests 5xx.*fewer than the 20 a rate needs/);
+            assert.deepEqual(rollbackCalls(), []);
+        });
+
+        /**
+         * The previous deployment's real traffic: 40 requests of 100 ms in the window's length before
+         * the live one started. The 200 ms threshold it makes is far above what a loaded machine adds
+         * to a loopback request, so only the slow answers cross it.
+         */
+        function previousTraffic() {
+            const live = emu.store.deployment(deployments.live);
+            for (let i = 0; i < 40; i++)
+                emu.store.signals.http.push({
+                    ...target,
+                    deploymentId: deployments.previous,
+                    at: live.createdAt - 2000 + i * 40,
+                    method: "GET",
+                    path: "/api/items",
+                    status: 200,
+                    durationMs: 100,
+                    rxBytes: 0,
+                    txBytes: 2,
+                    requestId: `before-${i}`,
+                });
+        }
+
+        it("p95 of real traffic at three times the previous deployment's, throughout the window: rolled back", async () => {
+            previousTraffic();
+            delayOf = () => 300;
+            const r = await runGate(
+                options({
+                    config: gateConfig({ healthBudgetMs: 1000, intervalSeconds: 0.1 }),
+                    probes: { health: withTraffic(1) },
+                }),
+            );
+            assert.equal(r.exitCode, GATE_EXIT.rolledBack, r.reason);
+            assert.equal(r.trigger?.rule, "p95-latency");
+            assert.match(r.trigger!.reason, /previous deployment's 100\.0 ms .*Railway's request durations/);
+            assert.equal(r.checks.window!.railway!.baselineP95Ms, 100);
+            assert.match(r.checks.window!.railway!.sources.baseline!, /before this deployment/);
+        });
+
+        it("the same p95 only in the window's first part: no rollback", async () => {
+            previousTraffic();
+            delayOf = (n) => (n <= 4 ? 300 : 0);
+            const r = await runGate(
+                options({
+                    config: gateConfig({ healthBudgetMs: 1000, intervalSeconds: 0.1 }),
+                    probes: { health: withTraffic(1) },
+                }),
+            );
+            assert.equal(r.exitCode, GATE_EXIT.healthy, r.reason);
+            const buckets = r.checks.window!.railway!.bucketP95Ms!;
+            assert.ok(buckets[0]! > 250 && buckets[3]! < 200, buckets.join(", "));
             assert.deepEqual(rollbackCalls(), []);
         });
 
