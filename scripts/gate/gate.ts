@@ -42,6 +42,7 @@ import {
     SmokeResult,
 } from "./probes";
 import { readMemory, readRailwayWindow } from "./railway-signals";
+import { failureLogs, FailureLogs, knownSecrets, tail } from "./failure-logs";
 import { GateState, readState, writeState } from "./state";
 
 export const GATE_EXIT = { healthy: 0, rolledBack: 1, undecided: 2 } as const;
@@ -80,6 +81,7 @@ export interface GateOptions {
         deployments: (t: RailwayTarget) => Promise<Deployment[]>;
         rollback: typeof rollBack;
         railwayMemory: typeof readMemory;
+        failureLogs: typeof failureLogs;
         railwayWindow: typeof readRailwayWindow;
     }>;
     /** Progress lines (stderr in the command). */
@@ -101,6 +103,8 @@ export interface DecisionRecord {
     exitCode: number;
     reason: string;
     trigger?: Trigger;
+    /** A deployment that ended FAILED or CRASHED: the end of its build or deploy log, redacted. */
+    failure?: FailureLogs;
     checks: {
         health: HealthProbe[];
         dependencies: DependencyCheck[];
@@ -214,12 +218,14 @@ export async function runGate(o: GateOptions): Promise<DecisionRecord> {
     }
     const live = liveDeployment(list);
     if (newest && live && newest.id !== live.id && ["FAILED", "CRASHED"].includes(newest.status)) {
+        const failure = await (o.probes?.failureLogs ?? failureLogs)(o.railway, newest, knownSecrets(o.env ?? {}));
         return record(
             "rolled-back",
             GATE_EXIT.rolledBack,
-            `the newest deployment ${newest.id} ended ${newest.status}; Railway kept ${live.id} live, so nothing is rolled back`,
+            `the newest deployment ${newest.id} ended ${newest.status}; Railway kept ${live.id} live, so nothing is rolled back; ${tail(failure)}`,
             {
                 deployment: { id: newest.id, status: newest.status },
+                failure,
             },
         );
     }

@@ -617,6 +617,36 @@ describe("health gate (real PostgreSQL, Redis, sample app, Railway emulator)", f
         assert.deepEqual(rollbackCalls(), []);
     });
 
+    it("a build that fails: the record and the reason carry the end of its build log, with secrets cut out", async () => {
+        emu.nextDeployments("FAILED", 1, target.serviceId);
+        const failed = emu.store.deploy(target.serviceId, target.environmentId, "deploy");
+        emu.store.signals.addLogLines(failed.id, "build", [
+            { at: failed.createdAt + 1, message: `echo ${SMOKE_ENV.SMOKE_API_KEY} > .npmrc`, severity: "info" },
+            { at: failed.createdAt + 1, message: "//registry:_authToken=npm-token-value-123456", severity: "info" },
+            {
+                at: failed.createdAt + 2,
+                message: "ghp_abcdefghijklmnopqrstuvwxyz0123456789 used for the registry",
+                severity: "info",
+            },
+        ]);
+        await clock.sleep(5 * 1000);
+        const r = await runGate(options({ once: true, env: { ...SMOKE_ENV, NPM_TOKEN: "npm-token-value-123456" } }));
+        assert.equal(r.exitCode, GATE_EXIT.rolledBack, r.reason);
+        assert.equal(r.failure?.kind, "build");
+        assert.match(r.failure!.lines.join("\n"), /Build Failed: process "npm run build" did not complete/);
+        assert.match(r.reason, /the end of its build log: .*Build Failed/);
+        const text = JSON.stringify(r);
+        assert.doesNotMatch(text, /ghp_abcdefghij/, "a credential-shaped value is cut out");
+        assert.doesNotMatch(
+            text,
+            /ak_smoke_test_key|npm-token-value/,
+            "values of this run's secret variables are cut out",
+        );
+        assert.match(text, /\[redacted\]/);
+        assert.ok(r.failure!.lines.length <= 20);
+        assert.deepEqual(rollbackCalls(), []);
+    });
+
     it("--once: one pass of levels 1-3", async () => {
         const r = await runGate(options({ once: true }));
         assert.equal(r.exitCode, GATE_EXIT.healthy, r.reason);

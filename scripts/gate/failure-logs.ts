@@ -1,0 +1,57 @@
+/**
+ * The lines that explain a failed deployment: the end of its build log (FAILED) or of its deploy
+ * log (CRASHED), read from Railway, bounded, with every value this run knows to be secret and
+ * anything credential-shaped cut out. What the gate puts in its record and its reason, so that the
+ * `pulumi up` error says why, not only that.
+ */
+import { gql } from "../../providers/railway";
+import { SECRET_NAME } from "../../config/values";
+import type { Deployment, RailwayTarget } from "./deployments";
+import { scrub } from "./probes";
+
+export const FAILURE_LOG_LINES = 20;
+
+export interface FailureLogs {
+    deploymentId: string;
+    status: string;
+    kind: "build" | "deploy";
+    /** The last lines, oldest first, redacted and cut to 300 characters each. */
+    lines: string[];
+    /** Why there are none, when Railway could not be read. */
+    problem?: string;
+}
+
+/** The values of this process's secret-named variables (tokens, passwords, keys) worth cutting out of text. */
+export function knownSecrets(env: NodeJS.ProcessEnv): string[] {
+    return Object.entries(env)
+        .filter(([name, value]) => SECRET_NAME.test(name) && typeof value === "string" && value.length >= 6)
+        .map(([, value]) => value!)
+        .sort((a, b) => b.length - a.length);
+}
+
+export function redactLine(line: string, secrets: string[]): string {
+    let text = line;
+    for (const s of secrets) text = text.split(s).join("[redacted]");
+    return scrub(text);
+}
+
+export async function failureLogs(t: RailwayTarget, d: Deployment, secrets: string[]): Promise<FailureLogs> {
+    const kind = d.status === "CRASHED" ? "deploy" : "build";
+    const base = { deploymentId: d.id, status: d.status, kind } as const;
+    try {
+        const lines =
+            kind === "build"
+                ? (await gql(t.apiUrl, "BuildLogs", { deploymentId: d.id, limit: FAILURE_LOG_LINES })).buildLogs
+                : (await gql(t.apiUrl, "DeploymentLogs", { deploymentId: d.id, limit: FAILURE_LOG_LINES }))
+                      .deploymentLogs;
+        return { ...base, lines: lines.slice(-FAILURE_LOG_LINES).map((l) => redactLine(l.message, secrets)) };
+    } catch (e) {
+        return { ...base, lines: [], problem: `its ${kind} log could not be read: ${scrub((e as Error).message)}` };
+    }
+}
+
+/** The last few lines, for a one-paragraph reason. */
+export function tail(logs: FailureLogs, n = 5): string {
+    if (!logs.lines.length) return logs.problem ?? `its ${logs.kind} log is empty`;
+    return `the end of its ${logs.kind} log: ${logs.lines.slice(-n).join(" | ")}`;
+}
