@@ -39,6 +39,10 @@ async function runFixture(
             "ts-node/register/transpile-only",
             "--extension",
             "ts",
+            // Starting PostgreSQL takes seconds on a machine busy with another build: mocha's default
+            // 2 s would end the hook before the failure it is about (a generous bound, not a measure).
+            "--timeout",
+            "120000",
             "test/support/hooks/failing-before.fixture.ts",
         ],
         {
