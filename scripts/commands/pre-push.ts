@@ -89,5 +89,9 @@ export async function prePushCommand(
         return EXIT.findings;
     }
     io.err("pre-push: ok");
+    // What happens after the push is Railway's (its trigger may deploy it before CI does): say how to follow it.
+    io.err(
+        "pre-push: after the push, `npm run deploy:watch -- --stack staging --commit <sha>` follows what Railway deploys",
+    );
     return EXIT.ok;
 }

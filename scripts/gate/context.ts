@@ -23,11 +23,12 @@ export interface GateContext {
 
 export class ContextError extends Error {}
 
-export function gateContext(
-    flags: { stack: string; service: string; projectId?: string; state?: string },
+/** A stack's validated config and where its Railway project is. */
+export function stackContext(
+    flags: { stack: string; projectId?: string },
     cwd: string,
     env: NodeJS.ProcessEnv,
-): GateContext {
+): { stack: string; config: ParsedStackConfig; projectId: string; apiUrl?: string } {
     const file = path.join(cwd, `Pulumi.${flags.stack}.yaml`);
     if (!fs.existsSync(file)) throw new ContextError(`no stack file ${file}`);
     const source = readStackFile(file, flags.stack);
@@ -38,23 +39,29 @@ export function gateContext(
             `the stack's config is invalid:\n${issues.map((i) => formatIssue(flags.stack, i)).join("\n")}`,
         );
     const config = result.config;
-    const service = config.railway.services.find((s) => s.name === flags.service);
-    if (!service)
-        throw new ContextError(
-            `stack '${flags.stack}' has no service '${flags.service}' (services: ${config.railway.services.map((s) => s.name).join(", ")})`,
-        );
     const projectId = flags.projectId ?? env.RAILWAY_PROJECT_ID ?? config.railway.projectId;
     if (!projectId)
         throw new ContextError(
             "the Railway project id is unknown: pass --project-id, set RAILWAY_PROJECT_ID (the stack output railwayProjectId), or set railway.projectId in the stack file",
         );
+    return { stack: flags.stack, config, projectId, apiUrl: config.railway.apiUrl ?? env.RAILWAY_API_URL };
+}
+
+export function gateContext(
+    flags: { stack: string; service: string; projectId?: string; state?: string },
+    cwd: string,
+    env: NodeJS.ProcessEnv,
+): GateContext {
+    const base = stackContext(flags, cwd, env);
+    const service = base.config.railway.services.find((s) => s.name === flags.service);
+    if (!service)
+        throw new ContextError(
+            `stack '${flags.stack}' has no service '${flags.service}' (services: ${base.config.railway.services.map((s) => s.name).join(", ")})`,
+        );
     return {
-        stack: flags.stack,
-        config,
+        ...base,
         service,
         stateFile: flags.state ? path.resolve(cwd, flags.state) : defaultStateFile(cwd, flags.stack, flags.service),
-        projectId,
-        apiUrl: config.railway.apiUrl ?? env.RAILWAY_API_URL,
     };
 }
 

@@ -1,0 +1,122 @@
+/**
+ * `npm run deploy:watch` against the emulator, on one simulated clock shared with it: a push that
+ * Railway deploys by itself and that fails its build is caught with its log (secrets cut out); a
+ * good one settles healthy; nothing appearing, or a build still running at the timeout, is "could
+ * not decide".
+ */
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { stringify } from "yaml";
+import { deployWatchCommand } from "../../scripts/commands/deploy-watch";
+import { simulatedClock } from "../../scripts/gate/clock";
+import { RailwayEmulator, startRailwayEmulator } from "../../tools/railway-emulator";
+import { captureIO } from "../support/capture";
+import { stackDoc } from "../support/stack-files";
+
+const REPO = "ainative/platform";
+const STAGE = 10_000;
+
+describe("npm run deploy:watch", () => {
+    const clock = simulatedClock(Date.UTC(2026, 11, 3, 12));
+    let emu: RailwayEmulator;
+    let dir: string;
+    let env: NodeJS.ProcessEnv;
+    let web: string;
+    let environmentId: string;
+    const savedToken = process.env.RAILWAY_API_TOKEN;
+
+    before(async () => {
+        emu = await startRailwayEmulator({ deployStageMs: STAGE, clock });
+        process.env.RAILWAY_API_TOKEN = emu.token;
+    });
+    after(async () => {
+        if (savedToken === undefined) delete process.env.RAILWAY_API_TOKEN;
+        else process.env.RAILWAY_API_TOKEN = savedToken;
+        await emu.close();
+    });
+    beforeEach(() => {
+        emu.store.clear();
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "deploy-watch-"));
+        const doc = stackDoc("local");
+        const railway = doc.config["ainative-platform:railway"] as { apiUrl: string; environment: string };
+        railway.apiUrl = emu.apiUrl;
+        fs.writeFileSync(path.join(dir, "Pulumi.local.yaml"), stringify(doc));
+        const project = emu.store.createProject({
+            name: "ainative-local",
+            defaultEnvironmentName: railway.environment,
+        });
+        environmentId = emu.store.liveEnvironments(project.id)[0].id;
+        web = emu.store.createService({ projectId: project.id, name: "web" }).id;
+        emu.store.updateInstance(web, environmentId, { source: { repo: REPO } });
+        env = { RAILWAY_PROJECT_ID: project.id, RAILWAY_API_TOKEN: emu.token };
+    });
+
+    const watch = (args: string[]) => {
+        const io = captureIO();
+        return deployWatchCommand(["--stack", "local", "--service", "web", ...args], io, dir, env, clock).then(
+            (code) => ({
+                code,
+                io,
+                summary: code === 2 && !io.stdout.length ? undefined : JSON.parse(io.stdout.join("\n")),
+            }),
+        );
+    };
+
+    it("a push Railway deploys by itself that fails its build: exit 1, with the end of its build log, secrets cut out", async () => {
+        const sha = "a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6a1b2";
+        emu.store.commitsOf(REPO, "main").push(sha);
+        emu.nextDeployments("FAILED", 1, web);
+        const d = emu.store.deploy(web, environmentId, "push", sha);
+        emu.store.signals.addLogLines(d.id, "build", [
+            { at: d.createdAt + 1, message: `curl -H "Authorization: Bearer ${emu.token}" registry`, severity: "info" },
+        ]);
+        const r = await watch(["--commit", sha.slice(0, 7), "--interval", "5"]);
+        assert.equal(r.code, 1, r.io.all());
+        assert.equal(r.summary.outcome, "failed");
+        assert.equal(r.summary.deployments[0].commit, sha);
+        assert.match(
+            r.io.stderr.join("\n"),
+            /web: deployment .* ended FAILED; the end of its build log: .*Build Failed/,
+        );
+        assert.ok(!r.io.all().includes(emu.token), "the token in the log is cut out");
+    });
+
+    it("a good deployment of the branch: followed until it settles, exit 0", async () => {
+        emu.store.deploy(web, environmentId, "push");
+        const r = await watch(["--branch", "main", "--interval", "5"]);
+        assert.equal(r.code, 0, r.io.all());
+        assert.equal(r.summary.outcome, "healthy");
+        assert.deepEqual(
+            r.summary.deployments.map((d: { status: string }) => d.status),
+            ["SUCCESS"],
+        );
+        assert.match(r.io.stderr.join("\n"), /BUILDING[^]*SUCCESS/);
+    });
+
+    it("nothing appears, or a build still runs at the timeout: could not decide (exit 2)", async () => {
+        const none = await watch(["--commit", "deadbeef", "--timeout", "1", "--interval", "10"]);
+        assert.equal(none.code, 2);
+        assert.match(none.summary.reason, /no matching deployment appeared within 60 s/);
+        emu.store.deploy(web, environmentId, "push");
+        const slow = await watch(["--timeout", "0.1", "--interval", "1"]);
+        assert.equal(slow.code, 2, slow.io.all());
+        assert.match(
+            slow.summary.reason,
+            /still running after 6 s: web .* \(BUILDING\)|still running after 6 s: web .* \(INITIALIZING\)/,
+        );
+    });
+
+    it("usage: --commit and --branch together, a bad SHA, an unknown service", async () => {
+        for (const [args, message] of [
+            [["--commit", "abc1234", "--branch", "main"], /give --commit or --branch, not both/],
+            [["--commit", "not-a-sha"], /--commit must be a commit SHA/],
+            [["--service", "api"], /has no service 'api'/],
+        ] as const) {
+            const r = await watch([...args]);
+            assert.equal(r.code, 2, args.join(" "));
+            assert.match(r.io.stderr.join("\n"), message);
+        }
+    });
+});
