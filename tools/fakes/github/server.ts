@@ -22,6 +22,7 @@ import { ISSUE_HANDLERS } from "./issues";
 import { answerGraphql } from "./graphql";
 import { sealedBoxes, SealedBoxes } from "./sealed";
 import { READ_HANDLERS } from "./reads";
+import { STATUS_HANDLERS } from "./statuses";
 import { SETTINGS_HANDLERS } from "./settings";
 import {
     Answer,
@@ -51,7 +52,12 @@ export type {
     LoggedRequest,
 } from "./state";
 
-const HANDLERS: Record<string, Handler> = { ...ISSUE_HANDLERS, ...SETTINGS_HANDLERS, ...READ_HANDLERS };
+const HANDLERS: Record<string, Handler> = {
+    ...ISSUE_HANDLERS,
+    ...SETTINGS_HANDLERS,
+    ...READ_HANDLERS,
+    ...STATUS_HANDLERS,
+};
 
 export class FakeGitHub {
     readonly repos = new Map<string, FakeRepo>();
@@ -102,6 +108,7 @@ export class FakeGitHub {
                 rules: [],
                 workflowRuns: [],
                 commits: new Map(),
+                statuses: [],
             };
             this.repos.set(key, r);
         }

@@ -44,6 +44,19 @@ export interface FakeDeploymentStatus {
     created_at: string;
 }
 
+/** A commit status (`POST /repos/{o}/{r}/statuses/{sha}`): one per call, newest last. */
+export interface FakeCommitStatus {
+    id: number;
+    sha: string;
+    state: "error" | "failure" | "pending" | "success";
+    description: string | null;
+    target_url: string | null;
+    /** As given; GitHub compares contexts without regard to case. */
+    context: string;
+    creator: FakeUser;
+    created_at: string;
+}
+
 export interface FakeDeployment {
     id: number;
     sha: string;
@@ -116,6 +129,7 @@ export interface FakeRepo {
     workflowRuns: FakeWorkflowRun[];
     /** Commit SHA → its committer date. */
     commits: Map<string, string>;
+    statuses: FakeCommitStatus[];
 }
 
 export interface Fault {
