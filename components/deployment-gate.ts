@@ -6,6 +6,7 @@
  */
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
+import { GATE_REDACT_VARIABLE } from "../config/stack.schema";
 import { argumentError, COMPONENT_TYPES, withTypeAliases } from "./types";
 
 export interface DeploymentGateArgs {
@@ -27,6 +28,11 @@ export interface DeploymentGateArgs {
     dir?: string;
     /** Only levels 1-3, no monitoring window (faster `pulumi up`; the deploy workflow runs the window). */
     once?: boolean;
+    /**
+     * The stack's secret values, cut out of the failed deployment logs the gate reports (its
+     * record, the `pulumi up` error, GitHub, Slack, PagerDuty). Passed to the command as a secret.
+     */
+    redact?: pulumi.Input<pulumi.Input<string>[]>;
 }
 
 /** Shell: go up from the working folder to the one holding Pulumi.yaml. */
@@ -67,7 +73,16 @@ export class DeploymentGate extends pulumi.ComponentResource {
                 create: gate,
                 update: gate,
                 dir: args.dir,
-                environment: { RAILWAY_PROJECT_ID: args.projectId },
+                environment: {
+                    RAILWAY_PROJECT_ID: args.projectId,
+                    ...(args.redact
+                        ? {
+                              [GATE_REDACT_VARIABLE]: pulumi
+                                  .secret(pulumi.output(args.redact))
+                                  .apply((values) => JSON.stringify(values.filter((v) => typeof v === "string"))),
+                          }
+                        : {}),
+                },
                 triggers: [args.deploymentId],
                 // The decision record is the command's stdout; progress goes to stderr and the log.
                 logging: "stderr",

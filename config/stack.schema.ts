@@ -288,6 +288,12 @@ const GATE_DEFAULTS = {
     enabled: true,
 };
 
+/**
+ * Where the gate finds the stack's secret values to cut out of what it reports: a JSON array of
+ * strings in this environment variable (DeploymentGate sets it, kept secret, under `pulumi up`).
+ */
+export const GATE_REDACT_VARIABLE = "GATE_REDACT_VALUES";
+
 /** Health gate thresholds (DESIGN.md §7); the defaults are the seed's numbers. */
 /** Bounds of the gate's timing settings, shared by the stack schema and the gate command's flags. */
 export const GATE_LIMITS = {
@@ -330,6 +336,11 @@ export const gateSchema = z
          * within it; the gate attempts none past it. The default is the most conservative plan's.
          */
         imageRetentionHours: z.number().int().min(1).max(8760).default(GATE_DEFAULTS.imageRetentionHours),
+        /**
+         * Page PagerDuty (PAGERDUTY_ROUTING_KEY) when a deployment fails to build or crashes.
+         * Default: on for the production stack only; the other channels are always told.
+         */
+        pageOnFailedDeployment: z.boolean().optional(),
         smokeTests: z.array(smokeTestSchema).default([]),
         /** Run the gate under `pulumi up` after deployment-affecting changes. */
         enabled: z.boolean().default(GATE_DEFAULTS.enabled),

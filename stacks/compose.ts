@@ -111,6 +111,13 @@ export function composeStack(config: StackConfig, providers: IntegrationProvider
                             own(config.gate.baseUrls, svc.name) ??
                             app.services[svc.name].urls.apply((urls) => urls[0] ?? ""),
                         deploymentId: app.services[svc.name].deploymentId,
+                        // Every secret value of the stack, so none leaks through a failed build's log.
+                        redact: [
+                            ...Object.values(config.secrets.services ?? {}).flatMap((values) =>
+                                Object.values(values ?? {}),
+                            ),
+                            ...Object.values(config.secrets.deploy ?? {}).filter((v) => v !== undefined),
+                        ],
                     },
                     { dependsOn: [app] },
                 );

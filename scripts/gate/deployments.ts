@@ -14,6 +14,12 @@ export interface Deployment {
     meta?: Record<string, unknown> | null;
 }
 
+/** A string from a deployment's meta (`commitHash`, `branch`), if it holds one. */
+export function metaString(d: Deployment, key: string): string | undefined {
+    const v = d.meta?.[key];
+    return typeof v === "string" ? v : undefined;
+}
+
 export interface RailwayTarget {
     apiUrl?: string;
     projectId: string;

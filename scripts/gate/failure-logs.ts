@@ -5,6 +5,7 @@
  * `pulumi up` error says why, not only that.
  */
 import { gql } from "../../providers/railway";
+import { GATE_REDACT_VARIABLE as REDACT_VARIABLE } from "../../config/stack.schema";
 import { SECRET_NAME } from "../../config/values";
 import type { Deployment, RailwayTarget } from "./deployments";
 import { scrub } from "./probes";
@@ -21,12 +22,24 @@ export interface FailureLogs {
     problem?: string;
 }
 
-/** The values of this process's secret-named variables (tokens, passwords, keys) worth cutting out of text. */
+/**
+ * The values worth cutting out of text: this process's secret-named variables (tokens, passwords,
+ * keys) and the stack's secret values (GATE_REDACT_VARIABLE, set by DeploymentGate). Shorter than 6 characters is too short
+ * to cut without mangling ordinary words.
+ */
 export function knownSecrets(env: NodeJS.ProcessEnv): string[] {
-    return Object.entries(env)
-        .filter(([name, value]) => SECRET_NAME.test(name) && typeof value === "string" && value.length >= 6)
-        .map(([, value]) => value!)
-        .sort((a, b) => b.length - a.length);
+    const named = Object.entries(env)
+        .filter(([name, value]) => SECRET_NAME.test(name) && typeof value === "string")
+        .map(([, value]) => value!);
+    let stack: unknown = [];
+    try {
+        stack = JSON.parse(env[REDACT_VARIABLE] ?? "[]");
+    } catch {
+        // Not JSON (set by hand): cut it whole.
+        stack = [env[REDACT_VARIABLE]];
+    }
+    const listed = Array.isArray(stack) ? stack.filter((v): v is string => typeof v === "string") : [];
+    return [...new Set([...named, ...listed])].filter((v) => v.length >= 6).sort((a, b) => b.length - a.length);
 }
 
 export function redactLine(line: string, secrets: string[]): string {

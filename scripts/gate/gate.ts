@@ -23,6 +23,7 @@ import {
     IN_PROGRESS,
     listDeployments,
     liveDeployment,
+    metaString,
     RailwayTarget,
     rollBack,
     rollbackAfter,
@@ -30,7 +31,7 @@ import {
     RollbackOutcome,
     rollbackTarget,
 } from "./deployments";
-import { notifyRollback, NotifyConfig } from "./notify";
+import { FailureNotifications, notifyFailure, notifyRollback, NotifyConfig } from "./notify";
 import {
     checkPostgres,
     checkRedis,
@@ -103,8 +104,11 @@ export interface DecisionRecord {
     exitCode: number;
     reason: string;
     trigger?: Trigger;
-    /** A deployment that ended FAILED or CRASHED: the end of its build or deploy log, redacted. */
-    failure?: FailureLogs;
+    /**
+     * A deployment that ended FAILED or CRASHED (the one judged, or the gate's own rollback): the
+     * end of its build or deploy log, redacted, and who was told.
+     */
+    failure?: FailureLogs & { notifications?: FailureNotifications };
     checks: {
         health: HealthProbe[];
         dependencies: DependencyCheck[];
@@ -218,7 +222,7 @@ export async function runGate(o: GateOptions): Promise<DecisionRecord> {
     }
     const live = liveDeployment(list);
     if (newest && live && newest.id !== live.id && ["FAILED", "CRASHED"].includes(newest.status)) {
-        const failure = await (o.probes?.failureLogs ?? failureLogs)(o.railway, newest, knownSecrets(o.env ?? {}));
+        const failure = await reportFailure(o, newest, "pulumi up");
         return record(
             "rolled-back",
             GATE_EXIT.rolledBack,
@@ -411,6 +415,15 @@ export async function runGate(o: GateOptions): Promise<DecisionRecord> {
             };
         outcome = { target: target.id, status: "UNCONFIRMED", waitedMs: 0, watchError: why };
     }
+    // The rollback's own deployment can fail too (a restored image that no longer starts).
+    const rollbackFailure =
+        outcome.newDeploymentId && ["FAILED", "CRASHED"].includes(outcome.status)
+            ? await reportFailure(
+                  o,
+                  { id: outcome.newDeploymentId, status: outcome.status, createdAt: "", canRollback: false },
+                  "rollback",
+              )
+            : undefined;
     const entry = state.rollbacks.find((r) => r.from === live.id);
     if (entry) entry.newDeploymentId = outcome.newDeploymentId;
     writeState(o.stateFile, state);
@@ -428,7 +441,7 @@ export async function runGate(o: GateOptions): Promise<DecisionRecord> {
             ? `${trigger.reason}; rolled back to ${target.id}`
             : outcome.watchError
               ? `${trigger.reason}; Railway accepted the rollback to ${target.id}, but watching the new deployment failed (${scrub(outcome.watchError)}): confirm it in Railway's dashboard`
-              : `${trigger.reason}; rolled back to ${target.id}, but the new deployment is ${outcome.status} after ${Math.round(outcome.waitedMs / 1000)} s`;
+              : `${trigger.reason}; rolled back to ${target.id}, but the new deployment is ${outcome.status} after ${Math.round(outcome.waitedMs / 1000)} s${rollbackFailure ? `; ${tail(rollbackFailure)}` : ""}`;
     // Railway's rollback restored the target's image and variables: the stack's state no longer
     // says what runs. Drift shows it; refresh records it; the next `pulumi up` deploys the code again.
     const followUp = `Railway restored deployment ${target.id}'s image and variables, so the stack's state no longer matches what runs: fix the cause, then run 'pulumi refresh --stack ${o.stack}' to record it (npm run drift reports it until then); the next 'pulumi up' deploys the code again`;
@@ -438,7 +451,31 @@ export async function runGate(o: GateOptions): Promise<DecisionRecord> {
             deployment,
             trigger,
             rollback: { ...outcome, notifications, followUp },
+            ...(rollbackFailure ? { failure: rollbackFailure } : {}),
         }),
         checks: checks(),
     };
+}
+
+/**
+ * A deployment that ended FAILED or CRASHED: the end of its log (redacted) and every channel told,
+ * PagerDuty when the stack pages for it.
+ */
+async function reportFailure(
+    o: GateOptions,
+    d: Deployment,
+    origin: "pulumi up" | "rollback",
+): Promise<FailureLogs & { notifications: FailureNotifications }> {
+    const failure = await (o.probes?.failureLogs ?? failureLogs)(o.railway, d, knownSecrets(o.env ?? {}));
+    const notifications = await notifyFailure(o.notify ?? {}, {
+        stack: o.stack,
+        service: o.service,
+        origin,
+        deploymentId: d.id,
+        status: d.status,
+        commit: metaString(d, "commitHash"),
+        failure,
+        page: o.config.pageOnFailedDeployment ?? o.stack === "production",
+    });
+    return { ...failure, notifications };
 }

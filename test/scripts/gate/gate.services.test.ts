@@ -17,6 +17,7 @@ import { probeHealth } from "../../../scripts/gate/probes";
 import { readState, writeState } from "../../../scripts/gate/state";
 import { FakeGitHub, startFakeGitHub } from "../../../tools/fakes/github/server";
 import { FakePagerDuty, startFakePagerDuty } from "../../../tools/fakes/pagerduty-events";
+import { FakeSlack, startFakeSlack } from "../../../tools/fakes/slack";
 import { RailwayEmulator, startRailwayEmulator } from "../../../tools/railway-emulator";
 import { SampleApp, startSampleApp } from "../../support/sample-app";
 import { startPostgres, TestPostgres } from "../../support/services/postgres";
@@ -615,6 +616,71 @@ describe("health gate (real PostgreSQL, Redis, sample app, Railway emulator)", f
         assert.equal(r.exitCode, GATE_EXIT.rolledBack);
         assert.match(r.reason, /ended FAILED; Railway kept .* live/);
         assert.deepEqual(rollbackCalls(), []);
+    });
+
+    it("a build that fails is told everywhere with the end of its log: GitHub deployment and commit status, Slack, PagerDuty; a planted stack secret cut out of each", async () => {
+        const slack = await startFakeSlack();
+        try {
+            const sha = "0123456789abcdef0123456789abcdef01234567";
+            github.addCommit("ainative", "platform", sha, "2026-11-27T11:00:00Z");
+            // A value only the stack knows to be secret (DeploymentGate passes such values), planted in the log.
+            const planted = "stack-secret-planted-8d1f0c";
+            emu.nextDeployments("FAILED", 1, target.serviceId);
+            const failed = emu.store.deploy(target.serviceId, target.environmentId, "deploy");
+            emu.store.signals.addLogLines(failed.id, "build", [
+                { at: failed.createdAt + 1, message: `AUTH_SECRET=${planted} npm run build`, severity: "info" },
+            ]);
+            await clock.sleep(5 * 1000);
+            const base = options();
+            const r = await runGate({
+                ...base,
+                once: true,
+                env: { ...SMOKE_ENV, GATE_REDACT_VALUES: JSON.stringify([planted]) },
+                notify: { ...base.notify, slackWebhookUrl: slack.webhookUrl, commitSha: sha },
+            });
+            assert.equal(r.exitCode, GATE_EXIT.rolledBack, r.reason);
+            assert.deepEqual(r.failure?.notifications, {
+                github: "sent",
+                commitStatus: "sent",
+                slack: "sent",
+                pagerduty: "sent",
+            });
+            const repo = github.repo("ainative", "platform");
+            const deploymentStatus = repo.deployments.find((d) => d.id === githubDeploymentId)!.statuses[0];
+            assert.equal(deploymentStatus.state, "failure");
+            assert.match(deploymentStatus.description, /^FAILED \w{8}: Build Failed: process "npm run build"/);
+            assert.deepEqual(
+                repo.statuses.map((x) => [x.sha, x.state, x.context]),
+                [[sha, "failure", "railway/production/web"]],
+            );
+            assert.equal(slack.messages.length, 1);
+            assert.match(JSON.stringify(slack.messages[0]), /npm ERR! Lifecycle script `build` failed/);
+            assert.deepEqual(
+                pagerduty.events.map((e) => [e.status, e.body.dedup_key, e.body.payload.severity]),
+                [[202, `railway-deploy/production/web/${failed.id}`, "critical"]],
+            );
+            assert.match(JSON.stringify(pagerduty.events[0].body), /Build Failed/);
+            const everywhere = JSON.stringify([r, repo.deployments, repo.statuses, slack.messages, pagerduty.events]);
+            assert.ok(!everywhere.includes(planted), "the stack's secret is cut out of every report");
+            assert.match(JSON.stringify(slack.messages), /AUTH_SECRET=\[redacted\] npm run build/);
+        } finally {
+            await slack.close();
+        }
+    });
+
+    it("the gate's rollback fails to build: it is reported with its own log, and the reason says so", async () => {
+        app.setMode({ mode: "5xx" });
+        emu.nextDeployments("FAILED", 1, target.serviceId);
+        const r = await runGate(options());
+        assert.equal(r.exitCode, GATE_EXIT.rolledBack, r.reason);
+        assert.equal(r.rollback?.status, "FAILED");
+        assert.equal(r.failure?.deploymentId, r.rollback?.newDeploymentId);
+        assert.match(r.reason, /but the new deployment is FAILED after .*the end of its build log: .*Build Failed/);
+        assert.equal(r.failure?.notifications?.pagerduty, "sent");
+        assert.deepEqual(pagerduty.events.map((e) => e.body.dedup_key).sort(), [
+            `ainative-gate/production/web/${deployments.live}`,
+            `railway-deploy/production/web/${r.failure!.deploymentId}`,
+        ]);
     });
 
     it("a build that fails: the record and the reason carry the end of its build log, with secrets cut out", async () => {
