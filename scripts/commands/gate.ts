@@ -6,7 +6,8 @@
  * progress on stderr and the decision record (JSON) on stdout. Exit 0 healthy, 1 rolled back,
  * 2 could not decide (or a usage error). Environment: RAILWAY_API_TOKEN or RAILWAY_TOKEN;
  * RAILWAY_PROJECT_ID; DATABASE_URL and REDIS_URL for level 2 from here; smoke-test references
- * (`${env:NAME}`); PAGERDUTY_ROUTING_KEY; GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_DEPLOYMENT_ID.
+ * (`${env:NAME}`); PAGERDUTY_ROUTING_KEY; GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_DEPLOYMENT_ID,
+ * GITHUB_SHA; SLACK_WEBHOOK_URL (a failed build or crash); GATE_REDACT_VALUES (secrets to cut out).
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -27,7 +28,9 @@ function gateProgram(io: CommandIO) {
         [
             "Exit 0 healthy, 1 rolled back, 2 could not decide (or a usage error).",
             "Environment: RAILWAY_API_TOKEN or RAILWAY_TOKEN; RAILWAY_PROJECT_ID; DATABASE_URL and REDIS_URL (level 2);",
-            "smoke-test references (${env:NAME}); PAGERDUTY_ROUTING_KEY; GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_DEPLOYMENT_ID.",
+            "smoke-test references (${env:NAME}); PAGERDUTY_ROUTING_KEY; GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_DEPLOYMENT_ID,",
+            "GITHUB_SHA; SLACK_WEBHOOK_URL (a failed build or crash is told there); GATE_REDACT_VALUES (a JSON array of",
+            "secret values to cut out of reported logs; DeploymentGate sets it under pulumi up).",
         ].join("\n"),
     )
         .requiredOption("--stack <name>", "the stack whose service to watch")

@@ -31,7 +31,7 @@ export function knownSecrets(env: NodeJS.ProcessEnv): string[] {
     const named = Object.entries(env)
         .filter(([name, value]) => SECRET_NAME.test(name) && typeof value === "string")
         .map(([, value]) => value!);
-    let stack: unknown = [];
+    let stack: unknown;
     try {
         stack = JSON.parse(env[REDACT_VARIABLE] ?? "[]");
     } catch {
