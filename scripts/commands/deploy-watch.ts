@@ -1,17 +1,21 @@
 /**
- * `npm run deploy:watch -- --stack <s> [--service <name>]... [--commit <sha> | --branch <name>]`
+ * `npm run deploy:watch -- --stack <s> [--service <name>]... [--commit <sha>] [--branch <name>] [--report]`
  *
- * Follows the Railway deployments of the stack's services (of a commit or a branch, made in the
- * last `--since` minutes) until they settle, and prints each outcome; for a failed build or a
- * crash, the end of its log with secrets cut out. The one thing watching when Railway deploys a
- * push by itself (its trigger, backup path 1). Progress on stderr, a JSON summary on stdout.
+ * Follows the Railway deployments of the stack's services (of a commit and/or a branch, made in
+ * the last `--since` minutes) until they settle, and prints each outcome; for a failed build or a
+ * crash, the end of its log with secrets cut out, and with `--report` the same to the commit's
+ * status, Slack and PagerDuty (unless the gate reported that deployment already). The one thing
+ * watching when Railway deploys a push by itself (its trigger, backup path 1): the
+ * `deploy-watch` workflow runs it on every push to a deployed branch. Progress on stderr, a JSON
+ * summary on stdout.
  */
 import { ContextError, stackContext } from "../gate/context";
 import { realClock } from "../gate/clock";
 import { resolveTarget } from "../gate/deployments";
 import { knownSecrets } from "../gate/failure-logs";
 import { scrub } from "../gate/probes";
-import { WATCH_EXIT, watchDeployments } from "../gate/watch";
+import { alreadyReported, notifyConfigFromEnv, notifyFailure } from "../gate/notify";
+import { WATCH_EXIT, watchDeployments, WatchedDeployment } from "../gate/watch";
 import type { Clock } from "../gate/clock";
 import { defineCommand, integerIn, numberIn, parseCommand, repeated, stackName, usageProblem } from "./cli";
 import { CommandIO } from "./io";
@@ -24,7 +28,8 @@ function watchProgram(io: CommandIO) {
         [
             "Exit 0 all settled and healthy, 1 a deployment failed or crashed, 2 could not decide (still running at the",
             "timeout, none appeared, Railway unreachable) or a usage error.",
-            "Environment: RAILWAY_API_TOKEN or RAILWAY_TOKEN; RAILWAY_PROJECT_ID (or --project-id).",
+            "Environment: RAILWAY_API_TOKEN or RAILWAY_TOKEN; RAILWAY_PROJECT_ID (or --project-id). With --report:",
+            "GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_SHA (commit statuses), SLACK_WEBHOOK_URL, PAGERDUTY_ROUTING_KEY.",
         ].join("\n"),
     )
         .requiredOption("--stack <name>", "the stack whose services to follow", stackName)
@@ -35,11 +40,18 @@ function watchProgram(io: CommandIO) {
             [] as string[],
         )
         .option("--commit <sha>", "only deployments of this commit (a prefix of its SHA is enough)")
-        .option("--branch <name>", "only deployments of this branch")
+        .option(
+            "--branch <name>",
+            "only deployments of this branch, of the services that deploy from it (default: every service)",
+        )
         .option("--since <minutes>", "only deployments made in the last this many minutes", numberIn(0, 1440), 15)
         .option("--timeout <minutes>", "give up (exit 2) after this long", numberIn(0.01, 240), 20)
         .option("--interval <seconds>", "between looks at Railway", integerIn(1, 300), 10)
-        .option("--project-id <id>", "the Railway project (default: RAILWAY_PROJECT_ID)");
+        .option("--project-id <id>", "the Railway project (default: RAILWAY_PROJECT_ID)")
+        .option(
+            "--report",
+            "tell the team about a failed deployment: the commit's status, Slack, PagerDuty where the stack pages (not twice for one deployment)",
+        );
 }
 
 export async function deployWatchCommand(
@@ -54,20 +66,38 @@ export async function deployWatchCommand(
     if (parsed !== true) return parsed === 0 ? 0 : WATCH_EXIT.undecided;
     const flags = cmd.opts();
     const usage = usageProblem(io, cmd);
-    if (flags.commit && flags.branch) return usage("give --commit or --branch, not both");
     if (flags.commit && !/^[0-9a-f]{4,40}$/.test(flags.commit))
         return usage("--commit must be a commit SHA (or a prefix of one)");
     let targets;
+    let config;
     try {
         const first = stackContext({ stack: flags.stack, projectId: flags.projectId }, cwd, env);
         const names = flags.service.length
             ? flags.service
-            : first.config.railway.services.filter((s) => s.kind !== "datastore").map((s) => s.name);
+            : first.config.railway.services
+                  .filter((s) => s.kind !== "datastore")
+                  // A push to a branch is deployed by the services whose trigger is that branch.
+                  .filter((s) => !flags.branch || ("branch" in s.source && s.source.branch === flags.branch))
+                  .map((s) => s.name);
+        if (!names.length) {
+            io.err(
+                `deploy:watch: no service of stack '${flags.stack}' deploys from branch '${flags.branch}': nothing to follow`,
+            );
+            io.out(
+                JSON.stringify(
+                    { exitCode: WATCH_EXIT.healthy, outcome: "healthy", reason: "nothing to follow", deployments: [] },
+                    null,
+                    2,
+                ),
+            );
+            return WATCH_EXIT.healthy;
+        }
         const unknown = names.filter((n) => !first.config.railway.services.some((s) => s.name === n));
         if (unknown.length)
             return usage(
                 `stack '${flags.stack}' has no service ${unknown.map((n) => `'${n}'`).join(", ")} (services: ${first.config.railway.services.map((s) => s.name).join(", ")})`,
             );
+        config = first.config;
         targets = await Promise.all(
             names.map(async (service) => ({
                 service,
@@ -79,6 +109,20 @@ export async function deployWatchCommand(
         io.err(`deploy:watch: Railway unreachable or the services unknown there: ${scrub((e as Error).message)}`);
         return WATCH_EXIT.undecided;
     }
+    const notify = notifyConfigFromEnv(env);
+    const page = config.gate.pageOnFailedDeployment ?? flags.stack === "production";
+    const report = async (w: WatchedDeployment): Promise<Record<string, string>> => {
+        const failed = {
+            stack: flags.stack,
+            service: w.service,
+            deploymentId: w.id,
+            status: w.status,
+            commit: w.commit,
+        };
+        if (await alreadyReported(notify, failed))
+            return { all: "skipped: its failure is on the commit's status already (reported by the gate)" };
+        return { ...(await notifyFailure(notify, { ...failed, origin: "railway", failure: w.failure!, page })) };
+    };
     const now = clock.now();
     io.err(
         `deploy:watch: following ${targets.map((t) => t.service).join(", ")}${flags.commit ? ` for commit ${flags.commit}` : flags.branch ? ` for branch ${flags.branch}` : ""}, up to ${flags.timeout} min`,
@@ -93,6 +137,7 @@ export async function deployWatchCommand(
         clock,
         secrets: knownSecrets(env),
         log: (line) => io.err(`deploy:watch: ${line}`),
+        onFailure: flags.report ? report : undefined,
     });
     io.out(JSON.stringify(result, null, 2));
     io.err(`deploy:watch: ${result.outcome}: ${result.reason} (exit ${result.exitCode})`);

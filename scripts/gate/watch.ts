@@ -4,7 +4,7 @@
  * build or a crash the end of its log. Bounded in time; what it cannot know is "could not decide".
  */
 import type { Clock } from "./clock";
-import { Deployment, IN_PROGRESS, listDeployments, RailwayTarget } from "./deployments";
+import { Deployment, IN_PROGRESS, listDeployments, metaString, RailwayTarget } from "./deployments";
 import { failureLogs, FailureLogs, tail } from "./failure-logs";
 import { scrub } from "./probes";
 
@@ -23,6 +23,8 @@ export interface WatchOptions {
     secrets: string[];
     log: (line: string) => void;
     list?: (t: RailwayTarget) => Promise<Deployment[]>;
+    /** Called once per deployment that failed or crashed, with its logs read: tells the team (`--report`). */
+    onFailure?: (w: WatchedDeployment) => Promise<WatchedDeployment["notifications"]>;
 }
 
 export interface WatchedDeployment {
@@ -32,6 +34,8 @@ export interface WatchedDeployment {
     commit?: string;
     branch?: string;
     failure?: FailureLogs;
+    /** Who was told, per channel (`--report`); `skipped` when another reporter had told them already. */
+    notifications?: Record<string, string>;
 }
 
 export interface WatchResult {
@@ -40,11 +44,6 @@ export interface WatchResult {
     reason: string;
     deployments: WatchedDeployment[];
 }
-
-const metaString = (d: Deployment, key: string) => {
-    const v = d.meta?.[key];
-    return typeof v === "string" ? v : undefined;
-};
 
 export async function watchDeployments(o: WatchOptions): Promise<WatchResult> {
     const list = o.list ?? listDeployments;
@@ -87,6 +86,15 @@ export async function watchDeployments(o: WatchOptions): Promise<WatchResult> {
                     o.log(
                         `${service}: deployment ${d.id} ended ${d.status}; ${tail(w.failure, w.failure.lines.length)}`,
                     );
+                    if (o.onFailure) {
+                        w.notifications = await o.onFailure(w);
+                        if (w.notifications)
+                            o.log(
+                                `${service}: told ${Object.entries(w.notifications)
+                                    .map(([channel, outcome]) => `${channel} (${outcome})`)
+                                    .join(", ")}`,
+                            );
+                    }
                 }
                 seen.set(d.id, w);
             }

@@ -191,6 +191,31 @@ describe("workflows: the properties that keep them safe", () => {
         }
     });
 
+    it("Railway's own deploys are watched: on a push to every branch a stack deploys from, for each stack, reporting", () => {
+        const watch = workflow("deploy-watch.yml");
+        const deployed = new Set<string>();
+        for (const stack of ["staging", "production"]) {
+            const doc = parse(fs.readFileSync(path.join(REPO_ROOT, `Pulumi.${stack}.yaml`), "utf8"));
+            for (const svc of doc.config["ainative-platform:railway"].services)
+                if (svc.source?.branch) deployed.add(svc.source.branch);
+        }
+        const pushed = (watch.on.push as { branches: string[] }).branches;
+        assert.deepStrictEqual(
+            [...deployed].filter((b) => !pushed.includes(b)),
+            [],
+            "a deployed branch not watched",
+        );
+        const job = watch.jobs.watch;
+        assert.deepStrictEqual(job.strategy?.matrix?.stack, ["staging", "production"]);
+        assert.notStrictEqual(envName(job), "production", "a watcher must not wait for production's reviewers");
+        const run = job.steps.map((x) => x.run ?? "").join("\n");
+        assert.match(
+            run,
+            /npm run -s deploy:watch -- --stack "\$STACK" --branch "\$BRANCH" --commit "\$GITHUB_SHA" --report/,
+        );
+        assert.deepStrictEqual(job.permissions, { contents: "read", statuses: "write" });
+    });
+
     it("every npm script a workflow runs exists", () => {
         const scripts = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")).scripts as Record<
             string,

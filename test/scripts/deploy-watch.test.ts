@@ -8,9 +8,12 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { stringify } from "yaml";
+import { parse, stringify } from "yaml";
 import { deployWatchCommand } from "../../scripts/commands/deploy-watch";
 import { simulatedClock } from "../../scripts/gate/clock";
+import { startFakeGitHub } from "../../tools/fakes/github/server";
+import { startFakePagerDuty } from "../../tools/fakes/pagerduty-events";
+import { startFakeSlack } from "../../tools/fakes/slack";
 import { RailwayEmulator, startRailwayEmulator } from "../../tools/railway-emulator";
 import { captureIO } from "../support/capture";
 import { stackDoc } from "../support/stack-files";
@@ -108,9 +111,123 @@ describe("npm run deploy:watch", () => {
         );
     });
 
-    it("usage: --commit and --branch together, a bad SHA, an unknown service", async () => {
+    it("--report: a failed push is told to the commit's status, Slack and PagerDuty where the stack pages, once; one the gate reported already is not told again", async () => {
+        const [gh, slack, pd] = await Promise.all([startFakeGitHub(), startFakeSlack(), startFakePagerDuty()]);
+        try {
+            const token = ["ghs", "watchertoken000000000000000000000000"].join("_");
+            gh.addToken(token, "", "installation");
+            const sha = "b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3";
+            gh.addCommit("ainative", "platform", sha, "2026-12-03T11:59:00Z");
+            emu.store.commitsOf(REPO, "main").push(sha);
+            const reportEnv = {
+                ...env,
+                GITHUB_TOKEN: token,
+                GITHUB_REPOSITORY: "ainative/platform",
+                GITHUB_API_URL: gh.url,
+                GITHUB_SHA: sha,
+                SLACK_WEBHOOK_URL: slack.webhookUrl,
+                PAGERDUTY_ROUTING_KEY: "R0UT1NGKEYWATCH00000000000000001",
+                PAGERDUTY_EVENTS_URL: pd.eventsUrl,
+            };
+            const editStack = (edit: (gate: Record<string, unknown>) => void) => {
+                const file = path.join(dir, "Pulumi.local.yaml");
+                const doc = parse(fs.readFileSync(file, "utf8"));
+                doc.config["ainative-platform:gate"] ??= {};
+                edit(doc.config["ainative-platform:gate"]);
+                fs.writeFileSync(file, stringify(doc));
+            };
+            editStack((gate) => (gate.pageOnFailedDeployment = true));
+            emu.nextDeployments("FAILED", 1, web);
+            const first = emu.store.deploy(web, environmentId, "push", sha);
+            const io = captureIO();
+            const code = await deployWatchCommand(
+                ["--stack", "local", "--service", "web", "--commit", sha, "--interval", "5", "--report"],
+                io,
+                dir,
+                reportEnv,
+                clock,
+            );
+            assert.equal(code, 1, io.all());
+            const repo = gh.repo("ainative", "platform");
+            assert.deepEqual(
+                repo.statuses.map((x) => [x.state, x.context]),
+                [["failure", "railway/local/web"]],
+            );
+            assert.match(repo.statuses[0].description!, new RegExp(`^FAILED ${first.id.slice(0, 8)}: Build Failed`));
+            assert.equal(slack.messages.length, 1);
+            assert.match(slack.messages[0].text!, /local\/web: deployment .* failed to build \(started by Railway\)/);
+            assert.deepEqual(
+                pd.events.map((e) => e.body.dedup_key),
+                [`railway-deploy/local/web/${first.id}`],
+            );
+            assert.match(
+                io.stderr.join("\n"),
+                /told github \(skipped: .*GITHUB_DEPLOYMENT_ID.*\), commitStatus \(sent\), slack \(sent\), pagerduty \(sent\)/,
+            );
+
+            // The same deployment, watched again (a re-run, or the gate got there first): told nowhere twice.
+            const again = captureIO();
+            assert.equal(
+                await deployWatchCommand(
+                    ["--stack", "local", "--service", "web", "--commit", sha, "--interval", "5", "--report"],
+                    again,
+                    dir,
+                    reportEnv,
+                    clock,
+                ),
+                1,
+            );
+            assert.equal(repo.statuses.length, 1);
+            assert.equal(slack.messages.length, 1);
+            assert.equal(pd.events.length, 1);
+            assert.match(again.stderr.join("\n"), /on the commit's status already/);
+
+            // Without paging (the default off production): the other channels only.
+            editStack((gate) => delete gate.pageOnFailedDeployment);
+            clock.advance(60_000);
+            emu.nextDeployments("CRASHED", 1, web);
+            emu.store.deploy(web, environmentId, "push", sha);
+            const crashed = captureIO();
+            await deployWatchCommand(
+                [
+                    "--stack",
+                    "local",
+                    "--service",
+                    "web",
+                    "--commit",
+                    sha,
+                    "--since",
+                    "0.5",
+                    "--interval",
+                    "5",
+                    "--report",
+                ],
+                crashed,
+                dir,
+                reportEnv,
+                clock,
+            );
+            assert.equal(slack.messages.length, 2, crashed.all());
+            assert.match(JSON.stringify(slack.messages[1]), /Cannot find module/);
+            assert.equal(pd.events.length, 1, "not paged");
+            assert.match(crashed.stderr.join("\n"), /pagerduty \(skipped: this stack does not page/);
+        } finally {
+            await Promise.all([gh.close(), slack.close(), pd.close()]);
+        }
+    });
+
+    it("--branch: follows the services that deploy from it; none does: nothing to follow (exit 0)", async () => {
+        const io = captureIO();
+        const code = await deployWatchCommand(["--stack", "local", "--branch", "release"], io, dir, env, clock);
+        assert.equal(code, 0, io.all());
+        assert.match(
+            io.stderr.join("\n"),
+            /no service of stack 'local' deploys from branch 'release': nothing to follow/,
+        );
+    });
+
+    it("usage: a bad SHA, an unknown service", async () => {
         for (const [args, message] of [
-            [["--commit", "abc1234", "--branch", "main"], /give --commit or --branch, not both/],
             [["--commit", "not-a-sha"], /--commit must be a commit SHA/],
             [["--service", "api"], /has no service 'api'/],
         ] as const) {
