@@ -117,8 +117,11 @@ export interface RailwayEmulator {
     inject(fault: Fault): void;
     /** Mints a project token for one environment of one project. */
     projectToken(projectId: string, environmentId: string): string;
-    /** The next `count` deployments (of a service, or any) fail their build or crash. */
-    nextDeployments(outcome: DeploymentOutcome, count?: number, serviceId?: string): void;
+    /**
+     * The next `count` deployments (of a service, or any) fail their build or crash; `lines` are
+     * what the failing step prints first (a build script echoing a value, say).
+     */
+    nextDeployments(outcome: DeploymentOutcome, count?: number, serviceId?: string, lines?: string[]): void;
     /**
      * Fronts a service's app (at `target`) with a proxy on 127.0.0.1, as Railway's edge fronts its
      * domain: the requests through it make the service's HTTP metrics and HTTP logs. Returns the
@@ -353,6 +356,7 @@ export async function startRailwayEmulator(options: EmulatorOptions = {}): Promi
                     serviceId: body.serviceId,
                     outcome: body.outcome,
                     count: body.count ?? 1,
+                    lines: Array.isArray(body.lines) ? body.lines.map(String) : undefined,
                 });
                 return reply(200, { ok: true });
             default:
@@ -385,7 +389,8 @@ export async function startRailwayEmulator(options: EmulatorOptions = {}): Promi
         faults,
         inject: (f) => faults.push(f),
         projectToken: (projectId, environmentId) => mint(projectId, environmentId),
-        nextDeployments: (outcome, count = 1, serviceId) => store.pendingOutcomes.push({ serviceId, outcome, count }),
+        nextDeployments: (outcome, count = 1, serviceId, lines) =>
+            store.pendingOutcomes.push({ serviceId, outcome, count, lines }),
         proxy: async (serviceId, environmentId, target) => {
             const p = await startServiceProxy(store, { serviceId, environmentId, target });
             proxies.push(p);

@@ -88,6 +88,10 @@ export class Signals {
     }
 }
 
+/** What a failing step printed (a test's lines), stamped within the step's millisecond. */
+const printed = (messages: string[] | undefined, at: number): LogLine[] =>
+    (messages ?? []).map((message) => ({ at, message, severity: "info" as const }));
+
 /** The stages a deployment has reached, as the lines Railway's builder and runtime print. */
 export function stageLines(
     d: {
@@ -97,6 +101,7 @@ export function stageLines(
         repo?: string;
         commitHash?: string;
         outcome?: "FAILED" | "CRASHED";
+        outcomeLines?: string[];
     },
     kind: LogKind,
     status: string,
@@ -117,6 +122,7 @@ export function stageLines(
         if (d.outcome === "FAILED" && status === "FAILED")
             lines.push(
                 { at: at(1, 4), message: "[3/4] RUN npm run build", severity: "info" },
+                ...printed(d.outcomeLines, at(1, 4)),
                 {
                     at: at(1, 5),
                     message: "src/index.ts(12,7): error TS2322: Type 'string' is not assignable to type 'number'.",
@@ -145,6 +151,7 @@ export function stageLines(
     const lines: LogLine[] = [{ at: at(2, 0), message: "Starting Container", severity: "info" }];
     if (d.outcome === "CRASHED" && status === "CRASHED")
         lines.push(
+            ...printed(d.outcomeLines, at(2, 0)),
             { at: at(2, 1), message: "Error: Cannot find module '/app/dist/server.js'", severity: "error" },
             {
                 at: at(2, 2),

@@ -146,6 +146,8 @@ export interface DeploymentRec {
     skipped?: boolean;
     /** How the build or the run ends when it is not a success (a test asks for it). */
     outcome?: DeploymentOutcome;
+    /** What the failing step printed before it failed (a build script that echoes a value, say). */
+    outcomeLines?: string[];
     /** The variables the deployment started with (unrendered). */
     variables: Record<string, string>;
     /** What it runs: the image, or the repository, branch and commit. */
@@ -222,7 +224,7 @@ export class EmulatorStore {
     /** Known commits per `<repo>#<branch>`, newest last (admin `push` adds one). */
     commits = new Map<string, string[]>();
     /** Outcomes for the next deployments (admin `deploymentOutcome`). */
-    pendingOutcomes: { serviceId?: string; outcome: DeploymentOutcome; count: number }[] = [];
+    pendingOutcomes: { serviceId?: string; outcome: DeploymentOutcome; count: number; lines?: string[] }[] = [];
     workspaces = new Map<string, WorkspaceRec>();
     projectTokens = new Map<string, ProjectTokenRec>();
     /** Keyed by environment id. */
@@ -883,7 +885,7 @@ export class EmulatorStore {
             if (["INITIALIZING", "BUILDING", "QUEUED", "WAITING"].includes(this.status(d))) d.skipped = true;
         }
         const last = Math.max(0, ...[...this.deployments.values()].map((d) => d.createdAt));
-        const outcome = this.takeOutcome(serviceId);
+        const { outcome, lines: outcomeLines } = this.takeOutcome(serviceId);
         const d: DeploymentRec = {
             id: randomUUID(),
             projectId: s.projectId,
@@ -898,6 +900,7 @@ export class EmulatorStore {
             commitHash,
             reason,
             outcome,
+            outcomeLines,
             manifest: this.manifestOf(i, repo, branch),
             ...extra,
         };
@@ -906,12 +909,12 @@ export class EmulatorStore {
     }
 
     /** The outcome a test asked for the service's next deployment, if any (consumed). */
-    private takeOutcome(serviceId: string): DeploymentOutcome | undefined {
+    private takeOutcome(serviceId: string): { outcome?: DeploymentOutcome; lines?: string[] } {
         const pending = this.pendingOutcomes.findIndex((o) => !o.serviceId || o.serviceId === serviceId);
-        if (pending < 0) return undefined;
-        const outcome = this.pendingOutcomes[pending].outcome;
+        if (pending < 0) return {};
+        const { outcome, lines } = this.pendingOutcomes[pending];
         if (--this.pendingOutcomes[pending].count <= 0) this.pendingOutcomes.splice(pending, 1);
-        return outcome;
+        return { outcome, lines };
     }
 
     /** An instance's deploy settings as Railway shows them, in a deployment's manifest and in the environment's config alike. */
@@ -941,10 +944,6 @@ export class EmulatorStore {
         };
     }
 
-    /**
-     * A finished history for a service that has a source: `count` deployments made in the past, the
-     * newest live and the older ones replaced. For tests and tools that need a service with history.
-     */
     /** A deployment's build or deploy log lines so far: its stages on the clock, then what tests added. */
     logLines(d: DeploymentRec, kind: LogKind): LogLine[] {
         return [...stageLines(d, kind, this.status(d), this.deployStageMs), ...this.signals.extraLinesOf(d.id, kind)];
@@ -1060,7 +1059,7 @@ export class EmulatorStore {
             fixedStatus: undefined,
             skipped: undefined,
             // A rollback is a deployment too: it can fail (a test asks for it the same way).
-            outcome: this.takeOutcome(target.serviceId),
+            ...(({ outcome, lines }) => ({ outcome, outcomeLines: lines }))(this.takeOutcome(target.serviceId)),
             reason: "rollback",
             rollbackOf: target.id,
         };
