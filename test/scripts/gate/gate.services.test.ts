@@ -17,7 +17,7 @@ import { probeHealth } from "../../../scripts/gate/probes";
 import { readState, writeState } from "../../../scripts/gate/state";
 import { FakeGitHub, startFakeGitHub } from "../../../tools/fakes/github/server";
 import { FakePagerDuty, startFakePagerDuty } from "../../../tools/fakes/pagerduty-events";
-import { FakeSlack, startFakeSlack } from "../../../tools/fakes/slack";
+import { startFakeSlack } from "../../../tools/fakes/slack";
 import { RailwayEmulator, startRailwayEmulator } from "../../../tools/railway-emulator";
 import { SampleApp, startSampleApp } from "../../support/sample-app";
 import { startPostgres, TestPostgres } from "../../support/services/postgres";
