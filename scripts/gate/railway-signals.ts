@@ -70,8 +70,18 @@ async function trafficOf(t: RailwayTarget, startMs: number, endMs: number, stepS
     return { requests, errors5xx };
 }
 
+/** How many of Railway's steps make one part of the window: enough that a blip is one of several. */
+const STEPS_PER_PART = 5;
+
+/**
+ * A span's p95 from Railway's per-step p95s (percentiles do not add up across steps): steps of
+ * about a fifth of the span, and the median of those whose middle lies in it, so that a blip of
+ * one step neither makes nor hides a slow span, and a step shared with the next span (Railway's
+ * steps are aligned to its clock, not to ours) counts for one of them only. A span shorter than
+ * Railway's smallest step (1 s) takes the steps that overlap it, and then the upper median.
+ */
 async function p95Of(t: RailwayTarget, startMs: number, endMs: number): Promise<number | undefined> {
-    const stepSeconds = Math.max(1, Math.ceil((endMs - startMs) / 1000));
+    const stepSeconds = Math.max(1, Math.floor((endMs - startMs) / 1000 / STEPS_PER_PART));
     const data = await gql(t.apiUrl, "HttpDurations", {
         serviceId: t.serviceId,
         environmentId: t.environmentId,
@@ -79,10 +89,11 @@ async function p95Of(t: RailwayTarget, startMs: number, endMs: number): Promise<
         endDate: iso(endMs),
         stepSeconds,
     });
-    // Railway's steps need not line up with the window's parts: of the steps that overlap a part,
-    // the slowest stands for it (for a baseline too, which then errs towards not rolling back).
-    const p95s = data.httpDurationMetrics.samples.map((s) => s.p95);
-    return p95s.length ? Math.max(...p95s) : undefined;
+    const samples = data.httpDurationMetrics.samples;
+    const middle = (ts: number) => ts * 1000 + stepSeconds * 500;
+    const centred = samples.filter((x) => middle(x.ts) >= startMs && middle(x.ts) < endMs);
+    const p95s = (centred.length ? centred : samples).map((x) => x.p95).sort((a, b) => a - b);
+    return p95s.length ? p95s[Math.floor(p95s.length / 2)] : undefined;
 }
 
 async function resourcesOf(t: RailwayTarget, startMs: number, endMs: number): Promise<number | undefined> {
