@@ -260,6 +260,57 @@ function restores(classified: Classified[]): { brokeAt: number; minutes: number 
     return out;
 }
 
+/**
+ * The deployments made to restore service, not planned (DORA's deployment rework rate): each
+ * rollback (the gate's or a person's on Railway: one per deployment rolled back, however many
+ * records say so), and each fix: of the deployments in the same environment, the one whose success
+ * came first after a break (a failure, a rollback, one never finished), as time to restore reads it. Over all deployments, planned and not:
+ * the deploy workflow's deployments and the rollbacks, which are deployments on Railway too.
+ */
+function rework(classified: Classified[]): { rollbacks: number; fixes: number } {
+    const rollbacks = classified.filter((d) => d.outcome === "rolled-back").length;
+    // The fix of a break is the deployment whose success came first after it (time to restore's end).
+    const successes = new Map<string, { times: number[]; ids: number[] }>();
+    const byTime = classified
+        .filter((d) => d.succeededAt !== undefined)
+        .sort((a, b) => a.succeededAt! - b.succeededAt!);
+    for (const d of byTime) {
+        const list = successes.get(d.environment) ?? { times: [], ids: [] };
+        list.times.push(d.succeededAt!);
+        list.ids.push(d.id);
+        successes.set(d.environment, list);
+    }
+    const fixes = new Set<number>();
+    for (const broke of classified) {
+        if (broke.brokeAt === undefined) continue;
+        const list = successes.get(broke.environment);
+        const i = list ? firstAfter(list.times, broke.brokeAt) : 0;
+        if (list && i < list.times.length) fixes.add(list.ids[i]);
+    }
+    return { rollbacks, fixes: fixes.size };
+}
+
+/** The index of the first value above `t` in an ascending list (its length when none is). */
+function firstAfter(sorted: number[], t: number): number {
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (sorted[mid] > t) hi = mid;
+        else lo = mid + 1;
+    }
+    return lo;
+}
+
+function reworkRate(classified: Classified[]): Figure {
+    const { rollbacks, fixes } = rework(classified);
+    const all = classified.length + rollbacks;
+    return {
+        ...rate("reworkRate", "Deployment rework rate", rollbacks + fixes, all),
+        detail: { rollbacks, fixes },
+    };
+}
+
 function restoreMinutes(classified: Classified[]): { minutes: number[]; unrestored: number } {
     const all = restores(classified);
     return {
@@ -298,6 +349,7 @@ function stackFigures(stack: string, all: Classified[], input: MetricsInput, wee
         },
         rate("successRate", "Deployment success rate", succeeded, mine.length, TARGETS.successRate),
         rate("changeFailureRate", "Change failure rate", broken, mine.length, TARGETS.changeFailureRate),
+        reworkRate(mine),
         {
             ...duration("timeToRestore", "Time to restore (mean)", restore.minutes, "mean", TARGETS.timeToRestore),
             ...(restore.unrestored ? { note: `${restore.unrestored} not restored yet` } : {}),
@@ -356,6 +408,11 @@ export function computeMetrics(input: MetricsInput): MetricsResult {
                         : null,
                     changeFailureRate: mine.length
                         ? round((mine.filter((d) => d.outcome !== "succeeded").length / mine.length) * 100)
+                        : null,
+                    reworkRate: mine.length
+                        ? (({ rollbacks, fixes }) => round(((rollbacks + fixes) / (mine.length + rollbacks)) * 100))(
+                              rework(mine),
+                          )
                         : null,
                     duration: mine.filter((d) => d.outcome !== "unfinished").length
                         ? round(

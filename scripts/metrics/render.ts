@@ -91,6 +91,7 @@ const CHARTS: { key: string; label: string; unit: string; overall?: boolean }[] 
     { key: "deploymentFrequency", label: "Deployments per week", unit: "" },
     { key: "successRate", label: "Deployment success rate", unit: "%" },
     { key: "changeFailureRate", label: "Change failure rate", unit: "%" },
+    { key: "reworkRate", label: "Deployment rework rate", unit: "%" },
     { key: "timeToRestore", label: "Time to restore (mean, minutes)", unit: " min" },
     { key: "leadTime", label: "Lead time for changes (median, hours)", unit: " h" },
     { key: "duration", label: "Deployment duration (median, minutes)", unit: " min" },

@@ -105,7 +105,7 @@ describe("the metrics dashboard in headless Chromium", function () {
                 return { chart: el.getAttribute("data-chart"), painted };
             }),
         );
-        assert.equal(charts.length, 7);
+        assert.equal(charts.length, 8);
         for (const c of charts) assert.ok(c.painted > 200, `chart ${c.chart} is blank (${c.painted} painted pixels)`);
 
         const shown = await tab.evaluate(() =>

@@ -109,6 +109,18 @@ describe("delivery metrics: the figures of a known history (fake GitHub)", funct
         assert.strictEqual(figure("production", "deploymentFrequency").value, e.deploymentFrequency);
     });
 
+    it("deployment rework rate: rollbacks and the first success after each break, over all deployments", () => {
+        for (const stack of ["staging", "production"] as const) {
+            const f = figure(stack, "reworkRate");
+            const e = EXPECTED[stack].rework;
+            assert.deepStrictEqual([f.value, f.detail], [e.rate, { rollbacks: e.rollbacks, fixes: e.fixes }], stack);
+        }
+        assert.deepStrictEqual(
+            result.stacks.find((s) => s.stack === "production")!.weekly.map((w) => w.values.reworkRate),
+            EXPECTED.production.rework.weekly,
+        );
+    });
+
     it("failures stopped before production: failed PR runs and staging failures against production's", () => {
         const f = figure("all", "caughtBeforeProduction");
         const e = EXPECTED.caughtBeforeProduction;

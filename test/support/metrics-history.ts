@@ -53,7 +53,15 @@ function deploy(
 
 /** The expected figures (see the comments in {@link seedHistory} for how each is made). */
 export const EXPECTED = {
-    staging: { deploymentFrequency: 1.5, successRate: 85.71, changeFailureRate: 14.29, duration: 8, records: 7 },
+    staging: {
+        deploymentFrequency: 1.5,
+        successRate: 85.71,
+        changeFailureRate: 14.29,
+        duration: 8,
+        records: 7,
+        // The day-5 success fixes the day-4 failure: 1 of 7.
+        rework: { rate: 14.29, rollbacks: 0, fixes: 1 },
+    },
     production: {
         deploymentFrequency: 1.25,
         successRate: 57.14,
@@ -62,6 +70,8 @@ export const EXPECTED = {
         leadTime: { median: 2, records: 5 },
         duration: { median: 12, records: 6 },
         records: 7,
+        // P3, P5 and P7 fix P2, P4 and P6; P4's rollback is a deployment too: 4 of 7 + 1.
+        rework: { rate: 50, rollbacks: 1, fixes: 3, weekly: [33.33, 66.67, 50, null] },
     },
     caughtBeforeProduction: { value: 57.14, prChecks: 3, staging: 1, production: 3, records: 7 },
     counts: { deployments: 14, prRuns: 10, rollbacks: 1 },
