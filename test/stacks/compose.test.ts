@@ -325,7 +325,16 @@ for (const stack of ["production", "staging", "local"]) {
                     `${PROJECT_ROOT} && npm run -s gate -- --stack ${stack} --service web --url https://${stack === "production" ? "app.ainative.studio" : "staging.ainative.dev"} --deployment ${mockDeploymentId(String(deploymentId))}`,
                 );
                 assert.equal(plain(cmd.inputs.update), plain(cmd.inputs.create));
-                assert.equal(cmd.inputs.environment.RAILWAY_PROJECT_ID, "platform-id");
+                // The environment carries the stack's secret values for the gate to cut out of what it reports: secret.
+                const environment = inputValue(cmd.inputs.environment);
+                assert.ok(environment.secret, "the gate's environment is secret");
+                const env = environment.value as Record<string, string>;
+                assert.equal(env.RAILWAY_PROJECT_ID, "platform-id");
+                const redact = JSON.parse(env.GATE_REDACT_VALUES) as unknown[];
+                assert.ok(
+                    redact.length > 0 && redact.every((v) => typeof v === "string" && v.length > 0),
+                    "every secret value of the stack",
+                );
                 assert.deepEqual(plain(cmd.inputs.triggers), [mockDeploymentId(String(deploymentId))]);
             });
         }
