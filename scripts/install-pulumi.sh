@@ -68,6 +68,18 @@ pagerduty 3.4.0
 PLUGINS
 }
 
+# Our own provider plugin, `railway` (providers/railway/plugin/): installed from this repository,
+# no network. Its launcher finds the checkout when it runs, so the same file serves every checkout.
+RAILWAY_PLUGIN_VERSION=0.1.0
+RAILWAY_PLUGIN_FILE="$REPO_ROOT/providers/railway/plugin/bin/pulumi-resource-railway"
+install_railway_plugin() { # pulumi binary, PULUMI_HOME (empty: the CLI's own)
+  local pulumi="$1" home="$2" dir
+  dir="${home:-${PULUMI_HOME:-$HOME/.pulumi}}/plugins/resource-railway-v$RAILWAY_PLUGIN_VERSION"
+  [ -d "$dir" ] && cmp -s "$RAILWAY_PLUGIN_FILE" "$dir/pulumi-resource-railway" && return 0
+  ${home:+env PULUMI_HOME="$home"} PULUMI_SKIP_UPDATE_CHECK=true "$pulumi" plugin install resource railway "$RAILWAY_PLUGIN_VERSION" --file "$RAILWAY_PLUGIN_FILE" --reinstall >/dev/null 2>&1 \
+    || { log "could not install the railway provider plugin from $RAILWAY_PLUGIN_FILE"; return 1; }
+}
+
 # 1. An installed CLI.
 if [ -z "${AINATIVE_PULUMI_FORCE_BUILD:-}" ] && command -v pulumi >/dev/null 2>&1 && command -v pulumi-language-nodejs >/dev/null 2>&1; then
   have="$(pulumi version 2>/dev/null | sed 's/^v//')"
@@ -77,7 +89,7 @@ if [ -z "${AINATIVE_PULUMI_FORCE_BUILD:-}" ] && command -v pulumi >/dev/null 2>&
     *)
       if version_ge "$have" "$MIN_VERSION"; then
         log "using the installed Pulumi CLI v$have at $existing"
-        [ "$core" = 1 ] || ensure_plugins
+        [ "$core" = 1 ] || { ensure_plugins; install_railway_plugin pulumi ""; }
         finish "$existing"
       fi
       log "the installed Pulumi CLI is v$have; this project needs v$MIN_VERSION or newer: building one"
@@ -129,5 +141,6 @@ install_plugin command 1.2.1
 install_plugin github 6.15.0
 install_plugin sentry 0.0.9
 install_plugin pagerduty 3.4.0
+install_railway_plugin "$bin/pulumi" "$home"
 log "provides $("$bin/pulumi" version) with its plugins in $home"
 finish "$bin" "$home"

@@ -1,0 +1,115 @@
+/**
+ * The `railway` provider plugin's resource methods: each `railway:index:<Name>` call goes to the
+ * same provider the dynamic resource used (resources.ts), with Pulumi's wire format translated on
+ * the way: secrets arrive wrapped (the plugin accepts secrets), are given to the CRUD as plain
+ * values, and go back wrapped, for every top-level property that came in secret and every
+ * property the schema declares secret, so a secret never lands in state in plain text.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type * as provider from "@pulumi/pulumi/provider";
+import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
+import { RESOURCES, resourceName, ResourceSpec } from "./resources";
+import { PACKAGE_VERSION, packageSchema } from "./schema";
+
+type Props = Record<string, unknown>;
+
+const isSecret = (v: unknown): v is { value: unknown } =>
+    !!v && typeof v === "object" && (v as Props)[specialSigKey] === specialSecretSig;
+
+/** A value with its secret wrappers removed. */
+function plain(v: unknown): unknown {
+    if (isSecret(v)) return plain(v.value);
+    if (Array.isArray(v)) return v.map(plain);
+    if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
+    return v;
+}
+
+const holdsSecret = (v: unknown): boolean =>
+    isSecret(v) ||
+    (Array.isArray(v) ? v.some(holdsSecret) : !!v && typeof v === "object" && Object.values(v).some(holdsSecret));
+
+/** The top-level properties given secret (anywhere inside them). */
+const secretKeys = (props: Props | undefined) =>
+    Object.entries(props ?? {})
+        .filter(([, v]) => holdsSecret(v))
+        .map(([k]) => k);
+
+function wrapSecrets(props: Props | undefined, spec: ResourceSpec, alsoSecret: string[]): Props | undefined {
+    if (!props) return props;
+    const secret = new Set([
+        ...alsoSecret,
+        ...Object.entries(spec.properties)
+            .filter(([, p]) => p.secret)
+            .map(([k]) => k),
+    ]);
+    return Object.fromEntries(
+        Object.entries(props).map(([k, v]) => [
+            k,
+            secret.has(k) && v !== undefined && v !== null ? { [specialSigKey]: specialSecretSig, value: v } : v,
+        ]),
+    );
+}
+
+const inputsOf = (props: Props | undefined, spec: ResourceSpec): Props =>
+    Object.fromEntries(
+        Object.entries(props ?? {}).filter(
+            ([k, v]) => v !== undefined && spec.properties[k] !== undefined && !spec.properties[k].output,
+        ),
+    );
+
+/** The resource type of a URN (`urn:pulumi:stack::project::parent$type::name`). */
+function specOf(urn: string): { name: string; spec: ResourceSpec; impl: pulumi.dynamic.ResourceProvider } {
+    const type = urn.split("::")[2]?.split("$").pop() ?? "";
+    const name = resourceName(type);
+    if (!name) throw new Error(`the railway provider has no resource type '${type}'`);
+    const spec = RESOURCES[name];
+    return { name, spec, impl: spec.provider };
+}
+
+export function railwayProvider(): provider.Provider {
+    const schema = JSON.stringify(packageSchema());
+    return {
+        version: PACKAGE_VERSION,
+        schema,
+        async check(urn, olds: Props, news: Props) {
+            const { spec, impl } = specOf(urn);
+            const given = secretKeys(news);
+            if (!impl.check) return { inputs: news };
+            const r = await impl.check(plain(olds) as Props, plain(news) as Props);
+            return { inputs: wrapSecrets(r.inputs as Props, spec, given), failures: r.failures ?? [] };
+        },
+        async diff(id, urn, olds: Props, news: Props) {
+            const { impl } = specOf(urn);
+            if (!impl.diff) return {};
+            return impl.diff(id, plain(olds) as Props, plain(news) as Props);
+        },
+        async create(urn, inputs: Props) {
+            const { spec, impl } = specOf(urn);
+            const r = await impl.create(plain(inputs) as Props);
+            return { id: r.id, outs: wrapSecrets(r.outs as Props, spec, secretKeys(inputs)) };
+        },
+        async read(id, urn, props?: Props) {
+            const { name, spec, impl } = specOf(urn);
+            const importing = !props || Object.keys(props).length === 0;
+            if (importing && !spec.importId)
+                throw new Error(`railway:index:${name} cannot be imported (${spec.description})`);
+            if (!impl.read) return { id, props };
+            const r = await impl.read(id, plain(props) as Props);
+            if (!r.id) return {};
+            const given = secretKeys(props);
+            const outs = wrapSecrets(r.props as Props, spec, given);
+            // What the program would declare: an import needs these to write its code and to diff.
+            return { id: r.id, props: outs, inputs: wrapSecrets(inputsOf(r.props as Props, spec), spec, given) };
+        },
+        async update(id, urn, olds: Props, news: Props) {
+            const { spec, impl } = specOf(urn);
+            if (!impl.update) return { outs: news };
+            const r = await impl.update(id, plain(olds) as Props, plain(news) as Props);
+            return { outs: wrapSecrets(r.outs as Props, spec, secretKeys(news)) };
+        },
+        async delete(id, urn, props: Props) {
+            const { impl } = specOf(urn);
+            if (impl.delete) await impl.delete(id, plain(props) as Props);
+        },
+    };
+}

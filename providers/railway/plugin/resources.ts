@@ -1,0 +1,231 @@
+/**
+ * The resources the `railway` provider plugin serves, as `railway:index:<Name>`: each one's CRUD
+ * (the same providers the dynamic resources use, moved behind the plugin unchanged) and its
+ * properties for the package schema. One table, so that the schema and the dispatch cannot
+ * disagree about which types exist.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { serviceDeploymentProvider } from "../deployment";
+import { customDomainProvider, serviceDomainProvider } from "../domains";
+import { environmentProvider } from "../environment";
+import { projectProvider } from "../project";
+import { projectLookupProvider } from "../project-lookup";
+import { serviceProvider } from "../service";
+import { serviceInstanceProvider } from "../service-instance";
+import { variablesProvider } from "../variables";
+import { volumeProvider } from "../volume";
+
+/** A property's type in the package schema's terms. */
+export type PropertyType =
+    "string" | "integer" | "number" | "boolean" | "stringMap" | "integerMap" | "stringList" | "any";
+
+export interface PropertySpec {
+    type: PropertyType;
+    description: string;
+    /** Required among the inputs. */
+    required?: boolean;
+    /** Secret wherever it appears (inputs, state, outputs). */
+    secret?: boolean;
+    /** An output only (Railway decides it). */
+    output?: boolean;
+    /** Changing it replaces the resource. */
+    replaceOnChanges?: boolean;
+}
+
+export interface ResourceSpec {
+    provider: pulumi.dynamic.ResourceProvider;
+    description: string;
+    /** The import ID's format (README "The provider package"); absent: not importable. */
+    importId?: string;
+    properties: Record<string, PropertySpec>;
+}
+
+const apiUrl: PropertySpec = {
+    type: "string",
+    description:
+        "Railway's GraphQL endpoint for this resource (default: the provider's `apiUrl`, RAILWAY_API_URL, or Railway's own).",
+};
+const id = (what: string, replace = true): PropertySpec => ({
+    type: "string",
+    description: `The ${what}'s ID.`,
+    required: true,
+    replaceOnChanges: replace,
+});
+const adoptId: PropertySpec = {
+    type: "string",
+    description:
+        "Take an existing resource into the stack by its import ID instead of creating one (prefer `pulumi import`).",
+};
+
+export const RESOURCES: Record<string, ResourceSpec> = {
+    Project: {
+        provider: projectProvider,
+        description: "A Railway project; its default environment comes with it.",
+        importId: "<projectId>",
+        properties: {
+            name: { type: "string", description: "The project's name.", required: true },
+            description: { type: "string", description: "The project's description." },
+            workspaceId: { type: "string", description: "The workspace that owns it.", replaceOnChanges: true },
+            defaultEnvironmentName: { type: "string", description: "The name of the environment it is created with." },
+            environments: { type: "stringMap", description: "Environment name to ID.", output: true },
+            apiUrl,
+        },
+    },
+    ProjectLookup: {
+        provider: projectLookupProvider,
+        description: "A project found by name, never created or deleted (a stack that shares another's project).",
+        properties: {
+            name: { type: "string", description: "The project's name.", required: true },
+            workspaceId: { type: "string", description: "The workspace to look in." },
+            projectId: { type: "string", description: "The project's ID.", output: true },
+            apiUrl,
+        },
+    },
+    Environment: {
+        provider: environmentProvider,
+        description: "An environment of a project, adopted by name when it exists; renaming is in place.",
+        importId: "<projectId>:<environmentId>",
+        properties: {
+            projectId: id("project"),
+            name: { type: "string", description: "The environment's name.", required: true },
+            duplicateFrom: {
+                type: "string",
+                description: "Create it as a duplicate of this environment (its ID).",
+                replaceOnChanges: true,
+            },
+            ephemeral: { type: "boolean", description: "An ephemeral environment (a pull request's)." },
+            sourceEnvironmentId: {
+                type: "string",
+                description: "The environment it was duplicated from.",
+                output: true,
+            },
+            apiUrl,
+        },
+    },
+    Service: {
+        provider: serviceProvider,
+        description: "A service's identity (project-wide); a service of that name is taken, else created.",
+        importId: "<serviceId>",
+        properties: {
+            projectId: id("project"),
+            name: { type: "string", description: "The service's name.", required: true },
+            adoptId,
+            apiUrl,
+        },
+    },
+    ServiceInstance: {
+        provider: serviceInstanceProvider,
+        description:
+            "A service's instance and settings in one environment (source, commands, health check, replicas, restart policy, cron, sleep); stored without deploying.",
+        importId: "<projectId>:<serviceId>:<environmentId>",
+        properties: {
+            projectId: id("project"),
+            serviceId: id("service"),
+            environmentId: id("environment"),
+            source: {
+                type: "any",
+                description: "`{ repo, branch }` or `{ image }`.",
+                required: true,
+            },
+            rootDirectory: { type: "string", description: "The folder the build starts in." },
+            startCommand: { type: "string", description: "The start command." },
+            buildCommand: { type: "string", description: "The build command." },
+            preDeployCommand: { type: "stringList", description: "Commands run before each deployment." },
+            watchPatterns: { type: "stringList", description: "Paths whose change deploys the service." },
+            healthcheckPath: { type: "string", description: "The health check's path." },
+            healthcheckTimeout: { type: "integer", description: "The health check's timeout, in seconds." },
+            replicas: { type: "integerMap", description: "Replicas per region.", required: true },
+            restartPolicyType: { type: "string", description: "ALWAYS, ON_FAILURE or NEVER." },
+            restartPolicyMaxRetries: { type: "integer", description: "Restarts before giving up (ON_FAILURE)." },
+            sleepApplication: { type: "boolean", description: "Sleep when idle." },
+            cronSchedule: { type: "string", description: "Run on this schedule instead of continuously." },
+            adoptId,
+            apiUrl,
+        },
+    },
+    Variables: {
+        provider: variablesProvider,
+        description:
+            "A service's whole variable set in one environment: `variables` (plain, shown in previews) and `secretVariables` (secret everywhere).",
+        importId: "<projectId>:<environmentId>:<serviceId>",
+        properties: {
+            projectId: id("project"),
+            environmentId: id("environment"),
+            serviceId: id("service"),
+            variables: { type: "stringMap", description: "Plain variables, Railway references included." },
+            secretVariables: { type: "stringMap", description: "Secret variables.", secret: true },
+            skipDeploys: { type: "boolean", description: "Write without starting a deployment." },
+            adoptId,
+            apiUrl,
+        },
+    },
+    Volume: {
+        provider: volumeProvider,
+        description: "A persistent volume in one environment; re-attaching it elsewhere is in place.",
+        importId: "<environmentId>:<volumeId>",
+        properties: {
+            projectId: id("project"),
+            environmentId: id("environment"),
+            serviceId: { type: "string", description: "The service it is attached to.", required: true },
+            mountPath: { type: "string", description: "Where it is mounted.", required: true },
+            region: { type: "string", description: "Its region." },
+            volumeInstanceId: { type: "string", description: "Its instance in the environment.", output: true },
+            adoptId,
+            apiUrl,
+        },
+    },
+    ServiceDomain: {
+        provider: serviceDomainProvider,
+        description: "A `*.up.railway.app` domain of a service in one environment.",
+        importId: "<projectId>:<environmentId>:<serviceId>:<serviceDomainId>",
+        properties: {
+            projectId: id("project"),
+            environmentId: id("environment"),
+            serviceId: id("service"),
+            targetPort: { type: "integer", description: "The port it routes to." },
+            domain: { type: "string", description: "The domain Railway gave.", output: true },
+            adoptId,
+            apiUrl,
+        },
+    },
+    CustomDomain: {
+        provider: customDomainProvider,
+        description: "A custom hostname of a service in one environment; the DNS records to create are outputs.",
+        importId: "<projectId>:<customDomainId>",
+        properties: {
+            projectId: id("project"),
+            environmentId: id("environment"),
+            serviceId: id("service"),
+            domain: { type: "string", description: "The hostname.", required: true, replaceOnChanges: true },
+            targetPort: { type: "integer", description: "The port it routes to." },
+            verified: { type: "boolean", description: "Whether Railway has verified its DNS.", output: true },
+            dnsRecords: { type: "any", description: "The DNS records to create.", output: true },
+            adoptId,
+            apiUrl,
+        },
+    },
+    ServiceDeployment: {
+        provider: serviceDeploymentProvider,
+        description:
+            "One deployment of a service per change of its fingerprint (deployments are history: not importable).",
+        properties: {
+            projectId: id("project"),
+            serviceId: id("service"),
+            environmentId: id("environment"),
+            fingerprint: {
+                type: "string",
+                description: "Changes whenever a new deployment is needed.",
+                required: true,
+                secret: true,
+            },
+            deploymentId: { type: "string", description: "The deployment started last.", output: true },
+            apiUrl,
+        },
+    },
+};
+
+/** `railway:index:Service` → `Service`, or undefined for a type this package does not have. */
+export function resourceName(type: string): string | undefined {
+    const m = /^railway:index:([A-Za-z]+)$/.exec(type);
+    return m && Object.prototype.hasOwnProperty.call(RESOURCES, m[1]) ? m[1] : undefined;
+}

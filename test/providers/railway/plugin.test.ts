@@ -1,0 +1,111 @@
+/**
+ * The `railway` provider plugin's parts that the engine test does not reach one by one: its
+ * schema (every resource, the secret token), its configuration (into the environment the CRUD
+ * reads), and its secrets (wrapped on the way out, so state never holds one in plain text).
+ */
+import { strict as assert } from "assert";
+import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
+import { applyConfig } from "../../../providers/railway/plugin/config";
+import { railwayProvider } from "../../../providers/railway/plugin/provider";
+import { RESOURCES } from "../../../providers/railway/plugin/resources";
+import { packageSchema } from "../../../providers/railway/plugin/schema";
+import { RailwayEmulator, startRailwayEmulator } from "../../../tools/railway-emulator";
+
+const secret = (value: unknown) => ({ [specialSigKey]: specialSecretSig, value });
+const urn = (type: string, name: string) => `urn:pulumi:test::ainative::${type}::${name}`;
+
+describe("the railway provider plugin", () => {
+    it("its schema names every resource railway:index:<Name>, documents each import ID, and keeps the token secret", () => {
+        const schema = packageSchema() as {
+            resources: Record<string, { description: string; requiredInputs: string[] }>;
+            config: { variables: Record<string, { secret?: boolean }> };
+        };
+        assert.deepEqual(
+            Object.keys(schema.resources).sort(),
+            Object.keys(RESOURCES)
+                .map((n) => `railway:index:${n}`)
+                .sort(),
+        );
+        for (const [name, spec] of Object.entries(RESOURCES))
+            if (spec.importId)
+                assert.ok(
+                    schema.resources[`railway:index:${name}`].description.includes(
+                        `pulumi import railway:index:${name} <name> ${spec.importId}`,
+                    ),
+                    name,
+                );
+        assert.equal(schema.config.variables.token.secret, true);
+        assert.deepEqual(schema.resources["railway:index:Service"].requiredInputs, ["projectId", "name"]);
+    });
+
+    it("its configuration becomes the environment the CRUD reads; an explicit token wins over a project token", () => {
+        const env: NodeJS.ProcessEnv = { RAILWAY_TOKEN: "project-token" };
+        const vars = new Map([
+            ["railway:config:apiUrl", "http://127.0.0.1:1/graphql/v2"],
+            ["railway:config:token", "account-token"],
+        ]);
+        applyConfig(vars, env);
+        assert.deepEqual(env, { RAILWAY_API_URL: "http://127.0.0.1:1/graphql/v2", RAILWAY_API_TOKEN: "account-token" });
+        const untouched: NodeJS.ProcessEnv = { RAILWAY_TOKEN: "project-token" };
+        applyConfig(new Map(), untouched);
+        assert.deepEqual(untouched, { RAILWAY_TOKEN: "project-token" });
+    });
+
+    describe("against the emulator", () => {
+        let emu: RailwayEmulator;
+        const saved = { token: process.env.RAILWAY_API_TOKEN, url: process.env.RAILWAY_API_URL };
+        before(async () => {
+            emu = await startRailwayEmulator();
+            process.env.RAILWAY_API_TOKEN = emu.token;
+            process.env.RAILWAY_API_URL = emu.apiUrl;
+        });
+        after(async () => {
+            for (const [k, v] of [
+                ["RAILWAY_API_TOKEN", saved.token],
+                ["RAILWAY_API_URL", saved.url],
+            ] as const)
+                if (v === undefined) delete process.env[k];
+                else process.env[k] = v;
+            await emu.close();
+        });
+
+        it("secret variables go in wrapped and come out wrapped, in create and in read; plain ones stay plain", async () => {
+            const p = railwayProvider();
+            const project = emu.store.createProject({ name: "plugin", defaultEnvironmentName: "production" });
+            const environmentId = emu.store.liveEnvironments(project.id)[0].id;
+            const serviceId = emu.store.createService({ projectId: project.id, name: "web" }).id;
+            const type = "railway:index:Variables";
+            const inputs = {
+                projectId: project.id,
+                environmentId,
+                serviceId,
+                variables: { NODE_ENV: "production" },
+                secretVariables: secret({ AUTH_SECRET: "s3cr3t-value-for-the-plugin" }),
+                skipDeploys: true,
+            };
+            const checked = await p.check!(urn(type, "web"), {}, inputs);
+            assert.deepEqual(checked.failures, []);
+            const created = await p.create!(urn(type, "web"), checked.inputs);
+            assert.deepEqual(created.outs.secretVariables, secret({ AUTH_SECRET: "s3cr3t-value-for-the-plugin" }));
+            assert.deepEqual(created.outs.variables, { NODE_ENV: "production" });
+            assert.equal(emu.store.vars(serviceId, environmentId).AUTH_SECRET, "s3cr3t-value-for-the-plugin");
+            // An import reads it back: the secret half is secret in what the engine stores and in the inputs it writes.
+            const read = await p.read!(`${project.id}:${environmentId}:${serviceId}`, urn(type, "web"), {});
+            assert.equal(read.id, `${project.id}:${environmentId}:${serviceId}`);
+            assert.equal((read.props.secretVariables as Record<string, unknown>)[specialSigKey], specialSecretSig);
+            assert.equal((read.inputs.secretVariables as Record<string, unknown>)[specialSigKey], specialSecretSig);
+        });
+
+        it("a type it does not have, and a type that cannot be imported, are refused by name", async () => {
+            const p = railwayProvider();
+            await assert.rejects(
+                p.create!(urn("railway:index:Nope", "x"), {}),
+                /has no resource type 'railway:index:Nope'/,
+            );
+            await assert.rejects(
+                p.read!("any", urn("railway:index:ServiceDeployment", "x"), {}),
+                /railway:index:ServiceDeployment cannot be imported/,
+            );
+        });
+    });
+});
