@@ -21,7 +21,10 @@ describe("the railway provider plugin under the real engine", function () {
         assert.equal(imported.code, 0, imported.stdout + imported.stderr);
         // The code to paste, generated from the plugin's schema.
         assert.match(imported.stdout, /import \* as railway from "@ainative\/pulumi-railway";/);
-        assert.match(imported.stdout, new RegExp(`new railway\\.Service\\("worker", \\{[^}]*name: "worker",\\s*projectId: "${project.id}"`));
+        assert.match(
+            imported.stdout,
+            new RegExp(`new railway\\.Service\\("worker", \\{[^}]*name: "worker",\\s*projectId: "${project.id}"`),
+        );
         const exported = await s.run(["stack", "export"]);
         const state = JSON.parse(exported.stdout);
         const resources = state.deployment.resources as {
