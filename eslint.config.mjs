@@ -81,6 +81,7 @@ export default tseslint.config(
             ".cache/**",
             ".artifacts/**",
             "providers/railway/generated/**",
+            "providers/railway/sdk/**",
             "test/fixtures/**",
             "**/*.js",
             "!eslint.config.mjs",
