@@ -1,9 +1,16 @@
 /**
  * The `railway` provider plugin under the real engine: a service made outside Pulumi is brought
- * into a stack with `pulumi import railway:index:Service`, and the state holds data, not code.
+ * into a stack with `pulumi import railway:index:Service`; a program written against the generated
+ * SDK creates and destroys through the plugin; the state holds data, not code; the committed SDK
+ * is what the generator makes of the schema today.
  */
 import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { staleFiles } from "../../scripts/provider/sdk";
 import { LocalStack, startLocalStack } from "../support/e2e";
+
+type StateResource = { type: string; urn: string; id?: string; outputs?: Record<string, unknown>; provider?: string };
 
 describe("the railway provider plugin under the real engine", function () {
     let s: LocalStack;
@@ -27,13 +34,7 @@ describe("the railway provider plugin under the real engine", function () {
         );
         const exported = await s.run(["stack", "export"]);
         const state = JSON.parse(exported.stdout);
-        const resources = state.deployment.resources as {
-            type: string;
-            urn: string;
-            id?: string;
-            outputs?: Record<string, unknown>;
-            provider?: string;
-        }[];
+        const resources = state.deployment.resources as StateResource[];
         const worker = resources.find((r) => r.type === "railway:index:Service");
         assert.ok(worker, exported.stdout);
         assert.equal(worker.id, service.id);
@@ -41,5 +42,43 @@ describe("the railway provider plugin under the real engine", function () {
         assert.match(worker.provider ?? "", /::pulumi:providers:railway::default/);
         assert.ok(!resources.some((r) => r.type.startsWith("pulumi-nodejs:dynamic")), "no dynamic resource");
         assert.doesNotMatch(exported.stdout, /__provider/, "no serialized provider code");
+    });
+
+    it("a program on the generated SDK: pulumi up creates through the plugin, destroy deletes", async () => {
+        const project = s.emu.store.createProject({ name: "sdk-program", defaultEnvironmentName: "production" });
+        fs.mkdirSync(path.join(s.ws.dir, "sdk-program"));
+        fs.writeFileSync(
+            path.join(s.ws.dir, "sdk-program", "index.ts"),
+            [
+                'import * as pulumi from "@pulumi/pulumi";',
+                'import * as railway from "../providers/railway/sdk/nodejs";',
+                'const service = new railway.Service("api", { projectId: new pulumi.Config("sdk").require("projectId"), name: "api" });',
+                "export const serviceId = service.id;",
+                "",
+            ].join("\n"),
+        );
+        const yaml = path.join(s.ws.dir, "Pulumi.yaml");
+        fs.writeFileSync(yaml, fs.readFileSync(yaml, "utf8").replace(/^main: .*$/m, "main: sdk-program/index.ts"));
+        // A stack of its own: the local stack holds the imported (protected) service.
+        const sdk = (args: string[]) => s.ws.run([...args, "--stack", "sdk", "--non-interactive", "--color", "never"]);
+        assert.equal((await s.ws.run(["stack", "init", "sdk", "--non-interactive"])).code, 0);
+        assert.equal((await sdk(["config", "set", "sdk:projectId", project.id])).code, 0);
+        const up = await sdk(["up", "--yes", "--skip-preview"]);
+        assert.equal(up.code, 0, up.stdout + up.stderr);
+        const api = [...s.emu.store.services.values()].find((x) => x.name === "api" && x.projectId === project.id);
+        assert.ok(api, "the service is on Railway");
+        const state = JSON.parse((await sdk(["stack", "export"])).stdout);
+        const resource = (state.deployment.resources as StateResource[]).find(
+            (r) => r.type === "railway:index:Service" && r.urn.endsWith("::api"),
+        );
+        assert.equal(resource?.id, api.id);
+        assert.match(resource?.provider ?? "", /::pulumi:providers:railway::default_0_1_0::/);
+        const down = await sdk(["destroy", "--yes", "--skip-preview"]);
+        assert.equal(down.code, 0, down.stdout + down.stderr);
+        assert.ok(!s.emu.store.services.has(api.id), "deleted on Railway");
+    });
+
+    it("the committed schema file and SDK are what the generator makes of the plugin's schema", () => {
+        assert.deepEqual(staleFiles(), [], "run npm run provider:sdk");
     });
 });
