@@ -54,6 +54,8 @@ describe("the railway provider plugin under the real engine", function () {
                 'import * as railway from "../providers/railway/sdk/nodejs";',
                 'const service = new railway.Service("api", { projectId: new pulumi.Config("sdk").require("projectId"), name: "api" });',
                 "export const serviceId = service.id;",
+                "export const found = railway.getServiceOutput({ projectId: service.projectId, name: service.name }).id;",
+                'export const projectName = railway.getProjectOutput({ id: new pulumi.Config("sdk").require("projectId") }).name;',
                 "",
             ].join("\n"),
         );
@@ -73,6 +75,9 @@ describe("the railway provider plugin under the real engine", function () {
         );
         assert.equal(resource?.id, api.id);
         assert.match(resource?.provider ?? "", /::pulumi:providers:railway::default_0_1_0::/);
+        // The invokes, from the program: the service it made, found again by name; the project by ID.
+        const outputs = JSON.parse((await sdk(["stack", "output", "--json"])).stdout);
+        assert.deepEqual([outputs.found, outputs.projectName], [api.id, "sdk-program"]);
         const down = await sdk(["destroy", "--yes", "--skip-preview"]);
         assert.equal(down.code, 0, down.stdout + down.stderr);
         assert.ok(!s.emu.store.services.has(api.id), "deleted on Railway");

@@ -8,6 +8,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type * as provider from "@pulumi/pulumi/provider";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
+import { INVOKES } from "./invokes";
 import { RESOURCES, resourceName, ResourceSpec } from "./resources";
 import { PACKAGE_VERSION, packageSchema } from "./schema";
 
@@ -110,6 +111,14 @@ export function railwayProvider(): provider.Provider {
         async delete(id, urn, props: Props) {
             const { impl } = specOf(urn);
             if (impl.delete) await impl.delete(id, plain(props) as Props);
+        },
+        async invoke(token: string, inputs: Props) {
+            const fn = INVOKES[token];
+            if (!fn)
+                throw new Error(
+                    `the railway provider has no function '${token}' (it has ${Object.keys(INVOKES).join(", ")})`,
+                );
+            return fn(plain(inputs) as Props);
         },
     };
 }

@@ -41,6 +41,53 @@ const configProperties: Record<string, Json> = {
     },
 };
 
+const lookupInputs = (what: string, extra: Record<string, Json> = {}): Json => ({
+    properties: {
+        id: { type: "string", description: `The ${what}'s ID (or give its name).` },
+        name: { type: "string", description: `The ${what}'s name (or give its ID); it must be the only one so named.` },
+        ...extra,
+        apiUrl: { type: "string", description: "Railway's GraphQL endpoint (default: the provider's)." },
+    },
+});
+const projectId: Json = { type: "string", description: "The project's ID." };
+const found = (extra: Record<string, Json> = {}): Json => ({
+    properties: {
+        id: { type: "string", description: "Its ID." },
+        name: { type: "string", description: "Its name." },
+        ...extra,
+    },
+    required: ["id", "name", ...Object.keys(extra).filter((k) => k !== "sourceEnvironmentId")],
+});
+
+const functions: Record<string, Json> = {
+    [`${PACKAGE_NAME}:index:getProject`]: {
+        description: "A project, by ID or by name (in a workspace, or among those the token can see).",
+        inputs: lookupInputs("project", {
+            workspaceId: { type: "string", description: "The workspace to look for the name in." },
+        }),
+        outputs: found({
+            environments: {
+                type: "object",
+                additionalProperties: { type: "string" },
+                description: "Environment name to ID.",
+            },
+        }),
+    },
+    [`${PACKAGE_NAME}:index:getEnvironment`]: {
+        description: "An environment of a project, by ID or by name.",
+        inputs: { ...lookupInputs("environment", { projectId }), required: ["projectId"] },
+        outputs: found({
+            projectId,
+            sourceEnvironmentId: { type: "string", description: "The environment it was duplicated from, if any." },
+        }),
+    },
+    [`${PACKAGE_NAME}:index:getService`]: {
+        description: "A service of a project, by ID or by name.",
+        inputs: { ...lookupInputs("service", { projectId }), required: ["projectId"] },
+        outputs: found({ projectId }),
+    },
+};
+
 export function packageSchema(): Json {
     const resources: Record<string, Json> = {};
     for (const [name, spec] of Object.entries(RESOURCES)) {
@@ -53,6 +100,8 @@ export function packageSchema(): Json {
             properties: Object.fromEntries(all.map(([k, p]) => [k, property(p)])),
             inputProperties: Object.fromEntries(inputs.map(([k, p]) => [k, property(p)])),
             requiredInputs: inputs.filter(([, p]) => p.required).map(([k]) => k),
+            // What every resource of the type has once it exists: its required inputs.
+            required: inputs.filter(([, p]) => p.required).map(([k]) => k),
         };
     }
     return {
@@ -71,6 +120,7 @@ export function packageSchema(): Json {
             inputProperties: configProperties,
         },
         resources,
+        functions,
         language: {
             nodejs: { packageName: "@ainative/pulumi-railway", dependencies: { "@pulumi/pulumi": "3.248.0" } },
             python: { packageName: "pulumi_railway" },

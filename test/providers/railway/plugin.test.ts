@@ -96,6 +96,46 @@ describe("the railway provider plugin", () => {
             assert.equal((read.inputs.secretVariables as Record<string, unknown>)[specialSigKey], specialSecretSig);
         });
 
+        it("getProject, getEnvironment, getService: by ID or by name; none, two of a name, or both keys are failures that say so", async () => {
+            const p = railwayProvider();
+            const project = emu.store.createProject({ name: "lookups", defaultEnvironmentName: "production" });
+            const production = emu.store.liveEnvironments(project.id)[0];
+            const web = emu.store.createService({ projectId: project.id, name: "web" });
+            const byName = await p.invoke!("railway:index:getProject", { name: "lookups" });
+            assert.deepEqual(byName.outputs, {
+                id: project.id,
+                name: "lookups",
+                environments: { production: production.id },
+            });
+            assert.deepEqual((await p.invoke!("railway:index:getProject", { id: project.id })).outputs, byName.outputs);
+            assert.deepEqual(
+                (await p.invoke!("railway:index:getEnvironment", { projectId: project.id, name: "production" }))
+                    .outputs,
+                { id: production.id, name: "production", projectId: project.id },
+            );
+            assert.deepEqual(
+                (await p.invoke!("railway:index:getService", { projectId: project.id, name: "web" })).outputs,
+                { id: web.id, name: "web", projectId: project.id },
+            );
+            emu.store.createProject({ name: "lookups", defaultEnvironmentName: "production" });
+            const reasons = async (token: string, inputs: Record<string, unknown>) =>
+                ((await p.invoke!(token, inputs)).failures ?? []).map((f) => `${f.property}: ${f.reason}`);
+            assert.deepEqual(await reasons("railway:index:getProject", { name: "lookups" }), [
+                "name: 2 projects are named 'lookups' that the token can see: give its id",
+            ]);
+            assert.deepEqual(await reasons("railway:index:getService", { projectId: project.id, name: "api" }), [
+                `name: no service named 'api' in project ${project.id}`,
+            ]);
+            assert.deepEqual(
+                await reasons("railway:index:getService", { projectId: project.id, id: "x", name: "web" }),
+                ["id: give the service's id or its name, not both"],
+            );
+            assert.deepEqual(await reasons("railway:index:getEnvironment", { name: "production" }), [
+                "projectId: give the project's id",
+            ]);
+            await assert.rejects(p.invoke!("railway:index:getVolume", {}), /has no function 'railway:index:getVolume'/);
+        });
+
         it("a type it does not have, and a type that cannot be imported, are refused by name", async () => {
             const p = railwayProvider();
             await assert.rejects(
