@@ -55,19 +55,19 @@ export class CustomDomain extends pulumi.CustomResource {
     /**
      * The hostname.
      */
-    declare public readonly domain: pulumi.Output<string | undefined>;
+    declare public readonly domain: pulumi.Output<string>;
     /**
      * The environment's ID.
      */
-    declare public readonly environmentId: pulumi.Output<string | undefined>;
+    declare public readonly environmentId: pulumi.Output<string>;
     /**
      * The project's ID.
      */
-    declare public readonly projectId: pulumi.Output<string | undefined>;
+    declare public readonly projectId: pulumi.Output<string>;
     /**
      * The service's ID.
      */
-    declare public readonly serviceId: pulumi.Output<string | undefined>;
+    declare public readonly serviceId: pulumi.Output<string>;
     /**
      * The port it routes to.
      */

@@ -55,11 +55,11 @@ export class Environment extends pulumi.CustomResource {
     /**
      * The environment's name.
      */
-    declare public readonly name: pulumi.Output<string | undefined>;
+    declare public readonly name: pulumi.Output<string>;
     /**
      * The project's ID.
      */
-    declare public readonly projectId: pulumi.Output<string | undefined>;
+    declare public readonly projectId: pulumi.Output<string>;
     /**
      * The environment it was duplicated from.
      */

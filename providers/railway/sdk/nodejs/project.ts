@@ -59,7 +59,7 @@ export class Project extends pulumi.CustomResource {
     /**
      * The project's name.
      */
-    declare public readonly name: pulumi.Output<string | undefined>;
+    declare public readonly name: pulumi.Output<string>;
     /**
      * The workspace that owns it.
      */

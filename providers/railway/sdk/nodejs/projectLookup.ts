@@ -41,7 +41,7 @@ export class ProjectLookup extends pulumi.CustomResource {
     /**
      * The project's name.
      */
-    declare public readonly name: pulumi.Output<string | undefined>;
+    declare public readonly name: pulumi.Output<string>;
     /**
      * The project's ID.
      */

@@ -51,11 +51,11 @@ export class Service extends pulumi.CustomResource {
     /**
      * The service's name.
      */
-    declare public readonly name: pulumi.Output<string | undefined>;
+    declare public readonly name: pulumi.Output<string>;
     /**
      * The project's ID.
      */
-    declare public readonly projectId: pulumi.Output<string | undefined>;
+    declare public readonly projectId: pulumi.Output<string>;
 
     /**
      * Create a Service resource with the given unique name, arguments, and options.

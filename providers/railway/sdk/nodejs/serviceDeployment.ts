@@ -45,19 +45,19 @@ export class ServiceDeployment extends pulumi.CustomResource {
     /**
      * The environment's ID.
      */
-    declare public readonly environmentId: pulumi.Output<string | undefined>;
+    declare public readonly environmentId: pulumi.Output<string>;
     /**
      * Changes whenever a new deployment is needed.
      */
-    declare public readonly fingerprint: pulumi.Output<string | undefined>;
+    declare public readonly fingerprint: pulumi.Output<string>;
     /**
      * The project's ID.
      */
-    declare public readonly projectId: pulumi.Output<string | undefined>;
+    declare public readonly projectId: pulumi.Output<string>;
     /**
      * The service's ID.
      */
-    declare public readonly serviceId: pulumi.Output<string | undefined>;
+    declare public readonly serviceId: pulumi.Output<string>;
 
     /**
      * Create a ServiceDeployment resource with the given unique name, arguments, and options.

@@ -55,15 +55,15 @@ export class ServiceDomain extends pulumi.CustomResource {
     /**
      * The environment's ID.
      */
-    declare public readonly environmentId: pulumi.Output<string | undefined>;
+    declare public readonly environmentId: pulumi.Output<string>;
     /**
      * The project's ID.
      */
-    declare public readonly projectId: pulumi.Output<string | undefined>;
+    declare public readonly projectId: pulumi.Output<string>;
     /**
      * The service's ID.
      */
-    declare public readonly serviceId: pulumi.Output<string | undefined>;
+    declare public readonly serviceId: pulumi.Output<string>;
     /**
      * The port it routes to.
      */

@@ -59,7 +59,7 @@ export class ServiceInstance extends pulumi.CustomResource {
     /**
      * The environment's ID.
      */
-    declare public readonly environmentId: pulumi.Output<string | undefined>;
+    declare public readonly environmentId: pulumi.Output<string>;
     /**
      * The health check's path.
      */
@@ -75,11 +75,11 @@ export class ServiceInstance extends pulumi.CustomResource {
     /**
      * The project's ID.
      */
-    declare public readonly projectId: pulumi.Output<string | undefined>;
+    declare public readonly projectId: pulumi.Output<string>;
     /**
      * Replicas per region.
      */
-    declare public readonly replicas: pulumi.Output<{[key: string]: number} | undefined>;
+    declare public readonly replicas: pulumi.Output<{[key: string]: number}>;
     /**
      * Restarts before giving up (ON_FAILURE).
      */
@@ -95,7 +95,7 @@ export class ServiceInstance extends pulumi.CustomResource {
     /**
      * The service's ID.
      */
-    declare public readonly serviceId: pulumi.Output<string | undefined>;
+    declare public readonly serviceId: pulumi.Output<string>;
     /**
      * Sleep when idle.
      */
@@ -103,7 +103,7 @@ export class ServiceInstance extends pulumi.CustomResource {
     /**
      * `{ repo, branch }` or `{ image }`.
      */
-    declare public readonly source: pulumi.Output<any | undefined>;
+    declare public readonly source: pulumi.Output<any>;
     /**
      * The start command.
      */

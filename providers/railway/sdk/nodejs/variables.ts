@@ -51,11 +51,11 @@ export class Variables extends pulumi.CustomResource {
     /**
      * The environment's ID.
      */
-    declare public readonly environmentId: pulumi.Output<string | undefined>;
+    declare public readonly environmentId: pulumi.Output<string>;
     /**
      * The project's ID.
      */
-    declare public readonly projectId: pulumi.Output<string | undefined>;
+    declare public readonly projectId: pulumi.Output<string>;
     /**
      * Secret variables.
      */
@@ -63,7 +63,7 @@ export class Variables extends pulumi.CustomResource {
     /**
      * The service's ID.
      */
-    declare public readonly serviceId: pulumi.Output<string | undefined>;
+    declare public readonly serviceId: pulumi.Output<string>;
     /**
      * Write without starting a deployment.
      */

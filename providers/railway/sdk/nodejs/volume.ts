@@ -51,15 +51,15 @@ export class Volume extends pulumi.CustomResource {
     /**
      * The environment's ID.
      */
-    declare public readonly environmentId: pulumi.Output<string | undefined>;
+    declare public readonly environmentId: pulumi.Output<string>;
     /**
      * Where it is mounted.
      */
-    declare public readonly mountPath: pulumi.Output<string | undefined>;
+    declare public readonly mountPath: pulumi.Output<string>;
     /**
      * The project's ID.
      */
-    declare public readonly projectId: pulumi.Output<string | undefined>;
+    declare public readonly projectId: pulumi.Output<string>;
     /**
      * Its region.
      */
@@ -67,7 +67,7 @@ export class Volume extends pulumi.CustomResource {
     /**
      * The service it is attached to.
      */
-    declare public readonly serviceId: pulumi.Output<string | undefined>;
+    declare public readonly serviceId: pulumi.Output<string>;
     /**
      * Its instance in the environment.
      */
