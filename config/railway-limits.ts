@@ -16,6 +16,12 @@ export type RailwayRegion = (typeof RAILWAY_REGIONS)[number];
 /** Replicas of one service in one environment, summed over its regions. */
 export const RAILWAY_MAX_REPLICAS = 50;
 
+/**
+ * A deployment's overlap (old and new both serving after the new one is healthy) and draining
+ * (the old one's grace between SIGTERM and SIGKILL), in seconds: the bounds Railway's settings take.
+ */
+export const RAILWAY_DEPLOY_SECONDS = { min: 0, max: 3600 } as const;
+
 /** Longest service name Railway accepts. */
 export const RAILWAY_SERVICE_NAME_MAX_LENGTH = 32;
 

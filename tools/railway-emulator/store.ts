@@ -9,6 +9,7 @@ import { LogKind, LogLine, Signals, stageLines } from "./signals";
 import { createHash, randomUUID } from "crypto";
 import { GraphQLError } from "graphql";
 import {
+    RAILWAY_DEPLOY_SECONDS,
     RAILWAY_MAX_REPLICAS,
     RAILWAY_REGIONS,
     RAILWAY_SERVICE_NAME_MAX_LENGTH,
@@ -683,8 +684,14 @@ export class EmulatorStore {
             }
             for (const k of ["overlapSeconds", "drainingSeconds"] as const) {
                 const v = rest[k];
-                if (v !== undefined && v !== null && (!Number.isInteger(v) || v < 0 || v > 3600))
-                    throw badInput(`${k} must be between 0 and 3600 seconds`);
+                if (
+                    v !== undefined &&
+                    v !== null &&
+                    (!Number.isInteger(v) || v < RAILWAY_DEPLOY_SECONDS.min || v > RAILWAY_DEPLOY_SECONDS.max)
+                )
+                    throw badInput(
+                        `${k} must be between ${RAILWAY_DEPLOY_SECONDS.min} and ${RAILWAY_DEPLOY_SECONDS.max} seconds`,
+                    );
             }
             i.multiRegionConfig = next;
             if (source) i.source = source.image ? { image: source.image } : { repo: source.repo };
