@@ -222,6 +222,8 @@ export class RailwayApp extends pulumi.ComponentResource {
             restartPolicyMaxRetries: svc.restartPolicy.maxRetries,
             sleepApplication: svc.sleepApplication,
             cronSchedule: svc.cronSchedule,
+            overlapSeconds: svc.overlapSeconds,
+            drainingSeconds: svc.drainingSeconds,
         };
         const instance = new railway.ServiceInstance(base, { ...settings, adoptId: a?.serviceInstance }, keep);
         // Everything else of the service in this environment needs its instance there first (an

@@ -8,7 +8,12 @@
  */
 import { z } from "zod";
 import { APP_ENVIRONMENTS } from "./environment.schema";
-import { RAILWAY_MAX_REPLICAS, RAILWAY_REGIONS, RAILWAY_SERVICE_NAME_MAX_LENGTH } from "./railway-limits";
+import {
+    RAILWAY_DEPLOY_SECONDS,
+    RAILWAY_MAX_REPLICAS,
+    RAILWAY_REGIONS,
+    RAILWAY_SERVICE_NAME_MAX_LENGTH,
+} from "./railway-limits";
 import { SecretValue } from "./secret";
 
 export const CONFIG_NAMESPACE = "ainative-platform";
@@ -72,6 +77,13 @@ export const serviceSchema = z.strictObject({
         .regex(/^(\S+\s+){4}\S+$/, { message: "must be a 5-field cron expression" })
         .optional(),
     sleepApplication: z.boolean().optional(),
+    /**
+     * Blue-green by Railway's own switch (README "Release strategies"): seconds the previous
+     * deployment keeps serving beside the new healthy one, and its instances' grace between SIGTERM
+     * and SIGKILL. Unset: Railway's default (none).
+     */
+    overlapSeconds: z.number().int().min(RAILWAY_DEPLOY_SECONDS.min).max(RAILWAY_DEPLOY_SECONDS.max).optional(),
+    drainingSeconds: z.number().int().min(RAILWAY_DEPLOY_SECONDS.min).max(RAILWAY_DEPLOY_SECONDS.max).optional(),
     /** A volume, for datastores (Railway allows one replica with a volume). */
     volume: z.strictObject({ mountPath: z.string().startsWith("/") }).optional(),
     domains: z

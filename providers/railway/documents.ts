@@ -280,6 +280,8 @@ export const DOCUMENTS = {
                 restartPolicyMaxRetries
                 sleepApplication
                 cronSchedule
+                overlapSeconds
+                drainingSeconds
             }
         }
     `,

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { RAILWAY_MAX_REPLICAS, RAILWAY_REGIONS } from "../../config/railway-limits";
+import { RAILWAY_DEPLOY_SECONDS, RAILWAY_MAX_REPLICAS, RAILWAY_REGIONS } from "../../config/railway-limits";
 import { changedKeys, gql, gqlAll, idParts, readOrGone, requiredIds } from "./api";
 import { defineProvider } from "./define";
 import { ensureInstance, removeInstance, withinEnvironment } from "./scope";
@@ -37,6 +37,13 @@ export interface ServiceInstanceArgs {
     restartPolicyMaxRetries?: pulumi.Input<number>;
     sleepApplication?: pulumi.Input<boolean>;
     cronSchedule?: pulumi.Input<string>;
+    /**
+     * Seconds the previous deployment keeps serving beside a new healthy one before it is stopped:
+     * with `drainingSeconds`, a blue-green switch by Railway's own rules (README "Release strategies").
+     */
+    overlapSeconds?: pulumi.Input<number>;
+    /** Seconds between SIGTERM and SIGKILL for the previous deployment's instances (in-flight requests finish). */
+    drainingSeconds?: pulumi.Input<number>;
     apiUrl?: pulumi.Input<string>;
     /** Take this existing Railway resource (its import ID) into the stack instead of creating one; it must match the inputs. */
     adoptId?: string;
@@ -59,6 +66,8 @@ interface InstanceState {
     restartPolicyMaxRetries?: number;
     sleepApplication?: boolean;
     cronSchedule?: string;
+    overlapSeconds?: number;
+    drainingSeconds?: number;
     apiUrl?: string;
 }
 
@@ -77,6 +86,8 @@ const SETTINGS = [
     "restartPolicyMaxRetries",
     "sleepApplication",
     "cronSchedule",
+    "overlapSeconds",
+    "drainingSeconds",
 ] as const;
 
 function validate(news: InstanceState): Array<{ property: string; reason: string }> {
@@ -117,6 +128,17 @@ function validate(news: InstanceState): Array<{ property: string; reason: string
     if (news.healthcheckTimeout !== undefined && (news.healthcheckTimeout < 1 || news.healthcheckTimeout > 3600)) {
         failures.push({ property: "healthcheckTimeout", reason: "healthcheckTimeout must be 1-3600 seconds" });
     }
+    for (const k of ["overlapSeconds", "drainingSeconds"] as const) {
+        const v = news[k];
+        if (
+            v !== undefined &&
+            (!Number.isInteger(v) || v < RAILWAY_DEPLOY_SECONDS.min || v > RAILWAY_DEPLOY_SECONDS.max)
+        )
+            failures.push({
+                property: k,
+                reason: `${k} must be a whole number of seconds, ${RAILWAY_DEPLOY_SECONDS.min}-${RAILWAY_DEPLOY_SECONDS.max}`,
+            });
+    }
     return failures;
 }
 
@@ -152,6 +174,9 @@ async function apply(news: InstanceState, olds?: InstanceState): Promise<void> {
             restartPolicyMaxRetries: news.restartPolicyMaxRetries ?? 10,
             sleepApplication: news.sleepApplication ?? false,
             cronSchedule: news.cronSchedule ?? null,
+            // Unset is Railway's default (no overlap, no draining), written as such so a removal reverts.
+            overlapSeconds: news.overlapSeconds ?? null,
+            drainingSeconds: news.drainingSeconds ?? null,
         },
     });
     if (news.source.repo) {
@@ -213,6 +238,8 @@ async function fetchState(
         restartPolicyMaxRetries: si.restartPolicyMaxRetries,
         sleepApplication: si.sleepApplication ? true : undefined,
         cronSchedule: opt(si.cronSchedule),
+        overlapSeconds: opt(si.overlapSeconds),
+        drainingSeconds: opt(si.drainingSeconds),
     };
 }
 

@@ -139,6 +139,14 @@ export const RESOURCES: Record<string, ResourceSpec> = {
             restartPolicyMaxRetries: { type: "integer", description: "Restarts before giving up (ON_FAILURE)." },
             sleepApplication: { type: "boolean", description: "Sleep when idle." },
             cronSchedule: { type: "string", description: "Run on this schedule instead of continuously." },
+            overlapSeconds: {
+                type: "integer",
+                description: "Seconds the previous deployment keeps serving beside a new healthy one.",
+            },
+            drainingSeconds: {
+                type: "integer",
+                description: "Seconds between SIGTERM and SIGKILL for the previous deployment's instances.",
+            },
             adoptId,
             apiUrl,
         },

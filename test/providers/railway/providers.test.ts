@@ -521,6 +521,52 @@ describe("Railway dynamic providers against the emulator", function () {
         ]);
     });
 
+    it("ServiceInstance: overlap and draining round-trip through Railway's settings; unset reverts to Railway's default; out of range is refused by name", async () => {
+        const { projectId, environmentId } = await projectAndEnv();
+        const service = await p(serviceProvider).create({ projectId, name: "web", apiUrl });
+        const inputs = {
+            projectId,
+            serviceId: service.id,
+            environmentId,
+            source: { image: "ghcr.io/ainative/web:1" },
+            replicas: { "us-west2": 2 },
+            overlapSeconds: 45,
+            drainingSeconds: 30,
+            apiUrl,
+        };
+        const created = await p(serviceInstanceProvider).create(inputs);
+        const stored = () => emu.store.instance(service.id, environmentId);
+        assert.deepEqual([stored().overlapSeconds, stored().drainingSeconds], [45, 30]);
+        const id = `${projectId}:${service.id}:${environmentId}`;
+        const read = await p(serviceInstanceProvider).read(id);
+        assert.deepEqual([read.props!.overlapSeconds, read.props!.drainingSeconds], [45, 30]);
+        assert.equal((await p(serviceInstanceProvider).diff(created.id, read.props, inputs)).changes, false);
+        // Changed on Railway by hand: drift.
+        emu.store.outOfBand({
+            kind: "instance",
+            serviceId: service.id,
+            environmentId,
+            patch: { drainingSeconds: 5 },
+        });
+        const drifted = await p(serviceInstanceProvider).read(id);
+        assert.equal(drifted.props!.drainingSeconds, 5);
+        assert.equal((await p(serviceInstanceProvider).diff(created.id, drifted.props, inputs)).changes, true);
+        // Removed from the stack: back to Railway's default.
+        const { overlapSeconds: _o, drainingSeconds: _d, ...without } = inputs;
+        await p(serviceInstanceProvider).update(created.id, drifted.props, without);
+        assert.deepEqual([stored().overlapSeconds, stored().drainingSeconds], [null, null]);
+        const failures = (
+            await p(serviceInstanceProvider).check({}, { ...inputs, overlapSeconds: 3601, drainingSeconds: 1.5 })
+        ).failures;
+        assert.deepEqual(
+            failures?.map((f) => `${f.property}: ${f.reason}`),
+            [
+                "overlapSeconds: overlapSeconds must be a whole number of seconds, 0-3600",
+                "drainingSeconds: drainingSeconds must be a whole number of seconds, 0-3600",
+            ],
+        );
+    });
+
     it("ServiceInstance stores settings without deploying; ServiceDeployment deploys once per fingerprint, with the variables in place", async () => {
         const { projectId, environmentId } = await projectAndEnv();
         const service = await p(serviceProvider).create({ projectId, name: "web", apiUrl });
