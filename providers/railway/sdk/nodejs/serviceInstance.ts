@@ -57,6 +57,10 @@ export class ServiceInstance extends pulumi.CustomResource {
      */
     declare public readonly cronSchedule: pulumi.Output<string | undefined>;
     /**
+     * Seconds between SIGTERM and SIGKILL for the previous deployment's instances.
+     */
+    declare public readonly drainingSeconds: pulumi.Output<number | undefined>;
+    /**
      * The environment's ID.
      */
     declare public readonly environmentId: pulumi.Output<string>;
@@ -68,6 +72,10 @@ export class ServiceInstance extends pulumi.CustomResource {
      * The health check's timeout, in seconds.
      */
     declare public readonly healthcheckTimeout: pulumi.Output<number | undefined>;
+    /**
+     * Seconds the previous deployment keeps serving beside a new healthy one.
+     */
+    declare public readonly overlapSeconds: pulumi.Output<number | undefined>;
     /**
      * Commands run before each deployment.
      */
@@ -143,9 +151,11 @@ export class ServiceInstance extends pulumi.CustomResource {
             resourceInputs["apiUrl"] = args?.apiUrl;
             resourceInputs["buildCommand"] = args?.buildCommand;
             resourceInputs["cronSchedule"] = args?.cronSchedule;
+            resourceInputs["drainingSeconds"] = args?.drainingSeconds;
             resourceInputs["environmentId"] = args?.environmentId;
             resourceInputs["healthcheckPath"] = args?.healthcheckPath;
             resourceInputs["healthcheckTimeout"] = args?.healthcheckTimeout;
+            resourceInputs["overlapSeconds"] = args?.overlapSeconds;
             resourceInputs["preDeployCommand"] = args?.preDeployCommand;
             resourceInputs["projectId"] = args?.projectId;
             resourceInputs["replicas"] = args?.replicas;
@@ -162,9 +172,11 @@ export class ServiceInstance extends pulumi.CustomResource {
             resourceInputs["apiUrl"] = undefined /*out*/;
             resourceInputs["buildCommand"] = undefined /*out*/;
             resourceInputs["cronSchedule"] = undefined /*out*/;
+            resourceInputs["drainingSeconds"] = undefined /*out*/;
             resourceInputs["environmentId"] = undefined /*out*/;
             resourceInputs["healthcheckPath"] = undefined /*out*/;
             resourceInputs["healthcheckTimeout"] = undefined /*out*/;
+            resourceInputs["overlapSeconds"] = undefined /*out*/;
             resourceInputs["preDeployCommand"] = undefined /*out*/;
             resourceInputs["projectId"] = undefined /*out*/;
             resourceInputs["replicas"] = undefined /*out*/;
@@ -205,6 +217,10 @@ export interface ServiceInstanceArgs {
      */
     cronSchedule?: pulumi.Input<string | undefined>;
     /**
+     * Seconds between SIGTERM and SIGKILL for the previous deployment's instances.
+     */
+    drainingSeconds?: pulumi.Input<number | undefined>;
+    /**
      * The environment's ID.
      */
     environmentId: pulumi.Input<string>;
@@ -216,6 +232,10 @@ export interface ServiceInstanceArgs {
      * The health check's timeout, in seconds.
      */
     healthcheckTimeout?: pulumi.Input<number | undefined>;
+    /**
+     * Seconds the previous deployment keeps serving beside a new healthy one.
+     */
+    overlapSeconds?: pulumi.Input<number | undefined>;
     /**
      * Commands run before each deployment.
      */
