@@ -221,12 +221,16 @@ export async function runGate(o: GateOptions): Promise<DecisionRecord> {
         );
     }
     const live = liveDeployment(list);
-    if (newest && live && newest.id !== live.id && ["FAILED", "CRASHED"].includes(newest.status)) {
+    if (newest && newest.id !== live?.id && ["FAILED", "CRASHED"].includes(newest.status)) {
+        // Failed, whether an older deployment stays live or (a first deployment) none does: told everywhere.
         const failure = await reportFailure(o, newest, "pulumi up");
+        const kept = live
+            ? `Railway kept ${live.id} live, so nothing is rolled back`
+            : "no earlier deployment is live, so there is nothing to roll back to";
         return record(
             "rolled-back",
             GATE_EXIT.rolledBack,
-            `the newest deployment ${newest.id} ended ${newest.status}; Railway kept ${live.id} live, so nothing is rolled back; ${tail(failure)}`,
+            `the newest deployment ${newest.id} ended ${newest.status}; ${kept}; ${tail(failure)}`,
             {
                 deployment: { id: newest.id, status: newest.status },
                 failure,

@@ -668,6 +668,24 @@ describe("health gate (real PostgreSQL, Redis, sample app, Railway emulator)", f
         }
     });
 
+    it("a service's first deployment fails to build: failed (exit 1) and told, though nothing was ever live", async () => {
+        const fresh = emu.store.createService({ projectId: target.projectId, name: "api" });
+        emu.store.updateInstance(fresh.id, target.environmentId, { source: { image: "ghcr.io/ainative/api:1" } });
+        emu.nextDeployments("FAILED", 1, fresh.id);
+        const first = emu.store.deploy(fresh.id, target.environmentId, "deploy");
+        await clock.sleep(5 * 1000);
+        const r = await runGate(
+            options({ once: true, railway: { ...target, serviceId: fresh.id }, deploymentId: first.id }),
+        );
+        assert.equal(r.exitCode, GATE_EXIT.rolledBack, r.reason);
+        assert.match(
+            r.reason,
+            /ended FAILED; no earlier deployment is live, so there is nothing to roll back to; the end of its build log: .*Build Failed/,
+        );
+        assert.equal(r.failure?.notifications?.pagerduty, "sent");
+        assert.deepEqual(rollbackCalls(), []);
+    });
+
     it("the gate's rollback fails to build: it is reported with its own log, and the reason says so", async () => {
         app.setMode({ mode: "5xx" });
         emu.nextDeployments("FAILED", 1, target.serviceId);
