@@ -71,7 +71,7 @@ PLUGINS
 # Our own provider plugin, `railway` (providers/railway/plugin/): installed from this repository,
 # no network. Its launcher finds the checkout when it runs, so the same file serves every checkout.
 RAILWAY_PLUGIN_VERSION=0.1.0
-RAILWAY_PLUGIN_FILE="$REPO_ROOT/providers/railway/plugin/bin/pulumi-resource-railway"
+RAILWAY_PLUGIN_FILE="$REPO_ROOT/providers/railway/plugin/pulumi-resource-railway"
 install_railway_plugin() { # pulumi binary, PULUMI_HOME (empty: the CLI's own)
   local pulumi="$1" home="$2" dir
   dir="${home:-${PULUMI_HOME:-$HOME/.pulumi}}/plugins/resource-railway-v$RAILWAY_PLUGIN_VERSION"

@@ -1,5 +1,5 @@
 /**
- * The `railway` provider plugin's entry: `pulumi-resource-railway` (bin/) runs this file, which
+ * The `railway` provider plugin's entry: `pulumi-resource-railway` (next to it) runs this file, which
  * serves Pulumi's provider protocol on 127.0.0.1 and prints its port for the engine.
  */
 import { main } from "@pulumi/pulumi/provider";
