@@ -819,6 +819,30 @@ export function makeRoot(store: EmulatorStore, maxPageSize: number): Record<stri
             }
             return volumeView(volumeId);
         },
+        volumeInstanceBackupCreate: ({ volumeInstanceId, name }: Args, ctx: RequestContext) => {
+            const vi = store.volumeInstances.get(volumeInstanceId);
+            if (!vi) throw notFound("VolumeInstance");
+            ctx.access.environment(store.volumes.get(vi.volumeId)!.projectId, vi.environmentId);
+            return { workflowId: store.createBackup(volumeInstanceId, name).workflowId };
+        },
+        volumeInstanceBackupList: ({ volumeInstanceId }: Args, ctx: RequestContext) => {
+            const vi = store.volumeInstances.get(volumeInstanceId);
+            if (!vi) throw notFound("VolumeInstance");
+            ctx.access.environment(store.volumes.get(vi.volumeId)!.projectId, vi.environmentId);
+            return store.backupsOf(volumeInstanceId).map((b) => ({
+                id: b.id,
+                name: b.name,
+                createdAt: new Date(b.createdAt).toISOString(),
+                expiresAt: null,
+                externalId: `backup-${b.id.slice(0, 8)}`,
+                creatorId: null,
+                scheduleId: null,
+                usedMB: b.sizeMB,
+                referencedMB: b.sizeMB,
+                volumeInstanceSizeMB: b.sizeMB,
+            }));
+        },
+        workflowStatus: ({ workflowId }: Args) => ({ status: store.workflowStatus(workflowId), error: null }),
         volumeDelete: ({ volumeId }: Args, ctx: RequestContext) => {
             ctx.access.account();
             store.deleteVolume(volumeId);

@@ -103,6 +103,16 @@ export interface VolumeInstanceRec {
     region: string | null;
     createdAt: number;
 }
+/** A volume instance's backup: taken by a workflow that completes after `backupMs` on the clock. */
+export interface BackupRec {
+    id: string;
+    volumeInstanceId: string;
+    name: string;
+    createdAt: number;
+    workflowId: string;
+    completesAt: number;
+    sizeMB: number;
+}
 export interface TriggerRec {
     id: string;
     projectId: string;
@@ -228,6 +238,8 @@ export class EmulatorStore {
     pendingOutcomes: { serviceId?: string; outcome: DeploymentOutcome; count: number; lines?: string[] }[] = [];
     workspaces = new Map<string, WorkspaceRec>();
     projectTokens = new Map<string, ProjectTokenRec>();
+    /** Volume instance backups, by id (Railway's `volumeInstanceBackupCreate`, a workflow). */
+    backups = new Map<string, BackupRec>();
     /** Keyed by environment id. */
     staged = new Map<string, StagedPatchRec>();
     /** Logs added by tests, HTTP requests through the service proxies, memory and CPU series. */
@@ -269,6 +281,7 @@ export class EmulatorStore {
             "deployments",
             "commits",
             "projectTokens",
+            "backups",
             "staged",
         ] as const;
         const saved = fields.map((f) => structuredClone(this[f]) as Map<string, unknown>);
@@ -321,6 +334,7 @@ export class EmulatorStore {
             this.deployments,
             this.commits,
             this.projectTokens,
+            this.backups,
             this.staged,
         ]) {
             (m as Map<string, unknown>).clear();
@@ -837,6 +851,42 @@ export class EmulatorStore {
         const v = this.volumes.get(volumeId);
         if (!v || v.deletionRequestedAt) throw notFound("Volume");
         v.deletionRequestedAt = this.now();
+    }
+
+    /**
+     * `volumeInstanceBackupCreate`: a workflow that completes after one deployment stage; the
+     * backup is listed once it has. Railway names an unnamed backup 'Manual'.
+     */
+    createBackup(volumeInstanceId: string, name?: string | null): BackupRec {
+        const vi = this.volumeInstances.get(volumeInstanceId);
+        if (!vi) throw notFound("VolumeInstance");
+        // Railway backs up mounted volumes only.
+        if (!vi.serviceId) throw badInput("Only a volume mounted to a service can be backed up");
+        const b: BackupRec = {
+            id: randomUUID(),
+            volumeInstanceId,
+            name: name ?? "Manual",
+            createdAt: this.now(),
+            workflowId: randomUUID(),
+            completesAt: this.now() + this.deployStageMs,
+            sizeMB: vi.sizeMB,
+        };
+        this.backups.set(b.id, b);
+        return b;
+    }
+
+    /** A volume instance's finished backups, newest first. */
+    backupsOf(volumeInstanceId: string): BackupRec[] {
+        return [...this.backups.values()]
+            .filter((b) => b.volumeInstanceId === volumeInstanceId && this.now() >= b.completesAt)
+            .sort((a, b) => b.createdAt - a.createdAt);
+    }
+
+    /** `workflowStatus`: a backup's workflow runs until it completes; an unknown id is NotFound. */
+    workflowStatus(workflowId: string): "Running" | "Complete" | "NotFound" {
+        const b = [...this.backups.values()].find((x) => x.workflowId === workflowId);
+        if (!b) return "NotFound";
+        return this.now() >= b.completesAt ? "Complete" : "Running";
     }
 
     /** Drops volumes whose queued deletion has finished. */
