@@ -233,7 +233,13 @@ export class RailwayApp extends pulumi.ComponentResource {
         const volume = svc.volume
             ? new railway.Volume(
                   base,
-                  { ...scope, mountPath: svc.volume.mountPath, region: args.region, adoptId: a?.volume },
+                  {
+                      ...scope,
+                      mountPath: svc.volume.mountPath,
+                      region: args.region,
+                      backupBeforeChange: svc.volume.backupBeforeChange,
+                      adoptId: a?.volume,
+                  },
                   inEnvironment,
               )
             : undefined;

@@ -85,7 +85,17 @@ export const serviceSchema = z.strictObject({
     overlapSeconds: z.number().int().min(RAILWAY_DEPLOY_SECONDS.min).max(RAILWAY_DEPLOY_SECONDS.max).optional(),
     drainingSeconds: z.number().int().min(RAILWAY_DEPLOY_SECONDS.min).max(RAILWAY_DEPLOY_SECONDS.max).optional(),
     /** A volume, for datastores (Railway allows one replica with a volume). */
-    volume: z.strictObject({ mountPath: z.string().startsWith("/") }).optional(),
+    volume: z
+        .strictObject({
+            mountPath: z.string().startsWith("/"),
+            /**
+             * Take a Railway backup before deleting the volume (a replace deletes the old one) or
+             * moving it to another service or path, and stop if it fails. Default true; production
+             * may not turn it off (policy `volume-backup-before-change`).
+             */
+            backupBeforeChange: z.boolean().default(true),
+        })
+        .optional(),
     domains: z
         .strictObject({
             /** A `*.up.railway.app` domain. */

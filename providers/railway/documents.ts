@@ -462,6 +462,31 @@ export const DOCUMENTS = {
     `,
 
     // ---- deployments (the deploy step, the health gate and rollback) ----
+    VolumeInstanceBackupCreate: /* GraphQL */ `
+        mutation VolumeInstanceBackupCreate($volumeInstanceId: String!, $name: String) {
+            volumeInstanceBackupCreate(volumeInstanceId: $volumeInstanceId, name: $name) {
+                workflowId
+            }
+        }
+    `,
+    VolumeInstanceBackupList: /* GraphQL */ `
+        query VolumeInstanceBackupList($volumeInstanceId: String!) {
+            volumeInstanceBackupList(volumeInstanceId: $volumeInstanceId) {
+                id
+                name
+                createdAt
+                expiresAt
+            }
+        }
+    `,
+    WorkflowStatus: /* GraphQL */ `
+        query WorkflowStatus($workflowId: String!) {
+            workflowStatus(workflowId: $workflowId) {
+                status
+                error
+            }
+        }
+    `,
     Deployments: /* GraphQL */ `
         query Deployments($input: DeploymentListInput!, $first: Int, $after: String) {
             deployments(input: $input, first: $first, after: $after) {

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { changedKeys, createOrAdopt, deleteIfExists, gql, gqlAll, idParts, readOrGone, requiredIds } from "./api";
 import { defineProvider } from "./define";
+import { backupVolumeInstance, VolumeBackup } from "./backup";
 import { withinEnvironment } from "./scope";
 
 /**
@@ -21,6 +22,11 @@ export interface VolumeArgs {
     mountPath: pulumi.Input<string>;
     /** Region of the volume (default: Railway's default region). */
     region?: pulumi.Input<string>;
+    /**
+     * Take a Railway backup of the volume before deleting it (a replace deletes the old one) or
+     * moving it to another service or path, and stop if the backup fails. Default true.
+     */
+    backupBeforeChange?: pulumi.Input<boolean>;
     apiUrl?: pulumi.Input<string>;
     /** Take this existing Railway resource (its import ID) into the stack instead of creating one; it must match the inputs. */
     adoptId?: string;
@@ -32,10 +38,16 @@ interface VolumeState {
     serviceId: string;
     mountPath: string;
     region?: string;
+    backupBeforeChange?: boolean;
     apiUrl?: string;
     volumeInstanceId?: string;
     sizeMB?: number;
+    /** The backup taken before the last move (update). */
+    lastBackup?: VolumeBackup;
 }
+
+/** Unset means on: a state written before the setting existed still backs up. */
+const backsUp = (s: VolumeState) => s.backupBeforeChange !== false;
 
 type VolumeInstanceNode = Awaited<ReturnType<typeof instancesOf>>[number];
 
@@ -106,7 +118,18 @@ export const volumeProvider: pulumi.dynamic.ResourceProvider = defineProvider("V
             props: stateOf({ ...(props as VolumeState), environmentId, region: props?.region }, instance),
         };
     },
-    async update(id, _olds: VolumeState, news: VolumeState) {
+    async update(id, olds: VolumeState, news: VolumeState) {
+        const moving = olds.serviceId !== news.serviceId || olds.mountPath !== news.mountPath;
+        let lastBackup = olds.lastBackup;
+        if (moving && backsUp(news)) {
+            const instance = await findInstance(news.apiUrl, news.environmentId, id);
+            if (instance?.serviceId)
+                lastBackup = await backupVolumeInstance(
+                    news.apiUrl,
+                    instance.id,
+                    `moving it from ${olds.serviceId}:${olds.mountPath} to ${news.serviceId}:${news.mountPath}`,
+                );
+        }
         await withinEnvironment(news, "the volume", () =>
             gql(news.apiUrl, "VolumeInstanceUpdate", {
                 volumeId: id,
@@ -115,9 +138,15 @@ export const volumeProvider: pulumi.dynamic.ResourceProvider = defineProvider("V
             }),
         );
         const instance = await findInstance(news.apiUrl, news.environmentId, id);
-        return { outs: instance ? stateOf(news, instance) : { ...news } };
+        const outs = instance ? stateOf(news, instance) : { ...news };
+        return { outs: lastBackup ? { ...outs, lastBackup } : outs };
     },
     async delete(id, props: VolumeState) {
+        if (backsUp(props)) {
+            // Mounted volumes only: one detached already has nothing Railway would back up.
+            const instance = await readOrGone(() => findInstance(props.apiUrl, props.environmentId, id));
+            if (instance?.serviceId) await backupVolumeInstance(props.apiUrl, instance.id, `deleting volume ${id}`);
+        }
         const envs = await gqlAll(
             props.apiUrl,
             "ProjectEnvironments",

@@ -93,7 +93,13 @@ describe("component arguments", () => {
             () =>
                 new RailwayApp(
                     "x",
-                    appArgs([service({ kind: "datastore", volume: { mountPath: "/data" }, replicas: 2 })]),
+                    appArgs([
+                        service({
+                            kind: "datastore",
+                            volume: { mountPath: "/data", backupBeforeChange: true },
+                            replicas: 2,
+                        }),
+                    ]),
                 ),
             "ainative:railway:RailwayApp",
             /services\[0\] \(web\)\.volume: is attached to a service with more than one replica/,

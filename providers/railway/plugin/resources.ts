@@ -177,6 +177,12 @@ export const RESOURCES: Record<string, ResourceSpec> = {
             serviceId: { type: "string", description: "The service it is attached to.", required: true },
             mountPath: { type: "string", description: "Where it is mounted.", required: true },
             region: { type: "string", description: "Its region." },
+            backupBeforeChange: {
+                type: "boolean",
+                description:
+                    "Take a Railway backup before deleting it or moving it to another service or path, and stop if that fails (default true).",
+            },
+            lastBackup: { type: "any", description: "The backup taken before the last move.", output: true },
             volumeInstanceId: { type: "string", description: "Its instance in the environment.", output: true },
             adoptId,
             apiUrl,

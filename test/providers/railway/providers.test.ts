@@ -70,6 +70,8 @@ describe("Railway dynamic providers against the emulator", function () {
         });
         apiUrl = emu.apiUrl;
         process.env.RAILWAY_API_TOKEN = emu.token;
+        // A backup's workflow takes one deployment stage (5 ms) here: look at it often.
+        process.env.RAILWAY_BACKUP_POLL_MS = "10";
         // `pulumi import` reads have no stored apiUrl: they use RAILWAY_API_URL, as a user would set it.
         process.env.RAILWAY_API_URL = emu.apiUrl;
         delete process.env.RAILWAY_TOKEN;
@@ -763,6 +765,51 @@ describe("Railway dynamic providers against the emulator", function () {
         await p(serviceDomainProvider).delete(sd2.id, sd2.outs);
         await p(customDomainProvider).delete(cd2.id, cd2.outs);
         assert.equal(emu.store.domains.size, 0);
+    });
+
+    it("Volume: a backup before a move and before a delete, named in the state; a failing backup changes nothing; off when asked", async () => {
+        const { projectId, environmentId } = await projectAndEnv();
+        const postgres = await p(serviceProvider).create({ projectId, name: "postgres", apiUrl });
+        const inputs = {
+            projectId,
+            environmentId,
+            serviceId: postgres.id,
+            mountPath: "/var/lib/postgresql/data",
+            apiUrl,
+        };
+        const created = await p(volumeProvider).create(inputs);
+        const instanceId = () => [...emu.store.volumeInstances.values()].find((v) => v.volumeId === created.id)!.id;
+        const backups = () => emu.store.backupsOf(instanceId()).map((b) => b.name);
+        assert.deepEqual(backups(), [], "creating takes none");
+
+        const moved = { ...inputs, mountPath: "/data" };
+        const updated = await p(volumeProvider).update(created.id, created.outs, moved);
+        assert.equal(backups().length, 1);
+        assert.match(
+            backups()[0],
+            /^pulumi: before moving it from .*:\/var\/lib\/postgresql\/data to .*:\/data, 20\d\d-/,
+        );
+        assert.equal(updated.outs.lastBackup.name, backups()[0], "the backup is named in the state");
+        assert.equal(emu.store.volumeInstances.get(instanceId())!.mountPath, "/data");
+
+        // Railway refuses the backup: the delete stops before anything is deleted.
+        emu.inject({ operation: "VolumeInstanceBackupCreate", status: 500, count: 5 });
+        await assert.rejects(
+            p(volumeProvider).delete(created.id, updated.outs),
+            /could not be backed up before deleting volume .*so nothing was changed: take a backup in Railway's dashboard and run again, or set the service's volume\.backupBeforeChange to false/,
+        );
+        assert.ok(!emu.store.volumes.get(created.id)!.deletionRequestedAt, "not deleted");
+        emu.faults.length = 0;
+
+        await p(volumeProvider).delete(created.id, updated.outs);
+        assert.equal(backups().length, 2, "one more, before the delete");
+        assert.match(backups()[0], /^pulumi: before deleting volume /);
+        assert.ok(emu.store.volumes.get(created.id)!.deletionRequestedAt, "then deleted");
+
+        const off = await p(volumeProvider).create({ ...inputs, backupBeforeChange: false });
+        const offInstance = [...emu.store.volumeInstances.values()].find((v) => v.volumeId === off.id)!.id;
+        await p(volumeProvider).update(off.id, off.outs, { ...inputs, backupBeforeChange: false, mountPath: "/x" });
+        assert.deepEqual(emu.store.backupsOf(offInstance), [], "none when turned off");
     });
 
     it("Volume: create in one environment, read (and import), re-attach in place keeping the volume, replace on environment, delete", async () => {
