@@ -37,6 +37,20 @@ describe("policy production-data-protection", function () {
             /production Railway project 'platform' is not protected/,
         );
     });
+    it("fails a production volume that would be changed without a backup", async () => {
+        const r = change(
+            await baseline("production"),
+            "railway:Volume",
+            "platform-postgres",
+            (p) => (p.backupBeforeChange = false),
+        );
+        assertViolation(
+            await pack.run("production", r, P),
+            "mandatory",
+            "platform-postgres",
+            /production datastore 'postgres' would have its volume deleted or moved without a backup/,
+        );
+    });
     it("recognises a datastore by its volume even when its image is unknown", async () => {
         let r = change(await baseline("production"), "ServiceInstance", "platform-redis", (p) => (p.source = UNKNOWN));
         r = change(r, "railway:Service", "platform-redis", (_p, res) => (res.protect = false));
