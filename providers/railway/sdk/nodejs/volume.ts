@@ -49,9 +49,17 @@ export class Volume extends pulumi.CustomResource {
      */
     declare public readonly apiUrl: pulumi.Output<string | undefined>;
     /**
+     * Take a Railway backup before deleting it or moving it to another service or path, and stop if that fails (default true).
+     */
+    declare public readonly backupBeforeChange: pulumi.Output<boolean | undefined>;
+    /**
      * The environment's ID.
      */
     declare public readonly environmentId: pulumi.Output<string>;
+    /**
+     * The backup taken before the last move.
+     */
+    declare public /*out*/ readonly lastBackup: pulumi.Output<any | undefined>;
     /**
      * Where it is mounted.
      */
@@ -98,16 +106,20 @@ export class Volume extends pulumi.CustomResource {
             }
             resourceInputs["adoptId"] = args?.adoptId;
             resourceInputs["apiUrl"] = args?.apiUrl;
+            resourceInputs["backupBeforeChange"] = args?.backupBeforeChange;
             resourceInputs["environmentId"] = args?.environmentId;
             resourceInputs["mountPath"] = args?.mountPath;
             resourceInputs["projectId"] = args?.projectId;
             resourceInputs["region"] = args?.region;
             resourceInputs["serviceId"] = args?.serviceId;
+            resourceInputs["lastBackup"] = undefined /*out*/;
             resourceInputs["volumeInstanceId"] = undefined /*out*/;
         } else {
             resourceInputs["adoptId"] = undefined /*out*/;
             resourceInputs["apiUrl"] = undefined /*out*/;
+            resourceInputs["backupBeforeChange"] = undefined /*out*/;
             resourceInputs["environmentId"] = undefined /*out*/;
+            resourceInputs["lastBackup"] = undefined /*out*/;
             resourceInputs["mountPath"] = undefined /*out*/;
             resourceInputs["projectId"] = undefined /*out*/;
             resourceInputs["region"] = undefined /*out*/;
@@ -133,6 +145,10 @@ export interface VolumeArgs {
      * Railway's GraphQL endpoint for this resource (default: the provider's `apiUrl`, RAILWAY_API_URL, or Railway's own).
      */
     apiUrl?: pulumi.Input<string | undefined>;
+    /**
+     * Take a Railway backup before deleting it or moving it to another service or path, and stop if that fails (default true).
+     */
+    backupBeforeChange?: pulumi.Input<boolean | undefined>;
     /**
      * The environment's ID.
      */
