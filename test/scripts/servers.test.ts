@@ -45,7 +45,9 @@ async function stop(child: ChildProcess): Promise<number | null> {
 }
 
 describe("long-running entry points", function () {
-    this.timeout(60_000);
+    // Each starts a process that transpiles its modules and parses GitHub's OpenAPI description
+    // from cold: seconds on a quiet machine, past a minute on a loaded one (a CI run met that).
+    this.timeout(180_000);
 
     it("railway:emulator serves the API on the port it prints and stops with exit 0 on SIGTERM", async () => {
         const child = start("railway-emulator.ts", ["--port", "0", "--token", "t-123"]);
