@@ -29,9 +29,20 @@ import { Deployment } from "../scripts/gate/deployments";
 import { runGate } from "../scripts/gate/gate";
 import { HealthProbe } from "../scripts/gate/probes";
 import { writeState } from "../scripts/gate/state";
-import { startRailwayEmulator } from "../tools/railway-emulator";
+import { RailwayEmulator, startRailwayEmulator } from "../tools/railway-emulator";
 import { defineCommand, integerIn, parseCommand, usageProblem } from "../scripts/commands/cli";
 import { CommandIO, EXIT, runMain } from "../scripts/commands/io";
+
+/** An emptied emulator with one service whose two finished deployments are a previous and a live one. */
+function freshService(emu: RailwayEmulator) {
+    emu.store.clear();
+    const project = emu.store.createProject({ name: "bench", defaultEnvironmentName: "production" });
+    const env = emu.store.liveEnvironments(project.id)[0];
+    const service = emu.store.createService({ projectId: project.id, name: "web" });
+    emu.store.updateInstance(service.id, env.id, { source: { image: "ghcr.io/ainative/web:1" } });
+    const [, live] = emu.store.seedHistory(service.id, env.id, 2);
+    return { project, env, service, live };
+}
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -48,12 +59,7 @@ async function reactionTime(): Promise<void> {
     const times: number[] = [];
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-gate-"));
     for (let run = 0; run < 20; run++) {
-        emu.store.clear();
-        const project = emu.store.createProject({ name: "bench", defaultEnvironmentName: "production" });
-        const env = emu.store.liveEnvironments(project.id)[0];
-        const service = emu.store.createService({ projectId: project.id, name: "web" });
-        emu.store.updateInstance(service.id, env.id, { source: { image: "ghcr.io/ainative/web:1" } });
-        emu.store.seedHistory(service.id, env.id, 2);
+        const { project, env, service } = freshService(emu);
         let firstFailure = 0;
         let called = 0;
         await runGate({
@@ -200,12 +206,7 @@ async function realTrafficReaction(): Promise<void> {
     const times: number[] = [];
     let requests = 0;
     for (let run = 0; run < 3; run++) {
-        emu.store.clear();
-        const project = emu.store.createProject({ name: "bench", defaultEnvironmentName: "production" });
-        const env = emu.store.liveEnvironments(project.id)[0];
-        const service = emu.store.createService({ projectId: project.id, name: "web" });
-        emu.store.updateInstance(service.id, env.id, { source: { image: "ghcr.io/ainative/web:1" } });
-        emu.store.seedHistory(service.id, env.id, 2);
+        const { project, env, service } = freshService(emu);
         const edge = await emu.proxy(service.id, env.id, appUrl);
         let firstFailure = 0;
         let stop = false;
@@ -268,12 +269,7 @@ async function railwayFalseRollbacks(windows: number): Promise<void> {
     const fired: string[] = [];
     const t0 = performance.now();
     for (let w = 0; w < windows; w++) {
-        emu.store.clear();
-        const project = emu.store.createProject({ name: "bench", defaultEnvironmentName: "production" });
-        const env = emu.store.liveEnvironments(project.id)[0];
-        const service = emu.store.createService({ projectId: project.id, name: "web" });
-        emu.store.updateInstance(service.id, env.id, { source: { image: "ghcr.io/ainative/web:1" } });
-        const [, live] = emu.store.seedHistory(service.id, env.id, 2);
+        const { project, env, service, live } = freshService(emu);
         const now = clock.now();
         // Users' traffic, about 3 requests a second: 0.2% errors, 60-120 ms with 3% slow answers,
         // and in the live window one or two blips of 10-20 s with 30% errors at three times the latency.
