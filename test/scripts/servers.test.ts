@@ -11,11 +11,20 @@ import { REPO_ROOT } from "../../scripts/engine/engine";
 
 const TS_NODE = ["-r", "ts-node/register/transpile-only"];
 
+/**
+ * Started and not yet seen to exit: killed after each test, so a test that times out leaves no
+ * process behind (one would keep mocha from ever ending).
+ */
+const running = new Set<ChildProcess>();
+
 function start(script: string, args: string[]): ChildProcess {
-    return spawn(process.execPath, [...TS_NODE, path.join(REPO_ROOT, "scripts", script), ...args], {
+    const child = spawn(process.execPath, [...TS_NODE, path.join(REPO_ROOT, "scripts", script), ...args], {
         cwd: REPO_ROOT,
         stdio: ["ignore", "pipe", "pipe"],
     });
+    running.add(child);
+    child.once("exit", () => running.delete(child));
+    return child;
 }
 
 /** Resolves with the first match of `pattern` in the child's output, or rejects when it exits first. */
@@ -48,6 +57,9 @@ describe("long-running entry points", function () {
     // Each starts a process that transpiles its modules and parses GitHub's OpenAPI description
     // from cold: seconds on a quiet machine, past a minute on a loaded one (a CI run met that).
     this.timeout(180_000);
+    afterEach(() => {
+        for (const child of running) child.kill("SIGKILL");
+    });
 
     it("railway:emulator serves the API on the port it prints and stops with exit 0 on SIGTERM", async () => {
         const child = start("railway-emulator.ts", ["--port", "0", "--token", "t-123"]);
