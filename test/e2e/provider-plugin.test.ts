@@ -44,7 +44,7 @@ describe("the railway provider plugin under the real engine", function () {
         assert.doesNotMatch(exported.stdout, /__provider/, "no serialized provider code");
     });
 
-    it("a program on the generated SDK: pulumi up creates through the plugin, destroy deletes", async () => {
+    it("a program on the generated SDK: pulumi up creates through the plugin, destroy deletes, refresh drops what Railway lost", async () => {
         const project = s.emu.store.createProject({ name: "sdk-program", defaultEnvironmentName: "production" });
         fs.mkdirSync(path.join(s.ws.dir, "sdk-program"));
         fs.writeFileSync(
@@ -81,6 +81,17 @@ describe("the railway provider plugin under the real engine", function () {
         const down = await sdk(["destroy", "--yes", "--skip-preview"]);
         assert.equal(down.code, 0, down.stdout + down.stderr);
         assert.ok(!s.emu.store.services.has(api.id), "deleted on Railway");
+        // Deleted by hand on Railway: refresh hears it from the plugin's read and drops it from state.
+        assert.equal((await sdk(["up", "--yes", "--skip-preview"])).code, 0);
+        const again = [...s.emu.store.services.values()].find((x) => x.name === "api" && x.projectId === project.id)!;
+        s.emu.store.outOfBand({ kind: "deleteService", serviceId: again.id });
+        const refreshed = await sdk(["refresh", "--yes", "--skip-preview"]);
+        assert.equal(refreshed.code, 0, refreshed.stdout + refreshed.stderr);
+        const after = JSON.parse((await sdk(["stack", "export"])).stdout);
+        assert.ok(
+            !(after.deployment.resources as StateResource[]).some((r) => r.type === "railway:index:Service"),
+            "gone from state",
+        );
     });
 
     it("the committed schema file and SDK are what the generator makes of the plugin's schema", () => {

@@ -96,7 +96,8 @@ export function railwayProvider(): provider.Provider {
                 throw new Error(`railway:index:${name} cannot be imported (${spec.description})`);
             if (!impl.read) return { id, props };
             const r = await impl.read(id, plain(props) as Props);
-            if (!r.id) return {};
+            // Gone from Railway: an empty id is how the engine hears it (refresh drops it, import fails).
+            if (!r.id) return { id: "", props: {} };
             const given = secretKeys(props);
             const outs = wrapSecrets(r.props as Props, spec, given);
             // What the program would declare: an import needs these to write its code and to diff.

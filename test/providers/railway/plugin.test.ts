@@ -136,6 +136,17 @@ describe("the railway provider plugin", () => {
             await assert.rejects(p.invoke!("railway:index:getVolume", {}), /has no function 'railway:index:getVolume'/);
         });
 
+        it("a resource deleted on Railway reads back with an empty id (what the engine takes for gone)", async () => {
+            const p = railwayProvider();
+            const project = emu.store.createProject({ name: "gone", defaultEnvironmentName: "production" });
+            const service = emu.store.createService({ projectId: project.id, name: "web" });
+            const type = "railway:index:Service";
+            const state = { projectId: project.id, name: "web" };
+            assert.equal((await p.read!(service.id, urn(type, "web"), state)).id, service.id);
+            emu.store.outOfBand({ kind: "deleteService", serviceId: service.id });
+            assert.deepEqual(await p.read!(service.id, urn(type, "web"), state), { id: "", props: {} });
+        });
+
         it("a type it does not have, and a type that cannot be imported, are refused by name", async () => {
             const p = railwayProvider();
             await assert.rejects(
