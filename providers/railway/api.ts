@@ -1,14 +1,14 @@
 /**
- * The one way this project talks to Railway: the dynamic providers, the health gate, rollback and
+ * The one way this project talks to Railway: the provider plugin, the health gate, rollback and
  * drift all call these functions. An operation is named by its key in {@link DOCUMENTS}; its
  * variables and result are typed from Railway's schema (generated/graphql.ts). The client, and so
- * the token, is made at call time; nothing here holds a credential, so the serialized provider
- * code carries none.
+ * the token, is made at call time; nothing here holds a credential.
  */
 import type { ResultOf, TypedDocumentNode, VariablesOf } from "@graphql-typed-document-node/core";
 import { isRailwayApiError, RailwayApiError, RailwayClient } from "./client";
 import { DOCUMENTS, isMutation, isRetrySafe, OperationName } from "./documents";
 import type * as Generated from "./generated/graphql";
+import { reportProgress } from "./progress";
 
 type DocumentOf<Op extends OperationName> =
     (typeof Generated)[`${Op}Document`] extends TypedDocumentNode<infer _Result, infer _Variables>
@@ -54,9 +54,8 @@ export function gql<Op extends OperationName>(
         timeoutMs: callTimeoutMs(),
         retry: isMutation(op) && opts.retryMutation === false ? { maxAttempts: 1 } : undefined,
         onRetry: ({ operation, attempt, delayMs, reason }) =>
-            // Progress for long retries; the engine shows provider stderr in its diagnostics.
-            process.stderr.write(
-                `railway: ${operation} attempt ${attempt} failed (${reason}); retrying in ${Math.round(delayMs)} ms\n`,
+            reportProgress(
+                `railway: ${operation} attempt ${attempt} failed (${reason}); retrying in ${Math.round(delayMs)} ms`,
             ),
     });
     // An idempotent mutation is retried like a query: sending it twice changes nothing.
@@ -154,9 +153,7 @@ async function findWithin<T>(find: () => Promise<T | undefined>, withinMs: numbe
     for (let delay = 250; ; delay = Math.min(delay * 2, 5_000)) {
         const found = await find();
         if (found !== undefined || Date.now() >= until) return found;
-        process.stderr.write(
-            `railway: a create had no answer and may still be running; looking for it again in ${delay} ms\n`,
-        );
+        reportProgress(`railway: a create had no answer and may still be running; looking for it again in ${delay} ms`);
         await new Promise((r) => setTimeout(r, Math.min(delay, Math.max(0, until - Date.now()))));
     }
 }
@@ -196,8 +193,8 @@ export async function createOrAdopt<T>(
             if (!(unknown || notSent) || attempt >= attempts) throw e;
             const retryAfterMs = (e as RailwayApiError).retryAfterMs;
             const delayMs = retryAfterMs ?? Math.random() * (opts.baseDelayMs ?? 500) * 2 ** (attempt - 1);
-            process.stderr.write(
-                `railway: create attempt ${attempt} had no clear outcome (${(e as Error).message}); nothing was made, retrying in ${Math.round(delayMs)} ms\n`,
+            reportProgress(
+                `railway: create attempt ${attempt} had no clear outcome (${(e as Error).message}); nothing was made, retrying in ${Math.round(delayMs)} ms`,
             );
             await new Promise((r) => setTimeout(r, delayMs));
         }

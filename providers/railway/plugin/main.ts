@@ -3,8 +3,13 @@
  * serves Pulumi's provider protocol on 127.0.0.1 and prints its port for the engine.
  */
 import { main } from "@pulumi/pulumi/provider";
+import { setProgressSink } from "../progress";
 import { adaptProviderServer } from "./config";
+import { engineLogSink } from "./engine-log";
 import { railwayProvider } from "./provider";
 
+const args = process.argv.slice(2);
+const toEngine = engineLogSink(args);
+if (toEngine) setProgressSink(toEngine);
 adaptProviderServer();
-void main(railwayProvider(), process.argv.slice(2));
+void main(railwayProvider(), args);

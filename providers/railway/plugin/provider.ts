@@ -40,7 +40,7 @@ function wrapSecrets(props: Props | undefined, spec: ResourceSpec, alsoSecret: s
     const secret = new Set([
         ...alsoSecret,
         ...Object.entries(spec.properties)
-            .filter(([, p]) => p.secret)
+            .filter(([, p]) => p.secret || p.secretValues)
             .map(([k]) => k),
     ]);
     return Object.fromEntries(
@@ -57,6 +57,15 @@ const inputsOf = (props: Props | undefined, spec: ResourceSpec): Props =>
             ([k, v]) => v !== undefined && spec.properties[k] !== undefined && !spec.properties[k].output,
         ),
     );
+
+/**
+ * The keys a dynamic resource's state held for the engine's dynamic-provider host (`__provider`:
+ * the provider's serialized code). A stack that moves to this package (README "The provider
+ * package", Migration) has them in its old state; they are dropped from what is stored.
+ */
+const legacyKeys = (props: Props | undefined) => Object.keys(props ?? {}).filter((k) => k.startsWith("__"));
+const withoutLegacy = (props: Props | undefined): Props =>
+    Object.fromEntries(Object.entries(props ?? {}).filter(([k]) => !k.startsWith("__")));
 
 /** The resource type of a URN (`urn:pulumi:stack::project::parent$type::name`). */
 function specOf(urn: string): { name: string; spec: ResourceSpec; impl: pulumi.dynamic.ResourceProvider } {
@@ -81,8 +90,11 @@ export function railwayProvider(): provider.Provider {
         },
         async diff(id, urn, olds: Props, news: Props) {
             const { impl } = specOf(urn);
-            if (!impl.diff) return {};
-            return impl.diff(id, plain(olds) as Props, plain(news) as Props);
+            const r = impl.diff ? await impl.diff(id, plain(withoutLegacy(olds)) as Props, plain(news) as Props) : {};
+            // A resource moved from a dynamic provider with nothing else to change is updated all the
+            // same, so that its serialized code leaves the state (the update touches nothing on Railway).
+            if (legacyKeys(olds).length && !r.changes && !r.replaces?.length) return { ...r, changes: true };
+            return r;
         },
         async create(urn, inputs: Props) {
             const { spec, impl } = specOf(urn);
@@ -99,12 +111,23 @@ export function railwayProvider(): provider.Provider {
             // Gone from Railway: an empty id is how the engine hears it (refresh drops it, import fails).
             if (!r.id) return { id: "", props: {} };
             const given = secretKeys(props);
-            const outs = wrapSecrets(r.props as Props, spec, given);
+            const read = withoutLegacy(r.props as Props);
+            const outs = wrapSecrets(read, spec, given);
             // What the program would declare: an import needs these to write its code and to diff.
-            return { id: r.id, props: outs, inputs: wrapSecrets(inputsOf(r.props as Props, spec), spec, given) };
+            return { id: r.id, props: outs, inputs: wrapSecrets(inputsOf(read, spec), spec, given) };
         },
         async update(id, urn, olds: Props, news: Props) {
             const { spec, impl } = specOf(urn);
+            if (legacyKeys(olds).length) {
+                const current = withoutLegacy(olds);
+                const r = impl.diff ? await impl.diff(id, plain(current) as Props, plain(news) as Props) : {};
+                // Only the move from the dynamic provider: the state is rewritten, Railway is not called.
+                if (!r.changes && !r.replaces?.length)
+                    return {
+                        outs: wrapSecrets(plain(current) as Props, spec, [...secretKeys(olds), ...secretKeys(news)]),
+                    };
+                olds = current;
+            }
             if (!impl.update) return { outs: news };
             const r = await impl.update(id, plain(olds) as Props, plain(news) as Props);
             return { outs: wrapSecrets(r.outs as Props, spec, secretKeys(news)) };

@@ -26,8 +26,16 @@ export interface PropertySpec {
     required?: boolean;
     /** Secret wherever it appears (inputs, state, outputs). */
     secret?: boolean;
+    /**
+     * A map whose values the program gives secret one by one, stored secret whole. Not marked secret
+     * in the schema: an SDK would wrap the whole map, and a preview with one value unknown (a DSN
+     * not created yet) would then lose the names the policies check.
+     */
+    secretValues?: boolean;
     /** An output only (Railway decides it). */
     output?: boolean;
+    /** An output every resource of the type has once it exists (typed as never undefined in the SDKs). */
+    always?: boolean;
     /** Changing it replaces the resource. */
     replaceOnChanges?: boolean;
 }
@@ -77,7 +85,7 @@ export const RESOURCES: Record<string, ResourceSpec> = {
         properties: {
             name: { type: "string", description: "The project's name.", required: true },
             workspaceId: { type: "string", description: "The workspace to look in." },
-            projectId: { type: "string", description: "The project's ID.", output: true },
+            projectId: { type: "string", description: "The project's ID.", output: true, always: true },
             apiUrl,
         },
     },
@@ -161,7 +169,12 @@ export const RESOURCES: Record<string, ResourceSpec> = {
             environmentId: id("environment"),
             serviceId: id("service"),
             variables: { type: "stringMap", description: "Plain variables, Railway references included." },
-            secretVariables: { type: "stringMap", description: "Secret variables.", secret: true },
+            secretVariables: {
+                type: "stringMap",
+                description:
+                    "Secret variables: give each value secret (`pulumi.secret`); the provider stores the map secret whatever it is given.",
+                secretValues: true,
+            },
             skipDeploys: { type: "boolean", description: "Write without starting a deployment." },
             adoptId,
             apiUrl,
@@ -183,7 +196,12 @@ export const RESOURCES: Record<string, ResourceSpec> = {
                     "Take a Railway backup before deleting it or moving it to another service or path, and stop if that fails (default true).",
             },
             lastBackup: { type: "any", description: "The backup taken before the last move.", output: true },
-            volumeInstanceId: { type: "string", description: "Its instance in the environment.", output: true },
+            volumeInstanceId: {
+                type: "string",
+                description: "Its instance in the environment.",
+                output: true,
+                always: true,
+            },
             adoptId,
             apiUrl,
         },
@@ -197,7 +215,7 @@ export const RESOURCES: Record<string, ResourceSpec> = {
             environmentId: id("environment"),
             serviceId: id("service"),
             targetPort: { type: "integer", description: "The port it routes to." },
-            domain: { type: "string", description: "The domain Railway gave.", output: true },
+            domain: { type: "string", description: "The domain Railway gave.", output: true, always: true },
             adoptId,
             apiUrl,
         },
@@ -232,7 +250,7 @@ export const RESOURCES: Record<string, ResourceSpec> = {
                 required: true,
                 secret: true,
             },
-            deploymentId: { type: "string", description: "The deployment started last.", output: true },
+            deploymentId: { type: "string", description: "The deployment started last.", output: true, always: true },
             apiUrl,
         },
     },

@@ -32,6 +32,7 @@ const configProperties: Record<string, Json> = {
         type: "string",
         description:
             "Railway's GraphQL endpoint. Default: RAILWAY_API_URL, else https://backboard.railway.com/graphql/v2.",
+        defaultInfo: { environment: ["RAILWAY_API_URL"] },
     },
     token: {
         type: "string",
@@ -100,8 +101,8 @@ export function packageSchema(): Json {
             properties: Object.fromEntries(all.map(([k, p]) => [k, property(p)])),
             inputProperties: Object.fromEntries(inputs.map(([k, p]) => [k, property(p)])),
             requiredInputs: inputs.filter(([, p]) => p.required).map(([k]) => k),
-            // What every resource of the type has once it exists: its required inputs.
-            required: inputs.filter(([, p]) => p.required).map(([k]) => k),
+            // What every resource of the type has once it exists: its required inputs, the outputs always set.
+            required: all.filter(([, p]) => (p.output ? p.always : p.required)).map(([k]) => k),
         };
     }
     return {

@@ -5,7 +5,9 @@
  */
 import { strict as assert } from "assert";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
+import { isMutation, OperationName } from "../../../providers/railway/documents";
 import { applyConfig } from "../../../providers/railway/plugin/config";
+import { engineAddress } from "../../../providers/railway/plugin/engine-log";
 import { railwayProvider } from "../../../providers/railway/plugin/provider";
 import { RESOURCES } from "../../../providers/railway/plugin/resources";
 import { packageSchema } from "../../../providers/railway/plugin/schema";
@@ -36,6 +38,15 @@ describe("the railway provider plugin", () => {
                 );
         assert.equal(schema.config.variables.token.secret, true);
         assert.deepEqual(schema.resources["railway:index:Service"].requiredInputs, ["projectId", "name"]);
+    });
+
+    it("finds the engine's address among the arguments the engine starts a plugin with", () => {
+        assert.equal(engineAddress(["127.0.0.1:4000"]), "127.0.0.1:4000");
+        assert.equal(
+            engineAddress(["--logtostderr", "-v=9", "--tracing", "file:/t", "127.0.0.1:4000"]),
+            "127.0.0.1:4000",
+        );
+        assert.equal(engineAddress(["--logtostderr"]), undefined);
     });
 
     it("its configuration becomes the environment the CRUD reads; an explicit token wins over a project token", () => {
@@ -94,6 +105,34 @@ describe("the railway provider plugin", () => {
             assert.equal(read.id, `${project.id}:${environmentId}:${serviceId}`);
             assert.equal((read.props.secretVariables as Record<string, unknown>)[specialSigKey], specialSecretSig);
             assert.equal((read.inputs.secretVariables as Record<string, unknown>)[specialSigKey], specialSecretSig);
+        });
+
+        it("a resource moved from the dynamic provider: its serialized code leaves the state in an update that calls no Railway mutation; a real change still applies", async () => {
+            const p = railwayProvider();
+            const project = emu.store.createProject({ name: "moved", defaultEnvironmentName: "production" });
+            const web = emu.store.createService({ projectId: project.id, name: "web" });
+            const type = "railway:index:Service";
+            const olds = { projectId: project.id, name: "web", __provider: "exports.handler = ...serialized code" };
+            const news = { projectId: project.id, name: "web" };
+            assert.deepEqual(await p.diff!(web.id, urn(type, "web"), olds, news), {
+                changes: true,
+                replaces: [],
+                deleteBeforeReplace: true,
+            });
+            const logged = emu.log.length;
+            const updated = await p.update!(web.id, urn(type, "web"), olds, news);
+            assert.deepEqual(updated.outs, news);
+            assert.deepEqual(
+                emu.log.slice(logged).filter((o) => isMutation(o.operationName as OperationName)),
+                [],
+                "nothing sent to Railway but reads",
+            );
+            const renamed = await p.update!(web.id, urn(type, "web"), olds, { ...news, name: "web-2" });
+            assert.equal(renamed.outs.name, "web-2");
+            assert.equal(emu.store.services.get(web.id)!.name, "web-2");
+            assert.ok(!("__provider" in renamed.outs));
+            // Nothing to move: no change is no change.
+            assert.equal((await p.diff!(web.id, urn(type, "web"), news, news)).changes, false);
         });
 
         it("getProject, getEnvironment, getService: by ID or by name; none, two of a name, or both keys are failures that say so", async () => {

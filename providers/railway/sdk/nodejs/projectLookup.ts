@@ -45,7 +45,7 @@ export class ProjectLookup extends pulumi.CustomResource {
     /**
      * The project's ID.
      */
-    declare public /*out*/ readonly projectId: pulumi.Output<string | undefined>;
+    declare public /*out*/ readonly projectId: pulumi.Output<string>;
     /**
      * The workspace to look in.
      */

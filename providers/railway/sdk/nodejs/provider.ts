@@ -34,7 +34,7 @@ export class Provider extends pulumi.ProviderResource {
         let resourceInputs: pulumi.Inputs = {};
         opts = opts || {};
         {
-            resourceInputs["apiUrl"] = args?.apiUrl;
+            resourceInputs["apiUrl"] = (args?.apiUrl) ?? utilities.getEnv("RAILWAY_API_URL");
             resourceInputs["token"] = args?.token ? pulumi.secret(args.token) : undefined;
         }
         opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);

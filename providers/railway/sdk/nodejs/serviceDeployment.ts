@@ -41,7 +41,7 @@ export class ServiceDeployment extends pulumi.CustomResource {
     /**
      * The deployment started last.
      */
-    declare public /*out*/ readonly deploymentId: pulumi.Output<string | undefined>;
+    declare public /*out*/ readonly deploymentId: pulumi.Output<string>;
     /**
      * The environment's ID.
      */

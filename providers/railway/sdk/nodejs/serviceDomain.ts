@@ -51,7 +51,7 @@ export class ServiceDomain extends pulumi.CustomResource {
     /**
      * The domain Railway gave.
      */
-    declare public /*out*/ readonly domain: pulumi.Output<string | undefined>;
+    declare public /*out*/ readonly domain: pulumi.Output<string>;
     /**
      * The environment's ID.
      */

@@ -57,7 +57,7 @@ export class Variables extends pulumi.CustomResource {
      */
     declare public readonly projectId: pulumi.Output<string>;
     /**
-     * Secret variables.
+     * Secret variables: give each value secret (`pulumi.secret`); the provider stores the map secret whatever it is given.
      */
     declare public readonly secretVariables: pulumi.Output<{[key: string]: string} | undefined>;
     /**
@@ -97,7 +97,7 @@ export class Variables extends pulumi.CustomResource {
             resourceInputs["apiUrl"] = args?.apiUrl;
             resourceInputs["environmentId"] = args?.environmentId;
             resourceInputs["projectId"] = args?.projectId;
-            resourceInputs["secretVariables"] = args?.secretVariables ? pulumi.secret(args.secretVariables) : undefined;
+            resourceInputs["secretVariables"] = args?.secretVariables;
             resourceInputs["serviceId"] = args?.serviceId;
             resourceInputs["skipDeploys"] = args?.skipDeploys;
             resourceInputs["variables"] = args?.variables;
@@ -112,8 +112,6 @@ export class Variables extends pulumi.CustomResource {
             resourceInputs["variables"] = undefined /*out*/;
         }
         opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);
-        const secretOpts = { additionalSecretOutputs: ["secretVariables"] };
-        opts = pulumi.mergeOptions(opts, secretOpts);
         const replaceOnChanges = { replaceOnChanges: ["environmentId", "projectId", "serviceId"] };
         opts = pulumi.mergeOptions(opts, replaceOnChanges);
         super(Variables.__pulumiType, name, resourceInputs, opts);
@@ -141,7 +139,7 @@ export interface VariablesArgs {
      */
     projectId: pulumi.Input<string>;
     /**
-     * Secret variables.
+     * Secret variables: give each value secret (`pulumi.secret`); the provider stores the map secret whatever it is given.
      */
     secretVariables?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
     /**

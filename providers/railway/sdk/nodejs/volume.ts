@@ -79,7 +79,7 @@ export class Volume extends pulumi.CustomResource {
     /**
      * Its instance in the environment.
      */
-    declare public /*out*/ readonly volumeInstanceId: pulumi.Output<string | undefined>;
+    declare public /*out*/ readonly volumeInstanceId: pulumi.Output<string>;
 
     /**
      * Create a Volume resource with the given unique name, arguments, and options.

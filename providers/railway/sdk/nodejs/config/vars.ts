@@ -13,7 +13,7 @@ const __config = new pulumi.Config("railway");
 export declare const apiUrl: string | undefined;
 Object.defineProperty(exports, "apiUrl", {
     get() {
-        return __config.get("apiUrl");
+        return __config.get("apiUrl") ?? utilities.getEnv("RAILWAY_API_URL");
     },
     enumerable: true,
 });
