@@ -6,7 +6,7 @@
  */
 import type { DigestStep, EngineEvent, PreviewDigest } from "../scripts/engine/output";
 
-const T = "pulumi-nodejs:dynamic/railway:";
+const T = "railway:index:";
 const KINDS = ["Service", "ServiceInstance", "Variables", "ServiceDomain"] as const;
 
 function urn(stack: string, type: string, name: string): string {
@@ -70,7 +70,7 @@ export function syntheticPreview(
         const step: DigestStep = {
             op,
             urn: urn(stack, type, name),
-            provider: `urn:pulumi:${stack}::ainative-platform::pulumi:providers:pulumi-nodejs::default::p`,
+            provider: `urn:pulumi:${stack}::ainative-platform::pulumi:providers:railway::default::p`,
             oldState: op === "create" ? null : state(stack, type, name, i, old),
             newState: op === "delete" ? null : state(stack, type, name, i, next),
             detailedDiff: null,

@@ -21,7 +21,8 @@ import { APP_ROLES, AppEnvironment, AppRole, validateAppEnvironment } from "../c
 import { SecretValue } from "../config/secret";
 import { serviceRuleIssues } from "../config/service-rules";
 import type { ServiceConfig } from "../config/stack.schema";
-import * as railway from "../providers/railway";
+import { formerDynamicType } from "../config/resource-types";
+import * as railway from "../providers/railway/sdk/nodejs";
 import { ArgumentProblem, argumentError, COMPONENT_TYPES, withTypeAliases } from "./types";
 
 /** One service of the app: its stack config plus the secret and provided variable values. */
@@ -154,7 +155,7 @@ export class RailwayApp extends pulumi.ComponentResource {
             const shared = new railway.ProjectLookup(
                 name,
                 { name: args.project.name, workspaceId: args.project.workspaceId, apiUrl },
-                { parent: this },
+                movedFromDynamic(railway.ProjectLookup, { parent: this }),
             );
             this.projectId = shared.id;
         } else {
@@ -167,14 +168,14 @@ export class RailwayApp extends pulumi.ComponentResource {
                     defaultEnvironmentName: args.environmentName,
                     apiUrl,
                 },
-                { parent: this, protect },
+                movedFromDynamic(railway.Project, { parent: this, protect }),
             );
             this.projectId = project.id;
         }
         const environment = new railway.Environment(
             `${name}-${args.environmentName}`,
             { projectId: this.projectId, name: args.environmentName, duplicateFrom: args.duplicateFrom, apiUrl },
-            { parent: this, protect },
+            movedFromDynamic(railway.Environment, { parent: this, protect }),
         );
         this.environmentId = environment.id;
 
@@ -200,7 +201,7 @@ export class RailwayApp extends pulumi.ComponentResource {
         const service = new railway.Service(
             base,
             { projectId: this.projectId, name: svc.name, apiUrl, adoptId: a?.service },
-            { ...keep, retainOnDelete: !this.ownsProject },
+            movedFromDynamic(railway.Service, { ...keep, retainOnDelete: !this.ownsProject }),
         );
         const scope = { projectId: this.projectId, environmentId: environment.id, serviceId: service.id, apiUrl };
 
@@ -225,7 +226,11 @@ export class RailwayApp extends pulumi.ComponentResource {
             overlapSeconds: svc.overlapSeconds,
             drainingSeconds: svc.drainingSeconds,
         };
-        const instance = new railway.ServiceInstance(base, { ...settings, adoptId: a?.serviceInstance }, keep);
+        const instance = new railway.ServiceInstance(
+            base,
+            { ...settings, adoptId: a?.serviceInstance },
+            movedFromDynamic(railway.ServiceInstance, keep),
+        );
         // Everything else of the service in this environment needs its instance there first (an
         // environment created empty has none until the ServiceInstance makes it).
         const inEnvironment = { ...keep, dependsOn: [instance] };
@@ -240,7 +245,7 @@ export class RailwayApp extends pulumi.ComponentResource {
                       backupBeforeChange: svc.volume.backupBeforeChange,
                       adoptId: a?.volume,
                   },
-                  inEnvironment,
+                  movedFromDynamic(railway.Volume, inEnvironment),
               )
             : undefined;
 
@@ -250,8 +255,15 @@ export class RailwayApp extends pulumi.ComponentResource {
         // Written without deploying: the deployment below starts once everything is in place.
         const vars = new railway.Variables(
             base,
-            { ...scope, variables, secretVariables, skipDeploys: true, adoptId: a?.variables },
-            inEnvironment,
+            {
+                ...scope,
+                variables,
+                secretVariables: secretEach(secretVariables),
+                skipDeploys: true,
+                adoptId: a?.variables,
+            },
+            // The policy railway-no-plaintext-secrets checks this is declared (the provider also stores it secret).
+            movedFromDynamic(railway.Variables, { ...inEnvironment, additionalSecretOutputs: ["secretVariables"] }),
         );
 
         const urls: pulumi.Output<string>[] = [];
@@ -259,7 +271,7 @@ export class RailwayApp extends pulumi.ComponentResource {
             new railway.CustomDomain(
                 `${base}-${host}`,
                 { ...scope, domain: host, targetPort: svc.domains?.targetPort, adoptId: a?.customDomains?.[host] },
-                inEnvironment,
+                movedFromDynamic(railway.CustomDomain, inEnvironment),
             );
             urls.push(pulumi.output(`https://${host}`));
         }
@@ -267,7 +279,7 @@ export class RailwayApp extends pulumi.ComponentResource {
             const generated = new railway.ServiceDomain(
                 base,
                 { ...scope, targetPort: svc.domains.targetPort, adoptId: a?.serviceDomain },
-                inEnvironment,
+                movedFromDynamic(railway.ServiceDomain, inEnvironment),
             );
             urls.push(pulumi.interpolate`https://${generated.domain}`);
         }
@@ -282,7 +294,11 @@ export class RailwayApp extends pulumi.ComponentResource {
         const deployment = new railway.ServiceDeployment(
             base,
             { ...scope, fingerprint: deploymentFingerprint },
-            { ...keep, protect: false, dependsOn: volume ? [instance, vars, volume] : [instance, vars] },
+            movedFromDynamic(railway.ServiceDeployment, {
+                ...keep,
+                protect: false,
+                dependsOn: volume ? [instance, vars, volume] : [instance, vars],
+            }),
         );
         return {
             serviceId: service.id,
@@ -291,4 +307,22 @@ export class RailwayApp extends pulumi.ComponentResource {
             deploymentId: deployment.deploymentId,
         };
     }
+}
+
+/**
+ * Each value secret on its own rather than the map as one secret: a preview then still knows
+ * which names are set when one value (a DSN of a Sentry key not yet created) is unknown, so
+ * policies can check the names.
+ */
+function secretEach(values: Record<string, pulumi.Input<string>>): Record<string, pulumi.Input<string>> {
+    return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, pulumi.secret(v)]));
+}
+
+/**
+ * A Railway resource's options with the alias of the type it had as a dynamic resource: a stack
+ * whose state holds the dynamic resources moves to the provider package in place (same URN, same
+ * ID; nothing on Railway replaced). README "The provider package", Migration.
+ */
+function movedFromDynamic<O extends pulumi.CustomResourceOptions>(resource: { __pulumiType: string }, opts: O): O {
+    return { ...opts, aliases: [...(opts.aliases ?? []), { type: formerDynamicType(resource.__pulumiType) }] };
 }

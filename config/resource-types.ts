@@ -4,8 +4,18 @@
  * (Component tokens are components/types.ts's.)
  */
 
-/** What `pulumi.dynamic.Resource` makes of the Railway providers' `railway:<Name>`. */
-const RAILWAY = "pulumi-nodejs:dynamic/railway:";
+/** The `railway` provider package's resources (providers/railway/plugin). */
+const RAILWAY = "railway:index:";
+/**
+ * What the same resources were while the project carried them as dynamic resources
+ * (`pulumi.dynamic.Resource` of type `railway:<Name>`): the aliases that move a stack's existing
+ * state to the package without replacing anything on Railway (README "The provider package").
+ */
+const DYNAMIC_RAILWAY = "pulumi-nodejs:dynamic/railway:";
+
+/** The type a Railway resource of the package had as a dynamic resource. */
+export const formerDynamicType = (type: string) =>
+    type.startsWith(RAILWAY) ? `${DYNAMIC_RAILWAY}${type.slice(RAILWAY.length)}` : undefined;
 
 export const RESOURCE_TYPES = {
     project: `${RAILWAY}Project`,

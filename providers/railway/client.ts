@@ -10,9 +10,6 @@
  *   never established, because a mutation that reached Railway may have been applied.
  * - Errors name the operation, Railway's message, `extensions.code` and `traceId`; tokens never
  *   appear in an error or a log line.
- *
- * This module must stay self-contained (node built-ins only, no imports from the project): the
- * dynamic providers capture it into their serialized code, which Pulumi stores in state.
  */
 export const DEFAULT_RAILWAY_API_URL = "https://backboard.railway.com/graphql/v2?source=ainative-platform";
 

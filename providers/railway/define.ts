@@ -4,13 +4,11 @@
  * - Adoption: a resource created with an `adoptId` input (an import ID in the resource's
  *   documented format) does not create anything. It reads that resource from Railway and takes it
  *   into the stack, after checking with the provider's own diff that it is what the program
- *   declares; a difference fails the adoption, naming the properties (never their values). This is
- *   how existing Railway resources are imported: Pulumi's `pulumi import` and `import` option
- *   cannot read a dynamic provider's resource, whose code is not in the state yet.
+ *   declares; a difference fails the adoption, naming the properties (never their values). The
+ *   stack file's `adopt` drives it; `pulumi import` reads through the same `read` (README
+ *   "Adopting existing Railway resources" says why both stay).
  * - A read with no recorded properties is an import: the endpoint it read from (RAILWAY_API_URL,
  *   or Railway's own) becomes the resource's `apiUrl`, as the program declares it.
- *
- * Self-contained on purpose: serialized with each provider's code into Pulumi state.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { wireSafe } from "./wire";

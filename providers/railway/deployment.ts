@@ -88,20 +88,3 @@ export const serviceDeploymentProvider: pulumi.dynamic.ResourceProvider = define
         // Deployments are history; the service's own delete removes them.
     },
 });
-
-/** One deployment of a service in an environment per change of its fingerprint. */
-export class ServiceDeployment extends pulumi.dynamic.Resource {
-    /** The deployment started last. */
-    declare readonly deploymentId: pulumi.Output<string>;
-
-    constructor(name: string, args: ServiceDeploymentArgs, opts?: pulumi.CustomResourceOptions) {
-        super(
-            serviceDeploymentProvider,
-            name,
-            { apiUrl: undefined, ...args, deploymentId: undefined },
-            opts,
-            "railway",
-            "ServiceDeployment",
-        );
-    }
-}

@@ -5,9 +5,6 @@
  * sends it as `operationName`. The result and variable types of each are generated from the schema
  * (`npm run codegen` → generated/graphql.ts; a test checks the file is current).
  *
- * The documents stay plain strings at run time: the dynamic providers' code, and everything it
- * captures, is serialized into Pulumi state, and strings are the smallest thing to carry.
- *
  * Classification matters for retries: a `query` may be retried after any transient failure, a
  * `mutation` only when Railway certainly did not apply it (429, or no response at all). Every
  * connection is read page by page (`after`), since Railway caps the size of a page.

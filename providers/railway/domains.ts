@@ -117,23 +117,6 @@ export const serviceDomainProvider: pulumi.dynamic.ResourceProvider = defineProv
     },
 });
 
-/** A `*.up.railway.app` domain of a service in one environment. */
-export class ServiceDomain extends pulumi.dynamic.Resource {
-    /** The hostname Railway assigned. */
-    declare readonly domain: pulumi.Output<string>;
-
-    constructor(name: string, args: ServiceDomainArgs, opts?: pulumi.CustomResourceOptions) {
-        super(
-            serviceDomainProvider,
-            name,
-            { targetPort: undefined, apiUrl: undefined, adoptId: undefined, ...args, domain: undefined },
-            opts,
-            "railway",
-            "ServiceDomain",
-        );
-    }
-}
-
 /** Inputs of {@link CustomDomain}. Import ID: `<projectId>:<customDomainId>`. */
 export interface CustomDomainArgs {
     projectId: pulumi.Input<string>;
@@ -254,27 +237,3 @@ export const customDomainProvider: pulumi.dynamic.ResourceProvider = defineProvi
         await deleteIfExists(props.apiUrl, "CustomDomainDelete", { id });
     },
 });
-
-/** A custom hostname of a service in one environment (DNS records to create are outputs). */
-export class CustomDomain extends pulumi.dynamic.Resource {
-    declare readonly verified: pulumi.Output<boolean>;
-    declare readonly dnsRecords: pulumi.Output<Array<{ fqdn: string; recordType: string; requiredValue: string }>>;
-
-    constructor(name: string, args: CustomDomainArgs, opts?: pulumi.CustomResourceOptions) {
-        super(
-            customDomainProvider,
-            name,
-            {
-                targetPort: undefined,
-                apiUrl: undefined,
-                adoptId: undefined,
-                ...args,
-                verified: undefined,
-                dnsRecords: undefined,
-            },
-            opts,
-            "railway",
-            "CustomDomain",
-        );
-    }
-}

@@ -129,28 +129,3 @@ export const environmentProvider: pulumi.dynamic.ResourceProvider = defineProvid
         await deleteIfExists(props.apiUrl, "EnvironmentDelete", { id });
     },
 });
-
-/** A Railway environment of a project. */
-export class Environment extends pulumi.dynamic.Resource {
-    declare readonly projectId: pulumi.Output<string>;
-    declare readonly name: pulumi.Output<string>;
-    declare readonly sourceEnvironmentId: pulumi.Output<string | undefined>;
-
-    constructor(name: string, args: EnvironmentArgs, opts?: pulumi.CustomResourceOptions) {
-        super(
-            environmentProvider,
-            name,
-            {
-                apiUrl: undefined,
-                duplicateFrom: undefined,
-                ephemeral: undefined,
-                ...args,
-                environmentId: undefined,
-                sourceEnvironmentId: undefined,
-            },
-            opts,
-            "railway",
-            "Environment",
-        );
-    }
-}

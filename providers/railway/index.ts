@@ -1,23 +1,17 @@
 /**
- * Railway, as this project uses it: dynamic providers for Pulumi over Railway's public GraphQL API,
- * and the typed API the health gate, rollback and drift tools share with them. Import from here.
+ * Railway, as this project uses it: each resource's CRUD over Railway's public GraphQL API (served
+ * to the engine by the `railway` provider plugin, plugin/; programs use its SDK, sdk/nodejs/), and
+ * the typed API the health gate, rollback and drift tools share with it. Import from here.
  */
-export { Project, ProjectArgs, projectProvider } from "./project";
-export { ProjectLookup, ProjectLookupArgs, projectLookupProvider } from "./project-lookup";
-export { Environment, EnvironmentArgs, environmentProvider } from "./environment";
-export { Service, ServiceArgs, serviceProvider } from "./service";
-export { ServiceInstance, ServiceInstanceArgs, serviceInstanceProvider, RestartPolicyType } from "./service-instance";
-export { Variables, VariablesArgs, variablesProvider } from "./variables";
-export { Volume, VolumeArgs, volumeProvider } from "./volume";
-export {
-    ServiceDomain,
-    ServiceDomainArgs,
-    serviceDomainProvider,
-    CustomDomain,
-    CustomDomainArgs,
-    customDomainProvider,
-} from "./domains";
-export { ServiceDeployment, ServiceDeploymentArgs, serviceDeploymentProvider } from "./deployment";
+export { projectProvider } from "./project";
+export { projectLookupProvider } from "./project-lookup";
+export { environmentProvider } from "./environment";
+export { serviceProvider } from "./service";
+export { serviceInstanceProvider, RestartPolicyType } from "./service-instance";
+export { variablesProvider } from "./variables";
+export { volumeProvider } from "./volume";
+export { serviceDomainProvider, customDomainProvider } from "./domains";
+export { serviceDeploymentProvider } from "./deployment";
 export {
     RailwayClient,
     RailwayApiError,

@@ -67,19 +67,3 @@ export const projectLookupProvider: pulumi.dynamic.ResourceProvider = defineProv
         // Never deletes the project: its owner does.
     },
 });
-
-/** A Railway project shared with the stack that owns it, found by name. */
-export class ProjectLookup extends pulumi.dynamic.Resource {
-    declare readonly projectId: pulumi.Output<string>;
-
-    constructor(name: string, args: ProjectLookupArgs, opts?: pulumi.CustomResourceOptions) {
-        super(
-            projectLookupProvider,
-            name,
-            { workspaceId: undefined, apiUrl: undefined, ...args, projectId: undefined },
-            opts,
-            "railway",
-            "ProjectLookup",
-        );
-    }
-}

@@ -46,7 +46,7 @@ async function madeByUs(inputs: ProjectState, since: number): Promise<{ id: stri
     if (fresh.length > 1) {
         throw new Error(
             `a projectCreate for '${inputs.name}' had no clear outcome and ${fresh.length} new projects of that name exist: cannot tell which one this stack made; ` +
-                "adopt one with 'pulumi import pulumi-nodejs:dynamic/railway:Project <name> <projectId>' and delete the others",
+                "adopt one with 'pulumi import railway:index:Project <name> <projectId>' and delete the others",
         );
     }
     return fresh[0] ? { id: fresh[0].id } : undefined;
@@ -113,27 +113,3 @@ export const projectProvider: pulumi.dynamic.ResourceProvider = defineProvider("
         await deleteIfExists(props.apiUrl, "ProjectDelete", { id });
     },
 });
-
-/** A Railway project. */
-export class Project extends pulumi.dynamic.Resource {
-    declare readonly name: pulumi.Output<string>;
-    declare readonly environments: pulumi.Output<Record<string, string>>;
-
-    constructor(name: string, args: ProjectArgs, opts?: pulumi.CustomResourceOptions) {
-        super(
-            projectProvider,
-            name,
-            {
-                description: undefined,
-                workspaceId: undefined,
-                defaultEnvironmentName: undefined,
-                apiUrl: undefined,
-                ...args,
-                environments: undefined,
-            },
-            opts,
-            "railway",
-            "Project",
-        );
-    }
-}

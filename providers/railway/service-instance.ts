@@ -296,21 +296,3 @@ export const serviceInstanceProvider: pulumi.dynamic.ResourceProvider = definePr
         await withinEnvironment(props, "the removal", () => removeInstance(props));
     },
 });
-
-/** One Railway service's settings in one environment. */
-export class ServiceInstance extends pulumi.dynamic.Resource {
-    declare readonly replicas: pulumi.Output<Record<string, number>>;
-    declare readonly healthcheckPath: pulumi.Output<string | undefined>;
-
-    constructor(name: string, args: ServiceInstanceArgs, opts?: pulumi.CustomResourceOptions) {
-        const blank = Object.fromEntries(SETTINGS.map((k) => [k, undefined]));
-        super(
-            serviceInstanceProvider,
-            name,
-            { ...blank, apiUrl: undefined, adoptId: undefined, ...args },
-            opts,
-            "railway",
-            "ServiceInstance",
-        );
-    }
-}

@@ -87,13 +87,3 @@ export const serviceProvider: pulumi.dynamic.ResourceProvider = defineProvider("
         await deleteIfExists(props.apiUrl, "ServiceDelete", { id });
     },
 });
-
-/** A Railway service (its identity; settings per environment are {@link ServiceInstance}). */
-export class Service extends pulumi.dynamic.Resource {
-    declare readonly projectId: pulumi.Output<string>;
-    declare readonly name: pulumi.Output<string>;
-
-    constructor(name: string, args: ServiceArgs, opts?: pulumi.CustomResourceOptions) {
-        super(serviceProvider, name, { apiUrl: undefined, adoptId: undefined, ...args }, opts, "railway", "Service");
-    }
-}

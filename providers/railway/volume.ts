@@ -198,28 +198,3 @@ function createVolume(inputs: VolumeState): Promise<{ id: string }> {
         },
     );
 }
-
-/** A persistent volume of one environment, mounted into a service. */
-export class Volume extends pulumi.dynamic.Resource {
-    declare readonly serviceId: pulumi.Output<string>;
-    declare readonly mountPath: pulumi.Output<string>;
-    declare readonly volumeInstanceId: pulumi.Output<string>;
-
-    constructor(name: string, args: VolumeArgs, opts?: pulumi.CustomResourceOptions) {
-        super(
-            volumeProvider,
-            name,
-            {
-                region: undefined,
-                apiUrl: undefined,
-                adoptId: undefined,
-                ...args,
-                volumeInstanceId: undefined,
-                sizeMB: undefined,
-            },
-            opts,
-            "railway",
-            "Volume",
-        );
-    }
-}

@@ -1,15 +1,13 @@
 /**
- * The one gate between our dynamic providers and the engine's wire format.
+ * The one gate between the Railway CRUD and the engine's wire format.
  *
- * The engine receives a dynamic provider's results as a protobuf `Struct`, which holds only JSON
+ * The engine receives a provider's results as a protobuf `Struct`, which holds only JSON
  * values. `Struct.fromJavaScript` rejects anything else with "Unexpected struct type." and names
  * neither the resource nor the property, and Pulumi's mock runtime never performs that conversion,
  * so such a bug only shows under the real engine (`pulumi up` failed on every ServiceInstance
  * this way). Every provider is wrapped by {@link wireSafe}: a property whose value is `undefined`
  * is dropped (JSON's own meaning of "absent"), and any other value the wire cannot carry fails
  * with an error naming the resource type, the method and the property path.
- *
- * Self-contained on purpose: it is serialized with each provider's code into Pulumi state.
  */
 import type * as pulumi from "@pulumi/pulumi";
 

@@ -46,6 +46,11 @@ export interface WorkspaceOptions {
     mutate?: (config: Record<string, any>) => void;
     /** Extra environment for every run (RAILWAY_API_TOKEN, RAILWAY_API_URL...). */
     env?: NodeJS.ProcessEnv;
+    /**
+     * Where the program, its sources and the committed stack file come from (default: this
+     * repository). Another checkout of the repository runs an older program (a migration test).
+     */
+    sources?: string;
     /** Passphrase (default: the local stack's). */
     passphrase?: string;
     /** Progress of long runs. */
@@ -64,6 +69,9 @@ export class Workspace {
         private readonly log?: (line: string) => void,
     ) {}
 
+    /** The checkout the program comes from. */
+    private sources = REPO_ROOT;
+
     static async create(opts: WorkspaceOptions = {}): Promise<Workspace> {
         const engine = opts.engine ?? provideEngine();
         const stack = opts.stack ?? "local";
@@ -72,9 +80,6 @@ export class Workspace {
         const backendDir = path.join(root, "state");
         fs.mkdirSync(dir);
         fs.mkdirSync(backendDir);
-        for (const name of LINKED) fs.symlinkSync(path.join(REPO_ROOT, name), path.join(dir, name));
-        for (const name of COPIED) fs.cpSync(path.join(REPO_ROOT, name), path.join(dir, name), { recursive: true });
-        fs.copyFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
         const env = engineEnv(engine, {
             backendUrl: `file://${backendDir}`,
             passphrase: opts.passphrase ?? LOCAL_PASSPHRASE,
@@ -82,10 +87,24 @@ export class Workspace {
             extra: { PULUMI_NODEJS_TRANSPILE_ONLY: "true", ...opts.env },
         });
         const ws = new Workspace(dir, backendDir, stack, engine, env, opts.log);
+        ws.useSources(opts.sources ?? REPO_ROOT);
         ws.writeStackFile((doc) => opts.mutate?.(doc.config));
         const init = await ws.run(["stack", "init", stack]);
         if (init.code !== 0) throw new Error(`pulumi stack init ${stack} failed:\n${init.stderr}`);
         return ws;
+    }
+
+    /**
+     * Links (and copies) the program and its sources from a checkout of the repository, replacing
+     * what the workspace had: upgrading the program a stack runs, its stack file and state kept.
+     */
+    useSources(root: string): void {
+        this.sources = root;
+        for (const name of [...LINKED, ...COPIED, "Pulumi.yaml"])
+            fs.rmSync(path.join(this.dir, name), { recursive: true, force: true });
+        for (const name of LINKED) fs.symlinkSync(path.join(root, name), path.join(this.dir, name));
+        for (const name of COPIED) fs.cpSync(path.join(root, name), path.join(this.dir, name), { recursive: true });
+        fs.copyFileSync(path.join(root, "Pulumi.yaml"), path.join(this.dir, "Pulumi.yaml"));
     }
 
     get stackFile(): string {
@@ -94,7 +113,9 @@ export class Workspace {
 
     /** The committed stack file, changed by `mutate`, written as this workspace's stack file. */
     writeStackFile(mutate: (doc: StackConfigDoc) => void): void {
-        const doc = parse(fs.readFileSync(path.join(REPO_ROOT, `Pulumi.${this.stack}.yaml`), "utf8")) as StackConfigDoc;
+        const doc = parse(
+            fs.readFileSync(path.join(this.sources, `Pulumi.${this.stack}.yaml`), "utf8"),
+        ) as StackConfigDoc;
         mutate(doc);
         fs.writeFileSync(this.stackFile, stringify(doc));
     }

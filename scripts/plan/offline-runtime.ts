@@ -68,8 +68,8 @@ export interface OfflineRuntimeOptions {
 }
 
 /**
- * Drops internal properties (`__provider`: a dynamic provider's serialized code, tens of kB per
- * resource). The engine keeps them from analyzers too; nothing here reads them.
+ * Drops internal properties (`__`-prefixed, such as a dynamic provider's serialized code). The
+ * engine keeps them from analyzers too; nothing here reads them.
  */
 export function withoutInternalKeys(props: Record<string, unknown>): Record<string, unknown> {
     return Object.fromEntries(Object.entries(props).filter(([k]) => !k.startsWith("__")));

@@ -130,22 +130,9 @@ export async function record(
     const { prepareStackTrace, stackTraceLimit } = Error;
     (Error as { prepareStackTrace?: unknown }).prepareStackTrace = undefined;
     Error.stackTraceLimit = 1;
-    // A dynamic resource's provider code is serialized into its `__provider` input, which the plan
-    // drops (internal keys reach no policy). Serializing loads the TypeScript compiler and walks every
-    // closure: most of a plan's first second. The plan skips it (the unit tests serialize every
-    // provider for real and check what state would hold).
-    const closure = require("@pulumi/pulumi/runtime/closure/serializeClosure") as {
-        serializeFunction: (...args: unknown[]) => Promise<{ text: string; containsSecrets: boolean }>;
-    };
-    const serializeFunction = closure.serializeFunction;
-    closure.serializeFunction = async () => ({
-        text: "exports.handler = () => { throw new Error('offline plan: provider code not serialized'); };",
-        containsSecrets: false,
-    });
     try {
         await runProgram(path.join(REPO_ROOT, "infra", "index"));
     } finally {
-        closure.serializeFunction = serializeFunction;
         Error.prepareStackTrace = prepareStackTrace;
         Error.stackTraceLimit = stackTraceLimit;
     }

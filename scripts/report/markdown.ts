@@ -50,11 +50,12 @@ export function textBlock(text: string, maxChars = 4000): string {
     return `${fence}text\n${body.trimEnd()}\n${fence}`;
 }
 
-/** `pulumi-nodejs:dynamic/railway:Service` → `railway:Service`; `github:index/x:Y` → `github:Y`. */
+/** `railway:index:Service` → `railway:Service`; `github:index/x:Y` → `github:Y`. */
 export function shortType(type: string): string {
-    if (type.startsWith("pulumi-nodejs:dynamic/")) return type.slice("pulumi-nodejs:dynamic/".length);
     const parts = type.split(":");
-    return parts.length === 3 && parts[1].includes("/") ? `${parts[0]}:${parts[2]}` : type;
+    return parts.length === 3 && (parts[1] === "index" || parts[1].startsWith("index/"))
+        ? `${parts[0]}:${parts[2]}`
+        : type;
 }
 
 /** Whether a type token is one this project declares (the rest are components or the stack). */

@@ -1,11 +1,10 @@
 /**
  * Adopting what exists on Railway under the real engine: a service made by hand (its settings,
  * variables and Railway domain) is imported with the documented ID formats through the stack's
- * `adopt` config, nothing is duplicated, and the following preview shows no changes. (Pulumi's
- * `pulumi import` and `import` option cannot read a dynamic provider's resource in this SDK: the
- * provider host needs the provider's code, which an import has not stored yet. The first test
- * shows that, so this suite notices the day it changes.) An adoption that does not match the config
- * changes nothing on Railway and says which properties differ.
+ * `adopt` config, nothing is duplicated, and the following preview shows no changes. (`pulumi
+ * import railway:index:<Type>` works as well since the provider package: provider-plugin.test.ts;
+ * `adopt` is the same read, driven by the reviewed stack file.) An adoption that does not match
+ * the config changes nothing on Railway and says which properties differ.
  */
 import { strict as assert } from "assert";
 import { RailwayClient } from "../../providers/railway/client";
@@ -104,18 +103,6 @@ describe("adopting an existing Railway service under the real engine", function 
         serviceDomain: `${ids.projectId}:${ids.environmentId}:${ids.serviceId}:${ids.domainId}`,
     });
 
-    it("pulumi import cannot read a dynamic provider's resource (why the stack adopts through config)", async () => {
-        const r = await s.run([
-            "import",
-            "pulumi-nodejs:dynamic/railway:Service",
-            "hand-made-web",
-            ids.serviceId,
-            "--yes",
-        ]);
-        assert.notEqual(r.code, 0);
-        assert.match(r.stdout + r.stderr, /Cannot read properties of undefined \(reading 'toJavaScript'\)/);
-    });
-
     it("an adoption that does not match the config changes nothing on Railway and names what differs", async () => {
         declareWeb(documented(), (web) => (web.startCommand = "npm run something-else"));
         const before = JSON.stringify(s.emu.store.snapshot());
@@ -143,7 +130,7 @@ describe("adopting an existing Railway service under the real engine", function 
                 .steps!.filter((x) => x.op !== "same")
                 .map((x) => [x.urn.split("::").slice(-2).join("::").replace(/.*\$/, ""), x.op]),
         );
-        const R = "pulumi-nodejs:dynamic/railway:";
+        const R = "railway:index:";
         // The engine sees adoptions as creates (the provider adopts instead of creating). The failed
         // try above adopted the service already (it matched): kept. The variables and the domain
         // wait for the service's instance in the environment, so they are adopted now.

@@ -11,7 +11,7 @@ import * as path from "path";
 import { parseDigest, parseEvents, resourceOutcomes } from "../../scripts/engine/output";
 import { LocalStack, startLocalStack } from "../support/e2e";
 
-const RAILWAY = "pulumi-nodejs:dynamic/railway:";
+const RAILWAY = "railway:index:";
 
 /** Secrets planted for this suite: distinctive, so a leak anywhere is found. */
 const PLANTED = {

@@ -9,6 +9,7 @@ import type { AnalyzerResource, PolicyAnalyzer, PolicyDiagnostic } from "../../s
 import { UNKNOWN } from "../../scripts/plan/offline-runtime";
 import { record, runtimeFromStackFile, startPolicyPack, toAnalyzerResource, REPO_ROOT } from "../../scripts/plan/plan";
 import { policyPackConfig, readPolicyConfigFile } from "../../scripts/plan/policy-config";
+import { shortType } from "../../scripts/report/markdown";
 import * as path from "path";
 import { onTeardown } from "../support/teardown";
 
@@ -29,7 +30,7 @@ export async function baseline(stack: string): Promise<AnalyzerResource[]> {
     return structuredClone(baselines.get(stack)!);
 }
 
-/** A copy of the resources with one resource changed (found by type suffix and name). */
+/** A copy of the resources with one resource changed (found by type suffix, or short type, and name). */
 export function change(
     resources: AnalyzerResource[],
     type: string,
@@ -37,7 +38,7 @@ export function change(
     edit: (props: Record<string, any>, r: AnalyzerResource) => void,
 ): AnalyzerResource[] {
     const copy = structuredClone(resources);
-    const target = copy.find((r) => r.type.endsWith(type) && r.name === name);
+    const target = copy.find((r) => (r.type.endsWith(type) || shortType(r.type) === type) && r.name === name);
     assert.ok(target, `no ${type} named ${name} in the baseline`);
     edit(target.properties as Record<string, any>, target);
     return copy;

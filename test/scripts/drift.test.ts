@@ -54,7 +54,9 @@ describe("drift: classifying a real refresh", () => {
     it("a variable set whose secret half drifted names that half (values never compared or shown)", () => {
         const events = parseEvents(fixture("refresh-drift.events.ndjson"));
         // The recorded web variables event, with the plain half back as it was: only the secret half differs.
-        const web = events.find((e) => e.resOutputsEvent?.metadata?.urn?.endsWith("railway:Variables::platform-web"))!;
+        const web = events.find((e) =>
+            e.resOutputsEvent?.metadata?.urn?.endsWith("railway:index:Variables::platform-web"),
+        )!;
         const meta = web.resOutputsEvent.metadata;
         meta.new.outputs.variables = meta.old.outputs.variables;
         const v = classifyRefresh(parseDigest(fixture("refresh-drift.json")), events);

@@ -132,10 +132,10 @@ describe("npm run plan (offline plan)", function () {
                 "error",
             ]);
             assert.equal(json.error, null);
-            const project = json.resources.find((r: any) => r.type.endsWith("railway:Project"));
+            const project = json.resources.find((r: any) => r.type === "railway:index:Project");
             assert.equal(project.protect, true);
             assert.match(project.parent, /ainative:railway:RailwayApp::platform$/);
-            assert.equal(json.counts["pulumi-nodejs:dynamic/railway:Service"], 4);
+            assert.equal(json.counts["railway:index:Service"], 4);
             assert.deepEqual(json.policies.mandatory, []);
         });
 

@@ -7,7 +7,7 @@ import { isSecretInput } from "../../scripts/plan/offline-runtime";
 import { CapturedResource, countByType, inputValue, mockDeploymentId, promiseOf, runStack } from "../support/mocks";
 import { PLANTED_SECRETS } from "../support/stack-files";
 
-const RAILWAY = "pulumi-nodejs:dynamic/railway:";
+const RAILWAY = "railway:index:";
 const T = {
     project: `${RAILWAY}Project`,
     projectLookup: `${RAILWAY}ProjectLookup`,

@@ -22,7 +22,12 @@ export interface LocalStack {
 
 /** The local stack, against its own emulator. `mutate` changes the stack file (the emulator URL is set already). */
 export async function startLocalStack(
-    opts: { emulator?: EmulatorOptions; mutate?: WorkspaceOptions["mutate"]; env?: NodeJS.ProcessEnv } = {},
+    opts: {
+        emulator?: EmulatorOptions;
+        mutate?: WorkspaceOptions["mutate"];
+        env?: NodeJS.ProcessEnv;
+        sources?: string;
+    } = {},
 ): Promise<LocalStack> {
     const engine = provideEngine();
     const emu = await startRailwayEmulator({ deployStageMs: 50, ...opts.emulator });
@@ -31,6 +36,7 @@ export async function startLocalStack(
     try {
         ws = await Workspace.create({
             engine,
+            sources: opts.sources,
             mutate: (config) => {
                 config["ainative-platform:railway"].apiUrl = emu.apiUrl;
                 opts.mutate?.(config);

@@ -25,7 +25,7 @@ export function mockDeploymentId(fingerprint: string): string {
 /** Outputs the providers compute, made up so that tests can follow the wiring. */
 function computedOutputs(args: pulumi.runtime.MockResourceArgs): Record<string, unknown> {
     switch (args.type) {
-        case "pulumi-nodejs:dynamic/railway:ServiceDeployment":
+        case "railway:index:ServiceDeployment":
             return { deploymentId: mockDeploymentId(String(inputValue(args.inputs.fingerprint).value)) };
         case "sentry:index/sentryKey:SentryKey":
             return { dsnPublic: `https://key-of-${args.name}@o1.ingest.sentry.example/1` };

@@ -1,0 +1,105 @@
+/**
+ * Moving a stack from the dynamic Railway resources to the `railway` provider package, under the
+ * real engine: `pulumi up` with the last program that declared dynamic resources (this repository
+ * at that commit), then the upgrade (today's program, same stack file and state), whose preview
+ * replaces, creates and deletes nothing; its `up` calls no Railway mutation, starts no deployment,
+ * and leaves a state with no dynamic resource and no serialized provider code.
+ */
+import { strict as assert } from "assert";
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { isMutation, OperationName } from "../../providers/railway/documents";
+import { REPO_ROOT } from "../../scripts/engine/engine";
+import { parseDigest } from "../../scripts/engine/output";
+import { LocalStack, startLocalStack } from "../support/e2e";
+
+/** The last commit whose program declared the Railway resources as dynamic resources. */
+const LAST_DYNAMIC_COMMIT = "5425cfd272f70e341f98be4c026ebf31937d77d6";
+
+/** That commit's program, checked out beside the repository (its node_modules are today's: the same lock file). */
+function checkout(commit: string): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ainative-before-package-"));
+    const paths = ["infra", "stacks", "components", "config", "providers", "policies", "scripts", "tools"];
+    const files = ["package.json", "package-lock.json", "tsconfig.json", "Pulumi.yaml", "Pulumi.local.yaml"];
+    try {
+        const tar = execFileSync("git", ["-C", REPO_ROOT, "archive", "--format=tar", commit, ...paths, ...files], {
+            maxBuffer: 256 * 1024 * 1024,
+        });
+        execFileSync("tar", ["-x", "-C", dir], { input: tar });
+    } catch (e) {
+        throw new Error(
+            `the migration test needs this repository's history (git archive ${commit.slice(0, 7)} failed: ${(e as Error).message.split("\n")[0]}); run it in a full clone, not a shallow one`,
+            { cause: e },
+        );
+    }
+    fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(dir, "node_modules"));
+    return dir;
+}
+
+type StateResource = { type: string; urn: string; id?: string; inputs?: object; outputs?: object };
+
+describe("moving a stack from the dynamic resources to the provider package", function () {
+    let s: LocalStack;
+    let before: string;
+    const exportState = async () => {
+        const r = await s.run(["stack", "export"]);
+        assert.equal(r.code, 0, r.stderr);
+        return { text: r.stdout, resources: JSON.parse(r.stdout).deployment.resources as StateResource[] };
+    };
+    const railwayIds = (resources: StateResource[]) =>
+        Object.fromEntries(
+            resources
+                .filter((r) => /railway:/.test(r.type) && !r.type.startsWith("pulumi:providers:"))
+                .map((r) => [`${r.type.split(":").pop()} ${r.urn.split("::").pop()}`, r.id]),
+        );
+
+    after(async () => {
+        await s?.close();
+        if (before) fs.rmSync(before, { recursive: true, force: true });
+    });
+
+    it("up with the previous program, upgrade: no replacement, nothing on Railway touched, no dynamic resource left", async () => {
+        before = checkout(LAST_DYNAMIC_COMMIT);
+        s = await startLocalStack({ sources: before });
+        const first = await s.run(["up", "--yes", "--skip-preview"]);
+        assert.equal(first.code, 0, first.stdout + first.stderr);
+        const old = await exportState();
+        assert.ok(
+            old.resources.some((r) => r.type === "pulumi-nodejs:dynamic/railway:Service"),
+            "the previous program made dynamic resources",
+        );
+        assert.match(old.text, /__provider/);
+        const idsBefore = railwayIds(old.resources);
+        const deploymentsBefore = s.emu.store.deployments.size;
+
+        s.ws.useSources(REPO_ROOT);
+        const preview = await s.run(["preview", "--json"]);
+        assert.equal(preview.code, 0, preview.stdout + preview.stderr);
+        const ops = parseDigest(preview.stdout)
+            .steps!.filter((x) => !["same", "update"].includes(x.op))
+            .map((x) => `${x.op} ${x.urn}`)
+            // The dynamic provider's default provider leaves the state, the package's arrives.
+            .filter((x) => !/::pulumi:providers:(pulumi-nodejs|railway)::default/.test(x));
+        assert.deepEqual(ops, [], "nothing replaced, created or deleted");
+
+        const logged = s.emu.log.length;
+        const up = await s.run(["up", "--yes", "--skip-preview"]);
+        assert.equal(up.code, 0, up.stdout + up.stderr);
+        const mutations = s.emu.log
+            .slice(logged)
+            .filter((o) => isMutation(o.operationName as OperationName))
+            .map((o) => o.operationName);
+        assert.deepEqual(mutations, [], "the upgrade called no Railway mutation");
+        assert.equal(s.emu.store.deployments.size, deploymentsBefore, "no deployment started");
+
+        const now = await exportState();
+        assert.deepEqual(railwayIds(now.resources), idsBefore, "the same resources, same IDs");
+        assert.ok(!now.resources.some((r) => r.type.startsWith("pulumi-nodejs:dynamic")), "no dynamic resource");
+        assert.doesNotMatch(now.text, /__provider/, "no serialized provider code");
+
+        const again = await s.run(["preview", "--expect-no-changes"]);
+        assert.equal(again.code, 0, again.stdout + again.stderr);
+    });
+});
