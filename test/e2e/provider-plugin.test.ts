@@ -1,12 +1,17 @@
 /**
  * The `railway` provider plugin under the real engine: a service made outside Pulumi is brought
  * into a stack with `pulumi import railway:index:Service`; a program written against the generated
- * SDK creates and destroys through the plugin; the state holds data, not code; the committed SDK
- * is what the generator makes of the schema today.
+ * SDK creates and destroys through the plugin; the state holds data, not code; the packaged plugin
+ * installs from its tarball and works with no checkout; the committed SDK is what the generator
+ * makes of the schema today.
  */
 import { strict as assert } from "assert";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
+import { PACKAGE_VERSION } from "../../providers/railway/plugin/schema";
+import { engineEnv, runPulumi } from "../../scripts/engine/engine";
+import { packagePlugin } from "../../scripts/provider/package";
 import { staleFiles } from "../../scripts/provider/sdk";
 import { LocalStack, startLocalStack } from "../support/e2e";
 
@@ -92,6 +97,63 @@ describe("the railway provider plugin under the real engine", function () {
             !(after.deployment.resources as StateResource[]).some((r) => r.type === "railway:index:Service"),
             "gone from state",
         );
+    });
+
+    it("the packaged plugin: pulumi plugin install --file takes the tarball, and it imports a service from a project far from any checkout", async () => {
+        const root = fs.mkdtempSync(path.join(os.tmpdir(), "railway-packaged-"));
+        try {
+            const tarball = path.join(root, "pulumi-resource-railway.tar.gz");
+            assert.ok((await packagePlugin(tarball)) > 0);
+            const [home, project, state] = ["home", "project", "state"].map((d) => path.join(root, d));
+            for (const d of [home, project, state]) fs.mkdirSync(d);
+            fs.writeFileSync(path.join(project, "Pulumi.yaml"), "name: packaged\nruntime: nodejs\n");
+            // A machine of its own: a fresh plugin cache, no checkout above the project, no way back to this one.
+            const env = engineEnv(s.ws.engine, {
+                backendUrl: `file://${state}`,
+                passphrase: "packaged",
+                extra: {
+                    PULUMI_HOME: home,
+                    RAILWAY_PROVIDER_ROOT: "",
+                    RAILWAY_API_TOKEN: s.emu.token,
+                    RAILWAY_API_URL: s.emu.apiUrl,
+                },
+            });
+            const run = (args: string[]) => runPulumi(s.ws.engine, args, { cwd: project, env });
+            const installed = await run([
+                "plugin",
+                "install",
+                "resource",
+                "railway",
+                PACKAGE_VERSION,
+                "--file",
+                tarball,
+            ]);
+            assert.equal(installed.code, 0, installed.stdout + installed.stderr);
+            assert.ok(
+                fs.existsSync(
+                    path.join(home, "plugins", `resource-railway-v${PACKAGE_VERSION}`, "pulumi-resource-railway"),
+                ),
+            );
+            assert.equal((await run(["stack", "init", "dev"])).code, 0);
+            const made = s.emu.store.createProject({ name: "packaged", defaultEnvironmentName: "production" });
+            const service = s.emu.store.createService({ projectId: made.id, name: "api" });
+            const imported = await run([
+                "import",
+                "railway:index:Service",
+                "api",
+                service.id,
+                "--yes",
+                "--non-interactive",
+            ]);
+            assert.equal(imported.code, 0, imported.stdout + imported.stderr);
+            const exported = JSON.parse((await run(["stack", "export"])).stdout);
+            const api = (exported.deployment.resources as StateResource[]).find(
+                (r) => r.type === "railway:index:Service",
+            );
+            assert.deepEqual([api?.id, api?.outputs?.name], [service.id, "api"]);
+        } finally {
+            fs.rmSync(root, { recursive: true, force: true });
+        }
     });
 
     it("the committed schema file and SDK are what the generator makes of the plugin's schema", () => {
