@@ -4,8 +4,8 @@
  * found in the instance's backup list by its name. Fail closed: a backup that fails or does not
  * finish in time stops the change before anything is touched, saying why and how to go on.
  */
-import * as pulumi from "@pulumi/pulumi";
 import { gql } from "./api";
+import { reportProgress } from "./progress";
 
 export interface VolumeBackup {
     id: string;
@@ -61,6 +61,6 @@ export async function backupVolumeInstance(
     const backup = volumeInstanceBackupList.find((b) => b.name === name);
     if (!backup) throw refuse("its workflow finished but the backup is not in the list");
     const taken = { id: backup.id, name, createdAt: backup.createdAt };
-    pulumi.log.info(`railway: backup ${taken.id} of volume instance ${volumeInstanceId} taken: '${name}'`);
+    reportProgress(`railway: backup ${taken.id} of volume instance ${volumeInstanceId} taken: '${name}'`);
     return taken;
 }

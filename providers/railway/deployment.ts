@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { changedKeys, createOrAdopt, gql, requiredIds } from "./api";
+import { changedKeys, createOrAdopt, gql, readOrGone, requiredIds, splitId } from "./api";
 import { defineProvider } from "./define";
 
 /**
@@ -11,7 +11,12 @@ import { defineProvider } from "./define";
  * variables are written with `skipDeploys`, and this resource, which depends on all of them, starts
  * exactly one deployment (`serviceInstanceDeployV2`) when it is created and whenever `fingerprint`
  * (a hash of everything that makes a deployment) changes. Deleting it deletes nothing: deployments
- * are history. Not importable (it has nothing to adopt).
+ * are history.
+ *
+ * Import ID `<serviceId>:<environmentId>`: what is imported is the deployment running there (none
+ * running: the import fails). An imported one has no fingerprint yet; the first update records the
+ * program's without deploying, taking the running deployment as that configuration's (bringing a
+ * live project under a stack must not redeploy it: README "Bringing a live project under a stack").
  */
 export interface ServiceDeploymentArgs {
     projectId: pulumi.Input<string>;
@@ -60,6 +65,27 @@ async function deploy(s: DeploymentState): Promise<string> {
     );
 }
 
+/** The deployment running for `<serviceId>:<environmentId>`, as an imported resource's state. */
+async function importRunning(id: string) {
+    const [serviceId, environmentId] = splitId(id, ["serviceId", "environmentId"], "railway.ServiceDeployment");
+    const found = await readOrGone(() => gql(undefined, "Service", { id: serviceId }));
+    if (!found || found.service.deletedAt) return { id: "", props: {} };
+    const { projectId } = found.service;
+    const { deployments } = await gql(undefined, "Deployments", {
+        input: { projectId, environmentId, serviceId },
+        first: 20,
+    });
+    const running = deployments.edges.map((e) => e.node).find((d) => RUNNING.includes(d.status));
+    if (!running)
+        throw new Error(
+            `railway.ServiceDeployment '${id}': no deployment is running there (SUCCESS or SLEEPING), so there is none to import; let pulumi up deploy it instead`,
+        );
+    return { id, props: { projectId, serviceId, environmentId, deploymentId: running.id } };
+}
+
+/** The statuses of a deployment that is the one serving. */
+const RUNNING = ["SUCCESS", "SLEEPING"];
+
 export const serviceDeploymentProvider: pulumi.dynamic.ResourceProvider = defineProvider("ServiceDeployment", {
     async check(_olds, news) {
         const failures = requiredIds(news, ["projectId", "serviceId", "environmentId", "fingerprint"]);
@@ -75,14 +101,19 @@ export const serviceDeploymentProvider: pulumi.dynamic.ResourceProvider = define
         return { id: `${inputs.serviceId}:${inputs.environmentId}`, outs: { ...inputs, deploymentId } };
     },
     async update(_id, olds: DeploymentState, news: DeploymentState) {
-        // Only the endpoint changed: nothing to deploy.
-        if (changedKeys(olds, news, ["projectId", "serviceId", "environmentId", "fingerprint"]).length === 0)
+        // Only the endpoint changed, or an imported deployment gets its fingerprint: nothing to deploy.
+        const imported = olds.fingerprint === undefined && olds.deploymentId !== undefined;
+        if (
+            imported ||
+            changedKeys(olds, news, ["projectId", "serviceId", "environmentId", "fingerprint"]).length === 0
+        )
             return { outs: { ...news, deploymentId: olds.deploymentId } };
         return { outs: { ...news, deploymentId: await deploy(news) } };
     },
     async read(id, props?: DeploymentState) {
         // A deployment is an event, not a setting: there is nothing on Railway to drift from.
-        return { id, props: props ?? {} };
+        if (props && Object.keys(props).length > 0) return { id, props };
+        return importRunning(id);
     },
     async delete() {
         // Deployments are history; the service's own delete removes them.

@@ -113,9 +113,20 @@ export const volumeProvider: pulumi.dynamic.ResourceProvider = defineProvider("V
         );
         const instance = await readOrGone(() => findInstance(props?.apiUrl, environmentId, volumeId));
         if (!instance) return { id: "", props: {} };
+        // An import knows only the ID: the project and the region are Railway's.
+        const projectId =
+            props?.projectId ?? (await gql(props?.apiUrl, "Environment", { id: environmentId })).environment.projectId;
         return {
             id: volumeId,
-            props: stateOf({ ...(props as VolumeState), environmentId, region: props?.region }, instance),
+            props: stateOf(
+                {
+                    ...(props as VolumeState),
+                    projectId,
+                    environmentId,
+                    region: props?.projectId ? props.region : (props?.region ?? instance.region ?? undefined),
+                },
+                instance,
+            ),
         };
     },
     async update(id, olds: VolumeState, news: VolumeState) {

@@ -239,7 +239,8 @@ export const RESOURCES: Record<string, ResourceSpec> = {
     ServiceDeployment: {
         provider: serviceDeploymentProvider,
         description:
-            "One deployment of a service per change of its fingerprint (deployments are history: not importable).",
+            "One deployment of a service per change of its fingerprint; an import takes the deployment running, which the first update keeps (no redeploy).",
+        importId: "<serviceId>:<environmentId>",
         properties: {
             projectId: id("project"),
             serviceId: id("service"),

@@ -193,9 +193,43 @@ describe("the railway provider plugin", () => {
                 /has no resource type 'railway:index:Nope'/,
             );
             await assert.rejects(
-                p.read!("any", urn("railway:index:ServiceDeployment", "x"), {}),
-                /railway:index:ServiceDeployment cannot be imported/,
+                p.read!("any", urn("railway:index:ProjectLookup", "x"), {}),
+                /railway:index:ProjectLookup cannot be imported/,
             );
+        });
+
+        it("a ServiceDeployment imports the deployment running; its first update keeps it (no redeploy); nothing running fails the import", async () => {
+            const p = railwayProvider();
+            const type = "railway:index:ServiceDeployment";
+            const project = emu.store.createProject({ name: "deployed", defaultEnvironmentName: "production" });
+            const environmentId = emu.store.liveEnvironments(project.id)[0].id;
+            const web = emu.store.createService({ projectId: project.id, name: "web", source: { image: "nginx:1" } });
+            await assert.rejects(
+                p.read!(`${web.id}:${environmentId}`, urn(type, "web"), {}),
+                /no deployment is running there \(SUCCESS or SLEEPING\), so there is none to import/,
+            );
+            const scope = { projectId: project.id, serviceId: web.id, environmentId };
+            const created = await p.create!(urn(type, "web"), { ...scope, fingerprint: secret("first") });
+            const deploymentId = created.outs.deploymentId as string;
+            const live = () => emu.store.status(emu.store.deployments.get(deploymentId)!);
+            while (live() !== "SUCCESS") await new Promise((r) => setImmediate(r));
+            const importId = `${web.id}:${environmentId}`;
+            const read = await p.read!(importId, urn(type, "web"), {});
+            assert.deepEqual(
+                [read.id, read.props.deploymentId],
+                [`${web.id}:${environmentId}`, created.outs.deploymentId],
+            );
+            const deployments = emu.store.deployments.size;
+            const news = { ...scope, fingerprint: secret("of the program") };
+            assert.equal((await p.diff!(importId, urn(type, "web"), read.props, news)).changes, true);
+            const first = await p.update!(importId, urn(type, "web"), read.props, news);
+            assert.equal(first.outs.deploymentId, created.outs.deploymentId);
+            assert.equal(emu.store.deployments.size, deployments, "the import's first update deploys nothing");
+            const next = await p.update!(importId, urn(type, "web"), first.outs, {
+                ...scope,
+                fingerprint: secret("changed"),
+            });
+            assert.notEqual(next.outs.deploymentId, created.outs.deploymentId, "a change after that deploys");
         });
     });
 });

@@ -5,7 +5,13 @@ import * as pulumi from "@pulumi/pulumi";
 import * as utilities from "./utilities";
 
 /**
- * One deployment of a service per change of its fingerprint (deployments are history: not importable).
+ * One deployment of a service per change of its fingerprint; an import takes the deployment running, which the first update keeps (no redeploy).
+ *
+ * ## Import
+ *
+ * ```sh
+ * pulumi import railway:index:ServiceDeployment <name> <serviceId>:<environmentId>
+ * ```
  */
 export class ServiceDeployment extends pulumi.CustomResource {
     /**
