@@ -6,37 +6,12 @@
  * and leaves a state with no dynamic resource and no serialized provider code.
  */
 import { strict as assert } from "assert";
-import { execFileSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import { isMutation, OperationName } from "../../providers/railway/documents";
+import { checkoutCommit, LAST_DYNAMIC_COMMIT } from "../../scripts/engine/checkout";
 import { REPO_ROOT } from "../../scripts/engine/engine";
 import { parseDigest } from "../../scripts/engine/output";
 import { LocalStack, startLocalStack } from "../support/e2e";
-
-/** The last commit whose program declared the Railway resources as dynamic resources. */
-const LAST_DYNAMIC_COMMIT = "5425cfd272f70e341f98be4c026ebf31937d77d6";
-
-/** That commit's program, checked out beside the repository (its node_modules are today's: the same lock file). */
-function checkout(commit: string): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ainative-before-package-"));
-    const paths = ["infra", "stacks", "components", "config", "providers", "policies", "scripts", "tools"];
-    const files = ["package.json", "package-lock.json", "tsconfig.json", "Pulumi.yaml", "Pulumi.local.yaml"];
-    try {
-        const tar = execFileSync("git", ["-C", REPO_ROOT, "archive", "--format=tar", commit, ...paths, ...files], {
-            maxBuffer: 256 * 1024 * 1024,
-        });
-        execFileSync("tar", ["-x", "-C", dir], { input: tar });
-    } catch (e) {
-        throw new Error(
-            `the migration test needs this repository's history (git archive ${commit.slice(0, 7)} failed: ${(e as Error).message.split("\n")[0]}); run it in a full clone, not a shallow one`,
-            { cause: e },
-        );
-    }
-    fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(dir, "node_modules"));
-    return dir;
-}
 
 type StateResource = { type: string; urn: string; id?: string; inputs?: object; outputs?: object };
 
@@ -61,7 +36,7 @@ describe("moving a stack from the dynamic resources to the provider package", fu
     });
 
     it("up with the previous program, upgrade: no replacement, nothing on Railway touched, no dynamic resource left", async () => {
-        before = checkout(LAST_DYNAMIC_COMMIT);
+        before = checkoutCommit(LAST_DYNAMIC_COMMIT);
         s = await startLocalStack({ sources: before });
         const first = await s.run(["up", "--yes", "--skip-preview"]);
         assert.equal(first.code, 0, first.stdout + first.stderr);
