@@ -115,6 +115,18 @@ describe("the local stack under the real engine (pulumi up, preview, refresh, de
         assert.equal(r.code, 0, r.stdout + r.stderr);
     });
 
+    it("b1. the state holds data, not code: every Railway resource is the railway package's, none dynamic, no serialized provider", async () => {
+        const exported = await s.ws.exportState();
+        const types = (JSON.parse(exported.text).deployment.resources as { type: string }[]).map((r) => r.type);
+        assert.ok(types.filter((t) => t.startsWith(RAILWAY)).length >= 10, types.join("\n"));
+        assert.deepEqual(
+            types.filter((t) => t.startsWith("pulumi-nodejs:")),
+            [],
+            "no dynamic resource or dynamic provider",
+        );
+        assert.doesNotMatch(exported.text, /__provider/);
+    });
+
     it("b2. the program and the policy pack type-check under the CLI's own TypeScript loader (as a user runs it, not transpile-only)", async () => {
         const checked = await s.run(
             [
