@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Makes the PostgreSQL and Redis servers, the Chromium browser, GitHub's CLI `gh` and openssl (the
-# fake GitHub's HTTPS certificate) the services and end-to-end suites need available: the tests start their own servers (and a headless browser) on 127.0.0.1 and
+# Makes the PostgreSQL and Redis servers, the Chromium browser, GitHub's CLI `gh`, openssl (the
+# fake GitHub's HTTPS certificate) and Python 3 (compiling the provider's Python SDK) the services and end-to-end suites need available: the tests start their own servers (and a headless browser) on 127.0.0.1 and
 # stop them; this only installs the programs, from
 # Debian's packages, when they are missing and this user may install packages (root, or sudo
 # without a password). Otherwise it stops at once with the command that installs them: a missing
@@ -13,6 +13,7 @@ command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v gh >/dev/null 2>&1 || need+=(gh)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
+command -v python3 >/dev/null 2>&1 || need+=(python3)
 [ ${#need[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -eq 0 ]; then

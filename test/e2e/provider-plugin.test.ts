@@ -6,12 +6,15 @@
  * makes of the schema today.
  */
 import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { RESOURCES } from "../../providers/railway/plugin/resources";
 import { PACKAGE_VERSION } from "../../providers/railway/plugin/schema";
 import { engineEnv, runPulumi } from "../../scripts/engine/engine";
 import { packagePlugin } from "../../scripts/provider/package";
+import { generatePythonSdk } from "../../scripts/provider/python-sdk";
 import { staleFiles } from "../../scripts/provider/sdk";
 import { LocalStack, startLocalStack } from "../support/e2e";
 
@@ -153,6 +156,24 @@ describe("the railway provider plugin under the real engine", function () {
             assert.deepEqual([api?.id, api?.outputs?.name], [service.id, "api"]);
         } finally {
             fs.rmSync(root, { recursive: true, force: true });
+        }
+    });
+
+    it("the schema serves Python too: Pulumi's own Python generator makes a module of every resource and function, and it compiles", () => {
+        const out = fs.mkdtempSync(path.join(os.tmpdir(), "railway-python-"));
+        try {
+            const files = generatePythonSdk(out);
+            const snake = (n: string) => n.replace(/[A-Z]/g, (c, i) => `${i ? "_" : ""}${c.toLowerCase()}`);
+            for (const name of Object.keys(RESOURCES))
+                assert.ok(files.includes(`pulumi_railway/${snake(name)}.py`), name);
+            for (const fn of ["get_project", "get_environment", "get_service"])
+                assert.ok(files.includes(`pulumi_railway/${fn}.py`), fn);
+            const init = fs.readFileSync(path.join(out, "pulumi_railway", "__init__.py"), "utf8");
+            assert.match(init, /"railway:index:ServiceInstance": "ServiceInstance"/);
+            const compiled = spawnSync("python3", ["-m", "compileall", "-q", out], { encoding: "utf8" });
+            assert.equal(compiled.status, 0, compiled.stdout + compiled.stderr);
+        } finally {
+            fs.rmSync(out, { recursive: true, force: true });
         }
     });
 
