@@ -416,6 +416,13 @@ export const stackConfigSchema = z.strictObject({
     pagerduty: pagerdutySchema.optional(),
     gate: gateSchema,
     secrets: secretsSchema,
+    /**
+     * When each secret was last rotated (`npm run secret:rotate` writes it): service → variable →
+     * an ISO date. Not secret: it says when, never what.
+     */
+    rotations: z
+        .record(z.string(), z.record(envKey, z.iso.date({ message: "must be a date such as 2026-12-03" })))
+        .default({}),
 });
 
 export type StackConfigInput = z.input<typeof stackConfigSchema>;

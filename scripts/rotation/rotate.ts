@@ -1,0 +1,107 @@
+/**
+ * Rotating one secret of a service across stacks, in order (staging before production): for each
+ * stack the new value is set as Pulumi secret config and applied with `pulumi up`, where the
+ * stack's health gate judges the deployment it makes. A stack whose `up` fails gets its previous
+ * value back (set and applied again) and the rotation stops there: the stacks after it are not
+ * touched. A success records the date under `rotations` (not secret). Values pass through the
+ * CLI's standard input and stay in memory: never an argument, never printed.
+ */
+
+export interface PulumiRun {
+    code: number;
+    stdout: string;
+    stderr: string;
+}
+
+/** Runs the Pulumi CLI in the project (with `input` on its standard input). */
+export type RunPulumi = (args: string[], opts?: { input?: string }) => Promise<PulumiRun>;
+
+export interface RotationPlan {
+    stacks: string[];
+    service: string;
+    key: string;
+    value: string;
+    /** The date recorded for a success (YYYY-MM-DD). */
+    today: string;
+}
+
+export type StackOutcome =
+    | { stack: string; result: "rotated" }
+    | { stack: string; result: "undone"; reason: string }
+    | { stack: string; result: "could not decide"; reason: string };
+
+const secretPath = (p: RotationPlan) => `secrets.services.${p.service}.${p.key}`;
+
+/** The last lines of a failed run, with every value of the rotation cut out (the CLI masks secrets; this is the second lock). */
+function tail(r: PulumiRun, values: string[]): string {
+    let text = `${r.stdout}\n${r.stderr}`;
+    for (const v of values) if (v) text = text.split(v).join("[secret]");
+    return text.trim().split("\n").slice(-12).join("\n");
+}
+
+export async function rotate(
+    plan: RotationPlan,
+    pulumi: RunPulumi,
+    progress: (line: string) => void,
+): Promise<StackOutcome[]> {
+    const outcomes: StackOutcome[] = [];
+    for (const stack of plan.stacks) {
+        const on = ["--stack", stack];
+        const current = await pulumi(["config", "get", "--path", secretPath(plan), ...on]);
+        if (current.code !== 0) {
+            outcomes.push({
+                stack,
+                result: "could not decide",
+                reason: `${secretPath(plan)} is not set on ${stack}: set it first (pulumi config set --secret --path '${secretPath(plan)}' --stack ${stack}), then rotate`,
+            });
+            break;
+        }
+        const previous = current.stdout.replace(/\n$/, "");
+        const values = [previous, plan.value];
+        const set = async (value: string) =>
+            pulumi(["config", "set", "--secret", "--path", secretPath(plan), ...on], { input: value });
+        const up = () => pulumi(["up", "--yes", "--skip-preview", "--non-interactive", "--color", "never", ...on]);
+
+        progress(`secret:rotate: ${stack}: setting the new ${plan.service}.${plan.key} and running pulumi up`);
+        const written = await set(plan.value);
+        if (written.code !== 0) {
+            outcomes.push({
+                stack,
+                result: "could not decide",
+                reason: `pulumi config set failed:\n${tail(written, values)}`,
+            });
+            break;
+        }
+        const applied = await up();
+        if (applied.code === 0) {
+            const recorded = await pulumi([
+                "config",
+                "set",
+                "--path",
+                `rotations.${plan.service}.${plan.key}`,
+                plan.today,
+                ...on,
+            ]);
+            if (recorded.code !== 0)
+                progress(`secret:rotate: ${stack}: rotated, but the date was not recorded:\n${tail(recorded, values)}`);
+            progress(`secret:rotate: ${stack}: rotated; the gate passed`);
+            outcomes.push({ stack, result: "rotated" });
+            continue;
+        }
+        progress(`secret:rotate: ${stack}: pulumi up failed; putting the previous value back`);
+        const reason = tail(applied, values);
+        const restored = await set(previous);
+        const reapplied = restored.code === 0 ? await up() : restored;
+        if (reapplied.code !== 0) {
+            outcomes.push({
+                stack,
+                result: "could not decide",
+                reason: `the rotation failed and so did putting the previous value back; the config holds ${restored.code === 0 ? "the previous" : "the new"} value. Run pulumi up --stack ${stack} once the cause is fixed.\nthe rotation's up:\n${reason}\nthe restore:\n${tail(reapplied, values)}`,
+            });
+            break;
+        }
+        outcomes.push({ stack, result: "undone", reason });
+        break;
+    }
+    return outcomes;
+}

@@ -1,0 +1,103 @@
+/**
+ * The rotation's order and its undo, over a recorded Pulumi CLI (the e2e test runs it under the
+ * real engine with the gate): staging before production, a failure undone where it happened and
+ * the stacks after it untouched, the date recorded only for a success, no value on any argument.
+ */
+import { strict as assert } from "assert";
+import { PulumiRun, rotate } from "../../scripts/rotation/rotate";
+
+const NEW = "planted-new-value-7f3a";
+const OLD = "planted-old-value-91cc";
+
+/** A CLI whose `up` fails on the stacks named, holding each stack's config in memory. */
+function cli(failingUps: Record<string, number>) {
+    const config: Record<string, Record<string, string>> = {
+        staging: { "secrets.services.web.AUTH_SECRET": OLD },
+        production: { "secrets.services.web.AUTH_SECRET": OLD },
+    };
+    const calls: { args: string[]; input?: string }[] = [];
+    const run = async (args: string[], opts?: { input?: string }): Promise<PulumiRun> => {
+        calls.push({ args, input: opts?.input });
+        const stack = args[args.indexOf("--stack") + 1];
+        const ok = (stdout = "") => ({ code: 0, stdout, stderr: "" });
+        if (args[0] === "config" && args[1] === "get") {
+            const v = config[stack][args[3]];
+            return v === undefined ? { code: 1, stdout: "", stderr: "not found" } : ok(`${v}\n`);
+        }
+        if (args[0] === "config" && args[1] === "set") {
+            const secret = args.includes("--secret");
+            const key = args[secret ? 4 : 3];
+            config[stack][key] = secret ? opts!.input! : args[4];
+            return ok();
+        }
+        if (args[0] === "up") {
+            if ((failingUps[stack] ?? 0) > 0) {
+                failingUps[stack]--;
+                return { code: 255, stdout: `gate: 3 consecutive failed health checks (value ${NEW})`, stderr: "" };
+            }
+            return ok();
+        }
+        throw new Error(`unexpected ${args.join(" ")}`);
+    };
+    return { run, calls, config };
+}
+
+const plan = { stacks: ["staging", "production"], service: "web", key: "AUTH_SECRET", value: NEW, today: "2026-12-03" };
+
+describe("secret rotation: order and undo", () => {
+    it("rotates staging, then production, and records each date", async () => {
+        const c = cli({});
+        const lines: string[] = [];
+        const outcomes = await rotate(plan, c.run, (l) => lines.push(l));
+        assert.deepEqual(
+            outcomes.map((o) => `${o.stack} ${o.result}`),
+            ["staging rotated", "production rotated"],
+        );
+        for (const s of ["staging", "production"]) {
+            assert.equal(c.config[s]["secrets.services.web.AUTH_SECRET"], NEW);
+            assert.equal(c.config[s]["rotations.web.AUTH_SECRET"], "2026-12-03");
+        }
+        assert.deepEqual(
+            c.calls.filter((x) => x.args[0] === "up").map((x) => x.args.at(-1)),
+            ["staging", "production"],
+        );
+        assert.ok(
+            c.calls.every((x) => !x.args.some((a) => a.includes(NEW) || a.includes(OLD))),
+            "no value on a command line",
+        );
+        assert.ok(!lines.join("\n").includes(NEW));
+    });
+
+    it("a gate that fails on production puts production's previous value back; staging keeps the new one", async () => {
+        const c = cli({ production: 1 });
+        const outcomes = await rotate(plan, c.run, () => {});
+        assert.deepEqual(
+            outcomes.map((o) => `${o.stack} ${o.result}`),
+            ["staging rotated", "production undone"],
+        );
+        assert.equal(c.config.production["secrets.services.web.AUTH_SECRET"], OLD);
+        assert.equal(c.config.production["rotations.web.AUTH_SECRET"], undefined);
+        const reason = (outcomes[1] as { reason: string }).reason;
+        assert.match(reason, /3 consecutive failed health checks/);
+        assert.ok(!reason.includes(NEW), "the failed run's output is cut of the value");
+    });
+
+    it("a failure on staging stops there: production is not touched", async () => {
+        const c = cli({ staging: 1 });
+        const outcomes = await rotate(plan, c.run, () => {});
+        assert.deepEqual(
+            outcomes.map((o) => `${o.stack} ${o.result}`),
+            ["staging undone"],
+        );
+        assert.ok(!c.calls.some((x) => x.args.includes("production")));
+    });
+
+    it("an undo that fails too, or a secret not set, is 'could not decide', saying what the config holds", async () => {
+        const both = await rotate(plan, cli({ staging: 2 }).run, () => {});
+        assert.equal(both[0].result, "could not decide");
+        assert.match((both[0] as { reason: string }).reason, /the config holds the previous value/);
+        const unset = await rotate({ ...plan, key: "NOPE" }, cli({}).run, () => {});
+        assert.equal(unset[0].result, "could not decide");
+        assert.match((unset[0] as { reason: string }).reason, /secrets\.services\.web\.NOPE is not set on staging/);
+    });
+});
