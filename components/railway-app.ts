@@ -58,6 +58,12 @@ export interface RailwayAppArgs {
     apiUrl?: pulumi.Input<string>;
     /** Protect the project and environment (refuse deletes): production. */
     protect?: boolean;
+    /**
+     * When each service's secrets were last rotated (service → variable → ISO date, the stack
+     * file's `rotations`). Registered on the component, so that the secret-rotation policies can
+     * judge every declared secret's age; changes nothing on Railway.
+     */
+    secretRotations?: Record<string, Record<string, string>>;
 }
 
 export interface RailwayAppServiceOutputs {
@@ -144,7 +150,12 @@ export class RailwayApp extends pulumi.ComponentResource {
         // Checked before super(): a bad argument registers nothing at all.
         const problems = railwayAppProblems(args);
         if (problems.length) throw argumentError(COMPONENT_TYPES.RailwayApp, name, problems);
-        super(COMPONENT_TYPES.RailwayApp.token, name, {}, withTypeAliases(COMPONENT_TYPES.RailwayApp, opts));
+        super(
+            COMPONENT_TYPES.RailwayApp.token,
+            name,
+            { secretRotations: rotationsOf(args) },
+            withTypeAliases(COMPONENT_TYPES.RailwayApp, opts),
+        );
 
         const apiUrl = args.apiUrl;
         const protect = args.protect ?? false;
@@ -325,4 +336,14 @@ function secretEach(values: Record<string, pulumi.Input<string>>): Record<string
  */
 function movedFromDynamic<O extends pulumi.CustomResourceOptions>(resource: { __pulumiType: string }, opts: O): O {
     return { ...opts, aliases: [...(opts.aliases ?? []), { type: formerDynamicType(resource.__pulumiType) }] };
+}
+
+/** Every secret each service declares, with the date it was last rotated, or "never" (none recorded). */
+function rotationsOf(args: RailwayAppArgs): Record<string, Record<string, string>> {
+    return Object.fromEntries(
+        args.services.map((svc) => [
+            svc.name,
+            Object.fromEntries(svc.secrets.map((key) => [key, args.secretRotations?.[svc.name]?.[key] ?? "never"])),
+        ]),
+    );
 }

@@ -90,6 +90,7 @@ export function composeStack(config: StackConfig, providers: IntegrationProvider
             productionHosts: config.productionHosts,
             apiUrl: config.railway.apiUrl,
             protect: config.railway.protect,
+            secretRotations: config.rotations,
             services: config.railway.services.map((svc) => ({
                 ...svc,
                 secretValues: own(config.secrets.services, svc.name) ?? {},

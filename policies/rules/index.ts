@@ -8,6 +8,7 @@ import { railwayProductionReplicas } from "./railway-production-replicas";
 import { railwayRestartPolicy } from "./railway-restart-policy";
 import { railwayVariablesSchema } from "./railway-variables-schema";
 import { railwayWebHealthCheck } from "./railway-web-health-check";
+import { secretRotationDue, secretRotationOverdue } from "./secret-rotation";
 import { sentryEveryService } from "./sentry-every-service";
 import { stagingIsolation } from "./staging-isolation";
 
@@ -24,4 +25,6 @@ export const POLICIES: Policy[] = [
     pagerdutyProductionEscalation,
     stagingIsolation,
     productionDataProtection,
+    secretRotationDue,
+    secretRotationOverdue,
 ];

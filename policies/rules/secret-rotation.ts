@@ -1,0 +1,92 @@
+/**
+ * secret-rotation-due, secret-rotation-overdue
+ *
+ * What: every secret a Railway service declares was rotated (`npm run secret:rotate`, which records
+ * the date under `rotations` in the stack file) within `maxAgeDays` (due, default 90; a secret
+ * with no recorded rotation is due too), and none more than `hardLimitDays` ago (overdue, default
+ * 365). The stacks' pack configs make "due" advisory everywhere and "overdue" mandatory on
+ * production.
+ * Why: a credential that never changes is one a leak keeps working for; rotating is cheap once it
+ * is one command judged by the gate.
+ * How to fix: `npm run secret:rotate -- --secret <service>.<KEY> --generate` (or `--stdin` for a
+ * vendor's key), then commit the stack file with its new date.
+ */
+import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { known, TYPES } from "../lib/resources";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Each declared secret with its last rotation ("never" when none is recorded), from the RailwayApp. */
+function rotations(resources: PolicyResource[]): { app: PolicyResource; service: string; key: string; at: string }[] {
+    return resources
+        .filter((r) => r.type === TYPES.railwayApp)
+        .flatMap((app) =>
+            Object.entries(
+                (known(() => app.props.secretRotations) ?? {}) as Record<string, Record<string, string>>,
+            ).flatMap(([service, keys]) => Object.entries(keys ?? {}).map(([key, at]) => ({ app, service, key, at }))),
+        );
+}
+
+const ageInDays = (at: string, now: number) => Math.floor((now - Date.parse(`${at}T00:00:00Z`)) / DAY_MS);
+const fix = (service: string, key: string) =>
+    `npm run secret:rotate -- --secret ${service}.${key} --generate (or --stdin)`;
+
+export const secretRotationDue: StackValidationPolicy = {
+    name: "secret-rotation-due",
+    description: "Every service secret was rotated within maxAgeDays (default 90), by npm run secret:rotate.",
+    configSchema: {
+        properties: {
+            maxAgeDays: {
+                type: "integer",
+                minimum: 1,
+                maximum: 3650,
+                default: 90,
+                description: "Days a secret may go unrotated.",
+            },
+        },
+    },
+    validateStack: (args, reportViolation) => {
+        const max = args.getConfig<{ maxAgeDays?: number }>().maxAgeDays ?? 90;
+        const now = Date.now();
+        for (const r of rotations(args.resources)) {
+            if (r.at === "never")
+                reportViolation(
+                    `${r.service}.${r.key} has no recorded rotation; rotate it: ${fix(r.service, r.key)}.`,
+                    r.app.urn,
+                );
+            else if (ageInDays(r.at, now) > max)
+                reportViolation(
+                    `${r.service}.${r.key} was last rotated on ${r.at}, ${ageInDays(r.at, now)} days ago (more than ${max}); rotate it: ${fix(r.service, r.key)}.`,
+                    r.app.urn,
+                );
+        }
+    },
+};
+
+export const secretRotationOverdue: StackValidationPolicy = {
+    name: "secret-rotation-overdue",
+    description: "No service secret's recorded rotation is older than hardLimitDays (default 365).",
+    configSchema: {
+        properties: {
+            hardLimitDays: {
+                type: "integer",
+                minimum: 1,
+                maximum: 3650,
+                default: 365,
+                description: "Days after which an unrotated secret fails the stack.",
+            },
+        },
+    },
+    validateStack: (args, reportViolation) => {
+        const limit = args.getConfig<{ hardLimitDays?: number }>().hardLimitDays ?? 365;
+        const now = Date.now();
+        for (const r of rotations(args.resources)) {
+            // No recorded date: its age is not known here (secret-rotation-due reports it).
+            if (r.at === "never" || ageInDays(r.at, now) <= limit) continue;
+            reportViolation(
+                `${r.service}.${r.key} was last rotated on ${r.at}, ${ageInDays(r.at, now)} days ago, past the limit of ${limit}; rotate it: ${fix(r.service, r.key)}.`,
+                r.app.urn,
+            );
+        }
+    },
+};
