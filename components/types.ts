@@ -7,7 +7,6 @@
  * into `formerly`; the component then registers an alias for each former token.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { RESOURCE_TYPES } from "../config/resource-types";
 
 export interface ComponentType {
     /** `ainative:<module>:<Name>`. */
@@ -17,7 +16,7 @@ export interface ComponentType {
 }
 
 export const COMPONENT_TYPES = {
-    RailwayApp: { token: RESOURCE_TYPES.railwayApp, formerly: [] },
+    RailwayApp: { token: "ainative:railway:RailwayApp", formerly: [] },
     RepositoryProtection: { token: "ainative:github:RepositoryProtection", formerly: [] },
     ErrorTracking: { token: "ainative:sentry:ErrorTracking", formerly: [] },
     IncidentRouting: { token: "ainative:pagerduty:IncidentRouting", formerly: [] },

@@ -41,8 +41,6 @@ export const RESOURCE_TYPES = {
     pagerdutyService: "pagerduty:index/service:Service",
     pagerdutyIntegration: "pagerduty:index/serviceIntegration:ServiceIntegration",
     command: "command:local:Command",
-    /** The one component a policy reads: its inputs carry each secret's last rotation. */
-    railwayApp: "ainative:railway:RailwayApp",
 } as const;
 
 /** Whether a type is one of the Railway provider's. */

@@ -97,6 +97,11 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
         );
     };
     const server: http.Server = options.tls ? https.createServer(options.tls, listener) : http.createServer(listener);
+    // Node closes an idle keep-alive connection after 5 s; Go's HTTP client keeps one for 90 s and
+    // reuses it, so a Go provider calling again after a pause met a connection closed under it (the
+    // Sentry provider then panics on the transport error). Real services keep connections longer.
+    server.keepAliveTimeout = 120_000;
+    server.headersTimeout = 125_000;
     await new Promise<void>((resolve, reject) => {
         server.once("error", reject);
         server.listen(options.port ?? 0, "127.0.0.1", () => {
