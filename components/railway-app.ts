@@ -60,8 +60,8 @@ export interface RailwayAppArgs {
     protect?: boolean;
     /**
      * When each service's secrets were last rotated (service → variable → ISO date, the stack
-     * file's `rotations`). Registered on the component, so that the secret-rotation policies can
-     * judge every declared secret's age; changes nothing on Railway.
+     * file's `rotations`). Each service's Variables carries its own, for the secret-rotation
+     * policies; nothing of it goes to Railway.
      */
     secretRotations?: Record<string, Record<string, string>>;
 }
@@ -150,12 +150,7 @@ export class RailwayApp extends pulumi.ComponentResource {
         // Checked before super(): a bad argument registers nothing at all.
         const problems = railwayAppProblems(args);
         if (problems.length) throw argumentError(COMPONENT_TYPES.RailwayApp, name, problems);
-        super(
-            COMPONENT_TYPES.RailwayApp.token,
-            name,
-            { secretRotations: rotationsOf(args) },
-            withTypeAliases(COMPONENT_TYPES.RailwayApp, opts),
-        );
+        super(COMPONENT_TYPES.RailwayApp.token, name, {}, withTypeAliases(COMPONENT_TYPES.RailwayApp, opts));
 
         const apiUrl = args.apiUrl;
         const protect = args.protect ?? false;
@@ -270,6 +265,7 @@ export class RailwayApp extends pulumi.ComponentResource {
                 ...scope,
                 variables,
                 secretVariables: secretEach(secretVariables),
+                secretRotations: rotationsOf(svc, args.secretRotations),
                 skipDeploys: true,
                 adoptId: a?.variables,
             },
@@ -338,12 +334,10 @@ function movedFromDynamic<O extends pulumi.CustomResourceOptions>(resource: { __
     return { ...opts, aliases: [...(opts.aliases ?? []), { type: formerDynamicType(resource.__pulumiType) }] };
 }
 
-/** Every secret each service declares, with the date it was last rotated, or "never" (none recorded). */
-function rotationsOf(args: RailwayAppArgs): Record<string, Record<string, string>> {
-    return Object.fromEntries(
-        args.services.map((svc) => [
-            svc.name,
-            Object.fromEntries(svc.secrets.map((key) => [key, args.secretRotations?.[svc.name]?.[key] ?? "never"])),
-        ]),
-    );
+/** Each secret the service declares, with the date it was last rotated, or "never" (none recorded). */
+function rotationsOf(
+    svc: RailwayAppService,
+    rotations: Record<string, Record<string, string>> | undefined,
+): Record<string, string> {
+    return Object.fromEntries(svc.secrets.map((key) => [key, rotations?.[svc.name]?.[key] ?? "never"]));
 }

@@ -12,19 +12,21 @@
  * vendor's key), then commit the stack file with its new date.
  */
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { known, TYPES } from "../lib/resources";
+import { known, railwayServices } from "../lib/resources";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** Each declared secret with its last rotation ("never" when none is recorded), from the RailwayApp. */
-function rotations(resources: PolicyResource[]): { app: PolicyResource; service: string; key: string; at: string }[] {
-    return resources
-        .filter((r) => r.type === TYPES.railwayApp)
-        .flatMap((app) =>
-            Object.entries(
-                (known(() => app.props.secretRotations) ?? {}) as Record<string, Record<string, string>>,
-            ).flatMap(([service, keys]) => Object.entries(keys ?? {}).map(([key, at]) => ({ app, service, key, at }))),
-        );
+/** Each declared secret with its last rotation ("never" when none is recorded), from the service's Variables. */
+function rotations(resources: PolicyResource[]): { at: string; service: string; key: string; urn: string }[] {
+    return railwayServices(resources).flatMap((view) => {
+        const dates = view.variables ? known(() => view.variables!.props.secretRotations) : undefined;
+        return Object.entries((dates ?? {}) as Record<string, string>).map(([key, at]) => ({
+            at,
+            service: view.name,
+            key,
+            urn: view.variables!.urn,
+        }));
+    });
 }
 
 const ageInDays = (at: string, now: number) => Math.floor((now - Date.parse(`${at}T00:00:00Z`)) / DAY_MS);
@@ -52,12 +54,12 @@ export const secretRotationDue: StackValidationPolicy = {
             if (r.at === "never")
                 reportViolation(
                     `${r.service}.${r.key} has no recorded rotation; rotate it: ${fix(r.service, r.key)}.`,
-                    r.app.urn,
+                    r.urn,
                 );
             else if (ageInDays(r.at, now) > max)
                 reportViolation(
                     `${r.service}.${r.key} was last rotated on ${r.at}, ${ageInDays(r.at, now)} days ago (more than ${max}); rotate it: ${fix(r.service, r.key)}.`,
-                    r.app.urn,
+                    r.urn,
                 );
         }
     },
@@ -85,7 +87,7 @@ export const secretRotationOverdue: StackValidationPolicy = {
             if (r.at === "never" || ageInDays(r.at, now) <= limit) continue;
             reportViolation(
                 `${r.service}.${r.key} was last rotated on ${r.at}, ${ageInDays(r.at, now)} days ago, past the limit of ${limit}; rotate it: ${fix(r.service, r.key)}.`,
-                r.app.urn,
+                r.urn,
             );
         }
     },

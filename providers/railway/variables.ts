@@ -39,6 +39,8 @@ interface VariablesState {
     secretVariables: Record<string, string>;
     skipDeploys?: boolean;
     apiUrl?: string;
+    /** When each secret was last rotated: for the policies only, never sent to Railway nor compared. */
+    secretRotations?: Record<string, string>;
 }
 
 const sortedEntries = (o: Record<string, string>) =>

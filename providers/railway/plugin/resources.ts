@@ -176,6 +176,11 @@ export const RESOURCES: Record<string, ResourceSpec> = {
                 secretValues: true,
             },
             skipDeploys: { type: "boolean", description: "Write without starting a deployment." },
+            secretRotations: {
+                type: "stringMap",
+                description:
+                    "When each secret was last rotated (name to ISO date, or `never`): read by policies, never sent to Railway.",
+            },
             adoptId,
             apiUrl,
         },

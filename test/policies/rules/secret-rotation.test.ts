@@ -4,13 +4,14 @@ import { assertCompliant, assertViolation, baseline, change, sharedPack } from "
 
 const daysAgo = (n: number) => new Date(Date.now() - n * 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
 
-/** Production with every declared secret rotated `days` ago, then `edit` applied to the dates. */
-async function rotated(days: number, edit: (r: Record<string, Record<string, string>>) => void = () => {}) {
-    return change(await baseline("production"), "ainative:railway:RailwayApp", "platform", (p) => {
-        const r = p.secretRotations as Record<string, Record<string, string>>;
-        for (const keys of Object.values(r)) for (const k of Object.keys(keys)) keys[k] = daysAgo(days);
-        edit(r);
-    });
+/** A stack's resources with every declared secret rotated `days` ago, then `edit` applied to web's dates. */
+async function rotated(days: number, edit: (web: Record<string, string>) => void = () => {}, stack = "production") {
+    const resources = await baseline(stack);
+    for (const r of resources.filter((x) => x.type === "railway:index:Variables")) {
+        const dates = r.properties.secretRotations as Record<string, string>;
+        for (const k of Object.keys(dates)) dates[k] = daysAgo(days);
+    }
+    return change(resources, "Variables", "platform-web", (p) => edit(p.secretRotations));
 }
 
 describe("policy secret-rotation-due", function () {
@@ -21,20 +22,20 @@ describe("policy secret-rotation-due", function () {
     it("passes production with every secret rotated this month", async () =>
         assertCompliant(await pack.run("production", await rotated(10), P)));
     it("reports a secret with no recorded rotation (advisory on production)", async () => {
-        const r = await rotated(10, (d) => (d.web.AUTH_SECRET = "never"));
+        const r = await rotated(10, (web) => (web.AUTH_SECRET = "never"));
         assertViolation(
             await pack.run("production", r, P),
             "advisory",
-            "platform",
+            "platform-web",
             /web\.AUTH_SECRET has no recorded rotation/,
         );
     });
     it("reports a secret older than maxAgeDays, and follows the setting", async () => {
-        const r = await rotated(10, (d) => (d.web.AUTH_SECRET = daysAgo(120)));
+        const r = await rotated(10, (web) => (web.AUTH_SECRET = daysAgo(120)));
         assertViolation(
             await pack.run("production", r, P),
             "advisory",
-            "platform",
+            "platform-web",
             /web\.AUTH_SECRET was last rotated on .*, 120 days ago \(more than 90\)/,
         );
         assertCompliant(await pack.run("production", r, P, { maxAgeDays: 180 }));
@@ -56,22 +57,17 @@ describe("policy secret-rotation-overdue", function () {
         assertCompliant(await pack.run("production", await baseline("production"), P));
     });
     it("fails production past the hard limit (mandatory), and follows hardLimitDays", async () => {
-        const r = await rotated(10, (d) => (d.web.AUTH_SECRET = daysAgo(400)));
+        const r = await rotated(10, (web) => (web.AUTH_SECRET = daysAgo(400)));
         assertViolation(
             await pack.run("production", r, P),
             "mandatory",
-            "platform",
+            "platform-web",
             /web\.AUTH_SECRET was last rotated on .*, 400 days ago, past the limit of 365/,
         );
         assertCompliant(await pack.run("production", r, P, { hardLimitDays: 500 }));
     });
     it("is advisory on staging", async () => {
-        const r = change(await baseline("staging"), "ainative:railway:RailwayApp", "platform", (p) => {
-            const first = Object.values(p.secretRotations as Record<string, Record<string, string>>).find(
-                (k) => Object.keys(k).length,
-            )!;
-            first[Object.keys(first)[0]] = daysAgo(400);
-        });
-        assertViolation(await pack.run("staging", r, P), "advisory", "platform", /past the limit of 365/);
+        const r = await rotated(10, (web) => (web.AUTH_SECRET = daysAgo(400)), "staging");
+        assertViolation(await pack.run("staging", r, P), "advisory", "platform-web", /past the limit of 365/);
     });
 });

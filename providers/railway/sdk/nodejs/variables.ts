@@ -57,6 +57,10 @@ export class Variables extends pulumi.CustomResource {
      */
     declare public readonly projectId: pulumi.Output<string>;
     /**
+     * When each secret was last rotated (name to ISO date, or `never`): read by policies, never sent to Railway.
+     */
+    declare public readonly secretRotations: pulumi.Output<{[key: string]: string} | undefined>;
+    /**
      * Secret variables: give each value secret (`pulumi.secret`); the provider stores the map secret whatever it is given.
      */
     declare public readonly secretVariables: pulumi.Output<{[key: string]: string} | undefined>;
@@ -97,6 +101,7 @@ export class Variables extends pulumi.CustomResource {
             resourceInputs["apiUrl"] = args?.apiUrl;
             resourceInputs["environmentId"] = args?.environmentId;
             resourceInputs["projectId"] = args?.projectId;
+            resourceInputs["secretRotations"] = args?.secretRotations;
             resourceInputs["secretVariables"] = args?.secretVariables;
             resourceInputs["serviceId"] = args?.serviceId;
             resourceInputs["skipDeploys"] = args?.skipDeploys;
@@ -106,6 +111,7 @@ export class Variables extends pulumi.CustomResource {
             resourceInputs["apiUrl"] = undefined /*out*/;
             resourceInputs["environmentId"] = undefined /*out*/;
             resourceInputs["projectId"] = undefined /*out*/;
+            resourceInputs["secretRotations"] = undefined /*out*/;
             resourceInputs["secretVariables"] = undefined /*out*/;
             resourceInputs["serviceId"] = undefined /*out*/;
             resourceInputs["skipDeploys"] = undefined /*out*/;
@@ -138,6 +144,10 @@ export interface VariablesArgs {
      * The project's ID.
      */
     projectId: pulumi.Input<string>;
+    /**
+     * When each secret was last rotated (name to ISO date, or `never`): read by policies, never sent to Railway.
+     */
+    secretRotations?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
     /**
      * Secret variables: give each value secret (`pulumi.secret`); the provider stores the map secret whatever it is given.
      */
