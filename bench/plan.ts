@@ -16,7 +16,7 @@ import { spawnSync } from "child_process";
 import * as path from "path";
 import { EngineUnavailable, provideEngine } from "../scripts/engine/engine";
 import { Workspace } from "../scripts/engine/workspace";
-import { LOCAL_TOKENS, startLocalFakes } from "../tools/fakes/local";
+import { LOCAL_TOKEN_ENV, pointStackAtFakes, startLocalFakes } from "../tools/fakes/local";
 import { REPO_ROOT, runPlan, runtimeFromStackFile, startPolicyPack } from "../scripts/plan/plan";
 import { startRailwayEmulator } from "../tools/railway-emulator";
 import { defineCommand, parseCommand } from "../scripts/commands/cli";
@@ -194,17 +194,12 @@ async function wholeStack(engine: ReturnType<typeof provideEngine>): Promise<voi
         engine,
         mutate: (c) => {
             c["ainative-platform:railway"].apiUrl = emu.apiUrl;
-            c["ainative-platform:integrations"] = { railway: true, github: true, sentry: true, pagerduty: true };
-            c["ainative-platform:github"].baseUrl = `${fakes.github.url}/`;
-            c["ainative-platform:sentry"].baseUrl = `${fakes.sentry.url}/`;
-            c["ainative-platform:pagerduty"].apiUrl = fakes.pagerduty.url;
+            pointStackAtFakes(c, fakes);
         },
         env: {
             RAILWAY_API_TOKEN: emu.token,
             RAILWAY_TOKEN: "",
-            GITHUB_TOKEN: LOCAL_TOKENS.github,
-            SENTRY_AUTH_TOKEN: LOCAL_TOKENS.sentry,
-            PAGERDUTY_TOKEN: LOCAL_TOKENS.pagerduty,
+            ...LOCAL_TOKEN_ENV,
             PULUMI_NODEJS_TRANSPILE_ONLY: "false",
         },
     });

@@ -17,7 +17,7 @@ import { provideEngine, REPO_ROOT } from "../scripts/engine/engine";
 import { Workspace } from "../scripts/engine/workspace";
 import { defineCommand, Option, parseCommand } from "../scripts/commands/cli";
 import { CommandIO, EXIT, runMain } from "../scripts/commands/io";
-import { LOCAL_TOKENS, startLocalFakes } from "../tools/fakes/local";
+import { LOCAL_TOKEN_ENV, pointStackAtFakes, startLocalFakes } from "../tools/fakes/local";
 import { startRailwayEmulator } from "../tools/railway-emulator";
 
 const PARTS = ["local", "whole", "synthetic"] as const;
@@ -44,21 +44,10 @@ async function measure(sources: string, shape: (c: Config) => void, whole: boole
         sources,
         mutate: (c) => {
             c["ainative-platform:railway"].apiUrl = emu.apiUrl;
-            if (fakes) {
-                c["ainative-platform:integrations"] = { railway: true, github: true, sentry: true, pagerduty: true };
-                c["ainative-platform:github"].baseUrl = `${fakes.github.url}/`;
-                c["ainative-platform:sentry"].baseUrl = `${fakes.sentry.url}/`;
-                c["ainative-platform:pagerduty"].apiUrl = fakes.pagerduty.url;
-            }
+            if (fakes) pointStackAtFakes(c, fakes);
             shape(c);
         },
-        env: {
-            RAILWAY_API_TOKEN: emu.token,
-            RAILWAY_TOKEN: "",
-            GITHUB_TOKEN: LOCAL_TOKENS.github,
-            SENTRY_AUTH_TOKEN: LOCAL_TOKENS.sentry,
-            PAGERDUTY_TOKEN: LOCAL_TOKENS.pagerduty,
-        },
+        env: { RAILWAY_API_TOKEN: emu.token, RAILWAY_TOKEN: "", ...LOCAL_TOKEN_ENV },
     });
     try {
         const up = await ws.pulumi(["up", "--yes", "--skip-preview"]);

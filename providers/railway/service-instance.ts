@@ -49,7 +49,8 @@ export interface ServiceInstanceArgs {
     adoptId?: string;
 }
 
-interface InstanceState {
+/** A service instance's settings as the provider stores them (its inputs, in Railway's shape). */
+export interface InstanceState {
     projectId: string;
     serviceId: string;
     environmentId: string;

@@ -6,26 +6,10 @@
  * deployment is running. Read only: nothing here writes to Railway.
  */
 import { gql, gqlAll } from "../../providers/railway/api";
-import { serviceInstanceProvider } from "../../providers/railway/service-instance";
+import { InstanceState, serviceInstanceProvider } from "../../providers/railway/service-instance";
 
 /** A service's settings in the environment, in the shape of the ServiceInstance inputs. */
-export interface LiveInstance {
-    source: { image?: string; repo?: string; branch?: string };
-    rootDirectory?: string;
-    startCommand?: string;
-    buildCommand?: string;
-    preDeployCommand?: string[];
-    watchPatterns?: string[];
-    healthcheckPath?: string;
-    healthcheckTimeout?: number;
-    replicas: Record<string, number>;
-    restartPolicyType?: "ALWAYS" | "ON_FAILURE" | "NEVER";
-    restartPolicyMaxRetries?: number;
-    sleepApplication?: boolean;
-    cronSchedule?: string;
-    overlapSeconds?: number;
-    drainingSeconds?: number;
-}
+export type LiveInstance = Omit<InstanceState, "projectId" | "serviceId" | "environmentId" | "apiUrl">;
 
 export interface LiveService {
     id: string;

@@ -8,6 +8,7 @@
  */
 import { strict as assert } from "assert";
 import { LocalStack, startLocalStack } from "../support/e2e";
+import { fastGate } from "../support/gate";
 import { SampleApp, startSampleApp } from "../support/sample-app";
 import { startPostgres, TestPostgres } from "../support/services/postgres";
 import { startRedis, TestRedis } from "../support/services/redis";
@@ -40,16 +41,7 @@ describe("the deployment gate under the real engine", function () {
         [app] = await servers.start(startSampleApp({ databaseUrl: pg.url, redisUrl: redis.url }));
         s = await startLocalStack({
             mutate: (c) => {
-                c["ainative-platform:gate"] = {
-                    enabled: true,
-                    baseUrls: { web: app.url },
-                    intervalSeconds: 0.1,
-                    monitoringWindowMinutes: 0.02,
-                    minSamplesForRates: 5,
-                    sustainedBuckets: 2,
-                    rollbackTimeoutSeconds: 60,
-                    pageOnFailedDeployment: true,
-                };
+                c["ainative-platform:gate"] = fastGate(app.url, { pageOnFailedDeployment: true });
             },
         });
     });

@@ -7,11 +7,11 @@
  */
 import { strict as assert } from "assert";
 import * as fs from "fs";
-import { isMutation, OperationName } from "../../providers/railway/documents";
 import { checkoutCommit, LAST_DYNAMIC_COMMIT } from "../../scripts/engine/checkout";
 import { REPO_ROOT } from "../../scripts/engine/engine";
 import { parseDigest } from "../../scripts/engine/output";
 import { LocalStack, startLocalStack } from "../support/e2e";
+import { mutationsSince } from "../support/railway-log";
 
 type StateResource = { type: string; urn: string; id?: string; inputs?: object; outputs?: object };
 
@@ -62,11 +62,7 @@ describe("moving a stack from the dynamic resources to the provider package", fu
         const logged = s.emu.log.length;
         const up = await s.run(["up", "--yes", "--skip-preview"]);
         assert.equal(up.code, 0, up.stdout + up.stderr);
-        const mutations = s.emu.log
-            .slice(logged)
-            .filter((o) => isMutation(o.operationName as OperationName))
-            .map((o) => o.operationName);
-        assert.deepEqual(mutations, [], "the upgrade called no Railway mutation");
+        assert.deepEqual(mutationsSince(s.emu, logged), [], "the upgrade called no Railway mutation");
         assert.equal(s.emu.store.deployments.size, deploymentsBefore, "no deployment started");
 
         const now = await exportState();

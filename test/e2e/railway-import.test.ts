@@ -16,6 +16,7 @@ import { railwayImportCommand } from "../../scripts/commands/railway-import";
 import { parseDigest } from "../../scripts/engine/output";
 import { captureIO } from "../support/capture";
 import { LocalStack, startLocalStack } from "../support/e2e";
+import { mutationsSince } from "../support/railway-log";
 
 const PLANTED = {
     AUTH_SECRET: `planted-import-auth-${randomBytes(8).toString("hex")}`,
@@ -192,11 +193,7 @@ describe("bringing a live Railway project under a stack (npm run railway:import,
 
         const up = await s.run(["up", "--yes", "--skip-preview"]);
         assert.equal(up.code, 0, up.stdout + up.stderr);
-        const mutations = s.emu.log
-            .slice(before)
-            .filter((o) => isMutation(o.operationName as OperationName))
-            .map((o) => o.operationName);
-        assert.deepEqual(mutations, [], "no Railway mutation");
+        assert.deepEqual(mutationsSince(s.emu, before), [], "no Railway mutation");
         assert.equal(s.emu.store.deployments.size, deployments, "no deployment");
         assert.equal(
             JSON.stringify({ ...(s.emu.store.snapshot() as object), deployments: undefined }),

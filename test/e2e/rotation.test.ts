@@ -10,6 +10,7 @@ import * as fs from "fs";
 import { secretRotateCommand } from "../../scripts/commands/secret-rotate";
 import { captureIO } from "../support/capture";
 import { LocalStack, startLocalStack } from "../support/e2e";
+import { fastGate } from "../support/gate";
 import { SampleApp, startSampleApp } from "../support/sample-app";
 import { startPostgres } from "../support/services/postgres";
 import { startRedis } from "../support/services/redis";
@@ -45,15 +46,7 @@ describe("secret rotation under the real engine, judged by the health gate", fun
         app.setMode({ mode: "healthy" });
         s = await startLocalStack({
             mutate: (c) => {
-                c["ainative-platform:gate"] = {
-                    enabled: true,
-                    baseUrls: { web: app.url },
-                    intervalSeconds: 0.1,
-                    monitoringWindowMinutes: 0.02,
-                    minSamplesForRates: 5,
-                    sustainedBuckets: 2,
-                    rollbackTimeoutSeconds: 60,
-                };
+                c["ainative-platform:gate"] = fastGate(app.url);
             },
         });
         await s.ws.setSecret("secrets.services.web.AUTH_SECRET", FIRST);

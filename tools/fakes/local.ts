@@ -50,3 +50,18 @@ export async function startLocalFakes(
         close: async () => void (await Promise.all([github.close(), sentry.close(), pagerduty.close()])),
     };
 }
+
+/** The local stack's config pointed at the fakes, every integration on (the whole stack on one machine). */
+export function pointStackAtFakes(config: Record<string, any>, fakes: LocalFakes): void {
+    config["ainative-platform:integrations"] = { railway: true, github: true, sentry: true, pagerduty: true };
+    config["ainative-platform:github"].baseUrl = `${fakes.github.url}/`;
+    config["ainative-platform:sentry"].baseUrl = `${fakes.sentry.url}/`;
+    config["ainative-platform:pagerduty"].apiUrl = fakes.pagerduty.url;
+}
+
+/** The credentials the fakes accept, as the providers read them from the environment. */
+export const LOCAL_TOKEN_ENV = {
+    GITHUB_TOKEN: LOCAL_TOKENS.github,
+    SENTRY_AUTH_TOKEN: LOCAL_TOKENS.sentry,
+    PAGERDUTY_TOKEN: LOCAL_TOKENS.pagerduty,
+} as const;
