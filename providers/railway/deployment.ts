@@ -71,11 +71,7 @@ async function importRunning(id: string) {
     const found = await readOrGone(() => gql(undefined, "Service", { id: serviceId }));
     if (!found || found.service.deletedAt) return { id: "", props: {} };
     const { projectId } = found.service;
-    const { deployments } = await gql(undefined, "Deployments", {
-        input: { projectId, environmentId, serviceId },
-        first: 20,
-    });
-    const running = deployments.edges.map((e) => e.node).find((d) => RUNNING.includes(d.status));
+    const running = await runningDeployment(undefined, { projectId, environmentId, serviceId });
     if (!running)
         throw new Error(
             `railway.ServiceDeployment '${id}': no deployment is running there (SUCCESS or SLEEPING), so there is none to import; let pulumi up deploy it instead`,
@@ -84,7 +80,23 @@ async function importRunning(id: string) {
 }
 
 /** The statuses of a deployment that is the one serving. */
-const RUNNING = ["SUCCESS", "SLEEPING"];
+const RUNNING = ["SUCCESS", "SLEEPING"] as const;
+
+/**
+ * The deployment serving a service in an environment, if any: asked of Railway by status, so that
+ * any number of newer failed deployments cannot hide it behind a page.
+ */
+export async function runningDeployment(
+    apiUrl: string | undefined,
+    scope: { projectId: string; environmentId: string; serviceId: string },
+) {
+    const { deployments } = await gql(apiUrl, "Deployments", {
+        input: { ...scope, status: { in: [...RUNNING] } },
+        first: 1,
+    });
+    // Checked here too: a server that ignored the filter must not make a failed deployment look live.
+    return deployments.edges.map((e) => e.node).find((d) => (RUNNING as readonly string[]).includes(d.status));
+}
 
 export const serviceDeploymentProvider: pulumi.dynamic.ResourceProvider = defineProvider("ServiceDeployment", {
     async check(_olds, news) {

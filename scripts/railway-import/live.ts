@@ -6,6 +6,7 @@
  * deployment is running. Read only: nothing here writes to Railway.
  */
 import { gql, gqlAll } from "../../providers/railway/api";
+import { runningDeployment } from "../../providers/railway/deployment";
 import { InstanceState, serviceInstanceProvider } from "../../providers/railway/service-instance";
 
 /** A service's settings in the environment, in the shape of the ServiceInstance inputs. */
@@ -33,8 +34,6 @@ export interface LiveProject {
     otherEnvironments: string[];
     services: LiveService[];
 }
-
-const RUNNING = ["SUCCESS", "SLEEPING"];
 
 export async function readLiveProject(
     apiUrl: string | undefined,
@@ -67,7 +66,7 @@ export async function readLiveProject(
         const read = await serviceInstanceProvider.read!(`${projectId}:${serviceId}:${environment.id}`, { apiUrl });
         const { variables } = await gql(apiUrl, "Variables", scope);
         const { domains } = await gql(apiUrl, "Domains", scope);
-        const { deployments } = await gql(apiUrl, "Deployments", { input: scope, first: 20 });
+        const running = await runningDeployment(apiUrl, scope);
         const volume = volumes.find((v) => v.serviceId === serviceId);
         services.push({
             id: serviceId,
@@ -85,7 +84,7 @@ export async function readLiveProject(
             volume: volume?.mountPath
                 ? { id: volume.volumeId, mountPath: volume.mountPath, region: opt(volume.region) }
                 : undefined,
-            running: deployments.edges.some((e) => RUNNING.includes(e.node.status)),
+            running: running !== undefined,
         });
     }
     return {

@@ -5,6 +5,7 @@
  */
 import { strict as assert } from "assert";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
+import { gql } from "../../../providers/railway/api";
 import { applyConfig } from "../../../providers/railway/plugin/config";
 import { engineAddress } from "../../../providers/railway/plugin/engine-log";
 import { railwayProvider } from "../../../providers/railway/plugin/provider";
@@ -213,6 +214,10 @@ describe("the railway provider plugin", () => {
             const deploymentId = created.outs.deploymentId as string;
             const live = () => emu.store.status(emu.store.deployments.get(deploymentId)!);
             while (live() !== "SUCCESS") await new Promise((r) => setImmediate(r));
+            // More than a page of newer deployments that failed do not hide the one serving.
+            emu.nextDeployments("FAILED", 25, web.id);
+            for (let i = 0; i < 25; i++)
+                await gql(emu.apiUrl, "ServiceInstanceDeploy", { serviceId: web.id, environmentId });
             const importId = `${web.id}:${environmentId}`;
             const read = await p.read!(importId, urn(type, "web"), {});
             assert.deepEqual(
