@@ -111,10 +111,10 @@ export function railwayProvider(): provider.Provider {
             // Gone from Railway: an empty id is how the engine hears it (refresh drops it, import fails).
             if (!r.id) return { id: "", props: {} };
             const given = secretKeys(props);
-            const read = withoutLegacy(r.props as Props);
-            const outs = wrapSecrets(read, spec, given);
+            const found = withoutLegacy(r.props as Props);
+            const outs = wrapSecrets(found, spec, given);
             // What the program would declare: an import needs these to write its code and to diff.
-            return { id: r.id, props: outs, inputs: wrapSecrets(inputsOf(read, spec), spec, given) };
+            return { id: r.id, props: outs, inputs: wrapSecrets(inputsOf(found, spec), spec, given) };
         },
         async update(id, urn, olds: Props, news: Props) {
             const { spec, impl } = specOf(urn);
