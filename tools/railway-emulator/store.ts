@@ -493,7 +493,11 @@ export class EmulatorStore {
             this.instances.set(key(serviceId, to), structuredClone({ ...inst, createdAt: this.now() }));
             this.variables.set(key(serviceId, to), { ...this.vars(serviceId, from) });
             const t = this.trigger(serviceId, from);
-            if (t) this.triggers.set(randomUUID(), { ...t, id: randomUUID(), environmentId: to });
+            if (t) {
+                // Keyed by its own id, as every trigger is: deploymentTriggerUpdate finds it by id.
+                const id = randomUUID();
+                this.triggers.set(id, { ...t, id, environmentId: to });
+            }
         }
         for (const vi of [...this.volumeInstances.values()].filter((v) => v.environmentId === from)) {
             const id = randomUUID();
