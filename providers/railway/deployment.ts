@@ -24,6 +24,8 @@ export interface ServiceDeploymentArgs {
     environmentId: pulumi.Input<string>;
     /** Changes whenever a new deployment is needed; may be derived from secrets (keep it secret). */
     fingerprint: pulumi.Input<string>;
+    /** Deploy this commit of the service's branch (default: the branch's head); a change deploys again. */
+    commitSha?: pulumi.Input<string>;
     apiUrl?: pulumi.Input<string>;
 }
 
@@ -32,6 +34,7 @@ interface DeploymentState {
     serviceId: string;
     environmentId: string;
     fingerprint: string;
+    commitSha?: string;
     apiUrl?: string;
     /** The deployment this resource started last. */
     deploymentId?: string;
@@ -49,7 +52,7 @@ async function deploy(s: DeploymentState): Promise<string> {
                 await gql(
                     s.apiUrl,
                     "ServiceInstanceDeploy",
-                    { serviceId: s.serviceId, environmentId: s.environmentId },
+                    { serviceId: s.serviceId, environmentId: s.environmentId, commitSha: s.commitSha },
                     { retryMutation: false },
                 )
             ).serviceInstanceDeployV2,
@@ -105,7 +108,14 @@ export const serviceDeploymentProvider: pulumi.dynamic.ResourceProvider = define
     },
     async diff(_id, olds: DeploymentState, news: DeploymentState) {
         const replaces = changedKeys(olds, news, ["projectId", "serviceId", "environmentId"]);
-        const changes = changedKeys(olds, news, ["projectId", "serviceId", "environmentId", "fingerprint", "apiUrl"]);
+        const changes = changedKeys(olds, news, [
+            "projectId",
+            "serviceId",
+            "environmentId",
+            "fingerprint",
+            "commitSha",
+            "apiUrl",
+        ]);
         return { changes: changes.length > 0, replaces, deleteBeforeReplace: false };
     },
     async create(inputs: DeploymentState) {
@@ -117,7 +127,8 @@ export const serviceDeploymentProvider: pulumi.dynamic.ResourceProvider = define
         const imported = olds.fingerprint === undefined && olds.deploymentId !== undefined;
         if (
             imported ||
-            changedKeys(olds, news, ["projectId", "serviceId", "environmentId", "fingerprint"]).length === 0
+            changedKeys(olds, news, ["projectId", "serviceId", "environmentId", "fingerprint", "commitSha"]).length ===
+                0
         )
             return { outs: { ...news, deploymentId: olds.deploymentId } };
         return { outs: { ...news, deploymentId: await deploy(news) } };

@@ -256,6 +256,11 @@ export const RESOURCES: Record<string, ResourceSpec> = {
                 required: true,
                 secret: true,
             },
+            commitSha: {
+                type: "string",
+                description:
+                    "Deploy this commit of the service's branch (Railway deploys the branch's head without it); a change deploys again.",
+            },
             deploymentId: { type: "string", description: "The deployment started last.", output: true, always: true },
             apiUrl,
         },

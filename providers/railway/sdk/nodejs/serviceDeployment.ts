@@ -45,6 +45,10 @@ export class ServiceDeployment extends pulumi.CustomResource {
      */
     declare public readonly apiUrl: pulumi.Output<string | undefined>;
     /**
+     * Deploy this commit of the service's branch (Railway deploys the branch's head without it); a change deploys again.
+     */
+    declare public readonly commitSha: pulumi.Output<string | undefined>;
+    /**
      * The deployment started last.
      */
     declare public /*out*/ readonly deploymentId: pulumi.Output<string>;
@@ -89,6 +93,7 @@ export class ServiceDeployment extends pulumi.CustomResource {
                 throw new Error("Missing required property 'serviceId'");
             }
             resourceInputs["apiUrl"] = args?.apiUrl;
+            resourceInputs["commitSha"] = args?.commitSha;
             resourceInputs["environmentId"] = args?.environmentId;
             resourceInputs["fingerprint"] = args?.fingerprint ? pulumi.secret(args.fingerprint) : undefined;
             resourceInputs["projectId"] = args?.projectId;
@@ -96,6 +101,7 @@ export class ServiceDeployment extends pulumi.CustomResource {
             resourceInputs["deploymentId"] = undefined /*out*/;
         } else {
             resourceInputs["apiUrl"] = undefined /*out*/;
+            resourceInputs["commitSha"] = undefined /*out*/;
             resourceInputs["deploymentId"] = undefined /*out*/;
             resourceInputs["environmentId"] = undefined /*out*/;
             resourceInputs["fingerprint"] = undefined /*out*/;
@@ -119,6 +125,10 @@ export interface ServiceDeploymentArgs {
      * Railway's GraphQL endpoint for this resource (default: the provider's `apiUrl`, RAILWAY_API_URL, or Railway's own).
      */
     apiUrl?: pulumi.Input<string | undefined>;
+    /**
+     * Deploy this commit of the service's branch (Railway deploys the branch's head without it); a change deploys again.
+     */
+    commitSha?: pulumi.Input<string | undefined>;
     /**
      * The environment's ID.
      */
