@@ -49,6 +49,8 @@ export interface RailwayAppArgs {
     environmentName: string;
     /** Create the environment, when it does not exist yet, as a duplicate of this one (a stack sharing the project only). */
     duplicateFrom?: string;
+    /** Railway's ephemeral flag for a new environment (a pull request's review environment). */
+    ephemeral?: boolean;
     /** The region that `replicas` of each service refers to. */
     region: string;
     services: RailwayAppService[];
@@ -180,7 +182,13 @@ export class RailwayApp extends pulumi.ComponentResource {
         }
         const environment = new railway.Environment(
             `${name}-${args.environmentName}`,
-            { projectId: this.projectId, name: args.environmentName, duplicateFrom: args.duplicateFrom, apiUrl },
+            {
+                projectId: this.projectId,
+                name: args.environmentName,
+                duplicateFrom: args.duplicateFrom,
+                ephemeral: args.ephemeral,
+                apiUrl,
+            },
             movedFromDynamic(railway.Environment, { parent: this, protect }),
         );
         this.environmentId = environment.id;
@@ -300,7 +308,11 @@ export class RailwayApp extends pulumi.ComponentResource {
         // an app never without its variables.
         const deployment = new railway.ServiceDeployment(
             base,
-            { ...scope, fingerprint: deploymentFingerprint },
+            {
+                ...scope,
+                fingerprint: deploymentFingerprint,
+                commitSha: "repo" in svc.source ? svc.commit : undefined,
+            },
             movedFromDynamic(railway.ServiceDeployment, {
                 ...keep,
                 protect: false,

@@ -51,6 +51,14 @@ export const serviceSchema = z.strictObject({
     /** web (public HTTP), worker, cron (scheduled job), datastore (PostgreSQL, Redis: not app code). */
     kind: z.enum(SERVICE_KINDS),
     source: serviceSourceSchema,
+    /**
+     * Deploy this commit of `source.branch` rather than its head (a review environment deploys its
+     * pull request's head commit this way); a new value deploys again. Repository sources only.
+     */
+    commit: z
+        .string()
+        .regex(/^[0-9a-f]{7,40}$/, { message: "must be a commit SHA (7 to 40 hex digits)" })
+        .optional(),
     startCommand: z.string().min(1).optional(),
     buildCommand: z.string().min(1).optional(),
     preDeployCommand: z.array(z.string().min(1)).optional(),
@@ -176,6 +184,8 @@ export const railwaySchema = z.strictObject({
      * (Railway copies its services, settings and variables; nothing is deployed until `pulumi up`).
      */
     duplicateFrom: z.string().min(1).optional(),
+    /** Railway's ephemeral flag, read when the environment is created (review environments set it). */
+    ephemeral: z.boolean().optional(),
     /** Removed: Railway deprecated forked environments. A clear error names what to use instead. */
     forkFrom: z
         .unknown()
@@ -404,6 +414,37 @@ export const secretsSchema = z
     })
     .default({ services: {}, deploy: {} });
 
+/**
+ * Review environments of pull requests made from this stack (`npm run review`): on the base stack
+ * (staging). Each is a stack of its own whose Railway environment duplicates this stack's.
+ */
+export const reviewEnvironmentsSchema = z.strictObject({
+    /** At most this many at once: a pull request past it is refused, with a comment saying why. */
+    max: z.number().int().min(1).max(100).default(5),
+    /** The sweeper destroys a review environment this many days after its last update (not its creation). */
+    idleDays: z.number().min(1).max(365).default(7),
+});
+
+/**
+ * What makes a stack a pull request's review environment: written by `npm run review` into the
+ * review stack's file (a copy of its base's), never by hand. The program derives the rest
+ * (config/review.ts).
+ */
+export const reviewSchema = z.strictObject({
+    pullRequest: z.number().int().min(1),
+    /** The pull request's head branch: services built from `repository` deploy it. */
+    branch: z.string().min(1).max(255),
+    /** The repository of the pull request (owner/name). */
+    repository: z.string().regex(/^[\w.-]+\/[\w.-]+$/, { message: "must be 'owner/repository'" }),
+    /** The stack it was made from (staging). */
+    base: z.string().min(1),
+    /** The pull request's head commit: what its services deploy. */
+    commit: z
+        .string()
+        .regex(/^[0-9a-f]{7,40}$/, { message: "must be a commit SHA (7 to 40 hex digits)" })
+        .optional(),
+});
+
 /** Every key under the `ainative-platform` namespace. */
 export const stackConfigSchema = z.strictObject({
     environment: z.enum(APP_ENVIRONMENTS),
@@ -423,6 +464,8 @@ export const stackConfigSchema = z.strictObject({
     rotations: z
         .record(z.string(), z.record(envKey, z.iso.date({ message: "must be a date such as 2026-12-03" })))
         .default({}),
+    reviewEnvironments: reviewEnvironmentsSchema.optional(),
+    review: reviewSchema.optional(),
 });
 
 export type StackConfigInput = z.input<typeof stackConfigSchema>;
@@ -435,3 +478,5 @@ export type PagerdutyConfig = z.output<typeof pagerdutySchema>;
 export type GateConfig = z.output<typeof gateSchema>;
 export type SmokeTest = z.output<typeof smokeTestSchema>;
 export type Integrations = z.output<typeof integrationsSchema>;
+export type ReviewConfig = z.output<typeof reviewSchema>;
+export type ReviewEnvironmentsConfig = z.output<typeof reviewEnvironmentsSchema>;

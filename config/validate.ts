@@ -8,6 +8,7 @@ import type { ConfigIssue } from "./issues";
 import { crossFieldIssues, crossFieldWarnings } from "./cross-field";
 import { configPath, CrossFieldView } from "./cross-field/view";
 import { plainCredentialIssues } from "./plain-credentials";
+import { asReviewEnvironment } from "./review";
 import {
     CONFIG_NAMESPACE,
     integrationsSchema,
@@ -382,7 +383,9 @@ export function validateStackConfig(original: RawConfig): ValidationResult {
     ]);
     const warnings = crossFieldWarnings(view);
     if (issues.length || !parsed.success) return { ok: false, issues, warnings };
-    return { ok: true, config: renamedKeys(parsed.data, CONSTRUCTOR_STANDIN, "constructor"), warnings };
+    // A review stack's file is its base's plus `review`: what the program runs is derived from both.
+    const config = asReviewEnvironment(renamedKeys(parsed.data, CONSTRUCTOR_STANDIN, "constructor"));
+    return { ok: true, config, warnings };
 }
 
 /** The most problems a command lists; past it, one line says how many more there are. */

@@ -78,6 +78,20 @@ export function composeStack(config: StackConfig, providers: IntegrationProvider
         outputs.sentryDsns = Object.fromEntries(Object.entries(errors.projects).map(([svc, p]) => [svc, p.dsn]));
     }
 
+    // A review environment reports to its base's Sentry projects rather than making its own: their
+    // DSNs come from the base stack's outputs (an empty DSN, which turns Sentry off, if it has none).
+    const baseDsns =
+        config.review && config.sentry && !on.sentry && apps.length > 0
+            ? new pulumi.StackReference(
+                  `${pulumi.getOrganization()}/${pulumi.getProject()}/${config.review.base}`,
+              ).getOutput("sentryDsns")
+            : undefined;
+    const sentryDsnOf = (svc: string): pulumi.Input<string> | undefined =>
+        own(errors?.projects, svc)?.dsn ??
+        (baseDsns && apps.includes(svc)
+            ? baseDsns.apply((d) => own(d as Record<string, string> | undefined, svc) ?? "")
+            : undefined);
+
     if (on.railway) {
         const app = new RailwayApp("platform", {
             appEnvironment: config.environment,
@@ -86,6 +100,7 @@ export function composeStack(config: StackConfig, providers: IntegrationProvider
             ownsProject: config.railway.ownsProject,
             environmentName: config.railway.environment,
             duplicateFrom: config.railway.duplicateFrom,
+            ephemeral: config.railway.ephemeral,
             region: config.railway.region,
             productionHosts: config.productionHosts,
             apiUrl: config.railway.apiUrl,
@@ -94,9 +109,7 @@ export function composeStack(config: StackConfig, providers: IntegrationProvider
             services: config.railway.services.map((svc) => ({
                 ...svc,
                 secretValues: own(config.secrets.services, svc.name) ?? {},
-                providedVariables: own(errors?.projects, svc.name)
-                    ? { SENTRY_DSN: own(errors?.projects, svc.name)!.dsn }
-                    : undefined,
+                providedVariables: sentryDsnOf(svc.name) ? { SENTRY_DSN: sentryDsnOf(svc.name)! } : undefined,
             })),
         });
         if (config.gate.enabled) {

@@ -14,7 +14,7 @@ const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks") as {
     MockMonitor: new (mocks: pulumi.runtime.Mocks) => any;
 };
 const settings = require("@pulumi/pulumi/runtime/settings") as {
-    setMockOptions(monitor: unknown, project: string, stack: string, preview: boolean): void;
+    setMockOptions(monitor: unknown, project: string, stack: string, preview: boolean, organization?: string): void;
 };
 const state = require("@pulumi/pulumi/runtime/state") as { getStore(): Record<string, unknown> };
 const rpc = require("@pulumi/pulumi/runtime/rpc") as {
@@ -158,7 +158,8 @@ export function installOfflineRuntime(opts: OfflineRuntimeOptions): Registration
     }
 
     pulumi.runtime.setAllConfig(opts.config, opts.secretKeys);
-    settings.setMockOptions(new RecordingMonitor(mocks), opts.project, opts.stack, opts.preview);
+    // "organization": what a self-managed backend names every stack's organization (stack references).
+    settings.setMockOptions(new RecordingMonitor(mocks), opts.project, opts.stack, opts.preview, "organization");
     // setMockOptions resets the monitor's features to "none"; the engine supports these (as setMocks
     // declares them). Without supportsSecrets, secret inputs would be sent as plain values.
     Object.assign(state.getStore(), {

@@ -216,6 +216,38 @@ describe("workflows: the properties that keep them safe", () => {
         assert.deepStrictEqual(job.permissions, { contents: "read", statuses: "write" });
     });
 
+    it("review environments: made and updated for this repository's pull requests only, destroyed on close, swept on a schedule, never by a push to main", () => {
+        const review = workflow("review.yml");
+        assert.deepStrictEqual((review.on.pull_request as { types: string[] }).types.sort(), [
+            "closed",
+            "opened",
+            "reopened",
+            "synchronize",
+        ]);
+        const { up, destroy } = review.jobs;
+        for (const job of [up, destroy]) {
+            assert.match(job.if ?? "", /github\.event\.pull_request\.head\.repo\.full_name == github\.repository/);
+            assert.notStrictEqual(envName(job), "production");
+            assert.strictEqual(job.concurrency?.group, "review-${{ github.event.pull_request.number }}");
+            assert.strictEqual(job.concurrency?.["cancel-in-progress"], false);
+        }
+        assert.match(up.if!, /github\.event\.action != 'closed'/);
+        assert.match(destroy.if!, /github\.event\.action == 'closed'/);
+        const runs = (job: Job) => job.steps.map((x) => x.run ?? "").join("\n");
+        assert.match(
+            runs(up),
+            /npm run -s review -- up --pr "\$PR" --branch "\$BRANCH"[^\n]*\n?[^\n]*--head-repo "\$HEAD_REPO"/,
+        );
+        assert.match(runs(destroy), /npm run -s review -- destroy --pr "\$PR"/);
+        // The branch name is data: passed through the environment, never pasted into the script.
+        assert.doesNotMatch(JSON.stringify(up.steps.map((x) => x.run)), /head\.ref/);
+        const sweep = workflow("review-sweep.yml");
+        assert.ok(sweep.on.schedule, "the sweeper runs on a schedule");
+        assert.match(runs(sweep.jobs.sweep), /npm run -s review -- sweep/);
+        for (const f of files.filter((x) => !["review.yml", "review-sweep.yml"].includes(x)))
+            assert.doesNotMatch(text(f), /npm run (-s )?review\b|--stack "?pr-/, `${f} touches a review environment`);
+    });
+
     it("every npm script a workflow runs exists", () => {
         const scripts = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")).scripts as Record<
             string,

@@ -29,6 +29,10 @@ function computedOutputs(args: pulumi.runtime.MockResourceArgs): Record<string, 
             return { deploymentId: mockDeploymentId(String(inputValue(args.inputs.fingerprint).value)) };
         case "sentry:index/sentryKey:SentryKey":
             return { dsnPublic: `https://key-of-${args.name}@o1.ingest.sentry.example/1` };
+        case "pulumi:pulumi:StackReference":
+            return {
+                outputs: { sentryDsns: { web: `https://key-of-web@o1.ingest.sentry.example/${args.inputs.name}` } },
+            };
         case "pagerduty:index/serviceIntegration:ServiceIntegration":
             return { integrationKey: `routing-key-of-${args.name}` };
         default:
