@@ -618,6 +618,45 @@ export const DOCUMENTS = {
             serviceInstanceDeployV2(serviceId: $serviceId, environmentId: $environmentId, commitSha: $commitSha)
         }
     `,
+    ProjectTokens: /* GraphQL */ `
+        query ProjectTokens($projectId: String!, $after: String) {
+            projectTokens(projectId: $projectId, after: $after) {
+                edges {
+                    node {
+                        id
+                        name
+                        environmentId
+                        createdAt
+                    }
+                }
+                pageInfo {
+                    hasNextPage
+                    endCursor
+                }
+            }
+        }
+    `,
+    ProjectTokenCreate: /* GraphQL */ `
+        mutation ProjectTokenCreate($input: ProjectTokenCreateInput!) {
+            projectTokenCreate(input: $input)
+        }
+    `,
+    ProjectTokenDelete: /* GraphQL */ `
+        mutation ProjectTokenDelete($id: String!) {
+            projectTokenDelete(id: $id)
+        }
+    `,
+    /** What a project token reaches (asked with that token, as `Project-Access-Token`). */
+    ProjectTokenScope: /* GraphQL */ `
+        query ProjectTokenScope {
+            projectToken {
+                id
+                name
+                projectId
+                environmentId
+            }
+        }
+    `,
 } as const;
 
 export type OperationName = keyof typeof DOCUMENTS;
