@@ -24,6 +24,12 @@ export interface RepositoryProtectionArgs {
     reviewers?: { teams?: string[]; users?: string[] };
     /** Actions secrets of the environment, by secret name; each value must be a secret. */
     environmentSecrets?: Record<string, pulumi.Input<string>>;
+    /**
+     * Actions secrets of other GitHub environments this stack's jobs run in but does not own (they
+     * must exist): environment name → secret name → value (a secret). The deploy watcher's
+     * `drift-<stack>` holds the stack's Railway project token this way.
+     */
+    otherEnvironmentSecrets?: Record<string, Record<string, pulumi.Input<string>>>;
 }
 
 function repositoryProtectionProblems(args: RepositoryProtectionArgs): ArgumentProblem[] {
@@ -138,6 +144,15 @@ export class RepositoryProtection extends pulumi.ComponentResource {
                 child,
             );
         }
+
+        for (const [other, secrets] of Object.entries(args.otherEnvironmentSecrets ?? {}))
+            for (const [secretName, value] of Object.entries(secrets)) {
+                new github.ActionsEnvironmentSecret(
+                    `${name}-${other}-${secretName}`,
+                    { repository: args.repository, environment: other, secretName, value: pulumi.secret(value) },
+                    child,
+                );
+            }
 
         this.branchProtectionId = protection.id;
         this.environmentName = environment.environment;

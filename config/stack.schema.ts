@@ -409,6 +409,12 @@ export const secretsSchema = z
             .strictObject({
                 railwayApiToken: secretLeaf.optional(),
                 pulumiConfigPassphrase: secretLeaf.optional(),
+                /**
+                 * The Railway project token of the stack's environment, for the jobs that act on it
+                 * alone (the deploy watcher's `RAILWAY_TOKEN` in GitHub environment `drift-<stack>`).
+                 * Rotated by `npm run railway:rotate-token`, never set by hand.
+                 */
+                railwayProjectToken: secretLeaf.optional(),
             })
             .default({}),
     })

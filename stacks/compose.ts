@@ -177,6 +177,9 @@ export function composeStack(config: StackConfig, providers: IntegrationProvider
                 environment: githubEnvironmentOf(config),
                 reviewers: config.github.productionReviewers,
                 environmentSecrets,
+                otherEnvironmentSecrets: deploy.railwayProjectToken
+                    ? { [`drift-${config.stack}`]: { RAILWAY_TOKEN: deploy.railwayProjectToken } }
+                    : undefined,
             },
             { providers: providers.github ? { github: providers.github } : undefined },
         );
