@@ -8,7 +8,7 @@ import type { ConfigIssue } from "./issues";
 import { crossFieldIssues, crossFieldWarnings } from "./cross-field";
 import { configPath, CrossFieldView } from "./cross-field/view";
 import { plainCredentialIssues } from "./plain-credentials";
-import { asReviewEnvironment } from "./review";
+import { asReviewEnvironment } from "./derived-environment";
 import {
     CONFIG_NAMESPACE,
     integrationsSchema,

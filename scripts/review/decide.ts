@@ -3,7 +3,7 @@
  * request may have one (the cap), and which ones the sweeper destroys (idle since their last update).
  * What cannot be known (a stack with no readable last update, one being updated) is never destroyed.
  */
-import { REVIEW_STACK } from "../../config/review";
+import { REVIEW_STACK } from "../../config/derived-environment";
 
 /** A stack as `pulumi stack ls --json` lists it. */
 export interface ListedStack {

@@ -10,7 +10,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { reviewEnvironmentName } from "../../config/review";
+import { reviewEnvironmentName } from "../../config/derived-environment";
 import type { ReviewConfig } from "../../config/stack.schema";
 import type { PulumiRun, RunPulumi } from "../rotation/rotate";
 import { REVIEW_MARKER, renderReviewComment, ReviewState } from "./comment";

@@ -5,7 +5,7 @@
  * nothing protected, and no GitHub, Sentry or PagerDuty resources.
  */
 import { strict as assert } from "assert";
-import { asReviewEnvironment, REVIEW_STACK, reviewEnvironmentName } from "../../config/review";
+import { asReviewEnvironment, REVIEW_STACK, reviewEnvironmentName } from "../../config/derived-environment";
 import type { ParsedStackConfig } from "../../config/stack.schema";
 import { CapturedResource, inputValue, runStack } from "../support/mocks";
 
