@@ -1,5 +1,6 @@
 /**
- * A pull request's review environment, derived from its base stack's configuration (staging's).
+ * Environments derived from another stack's configuration: a pull request's review environment
+ * (from staging's) and the canary (from production's, below).
  *
  * The review stack's file is its base's file plus a `review` key (`npm run review` writes both), so
  * the program sees the base's services, variables and secrets and turns them here into what a
@@ -20,15 +21,24 @@ export const reviewEnvironmentName = (pullRequest: number): string => `pr-${pull
 /** The stack names review environments have: only these are counted by the cap and swept. */
 export const REVIEW_STACK = /^pr-([1-9][0-9]{0,9})$/;
 
-function reviewService(svc: ServiceConfig, review: NonNullable<ParsedStackConfig["review"]>): ServiceConfig {
-    const source =
-        "repo" in svc.source && svc.source.repo.toLowerCase() === review.repository.toLowerCase()
-            ? { ...svc.source, branch: review.branch }
-            : svc.source;
+/** The Railway environment (and the stack) of the canary: one per project, production's. */
+export const CANARY_ENVIRONMENT = "canary";
+
+interface Derivation {
+    environment: string;
+    /** Services built from this repository take `branch` (when given) and `commit`. */
+    repository: string;
+    branch?: string;
+    commit?: string;
+    ephemeral: boolean;
+}
+
+function derivedService(svc: ServiceConfig, d: Derivation): ServiceConfig {
+    const ours = "repo" in svc.source && svc.source.repo.toLowerCase() === d.repository.toLowerCase();
     return {
         ...svc,
-        source,
-        commit: source === svc.source ? svc.commit : (review.commit ?? svc.commit),
+        source: ours && d.branch && "repo" in svc.source ? { ...svc.source, branch: d.branch } : svc.source,
+        commit: ours ? (d.commit ?? svc.commit) : svc.commit,
         replicas: 1,
         regions: undefined,
         protect: false,
@@ -37,23 +47,50 @@ function reviewService(svc: ServiceConfig, review: NonNullable<ParsedStackConfig
     };
 }
 
-/** The configuration of the review environment `config.review` describes; other configs unchanged. */
-export function asReviewEnvironment(config: ParsedStackConfig): ParsedStackConfig {
-    const review = config.review;
-    if (!review) return config;
+function derive(config: ParsedStackConfig, d: Derivation): ParsedStackConfig {
     return {
         ...config,
         integrations: { ...config.integrations, github: false, sentry: false, pagerduty: false },
         railway: {
             ...config.railway,
             ownsProject: false,
-            environment: reviewEnvironmentName(review.pullRequest),
+            environment: d.environment,
             duplicateFrom: config.railway.environment,
-            ephemeral: true,
+            ephemeral: d.ephemeral,
             protect: false,
-            services: config.railway.services.map((svc) => reviewService(svc, review)),
+            services: config.railway.services.map((svc) => derivedService(svc, d)),
         },
         gate: { ...config.gate, pageOnFailedDeployment: false },
         reviewEnvironments: undefined,
     };
+}
+
+/**
+ * The configuration of the environment `config.review` (a pull request's) or `config.canary`
+ * describes; other configs unchanged. The canary is the same derivation from production: the new
+ * commit on production's services, settings, variables and secrets, in its own environment of
+ * production's project, on its own Railway domain, judged by the gate before production is updated.
+ */
+export function asDerivedEnvironment(config: ParsedStackConfig): ParsedStackConfig {
+    if (config.review)
+        return derive(config, {
+            environment: reviewEnvironmentName(config.review.pullRequest),
+            repository: config.review.repository,
+            branch: config.review.branch,
+            commit: config.review.commit,
+            ephemeral: true,
+        });
+    if (config.canary)
+        return derive(config, {
+            environment: CANARY_ENVIRONMENT,
+            repository: config.canary.repository,
+            commit: config.canary.commit,
+            ephemeral: false,
+        });
+    return config;
+}
+
+/** The stack a derived environment was made from (whose Sentry projects it reports to). */
+export function baseStackOf(config: Pick<ParsedStackConfig, "review" | "canary">): string | undefined {
+    return config.review?.base ?? config.canary?.base;
 }

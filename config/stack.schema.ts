@@ -451,6 +451,19 @@ export const reviewSchema = z.strictObject({
         .optional(),
 });
 
+/**
+ * What makes a stack the canary: written by `npm run canary` into the canary stack's file (a copy
+ * of production's), never by hand. The program derives the rest (config/derived-environment.ts).
+ */
+export const canarySchema = z.strictObject({
+    /** The stack it was made from (production). */
+    base: z.string().min(1),
+    /** The repository whose services run `commit`. */
+    repository: z.string().regex(/^[\w.-]+\/[\w.-]+$/, { message: "must be 'owner/repository'" }),
+    /** The commit to prove before production gets it. */
+    commit: z.string().regex(/^[0-9a-f]{7,40}$/, { message: "must be a commit SHA (7 to 40 hex digits)" }),
+});
+
 /** Every key under the `ainative-platform` namespace. */
 export const stackConfigSchema = z.strictObject({
     environment: z.enum(APP_ENVIRONMENTS),
@@ -472,6 +485,7 @@ export const stackConfigSchema = z.strictObject({
         .default({}),
     reviewEnvironments: reviewEnvironmentsSchema.optional(),
     review: reviewSchema.optional(),
+    canary: canarySchema.optional(),
 });
 
 export type StackConfigInput = z.input<typeof stackConfigSchema>;
@@ -485,4 +499,5 @@ export type GateConfig = z.output<typeof gateSchema>;
 export type SmokeTest = z.output<typeof smokeTestSchema>;
 export type Integrations = z.output<typeof integrationsSchema>;
 export type ReviewConfig = z.output<typeof reviewSchema>;
+export type CanaryConfig = z.output<typeof canarySchema>;
 export type ReviewEnvironmentsConfig = z.output<typeof reviewEnvironmentsSchema>;

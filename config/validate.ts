@@ -8,7 +8,7 @@ import type { ConfigIssue } from "./issues";
 import { crossFieldIssues, crossFieldWarnings } from "./cross-field";
 import { configPath, CrossFieldView } from "./cross-field/view";
 import { plainCredentialIssues } from "./plain-credentials";
-import { asReviewEnvironment } from "./derived-environment";
+import { asDerivedEnvironment } from "./derived-environment";
 import {
     CONFIG_NAMESPACE,
     integrationsSchema,
@@ -382,9 +382,16 @@ export function validateStackConfig(original: RawConfig): ValidationResult {
         ...plainCredentialIssues(original, configPath),
     ]);
     const warnings = crossFieldWarnings(view);
+    if (raw.review !== undefined && raw.canary !== undefined)
+        issues.push({
+            path: `${CONFIG_NAMESPACE}:canary`,
+            problem:
+                "is set together with review: a stack is a pull request's review environment or the canary, not both",
+            fix: "remove one (npm run review and npm run canary each write their own stack file)",
+        });
     if (issues.length || !parsed.success) return { ok: false, issues, warnings };
-    // A review stack's file is its base's plus `review`: what the program runs is derived from both.
-    const config = asReviewEnvironment(renamedKeys(parsed.data, CONSTRUCTOR_STANDIN, "constructor"));
+    // A review or canary stack's file is its base's plus `review` or `canary`: what the program runs is derived from both.
+    const config = asDerivedEnvironment(renamedKeys(parsed.data, CONSTRUCTOR_STANDIN, "constructor"));
     return { ok: true, config, warnings };
 }
 

@@ -9,6 +9,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config/load";
+import { baseStackOf } from "../config/derived-environment";
 import { ownsRailwayProject } from "../config/validate";
 import { DeploymentGate, ErrorTracking, IncidentRouting, RailwayApp, RepositoryProtection } from "../components";
 import type { IntegrationProviders } from "../providers/integrations";
@@ -78,13 +79,14 @@ export function composeStack(config: StackConfig, providers: IntegrationProvider
         outputs.sentryDsns = Object.fromEntries(Object.entries(errors.projects).map(([svc, p]) => [svc, p.dsn]));
     }
 
-    // A review environment reports to its base's Sentry projects rather than making its own: their
-    // DSNs come from the base stack's outputs (an empty DSN, which turns Sentry off, if it has none).
+    // A review environment or the canary reports to its base's Sentry projects rather than making its
+    // own: their DSNs come from the base stack's outputs (an empty DSN, which turns Sentry off, if it has none).
+    const base = baseStackOf(config);
     const baseDsns =
-        config.review && config.sentry && !on.sentry && apps.length > 0
-            ? new pulumi.StackReference(
-                  `${pulumi.getOrganization()}/${pulumi.getProject()}/${config.review.base}`,
-              ).getOutput("sentryDsns")
+        base && config.sentry && !on.sentry && apps.length > 0
+            ? new pulumi.StackReference(`${pulumi.getOrganization()}/${pulumi.getProject()}/${base}`).getOutput(
+                  "sentryDsns",
+              )
             : undefined;
     const sentryDsnOf = (svc: string): pulumi.Input<string> | undefined =>
         own(errors?.projects, svc)?.dsn ??

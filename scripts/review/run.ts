@@ -37,14 +37,22 @@ export type UpOutcome =
 export type DestroyOutcome =
     { result: "destroyed" | "absent"; stack: string } | { result: "could not decide"; stack: string; reason: string };
 
-const run = (stack: string, args: string[]) => [...args, "--stack", stack, "--non-interactive", "--color", "never"];
+export const run = (stack: string, args: string[]) => [
+    ...args,
+    "--stack",
+    stack,
+    "--non-interactive",
+    "--color",
+    "never",
+];
 
 /** The last lines of a run (the CLI masks secret values in what it prints). */
-const tail = (r: PulumiRun, lines = 30) => `${r.stdout}\n${r.stderr}`.trim().split("\n").slice(-lines).join("\n");
+export const tail = (r: PulumiRun, lines = 30) =>
+    `${r.stdout}\n${r.stderr}`.trim().split("\n").slice(-lines).join("\n");
 
-class CouldNotDecide extends Error {}
+export class CouldNotDecide extends Error {}
 
-async function listStacks(deps: ReviewDeps): Promise<ListedStack[]> {
+export async function listStacks(deps: ReviewDeps): Promise<ListedStack[]> {
     const r = await deps.pulumi(["stack", "ls", "--json"]);
     if (r.code !== 0) throw new CouldNotDecide(`pulumi stack ls failed:\n${tail(r, 8)}`);
     try {
@@ -56,7 +64,7 @@ async function listStacks(deps: ReviewDeps): Promise<ListedStack[]> {
     }
 }
 
-function readBase(deps: ReviewDeps, base: string): string {
+export function readBase(deps: ReviewDeps, base: string): string {
     const file = path.join(deps.cwd, `Pulumi.${base}.yaml`);
     if (!fs.existsSync(file)) throw new CouldNotDecide(`no Pulumi.${base}.yaml: review environments are made from it`);
     return fs.readFileSync(file, "utf8");
@@ -89,7 +97,7 @@ async function removeStack(deps: ReviewDeps, stack: string): Promise<PulumiRun> 
     return deps.pulumi(run(stack, ["stack", "rm", "--yes"]));
 }
 
-async function stackUrls(deps: ReviewDeps, stack: string): Promise<Record<string, string[]>> {
+export async function stackUrls(deps: ReviewDeps, stack: string): Promise<Record<string, string[]>> {
     const r = await deps.pulumi(run(stack, ["stack", "output", "urls", "--json"]));
     if (r.code !== 0) return {};
     try {

@@ -1,12 +1,14 @@
 /**
- * A review stack's file: its base's file (staging's), encryption settings and secrets included, plus
- * the `review` key that makes the program derive a review environment from it (config/review.ts).
+ * A review (or canary) stack's file: its base's file (staging's, production's), encryption settings
+ * and secrets included, plus the `review` (`canary`) key that makes the program derive that
+ * environment from it (config/derived-environment.ts).
  * Written afresh before every run from the checked-out base file, so a pull request that changes
  * staging's configuration sees the change in its own review environment first. Never committed
  * (.gitignore): the stack's state lives in the backend, its file is rebuilt on each runner.
  */
 import { isMap, parseDocument } from "yaml";
 import {
+    CanaryConfig,
     CONFIG_NAMESPACE,
     ReviewConfig,
     reviewEnvironmentsSchema,
@@ -25,11 +27,22 @@ function baseDocument(baseText: string, baseStack: string) {
         );
     const config = doc.get("config");
     if (!isMap(config)) throw new ReviewStackFileProblem(`Pulumi.${baseStack}.yaml has no config section`);
-    if (config.has(key("review")))
-        throw new ReviewStackFileProblem(
-            `Pulumi.${baseStack}.yaml is itself a review environment's (it has ${key("review")}): give the stack review environments are made from (--base staging)`,
-        );
+    for (const derived of ["review", "canary"])
+        if (config.has(key(derived)))
+            throw new ReviewStackFileProblem(
+                `Pulumi.${baseStack}.yaml is itself a derived environment's (it has ${key(derived)}): give the stack it was made from (--base)`,
+            );
     return doc;
+}
+
+/** The canary stack's file for `canary`, made from the base stack's file text (production's). */
+export function canaryStackFile(baseText: string, baseStack: string, canary: CanaryConfig): string {
+    const doc = baseDocument(baseText, baseStack);
+    doc.commentBefore =
+        ` The canary, made by \`npm run canary\` from Pulumi.${baseStack}.yaml (its encryption settings` +
+        ` included).\n Rebuilt before every run; not committed.`;
+    doc.setIn(["config", key("canary")], canary);
+    return doc.toString();
 }
 
 /** The review stack's file for `review`, made from the base stack's file text. */

@@ -191,6 +191,16 @@ describe("workflows: the properties that keep them safe", () => {
         }
     });
 
+    it("production's pulumi up runs only after the canary passed, in the same job", () => {
+        const steps = workflow("deploy.yml").jobs.production.steps;
+        const canary = steps.findIndex((x) => /npm run -s canary -- up --commit/.test(x.run ?? ""));
+        const up = steps.findIndex((x) => /\bpulumi up --stack production\b/.test(x.run ?? ""));
+        assert.ok(canary >= 0 && up > canary, "the canary step comes before production's up");
+        for (const step of steps.slice(canary, up + 1))
+            assert.ok(!step.if || !/always\(\)|failure\(\)/.test(step.if), `${step.name} runs after a failed canary`);
+        assert.equal((steps[canary] as Step & { "continue-on-error"?: boolean })["continue-on-error"], undefined);
+    });
+
     it("Railway's own deploys are watched: on a push to every branch a stack deploys from, for each stack, reporting", () => {
         const watch = workflow("deploy-watch.yml");
         const deployed = new Set<string>();

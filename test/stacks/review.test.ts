@@ -5,8 +5,9 @@
  * nothing protected, and no GitHub, Sentry or PagerDuty resources.
  */
 import { strict as assert } from "assert";
-import { asReviewEnvironment, REVIEW_STACK, reviewEnvironmentName } from "../../config/derived-environment";
+import { asDerivedEnvironment, REVIEW_STACK, reviewEnvironmentName } from "../../config/derived-environment";
 import type { ParsedStackConfig } from "../../config/stack.schema";
+import { validateStackConfig } from "../../config/validate";
 import { CapturedResource, inputValue, runStack } from "../support/mocks";
 
 const REVIEW = {
@@ -101,11 +102,11 @@ describe("review environments: the derivation", () => {
 
     it("leaves a config without `review` as it is", () => {
         const config = base();
-        assert.equal(asReviewEnvironment(config), config);
+        assert.equal(asDerivedEnvironment(config), config);
     });
 
     it("shares the base's project (never owns it), protects nothing, and changes only the pull request's repository's services", () => {
-        const r = asReviewEnvironment({ ...base(), review: { ...REVIEW, repository: "AINative/Platform" } });
+        const r = asDerivedEnvironment({ ...base(), review: { ...REVIEW, repository: "AINative/Platform" } });
         assert.equal(r.railway.ownsProject, false);
         assert.equal(r.railway.environment, "pr-42");
         assert.equal(r.railway.duplicateFrom, "staging");
@@ -130,5 +131,51 @@ describe("review environments: the derivation", () => {
         assert.equal(reviewEnvironmentName(7), "pr-7");
         for (const yes of ["pr-1", "pr-42"]) assert.match(yes, REVIEW_STACK);
         for (const no of ["pr-0", "pr-", "pr-01", "staging", "pr-1-x", "xpr-1"]) assert.doesNotMatch(no, REVIEW_STACK);
+    });
+});
+
+describe("the canary: the program derived from production's stack file", function () {
+    this.timeout(60_000);
+    const CANARY = {
+        base: "production",
+        repository: "ainative/platform",
+        commit: "89abcdef0123456789abcdef0123456789abcdef",
+    };
+    let captured: CapturedResource[];
+    before(async () => {
+        ({ captured } = await runStack("production", (c) => {
+            c["ainative-platform:canary"] = CANARY;
+        }));
+    });
+    const ofType = (t: string) => captured.filter((r) => r.type === t);
+
+    it("its own environment `canary` in production's project, a duplicate of production's, kept (not ephemeral), nothing protected", () => {
+        const [env] = ofType("railway:index:Environment");
+        assert.equal(env.inputs.name, "canary");
+        assert.equal(env.inputs.duplicateFrom, "production");
+        assert.equal(env.inputs.ephemeral, false);
+        assert.equal(ofType("railway:index:Project").length, 0);
+        for (const r of captured) assert.equal(r.protect, false, `${r.type} ${r.name}`);
+    });
+
+    it("the commit on production's branch and settings, one replica, its own Railway domain, errors to production's Sentry", () => {
+        const web = ofType("railway:index:ServiceInstance").find((r) => r.name === "platform-web")!;
+        assert.equal(web.inputs.source.branch, "main", "production's branch");
+        assert.deepEqual(Object.values(web.inputs.replicas), [1]);
+        const deployment = ofType("railway:index:ServiceDeployment").find((r) => r.name === "platform-web")!;
+        assert.equal(inputValue(deployment.inputs.commitSha).value, CANARY.commit);
+        assert.equal(ofType("railway:index:CustomDomain").length, 0);
+        const vars = ofType("railway:index:Variables").find((r) => r.name === "platform-web")!;
+        assert.equal(
+            inputValue((vars.wire.secretVariables as Record<string, unknown>).SENTRY_DSN).value,
+            "https://key-of-web@o1.ingest.sentry.example/organization/ainative-platform/production",
+        );
+        for (const r of captured) assert.doesNotMatch(r.type, /^(github|sentry|pagerduty):/, r.type);
+    });
+
+    it("a stack file that is both a review environment's and the canary's is refused, naming the key", () => {
+        const r = validateStackConfig({ canary: CANARY, review: REVIEW });
+        assert.equal(r.ok, false);
+        assert.ok(!r.ok && r.issues.some((i) => i.path === "ainative-platform:canary" && /not both/.test(i.problem)));
     });
 });

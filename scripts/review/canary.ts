@@ -1,0 +1,83 @@
+/**
+ * The canary: the commit about to reach production, run first on production's services, settings,
+ * variables and secrets, in an environment of its own (`canary`, a duplicate of production's in
+ * production's project, one replica, its own Railway domain, its own datastores), and judged there
+ * by production's health gate (health, smoke tests, metrics) inside `pulumi up`. The deploy workflow
+ * runs it before production's `up`, which does not start unless it passed. The stack is kept between
+ * deploys (an update of it is quicker than a duplicate), its file rebuilt each time from
+ * production's; `destroy` removes it.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { CANARY_ENVIRONMENT } from "../../config/derived-environment";
+import type { CanaryConfig } from "../../config/stack.schema";
+import { CouldNotDecide, listStacks, readBase, ReviewDeps, run, stackUrls, tail } from "./run";
+import { canaryStackFile, gateJudges } from "./stack-file";
+
+export type CanaryOutcome =
+    | { result: "passed" | "failed"; judged: boolean; urls: Record<string, string[]>; details?: string }
+    | { result: "could not decide"; reason: string };
+
+function couldNotDecide(e: unknown): CanaryOutcome {
+    if (e instanceof CouldNotDecide || (e as Error).name === "ReviewStackFileProblem")
+        return { result: "could not decide", reason: (e as Error).message };
+    throw e;
+}
+
+async function prepare(deps: ReviewDeps, canary: CanaryConfig): Promise<string> {
+    const baseText = readBase(deps, canary.base);
+    fs.writeFileSync(
+        path.join(deps.cwd, `Pulumi.${CANARY_ENVIRONMENT}.yaml`),
+        canaryStackFile(baseText, canary.base, canary),
+    );
+    if (!(await listStacks(deps)).some((s) => s.name === CANARY_ENVIRONMENT)) {
+        const init = await deps.pulumi(["stack", "init", CANARY_ENVIRONMENT, "--non-interactive"]);
+        if (init.code !== 0) throw new CouldNotDecide(`pulumi stack init canary failed:\n${tail(init, 8)}`);
+    }
+    return baseText;
+}
+
+/** Deploys `canary.commit` to the canary and says whether the gate passed it. */
+export async function canaryUp(deps: ReviewDeps, canary: CanaryConfig): Promise<CanaryOutcome> {
+    try {
+        const baseText = await prepare(deps, canary);
+        deps.progress(`canary: pulumi up of ${canary.commit.slice(0, 12)} on ${canary.base}'s configuration`);
+        const up = await deps.pulumi(run(CANARY_ENVIRONMENT, ["up", "--yes", "--skip-preview"]));
+        return {
+            result: up.code === 0 ? "passed" : "failed",
+            judged: gateJudges(baseText, canary.base),
+            urls: await stackUrls(deps, CANARY_ENVIRONMENT),
+            details: up.code === 0 ? undefined : tail(up),
+        };
+    } catch (e) {
+        return couldNotDecide(e);
+    }
+}
+
+/** Destroys the canary's environment and removes its stack (nothing to do when there is none). */
+export async function canaryDestroy(
+    deps: ReviewDeps,
+    canary: Omit<CanaryConfig, "commit">,
+): Promise<{ result: "destroyed" | "absent" } | { result: "could not decide"; reason: string }> {
+    try {
+        if (!(await listStacks(deps)).some((s) => s.name === CANARY_ENVIRONMENT)) return { result: "absent" };
+        // The file carries the stack's encryption settings; the commit is irrelevant to a destroy.
+        await prepare(deps, { ...canary, commit: "0000000" });
+        const destroyed = await deps.pulumi(run(CANARY_ENVIRONMENT, ["destroy", "--yes", "--skip-preview"]));
+        if (destroyed.code !== 0)
+            return {
+                result: "could not decide",
+                reason: `pulumi destroy failed; the stack is kept:\n${tail(destroyed)}`,
+            };
+        const removed = await deps.pulumi(run(CANARY_ENVIRONMENT, ["stack", "rm", "--yes"]));
+        if (removed.code !== 0)
+            return {
+                result: "could not decide",
+                reason: `destroyed, but pulumi stack rm failed:\n${tail(removed, 8)}`,
+            };
+        return { result: "destroyed" };
+    } catch (e) {
+        const r = couldNotDecide(e);
+        return r.result === "could not decide" ? r : { result: "could not decide", reason: "unexpected" };
+    }
+}

@@ -1,0 +1,104 @@
+/**
+ * The canary under the real engine, against the Railway emulator, with the health gate on (the sample
+ * app on real PostgreSQL and Redis): `npm run canary -- up` deploys a commit to an environment of
+ * its own made from the base stack's (here `local`, standing for production), judged by the gate;
+ * a commit whose deployment fails there is refused (exit 1) and the base environment gets nothing
+ * from either run; `destroy` leaves nothing behind.
+ */
+import { strict as assert } from "assert";
+import { randomBytes } from "crypto";
+import { canaryCommand } from "../../scripts/commands/canary";
+import { captureIO } from "../support/capture";
+import { LocalStack, startLocalStack } from "../support/e2e";
+import { fastGate } from "../support/gate";
+import { SampleApp, startSampleApp } from "../support/sample-app";
+import { startPostgres } from "../support/services/postgres";
+import { startRedis } from "../support/services/redis";
+import { Servers } from "../support/services/servers";
+
+const REPO = "ainative/platform";
+
+describe("the canary under the real engine", function () {
+    let s: LocalStack;
+    let app: SampleApp;
+    const servers = new Servers();
+    const project = () => [...s.emu.store.projects.values()].find((p) => !p.deletedAt)!;
+    const env = (name: string) => s.emu.store.liveEnvironments(project().id).find((e) => e.name === name);
+    const web = () => [...s.emu.store.services.values()].find((x) => x.name === "web")!;
+    const deploymentsIn = (name: string) =>
+        [...s.emu.store.deployments.values()]
+            .filter((d) => d.environmentId === env(name)?.id && d.serviceId === web().id)
+            .sort((a, b) => a.createdAt - b.createdAt);
+    const canary = async (args: string[]) => {
+        const io = captureIO();
+        const code = await canaryCommand([...args, "--repo", REPO, "--base", "local"], io, s.ws.dir, s.ws.env);
+        s.outputs.push(io.all());
+        return { code, io };
+    };
+    /** A commit on main, as a merge makes it (Railway knows it; the base's own trigger deploys it). */
+    const merged = () => {
+        const sha = randomBytes(20).toString("hex");
+        s.emu.store.push(REPO, "main", sha);
+        return sha;
+    };
+
+    before(async () => {
+        const [pg, redis] = await servers.start(startPostgres(), startRedis());
+        [app] = await servers.start(startSampleApp({ databaseUrl: pg.url, redisUrl: redis.url }));
+        app.setMode({ mode: "healthy" });
+        s = await startLocalStack({ mutate: (c) => (c["ainative-platform:gate"] = fastGate(app.url)) });
+        await s.ws.setSecret("secrets.services.web.AUTH_SECRET", "local-auth-secret-for-the-canary-e2e");
+        const up = await s.run(["up", "--yes", "--skip-preview"]);
+        assert.equal(up.code, 0, up.stdout + up.stderr);
+    });
+    after(async () => {
+        await s?.close();
+        await servers.closeAll();
+    });
+
+    it("a. a good commit passes: deployed to the canary environment (a duplicate of the base's), judged, the base untouched", async () => {
+        const sha = merged();
+        const base = deploymentsIn("local").length;
+        const { code, io } = await canary(["up", "--commit", sha]);
+        assert.equal(code, 0, io.all());
+        assert.match(
+            io.all(),
+            new RegExp(`canary: passed \\(the health gate judged it\\): ${sha.slice(0, 12)} may go to local`),
+        );
+        const e = env("canary")!;
+        assert.equal(e.sourceEnvironmentId, env("local")!.id);
+        assert.equal(e.ephemeral, false, "kept between deploys");
+        const [deployed] = deploymentsIn("canary");
+        assert.equal(deployed.commitHash, sha);
+        assert.deepEqual(
+            Object.values(s.emu.store.instance(web().id, e.id).multiRegionConfig).map((r) => r.numReplicas),
+            [1],
+            "one replica",
+        );
+        assert.equal(deploymentsIn("local").length, base, "nothing deployed to the base by the canary");
+        const domain = [...s.emu.store.domains.values()].find((d) => d.environmentId === e.id && !d.custom)!;
+        assert.ok(io.all().includes(`https://${domain.domain}`), "its own Railway domain");
+    });
+
+    it("b. a commit whose deployment fails is refused: exit 1, and the base gets nothing", async () => {
+        const sha = merged();
+        const base = deploymentsIn("local").length;
+        s.emu.nextDeployments("FAILED", 1, web().id);
+        const { code, io } = await canary(["up", "--commit", sha]);
+        assert.equal(code, 1, io.all());
+        assert.match(io.all(), new RegExp(`canary: failed: ${sha.slice(0, 12)} must not go to local`));
+        assert.equal(deploymentsIn("local").length, base);
+    });
+
+    it("c. destroy removes the canary's environment and stack; the base is whole", async () => {
+        const { code, io } = await canary(["destroy"]);
+        assert.equal(code, 0, io.all());
+        assert.equal(env("canary"), undefined);
+        assert.ok(env("local"));
+        const stacks = await s.ws.run(["stack", "ls", "--json"]);
+        assert.deepEqual(
+            (JSON.parse(stacks.stdout) as { name: string }[]).map((x) => x.name),
+            ["local"],
+        );
+    });
+});
