@@ -12,28 +12,11 @@
  * RAILWAY_API_TOKEN...).
  */
 import * as fs from "fs";
-import { InvalidArgumentError } from "@commander-js/extra-typings";
-import { engineOnPath, runPulumi } from "../engine/engine";
-import { parseRepo } from "../github/client";
-import type { RunPulumi } from "../rotation/rotate";
+import { engineOnPath, projectPulumi } from "../engine/engine";
 import { canaryDestroy, canaryUp } from "../review/canary";
 import type { ReviewDeps } from "../review/run";
-import { defineCommand, parseCommand, stackName, usageProblem } from "./cli";
+import { commitSha, defineCommand, parseCommand, repositoryName, stackName, usageProblem } from "./cli";
 import { CommandIO, EXIT } from "./io";
-
-function repository(value: string): string {
-    try {
-        parseRepo(value);
-    } catch (e) {
-        throw new InvalidArgumentError((e as Error).message);
-    }
-    return value;
-}
-
-function commitSha(value: string): string {
-    if (!/^[0-9a-f]{7,40}$/.test(value)) throw new InvalidArgumentError("must be a commit SHA (7 to 40 hex digits).");
-    return value;
-}
 
 type Action =
     { name: "up"; commit: string; repo: string; base: string } | { name: "destroy"; repo: string; base: string };
@@ -51,12 +34,12 @@ function canaryProgram(io: CommandIO, chosen: (a: Action) => void) {
     cmd.command("up")
         .description("deploys the commit to the canary and waits for the health gate's verdict")
         .requiredOption("--commit <sha>", "the commit to prove", commitSha)
-        .requiredOption("--repo <owner/name>", "the repository whose services run the commit", repository)
+        .requiredOption("--repo <owner/name>", "the repository whose services run the commit", repositoryName)
         .option("--base <stack>", "the stack the canary is made from", stackName, "production")
         .action((o) => chosen({ name: "up", ...o }));
     cmd.command("destroy")
         .description("destroys the canary's environment and removes its stack")
-        .requiredOption("--repo <owner/name>", "the repository whose services run the commit", repository)
+        .requiredOption("--repo <owner/name>", "the repository whose services run the commit", repositoryName)
         .option("--base <stack>", "the stack the canary is made from", stackName, "production")
         .action((o) => chosen({ name: "destroy", ...o }));
     cmd.addHelpText("after", () => cmd.commands.map((c) => `\n${c.helpInformation()}`).join(""));
@@ -78,13 +61,7 @@ export async function canaryCommand(
     const a: Action = action;
     const engine = engineOnPath(env);
     if (!engine) return usage("no Pulumi CLI on PATH (scripts/install-pulumi.sh installs one)");
-    const pulumi: RunPulumi = (args, o) =>
-        runPulumi(engine, args, {
-            cwd,
-            env: { ...env, PULUMI_SKIP_UPDATE_CHECK: "true" },
-            input: o?.input,
-            timeoutMs: 60 * 60_000,
-        });
+    const pulumi = projectPulumi(engine, cwd, env, 60 * 60_000);
     const deps: ReviewDeps = { pulumi, cwd, progress: io.err, now: () => new Date() };
 
     if (a.name === "destroy") {

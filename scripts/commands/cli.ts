@@ -10,6 +10,7 @@
  * writes to the console. Output goes through the command's {@link CommandIO}, and a parse problem
  * becomes the shared usage exit code.
  */
+import { parseRepo } from "../github/client";
 import { Command, CommanderError, CommandUnknownOpts, InvalidArgumentError, Option } from "@commander-js/extra-typings";
 import { CommandIO, EXIT } from "./io";
 
@@ -80,6 +81,23 @@ export function numberIn(min: number, max: number): (value: string) => number {
 /** A repeatable option's collector: every occurrence, in order. */
 export function repeated(value: string, previous: string[]): string[] {
     return [...previous, value];
+}
+
+/** An option argument that must be a commit's SHA (7 to 40 lower-case hex digits). */
+export function commitSha(value: string): string {
+    if (!/^[0-9a-f]{7,40}$/.test(value))
+        throw new InvalidArgumentError("must be the commit's SHA (7 to 40 hex digits).");
+    return value;
+}
+
+/** An option argument that must be a GitHub repository, `owner/name`. */
+export function repositoryName(value: string): string {
+    try {
+        parseRepo(value);
+    } catch (e) {
+        throw new InvalidArgumentError((e as Error).message);
+    }
+    return value;
 }
 
 /** An option argument that must be a stack name: letters, digits, '-', '_', '.', at most 100. */

@@ -16,18 +16,12 @@ import * as fs from "fs";
 import { describeGitHubError, githubClient, parseRepo } from "../github/client";
 import { DEPLOY_TASK } from "../github/deployments";
 import { InvalidArgumentError } from "@commander-js/extra-typings";
-import { defineCommand, integerIn, Option, parseCommand, stackName, usageProblem } from "./cli";
+import { commitSha, defineCommand, integerIn, Option, parseCommand, stackName, usageProblem } from "./cli";
 import { CommandIO, EXIT } from "./io";
 
 export { DEPLOY_TASK };
 
 const STATES = ["success", "failure", "error", "inactive", "in_progress", "queued", "pending"] as const;
-
-function commitSha(value: string): string {
-    if (!/^[0-9a-f]{7,40}$/.test(value))
-        throw new InvalidArgumentError("must be the commit's SHA (7 to 40 hex digits).");
-    return value;
-}
 
 function httpUrl(value: string): string {
     if (!/^https?:\/\//.test(value)) throw new InvalidArgumentError("must be an http(s) URL.");

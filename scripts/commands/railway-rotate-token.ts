@@ -14,9 +14,8 @@
  */
 import { DOCUMENTS, isMutation, OperationName } from "../../providers/railway/documents";
 import { RailwayClient } from "../../providers/railway/client";
-import { engineOnPath, runPulumi } from "../engine/engine";
+import { engineOnPath, projectPulumi } from "../engine/engine";
 import { RailwayCall, rotateProjectToken, TokenOutcome } from "../rotation/project-token";
-import type { RunPulumi } from "../rotation/rotate";
 import { defineCommand, parseCommand, stackName, usageProblem } from "./cli";
 import { CommandIO, EXIT } from "./io";
 
@@ -64,13 +63,7 @@ export async function railwayRotateTokenCommand(
         return usage("RAILWAY_API_TOKEN is not set: an account or workspace token makes and deletes project tokens");
     const engine = engineOnPath(env);
     if (!engine) return usage("no Pulumi CLI on PATH (scripts/install-pulumi.sh installs one)");
-    const pulumi: RunPulumi = (args, o) =>
-        runPulumi(engine, args, {
-            cwd,
-            env: { ...env, PULUMI_SKIP_UPDATE_CHECK: "true" },
-            input: o?.input,
-            timeoutMs: 30 * 60_000,
-        });
+    const pulumi = projectPulumi(engine, cwd, env, 30 * 60_000);
     const apiUrl = env.RAILWAY_API_URL;
     const account = new RailwayClient({ apiUrl, env: { RAILWAY_API_TOKEN: env.RAILWAY_API_TOKEN } });
     const railway: RailwayCall = (op: OperationName, variables, projectToken) => {

@@ -15,33 +15,27 @@
  * GITHUB_TOKEN and GITHUB_API_URL for the comment.
  */
 import { InvalidArgumentError } from "@commander-js/extra-typings";
-import { engineOnPath, runPulumi } from "../engine/engine";
+import { engineOnPath, projectPulumi } from "../engine/engine";
 import { githubClient, parseRepo } from "../github/client";
 import { upsertComment } from "../github/sticky";
-import type { RunPulumi } from "../rotation/rotate";
 import { REVIEW_MARKER, reviewDestroy, ReviewDeps, reviewSweep, reviewUp } from "../review/run";
-import { defineCommand, integerIn, numberIn, parseCommand, stackName, usageProblem } from "./cli";
+import {
+    commitSha,
+    defineCommand,
+    integerIn,
+    numberIn,
+    parseCommand,
+    repositoryName,
+    stackName,
+    usageProblem,
+} from "./cli";
 import { CommandIO, EXIT } from "./io";
-
-function repository(value: string): string {
-    try {
-        parseRepo(value);
-    } catch (e) {
-        throw new InvalidArgumentError((e as Error).message);
-    }
-    return value;
-}
 
 /** A git branch name as GitHub gives it (refs may not hold spaces, `~^:?*[\`, control characters or `..`). */
 function branchName(value: string): string {
     // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
     if (!value || value.length > 255 || /[\s~^:?*[\\\x00-\x1f\x7f]|\.\.|@\{/.test(value))
         throw new InvalidArgumentError("must be the pull request's head branch name (a git ref name).");
-    return value;
-}
-
-function commitSha(value: string): string {
-    if (!/^[0-9a-f]{7,40}$/.test(value)) throw new InvalidArgumentError("must be a commit SHA (7 to 40 hex digits).");
     return value;
 }
 
@@ -67,21 +61,25 @@ function reviewProgram(io: CommandIO, chosen: (a: Action) => void) {
         .description("creates or updates the review environment, then comments its URLs and the health gate's verdict")
         .requiredOption(...pr)
         .requiredOption("--branch <name>", "the pull request's head branch", branchName)
-        .requiredOption("--repo <owner/name>", "the repository of the pull request", repository)
-        .option("--head-repo <owner/name>", "the repository the head branch lives in (a fork's is refused)", repository)
+        .requiredOption("--repo <owner/name>", "the repository of the pull request", repositoryName)
+        .option(
+            "--head-repo <owner/name>",
+            "the repository the head branch lives in (a fork's is refused)",
+            repositoryName,
+        )
         .option("--commit <sha>", "the head commit (named in the comment)", commitSha)
         .option("--base <stack>", "the stack review environments are made from", stackName, "staging")
         .action((o) => chosen({ name: "up", ...o }));
     cmd.command("destroy")
         .description("destroys the review environment and removes its stack (nothing to do when it has none)")
         .requiredOption(...pr)
-        .requiredOption("--repo <owner/name>", "the repository of the pull request", repository)
+        .requiredOption("--repo <owner/name>", "the repository of the pull request", repositoryName)
         .option("--base <stack>", "the stack review environments are made from", stackName, "staging")
         .option("--reason <text>", "said in the comment", "when the pull request closed.")
         .action((o) => chosen({ name: "destroy", ...o }));
     cmd.command("sweep")
         .description("destroys every review environment idle past the limit (counted from its last update)")
-        .requiredOption("--repo <owner/name>", "the repository of the pull requests", repository)
+        .requiredOption("--repo <owner/name>", "the repository of the pull requests", repositoryName)
         .option("--base <stack>", "the stack review environments are made from", stackName, "staging")
         .option("--idle-days <n>", "overrides reviewEnvironments.idleDays of the base stack", numberIn(1, 365))
         .action((o) => chosen({ name: "sweep", ...o }));
@@ -115,13 +113,7 @@ export async function reviewCommand(
         );
     const engine = engineOnPath(env);
     if (!engine) return usage("no Pulumi CLI on PATH (scripts/install-pulumi.sh installs one)");
-    const pulumi: RunPulumi = (args, o) =>
-        runPulumi(engine, args, {
-            cwd,
-            env: { ...env, PULUMI_SKIP_UPDATE_CHECK: "true" },
-            input: o?.input,
-            timeoutMs: 60 * 60_000,
-        });
+    const pulumi = projectPulumi(engine, cwd, env, 60 * 60_000);
     const repo = parseRepo(a.repo);
     const gh = env.GITHUB_TOKEN
         ? githubClient({

@@ -12,8 +12,8 @@
  * RAILWAY_API_TOKEN...).
  */
 import { randomBytes } from "crypto";
-import { engineOnPath, runPulumi } from "../engine/engine";
-import { rotate, RunPulumi } from "../rotation/rotate";
+import { engineOnPath, projectPulumi } from "../engine/engine";
+import { rotate } from "../rotation/rotate";
 import { defineCommand, integerIn, parseCommand, stackName, usageProblem } from "./cli";
 import { CommandIO, EXIT } from "./io";
 
@@ -64,13 +64,7 @@ export async function secretRotateCommand(
     if (!engine) return usage("no Pulumi CLI on PATH (scripts/install-pulumi.sh installs one)");
     const value = o.generate ? randomBytes(o.bytes).toString("base64url") : (await readStdin()).replace(/\r?\n$/, "");
     if (!value) return usage("standard input held no value");
-    const pulumi: RunPulumi = (args, opts) =>
-        runPulumi(engine, args, {
-            cwd,
-            env: { ...env, PULUMI_SKIP_UPDATE_CHECK: "true" },
-            input: opts?.input,
-            timeoutMs: 60 * 60_000,
-        });
+    const pulumi = projectPulumi(engine, cwd, env, 60 * 60_000);
     const outcomes = await rotate(
         { stacks, service: m[1], key: m[2], value, today: today().toISOString().slice(0, 10) },
         pulumi,

@@ -67,6 +67,19 @@ export function engineEnv(
     };
 }
 
+/** The Pulumi CLI in one project folder, with one environment: what the stack-by-stack commands run. */
+export type ProjectPulumi = (args: string[], opts?: { input?: string }) => Promise<RunResult>;
+
+export function projectPulumi(engine: Engine, cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number): ProjectPulumi {
+    return (args, opts) =>
+        runPulumi(engine, args, {
+            cwd,
+            env: { ...env, PULUMI_SKIP_UPDATE_CHECK: "true" },
+            input: opts?.input,
+            timeoutMs,
+        });
+}
+
 export interface RunResult {
     code: number;
     stdout: string;

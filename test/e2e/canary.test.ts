@@ -15,6 +15,7 @@ import { SampleApp, startSampleApp } from "../support/sample-app";
 import { startPostgres } from "../support/services/postgres";
 import { startRedis } from "../support/services/redis";
 import { Servers } from "../support/services/servers";
+import { railwayViews } from "../support/railway-views";
 
 const REPO = "ainative/platform";
 
@@ -22,13 +23,8 @@ describe("the canary under the real engine", function () {
     let s: LocalStack;
     let app: SampleApp;
     const servers = new Servers();
-    const project = () => [...s.emu.store.projects.values()].find((p) => !p.deletedAt)!;
-    const env = (name: string) => s.emu.store.liveEnvironments(project().id).find((e) => e.name === name);
-    const web = () => [...s.emu.store.services.values()].find((x) => x.name === "web")!;
-    const deploymentsIn = (name: string) =>
-        [...s.emu.store.deployments.values()]
-            .filter((d) => d.environmentId === env(name)?.id && d.serviceId === web().id)
-            .sort((a, b) => a.createdAt - b.createdAt);
+    const { env, service, deploymentsIn } = railwayViews(() => s.emu);
+    const web = () => service("web");
     const canary = async (args: string[]) => {
         const io = captureIO();
         const code = await canaryCommand([...args, "--repo", REPO, "--base", "local"], io, s.ws.dir, s.ws.env);

@@ -36,19 +36,7 @@ describe("GitHub under the real engine: repository protection against the fake G
         seedLocalOrganisation(gh);
         // What the stack does not own and must leave alone.
         repo().rules.push({ id: "BPR_unrelated", pattern: "release/*", settings: { isAdminEnforced: true } });
-        repo().environments.set("preview", {
-            id: 7,
-            name: "preview",
-            waitTimer: 0,
-            reviewers: [],
-            preventSelfReview: false,
-            canAdminsBypass: true,
-            deploymentBranchPolicy: null,
-            branchPolicies: [],
-            secrets: new Map(),
-            created_at: "2026-01-01T00:00:00Z",
-            updated_at: "2026-01-01T00:00:00Z",
-        });
+        gh.addEnvironment("ainative", "platform", "preview", 7);
         s = await startLocalStack({ mutate: githubOn, env: { GITHUB_TOKEN } });
         await s.ws.setSecret("secrets.services.web.AUTH_SECRET", "local-auth-secret-for-the-github-e2e");
         await s.ws.setSecret(

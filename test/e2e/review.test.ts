@@ -19,6 +19,7 @@ import { SampleApp, startSampleApp } from "../support/sample-app";
 import { startPostgres } from "../support/services/postgres";
 import { startRedis } from "../support/services/redis";
 import { Servers } from "../support/services/servers";
+import { railwayViews } from "../support/railway-views";
 
 const PLANTED = `planted-review-secret-${randomBytes(12).toString("hex")}`;
 const TOKEN = "ghs_reviewenvironmentstoken00000000000";
@@ -50,13 +51,8 @@ describe("review environments per pull request under the real engine", function 
             ["up", "--pr", String(pr), "--branch", branch, "--repo", REPO, "--commit", commit, "--base", "local"],
             now,
         );
-    const project = () => [...s.emu.store.projects.values()].find((p) => !p.deletedAt)!;
-    const env = (name: string) => s.emu.store.liveEnvironments(project().id).find((e) => e.name === name);
-    const web = () => [...s.emu.store.services.values()].find((x) => x.name === "web")!;
-    const deploymentsIn = (name: string) =>
-        [...s.emu.store.deployments.values()]
-            .filter((d) => d.environmentId === env(name)?.id && d.serviceId === web().id)
-            .sort((a, b) => a.createdAt - b.createdAt);
+    const { env, service, deploymentsIn } = railwayViews(() => s.emu);
+    const web = () => service("web");
     const comments = (pr: number) =>
         gh
             .repo("ainative", "platform")

@@ -53,19 +53,7 @@ describe("pipeline project-token rotation under the real engine", function () {
         gh.addToken(GITHUB_TOKEN, "deployer");
         seedLocalOrganisation(gh);
         // The deploy watcher's environment exists already (README "Pipelines"); the stack keeps its secret.
-        gh.repo("ainative", "platform").environments.set("drift-local", {
-            id: 9,
-            name: "drift-local",
-            waitTimer: 0,
-            reviewers: [],
-            preventSelfReview: false,
-            canAdminsBypass: true,
-            deploymentBranchPolicy: null,
-            branchPolicies: [],
-            secrets: new Map(),
-            created_at: "2026-01-01T00:00:00Z",
-            updated_at: "2026-01-01T00:00:00Z",
-        });
+        gh.addEnvironment("ainative", "platform", "drift-local");
         s = await startLocalStack({
             mutate: (c) => {
                 c["ainative-platform:integrations"].github = true;

@@ -138,6 +138,23 @@ export class FakeGitHub {
         return team;
     }
 
+    /** An environment someone made by hand (no reviewers, no branch policy): what the stack does not own. */
+    addEnvironment(owner: string, name: string, environment: string, id = this.nextId++): void {
+        this.repo(owner, name).environments.set(environment, {
+            id,
+            name: environment,
+            waitTimer: 0,
+            reviewers: [],
+            preventSelfReview: false,
+            canAdminsBypass: true,
+            deploymentBranchPolicy: null,
+            branchPolicies: [],
+            secrets: new Map(),
+            created_at: "2026-01-01T00:00:00Z",
+            updated_at: "2026-01-01T00:00:00Z",
+        });
+    }
+
     /** The plain value of an environment secret, opened with the fake's private key. */
     openSecret(owner: string, name: string, environment: string, secret: string): string | undefined {
         const sealed = this.repo(owner, name).environments.get(environment)?.secrets.get(secret);
