@@ -18,7 +18,8 @@ export type CanaryOutcome =
     | { result: "passed" | "failed"; judged: boolean; urls: Record<string, string[]>; details?: string }
     | { result: "could not decide"; reason: string };
 
-function couldNotDecide(e: unknown): CanaryOutcome {
+/** What a run could not decide (a base file that is not one, a stack that cannot be made); anything else is thrown on. */
+function couldNotDecide(e: unknown): { result: "could not decide"; reason: string } {
     if (e instanceof CouldNotDecide || (e as Error).name === "ReviewStackFileProblem")
         return { result: "could not decide", reason: (e as Error).message };
     throw e;
@@ -77,7 +78,6 @@ export async function canaryDestroy(
             };
         return { result: "destroyed" };
     } catch (e) {
-        const r = couldNotDecide(e);
-        return r.result === "could not decide" ? r : { result: "could not decide", reason: "unexpected" };
+        return couldNotDecide(e);
     }
 }

@@ -6,6 +6,7 @@
  * one still working. No token is printed or stored in clear.
  */
 import { strict as assert } from "assert";
+import { randomBytes } from "crypto";
 import * as fs from "fs";
 import { DOCUMENTS } from "../../providers/railway/documents";
 import { RailwayClient } from "../../providers/railway/client";
@@ -17,7 +18,7 @@ import { captureIO } from "../support/capture";
 import { mutationsSince } from "../support/railway-log";
 import { LocalStack, startLocalStack } from "../support/e2e";
 
-const GITHUB_TOKEN = "ghp_tokenrotatione2e000000000000000000000";
+const GITHUB_TOKEN = `ghp_${randomBytes(18).toString("hex")}`;
 
 describe("pipeline project-token rotation under the real engine", function () {
     let s: LocalStack;

@@ -97,7 +97,7 @@ describe("review environments: the stack file", () => {
         assert.deepEqual(reviewSettings("config:\n  a: b\n", "x"), { max: 5, idleDays: 7 }, "the defaults");
         assert.throws(
             () => reviewStackFile(reviewStackFile(staging, "staging", REVIEW), "pr-7", REVIEW),
-            /itself a review environment's/,
+            /itself a derived environment's \(it has ainative-platform:review\)/,
         );
         assert.throws(
             () => reviewSettings("config:\n  ainative-platform:reviewEnvironments:\n    max: 0\n", "staging"),
