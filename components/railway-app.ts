@@ -224,7 +224,7 @@ export class RailwayApp extends pulumi.ComponentResource {
             source:
                 "image" in svc.source
                     ? { image: svc.source.image }
-                    : { repo: svc.source.repo, branch: svc.source.branch },
+                    : { repo: svc.source.repo, branch: svc.source.branch, waitForChecks: svc.source.waitForChecks },
             rootDirectory: "repo" in svc.source ? svc.source.rootDirectory : undefined,
             startCommand: svc.startCommand,
             buildCommand: svc.buildCommand,
@@ -298,7 +298,11 @@ export class RailwayApp extends pulumi.ComponentResource {
             );
             urls.push(pulumi.interpolate`https://${generated.domain}`);
         }
-        const { apiUrl: _ignored, ...deploying } = settings;
+        // Waiting for checks changes when Railway deploys, not what it deploys: no new deployment for it.
+        // (The same keys in the same order as before it existed: fingerprints of stacks without it stay the same.)
+        const { apiUrl: _ignored, ...all } = settings;
+        const { waitForChecks: _when, ...source } = all.source as { waitForChecks?: boolean };
+        const deploying = { ...all, source };
         const deploymentFingerprint = pulumi.secret(
             pulumi
                 .all([deploying, variables, secretVariables, volume?.mountPath ?? ""])

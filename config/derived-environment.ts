@@ -33,11 +33,19 @@ interface Derivation {
     ephemeral: boolean;
 }
 
+function withoutChecks(source: ServiceConfig["source"]): ServiceConfig["source"] {
+    if (!("repo" in source)) return source;
+    const { waitForChecks: _checks, ...rest } = source;
+    return rest;
+}
+
 function derivedService(svc: ServiceConfig, d: Derivation): ServiceConfig {
     const ours = "repo" in svc.source && svc.source.repo.toLowerCase() === d.repository.toLowerCase();
+    // A push deploys a derived environment at once: its checks are the base's business.
+    const source = withoutChecks(svc.source);
     return {
         ...svc,
-        source: ours && d.branch && "repo" in svc.source ? { ...svc.source, branch: d.branch } : svc.source,
+        source: ours && d.branch && "repo" in source ? { ...source, branch: d.branch } : source,
         commit: ours ? (d.commit ?? svc.commit) : svc.commit,
         replicas: 1,
         regions: undefined,

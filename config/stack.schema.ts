@@ -37,6 +37,13 @@ export const serviceSourceSchema = z.union([
         repo: z.string().regex(/^[\w.-]+\/[\w.-]+$/, { message: "must be 'owner/repository'" }),
         branch: z.string().min(1),
         rootDirectory: z.string().optional(),
+        /**
+         * Railway's Check Suites on the branch's trigger: a push's deployment waits (WAITING) while
+         * the commit's GitHub workflows run, and is skipped if one fails. Production sets it, so
+         * that a merged commit reaches production only once the deploy workflow (with the canary)
+         * has passed.
+         */
+        waitForChecks: z.boolean().optional(),
     }),
     z.strictObject({
         image: z.string().min(1),

@@ -304,6 +304,7 @@ export const DOCUMENTS = {
                         id
                         branch
                         repository
+                        checkSuites
                     }
                 }
                 pageInfo {
@@ -319,6 +320,7 @@ export const DOCUMENTS = {
                 id
                 branch
                 repository
+                checkSuites
             }
         }
     `,
@@ -328,6 +330,7 @@ export const DOCUMENTS = {
                 id
                 branch
                 repository
+                checkSuites
             }
         }
     `,

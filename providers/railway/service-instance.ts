@@ -21,8 +21,16 @@ export interface ServiceInstanceArgs {
     projectId: pulumi.Input<string>;
     serviceId: pulumi.Input<string>;
     environmentId: pulumi.Input<string>;
-    /** A GitHub repository and branch, or a Docker image. */
-    source: pulumi.Input<{ repo?: pulumi.Input<string>; branch?: pulumi.Input<string>; image?: pulumi.Input<string> }>;
+    /**
+     * A GitHub repository and branch, or a Docker image. `waitForChecks`: a push's deployment waits
+     * while the commit's GitHub workflows run and is skipped if one fails (Railway's Check Suites).
+     */
+    source: pulumi.Input<{
+        repo?: pulumi.Input<string>;
+        branch?: pulumi.Input<string>;
+        waitForChecks?: pulumi.Input<boolean>;
+        image?: pulumi.Input<string>;
+    }>;
     rootDirectory?: pulumi.Input<string>;
     startCommand?: pulumi.Input<string>;
     buildCommand?: pulumi.Input<string>;
@@ -54,7 +62,7 @@ export interface InstanceState {
     projectId: string;
     serviceId: string;
     environmentId: string;
-    source: { repo?: string; branch?: string; image?: string };
+    source: { repo?: string; branch?: string; waitForChecks?: boolean; image?: string };
     rootDirectory?: string;
     startCommand?: string;
     buildCommand?: string;
@@ -191,12 +199,21 @@ async function apply(news: InstanceState, olds?: InstanceState): Promise<void> {
                     provider: "github",
                     repository: news.source.repo,
                     branch: news.source.branch!,
+                    checkSuites: news.source.waitForChecks === true,
                 },
             });
-        } else if (existing.branch !== news.source.branch || existing.repository !== news.source.repo) {
+        } else if (
+            existing.branch !== news.source.branch ||
+            existing.repository !== news.source.repo ||
+            existing.checkSuites !== (news.source.waitForChecks === true)
+        ) {
             await gql(news.apiUrl, "DeploymentTriggerUpdate", {
                 id: existing.id,
-                input: { repository: news.source.repo, branch: news.source.branch },
+                input: {
+                    repository: news.source.repo,
+                    branch: news.source.branch,
+                    checkSuites: news.source.waitForChecks === true,
+                },
             });
         }
     }
@@ -219,13 +236,15 @@ async function fetchState(
         if (cfg?.numReplicas) replicas[region] = cfg.numReplicas;
     }
     if (Object.keys(replicas).length === 0 && si.region) replicas[si.region] = si.numReplicas ?? 1;
-    const branch = si.source?.repo ? (await triggerOf(apiUrl, projectId, serviceId, environmentId))?.branch : undefined;
+    const trigger = si.source?.repo ? await triggerOf(apiUrl, projectId, serviceId, environmentId) : undefined;
     const opt = <T>(v: T | null | undefined): T | undefined => (v === null ? undefined : v);
     return {
         projectId,
         serviceId,
         environmentId,
-        source: si.source?.image ? { image: si.source.image } : { repo: opt(si.source?.repo), branch },
+        source: si.source?.image
+            ? { image: si.source.image }
+            : { repo: opt(si.source?.repo), branch: trigger?.branch, waitForChecks: trigger?.checkSuites || undefined },
         rootDirectory: opt(si.rootDirectory),
         startCommand: opt(si.startCommand),
         buildCommand: opt(si.buildCommand),
@@ -248,7 +267,9 @@ async function fetchState(
 function normalise(s: InstanceState): InstanceState {
     return {
         ...s,
-        source: s.source?.image ? { image: s.source.image } : { repo: s.source?.repo, branch: s.source?.branch },
+        source: s.source?.image
+            ? { image: s.source.image }
+            : { repo: s.source?.repo, branch: s.source?.branch, waitForChecks: s.source?.waitForChecks || undefined },
         restartPolicyType: s.restartPolicyType ?? "ON_FAILURE",
         restartPolicyMaxRetries: s.restartPolicyMaxRetries ?? 10,
         preDeployCommand: s.preDeployCommand?.length ? s.preDeployCommand : undefined,

@@ -655,7 +655,9 @@ export function makeRoot(store: EmulatorStore, maxPageSize: number): Record<stri
             if (store.trigger(input.serviceId, input.environmentId))
                 throw badInput("A deployment trigger already exists for this service and environment");
             if (!/^[\w.-]+\/[\w.-]+$/.test(input.repository)) throw badInput(`Invalid repository: ${input.repository}`);
-            return triggerView(store.setTrigger(input.serviceId, input.environmentId, input.repository, input.branch));
+            const t = store.setTrigger(input.serviceId, input.environmentId, input.repository, input.branch);
+            t.checkSuites = input.checkSuites === true;
+            return triggerView(t);
         },
         deploymentTriggerUpdate: ({ id, input }: Args, ctx: RequestContext) => {
             const t = store.triggers.get(id);
@@ -663,6 +665,7 @@ export function makeRoot(store: EmulatorStore, maxPageSize: number): Record<stri
             ctx.access.environment(t.projectId, t.environmentId);
             if (input.branch) t.branch = input.branch;
             if (input.repository) t.repository = input.repository;
+            if (typeof input.checkSuites === "boolean") t.checkSuites = input.checkSuites;
             return triggerView(t);
         },
         deploymentTriggerDelete: ({ id }: Args, ctx: RequestContext) => {

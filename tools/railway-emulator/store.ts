@@ -171,6 +171,8 @@ export interface DeploymentRec {
     reason: "deploy" | "redeploy" | "rollback" | "duplicate" | "push" | "restart";
     /** Set by deploymentRemove. */
     removed?: boolean;
+    /** A push held by its trigger's Check Suites until the commit's GitHub workflows finish: WAITING. */
+    heldForChecks?: boolean;
     /** The settings it runs with: Railway's `meta.serviceManifest`. */
     manifest: Record<string, unknown>;
 }
@@ -1032,15 +1034,40 @@ export class EmulatorStore {
         return this.commits.get(k)!;
     }
 
-    /** A push to a branch: a new head commit, deployed wherever a trigger follows that branch. */
+    /**
+     * A push to a branch: a new head commit, deployed wherever a trigger follows that branch; where
+     * the trigger has Check Suites on, the deployment waits (WAITING) for {@link checksConcluded}.
+     */
     push(repo: string, branch: string, sha: string): DeploymentRec[] {
         this.commitsOf(repo, branch).push(sha);
         const made: DeploymentRec[] = [];
         for (const t of this.triggers.values()) {
             if (t.repository === repo && t.branch === branch && this.hasInstance(t.serviceId, t.environmentId))
-                made.push(this.deploy(t.serviceId, t.environmentId, "push", sha));
+                made.push(
+                    this.deploy(
+                        t.serviceId,
+                        t.environmentId,
+                        "push",
+                        sha,
+                        t.checkSuites ? { heldForChecks: true } : {},
+                    ),
+                );
         }
         return made;
+    }
+
+    /**
+     * The commit's GitHub workflows finished (what GitHub tells Railway): the deployments held for
+     * them proceed when all passed, and are skipped when one failed (Railway's docs, "Check Suites").
+     */
+    checksConcluded(sha: string, passed: boolean): DeploymentRec[] {
+        const held = [...this.deployments.values()].filter((d) => d.heldForChecks && d.commitHash === sha);
+        for (const d of held) {
+            d.heldForChecks = false;
+            if (passed) d.createdAt = Math.max(this.now(), d.createdAt);
+            else d.skipped = true;
+        }
+        return held;
     }
 
     deploymentsOf(serviceId: string, environmentId: string): DeploymentRec[] {
@@ -1073,6 +1100,7 @@ export class EmulatorStore {
         if (d.fixedStatus) return d.fixedStatus;
         if (d.removed) return "REMOVED";
         if (d.skipped) return "SKIPPED";
+        if (d.heldForChecks) return "WAITING";
         const st = this.deployStageMs;
         const t = now - d.createdAt;
         if (t < st) return "INITIALIZING";

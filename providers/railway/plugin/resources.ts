@@ -132,7 +132,8 @@ export const RESOURCES: Record<string, ResourceSpec> = {
             environmentId: id("environment"),
             source: {
                 type: "any",
-                description: "`{ repo, branch }` or `{ image }`.",
+                description:
+                    "`{ repo, branch, waitForChecks? }` or `{ image }`; waitForChecks: a push's deployment waits for the commit's GitHub workflows (Railway's Check Suites).",
                 required: true,
             },
             rootDirectory: { type: "string", description: "The folder the build starts in." },

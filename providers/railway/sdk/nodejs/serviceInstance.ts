@@ -109,7 +109,7 @@ export class ServiceInstance extends pulumi.CustomResource {
      */
     declare public readonly sleepApplication: pulumi.Output<boolean | undefined>;
     /**
-     * `{ repo, branch }` or `{ image }`.
+     * `{ repo, branch, waitForChecks? }` or `{ image }`; waitForChecks: a push's deployment waits for the commit's GitHub workflows (Railway's Check Suites).
      */
     declare public readonly source: pulumi.Output<any>;
     /**
@@ -269,7 +269,7 @@ export interface ServiceInstanceArgs {
      */
     sleepApplication?: pulumi.Input<boolean | undefined>;
     /**
-     * `{ repo, branch }` or `{ image }`.
+     * `{ repo, branch, waitForChecks? }` or `{ image }`; waitForChecks: a push's deployment waits for the commit's GitHub workflows (Railway's Check Suites).
      */
     source: any;
     /**
