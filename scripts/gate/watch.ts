@@ -40,7 +40,8 @@ export interface WatchedDeployment {
 
 export interface WatchResult {
     exitCode: number;
-    outcome: "healthy" | "failed" | "undecided";
+    /** `held`: settled but for deployments Railway holds until the commit's checks finish (this watcher's among them). */
+    outcome: "healthy" | "failed" | "held" | "undecided";
     reason: string;
     deployments: WatchedDeployment[];
 }
@@ -100,9 +101,19 @@ export async function watchDeployments(o: WatchOptions): Promise<WatchResult> {
             }
         }
         const watched = [...seen.values()];
-        const running = watched.filter((w) => IN_PROGRESS.includes(w.status));
+        // WAITING is Railway holding a push for the commit's GitHub checks (its trigger's Check
+        // Suites), and this watcher runs as one of those checks: waiting on it would wait on itself.
+        const held = watched.filter((w) => w.status === "WAITING");
+        const running = watched.filter((w) => IN_PROGRESS.includes(w.status) && w.status !== "WAITING");
         if (watched.length && !running.length) {
             const failed = watched.filter((w) => w.failure);
+            if (!failed.length && held.length)
+                return {
+                    exitCode: WATCH_EXIT.healthy,
+                    outcome: "held",
+                    reason: `held by Railway until the commit's GitHub checks finish (Check Suites): ${held.map((w) => `${w.service} ${w.id}`).join(", ")}; they deploy only if every check passes`,
+                    deployments: watched,
+                };
             return failed.length
                 ? {
                       exitCode: WATCH_EXIT.failed,

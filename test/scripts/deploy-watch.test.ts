@@ -98,6 +98,33 @@ describe("npm run deploy:watch", () => {
         assert.match(r.io.stderr.join("\n"), /BUILDING[^]*SUCCESS/);
     });
 
+    it("a push Railway holds for the commit's checks (Check Suites): not waited on, since the watcher is one of those checks (exit 0, held); once they pass it deploys and settles", async () => {
+        const sha = "b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3";
+        emu.store.setTrigger(web, environmentId, REPO, "main").checkSuites = true;
+        const [held] = emu.store.push(REPO, "main", sha);
+        const waiting = await watch(["--commit", sha.slice(0, 7), "--interval", "5", "--timeout", "1"]);
+        assert.equal(waiting.code, 0, waiting.io.all());
+        assert.equal(waiting.summary.outcome, "held");
+        assert.match(waiting.summary.reason, /held by Railway until the commit's GitHub checks finish/);
+        assert.equal(emu.store.status(held), "WAITING", "still held: the watcher did not wait it out");
+        emu.store.checksConcluded(sha, true);
+        const after = await watch(["--commit", sha.slice(0, 7), "--interval", "5"]);
+        assert.equal(after.code, 0, after.io.all());
+        assert.equal(after.summary.outcome, "healthy");
+        assert.deepEqual(
+            after.summary.deployments.map((d: { status: string }) => d.status),
+            ["SUCCESS"],
+        );
+    });
+
+    it("a held push whose checks fail is skipped by Railway, never deployed", async () => {
+        const sha = "c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4";
+        emu.store.setTrigger(web, environmentId, REPO, "main").checkSuites = true;
+        const [held] = emu.store.push(REPO, "main", sha);
+        emu.store.checksConcluded(sha, false);
+        assert.equal(emu.store.status(held, Number.MAX_SAFE_INTEGER), "SKIPPED");
+    });
+
     it("nothing appears, or a build still runs at the timeout: could not decide (exit 2)", async () => {
         const none = await watch(["--commit", "deadbeef", "--timeout", "1", "--interval", "10"]);
         assert.equal(none.code, 2);
