@@ -3,7 +3,9 @@
  * app on real PostgreSQL and Redis): `npm run canary -- up` deploys a commit to an environment of
  * its own made from the base stack's (here `local`, standing for production), judged by the gate;
  * a commit whose deployment fails there is refused (exit 1) and the base environment gets nothing
- * from either run; `destroy` leaves nothing behind.
+ * from either run. The base waits for checks as production does: Railway holds the merge's
+ * deployment until the workflow with the canary passes, and skips it when it fails. `destroy`
+ * leaves nothing behind.
  */
 import { strict as assert } from "assert";
 import { randomBytes } from "crypto";
@@ -42,7 +44,15 @@ describe("the canary under the real engine", function () {
         const [pg, redis] = await servers.start(startPostgres(), startRedis());
         [app] = await servers.start(startSampleApp({ databaseUrl: pg.url, redisUrl: redis.url }));
         app.setMode({ mode: "healthy" });
-        s = await startLocalStack({ mutate: (c) => (c["ainative-platform:gate"] = fastGate(app.url)) });
+        s = await startLocalStack({
+            mutate: (c) => {
+                c["ainative-platform:gate"] = fastGate(app.url);
+                // As production: Railway holds a push until the commit's checks (the deploy workflow, the canary in it) finish.
+                c["ainative-platform:railway"].services.find(
+                    (x: { name: string }) => x.name === "web",
+                ).source.waitForChecks = true;
+            },
+        });
         await s.ws.setSecret("secrets.services.web.AUTH_SECRET", "local-auth-secret-for-the-canary-e2e");
         const up = await s.run(["up", "--yes", "--skip-preview"]);
         assert.equal(up.code, 0, up.stdout + up.stderr);
@@ -52,8 +62,18 @@ describe("the canary under the real engine", function () {
         await servers.closeAll();
     });
 
+    it("0. the base's trigger waits for checks (Railway's Check Suites), read back without a diff", async () => {
+        const trigger = s.emu.store.trigger(web().id, env("local")!.id)!;
+        assert.equal(trigger.checkSuites, true);
+        const again = await s.run(["preview", "--expect-no-changes"]);
+        assert.equal(again.code, 0, again.stdout + again.stderr);
+    });
+
     it("a. a good commit passes: deployed to the canary environment (a duplicate of the base's), judged, the base untouched", async () => {
         const sha = merged();
+        const [held] = deploymentsIn("local").slice(-1);
+        assert.equal(held.commitHash, sha);
+        assert.equal(s.emu.store.status(held), "WAITING", "Railway holds the merge's deployment of the base");
         const base = deploymentsIn("local").length;
         const { code, io } = await canary(["up", "--commit", sha]);
         assert.equal(code, 0, io.all());
@@ -64,6 +84,7 @@ describe("the canary under the real engine", function () {
         const e = env("canary")!;
         assert.equal(e.sourceEnvironmentId, env("local")!.id);
         assert.equal(e.ephemeral, false, "kept between deploys");
+        assert.equal(s.emu.store.trigger(web().id, e.id)!.checkSuites, false, "the canary itself waits for nothing");
         const [deployed] = deploymentsIn("canary");
         assert.equal(deployed.commitHash, sha);
         assert.deepEqual(
@@ -74,6 +95,9 @@ describe("the canary under the real engine", function () {
         assert.equal(deploymentsIn("local").length, base, "nothing deployed to the base by the canary");
         const domain = [...s.emu.store.domains.values()].find((d) => d.environmentId === e.id && !d.custom)!;
         assert.ok(io.all().includes(`https://${domain.domain}`), "its own Railway domain");
+        // The deploy workflow passes (the canary in it): GitHub tells Railway, which deploys the base.
+        s.emu.store.checksConcluded(sha, true);
+        assert.equal(s.emu.store.status(held, Number.MAX_SAFE_INTEGER), "SUCCESS");
     });
 
     it("b. a commit whose deployment fails is refused: exit 1, and the base gets nothing", async () => {
@@ -84,6 +108,11 @@ describe("the canary under the real engine", function () {
         assert.equal(code, 1, io.all());
         assert.match(io.all(), new RegExp(`canary: failed: ${sha.slice(0, 12)} must not go to local`));
         assert.equal(deploymentsIn("local").length, base);
+        // The deploy workflow fails with it: Railway skips the base's held deployment of that commit.
+        const held = deploymentsIn("local").find((d) => d.commitHash === sha)!;
+        assert.equal(s.emu.store.status(held), "WAITING");
+        s.emu.store.checksConcluded(sha, false);
+        assert.equal(s.emu.store.status(held, Number.MAX_SAFE_INTEGER), "SKIPPED", "the base never runs it");
     });
 
     it("c. destroy removes the canary's environment and stack; the base is whole", async () => {

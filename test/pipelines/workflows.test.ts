@@ -7,6 +7,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
+import { stackDoc } from "../support/stack-files";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
 const WORKFLOWS = path.join(REPO_ROOT, ".github", "workflows");
@@ -256,6 +257,25 @@ describe("workflows: the properties that keep them safe", () => {
         assert.match(runs(sweep.jobs.sweep), /npm run -s review -- sweep/);
         for (const f of files.filter((x) => !["review.yml", "review-sweep.yml"].includes(x)))
             assert.doesNotMatch(text(f), /npm run (-s )?review\b|--stack "?pr-/, `${f} touches a review environment`);
+    });
+
+    it("production's release is watched after the deploy workflow passed, since production holds a push for the commit's checks", () => {
+        const railway = stackDoc("production").config["ainative-platform:railway"] as {
+            services: { source: { waitForChecks?: boolean } }[];
+        };
+        const held = railway.services.filter(
+            (svc: { source: { waitForChecks?: boolean } }) => svc.source.waitForChecks,
+        );
+        assert.ok(held.length > 0, "production's services wait for checks");
+        const w = workflow("release-watch.yml");
+        assert.deepStrictEqual(w.on.workflow_run, { workflows: ["deploy"], types: ["completed"] });
+        const job = w.jobs.watch;
+        assert.match(job.if!, /workflow_run\.conclusion == 'success'/);
+        assert.notStrictEqual(envName(job), "production", "no reviewer may hold a watcher");
+        assert.match(
+            job.steps.map((x) => x.run ?? "").join("\n"),
+            /npm run -s deploy:watch -- --stack production --branch main --commit "\$COMMIT" --report/,
+        );
     });
 
     it("every npm script a workflow runs exists", () => {
