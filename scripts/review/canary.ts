@@ -20,8 +20,7 @@ export type CanaryOutcome =
 
 /** What a run could not decide (a base file that is not one, a stack that cannot be made); anything else is thrown on. */
 function couldNotDecide(e: unknown): { result: "could not decide"; reason: string } {
-    if (e instanceof CouldNotDecide || (e as Error).name === "ReviewStackFileProblem")
-        return { result: "could not decide", reason: (e as Error).message };
+    if (e instanceof CouldNotDecide) return { result: "could not decide", reason: (e as Error).message };
     throw e;
 }
 

@@ -15,7 +15,9 @@ import type { ReviewConfig } from "../../config/stack.schema";
 import type { PulumiRun, RunPulumi } from "../rotation/rotate";
 import { REVIEW_MARKER, renderReviewComment, ReviewState } from "./comment";
 import { capDecision, ListedStack, sweepVerdicts, SweepVerdict } from "./decide";
-import { gateJudges, reviewSettings, reviewStackFile } from "./stack-file";
+import { CouldNotDecide, gateJudges, reviewSettings, reviewStackFile } from "./stack-file";
+
+export { CouldNotDecide };
 
 export { REVIEW_MARKER };
 
@@ -49,8 +51,6 @@ export const run = (stack: string, args: string[]) => [
 /** The last lines of a run (the CLI masks secret values in what it prints). */
 export const tail = (r: PulumiRun, lines = 30) =>
     `${r.stdout}\n${r.stderr}`.trim().split("\n").slice(-lines).join("\n");
-
-export class CouldNotDecide extends Error {}
 
 export async function listStacks(deps: ReviewDeps): Promise<ListedStack[]> {
     const r = await deps.pulumi(["stack", "ls", "--json"]);
@@ -155,8 +155,7 @@ export async function reviewUp(deps: ReviewDeps, review: ReviewConfig): Promise<
         await postComment(deps, review.pullRequest, comment);
         return { result: state.state, stack, comment };
     } catch (e) {
-        if (e instanceof CouldNotDecide || (e as Error).name === "ReviewStackFileProblem")
-            return { result: "could not decide", stack, reason: (e as Error).message };
+        if (e instanceof CouldNotDecide) return { result: "could not decide", stack, reason: (e as Error).message };
         throw e;
     }
 }
@@ -198,8 +197,7 @@ export async function reviewDestroy(
         );
         return { result: "destroyed", stack };
     } catch (e) {
-        if (e instanceof CouldNotDecide || (e as Error).name === "ReviewStackFileProblem")
-            return { result: "could not decide", stack, reason: (e as Error).message };
+        if (e instanceof CouldNotDecide) return { result: "could not decide", stack, reason: (e as Error).message };
         throw e;
     }
 }

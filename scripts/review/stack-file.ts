@@ -17,19 +17,18 @@ import {
 
 const key = (name: string) => `${CONFIG_NAMESPACE}:${name}`;
 
-export class ReviewStackFileProblem extends Error {}
+/** What a run of `review` or `canary` cannot decide on: reported, nothing acted on. */
+export class CouldNotDecide extends Error {}
 
 function baseDocument(baseText: string, baseStack: string) {
     const doc = parseDocument(baseText);
     if (doc.errors.length)
-        throw new ReviewStackFileProblem(
-            `Pulumi.${baseStack}.yaml is not valid YAML: ${doc.errors[0].message.slice(0, 200)}`,
-        );
+        throw new CouldNotDecide(`Pulumi.${baseStack}.yaml is not valid YAML: ${doc.errors[0].message.slice(0, 200)}`);
     const config = doc.get("config");
-    if (!isMap(config)) throw new ReviewStackFileProblem(`Pulumi.${baseStack}.yaml has no config section`);
+    if (!isMap(config)) throw new CouldNotDecide(`Pulumi.${baseStack}.yaml has no config section`);
     for (const derived of ["review", "canary"])
         if (config.has(key(derived)))
-            throw new ReviewStackFileProblem(
+            throw new CouldNotDecide(
                 `Pulumi.${baseStack}.yaml is itself a derived environment's (it has ${key(derived)}): give the stack it was made from (--base)`,
             );
     return doc;
@@ -62,7 +61,7 @@ export function reviewSettings(baseText: string, baseStack: string): ReviewEnvir
     const raw = (doc.toJS() as { config: Record<string, unknown> }).config[key("reviewEnvironments")];
     const parsed = reviewEnvironmentsSchema.safeParse(raw ?? {});
     if (!parsed.success)
-        throw new ReviewStackFileProblem(
+        throw new CouldNotDecide(
             parsed.error.issues
                 .map((i) => `${key("reviewEnvironments")}${i.path.length ? "." + i.path.join(".") : ""}: ${i.message}`)
                 .join("\n"),

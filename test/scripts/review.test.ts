@@ -4,9 +4,13 @@
  */
 import { strict as assert } from "assert";
 import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { parse } from "yaml";
 import { reviewCommand } from "../../scripts/commands/review";
+import { canaryUp } from "../../scripts/review/canary";
 import { REVIEW_MARKER, renderReviewComment } from "../../scripts/review/comment";
+import { reviewUp } from "../../scripts/review/run";
 import { capDecision, sweepVerdicts } from "../../scripts/review/decide";
 import { gateJudges, reviewSettings, reviewStackFile } from "../../scripts/review/stack-file";
 import { captureIO } from "../support/capture";
@@ -148,6 +152,36 @@ describe("review environments: the comment", () => {
         assert.match(body, /`x'<script>''# heading`/);
         assert.equal(body.match(/```/g)!.length, 2, "one fence, opened and closed");
         assert.ok(body.length < 3000, "bounded");
+    });
+});
+
+describe("review and canary runs: a base file that cannot be one is 'could not decide', before any engine run", () => {
+    const staging = fs.readFileSync(`${REPO_ROOT}/Pulumi.staging.yaml`, "utf8");
+    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), "review-base-"));
+    // A review stack's file given as the base: the stack-file layer refuses it.
+    fs.writeFileSync(path.join(cwd, "Pulumi.staging.yaml"), reviewStackFile(staging, "staging", REVIEW));
+    const calls: string[][] = [];
+    const deps = {
+        cwd,
+        pulumi: async (args: string[]) => {
+            calls.push(args);
+            return { code: 0, stdout: "[]", stderr: "" };
+        },
+        progress: () => {},
+        now: () => new Date("2026-12-03T10:00:00Z"),
+    };
+
+    it("up, destroy and the canary each say why, and run nothing", async () => {
+        const up = await reviewUp(deps, REVIEW);
+        assert.equal(up.result, "could not decide");
+        assert.match((up as { reason: string }).reason, /itself a derived environment's/);
+        const canary = await canaryUp(deps, { base: "staging", repository: REVIEW.repository, commit: "0123456" });
+        assert.equal(canary.result, "could not decide");
+        assert.deepEqual(
+            calls.filter((a) => a[0] !== "stack" || a[1] !== "ls"),
+            [],
+            "no stack made, no update",
+        );
     });
 });
 
