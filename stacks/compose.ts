@@ -108,11 +108,14 @@ export function composeStack(config: StackConfig, providers: IntegrationProvider
             apiUrl: config.railway.apiUrl,
             protect: config.railway.protect,
             secretRotations: config.rotations,
-            services: config.railway.services.map((svc) => ({
-                ...svc,
-                secretValues: own(config.secrets.services, svc.name) ?? {},
-                providedVariables: sentryDsnOf(svc.name) ? { SENTRY_DSN: sentryDsnOf(svc.name)! } : undefined,
-            })),
+            services: config.railway.services.map((svc) => {
+                const dsn = sentryDsnOf(svc.name);
+                return {
+                    ...svc,
+                    secretValues: own(config.secrets.services, svc.name) ?? {},
+                    providedVariables: dsn ? { SENTRY_DSN: dsn } : undefined,
+                };
+            }),
         });
         if (config.gate.enabled) {
             // The gate probes HTTP: it watches the services that have a health check.

@@ -67,10 +67,14 @@ export function engineEnv(
     };
 }
 
-/** The Pulumi CLI in one project folder, with one environment: what the stack-by-stack commands run. */
-export type ProjectPulumi = (args: string[], opts?: { input?: string }) => Promise<RunResult>;
+/** What a stack-by-stack command reads of a CLI run. */
+export type PulumiRun = Pick<RunResult, "code" | "stdout" | "stderr">;
 
-export function projectPulumi(engine: Engine, cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number): ProjectPulumi {
+/** The Pulumi CLI in one project folder (with `input` on its standard input): what those commands run. */
+export type RunPulumi = (args: string[], opts?: { input?: string }) => Promise<PulumiRun>;
+
+/** {@link RunPulumi} on the real CLI, in `cwd`, with one environment. */
+export function projectPulumi(engine: Engine, cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number): RunPulumi {
     return (args, opts) =>
         runPulumi(engine, args, {
             cwd,

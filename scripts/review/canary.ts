@@ -7,11 +7,19 @@
  * deploys (an update of it is quicker than a duplicate), its file rebuilt each time from
  * production's; `destroy` removes it.
  */
-import * as fs from "fs";
-import * as path from "path";
 import { CANARY_ENVIRONMENT } from "../../config/derived-environment";
 import type { CanaryConfig } from "../../config/stack.schema";
-import { CouldNotDecide, listStacks, readBase, ReviewDeps, run, stackUrls, tail } from "./run";
+import {
+    CouldNotDecide,
+    destroyStack,
+    listStacks,
+    readBase,
+    ReviewDeps,
+    run,
+    stackUrls,
+    tail,
+    writeStack,
+} from "./run";
 import { canaryStackFile, gateJudges } from "./stack-file";
 
 export type CanaryOutcome =
@@ -24,16 +32,10 @@ function couldNotDecide(e: unknown): { result: "could not decide"; reason: strin
     throw e;
 }
 
-async function prepare(deps: ReviewDeps, canary: CanaryConfig): Promise<string> {
+async function prepare(deps: ReviewDeps, canary: CanaryConfig, known?: boolean): Promise<string> {
     const baseText = readBase(deps, canary.base);
-    fs.writeFileSync(
-        path.join(deps.cwd, `Pulumi.${CANARY_ENVIRONMENT}.yaml`),
-        canaryStackFile(baseText, canary.base, canary),
-    );
-    if (!(await listStacks(deps)).some((s) => s.name === CANARY_ENVIRONMENT)) {
-        const init = await deps.pulumi(["stack", "init", CANARY_ENVIRONMENT, "--non-interactive"]);
-        if (init.code !== 0) throw new CouldNotDecide(`pulumi stack init canary failed:\n${tail(init, 8)}`);
-    }
+    const exists = known ?? (await listStacks(deps)).some((s) => s.name === CANARY_ENVIRONMENT);
+    await writeStack(deps, CANARY_ENVIRONMENT, canaryStackFile(baseText, canary.base, canary), exists);
     return baseText;
 }
 
@@ -62,19 +64,8 @@ export async function canaryDestroy(
     try {
         if (!(await listStacks(deps)).some((s) => s.name === CANARY_ENVIRONMENT)) return { result: "absent" };
         // The file carries the stack's encryption settings; the commit is irrelevant to a destroy.
-        await prepare(deps, { ...canary, commit: "0000000" });
-        const destroyed = await deps.pulumi(run(CANARY_ENVIRONMENT, ["destroy", "--yes", "--skip-preview"]));
-        if (destroyed.code !== 0)
-            return {
-                result: "could not decide",
-                reason: `pulumi destroy failed; the stack is kept:\n${tail(destroyed)}`,
-            };
-        const removed = await deps.pulumi(run(CANARY_ENVIRONMENT, ["stack", "rm", "--yes"]));
-        if (removed.code !== 0)
-            return {
-                result: "could not decide",
-                reason: `destroyed, but pulumi stack rm failed:\n${tail(removed, 8)}`,
-            };
+        await prepare(deps, { ...canary, commit: "0000000" }, true);
+        await destroyStack(deps, CANARY_ENVIRONMENT);
         return { result: "destroyed" };
     } catch (e) {
         return couldNotDecide(e);

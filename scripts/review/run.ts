@@ -12,7 +12,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { reviewEnvironmentName } from "../../config/derived-environment";
 import type { ReviewConfig } from "../../config/stack.schema";
-import type { PulumiRun, RunPulumi } from "../rotation/rotate";
+import type { PulumiRun, RunPulumi } from "../engine/engine";
 import { REVIEW_MARKER, renderReviewComment, ReviewState } from "./comment";
 import { capDecision, ListedStack, sweepVerdicts, SweepVerdict } from "./decide";
 import { CouldNotDecide, gateJudges, reviewSettings, reviewStackFile } from "./stack-file";
@@ -79,22 +79,32 @@ async function postComment(deps: ReviewDeps, pullRequest: number, body: string):
     }
 }
 
-/** Writes the review stack's file (from the base's) and creates the stack in the backend when new. */
-async function prepareStack(deps: ReviewDeps, review: ReviewConfig, exists: boolean): Promise<string> {
-    const stack = reviewEnvironmentName(review.pullRequest);
-    fs.writeFileSync(
-        path.join(deps.cwd, `Pulumi.${stack}.yaml`),
-        reviewStackFile(readBase(deps, review.base), review.base, review),
-    );
+/** Writes a derived stack's file (made from its base's) and creates the stack in the backend when new. */
+export async function writeStack(deps: ReviewDeps, stack: string, text: string, exists: boolean): Promise<void> {
+    fs.writeFileSync(path.join(deps.cwd, `Pulumi.${stack}.yaml`), text);
     if (!exists) {
         const init = await deps.pulumi(["stack", "init", stack, "--non-interactive"]);
         if (init.code !== 0) throw new CouldNotDecide(`pulumi stack init ${stack} failed:\n${tail(init, 8)}`);
     }
-    return stack;
+}
+
+/** Writes the review stack's file (from the base's) and creates the stack in the backend when new. */
+async function prepareStack(deps: ReviewDeps, review: ReviewConfig, exists: boolean): Promise<void> {
+    const text = reviewStackFile(readBase(deps, review.base), review.base, review);
+    await writeStack(deps, reviewEnvironmentName(review.pullRequest), text, exists);
 }
 
 async function removeStack(deps: ReviewDeps, stack: string): Promise<PulumiRun> {
     return deps.pulumi(run(stack, ["stack", "rm", "--yes"]));
+}
+
+/** `pulumi destroy` of a derived stack, then the stack removed; what is left is named in a CouldNotDecide. */
+export async function destroyStack(deps: ReviewDeps, stack: string): Promise<void> {
+    deps.progress(`${stack}: pulumi destroy`);
+    const destroyed = await deps.pulumi(run(stack, ["destroy", "--yes", "--skip-preview"]));
+    if (destroyed.code !== 0) throw new CouldNotDecide(`pulumi destroy failed; the stack is kept:\n${tail(destroyed)}`);
+    const removed = await removeStack(deps, stack);
+    if (removed.code !== 0) throw new CouldNotDecide(`destroyed, but pulumi stack rm failed:\n${tail(removed, 8)}`);
 }
 
 export async function stackUrls(deps: ReviewDeps, stack: string): Promise<Record<string, string[]>> {
@@ -175,21 +185,7 @@ export async function reviewDestroy(
             { pullRequest: target.pullRequest, branch: "-", repository: target.repository, base: target.base },
             true,
         );
-        deps.progress(`review: pulumi destroy of ${stack}`);
-        const destroyed = await deps.pulumi(run(stack, ["destroy", "--yes", "--skip-preview"]));
-        if (destroyed.code !== 0)
-            return {
-                result: "could not decide",
-                stack,
-                reason: `pulumi destroy failed; the stack is kept:\n${tail(destroyed)}`,
-            };
-        const removed = await removeStack(deps, stack);
-        if (removed.code !== 0)
-            return {
-                result: "could not decide",
-                stack,
-                reason: `destroyed, but pulumi stack rm failed:\n${tail(removed, 8)}`,
-            };
+        await destroyStack(deps, stack);
         await postComment(
             deps,
             target.pullRequest,

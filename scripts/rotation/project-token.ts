@@ -15,7 +15,7 @@
  */
 import type { OperationName } from "../../providers/railway/documents";
 import { parseDigest } from "../engine/output";
-import type { PulumiRun, RunPulumi } from "./rotate";
+import type { PulumiRun, RunPulumi } from "../engine/engine";
 
 /** Railway calls: with the account/workspace token, or (`projectToken`) as that project token. */
 export type RailwayCall = (

@@ -7,14 +7,7 @@
  * CLI's standard input and stay in memory: never an argument, never printed.
  */
 
-export interface PulumiRun {
-    code: number;
-    stdout: string;
-    stderr: string;
-}
-
-/** Runs the Pulumi CLI in the project (with `input` on its standard input). */
-export type RunPulumi = (args: string[], opts?: { input?: string }) => Promise<PulumiRun>;
+import type { PulumiRun, RunPulumi } from "../engine/engine";
 
 export interface RotationPlan {
     stacks: string[];

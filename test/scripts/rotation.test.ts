@@ -4,7 +4,8 @@
  * the stacks after it untouched, the date recorded only for a success, no value on any argument.
  */
 import { strict as assert } from "assert";
-import { PulumiRun, rotate } from "../../scripts/rotation/rotate";
+import type { PulumiRun } from "../../scripts/engine/engine";
+import { rotate } from "../../scripts/rotation/rotate";
 
 const NEW = "planted-new-value-7f3a";
 const OLD = "planted-old-value-91cc";

@@ -6,7 +6,7 @@
 import { strict as assert } from "assert";
 import { railwayRotateTokenCommand } from "../../scripts/commands/railway-rotate-token";
 import { RailwayCall, rotateProjectToken } from "../../scripts/rotation/project-token";
-import type { RunPulumi } from "../../scripts/rotation/rotate";
+import type { RunPulumi } from "../../scripts/engine/engine";
 import { captureIO } from "../support/capture";
 
 describe("railway:rotate-token: refusals and lost answers", () => {
