@@ -11,11 +11,8 @@ import { strict as assert } from "assert";
 import { randomBytes } from "crypto";
 import { canaryCommand } from "../../scripts/commands/canary";
 import { captureIO } from "../support/capture";
-import { LocalStack, startLocalStack } from "../support/e2e";
-import { fastGate } from "../support/gate";
-import { SampleApp, startSampleApp } from "../support/sample-app";
-import { startPostgres } from "../support/services/postgres";
-import { startRedis } from "../support/services/redis";
+import { LocalStack } from "../support/e2e";
+import { startGatedLocalStack } from "../support/gated-stack";
 import { Servers } from "../support/services/servers";
 import { railwayViews } from "../support/railway-views";
 
@@ -23,7 +20,6 @@ const REPO = "ainative/platform";
 
 describe("the canary under the real engine", function () {
     let s: LocalStack;
-    let app: SampleApp;
     const servers = new Servers();
     const { env, service, deploymentsIn } = railwayViews(() => s.emu);
     const web = () => service("web");
@@ -41,21 +37,15 @@ describe("the canary under the real engine", function () {
     };
 
     before(async () => {
-        const [pg, redis] = await servers.start(startPostgres(), startRedis());
-        [app] = await servers.start(startSampleApp({ databaseUrl: pg.url, redisUrl: redis.url }));
-        app.setMode({ mode: "healthy" });
-        s = await startLocalStack({
+        ({ s } = await startGatedLocalStack(servers, {
+            authSecret: "local-auth-secret-for-the-canary-e2e",
+            // As production: Railway holds a push until the commit's checks (the deploy workflow, the canary in it) finish.
             mutate: (c) => {
-                c["ainative-platform:gate"] = fastGate(app.url);
-                // As production: Railway holds a push until the commit's checks (the deploy workflow, the canary in it) finish.
                 c["ainative-platform:railway"].services.find(
                     (x: { name: string }) => x.name === "web",
                 ).source.waitForChecks = true;
             },
-        });
-        await s.ws.setSecret("secrets.services.web.AUTH_SECRET", "local-auth-secret-for-the-canary-e2e");
-        const up = await s.run(["up", "--yes", "--skip-preview"]);
-        assert.equal(up.code, 0, up.stdout + up.stderr);
+        }));
     });
     after(async () => {
         await s?.close();

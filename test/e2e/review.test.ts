@@ -13,11 +13,8 @@ import { reviewCommand } from "../../scripts/commands/review";
 import { REVIEW_MARKER } from "../../scripts/review/comment";
 import { FakeGitHub, startFakeGitHub } from "../../tools/fakes/github/server";
 import { captureIO } from "../support/capture";
-import { LocalStack, startLocalStack } from "../support/e2e";
-import { fastGate } from "../support/gate";
-import { SampleApp, startSampleApp } from "../support/sample-app";
-import { startPostgres } from "../support/services/postgres";
-import { startRedis } from "../support/services/redis";
+import { LocalStack } from "../support/e2e";
+import { startGatedLocalStack } from "../support/gated-stack";
 import { Servers } from "../support/services/servers";
 import { railwayViews } from "../support/railway-views";
 
@@ -28,7 +25,6 @@ const sha = () => randomBytes(20).toString("hex");
 
 describe("review environments per pull request under the real engine", function () {
     let s: LocalStack;
-    let app: SampleApp;
     let gh: FakeGitHub;
     const servers = new Servers();
     const prs: number[] = [];
@@ -65,21 +61,13 @@ describe("review environments per pull request under the real engine", function 
     };
 
     before(async () => {
-        const [pg, redis] = await servers.start(startPostgres(), startRedis());
-        [app] = await servers.start(startSampleApp({ databaseUrl: pg.url, redisUrl: redis.url }));
-        app.setMode({ mode: "healthy" });
         gh = await startFakeGitHub();
         gh.addToken(TOKEN, "deploy-bot");
         for (let i = 0; i < 3; i++) prs.push(gh.addPullRequest("ainative", "platform", `change ${i}`));
-        s = await startLocalStack({
-            mutate: (c) => {
-                c["ainative-platform:gate"] = fastGate(app.url);
-                c["ainative-platform:reviewEnvironments"] = { max: 2, idleDays: 7 };
-            },
-        });
-        await s.ws.setSecret("secrets.services.web.AUTH_SECRET", PLANTED);
-        const up = await s.run(["up", "--yes", "--skip-preview"]);
-        assert.equal(up.code, 0, up.stdout + up.stderr);
+        ({ s } = await startGatedLocalStack(servers, {
+            authSecret: PLANTED,
+            mutate: (c) => (c["ainative-platform:reviewEnvironments"] = { max: 2, idleDays: 7 }),
+        }));
     });
     after(async () => {
         await s?.close();

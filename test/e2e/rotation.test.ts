@@ -9,11 +9,8 @@ import { randomBytes } from "crypto";
 import * as fs from "fs";
 import { secretRotateCommand } from "../../scripts/commands/secret-rotate";
 import { captureIO } from "../support/capture";
-import { LocalStack, startLocalStack } from "../support/e2e";
-import { fastGate } from "../support/gate";
-import { SampleApp, startSampleApp } from "../support/sample-app";
-import { startPostgres } from "../support/services/postgres";
-import { startRedis } from "../support/services/redis";
+import { LocalStack } from "../support/e2e";
+import { startGatedLocalStack } from "../support/gated-stack";
 import { Servers } from "../support/services/servers";
 
 const FIRST = `planted-rotation-first-${randomBytes(12).toString("hex")}`;
@@ -21,7 +18,6 @@ const REFUSED = `planted-rotation-refused-${randomBytes(12).toString("hex")}`;
 
 describe("secret rotation under the real engine, judged by the health gate", function () {
     let s: LocalStack;
-    let app: SampleApp;
     const servers = new Servers();
     const web = () => [...s.emu.store.services.values()].find((x) => x.name === "web")!;
     const envId = () => [...s.emu.store.environments.values()].find((e) => e.name === "local" && !e.deletedAt)!.id;
@@ -41,17 +37,7 @@ describe("secret rotation under the real engine, judged by the health gate", fun
     };
 
     before(async () => {
-        const [pg, redis] = await servers.start(startPostgres(), startRedis());
-        [app] = await servers.start(startSampleApp({ databaseUrl: pg.url, redisUrl: redis.url }));
-        app.setMode({ mode: "healthy" });
-        s = await startLocalStack({
-            mutate: (c) => {
-                c["ainative-platform:gate"] = fastGate(app.url);
-            },
-        });
-        await s.ws.setSecret("secrets.services.web.AUTH_SECRET", FIRST);
-        const up = await s.run(["up", "--yes", "--skip-preview"]);
-        assert.equal(up.code, 0, up.stdout + up.stderr);
+        ({ s } = await startGatedLocalStack(servers, { authSecret: FIRST }));
     });
     after(async () => {
         await s?.close();
