@@ -1,0 +1,105 @@
+/**
+ * Projects and environments: creation (empty, or as a duplicate of another environment),
+ * soft deletion, and what an environment's deletion takes with it.
+ */
+import { randomUUID } from "crypto";
+import { ProjectRec, EnvironmentRec, badInput, DEFAULT_WORKSPACE, key } from "../model";
+import { VariablesStore } from "./variables";
+
+export abstract class ProjectsStore extends VariablesStore {
+    createProject(input: {
+        name?: string;
+        description?: string;
+        workspaceId?: string;
+        defaultEnvironmentName?: string;
+    }): ProjectRec {
+        // Railway puts a project without a workspace in the account's own; an unknown one is refused.
+        const workspaceId = this.workspace(input.workspaceId ?? DEFAULT_WORKSPACE).id;
+        const p: ProjectRec = {
+            id: randomUUID(),
+            name: input.name ?? `project-${randomUUID().slice(0, 6)}`,
+            description: input.description,
+            workspaceId,
+            createdAt: this.now(),
+        };
+        this.projects.set(p.id, p);
+        this.createEnvironment({ projectId: p.id, name: input.defaultEnvironmentName ?? "production" });
+        return p;
+    }
+
+    createEnvironment(input: {
+        projectId: string;
+        name: string;
+        sourceEnvironmentId?: string | null;
+        ephemeral?: boolean | null;
+        skipInitialDeploys?: boolean | null;
+    }): EnvironmentRec {
+        this.project(input.projectId);
+        if (!input.name.trim()) throw badInput("Environment name cannot be empty");
+        if (this.liveEnvironments(input.projectId).some((e) => e.name === input.name))
+            throw badInput(`Environment ${input.name} already exists`);
+        const source = input.sourceEnvironmentId ? this.environment(input.sourceEnvironmentId) : undefined;
+        if (source && source.projectId !== input.projectId)
+            throw badInput("The source environment is in another project");
+        const e: EnvironmentRec = {
+            id: randomUUID(),
+            projectId: input.projectId,
+            name: input.name,
+            createdAt: this.now(),
+            sourceEnvironmentId: source?.id,
+            ephemeral: !!input.ephemeral,
+        };
+        this.environments.set(e.id, e);
+        if (source) this.copyEnvironment(source.id, e.id, !input.skipInitialDeploys);
+        return e;
+    }
+
+    /**
+     * A duplicate (`sourceEnvironmentId`) starts with the source's service instances, settings,
+     * variables, triggers and volume instances; an environment created without one starts empty.
+     */
+    private copyEnvironment(from: string, to: string, deploy: boolean): void {
+        for (const [k, inst] of [...this.instances]) {
+            const [serviceId, envId] = k.split(":");
+            if (envId !== from) continue;
+            this.instances.set(key(serviceId, to), structuredClone({ ...inst, createdAt: this.now() }));
+            this.variables.set(key(serviceId, to), { ...this.vars(serviceId, from) });
+            const t = this.trigger(serviceId, from);
+            if (t) {
+                // Keyed by its own id, as every trigger is: deploymentTriggerUpdate finds it by id.
+                const id = randomUUID();
+                this.triggers.set(id, { ...t, id, environmentId: to });
+            }
+        }
+        for (const vi of [...this.volumeInstances.values()].filter((v) => v.environmentId === from)) {
+            const id = randomUUID();
+            this.volumeInstances.set(id, { ...vi, id, environmentId: to, createdAt: this.now() });
+        }
+        if (deploy)
+            for (const k of [...this.instances.keys()].filter((k) => k.endsWith(`:${to}`)))
+                this.tryDeploy(k.split(":")[0], to, "duplicate");
+    }
+
+    /** Railway keeps deleted projects and environments, marked with `deletedAt`. */
+    deleteProject(id: string): void {
+        const p = this.project(id);
+        for (const s of [...this.services.values()]) if (s.projectId === id) this.removeService(s.id);
+        for (const e of this.liveEnvironments(id)) this.deleteEnvironment(e.id);
+        for (const v of [...this.volumes.values()]) if (v.projectId === id) this.volumes.delete(v.id);
+        p.deletedAt = this.now();
+    }
+
+    deleteEnvironment(id: string): void {
+        const e = this.environment(id);
+        for (const m of [this.instances, this.variables] as Map<string, unknown>[]) {
+            for (const k of [...m.keys()]) if (k.endsWith(`:${id}`)) m.delete(k);
+        }
+        for (const [k, t] of this.triggers) if (t.environmentId === id) this.triggers.delete(k);
+        for (const [k, d] of this.domains) if (d.environmentId === id) this.domains.delete(k);
+        for (const [k, v] of this.volumeInstances) if (v.environmentId === id) this.volumeInstances.delete(k);
+        for (const [k, d] of this.deployments) if (d.environmentId === id) this.deployments.delete(k);
+        for (const [k, t] of this.projectTokens) if (t.environmentId === id) this.projectTokens.delete(k);
+        this.staged.delete(id);
+        e.deletedAt = this.now();
+    }
+}
