@@ -205,11 +205,20 @@ describe("Railway emulator (as strict as Railway)", () => {
             );
         });
 
-        it("volumeCreate without an environment makes no volume instance (terraform-provider-railway issue #61)", async () => {
-            const { projectId } = await project();
+        it("volumeCreate: an omitted environment makes an instance everywhere, an explicit null none (Railway's schema; the community Terraform provider's acceptance test reads the mount path and size back)", async () => {
+            const { projectId, environmentId } = await project();
+            const staging = (await call("EnvironmentCreate", { input: { projectId, name: "staging" } }))
+                .environmentCreate.id;
             const svc = (await call("ServiceCreate", { input: { projectId, name: "db" } })).serviceCreate.id;
             await call("VolumeCreate", { input: { projectId, serviceId: svc, mountPath: "/data" } });
-            assert.equal(emu.store.volumeInstances.size, 0);
+            const made = [...emu.store.volumeInstances.values()];
+            assert.deepEqual(made.map((v) => v.environmentId).sort(), [environmentId, staging].sort());
+            for (const v of made) assert.deepEqual([v.mountPath, v.serviceId, v.sizeMB > 0], ["/data", svc, true]);
+            const other = (await call("ServiceCreate", { input: { projectId, name: "cache" } })).serviceCreate.id;
+            await raw(`mutation($input: VolumeCreateInput!) { volumeCreate(input: $input) { id } }`, {
+                input: { projectId, serviceId: other, mountPath: "/cache", environmentId: null },
+            });
+            assert.equal(emu.store.volumeInstances.size, 2, "an explicit null environment makes no instance");
         });
     });
 
@@ -724,6 +733,112 @@ describe("Railway emulator (as strict as Railway)", () => {
             assert.equal(r.body.errors, undefined, JSON.stringify(r.body.errors));
             return r.body.data;
         };
+
+        // The community Terraform provider's calls that the emulator did not serve before (issue 35):
+        // each document is written here in the shape the provider sends, from its public source.
+        it("the Terraform provider's variableUpsert, shared variables, TCP proxies, regions and prDeploys round trip", async () => {
+            const { projectId, environmentId } = await project();
+            const svc = ok(
+                await raw(
+                    `mutation($input: ServiceCreateInput!) { serviceCreate(input: $input) { id name projectId } }`,
+                    {
+                        input: { projectId, name: "api", environmentId, source: { image: "nginx" } },
+                    },
+                ),
+            ).serviceCreate.id;
+            // variableUpsert, one variable at a time (a service's, then a shared one), read back unrendered.
+            const upsert = `mutation upsertVariable($input: VariableUpsertInput!) { variableUpsert(input: $input) }`;
+            ok(
+                await raw(upsert, {
+                    input: {
+                        projectId,
+                        environmentId,
+                        serviceId: svc,
+                        name: "HOST",
+                        value: "${{shared.DOMAIN}}",
+                        skipDeploys: true,
+                    },
+                }),
+            );
+            ok(await raw(upsert, { input: { projectId, environmentId, name: "DOMAIN", value: "api.example.com" } }));
+            const vars = (serviceId?: string, unrendered = true) =>
+                raw(
+                    `query($projectId: String!, $environmentId: String!, $serviceId: String, $unrendered: Boolean) { variables(projectId: $projectId, environmentId: $environmentId, serviceId: $serviceId, unrendered: $unrendered) }`,
+                    { projectId, environmentId, serviceId, unrendered },
+                ).then((r) => ok(r).variables);
+            assert.deepEqual(
+                await vars(),
+                { DOMAIN: "api.example.com" },
+                "getSharedVariables: no service, the shared ones",
+            );
+            assert.deepEqual(await vars(svc), { HOST: "${{shared.DOMAIN}}" });
+            assert.deepEqual(await vars(svc, false), { HOST: "api.example.com" }, "rendered unless unrendered");
+            ok(
+                await raw(`mutation($input: VariableDeleteInput!) { variableDelete(input: $input) }`, {
+                    input: { projectId, environmentId, name: "DOMAIN" },
+                }),
+            );
+            assert.deepEqual(await vars(), {});
+            // TCP proxies: create, get (a list per service instance), delete.
+            const fragment = `id applicationPort proxyPort domain environmentId serviceId`;
+            const proxy = ok(
+                await raw(`mutation($input: TCPProxyCreateInput!) { tcpProxyCreate(input: $input) { ${fragment} } }`, {
+                    input: { environmentId, serviceId: svc, applicationPort: 5432 },
+                }),
+            ).tcpProxyCreate;
+            assert.equal(proxy.applicationPort, 5432);
+            assert.match(proxy.domain, /\.proxy\.rlwy\.net$/);
+            const list = ok(
+                await raw(
+                    `query($e: String!, $s: String!) { tcpProxies(environmentId: $e, serviceId: $s) { ${fragment} } }`,
+                    {
+                        e: environmentId,
+                        s: svc,
+                    },
+                ),
+            ).tcpProxies;
+            assert.deepEqual(list, [proxy]);
+            const deployed = ok(
+                await raw(
+                    `query($p: String!, $e: String!, $s: String!) { variablesForServiceDeployment(projectId: $p, environmentId: $e, serviceId: $s) }`,
+                    {
+                        p: projectId,
+                        e: environmentId,
+                        s: svc,
+                    },
+                ),
+            ).variablesForServiceDeployment;
+            assert.equal(deployed.RAILWAY_TCP_PROXY_PORT, String(proxy.proxyPort), "Railway's TCP proxy variables");
+            ok(await raw(`mutation($id: String!) { tcpProxyDelete(id: $id) }`, { id: proxy.id }));
+            assert.equal(emu.store.tcpProxies.size, 0);
+            // Regions with the fields the provider and the CLI read.
+            const regions = ok(
+                await raw(
+                    `query { regions { name region country location workspaceId deploymentConstraints { deprecationInfo { isDeprecated } } } }`,
+                ),
+            ).regions;
+            assert.ok(
+                regions.some(
+                    (r: any) => r.name === "us-west2" && r.location === "US West" && r.deploymentConstraints === null,
+                ),
+            );
+            // prDeploys: what is written reads back (it read back false whatever was set).
+            const projectFragment = `id name description isPublic prDeploys workspace { id }`;
+            const updated = ok(
+                await raw(
+                    `mutation($id: String!, $input: ProjectUpdateInput!) { projectUpdate(id: $id, input: $input) { ${projectFragment} } }`,
+                    {
+                        id: projectId,
+                        input: { prDeploys: true },
+                    },
+                ),
+            ).projectUpdate;
+            assert.equal(updated.prDeploys, true);
+            const read = ok(
+                await raw(`query($id: String!) { project(id: $id) { ${projectFragment} } }`, { id: projectId }),
+            ).project;
+            assert.equal(read.prDeploys, true);
+        });
 
         it("serviceInstanceUpdate with numReplicas and no region applies it to the default region", async () => {
             const { projectId, environmentId } = await project();

@@ -8,6 +8,7 @@
 import * as http from "http";
 import * as https from "https";
 import { AddressInfo } from "net";
+import type { Duplex } from "stream";
 
 export interface LocalRequest {
     method: string;
@@ -15,6 +16,8 @@ export interface LocalRequest {
     headers: http.IncomingHttpHeaders;
     /** The body as text (UTF-8). */
     text: string;
+    /** The body as sent (an upload is not text). */
+    body: Buffer;
 }
 
 export interface LocalReply {
@@ -39,6 +42,11 @@ export interface LocalServerOptions {
     tooLarge(limit: number): LocalReply;
     /** The service's own answer when the handler throws (a bug in the fake, shown to the client). */
     crashed(error: Error): LocalReply;
+    /**
+     * A request to switch protocols (a WebSocket): the service takes the socket, or it is answered
+     * 426 and closed. Without it every upgrade is refused.
+     */
+    upgrade?(request: http.IncomingMessage, socket: Duplex, head: Buffer): void;
 }
 
 export interface LocalServer {
@@ -63,7 +71,7 @@ function write(res: http.ServerResponse, reply: LocalReply): void {
 }
 
 /** Reads the body whole, or resolves undefined once it passes `limit` (the rest is not buffered). */
-function readBody(req: http.IncomingMessage, limit: number): Promise<string | undefined> {
+function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | undefined> {
     return new Promise((resolve, reject) => {
         const chunks: Buffer[] = [];
         let size = 0;
@@ -73,7 +81,7 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<string | un
             if (size > limit) over = true;
             if (!over) chunks.push(c);
         });
-        req.on("end", () => resolve(over ? undefined : Buffer.concat(chunks).toString("utf8")));
+        req.on("end", () => resolve(over ? undefined : Buffer.concat(chunks)));
         req.on("error", reject);
     });
 }
@@ -82,13 +90,14 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     const limit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
     const listener: http.RequestListener = (req, res) => {
         const answer = async (): Promise<LocalReply> => {
-            const text = await readBody(req, limit);
-            if (text === undefined) return options.tooLarge(limit);
+            const body = await readBody(req, limit);
+            if (body === undefined) return options.tooLarge(limit);
             return options.handle({
                 method: (req.method ?? "GET").toUpperCase(),
                 url: new URL(req.url ?? "/", "http://127.0.0.1"),
                 headers: req.headers,
-                text,
+                text: body.toString("utf8"),
+                body,
             });
         };
         answer().then(
@@ -97,6 +106,10 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
         );
     };
     const server: http.Server = options.tls ? https.createServer(options.tls, listener) : http.createServer(listener);
+    server.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+        if (options.upgrade) return options.upgrade(req, socket, head);
+        socket.end("HTTP/1.1 426 Upgrade Required\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+    });
     // Node closes an idle keep-alive connection after 5 s; Go's HTTP client keeps one for 90 s and
     // reuses it, so a Go provider calling again after a pause met a connection closed under it (the
     // Sentry provider then panics on the transport error). Real services keep connections longer.

@@ -30,6 +30,12 @@ export class Access {
         if (this.principal.kind === "project" && this.principal.projectId !== projectId) throw notAuthorized();
     }
 
+    /** Whether {@link environment} would let this principal through (Railway's `Environment.canAccess`). */
+    mayReadEnvironment(projectId: string, environmentId: string): boolean {
+        if (this.principal.kind !== "project") return true;
+        return this.principal.projectId === projectId && this.principal.environmentId === environmentId;
+    }
+
     /** Reading or changing one environment of one project; no environment means "all of them". */
     environment(projectId: string, environmentId: string | null | undefined): void {
         if (this.principal.kind !== "project") return;

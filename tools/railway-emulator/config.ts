@@ -83,7 +83,13 @@ export function environmentConfig(store: EmulatorStore, environmentId: string, d
             .filter((v) => v.environmentId === env.id)
             .map((v) => [v.volumeId, { sizeMB: v.sizeMB, region: v.region }]),
     );
-    return { services, volumes, sharedVariables: {} };
+    const sharedVariables = Object.fromEntries(
+        Object.entries(store.shared(env.id)).map(([name, value]) => [
+            name,
+            decryptVariables ? { value, isSealed: false } : { isSealed: false },
+        ]),
+    );
+    return { services, volumes, sharedVariables };
 }
 
 /** `Environment.configEtag`: changes exactly when the environment's config (values included) changes. */
@@ -102,8 +108,8 @@ export function applyPatch(store: EmulatorStore, environmentId: string, patch: u
     const env = store.environment(environmentId);
     if (!isObject(patch)) throw badInput("The environment patch must be an object");
     unknownKeys("patch", patch, ["services", "sharedVariables", "volumes"]);
-    if (patch.sharedVariables && Object.keys(patch.sharedVariables).length)
-        throw badInput("patch.sharedVariables: shared variables are not modelled by the Railway emulator");
+    const shared = patch.sharedVariables ?? {};
+    if (!isObject(shared)) throw badInput("patch.sharedVariables must be an object keyed by variable name");
     const volumes = patch.volumes ?? {};
     if (!isObject(volumes)) throw badInput("patch.volumes must be an object keyed by volume id");
     for (const [volumeId, v] of Object.entries(volumes)) {
@@ -207,6 +213,25 @@ export function applyPatch(store: EmulatorStore, environmentId: string, patch: u
             changed.push(serviceId);
         }
         for (const volumeId of Object.keys(volumes)) store.removeVolumeInstanceIn(volumeId, env.id);
+        const set: Record<string, string> = {};
+        for (const [name, v] of Object.entries(shared)) {
+            if (v === null) store.deleteVariable({ projectId: env.projectId, environmentId: env.id, name });
+            else if (isObject(v) && typeof v.value === "string") set[name] = v.value;
+            else
+                throw badInput(
+                    `patch.sharedVariables.${name.slice(0, 64)} must be {value: string} or null (sealing is not modelled)`,
+                );
+        }
+        if (Object.keys(set).length)
+            store.upsertVariables({
+                projectId: env.projectId,
+                environmentId: env.id,
+                variables: set,
+                skipDeploys: true,
+            });
+        // A shared variable's change reaches the services that refer to it (the commit deploys them).
+        for (const serviceId of store.referringToShared(env.id, Object.keys(shared)))
+            if (!changed.includes(serviceId)) changed.push(serviceId);
     } catch (e) {
         restore();
         throw e;

@@ -18,7 +18,11 @@ import * as path from "path";
 import { LocalReply, LocalRequest, LocalServer, startLocalServer } from "../http/local-server";
 import { startServiceProxy } from "./proxy";
 import {
+    buildClientSchema,
     buildSchema,
+    extendSchema,
+    GraphQLObjectType,
+    print,
     defaultFieldResolver,
     getOperationAST,
     GraphQLError,
@@ -29,20 +33,45 @@ import {
     validate,
 } from "graphql";
 import { Access, Principal, ProjectToken } from "./auth";
-import { makeRoot } from "./resolvers";
+import { makeRoots } from "./resolvers";
+import { startSubscriptionServer } from "./subscriptions";
+import { handleUpload, UPLOAD_PATH } from "./upload";
 import { Clock, DeploymentOutcome, EmulatorStore, NOT_MODELLED, notModelled, StoreOptions } from "./store";
 
 export { EmulatorStore, ManualClock, headCommit } from "./store";
 export type { Clock } from "./store";
 export type { ProjectToken } from "./auth";
 
-/** Railway's schema, vendored with its provenance in providers/railway/schema/SOURCE.md. */
-export const SCHEMA_PATH =
-    process.env.RAILWAY_SCHEMA_PATH ?? path.resolve(__dirname, "../../providers/railway/schema/schema.graphql");
+const SCHEMA_DIR = path.resolve(__dirname, "../../providers/railway/schema");
+/**
+ * The schema the emulator serves: the one Railway ships with its current CLI (`src/gql/schema.json`
+ * of the pinned `railwayapp` crate), vendored byte for byte with its provenance in
+ * providers/railway/schema/SOURCE.md. It is the newest evidence of Railway's public API.
+ */
+export const SCHEMA_PATH = path.join(SCHEMA_DIR, "schema.json");
+/**
+ * The newest SDL printed from Railway's production introspection (SOURCE.md): the provider's
+ * documents are checked against it as well, so they hold under either copy.
+ */
+export const SDL_PATH = path.join(SCHEMA_DIR, "schema.graphql");
+
+/**
+ * Fields the pinned CLI's own code reads that its schema.json lacks and the SDL has: the emulator
+ * serves them, as Railway does for that CLI (its IaC reads which partial owns a resource).
+ */
+export const SDL_FIELDS_SERVED = ["Environment.iacPartials"] as const;
 
 let cachedSchema: GraphQLSchema | undefined;
 export function railwaySchema(): GraphQLSchema {
-    cachedSchema ??= buildSchema(fs.readFileSync(SCHEMA_PATH, "utf8"));
+    if (cachedSchema) return cachedSchema;
+    const cli = buildClientSchema(JSON.parse(fs.readFileSync(SCHEMA_PATH, "utf8")).data);
+    const sdl = buildSchema(fs.readFileSync(SDL_PATH, "utf8"));
+    const extensions = SDL_FIELDS_SERVED.map((name) => {
+        const [type, field] = name.split(".");
+        const node = (sdl.getType(type) as GraphQLObjectType).getFields()[field].astNode!;
+        return `extend type ${type} { ${print(node)} }`;
+    });
+    cachedSchema = extendSchema(cli, parse(extensions.join("\n")));
     return cachedSchema;
 }
 
@@ -90,6 +119,11 @@ export interface EmulatorOptions {
     workspaces?: string[];
     /** See {@link StoreOptions.scopeReading}. */
     scopeReading?: StoreOptions["scopeReading"];
+    /**
+     * Serve HTTPS with this key and certificate (PEM) instead of HTTP: for clients that reach
+     * Railway's own host name (Railway's CLI streams logs and uploads code there, whatever its API URL).
+     */
+    tls?: { key: string; cert: string };
 }
 
 export { NOT_MODELLED };
@@ -158,7 +192,7 @@ export async function startRailwayEmulator(options: EmulatorOptions = {}): Promi
     const window = { start: Date.now(), used: 0 };
     const log: LoggedOperation[] = [];
     const faults: Fault[] = [];
-    const root = makeRoot(store, maxPageSize);
+    const { root, subscriptions } = makeRoots(store, maxPageSize);
 
     /** Railway's rate-limit headers on every answer; a 429 with Retry-After past the quota. */
     const rateHeaders = (): { headers: Record<string, string>; exceeded: boolean } => {
@@ -178,10 +212,10 @@ export async function startRailwayEmulator(options: EmulatorOptions = {}): Promi
         };
     };
 
-    const principalOf = (req: LocalRequest): Principal | undefined => {
-        const auth = req.headers["authorization"];
+    const principalOf = (headers: LocalRequest["headers"]): Principal | undefined => {
+        const auth = headers["authorization"];
         if (typeof auth === "string" && auth === `Bearer ${token}`) return { kind: "account" };
-        const projectToken = req.headers["project-access-token"];
+        const projectToken = headers["project-access-token"];
         const scoped =
             typeof projectToken === "string" && projectToken
                 ? [...store.projectTokens.values()].find((t) => t.token === projectToken)
@@ -250,7 +284,7 @@ export async function startRailwayEmulator(options: EmulatorOptions = {}): Promi
         };
         if (fault?.status && !fault.afterApply) return faultAnswer(fault);
 
-        const principal = principalOf(req);
+        const principal = principalOf(req.headers);
         if (!principal)
             return answer(200, {
                 data: null,
@@ -280,7 +314,20 @@ export async function startRailwayEmulator(options: EmulatorOptions = {}): Promi
         }
         // A mutation whose answer selects a field the emulator does not model is undone: the client
         // gets the error and no object it cannot learn the ID of (an orphan on real Railway).
-        const isMutation = getOperationAST(document, body.operationName)?.operation === "mutation";
+        const operationType = getOperationAST(document, body.operationName)?.operation;
+        if (operationType === "subscription") {
+            entry.status = 400;
+            return answer(400, {
+                errors: [
+                    {
+                        message:
+                            "Subscriptions are served over a WebSocket at this path (protocol graphql-transport-ws)",
+                        extensions: { code: "BAD_REQUEST", traceId: traceId() },
+                    },
+                ],
+            });
+        }
+        const isMutation = operationType === "mutation";
         const restore = isMutation ? store.checkpoint() : undefined;
         const result = await graphql({
             schema,
@@ -364,24 +411,66 @@ export async function startRailwayEmulator(options: EmulatorOptions = {}): Promi
         }
     };
 
+    /** `railway up`'s upload (upload.ts): logged, rate limited and authenticated like a GraphQL call. */
+    const handleUploadRequest = (req: LocalRequest, route: RegExpExecArray): LocalReply => {
+        const rate = rateHeaders();
+        const entry: LoggedOperation = { operationName: "up (REST)", variables: {}, status: 200, at: Date.now() };
+        log.push(entry);
+        const answer = (r: LocalReply): LocalReply => {
+            entry.status = r.status;
+            return { ...r, headers: { ...rate.headers, ...r.headers } };
+        };
+        if (rate.exceeded) return answer(reply(429, undefined));
+        const principal = principalOf(req.headers);
+        if (!principal) return answer(reply(401, { message: "Not Authorized" }));
+        entry.variables = {
+            projectId: route[1],
+            environmentId: route[2],
+            serviceId: req.url.searchParams.get("serviceId"),
+        };
+        return answer(
+            handleUpload(
+                store,
+                new Access(principal),
+                { projectId: route[1], environmentId: route[2] },
+                req.url.searchParams,
+                req.body,
+            ),
+        );
+    };
+
+    const subscriptionServer = startSubscriptionServer({
+        schema,
+        root,
+        subscriptions,
+        principalOf,
+        fieldResolver: strictFieldResolver,
+    });
+
     const server = await startLocalServer({
         port: options.port,
+        tls: options.tls,
+        upgrade: subscriptionServer.upgrade,
         tooLarge: (limit) =>
             reply(413, {
                 errors: [{ message: `Request body larger than ${limit} bytes`, extensions: { code: "BAD_REQUEST" } }],
             }),
         crashed: (e) => reply(500, { errors: [{ message: e.message, extensions: { code: "INTERNAL_SERVER_ERROR" } }] }),
-        handle: (req) =>
-            req.method === "POST" && req.url.pathname === "/graphql/v2"
-                ? handleGraphQL(req)
-                : req.url.pathname.startsWith("/admin/")
-                  ? handleAdmin(req, req.url.pathname.slice("/admin/".length))
-                  : reply(404, { error: "not found: the API is POST /graphql/v2" }),
+        handle: (req) => {
+            if (req.method === "POST" && req.url.pathname === "/graphql/v2") return handleGraphQL(req);
+            const upload = UPLOAD_PATH.exec(req.url.pathname);
+            if (req.method === "POST" && upload) return handleUploadRequest(req, upload);
+            if (req.url.pathname.startsWith("/admin/"))
+                return handleAdmin(req, req.url.pathname.slice("/admin/".length));
+            return reply(404, {
+                error: "not found: the API is POST /graphql/v2 (and POST /project/<id>/environment/<id>/up for uploads)",
+            });
+        },
     });
     const port = server.port;
     const proxies: LocalServer[] = [];
     return {
-        apiUrl: `http://127.0.0.1:${port}/graphql/v2`,
+        apiUrl: `${options.tls ? "https" : "http"}://127.0.0.1:${port}/graphql/v2`,
         port,
         token,
         store,
@@ -398,6 +487,7 @@ export async function startRailwayEmulator(options: EmulatorOptions = {}): Promi
         },
         close: async () => {
             await Promise.all(proxies.splice(0).map((p) => p.close()));
+            await subscriptionServer.close();
             await server.close();
         },
     };

@@ -27,6 +27,10 @@ export interface ProjectRec {
     id: string;
     name: string;
     description?: string;
+    /** Railway's own PR environments (`prDeploys`), and their two variants; stored, read back, no more. */
+    prDeploys: boolean;
+    botPrEnvironments: boolean;
+    focusedPrEnvironments: boolean;
     workspaceId?: string;
     createdAt: number;
     deletedAt?: number;
@@ -113,6 +117,17 @@ export interface TriggerRec {
     provider: string;
     checkSuites: boolean;
 }
+/** A TCP proxy in front of one service's port in one environment (Railway's `TCPProxy`). */
+export interface TcpProxyRec {
+    id: string;
+    projectId: string;
+    environmentId: string;
+    serviceId: string;
+    applicationPort: number;
+    proxyPort: number;
+    domain: string;
+    createdAt: number;
+}
 export interface WorkspaceRec {
     id: string;
     name: string;
@@ -151,14 +166,21 @@ export interface DeploymentRec {
     outcomeLines?: string[];
     /** The variables the deployment started with (unrendered). */
     variables: Record<string, string>;
+    /**
+     * The build it runs (Railway's `snapshotId`): a new one per build; a rollback runs its target's
+     * again (no rebuild). Build logs are tagged with it.
+     */
+    snapshotId: string;
     /** What it runs: the image, or the repository, branch and commit. */
     image?: string;
     repo?: string;
     branch?: string;
     commitHash?: string;
+    /** Code uploaded by `railway up` (upload.ts): its files and size, and the deploy's message. */
+    upload?: { files: string[]; bytes: number; message?: string };
     /** The deployment this one rolled back to, if it is a rollback. */
     rollbackOf?: string;
-    reason: "deploy" | "redeploy" | "rollback" | "duplicate" | "push" | "restart";
+    reason: "deploy" | "redeploy" | "rollback" | "duplicate" | "push" | "restart" | "up";
     /** Set by deploymentRemove. */
     removed?: boolean;
     /** A push held by its trigger's Check Suites until the commit's GitHub workflows finish: WAITING. */

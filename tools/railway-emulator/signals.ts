@@ -100,6 +100,7 @@ export function stageLines(
         image?: string;
         repo?: string;
         commitHash?: string;
+        upload?: { files: string[] };
         outcome?: "FAILED" | "CRASHED";
         outcomeLines?: string[];
     },
@@ -110,9 +111,11 @@ export function stageLines(
     const at = (stage: number, offset: number) => d.createdAt + stage * stageMs + offset;
     if (kind === "build") {
         if (status === "INITIALIZING" || status === "SKIPPED") return [];
-        const source = d.image
-            ? `image ${d.image}`
-            : `${d.repo ?? "repository"}@${(d.commitHash ?? "HEAD").slice(0, 7)}`;
+        const source = d.upload
+            ? `uploaded code (${d.upload.files.length} files)`
+            : d.image
+              ? `image ${d.image}`
+              : `${d.repo ?? "repository"}@${(d.commitHash ?? "HEAD").slice(0, 7)}`;
         const lines: LogLine[] = [
             { at: at(1, 0), message: `[Region: us-west1] building ${source}`, severity: "info" },
             { at: at(1, 1), message: "Using Detected Dockerfile", severity: "info" },
@@ -163,25 +166,6 @@ export function stageLines(
     else if (status !== "DEPLOYING")
         lines.push({ at: at(3, 0), message: "Server listening on :8080", severity: "info" });
     return lines;
-}
-
-/** Railway's `Log` objects, oldest first, the last `limit` (default 100, at most 5000) of those matching `filter`. */
-export function logView(
-    lines: LogLine[],
-    tags: Record<string, string>,
-    args: { limit?: number | null; filter?: string | null },
-) {
-    const limit = Math.min(5000, Math.max(1, args.limit ?? 100));
-    const matching = [...lines]
-        .sort((a, b) => a.at - b.at)
-        .filter((l) => !args.filter || l.message.includes(args.filter));
-    return matching.slice(-limit).map((l) => ({
-        message: l.message,
-        severity: l.severity,
-        timestamp: new Date(l.at).toISOString(),
-        attributes: [{ key: "level", value: l.severity }],
-        tags,
-    }));
 }
 
 /** Each step's start (seconds), from `start` to `end`. */

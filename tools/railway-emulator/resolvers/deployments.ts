@@ -45,7 +45,12 @@ export function deploymentsResolvers(store: EmulatorStore, views: Views) {
         deploymentRedeploy: ({ id }: Args, ctx: RequestContext) => {
             const d = store.deployment(id);
             ctx.access.environment(d.projectId, d.environmentId);
-            return deploymentView(store.deploy(d.serviceId, d.environmentId, "redeploy", d.commitHash));
+            // The same code again: an upload's files, or the same commit of the source.
+            return deploymentView(
+                store.deploy(d.serviceId, d.environmentId, "redeploy", d.upload ? undefined : d.commitHash, {
+                    ...(d.upload ? { upload: d.upload } : {}),
+                }),
+            );
         },
         deploymentRestart: ({ id }: Args, ctx: RequestContext) => {
             const d = store.deployment(id);
@@ -64,6 +69,19 @@ export function deploymentsResolvers(store: EmulatorStore, views: Views) {
         serviceInstanceDeployV2: ({ serviceId, environmentId, commitSha }: Args, ctx: RequestContext) => {
             ctx.access.environment(projectOfService(serviceId), environmentId);
             return store.deploy(serviceId, environmentId, "deploy", commitSha ?? undefined).id;
+        },
+        // The older form Railway's CLI still sends for `redeploy --from-source`: the source's newest
+        // commit (latestCommit) or what the service last deployed.
+        serviceInstanceDeploy: ({ serviceId, environmentId, commitSha, latestCommit }: Args, ctx: RequestContext) => {
+            ctx.access.environment(projectOfService(serviceId), environmentId);
+            const latest = store.deploymentsOf(serviceId, environmentId).sort((a, b) => b.createdAt - a.createdAt)[0];
+            store.deploy(
+                serviceId,
+                environmentId,
+                "deploy",
+                commitSha ?? (latestCommit ? undefined : latest?.commitHash),
+            );
+            return true;
         },
         serviceInstanceRedeploy: ({ serviceId, environmentId }: Args, ctx: RequestContext) => {
             ctx.access.environment(projectOfService(serviceId), environmentId);

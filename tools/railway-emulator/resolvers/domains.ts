@@ -7,18 +7,49 @@ import { Views } from "./views";
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 export function domainsResolvers(store: EmulatorStore, views: Views) {
-    const { domainView } = views;
+    const { domainView, domainsOf, iso } = views;
+    const tcpProxyView = (id: string) => {
+        const t = store.tcpProxies.get(id)!;
+        return {
+            id: t.id,
+            applicationPort: t.applicationPort,
+            proxyPort: t.proxyPort,
+            domain: t.domain,
+            environmentId: t.environmentId,
+            serviceId: t.serviceId,
+            createdAt: iso(t.createdAt),
+            updatedAt: iso(t.createdAt),
+            deletedAt: null,
+            syncStatus: "ACTIVE",
+        };
+    };
     return {
         domains: ({ projectId, environmentId, serviceId }: Args, ctx: RequestContext) => {
             ctx.access.environment(projectId, environmentId);
-            const all = [...store.domains.values()].filter(
-                (d) => d.serviceId === serviceId && d.environmentId === environmentId,
-            );
-            return {
-                serviceDomains: all.filter((d) => !d.custom).map((d) => domainView(d.id)),
-                customDomains: all.filter((d) => d.custom).map((d) => domainView(d.id)),
-            };
+            return domainsOf(serviceId, environmentId);
         },
+        // ---- TCP proxies ----
+        tcpProxies: ({ environmentId, serviceId }: Args, ctx: RequestContext) => {
+            const s = store.service(serviceId);
+            ctx.access.environment(s.projectId, environmentId);
+            store.instance(serviceId, environmentId);
+            return [...store.tcpProxies.values()]
+                .filter((t) => t.serviceId === serviceId && t.environmentId === environmentId)
+                .map((t) => tcpProxyView(t.id));
+        },
+        tcpProxyCreate: ({ input }: Args, ctx: RequestContext) => {
+            const s = store.service(input.serviceId);
+            ctx.access.environment(s.projectId, input.environmentId);
+            return tcpProxyView(store.createTcpProxy(input).id);
+        },
+        tcpProxyDelete: ({ id }: Args, ctx: RequestContext) => {
+            const t = store.tcpProxies.get(id);
+            if (!t) throw notFound("TCPProxy");
+            ctx.access.environment(t.projectId, t.environmentId);
+            store.tcpProxies.delete(id);
+            return true;
+        },
+
         serviceDomainCreate: ({ input }: Args, ctx: RequestContext) => {
             const s = store.service(input.serviceId);
             ctx.access.environment(s.projectId, input.environmentId);

@@ -1,5 +1,6 @@
 /** Environments, and the environment patches Railway's CLI and its IaC send. */
 import { randomUUID } from "crypto";
+import { ChangeSets } from "../change-sets";
 import { applyPatch, mergePatch } from "../config";
 import { EmulatorStore, badInput, notFound } from "../store";
 import { Args, RequestContext } from "./context";
@@ -7,7 +8,22 @@ import { Views } from "./views";
 
 export function environmentsResolvers(store: EmulatorStore, views: Views) {
     const { page, iso, envView, stagedView, projectOfEnv } = views;
+    const changeSets = new ChangeSets(store);
     return {
+        // ---- Railway's IaC change sets (change-sets.ts) ----
+        environmentPreviewChangeSet: ({ environmentId, input }: Args, ctx: RequestContext) => {
+            ctx.access.environment(projectOfEnv(environmentId), environmentId);
+            return changeSets.preview(environmentId, input);
+        },
+        environmentApplyChangeSet: ({ environmentId, input, baseConfigEtag }: Args, ctx: RequestContext) => {
+            ctx.access.environment(projectOfEnv(environmentId), environmentId);
+            return changeSets.apply(environmentId, input, baseConfigEtag);
+        },
+        environmentChangeSetApply: ({ environmentId, id }: Args, ctx: RequestContext) => {
+            ctx.access.environment(projectOfEnv(environmentId), environmentId);
+            return changeSets.result(environmentId, id);
+        },
+
         environmentCreate: ({ input }: Args, ctx: RequestContext) => {
             ctx.access.account();
             return envView(store.createEnvironment(input).id);

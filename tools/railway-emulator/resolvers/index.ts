@@ -11,15 +11,20 @@ import { environmentsResolvers } from "./environments";
 import { projectsResolvers } from "./projects";
 import { servicesResolvers } from "./services";
 import { signalsResolvers } from "./signals";
+import { subscriptionResolvers } from "./subscriptions";
 import { variablesResolvers } from "./variables";
 import { volumesResolvers } from "./volumes";
 import { makeViews } from "./views";
 
 export type { RequestContext } from "./context";
 
-export function makeRoot(store: EmulatorStore, maxPageSize: number): Record<string, unknown> {
+/** The root of queries and mutations, and that of subscriptions (their field names overlap). */
+export function makeRoots(
+    store: EmulatorStore,
+    maxPageSize: number,
+): { root: Record<string, unknown>; subscriptions: Record<string, unknown> } {
     const views = makeViews(store, maxPageSize);
-    return {
+    const root = {
         ...projectsResolvers(store, views),
         ...environmentsResolvers(store, views),
         ...servicesResolvers(store, views),
@@ -29,4 +34,5 @@ export function makeRoot(store: EmulatorStore, maxPageSize: number): Record<stri
         ...deploymentsResolvers(store, views),
         ...signalsResolvers(store, views),
     };
+    return { root, subscriptions: subscriptionResolvers(store, views) };
 }

@@ -1,8 +1,16 @@
 /** Projects, the account (`me`, workspaces), project tokens and regions. */
-import { RAILWAY_REGIONS } from "../../../config/railway-limits";
+import { RAILWAY_REGIONS, RailwayRegion } from "../../../config/railway-limits";
 import { EmulatorStore, badInput, notFound } from "../store";
 import { Args, RequestContext } from "./context";
 import { Views } from "./views";
+
+/** Where each region is, as Railway's `regions` query says it (location and country). */
+const REGION_LABELS: Record<RailwayRegion, { location: string; country: string }> = {
+    "us-west2": { location: "US West", country: "US" },
+    "us-east4-eqdc4a": { location: "US East", country: "US" },
+    "europe-west4-drams3a": { location: "EU West", country: "NL" },
+    "asia-southeast1-eqsg3a": { location: "Southeast Asia", country: "SG" },
+};
 
 export function projectsResolvers(store: EmulatorStore, views: Views) {
     const { page, projectView, workspaceView, projectTokenView } = views;
@@ -32,6 +40,8 @@ export function projectsResolvers(store: EmulatorStore, views: Views) {
             const p = store.project(id);
             if (input.name !== undefined && input.name !== null) p.name = input.name;
             if (input.description !== undefined) p.description = input.description ?? undefined;
+            for (const flag of ["prDeploys", "botPrEnvironments", "focusedPrEnvironments"] as const)
+                if (typeof input[flag] === "boolean") p[flag] = input[flag];
             return projectView(id);
         },
         projectDelete: ({ id }: Args, ctx: RequestContext) => {
@@ -49,6 +59,11 @@ export function projectsResolvers(store: EmulatorStore, views: Views) {
                 username: "emulator",
                 workspaces: [...store.workspaces.keys()].map(workspaceView),
             };
+        },
+        // Workspaces the account is a guest of: the emulator's account has none.
+        externalWorkspaces: (_: Args, ctx: RequestContext) => {
+            ctx.access.account();
+            return [];
         },
         projectToken: (_: Args, ctx: RequestContext) => {
             const p = ctx.access.principal;
@@ -80,6 +95,15 @@ export function projectsResolvers(store: EmulatorStore, views: Views) {
             if (!store.projectTokens.delete(id)) throw notFound("ProjectToken");
             return true;
         },
-        regions: () => RAILWAY_REGIONS.map((r) => ({ name: r, region: r, id: r, country: "", location: r })),
+        // Railway's regions, with the labels its CLI matches `railway scale us-west=2` against.
+        regions: () =>
+            RAILWAY_REGIONS.map((r) => ({
+                id: r,
+                name: r,
+                region: r,
+                ...REGION_LABELS[r],
+                workspaceId: null,
+                deploymentConstraints: null,
+            })),
     };
 }

@@ -1,19 +1,23 @@
 /** Railway's own signals: build and deploy logs, HTTP logs and metrics, resource metrics (signals.ts). */
 import { EmulatorStore, badInput, notModelled } from "../store";
-import { durationMetrics, HttpRecord, httpLogView, LogKind, logView, metricsByStatus, metricsView } from "../signals";
+import { anchoredWindow, deploymentLogRecords, environmentLogRecords, filtered, limitOf, logObject } from "../logs";
+import { durationMetrics, HttpRecord, httpLogView, LogKind, metricsByStatus, metricsView } from "../signals";
 import { Args, RequestContext } from "./context";
 import { Views } from "./views";
 
 export function signalsResolvers(store: EmulatorStore, views: Views) {
-    const { projectOfService } = views;
+    const { projectOfService, projectOfEnv } = views;
+    /** The last `limit` lines (default 100) of a deployment's build or runtime, within the dates and the filter. */
     const deploymentLogLines = (args: Args, ctx: RequestContext, kind: LogKind) => {
         const d = store.deployment(args.deploymentId);
         ctx.access.environment(d.projectId, d.environmentId);
-        return logView(
-            store.logLines(d, kind),
-            { deploymentId: d.id, environmentId: d.environmentId, projectId: d.projectId, serviceId: d.serviceId },
-            args,
+        const start = args.startDate ? Date.parse(args.startDate) : -Infinity;
+        const end = args.endDate ? Date.parse(args.endDate) : Infinity;
+        const lines = filtered(deploymentLogRecords(store, d, kind), args.filter).filter(
+            (r) => r.at >= start && r.at <= end,
         );
+        const limit = limitOf(args.limit);
+        return (limit ? lines.slice(-limit) : []).map(logObject);
     };
     /** The requests to a service in an environment over [startDate, endDate], with the filters Railway takes. */
     const httpRecords = (args: Args, ctx: RequestContext): HttpRecord[] => {
@@ -39,6 +43,12 @@ export function signalsResolvers(store: EmulatorStore, views: Views) {
     return {
         buildLogs: (args: Args, ctx: RequestContext) => deploymentLogLines(args, ctx, "build"),
         deploymentLogs: (args: Args, ctx: RequestContext) => deploymentLogLines(args, ctx, "deploy"),
+        environmentLogs: (args: Args, ctx: RequestContext) => {
+            ctx.access.environment(projectOfEnv(args.environmentId), args.environmentId);
+            return anchoredWindow(environmentLogRecords(store, args.environmentId, args.filter), args, store.now()).map(
+                logObject,
+            );
+        },
         httpLogs: (args: Args, ctx: RequestContext) => {
             const d = store.deployment(args.deploymentId);
             ctx.access.environment(d.projectId, d.environmentId);

@@ -5,7 +5,9 @@
  */
 import { connection, PageArgs } from "../connection";
 import { configEtag, environmentConfig } from "../config";
+import type { Access } from "../auth";
 import { DeploymentRec, EmulatorStore, notFound } from "../store";
+import { deploymentVariables } from "../variables";
 
 export function makeViews(store: EmulatorStore, maxPageSize: number) {
     const page = <T extends { id: string }>(items: T[], args: PageArgs) => connection(items, args, maxPageSize);
@@ -28,9 +30,9 @@ export function makeViews(store: EmulatorStore, maxPageSize: number) {
             deletedAt: iso(p.deletedAt),
             isPublic: false,
             isTempProject: false,
-            prDeploys: false,
-            botPrEnvironments: false,
-            focusedPrEnvironments: false,
+            prDeploys: p.prDeploys,
+            botPrEnvironments: p.botPrEnvironments,
+            focusedPrEnvironments: p.focusedPrEnvironments,
             environments: (args: PageArgs & { isEphemeral?: boolean }) =>
                 page(
                     store
@@ -60,7 +62,27 @@ export function makeViews(store: EmulatorStore, maxPageSize: number) {
     };
     const workspaceView = (id: string) => {
         const w = store.workspace(id);
-        return { id: w.id, name: w.name };
+        const projects = () =>
+            [...store.projects.values()].filter((p) => p.workspaceId === w.id && p.deletedAt === undefined);
+        return {
+            id: w.id,
+            name: w.name,
+            // A workspace of one person has no team (Railway's personal workspace).
+            team: null,
+            plan: "PRO",
+            preferredRegion: null,
+            createdAt: iso(0),
+            updatedAt: iso(0),
+            projectCount: ({ includeDeleted }: { includeDeleted?: boolean }) =>
+                [...store.projects.values()].filter(
+                    (p) => p.workspaceId === w.id && (includeDeleted || p.deletedAt === undefined),
+                ).length,
+            projects: (args: PageArgs) =>
+                page(
+                    projects().map((p) => projectView(p.id)),
+                    args,
+                ),
+        };
     };
     const envView = (id: string): { id: string } & Record<string, unknown> => {
         const e = store.environment(id, { includeDeleted: true });
@@ -72,7 +94,15 @@ export function makeViews(store: EmulatorStore, maxPageSize: number) {
             updatedAt: iso(e.createdAt),
             deletedAt: iso(e.deletedAt),
             isEphemeral: e.ephemeral,
-            canAccess: true,
+            // Whether the caller may read it: a project token reaches its own environment only.
+            canAccess: (_: unknown, ctx: { access: Access }) => ctx.access.mayReadEnvironment(e.projectId, e.id),
+            // Canvas groups (the dashboard's grouping of services) are not modelled: there are none.
+            canvasGroupRefs: {},
+            // Railway's IaC ownership: resource address (`service.web`) to the partial that owns it.
+            iacPartials: () => {
+                const owners = store.iacPartials.get(e.id);
+                return owners && Object.keys(owners).length ? { ...owners } : null;
+            },
             sourceEnvironment: () => (e.sourceEnvironmentId ? envView(e.sourceEnvironmentId) : null),
             volumeInstances: (args: PageArgs) => {
                 store.sweepVolumes();
@@ -130,6 +160,7 @@ export function makeViews(store: EmulatorStore, maxPageSize: number) {
             featureFlags: [],
             isRestricted: false,
             templateId: null,
+            templateServiceId: null,
             serviceInstances: (args: PageArgs) =>
                 page(
                     [...store.instances.keys()]
@@ -175,6 +206,13 @@ export function makeViews(store: EmulatorStore, maxPageSize: number) {
                     .deploymentsOf(serviceId, environmentId)
                     .filter((d) => ["SUCCESS", "SLEEPING"].includes(store.status(d)))
                     .map(deploymentView),
+            // Every domain of the service in this environment (Railway's AllDomains).
+            domains: () => domainsOf(serviceId, environmentId),
+            // Tracing is an opt-in Railway keeps per instance (off until a client turns it on).
+            tracingEnabled: (i as { tracingEnabled?: boolean }).tracingEnabled ?? false,
+            autoInstrumentationEnabled:
+                (i as { autoInstrumentationEnabled?: boolean }).autoInstrumentationEnabled ?? false,
+            edgeConfig: null,
             builder: "RAILPACK",
             isUpdatable: true,
             hasEverDeployed: !!latest,
@@ -202,7 +240,7 @@ export function makeViews(store: EmulatorStore, maxPageSize: number) {
         url: null,
         deploymentStopped: false,
         suggestAddServiceDomain: false,
-        snapshotId: null,
+        snapshotId: d.snapshotId,
         meta: store.meta(d),
         // One instance per replica while it runs.
         instances: () => {
@@ -244,6 +282,13 @@ export function makeViews(store: EmulatorStore, maxPageSize: number) {
             status: {
                 verified: false,
                 certificateStatus: "CERTIFICATE_STATUS_TYPE_VALIDATING_OWNERSHIP",
+                // Until DNS points at Railway there is no certificate, no error and no CDN in front.
+                certificateStatusDetailed: null,
+                certificateErrorMessage: null,
+                certificateErrorType: null,
+                certificateRetryable: false,
+                certificates: [],
+                cdnProvider: null,
                 verificationDnsHost: `_railway-verify.${d.domain}`,
                 verificationToken: `railway-verify=${d.id.slice(0, 12)}`,
                 dnsRecords: [
@@ -259,6 +304,15 @@ export function makeViews(store: EmulatorStore, maxPageSize: number) {
                     },
                 ],
             },
+        };
+    };
+    const domainsOf = (serviceId: string, environmentId: string) => {
+        const all = [...store.domains.values()].filter(
+            (d) => d.serviceId === serviceId && d.environmentId === environmentId,
+        );
+        return {
+            serviceDomains: all.filter((d) => !d.custom).map((d) => domainView(d.id)),
+            customDomains: all.filter((d) => d.custom).map((d) => domainView(d.id)),
         };
     };
     const volumeView = (id: string) => {
@@ -292,6 +346,7 @@ export function makeViews(store: EmulatorStore, maxPageSize: number) {
             state: pending ? "DELETING" : "READY",
             deletedAt: null,
             externalId: null,
+            volume: () => volumeView(v.volumeId),
         };
     };
     const triggerView = (t: ReturnType<typeof store.trigger>) =>
@@ -326,35 +381,9 @@ export function makeViews(store: EmulatorStore, maxPageSize: number) {
             environment: () => envView(environmentId),
         };
     };
-    /**
-     * A service's variables as its deployment sees them: references to another service's variable
-     * in the same environment (`${{web.PORT}}`) resolved, and Railway's own RAILWAY_* variables added.
-     * A reference to nothing renders empty, as Railway does.
-     */
-    const renderVariables = (serviceId: string, environmentId: string): Record<string, string> => {
-        const env = store.environment(environmentId);
-        const byName = new Map(
-            [...store.services.values()].filter((x) => x.projectId === env.projectId).map((x) => [x.name, x.id]),
-        );
-        const resolve = (value: string, depth: number): string =>
-            value.replace(/\$\{\{\s*([^}.]+)\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g, (_m, svc: string, name: string) => {
-                const other = byName.get(svc);
-                const raw =
-                    other && store.hasInstance(other, environmentId)
-                        ? store.vars(other, environmentId)[name]
-                        : undefined;
-                return raw === undefined || depth > 5 ? "" : resolve(raw, depth + 1);
-            });
-        const own = store.vars(serviceId, environmentId);
-        return {
-            RAILWAY_PROJECT_ID: env.projectId,
-            RAILWAY_ENVIRONMENT_ID: env.id,
-            RAILWAY_ENVIRONMENT_NAME: env.name,
-            RAILWAY_SERVICE_ID: serviceId,
-            RAILWAY_SERVICE_NAME: store.service(serviceId).name,
-            ...Object.fromEntries(Object.entries(own).map(([k, v]) => [k, resolve(v, 0)])),
-        };
-    };
+    /** A service's variables as its deployment sees them (variables.ts). */
+    const renderVariables = (serviceId: string, environmentId: string): Record<string, string> =>
+        deploymentVariables(store, serviceId, environmentId);
     const projectOfService = (serviceId: string) => store.service(serviceId).projectId;
     const projectOfEnv = (environmentId: string) => store.environment(environmentId).projectId;
 
@@ -370,6 +399,7 @@ export function makeViews(store: EmulatorStore, maxPageSize: number) {
         domainView,
         volumeView,
         volumeInstanceView,
+        domainsOf,
         triggerView,
         projectTokenView,
         stagedView,

@@ -25,6 +25,7 @@ import {
     WorkspaceRec,
     ProjectTokenRec,
     StagedPatchRec,
+    TcpProxyRec,
     DeploymentOutcome,
     DeploymentRec,
     notFound,
@@ -58,6 +59,11 @@ export abstract class StoreBase {
     backups = new Map<string, BackupRec>();
     /** Keyed by environment id. */
     staged = new Map<string, StagedPatchRec>();
+    /** An environment's shared variables (`${{shared.NAME}}`), keyed by environment id. */
+    sharedVariables = new Map<string, Record<string, string>>();
+    tcpProxies = new Map<string, TcpProxyRec>();
+    /** Railway's IaC ownership per environment (`Environment.iacPartials`): resource address to partial. */
+    iacPartials = new Map<string, Record<string, string>>();
     /** Logs added by tests, HTTP requests through the service proxies, memory and CPU series. */
     readonly signals = new Signals();
 
@@ -99,6 +105,9 @@ export abstract class StoreBase {
             "projectTokens",
             "backups",
             "staged",
+            "sharedVariables",
+            "tcpProxies",
+            "iacPartials",
         ] as const;
         const saved = fields.map((f) => structuredClone(this[f]) as Map<string, unknown>);
         const outcomes = structuredClone(this.pendingOutcomes);
@@ -152,6 +161,9 @@ export abstract class StoreBase {
             this.projectTokens,
             this.backups,
             this.staged,
+            this.sharedVariables,
+            this.tcpProxies,
+            this.iacPartials,
         ]) {
             (m as Map<string, unknown>).clear();
         }

@@ -32,16 +32,21 @@ export abstract class DeploymentsStore extends StoreBase {
     ): DeploymentRec {
         const s = this.service(serviceId);
         const i = this.instance(serviceId, environmentId);
-        if (!i.source?.image && !i.source?.repo)
+        // Code uploaded by `railway up` deploys whatever the service's source (it is the source).
+        if (!extra.upload && !i.source?.image && !i.source?.repo)
             throw badInput("Service has no source to deploy: connect a repository or set an image");
         let repo: string | undefined;
         let branch: string | undefined;
         let commitHash: string | undefined;
-        if (i.source.repo) {
+        if (!extra.upload && i.source?.repo) {
             repo = i.source.repo;
             branch = this.trigger(serviceId, environmentId)?.branch ?? "main";
             const known = this.commitsOf(repo, branch);
-            if (commitSha && !known.includes(commitSha)) throw badInput(`Commit not found: ${commitSha}`);
+            // A named commit may be on any branch of the repository (Railway asks GitHub for it).
+            const inRepo = [...this.commits.entries()]
+                .filter(([k]) => k.startsWith(`${repo}#`))
+                .some(([, shas]) => commitSha !== undefined && shas.includes(commitSha));
+            if (commitSha && !inRepo) throw badInput(`Commit not found: ${commitSha}`);
             commitHash = commitSha ?? known[known.length - 1];
         }
         // A deployment still building when a newer one starts is skipped, as Railway does.
@@ -57,15 +62,16 @@ export abstract class DeploymentsStore extends StoreBase {
             environmentId,
             // Strictly increasing creation times keep "newest" well defined within one millisecond.
             createdAt: Math.max(this.now(), last + 1),
+            snapshotId: randomUUID(),
             variables: { ...this.vars(serviceId, environmentId) },
-            image: i.source.image,
+            image: extra.upload ? undefined : i.source?.image,
             repo,
             branch,
             commitHash,
             reason,
             outcome,
             outcomeLines,
-            manifest: this.manifestOf(i, repo, branch),
+            manifest: this.manifestOf(i, repo, branch, !!extra.upload),
             ...extra,
         };
         this.deployments.set(d.id, d);
@@ -98,11 +104,13 @@ export abstract class DeploymentsStore extends StoreBase {
         };
     }
 
-    private manifestOf(i: InstanceRec, repo?: string, branch?: string): Record<string, unknown> {
+    private manifestOf(i: InstanceRec, repo?: string, branch?: string, uploaded = false): Record<string, unknown> {
         return {
-            source: i.source?.image
-                ? { image: i.source.image }
-                : { repo, branch, rootDirectory: i.rootDirectory ?? null },
+            source: uploaded
+                ? { upload: true }
+                : i.source?.image
+                  ? { image: i.source.image }
+                  : { repo, branch, rootDirectory: i.rootDirectory ?? null },
             build: { buildCommand: i.buildCommand ?? null, watchPatterns: i.watchPatterns },
             deploy: this.deploySettings(i),
         };
@@ -265,6 +273,8 @@ export abstract class DeploymentsStore extends StoreBase {
             ...(d.image ? { image: d.image } : {}),
             ...(d.repo ? { repo: d.repo, branch: d.branch, commitHash: d.commitHash } : {}),
             ...(d.rollbackOf ? { rollbackTargetDeploymentId: d.rollbackOf } : {}),
+            // Railway shows an upload's `--message` where a commit's message goes.
+            ...(d.upload ? { fileCount: d.upload.files.length, commitMessage: d.upload.message ?? null } : {}),
         };
     }
 }

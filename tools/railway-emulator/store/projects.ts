@@ -12,6 +12,9 @@ export abstract class ProjectsStore extends VariablesStore {
         description?: string;
         workspaceId?: string;
         defaultEnvironmentName?: string;
+        prDeploys?: boolean | null;
+        botPrEnvironments?: boolean | null;
+        focusedPrEnvironments?: boolean | null;
     }): ProjectRec {
         // Railway puts a project without a workspace in the account's own; an unknown one is refused.
         const workspaceId = this.workspace(input.workspaceId ?? DEFAULT_WORKSPACE).id;
@@ -21,6 +24,9 @@ export abstract class ProjectsStore extends VariablesStore {
             description: input.description,
             workspaceId,
             createdAt: this.now(),
+            prDeploys: input.prDeploys === true,
+            botPrEnvironments: input.botPrEnvironments === true,
+            focusedPrEnvironments: input.focusedPrEnvironments === true,
         };
         this.projects.set(p.id, p);
         this.createEnvironment({ projectId: p.id, name: input.defaultEnvironmentName ?? "production" });
@@ -56,7 +62,8 @@ export abstract class ProjectsStore extends VariablesStore {
 
     /**
      * A duplicate (`sourceEnvironmentId`) starts with the source's service instances, settings,
-     * variables, triggers and volume instances; an environment created without one starts empty.
+     * variables (shared ones too), triggers and volume instances; an environment created without
+     * one starts empty. Domains and TCP proxies are not copied: each environment gets its own.
      */
     private copyEnvironment(from: string, to: string, deploy: boolean): void {
         for (const [k, inst] of [...this.instances]) {
@@ -71,6 +78,8 @@ export abstract class ProjectsStore extends VariablesStore {
                 this.triggers.set(id, { ...t, id, environmentId: to });
             }
         }
+        const shared = this.sharedVariables.get(from);
+        if (shared) this.sharedVariables.set(to, { ...shared });
         for (const vi of [...this.volumeInstances.values()].filter((v) => v.environmentId === from)) {
             const id = randomUUID();
             this.volumeInstances.set(id, { ...vi, id, environmentId: to, createdAt: this.now() });
@@ -99,7 +108,10 @@ export abstract class ProjectsStore extends VariablesStore {
         for (const [k, v] of this.volumeInstances) if (v.environmentId === id) this.volumeInstances.delete(k);
         for (const [k, d] of this.deployments) if (d.environmentId === id) this.deployments.delete(k);
         for (const [k, t] of this.projectTokens) if (t.environmentId === id) this.projectTokens.delete(k);
+        for (const [k, t] of this.tcpProxies) if (t.environmentId === id) this.tcpProxies.delete(k);
         this.staged.delete(id);
+        this.sharedVariables.delete(id);
+        this.iacPartials.delete(id);
         e.deletedAt = this.now();
     }
 }

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "crypto";
 import { RAILWAY_DEPLOY_SECONDS, RAILWAY_MAX_REPLICAS } from "../../../config/railway-limits";
-import { ServiceRec, InstanceRec, TriggerRec, DEFAULT_REGION, notFound, badInput, key } from "../model";
+import { ServiceRec, InstanceRec, TriggerRec, DEFAULT_REGION, notFound, badInput, key, TcpProxyRec } from "../model";
 import { VolumesStore } from "./volumes";
 
 export abstract class ServicesStore extends VolumesStore {
@@ -90,6 +90,8 @@ export abstract class ServicesStore extends VolumesStore {
             if (t.serviceId === serviceId && t.environmentId === environmentId) this.triggers.delete(k);
         for (const [k, d] of this.domains)
             if (d.serviceId === serviceId && d.environmentId === environmentId) this.domains.delete(k);
+        for (const [k, t] of this.tcpProxies)
+            if (t.serviceId === serviceId && t.environmentId === environmentId) this.tcpProxies.delete(k);
         for (const v of this.volumeInstances.values())
             if (v.serviceId === serviceId && v.environmentId === environmentId) v.serviceId = null;
     }
@@ -98,6 +100,33 @@ export abstract class ServicesStore extends VolumesStore {
         for (const k of [...this.instances.keys()])
             if (k.startsWith(`${id}:`)) this.removeInstance(id, k.split(":")[1]);
         this.services.delete(id);
+    }
+
+    /**
+     * tcpProxyCreate: Railway generates a domain and a port, and forwards `domain:port` to the
+     * service's application port in that environment (docs: "TCP Proxy").
+     */
+    createTcpProxy(input: { serviceId: string; environmentId: string; applicationPort: number }): TcpProxyRec {
+        const s = this.service(input.serviceId);
+        this.instance(input.serviceId, input.environmentId);
+        if (!Number.isInteger(input.applicationPort) || input.applicationPort < 1 || input.applicationPort > 65535)
+            throw badInput(`Invalid application port: ${input.applicationPort}`);
+        const used = new Set([...this.tcpProxies.values()].map((t) => t.proxyPort));
+        let proxyPort = 10000 + ((this.tcpProxies.size * 7919) % 50000);
+        while (used.has(proxyPort)) proxyPort++;
+        const id = randomUUID();
+        const t: TcpProxyRec = {
+            id,
+            projectId: s.projectId,
+            environmentId: input.environmentId,
+            serviceId: s.id,
+            applicationPort: input.applicationPort,
+            proxyPort,
+            domain: `${id.slice(0, 8)}.proxy.rlwy.net`,
+            createdAt: this.now(),
+        };
+        this.tcpProxies.set(id, t);
+        return t;
     }
 
     setTrigger(serviceId: string, environmentId: string, repository: string, branch: string): TriggerRec {

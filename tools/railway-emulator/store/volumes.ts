@@ -32,10 +32,17 @@ export abstract class VolumesStore extends DeploymentsStore {
         );
         const limit = RAILWAY_VOLUMES_PER_PROJECT[this.plan];
         if (live.length >= limit) throw badInput(`Your plan allows ${limit} volumes per project`);
-        // The schema says a null environment makes no instance and an omitted one makes one
-        // everywhere; Railway makes none in both cases (the community Terraform provider's issue
-        // #61). The stricter reading is modelled: name the environment.
-        const envs = input.environmentId ? this.scope(input.projectId, input.environmentId) : [];
+        // Railway's schema: an explicit null environment makes no volume instance, an omitted one
+        // makes one in every environment. The community Terraform provider's issue #61 (2025) said
+        // none were made either way; its later acceptance test against Railway creates a volume
+        // without an environment and reads its mount path and size back, as the schema says. The
+        // newest evidence is modelled; the provider names the environment, so it is safe either way.
+        const envs =
+            input.environmentId === undefined
+                ? this.liveEnvironments(input.projectId)
+                : input.environmentId
+                  ? this.scope(input.projectId, input.environmentId)
+                  : [];
         if (input.serviceId) {
             this.service(input.serviceId);
             for (const env of envs) {
