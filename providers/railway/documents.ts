@@ -153,6 +153,25 @@ export const DOCUMENTS = {
             }
         }
     `,
+    /**
+     * Which of Railway's IaC partials owns what in an environment (`.railway/railway.ts`, applied with
+     * `railway config apply`). `iacPartials` is in the newest SDL and read by Railway's CLI 5.71.0,
+     * not in that CLI's schema.json: sent on its own, and a Railway that does not know the field
+     * owns nothing by IaC (iac-ownership.ts), as the CLI itself concludes.
+     */
+    ServiceIacOwner: /* GraphQL */ `
+        query ServiceIacOwner($environmentId: String!, $serviceId: String!) {
+            environment(id: $environmentId) {
+                id
+                name
+                iacPartials
+            }
+            service(id: $serviceId) {
+                id
+                name
+            }
+        }
+    `,
     /** Railway's environment-scoped write (its CLI's): makes (isCreated) or removes (isDeleted) a service's instance in one environment. */
     EnvironmentPatchCommit: /* GraphQL */ `
         mutation EnvironmentPatchCommit($environmentId: String!, $patch: EnvironmentConfig, $commitMessage: String) {

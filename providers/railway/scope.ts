@@ -16,6 +16,7 @@ import { createHash } from "crypto";
 import { gql, gqlAll, isNotFound, readOrGone } from "./api";
 import { isRailwayApiError } from "./client";
 import { canonical } from "./define";
+import { refuseIacOwned } from "./iac-ownership";
 
 export interface InstanceScope {
     apiUrl?: string;
@@ -48,9 +49,11 @@ async function othersOf(s: InstanceScope): Promise<Map<string, { name: string; d
 
 /**
  * Runs a write that must change the service in `s.environmentId` only, and fails when it changed the
- * service in another environment of the project.
+ * service in another environment of the project. A service Railway's IaC owns is never written
+ * (iac-ownership.ts).
  */
 export async function withinEnvironment<T>(s: InstanceScope, what: string, write: () => Promise<T>): Promise<T> {
+    await refuseIacOwned(s);
     const before = await othersOf(s);
     const result = await write();
     const after = await othersOf(s);

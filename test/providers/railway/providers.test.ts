@@ -502,6 +502,44 @@ describe("Railway dynamic providers against the emulator", function () {
         assert.equal((await p(serviceInstanceProvider).diff(created.id, read.props, scaled)).changes, true);
     });
 
+    it("a service Railway's IaC owns (Environment.iacPartials, what `railway config apply` records) is refused by name, its owner and how to hand it over; nothing is written", async () => {
+        const { projectId, environmentId } = await projectAndEnv();
+        const service = await p(serviceProvider).create({ projectId, name: "web", apiUrl });
+        const inputs = {
+            projectId,
+            serviceId: service.id,
+            environmentId,
+            source: { image: "nginx:1.27" },
+            startCommand: "nginx -g 'daemon off;'",
+            replicas: { "us-west2": 1 },
+            apiUrl,
+        };
+        emu.store.iacPartials.set(environmentId, { "service.web": "operations", "service.worker": "*" });
+        const before = structuredClone(emu.store.instances.get(`${service.id}:${environmentId}`));
+        await assert.rejects(p(serviceInstanceProvider).create(inputs), (e: Error) => {
+            assert.match(e.message, /service web in environment staging is managed by Railway's IaC/);
+            assert.match(e.message, /partial "operations", address service\.web/);
+            assert.match(e.message, /railway config partials release operations --resource service\.web --yes/);
+            return true;
+        });
+        assert.deepEqual(emu.store.instances.get(`${service.id}:${environmentId}`), before, "nothing written");
+        assert.ok(!emu.log.some((l) => l.operationName === "ServiceInstanceUpdate"));
+        await assert.rejects(
+            p(variablesProvider).create({
+                projectId,
+                environmentId,
+                serviceId: service.id,
+                variables: { A: "1" },
+                apiUrl,
+            }),
+            /managed by Railway's IaC/,
+        );
+        // Handed over (ownership released): the stack manages it.
+        emu.store.iacPartials.set(environmentId, { "service.worker": "*" });
+        await p(serviceInstanceProvider).create(inputs);
+        assert.equal(emu.store.instance(service.id, environmentId).startCommand, "nginx -g 'daemon off;'");
+    });
+
     it("ServiceInstance: check rejects bad settings with the property named", async () => {
         const failures = (
             await p(serviceInstanceProvider).check(
