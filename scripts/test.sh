@@ -2,7 +2,8 @@
 # The test suites, by what they need; `npm test` runs them all (README "Tests").
 #   static    eslint, prettier --check, tsc (needs nothing)
 #   unit      test/**/*.test.ts but *.services.test.ts and test/e2e/ (needs nothing)
-#   services  test/**/*.services.test.ts (PostgreSQL and Redis, installed here when missing)
+#   services  test/**/*.services.test.ts (PostgreSQL, Redis, Chromium, gh, installed here when
+#             missing; Railway's CLI, built by scripts/install-railway-cli.sh)
 #   e2e       test/e2e/ (the real Pulumi engine, found or built by scripts/install-pulumi.sh;
 #             PostgreSQL and Redis)
 # Usage: scripts/test.sh [all|static|unit|services|e2e]...
@@ -24,6 +25,8 @@ unit() {
 services() {
   say "services suite: test/**/*.services.test.ts (PostgreSQL, Redis, sample app; servers started on 127.0.0.1 by the tests)"
   bash scripts/provision-services.sh
+  # Built once per version, cached after; its progress goes to stderr, and its failure is the suite's.
+  bash scripts/install-railway-cli.sh >/dev/null
   npx mocha --config .mocharc.services.json
 }
 e2e() {
