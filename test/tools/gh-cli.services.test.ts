@@ -6,60 +6,25 @@
  * `gh issue list` and `gh api` on branch protection and environments.
  */
 import * as assert from "assert";
-import { execFile, spawnSync } from "child_process";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import { FakeGitHub } from "../../tools/fakes/github/server";
+import { GhCli, startGhCli } from "../support/gh-cli";
 
 const OWNER = "ainative";
 const NAME = "platform";
 const HEAD = "a".repeat(40);
 const MAIN = "b".repeat(40);
 
-interface GhResult {
-    code: number;
-    stdout: string;
-    stderr: string;
-}
-
 describe("GitHub's CLI against the fake GitHub (GHES mode)", function () {
     this.timeout(120_000);
-    let dir: string;
+    let cli: GhCli;
     let gh: FakeGitHub;
     let env: NodeJS.ProcessEnv;
-
-    /** Runs `gh` asynchronously: the fake answers from this process, so the event loop must stay free. */
-    const run = (...args: string[]): Promise<GhResult> =>
-        new Promise((resolve) => {
-            execFile("gh", args, { env, timeout: 60_000 }, (error, stdout, stderr) =>
-                resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-            );
-        });
-    const ok = async (...args: string[]): Promise<string> => {
-        const r = await run(...args);
-        assert.strictEqual(r.code, 0, `gh ${args.join(" ")}: ${r.stderr}`);
-        return r.stdout.trim();
-    };
+    const run = (...args: string[]) => cli.run(...args);
+    const ok = (...args: string[]) => cli.ok(...args);
 
     before(async () => {
-        dir = fs.mkdtempSync(path.join(os.tmpdir(), "gh-cli-"));
-        const made = spawnSync(
-            "openssl",
-            [
-                ...["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1"],
-                ...["-addext", "subjectAltName=IP:127.0.0.1"],
-                ...["-keyout", path.join(dir, "key.pem"), "-out", path.join(dir, "cert.pem")],
-            ],
-            { encoding: "utf8" },
-        );
-        assert.strictEqual(made.status, 0, made.stderr);
-        gh = await new FakeGitHub().start(0, {
-            key: fs.readFileSync(path.join(dir, "key.pem"), "utf8"),
-            cert: fs.readFileSync(path.join(dir, "cert.pem"), "utf8"),
-        });
-        gh.addToken("gh-cli-token", "alice");
-        gh.addOrg(OWNER);
+        cli = await startGhCli(OWNER, NAME);
+        ({ gh, env } = cli);
         const repo = gh.repo(OWNER, NAME);
         gh.addCommit(OWNER, NAME, MAIN, "2026-12-01T00:00:00Z");
         gh.addPullRequest(OWNER, NAME, "Fix the gate", { ref: "fix-gate", sha: HEAD });
@@ -89,29 +54,9 @@ describe("GitHub's CLI against the fake GitHub (GHES mode)", function () {
                 isAdminEnforced: true,
             },
         });
-        const host = new URL(gh.url).host;
-        for (const sub of ["config", "cache", "tmp"]) fs.mkdirSync(path.join(dir, sub));
-        env = {
-            PATH: process.env.PATH,
-            HOME: dir,
-            // gh's settings and its HTTP cache (kept under TMPDIR) start empty for every run.
-            GH_CONFIG_DIR: path.join(dir, "config"),
-            XDG_CACHE_HOME: path.join(dir, "cache"),
-            TMPDIR: path.join(dir, "tmp"),
-            GH_HOST: host,
-            GH_ENTERPRISE_TOKEN: "gh-cli-token",
-            GH_REPO: `${host}/${OWNER}/${NAME}`,
-            SSL_CERT_FILE: path.join(dir, "cert.pem"),
-            GH_NO_UPDATE_NOTIFIER: "1",
-            GH_PROMPT_DISABLED: "1",
-            NO_COLOR: "1",
-        };
     });
 
-    after(async () => {
-        await gh?.close();
-        if (dir) fs.rmSync(dir, { recursive: true, force: true });
-    });
+    after(async () => cli?.close());
 
     it("gh pr view shows the pull request, and a missing one is an error (exit 1), never an empty PR", async () => {
         const pr = JSON.parse(
