@@ -134,11 +134,107 @@ describe("GitHub's CLI against the fake GitHub (GHES mode)", function () {
         assert.strictEqual((await run("api", `repos/${OWNER}/${NAME}/pulls/5`)).code, 1);
     });
 
+    it("comments, issue edits and labels through GitHub's GraphQL mutations, read back", async () => {
+        const repo = gh.repo(OWNER, NAME);
+        assert.match(await ok("pr", "comment", "1", "--body", "Preview is green"), /#issuecomment-\d+$/);
+        assert.strictEqual(repo.issues[0].comments.at(-1)!.body, "Preview is green");
+        const url = await ok(
+            "issue",
+            "create",
+            "--title",
+            "Drift on production",
+            "--body",
+            "One resource.",
+            "--label",
+            "drift",
+        );
+        const number = Number(url.split("/").pop());
+        const made = repo.issues.find((i) => i.number === number)!;
+        assert.deepStrictEqual([made.title, made.labels], ["Drift on production", ["drift"]]);
+        const refused = await run("issue", "create", "--title", "x", "--body", "y", "--label", "no-such-label");
+        assert.strictEqual(refused.code, 1);
+        assert.match(refused.stderr, /'no-such-label' not found/);
+        await ok(
+            "issue",
+            "edit",
+            String(number),
+            "--title",
+            "Drift on production (2 resources)",
+            "--remove-label",
+            "drift",
+        );
+        assert.deepStrictEqual([made.title, made.labels], ["Drift on production (2 resources)", []]);
+        await ok("issue", "close", String(number));
+        assert.strictEqual(made.state, "closed");
+        await ok("issue", "reopen", String(number));
+        assert.deepStrictEqual([made.state, made.state_reason], ["open", "reopened"]);
+        assert.match(await ok("label", "list"), /^drift\t/m);
+    });
+
+    it("Actions: workflows, a dispatch GitHub would refuse refused as GitHub does, runs and releases", async () => {
+        gh.addWorkflow(OWNER, NAME, {
+            name: "deploy",
+            path: ".github/workflows/deploy.yml",
+            dispatchInputs: { ref: { required: true } },
+        });
+        gh.addWorkflow(OWNER, NAME, { name: "pr", path: ".github/workflows/pr.yml" });
+        assert.match(await ok("workflow", "list"), /^deploy\tactive\t\d+\npr\tactive\t\d+$/);
+        const noInput = await run("workflow", "run", "deploy.yml");
+        assert.strictEqual(noInput.code, 1);
+        assert.match(noInput.stderr, /Required input 'ref' not provided/);
+        assert.match(
+            // `-f ref=…` is the workflow's input (any text); `--ref` is the branch it runs on, which must exist.
+            (await run("workflow", "run", "deploy.yml", "--ref", "no-such-branch", "-f", "ref=x")).stderr,
+            /No ref found for: no-such-branch/,
+        );
+        assert.match((await run("workflow", "run", "pr.yml")).stderr, /does not have 'workflow_dispatch' trigger/);
+        await ok("workflow", "run", "deploy.yml", "-f", "ref=main");
+        const run1 = gh.repo(OWNER, NAME).workflowRuns.at(-1)!;
+        assert.deepStrictEqual([run1.headSha, run1.inputs], [MAIN, { ref: "main" }]);
+        assert.match(
+            await ok("run", "list", "--workflow", "deploy.yml"),
+            new RegExp(`in_progress\\t\\tdeploy\\tdeploy\\tmain\\tworkflow_dispatch\\t${run1.id}`),
+        );
+        const busy = await run("run", "rerun", String(run1.id));
+        assert.strictEqual(busy.code, 1, "a run in progress cannot be re-run");
+        gh.addRelease(OWNER, NAME, {
+            tagName: "v1.2.0",
+            name: "v1.2.0",
+            createdAt: "2026-11-02T00:00:00Z",
+            publishedAt: "2026-11-02T00:00:00Z",
+            isDraft: false,
+            isPrerelease: false,
+        });
+        gh.addRelease(OWNER, NAME, {
+            tagName: "v1.3.0-rc.1",
+            name: "v1.3.0-rc.1",
+            createdAt: "2026-11-09T00:00:00Z",
+            publishedAt: "2026-11-09T00:00:00Z",
+            isDraft: false,
+            isPrerelease: true,
+        });
+        const releases = await ok("release", "list");
+        assert.match(releases, /^v1\.3\.0-rc\.1\tPre-release\tv1\.3\.0-rc\.1/m);
+        assert.match(releases, /^v1\.2\.0\tLatest\tv1\.2\.0/m);
+    });
+
+    it("a call the fake does not serve is refused by name, never answered", async () => {
+        const search = await run("search", "issues", "drift");
+        assert.strictEqual(search.code, 1);
+        assert.match(search.stderr, /the fake GitHub does not model search\/issues-and-pull-requests/);
+        const field = await run("api", "graphql", "-f", "query={viewer{login company}}");
+        assert.strictEqual(field.code, 1);
+        assert.match(field.stdout + field.stderr, /the fake GitHub does not model User\.company/);
+    });
+
     it("gh api: the API root, meta, rate_limit, workflow runs, the viewer and introspection", async () => {
         assert.match(await ok("api", "/", "--jq", ".current_user_url"), /\/api\/v3\/user$/);
         assert.ok(await ok("api", "meta", "--jq", ".installed_version"));
         assert.strictEqual(await ok("api", "rate_limit", "--jq", ".resources.core.limit"), "5000");
-        assert.strictEqual(await ok("api", `repos/${OWNER}/${NAME}/actions/runs`, "--jq", ".total_count"), "0");
+        assert.strictEqual(
+            await ok("api", `repos/${OWNER}/${NAME}/actions/runs`, "--jq", ".total_count"),
+            String(gh.repo(OWNER, NAME).workflowRuns.length),
+        );
         assert.strictEqual(
             await ok("api", "graphql", "-f", "query={viewer{login}}", "--jq", ".data.viewer.login"),
             "alice",

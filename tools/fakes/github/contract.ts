@@ -33,10 +33,28 @@ function nullableWithoutType(node: unknown): void {
     }
 }
 
+/**
+ * A path parameter described as `oneOf: [integer, string]` (a workflow's id or its file name) is
+ * text in a URL, and a numeric segment matches both alternatives, which `oneOf` forbids: GitHub
+ * takes either, so such a path parameter is checked as `anyOf`. Rewritten in place, once.
+ */
+function pathParametersAnyOf(paths: Record<string, Record<string, unknown>>): void {
+    for (const item of Object.values(paths))
+        for (const op of Object.values(item)) {
+            const parameters = (op as { parameters?: { in?: string; schema?: Record<string, unknown> }[] })?.parameters;
+            for (const p of parameters ?? [])
+                if (p.in === "path" && p.schema?.oneOf) {
+                    p.schema.anyOf = p.schema.oneOf;
+                    delete p.schema.oneOf;
+                }
+        }
+}
+
 export function githubContract(): Promise<OpenAPIBackend> {
     loading ??= (async () => {
         const definition = require("@octokit/openapi/generated/api.github.com.deref.json");
         nullableWithoutType(definition.paths);
+        pathParametersAnyOf(definition.paths);
         const api = new OpenAPIBackend({
             definition,
             quick: true, // GitHub's own document: no need to validate the validator's input

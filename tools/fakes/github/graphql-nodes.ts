@@ -7,7 +7,7 @@
 import { GraphQLError } from "graphql";
 import { newestCommit } from "./issues";
 import type { FakeGitHub } from "./server";
-import type { FakeComment, FakeIssue, FakeRepo, FakeRule, FakeUser } from "./state";
+import type { FakeComment, FakeCommitStatus, FakeIssue, FakeRelease, FakeRepo, FakeRule, FakeUser } from "./state";
 
 export const notFound = (message: string) => new GraphQLError(message, { extensions: { type: "NOT_FOUND" } });
 
@@ -84,15 +84,17 @@ function ownerNode(gh: FakeGitHub, login: string) {
         : { __typename: "User", id: `U_${login}`, login, name: login, url: `${gh.url}/${login}` };
 }
 
+export const labelId = (repo: FakeRepo, name: string) => `LA_${repo.id}_${Buffer.from(name).toString("hex")}`;
+
 const labelNode = (repo: FakeRepo, name: string) => ({
     __typename: "Label",
-    id: `LA_${repo.id}_${Buffer.from(name).toString("hex")}`,
+    id: labelId(repo, name),
     name,
     description: "",
     color: "ededed",
 });
 
-function commentNode(gh: FakeGitHub, repo: FakeRepo, issue: FakeIssue, c: FakeComment) {
+export function commentNode(gh: FakeGitHub, repo: FakeRepo, issue: FakeIssue, c: FakeComment) {
     return {
         __typename: "IssueComment",
         id: `IC_${c.id}`,
@@ -152,21 +154,110 @@ export function issueNode(gh: FakeGitHub, repo: FakeRepo, i: FakeIssue) {
     return { __typename: "Issue", ...issueLike(gh, repo, i), stateReason: i.state_reason?.toUpperCase() ?? null };
 }
 
+/** The state GitHub rolls a commit's checks up to: failing beats pending beats passing. */
+function rollupState(states: string[]): string {
+    if (states.some((s) => ["FAILURE", "ERROR", "CANCELLED", "TIMED_OUT", "ACTION_REQUIRED"].includes(s)))
+        return "FAILURE";
+    if (states.some((s) => ["PENDING", "EXPECTED", "IN_PROGRESS", "QUEUED"].includes(s))) return "PENDING";
+    return "SUCCESS";
+}
+
+/**
+ * A commit as a pull request shows it, with its checks rolled up: the newest status of each context
+ * (commit statuses) and each job of the workflow runs on it (check runs). No check at all: null.
+ */
+export function commitNode(repo: FakeRepo, sha: string) {
+    const latest = new Map<string, FakeCommitStatus>();
+    for (const s of repo.statuses.filter((x) => x.sha === sha)) latest.set(s.context.toLowerCase(), s);
+    const statuses = [...latest.values()].map((s) => ({
+        __typename: "StatusContext",
+        id: `SC_${s.id}`,
+        context: s.context,
+        state: s.state.toUpperCase(),
+        description: s.description,
+        targetUrl: s.target_url,
+        createdAt: s.created_at,
+        isRequired: () => false,
+    }));
+    const checks = repo.workflowRuns
+        .filter((run) => run.headSha === sha)
+        .flatMap((run) =>
+            run.jobs.map((j, n) => ({
+                __typename: "CheckRun",
+                id: `CR_${run.id}_${n}`,
+                name: j.name,
+                status: j.conclusion === null ? "IN_PROGRESS" : "COMPLETED",
+                conclusion: j.conclusion === null ? null : j.conclusion.toUpperCase(),
+                startedAt: run.createdAt,
+                completedAt: j.conclusion === null ? null : run.createdAt,
+                detailsUrl: `https://github.com/${repo.owner}/${repo.name}/actions/runs/${run.id}`,
+                isRequired: () => false,
+                checkSuite: {
+                    __typename: "CheckSuite",
+                    id: `CS_${run.id}`,
+                    workflowRun: {
+                        __typename: "WorkflowRun",
+                        id: `WFR_${run.id}`,
+                        event: run.event ?? "pull_request",
+                        workflow: {
+                            __typename: "Workflow",
+                            id: `W_${run.workflowFile}`,
+                            name: run.workflowFile.replace(/\.ya?ml$/, ""),
+                        },
+                    },
+                },
+            })),
+        );
+    const contexts = [...statuses, ...checks];
+    const states = [...statuses.map((s) => s.state), ...checks.map((c) => (c.conclusion ?? c.status) as string)];
+    return {
+        __typename: "Commit",
+        id: `C_${sha}`,
+        oid: sha,
+        statusCheckRollup: contexts.length
+            ? {
+                  __typename: "StatusCheckRollup",
+                  id: `SCR_${sha}`,
+                  state: rollupState(states),
+                  contexts: (args: PageArgs) => ({
+                      ...connection(contexts, args),
+                      checkRunCount: checks.length,
+                      statusContextCount: statuses.length,
+                      checkRunCountsByState: [],
+                      statusContextCountsByState: [],
+                  }),
+              }
+            : null,
+    };
+}
+
 export function pullRequestNode(gh: FakeGitHub, repo: FakeRepo, i: FakeIssue) {
     const head = i.head ?? { ref: `pr-${i.number}`, sha: "0".repeat(40) };
-    const commit = { __typename: "Commit", id: `C_${head.sha}`, oid: head.sha, statusCheckRollup: null };
+    const commit = commitNode(repo, head.sha);
     return {
         __typename: "PullRequest",
         ...issueLike(gh, repo, i),
         isDraft: false,
         maintainerCanModify: false,
         mergeable: "UNKNOWN",
+        // GitHub computes it in the background; until then it is UNKNOWN, as here.
+        mergeStateStatus: "UNKNOWN",
+        isInMergeQueue: false,
+        isMergeQueueEnabled: false,
+        autoMergeRequest: null,
         merged: false,
         mergedAt: null,
         additions: 0,
         deletions: 0,
         changedFiles: 0,
         baseRefName: i.base ?? "main",
+        baseRef: {
+            __typename: "Ref",
+            id: `REF_${repo.id}_${i.base ?? "main"}`,
+            name: i.base ?? "main",
+            prefix: "refs/heads/",
+            branchProtectionRule: null,
+        },
         headRefName: head.ref,
         headRefOid: head.sha,
         headRepositoryOwner: ownerNode(gh, repo.owner),
@@ -185,12 +276,21 @@ export function pullRequestNode(gh: FakeGitHub, repo: FakeRepo, i: FakeIssue) {
 interface IssueFilter extends PageArgs {
     states?: string[];
     labels?: string[];
-    filterBy?: { states?: string[]; labels?: string[] };
+    filterBy?: { states?: string[]; labels?: string[]; createdBy?: string; assignee?: string; [k: string]: unknown };
     headRefName?: string;
     baseRefName?: string;
 }
 
+/** The filters an issue list may carry that the fake applies; any other is refused by name, never ignored. */
+const FILTERS = new Set(["states", "labels", "createdBy", "assignee"]);
+
 function matches(i: FakeIssue, args: IssueFilter): boolean {
+    for (const [k, v] of Object.entries(args.filterBy ?? {}))
+        if (v !== null && v !== undefined && v !== false && !FILTERS.has(k))
+            throw new GraphQLError(`the fake GitHub does not model the issue filter ${k.slice(0, 40)}`);
+    if (args.filterBy?.createdBy && i.user.login.toLowerCase() !== args.filterBy.createdBy.toLowerCase()) return false;
+    // Nobody is assigned anything in the fake.
+    if (args.filterBy?.assignee) return false;
     const states = args.states ?? args.filterBy?.states;
     if (states?.length && !states.includes(i.state === "open" ? "OPEN" : "CLOSED")) return false;
     const labels = args.labels ?? args.filterBy?.labels;
@@ -297,6 +397,22 @@ export function repositoryNode(gh: FakeGitHub, repo: FakeRepo) {
                 [...repo.labels].map((l) => labelNode(repo, l)),
                 args,
             ),
+        label: ({ name }: { name: string }) =>
+            [...repo.labels].some((l) => l.toLowerCase() === name.toLowerCase())
+                ? labelNode(
+                      repo,
+                      [...repo.labels].find((l) => l.toLowerCase() === name.toLowerCase())!,
+                  )
+                : null,
+        releases: (args: PageArgs) =>
+            connection(
+                [...repo.releases].reverse().map((r) => releaseNode(gh, repo, r)),
+                args,
+            ),
+        latestRelease: (() => {
+            const latest = [...repo.releases].reverse().find((r) => !r.isDraft && !r.isPrerelease);
+            return latest ? releaseNode(gh, repo, latest) : null;
+        })(),
         milestones: (args: PageArgs) => connection([], args),
         assignableUsers: (args: PageArgs) => connection([], args),
         branchProtectionRules: (args: PageArgs) =>
@@ -307,8 +423,30 @@ export function repositoryNode(gh: FakeGitHub, repo: FakeRepo) {
     };
 }
 
-/** GitHub's issue search (`search(type: ISSUE)`) for the qualifiers the CLI sends: repo, is, state, label, and words. */
-export function searchIssues(gh: FakeGitHub, args: PageArgs & { query: string; type: string }) {
+function releaseNode(gh: FakeGitHub, repo: FakeRepo, r: FakeRelease) {
+    const latest = [...repo.releases].reverse().find((x) => !x.isDraft && !x.isPrerelease);
+    return {
+        __typename: "Release",
+        id: `RE_${r.id}`,
+        databaseId: r.id,
+        name: r.name,
+        tagName: r.tagName,
+        isDraft: r.isDraft,
+        isPrerelease: r.isPrerelease,
+        isLatest: latest?.id === r.id,
+        createdAt: r.createdAt,
+        publishedAt: r.publishedAt,
+        url: `${gh.url}/${repo.owner}/${repo.name}/releases/tag/${r.tagName}`,
+    };
+}
+
+/**
+ * GitHub's issue search (`search(type: ISSUE)`) for the qualifiers `gh` sends: repo, is and type, state,
+ * label, author (`@me` is the viewer), review-requested (the fake has no review requests), sort
+ * and archived (they change nothing here), and words. Any other qualifier is refused by name:
+ * ignoring it would answer a narrower question with a wider result.
+ */
+export function searchIssues(gh: FakeGitHub, viewer: FakeUser, args: PageArgs & { query: string; type: string }) {
     const terms = args.query.match(/(?:[^\s"]+|"[^"]*")+/g) ?? [];
     const unquote = (v: string) => v.replace(/"/g, "");
     let repos = [...gh.repos.values()];
@@ -318,11 +456,17 @@ export function searchIssues(gh: FakeGitHub, args: PageArgs & { query: string; t
         const value = unquote(rest.join(":")).toLowerCase();
         if (!rest.length) keep.push((i) => `${i.title} ${i.body}`.toLowerCase().includes(unquote(term).toLowerCase()));
         else if (key === "repo") repos = repos.filter((r) => `${r.owner}/${r.name}`.toLowerCase() === value);
-        else if (key === "is" && (value === "issue" || value === "pr"))
+        else if ((key === "is" || key === "type") && (value === "issue" || value === "pr"))
             keep.push((i) => i.pull_request === (value === "pr"));
         else if ((key === "is" || key === "state") && (value === "open" || value === "closed"))
             keep.push((i) => i.state === value);
         else if (key === "label") keep.push((i) => i.labels.some((l) => l.toLowerCase() === value));
+        else if (key === "author") {
+            const login = value === "@me" ? viewer.login.toLowerCase() : value;
+            keep.push((i) => i.user.login.toLowerCase() === login);
+        } else if (key === "review-requested") keep.push(() => false);
+        else if (key === "sort" || key === "archived") continue;
+        else throw new GraphQLError(`the fake GitHub does not model the search qualifier ${key.slice(0, 40)}:`);
     }
     const found =
         args.type === "ISSUE"

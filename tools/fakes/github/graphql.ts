@@ -9,7 +9,9 @@ import * as fs from "fs";
 import * as path from "path";
 import {
     buildClientSchema,
+    defaultFieldResolver,
     execute,
+    GraphQLFieldResolver,
     GraphQLError,
     GraphQLSchema,
     OverlappingFieldsCanBeMergedRule,
@@ -20,7 +22,16 @@ import {
     type OperationDefinitionNode,
 } from "graphql";
 import type { FakeGitHub } from "./server";
-import { notFound, repositoryNode, ruleNode, searchIssues, userNode } from "./graphql-nodes";
+import { ISSUE_MUTATIONS, issueMutations } from "./graphql-mutations";
+import {
+    issueNode,
+    notFound,
+    pullRequestNode,
+    repositoryNode,
+    ruleNode,
+    searchIssues,
+    userNode,
+} from "./graphql-nodes";
 import type { FakeRepo, FakeRule, FakeUser } from "./state";
 
 const NODE_MODULES = path.resolve(__dirname, "..", "..", "..", "node_modules");
@@ -59,11 +70,16 @@ function findRule(gh: FakeGitHub, id: unknown): { repo: FakeRepo; rule: FakeRule
 
 function root(gh: FakeGitHub, user: FakeUser) {
     return {
+        ...issueMutations(gh, user),
         node: ({ id }: { id: string }) => {
             const found = findRule(gh, id);
             if (found) return ruleNode(gh, found.repo, found.rule);
             const repo = [...gh.repos.values()].find((r) => r.nodeId === id);
             if (repo) return repositoryNode(gh, repo);
+            for (const r of gh.repos.values())
+                for (const i of r.issues)
+                    if (`${i.pull_request ? "PR" : "I"}_${r.id}_${i.number}` === id)
+                        return i.pull_request ? pullRequestNode(gh, r, i) : issueNode(gh, r, i);
             throw notFound(`Could not resolve to a node with the global id of '${id}'`);
         },
         repository: ({ owner, name }: { owner: string; name: string }) => {
@@ -72,7 +88,7 @@ function root(gh: FakeGitHub, user: FakeUser) {
             return repositoryNode(gh, repo);
         },
         viewer: () => userNode(gh, user),
-        search: (args: { query: string; type: string; first?: number; last?: number }) => searchIssues(gh, args),
+        search: (args: { query: string; type: string; first?: number; last?: number }) => searchIssues(gh, user, args),
         createBranchProtectionRule: ({ input }: { input: Record<string, any> }) => {
             const repo = [...gh.repos.values()].find((r) => r.nodeId === input.repositoryId);
             if (!repo) throw notFound(`Could not resolve to a node with the global id of '${input.repositoryId}'`);
@@ -125,7 +141,19 @@ const MODELLED = new Set([
     "createBranchProtectionRule",
     "updateBranchProtectionRule",
     "deleteBranchProtectionRule",
+    ...ISSUE_MUTATIONS,
 ]);
+
+/**
+ * graphql-js's own resolver, except that a field the fake's object does not carry is an error that
+ * names it: never a null that a client takes for GitHub's answer (or that breaks a non-null field
+ * with a message about GitHub's schema).
+ */
+const strictFieldResolver: GraphQLFieldResolver<unknown, unknown> = (source, args, context, info) => {
+    if (source && typeof source === "object" && !(info.fieldName in source) && info.fieldName !== "__typename")
+        throw new GraphQLError(`the fake GitHub does not model ${info.parentType.name}.${info.fieldName}`);
+    return defaultFieldResolver(source, args, context, info);
+};
 
 /** GitHub's error objects: the message, where, and GitHub's `type`. */
 function errorJson(e: GraphQLError) {
@@ -171,6 +199,7 @@ export async function answerGraphql(
         document: doc,
         rootValue: root(gh, user),
         variableValues: (request.variables ?? {}) as Record<string, unknown>,
+        fieldResolver: strictFieldResolver,
     });
     return {
         operation: fields.join(","),

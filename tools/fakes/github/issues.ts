@@ -8,7 +8,6 @@ import {
     FakeDeploymentStatus,
     FakeIssue,
     FakeRepo,
-    FakeWorkflowRun,
     Handler,
     MAX_BODY,
     notFound,
@@ -128,66 +127,12 @@ function findComment(r: FakeRepo, id: number): { issue: FakeIssue; comment: Fake
     return undefined;
 }
 
-export function runJson(gh: FakeGitHub, r: FakeRepo, run: FakeWorkflowRun) {
-    return {
-        id: run.id,
-        name: run.workflowFile.replace(/\.ya?ml$/, ""),
-        node_id: `WFR_${run.id}`,
-        head_sha: run.headSha,
-        path: `.github/workflows/${run.workflowFile}`,
-        event: "pull_request",
-        status: run.conclusion === null ? "in_progress" : "completed",
-        conclusion: run.conclusion,
-        workflow_id: 1,
-        run_number: run.id,
-        created_at: run.createdAt,
-        updated_at: run.createdAt,
-        html_url: `https://github.com/${r.owner}/${r.name}/actions/runs/${run.id}`,
-        url: `${gh.apiBase}/repos/${r.owner}/${r.name}/actions/runs/${run.id}`,
-    };
-}
-
 /** The repository's newest commit by committer date (the tip of main), if it has any. */
 export function newestCommit(r: FakeRepo): string | undefined {
     return [...r.commits.entries()].sort((a, b) => b[1].localeCompare(a[1]))[0]?.[0];
 }
 
 export const ISSUE_HANDLERS: Record<string, Handler> = {
-    "actions/list-workflow-runs"(ctx) {
-        const r = this.findRepo(ctx.params);
-        if (!r) return notFound();
-        const file = decodeURIComponent(ctx.params.workflow_id);
-        const created = ctx.query.created?.match(/^(\S+)\.\.(\S+)$/);
-        const items = r.workflowRuns
-            .filter((x) => x.workflowFile === file)
-            .filter((x) => !created || (x.createdAt >= created[1] && x.createdAt <= created[2]))
-            .filter(
-                (x) =>
-                    !ctx.query.status ||
-                    (ctx.query.status === "completed" ? x.conclusion !== null : x.conclusion === ctx.query.status),
-            )
-            .sort((a, b) => b.id - a.id);
-        const page = this.page(
-            items.map((x) => runJson(this, r, x)),
-            ctx,
-        );
-        return { ...page, body: { total_count: items.length, workflow_runs: page.body } };
-    },
-    "actions/list-jobs-for-workflow-run"(ctx) {
-        const r = this.findRepo(ctx.params);
-        const run = r?.workflowRuns.find((x) => x.id === Number(ctx.params.run_id));
-        if (!r || !run) return notFound();
-        const jobs = run.jobs.map((j, i) => ({
-            id: run.id * 100 + i,
-            run_id: run.id,
-            name: j.name,
-            status: j.conclusion === null ? "in_progress" : "completed",
-            conclusion: j.conclusion,
-            head_sha: run.headSha,
-        }));
-        const page = this.page(jobs, ctx);
-        return { ...page, body: { total_count: jobs.length, jobs: page.body } };
-    },
     "repos/get-commit"(ctx) {
         const r = this.findRepo(ctx.params);
         // GitHub takes a SHA or a branch name here; the fake's one branch, main, is the newest commit.

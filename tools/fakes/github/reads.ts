@@ -1,11 +1,10 @@
 /**
  * The read-only REST calls GitHub's own CLI (`gh`) and the runbooks make: the API root, `meta`,
  * `rate_limit`, a branch's protection (from the repository's protection rules, as GitHub derives
- * it), the environments and their secrets' names, the repository's workflow runs, a pull request
+ * it), the environments and their secrets' names, a pull request
  * and the README. Shapes follow GitHub's OpenAPI description.
  */
 import { environmentJson } from "./settings";
-import { runJson } from "./issues";
 import type { FakeGitHub } from "./server";
 import { DOCS, FakeRepo, FakeRule, Handler, notFound, userJson } from "./state";
 
@@ -137,19 +136,22 @@ export const READ_HANDLERS: Record<string, Handler> = {
         const page = this.page(all, ctx);
         return { ...page, body: { total_count: all.length, secrets: page.body } };
     },
-    "actions/list-workflow-runs-for-repo"(ctx) {
-        const r = this.findRepo(ctx.params);
-        if (!r) return notFound();
-        const runs = [...r.workflowRuns].sort((a, b) => b.id - a.id).map((x) => runJson(this, r, x));
-        const page = this.page(runs, ctx);
-        return { ...page, body: { total_count: runs.length, workflow_runs: page.body } };
-    },
     "pulls/get"(ctx) {
         const r = this.findRepo(ctx.params);
         const i = r?.issues.find((x) => x.pull_request && x.number === Number(ctx.params.pull_number));
         if (!r || !i) return notFound();
         const head = i.head ?? { ref: `pr-${i.number}`, sha: "0".repeat(40) };
         const repo = { id: r.id, name: r.name, full_name: `${r.owner}/${r.name}`, private: true };
+        // GitHub's media types for a pull request's changes (`gh pr diff` asks for the diff).
+        if (/application\/vnd\.github(\.v3)?\.(diff|patch)/.test(ctx.accept)) {
+            if (i.diff === undefined)
+                return { status: 501, body: { message: "the fake GitHub has no diff for this pull request" } };
+            return {
+                status: 200,
+                text: i.diff,
+                headers: { "content-type": "application/vnd.github.v3.diff; charset=utf-8" },
+            };
+        }
         return {
             status: 200,
             body: {

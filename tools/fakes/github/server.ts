@@ -18,6 +18,7 @@
 import { createHash } from "crypto";
 import { LocalReply, LocalRequest, LocalServer, startLocalServer } from "../../http/local-server";
 import { checkRequest } from "./contract";
+import { ACTIONS_HANDLERS } from "./actions";
 import { ISSUE_HANDLERS } from "./issues";
 import { answerGraphql } from "./graphql";
 import { sealedBoxes, SealedBoxes } from "./sealed";
@@ -30,8 +31,10 @@ import {
     DOCS,
     FakeComment,
     FakeDeployment,
+    FakeRelease,
     FakeRepo,
     FakeTeam,
+    FakeWorkflow,
     Fault,
     FakeUser,
     Handler,
@@ -53,6 +56,7 @@ export type {
 } from "./state";
 
 const HANDLERS: Record<string, Handler> = {
+    ...ACTIONS_HANDLERS,
     ...ISSUE_HANDLERS,
     ...SETTINGS_HANDLERS,
     ...READ_HANDLERS,
@@ -106,7 +110,10 @@ export class FakeGitHub {
                 deployments: [],
                 environments: new Map(),
                 rules: [],
+                workflows: [],
                 workflowRuns: [],
+                releases: [],
+                branches: new Map(),
                 commits: new Map(),
                 statuses: [],
             };
@@ -162,7 +169,13 @@ export class FakeGitHub {
     }
 
     /** Adds a pull request (an issue with `pull_request`), returning its number. */
-    addPullRequest(owner: string, name: string, title = "A change", head?: { ref: string; sha: string }): number {
+    addPullRequest(
+        owner: string,
+        name: string,
+        title = "A change",
+        head?: { ref: string; sha: string },
+        diff?: string,
+    ): number {
         const r = this.repo(owner, name);
         const now = new Date().toISOString();
         const n = r.issues.length + 1;
@@ -176,6 +189,7 @@ export class FakeGitHub {
             user: { login: "author", id: 1, type: "User" },
             pull_request: true,
             ...(head ? { head } : {}),
+            ...(diff !== undefined ? { diff } : {}),
             comments: [],
             created_at: now,
             updated_at: now,
@@ -224,6 +238,20 @@ export class FakeGitHub {
         const id = this.nextId++;
         r.workflowRuns.push({ id, ...run });
         return id;
+    }
+
+    /** A workflow file of the repository (`.github/workflows/<file>`), with its dispatch inputs if it has any. */
+    addWorkflow(owner: string, name: string, w: Omit<FakeWorkflow, "id">): FakeWorkflow {
+        const made = { id: this.nextId++, ...w };
+        this.repo(owner, name).workflows.push(made);
+        return made;
+    }
+
+    /** A release (newest last). */
+    addRelease(owner: string, name: string, r: Omit<FakeRelease, "id">): FakeRelease {
+        const made = { id: this.nextId++, ...r };
+        this.repo(owner, name).releases.push(made);
+        return made;
     }
 
     /** A commit's time, as `GET /repos/{o}/{r}/commits/{sha}` answers it. */
@@ -293,7 +321,7 @@ export class FakeGitHub {
         const log: LoggedRequest = { method, path: url.pathname + url.search, status: 0, body: text, auth: scheme };
         this.requests.push(log);
         const send = (a: Answer): LocalReply => {
-            const text = a.body === undefined ? "" : JSON.stringify(a.body);
+            const text = a.text ?? (a.body === undefined ? "" : JSON.stringify(a.body));
             // Conditional requests, as GitHub answers them: a GET's ETag, and 304 with no body
             // (and no cost against the rate limit) when If-None-Match names the current one.
             if (method === "GET" && a.status === 200) {
@@ -387,6 +415,7 @@ export class FakeGitHub {
             user: who.user,
             tokenKind: who.kind,
             fullPath: url.pathname,
+            accept: String(req.headers.accept ?? ""),
         });
         if (fault?.lose) {
             log.status = -1;

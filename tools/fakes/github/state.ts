@@ -26,6 +26,8 @@ export interface FakeIssue {
     pull_request: boolean;
     /** A pull request's head branch and commit, and its base branch (default `pr-<n>`, zeros, main). */
     head?: { ref: string; sha: string };
+    /** A pull request's changes as a unified diff (`gh pr diff`). */
+    diff?: string;
     base?: string;
     comments: FakeComment[];
     created_at: string;
@@ -107,13 +109,39 @@ export interface FakeTeam {
     members: string[];
 }
 
+/** A workflow file of the repository; `dispatchInputs` when it has `on: workflow_dispatch` (its inputs). */
+export interface FakeWorkflow {
+    id: number;
+    name: string;
+    path: string;
+    dispatchInputs?: Record<string, { required?: boolean; default?: string }>;
+}
+
 export interface FakeWorkflowRun {
     id: number;
     workflowFile: string;
     headSha: string;
     createdAt: string;
+    /** In progress while null. */
     conclusion: "success" | "failure" | "cancelled" | null;
     jobs: { name: string; conclusion: "success" | "failure" | "skipped" | null }[];
+    /** What started it (pull_request unless said), its branch, attempt, inputs and actor. */
+    event?: string;
+    headBranch?: string;
+    attempt?: number;
+    inputs?: Record<string, string>;
+    actor?: string;
+}
+
+/** A release, as `gh release list` reads it. */
+export interface FakeRelease {
+    id: number;
+    tagName: string;
+    name: string;
+    createdAt: string;
+    publishedAt: string | null;
+    isDraft: boolean;
+    isPrerelease: boolean;
 }
 
 export interface FakeRepo {
@@ -126,7 +154,11 @@ export interface FakeRepo {
     deployments: FakeDeployment[];
     environments: Map<string, FakeEnvironment>;
     rules: FakeRule[];
+    workflows: FakeWorkflow[];
     workflowRuns: FakeWorkflowRun[];
+    releases: FakeRelease[];
+    /** Branches other than main, to their head commit. */
+    branches: Map<string, string>;
     /** Commit SHA → its committer date. */
     commits: Map<string, string>;
     statuses: FakeCommitStatus[];
@@ -160,6 +192,8 @@ export interface LoggedRequest {
 export interface Answer {
     status: number;
     body?: unknown;
+    /** An answer that is not JSON (a diff), sent as is with its own content-type header. */
+    text?: string;
     headers?: Record<string, string>;
 }
 
@@ -171,6 +205,8 @@ export interface Ctx {
     tokenKind: "user" | "installation";
     /** The request URL's path as received, for Link headers. */
     fullPath: string;
+    /** The Accept header: GitHub answers some routes in another media type (a pull request as a diff). */
+    accept: string;
 }
 
 export const DOCS = "https://docs.github.com/rest";
