@@ -5,7 +5,7 @@
 #   services  test/**/*.services.test.ts (PostgreSQL, Redis, Chromium, gh, installed here when
 #             missing; Railway's CLI, built by scripts/install-railway-cli.sh)
 #   e2e       test/e2e/ (the real Pulumi engine, found or built by scripts/install-pulumi.sh;
-#             PostgreSQL and Redis)
+#             Railway's CLI; PostgreSQL and Redis)
 # Usage: scripts/test.sh [all|static|unit|services|e2e]...
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -34,6 +34,7 @@ e2e() {
   bash scripts/provision-services.sh
   # Built once, cached after; its progress goes to stderr, and its failure is the suite's.
   bash scripts/install-pulumi.sh >/dev/null
+  bash scripts/install-railway-cli.sh >/dev/null
   npx mocha --config .mocharc.e2e.json
 }
 

@@ -8,9 +8,12 @@ import { provideEngine, RunResult } from "../../scripts/engine/engine";
 import { Workspace, WorkspaceOptions } from "../../scripts/engine/workspace";
 import { EmulatorOptions, RailwayEmulator, startRailwayEmulator } from "../../tools/railway-emulator";
 import { CapturedIO, captureIO } from "./capture";
+import { RailwayCli, startRailwayCli } from "./railway-cli";
 
 export interface LocalStack {
     emu: RailwayEmulator;
+    /** Railway's own CLI against the same emulator, when asked for (`railwayCli`). */
+    cli?: RailwayCli;
     ws: Workspace;
     /** Every stdout and stderr the engine printed in this suite (searched for secrets at the end). */
     outputs: string[];
@@ -27,10 +30,13 @@ export async function startLocalStack(
         mutate?: WorkspaceOptions["mutate"];
         env?: NodeJS.ProcessEnv;
         sources?: string;
+        /** Also run Railway's own CLI against the stack's emulator (test/support/railway-cli). */
+        railwayCli?: boolean;
     } = {},
 ): Promise<LocalStack> {
     const engine = provideEngine();
-    const emu = await startRailwayEmulator({ deployStageMs: 50, ...opts.emulator });
+    const cli = opts.railwayCli ? await startRailwayCli({ deployStageMs: 50, ...opts.emulator }) : undefined;
+    const emu = cli?.emulator ?? (await startRailwayEmulator({ deployStageMs: 50, ...opts.emulator }));
     const outputs: string[] = [];
     let ws: Workspace;
     try {
@@ -45,11 +51,12 @@ export async function startLocalStack(
             env: { RAILWAY_API_TOKEN: emu.token, RAILWAY_TOKEN: "", RAILWAY_API_URL: emu.apiUrl, ...opts.env },
         });
     } catch (e) {
-        await emu.close();
+        await (cli ?? emu).close();
         throw e;
     }
     return {
         emu,
+        cli,
         ws,
         outputs,
         async run(command, runOpts) {
@@ -79,7 +86,7 @@ export async function startLocalStack(
         },
         async close() {
             ws.dispose();
-            await emu.close();
+            await (cli ?? emu).close();
         },
     };
 }

@@ -120,8 +120,9 @@ export interface EmulatorOptions {
     /** See {@link StoreOptions.scopeReading}. */
     scopeReading?: StoreOptions["scopeReading"];
     /**
-     * Serve HTTPS with this key and certificate (PEM) instead of HTTP: for clients that reach
-     * Railway's own host name (Railway's CLI streams logs and uploads code there, whatever its API URL).
+     * Also serve HTTPS with this key and certificate (PEM), on a port of its own (`tlsPort`): for
+     * clients that reach Railway's own host name (Railway's CLI streams logs and uploads code there,
+     * whatever its API URL).
      */
     tls?: { key: string; cert: string };
 }
@@ -144,6 +145,8 @@ export interface RailwayEmulator {
     /** GraphQL endpoint, the same path as Railway's: `http://127.0.0.1:<port>/graphql/v2`. */
     apiUrl: string;
     port: number;
+    /** The HTTPS port, when started with `tls`. */
+    tlsPort?: number;
     token: string;
     store: EmulatorStore;
     log: LoggedOperation[];
@@ -447,31 +450,40 @@ export async function startRailwayEmulator(options: EmulatorOptions = {}): Promi
         fieldResolver: strictFieldResolver,
     });
 
-    const server = await startLocalServer({
-        port: options.port,
-        tls: options.tls,
-        upgrade: subscriptionServer.upgrade,
-        tooLarge: (limit) =>
-            reply(413, {
-                errors: [{ message: `Request body larger than ${limit} bytes`, extensions: { code: "BAD_REQUEST" } }],
-            }),
-        crashed: (e) => reply(500, { errors: [{ message: e.message, extensions: { code: "INTERNAL_SERVER_ERROR" } }] }),
-        handle: (req) => {
-            if (req.method === "POST" && req.url.pathname === "/graphql/v2") return handleGraphQL(req);
-            const upload = UPLOAD_PATH.exec(req.url.pathname);
-            if (req.method === "POST" && upload) return handleUploadRequest(req, upload);
-            if (req.url.pathname.startsWith("/admin/"))
-                return handleAdmin(req, req.url.pathname.slice("/admin/".length));
-            return reply(404, {
-                error: "not found: the API is POST /graphql/v2 (and POST /project/<id>/environment/<id>/up for uploads)",
-            });
-        },
-    });
+    const serve = (port: number | undefined, tls?: { key: string; cert: string }) =>
+        startLocalServer({
+            port,
+            tls,
+            upgrade: subscriptionServer.upgrade,
+            tooLarge: (limit) =>
+                reply(413, {
+                    errors: [
+                        { message: `Request body larger than ${limit} bytes`, extensions: { code: "BAD_REQUEST" } },
+                    ],
+                }),
+            crashed: (e) =>
+                reply(500, { errors: [{ message: e.message, extensions: { code: "INTERNAL_SERVER_ERROR" } }] }),
+            handle: (req) => {
+                if (req.method === "POST" && req.url.pathname === "/graphql/v2") return handleGraphQL(req);
+                const upload = UPLOAD_PATH.exec(req.url.pathname);
+                if (req.method === "POST" && upload) return handleUploadRequest(req, upload);
+                if (req.url.pathname.startsWith("/admin/"))
+                    return handleAdmin(req, req.url.pathname.slice("/admin/".length));
+                return reply(404, {
+                    error: "not found: the API is POST /graphql/v2 (and POST /project/<id>/environment/<id>/up for uploads)",
+                });
+            },
+        });
+    // The same API twice when asked: HTTP for this project's own tools, HTTPS for a client that only
+    // speaks it (Railway's CLI on Railway's host name).
+    const server = await serve(options.port);
+    const tlsServer = options.tls ? await serve(0, options.tls) : undefined;
     const port = server.port;
     const proxies: LocalServer[] = [];
     return {
-        apiUrl: `${options.tls ? "https" : "http"}://127.0.0.1:${port}/graphql/v2`,
+        apiUrl: `http://127.0.0.1:${port}/graphql/v2`,
         port,
+        tlsPort: tlsServer?.port,
         token,
         store,
         log,
@@ -489,6 +501,7 @@ export async function startRailwayEmulator(options: EmulatorOptions = {}): Promi
             await Promise.all(proxies.splice(0).map((p) => p.close()));
             await subscriptionServer.close();
             await server.close();
+            await tlsServer?.close();
         },
     };
 }
