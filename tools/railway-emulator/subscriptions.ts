@@ -24,13 +24,46 @@ export interface SubscriptionServer {
     close(): Promise<void>;
 }
 
-/** Yields each value `next()` gives (undefined: nothing new yet), polling until the client stops. */
-export async function* poll<T>(next: () => T | undefined): AsyncGenerator<T> {
-    for (;;) {
-        const value = next();
-        if (value !== undefined) yield value;
-        await new Promise((r) => setTimeout(r, POLL_MS));
-    }
+/**
+ * Yields each value `next()` gives (undefined: nothing new yet), polling until the client stops.
+ * An iterator of its own rather than an async generator: a generator waiting on its timer cannot be
+ * stopped (return() waits for the next yield, which a quiet stream never reaches), so it would
+ * poll forever after its client left and keep the process alive.
+ */
+export function poll<T>(next: () => T | undefined): AsyncIterableIterator<T> {
+    let done = false;
+    let timer: NodeJS.Timeout | undefined;
+    let wake: (() => void) | undefined;
+    const stop = (): IteratorResult<T> => {
+        done = true;
+        if (timer) clearTimeout(timer);
+        wake?.();
+        return { done: true, value: undefined };
+    };
+    const iterator: AsyncIterableIterator<T> = {
+        async next() {
+            while (!done) {
+                const value = next();
+                if (value !== undefined) return { done: false, value };
+                await new Promise<void>((resolve) => {
+                    wake = resolve;
+                    timer = setTimeout(resolve, POLL_MS);
+                });
+            }
+            return { done: true, value: undefined };
+        },
+        async return() {
+            return stop();
+        },
+        async throw(e?: unknown) {
+            stop();
+            throw e;
+        },
+        [Symbol.asyncIterator]() {
+            return iterator;
+        },
+    };
+    return iterator;
 }
 
 export function startSubscriptionServer(options: {
