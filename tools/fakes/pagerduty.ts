@@ -80,6 +80,13 @@ export class FakePagerDutyRest {
     get url(): string {
         return this.rest.url;
     }
+    /** See {@link RestFake.holds}. */
+    get holds() {
+        return this.rest.holds;
+    }
+    get held() {
+        return this.rest.held;
+    }
     get log() {
         return this.rest.log;
     }
@@ -227,6 +234,25 @@ export class FakePagerDutyRest {
                 return error(400, "Escalation Policy is in use by one or more services");
             this.policies.delete(params.id);
             return { status: 204 };
+        });
+        /** PagerDuty's list: `query` matches names case-insensitively, paged by limit/offset with `more`. */
+        const page = <T>(items: T[], name: (x: T) => string, query: Record<string, string>) => {
+            const q = (query.query ?? "").toLowerCase();
+            const matching = items.filter((x) => name(x).toLowerCase().includes(q));
+            const limit = Math.min(Number(query.limit ?? 25), 100);
+            const offset = Number(query.offset ?? 0);
+            return {
+                items: matching.slice(offset, offset + limit),
+                meta: { limit, offset, more: offset + limit < matching.length, total: null },
+            };
+        };
+        r.on("listEscalationPolicies", ({ query }) => {
+            const { items, meta } = page([...this.policies.values()], (p) => p.name, query);
+            return { status: 200, body: { escalation_policies: items.map((p) => this.policyJson(p)), ...meta } };
+        });
+        r.on("listServices", ({ query }) => {
+            const { items, meta } = page([...this.services.values()], (s) => String(s.body.name), query);
+            return { status: 200, body: { services: items.map((s) => this.serviceJson(s)), ...meta } };
         });
         r.on("createService", ({ body }) => {
             const s = body.service;

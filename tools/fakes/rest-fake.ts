@@ -124,6 +124,15 @@ export class RestFake {
     readonly log: RestLogEntry[] = [];
     /** Statuses to answer the next matching requests with, before they are looked at. */
     readonly faults: { operation?: string; status: number; times?: number }[] = [];
+    /**
+     * Operations whose change is made but whose answer is held until the fake closes: a client
+     * killed while it waits (a dead runner) leaves a change it never learnt of.
+     */
+    readonly holds: { operation: string; times?: number }[] = [];
+    /** Requests answered but held (see {@link holds}), in arrival order. */
+    readonly held: string[] = [];
+    private releaseHeld?: () => void;
+    private readonly closing = new Promise<void>((r) => (this.releaseHeld = r));
     private readonly handlers = new Map<string, RestHandler>();
     private readonly undocumented: UndocumentedRoute[] = [];
     private server?: LocalServer;
@@ -147,7 +156,7 @@ export class RestFake {
             port,
             tooLarge: (limit) => this.opts.invalid([`the body is larger than ${limit} bytes`]),
             crashed: (e) => ({ status: 500, body: { message: `fake crashed: ${e.message}` } }),
-            handle: (req) => {
+            handle: async (req) => {
                 let answer: RestAnswer;
                 let operation: string | undefined;
                 try {
@@ -163,6 +172,14 @@ export class RestFake {
                     body: req.text,
                     ...(answer.status >= 400 ? { refusal: JSON.stringify(answer.body).slice(0, 1000) } : {}),
                 });
+                const hold = this.holds.findIndex((h) => h.operation === operation);
+                if (hold >= 0) {
+                    const h = this.holds[hold];
+                    h.times = (h.times ?? 1) - 1;
+                    if (h.times <= 0) this.holds.splice(hold, 1);
+                    this.held.push(operation!);
+                    await this.closing;
+                }
                 return { status: answer.status, body: answer.body, headers: answer.headers };
             },
         });
@@ -236,6 +253,7 @@ export class RestFake {
     }
 
     async close(): Promise<void> {
+        this.releaseHeld?.();
         await this.server?.close();
     }
 }

@@ -71,6 +71,13 @@ export class FakeSentry {
     get faults() {
         return this.rest.faults;
     }
+    /** See {@link RestFake.holds}. */
+    get holds() {
+        return this.rest.holds;
+    }
+    get held() {
+        return this.rest.held;
+    }
 
     addToken(token: string): void {
         this.tokens.add(token);
@@ -386,6 +393,15 @@ export class FakeSentry {
                         return { status: 200, body: json(found.p, found.rule) };
                     },
                 });
+            r.undocumentedRoute({
+                method: "GET",
+                pattern: new RegExp(P + "$"),
+                reason,
+                handler: ({ params }) => {
+                    const p = project(params.org, params.project);
+                    return p ? { status: 200, body: p[kind].map((rule) => json(p, rule)) } : notFound;
+                },
+            });
             for (const m of ["GET", "PUT", "DELETE"] as const) one(m, P + "(?<id>\\d+)/$");
             // Metric alerts are read at the organization-level path.
             if (kind === "alertRules") one("GET", "^/api/0/organizations/(?<org>[^/]+)/alert-rules/(?<id>\\d+)/$");

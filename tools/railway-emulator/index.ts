@@ -82,11 +82,11 @@ export interface Fault {
     status?: number;
     /** Retry-After header value (seconds) for a 429. */
     retryAfter?: number;
-    /** Added latency before answering (or before the fault). */
+    /** Added latency before answering (or before the fault): before the operation runs, or after it with `afterApply`. */
     latencyMs?: number;
     /** How many matching calls it applies to (default 1). */
     count?: number;
-    /** Apply the fault after executing the operation (the change happens, the answer is lost). */
+    /** Apply the fault after executing the operation (the change happens, the answer is lost or late). */
     afterApply?: boolean;
     /** Active only once an operation of this name has been received (e.g. reads failing right after a rollback). */
     afterOperation?: string;
@@ -266,7 +266,9 @@ export async function startRailwayEmulator(options: EmulatorOptions = {}): Promi
         }
 
         const fault = takeFault(operationName);
-        if (fault?.latencyMs) await new Promise((r) => setTimeout(r, fault.latencyMs));
+        // Unref'd: a long hold (a client killed while it waits) never keeps the test process alive.
+        const delay = () => new Promise((r) => setTimeout(r, fault!.latencyMs).unref());
+        if (fault?.latencyMs && !fault.afterApply) await delay();
         const faultAnswer = (f: Fault) => {
             entry.status = f.status!;
             // Railway's 429 has no GraphQL body, and always says when to come back; its 5xx carry one.
@@ -352,6 +354,7 @@ export async function startRailwayEmulator(options: EmulatorOptions = {}): Promi
                 })),
             });
         }
+        if (fault?.latencyMs && fault.afterApply) await delay();
         if (fault?.status && fault.afterApply) return faultAnswer(fault);
         const errors = result.errors?.map((e: GraphQLError) => ({
             message: e.message,
