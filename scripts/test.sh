@@ -3,9 +3,9 @@
 #   static    eslint, prettier --check, tsc (needs nothing)
 #   unit      test/**/*.test.ts but *.services.test.ts and test/e2e/ (needs nothing)
 #   services  test/**/*.services.test.ts (PostgreSQL, Redis, Chromium, gh, installed here when
-#             missing; Railway's CLI, built by scripts/install-railway-cli.sh)
+#             missing; Railway's CLI and the S3 server, built by scripts/install-*.sh)
 #   e2e       test/e2e/ (the real Pulumi engine, found or built by scripts/install-pulumi.sh;
-#             Railway's CLI; PostgreSQL and Redis)
+#             Railway's CLI; PostgreSQL, Redis and the S3 server)
 # Usage: scripts/test.sh [all|static|unit|services|e2e]...
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -27,6 +27,7 @@ services() {
   bash scripts/provision-services.sh
   # Built once per version, cached after; its progress goes to stderr, and its failure is the suite's.
   bash scripts/install-railway-cli.sh >/dev/null
+  bash scripts/install-s3-server.sh >/dev/null
   npx mocha --config .mocharc.services.json
 }
 e2e() {
@@ -35,6 +36,7 @@ e2e() {
   # Built once, cached after; its progress goes to stderr, and its failure is the suite's.
   bash scripts/install-pulumi.sh >/dev/null
   bash scripts/install-railway-cli.sh >/dev/null
+  bash scripts/install-s3-server.sh >/dev/null
   npx mocha --config .mocharc.e2e.json
 }
 

@@ -17,9 +17,11 @@ import { canaryDestroy, canaryUp } from "../review/canary";
 import type { ReviewDeps } from "../review/run";
 import { commitSha, defineCommand, parseCommand, repositoryName, stackName, usageProblem } from "./cli";
 import { CommandIO, EXIT } from "./io";
+import { commandLeases, LOCK_TIMEOUT, leaseProblem } from "./leases";
 
-type Action =
-    { name: "up"; commit: string; repo: string; base: string } | { name: "destroy"; repo: string; base: string };
+type Action = (
+    { name: "up"; commit: string; repo: string; base: string } | { name: "destroy"; repo: string; base: string }
+) & { lockTimeout: number };
 
 function canaryProgram(io: CommandIO, chosen: (a: Action) => void) {
     const cmd = defineCommand(
@@ -36,11 +38,13 @@ function canaryProgram(io: CommandIO, chosen: (a: Action) => void) {
         .requiredOption("--commit <sha>", "the commit to prove", commitSha)
         .requiredOption("--repo <owner/name>", "the repository whose services run the commit", repositoryName)
         .option("--base <stack>", "the stack the canary is made from", stackName, "production")
+        .option(LOCK_TIMEOUT.flags, LOCK_TIMEOUT.description, LOCK_TIMEOUT.parse, LOCK_TIMEOUT.defaultMinutes)
         .action((o) => chosen({ name: "up", ...o }));
     cmd.command("destroy")
         .description("destroys the canary's environment and removes its stack")
         .requiredOption("--repo <owner/name>", "the repository whose services run the commit", repositoryName)
         .option("--base <stack>", "the stack the canary is made from", stackName, "production")
+        .option(LOCK_TIMEOUT.flags, LOCK_TIMEOUT.description, LOCK_TIMEOUT.parse, LOCK_TIMEOUT.defaultMinutes)
         .action((o) => chosen({ name: "destroy", ...o }));
     cmd.addHelpText("after", () => cmd.commands.map((c) => `\n${c.helpInformation()}`).join(""));
     return cmd;
@@ -61,9 +65,21 @@ export async function canaryCommand(
     const a: Action = action;
     const engine = engineOnPath(env);
     if (!engine) return usage("no Pulumi CLI on PATH (scripts/install-pulumi.sh installs one)");
-    const pulumi = projectPulumi(engine, cwd, env, 60 * 60_000);
-    const deps: ReviewDeps = { pulumi, cwd, progress: io.err, now: () => new Date() };
+    const leases = await commandLeases(engine, cwd, env, io, `canary ${a.name}`, a.lockTimeout);
+    if ("problem" in leases) return usage(leases.problem);
+    const pulumi = leases.wrap(projectPulumi(engine, cwd, env, 60 * 60_000));
+    try {
+        return await canaryAction(a, { pulumi, cwd, progress: io.err, now: () => new Date() }, io, env);
+    } catch (e) {
+        const code = leaseProblem(e, io);
+        if (code !== undefined) return code;
+        throw e;
+    } finally {
+        await leases.releaseAll();
+    }
+}
 
+async function canaryAction(a: Action, deps: ReviewDeps, io: CommandIO, env: NodeJS.ProcessEnv): Promise<number> {
     if (a.name === "destroy") {
         const r = await canaryDestroy(deps, { base: a.base, repository: a.repo });
         if (r.result === "could not decide") {

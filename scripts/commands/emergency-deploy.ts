@@ -21,34 +21,23 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { createInterface } from "readline";
 import { formatIssue } from "../../config/issues";
 import { readStackFile, StackFileError } from "../../config/sources";
 import { reportedIssues, validateStackConfig } from "../../config/validate";
 import { deployer, workTree } from "../emergency/git";
 import { appendRecord, DEFAULT_LOG, EmergencyRecord, readRecords, renderReport } from "../emergency/record";
-import { engineOnPath, runPulumi } from "../engine/engine";
+import { engineOnPath, runPulumi, stopAllEngines } from "../engine/engine";
+import { withStackLease } from "../state/stack-lease";
 import { runPlan } from "../plan/plan";
 import { defineCommand, integerIn, parseCommand, stackName, usageProblem } from "./cli";
-import { CommandIO, EXIT } from "./io";
+import { Ask, CommandIO, EXIT } from "./io";
+import { LOCK_TIMEOUT, leaseProblem } from "./leases";
+import { backendUrlOf, projectName } from "../engine/project";
 
 export interface EmergencyDeps {
     /** Asks a question on the terminal; undefined when there is none (then only --yes deploys). */
-    ask?: (question: string) => Promise<string>;
+    ask?: Ask;
     now?: () => Date;
-}
-
-/** The terminal's question, when stdin is one. */
-export function terminalAsk(): EmergencyDeps["ask"] {
-    if (!process.stdin.isTTY) return undefined;
-    return (question) =>
-        new Promise((resolve) => {
-            const rl = createInterface({ input: process.stdin, output: process.stderr });
-            rl.question(question, (answer) => {
-                rl.close();
-                resolve(answer);
-            });
-        });
 }
 
 function emergencyProgram(io: CommandIO) {
@@ -65,7 +54,8 @@ function emergencyProgram(io: CommandIO) {
         .option("--policy-config <file>", "the policy pack's config (default: policies/config/<stack>.json)")
         .option("--log <file>", `the emergency log (default: ${DEFAULT_LOG})`)
         .option("--report", "list the log's emergency deployments instead of deploying", false)
-        .option("--days <n>", "with --report: how many days back", integerIn(1, 3650));
+        .option("--days <n>", "with --report: how many days back", integerIn(1, 3650))
+        .option(LOCK_TIMEOUT.flags, LOCK_TIMEOUT.description, LOCK_TIMEOUT.parse, LOCK_TIMEOUT.defaultMinutes);
 }
 
 export async function emergencyDeployCommand(
@@ -100,9 +90,10 @@ export async function emergencyDeployCommand(
     if (!fs.existsSync(stackFile)) return usage(`no stack file ${stackFile}`);
     const policyConfig = path.resolve(cwd, flags.policyConfig ?? path.join("policies", "config", `${stack}.json`));
     if (!fs.existsSync(policyConfig)) return usage(`no policy config ${policyConfig} (pass --policy-config)`);
-    const engine = engineOnPath(env);
-    if (!engine)
+    const found = engineOnPath(env);
+    if (!found)
         return usage("pulumi is not on PATH: install the CLI (scripts/install-pulumi.sh --env prints the PATH to use)");
+    const engine = found;
     const refuse = (message: string) => {
         io.err(`refused: ${message}\nnothing was deployed.`);
         return EXIT.findings;
@@ -163,76 +154,108 @@ export async function emergencyDeployCommand(
     }
 
     const pulumiEnv = { ...env, PULUMI_SKIP_UPDATE_CHECK: "true" };
-    const stream = (chunk: string) =>
-        chunk
-            .split("\n")
-            .filter((l) => l.trim())
-            .forEach((l) => io.err(`  ${l}`));
-    const policyArgs = ["--policy-pack", "policies", "--policy-pack-config", policyConfig];
-
-    // 4. The preview, shown in full.
-    step(4, `pulumi preview --stack ${stack} with the policy pack`);
-    const preview = await runPulumi(
-        engine,
-        ["preview", "--stack", stack, ...policyArgs, "--non-interactive", "--color", "never"],
-        {
-            cwd,
-            env: pulumiEnv,
-            onOutput: stream,
-            onStdout: stream,
-            timeoutMs: 30 * 60_000,
-        },
-    );
-    if (preview.code !== 0) return refuse(`pulumi preview exited ${preview.code} (see its output above)`);
-
-    // 5. A person says yes.
-    step(5, "confirmation");
-    if (!flags.yes) {
-        if (!deps.ask) return refuse("no terminal to confirm on: pass --yes to deploy without a question");
-        const answer = (
-            await deps.ask(`Deploy the preview above to '${stack}'? Type the stack's name to go on: `)
-        ).trim();
-        if (answer !== stack) return refuse(`the answer was not '${stack}'`);
-    }
-
-    // 6. The update (the health gate runs inside it where the stack has it on).
-    step(6, `pulumi up --stack ${stack}`);
-    const up = await runPulumi(
-        engine,
-        ["up", "--stack", stack, "--yes", "--skip-preview", ...policyArgs, "--non-interactive", "--color", "never"],
-        {
-            cwd,
-            env: pulumiEnv,
-            onOutput: stream,
-            onStdout: stream,
-            timeoutMs: 60 * 60_000,
-        },
-    );
-
-    // 7. The record, whatever the outcome.
-    step(7, `recording the deploy in ${path.relative(cwd, logFile) || logFile}`);
-    const record: EmergencyRecord = {
-        version: 1,
-        at: now().toISOString(),
-        stack,
-        commit: tree.commit ?? null,
-        branch: tree.branch ?? null,
-        who: deployer(cwd, env),
-        host: os.hostname(),
-        via: env.CIRCLECI === "true" ? "circleci" : "local",
-        result: up.code === 0 ? "deployed" : "failed",
-        upExitCode: up.code,
-        waived,
-    };
-    appendRecord(logFile, record);
-    if (up.code !== 0) {
-        io.err(
-            `pulumi up exited ${up.code}: the deploy failed (a rollback by the health gate also ends here); see docs/runbooks/rollback.md`,
+    const project = projectName(cwd);
+    const backendUrl = await backendUrlOf(engine, cwd, pulumiEnv);
+    if (!project || !backendUrl)
+        return usage(
+            !project ? `no Pulumi.yaml in ${cwd}` : "no backend: set PULUMI_BACKEND_URL or run `pulumi login <url>`",
         );
-        return EXIT.findings;
+    try {
+        return await withStackLease(
+            {
+                backendUrl,
+                project,
+                stack,
+                command: `deploy:emergency --stack ${stack}`,
+                env: pulumiEnv,
+                cwd,
+                io,
+                lockTimeoutMs: flags.lockTimeout * 60_000,
+                run: (args) =>
+                    runPulumi(engine, [...args, "--non-interactive"], { cwd, env: pulumiEnv, timeoutMs: 30 * 60_000 }),
+                stopEngine: stopAllEngines,
+            },
+            () => deployHoldingTheLease(),
+        );
+    } catch (e) {
+        const code = leaseProblem(e, io);
+        if (code !== undefined) return code;
+        throw e;
     }
-    io.err(
-        `deployed ${stack}${tree.commit ? ` at ${tree.commit.slice(0, 12)}` : ""}. Commit ${path.relative(cwd, logFile) || logFile} so the next CI run reports this deploy.`,
-    );
-    return EXIT.ok;
+
+    // Steps 4 to 7, holding the stack's lease (nothing else changes it meanwhile).
+    async function deployHoldingTheLease(): Promise<number> {
+        const stream = (chunk: string) =>
+            chunk
+                .split("\n")
+                .filter((l) => l.trim())
+                .forEach((l) => io.err(`  ${l}`));
+        const policyArgs = ["--policy-pack", "policies", "--policy-pack-config", policyConfig];
+
+        // 4. The preview, shown in full.
+        step(4, `pulumi preview --stack ${stack} with the policy pack`);
+        const preview = await runPulumi(
+            engine,
+            ["preview", "--stack", stack, ...policyArgs, "--non-interactive", "--color", "never"],
+            {
+                cwd,
+                env: pulumiEnv,
+                onOutput: stream,
+                onStdout: stream,
+                timeoutMs: 30 * 60_000,
+            },
+        );
+        if (preview.code !== 0) return refuse(`pulumi preview exited ${preview.code} (see its output above)`);
+
+        // 5. A person says yes.
+        step(5, "confirmation");
+        if (!flags.yes) {
+            if (!deps.ask) return refuse("no terminal to confirm on: pass --yes to deploy without a question");
+            const answer = (
+                await deps.ask(`Deploy the preview above to '${stack}'? Type the stack's name to go on: `)
+            ).trim();
+            if (answer !== stack) return refuse(`the answer was not '${stack}'`);
+        }
+
+        // 6. The update (the health gate runs inside it where the stack has it on).
+        step(6, `pulumi up --stack ${stack}`);
+        const up = await runPulumi(
+            engine,
+            ["up", "--stack", stack, "--yes", "--skip-preview", ...policyArgs, "--non-interactive", "--color", "never"],
+            {
+                cwd,
+                env: pulumiEnv,
+                onOutput: stream,
+                onStdout: stream,
+                timeoutMs: 60 * 60_000,
+            },
+        );
+
+        // 7. The record, whatever the outcome.
+        step(7, `recording the deploy in ${path.relative(cwd, logFile) || logFile}`);
+        const record: EmergencyRecord = {
+            version: 1,
+            at: now().toISOString(),
+            stack,
+            commit: tree.commit ?? null,
+            branch: tree.branch ?? null,
+            who: deployer(cwd, env),
+            host: os.hostname(),
+            via: env.CIRCLECI === "true" ? "circleci" : "local",
+            result: up.code === 0 ? "deployed" : "failed",
+            upExitCode: up.code,
+            waived,
+        };
+        appendRecord(logFile, record);
+        if (up.code !== 0) {
+            io.err(
+                `pulumi up exited ${up.code}: the deploy failed (a rollback by the health gate also ends here); see docs/runbooks/rollback.md`,
+            );
+            return EXIT.findings;
+        }
+        io.err(
+            `deployed ${stack}${tree.commit ? ` at ${tree.commit.slice(0, 12)}` : ""}. Commit ${path.relative(cwd, logFile) || logFile} so the next CI run reports this deploy.`,
+        );
+        return EXIT.ok;
+    }
 }

@@ -1,5 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
+import { createInterface } from "readline";
 
 /** Where a command writes, so tests can capture everything it prints. */
 export interface CommandIO {
@@ -76,4 +77,20 @@ export function writeAtomically(file: string, text: string): void {
     } finally {
         fs.rmSync(tmp, { force: true });
     }
+}
+
+/** Asks a person a question on the terminal. */
+export type Ask = (question: string) => Promise<string>;
+
+/** The terminal's question, when stdin is one. */
+export function terminalAsk(): Ask | undefined {
+    if (!process.stdin.isTTY) return undefined;
+    return (question) =>
+        new Promise((resolve) => {
+            const rl = createInterface({ input: process.stdin, output: process.stderr });
+            rl.question(question, (answer) => {
+                rl.close();
+                resolve(answer);
+            });
+        });
 }

@@ -14,10 +14,11 @@
  */
 import { DOCUMENTS, isMutation, OperationName } from "../../providers/railway/documents";
 import { RailwayClient } from "../../providers/railway/client";
-import { engineOnPath, projectPulumi } from "../engine/engine";
+import { engineOnPath, projectPulumi, RunPulumi } from "../engine/engine";
 import { RailwayCall, rotateProjectToken, TokenOutcome } from "../rotation/project-token";
 import { defineCommand, parseCommand, stackName, usageProblem } from "./cli";
 import { CommandIO, EXIT } from "./io";
+import { commandLeases, LOCK_TIMEOUT, leaseProblem } from "./leases";
 
 function rotateTokenProgram(io: CommandIO) {
     return defineCommand(
@@ -29,7 +30,9 @@ function rotateTokenProgram(io: CommandIO) {
             "Environment: RAILWAY_API_TOKEN (account or workspace token), RAILWAY_API_URL, and what pulumi up needs",
             "(PULUMI_CONFIG_PASSPHRASE, the backend login, GITHUB_TOKEN).",
         ].join("\n"),
-    ).option("--stacks <names>", "the stacks in order, comma-separated", "staging,production");
+    )
+        .option("--stacks <names>", "the stacks in order, comma-separated", "staging,production")
+        .option(LOCK_TIMEOUT.flags, LOCK_TIMEOUT.description, LOCK_TIMEOUT.parse, LOCK_TIMEOUT.defaultMinutes);
 }
 
 /** Test seam: the clock. */
@@ -63,7 +66,26 @@ export async function railwayRotateTokenCommand(
         return usage("RAILWAY_API_TOKEN is not set: an account or workspace token makes and deletes project tokens");
     const engine = engineOnPath(env);
     if (!engine) return usage("no Pulumi CLI on PATH (scripts/install-pulumi.sh installs one)");
-    const pulumi = projectPulumi(engine, cwd, env, 30 * 60_000);
+    const leases = await commandLeases(engine, cwd, env, io, "railway:rotate-token", cmd.opts().lockTimeout);
+    if ("problem" in leases) return usage(leases.problem);
+    try {
+        return await rotateTokens(stacks, leases.wrap(projectPulumi(engine, cwd, env, 30 * 60_000)), io, env, deps);
+    } catch (e) {
+        const code = leaseProblem(e, io);
+        if (code !== undefined) return code;
+        throw e;
+    } finally {
+        await leases.releaseAll();
+    }
+}
+
+async function rotateTokens(
+    stacks: string[],
+    pulumi: RunPulumi,
+    io: CommandIO,
+    env: NodeJS.ProcessEnv,
+    deps: RotateTokenDeps,
+): Promise<number> {
     const apiUrl = env.RAILWAY_API_URL;
     const account = new RailwayClient({ apiUrl, env: { RAILWAY_API_TOKEN: env.RAILWAY_API_TOKEN } });
     const railway: RailwayCall = (op: OperationName, variables, projectToken) => {

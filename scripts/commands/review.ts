@@ -15,7 +15,7 @@
  * GITHUB_TOKEN and GITHUB_API_URL for the comment.
  */
 import { InvalidArgumentError } from "@commander-js/extra-typings";
-import { engineOnPath, projectPulumi } from "../engine/engine";
+import { engineOnPath, projectPulumi, RunPulumi } from "../engine/engine";
 import { githubClient, parseRepo } from "../github/client";
 import { upsertComment } from "../github/sticky";
 import { REVIEW_MARKER, reviewDestroy, ReviewDeps, reviewSweep, reviewUp } from "../review/run";
@@ -30,6 +30,7 @@ import {
     usageProblem,
 } from "./cli";
 import { CommandIO, EXIT } from "./io";
+import { commandLeases, LOCK_TIMEOUT, leaseProblem } from "./leases";
 
 /** A git branch name as GitHub gives it (refs may not hold spaces, `~^:?*[\`, control characters or `..`). */
 function branchName(value: string): string {
@@ -39,10 +40,11 @@ function branchName(value: string): string {
     return value;
 }
 
-type Action =
+type Action = (
     | { name: "up"; pr: number; branch: string; repo: string; headRepo?: string; commit?: string; base: string }
     | { name: "destroy"; pr: number; repo: string; base: string; reason: string }
-    | { name: "sweep"; repo: string; base: string; idleDays?: number };
+    | { name: "sweep"; repo: string; base: string; idleDays?: number }
+) & { lockTimeout: number };
 
 function reviewProgram(io: CommandIO, chosen: (a: Action) => void) {
     const cmd = defineCommand(
@@ -69,6 +71,7 @@ function reviewProgram(io: CommandIO, chosen: (a: Action) => void) {
         )
         .option("--commit <sha>", "the head commit (named in the comment)", commitSha)
         .option("--base <stack>", "the stack review environments are made from", stackName, "staging")
+        .option(LOCK_TIMEOUT.flags, LOCK_TIMEOUT.description, LOCK_TIMEOUT.parse, LOCK_TIMEOUT.defaultMinutes)
         .action((o) => chosen({ name: "up", ...o }));
     cmd.command("destroy")
         .description("destroys the review environment and removes its stack (nothing to do when it has none)")
@@ -76,12 +79,14 @@ function reviewProgram(io: CommandIO, chosen: (a: Action) => void) {
         .requiredOption("--repo <owner/name>", "the repository of the pull request", repositoryName)
         .option("--base <stack>", "the stack review environments are made from", stackName, "staging")
         .option("--reason <text>", "said in the comment", "when the pull request closed.")
+        .option(LOCK_TIMEOUT.flags, LOCK_TIMEOUT.description, LOCK_TIMEOUT.parse, LOCK_TIMEOUT.defaultMinutes)
         .action((o) => chosen({ name: "destroy", ...o }));
     cmd.command("sweep")
         .description("destroys every review environment idle past the limit (counted from its last update)")
         .requiredOption("--repo <owner/name>", "the repository of the pull requests", repositoryName)
         .option("--base <stack>", "the stack review environments are made from", stackName, "staging")
         .option("--idle-days <n>", "overrides reviewEnvironments.idleDays of the base stack", numberIn(1, 365))
+        .option(LOCK_TIMEOUT.flags, LOCK_TIMEOUT.description, LOCK_TIMEOUT.parse, LOCK_TIMEOUT.defaultMinutes)
         .action((o) => chosen({ name: "sweep", ...o }));
     cmd.addHelpText("after", () => cmd.commands.map((c) => `\n${c.helpInformation()}`).join(""));
     return cmd;
@@ -113,7 +118,27 @@ export async function reviewCommand(
         );
     const engine = engineOnPath(env);
     if (!engine) return usage("no Pulumi CLI on PATH (scripts/install-pulumi.sh installs one)");
-    const pulumi = projectPulumi(engine, cwd, env, 60 * 60_000);
+    const leases = await commandLeases(engine, cwd, env, io, `review ${a.name}`, a.lockTimeout);
+    if ("problem" in leases) return usage(leases.problem);
+    try {
+        return await reviewAction(a, leases.wrap(projectPulumi(engine, cwd, env, 60 * 60_000)), io, cwd, env, opts);
+    } catch (e) {
+        const code = leaseProblem(e, io);
+        if (code !== undefined) return code;
+        throw e;
+    } finally {
+        await leases.releaseAll();
+    }
+}
+
+async function reviewAction(
+    a: Action,
+    pulumi: RunPulumi,
+    io: CommandIO,
+    cwd: string,
+    env: NodeJS.ProcessEnv,
+    opts: ReviewCommandDeps,
+): Promise<number> {
     const repo = parseRepo(a.repo);
     const gh = env.GITHUB_TOKEN
         ? githubClient({

@@ -16,6 +16,7 @@ import { engineOnPath, projectPulumi } from "../engine/engine";
 import { rotate } from "../rotation/rotate";
 import { defineCommand, integerIn, parseCommand, stackName, usageProblem } from "./cli";
 import { CommandIO, EXIT } from "./io";
+import { commandLeases, LOCK_TIMEOUT, leaseProblem } from "./leases";
 
 const SECRET = /^([a-z][a-z0-9-]*)\.([A-Z_][A-Z0-9_]*)$/;
 
@@ -33,7 +34,8 @@ function rotateProgram(io: CommandIO) {
         .option("--generate", "generate the new value (random, base64url)")
         .option("--bytes <n>", "random bytes of a generated value", integerIn(16, 256), 48)
         .option("--stdin", "read the new value from standard input (a vendor's key)")
-        .option("--stacks <names>", "the stacks in order, comma-separated", "staging,production");
+        .option("--stacks <names>", "the stacks in order, comma-separated", "staging,production")
+        .option(LOCK_TIMEOUT.flags, LOCK_TIMEOUT.description, LOCK_TIMEOUT.parse, LOCK_TIMEOUT.defaultMinutes);
 }
 
 export async function secretRotateCommand(
@@ -47,7 +49,14 @@ export async function secretRotateCommand(
     const cmd = rotateProgram(io);
     const parsed = parseCommand(cmd, argv);
     if (parsed !== true) return parsed;
-    const o = cmd.opts() as { secret: string; generate?: boolean; bytes: number; stdin?: boolean; stacks: string };
+    const o = cmd.opts() as {
+        secret: string;
+        generate?: boolean;
+        bytes: number;
+        stdin?: boolean;
+        stacks: string;
+        lockTimeout: number;
+    };
     const usage = usageProblem(io, cmd);
     const m = SECRET.exec(o.secret);
     if (!m) return usage(`--secret '${o.secret.slice(0, 80)}' is not <service>.<VARIABLE> (web.AUTH_SECRET)`);
@@ -64,12 +73,22 @@ export async function secretRotateCommand(
     if (!engine) return usage("no Pulumi CLI on PATH (scripts/install-pulumi.sh installs one)");
     const value = o.generate ? randomBytes(o.bytes).toString("base64url") : (await readStdin()).replace(/\r?\n$/, "");
     if (!value) return usage("standard input held no value");
-    const pulumi = projectPulumi(engine, cwd, env, 60 * 60_000);
-    const outcomes = await rotate(
-        { stacks, service: m[1], key: m[2], value, today: today().toISOString().slice(0, 10) },
-        pulumi,
-        io.err,
-    );
+    const leases = await commandLeases(engine, cwd, env, io, `secret:rotate ${o.secret}`, o.lockTimeout);
+    if ("problem" in leases) return usage(leases.problem);
+    let outcomes;
+    try {
+        outcomes = await rotate(
+            { stacks, service: m[1], key: m[2], value, today: today().toISOString().slice(0, 10) },
+            leases.wrap(projectPulumi(engine, cwd, env, 60 * 60_000)),
+            io.err,
+        );
+    } catch (e) {
+        const code = leaseProblem(e, io);
+        if (code !== undefined) return code;
+        throw e;
+    } finally {
+        await leases.releaseAll();
+    }
     for (const x of outcomes)
         io.out(`${x.stack}: ${x.result}${x.result === "rotated" ? "" : `\n${x.reason.replace(/^/gm, "  ")}`}`);
     const untouched = stacks.slice(outcomes.length);

@@ -103,6 +103,11 @@ function killGroup(pid: number | undefined): void {
     }
 }
 
+/** Kills every CLI run this process has going, with its language host and plugins (a lease was lost). */
+export function stopAllEngines(): void {
+    liveGroups.forEach(killGroup);
+}
+
 let reaperInstalled = false;
 /** On exit or a stop signal, the engine runs this process started go too, language hosts and provider plugins included. */
 function installReaper(): void {

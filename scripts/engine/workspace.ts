@@ -51,6 +51,11 @@ export interface WorkspaceOptions {
      * repository). Another checkout of the repository runs an older program (a migration test).
      */
     sources?: string;
+    /**
+     * The state backend (default: a folder of the workspace's own). A shared one (postgres://,
+     * s3://) is what a team runs on; its credentials go in `env`.
+     */
+    backendUrl?: string;
     /** Passphrase (default: the local stack's). */
     passphrase?: string;
     /** Progress of long runs. */
@@ -62,6 +67,8 @@ export class Workspace {
     private constructor(
         readonly dir: string,
         readonly backendDir: string,
+        /** PULUMI_BACKEND_URL of every run. */
+        readonly backendUrl: string,
         readonly stack: string,
         readonly engine: Engine,
         /** The environment every engine run of this workspace gets (engine PATH, backend, passphrase, tokens). */
@@ -80,17 +87,34 @@ export class Workspace {
         const backendDir = path.join(root, "state");
         fs.mkdirSync(dir);
         fs.mkdirSync(backendDir);
+        const backendUrl = opts.backendUrl ?? `file://${backendDir}`;
         const env = engineEnv(engine, {
-            backendUrl: `file://${backendDir}`,
+            backendUrl,
             passphrase: opts.passphrase ?? LOCAL_PASSPHRASE,
             // `npm test` type-checks the program; the engine need not do it again on every run.
             extra: { PULUMI_NODEJS_TRANSPILE_ONLY: "true", ...opts.env },
         });
-        const ws = new Workspace(dir, backendDir, stack, engine, env, opts.log);
+        const ws = new Workspace(dir, backendDir, backendUrl, stack, engine, env, opts.log);
         ws.useSources(opts.sources ?? REPO_ROOT);
         ws.writeStackFile((doc) => opts.mutate?.(doc.config));
         const init = await ws.run(["stack", "init", stack]);
         if (init.code !== 0) throw new Error(`pulumi stack init ${stack} failed:\n${init.stderr}`);
+        return ws;
+    }
+
+    /**
+     * Another runner's checkout of this project: its own folder, with the same sources, a copy of
+     * this workspace's stack files, and the same backend and environment. Commands run from several
+     * of these at once meet only in the backend, as CI runners and laptops do.
+     */
+    anotherCheckout(): Workspace {
+        const root = fs.mkdtempSync(path.join(os.tmpdir(), `ainative-${this.stack}-runner-`));
+        const dir = path.join(root, "project");
+        fs.mkdirSync(dir);
+        const ws = new Workspace(dir, this.backendDir, this.backendUrl, this.stack, this.engine, this.env, this.log);
+        ws.useSources(this.sources);
+        for (const f of fs.readdirSync(this.dir).filter((n) => /^Pulumi\..+\.yaml$/.test(n)))
+            fs.copyFileSync(path.join(this.dir, f), path.join(dir, f));
         return ws;
     }
 

@@ -84,7 +84,9 @@ export async function writeStack(deps: ReviewDeps, stack: string, text: string, 
     fs.writeFileSync(path.join(deps.cwd, `Pulumi.${stack}.yaml`), text);
     if (!exists) {
         const init = await deps.pulumi(["stack", "init", stack, "--non-interactive"]);
-        if (init.code !== 0) throw new CouldNotDecide(`pulumi stack init ${stack} failed:\n${tail(init, 8)}`);
+        // Made meanwhile by another run of the same command (it held the stack until it was done): the same stack.
+        if (init.code !== 0 && !/already exists/.test(init.stderr))
+            throw new CouldNotDecide(`pulumi stack init ${stack} failed:\n${tail(init, 8)}`);
     }
 }
 
