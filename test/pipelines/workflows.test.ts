@@ -157,7 +157,7 @@ describe("workflows: the properties that keep them safe", () => {
         const groups = new Map<string, string>();
         for (const f of files) {
             for (const [name, job] of Object.entries(workflow(f).jobs)) {
-                const ups = job.steps.filter((s) => /\bpulumi up\b|deploy:emergency -- --stack/.test(s.run ?? ""));
+                const ups = job.steps.filter((s) => /\bnpm run -s up --|deploy:emergency -- --stack/.test(s.run ?? ""));
                 for (const step of ups) {
                     const stack = /--stack (\S+)/.exec(step.run!)?.[1];
                     assert.ok(stack && !stack.startsWith("$"), `${f}/${name}: pulumi up names its stack literally`);
@@ -192,10 +192,42 @@ describe("workflows: the properties that keep them safe", () => {
         }
     });
 
+    it("a job that changes a stack goes through our commands (the lease) and is never cancelled mid-update", () => {
+        // A cancelled runner is a killed one: it leaves Pulumi's lock and pending creates behind.
+        const changing =
+            /\bnpm run -s (up|destroy|refresh|review|canary|secret:rotate|railway:rotate-token|deploy:emergency) --/;
+        let seen = 0;
+        for (const f of files)
+            for (const [name, job] of Object.entries(workflow(f).jobs))
+                for (const step of job.steps) {
+                    const run = step.run ?? "";
+                    assert.doesNotMatch(
+                        run.replace(/--preview-only/g, ""),
+                        /(^|[\s;&|])pulumi (up|destroy|refresh|import|cancel|stack import)\b(?![^\n]*--preview-only)/,
+                        `${f}/${name}: runs the engine around the stack's lease; use npm run -s up|destroy|refresh`,
+                    );
+                    if (!changing.test(run) || /deploy:emergency -- --report/.test(run)) continue;
+                    seen++;
+                    assert.notStrictEqual(
+                        job.concurrency?.["cancel-in-progress"],
+                        true,
+                        `${f}/${name}: may cancel an update`,
+                    );
+                    assert.notStrictEqual(
+                        (workflow(f) as { concurrency?: { "cancel-in-progress"?: boolean } }).concurrency?.[
+                            "cancel-in-progress"
+                        ],
+                        true,
+                        `${f}: its workflow-wide group may cancel ${name}'s update`,
+                    );
+                }
+        assert.ok(seen >= 5, `only ${seen} steps change a stack: the pattern no longer finds them`);
+    });
+
     it("production's pulumi up runs only after the canary passed, in the same job", () => {
         const steps = workflow("deploy.yml").jobs.production.steps;
         const canary = steps.findIndex((x) => /npm run -s canary -- up --commit/.test(x.run ?? ""));
-        const up = steps.findIndex((x) => /\bpulumi up --stack production\b/.test(x.run ?? ""));
+        const up = steps.findIndex((x) => /\bnpm run -s up -- --stack production\b/.test(x.run ?? ""));
         assert.ok(canary >= 0 && up > canary, "the canary step comes before production's up");
         for (const step of steps.slice(canary, up + 1))
             assert.ok(!step.if || !/always\(\)|failure\(\)/.test(step.if), `${step.name} runs after a failed canary`);
