@@ -5,6 +5,7 @@
  */
 import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
@@ -129,6 +130,28 @@ function installReaper(): void {
  * engine's language host and provider plugins outlive a killed CLI (they ignore SIGTERM), and a
  * tool that starts the engine reaps everything it started.
  */
+/**
+ * The environment the engine runs with. Pulumi's PostgreSQL backend (3.259) lists a folder holding
+ * one pooled connection while it asks another for each key's size, with at most 2 × GOMAXPROCS
+ * connections, and `pulumi stack ls` lists DIY_BACKEND_PARALLEL stacks (10) at once: past a few
+ * stacks every lister holds one connection and waits for a second, for ever. On that backend the
+ * stacks are listed one at a time, unless the person chose otherwise.
+ */
+export function withBackendWorkarounds(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+    if (env.PULUMI_DIY_BACKEND_PARALLEL !== undefined) return env;
+    let url = env.PULUMI_BACKEND_URL;
+    if (!url) {
+        const home = env.PULUMI_HOME ?? path.join(env.HOME ?? os.homedir(), ".pulumi");
+        try {
+            url = (JSON.parse(fs.readFileSync(path.join(home, "credentials.json"), "utf8")) as { current?: string })
+                .current;
+        } catch {
+            // not logged in, or unreadable: the engine will say so itself
+        }
+    }
+    return url?.startsWith("postgres://") ? { ...env, PULUMI_DIY_BACKEND_PARALLEL: "1" } : env;
+}
+
 export function runPulumi(
     engine: Engine,
     args: string[],
@@ -146,7 +169,7 @@ export function runPulumi(
         installReaper();
         const child = spawn(path.join(engine.bin, "pulumi"), args, {
             cwd: opts.cwd,
-            env: opts.env,
+            env: withBackendWorkarounds(opts.env),
             stdio: ["pipe", "pipe", "pipe"],
             detached: true,
         });

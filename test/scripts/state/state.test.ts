@@ -16,6 +16,9 @@ import {
 import { changesStack, stackOf } from "../../../scripts/state/stack-lease";
 import { advisoryKey, currentHolder, describeHolder } from "../../../scripts/state/lease";
 import { processAlive } from "../../../scripts/state/process-alive";
+import { withBackendWorkarounds } from "../../../scripts/engine/engine";
+import * as os from "os";
+import * as path from "path";
 import { spawn } from "child_process";
 import * as fs from "fs";
 
@@ -69,6 +72,29 @@ describe("state backends: URLs as the engine reads them", () => {
         assert.equal(s3Target("s3://b", { AWS_REGION: "us-east-2" }).client.region, "us-east-2");
         assert.equal(s3Target("s3://b", {}).prefix, "");
         assert.equal(s3Target("s3://b", {}).client.credentials, undefined);
+    });
+});
+
+describe("the engine's environment on a shared backend", () => {
+    it("lists stacks one at a time on PostgreSQL (Pulumi's pool deadlocks otherwise), unless told, and leaves others alone", () => {
+        const home = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-home-"));
+        try {
+            const pg = withBackendWorkarounds({ PULUMI_BACKEND_URL: "postgres://u@h/db", PULUMI_HOME: home });
+            assert.equal(pg.PULUMI_DIY_BACKEND_PARALLEL, "1");
+            const told = { PULUMI_BACKEND_URL: "postgres://u@h/db", PULUMI_DIY_BACKEND_PARALLEL: "3" };
+            assert.equal(withBackendWorkarounds(told).PULUMI_DIY_BACKEND_PARALLEL, "3");
+            for (const url of ["s3://b", "file:///tmp/x"])
+                assert.equal(
+                    withBackendWorkarounds({ PULUMI_BACKEND_URL: url, PULUMI_HOME: home }).PULUMI_DIY_BACKEND_PARALLEL,
+                    undefined,
+                );
+            // `pulumi login postgres://…` leaves it in the credentials file instead of the environment.
+            assert.equal(withBackendWorkarounds({ PULUMI_HOME: home }).PULUMI_DIY_BACKEND_PARALLEL, undefined);
+            fs.writeFileSync(path.join(home, "credentials.json"), JSON.stringify({ current: "postgres://u@h/db" }));
+            assert.equal(withBackendWorkarounds({ PULUMI_HOME: home }).PULUMI_DIY_BACKEND_PARALLEL, "1");
+        } finally {
+            fs.rmSync(home, { recursive: true, force: true });
+        }
     });
 });
 
