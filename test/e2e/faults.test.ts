@@ -4,7 +4,7 @@
  * orphan; with Railway down, it fails within a bounded time, naming Railway and the operation.
  */
 import { strict as assert } from "assert";
-import { freePort } from "../support/services/ports";
+import { freePort } from "../../tools/local-servers/ports";
 import { LocalStack, startLocalStack } from "../support/e2e";
 
 describe("faults under the real engine", function () {

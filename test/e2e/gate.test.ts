@@ -10,7 +10,7 @@ import { strict as assert } from "assert";
 import { LocalStack, startLocalStack } from "../support/e2e";
 import { fastGate } from "../support/gate";
 import { SampleApp, startSampleApp } from "../support/sample-app";
-import { startPostgres, TestPostgres } from "../support/services/postgres";
+import { startPostgres, TestPostgres } from "../../tools/local-servers/postgres";
 import { startRedis, TestRedis } from "../support/services/redis";
 import { Servers } from "../support/services/servers";
 import { FakeGitHub, startFakeGitHub } from "../../tools/fakes/github/server";

@@ -8,7 +8,7 @@ import type { WorkspaceOptions } from "../../scripts/engine/workspace";
 import { LocalStack, startLocalStack } from "./e2e";
 import { fastGate } from "./gate";
 import { SampleApp, startSampleApp } from "./sample-app";
-import { startPostgres } from "./services/postgres";
+import { startPostgres } from "../../tools/local-servers/postgres";
 import { startRedis } from "./services/redis";
 import { Servers } from "./services/servers";
 

@@ -20,7 +20,7 @@ import { FakePagerDuty, startFakePagerDuty } from "../../../tools/fakes/pagerdut
 import { startFakeSlack } from "../../../tools/fakes/slack";
 import { RailwayEmulator, startRailwayEmulator } from "../../../tools/railway-emulator";
 import { SampleApp, startSampleApp } from "../../support/sample-app";
-import { startPostgres, TestPostgres } from "../../support/services/postgres";
+import { startPostgres, TestPostgres } from "../../../tools/local-servers/postgres";
 import { startRedis, TestRedis } from "../../support/services/redis";
 import { Servers } from "../../support/services/servers";
 import { stackDoc } from "../../support/stack-files";

@@ -14,8 +14,8 @@ import * as path from "path";
 import { Client } from "pg";
 import { REPO_ROOT } from "../../../scripts/engine/engine";
 import { acquireLease, currentHolder, Holder, LeaseTimeout } from "../../../scripts/state/lease";
-import { startPostgres, TestPostgres } from "../../support/services/postgres";
-import { startS3, TestS3 } from "../../support/services/s3";
+import { startPostgres, TestPostgres } from "../../../tools/local-servers/postgres";
+import { startS3, TestS3 } from "../../../tools/local-servers/s3";
 
 interface Backend {
     name: string;

@@ -6,7 +6,7 @@
  */
 import * as fs from "fs";
 import { startSampleApp } from "../sample-app";
-import { startPostgres } from "../services/postgres";
+import { startPostgres } from "../../../tools/local-servers/postgres";
 import { startRedis } from "../services/redis";
 import { Servers } from "../services/servers";
 import { startRailwayEmulator } from "../../../tools/railway-emulator";

@@ -1,6 +1,6 @@
 /** A real Redis server for tests, from Debian's packages, on a free port of 127.0.0.1, no persistence. */
 import { ChildProcess, spawn } from "child_process";
-import { freePort, waitForPort } from "./ports";
+import { freePort, waitForPort } from "../../../tools/local-servers/ports";
 
 export interface TestRedis {
     url: string;

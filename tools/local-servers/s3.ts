@@ -1,5 +1,5 @@
 /**
- * A real S3-compatible server for tests: versitygw (scripts/install-s3-server.sh builds it, cached)
+ * A real S3-compatible server for tests and benchmarks: versitygw (scripts/install-s3-server.sh builds it, cached)
  * serving a temporary folder on a free port of 127.0.0.1, with keys made here and one bucket.
  * Pulumi reaches it with `s3://<bucket>?endpoint=…&use_path_style=true` and the AWS_* variables;
  * nothing here reaches beyond loopback.
@@ -12,7 +12,7 @@ import * as path from "path";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { freePort, waitForPort } from "./ports";
 
-const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
+const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
 export interface TestS3 {
     /** The backend URL for Pulumi and this project's commands. */

@@ -1,5 +1,5 @@
 /**
- * A real PostgreSQL server for tests, from Debian's packages: its own cluster in a temporary
+ * A real PostgreSQL server for tests and benchmarks, from Debian's packages: its own cluster in a temporary
  * folder, on a free port of 127.0.0.1, trust auth, stopped (and removed) by the test.
  * `.ci/run` installs the package; nothing here reaches beyond loopback.
  */
