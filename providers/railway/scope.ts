@@ -9,6 +9,10 @@
  * - around each write of a service's settings, variables or volume, the service's part of the
  *   project's *other* environments is read before and after: if the write moved any of them, the
  *   provider stops with an error naming them instead of carrying on as if nothing happened.
+ *   Under both readings a fork (an environment with a source, as every review environment is) is
+ *   reached only by its own writes, and a write in a fork reaches nothing else: a fork is not
+ *   watched, and a write in one needs no check. That keeps review environments deployed at once
+ *   (each one a fork, each moving under its own stack) from being taken for a leak.
  *
  * Self-contained on purpose: serialized with each provider's code into Pulumi state.
  */
@@ -32,10 +36,12 @@ function digest(config: unknown, serviceId: string): string {
 }
 
 /** The service's part of every other environment the caller may read; one a token cannot read is one its writes cannot reach either. */
-async function othersOf(s: InstanceScope): Promise<Map<string, { name: string; digest: string }>> {
-    const envs = await gqlAll(s.apiUrl, "ProjectEnvironments", { id: s.projectId }, (d) => d.project.environments);
+async function othersOf(
+    s: InstanceScope,
+    envs: { id: string; sourceEnvironment?: { id: string } | null }[],
+): Promise<Map<string, { name: string; digest: string }>> {
     const seen = new Map<string, { name: string; digest: string }>();
-    for (const env of envs.filter((e) => e.id !== s.environmentId)) {
+    for (const env of envs.filter((e) => e.id !== s.environmentId && !e.sourceEnvironment)) {
         try {
             const { environment } = await gql(s.apiUrl, "EnvironmentScope", { id: env.id });
             seen.set(env.id, { name: environment.name, digest: digest(environment.config, s.serviceId) });
@@ -54,9 +60,11 @@ async function othersOf(s: InstanceScope): Promise<Map<string, { name: string; d
  */
 export async function withinEnvironment<T>(s: InstanceScope, what: string, write: () => Promise<T>): Promise<T> {
     await refuseIacOwned(s);
-    const before = await othersOf(s);
+    const envs = await gqlAll(s.apiUrl, "ProjectEnvironments", { id: s.projectId }, (d) => d.project.environments);
+    if (envs.find((e) => e.id === s.environmentId)?.sourceEnvironment) return write();
+    const before = await othersOf(s, envs);
     const result = await write();
-    const after = await othersOf(s);
+    const after = await othersOf(s, envs);
     const moved = [...before]
         .filter(([id, b]) => after.has(id) && after.get(id)!.digest !== b.digest)
         .map(([, b]) => b.name);

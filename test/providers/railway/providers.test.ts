@@ -255,6 +255,30 @@ describe("Railway dynamic providers against the emulator", function () {
                     /writing the variables .* also changed it in production/,
                 );
                 assert.ok(legacy.store.hasInstance(svc.id, production));
+                // Review environments are forks: reached only by their own writes under both readings.
+                // Two deployed at once each move under their own stack: neither is taken for a leak.
+                const fork = (name: string) =>
+                    legacy.store.createEnvironment({ projectId: project.id, name, sourceEnvironmentId: staging }).id;
+                const [pr1, pr2] = [fork("pr-1"), fork("pr-2")];
+                const write = (environmentId: string, value: string) =>
+                    p(variablesProvider).create({
+                        projectId: project.id,
+                        environmentId,
+                        serviceId: svc.id,
+                        variables: { A: value },
+                        secretVariables: {},
+                        apiUrl: url,
+                    });
+                const productionBefore = JSON.stringify(legacy.store.instance(svc.id, production));
+                // pr-1's write is held at Railway while pr-2's is made whole, between pr-1's two looks.
+                legacy.inject({ operation: "VariableCollectionUpsert", latencyMs: 2_000, count: 1 });
+                const upserts = () => legacy.log.filter((l) => l.operationName === "VariableCollectionUpsert").length;
+                const seen = upserts();
+                const first = write(pr1, "1");
+                while (upserts() === seen) await new Promise((r) => setTimeout(r, 10));
+                await write(pr2, "2");
+                await first;
+                assert.equal(JSON.stringify(legacy.store.instance(svc.id, production)), productionBefore);
             } finally {
                 process.env.RAILWAY_API_TOKEN = saved;
             }
