@@ -3,16 +3,18 @@
  * provider to create something and recording what it made). Pulumi's own handling is a refresh that
  * imports a pending create by its ID or clears it; this decides which, resource by resource, from the
  * service itself, so that the next `up` makes no duplicate and leaves no orphan:
- * - clear, where creating again is safe: Railway resources (the provider takes an existing resource
- *   of the same natural key instead of making another), commands (they run again), GitHub Actions
- *   secrets (a write of a secret is an upsert);
- * - import, where the service has it (GitHub environments, deployment branch policies and branch
+ * - clear, where creating again is safe: Railway resources but domains (the provider takes an
+ *   existing resource of the same natural key instead of making another), commands (they run
+ *   again), GitHub Actions secrets (a write of a secret is an upsert);
+ * - import, where the service has it (Railway's generated and custom domains, GitHub environments, deployment branch policies and branch
  *   protections, Sentry teams, projects, keys and alert rules, PagerDuty escalation policies,
  *   services and integrations, each found by the natural key its inputs name), clear where it has
  *   none;
  * - could not decide: a type not listed, a service that cannot be asked, or more than one match.
- *   Nothing is done then: the command stops and says what to check and which refresh to run.
+ *   Nothing is done then: the command stops and says what to check and how to settle it.
  */
+import { DEFAULT_RAILWAY_API_URL } from "../../providers/railway/client";
+
 export interface PendingCreate {
     urn: string;
     type: string;
@@ -29,7 +31,7 @@ export type Decision =
 /** How the decision asks a service (GET only, with the credentials the engine uses). */
 export type Fetch = (
     url: string,
-    init: { headers: Record<string, string> },
+    init: { headers: Record<string, string>; method?: "GET" | "POST"; body?: string },
 ) => Promise<{ status: number; json(): Promise<unknown> }>;
 
 /** A service's JSON answer, read field by field. */
@@ -37,7 +39,11 @@ export type Fetch = (
 type Json = any;
 
 const CLEAR_SAFE: [RegExp, string][] = [
-    [/^railway:index:/, "the railway provider takes an existing resource of the same name instead of creating another"],
+    // Not its domains: Railway gives a service as many generated domains as it is asked for.
+    [
+        /^railway:index:(?!ServiceDomain$|CustomDomain$)/,
+        "the railway provider takes an existing resource of the same name instead of creating another",
+    ],
     [/^command:local:Command$/, "a command runs again"],
     [/^github:index\/actionsEnvironmentSecret:ActionsEnvironmentSecret$/, "writing a secret again replaces it"],
 ];
@@ -60,6 +66,13 @@ export function sentryApiBase(baseUrl: string | undefined): string {
     const base = (baseUrl ?? "https://sentry.io/api/").replace(/\/*$/, "/");
     return base.endsWith("/api/") ? base : `${base}api/`;
 }
+
+const RAILWAY_DOMAINS = `query Domains($projectId: String!, $environmentId: String!, $serviceId: String!) {
+  domains(projectId: $projectId, environmentId: $environmentId, serviceId: $serviceId) {
+    serviceDomains { id domain }
+    customDomains { id domain }
+  }
+}`;
 
 const str = (v: unknown) => (typeof v === "string" ? v : undefined);
 const trimSlash = (u: string) => u.replace(/\/+$/, "");
@@ -94,6 +107,45 @@ export async function decide(
     };
 
     try {
+        if (op.type === "railway:index:ServiceDomain" || op.type === "railway:index:CustomDomain") {
+            const account = env.RAILWAY_API_TOKEN?.trim();
+            const project = env.RAILWAY_TOKEN?.trim();
+            if (!account === !project)
+                return undecided("Railway cannot be asked: set one of RAILWAY_API_TOKEN or RAILWAY_TOKEN");
+            const ids = {
+                projectId: str(i.projectId),
+                environmentId: str(i.environmentId),
+                serviceId: str(i.serviceId),
+            };
+            if (!ids.projectId || !ids.environmentId || !ids.serviceId)
+                return undecided("its inputs lack the project, environment or service ID");
+            const r = await fetchFn(str(i.apiUrl) ?? DEFAULT_RAILWAY_API_URL, {
+                method: "POST",
+                headers: {
+                    "content-type": "application/json",
+                    ...(account ? { authorization: `Bearer ${account}` } : { "project-access-token": project! }),
+                },
+                body: JSON.stringify({ query: RAILWAY_DOMAINS, variables: ids }),
+            });
+            const body = (r.status === 200 ? await r.json() : undefined) as Json;
+            const domains = body?.data?.domains;
+            if (!domains) return undecided(`Railway's domains query answered HTTP ${r.status} without domains`);
+            const prefix = `${ids.projectId}:${ids.environmentId}:${ids.serviceId}`;
+            if (op.type === "railway:index:CustomDomain")
+                return byName(
+                    domains.customDomains as { id: string; domain: string }[],
+                    (d) => d.domain === i.domain,
+                    (d) => `${prefix}:${d.id}`,
+                    "custom domain",
+                );
+            // The stack declares one generated domain per service: none means the create never happened.
+            return byName(
+                domains.serviceDomains as { id: string }[],
+                () => true,
+                (d) => `${prefix}:${d.id}`,
+                "Railway-generated domain",
+            );
+        }
         if (op.type.startsWith("github:")) {
             const token = env.GITHUB_TOKEN;
             const owner = str(op.provider?.owner) ?? env.GITHUB_OWNER;

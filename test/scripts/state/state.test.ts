@@ -235,6 +235,46 @@ describe("a dead runner's pending creates: import what the service has, clear wh
         assert.equal(asked.length, 0);
     });
 
+    it("asks Railway for a service's domains: one generated domain is imported, none cleared, two undecided", async () => {
+        const asked: { url: string; init: Parameters<Fetch>[1] }[] = [];
+        const railway =
+            (serviceDomains: { id: string }[]): Fetch =>
+            async (url, init) => {
+                asked.push({ url, init });
+                return {
+                    status: 200,
+                    json: async () => ({
+                        data: { domains: { serviceDomains, customDomains: [{ id: "c1", domain: "app.acme.dev" }] } },
+                    }),
+                };
+            };
+        const ids = { projectId: "p", environmentId: "e", serviceId: "s", apiUrl: "http://127.0.0.1:1/graphql/v2" };
+        const domain = op("railway:index:ServiceDomain", ids);
+        const railwayEnv = { RAILWAY_API_TOKEN: "rwt" };
+        assert.deepEqual(await decide(domain, railwayEnv, railway([{ id: "d1" }])), {
+            urn: domain.urn,
+            action: "import",
+            id: "p:e:s:d1",
+            why: "Railway-generated domain exists",
+        });
+        assert.equal(asked[0].url, ids.apiUrl);
+        assert.equal(asked[0].init.method, "POST");
+        assert.equal(asked[0].init.headers.authorization, "Bearer rwt");
+        assert.deepEqual(JSON.parse(asked[0].init.body!).variables, {
+            projectId: "p",
+            environmentId: "e",
+            serviceId: "s",
+        });
+        assert.equal((await decide(domain, railwayEnv, railway([]))).action, "clear");
+        assert.equal((await decide(domain, railwayEnv, railway([{ id: "d1" }, { id: "d2" }]))).action, "undecided");
+        const custom = op("railway:index:CustomDomain", { ...ids, domain: "app.acme.dev" });
+        assert.equal((await decide(custom, { RAILWAY_TOKEN: "pt" }, railway([]))).action, "import");
+        assert.equal(asked.at(-1)!.init.headers["project-access-token"], "pt");
+        const both = await decide(domain, { RAILWAY_API_TOKEN: "a", RAILWAY_TOKEN: "b" }, railway([]));
+        assert.match(both.why, /one of RAILWAY_API_TOKEN or RAILWAY_TOKEN/);
+        assert.equal((await decide(domain, {}, railway([]))).action, "undecided");
+    });
+
     it("imports a GitHub environment that exists, by repo:environment, asking the provider's Enterprise host", async () => {
         const { asked, fetchFn } = service({
             "https://ghe.acme.dev/api/v3/repos/acme/web/environments/production": [200, { name: "production" }],
