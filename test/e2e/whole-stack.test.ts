@@ -8,21 +8,10 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseDigest, parseEvents, resourceOutcomes } from "../../scripts/engine/output";
 import { REPO_ROOT, runPlan } from "../../scripts/plan/plan";
-import { LOCAL_TOKENS, LocalFakes, startLocalFakes } from "../../tools/fakes/local";
+import { LOCAL_TOKENS, LocalFakes, pointStackAtFakes, startLocalFakes } from "../../tools/fakes/local";
 import { LocalStack, startLocalStack } from "../support/e2e";
 
 const PRODUCTION_PACK_CONFIG = path.join(REPO_ROOT, "policies", "config", "production.json");
-type Config = Record<string, any>;
-
-/** Every integration on, each pointed at its fake. */
-export function allIntegrations(fakes: LocalFakes) {
-    return (c: Config) => {
-        c["ainative-platform:integrations"] = { railway: true, github: true, sentry: true, pagerduty: true };
-        c["ainative-platform:github"].baseUrl = `${fakes.github.url}/`;
-        c["ainative-platform:sentry"].baseUrl = `${fakes.sentry.url}/`;
-        c["ainative-platform:pagerduty"].apiUrl = fakes.pagerduty.url;
-    };
-}
 
 describe("the whole stack under the real engine: Railway, GitHub, Sentry and PagerDuty against their fakes", function () {
     let s: LocalStack;
@@ -38,7 +27,7 @@ describe("the whole stack under the real engine: Railway, GitHub, Sentry and Pag
         fakes.pagerduty.addUser("POTHER1");
         try {
             s = await startLocalStack({
-                mutate: allIntegrations(fakes),
+                mutate: (c) => pointStackAtFakes(c, fakes),
                 env: {
                     GITHUB_TOKEN: LOCAL_TOKENS.github,
                     SENTRY_AUTH_TOKEN: LOCAL_TOKENS.sentry,
@@ -212,10 +201,10 @@ describe("the whole stack under the real engine: Railway, GitHub, Sentry and Pag
             ),
         );
         assert.deepEqual([...engine].sort(), [...offline].sort());
-        s.ws.editStackFile((c) => allIntegrations(fakes)(c));
+        s.ws.editStackFile((c) => pointStackAtFakes(c, fakes));
         s.ws.writeStackFile((doc) => {
             doc.config["ainative-platform:railway"].apiUrl = s.emu.apiUrl;
-            allIntegrations(fakes)(doc.config);
+            pointStackAtFakes(doc.config, fakes);
             doc.config["ainative-platform:sentry"].alerts.errorRatePercent = 7;
         });
     });

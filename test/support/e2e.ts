@@ -32,6 +32,8 @@ export async function startLocalStack(
         sources?: string;
         /** Also run Railway's own CLI against the stack's emulator (test/support/railway-cli). */
         railwayCli?: boolean;
+        /** A shared state backend (postgres://, s3://) instead of the workspace's own folder. */
+        backendUrl?: string;
     } = {},
 ): Promise<LocalStack> {
     const engine = provideEngine();
@@ -43,6 +45,7 @@ export async function startLocalStack(
         ws = await Workspace.create({
             engine,
             sources: opts.sources,
+            backendUrl: opts.backendUrl,
             mutate: (config) => {
                 config["ainative-platform:railway"].apiUrl = emu.apiUrl;
                 opts.mutate?.(config);
