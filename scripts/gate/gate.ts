@@ -295,7 +295,7 @@ export async function runGate(o: GateOptions): Promise<DecisionRecord> {
         if (i === 0) for (const t of cfg.smokeTests) obs.smoke.push(await smoke(o.baseUrl, t, o.env ?? process.env));
         if (lastMemoryRead === undefined || at - lastMemoryRead >= MEMORY_READ_EVERY_MS) {
             lastMemoryRead = at;
-            const m = await railwayMemory(o.railway, at);
+            const m = await railwayMemory(o.railway, at, Date.parse(startedAt));
             if ("problem" in m) {
                 if (!memoryProblem) log(`gate: ${m.problem}; the memory rule reads the app's payload only`);
                 memoryProblem = m.problem;

@@ -17,22 +17,51 @@ export interface RailwayMemory {
     source: "railway:metrics";
 }
 
-/** Memory now: the latest MEMORY_USAGE_GB over the latest MEMORY_LIMIT_GB in the last five minutes. */
-export async function readMemory(t: RailwayTarget, nowMs: number): Promise<RailwayMemory | { problem: string }> {
+/**
+ * Memory above its limit by more than this is no reading of a live process (Railway stops one at
+ * its limit): a broken figure, which judges nothing.
+ */
+const ABSURD_MEMORY_PERCENT = 200;
+
+/**
+ * Memory now: the latest MEMORY_USAGE_GB over the latest MEMORY_LIMIT_GB of the last five minutes,
+ * and never one dated before `sinceMs` (the gate's start: an older sample is the previous
+ * deployment's) or after now.
+ */
+export async function readMemory(
+    t: RailwayTarget,
+    nowMs: number,
+    sinceMs = nowMs - 5 * 60_000,
+): Promise<RailwayMemory | { problem: string }> {
     try {
+        // Railway dates a sample to the second: one of the second the gate started in counts.
+        const from = Math.floor(Math.max(sinceMs, nowMs - 5 * 60_000) / 1000) * 1000;
         const data = await gql(t.apiUrl, "ResourceMetrics", {
             serviceId: t.serviceId,
             environmentId: t.environmentId,
-            startDate: iso(nowMs - 5 * 60_000),
+            startDate: iso(from),
             endDate: iso(nowMs),
             measurements: ["MEMORY_USAGE_GB", "MEMORY_LIMIT_GB"],
         });
-        const latest = (m: string) => data.metrics.find((r) => r.measurement === m)?.values.at(-1)?.value;
+        // Railway's answer is not trusted to hold only the window asked for: each sample's own date decides.
+        const latest = (m: string) =>
+            data.metrics
+                .find((r) => r.measurement === m)
+                ?.values.filter((v) => {
+                    const at = v.ts * 1000;
+                    return Number.isFinite(at) && at >= from && at <= nowMs;
+                })
+                .at(-1)?.value;
         const usageGb = latest("MEMORY_USAGE_GB");
         const limitGb = latest("MEMORY_LIMIT_GB");
         if (usageGb === undefined || limitGb === undefined || !(limitGb > 0))
-            return { problem: "Railway has no recent memory usage or limit for the service" };
-        return { percent: (100 * usageGb) / limitGb, usageGb, limitGb, source: "railway:metrics" };
+            return { problem: "Railway has no memory usage or limit for the service since the gate started" };
+        const percent = (100 * usageGb) / limitGb;
+        if (![usageGb, limitGb, percent].every(Number.isFinite) || usageGb < 0 || percent > ABSURD_MEMORY_PERCENT)
+            return {
+                problem: `Railway's memory figures make no sense (usage ${String(usageGb).slice(0, 24)} GB of a ${String(limitGb).slice(0, 24)} GB limit): they judge nothing`,
+            };
+        return { percent, usageGb, limitGb, source: "railway:metrics" };
     } catch (e) {
         return { problem: `Railway's metrics could not be read: ${(e as Error).message.slice(0, 200)}` };
     }

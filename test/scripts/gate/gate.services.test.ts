@@ -564,12 +564,55 @@ describe("health gate (real PostgreSQL, Redis, sample app, Railway emulator)", f
             assert.equal(r.checks.railwayMemory?.source, "railway:metrics");
         });
 
+        it("a memory figure dated before the gate started, or after now, judges nothing: no rollback", async () => {
+            const now = Math.floor(clock.now() / 1000);
+            for (const ts of [now - 4 * 60, now + 120]) {
+                emu.store.signals.setSeries(target.serviceId, target.environmentId, "MEMORY_USAGE_GB", [
+                    { ts, value: 7.9 },
+                ]);
+                emu.store.signals.setSeries(target.serviceId, target.environmentId, "MEMORY_LIMIT_GB", [
+                    { ts, value: 8 },
+                ]);
+                const lines: string[] = [];
+                const r = await runGate(options({ log: (l) => lines.push(l) }));
+                assert.equal(r.exitCode, GATE_EXIT.healthy, `${ts - now} s: ${r.reason}`);
+                assert.deepEqual(rollbackCalls(), []);
+                assert.ok(lines.some((l) => /no memory usage or limit for the service since the gate started/.test(l)));
+            }
+        });
+
+        it("non-finite or absurd memory figures are 'could not decide' for the memory rule, never a rollback", async () => {
+            for (const [usage, limit] of [
+                [1e308, 1e-300],
+                [50, 1],
+                [-1, 1],
+            ]) {
+                // Each gate moves the clock on by its window: the figure is dated as the next one starts.
+                const ts = Math.floor(clock.now() / 1000);
+                emu.store.signals.setSeries(target.serviceId, target.environmentId, "MEMORY_USAGE_GB", [
+                    { ts, value: usage },
+                ]);
+                emu.store.signals.setSeries(target.serviceId, target.environmentId, "MEMORY_LIMIT_GB", [
+                    { ts, value: limit },
+                ]);
+                const lines: string[] = [];
+                const r = await runGate(options({ log: (l) => lines.push(l) }));
+                assert.equal(r.exitCode, GATE_EXIT.healthy, `${usage}/${limit}: ${r.reason}`);
+                assert.doesNotMatch(r.reason ?? "", /Infinity/);
+                assert.ok(
+                    lines.some((l) => /memory figures make no sense/.test(l)),
+                    lines.join("\n"),
+                );
+            }
+            assert.deepEqual(rollbackCalls(), []);
+        });
+
         it("Railway's metrics missing: the memory rule decides nothing from them, and the gate says why", async () => {
             const lines: string[] = [];
             const r = await runGate(options({ log: (l) => lines.push(l) }));
             assert.equal(r.exitCode, GATE_EXIT.healthy, r.reason);
             assert.ok(
-                lines.some((l) => /no recent memory usage or limit/.test(l)),
+                lines.some((l) => /no memory usage or limit for the service since the gate started/.test(l)),
                 lines.join("\n"),
             );
         });
