@@ -220,6 +220,12 @@ export function windowTrigger(stats: WindowStats, t: Thresholds): Trigger | unde
  * threshold but on fewer requests than a rate needs. Not healthy, and not a reason to roll back.
  */
 export function windowUndecided(stats: WindowStats, t: Thresholds): string | undefined {
+    // Never healthy on no evidence: a health URL that only redirects away or answers 4xx fails no
+    // rule (none is a 5xx), yet it showed nothing of this deployment.
+    if (stats.samples > 0 && stats.failures === stats.samples)
+        return `none of the ${stats.samples} health probes of the window succeeded (no 2xx answer), though none was a 5xx: the deployment cannot be called healthy`;
+    if (stats.samples < t.minSamplesForRates && stats.errorRatePercent > t.errorRatePercentForRollback)
+        return `${stats.failures} of ${stats.samples} health probes failed (${stats.errorRatePercent.toFixed(1)}%), but ${stats.samples} probes are fewer than the ${t.minSamplesForRates} a rate needs (gate.minSamplesForRates)`;
     const r = stats.railway;
     const rate = railwayErrorRate(r);
     if (rate !== undefined && r!.requests! < t.minSamplesForRates && rate > t.errorRatePercentForRollback)

@@ -1,6 +1,13 @@
 import { strict as assert } from "assert";
 import { gateSchema } from "../../../config/stack.schema";
-import { immediateTrigger, Observations, percentile, windowStats, windowTrigger } from "../../../scripts/gate/decide";
+import {
+    immediateTrigger,
+    Observations,
+    percentile,
+    windowStats,
+    windowTrigger,
+    windowUndecided,
+} from "../../../scripts/gate/decide";
 import type { HealthProbe } from "../../../scripts/gate/probes";
 
 const T = gateSchema.parse({});
@@ -19,6 +26,22 @@ const series = (n: number, shape: (i: number) => Partial<HealthProbe> = () => ({
     Array.from({ length: n }, (_, i) => probe(i * 1000, shape(i)));
 
 describe("gate decision matrix (pure)", () => {
+    it("never calls a window healthy when no probe succeeded, nor judges a rate on too few probes", () => {
+        const redirected = { ok: false, failed: false, status: 302, error: "redirected to another origin" };
+        const all = windowStats(obs(series(16, () => redirected)), T, 0, 16_000);
+        assert.equal(windowTrigger(all, T), undefined, "no rule fires: none is a 5xx");
+        assert.match(windowUndecided(all, T)!, /none of the 16 health probes .* succeeded/);
+        const few = windowStats(
+            obs(series(10, (i) => (i % 2 ? { ok: false, failed: false, status: 404 } : {}))),
+            T,
+            0,
+            10_000,
+        );
+        assert.match(windowUndecided(few, T)!, /5 of 10 health probes failed .* fewer than the 20 a rate needs/);
+        assert.equal(windowUndecided(windowStats(obs(series(10)), T, 0, 10_000), T), undefined, "few but all fine");
+        assert.equal(windowUndecided(windowStats(obs(series(30)), T, 0, 30_000), T), undefined);
+    });
+
     it("counts three failures in a row, answered or not, and nothing less", () => {
         const fail = { ok: false, failed: true, status: 503 };
         const noAnswer = { ok: false, failed: true, status: undefined, error: "no answer" };
