@@ -21,6 +21,11 @@ export type Variables<Op extends OperationName> = VariablesOf<DocumentOf<Op>>;
 
 export interface CallOptions {
     /**
+     * Where the token (RAILWAY_API_TOKEN or RAILWAY_TOKEN) and RAILWAY_API_URL are read: a command's
+     * own environment (default this process's, as the provider plugin has only that one).
+     */
+    env?: NodeJS.ProcessEnv;
+    /**
      * Retry a mutation after a 429 (default true). Creates pass false and recover through a lookup
      * instead (see {@link createOrAdopt}): a 429 or an error after Railway applied the create must
      * not make a second one.
@@ -51,6 +56,7 @@ export function gql<Op extends OperationName>(
 ): Promise<Result<Op>> {
     const client = new RailwayClient({
         apiUrl,
+        env: opts.env,
         timeoutMs: callTimeoutMs(),
         retry: isMutation(op) && opts.retryMutation === false ? { maxAttempts: 1 } : undefined,
         onRetry: ({ operation, attempt, delayMs, reason }) =>
@@ -78,11 +84,12 @@ export async function gqlAll<Op extends OperationName, T>(
     variables: Omit<Variables<Op>, "after">,
     connectionOf: (data: Result<Op>) => Page<T> | null | undefined,
     maxPages = 1000,
+    opts: CallOptions = {},
 ): Promise<T[]> {
     const nodes: T[] = [];
     let after: string | null = null;
     for (let i = 0; i < maxPages; i++) {
-        const data = await gql(apiUrl, op, { ...variables, after } as Variables<Op>);
+        const data = await gql(apiUrl, op, { ...variables, after } as Variables<Op>, opts);
         const page = connectionOf(data);
         if (!page) return nodes;
         nodes.push(...page.edges.map((e) => e.node));

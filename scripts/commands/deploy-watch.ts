@@ -101,7 +101,13 @@ export async function deployWatchCommand(
         targets = await Promise.all(
             names.map(async (service) => ({
                 service,
-                target: await resolveTarget(first.apiUrl, first.projectId, first.config.railway.environment, service),
+                target: await resolveTarget(
+                    first.apiUrl,
+                    first.projectId,
+                    first.config.railway.environment,
+                    service,
+                    env,
+                ),
             })),
         );
     } catch (e) {

@@ -95,7 +95,7 @@ export async function gateCommand(
     }
     let railway;
     try {
-        railway = await railwayTargetOf(ctx);
+        railway = await railwayTargetOf(ctx, env);
     } catch (e) {
         return emit(
             undecidedRecord(

@@ -45,7 +45,7 @@ export async function rollbackCommand(
             cwd,
             env,
         );
-        const railway = await railwayTargetOf(ctx);
+        const railway = await railwayTargetOf(ctx, env);
         const list = await listDeployments(railway);
         const live = liveDeployment(list);
         if (!live) {

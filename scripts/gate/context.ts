@@ -79,6 +79,6 @@ export function baseUrlOf(ctx: GateContext, url?: string): string {
 }
 
 /** The service's Railway ids, looked up by name in the project. */
-export async function railwayTargetOf(ctx: GateContext): Promise<RailwayTarget> {
-    return resolveTarget(ctx.apiUrl, ctx.projectId, ctx.config.railway.environment, ctx.service.name);
+export async function railwayTargetOf(ctx: GateContext, env: NodeJS.ProcessEnv): Promise<RailwayTarget> {
+    return resolveTarget(ctx.apiUrl, ctx.projectId, ctx.config.railway.environment, ctx.service.name, env);
 }

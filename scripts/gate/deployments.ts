@@ -22,6 +22,8 @@ export function metaString(d: Deployment, key: string): string | undefined {
 
 export interface RailwayTarget {
     apiUrl?: string;
+    /** The environment the Railway token is read from: the command's own (default this process's). */
+    env?: NodeJS.ProcessEnv;
     projectId: string;
     environmentId: string;
     serviceId: string;
@@ -37,6 +39,8 @@ export async function listDeployments(t: RailwayTarget): Promise<Deployment[]> {
         "Deployments",
         { input: { projectId: t.projectId, environmentId: t.environmentId, serviceId: t.serviceId } },
         (d) => d.deployments,
+        undefined,
+        { env: t.env },
     );
     return list
         .map((d) => ({ id: d.id, status: d.status, createdAt: d.createdAt, canRollback: d.canRollback, meta: d.meta }))
@@ -175,7 +179,8 @@ export async function rollBack(
     // Sent once: after an answer that never came, Railway's history says whether it was applied.
     await createOrAdopt<boolean>(
         async () =>
-            (await gql(t.apiUrl, "DeploymentRollback", { id: target.id }, { retryMutation: false })).deploymentRollback,
+            (await gql(t.apiUrl, "DeploymentRollback", { id: target.id }, { retryMutation: false, env: t.env }))
+                .deploymentRollback,
         async () =>
             (await listDeployments(t)).some((d) => !before.has(d.id) && rolledBackTo(d) === target.id)
                 ? true
@@ -215,14 +220,15 @@ export async function resolveTarget(
     projectId: string,
     environment: string,
     service: string,
+    env?: NodeJS.ProcessEnv,
 ): Promise<RailwayTarget> {
     const [envs, services] = await Promise.all([
-        gqlAll(apiUrl, "ProjectEnvironments", { id: projectId }, (d) => d.project.environments),
-        gqlAll(apiUrl, "ProjectServices", { id: projectId }, (d) => d.project.services),
+        gqlAll(apiUrl, "ProjectEnvironments", { id: projectId }, (d) => d.project.environments, undefined, { env }),
+        gqlAll(apiUrl, "ProjectServices", { id: projectId }, (d) => d.project.services, undefined, { env }),
     ]);
-    const env = envs.find((e) => e.name === environment);
+    const environmentRec = envs.find((e) => e.name === environment);
     const svc = services.find((s) => s.name === service);
-    if (!env)
+    if (!environmentRec)
         throw new Error(
             `Railway project ${projectId} has no environment '${environment}' (it has: ${envs.map((e) => e.name).join(", ") || "none"})`,
         );
@@ -230,5 +236,5 @@ export async function resolveTarget(
         throw new Error(
             `Railway project ${projectId} has no service '${service}' (it has: ${services.map((s) => s.name).join(", ") || "none"})`,
         );
-    return { apiUrl, projectId, environmentId: env.id, serviceId: svc.id };
+    return { apiUrl, env, projectId, environmentId: environmentRec.id, serviceId: svc.id };
 }

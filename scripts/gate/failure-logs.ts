@@ -54,9 +54,16 @@ export async function failureLogs(t: RailwayTarget, d: Deployment, secrets: stri
     try {
         const lines =
             kind === "build"
-                ? (await gql(t.apiUrl, "BuildLogs", { deploymentId: d.id, limit: FAILURE_LOG_LINES })).buildLogs
-                : (await gql(t.apiUrl, "DeploymentLogs", { deploymentId: d.id, limit: FAILURE_LOG_LINES }))
-                      .deploymentLogs;
+                ? (await gql(t.apiUrl, "BuildLogs", { deploymentId: d.id, limit: FAILURE_LOG_LINES }, { env: t.env }))
+                      .buildLogs
+                : (
+                      await gql(
+                          t.apiUrl,
+                          "DeploymentLogs",
+                          { deploymentId: d.id, limit: FAILURE_LOG_LINES },
+                          { env: t.env },
+                      )
+                  ).deploymentLogs;
         return { ...base, lines: lines.slice(-FAILURE_LOG_LINES).map((l) => redactLine(l.message, secrets)) };
     } catch (e) {
         return { ...base, lines: [], problem: `its ${kind} log could not be read: ${scrub((e as Error).message)}` };

@@ -36,13 +36,18 @@ export async function readMemory(
     try {
         // Railway dates a sample to the second: one of the second the gate started in counts.
         const from = Math.floor(Math.max(sinceMs, nowMs - 5 * 60_000) / 1000) * 1000;
-        const data = await gql(t.apiUrl, "ResourceMetrics", {
-            serviceId: t.serviceId,
-            environmentId: t.environmentId,
-            startDate: iso(from),
-            endDate: iso(nowMs),
-            measurements: ["MEMORY_USAGE_GB", "MEMORY_LIMIT_GB"],
-        });
+        const data = await gql(
+            t.apiUrl,
+            "ResourceMetrics",
+            {
+                serviceId: t.serviceId,
+                environmentId: t.environmentId,
+                startDate: iso(from),
+                endDate: iso(nowMs),
+                measurements: ["MEMORY_USAGE_GB", "MEMORY_LIMIT_GB"],
+            },
+            { env: t.env },
+        );
         // Railway's answer is not trusted to hold only the window asked for: each sample's own date decides.
         const latest = (m: string) =>
             data.metrics
@@ -82,13 +87,18 @@ export interface RailwayWindow {
 }
 
 async function trafficOf(t: RailwayTarget, startMs: number, endMs: number, stepSeconds: number) {
-    const data = await gql(t.apiUrl, "HttpMetricsByStatus", {
-        serviceId: t.serviceId,
-        environmentId: t.environmentId,
-        startDate: iso(startMs),
-        endDate: iso(endMs),
-        stepSeconds,
-    });
+    const data = await gql(
+        t.apiUrl,
+        "HttpMetricsByStatus",
+        {
+            serviceId: t.serviceId,
+            environmentId: t.environmentId,
+            startDate: iso(startMs),
+            endDate: iso(endMs),
+            stepSeconds,
+        },
+        { env: t.env },
+    );
     let requests = 0;
     let errors5xx = 0;
     for (const g of data.httpMetricsGroupedByStatus) {
@@ -111,13 +121,18 @@ const STEPS_PER_PART = 5;
  */
 async function p95Of(t: RailwayTarget, startMs: number, endMs: number): Promise<number | undefined> {
     const stepSeconds = Math.max(1, Math.floor((endMs - startMs) / 1000 / STEPS_PER_PART));
-    const data = await gql(t.apiUrl, "HttpDurations", {
-        serviceId: t.serviceId,
-        environmentId: t.environmentId,
-        startDate: iso(startMs),
-        endDate: iso(endMs),
-        stepSeconds,
-    });
+    const data = await gql(
+        t.apiUrl,
+        "HttpDurations",
+        {
+            serviceId: t.serviceId,
+            environmentId: t.environmentId,
+            startDate: iso(startMs),
+            endDate: iso(endMs),
+            stepSeconds,
+        },
+        { env: t.env },
+    );
     const samples = data.httpDurationMetrics.samples;
     const middle = (ts: number) => ts * 1000 + stepSeconds * 500;
     const centred = samples.filter((x) => middle(x.ts) >= startMs && middle(x.ts) < endMs);
@@ -126,13 +141,18 @@ async function p95Of(t: RailwayTarget, startMs: number, endMs: number): Promise<
 }
 
 async function resourcesOf(t: RailwayTarget, startMs: number, endMs: number): Promise<number | undefined> {
-    const data = await gql(t.apiUrl, "ResourceMetrics", {
-        serviceId: t.serviceId,
-        environmentId: t.environmentId,
-        startDate: iso(startMs),
-        endDate: iso(endMs),
-        measurements: ["CPU_USAGE", "CPU_LIMIT", "MEMORY_USAGE_GB", "MEMORY_LIMIT_GB"],
-    });
+    const data = await gql(
+        t.apiUrl,
+        "ResourceMetrics",
+        {
+            serviceId: t.serviceId,
+            environmentId: t.environmentId,
+            startDate: iso(startMs),
+            endDate: iso(endMs),
+            measurements: ["CPU_USAGE", "CPU_LIMIT", "MEMORY_USAGE_GB", "MEMORY_LIMIT_GB"],
+        },
+        { env: t.env },
+    );
     const mean = (m: string) => {
         const v = data.metrics.find((r) => r.measurement === m)?.values.map((x) => x.value) ?? [];
         return v.length ? v.reduce((a, b) => a + b, 0) / v.length : undefined;

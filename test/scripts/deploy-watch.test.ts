@@ -32,7 +32,8 @@ describe("npm run deploy:watch", () => {
 
     before(async () => {
         emu = await startRailwayEmulator({ deployStageMs: STAGE, clock });
-        process.env.RAILWAY_API_TOKEN = emu.token;
+        // The command's own environment is its one source of credentials: this process's is wrong.
+        process.env.RAILWAY_API_TOKEN = "not-the-command-s-token";
     });
     after(async () => {
         if (savedToken === undefined) delete process.env.RAILWAY_API_TOKEN;

@@ -23,8 +23,8 @@ describe("npm run gate / npm run rollback", function () {
     const savedToken = process.env.RAILWAY_API_TOKEN;
     before(async () => {
         emu = await startRailwayEmulator({ deployStageMs: 10 });
-        // The Railway client reads its token from the process environment at call time.
-        process.env.RAILWAY_API_TOKEN = emu.token;
+        // A command reads its Railway token from the environment it is given, never this process's.
+        process.env.RAILWAY_API_TOKEN = "not-the-command-s-token";
         health = http.createServer((_req, res) => {
             res.writeHead(200, { "content-type": "application/json" });
             res.end(JSON.stringify({ status: "ok", checks: { database: { ok: true }, redis: { ok: true } } }));
@@ -54,7 +54,7 @@ describe("npm run gate / npm run rollback", function () {
         // A finished history: the previous deployment replaced, the live one serving.
         const [previous, live] = emu.store.seedHistory(web.id, environment.id, 2).map((d) => d.id);
         ids = { project: project.id, previous, live };
-        env = { RAILWAY_PROJECT_ID: project.id };
+        env = { RAILWAY_PROJECT_ID: project.id, RAILWAY_API_TOKEN: emu.token };
     });
 
     it("gate --once: finds the service by name, probes it, prints the decision record, exits 0", async () => {
