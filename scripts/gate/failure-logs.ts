@@ -42,9 +42,39 @@ export function knownSecrets(env: NodeJS.ProcessEnv): string[] {
     return [...new Set([...named, ...listed])].filter((v) => v.length >= 6).sort((a, b) => b.length - a.length);
 }
 
+/** How much of one log line is looked at past the known secrets: an app may print a megabyte on one line. */
+export const LOG_LINE_CHARS = 4096;
+
+/** Terminal escape sequences (colours, cursor moves, titles): an app's log is full of them, a reader wants none. */
+// eslint-disable-next-line no-control-regex -- matching terminal escapes is the point
+const ANSI = /\u001b(?:\[[0-9;?]*[ -/]*[@-~]|\][^\u0007\u001b]{0,4096}(?:\u0007|\u001b\\)|[@-Z\\-_])/g;
+
+/**
+ * Credential shapes of log text, beyond those of config values (config/values.ts): an app's log is
+ * hostile and prints them in any form. Each keeps its label and loses its value.
+ */
+const LOG_CREDENTIALS: [RegExp, string][] = [
+    // An HTTP header as printed by curl, a proxy or a framework's request dump.
+    [/\b((?:proxy-)?authorization|x-api-key|cookie|set-cookie)(\s*[:=]\s*)[^\r\n]{1,4096}/gi, "$1$2[redacted]"],
+    [/\b(bearer|basic|token)(\s+)[A-Za-z0-9._~+/=-]{6,}/gi, "$1$2[redacted]"],
+    // `password hunter2`, `token=abc…`, `"secret": "…"`, `api_key: …`.
+    [
+        /\b(pass(?:word)?|passwd|pwd|secret|client[_-]?secret|token|auth[_-]?token|access[_-]?token|api[_-]?key|apikey|access[_-]?key|private[_-]?key)(["']?\s*[:=]\s*|\s+)["']?[^\s"',;]{4,}/gi,
+        "$1$2[redacted]",
+    ],
+];
+
+/**
+ * One line of an app's log made fit to leave this run (stdout, a record, Slack, PagerDuty, GitHub):
+ * the stack's known secret values cut out on the whole line first, then bounded, terminal escapes
+ * removed, credential shapes cut out, the rest escaped and cut to 300 characters (scrub).
+ */
 export function redactLine(line: string, secrets: string[]): string {
     let text = line;
     for (const s of secrets) text = text.split(s).join("[redacted]");
+    if (text.length > LOG_LINE_CHARS) text = `${text.slice(0, LOG_LINE_CHARS)}… (${line.length} characters)`;
+    text = text.replace(ANSI, "");
+    for (const [shape, label] of LOG_CREDENTIALS) text = text.replace(shape, label);
     return scrub(text);
 }
 
