@@ -60,6 +60,8 @@ export async function deployWatchCommand(
     cwd = process.cwd(),
     env: NodeJS.ProcessEnv = process.env,
     clock: Clock = realClock,
+    /** The real-time bound of the whole command (default: --timeout, and as long again up to a minute for reports). */
+    boundMs?: number,
 ): Promise<number> {
     const cmd = watchProgram(io);
     const parsed = parseCommand(cmd, argv);
@@ -133,7 +135,16 @@ export async function deployWatchCommand(
     io.err(
         `deploy:watch: following ${targets.map((t) => t.service).join(", ")}${flags.commit ? ` for commit ${flags.commit}` : flags.branch ? ` for branch ${flags.branch}` : ""}, up to ${flags.timeout} min`,
     );
-    const result = await watchDeployments({
+    // --timeout bounds the whole command, every read and every send included: the watch itself on its
+    // clock, then at most as long again (up to a minute) for the last reports, in real time. A GitHub,
+    // Slack or Railway that never answers is "could not decide", never a watcher still running.
+    const reportGraceMs = Math.min(60_000, flags.timeout * 60_000);
+    let stop: NodeJS.Timeout | undefined;
+    const overrun = new Promise<undefined>((resolve) => {
+        stop = setTimeout(() => resolve(undefined), boundMs ?? flags.timeout * 60_000 + reportGraceMs);
+        stop.unref();
+    });
+    const watched = watchDeployments({
         targets,
         commit: flags.commit,
         branch: flags.branch,
@@ -145,6 +156,13 @@ export async function deployWatchCommand(
         log: (line) => io.err(`deploy:watch: ${line}`),
         onFailure: flags.report ? report : undefined,
     });
+    const result = (await Promise.race([watched, overrun])) ?? {
+        exitCode: WATCH_EXIT.undecided,
+        outcome: "undecided",
+        reason: `--timeout ${flags.timeout} min (and ${Math.round(reportGraceMs / 1000)} s for reports) passed with a read or a report still unanswered: could not decide`,
+        deployments: [],
+    };
+    clearTimeout(stop);
     io.out(JSON.stringify(result, null, 2));
     io.err(`deploy:watch: ${result.outcome}: ${result.reason} (exit ${result.exitCode})`);
     return result.exitCode;

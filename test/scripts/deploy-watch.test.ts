@@ -6,6 +6,7 @@
  */
 import { strict as assert } from "assert";
 import * as fs from "fs";
+import * as http from "http";
 import * as os from "os";
 import * as path from "path";
 import { parse, stringify } from "yaml";
@@ -137,6 +138,47 @@ describe("npm run deploy:watch", () => {
             slow.summary.reason,
             /still running after 6 s: web .* \(BUILDING\)|still running after 6 s: web .* \(INITIALIZING\)/,
         );
+    });
+
+    it("--timeout bounds the whole command: a GitHub that never answers a report is 'could not decide', not a watcher left running", async () => {
+        const sockets = new Set<import("net").Socket>();
+        const silent = http.createServer(() => {
+            // accepts every request and never answers it
+        });
+        silent.on("connection", (c) => sockets.add(c));
+        await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
+        try {
+            const sha = "c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4";
+            emu.store.commitsOf(REPO, "main").push(sha);
+            emu.nextDeployments("CRASHED", 1, web);
+            const d = emu.store.deploy(web, environmentId, "push", sha);
+            emu.store.signals.addLogLines(d.id, "deploy", [
+                { at: d.createdAt + 1, message: "x".repeat(1_000_000), severity: "error" },
+            ]);
+            const io = captureIO();
+            const code = await deployWatchCommand(
+                ["--stack", "local", "--service", "web", "--commit", sha, "--interval", "5", "--report"],
+                io,
+                dir,
+                {
+                    ...env,
+                    GITHUB_TOKEN: "ghs_" + "0".repeat(36),
+                    GITHUB_REPOSITORY: REPO,
+                    GITHUB_API_URL: `http://127.0.0.1:${(silent.address() as import("net").AddressInfo).port}`,
+                    GITHUB_SHA: sha,
+                },
+                clock,
+                2_000,
+            );
+            assert.equal(code, 2, io.all());
+            const record = JSON.parse(io.stdout.join("\n"));
+            assert.equal(record.outcome, "undecided");
+            assert.match(record.reason, /still unanswered: could not decide/);
+            assert.ok(io.all().length < 20_000, "the megabyte line was printed");
+        } finally {
+            for (const c of sockets) c.destroy();
+            await new Promise((r) => silent.close(r));
+        }
     });
 
     it("--report: a failed push is told to the commit's status, Slack and PagerDuty where the stack pages, once; one the gate reported already is not told again", async () => {
