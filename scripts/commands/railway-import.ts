@@ -14,6 +14,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { isMap, parseDocument, stringify } from "yaml";
 import { CONFIG_NAMESPACE } from "../../config/stack.schema";
+import { escaped, printable } from "../../config/values";
 import { REPO_ROOT } from "../engine/engine";
 import { describeLiveProject } from "../railway-import/describe";
 import { readLiveProject } from "../railway-import/live";
@@ -65,7 +66,8 @@ export async function railwayImportCommand(argv: string[], io: CommandIO, cwd = 
     const d = describeLiveProject(live);
     if (d.problems.length) {
         io.err(`railway:import: ${d.problems.length} problem(s); nothing was written:`);
-        for (const p of d.problems) io.err(`  - ${p}`);
+        // A problem quotes live names (a service, a domain): hostile text, shown through the one printer.
+        for (const p of d.problems) io.err(`  - ${escaped(p)}`);
         return EXIT.findings;
     }
     const out = path.resolve(cwd, opts.out);
@@ -84,11 +86,11 @@ export async function railwayImportCommand(argv: string[], io: CommandIO, cwd = 
     const rel = (f: string) => path.relative(cwd, f) || f;
     io.out(
         [
-            `railway:import: ${live.services.length} service(s) of '${live.name}' / ${live.environment.name} (${d.importFile.resources.length} resources to import)`,
+            `railway:import: ${live.services.length} service(s) of '${printable(live.name)}' / ${printable(live.environment.name)} (${d.importFile.resources.length} resources to import)`,
             `  wrote ${rel(sectionFile)} (the ${SECTION} section) and ${rel(importFile)}`,
             ...(live.otherEnvironments.length
                 ? [
-                      `  the project's other environments (${live.otherEnvironments.join(", ")}) are other stacks': ownsProject: false there`,
+                      `  the project's other environments (${live.otherEnvironments.map((e) => printable(e)).join(", ")}) are other stacks': ownsProject: false there`,
                   ]
                 : []),
             "next:",
@@ -97,8 +99,16 @@ export async function railwayImportCommand(argv: string[], io: CommandIO, cwd = 
                       `  1. set the secrets (values from Railway's dashboard; none was written):`,
                       ...d.secrets.map(
                           (s) =>
-                              `     pulumi config set --secret --path '${CONFIG_NAMESPACE}:secrets.services.${s.service}.${s.key}' --stack ${stack}`,
+                              `     pulumi config set --secret --path '${CONFIG_NAMESPACE}:secrets.services.${printable(s.service)}.${printable(s.key)}' --stack ${stack}`,
                       ),
+                      ...(d.secrets.some((s) => s.unsure)
+                          ? [
+                                `     could not tell whether these are credentials, so they are secrets: ${d.secrets
+                                    .filter((s) => s.unsure)
+                                    .map((s) => `${printable(s.service)}.${printable(s.key)}`)
+                                    .join(", ")}; move one to the service's variables if you know it is plain`,
+                            ]
+                          : []),
                   ]
                 : ["  1. no secrets to set"]),
             `  2. npm run validate -- --stack ${stack}`,

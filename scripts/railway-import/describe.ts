@@ -31,7 +31,7 @@ export interface Description {
     /** The `ainative-platform:railway` section. */
     section: Record<string, unknown>;
     /** Secret variables, by service: set each with `pulumi config set --secret --path`. */
-    secrets: { service: string; key: string }[];
+    secrets: { service: string; key: string; unsure?: boolean }[];
     importFile: { resources: ImportSpec[] };
     problems: string[];
 }
@@ -39,11 +39,43 @@ export interface Description {
 const DATASTORE_IMAGE = /(^|\/)(postgres|postgis|redis|valkey|mysql|mariadb|mongo|clickhouse)(:|$)/i;
 const NAME = /^[a-z][a-z0-9-]*$/;
 
-/** Secret by the environment schema, by its name, or by the shape of its value; a Railway reference is wiring, not a secret. */
-export function looksSecret(key: string, value: string): boolean {
-    if (isRailwayReference(value) && !credentialShape(value.replace(/\$\{\{[^}]*\}\}/g, ""))) return false;
-    return isSecretKey(key) || SECRET_NAME.test(key) || credentialShape(value) !== undefined;
+/** Values whose shape says they hold no credential: numbers, switches, well-known words, hosts, paths, URLs without one. */
+const PLAIN_VALUE = [
+    /^-?\d+(?:\.\d+)?$/,
+    /^(?:true|false|yes|no|on|off|enabled|disabled)$/i,
+    /^(?:production|staging|development|preview|test|local|trace|debug|info|warn|warning|error|fatal|silent|json|text|pretty|utc)$/i,
+    // A host name with a dot, or a URL with no user info (credentialShape has checked its query).
+    /^(?:[a-z][a-z0-9+.-]{0,31}:\/\/[^@\s]{1,2048}|[a-z0-9-]+(?:\.[a-z0-9-]+)+(?::\d{1,5})?)$/i,
+    /^\/[\w./-]{0,1024}$/,
+];
+
+/** Settings the official datastore images document as names, not credentials (their passwords are secret by name). */
+const DATASTORE_PLAIN_KEYS = new Set([
+    "POSTGRES_DB",
+    "POSTGRES_USER",
+    "PGDATA",
+    "PGPORT",
+    "MYSQL_DATABASE",
+    "MYSQL_USER",
+]);
+
+/**
+ * Which side of the stack file a live variable goes to. Secret: by the environment schema, by its
+ * name or by the shape of its value. Plain only when known to be: a Railway reference (wiring), a
+ * key the environment schema declares plain or a datastore image documents as a name, or a value of
+ * a plain shape ({@link PLAIN_VALUE}).
+ * Anything else (`SMTP_LOGIN: hunter2`, a multi-line value) could be a credential: secret, and
+ * `unsure` so the report says so.
+ */
+export function classify(key: string, value: string): { secret: boolean; unsure?: true } {
+    if (isRailwayReference(value) && !credentialShape(value.replace(/\$\{\{[^}]*\}\}/g, ""))) return { secret: false };
+    if (isSecretKey(key) || SECRET_NAME.test(key) || credentialShape(value) !== undefined) return { secret: true };
+    if (KNOWN_KEYS.includes(key) || DATASTORE_PLAIN_KEYS.has(key) || PLAIN_VALUE.some((re) => re.test(value)))
+        return { secret: false };
+    return { secret: true, unsure: true };
 }
+
+export const looksSecret = (key: string, value: string): boolean => classify(key, value).secret;
 
 function kindOf(s: LiveService): "web" | "worker" | "cron" | "datastore" {
     if (s.instance.cronSchedule) return "cron";
@@ -100,6 +132,10 @@ function describeService(s: LiveService, region: string, problems: string[]) {
         .filter(([k, v]) => looksSecret(k, v))
         .map(([k]) => k)
         .sort();
+    const unsureKeys = Object.entries(s.variables)
+        .filter(([k, v]) => classify(k, v).unsure)
+        .map(([k]) => k)
+        .sort();
     const variables = Object.fromEntries(
         Object.entries(s.variables)
             .filter(([k]) => !secretKeys.includes(k))
@@ -142,7 +178,7 @@ function describeService(s: LiveService, region: string, problems: string[]) {
         secrets: secretKeys,
         allowedExtraVariables: kind === "datastore" ? undefined : extra,
     });
-    return { service, secretKeys };
+    return { service, secretKeys, unsureKeys };
 }
 
 export function describeLiveProject(p: LiveProject): Description {
@@ -163,9 +199,15 @@ export function describeLiveProject(p: LiveProject): Description {
     const services: Record<string, unknown>[] = [];
     const secrets: Description["secrets"] = [];
     for (const s of [...p.services].sort((a, b) => (a.name < b.name ? -1 : 1))) {
-        const { service, secretKeys } = describeService(s, region, problems);
+        const { service, secretKeys, unsureKeys } = describeService(s, region, problems);
         services.push(service);
-        secrets.push(...secretKeys.map((key) => ({ service: s.name, key })));
+        secrets.push(
+            ...secretKeys.map((key) => ({
+                service: s.name,
+                key,
+                ...(unsureKeys.includes(key) ? { unsure: true } : {}),
+            })),
+        );
         const base = `${APP_NAME}-${s.name}`;
         const child = (what: string, type: string, id: string, logicalName = base): ImportSpec => ({
             type,

@@ -5,6 +5,7 @@
  * its variables (unrendered: references stay references), domains, volume, and whether a
  * deployment is running. Read only: nothing here writes to Railway.
  */
+import { printable } from "../../config/values";
 import { gql, gqlAll } from "../../providers/railway/api";
 import { runningDeployment } from "../../providers/railway/deployment";
 import { InstanceState, serviceInstanceProvider } from "../../providers/railway/service-instance";
@@ -48,7 +49,7 @@ export async function readLiveProject(
     const environment = environments.find((e) => e.name === environmentName);
     if (!environment)
         throw new Error(
-            `project '${project.name}' has no environment '${environmentName}' (it has: ${environments.map((e) => e.name).join(", ") || "none"})`,
+            `project '${printable(project.name)}' has no environment '${printable(environmentName)}' (it has: ${environments.map((e) => printable(e.name)).join(", ") || "none"})`,
         );
     const instances = await gqlAll(
         apiUrl,
@@ -61,7 +62,7 @@ export async function readLiveProject(
     ).filter((v) => !v.isPendingDeletion);
     const services: LiveService[] = [];
     for (const { serviceId, serviceName } of instances) {
-        progress(`railway:import: reading ${serviceName}`);
+        progress(`railway:import: reading ${printable(serviceName)}`);
         const scope = { projectId, environmentId: environment.id, serviceId };
         const read = await serviceInstanceProvider.read!(`${projectId}:${serviceId}:${environment.id}`, { apiUrl });
         const { variables } = await gql(apiUrl, "Variables", scope);

@@ -4,7 +4,7 @@
  * IDs, and the problems that stop it before anything is written.
  */
 import { strict as assert } from "assert";
-import { describeLiveProject, looksSecret } from "../../scripts/railway-import/describe";
+import { classify, describeLiveProject, looksSecret } from "../../scripts/railway-import/describe";
 import type { LiveProject, LiveService } from "../../scripts/railway-import/live";
 
 const service = (name: string, extra: Partial<LiveService> = {}): LiveService => ({
@@ -38,6 +38,31 @@ describe("railway:import: describing a live project", () => {
         assert.equal(
             looksSecret("DATABASE_URL", "postgres://app:hunter2hunter2@${{postgres.RAILWAY_PRIVATE_DOMAIN}}/app"),
             true,
+        );
+    });
+
+    it("plain is what is known to be plain: a value the tool cannot place is a secret, said to be unsure", () => {
+        for (const [key, value] of [
+            ["SMTP_LOGIN", "hunter2"],
+            ["FOO", "line one\nline two"],
+            ["WEBHOOK_ID", "Zq8-fL2p"],
+        ])
+            assert.deepEqual(classify(key, value), { secret: true, unsure: true }, `${key}=${value}`);
+        for (const [key, value] of [
+            ["NODE_ENV", "production"],
+            ["WORKERS", "4"],
+            ["FEATURE_X", "true"],
+            ["API_BASE", "https://api.acme.dev/v1"],
+            ["REDIS_HOST", "redis.railway.internal"],
+            ["CACHE_DIR", "/tmp/cache"],
+            ["LOG_FORMAT", "json"],
+            ["DATABASE_URL", "${{postgres.DATABASE_URL}}"],
+        ])
+            assert.deepEqual(classify(key, value), { secret: false }, `${key}=${value}`);
+        assert.deepEqual(
+            classify("LOGIN_URL", "https://bob:pw1234@acme.dev/"),
+            { secret: true },
+            "a URL with a password",
         );
     });
 
