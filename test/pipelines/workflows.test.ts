@@ -181,9 +181,40 @@ describe("workflows: the properties that keep them safe", () => {
         assert.deepStrictEqual([...groups.values()].sort(), ["production", "staging"]);
     });
 
-    it("production waits for staging, and every deploy is recorded as a GitHub deployment", () => {
+    it("one branch per stack: its services deploy from it, it protects it, and the deploy workflow updates it on a push to it alone", () => {
         const deploy = workflow("deploy.yml");
-        assert.deepStrictEqual((deploy.jobs.production as Job & { needs?: string }).needs, "staging");
+        const pushed = (deploy.on.push as { branches: string[] }).branches;
+        const watched = (workflow("deploy-watch.yml").on.push as { branches: string[] }).branches;
+        const branchOf = new Map<string, string>();
+        for (const stack of ["staging", "production"]) {
+            const config = parse(fs.readFileSync(path.join(REPO_ROOT, `Pulumi.${stack}.yaml`), "utf8")).config;
+            const deployed = new Set<string>(
+                (config["ainative-platform:railway"].services as { source?: { branch?: string } }[])
+                    .map((svc) => svc.source?.branch)
+                    .filter((b): b is string => !!b),
+            );
+            assert.equal(deployed.size, 1, `${stack}'s services deploy from ${[...deployed].join(", ")}`);
+            const [branch] = deployed;
+            assert.equal(
+                config["ainative-platform:github"].protectedBranch,
+                branch,
+                `${stack} protects another branch`,
+            );
+            const job = deploy.jobs[stack] as Job & { if?: string };
+            assert.equal(
+                job.if,
+                `github.ref == 'refs/heads/${branch}'`,
+                `deploy.yml's ${stack} job runs on another branch`,
+            );
+            assert.ok(pushed.includes(branch), `deploy.yml is not run by a push to ${branch}`);
+            assert.ok(watched.includes(branch), `deploy-watch.yml does not follow ${branch}`);
+            branchOf.set(stack, branch);
+        }
+        assert.notEqual(branchOf.get("staging"), branchOf.get("production"), "one push would update both stacks");
+    });
+
+    it("every deploy is recorded as a GitHub deployment", () => {
+        const deploy = workflow("deploy.yml");
         for (const job of Object.values(deploy.jobs)) {
             const runs = job.steps.map((s) => s.run ?? "").join("\n");
             assert.match(runs, /npm run -s deployment -- start/);
