@@ -160,6 +160,16 @@ async function reviewAction(
                   io.err(`review: ${r.action} the comment on ${a.repo}#${pullRequest}: ${r.url}`);
               }
             : undefined,
+        pullRequestOpen: gh
+            ? async (pullRequest) => {
+                  try {
+                      const { data } = await gh.rest.pulls.get({ ...repo, pull_number: pullRequest });
+                      return data.state === "open";
+                  } catch {
+                      return undefined;
+                  }
+              }
+            : undefined,
     };
 
     if (a.name === "up") {
@@ -198,7 +208,9 @@ async function reviewAction(
         io.out(
             v.action === "could not decide"
                 ? `${v.stack}: could not decide (${v.reason}); kept`
-                : `${v.stack}: ${v.action === "destroy" ? "idle" : "active"} for ${v.idleDays} days: ${v.action}`,
+                : v.closed
+                  ? `${v.stack}: its pull request is closed: destroy`
+                  : `${v.stack}: ${v.action === "destroy" ? "idle" : "active"} for ${v.idleDays} days: ${v.action}`,
         );
     for (const d of swept.destroyed)
         io.out(`${d.stack}: ${d.result === "could not decide" ? `not destroyed: ${d.reason}` : d.result}`);

@@ -35,8 +35,7 @@ export function capDecision(listed: ListedStack[], stack: string, max: number, i
 }
 
 export type SweepVerdict =
-    | { stack: string; action: "destroy"; idleDays: number }
-    | { stack: string; action: "keep"; idleDays: number }
+    | { stack: string; action: "destroy" | "keep"; idleDays: number; closed?: boolean }
     | { stack: string; action: "could not decide"; reason: string };
 
 const DAY_MS = 86_400_000;

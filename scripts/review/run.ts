@@ -29,6 +29,11 @@ export interface ReviewDeps {
     comment?: (pullRequest: number, body: string) => Promise<void>;
     progress: (line: string) => void;
     now: () => Date;
+    /**
+     * Whether a pull request is still open, asked of GitHub (absent without a token). `undefined`:
+     * GitHub could not say; the sweeper then goes by the idle limit alone, and says so.
+     */
+    pullRequestOpen?: (pullRequest: number) => Promise<boolean | undefined>;
 }
 
 export type UpOutcome =
@@ -214,13 +219,28 @@ export async function reviewSweep(
     const verdicts = sweepVerdicts(await listStacks(deps), deps.now(), idleDays);
     const destroyed: DestroyOutcome[] = [];
     for (const v of verdicts) {
+        if (v.action === "could not decide") continue;
+        const pullRequest = Number(v.stack.slice(3));
+        // A close whose destroy failed (the review workflow's run lost) would linger until the idle
+        // limit: GitHub is asked, and a closed pull request's environment goes now.
+        const open = deps.pullRequestOpen ? await deps.pullRequestOpen(pullRequest) : undefined;
+        if (deps.pullRequestOpen && open === undefined)
+            deps.progress(
+                `review sweep: GitHub could not say whether #${pullRequest} is open; going by the idle limit`,
+            );
+        if (open === false) {
+            v.action = "destroy";
+            v.closed = true;
+        }
         if (v.action !== "destroy") continue;
         destroyed.push(
             await reviewDestroy(deps, {
                 base: opts.base,
-                pullRequest: Number(v.stack.slice(3)),
+                pullRequest,
                 repository: opts.repository,
-                reason: `after ${v.idleDays} days without an update (the limit is ${idleDays}). A push to the pull request makes it again.`,
+                reason: v.closed
+                    ? "its pull request is closed."
+                    : `after ${v.idleDays} days without an update (the limit is ${idleDays}). A push to the pull request makes it again.`,
             }),
         );
     }

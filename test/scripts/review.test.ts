@@ -10,7 +10,7 @@ import { parse } from "yaml";
 import { reviewCommand } from "../../scripts/commands/review";
 import { canaryUp } from "../../scripts/review/canary";
 import { REVIEW_MARKER, renderReviewComment } from "../../scripts/review/comment";
-import { reviewUp } from "../../scripts/review/run";
+import { reviewSweep, reviewUp } from "../../scripts/review/run";
 import { capDecision, sweepVerdicts } from "../../scripts/review/decide";
 import { gateJudges, reviewSettings, reviewStackFile } from "../../scripts/review/stack-file";
 import { captureIO } from "../support/capture";
@@ -152,6 +152,55 @@ describe("review environments: the comment", () => {
         assert.match(body, /`x'<script>''# heading`/);
         assert.equal(body.match(/```/g)!.length, 2, "one fence, opened and closed");
         assert.ok(body.length < 3000, "bounded");
+    });
+});
+
+describe("review environments: the sweeper asks GitHub", () => {
+    const now = new Date("2026-12-03T10:00:00Z");
+    const fresh = new Date(now.getTime() - DAY).toISOString();
+    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), "review-sweep-"));
+    fs.copyFileSync(`${REPO_ROOT}/Pulumi.staging.yaml`, path.join(cwd, "Pulumi.staging.yaml"));
+    const run = async (open: Record<number, boolean | undefined> | undefined) => {
+        const calls: string[][] = [];
+        const progress: string[] = [];
+        const listed = [1, 2, 3].map((n) => ({ name: `pr-${n}`, lastUpdate: fresh }));
+        const swept = await reviewSweep(
+            {
+                cwd,
+                now: () => now,
+                progress: (l) => progress.push(l),
+                pulumi: async (args) => {
+                    calls.push(args);
+                    return {
+                        code: 0,
+                        stdout: args[0] === "stack" && args[1] === "ls" ? JSON.stringify(listed) : "",
+                        stderr: "",
+                    };
+                },
+                pullRequestOpen: open ? async (pr) => open[pr] : undefined,
+            },
+            { base: "staging", repository: "ainative/platform" },
+        );
+        const destroyedStacks = calls.filter((a) => a[0] === "destroy").map((a) => a[a.indexOf("--stack") + 1]);
+        return { swept, destroyedStacks, progress };
+    };
+
+    it("a closed pull request's environment goes now, an open one's stays until idle, and an unknown one is said", async () => {
+        const r = await run({ 1: true, 2: false, 3: undefined });
+        assert.deepEqual(r.destroyedStacks, ["pr-2"]);
+        assert.deepEqual(
+            r.swept.verdicts.map((v) => [v.stack, v.action]),
+            [
+                ["pr-1", "keep"],
+                ["pr-2", "destroy"],
+                ["pr-3", "keep"],
+            ],
+        );
+        assert.ok(r.progress.some((l) => /GitHub could not say whether #3 is open; going by the idle limit/.test(l)));
+    });
+
+    it("without GitHub, the idle limit alone decides", async () => {
+        assert.deepEqual((await run(undefined)).destroyedStacks, []);
     });
 });
 
