@@ -53,7 +53,10 @@ type Flags = ReturnType<ReturnType<typeof prCommentProgram>["opts"]>;
 
 class UsageError extends Error {}
 
-function readInput(cwd: string, flag: string, file: string): string {
+/** An input this command will not read whole: said in the comment, which is posted all the same. */
+class TooLarge extends Error {}
+
+function readInput(cwd: string, flag: string, file: string, limit = MAX_INPUT_BYTES): string {
     const full = path.resolve(cwd, file);
     let size: number;
     try {
@@ -61,9 +64,17 @@ function readInput(cwd: string, flag: string, file: string): string {
     } catch {
         throw new UsageError(`--${flag} ${file}: no such file`);
     }
-    if (size > MAX_INPUT_BYTES)
-        throw new UsageError(`--${flag} ${file} is ${size} bytes, more than the ${MAX_INPUT_BYTES} this command reads`);
+    if (size > limit)
+        throw new TooLarge(
+            `${file} is ${size.toLocaleString("en-US")} bytes, more than the ${limit.toLocaleString("en-US")} this command reads: it was not read`,
+        );
     return fs.readFileSync(full, "utf8");
+}
+
+/** The workflow run's page, where the whole output is (GitHub Actions sets these). */
+function runLink(env: NodeJS.ProcessEnv): string | undefined {
+    if (!env.GITHUB_RUN_ID || !env.GITHUB_REPOSITORY) return undefined;
+    return `${env.GITHUB_SERVER_URL ?? "https://github.com"}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`;
 }
 
 /** The project's name from Pulumi.yaml, for a failed preview that printed no URN. */
@@ -76,14 +87,21 @@ function projectName(cwd: string): string | undefined {
     }
 }
 
-function buildReport(flags: Flags, cwd: string, commit: string | undefined): PreviewReport {
+function buildReport(
+    flags: Flags,
+    cwd: string,
+    commit: string | undefined,
+    env: NodeJS.ProcessEnv,
+    limit: number,
+): PreviewReport {
     const stack = flags.stack!;
     if (flags.plan) {
         let plan: PlanResult;
         try {
-            plan = JSON.parse(readInput(cwd, "plan", flags.plan)) as PlanResult;
+            plan = JSON.parse(readInput(cwd, "plan", flags.plan, limit)) as PlanResult;
         } catch (e) {
             if (e instanceof UsageError) throw e;
+            if (e instanceof TooLarge) throw new UsageError(`--plan ${e.message}`);
             throw new UsageError(
                 `--plan ${flags.plan} is not the offline plan's JSON (npm run plan -- --format json): ${(e as Error).message.slice(0, 200)}`,
             );
@@ -101,23 +119,51 @@ function buildReport(flags: Flags, cwd: string, commit: string | undefined): Pre
     }
     const problems: string[] = [];
     let digest: PreviewDigest | undefined;
-    const text = readInput(cwd, "preview", flags.preview!);
+    let unread = false;
     try {
-        digest = parseDigest(text);
+        digest = parseDigest(readInput(cwd, "preview", flags.preview!, limit));
     } catch (e) {
-        problems.push(`${flags.preview}: ${(e as Error).message}`);
+        if (e instanceof UsageError) throw e;
+        if (e instanceof TooLarge) unread = true;
+        problems.push(
+            e instanceof TooLarge ? `the preview: ${e.message}` : `${flags.preview}: ${(e as Error).message}`,
+        );
     }
     let events: EngineEvent[] | undefined;
     if (flags.events) {
         try {
-            events = parseEvents(readInput(cwd, "events", flags.events));
+            events = parseEvents(readInput(cwd, "events", flags.events, limit));
         } catch (e) {
             if (e instanceof UsageError) throw e;
-            problems.push(`${flags.events}: ${(e as Error).message}`);
+            problems.push(
+                e instanceof TooLarge ? `the event log: ${e.message}` : `${flags.events}: ${(e as Error).message}`,
+            );
         }
     }
+    if (unread && events) {
+        // The event log holds each step too: the counts and the changes come from it instead.
+        const steps = events
+            .map((e) => e.resourcePreEvent?.metadata)
+            .filter((m): m is NonNullable<typeof m> => !!m?.urn && !!m.op)
+            .map((m) => ({ op: m.op!, urn: m.urn!, oldState: m.old ?? null, newState: m.new ?? null }));
+        const changeSummary: Record<string, number> = {};
+        for (const step of steps) changeSummary[step.op] = (changeSummary[step.op] ?? 0) + 1;
+        digest = { steps: steps as PreviewDigest["steps"], changeSummary };
+    }
+    if (unread) {
+        const link = runLink(env);
+        problems.push(
+            `${events ? "the counts above are the event log's" : "no counts could be read"}; the whole preview is in the workflow run's log${link ? `: ${link}` : ""}`,
+        );
+    }
     if (flags.stderr) {
-        const err = readInput(cwd, "stderr", flags.stderr).trim();
+        let err: string;
+        try {
+            err = readInput(cwd, "stderr", flags.stderr, limit).trim();
+        } catch (e) {
+            if (!(e instanceof TooLarge)) throw e;
+            err = `the preview's stderr: ${e.message}`;
+        }
         if (err && !digest) problems.push(err);
     }
     const firstUrn = digest?.steps?.[0]?.urn;
@@ -139,6 +185,8 @@ function buildReport(flags: Flags, cwd: string, commit: string | undefined): Pre
 /** Test seam: GitHub's retry unit in milliseconds; given, writes are not paced either. */
 export interface PrCommentDeps {
     githubRetryUnitMs?: number;
+    /** Test seam: the largest input read (default 256 MiB; a test cannot write a file that large quickly). */
+    maxInputBytes?: number;
 }
 
 export async function prCommentCommand(
@@ -175,7 +223,7 @@ export async function prCommentCommand(
 
     let report: PreviewReport;
     try {
-        report = buildReport(flags, cwd, flags.commit ?? env.GITHUB_SHA);
+        report = buildReport(flags, cwd, flags.commit ?? env.GITHUB_SHA, env, deps.maxInputBytes ?? MAX_INPUT_BYTES);
     } catch (e) {
         if (e instanceof UsageError) return usage(e.message);
         throw e;

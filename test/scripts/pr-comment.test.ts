@@ -292,6 +292,34 @@ describe("PR comment: exactly one comment per project and stack (fake GitHub)", 
         return io;
     };
 
+    it("a preview over the read limit still gets its comment: what could be read, that the rest could not, and the run's link", async () => {
+        const pr = gh.addPullRequest("ainative", "platform");
+        const io = captureIO();
+        fs.writeFileSync(path.join(dir, "create.json"), fixture("preview-create.json"));
+        fs.writeFileSync(path.join(dir, "create.events.ndjson"), fixture("preview-create.events.ndjson"));
+        const args = ["--stack", "local", "--preview", "create.json", "--events", "create.events.ndjson"];
+        const code = await prCommentCommand(
+            [...args, "--exit-code", "0", "--repo", "ainative/platform", "--pr", String(pr)],
+            io,
+            dir,
+            env({ GITHUB_RUN_ID: "4242", GITHUB_REPOSITORY: "ainative/platform" }),
+            // The preview is larger than this, the event log smaller: as a 593 MB preview meets 256 MiB.
+            { ...FAST, maxInputBytes: fs.statSync(path.join(dir, "create.events.ndjson")).size },
+        );
+        assert.strictEqual(code, 0, io.all());
+        assert.equal(comments(pr).length, 1, "no comment was posted");
+        const body = comments(pr)[0].body;
+        assert.match(
+            body,
+            /the preview: create\.json is [\d,]+ bytes, more than the [\d,]+ this command reads: it was not read/,
+        );
+        assert.match(body, /\| [1-9]\d* \| 0 \| 0 \| 0 \|/, "the event log's creates are counted");
+        assert.match(
+            body,
+            /the counts above are the event log's; the whole preview is in the workflow run's log: https:\/\/github\.com\/ainative\/platform\/actions\/runs\/4242/,
+        );
+    });
+
     it("finds its comment on the third page, edits it, leaves others' comments and other stacks' alone", async () => {
         const pr = gh.addPullRequest("ainative", "platform");
         for (let i = 0; i < 230; i++) gh.addComment("ainative", "platform", pr, `reviewer${i % 3}`, `looks good ${i}`);
