@@ -156,6 +156,28 @@ function nestingOf(text: string): number {
     return Math.max(maxFlow, maxBlock);
 }
 
+/**
+ * Refuses a YAML text that nests deeper than a stack file may, before anything recursive (the yaml
+ * parser included) touches it: every reader of a stack or project file calls this first.
+ */
+export function assertYamlDepth(text: string, where: string): void {
+    if (nestingOf(text) > STACK_FILE_LIMITS.depth)
+        throw new StackFileError(
+            `${where}: nests deeper than ${STACK_FILE_LIMITS.depth} levels; a stack file is at most ${STACK_FILE_LIMITS.depth} levels deep`,
+        );
+}
+
+/** `yaml`'s parseDocument behind {@link assertYamlDepth}. */
+export function parseYamlDocument(text: string, where: string): ReturnType<typeof parseDocument> {
+    assertYamlDepth(text, where);
+    return parseDocument(text);
+}
+
+/** `yaml`'s parse behind {@link assertYamlDepth}. */
+export function parseYaml(text: string, where: string): unknown {
+    return parseYamlDocument(text, where).toJS({ maxAliasCount: MAX_ALIASES });
+}
+
 /** Counts the keys of a parsed value without recursion; stops counting past `limit`. */
 function keyCount(value: unknown, limit: number): number {
     let n = 0;
@@ -188,10 +210,7 @@ export function parseStackFile(file: string): { config?: Record<string, unknown>
     if (bytes.includes(0)) throw new StackFileError(`${file}: is binary, not a YAML stack file`);
     const text = bytes.toString("utf8");
     if (text.includes("\uFFFD")) throw new StackFileError(`${file}: is not UTF-8 text; a stack file is YAML`);
-    if (nestingOf(text) > STACK_FILE_LIMITS.depth)
-        throw new StackFileError(
-            `${file}: nests deeper than ${STACK_FILE_LIMITS.depth} levels; a stack file is at most ${STACK_FILE_LIMITS.depth} levels deep`,
-        );
+    assertYamlDepth(text, file);
     const lineCounter = new LineCounter();
     // Merge keys (`<<: *defaults`) as Pulumi's own YAML reader takes them.
     const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter, merge: true });

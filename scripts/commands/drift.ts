@@ -15,7 +15,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { parse as parseYaml } from "yaml";
+import { parseYaml } from "../../config/sources";
 import { authFromEnv } from "../../providers/railway/client";
 import { classifyRefresh, RefreshVerdict } from "../drift/classify";
 import { sendDriftAlerts, AlertTargets } from "../drift/alerts";
@@ -68,14 +68,19 @@ export interface DriftDeps {
 function stackSettings(cwd: string, stack: string): { project?: string; production: boolean } {
     let project: string | undefined;
     try {
-        const doc = parseYaml(fs.readFileSync(path.join(cwd, "Pulumi.yaml"), "utf8")) as { name?: unknown };
+        const doc = parseYaml(fs.readFileSync(path.join(cwd, "Pulumi.yaml"), "utf8"), "Pulumi.yaml") as {
+            name?: unknown;
+        };
         if (typeof doc?.name === "string") project = doc.name;
     } catch {
         // no project file: the refresh's URNs name the project
     }
     let environment: unknown;
     try {
-        const doc = parseYaml(fs.readFileSync(path.join(cwd, `Pulumi.${stack}.yaml`), "utf8")) as {
+        const doc = parseYaml(
+            fs.readFileSync(path.join(cwd, `Pulumi.${stack}.yaml`), "utf8"),
+            `Pulumi.${stack}.yaml`,
+        ) as {
             config?: Record<string, unknown>;
         };
         environment = doc?.config?.[`${project ?? "ainative-platform"}:environment`];

@@ -13,7 +13,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { parse as parseYaml } from "yaml";
+import { parseYaml } from "../../config/sources";
 import { EngineEvent, parseDigest, parseEvents, PreviewDigest } from "../engine/output";
 import { describeGitHubError, githubClient, parseRepo } from "../github/client";
 import { upsertComment } from "../github/sticky";
@@ -80,7 +80,9 @@ function runLink(env: NodeJS.ProcessEnv): string | undefined {
 /** The project's name from Pulumi.yaml, for a failed preview that printed no URN. */
 function projectName(cwd: string): string | undefined {
     try {
-        const doc = parseYaml(fs.readFileSync(path.join(cwd, "Pulumi.yaml"), "utf8")) as { name?: unknown };
+        const doc = parseYaml(fs.readFileSync(path.join(cwd, "Pulumi.yaml"), "utf8"), "Pulumi.yaml") as {
+            name?: unknown;
+        };
         return typeof doc?.name === "string" ? doc.name : undefined;
     } catch {
         return undefined;

@@ -12,7 +12,8 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { isMap, parseDocument, stringify } from "yaml";
+import { isMap, stringify } from "yaml";
+import { parseYamlDocument } from "../../config/sources";
 import { CONFIG_NAMESPACE } from "../../config/stack.schema";
 import { escaped, printable } from "../../config/values";
 import { REPO_ROOT } from "../engine/engine";
@@ -45,7 +46,7 @@ function importProgram(io: CommandIO) {
 
 /** Writes the section into a stack file, keeping its comments, its other keys and the section's `apiUrl` and `protect`. */
 function mergeIntoStackFile(file: string, section: Record<string, unknown>): void {
-    const doc = parseDocument(fs.readFileSync(file, "utf8"));
+    const doc = parseYamlDocument(fs.readFileSync(file, "utf8"), file);
     if (doc.errors.length) throw new Error(`${file}: not YAML (${doc.errors[0].message})`);
     const before = doc.getIn(["config", SECTION]);
     const kept = isMap(before)

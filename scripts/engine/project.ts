@@ -1,7 +1,7 @@
 /** The project folder the engine runs in: its Pulumi project's name, and the backend its state is on. */
 import * as fs from "fs";
 import * as path from "path";
-import { parse as parseYaml } from "yaml";
+import { parseYaml } from "../../config/sources";
 import { Engine, runPulumi } from "./engine";
 
 /** The backend the engine uses: PULUMI_BACKEND_URL, else the one `pulumi login` chose. */
@@ -20,5 +20,5 @@ export async function backendUrlOf(engine: Engine, cwd: string, env: NodeJS.Proc
 export function projectName(cwd: string): string | undefined {
     const file = path.join(cwd, "Pulumi.yaml");
     if (!fs.existsSync(file)) return undefined;
-    return (parseYaml(fs.readFileSync(file, "utf8")) as { name?: string })?.name;
+    return (parseYaml(fs.readFileSync(file, "utf8"), file) as { name?: string })?.name;
 }

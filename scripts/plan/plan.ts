@@ -7,7 +7,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { parse as parseYaml } from "yaml";
+import { parseYaml } from "../../config/sources";
 import { formatIssue } from "../../config/issues";
 import { fromConfigMap, parseRuntimeValue, parseStackFile, readStackFile, RawStackConfig } from "../../config/sources";
 import { reportedIssues, validateStackConfig } from "../../config/validate";
@@ -95,7 +95,9 @@ export function mask(value: unknown): unknown {
 }
 
 function projectName(): string {
-    const doc = parseYaml(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), "utf8")) as { name: string };
+    const doc = parseYaml(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), "utf8"), "Pulumi.yaml") as {
+        name: string;
+    };
     return doc.name;
 }
 

@@ -7,6 +7,7 @@
  * (.gitignore): the stack's state lives in the backend, its file is rebuilt on each runner.
  */
 import { isMap, parseDocument } from "yaml";
+import { parseYamlDocument } from "../../config/sources";
 import {
     CanaryConfig,
     CONFIG_NAMESPACE,
@@ -21,7 +22,12 @@ const key = (name: string) => `${CONFIG_NAMESPACE}:${name}`;
 export class CouldNotDecide extends Error {}
 
 function baseDocument(baseText: string, baseStack: string) {
-    const doc = parseDocument(baseText);
+    let doc: ReturnType<typeof parseDocument>;
+    try {
+        doc = parseYamlDocument(baseText, `Pulumi.${baseStack}.yaml`);
+    } catch (e) {
+        throw new CouldNotDecide((e as Error).message);
+    }
     if (doc.errors.length)
         throw new CouldNotDecide(`Pulumi.${baseStack}.yaml is not valid YAML: ${doc.errors[0].message.slice(0, 200)}`);
     const config = doc.get("config");
