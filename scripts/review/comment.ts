@@ -58,7 +58,7 @@ export function renderReviewComment(s: ReviewState): string {
     const table = rows.length ? `| Service | URL |\n| --- | --- |\n${rows.join("\n")}\n\n` : "No URL yet.\n\n";
     const commit = s.commit ? `${code(s.commit.slice(0, 12))} of ` : "";
     const details = s.details
-        ? `\n<details><summary>The run's last lines</summary>\n\n${fenced(s.details)}\n</details>\n`
+        ? `\n<details><summary>Why it failed (the run's errors)</summary>\n\n${fenced(s.details)}\n</details>\n`
         : "";
     return (
         `${head}${verdict}\n\n${table}` +

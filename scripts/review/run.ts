@@ -53,6 +53,26 @@ export const run = (stack: string, args: string[]) => [
     "never",
 ];
 
+/**
+ * Why a run failed: its error lines (the engine's diagnostics, deduplicated, in order), else its
+ * last lines. An up's last lines are its stack outputs, which say nothing of what went wrong.
+ */
+export function whyFailed(r: PulumiRun, lines = 30): string {
+    const errors = [
+        ...new Set(
+            `${r.stdout}\n${r.stderr}`
+                .split("\n")
+                .map((l) => l.trim())
+                .filter(
+                    (l) =>
+                        /^(error|\S.*\berror):/i.test(l) ||
+                        /^\S+ .*\*\*(creating|updating|deleting|replacing) failed\*\*/.test(l),
+                ),
+        ),
+    ];
+    return errors.length ? errors.slice(0, lines).join("\n") : tail(r, lines);
+}
+
 /** The last lines of a run (the CLI masks secret values in what it prints). */
 export const tail = (r: PulumiRun, lines = 30) =>
     `${r.stdout}\n${r.stderr}`.trim().split("\n").slice(-lines).join("\n");
@@ -166,7 +186,7 @@ export async function reviewUp(deps: ReviewDeps, review: ReviewConfig): Promise<
             commit: review.commit,
             at: deps.now(),
             idleDays: settings.idleDays,
-            details: up.code === 0 ? undefined : tail(up),
+            details: up.code === 0 ? undefined : whyFailed(up),
         };
         const comment = renderReviewComment(state);
         await postComment(deps, review.pullRequest, comment);

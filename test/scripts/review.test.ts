@@ -10,7 +10,7 @@ import { parse } from "yaml";
 import { reviewCommand } from "../../scripts/commands/review";
 import { canaryUp } from "../../scripts/review/canary";
 import { REVIEW_MARKER, renderReviewComment } from "../../scripts/review/comment";
-import { reviewSweep, reviewUp } from "../../scripts/review/run";
+import { reviewSweep, reviewUp, whyFailed } from "../../scripts/review/run";
 import { capDecision, sweepVerdicts } from "../../scripts/review/decide";
 import { gateJudges, reviewSettings, reviewStackFile } from "../../scripts/review/stack-file";
 import { captureIO } from "../support/capture";
@@ -152,6 +152,33 @@ describe("review environments: the comment", () => {
         assert.match(body, /`x'<script>''# heading`/);
         assert.equal(body.match(/```/g)!.length, 2, "one fence, opened and closed");
         assert.ok(body.length < 3000, "bounded");
+    });
+});
+
+describe("review environments: why an up failed", () => {
+    it("names the engine's errors, not the stack outputs that end its output", () => {
+        const stdout = [
+            "Updating (pr-1):",
+            " +  railway:index:ServiceInstance platform-web **creating failed** error: railway: writing the settings failed",
+            "Diagnostics:",
+            "  railway:index:ServiceInstance (platform-web):",
+            "    error: railway: writing the settings failed",
+            "  pulumi:pulumi:Stack (ainative-platform-pr-1):",
+            "    error: update failed",
+            "Outputs:",
+            ...Array.from({ length: 40 }, (_, i) => `    output${i}: "value"`),
+            "Resources:",
+            "    17 unchanged",
+            "    2 errored",
+        ].join("\n");
+        const why = whyFailed({ code: 1, stdout, stderr: "" });
+        assert.match(why, /^error: railway: writing the settings failed$/m);
+        assert.match(why, /^error: update failed$/m);
+        assert.match(why, /creating failed/);
+        assert.doesNotMatch(why, /output\d+/);
+        assert.equal(why.split("\n").length, 3, why);
+        // Nothing that looks like an error: the last lines, as before.
+        assert.match(whyFailed({ code: 1, stdout: "a\nb\nc", stderr: "" }), /c$/);
     });
 });
 
