@@ -21,6 +21,8 @@ import { mutationsSince } from "../support/railway-log";
 const PLANTED = {
     AUTH_SECRET: `planted-import-auth-${randomBytes(8).toString("hex")}`,
     POSTGRES_PASSWORD: `planted-import-pg-${randomBytes(8).toString("hex")}`,
+    // Neither its name nor its shape says credential: the import cannot tell, so it is a secret.
+    SMTP_LOGIN: `login${randomBytes(3).toString("hex")}`,
 };
 
 describe("bringing a live Railway project under a stack (npm run railway:import, pulumi import --file)", function () {
@@ -89,7 +91,12 @@ describe("bringing a live Railway project under a stack (npm run railway:import,
                 restartPolicyType: "ON_FAILURE",
                 restartPolicyMaxRetries: 3,
             },
-            { ...app, NEXT_PUBLIC_APP_URL: "http://localhost:3000", AUTH_SECRET: PLANTED.AUTH_SECRET },
+            {
+                ...app,
+                NEXT_PUBLIC_APP_URL: "http://localhost:3000",
+                AUTH_SECRET: PLANTED.AUTH_SECRET,
+                SMTP_LOGIN: PLANTED.SMTP_LOGIN,
+            },
         );
         const worker = await service(
             "worker",
@@ -160,6 +167,10 @@ describe("bringing a live Railway project under a stack (npm run railway:import,
         assert.match(io.stdout.join("\n"), /secrets\.services\.web\.AUTH_SECRET/);
         assert.match(io.stdout.join("\n"), /secrets\.services\.postgres\.POSTGRES_PASSWORD/);
         assert.match(io.stdout.join("\n"), /other environments \(staging\)/);
+        assert.match(
+            io.stdout.join("\n"),
+            /could not tell whether these are credentials, so they are secrets: web\.SMTP_LOGIN/,
+        );
         const stackFile = fs.readFileSync(s.ws.stackFile, "utf8");
         for (const value of Object.values(PLANTED)) assert.ok(!stackFile.includes(value), "no secret written in clear");
         assert.match(
@@ -170,6 +181,7 @@ describe("bringing a live Railway project under a stack (npm run railway:import,
 
         await s.ws.setSecret("secrets.services.web.AUTH_SECRET", PLANTED.AUTH_SECRET);
         await s.ws.setSecret("secrets.services.worker.AUTH_SECRET", PLANTED.AUTH_SECRET);
+        await s.ws.setSecret("secrets.services.web.SMTP_LOGIN", PLANTED.SMTP_LOGIN);
         await s.ws.setSecret("secrets.services.postgres.POSTGRES_PASSWORD", PLANTED.POSTGRES_PASSWORD);
         const before = s.emu.log.length;
         const deployments = s.emu.store.deployments.size;

@@ -209,6 +209,18 @@ describe("npm run deploy:watch", () => {
             editStack((gate) => (gate.pageOnFailedDeployment = true));
             emu.nextDeployments("FAILED", 1, web);
             const first = emu.store.deploy(web, environmentId, "push", sha);
+            // An app's log is hostile: credential-shaped lines, in the forms apps print them, and escapes.
+            const leaked = ["hunter2pw", "tok_live_0a1b2c3d4e", "c2VjcmV0OnBhc3N3b3Jk", "apikey-77f1e2d3"];
+            emu.store.signals.addLogLines(
+                first.id,
+                "build",
+                [
+                    `login failed: password ${leaked[0]}`,
+                    `> Authorization: Bearer ${leaked[1]}`,
+                    `curl -H "authorization: Basic ${leaked[2]}"`,
+                    `\u001b[31mconfig {"api_key": "${leaked[3]}"}\u001b[0m`,
+                ].map((message, i) => ({ at: first.createdAt + 1 + i, message, severity: "error" as const })),
+            );
             const io = captureIO();
             const code = await deployWatchCommand(
                 ["--stack", "local", "--service", "web", "--commit", sha, "--interval", "5", "--report"],
@@ -234,6 +246,15 @@ describe("npm run deploy:watch", () => {
                 io.stderr.join("\n"),
                 /told github \(skipped: .*GITHUB_DEPLOYMENT_ID.*\), commitStatus \(sent\), slack \(sent\), pagerduty \(sent\)/,
             );
+            const everywhere = [
+                io.all(),
+                JSON.stringify(slack.messages),
+                JSON.stringify(pd.events),
+                JSON.stringify(repo.statuses),
+            ].join("\n");
+            for (const value of leaked) assert.ok(!everywhere.includes(value), `${value} left the run`);
+            assert.ok(!everywhere.includes("\u001b") && !everywhere.includes("\\u001b"), "an escape left the run");
+            assert.match(everywhere, /password \[redacted\]/);
 
             // The same deployment, watched again (a re-run, or the gate got there first): told nowhere twice.
             const again = captureIO();
