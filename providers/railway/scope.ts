@@ -7,8 +7,9 @@
  * - every per-environment write names its environment, and a service's instance is made or removed
  *   in one environment with an environment patch (`isCreated` / `isDeleted`), as Railway's CLI does;
  * - around each write of a service's settings, variables or volume, the service's part of the
- *   project's *other* environments is read before and after: if the write moved any of them, the
- *   provider stops with an error naming them instead of carrying on as if nothing happened.
+ *   project's *other* environments is read before and after: if the write moved one of them (all
+ *   it changed here is there too), the provider stops with an error naming it instead of carrying
+ *   on as if nothing happened; another stack writing its own environment meanwhile is not that.
  *   Under both readings a fork (an environment with a source, as every review environment is) is
  *   reached only by its own writes, and a write in a fork reaches nothing else: a fork is not
  *   watched, and a write in one needs no check. That keeps review environments deployed at once
@@ -29,22 +30,42 @@ export interface InstanceScope {
     environmentId: string;
 }
 
-/** A digest of one service's configuration in one environment (never the values themselves). */
-function digest(config: unknown, serviceId: string): string {
+/**
+ * One service's configuration in one environment as a digest per leaf (`path -> sha256`): enough
+ * to tell which settings moved and whether two environments now agree on one, never the values.
+ */
+type Leaves = Map<string, string>;
+
+function leavesOf(config: unknown, serviceId: string): Leaves {
     const part = (config as { services?: Record<string, unknown> } | null)?.services?.[serviceId];
-    return createHash("sha256").update(canonical(part)).digest("hex");
+    const leaves: Leaves = new Map();
+    const stack: [string, unknown][] = [["", part]];
+    while (stack.length) {
+        const [at, v] = stack.pop()!;
+        if (v && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length)
+            for (const [k, child] of Object.entries(v)) stack.push([`${at}/${k}`, child]);
+        else leaves.set(at, createHash("sha256").update(canonical(v)).digest("hex"));
+    }
+    return leaves;
 }
 
-/** The service's part of every other environment the caller may read; one a token cannot read is one its writes cannot reach either. */
-async function othersOf(
-    s: InstanceScope,
-    envs: { id: string; sourceEnvironment?: { id: string } | null }[],
-): Promise<Map<string, { name: string; digest: string }>> {
-    const seen = new Map<string, { name: string; digest: string }>();
-    for (const env of envs.filter((e) => e.id !== s.environmentId && !e.sourceEnvironment)) {
+/** The paths whose digest differs between two readings (added and removed ones included). */
+function movedPaths(before: Leaves, after: Leaves): string[] {
+    return [...new Set([...before.keys(), ...after.keys()])].filter((k) => before.get(k) !== after.get(k));
+}
+
+interface Reading {
+    name: string;
+    leaves: Leaves;
+}
+
+/** The service's part of each environment the caller may read; one a token cannot read is one its writes cannot reach either. */
+async function readingsOf(s: InstanceScope, envs: { id: string }[]): Promise<Map<string, Reading>> {
+    const seen = new Map<string, Reading>();
+    for (const env of envs) {
         try {
             const { environment } = await gql(s.apiUrl, "EnvironmentScope", { id: env.id });
-            seen.set(env.id, { name: environment.name, digest: digest(environment.config, s.serviceId) });
+            seen.set(env.id, { name: environment.name, leaves: leavesOf(environment.config, s.serviceId) });
         } catch (e) {
             if (isNotFound(e) || (isRailwayApiError(e) && /not authorized/i.test(e.railwayMessage))) continue;
             throw e;
@@ -57,16 +78,37 @@ async function othersOf(
  * Runs a write that must change the service in `s.environmentId` only, and fails when it changed the
  * service in another environment of the project. A service Railway's IaC owns is never written
  * (iac-ownership.ts).
+ *
+ * Another stack may be writing its own environment at the same moment (staging's and production's
+ * ups run at once): a setting that moved there counts as reached by this write only when it moved
+ * to the value this environment has after the write. A concurrent write of that very value is the
+ * one case taken for a leak: it stops the update, never lets a leak pass.
  */
 export async function withinEnvironment<T>(s: InstanceScope, what: string, write: () => Promise<T>): Promise<T> {
     await refuseIacOwned(s);
     const envs = await gqlAll(s.apiUrl, "ProjectEnvironments", { id: s.projectId }, (d) => d.project.environments);
     if (envs.find((e) => e.id === s.environmentId)?.sourceEnvironment) return write();
-    const before = await othersOf(s, envs);
+    const watched = envs.filter((e) => e.id === s.environmentId || !e.sourceEnvironment);
+    const before = await readingsOf(s, watched);
     const result = await write();
-    const after = await othersOf(s, envs);
+    const after = await readingsOf(s, watched);
+    const oursBefore = before.get(s.environmentId)?.leaves ?? new Map<string, string>();
+    const ours = after.get(s.environmentId)?.leaves ?? new Map<string, string>();
+    const oursMoved = movedPaths(oursBefore, ours);
+    /**
+     * Railway applying this write beyond its environment applies all of it: every setting the write
+     * moved here has this environment's value there too, and something there moved. Another stack's
+     * own write at the same moment agrees on all of them only when it writes the very same values.
+     */
+    const reached = (b: Reading, now: Reading) => {
+        const theirsMoved = movedPaths(b.leaves, now.leaves);
+        if (!theirsMoved.length) return false;
+        const paths = oursMoved.length ? oursMoved : theirsMoved;
+        return paths.every((p) => now.leaves.get(p) === ours.get(p));
+    };
     const moved = [...before]
-        .filter(([id, b]) => after.has(id) && after.get(id)!.digest !== b.digest)
+        .filter(([id]) => id !== s.environmentId && after.has(id))
+        .filter(([id, b]) => reached(b, after.get(id)!))
         .map(([, b]) => b.name);
     if (moved.length) {
         throw new Error(

@@ -211,6 +211,34 @@ describe("Railway dynamic providers against the emulator", function () {
         );
     });
 
+    it("staging's and production's ups at the same moment: production moving under its own stack is no leak of staging's write", async () => {
+        const { projectId, environmentId: staging } = await projectAndEnv();
+        const production = emu.store.createEnvironment({ projectId, name: "production" }).id;
+        const svc = await p(serviceProvider).create({ projectId, name: "web", apiUrl });
+        // Staging's write is held at Railway while production's own stack writes production.
+        emu.inject({ operation: "VariableCollectionUpsert", latencyMs: 2_000, count: 1 });
+        const upserts = () => emu.log.filter((l) => l.operationName === "VariableCollectionUpsert").length;
+        const seen = upserts();
+        const write = p(variablesProvider).create({
+            projectId,
+            environmentId: staging,
+            serviceId: svc.id,
+            variables: { LOG_LEVEL: "debug" },
+            secretVariables: {},
+            apiUrl,
+        });
+        while (upserts() === seen) await new Promise((r) => setTimeout(r, 10));
+        emu.store.upsertVariables({
+            projectId,
+            environmentId: production,
+            serviceId: svc.id,
+            variables: { LOG_LEVEL: "warn" },
+        });
+        await write;
+        assert.equal(emu.store.vars(svc.id, staging).LOG_LEVEL, "debug");
+        assert.equal(emu.store.vars(svc.id, production).LOG_LEVEL, "warn");
+    });
+
     it("a write that Railway would apply beyond its environment (the schema's '[Experimental]' reading) is stopped, naming the environment it reached", async () => {
         const legacy = await startRailwayEmulator({
             deployStageMs: 5,
