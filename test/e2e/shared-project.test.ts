@@ -140,6 +140,28 @@ describe("stacks sharing one Railway project under the real engine", function ()
         assert.deepEqual(await fingerprint("staging"), stagingBefore);
     });
 
+    it("c2. staging's and production's ups at the same moment, each changing its own web: both succeed, each changes its own environment only", async () => {
+        const web = (c: Config) => c["ainative-platform:railway"].services.find((s: Config) => s.name === "web");
+        staging.editStackFile((c) => {
+            web(c).startCommand = "npm run start:staging-2";
+            web(c).variables.LOG_LEVEL = "debug";
+        });
+        production.editStackFile((c) => {
+            web(c).startCommand = "npm run start:production-2";
+            web(c).variables.LOG_LEVEL = "warn";
+        });
+        await Promise.all([up(staging), up(production)]);
+        const svc = [...emu.store.services.values()].find((x) => x.name === "web" && x.projectId === project().id)!;
+        for (const [name, start, level] of [
+            ["staging", "npm run start:staging-2", "debug"],
+            ["production", "npm run start:production-2", "warn"],
+        ]) {
+            const id = env(name)!.id;
+            assert.equal(emu.store.instance(svc.id, id).startCommand, start, `${name}'s start command`);
+            assert.equal(emu.store.vars(svc.id, id).LOG_LEVEL, level, `${name}'s LOG_LEVEL`);
+        }
+    });
+
     it("d. an environment created as a duplicate of staging carries staging's settings, and neither staging nor production moves", async () => {
         const before = { production: await fingerprint("production"), staging: await fingerprint("staging") };
         const review = await stackFor("pr-1", (r) => {
