@@ -69,10 +69,12 @@ export async function secretRotateCommand(
             return usage(`--stacks: '${s.slice(0, 80)}' ${(e as Error).message}`);
         }
     }
-    const engine = engineOnPath(env);
-    if (!engine) return usage("no Pulumi CLI on PATH (scripts/install-pulumi.sh installs one)");
     const value = o.generate ? randomBytes(o.bytes).toString("base64url") : (await readStdin()).replace(/\r?\n$/, "");
     if (!value) return usage("standard input held no value");
+    const unfit = unfitSecretValue(value);
+    if (unfit) return usage(`standard input is not a secret value: ${unfit} (nothing was changed)`);
+    const engine = engineOnPath(env);
+    if (!engine) return usage("no Pulumi CLI on PATH (scripts/install-pulumi.sh installs one)");
     const leases = await commandLeases(engine, cwd, env, io, `secret:rotate ${o.secret}`, o.lockTimeout);
     if ("problem" in leases) return usage(leases.problem);
     let outcomes;
@@ -98,12 +100,40 @@ export async function secretRotateCommand(
     return last.result === "undone" ? EXIT.findings : EXIT.ok;
 }
 
+/** The largest value read from standard input: a key or a certificate is far smaller. */
+export const MAX_SECRET_BYTES = 64 * 1024;
+
+/**
+ * Why a value read from standard input cannot be a service's secret, or undefined. Said without the
+ * value: its size, or the kind of character that does not belong (an environment variable holds no
+ * NUL, and a value with terminal escapes or invalid UTF-8 is garbage piped in by mistake).
+ */
+export function unfitSecretValue(value: string): string | undefined {
+    const bytes = Buffer.byteLength(value);
+    if (bytes > MAX_SECRET_BYTES) return `it is over ${MAX_SECRET_BYTES} bytes`;
+    if (value.includes("\uFFFD")) return "it is not UTF-8 text (binary data?)";
+    if (value.includes("\u0000")) return "it holds a NUL character, which no environment variable can";
+    // eslint-disable-next-line no-control-regex -- finding control characters is the point
+    if (/[\u0001-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(value))
+        return "it holds control characters (terminal escapes?); a multi-line value may hold newlines and tabs only";
+    return undefined;
+}
+
+/** Standard input, bounded: past MAX_SECRET_BYTES it stops reading (the value is then refused as too large). */
 function readAll(): Promise<string> {
     return new Promise((resolve, reject) => {
-        let text = "";
-        process.stdin.setEncoding("utf8");
-        process.stdin.on("data", (c) => (text += c));
-        process.stdin.on("end", () => resolve(text));
+        const chunks: Buffer[] = [];
+        let size = 0;
+        const done = () => resolve(Buffer.concat(chunks).toString("utf8"));
+        process.stdin.on("data", (c: Buffer) => {
+            chunks.push(c);
+            size += c.length;
+            if (size > MAX_SECRET_BYTES) {
+                process.stdin.destroy();
+                done();
+            }
+        });
+        process.stdin.on("end", done);
         process.stdin.on("error", reject);
     });
 }

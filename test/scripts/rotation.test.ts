@@ -6,6 +6,8 @@
 import { strict as assert } from "assert";
 import type { PulumiRun } from "../../scripts/engine/engine";
 import { rotate } from "../../scripts/rotation/rotate";
+import { MAX_SECRET_BYTES, secretRotateCommand, unfitSecretValue } from "../../scripts/commands/secret-rotate";
+import { captureIO } from "../support/capture";
 
 const NEW = "planted-new-value-7f3a";
 const OLD = "planted-old-value-91cc";
@@ -100,5 +102,33 @@ describe("secret rotation: order and undo", () => {
         const unset = await rotate({ ...plan, key: "NOPE" }, cli({}).run, () => {});
         assert.equal(unset[0].result, "could not decide");
         assert.match((unset[0] as { reason: string }).reason, /secrets\.services\.web\.NOPE is not set on staging/);
+    });
+});
+
+describe("npm run secret:rotate --stdin: garbage piped in", () => {
+    const garbage: [string, RegExp][] = [
+        ["\u0000\u0001\u0002binary", /NUL character/],
+        ["\u001b[2Jkey-with-escape", /control characters/],
+        ["planted\uFFFDvalue", /not UTF-8 text/],
+        ["k".repeat(MAX_SECRET_BYTES + 1), /over 65536 bytes/],
+    ];
+    for (const [value, why] of garbage)
+        it(`refuses ${JSON.stringify(value.slice(0, 12))}… before anything runs, without echoing it`, async () => {
+            const io = captureIO();
+            const code = await secretRotateCommand(
+                ["--secret", "web.AUTH_SECRET", "--stdin", "--stacks", "staging"],
+                io,
+                process.cwd(),
+                { PATH: "" },
+                async () => value,
+            );
+            assert.equal(code, 2, io.all());
+            assert.match(io.all(), why);
+            assert.match(io.all(), /nothing was changed/);
+            assert.ok(!io.all().includes(value.slice(3, 40)), "the value was echoed");
+        });
+
+    it("takes a multi-line value (a key in PEM form) as it is", () => {
+        assert.equal(unfitSecretValue("-----BEGIN KEY-----\nabc\tdef\n-----END KEY-----"), undefined);
     });
 });
