@@ -12,12 +12,12 @@
  * RAILWAY_API_TOKEN...).
  */
 import * as fs from "fs";
-import { engineOnPath, projectPulumi } from "../engine/engine";
+import { engineOnPath } from "../engine/engine";
 import { canaryDestroy, canaryUp } from "../review/canary";
 import type { ReviewDeps } from "../review/run";
 import { commitSha, defineCommand, parseCommand, repositoryName, stackName, usageProblem } from "./cli";
 import { CommandIO, EXIT } from "./io";
-import { commandLeases, LOCK_TIMEOUT, leaseProblem } from "./leases";
+import { LOCK_TIMEOUT, withCommandLeases } from "./leases";
 
 type Action = (
     { name: "up"; commit: string; repo: string; base: string } | { name: "destroy"; repo: string; base: string }
@@ -65,18 +65,15 @@ export async function canaryCommand(
     const a: Action = action;
     const engine = engineOnPath(env);
     if (!engine) return usage("no Pulumi CLI on PATH (scripts/install-pulumi.sh installs one)");
-    const leases = await commandLeases(engine, cwd, env, io, `canary ${a.name}`, a.lockTimeout);
-    if ("problem" in leases) return usage(leases.problem);
-    const pulumi = leases.wrap(projectPulumi(engine, cwd, env, 60 * 60_000));
-    try {
-        return await canaryAction(a, { pulumi, cwd, progress: io.err, now: () => new Date() }, io, env);
-    } catch (e) {
-        const code = leaseProblem(e, io);
-        if (code !== undefined) return code;
-        throw e;
-    } finally {
-        await leases.releaseAll();
-    }
+    const r = await withCommandLeases(
+        engine,
+        cwd,
+        env,
+        io,
+        { command: `canary ${a.name}`, lockTimeoutMinutes: a.lockTimeout, engineTimeoutMs: 60 * 60_000 },
+        (pulumi) => canaryAction(a, { pulumi, cwd, progress: io.err, now: () => new Date() }, io, env),
+    );
+    return "usage" in r ? usage(r.usage) : "exit" in r ? r.exit : r.value;
 }
 
 async function canaryAction(a: Action, deps: ReviewDeps, io: CommandIO, env: NodeJS.ProcessEnv): Promise<number> {

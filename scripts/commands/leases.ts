@@ -4,7 +4,7 @@
  * what a lease problem means for its exit code.
  */
 import { InvalidArgumentError } from "@commander-js/extra-typings";
-import { Engine, runPulumi, stopAllEngines } from "../engine/engine";
+import { Engine, projectPulumi, RunPulumi, runPulumi, stopAllEngines } from "../engine/engine";
 import { BackendUrlProblem } from "../state/backend";
 import { LeaseTimeout } from "../state/lease";
 import { StackLeases, StackNeedsAPerson } from "../state/stack-lease";
@@ -68,4 +68,30 @@ export function leaseProblem(e: unknown, io: CommandIO): number | undefined {
         return EXIT.usage;
     }
     return undefined;
+}
+
+/**
+ * Runs `fn` with the project's engine behind the command's stack leases (each stack's lease taken
+ * before its first change, all released however it ends). A lease problem is the command's answer
+ * (`exit`, said on stderr); a project or backend it cannot find is a usage problem for the caller.
+ */
+export async function withCommandLeases<T>(
+    engine: Engine,
+    cwd: string,
+    env: NodeJS.ProcessEnv,
+    io: CommandIO,
+    lease: { command: string; lockTimeoutMinutes: number; engineTimeoutMs: number },
+    fn: (pulumi: RunPulumi) => Promise<T>,
+): Promise<{ value: T } | { exit: number } | { usage: string }> {
+    const leases = await commandLeases(engine, cwd, env, io, lease.command, lease.lockTimeoutMinutes);
+    if ("problem" in leases) return { usage: leases.problem };
+    try {
+        return { value: await fn(leases.wrap(projectPulumi(engine, cwd, env, lease.engineTimeoutMs))) };
+    } catch (e) {
+        const code = leaseProblem(e, io);
+        if (code !== undefined) return { exit: code };
+        throw e;
+    } finally {
+        await leases.releaseAll();
+    }
 }

@@ -14,11 +14,11 @@
  */
 import { DOCUMENTS, isMutation, OperationName } from "../../providers/railway/documents";
 import { RailwayClient } from "../../providers/railway/client";
-import { engineOnPath, projectPulumi, RunPulumi } from "../engine/engine";
+import { engineOnPath, RunPulumi } from "../engine/engine";
 import { RailwayCall, rotateProjectToken, TokenOutcome } from "../rotation/project-token";
 import { defineCommand, parseCommand, stackName, usageProblem } from "./cli";
 import { CommandIO, EXIT } from "./io";
-import { commandLeases, LOCK_TIMEOUT, leaseProblem } from "./leases";
+import { LOCK_TIMEOUT, withCommandLeases } from "./leases";
 
 function rotateTokenProgram(io: CommandIO) {
     return defineCommand(
@@ -66,17 +66,15 @@ export async function railwayRotateTokenCommand(
         return usage("RAILWAY_API_TOKEN is not set: an account or workspace token makes and deletes project tokens");
     const engine = engineOnPath(env);
     if (!engine) return usage("no Pulumi CLI on PATH (scripts/install-pulumi.sh installs one)");
-    const leases = await commandLeases(engine, cwd, env, io, "railway:rotate-token", cmd.opts().lockTimeout);
-    if ("problem" in leases) return usage(leases.problem);
-    try {
-        return await rotateTokens(stacks, leases.wrap(projectPulumi(engine, cwd, env, 30 * 60_000)), io, env, deps);
-    } catch (e) {
-        const code = leaseProblem(e, io);
-        if (code !== undefined) return code;
-        throw e;
-    } finally {
-        await leases.releaseAll();
-    }
+    const r = await withCommandLeases(
+        engine,
+        cwd,
+        env,
+        io,
+        { command: "railway:rotate-token", lockTimeoutMinutes: cmd.opts().lockTimeout, engineTimeoutMs: 30 * 60_000 },
+        (pulumi) => rotateTokens(stacks, pulumi, io, env, deps),
+    );
+    return "usage" in r ? usage(r.usage) : "exit" in r ? r.exit : r.value;
 }
 
 async function rotateTokens(

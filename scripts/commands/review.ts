@@ -15,7 +15,7 @@
  * GITHUB_TOKEN and GITHUB_API_URL for the comment.
  */
 import { InvalidArgumentError } from "@commander-js/extra-typings";
-import { engineOnPath, projectPulumi, RunPulumi } from "../engine/engine";
+import { engineOnPath, RunPulumi } from "../engine/engine";
 import { githubClient, parseRepo } from "../github/client";
 import { upsertComment } from "../github/sticky";
 import { REVIEW_MARKER, reviewDestroy, ReviewDeps, reviewSweep, reviewUp } from "../review/run";
@@ -30,7 +30,7 @@ import {
     usageProblem,
 } from "./cli";
 import { CommandIO, EXIT } from "./io";
-import { commandLeases, LOCK_TIMEOUT, leaseProblem } from "./leases";
+import { LOCK_TIMEOUT, withCommandLeases } from "./leases";
 
 /** A git branch name as GitHub gives it (refs may not hold spaces, `~^:?*[\`, control characters or `..`). */
 function branchName(value: string): string {
@@ -118,17 +118,15 @@ export async function reviewCommand(
         );
     const engine = engineOnPath(env);
     if (!engine) return usage("no Pulumi CLI on PATH (scripts/install-pulumi.sh installs one)");
-    const leases = await commandLeases(engine, cwd, env, io, `review ${a.name}`, a.lockTimeout);
-    if ("problem" in leases) return usage(leases.problem);
-    try {
-        return await reviewAction(a, leases.wrap(projectPulumi(engine, cwd, env, 60 * 60_000)), io, cwd, env, opts);
-    } catch (e) {
-        const code = leaseProblem(e, io);
-        if (code !== undefined) return code;
-        throw e;
-    } finally {
-        await leases.releaseAll();
-    }
+    const r = await withCommandLeases(
+        engine,
+        cwd,
+        env,
+        io,
+        { command: `review ${a.name}`, lockTimeoutMinutes: a.lockTimeout, engineTimeoutMs: 60 * 60_000 },
+        (pulumi) => reviewAction(a, pulumi, io, cwd, env, opts),
+    );
+    return "usage" in r ? usage(r.usage) : "exit" in r ? r.exit : r.value;
 }
 
 async function reviewAction(

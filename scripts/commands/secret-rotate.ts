@@ -12,11 +12,11 @@
  * RAILWAY_API_TOKEN...).
  */
 import { randomBytes } from "crypto";
-import { engineOnPath, projectPulumi } from "../engine/engine";
+import { engineOnPath } from "../engine/engine";
 import { rotate } from "../rotation/rotate";
 import { defineCommand, integerIn, parseCommand, stackName, usageProblem } from "./cli";
 import { CommandIO, EXIT } from "./io";
-import { commandLeases, LOCK_TIMEOUT, leaseProblem } from "./leases";
+import { LOCK_TIMEOUT, withCommandLeases } from "./leases";
 
 const SECRET = /^([a-z][a-z0-9-]*)\.([A-Z_][A-Z0-9_]*)$/;
 
@@ -75,22 +75,22 @@ export async function secretRotateCommand(
     if (unfit) return usage(`standard input is not a secret value: ${unfit} (nothing was changed)`);
     const engine = engineOnPath(env);
     if (!engine) return usage("no Pulumi CLI on PATH (scripts/install-pulumi.sh installs one)");
-    const leases = await commandLeases(engine, cwd, env, io, `secret:rotate ${o.secret}`, o.lockTimeout);
-    if ("problem" in leases) return usage(leases.problem);
-    let outcomes;
-    try {
-        outcomes = await rotate(
-            { stacks, service: m[1], key: m[2], value, today: today().toISOString().slice(0, 10) },
-            leases.wrap(projectPulumi(engine, cwd, env, 60 * 60_000)),
-            io.err,
-        );
-    } catch (e) {
-        const code = leaseProblem(e, io);
-        if (code !== undefined) return code;
-        throw e;
-    } finally {
-        await leases.releaseAll();
-    }
+    const r = await withCommandLeases(
+        engine,
+        cwd,
+        env,
+        io,
+        { command: `secret:rotate ${o.secret}`, lockTimeoutMinutes: o.lockTimeout, engineTimeoutMs: 60 * 60_000 },
+        (pulumi) =>
+            rotate(
+                { stacks, service: m[1], key: m[2], value, today: today().toISOString().slice(0, 10) },
+                pulumi,
+                io.err,
+            ),
+    );
+    if ("usage" in r) return usage(r.usage);
+    if ("exit" in r) return r.exit;
+    const outcomes = r.value;
     for (const x of outcomes)
         io.out(`${x.stack}: ${x.result}${x.result === "rotated" ? "" : `\n${x.reason.replace(/^/gm, "  ")}`}`);
     const untouched = stacks.slice(outcomes.length);
