@@ -48,8 +48,15 @@ import { GateState, readState, writeState } from "./state";
 
 export const GATE_EXIT = { healthy: 0, rolledBack: 1, undecided: 2 } as const;
 
-/** How often the gate reads Railway's memory figure while it probes (Railway samples it about every 30 s). */
-const MEMORY_READ_EVERY_MS = 15_000;
+/**
+ * Railway's API budget (Hobby: 1,000 requests an hour, shared with drift, the watchers and the
+ * engine): the gate reads the memory figure once a minute (Railway samples it about every 30 s;
+ * the app's own payload is probed at every interval), and a build's status every 10 s while it
+ * waits (a build takes minutes). With the window's reads, about 30 calls per service per 10-minute
+ * window, plus 6 per minute of build (README "Health gate and rollback").
+ */
+const MEMORY_READ_EVERY_MS = 60_000;
+const BUILD_WAIT_POLL_MS = 10_000;
 export const DECISION_FORMAT_VERSION = 1;
 
 export interface GateOptions {
@@ -183,7 +190,7 @@ export async function runGate(o: GateOptions): Promise<DecisionRecord> {
         ) {
             if (clock.now() === waitStart)
                 log(`gate: waiting for deployment ${watched(list)!.id} (${watched(list)!.status})`);
-            await clock.sleep(o.rollbackPollMs ?? 2000);
+            await clock.sleep(o.rollbackPollMs ?? BUILD_WAIT_POLL_MS);
             list = await deployments(o.railway);
         }
     } catch (e) {
