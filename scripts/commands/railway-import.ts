@@ -113,7 +113,7 @@ export async function railwayImportCommand(argv: string[], io: CommandIO, cwd = 
                   ]
                 : ["  1. no secrets to set"]),
             `  2. npm run validate -- --stack ${stack}`,
-            `  3. pulumi import --file ${rel(importFile)} --stack ${stack} --protect=false --generate-code=false --yes`,
+            `  3. npm run import -- --stack ${stack} --file ${rel(importFile)} (pulumi import --file behind the stack's lease)`,
             `  4. pulumi preview --stack ${stack}: updates that only record state (no create, replace or delete), then pulumi up`,
             "     before changing the config: the first up takes each running deployment as the config's (no redeploy)",
         ].join("\n"),

@@ -2,8 +2,10 @@
  * `npm run up -- --stack <s> [--yes] [--lock-timeout <minutes>] [--policy-config <file>]`
  * `npm run destroy -- --stack <s> [--yes] [--lock-timeout <minutes>]`
  * `npm run refresh -- --stack <s> [--yes] [--lock-timeout <minutes>]`
+ * `npm run import -- --stack <s> --file <import.json> [--yes] [--lock-timeout <minutes>]`
  *
- * The engine's `up`, `destroy` and `refresh`, the way a person and every workflow run them on a
+ * The engine's `up`, `destroy`, `refresh` and `import --file` (railway:import's file, imported
+ * unprotected and without generated code), the way a person and every workflow run them on a
  * shared backend (scripts/state/stack-lease.ts): the stack's lease first (waiting for another holder,
  * with progress, up to --lock-timeout, then failing naming it), a dead runner's Pulumi lock and
  * pending operations settled, the engine's progress shown as it goes, the lease released however it
@@ -26,12 +28,13 @@ import { defineCommand, parseCommand, stackName, usageProblem } from "./cli";
 import { Ask, CommandIO, EXIT, terminalAsk } from "./io";
 import { LOCK_TIMEOUT, leaseProblem } from "./leases";
 
-export type StackOperation = "up" | "destroy" | "refresh";
+export type StackOperation = "up" | "destroy" | "refresh" | "import";
 
 const SUMMARY: Record<StackOperation, string> = {
     up: "pulumi up of one stack with the policy pack, holding the stack's lease (a dead runner's lock and leftovers settled first)",
     destroy: "pulumi destroy of one stack, holding the stack's lease",
     refresh: "pulumi refresh of one stack (the state made to match what runs), holding the stack's lease",
+    import: "pulumi import --file of one stack (npm run railway:import's file), holding the stack's lease",
 };
 
 export async function stackOperationCommand(
@@ -54,9 +57,17 @@ export async function stackOperationCommand(
         .option(LOCK_TIMEOUT.flags, LOCK_TIMEOUT.description, LOCK_TIMEOUT.parse, LOCK_TIMEOUT.defaultMinutes);
     if (operation === "up")
         cmd.option("--policy-config <file>", "the policy pack's config (default: policies/config/<stack>.json)");
+    if (operation === "import")
+        cmd.option("--file <import.json>", "the import file (npm run railway:import writes one)");
     const parsed = parseCommand(cmd, argv);
     if (parsed !== true) return parsed;
-    const flags = cmd.opts() as { stack?: string; yes: boolean; lockTimeout: number; policyConfig?: string };
+    const flags = cmd.opts() as {
+        stack?: string;
+        yes: boolean;
+        lockTimeout: number;
+        policyConfig?: string;
+        file?: string;
+    };
     const usage = usageProblem(io, cmd);
     if (!flags.stack) return usage("--stack is required");
     const stack = flags.stack;
@@ -84,6 +95,14 @@ export async function stackOperationCommand(
             timeoutMs: 4 * 3600_000,
             ...(show ? { onOutput: stream, onStdout: stream } : {}),
         });
+    // What the operation takes besides the stack: the policy pack for up, the file for import.
+    const opArgs: string[] = [];
+    if (operation === "import") {
+        if (!flags.file) return usage("--file is required: the import file npm run railway:import wrote");
+        const file = path.resolve(cwd, flags.file);
+        if (!fs.existsSync(file)) return usage(`no import file ${file}`);
+        opArgs.push("--file", file, "--protect=false", "--generate-code=false");
+    }
     const policyArgs: string[] = [];
     if (operation === "up") {
         const config = path.resolve(cwd, flags.policyConfig ?? path.join("policies", "config", `${stack}.json`));
@@ -118,7 +137,7 @@ export async function stackOperationCommand(
                     const preview =
                         operation === "up"
                             ? await run(["preview", "--stack", stack, ...policyArgs], true)
-                            : await run([operation, "--stack", stack, "--preview-only"], true);
+                            : await run([operation, "--stack", stack, "--preview-only", ...opArgs], true);
                     if (preview.code !== 0) {
                         io.err(`the preview failed (exit ${preview.code}): nothing was changed`);
                         return EXIT.findings;
@@ -133,7 +152,15 @@ export async function stackOperationCommand(
                 }
                 io.err(`pulumi ${operation} --stack ${stack}`);
                 const r = await run(
-                    [operation, "--stack", stack, "--yes", ...(ask ? ["--skip-preview"] : []), ...policyArgs],
+                    [
+                        operation,
+                        "--stack",
+                        stack,
+                        "--yes",
+                        ...(ask ? ["--skip-preview"] : []),
+                        ...opArgs,
+                        ...policyArgs,
+                    ],
                     true,
                 );
                 if (r.code !== 0) {

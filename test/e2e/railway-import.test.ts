@@ -3,7 +3,7 @@
  * only through Railway's API (two environments; a web service with a Railway domain and a custom
  * domain, a worker, PostgreSQL with a volume, variables referring to each other, every service
  * deployed), then `npm run railway:import` writes the stack file's section and an import file,
- * `pulumi import --file` takes everything into the state, and `pulumi up` changes nothing on
+ * `npm run import` (pulumi import --file behind the stack's lease) takes everything into the state, and `pulumi up` changes nothing on
  * Railway: no mutation, no deployment. The secrets are set by name; no value is written in clear.
  */
 import { strict as assert } from "assert";
@@ -16,6 +16,7 @@ import { railwayImportCommand } from "../../scripts/commands/railway-import";
 import { parseDigest } from "../../scripts/engine/output";
 import { captureIO } from "../support/capture";
 import { LocalStack, startLocalStack } from "../support/e2e";
+import { runNpm } from "../support/npm-process";
 import { mutationsSince } from "../support/railway-log";
 
 const PLANTED = {
@@ -25,7 +26,7 @@ const PLANTED = {
     SMTP_LOGIN: `login${randomBytes(3).toString("hex")}`,
 };
 
-describe("bringing a live Railway project under a stack (npm run railway:import, pulumi import --file)", function () {
+describe("bringing a live Railway project under a stack (npm run railway:import, npm run import)", function () {
     let s: LocalStack;
     let out: string;
     const call = (op: OperationName, vars: Record<string, unknown>): Promise<any> =>
@@ -167,6 +168,7 @@ describe("bringing a live Railway project under a stack (npm run railway:import,
         assert.match(io.stdout.join("\n"), /secrets\.services\.web\.AUTH_SECRET/);
         assert.match(io.stdout.join("\n"), /secrets\.services\.postgres\.POSTGRES_PASSWORD/);
         assert.match(io.stdout.join("\n"), /other environments \(staging\)/);
+        assert.match(io.stdout.join("\n"), /npm run import -- --stack local --file /);
         assert.match(
             io.stdout.join("\n"),
             /could not tell whether these are credentials, so they are secrets: web\.SMTP_LOGIN/,
@@ -187,14 +189,16 @@ describe("bringing a live Railway project under a stack (npm run railway:import,
         const deployments = s.emu.store.deployments.size;
         const snapshot = JSON.stringify({ ...(s.emu.store.snapshot() as object), deployments: undefined });
 
-        const imported = await s.run([
+        // As the import's output says: npm run import, pulumi import --file behind the stack's lease.
+        const imported = await runNpm(
             "import",
-            "--file",
-            path.join(out, "import.json"),
-            "--protect=false",
-            "--generate-code=false",
-            "--yes",
-        ]);
+            ["--stack", "local", "--file", path.join(out, "import.json"), "--yes"],
+            {
+                cwd: s.ws.dir,
+                env: s.ws.env,
+            },
+        );
+        s.outputs.push(imported.stdout, imported.stderr);
         assert.equal(imported.code, 0, imported.stdout + imported.stderr);
         const preview = await s.run(["preview", "--json"]);
         assert.equal(preview.code, 0, preview.stdout + preview.stderr);
