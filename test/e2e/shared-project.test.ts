@@ -201,6 +201,27 @@ describe("stacks sharing one Railway project under the real engine", function ()
         assert.equal(r.code, 0, r.stdout + r.stderr);
     });
 
+    it("e2. staging's destroy while production deploys a change: production gets its change and keeps everything, staging is gone", async () => {
+        await up(staging);
+        assert.ok(env("staging"), "staging is back");
+        production.editStackFile((c) => {
+            c["ainative-platform:railway"].services.find((x: Config) => x.name === "web").startCommand =
+                "npm run start:production-3";
+        });
+        const [destroyed, deployed] = await Promise.all([
+            staging.pulumi(["destroy", "--yes", "--skip-preview"]),
+            production.pulumi(["up", "--yes", "--skip-preview"]),
+        ]);
+        assert.equal(destroyed.code, 0, destroyed.stdout + destroyed.stderr);
+        assert.equal(deployed.code, 0, deployed.stdout + deployed.stderr);
+        assert.equal(env("staging"), undefined);
+        assert.deepEqual(serviceNames(), ["postgres", "redis", "web"], "no service deleted");
+        const web = [...emu.store.services.values()].find((x) => x.name === "web" && x.projectId === project().id)!;
+        assert.equal(emu.store.instance(web.id, env("production")!.id).startCommand, "npm run start:production-3");
+        const r = await production.pulumi(["preview", "--refresh", "--expect-no-changes"]);
+        assert.equal(r.code, 0, r.stdout + r.stderr);
+    });
+
     it("f. a project seeded through Railway's API with two environments and its services everywhere is taken over without duplicating anything", async () => {
         const { projectCreate } = await call("ProjectCreate", {
             input: { name: "seeded", defaultEnvironmentName: "production", workspaceId: "local-workspace" },
