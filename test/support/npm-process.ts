@@ -1,7 +1,8 @@
 /**
  * An npm script run as a person or a workflow runs it (`npm run <script> -- <args>` in a project
- * folder), in a process group of its own so a test can kill the whole command at once (npm, the
- * command, the engine, its language host and provider plugins) as a dead runner dies.
+ * folder), in a session of its own so a test can kill the whole command at once (npm, the command,
+ * the engine, its language host and provider plugins, whatever their process group) as a dead
+ * runner dies.
  */
 import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
@@ -19,9 +20,9 @@ export interface NpmProcess {
     readonly done: Promise<NpmRun>;
     /** What it printed so far. */
     output(): string;
-    /** SIGKILL to every process of its group. */
+    /** SIGKILL to every process of its session: its group, and plugins the engine put in groups of their own. */
     killGroup(): void;
-    /** The processes of its group still alive (a plugin the kill missed), as `pid comm`; zombies are dead. */
+    /** The processes of its session still alive (a plugin the kill missed), as `pid comm`; zombies are dead. */
     survivors(): string[];
 }
 
@@ -53,8 +54,16 @@ export function startNpm(script: string, args: string[], opts: { cwd: string; en
             } catch {
                 // the group is gone already
             }
+            // The engine starts some plugins in a process group of their own (the PagerDuty one):
+            // they are still in the command's session, which a dead runner's machine takes with it.
+            for (const [pid] of sessionMembers(child.pid!))
+                try {
+                    process.kill(pid, "SIGKILL");
+                } catch {
+                    // gone meanwhile
+                }
         },
-        survivors: () => survivorsOf(child.pid!),
+        survivors: () => sessionMembers(child.pid!).map(([pid, what]) => `${pid} ${what}`),
     };
     running.add(p);
     return p;
@@ -70,9 +79,9 @@ export function killLeftoverNpm(): void {
     for (const p of running) p.killGroup();
 }
 
-/** Live processes of a process group, from /proc (a zombie, state Z, has exited already). */
-function survivorsOf(pgid: number): string[] {
-    const found: string[] = [];
+/** Live processes of a session (a zombie, state Z, has exited already), as [pid, "comm (state)"]. */
+function sessionMembers(sid: number): [number, string][] {
+    const found: [number, string][] = [];
     for (const pid of fs.readdirSync("/proc").filter((n) => /^\d+$/.test(n))) {
         let stat: string;
         try {
@@ -80,11 +89,11 @@ function survivorsOf(pgid: number): string[] {
         } catch {
             continue; // gone meanwhile
         }
-        // pid (comm) state ppid pgrp ...: comm may hold spaces and parentheses, so split after its last ')'.
+        // pid (comm) state ppid pgrp session ...: comm may hold spaces and parentheses, so split after its last ')'.
         const close = stat.lastIndexOf(")");
-        const [state, , pgrp] = stat.slice(close + 2).split(" ");
-        if (Number(pgrp) === pgid && state !== "Z")
-            found.push(`${pid} ${stat.slice(stat.indexOf("(") + 1, close)} (${state})`);
+        const [state, , , session] = stat.slice(close + 2).split(" ");
+        if (Number(session) === sid && state !== "Z")
+            found.push([Number(pid), `${stat.slice(stat.indexOf("(") + 1, close)} (${state})`]);
     }
     return found;
 }
