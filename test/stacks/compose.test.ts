@@ -3,37 +3,13 @@ import { strict as assert } from "assert";
 import { PROJECT_ROOT } from "../../components/deployment-gate";
 import { COMPONENT_TYPES } from "../../components/types";
 import { isSecretKey } from "../../config/environment.schema";
+import { isRailwayType, RESOURCE_TYPES } from "../../config/resource-types";
 import { isSecretInput } from "../../scripts/plan/offline-runtime";
 import { CapturedResource, countByType, inputValue, mockDeploymentId, promiseOf, runStack } from "../support/mocks";
 import { PLANTED_SECRETS } from "../support/stack-files";
 
-const RAILWAY = "railway:index:";
-const T = {
-    project: `${RAILWAY}Project`,
-    projectLookup: `${RAILWAY}ProjectLookup`,
-    environment: `${RAILWAY}Environment`,
-    service: `${RAILWAY}Service`,
-    instance: `${RAILWAY}ServiceInstance`,
-    variables: `${RAILWAY}Variables`,
-    serviceDomain: `${RAILWAY}ServiceDomain`,
-    customDomain: `${RAILWAY}CustomDomain`,
-    volume: `${RAILWAY}Volume`,
-    deployment: `${RAILWAY}ServiceDeployment`,
-    branchProtection: "github:index/branchProtection:BranchProtection",
-    ghEnvironment: "github:index/repositoryEnvironment:RepositoryEnvironment",
-    ghDeployPolicy: "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy",
-    ghSecret: "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret",
-    ghProvider: "pulumi:providers:github",
-    sentryTeam: "sentry:index/sentryTeam:SentryTeam",
-    sentryProject: "sentry:index/sentryProject:SentryProject",
-    sentryKey: "sentry:index/sentryKey:SentryKey",
-    sentryIssueAlert: "sentry:index/sentryIssueAlert:SentryIssueAlert",
-    sentryMetricAlert: "sentry:index/sentryMetricAlert:SentryMetricAlert",
-    pdPolicy: "pagerduty:index/escalationPolicy:EscalationPolicy",
-    pdService: "pagerduty:index/service:Service",
-    pdIntegration: "pagerduty:index/serviceIntegration:ServiceIntegration",
-    command: "command:local:Command",
-};
+/** The type tokens, from their one home; the GitHub provider's own type is Pulumi's. */
+const T = { ...RESOURCE_TYPES, ghProvider: "pulumi:providers:github" } as const;
 const C = COMPONENT_TYPES;
 
 /**
@@ -59,17 +35,17 @@ const deployedStack = (owner: boolean) => ({
     [T.customDomain]: 1,
     [T.ghProvider]: 1,
     [T.branchProtection]: 1,
-    [T.ghEnvironment]: 1,
-    [T.ghDeployPolicy]: 1,
-    [T.ghSecret]: 2,
+    [T.githubEnvironment]: 1,
+    [T.githubDeploymentPolicy]: 1,
+    [T.githubSecret]: 2,
     ...(owner ? { [T.sentryTeam]: 1 } : {}),
     [T.sentryProject]: 2,
     [T.sentryKey]: 2,
     [T.sentryIssueAlert]: 2,
     [T.sentryMetricAlert]: 4,
-    [T.pdPolicy]: 1,
-    [T.pdService]: 2,
-    [T.pdIntegration]: 2,
+    [T.escalationPolicy]: 1,
+    [T.pagerdutyService]: 2,
+    [T.pagerdutyIntegration]: 2,
 });
 
 const EXPECTED_TYPES: Record<string, Record<string, number>> = {
@@ -108,7 +84,7 @@ function plainStrings(value: unknown, out: string[] = []): string[] {
 
 /** Which component type owns which resource types. */
 function ownerOf(type: string): string | undefined {
-    if (type.startsWith(RAILWAY)) return C.RailwayApp.token;
+    if (isRailwayType(type)) return C.RailwayApp.token;
     if (type.startsWith("github:")) return C.RepositoryProtection.token;
     if (type.startsWith("sentry:")) return C.ErrorTracking.token;
     if (type.startsWith("pagerduty:")) return C.IncidentRouting.token;
@@ -154,12 +130,12 @@ for (const stack of ["production", "staging", "local"]) {
                     assert.ok(!isSecretKey(k) || value.includes("${{"), `${v.name}: ${k} is plain`);
                 }
             }
-            for (const s of captured.filter((r) => r.type === T.ghSecret)) {
+            for (const s of captured.filter((r) => r.type === T.githubSecret)) {
                 assert.ok(isSecretInput(s.inputs.value), `${s.name}: value is not a secret input`);
             }
             for (const k of captured.filter((r) => r.type === T.sentryKey))
                 assert.ok(k.additionalSecretOutputs.includes("dsnPublic"));
-            for (const k of captured.filter((r) => r.type === T.pdIntegration))
+            for (const k of captured.filter((r) => r.type === T.pagerdutyIntegration))
                 assert.ok(k.additionalSecretOutputs.includes("integrationKey"));
             for (const out of [exports.sentryDsns, exports.pagerdutyRoutingKeys]) {
                 for (const [svc, o] of Object.entries((out ?? {}) as Record<string, pulumi.Output<string>>)) {
@@ -254,7 +230,7 @@ for (const stack of ["production", "staging", "local"]) {
             });
 
             it("requires reviewers on the production GitHub environment and deploys it from main only", () => {
-                const env = one(captured, T.ghEnvironment, "repository-production");
+                const env = one(captured, T.githubEnvironment, "repository-production");
                 assert.equal(env.inputs.environment, "production");
                 const [reviewers] = env.inputs.reviewers;
                 assert.equal(reviewers.teams.length, 1, "team platform-leads");
@@ -265,11 +241,11 @@ for (const stack of ["production", "staging", "local"]) {
                     customBranchPolicies: true,
                 });
                 assert.equal(
-                    one(captured, T.ghDeployPolicy, "repository-production-main").inputs.branchPattern,
+                    one(captured, T.githubDeploymentPolicy, "repository-production-main").inputs.branchPattern,
                     "main",
                 );
                 const secrets = captured
-                    .filter((r) => r.type === T.ghSecret)
+                    .filter((r) => r.type === T.githubSecret)
                     .map((r) => [r.inputs.environment, r.inputs.secretName]);
                 assert.deepEqual(secrets.sort(), [
                     ["production", "PULUMI_CONFIG_PASSPHRASE"],
@@ -278,16 +254,16 @@ for (const stack of ["production", "staging", "local"]) {
             });
 
             it("pages at high urgency through a two-level escalation policy", () => {
-                const policy = one(captured, T.pdPolicy, "incidents");
+                const policy = one(captured, T.escalationPolicy, "incidents");
                 assert.equal(policy.inputs.rules.length, 2);
                 assert.deepEqual(policy.inputs.rules[0].targets, [{ type: "schedule_reference", id: "P8PRIMARY" }]);
-                for (const s of captured.filter((r) => r.type === T.pdService)) {
+                for (const s of captured.filter((r) => r.type === T.pagerdutyService)) {
                     assert.deepEqual(s.inputs.incidentUrgencyRule, { type: "constant", urgency: "high" }, s.name);
                     assert.equal(s.inputs.escalationPolicy, "incidents-id");
                 }
                 assert.deepEqual(
                     captured
-                        .filter((r) => r.type === T.pdService)
+                        .filter((r) => r.type === T.pagerdutyService)
                         .map((r) => r.name)
                         .sort(),
                     ["incidents-web", "incidents-worker"],
@@ -370,16 +346,16 @@ for (const stack of ["production", "staging", "local"]) {
                     captured.every((r) => !r.protect),
                     "staging protects nothing",
                 );
-                for (const s of captured.filter((r) => r.type === T.pdService))
+                for (const s of captured.filter((r) => r.type === T.pagerdutyService))
                     assert.equal(s.inputs.incidentUrgencyRule.urgency, "low");
             });
 
             it("protects develop and its own staging environment, not main or production", () => {
                 const bp = one(captured, T.branchProtection, "repository-develop");
                 assert.equal(bp.inputs.pattern, "develop");
-                assert.equal(one(captured, T.ghEnvironment, "repository-staging").inputs.environment, "staging");
+                assert.equal(one(captured, T.githubEnvironment, "repository-staging").inputs.environment, "staging");
                 assert.equal(
-                    one(captured, T.ghDeployPolicy, "repository-staging-develop").inputs.branchPattern,
+                    one(captured, T.githubDeploymentPolicy, "repository-staging-develop").inputs.branchPattern,
                     "develop",
                 );
             });
@@ -488,7 +464,7 @@ describe("stack composition: integrations switched off", function () {
         });
         const families = new Set(captured.map((r) => r.type.split(":")[0]));
         assert.ok(!families.has("github") && !families.has("sentry"), [...families].join(", "));
-        assert.ok(captured.some((r) => r.type === T.pdService));
+        assert.ok(captured.some((r) => r.type === T.pagerdutyService));
         assert.ok(!captured.some((r) => r.type === T.ghProvider));
     });
 
