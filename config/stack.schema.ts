@@ -441,7 +441,7 @@ export const reviewEnvironmentsSchema = z.strictObject({
 /**
  * What makes a stack a pull request's review environment: written by `npm run review` into the
  * review stack's file (a copy of its base's), never by hand. The program derives the rest
- * (config/review.ts).
+ * (config/derived-environment.ts).
  */
 export const reviewSchema = z.strictObject({
     pullRequest: z.number().int().min(1),
