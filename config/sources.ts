@@ -319,3 +319,16 @@ export function parseRuntimeValue(text: string): unknown {
     }
     return text;
 }
+
+/** Why a stack file is not there, with the stacks that are (`Pulumi.<stack>.yaml` beside it). */
+export function missingStackFile(file: string): string {
+    const dir = path.dirname(file);
+    const stacks = fs.existsSync(dir)
+        ? fs
+              .readdirSync(dir)
+              .filter((f) => /^Pulumi\.(.+)\.yaml$/.test(f))
+              .map((f) => f.replace(/^Pulumi\.|\.yaml$/g, ""))
+              .sort()
+        : [];
+    return `no stack file ${file}${stacks.length ? ` (stacks here: ${stacks.join(", ")})` : " (no Pulumi.<stack>.yaml here)"}`;
+}

@@ -12,6 +12,7 @@
  */
 import { parseRepo } from "../github/client";
 import { Command, CommanderError, CommandUnknownOpts, InvalidArgumentError, Option } from "@commander-js/extra-typings";
+import { closestKey } from "../../config/suggest";
 import { CommandIO, EXIT } from "./io";
 
 export { Option };
@@ -25,7 +26,6 @@ export function defineCommand(script: string, summary: string, io: CommandIO, no
         .description(summary)
         .helpOption("-h, --help", "show this help")
         .allowExcessArguments(false)
-        .showHelpAfterError()
         .configureHelp({ helpWidth: 100 })
         .exitOverride()
         .configureOutput({
@@ -41,19 +41,55 @@ export function defineCommand(script: string, summary: string, io: CommandIO, no
  * `--help`, {@link EXIT.usage} after a usage error (already printed with the help).
  */
 export function parseCommand(cmd: CommandUnknownOpts, argv: string[]): true | number {
+    // Commander checks required options before unknown ones, so `--stak production` would be
+    // reported as a missing --stack; the misspelt option is the problem to name.
     try {
+        const unknown = unknownOption(cmd, argv);
+        if (unknown) {
+            const near = closestKey(unknown, longOptions(cmd));
+            cmd.error(`error: unknown option '${unknown}'${near ? ` (did you mean ${near}?)` : ""}`, {
+                exitCode: EXIT.usage,
+                code: "commander.unknownOption",
+            });
+        }
         cmd.parse(argv, { from: "user" });
         return true;
     } catch (e) {
-        if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+        if (e instanceof CommanderError) {
+            if (e.exitCode === 0) return EXIT.ok;
+            cmd.configureOutput().writeErr?.(usageLine(cmd));
+            return EXIT.usage;
+        }
         throw e;
     }
 }
 
-/** A usage problem found after parsing: the message and the command's help on stderr, exit 2. */
+/** The long options a command takes, --help included. */
+function longOptions(cmd: CommandUnknownOpts): string[] {
+    return [...cmd.options.map((o) => o.long).filter((l): l is string => !!l), "--help"];
+}
+
+/** The first `--option` in argv that the command does not take (none for a command with subcommands, whose options differ). */
+function unknownOption(cmd: CommandUnknownOpts, argv: string[]): string | undefined {
+    if (cmd.commands.length > 0) return undefined;
+    const known = new Set(longOptions(cmd));
+    for (const arg of argv) {
+        if (arg === "--") return undefined;
+        const name = /^(--[^=]+)/.exec(arg)?.[1];
+        if (name && !known.has(name)) return name;
+    }
+    return undefined;
+}
+
+/** One line of usage and where the rest is: what follows a usage error instead of the whole help. */
+export function usageLine(cmd: CommandUnknownOpts): string {
+    return `Usage: ${cmd.name()} ${cmd.usage()}   (--help lists every option)`;
+}
+
+/** A usage problem found after parsing: the one problem and one line of usage on stderr, exit 2. */
 export function usageProblem(io: CommandIO, cmd: CommandUnknownOpts): (message: string) => number {
     return (message) => {
-        io.err(`error: ${message}\n${cmd.helpInformation().replace(/\n$/, "")}`);
+        io.err(`error: ${message}\n${usageLine(cmd)}`);
         return EXIT.usage;
     };
 }

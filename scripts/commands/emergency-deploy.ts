@@ -22,7 +22,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { formatIssue } from "../../config/issues";
-import { readStackFile, StackFileError } from "../../config/sources";
+import { missingStackFile, readStackFile, StackFileError } from "../../config/sources";
 import { reportedIssues, validateStackConfig } from "../../config/validate";
 import { deployer, workTree } from "../emergency/git";
 import { appendRecord, DEFAULT_LOG, EmergencyRecord, readRecords, renderReport } from "../emergency/record";
@@ -87,7 +87,7 @@ export async function emergencyDeployCommand(
     if (flags.days !== undefined) return usage("--days goes with --report");
     const stack = flags.stack;
     const stackFile = path.join(cwd, `Pulumi.${stack}.yaml`);
-    if (!fs.existsSync(stackFile)) return usage(`no stack file ${stackFile}`);
+    if (!fs.existsSync(stackFile)) return usage(missingStackFile(stackFile));
     const policyConfig = path.resolve(cwd, flags.policyConfig ?? path.join("policies", "config", `${stack}.json`));
     if (!fs.existsSync(policyConfig)) return usage(`no policy config ${policyConfig} (pass --policy-config)`);
     const found = engineOnPath(env);

@@ -16,7 +16,7 @@ import { GATE_LIMITS } from "../../config/stack.schema";
 import { DecisionRecord, GATE_EXIT, runGate, undecidedRecord } from "../gate/gate";
 import { notifyConfigFromEnv } from "../gate/notify";
 import { scrub } from "../gate/probes";
-import { defineCommand, numberIn, parseCommand, usageProblem } from "./cli";
+import { defineCommand, numberIn, parseCommand, usageLine, usageProblem } from "./cli";
 import { CommandIO, outPath, writeAtomically } from "./io";
 
 function gateProgram(io: CommandIO) {
@@ -90,7 +90,7 @@ export async function gateCommand(
         baseUrl = baseUrlOf(ctx, flags.url);
     } catch (e) {
         if (!(e instanceof ContextError)) throw e;
-        io.err(cmd.helpInformation());
+        io.err(`error: ${e.message}\n${usageLine(cmd)}`);
         return emit(undecidedRecord(flags.stack, flags.service, `cannot start: ${e.message}`));
     }
     let railway;

@@ -4,7 +4,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { StackFileError } from "../../config/sources";
+import { missingStackFile, StackFileError } from "../../config/sources";
 import { runPlan } from "../plan/plan";
 import type { PackProcess } from "../plan/pack-process";
 import { PolicyConfigError } from "../plan/policy-config";
@@ -41,7 +41,7 @@ export async function planCommand(
     const usage = usageProblem(io, cmd);
     const format = values.format;
     const file = values.file ? path.resolve(cwd, values.file) : path.resolve(cwd, `Pulumi.${values.stack}.yaml`);
-    if (!fs.existsSync(file)) return usage(`no stack file ${file}`);
+    if (!fs.existsSync(file)) return usage(missingStackFile(file));
     // Another stack's own file would be planned with this stack's name and policy config.
     const named = path.basename(file).match(/^Pulumi\.(.+)\.ya?ml$/)?.[1];
     if (named !== undefined && named !== values.stack)

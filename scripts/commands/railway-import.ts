@@ -13,7 +13,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { isMap, stringify } from "yaml";
-import { parseYamlDocument } from "../../config/sources";
+import { missingStackFile, parseYamlDocument } from "../../config/sources";
 import { CONFIG_NAMESPACE } from "../../config/stack.schema";
 import { escaped, printable } from "../../config/values";
 import { REPO_ROOT } from "../engine/engine";
@@ -62,7 +62,7 @@ export async function railwayImportCommand(argv: string[], io: CommandIO, cwd = 
     if (parsed !== true) return parsed;
     const opts = cmd.opts() as { project: string; environment: string; stackFile?: string; out: string };
     const stackFile = opts.stackFile ? path.resolve(cwd, opts.stackFile) : undefined;
-    if (stackFile && !fs.existsSync(stackFile)) return usageProblem(io, cmd)(`no stack file ${stackFile}`);
+    if (stackFile && !fs.existsSync(stackFile)) return usageProblem(io, cmd)(missingStackFile(stackFile));
     const live = await readLiveProject(process.env.RAILWAY_API_URL, opts.project, opts.environment, io.err);
     const d = describeLiveProject(live);
     if (d.problems.length) {

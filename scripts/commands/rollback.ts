@@ -11,7 +11,7 @@ import { listDeployments, liveDeployment, rollBack, rollbackTarget } from "../ga
 import { notifyConfigFromEnv, notifyRollback } from "../gate/notify";
 import { scrub } from "../gate/probes";
 import { readState, writeState } from "../gate/state";
-import { defineCommand, parseCommand } from "./cli";
+import { defineCommand, parseCommand, usageLine } from "./cli";
 import { CommandIO } from "./io";
 
 function rollbackProgram(io: CommandIO) {
@@ -93,7 +93,7 @@ export async function rollbackCommand(
         return outcome.status === "SUCCESS" ? 0 : 1;
     } catch (e) {
         if (e instanceof ContextError) {
-            io.err(`error: ${e.message}\n${cmd.helpInformation()}`);
+            io.err(`error: ${e.message}\n${usageLine(cmd)}`);
             return 2;
         }
         io.err(`rollback: ${scrub((e as Error).message)}; nothing more done`);

@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { formatIssue } from "../../config/issues";
-import { readStackFile, StackFileError } from "../../config/sources";
+import { missingStackFile, readStackFile, StackFileError } from "../../config/sources";
 import { reportedIssues, validateStackConfig } from "../../config/validate";
 import { defineCommand, parseCommand, usageProblem } from "./cli";
 import { CommandIO, EXIT } from "./io";
@@ -32,13 +32,7 @@ export function validateCommand(argv: string[], io: CommandIO, cwd = process.cwd
     const usage = usageProblem(io, cmd);
     if (!values.stack && !values.file) return usage("--stack or --file is required");
     const file = values.file ? path.resolve(cwd, values.file) : path.join(cwd, `Pulumi.${values.stack}.yaml`);
-    if (!fs.existsSync(file)) {
-        const stacks = fs
-            .readdirSync(cwd)
-            .filter((f) => /^Pulumi\.(.+)\.yaml$/.test(f))
-            .map((f) => f.replace(/^Pulumi\.|\.yaml$/g, ""));
-        return usage(`no stack file ${file}${stacks.length ? ` (stacks here: ${stacks.join(", ")})` : ""}`);
-    }
+    if (!fs.existsSync(file)) return usage(missingStackFile(file));
     let source;
     try {
         source = readStackFile(file, values.stack);

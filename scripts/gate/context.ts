@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { formatIssue } from "../../config/issues";
-import { readStackFile } from "../../config/sources";
+import { missingStackFile, readStackFile } from "../../config/sources";
 import type { ParsedStackConfig, ServiceConfig } from "../../config/stack.schema";
 import { reportedIssues, validateStackConfig } from "../../config/validate";
 import { RailwayTarget, resolveTarget } from "./deployments";
@@ -30,7 +30,7 @@ export function stackContext(
     env: NodeJS.ProcessEnv,
 ): { stack: string; config: ParsedStackConfig; projectId: string; apiUrl?: string } {
     const file = path.join(cwd, `Pulumi.${flags.stack}.yaml`);
-    if (!fs.existsSync(file)) throw new ContextError(`no stack file ${file}`);
+    if (!fs.existsSync(file)) throw new ContextError(missingStackFile(file));
     const source = readStackFile(file, flags.stack);
     const result = validateStackConfig(source.raw);
     const issues = reportedIssues(source.issues, result);
