@@ -38,7 +38,7 @@ export function defineCommand(script: string, summary: string, io: CommandIO, no
 
 /**
  * Parses `argv` against `cmd`. Returns true to go on, or the exit code to return at once: 0 after
- * `--help`, {@link EXIT.usage} after a usage error (already printed with the help).
+ * `--help`, {@link EXIT.usage} after a usage error (already printed, with one line of usage).
  */
 export function parseCommand(cmd: CommandUnknownOpts, argv: string[]): true | number {
     // Commander checks required options before unknown ones, so `--stak production` would be
