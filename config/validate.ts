@@ -18,7 +18,7 @@ import {
     ServiceConfig,
     stackConfigSchema,
 } from "./stack.schema";
-import { unknownKeyFix } from "./suggest";
+import { closestKey, unknownKeyFix } from "./suggest";
 
 /** `secrets` leaves after reading: strings become `SecretValue`s (config/secret.ts) only when they were secret at the source. */
 export type RawConfig = Record<string, unknown>;
@@ -119,14 +119,18 @@ function zodIssueToConfigIssues(issue: z.core.$ZodIssue): ConfigIssue[] {
                     fix: setHint(path),
                 },
             ];
-        case "invalid_value":
+        case "invalid_value": {
+            // The value itself is never repeated (it could be anything); only the allowed one it is nearest to.
+            const allowed = issue.values.map((v) => String(v));
+            const near = typeof issue.input === "string" ? closestKey(issue.input, allowed) : undefined;
             return [
                 {
                     path: configPath(path),
                     problem: "is not an allowed value",
-                    fix: `use one of: ${issue.values.map((v) => String(v)).join(", ")}`,
+                    fix: `${near ? `did you mean '${near}'? ` : ""}use one of: ${allowed.join(", ")}`,
                 },
             ];
+        }
         case "too_small":
             return [
                 {
@@ -369,7 +373,8 @@ function renamedKeys<T>(value: T, from: string, to: string): T {
 
 export function validateStackConfig(original: RawConfig): ValidationResult {
     const raw = renamedKeys(original, "constructor", CONSTRUCTOR_STANDIN);
-    const parsed = stackConfigSchema.safeParse(raw);
+    // reportInput: a misspelt allowed value gets the nearest one named (never the value itself).
+    const parsed = stackConfigSchema.safeParse(raw, { reportInput: true });
     const structural = parsed.success ? [] : parsed.error.issues.flatMap(zodIssueToConfigIssues);
     const view = renamedKeys(lenientView(raw), CONSTRUCTOR_STANDIN, "constructor");
     const named = (i: ConfigIssue): ConfigIssue => ({

@@ -55,6 +55,21 @@ describe("stack schema", () => {
         for (const l of lines) assert.match(l, /^production: \S+: .+ \(.+\)$/);
     });
 
+    it("a misspelt allowed value is told the nearest allowed one; a value near none gets no guess, and is never repeated", () => {
+        const issues = issuesOf("production", (c) => {
+            svc(c, 1).kind = "wroker";
+            svc(c).restartPolicy = { type: "ON_FAILUR", maxRetries: 5 };
+            c["ainative-platform:railway"].region = "sk_live_not-a-region";
+        });
+        const lines = issues.map((i) => formatIssue("production", i));
+        const line = (p: string) =>
+            lines.find((l) => l.startsWith(`production: ainative-platform:railway.${p}: `)) ?? "";
+        assert.match(line("services[1].kind"), /did you mean 'worker'\? use one of: web, worker, cron, datastore/);
+        assert.match(line("services[0].restartPolicy.type"), /did you mean 'ON_FAILURE'\?/);
+        assert.match(line("region"), /is not an allowed value \(use one of: /);
+        assert.doesNotMatch(lines.join("\n"), /did you mean 'us-|sk_live|wroker|ON_FAILUR\b/);
+    });
+
     describe("who owns the Railway project", () => {
         const railway = (c: Record<string, any>) => c["ainative-platform:railway"];
         const lines = (stack: string, mutate: (c: Record<string, any>) => void) =>
