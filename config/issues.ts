@@ -1,3 +1,5 @@
+import { ConfigurationError } from "./errors";
+
 /**
  * One problem found in a configuration, and the single line format every command prints:
  * `<stack>: <config.key.path>: <what is wrong> (<how to fix>)`.
@@ -20,7 +22,7 @@ export function formatIssue(stack: string, issue: ConfigIssue): string {
  * is `stackName`, not `stack`: a `stack` property would shadow `Error.stack`, which is what
  * runtimes print for an error.
  */
-export class ConfigValidationError extends Error {
+export class ConfigValidationError extends ConfigurationError {
     constructor(
         readonly stackName: string,
         readonly issues: ConfigIssue[],
@@ -29,7 +31,6 @@ export class ConfigValidationError extends Error {
             `${issues.length} configuration problem${issues.length === 1 ? "" : "s"} in stack '${stackName}':\n` +
                 issues.map((i) => formatIssue(stackName, i)).join("\n"),
         );
-        this.name = "ConfigValidationError";
     }
 
     /** The error lines alone, one per problem. */

@@ -14,6 +14,7 @@ import { credentialShape } from "./values";
 import { CONFIG_NAMESPACE } from "./stack.schema";
 import type { RawConfig } from "./validate";
 import { configPath } from "./validate";
+import { ConfigurationError } from "./errors";
 
 export interface RawStackConfig {
     stack: string;
@@ -93,10 +94,9 @@ function stackNameOfFile(file: string): string {
 }
 
 /** A stack file that cannot be read as YAML: the message names the file and line, never its bytes. */
-export class StackFileError extends Error {
+export class StackFileError extends ConfigurationError {
     constructor(message: string) {
         super(message);
-        this.name = "StackFileError";
     }
 }
 

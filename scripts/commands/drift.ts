@@ -35,6 +35,7 @@ import type { PostOptions } from "../notify/http";
 import { scrubTokens } from "../report/markdown";
 import { defineCommand, Option, parseCommand, stackName, usageProblem } from "./cli";
 import { CommandIO } from "./io";
+import { UsageError } from "../../config/errors";
 
 const FORMATS = ["text", "markdown", "json"] as const;
 
@@ -95,7 +96,7 @@ function stackSettings(cwd: string, stack: string): { project?: string; producti
 
 function readFile(cwd: string, flag: string, file: string): string {
     const full = path.resolve(cwd, file);
-    if (!fs.existsSync(full)) throw new Error(`--${flag} ${file}: no such file`);
+    if (!fs.existsSync(full)) throw new UsageError(`--${flag} ${file}: no such file`);
     return fs.readFileSync(full, "utf8");
 }
 

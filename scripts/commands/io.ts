@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { createInterface } from "readline";
+import { ExpectedError, ExpectedErrorKind, systemErrorCode } from "../../config/errors";
 
 /** Where a command writes, so tests can capture everything it prints. */
 export interface CommandIO {
@@ -13,10 +14,57 @@ export const processIO: CommandIO = {
     err: (line) => process.stderr.write(line + "\n"),
 };
 
-/** Exit codes shared by every command: 0 ok, 1 findings, 2 usage error. */
-export const EXIT = { ok: 0, findings: 1, usage: 2 } as const;
+/**
+ * Exit codes shared by every command: 0 ok, 1 findings (or a refusal), 2 usage error or "could not
+ * decide", 70 a bug here (sysexits' EX_SOFTWARE). The workflows read 0, 1 and 2 (README "Exit codes").
+ */
+export const EXIT = { ok: 0, findings: 1, usage: 2, internal: 70 } as const;
 
-/** Runs a command module as a script: sets the exit code, never lets an exception print a stack. */
+/** The exit code of each kind of expected error. */
+const EXIT_OF_KIND: Record<ExpectedErrorKind, number> = {
+    usage: EXIT.usage,
+    configuration: EXIT.findings,
+    undecided: EXIT.usage,
+    refused: EXIT.findings,
+};
+
+/** The most of an unexpected error's stack that is printed: enough to find the line, never a flood. */
+const MAX_STACK_LINES = 30;
+const MAX_MESSAGE = 2000;
+
+const bounded = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}… (cut)` : text);
+
+/**
+ * What a command's escaped exception prints and the exit code. An expected error (config/errors.ts)
+ * is the person's to fix: its message alone. A system error (a refused connection, a missing file)
+ * is the machine's: its message, "could not decide". Anything else is a bug here: the stack and a
+ * request for a report, with a code of its own so that no workflow mistakes it for a verdict.
+ */
+export function reportEscaped(e: unknown, io: CommandIO): number {
+    if (e instanceof ExpectedError) {
+        io.err(`error: ${bounded(e.message, MAX_MESSAGE)}`);
+        return EXIT_OF_KIND[e.kind];
+    }
+    const message = bounded(e instanceof Error ? e.message : String(e), MAX_MESSAGE);
+    const code = systemErrorCode(e);
+    if (code) {
+        io.err(`error: ${message}${message.includes(code) ? "" : ` (${code})`}; nothing was decided.`);
+        return EXIT.usage;
+    }
+    const frames = e instanceof Error && e.stack ? e.stack.split("\n").filter((l) => /^\s+at /.test(l)) : [];
+    io.err(
+        [
+            `internal error: ${e instanceof Error ? e.name : "thrown value"}: ${message}`,
+            ...frames.slice(0, MAX_STACK_LINES),
+            ...(frames.length > MAX_STACK_LINES ? [`    … ${frames.length - MAX_STACK_LINES} more frames`] : []),
+            "This is a bug in ainative-platform, not a mistake in what you ran. Please open an issue with",
+            `the lines above and the command you ran (check them for anything private first). Exit code ${EXIT.internal}.`,
+        ].join("\n"),
+    );
+    return EXIT.internal;
+}
+
+/** Runs a command module as a script: sets the exit code; an escaped exception is reported by {@link reportEscaped}. */
 export function runMain(main: (argv: string[], io: CommandIO) => Promise<number> | number): void {
     Promise.resolve()
         .then(() => main(process.argv.slice(2), processIO))
@@ -25,8 +73,7 @@ export function runMain(main: (argv: string[], io: CommandIO) => Promise<number>
                 process.exitCode = code;
             },
             (e: unknown) => {
-                processIO.err(`error: ${e instanceof Error ? e.message : String(e)}`);
-                process.exitCode = EXIT.usage;
+                process.exitCode = reportEscaped(e, processIO);
             },
         );
 }

@@ -22,6 +22,7 @@ import { COMMENT_LIMIT, previewMarker, renderComment } from "../preview/comment"
 import { projectAndStack, reportFromPlan, reportFromPreview, PreviewReport } from "../preview/report";
 import { defineCommand, integerIn, parseCommand, stackName, usageProblem } from "./cli";
 import { CommandIO, EXIT } from "./io";
+import { UsageError } from "../../config/errors";
 
 /** Largest input file read (a 10,000-resource preview digest is about 40 MB). */
 const MAX_INPUT_BYTES = 256 * 1024 * 1024;
@@ -50,8 +51,6 @@ function prCommentProgram(io: CommandIO) {
 }
 
 type Flags = ReturnType<ReturnType<typeof prCommentProgram>["opts"]>;
-
-class UsageError extends Error {}
 
 /** An input this command will not read whole: said in the comment, which is posted all the same. */
 class TooLarge extends Error {}

@@ -21,6 +21,7 @@ import { describeLiveProject } from "../railway-import/describe";
 import { readLiveProject } from "../railway-import/live";
 import { defineCommand, parseCommand, usageProblem } from "./cli";
 import { CommandIO, EXIT } from "./io";
+import { ConfigurationError } from "../../config/errors";
 
 const SECTION = `${CONFIG_NAMESPACE}:railway`;
 
@@ -47,7 +48,7 @@ function importProgram(io: CommandIO) {
 /** Writes the section into a stack file, keeping its comments, its other keys and the section's `apiUrl` and `protect`. */
 function mergeIntoStackFile(file: string, section: Record<string, unknown>): void {
     const doc = parseYamlDocument(fs.readFileSync(file, "utf8"), file);
-    if (doc.errors.length) throw new Error(`${file}: not YAML (${doc.errors[0].message})`);
+    if (doc.errors.length) throw new ConfigurationError(`${file}: not YAML (${doc.errors[0].message})`);
     const before = doc.getIn(["config", SECTION]);
     const kept = isMap(before)
         ? Object.fromEntries(["apiUrl", "protect"].filter((k) => before.has(k)).map((k) => [k, before.get(k)]))

@@ -10,6 +10,7 @@
 import { gql, gqlAll } from "../../providers/railway/api";
 import { RESOURCE_TYPES } from "../../config/resource-types";
 import type { PreviewDigest } from "../engine/output";
+import { UndecidedError } from "../../config/errors";
 
 export interface UnmanagedResource {
     kind: "service" | "volume" | "domain";
@@ -58,7 +59,7 @@ export function managedRailway(digest: PreviewDigest): ManagedSet {
 export async function findUnmanaged(managed: ManagedSet): Promise<UnmanagedResource[]> {
     const { apiUrl, projectId, environmentId } = managed;
     if (!projectId || !environmentId)
-        throw new Error(
+        throw new UndecidedError(
             "the stack's state names no Railway project and environment, so there is nothing to compare with",
         );
     const out: UnmanagedResource[] = [];

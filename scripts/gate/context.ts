@@ -11,6 +11,7 @@ import type { ParsedStackConfig, ServiceConfig } from "../../config/stack.schema
 import { reportedIssues, validateStackConfig } from "../../config/validate";
 import { RailwayTarget, resolveTarget } from "./deployments";
 import { defaultStateFile } from "./state";
+import { UsageError } from "../../config/errors";
 
 export interface GateContext {
     stack: string;
@@ -21,7 +22,8 @@ export interface GateContext {
     apiUrl?: string;
 }
 
-export class ContextError extends Error {}
+/** The gate's context cannot be built from what was given (no project ID, an unknown stack): a usage error. */
+export class ContextError extends UsageError {}
 
 /** A stack's validated config and where its Railway project is. */
 export function stackContext(

@@ -12,6 +12,7 @@ import { Octokit } from "@octokit/rest";
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
 import Bottleneck from "bottleneck";
+import { UsageError } from "../../config/errors";
 
 const GitHub = Octokit.plugin(retry, throttling);
 export type GitHubClient = InstanceType<typeof GitHub>;
@@ -44,7 +45,7 @@ export interface RepoRef {
 export function parseRepo(text: string): RepoRef {
     const m = /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))\/([A-Za-z0-9._-]{1,100})$/.exec(text);
     if (!m || m[2] === "." || m[2] === "..")
-        throw new Error(`--repo '${text.slice(0, 80)}' is not a GitHub repository: write it as owner/name`);
+        throw new UsageError(`--repo '${text.slice(0, 80)}' is not a GitHub repository: write it as owner/name`);
     return { owner: m[1], repo: m[2] };
 }
 

@@ -8,10 +8,11 @@
  */
 import * as fs from "fs";
 import type { AnalyzerInfo, EnforcementLevel, PolicyPackConfig } from "./analyzer";
+import { ConfigurationError } from "../../config/errors";
 
 const LEVELS: EnforcementLevel[] = ["advisory", "mandatory", "disabled", "remediate"];
 
-export class PolicyConfigError extends Error {
+export class PolicyConfigError extends ConfigurationError {
     constructor(
         readonly file: string,
         readonly problems: string[],

@@ -9,6 +9,7 @@ import { printable } from "../../config/values";
 import { gql, gqlAll } from "../../providers/railway/api";
 import { runningDeployment } from "../../providers/railway/deployment";
 import { InstanceState, serviceInstanceProvider } from "../../providers/railway/service-instance";
+import { UsageError } from "../../config/errors";
 
 /** A service's settings in the environment, in the shape of the ServiceInstance inputs. */
 export type LiveInstance = Omit<InstanceState, "projectId" | "serviceId" | "environmentId" | "apiUrl">;
@@ -44,11 +45,11 @@ export async function readLiveProject(
 ): Promise<LiveProject> {
     const { project } = await gql(apiUrl, "Project", { id: projectId });
     if (!project || project.deletedAt)
-        throw new Error(`no Railway project ${projectId} (check --project and the token)`);
+        throw new UsageError(`no Railway project ${projectId} (check --project and the token)`);
     const environments = await gqlAll(apiUrl, "ProjectEnvironments", { id: projectId }, (d) => d.project.environments);
     const environment = environments.find((e) => e.name === environmentName);
     if (!environment)
-        throw new Error(
+        throw new UsageError(
             `project '${printable(project.name)}' has no environment '${printable(environmentName)}' (it has: ${environments.map((e) => printable(e.name)).join(", ") || "none"})`,
         );
     const instances = await gqlAll(

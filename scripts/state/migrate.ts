@@ -10,6 +10,7 @@
  * (nothing is overwritten); the source is left as it was.
  */
 import { StateBackend } from "./backend";
+import { RefusedError, UsageError } from "../../config/errors";
 
 /** The keys of one stack of a project-scoped DIY backend, locks excepted. */
 export function stackKeys(all: string[], project: string, stack: string): string[] {
@@ -53,10 +54,10 @@ export async function copyStack(
     stack: string,
 ): Promise<CopyResult> {
     const keys = stackKeys(await from.list(".pulumi/"), project, stack);
-    if (!keys.length) throw new Error(`${from.display} holds no stack ${project}/${stack}`);
+    if (!keys.length) throw new UsageError(`${from.display} holds no stack ${project}/${stack}`);
     const there = stackKeys(await to.list(".pulumi/"), project, stack);
     if (there.length)
-        throw new Error(
+        throw new RefusedError(
             `${to.display} already holds stack ${project}/${stack} (${there.length} objects): nothing is overwritten`,
         );
     if (!(await to.get(".pulumi/meta.yaml"))) {
