@@ -3,12 +3,12 @@
  * against the Railway emulator: it deploys and records; it refuses on mandatory policy violations,
  * without a confirmation, and on a wrong answer, with nothing applied. (The throwaway project is
  * not a git work tree, so the git checks are waived here; they are tested in
- * test/scripts/emergency-deploy.test.ts.)
+ * test/scripts/deploy-emergency.test.ts.)
  */
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { emergencyDeployCommand } from "../../scripts/commands/emergency-deploy";
+import { emergencyDeployCommand } from "../../scripts/commands/deploy-emergency";
 import { REPO_ROOT } from "../../scripts/plan/plan";
 import { captureIO } from "../support/capture";
 import { LocalStack, startLocalStack } from "../support/e2e";

@@ -9,8 +9,8 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { emergencyDeployCommand } from "../../scripts/commands/emergency-deploy";
-import { appendRecord, EmergencyRecord } from "../../scripts/emergency/record";
+import { emergencyDeployCommand } from "../../scripts/commands/deploy-emergency";
+import { appendRecord, EmergencyRecord } from "../../scripts/deploy-emergency/record";
 import { captureIO } from "../support/capture";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
