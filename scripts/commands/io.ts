@@ -64,18 +64,22 @@ export function reportEscaped(e: unknown, io: CommandIO): number {
     return EXIT.internal;
 }
 
-/** Runs a command module as a script: sets the exit code; an escaped exception is reported by {@link reportEscaped}. */
-export function runMain(main: (argv: string[], io: CommandIO) => Promise<number> | number): void {
+/**
+ * Runs a command as the process: sets the exit code; an escaped exception is reported by
+ * {@link reportEscaped}. `done` sees the code, however the command ended.
+ */
+export function runMain(
+    main: (argv: string[], io: CommandIO) => Promise<number> | number,
+    argv: string[] = process.argv.slice(2),
+    done?: (code: number) => void,
+): void {
     Promise.resolve()
-        .then(() => main(process.argv.slice(2), processIO))
-        .then(
-            (code) => {
-                process.exitCode = code;
-            },
-            (e: unknown) => {
-                process.exitCode = reportEscaped(e, processIO);
-            },
-        );
+        .then(() => main(argv, processIO))
+        .catch((e: unknown) => reportEscaped(e, processIO))
+        .then((code) => {
+            process.exitCode = code;
+            done?.(code);
+        });
 }
 
 /** Resolves on the first SIGINT or SIGTERM: a long-running command (a local server) then stops cleanly. */

@@ -9,7 +9,8 @@ import * as path from "path";
 import { once } from "events";
 import { REPO_ROOT } from "../../scripts/engine/engine";
 
-const TS_NODE = ["-r", "ts-node/register/transpile-only"];
+/** The one entry point every npm script goes through. */
+const BIN = path.join(REPO_ROOT, "bin", "ainative.js");
 
 /**
  * Started and not yet seen to exit: killed after each test, so a test that times out leaves no
@@ -17,8 +18,8 @@ const TS_NODE = ["-r", "ts-node/register/transpile-only"];
  */
 const running = new Set<ChildProcess>();
 
-function start(script: string, args: string[]): ChildProcess {
-    const child = spawn(process.execPath, [...TS_NODE, path.join(REPO_ROOT, "scripts", script), ...args], {
+function start(command: string, args: string[]): ChildProcess {
+    const child = spawn(process.execPath, [BIN, command, ...args], {
         cwd: REPO_ROOT,
         stdio: ["ignore", "pipe", "pipe"],
     });
@@ -62,7 +63,7 @@ describe("long-running entry points", function () {
     });
 
     it("railway:emulator serves the API on the port it prints and stops with exit 0 on SIGTERM", async () => {
-        const child = start("railway-emulator.ts", ["--port", "0", "--token", "t-123"]);
+        const child = start("railway:emulator", ["--port", "0", "--token", "t-123"]);
         try {
             const [, url] = await waitFor(child, /railway emulator: (http:\/\/127\.0\.0\.1:\d+\/graphql\/v2)/);
             const res = await fetch(url, {
@@ -83,7 +84,7 @@ describe("long-running entry points", function () {
     });
 
     it("local:fakes starts the three fakes and stops with exit 0 on SIGTERM", async () => {
-        const child = start("local-fakes.ts", ["--github-port", "0", "--sentry-port", "0", "--pagerduty-port", "0"]);
+        const child = start("local:fakes", ["--github-port", "0", "--sentry-port", "0", "--pagerduty-port", "0"]);
         try {
             const [, github] = await waitFor(child, /fake GitHub\s+(http:\/\/127\.0\.0\.1:\d+)\//);
             await waitFor(child, /fake PagerDuty\s+http:\/\/127\.0\.0\.1:\d+/);
@@ -95,11 +96,11 @@ describe("long-running entry points", function () {
     });
 
     it("a bad port is a usage error (exit 2) naming the option, before anything listens", () => {
-        for (const [script, args, option] of [
-            ["railway-emulator.ts", ["--port", "70000"], "--port <port>"],
-            ["local-fakes.ts", ["--sentry-port", "x"], "--sentry-port <port>"],
+        for (const [command, args, option] of [
+            ["railway:emulator", ["--port", "70000"], "--port <port>"],
+            ["local:fakes", ["--sentry-port", "x"], "--sentry-port <port>"],
         ] as const) {
-            const r = spawnSync(process.execPath, [...TS_NODE, path.join(REPO_ROOT, "scripts", script), ...args], {
+            const r = spawnSync(process.execPath, [BIN, command, ...args], {
                 cwd: REPO_ROOT,
                 encoding: "utf8",
                 timeout: 30_000,

@@ -3,12 +3,12 @@
  * `pulumi plugin install resource railway <version> --file <tarball>` accepts (scripts/provider/package.ts).
  */
 import * as path from "path";
-import { PACKAGE_VERSION } from "../providers/railway/plugin/schema";
-import { defineCommand, parseCommand } from "./commands/cli";
-import { EXIT, runMain } from "./commands/io";
-import { defaultTarball, packagePlugin } from "./provider/package";
+import { PACKAGE_VERSION } from "../../providers/railway/plugin/schema";
+import { defineCommand, parseCommand } from "./cli";
+import { CommandIO, EXIT } from "./io";
+import { defaultTarball, packagePlugin } from "../provider/package";
 
-runMain(async (argv, io) => {
+export async function providerPackageCommand(argv: string[], io: CommandIO): Promise<number> {
     const cmd = defineCommand(
         "provider:package",
         "Bundles the railway provider plugin into a tarball for `pulumi plugin install --file`.",
@@ -25,4 +25,4 @@ runMain(async (argv, io) => {
     io.out(`provider:package: wrote ${out} (${(bytes / 1024 / 1024).toFixed(1)} MB)`);
     io.out(`install it with: pulumi plugin install resource railway ${PACKAGE_VERSION} --file ${out}`);
     return EXIT.ok;
-});
+}

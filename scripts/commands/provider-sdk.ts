@@ -4,12 +4,12 @@
  * which committed files are stale instead (exit 1). Needs the engine (scripts/install-pulumi.sh).
  */
 import * as path from "path";
-import { REPO_ROOT } from "./engine/engine";
-import { generate, SCHEMA_FILE, SDK_DIR, staleFiles } from "./provider/sdk";
-import { defineCommand, parseCommand } from "./commands/cli";
-import { EXIT, runMain } from "./commands/io";
+import { REPO_ROOT } from "../engine/engine";
+import { generate, SCHEMA_FILE, SDK_DIR, staleFiles } from "../provider/sdk";
+import { defineCommand, parseCommand } from "./cli";
+import { CommandIO, EXIT } from "./io";
 
-runMain(async (argv, io) => {
+export async function providerSdkCommand(argv: string[], io: CommandIO): Promise<number> {
     const cmd = defineCommand(
         "provider:sdk",
         "Writes the railway provider's package schema and generates its Node.js SDK from it. Needs the engine.",
@@ -30,4 +30,4 @@ runMain(async (argv, io) => {
     generate(SCHEMA_FILE, SDK_DIR);
     io.out(`provider:sdk: wrote ${path.relative(REPO_ROOT, SCHEMA_FILE)} and ${path.relative(REPO_ROOT, SDK_DIR)}/`);
     return EXIT.ok;
-});
+}

@@ -3,11 +3,11 @@
  * provider at it with RAILWAY_API_URL or the stack's railway.apiUrl, and set RAILWAY_API_TOKEN to
  * the token it prints. Runs until Ctrl-C.
  */
-import { startRailwayEmulator } from "../tools/railway-emulator";
-import { defineCommand, integerIn, parseCommand, repeated } from "./commands/cli";
-import { EXIT, runMain, untilStopped } from "./commands/io";
+import { startRailwayEmulator } from "../../tools/railway-emulator";
+import { defineCommand, integerIn, parseCommand, repeated } from "./cli";
+import { CommandIO, EXIT, untilStopped } from "./io";
 
-runMain(async (argv, io) => {
+export async function railwayEmulatorCommand(argv: string[], io: CommandIO): Promise<number> {
     const cmd = defineCommand(
         "railway:emulator",
         "A local Railway (its public GraphQL API) on 127.0.0.1, with an admin API for tests and demos.",
@@ -31,4 +31,4 @@ runMain(async (argv, io) => {
     await untilStopped();
     await emu.close();
     return EXIT.ok;
-});
+}

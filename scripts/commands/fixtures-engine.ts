@@ -4,12 +4,12 @@
  * (scripts/install-pulumi.sh); about a minute.
  */
 import * as path from "path";
-import { REPO_ROOT } from "./engine/engine";
-import { recordFixtures } from "./engine/record-fixtures";
-import { defineCommand, parseCommand } from "./commands/cli";
-import { EXIT, runMain } from "./commands/io";
+import { REPO_ROOT } from "../engine/engine";
+import { recordFixtures } from "../engine/record-fixtures";
+import { defineCommand, parseCommand } from "./cli";
+import { CommandIO, EXIT } from "./io";
 
-runMain(async (argv, io) => {
+export async function fixturesEngineCommand(argv: string[], io: CommandIO): Promise<number> {
     const cmd = defineCommand(
         "fixtures:engine",
         "Records real Pulumi CLI output (preview, up, refresh, event logs) as test fixtures. Needs the engine.",
@@ -21,4 +21,4 @@ runMain(async (argv, io) => {
     const files = await recordFixtures(out, (line) => io.err(line));
     io.out(`recorded ${files.length} files in ${path.relative(process.cwd(), out) || "."}`);
     return EXIT.ok;
-});
+}

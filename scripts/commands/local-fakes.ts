@@ -1,13 +1,13 @@
 /**
  * `npm run local:fakes`: the contract-checked fakes of GitHub, Sentry and PagerDuty (REST and
  * Events API v2), seeded for the `local` stack, for the local loop with every integration on
- * (README "Real engine"). Prints each request they answer; runs until Ctrl-C.
+ * (docs/team-setup.md "Real engine"). Prints each request they answer; runs until Ctrl-C.
  */
-import { LOCAL_TOKENS, startLocalFakes } from "../tools/fakes/local";
-import { defineCommand, integerIn, parseCommand } from "./commands/cli";
-import { EXIT, runMain, untilStopped } from "./commands/io";
+import { LOCAL_TOKENS, startLocalFakes } from "../../tools/fakes/local";
+import { defineCommand, integerIn, parseCommand } from "./cli";
+import { CommandIO, EXIT, untilStopped } from "./io";
 
-runMain(async (argv, io) => {
+export async function localFakesCommand(argv: string[], io: CommandIO): Promise<number> {
     const port = integerIn(0, 65535);
     const cmd = defineCommand("local:fakes", "Local fakes of GitHub, Sentry and PagerDuty on 127.0.0.1.", io)
         .option("--github-port <port>", "the fake GitHub's port", port, 4020)
@@ -44,4 +44,4 @@ runMain(async (argv, io) => {
         await fakes.close();
     }
     return EXIT.ok;
-});
+}

@@ -1,5 +1,0 @@
-/** `npm run refresh`: see scripts/commands/stack-op.ts. */
-import { stackOperationCommand } from "./commands/stack-op";
-import { runMain } from "./commands/io";
-
-runMain((argv, io) => stackOperationCommand("refresh", argv, io));

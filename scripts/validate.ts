@@ -1,4 +1,0 @@
-import { runMain } from "./commands/io";
-import { validateCommand } from "./commands/validate";
-
-runMain((argv, io) => validateCommand(argv, io));
