@@ -36,7 +36,7 @@ async function runFixture(
             require.resolve("mocha/bin/mocha.js"),
             "--no-config",
             "-r",
-            "ts-node/register/transpile-only",
+            path.join(__dirname, "..", "..", "scripts", "register.js"),
             "--extension",
             "ts",
             // Starting PostgreSQL takes seconds on a machine busy with another build: mocha's default
