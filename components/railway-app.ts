@@ -344,7 +344,7 @@ function secretEach(values: Record<string, pulumi.Input<string>>): Record<string
 /**
  * A Railway resource's options with the alias of the type it had as a dynamic resource: a stack
  * whose state holds the dynamic resources moves to the provider package in place (same URN, same
- * ID; nothing on Railway replaced). README "The provider package", Migration.
+ * ID; nothing on Railway replaced). docs/railway.md "The provider package", Migration.
  */
 function movedFromDynamic<O extends pulumi.CustomResourceOptions>(resource: { __pulumiType: string }, opts: O): O {
     return { ...opts, aliases: [...(opts.aliases ?? []), { type: formerDynamicType(resource.__pulumiType) }] };

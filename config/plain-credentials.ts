@@ -9,7 +9,7 @@
 import type { ConfigIssue } from "./issues";
 import { credentialShape, SECRET_NAME } from "./values";
 
-/** The smoke-test reference form the gate resolves (README "Health gate and rollback"). */
+/** The smoke-test reference form the gate resolves (docs/health-gate.md "Health gate and rollback"). */
 const ENV_REFERENCE = /^\$\{env:[A-Za-z_][A-Za-z0-9_]*\}$/;
 
 type Path = (string | number)[];

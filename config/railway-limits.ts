@@ -1,7 +1,7 @@
 /**
  * Railway's own rules, in one place: the stack schema, the components, the Railway provider's
  * checks, the policies and the Railway emulator all read them from here, so they cannot disagree.
- * Sources: Railway's schema descriptions and API notes (providers/railway/schema/, README "Railway").
+ * Sources: Railway's schema descriptions and API notes (providers/railway/schema/, docs/railway.md "Railway").
  */
 
 /** Region ids accepted by `serviceInstanceUpdate.region` and `multiRegionConfig`. */

@@ -9,7 +9,7 @@ const RAILWAY = "railway:index:";
 /**
  * What the same resources were while the project carried them as dynamic resources
  * (`pulumi.dynamic.Resource` of type `railway:<Name>`): the aliases that move a stack's existing
- * state to the package without replacing anything on Railway (README "The provider package").
+ * state to the package without replacing anything on Railway (docs/railway.md "The provider package").
  */
 const DYNAMIC_RAILWAY = "pulumi-nodejs:dynamic/railway:";
 

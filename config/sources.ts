@@ -103,7 +103,7 @@ export class StackFileError extends ConfigurationError {
 /** Aliases allowed in a stack file: a few legitimate ones, not a "billion laughs" expansion. */
 const MAX_ALIASES = 100;
 
-/** What a stack file may be (README "Validating"): past these, it is refused with the limit named. */
+/** What a stack file may be (docs/configuration.md "Validating"): past these, it is refused with the limit named. */
 export const STACK_FILE_LIMITS = { bytes: 1024 * 1024, depth: 64, keys: 20_000 } as const;
 
 /**

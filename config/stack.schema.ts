@@ -93,7 +93,7 @@ export const serviceSchema = z.strictObject({
         .optional(),
     sleepApplication: z.boolean().optional(),
     /**
-     * Blue-green by Railway's own switch (README "Release strategies"): seconds the previous
+     * Blue-green by Railway's own switch (docs/review-environments.md "Release strategies"): seconds the previous
      * deployment keeps serving beside the new healthy one, and its instances' grace between SIGTERM
      * and SIGKILL. Unset: Railway's default (none).
      */
@@ -135,7 +135,7 @@ export const serviceSchema = z.strictObject({
     protect: z.boolean().default(false),
     /**
      * Adopt a service that already exists on Railway instead of creating it: each key holds the
-     * import ID of one of its resources (README "Adopting existing Railway resources"). The next
+     * import ID of one of its resources (docs/railway.md "Adopting existing Railway resources"). The next
      * `pulumi up` imports them (they must match the config, or nothing is adopted); remove the keys
      * afterwards.
      */

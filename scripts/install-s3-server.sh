@@ -3,7 +3,7 @@
 # Gateway, Apache-2.0), a pinned version built from the Go module proxy and cached per version
 # under ~/.cache/ainative-s3/ (a minute or two cold on 2 cores, instant after). It serves a folder
 # as buckets ("posix" backend) and makes conditional writes (If-None-Match, If-Match) atomic under
-# concurrency, which the lease tests race; README "Team set-up" says why this server.
+# concurrency, which the lease tests race; docs/team-setup.md "Team set-up" says why this server.
 #
 # Usage: scripts/install-s3-server.sh [-h|--help]
 # The last line printed is the path of the versitygw binary.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The test suites, by what they need; `npm test` runs them all (README "Tests").
+# The test suites, by what they need; `npm test` runs them all (docs/tests.md "Tests").
 #   static    eslint, prettier --check, tsc (needs nothing)
 #   unit      test/**/*.test.ts but *.services.test.ts and test/e2e/ (needs nothing)
 #   services  test/**/*.services.test.ts (PostgreSQL, Redis, Chromium, gh, installed here when

@@ -47,7 +47,7 @@ export function defineProvider(
             const found = await provider.read!(inputs.adoptId, { apiUrl: inputs.apiUrl });
             if (!found.id)
                 throw new Error(
-                    `adopt: railway:${type} '${inputs.adoptId}' does not exist on Railway (check the ID; the format is in README "Adopting existing Railway resources")`,
+                    `adopt: railway:${type} '${inputs.adoptId}' does not exist on Railway (check the ID; the format is in docs/railway.md "Adopting existing Railway resources")`,
                 );
             const live = { ...found.props, apiUrl: inputs.apiUrl, adoptId: inputs.adoptId };
             const diff = provider.diff ? await provider.diff(found.id, live, inputs) : { changes: false, replaces: [] };

@@ -16,7 +16,7 @@ import { defineProvider } from "./define";
  * Import ID `<serviceId>:<environmentId>`: what is imported is the deployment running there (none
  * running: the import fails). An imported one has no fingerprint yet; the first update records the
  * program's without deploying, taking the running deployment as that configuration's (bringing a
- * live project under a stack must not redeploy it: README "Bringing a live project under a stack").
+ * live project under a stack must not redeploy it: docs/railway.md "Bringing a live project under a stack").
  */
 export interface ServiceDeploymentArgs {
     projectId: pulumi.Input<string>;

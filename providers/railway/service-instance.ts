@@ -47,7 +47,7 @@ export interface ServiceInstanceArgs {
     cronSchedule?: pulumi.Input<string>;
     /**
      * Seconds the previous deployment keeps serving beside a new healthy one before it is stopped:
-     * with `drainingSeconds`, a blue-green switch by Railway's own rules (README "Release strategies").
+     * with `drainingSeconds`, a blue-green switch by Railway's own rules (docs/review-environments.md "Release strategies").
      */
     overlapSeconds?: pulumi.Input<number>;
     /** Seconds between SIGTERM and SIGKILL for the previous deployment's instances (in-flight requests finish). */

@@ -22,7 +22,7 @@ import { closestKey } from "../../config/suggest";
 import { defineCommand, Option, parseCommand, repeated, usageProblem } from "./cli";
 import { CommandIO, EXIT } from "./io";
 
-/** What an env file may be (README "Validating"). */
+/** What an env file may be (docs/configuration.md "Validating"). */
 export const ENV_FILE_LIMITS = { bytes: 1024 * 1024, keys: 10_000 } as const;
 
 /**

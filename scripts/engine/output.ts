@@ -1,5 +1,5 @@
 /**
- * Parsers for what the Pulumi CLI writes for machines (formats: see README "Engine output fixtures"):
+ * Parsers for what the Pulumi CLI writes for machines (formats: see docs/tests.md "Engine output fixtures"):
  * the preview digest of `preview --json` / `refresh --preview-only --json`, and the NDJSON engine
  * event stream of `--event-log` (set PULUMI_DEBUG_COMMANDS=true) or `up --json`.
  *

@@ -11,7 +11,7 @@ import * as path from "path";
 import { parse, stringify } from "yaml";
 import { Engine, engineEnv, provideEngine, REPO_ROOT, RunResult, runPulumi } from "./engine";
 
-/** The passphrase of the `local` stack's committed secrets (README "Real engine"); local values only. */
+/** The passphrase of the `local` stack's committed secrets (docs/team-setup.md "Real engine"); local values only. */
 export const LOCAL_PASSPHRASE = "ainative-local";
 
 /** What a project folder needs from the repository: the program, the policy pack, the tools it runs. */

@@ -53,7 +53,7 @@ export const GATE_EXIT = { healthy: 0, rolledBack: 1, undecided: 2 } as const;
  * engine): the gate reads the memory figure once a minute (Railway samples it about every 30 s;
  * the app's own payload is probed at every interval), and a build's status every 10 s while it
  * waits (a build takes minutes). With the window's reads, about 30 calls per service per 10-minute
- * window, plus 6 per minute of build (README "Health gate and rollback").
+ * window, plus 6 per minute of build (docs/health-gate.md "Health gate and rollback").
  */
 const MEMORY_READ_EVERY_MS = 60_000;
 const BUILD_WAIT_POLL_MS = 10_000;

@@ -7,7 +7,7 @@ import type { SmokeTest } from "../../config/stack.schema";
 import { escaped, redacted } from "../../config/values";
 import { boundedFetch } from "./http";
 
-/** The most of a health answer the gate reads (README "Health gate and rollback"); more is "over budget", not a failure. */
+/** The most of a health answer the gate reads (docs/health-gate.md "Health gate and rollback"); more is "over budget", not a failure. */
 export const HEALTH_PAYLOAD_MAX_BYTES = 64 * 1024;
 /** The most of a smoke test's answer the gate reads. */
 export const SMOKE_BODY_MAX_BYTES = 1024 * 1024;

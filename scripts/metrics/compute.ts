@@ -319,7 +319,7 @@ function restoreMinutes(classified: Classified[]): { minutes: number[]; unrestor
     };
 }
 
-/** The seed's targets (`../shared/seed/`) and DORA's elite band where the seed sets none. */
+/** The seed's targets (docs/architecture/README.md "The seed's targets") and DORA's elite band where the seed sets none. */
 export const TARGETS = {
     successRate: { op: ">=", value: 99, source: "seed" },
     timeToRestore: { op: "<", value: 5, source: "seed (mean time to recovery)" },

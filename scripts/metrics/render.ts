@@ -135,7 +135,7 @@ h1 { font-size: 20px; margin: 0 0 4px; }
 </head>
 <body>
 <h1>${htmlEscape(title)}</h1>
-<div class="sub">${htmlEscape(result.window.since.slice(0, 10))} to ${htmlEscape(result.window.until.slice(0, 10))}: ${result.counts.deployments} deployments, ${result.counts.prRuns} PR workflow runs, ${result.counts.rollbacks} rollbacks. Definitions: the project's README, "Delivery metrics".</div>
+<div class="sub">${htmlEscape(result.window.since.slice(0, 10))} to ${htmlEscape(result.window.until.slice(0, 10))}: ${result.counts.deployments} deployments, ${result.counts.prRuns} PR workflow runs, ${result.counts.rollbacks} rollbacks. Definitions: the project's docs/delivery-metrics.md, "Delivery metrics".</div>
 <div class="cards">
 ${cards}
 </div>

@@ -18,7 +18,7 @@ import { compiledPack } from "./pack-build";
 import { PackProcess } from "./pack-process";
 import { policyPackConfig, readPolicyConfigFile } from "./policy-config";
 
-/** Version of the JSON format (README: "Offline plan"); raised on any incompatible change. */
+/** Version of the JSON format (docs/offline-plan.md: "Offline plan"); raised on any incompatible change. */
 export const PLAN_FORMAT_VERSION = 1;
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");

@@ -1,7 +1,7 @@
 /**
  * Pointers that lead somewhere: every relative link (and its #anchor) in the repository's Markdown
- * files, and every `README "<heading>"` pointer in code, comments and workflows, names a file and
- * a heading that exist. A renamed heading or a moved file fails here, not in a reader's hands.
+ * files, and every `README "<heading>"` or `docs/<page>.md "<heading>"` pointer in code, comments
+ * and workflows, names a file and a heading that exist. A renamed heading or a moved file fails here, not in a reader's hands.
  */
 import { strict as assert } from "assert";
 import { execFileSync } from "child_process";
@@ -84,17 +84,25 @@ describe("links and pointers", function () {
         assert.deepEqual(broken, []);
     });
 
-    it('every README "<heading>" pointer names a heading the README has', () => {
-        const readme = new Set(headings(read("README.md")));
+    it('every `README "<heading>"` or `docs/<page>.md "<heading>"` pointer in code names a heading that page has', () => {
         const broken: string[] = [];
         let pointers = 0;
         // This file names the pattern itself; it points nowhere.
         const self = path.relative(REPO_ROOT, __filename);
         const code = files.filter((x) => x !== self && !/\.(md|json|png|jpg|zip)$/.test(x));
+        const pages = new Map<string, Set<string> | undefined>();
+        const headingsOf = (page: string) => {
+            if (!pages.has(page))
+                pages.set(page, fs.existsSync(path.join(REPO_ROOT, page)) ? new Set(headings(read(page))) : undefined);
+            return pages.get(page);
+        };
         for (const f of code) {
-            for (const m of read(f).matchAll(/README[:,]?\s+"([^"\n]+)"/g)) {
+            for (const m of read(f).matchAll(/\b(README|CONTRIBUTING\.md|docs\/[\w./-]+\.md)[:,]?\s+"([^"\n]+)"/g)) {
                 pointers++;
-                if (!readme.has(m[1])) broken.push(`${f}: README "${m[1]}"`);
+                const page = m[1] === "README" ? "README.md" : m[1];
+                const known = headingsOf(page);
+                if (!known) broken.push(`${f}: ${m[1]} "${m[2]}" (no file ${page})`);
+                else if (!known.has(m[2])) broken.push(`${f}: ${m[1]} "${m[2]}" (no such heading in ${page})`);
             }
         }
         assert.ok(pointers >= 20, `only ${pointers} pointers found: is the pattern still the one the code uses?`);

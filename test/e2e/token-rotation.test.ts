@@ -53,7 +53,7 @@ describe("pipeline project-token rotation under the real engine", function () {
         gh = await startFakeGitHub();
         gh.addToken(GITHUB_TOKEN, "deployer");
         seedLocalOrganisation(gh);
-        // The deploy watcher's environment exists already (README "Pipelines"); the stack keeps its secret.
+        // The deploy watcher's environment exists already (docs/pipelines.md "Pipelines"); the stack keeps its secret.
         gh.addEnvironment("ainative", "platform", "drift-local");
         s = await startLocalStack({
             mutate: (c) => {

@@ -4,7 +4,7 @@
  * every command a platform engineer and the runbooks use, run as a person runs it, its answer read
  * back from the emulator's state or from another command. An exit code alone proves nothing here.
  *
- * What the emulator cannot serve is listed in the README ("The local Railway emulator").
+ * What the emulator cannot serve is listed in docs/emulator-and-fakes.md "The local Railway emulator".
  */
 import * as assert from "assert";
 import { createHash } from "crypto";

@@ -1,7 +1,7 @@
 /**
  * A local Railway: serves Railway's own GraphQL schema (vendored in providers/railway/schema/) with
  * graphql-js over an in-memory store, on 127.0.0.1 only. It is as strict as Railway where real
- * deployments go wrong (README "The local Railway emulator" lists what it models and what not):
+ * deployments go wrong (docs/emulator-and-fakes.md "The local Railway emulator" lists what it models and what not):
  * a document Railway would reject is rejected the same way (HTTP 400, GRAPHQL_VALIDATION_FAILED);
  * environment scoping, what deploys, rollbacks, volumes, project tokens, validation, pagination,
  * deployment statuses, soft deletes and rate limits follow Railway's documented behaviour.

@@ -198,7 +198,7 @@ export const badInput = (message: string) => new GraphQLError(message, { extensi
 export const NOT_MODELLED = "NOT_MODELLED_BY_EMULATOR";
 export const notModelled = (what: string) =>
     new GraphQLError(
-        `the Railway emulator does not model ${what} (README "The local Railway emulator" lists what it models)`,
+        `the Railway emulator does not model ${what} (docs/emulator-and-fakes.md "The local Railway emulator" lists what it models)`,
         { extensions: { code: NOT_MODELLED } },
     );
 

@@ -43,7 +43,7 @@ export interface PropertySpec {
 export interface ResourceSpec {
     provider: pulumi.dynamic.ResourceProvider;
     description: string;
-    /** The import ID's format (README "The provider package"); absent: not importable. */
+    /** The import ID's format (docs/railway.md "The provider package"); absent: not importable. */
     importId?: string;
     properties: Record<string, PropertySpec>;
 }
