@@ -1,8 +1,8 @@
 /**
  * The resources the `railway` provider plugin serves, as `railway:index:<Name>`: each one's CRUD
- * (the same providers the dynamic resources use, moved behind the plugin unchanged) and its
- * properties for the package schema. One table, so that the schema and the dispatch cannot
- * disagree about which types exist.
+ * (the same providers the dynamic resources used, moved behind the plugin unchanged) joined with
+ * its properties (../properties.ts), so that the schema and the dispatch cannot disagree about
+ * which types exist.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { serviceDeploymentProvider } from "../deployment";
@@ -14,259 +14,35 @@ import { serviceProvider } from "../service";
 import { serviceInstanceProvider } from "../service-instance";
 import { variablesProvider } from "../variables";
 import { volumeProvider } from "../volume";
+import { RESOURCE_PROPERTIES, ResourceName, ResourceProperties } from "../properties";
 
-/** A property's type in the package schema's terms. */
-export type PropertyType =
-    "string" | "integer" | "number" | "boolean" | "stringMap" | "integerMap" | "stringList" | "any";
+export type { PropertySpec, PropertyType, ResourceProperties } from "../properties";
 
-export interface PropertySpec {
-    type: PropertyType;
-    description: string;
-    /** Required among the inputs. */
-    required?: boolean;
-    /** Secret wherever it appears (inputs, state, outputs). */
-    secret?: boolean;
-    /**
-     * A map whose values the program gives secret one by one, stored secret whole. Not marked secret
-     * in the schema: an SDK would wrap the whole map, and a preview with one value unknown (a DSN
-     * not created yet) would then lose the names the policies check.
-     */
-    secretValues?: boolean;
-    /** An output only (Railway decides it). */
-    output?: boolean;
-    /** An output every resource of the type has once it exists (typed as never undefined in the SDKs). */
-    always?: boolean;
-    /** Changing it replaces the resource. */
-    replaceOnChanges?: boolean;
-}
-
-export interface ResourceSpec {
+export interface ResourceSpec extends ResourceProperties {
     provider: pulumi.dynamic.ResourceProvider;
-    description: string;
-    /** The import ID's format (docs/railway.md "The provider package"); absent: not importable. */
-    importId?: string;
-    properties: Record<string, PropertySpec>;
 }
 
-const apiUrl: PropertySpec = {
-    type: "string",
-    description:
-        "Railway's GraphQL endpoint for this resource (default: the provider's `apiUrl`, RAILWAY_API_URL, or Railway's own).",
-};
-const id = (what: string, replace = true): PropertySpec => ({
-    type: "string",
-    description: `The ${what}'s ID.`,
-    required: true,
-    replaceOnChanges: replace,
-});
-const adoptId: PropertySpec = {
-    type: "string",
-    description:
-        "Take an existing resource into the stack by its import ID instead of creating one (prefer `pulumi import`).",
+/** Each resource's CRUD. */
+const PROVIDERS: Record<ResourceName, pulumi.dynamic.ResourceProvider> = {
+    Project: projectProvider,
+    ProjectLookup: projectLookupProvider,
+    Environment: environmentProvider,
+    Service: serviceProvider,
+    ServiceInstance: serviceInstanceProvider,
+    Variables: variablesProvider,
+    Volume: volumeProvider,
+    ServiceDomain: serviceDomainProvider,
+    CustomDomain: customDomainProvider,
+    ServiceDeployment: serviceDeploymentProvider,
 };
 
-export const RESOURCES: Record<string, ResourceSpec> = {
-    Project: {
-        provider: projectProvider,
-        description: "A Railway project; its default environment comes with it.",
-        importId: "<projectId>",
-        properties: {
-            name: { type: "string", description: "The project's name.", required: true },
-            description: { type: "string", description: "The project's description." },
-            workspaceId: { type: "string", description: "The workspace that owns it.", replaceOnChanges: true },
-            defaultEnvironmentName: { type: "string", description: "The name of the environment it is created with." },
-            environments: { type: "stringMap", description: "Environment name to ID.", output: true },
-            apiUrl,
-        },
-    },
-    ProjectLookup: {
-        provider: projectLookupProvider,
-        description: "A project found by name, never created or deleted (a stack that shares another's project).",
-        properties: {
-            name: { type: "string", description: "The project's name.", required: true },
-            workspaceId: { type: "string", description: "The workspace to look in." },
-            projectId: { type: "string", description: "The project's ID.", output: true, always: true },
-            apiUrl,
-        },
-    },
-    Environment: {
-        provider: environmentProvider,
-        description: "An environment of a project, adopted by name when it exists; renaming is in place.",
-        importId: "<projectId>:<environmentId>",
-        properties: {
-            projectId: id("project"),
-            name: { type: "string", description: "The environment's name.", required: true },
-            duplicateFrom: {
-                type: "string",
-                description: "Create it as a duplicate of this environment (its ID).",
-                replaceOnChanges: true,
-            },
-            ephemeral: { type: "boolean", description: "An ephemeral environment (a pull request's)." },
-            sourceEnvironmentId: {
-                type: "string",
-                description: "The environment it was duplicated from.",
-                output: true,
-            },
-            apiUrl,
-        },
-    },
-    Service: {
-        provider: serviceProvider,
-        description: "A service's identity (project-wide); a service of that name is taken, else created.",
-        importId: "<serviceId>",
-        properties: {
-            projectId: id("project"),
-            name: { type: "string", description: "The service's name.", required: true },
-            adoptId,
-            apiUrl,
-        },
-    },
-    ServiceInstance: {
-        provider: serviceInstanceProvider,
-        description:
-            "A service's instance and settings in one environment (source, commands, health check, replicas, restart policy, cron, sleep); stored without deploying.",
-        importId: "<projectId>:<serviceId>:<environmentId>",
-        properties: {
-            projectId: id("project"),
-            serviceId: id("service"),
-            environmentId: id("environment"),
-            source: {
-                type: "any",
-                description:
-                    "`{ repo, branch, waitForChecks? }` or `{ image }`; waitForChecks: a push's deployment waits for the commit's GitHub workflows (Railway's Check Suites).",
-                required: true,
-            },
-            rootDirectory: { type: "string", description: "The folder the build starts in." },
-            startCommand: { type: "string", description: "The start command." },
-            buildCommand: { type: "string", description: "The build command." },
-            preDeployCommand: { type: "stringList", description: "Commands run before each deployment." },
-            watchPatterns: { type: "stringList", description: "Paths whose change deploys the service." },
-            healthcheckPath: { type: "string", description: "The health check's path." },
-            healthcheckTimeout: { type: "integer", description: "The health check's timeout, in seconds." },
-            replicas: { type: "integerMap", description: "Replicas per region.", required: true },
-            restartPolicyType: { type: "string", description: "ALWAYS, ON_FAILURE or NEVER." },
-            restartPolicyMaxRetries: { type: "integer", description: "Restarts before giving up (ON_FAILURE)." },
-            sleepApplication: { type: "boolean", description: "Sleep when idle." },
-            cronSchedule: { type: "string", description: "Run on this schedule instead of continuously." },
-            overlapSeconds: {
-                type: "integer",
-                description: "Seconds the previous deployment keeps serving beside a new healthy one.",
-            },
-            drainingSeconds: {
-                type: "integer",
-                description: "Seconds between SIGTERM and SIGKILL for the previous deployment's instances.",
-            },
-            adoptId,
-            apiUrl,
-        },
-    },
-    Variables: {
-        provider: variablesProvider,
-        description:
-            "A service's whole variable set in one environment: `variables` (plain, shown in previews) and `secretVariables` (secret everywhere).",
-        importId: "<projectId>:<environmentId>:<serviceId>",
-        properties: {
-            projectId: id("project"),
-            environmentId: id("environment"),
-            serviceId: id("service"),
-            variables: { type: "stringMap", description: "Plain variables, Railway references included." },
-            secretVariables: {
-                type: "stringMap",
-                description:
-                    "Secret variables: give each value secret (`pulumi.secret`); the provider stores the map secret whatever it is given.",
-                secretValues: true,
-            },
-            skipDeploys: { type: "boolean", description: "Write without starting a deployment." },
-            secretRotations: {
-                type: "stringMap",
-                description:
-                    "When each secret was last rotated (name to ISO date, or `never`): read by policies, never sent to Railway.",
-            },
-            adoptId,
-            apiUrl,
-        },
-    },
-    Volume: {
-        provider: volumeProvider,
-        description: "A persistent volume in one environment; re-attaching it elsewhere is in place.",
-        importId: "<environmentId>:<volumeId>",
-        properties: {
-            projectId: id("project"),
-            environmentId: id("environment"),
-            serviceId: { type: "string", description: "The service it is attached to.", required: true },
-            mountPath: { type: "string", description: "Where it is mounted.", required: true },
-            region: { type: "string", description: "Its region." },
-            backupBeforeChange: {
-                type: "boolean",
-                description:
-                    "Take a Railway backup before deleting it or moving it to another service or path, and stop if that fails (default true).",
-            },
-            lastBackup: { type: "any", description: "The backup taken before the last move.", output: true },
-            volumeInstanceId: {
-                type: "string",
-                description: "Its instance in the environment.",
-                output: true,
-                always: true,
-            },
-            adoptId,
-            apiUrl,
-        },
-    },
-    ServiceDomain: {
-        provider: serviceDomainProvider,
-        description: "A `*.up.railway.app` domain of a service in one environment.",
-        importId: "<projectId>:<environmentId>:<serviceId>:<serviceDomainId>",
-        properties: {
-            projectId: id("project"),
-            environmentId: id("environment"),
-            serviceId: id("service"),
-            targetPort: { type: "integer", description: "The port it routes to." },
-            domain: { type: "string", description: "The domain Railway gave.", output: true, always: true },
-            adoptId,
-            apiUrl,
-        },
-    },
-    CustomDomain: {
-        provider: customDomainProvider,
-        description: "A custom hostname of a service in one environment; the DNS records to create are outputs.",
-        importId: "<projectId>:<customDomainId>",
-        properties: {
-            projectId: id("project"),
-            environmentId: id("environment"),
-            serviceId: id("service"),
-            domain: { type: "string", description: "The hostname.", required: true, replaceOnChanges: true },
-            targetPort: { type: "integer", description: "The port it routes to." },
-            verified: { type: "boolean", description: "Whether Railway has verified its DNS.", output: true },
-            dnsRecords: { type: "any", description: "The DNS records to create.", output: true },
-            adoptId,
-            apiUrl,
-        },
-    },
-    ServiceDeployment: {
-        provider: serviceDeploymentProvider,
-        description:
-            "One deployment of a service per change of its fingerprint; an import takes the deployment running, which the first update keeps (no redeploy).",
-        importId: "<serviceId>:<environmentId>",
-        properties: {
-            projectId: id("project"),
-            serviceId: id("service"),
-            environmentId: id("environment"),
-            fingerprint: {
-                type: "string",
-                description: "Changes whenever a new deployment is needed.",
-                required: true,
-                secret: true,
-            },
-            commitSha: {
-                type: "string",
-                description:
-                    "Deploy this commit of the service's branch (Railway deploys the branch's head without it); a change deploys again.",
-            },
-            deploymentId: { type: "string", description: "The deployment started last.", output: true, always: true },
-            apiUrl,
-        },
-    },
-};
+/** The resources, with their properties (../properties.ts) and their CRUD. */
+export const RESOURCES: Record<string, ResourceSpec> = Object.fromEntries(
+    (Object.keys(RESOURCE_PROPERTIES) as ResourceName[]).map((name) => [
+        name,
+        { ...RESOURCE_PROPERTIES[name], provider: PROVIDERS[name] },
+    ]),
+);
 
 /** `railway:index:Service` → `Service`, or undefined for a type this package does not have. */
 export function resourceName(type: string): string | undefined {
