@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { changedKeys, createOrAdopt, gql, readOrGone, requiredIds, splitId } from "./api";
 import { defineProvider } from "./define";
+import { replaceKeys } from "./properties";
 
 /**
  * Inputs of {@link ServiceDeployment}: deploy one service in one environment, once per change.
@@ -107,7 +108,7 @@ export const serviceDeploymentProvider: pulumi.dynamic.ResourceProvider = define
         return { inputs: news, failures };
     },
     async diff(_id, olds: DeploymentState, news: DeploymentState) {
-        const replaces = changedKeys(olds, news, ["projectId", "serviceId", "environmentId"]);
+        const replaces = changedKeys(olds, news, replaceKeys("ServiceDeployment"));
         const changes = changedKeys(olds, news, [
             "projectId",
             "serviceId",

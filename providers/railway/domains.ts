@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { changedKeys, createOrAdopt, deleteIfExists, gql, idParts, readOrGone, requiredIds } from "./api";
 import { defineProvider } from "./define";
+import { replaceKeys } from "./properties";
 
 /** Inputs of {@link ServiceDomain}. Import ID: `<projectId>:<environmentId>:<serviceId>:<serviceDomainId>`. */
 export interface ServiceDomainArgs {
@@ -49,7 +50,7 @@ export const serviceDomainProvider: pulumi.dynamic.ResourceProvider = defineProv
         return { inputs: news, failures };
     },
     async diff(_id, olds: ServiceDomainState, news: ServiceDomainState) {
-        const replaces = changedKeys(olds, news, ["projectId", "environmentId", "serviceId"]);
+        const replaces = changedKeys(olds, news, replaceKeys("ServiceDomain"));
         const changes = changedKeys(olds, news, ["projectId", "environmentId", "serviceId", "targetPort", "apiUrl"]);
         return { changes: changes.length > 0, replaces, deleteBeforeReplace: false };
     },
@@ -149,7 +150,7 @@ export const customDomainProvider: pulumi.dynamic.ResourceProvider = defineProvi
         return { inputs: news, failures };
     },
     async diff(_id, olds: CustomDomainState, news: CustomDomainState) {
-        const replaces = changedKeys(olds, news, ["projectId", "environmentId", "serviceId", "domain"]);
+        const replaces = changedKeys(olds, news, replaceKeys("CustomDomain"));
         const changes = changedKeys(olds, news, [
             "projectId",
             "environmentId",

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { changedKeys, createOrAdopt, deleteIfExists, gql, gqlAll, readOrGone, requiredIds, splitId } from "./api";
 import { defineProvider } from "./define";
+import { replaceKeys } from "./properties";
 
 /**
  * Inputs of {@link Environment}. Import ID: `<projectId>:<environmentId>`.
@@ -48,7 +49,7 @@ export const environmentProvider: pulumi.dynamic.ResourceProvider = defineProvid
     },
     async diff(_id, olds: EnvironmentState, news: EnvironmentState) {
         // duplicateFrom and ephemeral matter only when the environment is created.
-        const replaces = changedKeys(olds, news, ["projectId"]);
+        const replaces = changedKeys(olds, news, replaceKeys("Environment"));
         const changes = changedKeys(olds, news, ["projectId", "name", "apiUrl"]);
         return { changes: changes.length > 0, replaces, deleteBeforeReplace: true };
     },

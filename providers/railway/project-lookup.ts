@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { changedKeys, gql, gqlAll, readOrGone } from "./api";
 import { defineProvider } from "./define";
+import { replaceKeys } from "./properties";
 
 /**
  * Inputs of {@link ProjectLookup}: a project this stack shares but does not own, found by name
@@ -44,7 +45,7 @@ export const projectLookupProvider: pulumi.dynamic.ResourceProvider = defineProv
         return { inputs: news, failures };
     },
     async diff(_id, olds: LookupState, news: LookupState) {
-        const replaces = changedKeys(olds, news, ["name", "workspaceId"]);
+        const replaces = changedKeys(olds, news, replaceKeys("ProjectLookup"));
         return {
             changes: replaces.length > 0 || changedKeys(olds, news, ["apiUrl"]).length > 0,
             replaces,

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { changedKeys, createOrAdopt, deleteIfExists, gql, gqlAll, readOrGone } from "./api";
 import { defineProvider } from "./define";
+import { replaceKeys } from "./properties";
 
 /** Inputs of {@link Project}. Import ID: `<projectId>`. */
 export interface ProjectArgs {
@@ -60,7 +61,7 @@ export const projectProvider: pulumi.dynamic.ResourceProvider = defineProvider("
         return { inputs: news, failures };
     },
     async diff(_id, olds: ProjectState, news: ProjectState) {
-        const replaces = changedKeys(olds, news, ["workspaceId"]);
+        const replaces = changedKeys(olds, news, replaceKeys("Project"));
         const changes = changedKeys(olds, news, ["name", "description", "workspaceId", "apiUrl"]);
         return { changes: changes.length > 0, replaces, deleteBeforeReplace: false };
     },

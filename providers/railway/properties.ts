@@ -71,8 +71,13 @@ export const RESOURCE_PROPERTIES = {
     ProjectLookup: {
         description: "A project found by name, never created or deleted (a stack that shares another's project).",
         properties: {
-            name: { type: "string", description: "The project's name.", required: true },
-            workspaceId: { type: "string", description: "The workspace to look in." },
+            name: {
+                type: "string",
+                description: "The project's name. A change is a new lookup (nothing on Railway changes).",
+                required: true,
+                replaceOnChanges: true,
+            },
+            workspaceId: { type: "string", description: "The workspace to look in.", replaceOnChanges: true },
             projectId: { type: "string", description: "The project's ID.", output: true, always: true },
             apiUrl,
         },
@@ -85,8 +90,8 @@ export const RESOURCE_PROPERTIES = {
             name: { type: "string", description: "The environment's name.", required: true },
             duplicateFrom: {
                 type: "string",
-                description: "Create it as a duplicate of this environment (its ID).",
-                replaceOnChanges: true,
+                description:
+                    "Create it as a duplicate of the environment of this name. Read at creation only: a later change replaces nothing (replacing a live environment would delete its deployments and volumes).",
             },
             ephemeral: { type: "boolean", description: "An ephemeral environment (a pull request's)." },
             sourceEnvironmentId: {
@@ -178,7 +183,11 @@ export const RESOURCE_PROPERTIES = {
             environmentId: id("environment"),
             serviceId: { type: "string", description: "The service it is attached to.", required: true },
             mountPath: { type: "string", description: "Where it is mounted.", required: true },
-            region: { type: "string", description: "Its region." },
+            region: {
+                type: "string",
+                description:
+                    "Its region. Railway cannot move a volume between regions (and a service holds one volume), so a change is refused with the steps to take instead.",
+            },
             backupBeforeChange: {
                 type: "boolean",
                 description:

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { RAILWAY_DEPLOY_SECONDS, RAILWAY_MAX_REPLICAS, RAILWAY_REGIONS } from "../../config/railway-limits";
 import { changedKeys, gql, gqlAll, idParts, readOrGone, requiredIds } from "./api";
 import { defineProvider } from "./define";
+import { replaceKeys } from "./properties";
 import { ensureInstance, removeInstance, withinEnvironment } from "./scope";
 
 export type RestartPolicyType = "ALWAYS" | "ON_FAILURE" | "NEVER";
@@ -283,7 +284,7 @@ export const serviceInstanceProvider: pulumi.dynamic.ResourceProvider = definePr
         return { inputs: news, failures: validate(news as InstanceState) };
     },
     async diff(_id, olds: InstanceState, news: InstanceState) {
-        const replaces = changedKeys(olds, news, ["projectId", "serviceId", "environmentId"]);
+        const replaces = changedKeys(olds, news, replaceKeys("ServiceInstance"));
         const changes = changedKeys(normalise(olds), normalise(news), [...SETTINGS, "apiUrl"]);
         return { changes: changes.length > 0 || replaces.length > 0, replaces, deleteBeforeReplace: false };
     },

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { RAILWAY_SERVICE_NAME_MAX_LENGTH } from "../../config/railway-limits";
 import { changedKeys, createOrAdopt, deleteIfExists, gql, gqlAll, readOrGone, requiredIds } from "./api";
 import { defineProvider } from "./define";
+import { replaceKeys } from "./properties";
 
 /**
  * Inputs of {@link Service}: only the service's identity, which is project-wide. Everything per
@@ -45,7 +46,7 @@ export const serviceProvider: pulumi.dynamic.ResourceProvider = defineProvider("
         return { inputs: news, failures };
     },
     async diff(_id, olds: ServiceState, news: ServiceState) {
-        const replaces = changedKeys(olds, news, ["projectId"]);
+        const replaces = changedKeys(olds, news, replaceKeys("Service"));
         const changes = changedKeys(olds, news, ["projectId", "name", "apiUrl"]);
         return { changes: changes.length > 0, replaces, deleteBeforeReplace: true };
     },

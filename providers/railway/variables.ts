@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { changedKeys, deleteIfExists, gql, readOrGone, requiredIds, splitId } from "./api";
 import { defineProvider } from "./define";
+import { replaceKeys } from "./properties";
 import { withinEnvironment } from "./scope";
 
 /**
@@ -115,7 +116,7 @@ export const variablesProvider: pulumi.dynamic.ResourceProvider = defineProvider
         };
     },
     async diff(_id, olds: VariablesState, news: VariablesState) {
-        const replaces = changedKeys(olds, news, ["projectId", "environmentId", "serviceId"]);
+        const replaces = changedKeys(olds, news, replaceKeys("Variables"));
         // Railway holds one set: a variable that moves between the halves with the same value
         // (an imported set lands all in the secret half) changes nothing there.
         const changes =

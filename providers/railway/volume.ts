@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { changedKeys, createOrAdopt, deleteIfExists, gql, gqlAll, idParts, readOrGone, requiredIds } from "./api";
 import { defineProvider } from "./define";
+import { replaceKeys } from "./properties";
 import { backupVolumeInstance, VolumeBackup } from "./backup";
 import { withinEnvironment } from "./scope";
 
@@ -11,8 +12,9 @@ import { withinEnvironment } from "./scope";
  * volume only when no other environment has an instance of it (a duplicated environment shares its
  * source's volume); otherwise only this environment's instance goes.
  * Moving it to another service or mount path is in place (`volumeInstanceUpdate`), keeping the
- * data; only a change of project or environment replaces it. A volume whose deletion Railway has
- * queued reads as gone. Import ID: `<environmentId>:<volumeId>`.
+ * data; only a change of project or environment replaces it. A change of region is refused:
+ * Railway cannot move a volume between regions. A volume whose deletion Railway has queued reads as
+ * gone. Import ID: `<environmentId>:<volumeId>`.
  */
 export interface VolumeArgs {
     projectId: pulumi.Input<string>;
@@ -78,14 +80,21 @@ const stateOf = (s: VolumeState, i: VolumeInstanceNode) => ({
 });
 
 export const volumeProvider: pulumi.dynamic.ResourceProvider = defineProvider("Volume", {
-    async check(_olds, news) {
+    async check(olds, news) {
         const failures = requiredIds(news, ["projectId", "environmentId", "serviceId"]);
         if (typeof news.mountPath !== "string" || !news.mountPath.startsWith("/"))
             failures.push({ property: "mountPath", reason: "mountPath must be an absolute path such as /data" });
+        // Railway cannot move a volume between regions, and a service holds one volume, so a new
+        // region cannot be a replacement made beside the old one: it is a person's decision, refused here.
+        if (typeof olds?.region === "string" && typeof news.region === "string" && olds.region !== news.region)
+            failures.push({
+                property: "region",
+                reason: `a volume cannot move from ${olds.region} to ${news.region.slice(0, 64)}: Railway has no move, and a service holds one volume. Keep the region, or back the volume up, remove it from the stack, pulumi up, then declare it in the new region and restore the backup (docs/runbooks/volume-restore.md)`,
+            });
         return { inputs: news, failures };
     },
     async diff(_id, olds: VolumeState, news: VolumeState) {
-        const replaces = changedKeys(olds, news, ["projectId", "environmentId", "region"]);
+        const replaces = changedKeys(olds, news, replaceKeys("Volume"));
         const changes = changedKeys(olds, news, [
             "projectId",
             "environmentId",

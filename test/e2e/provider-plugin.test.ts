@@ -102,6 +102,82 @@ describe("the railway provider plugin under the real engine", function () {
         );
     });
 
+    it("which changes replace is the resource table's one reading, and the engine acts on it: a new duplicateFrom replaces nothing, a new volume region is refused before anything runs", async () => {
+        const project = s.emu.store.createProject({ name: "replace-keys", defaultEnvironmentName: "production" });
+        const [production] = [...s.emu.store.environments.values()].filter((e) => e.projectId === project.id);
+        const staging = s.emu.store.createEnvironment({ projectId: project.id, name: "staging" });
+        const service = s.emu.store.createService({ projectId: project.id, name: "db" });
+        fs.mkdirSync(path.join(s.ws.dir, "replace-program"));
+        fs.writeFileSync(
+            path.join(s.ws.dir, "replace-program", "index.ts"),
+            [
+                'import * as pulumi from "@pulumi/pulumi";',
+                'import * as railway from "../providers/railway/sdk/nodejs";',
+                'const c = new pulumi.Config("rk");',
+                'const env = new railway.Environment("review", { projectId: c.require("projectId"), name: "review", duplicateFrom: c.require("from") });',
+                'const volume = new railway.Volume("data", { projectId: c.require("projectId"), environmentId: env.id, serviceId: c.require("serviceId"), mountPath: "/data", region: c.require("region") });',
+                "export const environmentId = env.id;",
+                "export const volumeId = volume.id;",
+                "",
+            ].join("\n"),
+        );
+        const yaml = path.join(s.ws.dir, "Pulumi.yaml");
+        const main = fs.readFileSync(yaml, "utf8");
+        fs.writeFileSync(yaml, main.replace(/^main: .*$/m, "main: replace-program/index.ts"));
+        try {
+            const rk = (args: string[]) =>
+                s.ws.run([...args, "--stack", "rk", "--non-interactive", "--color", "never"]);
+            assert.equal((await s.ws.run(["stack", "init", "rk", "--non-interactive"])).code, 0);
+            for (const [key, value] of [
+                ["projectId", project.id],
+                ["serviceId", service.id],
+                ["from", production.name],
+                ["region", "us-west2"],
+            ])
+                assert.equal((await rk(["config", "set", `rk:${key}`, value])).code, 0);
+            const up = await rk(["up", "--yes", "--skip-preview"]);
+            assert.equal(up.code, 0, up.stdout + up.stderr);
+            const first = JSON.parse((await rk(["stack", "output", "--json"])).stdout);
+
+            // A new region: refused before anything runs (Railway cannot move a volume, and a service
+            // holds one, so a replacement made beside it would adopt the old volume and then delete it).
+            await rk(["config", "set", "rk:region", "europe-west4-drams3a"]);
+            const moved = await rk(["preview"]);
+            assert.notEqual(moved.code, 0, moved.stdout);
+            assert.match(
+                moved.stdout + moved.stderr,
+                /property region value \{europe-west4-drams3a\} has a problem: a volume cannot move from us-west2 to europe-west4-drams3a/,
+            );
+            const refusedUp = await rk(["up", "--yes", "--skip-preview"]);
+            assert.notEqual(refusedUp.code, 0);
+            const volume = [...s.emu.store.volumeInstances.values()].filter((i) => i.volumeId === first.volumeId);
+            assert.deepEqual(
+                [volume.map((i) => i.region), s.emu.store.volumes.get(first.volumeId)?.deletionRequestedAt],
+                [["us-west2"], undefined],
+                "the volume is untouched",
+            );
+            await rk(["config", "set", "rk:region", "us-west2"]);
+
+            // A new duplicateFrom: no step at all (the preview lists only what changes), and up keeps the environment.
+            await rk(["config", "set", "rk:from", staging.name]);
+            const preview = await rk(["preview", "--json"]);
+            assert.equal(preview.code, 0, preview.stdout + preview.stderr);
+            const steps = JSON.parse(preview.stdout).steps as { op: string; urn: string }[];
+            assert.deepEqual(
+                steps.filter((x) => /::railway:index:(Environment|Volume)::/.test(x.urn)).map((x) => x.op),
+                [],
+                "duplicateFrom is read at creation only",
+            );
+            const again = await rk(["up", "--yes", "--skip-preview"]);
+            assert.equal(again.code, 0, again.stdout + again.stderr);
+            const second = JSON.parse((await rk(["stack", "output", "--json"])).stdout);
+            assert.deepEqual(second, first, "the environment and the volume were kept");
+            assert.equal((await rk(["destroy", "--yes", "--skip-preview"])).code, 0);
+        } finally {
+            fs.writeFileSync(yaml, main);
+        }
+    });
+
     it("the packaged plugin: pulumi plugin install --file takes the tarball, and it imports a service from a project far from any checkout", async () => {
         const root = fs.mkdtempSync(path.join(os.tmpdir(), "railway-packaged-"));
         try {

@@ -45,7 +45,7 @@ export class Environment extends pulumi.CustomResource {
      */
     declare public readonly apiUrl: pulumi.Output<string | undefined>;
     /**
-     * Create it as a duplicate of this environment (its ID).
+     * Create it as a duplicate of the environment of this name. Read at creation only: a later change replaces nothing (replacing a live environment would delete its deployments and volumes).
      */
     declare public readonly duplicateFrom: pulumi.Output<string | undefined>;
     /**
@@ -97,7 +97,7 @@ export class Environment extends pulumi.CustomResource {
             resourceInputs["sourceEnvironmentId"] = undefined /*out*/;
         }
         opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);
-        const replaceOnChanges = { replaceOnChanges: ["duplicateFrom", "projectId"] };
+        const replaceOnChanges = { replaceOnChanges: ["projectId"] };
         opts = pulumi.mergeOptions(opts, replaceOnChanges);
         super(Environment.__pulumiType, name, resourceInputs, opts);
     }
@@ -112,7 +112,7 @@ export interface EnvironmentArgs {
      */
     apiUrl?: pulumi.Input<string | undefined>;
     /**
-     * Create it as a duplicate of this environment (its ID).
+     * Create it as a duplicate of the environment of this name. Read at creation only: a later change replaces nothing (replacing a live environment would delete its deployments and volumes).
      */
     duplicateFrom?: pulumi.Input<string | undefined>;
     /**

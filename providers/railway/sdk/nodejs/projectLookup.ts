@@ -39,7 +39,7 @@ export class ProjectLookup extends pulumi.CustomResource {
      */
     declare public readonly apiUrl: pulumi.Output<string | undefined>;
     /**
-     * The project's name.
+     * The project's name. A change is a new lookup (nothing on Railway changes).
      */
     declare public readonly name: pulumi.Output<string>;
     /**
@@ -76,6 +76,8 @@ export class ProjectLookup extends pulumi.CustomResource {
             resourceInputs["workspaceId"] = undefined /*out*/;
         }
         opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);
+        const replaceOnChanges = { replaceOnChanges: ["name", "workspaceId"] };
+        opts = pulumi.mergeOptions(opts, replaceOnChanges);
         super(ProjectLookup.__pulumiType, name, resourceInputs, opts);
     }
 }
@@ -89,7 +91,7 @@ export interface ProjectLookupArgs {
      */
     apiUrl?: pulumi.Input<string | undefined>;
     /**
-     * The project's name.
+     * The project's name. A change is a new lookup (nothing on Railway changes).
      */
     name: pulumi.Input<string>;
     /**

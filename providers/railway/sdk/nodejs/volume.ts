@@ -69,7 +69,7 @@ export class Volume extends pulumi.CustomResource {
      */
     declare public readonly projectId: pulumi.Output<string>;
     /**
-     * Its region.
+     * Its region. Railway cannot move a volume between regions (and a service holds one volume), so a change is refused with the steps to take instead.
      */
     declare public readonly region: pulumi.Output<string | undefined>;
     /**
@@ -162,7 +162,7 @@ export interface VolumeArgs {
      */
     projectId: pulumi.Input<string>;
     /**
-     * Its region.
+     * Its region. Railway cannot move a volume between regions (and a service holds one volume), so a change is refused with the steps to take instead.
      */
     region?: pulumi.Input<string | undefined>;
     /**
