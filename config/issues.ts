@@ -2,11 +2,16 @@ import { ConfigurationError } from "./errors";
 
 /**
  * One problem found in a configuration, and the single line format every command prints:
- * `<stack>: <config.key.path>: <what is wrong> (<how to fix>)`.
+ * `<stack>: <config.key.path> (<service>): <what is wrong> (<how to fix>)`.
  */
 export interface ConfigIssue {
     /** Where the problem is, e.g. `ainative-platform:railway.services[0].replicas` or an env key. */
     path: string;
+    /**
+     * What the path is in words, when its index alone would not tell a person (`service web` for
+     * `railway.services[0]`). The path stays Pulumi's `--path` syntax, so it can be pasted.
+     */
+    subject?: string;
     /** What is wrong. Never contains the value of a secret. */
     problem: string;
     /** How to fix it. */
@@ -14,7 +19,7 @@ export interface ConfigIssue {
 }
 
 export function formatIssue(stack: string, issue: ConfigIssue): string {
-    return `${stack}: ${issue.path}: ${issue.problem} (${issue.fix})`;
+    return `${stack}: ${issue.path}${issue.subject ? ` (${issue.subject})` : ""}: ${issue.problem} (${issue.fix})`;
 }
 
 /**

@@ -19,6 +19,7 @@ import {
     stackConfigSchema,
 } from "./stack.schema";
 import { closestKey, unknownKeyFix } from "./suggest";
+import { printableName } from "./values";
 
 /** `secrets` leaves after reading: strings become `SecretValue`s (config/secret.ts) only when they were secret at the source. */
 export type RawConfig = Record<string, unknown>;
@@ -385,7 +386,7 @@ export function validateStackConfig(original: RawConfig): ValidationResult {
         ...structural.map(named),
         ...crossFieldIssues(view),
         ...plainCredentialIssues(original, configPath),
-    ]);
+    ]).map(namingServices(original));
     const warnings = crossFieldWarnings(view);
     if (raw.review !== undefined && raw.canary !== undefined)
         issues.push({
@@ -398,6 +399,22 @@ export function validateStackConfig(original: RawConfig): ValidationResult {
     // A review or canary stack's file is its base's plus `review` or `canary`: what the program runs is derived from both.
     const config = asDerivedEnvironment(renamedKeys(parsed.data, CONSTRUCTOR_STANDIN, "constructor"));
     return { ok: true, config, warnings };
+}
+
+/** `railway.services[1]` is told as `service worker`: a person finds a service by its name, not its place. */
+function namingServices(view: unknown): (issue: ConfigIssue) => ConfigIssue {
+    const services = (view as { railway?: { services?: unknown } }).railway?.services;
+    const prefix = `${CONFIG_NAMESPACE}:railway.services[`;
+    return (issue) => {
+        if (issue.subject || !issue.path.startsWith(prefix) || !Array.isArray(services)) return issue;
+        const [, at, rest] = /^(\d+)\](.*)$/.exec(issue.path.slice(prefix.length)) ?? [];
+        if (rest === ".name") return issue; // the problem is the name itself
+        const index = Number(at);
+        const name = (services[index] as { name?: unknown } | undefined)?.name;
+        return typeof name === "string" && name.trim()
+            ? { ...issue, subject: `service ${printableName(name, 40)}` }
+            : issue;
+    };
 }
 
 /** The most problems a command lists; past it, one line says how many more there are. */

@@ -46,7 +46,7 @@ describe("config loader (Pulumi runtime)", () => {
                 );
                 assert.match(
                     e.message,
-                    /production: ainative-platform:railway\.services\[1\]\.replicas: is above the maximum 50/,
+                    /production: ainative-platform:railway\.services\[1\]\.replicas \(service worker\): is above the maximum 50/,
                 );
                 assert.ok(!e.message.includes("PLANTED-stripe"), "secret value leaked into the error");
                 return true;

@@ -40,11 +40,12 @@ describe("stack schema", () => {
         });
         const lines = issues.map((i) => formatIssue("production", i));
         assert.equal(lines.length, 5, lines.join("\n"));
+        // A service's line names it by name as well as by its place (issue 39).
         const expected = [
-            "ainative-platform:railway.services[0].replicas",
-            "ainative-platform:railway.services[1].kind",
+            "ainative-platform:railway.services[0].replicas (service web)",
+            "ainative-platform:railway.services[1].kind (service worker)",
             "ainative-platform:github.requiredApprovingReviews",
-            "ainative-platform:railway.services[0].variables.STRIPE_SECRT_KEY",
+            "ainative-platform:railway.services[0].variables.STRIPE_SECRT_KEY (service web)",
             "ainative-platform:sentry.organisation",
         ];
         for (const p of expected)
@@ -52,7 +53,7 @@ describe("stack schema", () => {
                 lines.some((l) => l.startsWith(`production: ${p}: `)),
                 `no line for ${p}:\n${lines.join("\n")}`,
             );
-        for (const l of lines) assert.match(l, /^production: \S+: .+ \(.+\)$/);
+        for (const l of lines) assert.match(l, /^production: \S+( \(service [a-z]+\))?: .+ \(.+\)$/);
     });
 
     it("a misspelt allowed value is told the nearest allowed one; a value near none gets no guess, and is never repeated", () => {
@@ -64,8 +65,11 @@ describe("stack schema", () => {
         const lines = issues.map((i) => formatIssue("production", i));
         const line = (p: string) =>
             lines.find((l) => l.startsWith(`production: ainative-platform:railway.${p}: `)) ?? "";
-        assert.match(line("services[1].kind"), /did you mean 'worker'\? use one of: web, worker, cron, datastore/);
-        assert.match(line("services[0].restartPolicy.type"), /did you mean 'ON_FAILURE'\?/);
+        assert.match(
+            line("services[1].kind (service worker)"),
+            /did you mean 'worker'\? use one of: web, worker, cron, datastore/,
+        );
+        assert.match(line("services[0].restartPolicy.type (service web)"), /did you mean 'ON_FAILURE'\?/);
         assert.match(line("region"), /is not an allowed value \(use one of: /);
         assert.doesNotMatch(lines.join("\n"), /did you mean 'us-|sk_live|wroker|ON_FAILUR\b/);
     });

@@ -34,7 +34,7 @@ describe("npm run validate", () => {
         assert.equal(validateCommand(["--file", file], io), 1);
         const lines = io.stderr.filter((l) => l.startsWith("production: ainative-platform:"));
         assert.ok(
-            lines.some((l) => l.includes("railway.services[0].replicas: is above the maximum 50")),
+            lines.some((l) => l.includes("railway.services[0].replicas (service web): is above the maximum 50")),
             io.all(),
         );
         // Planted plaintext secrets are themselves an error (stored in plain text), reported by path only.
