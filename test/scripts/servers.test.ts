@@ -18,32 +18,49 @@ const BIN = path.join(REPO_ROOT, "bin", "ainative.js");
  */
 const running = new Set<ChildProcess>();
 
+/** Everything each child printed since it started, stdout and stderr together. */
+const printed = new WeakMap<ChildProcess, { text: string }>();
+
 function start(command: string, args: string[]): ChildProcess {
     const child = spawn(process.execPath, [BIN, command, ...args], {
         cwd: REPO_ROOT,
         stdio: ["ignore", "pipe", "pipe"],
     });
+    const seen = { text: "" };
+    printed.set(child, seen);
+    // Collected from the start: a line printed before a test begins waiting for it still counts.
+    // (Waiting only for data after the wait began missed lines that arrived in one chunk with an
+    // earlier one, and the test then hung until its timeout: what looked like a slow start.)
+    child.stdout!.on("data", (chunk: Buffer) => (seen.text += chunk.toString()));
+    child.stderr!.on("data", (chunk: Buffer) => (seen.text += chunk.toString()));
     running.add(child);
     child.once("exit", () => running.delete(child));
     return child;
 }
 
-/** Resolves with the first match of `pattern` in the child's output, or rejects when it exits first. */
+/** Resolves with the first match of `pattern` in all the child has printed, or rejects when it exits first. */
 function waitFor(child: ChildProcess, pattern: RegExp): Promise<RegExpExecArray> {
+    const seen = printed.get(child)!;
     return new Promise((resolve, reject) => {
-        let seen = "";
-        const onData = (chunk: Buffer) => {
-            seen += chunk.toString();
-            const m = pattern.exec(seen);
-            if (m) {
-                child.off("exit", onExit);
-                resolve(m);
-            }
+        const check = () => {
+            const m = pattern.exec(seen.text);
+            if (!m) return;
+            done();
+            resolve(m);
         };
-        const onExit = (code: number | null) => reject(new Error(`exited ${code} before ${pattern}:\n${seen}`));
-        child.stdout!.on("data", onData);
-        child.stderr!.on("data", onData);
+        const onExit = (code: number | null) => {
+            done();
+            reject(new Error(`exited ${code} before ${pattern}:\n${seen.text}`));
+        };
+        const done = () => {
+            child.stdout!.off("data", check);
+            child.stderr!.off("data", check);
+            child.off("exit", onExit);
+        };
+        child.stdout!.on("data", check);
+        child.stderr!.on("data", check);
         child.once("exit", onExit);
+        check();
     });
 }
 
@@ -55,8 +72,8 @@ async function stop(child: ChildProcess): Promise<number | null> {
 }
 
 describe("long-running entry points", function () {
-    // Each starts a process that transpiles its modules and parses GitHub's OpenAPI description
-    // from cold: seconds on a quiet machine, past a minute on a loaded one (a CI run met that).
+    // Each starts a process that transpiles its modules (once per content, then cached) and reads
+    // GitHub's OpenAPI description: seconds on a quiet machine, a minute on a loaded one.
     this.timeout(180_000);
     afterEach(() => {
         for (const child of running) child.kill("SIGKILL");
