@@ -12,8 +12,8 @@
  */
 import { classifyRefresh } from "../scripts/drift/classify";
 import { parseDigest, parseEvents } from "../scripts/engine/output";
-import { renderComment } from "../scripts/preview/comment";
-import { reportFromPreview } from "../scripts/preview/report";
+import { renderComment } from "../scripts/pr-comment/comment";
+import { reportFromPreview } from "../scripts/pr-comment/report";
 import { syntheticPreview, syntheticRefresh } from "./synthetic";
 import { defineCommand, parseCommand } from "../scripts/commands/cli";
 import { EXIT, runMain } from "../scripts/commands/io";

@@ -15,7 +15,7 @@ import { resolveTarget } from "../gate/deployments";
 import { knownSecrets } from "../gate/failure-logs";
 import { scrub } from "../gate/probes";
 import { alreadyReported, notifyConfigFromEnv, notifyFailure } from "../gate/notify";
-import { WATCH_EXIT, watchDeployments, WatchedDeployment } from "../gate/watch";
+import { WATCH_EXIT, watchDeployments, WatchedDeployment } from "../deploy-watch/watch";
 import type { Clock } from "../gate/clock";
 import { defineCommand, integerIn, numberIn, parseCommand, repeated, stackName, usageProblem } from "./cli";
 import { CommandIO } from "./io";

@@ -18,8 +18,8 @@ import { EngineEvent, parseDigest, parseEvents, PreviewDigest } from "../engine/
 import { describeGitHubError, githubClient, parseRepo } from "../github/client";
 import { upsertComment } from "../github/sticky";
 import type { PlanResult } from "../plan/plan";
-import { COMMENT_LIMIT, previewMarker, renderComment } from "../preview/comment";
-import { projectAndStack, reportFromPlan, reportFromPreview, PreviewReport } from "../preview/report";
+import { COMMENT_LIMIT, previewMarker, renderComment } from "../pr-comment/comment";
+import { projectAndStack, reportFromPlan, reportFromPreview, PreviewReport } from "../pr-comment/report";
 import { defineCommand, integerIn, parseCommand, stackName, usageProblem } from "./cli";
 import { CommandIO, EXIT } from "./io";
 import { UsageError } from "../../config/errors";

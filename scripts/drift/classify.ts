@@ -9,8 +9,8 @@
  * counts those resources, as "not identified", and never calls the stack clean.
  */
 import { EngineEvent, nameOfUrn, PreviewDigest, resourceOutcomes, typeOfUrn } from "../engine/output";
-import { changedPaths, isSecretValue } from "../preview/paths";
-import { projectAndStack } from "../preview/report";
+import { changedPaths, isSecretValue } from "../pr-comment/paths";
+import { projectAndStack } from "../pr-comment/report";
 
 export interface DriftedResource {
     urn: string;

@@ -12,8 +12,8 @@ import { prCommentCommand } from "../../scripts/commands/pr-comment";
 import { parseDigest, parseEvents } from "../../scripts/engine/output";
 import { githubClient } from "../../scripts/github/client";
 import { upsertComment } from "../../scripts/github/sticky";
-import { COMMENT_LIMIT, previewMarker, renderComment } from "../../scripts/preview/comment";
-import { reportFromPlan, reportFromPreview } from "../../scripts/preview/report";
+import { COMMENT_LIMIT, previewMarker, renderComment } from "../../scripts/pr-comment/comment";
+import { reportFromPlan, reportFromPreview } from "../../scripts/pr-comment/report";
 import { captureIO } from "../support/capture";
 import { FakeGitHub, startFakeGitHub } from "../../tools/fakes/github/server";
 

@@ -3,10 +3,10 @@
  * trigger, a person's redeploy) until they settle: which ones, their outcome, and for a failed
  * build or a crash the end of its log. Bounded in time; what it cannot know is "could not decide".
  */
-import type { Clock } from "./clock";
-import { Deployment, IN_PROGRESS, listDeployments, metaString, RailwayTarget } from "./deployments";
-import { failureLogs, FailureLogs, tail } from "./failure-logs";
-import { scrub } from "./probes";
+import type { Clock } from "../gate/clock";
+import { Deployment, IN_PROGRESS, listDeployments, metaString, RailwayTarget } from "../gate/deployments";
+import { failureLogs, FailureLogs, tail } from "../gate/failure-logs";
+import { scrub } from "../gate/probes";
 
 export const WATCH_EXIT = { healthy: 0, failed: 1, undecided: 2 } as const;
 
