@@ -282,8 +282,8 @@ describe("the local stack under the real engine (pulumi up, preview, refresh, de
             assert.notEqual(r.code, 0);
             const out = r.stdout + r.stderr;
             for (const line of [
-                "local: ainative-platform:railway.services[0].replicas: is above the maximum 50 (use a value of at most 50)",
-                "local: ainative-platform:railway.services[0].variables.NODE_ENVV: is not a known environment variable (did you mean 'NODE_ENV'?)",
+                "local: ainative-platform:railway.services[0].replicas (service web): is above the maximum 50 (use a value of at most 50)",
+                "local: ainative-platform:railway.services[0].variables.NODE_ENVV (service web): is not a known environment variable (did you mean 'NODE_ENV'?)",
             ]) {
                 assert.ok(out.includes(line), `missing line: ${line}\n${out}`);
             }

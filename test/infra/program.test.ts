@@ -14,8 +14,8 @@ describe("infra/index.ts (the Pulumi program)", () => {
             // The engine prints a RunError's message alone; any other error with its stack.
             assert.ok(e instanceof pulumi.RunError, `expected a RunError, got ${e?.constructor?.name}`);
             assert.deepEqual(e.message.split("\n"), [
-                "production: ainative-platform:railway.services[0].replicas: is below the minimum 1 (use a value of at least 1)",
-                "production: ainative-platform:railway.services[0].variables.NODE_ENV: is 'development' in production (set it to 'production')",
+                "production: ainative-platform:railway.services[0].replicas (service web): is below the minimum 1 (use a value of at least 1)",
+                "production: ainative-platform:railway.services[0].variables.NODE_ENV (service web): is 'development' in production (set it to 'production')",
             ]);
             return true;
         });
