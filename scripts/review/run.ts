@@ -16,6 +16,7 @@ import type { PulumiRun, RunPulumi } from "../engine/engine";
 import { REVIEW_MARKER, renderReviewComment, ReviewState } from "./comment";
 import { capDecision, ListedStack, sweepVerdicts, SweepVerdict } from "./decide";
 import { CouldNotDecide, gateJudges, reviewSettings, reviewStackFile } from "./stack-file";
+import { whyFailed } from "../engine/why-failed";
 
 export { CouldNotDecide };
 
@@ -52,26 +53,6 @@ export const run = (stack: string, args: string[]) => [
     "--color",
     "never",
 ];
-
-/**
- * Why a run failed: its error lines (the engine's diagnostics, deduplicated, in order), else its
- * last lines. An up's last lines are its stack outputs, which say nothing of what went wrong.
- */
-export function whyFailed(r: PulumiRun, lines = 30): string {
-    const errors = [
-        ...new Set(
-            `${r.stdout}\n${r.stderr}`
-                .split("\n")
-                .map((l) => l.trim())
-                .filter(
-                    (l) =>
-                        /^(error|\S.*\berror):/i.test(l) ||
-                        /^\S+ .*\*\*(creating|updating|deleting|replacing) failed\*\*/.test(l),
-                ),
-        ),
-    ];
-    return errors.length ? errors.slice(0, lines).join("\n") : tail(r, lines);
-}
 
 /** The last lines of a run (the CLI masks secret values in what it prints). */
 export const tail = (r: PulumiRun, lines = 30) =>

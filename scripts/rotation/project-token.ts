@@ -16,6 +16,7 @@
 import type { OperationName } from "../../providers/railway/documents";
 import { parseDigest } from "../engine/output";
 import type { PulumiRun, RunPulumi } from "../engine/engine";
+import { whyFailed } from "../engine/why-failed";
 
 /** Railway calls: with the account/workspace token, or (`projectToken`) as that project token. */
 export type RailwayCall = (
@@ -42,11 +43,8 @@ const SECRET_TYPE = "github:index/actionsEnvironmentSecret:ActionsEnvironmentSec
 /** The names this tool gives a stack's pipeline tokens: only these are ever deleted. */
 export const pipelineTokenPrefix = (stack: string) => `pipeline-${stack}-`;
 
-const tail = (r: PulumiRun, values: string[]) => {
-    let text = `${r.stdout}\n${r.stderr}`;
-    for (const v of values) if (v) text = text.split(v).join("[secret]");
-    return text.trim().split("\n").slice(-12).join("\n");
-};
+/** Why a run failed, with the tokens cut out. */
+const tail = (r: PulumiRun, values: string[]) => whyFailed(r, { lines: 12, values });
 
 class Stop extends Error {}
 

@@ -8,6 +8,7 @@
  */
 
 import type { PulumiRun, RunPulumi } from "../engine/engine";
+import { whyFailed } from "../engine/why-failed";
 
 export interface RotationPlan {
     stacks: string[];
@@ -25,12 +26,8 @@ export type StackOutcome =
 
 const secretPath = (p: RotationPlan) => `secrets.services.${p.service}.${p.key}`;
 
-/** The last lines of a failed run, with every value of the rotation cut out (the CLI masks secrets; this is the second lock). */
-function tail(r: PulumiRun, values: string[]): string {
-    let text = `${r.stdout}\n${r.stderr}`;
-    for (const v of values) if (v) text = text.split(v).join("[secret]");
-    return text.trim().split("\n").slice(-12).join("\n");
-}
+/** Why a run failed, with every value of the rotation cut out. */
+const tail = (r: PulumiRun, values: string[]) => whyFailed(r, { lines: 12, values });
 
 export async function rotate(
     plan: RotationPlan,

@@ -23,6 +23,7 @@ import { openBackend, StateBackend } from "./backend";
 import { acquireLease, currentHolder, describeHolder, Lease } from "./lease";
 import { decide, Decision, ExportedDeployment, Fetch, PendingCreate, settledDeployment } from "./pending-creates";
 import { processAlive } from "./process-alive";
+import { whyFailed } from "../engine/why-failed";
 
 export interface StackCommand {
     /** PULUMI_BACKEND_URL. */
@@ -77,7 +78,7 @@ export async function clearDeadPulumiLocks(c: StackCommand, backend: StateBacken
     return keys.length;
 }
 
-const lastLines = (r: PulumiRun) => (r.stderr || r.stdout).trim().split("\n").slice(-5).join("\n");
+const lastLines = (r: PulumiRun) => whyFailed(r, { lines: 5 });
 
 /** Writes a stack's state back through the engine, from a file only this user can read, removed after. */
 async function importState(c: StackCommand, version: number, deployment: ExportedDeployment): Promise<void> {
