@@ -16,6 +16,7 @@ export const LOCAL_PASSPHRASE = "ainative-local";
 
 /** What a project folder needs from the repository: the program, the policy pack, the tools it runs. */
 const LINKED = [
+    "bin",
     "stacks",
     "components",
     "config",
