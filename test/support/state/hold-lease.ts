@@ -17,5 +17,6 @@ async function main(): Promise<void> {
 
 main().catch((e) => {
     process.stderr.write(`hold-lease: ${(e as Error).message}\n`);
-    process.exit(1);
+    // Nothing else keeps the process alive (the lease's timers are unref'd): it ends with this code.
+    process.exitCode = 1;
 });
