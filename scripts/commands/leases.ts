@@ -37,7 +37,10 @@ export async function commandLeases(
     if (!project) return { problem: `no Pulumi.yaml in ${cwd}: run this from the project's folder` };
     const backendUrl = await backendUrlOf(engine, cwd, env);
     if (!backendUrl)
-        return { problem: "no backend: set PULUMI_BACKEND_URL or run `pulumi login <url>` (README, Team set-up)" };
+        return {
+            problem:
+                "no backend: set PULUMI_BACKEND_URL or run `pulumi login <url>` (docs/team-setup.md, 'Team set-up')",
+        };
     return new StackLeases({
         backendUrl,
         project,

@@ -4,7 +4,7 @@
  *  [--pr-workflow <file>] [--cache <file>]`
  *
  * The seed's success metrics and DORA's four keys, from the records the pipeline leaves (see
- * scripts/metrics/collect.ts and the README's definitions). Exit 0 computed (targets met or not:
+ * scripts/metrics/collect.ts and docs/delivery-metrics.md "Delivery metrics"). Exit 0 computed (targets met or not:
  * the figures say), 1 the records could not be read or there are none, 2 usage error.
  * Environment: GITHUB_TOKEN, GITHUB_API_URL; RAILWAY_API_TOKEN or RAILWAY_TOKEN with --railway.
  */

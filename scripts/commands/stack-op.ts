@@ -81,7 +81,9 @@ export async function stackOperationCommand(
     const pulumiEnv = { ...env, PULUMI_SKIP_UPDATE_CHECK: "true" };
     const backendUrl = await backendUrlOf(engine, cwd, pulumiEnv);
     if (!backendUrl)
-        return usage("no backend: set PULUMI_BACKEND_URL or run `pulumi login <url>` (README, Team set-up)");
+        return usage(
+            "no backend: set PULUMI_BACKEND_URL or run `pulumi login <url>` (docs/team-setup.md, 'Team set-up')",
+        );
 
     const stream = (chunk: string) =>
         chunk

@@ -1,6 +1,6 @@
 /**
  * What the gate remembers between runs, per stack and service, in one JSON file (default
- * `.artifacts/gate/<stack>/<service>.json`; CI keeps it with its cache, see the README):
+ * `.artifacts/gate/<stack>/<service>.json`; CI keeps it with its cache, see docs/pipelines.md "Pipelines"):
  * the baseline of the last healthy deployment (level 4 compares against it) and every rollback
  * the gate made (so that a second run never rolls back twice).
  */

@@ -66,7 +66,7 @@ export function backendKind(url: string): BackendKind {
         );
     throw new BackendUrlProblem(
         `PULUMI_BACKEND_URL ${displayUrl(url).slice(0, 120)} is none this project's commands know: ` +
-            "use file://<folder>, postgres://user:pass@host:port/db or s3://bucket (README, Team set-up)",
+            "use file://<folder>, postgres://user:pass@host:port/db or s3://bucket (docs/team-setup.md, 'Team set-up')",
     );
 }
 

@@ -66,7 +66,7 @@ export class LeaseTimeout extends Error {
         super(
             `stack ${stack} is held by ${holder ? describeHolder(holder) : "another command (its record could not be read)"}; ` +
                 `gave up after waiting ${Math.round(waitedMs / 1000)} s (--lock-timeout). Wait for it to end, or if that ` +
-                'runner is certainly gone, see the README, Team set-up, "Clearing a lease by hand"',
+                'runner is certainly gone, see docs/team-setup.md "Team set-up", "Clearing a lease by hand"',
         );
     }
 }
