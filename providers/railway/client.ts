@@ -11,6 +11,8 @@
  * - Errors name the operation, Railway's message, `extensions.code` and `traceId`; tokens never
  *   appear in an error or a log line.
  */
+import { createHash } from "crypto";
+
 export const DEFAULT_RAILWAY_API_URL = "https://backboard.railway.com/graphql/v2?source=ainative-platform";
 
 export interface RailwayAuth {
@@ -23,7 +25,7 @@ export interface RetryPolicy {
     maxAttempts: number;
     /** First backoff delay; doubles each retry, with full jitter. */
     baseDelayMs: number;
-    /** No single wait is longer than this, whatever Retry-After says. */
+    /** No backoff wait is longer than this (a 429's Retry-After is waited in full, within maxTotalMs). */
     maxDelayMs: number;
     /** The whole call, retries included, gives up after this long. */
     maxTotalMs: number;
@@ -128,6 +130,52 @@ export function parseRetryAfter(value: string | null | undefined, now = Date.now
     return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
 }
 
+/** What Railway's last answer said of the token's request quota (`X-RateLimit-*` headers). */
+export interface RailwayRateLimit {
+    limit: number;
+    remaining: number;
+    /** When the quota's window resets (ms since the epoch). */
+    resetAtMs: number;
+    /** When this was read (ms since the epoch). */
+    seenAtMs: number;
+}
+
+/**
+ * The latest quota Railway reported per credential, keyed by a hash of it (never the credential):
+ * Railway counts requests per token, so this is the one budget every caller of a token spends,
+ * whatever process or runner it runs on, and every answer says what is left of it.
+ */
+const rateLimits = new Map<string, RailwayRateLimit>();
+
+const credentialKey = (auth: RailwayAuth) => createHash("sha256").update(auth.value).digest("hex").slice(0, 16);
+
+function noteRateLimit(auth: RailwayAuth, headers: Headers): void {
+    const limit = Number(headers.get("x-ratelimit-limit"));
+    const remaining = Number(headers.get("x-ratelimit-remaining"));
+    const reset = Number(headers.get("x-ratelimit-reset"));
+    if (![limit, remaining].every((n) => Number.isFinite(n) && n >= 0) || headers.get("x-ratelimit-remaining") === null)
+        return;
+    const now = Date.now();
+    // Reset is epoch seconds as Railway sends it; a small number is seconds from now, as some gateways send it.
+    const resetAtMs = !Number.isFinite(reset) || reset < 0 ? now : reset > 1e9 ? reset * 1000 : now + reset * 1000;
+    rateLimits.set(credentialKey(auth), { limit, remaining, resetAtMs, seenAtMs: now });
+}
+
+/**
+ * What Railway last said of the quota of the token `env` holds, or undefined when no answer has
+ * said (or no token is set). A reading past its reset is stale and not returned.
+ */
+export function railwayRateLimit(env: Record<string, string | undefined> = process.env): RailwayRateLimit | undefined {
+    let auth: RailwayAuth;
+    try {
+        auth = authFromEnv(env);
+    } catch {
+        return undefined;
+    }
+    const seen = rateLimits.get(credentialKey(auth));
+    return seen && seen.resetAtMs > Date.now() ? seen : undefined;
+}
+
 /**
  * Connection errors that prove the request never reached the server. An array, not a Set: this
  * code is serialized into Pulumi state, and a captured Set does not survive that.
@@ -198,6 +246,7 @@ export class RailwayClient {
                     body,
                     signal: AbortSignal.timeout(this.opts.timeoutMs ?? 30_000),
                 });
+                noteRateLimit(auth, res.headers);
                 const text = await res.text();
                 let json: { data?: T; errors?: GraphQLErrorBody[] } | undefined;
                 try {
@@ -258,8 +307,15 @@ export class RailwayClient {
             if (!retryable || attempt >= this.retry.maxAttempts) throw failure;
             const backoff =
                 Math.random() * Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
-            const delayMs = Math.min(this.retry.maxDelayMs, retryAfterMs !== undefined ? retryAfterMs : backoff);
-            if (elapsed + delayMs > this.retry.maxTotalMs) throw failure;
+            // Railway's Retry-After is when the quota has room again: waited out in full when the
+            // call's time allows, never cut short (a retry before it is one more refused request
+            // spent from the quota every caller of the token shares), and given up at once when not.
+            const delayMs = retryAfterMs !== undefined ? retryAfterMs : backoff;
+            if (elapsed + delayMs > this.retry.maxTotalMs) {
+                if (retryAfterMs !== undefined)
+                    failure.message += `: Railway asks to wait ${Math.ceil(retryAfterMs / 1000)} s, longer than this call may take (${Math.round(this.retry.maxTotalMs / 1000)} s)`;
+                throw failure;
+            }
             this.opts.onRetry?.({ operation, attempt, delayMs, reason: failure.railwayMessage });
             await (this.opts.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms))))(delayMs);
         }

@@ -1,5 +1,11 @@
 import { strict as assert } from "assert";
-import { authFromEnv, isRailwayApiError, parseRetryAfter, RailwayClient } from "../../../providers/railway/client";
+import {
+    authFromEnv,
+    isRailwayApiError,
+    parseRetryAfter,
+    RailwayClient,
+    railwayRateLimit,
+} from "../../../providers/railway/client";
 import { DOCUMENTS } from "../../../providers/railway/documents";
 import { RailwayEmulator, startRailwayEmulator } from "../../../tools/railway-emulator";
 
@@ -67,6 +73,60 @@ describe("Railway client", () => {
             emu.log.map((l) => l.status),
             [429, 200],
         );
+    });
+
+    it("a 429 whose Retry-After is longer than the call may take gives up at once, saying so, without asking again early", async () => {
+        emu.inject({ operation: "Project", status: 429, retryAfter: 3600 });
+        const waits: number[] = [];
+        const c = new RailwayClient({
+            apiUrl: emu.apiUrl,
+            env: { RAILWAY_API_TOKEN: emu.token },
+            retry: { baseDelayMs: 10, maxAttempts: 6, maxDelayMs: 30_000, maxTotalMs: 120_000 },
+            sleep: async (ms) => void waits.push(ms),
+        });
+        await assert.rejects(
+            c.request<Data>("Project", DOCUMENTS.Project, { id: "x" }, false),
+            /Railway Project failed: rate limited \(HTTP 429\): Railway asks to wait 3600 s, longer than this call may take \(120 s\)/,
+        );
+        assert.deepEqual(waits, [], "no wait cut short, no retry before Railway said");
+        assert.equal(emu.log.length, 1);
+    });
+
+    it("a Retry-After longer than a backoff's cap is waited in full when the call's time allows", async () => {
+        const { projectCreate } = await createProject(client());
+        emu.log.length = 0;
+        const waits: number[] = [];
+        const c = new RailwayClient({
+            apiUrl: emu.apiUrl,
+            env: { RAILWAY_API_TOKEN: emu.token },
+            retry: { maxDelayMs: 30_000, maxTotalMs: 120_000 },
+            sleep: async (ms) => void waits.push(ms),
+        });
+        emu.inject({ operation: "Project", status: 429, retryAfter: 45 });
+        await c.request<Data>("Project", DOCUMENTS.Project, { id: projectCreate.id }, false);
+        assert.deepEqual(waits, [45_000]);
+    });
+
+    it("remembers what Railway's last answer said of the token's quota, by token, never the token itself", async () => {
+        const quota = await startRailwayEmulator({ rateLimit: { limit: 50, windowMs: 3_600_000 } });
+        try {
+            const env = { RAILWAY_API_TOKEN: quota.token };
+            const c = new RailwayClient({ apiUrl: quota.apiUrl, env });
+            for (let i = 0; i < 3; i++)
+                await c.request<Data>("Project", DOCUMENTS.Project, { id: "p" }, false).catch(() => undefined);
+            const seen = railwayRateLimit(env);
+            assert.equal(seen?.limit, 50);
+            assert.equal(seen?.remaining, 47);
+            assert.ok(seen!.resetAtMs > Date.now() && seen!.resetAtMs <= Date.now() + 3_601_000);
+            assert.equal(
+                railwayRateLimit({ RAILWAY_API_TOKEN: "another-token" }),
+                undefined,
+                "another token's quota is its own",
+            );
+            assert.equal(railwayRateLimit({}), undefined);
+        } finally {
+            await quota.close();
+        }
     });
 
     it("does not blindly retry a mutation after a 5xx (it may have been applied)", async () => {
