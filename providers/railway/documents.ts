@@ -542,53 +542,6 @@ export const DOCUMENTS = {
         }
     `,
     // ---- Railway's own signals (the health gate's Railway-side figures, failure reports) ----
-    HttpMetricsByStatus: /* GraphQL */ `
-        query HttpMetricsByStatus(
-            $serviceId: String!
-            $environmentId: String!
-            $startDate: DateTime!
-            $endDate: DateTime!
-            $stepSeconds: Int
-        ) {
-            httpMetricsGroupedByStatus(
-                serviceId: $serviceId
-                environmentId: $environmentId
-                startDate: $startDate
-                endDate: $endDate
-                stepSeconds: $stepSeconds
-            ) {
-                statusCode
-                samples {
-                    ts
-                    value
-                }
-            }
-        }
-    `,
-    HttpDurations: /* GraphQL */ `
-        query HttpDurations(
-            $serviceId: String!
-            $environmentId: String!
-            $startDate: DateTime!
-            $endDate: DateTime!
-            $stepSeconds: Int
-        ) {
-            httpDurationMetrics(
-                serviceId: $serviceId
-                environmentId: $environmentId
-                startDate: $startDate
-                endDate: $endDate
-                stepSeconds: $stepSeconds
-            ) {
-                samples {
-                    ts
-                    p50
-                    p95
-                    p99
-                }
-            }
-        }
-    `,
     ResourceMetrics: /* GraphQL */ `
         query ResourceMetrics(
             $serviceId: String!
@@ -608,6 +561,75 @@ export const DOCUMENTS = {
                 values {
                     ts
                     value
+                }
+            }
+        }
+    `,
+    // The gate's whole end-of-window reading in one request (Railway counts requests, not fields):
+    // traffic, request durations and resources over the window, and the previous deployment's
+    // durations just before it. The caller splits the samples into the window's parts.
+    GateWindow: /* GraphQL */ `
+        query GateWindow(
+            $serviceId: String!
+            $environmentId: String!
+            $startDate: DateTime!
+            $endDate: DateTime!
+            $trafficStepSeconds: Int
+            $durationStepSeconds: Int
+            $measurements: [MetricMeasurement!]!
+            $withBaseline: Boolean!
+            $baselineStartDate: DateTime!
+            $baselineEndDate: DateTime!
+            $baselineStepSeconds: Int
+        ) {
+            traffic: httpMetricsGroupedByStatus(
+                serviceId: $serviceId
+                environmentId: $environmentId
+                startDate: $startDate
+                endDate: $endDate
+                stepSeconds: $trafficStepSeconds
+            ) {
+                statusCode
+                samples {
+                    ts
+                    value
+                }
+            }
+            durations: httpDurationMetrics(
+                serviceId: $serviceId
+                environmentId: $environmentId
+                startDate: $startDate
+                endDate: $endDate
+                stepSeconds: $durationStepSeconds
+            ) {
+                samples {
+                    ts
+                    p95
+                }
+            }
+            resources: metrics(
+                serviceId: $serviceId
+                environmentId: $environmentId
+                startDate: $startDate
+                endDate: $endDate
+                measurements: $measurements
+            ) {
+                measurement
+                values {
+                    ts
+                    value
+                }
+            }
+            baseline: httpDurationMetrics(
+                serviceId: $serviceId
+                environmentId: $environmentId
+                startDate: $baselineStartDate
+                endDate: $baselineEndDate
+                stepSeconds: $baselineStepSeconds
+            ) @include(if: $withBaseline) {
+                samples {
+                    ts
+                    p95
                 }
             }
         }

@@ -19,6 +19,8 @@ export {
     railwayApiError,
     authFromEnv,
     DEFAULT_RAILWAY_API_URL,
+    railwayRateLimit,
+    RailwayRateLimit,
 } from "./client";
 export { DOCUMENTS, OperationName, isMutation } from "./documents";
 export { createOrAdopt, gql, gqlAll, isNotFound, readOrGone, Result, Variables as OperationVariables } from "./api";

@@ -3,6 +3,7 @@
  * back to, the rollback itself and the wait for it to go live.
  */
 import { createOrAdopt, gql, gqlAll } from "../../providers/railway";
+import { pollDelays, ROLLBACK_FIRST_POLL_MS } from "./budget";
 import type { Clock } from "./clock";
 
 export interface Deployment {
@@ -173,7 +174,7 @@ export async function rollBack(
     clock: Clock,
     timeoutMs: number,
     onCalled: () => void,
-    pollMs = 2000,
+    firstPollMs = ROLLBACK_FIRST_POLL_MS,
 ): Promise<RollbackOutcome> {
     const before = new Set((await listDeployments(t)).map((d) => d.id));
     // Sent once: after an answer that never came, Railway's history says whether it was applied.
@@ -192,10 +193,12 @@ export async function rollBack(
     const started = clock.now();
     let latest: Deployment | undefined;
     try {
-        while (clock.now() - started <= timeoutMs) {
+        // A read, then one after each of the backing-off waits (budget.ts): the last at the timeout.
+        const delays = pollDelays(timeoutMs, firstPollMs);
+        for (let i = 0; ; i++) {
             latest = (await listDeployments(t)).find((d) => !before.has(d.id));
-            if (latest && !IN_PROGRESS.includes(latest.status)) break;
-            await clock.sleep(Math.min(pollMs, Math.max(1, timeoutMs - (clock.now() - started))));
+            if ((latest && !IN_PROGRESS.includes(latest.status)) || i >= delays.length) break;
+            await clock.sleep(delays[i]);
         }
     } catch (e) {
         return {

@@ -42,21 +42,13 @@ import {
     scrub,
     SmokeResult,
 } from "./probes";
+import { BUILD_WAIT_FIRST_POLL_MS, MEMORY_READ_EVERY_MS, mayReadOptional, pollDelays } from "./budget";
 import { readMemory, readRailwayWindow } from "./railway-signals";
 import { failureLogs, FailureLogs, knownSecrets, tail } from "./failure-logs";
 import { GateState, readState, writeState } from "./state";
 
 export const GATE_EXIT = { healthy: 0, rolledBack: 1, undecided: 2 } as const;
 
-/**
- * Railway's API budget (Hobby: 1,000 requests an hour, shared with drift, the watchers and the
- * engine): the gate reads the memory figure once a minute (Railway samples it about every 30 s;
- * the app's own payload is probed at every interval), and a build's status every 10 s while it
- * waits (a build takes minutes). With the window's reads, about 30 calls per service per 10-minute
- * window, plus 6 per minute of build (docs/health-gate.md "Health gate and rollback").
- */
-const MEMORY_READ_EVERY_MS = 60_000;
-const BUILD_WAIT_POLL_MS = 10_000;
 export const DECISION_FORMAT_VERSION = 1;
 
 export interface GateOptions {
@@ -94,7 +86,10 @@ export interface GateOptions {
     }>;
     /** Progress lines (stderr in the command). */
     log?: (line: string) => void;
-    /** How often to look at the rollback deployment while waiting for SUCCESS (default 2 s). */
+    /**
+     * The first wait between reads of Railway's deployments, while a build runs or a rollback
+     * deploys; it doubles up to 30 s (default 5 s for a build, 2 s for a rollback: budget.ts).
+     */
     rollbackPollMs?: number;
     /** Called the moment the rollback call is made (the benchmark measures up to here). */
     onRollbackCall?: () => void;
@@ -183,14 +178,14 @@ export async function runGate(o: GateOptions): Promise<DecisionRecord> {
     const watched = (l: Deployment[]) => (o.deploymentId ? l.find((d) => d.id === o.deploymentId) : l[0]);
     try {
         list = await deployments(o.railway);
-        while (
-            watched(list) &&
-            IN_PROGRESS.includes(watched(list)!.status) &&
-            clock.now() - waitStart < cfg.rollbackTimeoutSeconds * 1000
-        ) {
+        for (const delay of pollDelays(
+            cfg.rollbackTimeoutSeconds * 1000,
+            o.rollbackPollMs ?? BUILD_WAIT_FIRST_POLL_MS,
+        )) {
+            if (!watched(list) || !IN_PROGRESS.includes(watched(list)!.status)) break;
             if (clock.now() === waitStart)
                 log(`gate: waiting for deployment ${watched(list)!.id} (${watched(list)!.status})`);
-            await clock.sleep(o.rollbackPollMs ?? BUILD_WAIT_POLL_MS);
+            await clock.sleep(delay);
             list = await deployments(o.railway);
         }
     } catch (e) {
@@ -300,7 +295,18 @@ export async function runGate(o: GateOptions): Promise<DecisionRecord> {
         obs.health.push({ ...(h as HealthProbe), at });
         obs.dependencies.push(...(deps as DependencyCheck[]).map((d) => ({ ...d, at })));
         if (i === 0) for (const t of cfg.smokeTests) obs.smoke.push(await smoke(o.baseUrl, t, o.env ?? process.env));
-        if (lastMemoryRead === undefined || at - lastMemoryRead >= MEMORY_READ_EVERY_MS) {
+        const budget =
+            lastMemoryRead === undefined || at - lastMemoryRead >= MEMORY_READ_EVERY_MS
+                ? mayReadOptional(o.railway.env)
+                : undefined;
+        if (budget && !budget.ok) {
+            lastMemoryRead = at;
+            if (!memoryProblem)
+                log(
+                    `gate: ${budget.why}: Railway's memory figures are not read; the memory rule reads the app's payload only`,
+                );
+            memoryProblem = budget.why;
+        } else if (budget) {
             lastMemoryRead = at;
             const m = await railwayMemory(o.railway, at, Date.parse(startedAt));
             if ("problem" in m) {

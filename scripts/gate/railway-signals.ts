@@ -86,90 +86,60 @@ export interface RailwayWindow {
     problems: string[];
 }
 
-async function trafficOf(t: RailwayTarget, startMs: number, endMs: number, stepSeconds: number) {
-    const data = await gql(
-        t.apiUrl,
-        "HttpMetricsByStatus",
-        {
-            serviceId: t.serviceId,
-            environmentId: t.environmentId,
-            startDate: iso(startMs),
-            endDate: iso(endMs),
-            stepSeconds,
-        },
-        { env: t.env },
-    );
-    let requests = 0;
-    let errors5xx = 0;
-    for (const g of data.httpMetricsGroupedByStatus) {
-        const n = g.samples.reduce((a, s) => a + s.value, 0);
-        requests += n;
-        if (g.statusCode >= 500) errors5xx += n;
-    }
-    return { requests, errors5xx };
-}
-
 /** How many of Railway's steps make one part of the window: enough that a blip is one of several. */
 const STEPS_PER_PART = 5;
 
+type Sample = { ts: number; p95: number };
+
+/** Railway's step for a span read as {@link STEPS_PER_PART} steps: about a fifth of it, 1 s at least. */
+const stepFor = (spanMs: number) => Math.max(1, Math.floor(spanMs / 1000 / STEPS_PER_PART));
+
 /**
- * A span's p95 from Railway's per-step p95s (percentiles do not add up across steps): steps of
- * about a fifth of the span, and the median of those whose middle lies in it, so that a blip of
- * one step neither makes nor hides a slow span, and a step shared with the next span (Railway's
- * steps are aligned to its clock, not to ours) counts for one of them only. A span shorter than
- * Railway's smallest step (1 s) takes the steps that overlap it, and then the upper median.
+ * A span's p95 from Railway's per-step p95s (percentiles do not add up across steps): the median
+ * of the steps whose middle lies in it, so that a blip of one step neither makes nor hides a slow
+ * span, and a step shared with the next span (Railway's steps are aligned to its clock, not to
+ * ours) counts for one of them only. A span shorter than Railway's step takes the steps that
+ * overlap it, and then the upper median.
  */
-async function p95Of(t: RailwayTarget, startMs: number, endMs: number): Promise<number | undefined> {
-    const stepSeconds = Math.max(1, Math.floor((endMs - startMs) / 1000 / STEPS_PER_PART));
-    const data = await gql(
-        t.apiUrl,
-        "HttpDurations",
-        {
-            serviceId: t.serviceId,
-            environmentId: t.environmentId,
-            startDate: iso(startMs),
-            endDate: iso(endMs),
-            stepSeconds,
-        },
-        { env: t.env },
-    );
-    const samples = data.httpDurationMetrics.samples;
+function p95Of(samples: Sample[], stepSeconds: number, startMs: number, endMs: number): number | undefined {
     const middle = (ts: number) => ts * 1000 + stepSeconds * 500;
     const centred = samples.filter((x) => middle(x.ts) >= startMs && middle(x.ts) < endMs);
-    const p95s = (centred.length ? centred : samples).map((x) => x.p95).sort((a, b) => a - b);
+    const overlapping = samples.filter((x) => x.ts * 1000 < endMs && x.ts * 1000 + stepSeconds * 1000 > startMs);
+    const p95s = (centred.length ? centred : overlapping).map((x) => x.p95).sort((a, b) => a - b);
     return p95s.length ? p95s[Math.floor(p95s.length / 2)] : undefined;
 }
 
-async function resourcesOf(t: RailwayTarget, startMs: number, endMs: number): Promise<number | undefined> {
-    const data = await gql(
-        t.apiUrl,
-        "ResourceMetrics",
-        {
-            serviceId: t.serviceId,
-            environmentId: t.environmentId,
-            startDate: iso(startMs),
-            endDate: iso(endMs),
-            measurements: ["CPU_USAGE", "CPU_LIMIT", "MEMORY_USAGE_GB", "MEMORY_LIMIT_GB"],
-        },
-        { env: t.env },
-    );
+type MetricSeries = { measurement: string; values: { ts: number; value: number }[] }[];
+
+/** CPU or memory, whichever is higher, as a percentage of its limit: the mean of the samples dated in the span. */
+function resourcesOf(series: MetricSeries, startMs: number, endMs: number, last: boolean): number | undefined {
     const mean = (m: string) => {
-        const v = data.metrics.find((r) => r.measurement === m)?.values.map((x) => x.value) ?? [];
+        const v =
+            series
+                .find((r) => r.measurement === m)
+                ?.values.filter((x) => x.ts * 1000 >= startMs && (last ? x.ts * 1000 <= endMs : x.ts * 1000 < endMs))
+                .map((x) => x.value) ?? [];
         return v.length ? v.reduce((a, b) => a + b, 0) / v.length : undefined;
     };
     const ratio = (usage: string, limit: string) => {
         const u = mean(usage);
         const l = mean(limit);
-        return u !== undefined && l !== undefined && l > 0 ? (100 * u) / l : undefined;
+        const r = u !== undefined && l !== undefined && l > 0 ? (100 * u) / l : undefined;
+        return r !== undefined && Number.isFinite(r) && r >= 0 ? r : undefined;
     };
     const cpu = ratio("CPU_USAGE", "CPU_LIMIT");
     const memory = ratio("MEMORY_USAGE_GB", "MEMORY_LIMIT_GB");
     return cpu === undefined && memory === undefined ? undefined : Math.max(cpu ?? 0, memory ?? 0);
 }
 
+/** Railway requests one window reading costs: one, whatever the number of parts (see {@link readRailwayWindow}). */
+export const WINDOW_READ_CALLS = 1;
+
 /**
  * Railway's figures for the window [startMs, endMs] in `buckets` equal parts, and the previous
- * deployment's p95 over as long a window ending when `deploymentCreatedAt` started.
+ * deployment's p95 over as long a window ending when `deploymentCreatedAt` started: one request
+ * (`GateWindow`), whose samples are split into the parts here. A request that fails leaves every
+ * figure out, each named in `problems`.
  */
 export async function readRailwayWindow(
     t: RailwayTarget,
@@ -188,27 +158,56 @@ export async function readRailwayWindow(
     };
     const size = (endMs - startMs) / buckets;
     const parts = Array.from({ length: buckets }, (_, i) => [startMs + i * size, startMs + (i + 1) * size] as const);
-    const attempt = async <T>(what: string, read: () => Promise<T>): Promise<T | undefined> => {
-        try {
-            return await read();
-        } catch (e) {
-            w.problems.push(`${what} could not be read from Railway: ${(e as Error).message.slice(0, 200)}`);
-            return undefined;
-        }
-    };
-    const traffic = await attempt("traffic", () =>
-        trafficOf(t, startMs, endMs, Math.max(1, Math.ceil((endMs - startMs) / 1000))),
-    );
-    if (traffic) Object.assign(w, traffic);
-    w.bucketP95Ms = await attempt("latency", () => Promise.all(parts.map(([a, b]) => p95Of(t, a, b))));
-    w.bucketResourcePercent = await attempt("resources", () =>
-        Promise.all(parts.map(([a, b]) => resourcesOf(t, a, b))),
-    );
+    const durationStepSeconds = stepFor(size);
     const created = deploymentCreatedAt ? Date.parse(deploymentCreatedAt) : NaN;
-    if (Number.isFinite(created)) {
-        w.baselineP95Ms = await attempt("the previous deployment's latency", () =>
-            p95Of(t, created - (endMs - startMs), created),
+    const withBaseline = Number.isFinite(created);
+    const baselineStart = withBaseline ? created - (endMs - startMs) : startMs;
+    const baselineEnd = withBaseline ? created : endMs;
+    const baselineStepSeconds = stepFor(baselineEnd - baselineStart);
+    let data;
+    try {
+        data = await gql(
+            t.apiUrl,
+            "GateWindow",
+            {
+                serviceId: t.serviceId,
+                environmentId: t.environmentId,
+                startDate: iso(startMs),
+                endDate: iso(endMs),
+                trafficStepSeconds: Math.max(1, Math.ceil((endMs - startMs) / 1000)),
+                durationStepSeconds,
+                measurements: ["CPU_USAGE", "CPU_LIMIT", "MEMORY_USAGE_GB", "MEMORY_LIMIT_GB"],
+                withBaseline,
+                baselineStartDate: iso(baselineStart),
+                baselineEndDate: iso(baselineEnd),
+                baselineStepSeconds,
+            },
+            { env: t.env },
         );
+    } catch (e) {
+        const why = (e as Error).message.slice(0, 200);
+        for (const what of [
+            "traffic",
+            "latency",
+            "resources",
+            ...(withBaseline ? ["the previous deployment's latency"] : []),
+        ])
+            w.problems.push(`${what} could not be read from Railway: ${why}`);
+        return w;
+    }
+    let requests = 0;
+    let errors5xx = 0;
+    for (const g of data.traffic) {
+        const n = g.samples.reduce((a, s) => a + s.value, 0);
+        requests += n;
+        if (g.statusCode >= 500) errors5xx += n;
+    }
+    if (Number.isFinite(requests) && Number.isFinite(errors5xx)) Object.assign(w, { requests, errors5xx });
+    else w.problems.push("traffic from Railway makes no sense (not a finite count): it judges nothing");
+    w.bucketP95Ms = parts.map(([a, b]) => p95Of(data.durations.samples, durationStepSeconds, a, b));
+    w.bucketResourcePercent = parts.map(([a, b], i) => resourcesOf(data.resources, a, b, i === buckets - 1));
+    if (data.baseline) {
+        w.baselineP95Ms = p95Of(data.baseline.samples, baselineStepSeconds, baselineStart, baselineEnd);
         if (w.baselineP95Ms !== undefined)
             w.sources.baseline = `railway:httpDurationMetrics over the ${Math.round((endMs - startMs) / 1000)} s before this deployment`;
     }
