@@ -13,6 +13,7 @@
  * deleted): the old token never stopped working. Values pass through the CLI's standard input, never
  * an argument, never printed.
  */
+import { isRailwayApiError } from "../../providers/railway/client";
 import type { OperationName } from "../../providers/railway/documents";
 import { parseDigest } from "../engine/output";
 import type { PulumiRun, RunPulumi } from "../engine/engine";
@@ -47,6 +48,13 @@ export const pipelineTokenPrefix = (stack: string) => `pipeline-${stack}-`;
 const tail = (r: PulumiRun, values: string[]) => whyFailed(r, { lines: 12, values });
 
 class Stop extends Error {}
+
+/** An error's message, bounded, with every token of the rotation cut out. */
+const cut = (e: unknown, secrets: string[]) =>
+    secrets
+        .filter((v) => v.length > 0)
+        .reduce((m, v) => m.split(v).join("[secret]"), String((e as Error)?.message ?? e))
+        .slice(0, 300);
 
 type Token = { id: string; name: string; environmentId: string };
 
@@ -91,27 +99,22 @@ export async function rotateProjectToken(stack: string, deps: TokenRotationDeps)
             (t) => t.environmentId === environmentId && t.name.startsWith(pipelineTokenPrefix(stack)),
         );
 
-        // 1. The new token.
         const tokenName = `${pipelineTokenPrefix(stack)}${deps
             .now()
             .toISOString()
             .replace(/[-:]|\.\d+Z$/g, "")}`;
-        deps.progress(`railway:rotate-token: ${stack}: creating project token ${tokenName}`);
-        let token: string;
-        try {
-            token = (await deps.railway("ProjectTokenCreate", { input: { projectId, environmentId, name: tokenName } }))
-                .projectTokenCreate as string;
-        } catch (e) {
-            // A lost answer may still have made it, and its value is shown only once: remove it.
-            for (const t of (await tokensOf(deps, projectId)).filter((x) => x.name === tokenName))
-                await deps.railway("ProjectTokenDelete", { id: t.id });
-            throw new Stop(`projectTokenCreate failed; nothing changed: ${(e as Error).message.slice(0, 300)}`);
-        }
-        secrets.push(token);
-        const created = (await tokensOf(deps, projectId)).find((t) => t.name === tokenName);
-
-        const removeNew = async () => {
-            if (created) await deps.railway("ProjectTokenDelete", { id: created.id });
+        /**
+         * Deletes the new token, found by its name (a lost answer or a failed list leaves no id to
+         * go by); one that could not be deleted is named, never left valid without a word.
+         */
+        const removeNew = async (): Promise<string | undefined> => {
+            try {
+                for (const t of (await tokensOf(deps, projectId)).filter((x) => x.name === tokenName))
+                    await deps.railway("ProjectTokenDelete", { id: t.id });
+                return undefined;
+            } catch (e) {
+                return `project token ${tokenName} may be left on Railway (${cut(e, secrets)}): delete it in the project's settings (Tokens), or the next rotation of ${stack} does`;
+            }
         };
         const apply = async (): Promise<PulumiRun | string> => {
             const preview = await pulumi(["preview", "--json", "--non-interactive", "--color", "never"]);
@@ -128,69 +131,108 @@ export async function rotateProjectToken(stack: string, deps: TokenRotationDeps)
             return pulumi(["up", "--yes", "--skip-preview", "--non-interactive", "--color", "never", "--target", urn]);
         };
         const failed = (r: PulumiRun | string) => (typeof r === "string" ? r : r.code !== 0 ? tail(r, secrets) : "");
-        const restore = async () => {
-            const put = previous
-                ? await pulumi(["config", "set", "--secret", "--path", CONFIG_PATH], previous)
-                : await pulumi(["config", "rm", "--path", CONFIG_PATH]);
-            const back = put.code === 0 ? failed(await apply()) : tail(put, secrets);
-            await removeNew();
-            return back;
+        /** The previous token back in the config and GitHub, the new one deleted: what failed of that, or "". */
+        const restore = async (): Promise<string> => {
+            let back: string;
+            try {
+                const put = previous
+                    ? await pulumi(["config", "set", "--secret", "--path", CONFIG_PATH], previous)
+                    : await pulumi(["config", "rm", "--path", CONFIG_PATH]);
+                back = put.code === 0 ? failed(await apply()) : tail(put, secrets);
+            } catch (e) {
+                back = cut(e, secrets);
+            }
+            const left = await removeNew();
+            return [back && `run pulumi up --stack ${stack}:\n${back}`, left].filter(Boolean).join("\n");
         };
 
-        // 2. Through the stack to GitHub.
-        deps.progress(
-            `railway:rotate-token: ${stack}: storing it in the stack and GitHub (drift-${stack}/RAILWAY_TOKEN)`,
-        );
-        const set = await pulumi(["config", "set", "--secret", "--path", CONFIG_PATH], token);
-        if (set.code !== 0) {
-            await removeNew();
-            throw new Stop(`pulumi config set failed; the new token was deleted:\n${tail(set, secrets)}`);
-        }
-        const applied = failed(await apply());
-        if (applied) {
-            const back = await restore();
-            return {
-                stack,
-                result: "undone",
-                reason: `applying the new token failed:\n${applied}${back ? `\nand putting the previous one back failed too (run pulumi up --stack ${stack}):\n${back}` : ""}`,
-            };
-        }
-
-        // 3. Proven with a call of its own.
-        deps.progress(`railway:rotate-token: ${stack}: verifying the new token`);
-        let problem: string | undefined;
+        // 1. The new token.
+        deps.progress(`railway:rotate-token: ${stack}: creating project token ${tokenName}`);
+        let token: string;
         try {
-            const scope = (await deps.railway("ProjectTokenScope", {}, token)).projectToken;
-            if (scope.projectId !== projectId || scope.environmentId !== environmentId)
-                problem = `it reaches project ${scope.projectId} environment ${scope.environmentId}, not the stack's ${projectId} ${environmentId}`;
+            token = (await deps.railway("ProjectTokenCreate", { input: { projectId, environmentId, name: tokenName } }))
+                .projectTokenCreate as string;
         } catch (e) {
-            problem = (e as Error).message.split(token).join("[secret]").slice(0, 300);
+            // A lost answer may still have made it, and its value is shown only once: remove it.
+            const left = await removeNew();
+            throw new Stop(`projectTokenCreate failed; ${left ?? "nothing changed"}: ${cut(e, secrets)}`);
         }
-        if (problem) {
+        secrets.push(token);
+
+        const switchTo = async (): Promise<TokenOutcome> => {
+            // 2. Through the stack to GitHub.
+            deps.progress(
+                `railway:rotate-token: ${stack}: storing it in the stack and GitHub (drift-${stack}/RAILWAY_TOKEN)`,
+            );
+            const set = await pulumi(["config", "set", "--secret", "--path", CONFIG_PATH], token);
+            if (set.code !== 0) {
+                const left = await removeNew();
+                throw new Stop(
+                    `pulumi config set failed; ${left ?? "the new token was deleted"}:\n${tail(set, secrets)}`,
+                );
+            }
+            const applied = failed(await apply());
+            if (applied) {
+                const back = await restore();
+                return {
+                    stack,
+                    result: "undone",
+                    reason: `applying the new token failed:\n${applied}${back ? `\nand undoing it did not finish:\n${back}` : ""}`,
+                };
+            }
+
+            // 3. Proven with a call of its own.
+            deps.progress(`railway:rotate-token: ${stack}: verifying the new token`);
+            let problem: string | undefined;
+            try {
+                const scope = (await deps.railway("ProjectTokenScope", {}, token)).projectToken;
+                if (scope.projectId !== projectId || scope.environmentId !== environmentId)
+                    problem = `it reaches project ${scope.projectId} environment ${scope.environmentId}, not the stack's ${projectId} ${environmentId}`;
+            } catch (e) {
+                problem = cut(e, secrets);
+            }
+            if (problem) {
+                const back = await restore();
+                return {
+                    stack,
+                    result: "undone",
+                    reason: `the new token did not verify (${problem}); the previous one is back${back ? `, except:\n${back}` : ""}`,
+                };
+            }
+
+            // 4. Only now the old ones go.
+            const leftOver: string[] = [];
+            for (const old of ours) {
+                try {
+                    await deps.railway("ProjectTokenDelete", { id: old.id });
+                } catch (e) {
+                    leftOver.push(`${old.name} (${old.id}): ${cut(e, secrets)}`);
+                }
+            }
+            const day = deps.now().toISOString().slice(0, 10);
+            const recorded = await pulumi(["config", "set", "--path", "rotations.pipeline.RAILWAY_TOKEN", day]);
+            if (recorded.code !== 0)
+                deps.progress(`railway:rotate-token: ${stack}: rotated, but the date was not recorded`);
+            return { stack, result: "rotated", tokenName, leftOver };
+        };
+        try {
+            return await switchTo();
+        } catch (e) {
+            if (e instanceof Stop) throw e;
+            // A failure nobody foresaw after the create (a runner error, Railway gone): the previous
+            // token back and the new one deleted, or what is left said by name.
             const back = await restore();
             return {
                 stack,
-                result: "undone",
-                reason: `the new token did not verify (${problem}); the previous one is back${back ? `, except: ${back}` : ""}`,
+                result: "could not decide",
+                reason: `the rotation failed after the new token was made (${cut(e, secrets)}); ${back || "the previous token is back and the new one deleted"}`,
             };
         }
-
-        // 4. Only now the old ones go.
-        const leftOver: string[] = [];
-        for (const old of ours) {
-            try {
-                await deps.railway("ProjectTokenDelete", { id: old.id });
-            } catch (e) {
-                leftOver.push(`${old.name} (${old.id}): ${(e as Error).message.slice(0, 200)}`);
-            }
-        }
-        const day = deps.now().toISOString().slice(0, 10);
-        const recorded = await pulumi(["config", "set", "--path", "rotations.pipeline.RAILWAY_TOKEN", day]);
-        if (recorded.code !== 0)
-            deps.progress(`railway:rotate-token: ${stack}: rotated, but the date was not recorded`);
-        return { stack, result: "rotated", tokenName, leftOver };
     } catch (e) {
         if (e instanceof Stop) return { stack, result: "could not decide", reason: e.message };
+        // Railway failing before the create: nothing was changed.
+        if (isRailwayApiError(e))
+            return { stack, result: "could not decide", reason: `nothing changed: ${cut(e, secrets)}` };
         throw e;
     }
 }
