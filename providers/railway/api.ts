@@ -5,6 +5,7 @@
  * the token, is made at call time; nothing here holds a credential.
  */
 import type { ResultOf, TypedDocumentNode, VariablesOf } from "@graphql-typed-document-node/core";
+import { shown } from "../../config/values";
 import { isRailwayApiError, RailwayApiError, RailwayClient } from "./client";
 import { DOCUMENTS, isMutation, isRetrySafe, OperationName } from "./documents";
 import type * as Generated from "./generated/graphql";
@@ -212,7 +213,8 @@ export async function createOrAdopt<T>(
 export function splitId(id: string, parts: string[], resource: string): string[] {
     const values = id.split(":");
     if (values.length !== parts.length || values.some((v) => v === "")) {
-        throw new Error(`invalid ${resource} ID '${id}': expected ${parts.map((p) => `<${p}>`).join(":")}`);
+        // The ID is whatever was typed or pasted: shown escaped and bounded, never raw.
+        throw new Error(`invalid ${resource} ID ${shown(id, 200)}: expected ${parts.map((p) => `<${p}>`).join(":")}`);
     }
     return values;
 }

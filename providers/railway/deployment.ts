@@ -1,3 +1,4 @@
+import { shown } from "../../config/values";
 import * as pulumi from "@pulumi/pulumi";
 import { changedKeys, createOrAdopt, gql, readOrGone, requiredIds, splitId } from "./api";
 import { defineProvider } from "./define";
@@ -78,7 +79,7 @@ async function importRunning(id: string) {
     const running = await runningDeployment(undefined, { projectId, environmentId, serviceId });
     if (!running)
         throw new Error(
-            `railway.ServiceDeployment '${id}': no deployment is running there (SUCCESS or SLEEPING), so there is none to import; let pulumi up deploy it instead`,
+            `railway.ServiceDeployment ${shown(id, 200)}: no deployment is running there (SUCCESS or SLEEPING), so there is none to import; let pulumi up deploy it instead`,
         );
     return { id, props: { projectId, serviceId, environmentId, deploymentId: running.id } };
 }

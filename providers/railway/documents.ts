@@ -138,6 +138,7 @@ export const DOCUMENTS = {
         query EnvironmentConfig($id: String!) {
             environment(id: $id) {
                 id
+                projectId
                 config(decryptVariables: false)
             }
         }

@@ -229,6 +229,12 @@ async function fetchState(
 ): Promise<Omit<InstanceState, "apiUrl">> {
     const { serviceInstance: si } = await gql(apiUrl, "ServiceInstance", { serviceId, environmentId });
     const { environment } = await gql(apiUrl, "EnvironmentConfig", { id: environmentId });
+    // An import ID naming one project and another's environment and service would put a stranger
+    // in the state under the wrong project: every write after would be scoped to the wrong one.
+    if (environment.projectId !== projectId)
+        throw new Error(
+            `railway.ServiceInstance: environment ${environmentId} belongs to project ${environment.projectId}, not ${projectId}; the import ID is <projectId>:<serviceId>:<environmentId> of one project`,
+        );
     const deploy = environment.config?.services?.[serviceId]?.deploy ?? {};
     const replicas: Record<string, number> = {};
     for (const [region, cfg] of Object.entries(

@@ -8,6 +8,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type * as provider from "@pulumi/pulumi/provider";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
+import { shown } from "../../../config/values";
 import { INVOKES } from "./invokes";
 import { RESOURCES, resourceName, ResourceSpec } from "./resources";
 import { PACKAGE_VERSION, packageSchema } from "./schema";
@@ -108,7 +109,12 @@ export function railwayProvider(): provider.Provider {
                 throw new Error(`railway:index:${name} cannot be imported (${spec.description})`);
             if (!impl.read) return { id, props };
             const r = await impl.read(id, plain(props) as Props);
-            // Gone from Railway: an empty id is how the engine hears it (refresh drops it, import fails).
+            // Gone from Railway: an empty id is how refresh hears it (and drops it). An import would
+            // hear "provider does not support importing resources", which sends people the wrong way.
+            if (!r.id && importing)
+                throw new Error(
+                    `railway:index:${name} ${shown(id, 200)}: Railway has nothing of that ID the token can see (deleted, another project's, or the ID of something else); the import ID is ${spec.importId}`,
+                );
             if (!r.id) return { id: "", props: {} };
             const given = secretKeys(props);
             const found = withoutLegacy(r.props as Props);
