@@ -117,7 +117,7 @@ export function authFromEnv(env: Record<string, string | undefined>): RailwayAut
     if (account) return { header: "Authorization", value: `Bearer ${account}` };
     if (project) return { header: "Project-Access-Token", value: project };
     throw new Error(
-        "no Railway token: set RAILWAY_API_TOKEN (account or workspace token) or RAILWAY_TOKEN (project token)",
+        "no Railway token: set RAILWAY_API_TOKEN (account or workspace token) or RAILWAY_TOKEN (project token); a Pulumi program may instead set the provider's: pulumi config set --secret railway:token",
     );
 }
 

@@ -52,6 +52,56 @@ describe("the railway provider plugin under the real engine", function () {
         assert.doesNotMatch(exported.stdout, /__provider/, "no serialized provider code");
     });
 
+    it("pulumi import with a malformed, hostile, foreign or another project's ID: refused, the ID shown escaped and bounded, nothing in state", async () => {
+        const a = s.emu.store.createProject({ name: "import-a", defaultEnvironmentName: "production" });
+        const b = s.emu.store.createProject({ name: "import-b", defaultEnvironmentName: "production" });
+        const [envA] = s.emu.store.liveEnvironments(a.id);
+        const [envB] = s.emu.store.liveEnvironments(b.id);
+        const svcB = s.emu.store.createService({ projectId: b.id, name: "stranger" });
+        s.emu.store.updateInstance(svcB.id, envB.id, { source: { image: "ghcr.io/b/stranger:1" } });
+        const before = (await s.run(["stack", "export"])).stdout;
+        const mutations = s.emu.log.length;
+        const NOTHING_THERE =
+            /Railway has nothing of that ID the token can see \(deleted, another project.s, or the ID of something else\); the import ID is </;
+        const attempts: [string, string, RegExp][] = [
+            // Malformed: the expected format, the ID escaped (no terminal escape, no second line) and cut.
+            [
+                "ServiceInstance",
+                "\u001b[31mred",
+                /invalid railway\.ServiceInstance ID '\\u001b\[31mred': expected <projectId>:<serviceId>:<environmentId>/,
+            ],
+            [
+                "Volume",
+                "x".repeat(100_000),
+                /invalid railway\.Volume ID 'x{200}…' \(100000 characters\): expected <environmentId>:<volumeId>/,
+            ],
+            // Foreign: a service's ID given for an environment.
+            ["Environment", `${a.id}:${svcB.id}`, NOTHING_THERE],
+            // Another project's: project A named, B's service and environment given.
+            [
+                "ServiceInstance",
+                `${a.id}:${svcB.id}:${envB.id}`,
+                new RegExp(`environment ${envB.id} belongs to project ${b.id}, not ${a.id}`),
+            ],
+            ["Variables", `${a.id}:${envB.id}:${svcB.id}`, NOTHING_THERE],
+            ["ServiceInstance", `${a.id}:${svcB.id}:${envA.id}`, NOTHING_THERE],
+        ];
+        for (const [type, id, expected] of attempts) {
+            const r = await s.run(["import", `railway:index:${type}`, "x", id, "--yes"]);
+            const out = r.stdout + r.stderr;
+            assert.notEqual(r.code, 0, `${type} ${id.slice(0, 40)}: ${out}`);
+            assert.match(out, expected);
+            assert.ok(!out.includes("\u001b[31m"), "no raw terminal escape");
+            assert.ok(out.length < 20_000, `${out.length} characters of output for a 100,000-character ID`);
+        }
+        assert.equal((await s.run(["stack", "export"])).stdout, before, "the state is as it was");
+        assert.deepEqual(
+            s.emu.log.slice(mutations).filter((l) => /Create|Update|Delete|Upsert/.test(l.operationName)),
+            [],
+            "nothing changed on Railway",
+        );
+    });
+
     it("a program on the generated SDK: pulumi up creates through the plugin, destroy deletes, refresh drops what Railway lost", async () => {
         const project = s.emu.store.createProject({ name: "sdk-program", defaultEnvironmentName: "production" });
         fs.mkdirSync(path.join(s.ws.dir, "sdk-program"));
@@ -100,6 +150,62 @@ describe("the railway provider plugin under the real engine", function () {
             !(after.deployment.resources as StateResource[]).some((r) => r.type === "railway:index:Service"),
             "gone from state",
         );
+    });
+
+    it("the plugin with no token fails before any call, saying how to set one; a token set in clear config never reaches the state or outputs", async () => {
+        const yaml = path.join(s.ws.dir, "Pulumi.yaml");
+        const main = fs.readFileSync(yaml, "utf8");
+        fs.mkdirSync(path.join(s.ws.dir, "token-program"));
+        fs.writeFileSync(
+            path.join(s.ws.dir, "token-program", "index.ts"),
+            [
+                'import * as pulumi from "@pulumi/pulumi";',
+                'import * as railway from "../providers/railway/sdk/nodejs";',
+                'export const serviceId = new railway.Service("api", { projectId: new pulumi.Config("tk").require("projectId"), name: "api" }).id;',
+                "",
+            ].join("\n"),
+        );
+        fs.writeFileSync(yaml, main.replace(/^main: .*$/m, "main: token-program/index.ts"));
+        try {
+            const project = s.emu.store.createProject({ name: "token-config", defaultEnvironmentName: "production" });
+            // No token anywhere: not in the environment, not in config.
+            const noEnvToken = { RAILWAY_API_TOKEN: "", RAILWAY_TOKEN: "" };
+            const tk = (args: string[]) =>
+                s.ws.run([...args, "--stack", "tk", "--non-interactive", "--color", "never"], { env: noEnvToken });
+            assert.equal((await s.ws.run(["stack", "init", "tk", "--non-interactive"])).code, 0);
+            assert.equal((await tk(["config", "set", "tk:projectId", project.id])).code, 0);
+            const calls = s.emu.log.length;
+            const none = await tk(["up", "--yes", "--skip-preview"]);
+            assert.notEqual(none.code, 0);
+            assert.match(
+                none.stdout + none.stderr,
+                /no Railway token: set RAILWAY_API_TOKEN .* pulumi config set --secret railway:token/,
+            );
+            assert.equal(s.emu.log.length, calls, "no call reached Railway");
+
+            // In clear, past the CLI's own refusal (--plaintext; or written into the file by hand).
+            const set = await tk(["config", "set", "--plaintext", "railway:token", s.emu.token]);
+            assert.equal(set.code, 0, set.stderr);
+            const up = await tk(["up", "--yes", "--skip-preview"]);
+            assert.equal(up.code, 0, up.stdout + up.stderr);
+            const exported = await tk(["stack", "export"]);
+            const outputs = await tk(["stack", "output", "--json", "--show-secrets"]);
+            for (const [what, text] of [
+                ["the state", exported.stdout],
+                ["the outputs", outputs.stdout],
+                ["the up's output", up.stdout + up.stderr],
+            ])
+                assert.ok(!text.includes(s.emu.token), `the token is not in ${what}`);
+            const provider = (
+                JSON.parse(exported.stdout).deployment.resources as (StateResource & {
+                    inputs?: Record<string, unknown>;
+                })[]
+            ).find((r) => r.type === "pulumi:providers:railway");
+            assert.ok(provider?.inputs?.token && typeof provider.inputs.token === "object", "kept as a secret");
+            assert.equal((await tk(["destroy", "--yes", "--skip-preview"])).code, 0);
+        } finally {
+            fs.writeFileSync(yaml, main);
+        }
     });
 
     it("which changes replace is the resource table's one reading, and the engine acts on it: a new duplicateFrom replaces nothing, a new volume region is refused before anything runs", async () => {

@@ -2,10 +2,14 @@
  * The `railway` provider's configuration (`railway:apiUrl`, `railway:token`, or an explicit
  * provider's inputs) reaches the CRUD as the environment it already reads (RAILWAY_API_URL,
  * RAILWAY_API_TOKEN): the plugin process serves one provider. The Node.js SDK's provider server
- * accepts Configure without looking at it, so its handler is wrapped to read the variables first.
+ * accepts Configure without looking at it, so its handler is wrapped to read the variables first;
+ * its CheckConfig, unimplemented, is given one that keeps the token secret in the state.
  */
 import * as grpc from "@grpc/grpc-js";
-import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
+import { JavaScriptValue, Struct } from "google-protobuf/google/protobuf/struct_pb";
+// The SDK's generated protobuf module is CommonJS without type declarations for this class.
+const { CheckResponse } = require("@pulumi/pulumi/proto/provider_pb");
 
 type Variables = { get(key: string): string | undefined };
 type Request = {
@@ -42,6 +46,21 @@ export function adaptProviderServer(): void {
             impl.configure = (call, callback) => {
                 applyConfig(call.request.getVariablesMap(), process.env);
                 configure(call, callback);
+            };
+        }
+        if (typeof impl.checkConfig === "function") {
+            // The SDK's server leaves CheckConfig unimplemented. Its answer is what the state keeps
+            // as the provider's inputs, and the engine sends the token here unmarked even when it
+            // is a secret: so the token goes back marked secret, and the state never holds it in
+            // clear, however it was set.
+            impl.checkConfig = (call, callback) => {
+                const news = (call.request as unknown as { getNews(): Struct | undefined }).getNews();
+                const inputs = (news?.toJavaScript() ?? {}) as Record<string, unknown>;
+                if (typeof inputs.token === "string")
+                    inputs.token = { [specialSigKey]: specialSecretSig, value: inputs.token };
+                const response = new CheckResponse();
+                response.setInputs(Struct.fromJavaScript(inputs as Record<string, JavaScriptValue>));
+                callback(null, response);
             };
         }
         if (typeof impl.read === "function") {
