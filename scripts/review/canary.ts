@@ -26,6 +26,9 @@ export type CanaryOutcome =
     | { result: "passed" | "failed"; judged: boolean; urls: Record<string, string[]>; details?: string }
     | { result: "could not decide"; reason: string };
 
+/** The line the health gate prints when it refuses a deployment (scripts/commands/gate.ts). */
+const GATE_REFUSED = /gate: rolled-back: /;
+
 /** What a run could not decide (a base file that is not one, a stack that cannot be made); anything else is thrown on. */
 function couldNotDecide(e: unknown): { result: "could not decide"; reason: string } {
     if (e instanceof CouldNotDecide) return { result: "could not decide", reason: (e as Error).message };
@@ -45,6 +48,13 @@ export async function canaryUp(deps: ReviewDeps, canary: CanaryConfig): Promise<
         const baseText = await prepare(deps, canary);
         deps.progress(`canary: pulumi up of ${canary.commit.slice(0, 12)} on ${canary.base}'s configuration`);
         const up = await deps.pulumi(run(CANARY_ENVIRONMENT, ["up", "--yes", "--skip-preview"]));
+        // Only the gate's verdict refuses a commit: an `up` that failed for any other reason
+        // (Railway's answers lost, a 5xx, a runner out of memory) judged nothing of it.
+        if (up.code !== 0 && !GATE_REFUSED.test(up.stdout + up.stderr))
+            return {
+                result: "could not decide",
+                reason: `the canary's pulumi up failed before the health gate judged ${canary.commit.slice(0, 12)}, so nothing is known of the commit; run it again:\n${tail(up)}`,
+            };
         return {
             result: up.code === 0 ? "passed" : "failed",
             judged: gateJudges(baseText, canary.base),

@@ -293,3 +293,41 @@ describe("npm run review: refusals before anything runs", () => {
         assert.match(none.io.all(), /Commands:\n\s+up \[options\]/, "the help, naming the subcommands");
     });
 });
+
+describe("the canary's verdict: only the health gate refuses a commit", () => {
+    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), "canary-verdict-"));
+    fs.copyFileSync(`${REPO_ROOT}/Pulumi.production.yaml`, path.join(cwd, "Pulumi.production.yaml"));
+    const canaryWith = (up: { code: number; stderr: string }) =>
+        canaryUp(
+            {
+                cwd,
+                pulumi: async (args: string[]) =>
+                    args.includes("up")
+                        ? { stdout: "", ...up }
+                        : { code: 0, stdout: args.includes("ls") ? "[]" : "{}", stderr: "" },
+                progress: () => {},
+                now: () => new Date("2026-12-06T10:00:00Z"),
+            },
+            { base: "production", repository: REVIEW.repository, commit: "0123456789abcdef" },
+        );
+
+    it("an up that failed on Railway's lost answers judged nothing: could not decide, never 'failed'", async () => {
+        const r = await canaryWith({
+            code: 255,
+            stderr: "error: Railway ServiceInstanceUpdate failed: Internal Server Error (HTTP 502, after 6 attempts)",
+        });
+        assert.equal(r.result, "could not decide");
+        assert.match(
+            (r as { reason: string }).reason,
+            /failed before the health gate judged 0123456789ab, so nothing is known of the commit; run it again:\n.*ServiceInstanceUpdate failed/,
+        );
+    });
+
+    it("the gate's refusal inside the up: failed", async () => {
+        const r = await canaryWith({
+            code: 255,
+            stderr: "gate: rolled-back: the newest deployment d1 ended FAILED; no earlier deployment is live (exit 1)",
+        });
+        assert.equal(r.result, "failed");
+    });
+});
