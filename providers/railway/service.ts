@@ -84,7 +84,36 @@ export const serviceProvider: pulumi.dynamic.ResourceProvider = defineProvider("
         return { outs: { ...news, name: service.name } };
     },
     async delete(id, props: ServiceState) {
-        // The whole service, in every environment (no environmentId): the owner's call.
+        // The whole service, in every environment (no environmentId): the owner's call, and only
+        // once no other environment runs it. The owner's own instance is gone by now (it depends on
+        // the service); one left elsewhere is another stack's, which still declares the service:
+        // deleting would take its deployments, variables and volume data with it, unasked.
+        const elsewhere = await environmentsRunning(props.apiUrl, props.projectId, id);
+        if (elsewhere.length)
+            throw new Error(
+                `railway.Service '${props.name}' is not deleted: environment(s) ${elsewhere.join(", ")} of the project still run it, ` +
+                    `and deleting the service would delete it there too. Remove it from the stack(s) of ${elsewhere.length > 1 ? "those environments" : "that environment"} first ` +
+                    `(their up removes their instance only), then run this again; this stack's own instance is already removed`,
+            );
         await deleteIfExists(props.apiUrl, "ServiceDelete", { id });
     },
 });
+
+/** The names of the project's environments that hold an instance of the service. */
+async function environmentsRunning(
+    apiUrl: string | undefined,
+    projectId: string,
+    serviceId: string,
+): Promise<string[]> {
+    const environments = await readOrGone(() =>
+        gqlAll(apiUrl, "ProjectEnvironments", { id: projectId }, (d) => d.project.environments),
+    );
+    const names: string[] = [];
+    for (const e of environments ?? []) {
+        const instances = await readOrGone(() =>
+            gqlAll(apiUrl, "EnvironmentServiceInstances", { id: e.id }, (d) => d.environment.serviceInstances),
+        );
+        if (instances?.some((i) => i.serviceId === serviceId)) names.push(e.name);
+    }
+    return names;
+}

@@ -222,6 +222,58 @@ describe("stacks sharing one Railway project under the real engine", function ()
         assert.equal(r.code, 0, r.stdout + r.stderr);
     });
 
+    it("h. the owner drops a service staging still declares: its up removes its own instance and stops, naming staging, whose worker runs on; once staging drops it too, the owner's up deletes it", async () => {
+        const worker = {
+            name: "worker",
+            kind: "worker",
+            source: { repo: "ainative/platform", branch: "main" },
+            startCommand: "npm run worker",
+            replicas: 1,
+            variables: {
+                NODE_ENV: "development",
+                APP_ENV: "local",
+                DATABASE_URL: "${{postgres.DATABASE_URL}}",
+                REDIS_URL: "${{redis.REDIS_URL}}",
+            },
+        };
+        const services = (c: Config) => c["ainative-platform:railway"].services as Config[];
+        for (const ws of [production, staging]) ws.editStackFile((c) => void services(c).push(worker));
+        await up(production);
+        await up(staging);
+        const service = [...emu.store.services.values()].find((x) => x.name === "worker")!;
+        const stagingDeployments = () =>
+            [...emu.store.deployments.values()].filter(
+                (d) => d.serviceId === service.id && d.environmentId === env("staging")!.id,
+            ).length;
+        const before = stagingDeployments();
+
+        production.editStackFile((c) => {
+            c["ainative-platform:railway"].services = services(c).filter((x) => x.name !== "worker");
+        });
+        const refused = await production.pulumi(["up", "--yes", "--skip-preview"]);
+        assert.notEqual(refused.code, 0, refused.stdout);
+        assert.match(
+            refused.stdout + refused.stderr,
+            /railway\.Service 'worker' is not deleted: environment\(s\) staging of the project still run it, and deleting the service would delete it there too/,
+        );
+        assert.ok(emu.store.services.has(service.id), "the service is still there");
+        assert.ok(emu.store.hasInstance(service.id, env("staging")!.id), "staging's worker runs on");
+        assert.equal(stagingDeployments(), before, "and nothing of it was redeployed");
+        assert.ok(!emu.store.hasInstance(service.id, env("production")!.id), "production's own instance is gone");
+        const stagingPreview = await staging.pulumi(["preview", "--expect-no-changes"]);
+        assert.equal(stagingPreview.code, 0, stagingPreview.stdout + stagingPreview.stderr);
+
+        staging.editStackFile((c) => {
+            c["ainative-platform:railway"].services = services(c).filter((x) => x.name !== "worker");
+        });
+        await up(staging);
+        assert.ok(emu.store.services.has(service.id), "staging never deletes a service");
+        await up(production);
+        assert.ok(!serviceNames().includes("worker"), "the owner deleted it once nobody ran it");
+        const again = await production.pulumi(["preview", "--expect-no-changes"]);
+        assert.equal(again.code, 0, again.stdout + again.stderr);
+    });
+
     it("f. a project seeded through Railway's API with two environments and its services everywhere is taken over without duplicating anything", async () => {
         const { projectCreate } = await call("ProjectCreate", {
             input: { name: "seeded", defaultEnvironmentName: "production", workspaceId: "local-workspace" },
