@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { RAILWAY_DEPLOY_SECONDS, RAILWAY_MAX_REPLICAS, RAILWAY_REGIONS } from "../../config/railway-limits";
-import { changedKeys, gql, gqlAll, idParts, readOrGone, requiredIds } from "./api";
+import { changedKeys, createOrAdopt, gql, gqlAll, idParts, readOrGone, requiredIds } from "./api";
 import { defineProvider } from "./define";
 import { replaceKeys } from "./properties";
 import { ensureInstance, removeInstance, withinEnvironment } from "./scope";
@@ -192,17 +192,33 @@ async function apply(news: InstanceState, olds?: InstanceState): Promise<void> {
     if (news.source.repo) {
         const existing = await triggerOf(news.apiUrl, news.projectId, news.serviceId, news.environmentId);
         if (!existing) {
-            await gql(news.apiUrl, "DeploymentTriggerCreate", {
-                input: {
-                    projectId: news.projectId,
-                    environmentId: news.environmentId,
-                    serviceId: news.serviceId,
-                    provider: "github",
-                    repository: news.source.repo,
-                    branch: news.source.branch!,
-                    checkSuites: news.source.waitForChecks === true,
+            // Sent once: after a lost answer the environment's trigger, if it is there, is the one made.
+            const repository = news.source.repo;
+            await createOrAdopt<true>(
+                async () => {
+                    await gql(
+                        news.apiUrl,
+                        "DeploymentTriggerCreate",
+                        {
+                            input: {
+                                projectId: news.projectId,
+                                environmentId: news.environmentId,
+                                serviceId: news.serviceId,
+                                provider: "github",
+                                repository,
+                                branch: news.source.branch!,
+                                checkSuites: news.source.waitForChecks === true,
+                            },
+                        },
+                        { retryMutation: false },
+                    );
+                    return true;
                 },
-            });
+                async () =>
+                    (await triggerOf(news.apiUrl, news.projectId, news.serviceId, news.environmentId))
+                        ? true
+                        : undefined,
+            );
         } else if (
             existing.branch !== news.source.branch ||
             existing.repository !== news.source.repo ||
