@@ -31,9 +31,17 @@ const tail = (r: PulumiRun, values: string[]) => whyFailed(r, { lines: 12, value
 
 export async function rotate(
     plan: RotationPlan,
-    pulumi: RunPulumi,
+    runPulumi: RunPulumi,
     progress: (line: string) => void,
 ): Promise<StackOutcome[]> {
+    // An engine that cannot even start (ENOMEM, a missing binary) is a failed run like any other:
+    // after the new value is set, an exception would skip the undo and leave the config half-rotated.
+    const pulumi: RunPulumi = (args, opts) =>
+        runPulumi(args, opts).catch((e: Error) => ({
+            code: -1,
+            stdout: "",
+            stderr: `error: the Pulumi CLI could not run: ${e.message}`,
+        }));
     const outcomes: StackOutcome[] = [];
     for (const stack of plan.stacks) {
         const on = ["--stack", stack];

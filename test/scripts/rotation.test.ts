@@ -103,6 +103,25 @@ describe("secret rotation: order and undo", () => {
         assert.equal(unset[0].result, "could not decide");
         assert.match((unset[0] as { reason: string }).reason, /secrets\.services\.web\.NOPE is not set on staging/);
     });
+
+    it("an engine that cannot start after the new value is set: undone (the previous value back), never an exception, no value in the reason", async () => {
+        const c = cli({});
+        let ups = 0;
+        const run = async (args: string[], opts?: { input?: string }) => {
+            if (args[0] === "up" && ++ups === 1)
+                throw Object.assign(new Error("spawn pulumi ENOMEM"), { code: "ENOMEM" });
+            return c.run(args, opts);
+        };
+        const outcomes = await rotate(plan, run, () => {});
+        assert.deepEqual(
+            outcomes.map((o) => `${o.stack} ${o.result}`),
+            ["staging undone"],
+        );
+        assert.match((outcomes[0] as { reason: string }).reason, /the Pulumi CLI could not run: spawn pulumi ENOMEM/);
+        assert.equal(c.config.staging["secrets.services.web.AUTH_SECRET"], OLD, "the previous value is back");
+        assert.equal(c.config.production["secrets.services.web.AUTH_SECRET"], OLD, "production untouched");
+        assert.ok(!JSON.stringify(outcomes).includes(NEW) && !JSON.stringify(outcomes).includes(OLD));
+    });
 });
 
 describe("npm run secret:rotate --stdin: garbage piped in", () => {
