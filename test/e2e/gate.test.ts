@@ -4,9 +4,13 @@
  * `command:local:Command` for each new deployment. A healthy app lets the update succeed; a failing
  * one makes `pulumi up` fail with the gate's reason, and Railway records the rollback. A build that
  * fails is told with the end of its log in the `up` output, the GitHub deployment and commit
- * statuses, Slack and PagerDuty, with the stack's secret (planted in the log) cut out of each.
+ * statuses, Slack and PagerDuty, with the stack's secret (planted in the log) cut out of each. A
+ * push Railway deploys by itself is the deploy watcher's: its failed build, logging credential
+ * shapes beside the stack's secret, is reported everywhere with none of them.
  */
 import { strict as assert } from "assert";
+import { deployWatchCommand } from "../../scripts/commands/deploy-watch";
+import { captureIO } from "../support/capture";
 import { LocalStack, startLocalStack } from "../support/e2e";
 import { fastGate } from "../support/gate";
 import { SampleApp, startSampleApp } from "../support/sample-app";
@@ -150,5 +154,94 @@ describe("the deployment gate under the real engine", function () {
             pagerduty.events,
         ]);
         assert.ok(!everywhere.includes(planted), "the planted secret is nowhere in plain text");
+    });
+
+    it("a push Railway deploys by itself fails with credential-shaped lines: deploy:watch --report tells GitHub, Slack and PagerDuty the end of its log, and no credential, known value or terminal escape is in any of it", async () => {
+        const planted = "planted-watch-secret-0d9c7e21b4a6f35c";
+        const set = await s.run([
+            "config",
+            "set",
+            "--secret",
+            "--path",
+            "ainative-platform:secrets.services.web.AUTH_SECRET",
+            planted,
+        ]);
+        assert.equal(set.code, 0, set.stderr);
+        // Credential shapes the watcher cannot know as values, beside the stack's own secret.
+        const credentials = {
+            bearer: "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ3YXRjaC1lMmUifQ.c2lnbmF0dXJlLXdhdGNoLWUyZQ",
+            dbPassword: "pg-pass-3c1d9e77",
+            password: "hunter2-planted-77",
+            apiKey: "sk_live_51PlantedWatchKey0000000000",
+        };
+        const token = ["ghs", "e2ewatchtoken000000000000000000000000"].join("_");
+        github.addToken(token, "", "installation");
+        const sha = "feed0000feed0000feed0000feed0000feed0000";
+        github.addCommit("ainative", "platform", sha, new Date().toISOString());
+        s.emu.nextDeployments("FAILED", 1, webId(), [
+            `Authorization: Bearer ${credentials.bearer}`,
+            `connecting to postgres://app:${credentials.dbPassword}@db.internal:5432/app`,
+            `login with password ${credentials.password}`,
+            `STRIPE_KEY=${credentials.apiKey}`,
+            `AUTH_SECRET=${planted}`,
+            "\u001b[31mERROR\u001b[0m the build stopped",
+        ]);
+        assert.equal(s.emu.store.push("ainative/platform", "main", sha).length, 1, "Railway deploys the push");
+        const project = [...s.emu.store.projects.values()].find((p) => !p.deletedAt)!;
+        const before = { slack: slack.messages.length, pagerduty: pagerduty.events.length };
+        const io = captureIO();
+        const code = await deployWatchCommand(
+            [
+                "--stack",
+                "local",
+                "--service",
+                "web",
+                "--commit",
+                sha.slice(0, 12),
+                "--interval",
+                "1",
+                "--timeout",
+                "2",
+                "--report",
+            ],
+            io,
+            s.ws.dir,
+            {
+                ...s.ws.env,
+                RAILWAY_PROJECT_ID: project.id,
+                GITHUB_TOKEN: token,
+                GITHUB_REPOSITORY: "ainative/platform",
+                GITHUB_API_URL: github.url,
+                SLACK_WEBHOOK_URL: slack.webhookUrl,
+                PAGERDUTY_ROUTING_KEY: "R0UT1NGKEYE2EWATCH00000000000001",
+                PAGERDUTY_EVENTS_URL: pagerduty.eventsUrl,
+            },
+        );
+        assert.equal(code, 1, io.all());
+        const sent = {
+            slack: slack.messages.slice(before.slack),
+            pagerduty: pagerduty.events.slice(before.pagerduty),
+            statuses: github.repo("ainative", "platform").statuses.filter((x) => x.sha === sha),
+        };
+        assert.equal(sent.slack.length, 1, "told on Slack");
+        assert.equal(sent.pagerduty.length, 1, "paged");
+        assert.deepEqual(
+            sent.statuses.map((x) => x.state),
+            ["failure"],
+        );
+        assert.match(io.all(), /the build stopped/, "the end of its log is there");
+        for (const channel of [sent.slack, sent.pagerduty])
+            assert.match(
+                JSON.stringify(channel),
+                /ERROR the build stopped/,
+                "the log's end reaches each channel, escapes removed",
+            );
+        const everywhere = JSON.stringify([io.all(), sent]);
+        for (const [what, value] of Object.entries({ ...credentials, planted }))
+            assert.ok(!everywhere.includes(value), `${what} is nowhere in plain text`);
+        assert.ok(
+            !JSON.stringify([sent.slack, sent.pagerduty]).includes("\\u001b"),
+            "no terminal escape reaches Slack or PagerDuty",
+        );
     });
 });
