@@ -55,8 +55,8 @@ export const run = (stack: string, args: string[]) => [
 ];
 
 /** The last lines of a run (the CLI masks secret values in what it prints). */
-export const tail = (r: PulumiRun, lines = 30) =>
-    `${r.stdout}\n${r.stderr}`.trim().split("\n").slice(-lines).join("\n");
+/** Why a run failed, bounded: its error lines (the last lines of a failed `up` are its outputs). */
+export const tail = (r: PulumiRun, lines = 30) => whyFailed(r, { lines });
 
 export async function listStacks(deps: ReviewDeps): Promise<ListedStack[]> {
     const r = await deps.pulumi(["stack", "ls", "--json"]);
