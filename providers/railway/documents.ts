@@ -215,6 +215,13 @@ export const DOCUMENTS = {
                             id
                             serviceId
                             serviceName
+                            source {
+                                image
+                                repo
+                            }
+                            latestDeployment {
+                                status
+                            }
                         }
                     }
                     pageInfo {

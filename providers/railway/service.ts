@@ -86,7 +86,7 @@ export const serviceProvider: pulumi.dynamic.ResourceProvider = defineProvider("
     async delete(id, props: ServiceState) {
         // The whole service, in every environment (no environmentId): the owner's call, and only
         // once no other environment runs it. The owner's own instance is gone by now (it depends on
-        // the service); one left elsewhere is another stack's, which still declares the service:
+        // the service); one running elsewhere is another stack's, which still declares the service:
         // deleting would take its deployments, variables and volume data with it, unasked.
         const elsewhere = await environmentsRunning(props.apiUrl, props.projectId, id);
         if (elsewhere.length)
@@ -99,7 +99,7 @@ export const serviceProvider: pulumi.dynamic.ResourceProvider = defineProvider("
     },
 });
 
-/** The names of the project's environments that hold an instance of the service. */
+/** The names of the project's environments where a stack runs the service (a source, or a deployment). */
 async function environmentsRunning(
     apiUrl: string | undefined,
     projectId: string,
@@ -113,7 +113,16 @@ async function environmentsRunning(
         const instances = await readOrGone(() =>
             gqlAll(apiUrl, "EnvironmentServiceInstances", { id: e.id }, (d) => d.environment.serviceInstances),
         );
-        if (instances?.some((i) => i.serviceId === serviceId)) names.push(e.name);
+        // Railway makes a blank instance in every environment when a service is made: only one with
+        // a source, or a deployment not removed, is one a stack put there.
+        const used = instances?.some(
+            (i) =>
+                i.serviceId === serviceId &&
+                (!!i.source?.image ||
+                    !!i.source?.repo ||
+                    (!!i.latestDeployment && !["REMOVED", "REMOVING"].includes(i.latestDeployment.status))),
+        );
+        if (used) names.push(e.name);
     }
     return names;
 }
