@@ -12,9 +12,8 @@
  * vendor's key), then commit the stack file with its new date.
  */
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { ROTATION_DUE_DAYS, ROTATION_OVERDUE_DAYS, rotationAgeDays } from "../../config/rotation";
 import { known, railwayServices } from "../lib/resources";
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Each declared secret with its last rotation ("never" when none is recorded), from the service's Variables. */
 function rotations(resources: PolicyResource[]): { at: string; service: string; key: string; urn: string }[] {
@@ -29,7 +28,7 @@ function rotations(resources: PolicyResource[]): { at: string; service: string; 
     });
 }
 
-const ageInDays = (at: string, now: number) => Math.floor((now - Date.parse(`${at}T00:00:00Z`)) / DAY_MS);
+const ageInDays = rotationAgeDays;
 const fix = (service: string, key: string) =>
     `npm run secret:rotate -- --secret ${service}.${key} --generate (or --stdin)`;
 
@@ -42,13 +41,13 @@ export const secretRotationDue: StackValidationPolicy = {
                 type: "integer",
                 minimum: 1,
                 maximum: 3650,
-                default: 90,
+                default: ROTATION_DUE_DAYS,
                 description: "Days a secret may go unrotated.",
             },
         },
     },
     validateStack: (args, reportViolation) => {
-        const max = args.getConfig<{ maxAgeDays?: number }>().maxAgeDays ?? 90;
+        const max = args.getConfig<{ maxAgeDays?: number }>().maxAgeDays ?? ROTATION_DUE_DAYS;
         const now = Date.now();
         for (const r of rotations(args.resources)) {
             if (r.at === "never")
@@ -74,13 +73,13 @@ export const secretRotationOverdue: StackValidationPolicy = {
                 type: "integer",
                 minimum: 1,
                 maximum: 3650,
-                default: 365,
+                default: ROTATION_OVERDUE_DAYS,
                 description: "Days after which an unrotated secret fails the stack.",
             },
         },
     },
     validateStack: (args, reportViolation) => {
-        const limit = args.getConfig<{ hardLimitDays?: number }>().hardLimitDays ?? 365;
+        const limit = args.getConfig<{ hardLimitDays?: number }>().hardLimitDays ?? ROTATION_OVERDUE_DAYS;
         const now = Date.now();
         for (const r of rotations(args.resources)) {
             // No recorded date: its age is not known here (secret-rotation-due reports it).
