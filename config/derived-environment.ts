@@ -70,6 +70,8 @@ function derive(config: ParsedStackConfig, d: Derivation): ParsedStackConfig {
         },
         gate: { ...config.gate, pageOnFailedDeployment: false },
         reviewEnvironments: undefined,
+        // The base's on-call list hears of the base, not of every pull request's copy of it.
+        alerts: undefined,
     };
 }
 

@@ -471,6 +471,30 @@ export const canarySchema = z.strictObject({
     commit: z.string().regex(/^[0-9a-f]{7,40}$/, { message: "must be a commit SHA (7 to 40 hex digits)" }),
 });
 
+/**
+ * Who hears of this stack's events by email, beside Slack and PagerDuty (scripts/notify/email.ts):
+ * each address gets `failures` (a failed deployment, a rollback, a rollback that failed) or
+ * `everything` (drift, a rotation overdue, a review environment refused by the cap, too). The SMTP
+ * server and its credentials come from the environment (SMTP_URL), never from here.
+ */
+export const alertsSchema = z.strictObject({
+    email: z
+        .strictObject({
+            recipients: z
+                .array(
+                    z.strictObject({
+                        address: z.email({ message: "must be an email address such as oncall@example.com" }),
+                        gets: z.enum(["failures", "everything"], {
+                            message: "must be 'failures' (failed deployments and rollbacks) or 'everything'",
+                        }),
+                    }),
+                )
+                .min(1)
+                .max(50),
+        })
+        .optional(),
+});
+
 /** Every key under the `ainative-platform` namespace. */
 export const stackConfigSchema = z.strictObject({
     environment: z.enum(APP_ENVIRONMENTS),
@@ -493,6 +517,7 @@ export const stackConfigSchema = z.strictObject({
     reviewEnvironments: reviewEnvironmentsSchema.optional(),
     review: reviewSchema.optional(),
     canary: canarySchema.optional(),
+    alerts: alertsSchema.optional(),
 });
 
 export type StackConfigInput = z.input<typeof stackConfigSchema>;
