@@ -117,7 +117,7 @@ export async function deployWatchCommand(
         io.err(`deploy:watch: Railway unreachable or the services unknown there: ${scrub((e as Error).message)}`);
         return WATCH_EXIT.undecided;
     }
-    const notify = notifyConfigFromEnv(env);
+    const notify = notifyConfigFromEnv(env, config.alerts?.email?.recipients);
     const page = config.gate.pageOnFailedDeployment ?? flags.stack === "production";
     const report = async (w: WatchedDeployment): Promise<Record<string, string>> => {
         const failed = {

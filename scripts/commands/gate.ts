@@ -121,7 +121,7 @@ export async function gateCommand(
         once: flags.once,
         deploymentId: flags.deployment,
         stateFile: ctx.stateFile,
-        notify: notifyConfigFromEnv(env),
+        notify: notifyConfigFromEnv(env, ctx.config.alerts?.email?.recipients),
         env,
         log: (line) => io.err(line),
     });

@@ -77,7 +77,7 @@ export async function rollbackCommand(
         const entry = state.rollbacks.find((r) => r.from === live.id);
         if (entry) entry.newDeploymentId = outcome.newDeploymentId;
         writeState(ctx.stateFile, state);
-        const notifications = await notifyRollback(notifyConfigFromEnv(env), {
+        const notifications = await notifyRollback(notifyConfigFromEnv(env, ctx.config.alerts?.email?.recipients), {
             stack: ctx.stack,
             service: ctx.service.name,
             from: live.id,

@@ -4,12 +4,15 @@
  *   deployment when the stack pages for it (production by default);
  * - the GitHub deployment being recorded (GITHUB_DEPLOYMENT_ID): a `failure` status;
  * - the commit's status (context `railway/<stack>/<service>`), for a failed deployment;
- * - Slack (SLACK_WEBHOOK_URL), for a failed deployment, with the end of its log.
+ * - Slack (SLACK_WEBHOOK_URL), for a failed deployment, with the end of its log;
+ * - email (SMTP_URL, to the stack's `alerts.email.recipients`): a failed deployment, with the end
+ *   of its log, and a rollback, done or failed.
  * None failing stops the gate; each outcome is recorded. Keys, tokens and the webhook URL are
  * never printed, and the log lines given here are already redacted (failure-logs.ts).
  */
 import { describeGitHubError, githubClient, parseRepo } from "../github/client";
 import { sendPagerDutyEvent } from "../notify/pagerduty";
+import { EmailRecipient, emailSettingsFrom, EmailSettings, sendAlertEmail } from "../notify/email";
 import { postSlack, slackEscape, slackLink } from "../notify/slack";
 import type { FailureLogs } from "./failure-logs";
 import { scrub } from "./probes";
@@ -29,9 +32,11 @@ export interface NotifyConfig {
     slackWebhookUrl?: string;
     /** GITHUB_SHA: the commit a status goes on when Railway's deployment does not name one. */
     commitSha?: string;
+    /** SMTP_URL, ALERT_EMAIL_FROM, AINATIVE_SMTP_CA, and the stack's `alerts.email.recipients`. */
+    email?: EmailSettings;
 }
 
-export function notifyConfigFromEnv(env: NodeJS.ProcessEnv): NotifyConfig {
+export function notifyConfigFromEnv(env: NodeJS.ProcessEnv, recipients?: EmailRecipient[]): NotifyConfig {
     const runUrl =
         env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && /^\d+$/.test(env.GITHUB_RUN_ID ?? "")
             ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
@@ -52,6 +57,7 @@ export function notifyConfigFromEnv(env: NodeJS.ProcessEnv): NotifyConfig {
         slackWebhookUrl: env.SLACK_WEBHOOK_URL || undefined,
         commitSha: env.GITHUB_SHA || undefined,
         github,
+        email: emailSettingsFrom(env, recipients),
     };
 }
 
@@ -93,7 +99,7 @@ export async function notifyRollback(
         newDeploymentId?: string;
         status: string;
     },
-): Promise<{ pagerduty: string; github: string }> {
+): Promise<{ pagerduty: string; github: string; email: string }> {
     let pagerduty = "skipped: PAGERDUTY_ROUTING_KEY not set";
     if (cfg.pagerdutyRoutingKey) {
         const sent = await sendPagerDutyEvent(
@@ -112,7 +118,22 @@ export async function notifyRollback(
         pagerduty = sent.ok ? "sent" : `failed: ${sent.status ? `HTTP ${sent.status}` : scrub(sent.detail)}`;
     }
     const github = await deploymentStatus(cfg, event.stack, `Rolled back by the health gate: ${event.reason}`);
-    return { pagerduty, github };
+    const failed = event.status !== "SUCCESS";
+    const email = await sendAlertEmail(cfg.email, {
+        kind: failed ? "rollback-failed" : "rollback",
+        stack: event.stack,
+        service: event.service,
+        verdict: failed ? `rollback ${event.status}` : "rolled back",
+        summary: `${event.stack}/${event.service}: deployment ${event.from} was rolled back to ${event.to}${failed ? `, and the rollback's deployment is ${event.status}: a person must look` : ""}. ${event.reason}`,
+        details: [
+            ["Rolled back", event.from],
+            ["To", event.to],
+            ["Rollback deployment", `${event.newDeploymentId ?? "not seen"} (${event.status})`],
+        ],
+        link: cfg.github?.runUrl ? { url: cfg.github.runUrl, text: "The run" } : undefined,
+        dedupKey: `ainative-gate/${event.stack}/${event.service}/${event.from}`,
+    });
+    return { pagerduty, github, email };
 }
 
 /** A deployment that ended FAILED or CRASHED, and who started it. */
@@ -136,6 +157,7 @@ export interface FailureNotifications {
     commitStatus: string;
     slack: string;
     pagerduty: string;
+    email: string;
 }
 
 /** How a status names a deployment (its description holds at most 140 characters). */
@@ -236,6 +258,25 @@ export async function notifyFailure(cfg: NotifyConfig, e: FailedDeployment): Pro
         slack = sent.ok ? "sent" : `failed: ${sent.status ? `HTTP ${sent.status}` : scrub(sent.detail)}`;
     }
 
+    const email = await sendAlertEmail(cfg.email, {
+        kind: "failed-deployment",
+        stack: e.stack,
+        service: e.service,
+        verdict: `deployment ${e.status}`,
+        summary: `${headline}${e.commit ? ` at ${e.commit.slice(0, 12)}` : ""}.`,
+        details: [
+            ["Deployment", e.deploymentId],
+            ["Status", e.status],
+            ["Started by", by],
+            ...(e.commit ? [["Commit", e.commit] as [string, string]] : []),
+        ],
+        log: e.failure.lines.length
+            ? { title: `The end of its ${e.failure.kind} log`, lines: e.failure.lines }
+            : { title: "Its log", lines: [e.failure.problem ?? `its ${e.failure.kind} log is empty`] },
+        link: cfg.github?.runUrl ? { url: cfg.github.runUrl, text: "The run" } : undefined,
+        dedupKey: `railway-deploy/${e.stack}/${e.service}/${e.deploymentId}`,
+    });
+
     let pagerduty = e.page
         ? "skipped: PAGERDUTY_ROUTING_KEY not set"
         : "skipped: this stack does not page for a failed deployment";
@@ -264,5 +305,5 @@ export async function notifyFailure(cfg: NotifyConfig, e: FailedDeployment): Pro
         );
         pagerduty = sent.ok ? "sent" : `failed: ${sent.status ? `HTTP ${sent.status}` : scrub(sent.detail)}`;
     }
-    return { github, commitStatus, slack, pagerduty };
+    return { github, commitStatus, slack, pagerduty, email };
 }

@@ -4,7 +4,8 @@
  * `command:local:Command` for each new deployment. A healthy app lets the update succeed; a failing
  * one makes `pulumi up` fail with the gate's reason, and Railway records the rollback. A build that
  * fails is told with the end of its log in the `up` output, the GitHub deployment and commit
- * statuses, Slack and PagerDuty, with the stack's secret (planted in the log) cut out of each. A
+ * statuses, Slack, PagerDuty and email (read back from a real SMTP server), with the stack's
+ * secret (planted in the log) cut out of each. A
  * push Railway deploys by itself is the deploy watcher's: its failed build, logging credential
  * shapes beside the stack's secret, is reported everywhere with none of them.
  */
@@ -20,6 +21,7 @@ import { Servers } from "../support/services/servers";
 import { FakeGitHub, startFakeGitHub } from "../../tools/fakes/github/server";
 import { FakePagerDuty, startFakePagerDuty } from "../../tools/fakes/pagerduty-events";
 import { FakeSlack, startFakeSlack } from "../../tools/fakes/slack";
+import { startSmtp, TestSmtp } from "../../tools/local-servers/smtp";
 
 describe("the deployment gate under the real engine", function () {
     let pg: TestPostgres;
@@ -29,23 +31,28 @@ describe("the deployment gate under the real engine", function () {
     let github: FakeGitHub;
     let slack: FakeSlack;
     let pagerduty: FakePagerDuty;
+    let smtp: TestSmtp;
     const web = (c: Record<string, any>) =>
         c["ainative-platform:railway"].services.find((x: { name: string }) => x.name === "web");
 
     const servers = new Servers();
 
     before(async () => {
-        [pg, redis, github, slack, pagerduty] = await servers.start(
+        [pg, redis, github, slack, pagerduty, smtp] = await servers.start(
             startPostgres(),
             startRedis(),
             startFakeGitHub(),
             startFakeSlack(),
             startFakePagerDuty(),
+            startSmtp(),
         );
         [app] = await servers.start(startSampleApp({ databaseUrl: pg.url, redisUrl: redis.url }));
         s = await startLocalStack({
             mutate: (c) => {
                 c["ainative-platform:gate"] = fastGate(app.url, { pageOnFailedDeployment: true });
+                c["ainative-platform:alerts"] = {
+                    email: { recipients: [{ address: "oncall@ainative.test", gets: "failures" }] },
+                };
             },
         });
     });
@@ -113,6 +120,9 @@ describe("the deployment gate under the real engine", function () {
                 SLACK_WEBHOOK_URL: slack.webhookUrl,
                 PAGERDUTY_ROUTING_KEY: "R0UT1NGKEYE2EGATE000000000000001",
                 PAGERDUTY_EVENTS_URL: pagerduty.eventsUrl,
+                SMTP_URL: smtp.url,
+                AINATIVE_SMTP_CA: smtp.caFile,
+                ALERT_EMAIL_FROM: "alerts@ainative.test",
             },
         });
         const output = up.stdout + up.stderr;
@@ -143,6 +153,14 @@ describe("the deployment gate under the real engine", function () {
         );
         assert.match(JSON.stringify(pagerduty.events[0].body.payload.custom_details.log), /Build Failed/);
 
+        // The email, read back from the SMTP server: to the stack's address, with the log's end.
+        const mails = await smtp.messages();
+        assert.equal(mails.length, 1, "one email for the failed deployment");
+        assert.deepEqual(mails[0].envelope.to, ["oncall@ainative.test"]);
+        assert.match(mails[0].parsed.subject ?? "", /^\[ainative\] local\/web: deployment FAILED$/);
+        assert.match(mails[0].parsed.text ?? "", /Build Failed: process "npm run build" did not complete successfully/);
+        assert.match(mails[0].parsed.text ?? "", /AUTH_SECRET=\[redacted\]/);
+
         const exported = await s.run(["stack", "export"]);
         assert.equal(exported.code, 0, exported.stderr);
         const everywhere = JSON.stringify([
@@ -152,6 +170,7 @@ describe("the deployment gate under the real engine", function () {
             repo.statuses,
             slack.messages,
             pagerduty.events,
+            mails.map((m) => [m.parsed.subject, m.parsed.text, m.parsed.html, m.raw]),
         ]);
         assert.ok(!everywhere.includes(planted), "the planted secret is nowhere in plain text");
     });
@@ -188,7 +207,11 @@ describe("the deployment gate under the real engine", function () {
         ]);
         assert.equal(s.emu.store.push("ainative/platform", "main", sha).length, 1, "Railway deploys the push");
         const project = [...s.emu.store.projects.values()].find((p) => !p.deletedAt)!;
-        const before = { slack: slack.messages.length, pagerduty: pagerduty.events.length };
+        const before = {
+            slack: slack.messages.length,
+            pagerduty: pagerduty.events.length,
+            mails: (await smtp.messages()).length,
+        };
         const io = captureIO();
         const code = await deployWatchCommand(
             [
@@ -215,6 +238,8 @@ describe("the deployment gate under the real engine", function () {
                 SLACK_WEBHOOK_URL: slack.webhookUrl,
                 PAGERDUTY_ROUTING_KEY: "R0UT1NGKEYE2EWATCH00000000000001",
                 PAGERDUTY_EVENTS_URL: pagerduty.eventsUrl,
+                SMTP_URL: smtp.url,
+                AINATIVE_SMTP_CA: smtp.caFile,
             },
         );
         assert.equal(code, 1, io.all());
@@ -222,15 +247,20 @@ describe("the deployment gate under the real engine", function () {
             slack: slack.messages.slice(before.slack),
             pagerduty: pagerduty.events.slice(before.pagerduty),
             statuses: github.repo("ainative", "platform").statuses.filter((x) => x.sha === sha),
+            // As a reader sees them (the raw message may be quoted-printable, which can split a value).
+            mails: (await smtp.messages())
+                .slice(before.mails)
+                .map((m) => [m.parsed.subject, m.parsed.text, m.parsed.html, m.raw]),
         };
         assert.equal(sent.slack.length, 1, "told on Slack");
         assert.equal(sent.pagerduty.length, 1, "paged");
+        assert.equal(sent.mails.length, 1, "emailed");
         assert.deepEqual(
             sent.statuses.map((x) => x.state),
             ["failure"],
         );
         assert.match(io.all(), /the build stopped/, "the end of its log is there");
-        for (const channel of [sent.slack, sent.pagerduty])
+        for (const channel of [sent.slack, sent.pagerduty, sent.mails])
             assert.match(
                 JSON.stringify(channel),
                 /ERROR the build stopped/,
@@ -240,8 +270,8 @@ describe("the deployment gate under the real engine", function () {
         for (const [what, value] of Object.entries({ ...credentials, planted }))
             assert.ok(!everywhere.includes(value), `${what} is nowhere in plain text`);
         assert.ok(
-            !JSON.stringify([sent.slack, sent.pagerduty]).includes("\\u001b"),
-            "no terminal escape reaches Slack or PagerDuty",
+            !JSON.stringify([sent.slack, sent.pagerduty, sent.mails]).includes("\\u001b"),
+            "no terminal escape reaches Slack, PagerDuty or email",
         );
     });
 });
