@@ -13,6 +13,10 @@
  * SLACK_WEBHOOK_URL, GITHUB_STEP_SUMMARY, GITHUB_SERVER_URL/GITHUB_REPOSITORY/GITHUB_RUN_ID (the
  * run's link), and what `pulumi refresh` needs (PULUMI_CONFIG_PASSPHRASE, the backend login).
  */
+import { alertRecipientsOf } from "../../config/alert-recipients";
+import { EmailRecipient, emailSettingsFrom, sendAlertEmail } from "../notify/email";
+import { overdueSecrets, rotationReminder } from "../drift/rotations";
+import { parseStackFile } from "../../config/sources";
 import * as fs from "fs";
 import * as path from "path";
 import { parseYaml } from "../../config/sources";
@@ -66,7 +70,10 @@ export interface DriftDeps {
     githubRetryUnitMs?: number;
 }
 
-function stackSettings(cwd: string, stack: string): { project?: string; production: boolean } {
+function stackSettings(
+    cwd: string,
+    stack: string,
+): { project?: string; production: boolean; recipients?: EmailRecipient[] } {
     let project: string | undefined;
     try {
         const doc = parseYaml(fs.readFileSync(path.join(cwd, "Pulumi.yaml"), "utf8"), "Pulumi.yaml") as {
@@ -91,6 +98,7 @@ function stackSettings(cwd: string, stack: string): { project?: string; producti
     return {
         project,
         production: environment === "production" || (environment === undefined && stack === "production"),
+        recipients: alertRecipientsOf(path.join(cwd, `Pulumi.${stack}.yaml`), project),
     };
 }
 
@@ -224,12 +232,31 @@ export async function driftCommand(
     if (env.PAGERDUTY_ROUTING_KEY)
         targets.pagerduty = { routingKey: env.PAGERDUTY_ROUTING_KEY, eventsUrl: env.PAGERDUTY_EVENTS_URL || undefined };
     if (env.SLACK_WEBHOOK_URL) targets.slackWebhookUrl = env.SLACK_WEBHOOK_URL;
+    targets.email = emailSettingsFrom(env, settings.recipients);
     if (targets.slackWebhookUrl && !repo)
         io.err(
             "note: without --repo there is no drift issue to remember the last message by, so Slack hears about every drifted run",
         );
     const outcome = await sendDriftAlerts(report, targets, repo ? `${repo.owner}/${repo.repo}` : undefined);
-    io.err(`GitHub issue: ${outcome.issue}\nPagerDuty: ${outcome.pagerduty}\nSlack: ${outcome.slack}`);
+    io.err(
+        `GitHub issue: ${outcome.issue}\nPagerDuty: ${outcome.pagerduty}\nSlack: ${outcome.slack}\nEmail: ${outcome.email}`,
+    );
+    // Secrets past their rotation limit: a weekly reminder by email (scripts/drift/rotations.ts).
+    if (targets.email) {
+        const nowMs = (deps.now?.() ?? new Date()).getTime();
+        let config: Record<string, unknown> | undefined;
+        try {
+            config = parseStackFile(path.join(cwd, `Pulumi.${stack}.yaml`)).config;
+        } catch {
+            config = undefined;
+        }
+        const reminder = rotationReminder(
+            stack,
+            overdueSecrets(config, settings.project ?? "ainative-platform", nowMs),
+            nowMs,
+        );
+        if (reminder) io.err(`Email (rotations overdue): ${await sendAlertEmail(targets.email, reminder)}`);
+    }
 
     return report.status === "clean"
         ? DRIFT_EXIT.clean

@@ -5,7 +5,8 @@
  *   appears, its body rewritten when the drift set changes, commented on and closed when the stack
  *   is clean again. The issue's body remembers the drift set's fingerprint, which is what makes the
  *   other two "once per change" across runs on fresh CI machines.
- * - Slack (SLACK_WEBHOOK_URL): one message when the drift set changes, one when it is resolved.
+ * - Slack (SLACK_WEBHOOK_URL): one message when the drift set changes, one when it is resolved;
+ *   email (SMTP_URL, to the stack's recipients who get `everything`) likewise.
  * - PagerDuty (production only, PAGERDUTY_ROUTING_KEY): a trigger with dedup key
  *   `drift/<project>/<stack>` on every drifted run (PagerDuty keeps one incident per key), a
  *   resolve on a clean run. Staging never pages.
@@ -16,6 +17,7 @@
 import { describeGitHubError, GitHubClient, RepoRef } from "../github/client";
 import { createMarkedIssue, openMarkedIssues } from "../github/sticky";
 import { sendPagerDutyEvent } from "../notify/pagerduty";
+import { EmailSettings, sendAlertEmail } from "../notify/email";
 import { postSlack } from "../notify/slack";
 import type { PostOptions } from "../notify/http";
 import {
@@ -27,6 +29,7 @@ import {
     pagerDutyDriftEvent,
     renderDriftMarkdown,
     slackDriftMessage,
+    driftEmail,
 } from "./report";
 
 export const DRIFT_LABEL = "drift";
@@ -35,6 +38,7 @@ export interface AlertTargets {
     github?: { client: GitHubClient; repo: RepoRef };
     pagerduty?: { routingKey: string; eventsUrl?: string };
     slackWebhookUrl?: string;
+    email?: EmailSettings;
     /** Backoff of PagerDuty and Slack posts (tests shrink it). */
     post?: PostOptions;
 }
@@ -43,6 +47,7 @@ export interface AlertOutcome {
     issue: string;
     pagerduty: string;
     slack: string;
+    email: string;
 }
 
 interface IssueStep {
@@ -110,12 +115,14 @@ export async function sendDriftAlerts(r: DriftReport, t: AlertTargets, repoName?
         issue: "skipped: no --repo",
         pagerduty: "skipped",
         slack: "skipped: SLACK_WEBHOOK_URL not set",
+        email: "skipped: SMTP_URL or the stack's alerts.email.recipients not set",
     };
     if (r.status === "error")
         return {
             issue: "skipped: the run could not decide",
             pagerduty: "skipped: the run could not decide",
             slack: "skipped: the run could not decide",
+            email: "skipped: the run could not decide",
         };
     let step: IssueStep | undefined;
     if (t.github) {
@@ -133,14 +140,16 @@ export async function sendDriftAlerts(r: DriftReport, t: AlertTargets, repoName?
         const res = await sendPagerDutyEvent(t.pagerduty.routingKey, event, t.pagerduty.eventsUrl, t.post);
         out.pagerduty = posted(`sent ${event.action} (${event.dedupKey})`, res);
     }
+    // With an issue as memory, only a change is news; without one, every drifted run says so.
+    const news = step ? step.changed && (r.status === "drift" || step.resolved) : r.status === "drift";
+    const quiet = step ? "skipped: nothing changed since the last message" : "skipped: clean";
     if (t.slackWebhookUrl) {
-        // With an issue as memory, only a change is news; without one, every drifted run says so.
-        const news = step ? step.changed && (r.status === "drift" || step.resolved) : r.status === "drift";
-        if (!news) out.slack = step ? "skipped: nothing changed since the last message" : "skipped: clean";
+        if (!news) out.slack = quiet;
         else {
             const res = await postSlack(t.slackWebhookUrl, slackDriftMessage(r, repoName, step?.url), t.post);
             out.slack = posted(r.status === "clean" ? "sent: resolved" : "sent: drift", res);
         }
     }
+    if (t.email) out.email = news ? await sendAlertEmail(t.email, driftEmail(r, step?.url)) : quiet;
     return out;
 }

@@ -3,6 +3,7 @@
  * step summary, JSON for machines, and the PagerDuty and Slack messages. Names and property paths
  * only: a drifted value may be a secret, so no value is ever shown.
  */
+import type { EmailAlert } from "../notify/email";
 import { createHash } from "crypto";
 import { Budget, code, esc, shortType } from "../report/markdown";
 import { slackEscape, slackLink, SlackMessage } from "../notify/slack";
@@ -222,6 +223,40 @@ export function pagerDutyDriftEvent(r: DriftReport, issueUrl?: string): PagerDut
             ...(issueUrl ? [{ href: issueUrl, text: "Drift issue" }] : []),
             ...(r.runUrl ? [{ href: r.runUrl, text: "Drift run" }] : []),
         ],
+    };
+}
+
+/** The drift alert as an email (scripts/notify/email.ts): what Slack is told, as lines. */
+export function driftEmail(r: DriftReport, issueUrl?: string): EmailAlert {
+    const base = { kind: "drift" as const, stack: r.stack, dedupKey: `drift/${r.project}/${r.stack}` };
+    if (r.status === "clean")
+        return {
+            ...base,
+            verdict: "drift resolved",
+            summary: `${r.project}/${r.stack} matches its code again (checked ${r.checkedAt}).`,
+            link: issueUrl ? { url: issueUrl, text: "The drift issue, closed" } : undefined,
+        };
+    const unmanaged = r.unmanaged.status === "checked" ? r.unmanaged.resources : [];
+    return {
+        ...base,
+        verdict: "drift",
+        summary: `Drift in ${r.project}/${r.stack}: ${headline(r)} (checked ${r.checkedAt}).`,
+        log: {
+            title: "What drifted",
+            lines: [
+                ...r.drifted.map(
+                    (d) =>
+                        `${d.kind === "deleted" ? "deleted" : "changed"} ${shortType(d.type)} ${d.name}${d.paths.length ? `: ${d.paths.slice(0, 4).join(", ")}` : ""}`,
+                ),
+                ...(r.unidentified ? [`${r.unidentified} more not identified`] : []),
+                ...unmanaged.map((u) => `unmanaged ${u.kind} ${u.name}`),
+            ],
+        },
+        link: issueUrl
+            ? { url: issueUrl, text: "The drift issue" }
+            : r.runUrl
+              ? { url: r.runUrl, text: "The run" }
+              : undefined,
     };
 }
 
