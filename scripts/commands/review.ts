@@ -14,6 +14,9 @@
  * `pulumi up` needs (PULUMI_CONFIG_PASSPHRASE, the backend login, RAILWAY_API_TOKEN...),
  * GITHUB_TOKEN and GITHUB_API_URL for the comment.
  */
+import * as path from "path";
+import { alertRecipientsOf } from "../../config/alert-recipients";
+import { emailSettingsFrom, sendAlertEmail } from "../notify/email";
 import { InvalidArgumentError } from "@commander-js/extra-typings";
 import { engineOnPath, RunPulumi } from "../engine/engine";
 import { githubClient, parseRepo } from "../github/client";
@@ -183,6 +186,24 @@ async function reviewAction(
             return EXIT.usage;
         }
         io.out(`${r.stack}: ${r.result}`);
+        if (r.result === "refused") {
+            // The base stack's team hears of it by email too (those of its addresses that get everything).
+            const email = await sendAlertEmail(
+                emailSettingsFrom(env, alertRecipientsOf(path.join(cwd, `Pulumi.${a.base}.yaml`))),
+                {
+                    kind: "review-refused",
+                    stack: a.base,
+                    verdict: `review environment ${r.stack} refused`,
+                    summary: `The review environment of ${a.repo}#${a.pr} (${r.stack}, from ${a.base}) was not made: ${r.reason}`,
+                    details: [
+                        ["Pull request", `${a.repo}#${a.pr}`],
+                        ["Branch", a.branch],
+                    ],
+                    dedupKey: `review-refused/${a.base}/${r.stack}`,
+                },
+            );
+            io.err(`review: email: ${email}`);
+        }
         if (!gh) io.out(r.comment);
         return r.result === "failed" ? EXIT.findings : EXIT.ok;
     }

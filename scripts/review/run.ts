@@ -39,7 +39,7 @@ export interface ReviewDeps {
 
 export type UpOutcome =
     | { result: "deployed" | "failed"; stack: string; comment: string }
-    | { result: "refused"; stack: string; comment: string }
+    | { result: "refused"; stack: string; comment: string; reason: string }
     | { result: "could not decide"; stack: string; reason: string };
 
 export type DestroyOutcome =
@@ -142,7 +142,7 @@ export async function reviewUp(deps: ReviewDeps, review: ReviewConfig): Promise<
         const refuse = async (reason: string): Promise<UpOutcome> => {
             const comment = renderReviewComment({ state: "refused", stack, reason, at: deps.now() });
             await postComment(deps, review.pullRequest, comment);
-            return { result: "refused", stack, comment };
+            return { result: "refused", stack, comment, reason };
         };
         const cap = capDecision(listed, stack, settings.max);
         if (!cap.allowed) return refuse(cap.reason);
