@@ -95,7 +95,7 @@ export function renderEmail(a: EmailAlert): { subject: string; text: string; htm
         ...(log ? ["", `${log.title}:`, ...log.lines.map((l) => `    ${l}`)] : []),
         ...(link ? ["", `${link.text}: ${link.url}`] : []),
         "",
-        '-- ainative-platform (docs/health-gate.md "Email alerts")',
+        "-- sent by ainative-platform to the addresses in this stack's alerts.email.recipients",
     ]
         .join("\n")
         .slice(0, EMAIL_LIMITS.bodyChars);

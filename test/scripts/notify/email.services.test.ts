@@ -8,7 +8,9 @@
 import { strict as assert } from "assert";
 import * as net from "net";
 import { EmailAlert, EmailSettings, FAILURE_KINDS, renderEmail, sendAlertEmail } from "../../../scripts/notify/email";
-import { notifyFailure } from "../../../scripts/gate/notify";
+import { sendDriftAlerts } from "../../../scripts/drift/alerts";
+import type { DriftReport } from "../../../scripts/drift/report";
+import { notifyFailure, notifyRollback } from "../../../scripts/gate/notify";
 import { startSmtp, TestSmtp } from "../../../tools/local-servers/smtp";
 
 const RECIPIENTS = [
@@ -116,6 +118,61 @@ describe("alerts by email (a real SMTP server: STARTTLS and AUTH required)", fun
         const [m] = (await smtp.messages()).slice(before);
         assert.match(m.parsed.text!, /AUTH_SECRET=\[redacted\]/);
         assert.ok(!m.raw.includes(smtp.password), "no SMTP credential");
+    });
+
+    it("drift reaches the addresses that get everything, naming what drifted; a run that could not decide sends nothing", async () => {
+        const report = (status: "drift" | "error"): DriftReport => ({
+            version: 1,
+            project: "ainative-platform",
+            stack: "production",
+            production: true,
+            checkedAt: "2026-12-06T00:17:00Z",
+            status,
+            drifted: [
+                {
+                    urn: "urn:x",
+                    type: "railway:index:Variables",
+                    name: "platform-web\u001b[2J",
+                    kind: "changed",
+                    paths: ["variables.LOG_LEVEL"],
+                },
+            ],
+            unidentified: 0,
+            checked: 12,
+            unmanaged: { status: "checked", resources: [] },
+            errors: [],
+            fingerprint: "f1",
+        });
+        const before = (await smtp.messages()).length;
+        const sent = await sendDriftAlerts(report("drift"), { email: settings });
+        assert.equal(sent.email, "sent to 1 address");
+        const [m] = (await smtp.messages()).slice(before);
+        assert.deepEqual(m.envelope.to, ["platform@ainative.test"]);
+        assert.equal(m.parsed.subject, "[ainative] production: drift");
+        assert.match(m.parsed.text!, /changed railway:Variables platform-web: variables\.LOG_LEVEL\n/);
+        const undecided = await sendDriftAlerts(report("error"), { email: settings });
+        assert.equal(undecided.email, "skipped: the run could not decide");
+        assert.equal((await smtp.messages()).length, before + 1);
+    });
+
+    it("a rollback that failed reaches the addresses that get failures, saying a person must look", async () => {
+        const before = (await smtp.messages()).length;
+        const n = await notifyRollback(
+            { email: settings },
+            {
+                stack: "production",
+                service: "web",
+                from: "d-9",
+                to: "d-8",
+                reason: "3 consecutive failed health checks",
+                newDeploymentId: "d-10",
+                status: "FAILED",
+            },
+        );
+        assert.equal(n.email, "sent to 2 addresses");
+        const [m] = (await smtp.messages()).slice(before);
+        assert.equal(m.parsed.subject, "[ainative] production/web: rollback FAILED");
+        assert.match(m.parsed.text!, /rolled back to d-8, and the rollback's deployment is FAILED: a person must look/);
     });
 
     it("a server that does not offer STARTTLS gets nothing: the message is never sent in clear", async () => {
