@@ -194,7 +194,11 @@ describe("health gate (real PostgreSQL, Redis, sample app, Railway emulator)", f
             [["failure", "production"]],
         );
         assert.match(statuses[0].description, /^Rolled back by the health gate: /);
-        assert.deepEqual(r.rollback?.notifications, { pagerduty: "sent", github: "sent" });
+        assert.deepEqual(r.rollback?.notifications, {
+            pagerduty: "sent",
+            github: "sent",
+            email: "skipped: SMTP_URL or the stack's alerts.email.recipients not set",
+        });
         assert.ok(
             !JSON.stringify(r).includes(ROUTING_KEY) && !JSON.stringify(r).includes("ghs_test_token"),
             "no key or token in the record",
@@ -687,6 +691,7 @@ describe("health gate (real PostgreSQL, Redis, sample app, Railway emulator)", f
                 commitStatus: "sent",
                 slack: "sent",
                 pagerduty: "sent",
+                email: "skipped: SMTP_URL or the stack's alerts.email.recipients not set",
             });
             const repo = github.repo("ainative", "platform");
             const deploymentStatus = repo.deployments.find((d) => d.id === githubDeploymentId)!.statuses[0];
