@@ -4,12 +4,13 @@
  * only, and STARTTLS required (or TLS from the first byte: `implicitTls`). What it accepts is read
  * back as parsed messages (mailparser), so a test asserts what a mail client would show.
  */
-import { ChildProcess, spawn, spawnSync } from "child_process";
+import { ChildProcess, spawn } from "child_process";
 import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ParsedMail, simpleParser } from "mailparser";
+import { makeCertificates } from "./certificates";
 import { freePort } from "./ports";
 
 /** Debian's Python, which has python3-aiosmtpd (a pyenv or venv python3 on PATH may not). */
@@ -33,43 +34,11 @@ export interface TestSmtp {
     close(): Promise<void>;
 }
 
-function openssl(args: string[], cwd: string): void {
-    const r = spawnSync("openssl", args, { cwd, encoding: "utf8" });
-    if (r.status !== 0) throw new Error(`openssl ${args[0]} failed: ${r.stderr}`);
-}
-
-/** A CA and a certificate for 127.0.0.1 signed by it. */
-function makeCertificates(dir: string): void {
-    openssl(
-        [
-            ...["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=ainative smtp test CA"],
-            ...["-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"],
-            ...["-keyout", "ca.key", "-out", "ca.pem"],
-        ],
-        dir,
-    );
-    openssl(
-        ["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-keyout", "host.key", "-out", "host.csr"],
-        dir,
-    );
-    fs.writeFileSync(
-        path.join(dir, "host.ext"),
-        "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1\n",
-    );
-    openssl(
-        [
-            ...["x509", "-req", "-in", "host.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial"],
-            ...["-days", "2", "-extfile", "host.ext", "-out", "host.pem"],
-        ],
-        dir,
-    );
-}
-
 export async function startSmtp(opts: { implicitTls?: boolean } = {}): Promise<TestSmtp> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ainative-smtp-"));
     const out = path.join(dir, "mail");
     fs.mkdirSync(out);
-    makeCertificates(dir);
+    makeCertificates(dir, "127.0.0.1", ["IP:127.0.0.1"]);
     const port = await freePort();
     const user = "alerts@ainative.test";
     const password = randomBytes(12).toString("hex");

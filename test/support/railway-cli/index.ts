@@ -17,6 +17,7 @@ import * as fs from "fs";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
+import { makeCertificates } from "../../../tools/local-servers/certificates";
 import { EmulatorOptions, RailwayEmulator, startRailwayEmulator } from "../../../tools/railway-emulator";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
@@ -77,56 +78,6 @@ export function railwayCliSchemaPath(binary = railwayCliBinary()): string {
     return path.join(path.dirname(path.dirname(binary)), "schema.json");
 }
 
-function openssl(args: string[], cwd: string): void {
-    const r = spawnSync("openssl", args, { cwd, encoding: "utf8" });
-    assert.strictEqual(r.status, 0, `openssl ${args[0]}: ${r.stderr}`);
-}
-
-/** A CA, and a certificate for Railway's hosts signed by it. */
-function makeCertificates(dir: string): { ca: string; key: string; cert: string } {
-    openssl(
-        [
-            ...["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=ainative test CA"],
-            ...["-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"],
-            ...["-keyout", "ca.key", "-out", "ca.pem"],
-        ],
-        dir,
-    );
-    openssl(
-        [
-            "req",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-subj",
-            `/CN=${RAILWAY_HOSTS[0]}`,
-            "-keyout",
-            "host.key",
-            "-out",
-            "host.csr",
-        ],
-        dir,
-    );
-    fs.writeFileSync(
-        path.join(dir, "host.ext"),
-        [
-            "basicConstraints=CA:FALSE",
-            "keyUsage=digitalSignature,keyEncipherment",
-            "extendedKeyUsage=serverAuth",
-            `subjectAltName=${RAILWAY_HOSTS.map((h) => `DNS:${h}`).join(",")}`,
-        ].join("\n"),
-    );
-    openssl(
-        [
-            ...["x509", "-req", "-in", "host.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial"],
-            ...["-days", "2", "-extfile", "host.ext", "-out", "host.pem"],
-        ],
-        dir,
-    );
-    const read = (f: string) => fs.readFileSync(path.join(dir, f), "utf8");
-    return { ca: path.join(dir, "ca.pem"), key: read("host.key"), cert: read("host.pem") };
-}
-
 /** Passes each connection on a Unix socket to 127.0.0.1:<port> (the emulator). */
 function relay(socketPath: string, port: number): Promise<net.Server> {
     const server = net.createServer((from) => {
@@ -181,7 +132,11 @@ export async function startRailwayCli(options: EmulatorOptions = {}): Promise<Ra
     const work = path.join(dir, "work");
     fs.mkdirSync(home);
     fs.mkdirSync(work);
-    const certs = makeCertificates(dir);
+    const certs = makeCertificates(
+        dir,
+        RAILWAY_HOSTS[0],
+        RAILWAY_HOSTS.map((h) => `DNS:${h}`),
+    );
     const emulator = await startRailwayEmulator({ ...options, tls: { key: certs.key, cert: certs.cert } });
     const socketPath = path.join(dir, "backboard.sock");
     const relayServer = await relay(socketPath, emulator.tlsPort!);
