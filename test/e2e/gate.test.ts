@@ -62,6 +62,18 @@ describe("the deployment gate under the real engine", function () {
     });
     const webId = () => [...s.emu.store.services.values()].find((x) => x.name === "web")!.id;
     const rollbacks = () => s.emu.log.filter((l) => l.operationName === "DeploymentRollback");
+    /** Sets web's AUTH_SECRET in the stack's config (secret), as a person rotating it by hand would. */
+    const setAuthSecret = async (value: string) => {
+        const set = await s.run([
+            "config",
+            "set",
+            "--secret",
+            "--path",
+            "ainative-platform:secrets.services.web.AUTH_SECRET",
+            value,
+        ]);
+        assert.equal(set.code, 0, set.stderr);
+    };
 
     it("a healthy app: pulumi up runs the gate after the deployment and succeeds", async () => {
         app.setMode({ mode: "healthy" });
@@ -101,15 +113,7 @@ describe("the deployment gate under the real engine", function () {
         s.emu.store.commitsOf("ainative/platform", "main").push(sha);
         const record = github.addDeployment("ainative", "platform", { environment: "local" });
         // The stack's own secret changes (a new deployment), and the failing build script echoes it.
-        const set = await s.run([
-            "config",
-            "set",
-            "--secret",
-            "--path",
-            "ainative-platform:secrets.services.web.AUTH_SECRET",
-            planted,
-        ]);
-        assert.equal(set.code, 0, set.stderr);
+        await setAuthSecret(planted);
         s.emu.nextDeployments("FAILED", 1, webId(), [`echo "AUTH_SECRET=${planted}" >> .env.production`]);
         const up = await s.run(["up", "--yes", "--skip-preview"], {
             env: {
@@ -177,15 +181,7 @@ describe("the deployment gate under the real engine", function () {
 
     it("a push Railway deploys by itself fails with credential-shaped lines: deploy:watch --report tells GitHub, Slack and PagerDuty the end of its log, and no credential, known value or terminal escape is in any of it", async () => {
         const planted = "planted-watch-secret-0d9c7e21b4a6f35c";
-        const set = await s.run([
-            "config",
-            "set",
-            "--secret",
-            "--path",
-            "ainative-platform:secrets.services.web.AUTH_SECRET",
-            planted,
-        ]);
-        assert.equal(set.code, 0, set.stderr);
+        await setAuthSecret(planted);
         // Credential shapes the watcher cannot know as values, beside the stack's own secret.
         const credentials = {
             bearer: "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ3YXRjaC1lMmUifQ.c2lnbmF0dXJlLXdhdGNoLWUyZQ",
