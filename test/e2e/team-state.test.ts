@@ -23,6 +23,8 @@ import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { REVIEW_STACK } from "../../config/derived-environment";
+import { whyFailed } from "../../scripts/engine/why-failed";
 import { Workspace } from "../../scripts/engine/workspace";
 import { openBackend } from "../../scripts/state/backend";
 import { acquireLease, currentHolder } from "../../scripts/state/lease";
@@ -54,7 +56,7 @@ async function until(what: string, ok: () => boolean, deadlineMs: number, failEa
 
 // Our commands speak on stderr (kept whole up to 6000 characters), the engine on stdout (its end).
 const show = (r: NpmRun) =>
-    `exit ${r.code}${r.signal ? ` (${r.signal})` : ""}\n${r.stderr.slice(0, 6000)}\n…\n${r.stdout.slice(-6000)}`;
+    `exit ${r.code}${r.signal ? ` (${r.signal})` : ""}\n${whyFailed({ code: r.code ?? -1, stdout: r.stdout, stderr: r.stderr }, { lines: 40 })}\n…\n${r.stdout.slice(-6000)}`;
 
 interface ExportedResource {
     urn: string;
@@ -392,8 +394,10 @@ describe("team state under the real engine: PostgreSQL and an S3 server shared b
 
             it("npm run destroy takes the stack down on every service, and the state is empty", async () => {
                 // The review environment of the concurrency test goes first, as a pull request's close would.
-                for (const stack of (await listStacks(s.ws)).filter((n) => n.startsWith("review-"))) {
-                    const pr = stack.slice("review-".length);
+                // (Named pr-<n>: a filter on "review-" matched none, and the owner's destroy used to
+                // take their services with it; now it refuses while another environment runs them.)
+                for (const stack of (await listStacks(s.ws)).filter((n) => REVIEW_STACK.test(n))) {
+                    const pr = REVIEW_STACK.exec(stack)![1];
                     const ws = checkout();
                     const r = await runNpm("review", ["destroy", "--pr", pr, "--repo", REPO, "--base", "local"], {
                         cwd: ws.dir,
