@@ -102,7 +102,7 @@ describe("a lock holder's liveness", () => {
     it("calls a running process alive, and an exited one no one reaped (a zombie) dead", async () => {
         // A parent that forks a child which exits at once, and never waits for it: a zombie.
         const forkAndNeverWait =
-            "import os, sys, time\npid = os.fork()\nif pid == 0: sys.exit(0)\nprint(pid, flush=True)\ntime.sleep(60)";
+            "import os, time\npid = os.fork()\nif pid == 0: raise SystemExit\nprint(pid, flush=True)\ntime.sleep(60)";
         const parent = spawn("python3", ["-c", forkAndNeverWait], { stdio: ["ignore", "pipe", "ignore"] });
         try {
             const zombie = Number(await new Promise<string>((r) => parent.stdout!.once("data", (d) => r(String(d)))));
