@@ -66,6 +66,13 @@ export interface RailwayAppArgs {
      * policies; nothing of it goes to Railway.
      */
     secretRotations?: Record<string, Record<string, string>>;
+    /**
+     * Where the stack's secrets are backed up (`vault`: the stack file's `vault` section, kept by
+     * `npm run secret:backup`), or `none`. Recorded on the Environment resource for the
+     * secrets-backup-production policy (the engine shows policies no component's inputs); nothing
+     * of it goes to Railway.
+     */
+    secretsBackup?: "vault" | "none";
 }
 
 export interface RailwayAppServiceOutputs {
@@ -187,6 +194,7 @@ export class RailwayApp extends pulumi.ComponentResource {
                 name: args.environmentName,
                 duplicateFrom: args.duplicateFrom,
                 ephemeral: args.ephemeral,
+                secretsBackup: args.secretsBackup ?? "none",
                 apiUrl,
             },
             movedFromDynamic(railway.Environment, { parent: this, protect }),

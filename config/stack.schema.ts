@@ -495,6 +495,28 @@ export const alertsSchema = z.strictObject({
         .optional(),
 });
 
+/** A path segment in Vault (a mount, a folder): letters, digits, dashes and underscores. */
+const vaultSegment = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, {
+    message: "must be 1 to 64 letters, digits, dashes and underscores (one path segment)",
+});
+
+/**
+ * Where the stack's secrets are backed up: HashiCorp Vault's KV version 2, one entry per secret at
+ * `<mount>/data/<prefix>/<stack>/<service>/<KEY>` (`npm run secret:backup`, scripts/vault/).
+ * Production must have one (policy secrets-backup-production). Who may write is Vault's business:
+ * VAULT_TOKEN for a person, VAULT_ROLE_ID and VAULT_SECRET_ID (AppRole) for CI; never in a file.
+ */
+export const vaultBackupSchema = z.strictObject({
+    /** Vault's address; VAULT_ADDR in the environment wins (a tunnel, the tests). */
+    address: z.url({ protocol: /^https?$/, message: "must be Vault's URL, such as https://vault.example.com:8200" }),
+    /** The KV version 2 secrets engine's mount. */
+    mount: vaultSegment.default("secret"),
+    /** The folder under the mount that holds every stack's secrets. */
+    prefix: vaultSegment.default("ainative-platform"),
+    /** Where the AppRole auth method is mounted (CI's login). */
+    approleMount: vaultSegment.default("approle"),
+});
+
 /** Every key under the `ainative-platform` namespace. */
 export const stackConfigSchema = z.strictObject({
     environment: z.enum(APP_ENVIRONMENTS),
@@ -518,6 +540,8 @@ export const stackConfigSchema = z.strictObject({
     review: reviewSchema.optional(),
     canary: canarySchema.optional(),
     alerts: alertsSchema.optional(),
+    /** The Vault that keeps a copy of every secret of the stack (required on production). */
+    vault: vaultBackupSchema.optional(),
 });
 
 export type StackConfigInput = z.input<typeof stackConfigSchema>;
@@ -528,6 +552,7 @@ export type GithubConfig = z.output<typeof githubSchema>;
 export type SentryConfig = z.output<typeof sentrySchema>;
 export type PagerdutyConfig = z.output<typeof pagerdutySchema>;
 export type GateConfig = z.output<typeof gateSchema>;
+export type VaultBackupConfig = z.output<typeof vaultBackupSchema>;
 export type SmokeTest = z.output<typeof smokeTestSchema>;
 export type Integrations = z.output<typeof integrationsSchema>;
 export type ReviewConfig = z.output<typeof reviewSchema>;

@@ -108,6 +108,7 @@ export function composeStack(config: StackConfig, providers: IntegrationProvider
             apiUrl: config.railway.apiUrl,
             protect: config.railway.protect,
             secretRotations: config.rotations,
+            secretsBackup: config.vault ? "vault" : "none",
             services: config.railway.services.map((svc) => {
                 const dsn = sentryDsnOf(svc.name);
                 return {

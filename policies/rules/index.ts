@@ -9,6 +9,7 @@ import { railwayRestartPolicy } from "./railway-restart-policy";
 import { railwayVariablesSchema } from "./railway-variables-schema";
 import { railwayWebHealthCheck } from "./railway-web-health-check";
 import { secretRotationDue, secretRotationOverdue } from "./secret-rotation";
+import { secretsBackupProduction } from "./secrets-backup-production";
 import { sentryEveryService } from "./sentry-every-service";
 import { stagingIsolation } from "./staging-isolation";
 
@@ -27,4 +28,5 @@ export const POLICIES: Policy[] = [
     productionDataProtection,
     secretRotationDue,
     secretRotationOverdue,
+    secretsBackupProduction,
 ];

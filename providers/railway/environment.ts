@@ -21,6 +21,8 @@ export interface EnvironmentArgs {
     duplicateFrom?: pulumi.Input<string>;
     /** Railway's ephemeral flag (PR and preview environments). Read only at creation. */
     ephemeral?: pulumi.Input<boolean>;
+    /** Where the stack's secrets are backed up (`vault`, `none`): for the policies only, never sent to Railway nor compared. */
+    secretsBackup?: pulumi.Input<string>;
     apiUrl?: pulumi.Input<string>;
 }
 
@@ -29,6 +31,7 @@ interface EnvironmentState {
     name: string;
     duplicateFrom?: string;
     ephemeral?: boolean;
+    secretsBackup?: string;
     apiUrl?: string;
     environmentId?: string;
     /** The environment it was duplicated (or, before 2024, forked) from, if any. */

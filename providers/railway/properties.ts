@@ -94,6 +94,11 @@ export const RESOURCE_PROPERTIES = {
                     "Create it as a duplicate of the environment of this name. Read at creation only: a later change replaces nothing (replacing a live environment would delete its deployments and volumes).",
             },
             ephemeral: { type: "boolean", description: "An ephemeral environment (a pull request's)." },
+            secretsBackup: {
+                type: "string",
+                description:
+                    "Where the stack's secrets are backed up (`vault` or `none`): read by policies, never sent to Railway nor compared.",
+            },
             sourceEnvironmentId: {
                 type: "string",
                 description: "The environment it was duplicated from.",

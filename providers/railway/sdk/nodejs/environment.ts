@@ -61,6 +61,10 @@ export class Environment extends pulumi.CustomResource {
      */
     declare public readonly projectId: pulumi.Output<string>;
     /**
+     * Where the stack's secrets are backed up (`vault` or `none`): read by policies, never sent to Railway nor compared.
+     */
+    declare public readonly secretsBackup: pulumi.Output<string | undefined>;
+    /**
      * The environment it was duplicated from.
      */
     declare public /*out*/ readonly sourceEnvironmentId: pulumi.Output<string | undefined>;
@@ -87,6 +91,7 @@ export class Environment extends pulumi.CustomResource {
             resourceInputs["ephemeral"] = args?.ephemeral;
             resourceInputs["name"] = args?.name;
             resourceInputs["projectId"] = args?.projectId;
+            resourceInputs["secretsBackup"] = args?.secretsBackup;
             resourceInputs["sourceEnvironmentId"] = undefined /*out*/;
         } else {
             resourceInputs["apiUrl"] = undefined /*out*/;
@@ -94,6 +99,7 @@ export class Environment extends pulumi.CustomResource {
             resourceInputs["ephemeral"] = undefined /*out*/;
             resourceInputs["name"] = undefined /*out*/;
             resourceInputs["projectId"] = undefined /*out*/;
+            resourceInputs["secretsBackup"] = undefined /*out*/;
             resourceInputs["sourceEnvironmentId"] = undefined /*out*/;
         }
         opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);
@@ -127,4 +133,8 @@ export interface EnvironmentArgs {
      * The project's ID.
      */
     projectId: pulumi.Input<string>;
+    /**
+     * Where the stack's secrets are backed up (`vault` or `none`): read by policies, never sent to Railway nor compared.
+     */
+    secretsBackup?: pulumi.Input<string | undefined>;
 }
