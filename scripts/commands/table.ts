@@ -124,6 +124,16 @@ export const COMMANDS: readonly CommandEntry[] = [
         run: async (argv, io) => (await import("./secret-rotate")).secretRotateCommand(argv, io),
     },
     {
+        name: "secret:backup",
+        summary: "copies every secret of a stack to its Vault, a new version only where a value changed",
+        run: async (argv, io) => (await import("./secret-backup")).secretBackupCommand(argv, io),
+    },
+    {
+        name: "secret:restore",
+        summary: "puts a stack's secrets back from Vault into its config; changes nothing on Railway",
+        run: async (argv, io) => (await import("./secret-restore")).secretRestoreCommand(argv, io),
+    },
+    {
         name: "railway:rotate-token",
         summary: "rotates each stack's pipeline Railway token: made, stored, verified, old one deleted",
         run: async (argv, io) => (await import("./railway-rotate-token")).railwayRotateTokenCommand(argv, io),
