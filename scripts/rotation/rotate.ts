@@ -17,6 +17,12 @@ export interface RotationPlan {
     value: string;
     /** The date recorded for a success (YYYY-MM-DD). */
     today: string;
+    /**
+     * Writes a value as the newest version of the stack's backup in Vault, or says why it could not
+     * (undefined: written, or the stack has no backup). Called before Railway sees a new value, and
+     * again with the previous value when a rotation is undone, so Vault's newest is what runs.
+     */
+    backup?: (stack: string, value: string) => Promise<string | undefined>;
 }
 
 export type StackOutcome =
@@ -60,9 +66,20 @@ export async function rotate(
             pulumi(["config", "set", "--secret", "--path", secretPath(plan), ...on], { input: value });
         const up = () => pulumi(["up", "--yes", "--skip-preview", "--non-interactive", "--color", "never", ...on]);
 
+        // Vault first: a value Railway runs but no backup holds is the loss the backup is for.
+        const backedUp = await plan.backup?.(stack, plan.value);
+        if (backedUp) {
+            outcomes.push({
+                stack,
+                result: "could not decide",
+                reason: `the new value could not be written to Vault first, so nothing changed on ${stack}: ${backedUp}`,
+            });
+            break;
+        }
         progress(`secret:rotate: ${stack}: setting the new ${plan.service}.${plan.key} and running pulumi up`);
         const written = await set(plan.value);
         if (written.code !== 0) {
+            await plan.backup?.(stack, previous);
             outcomes.push({
                 stack,
                 result: "could not decide",
@@ -98,7 +115,14 @@ export async function rotate(
             });
             break;
         }
-        outcomes.push({ stack, result: "undone", reason });
+        const reverted = await plan.backup?.(stack, previous);
+        outcomes.push({
+            stack,
+            result: "undone",
+            reason: reverted
+                ? `${reason}\nVault's newest version is still the refused value (${reverted}): run npm run secret:backup -- --stack ${stack}`
+                : reason,
+        });
         break;
     }
     return outcomes;
