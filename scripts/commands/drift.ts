@@ -10,7 +10,8 @@
  * Exit 0 clean, 7 drift (as `--expect-no-changes`), 1 could not decide, 2 usage error.
  * Environment: RAILWAY_API_TOKEN or RAILWAY_TOKEN (the unmanaged-resource check; skipped without),
  * GITHUB_TOKEN and GITHUB_API_URL (with --repo), PAGERDUTY_ROUTING_KEY and PAGERDUTY_EVENTS_URL,
- * SLACK_WEBHOOK_URL, GITHUB_STEP_SUMMARY, GITHUB_SERVER_URL/GITHUB_REPOSITORY/GITHUB_RUN_ID (the
+ * SLACK_WEBHOOK_URL, VAULT_TOKEN or VAULT_ROLE_ID and VAULT_SECRET_ID (a stack with a Vault backup:
+ * each secret's copy compared, by name), GITHUB_STEP_SUMMARY, GITHUB_SERVER_URL/GITHUB_REPOSITORY/GITHUB_RUN_ID (the
  * run's link), and what `pulumi refresh` needs (PULUMI_CONFIG_PASSPHRASE, the backend login).
  */
 import { alertRecipientsOf } from "../../config/alert-recipients";
@@ -23,7 +24,10 @@ import { parseYaml } from "../../config/sources";
 import { authFromEnv } from "../../providers/railway/client";
 import { classifyRefresh, RefreshVerdict } from "../drift/classify";
 import { sendDriftAlerts, AlertTargets } from "../drift/alerts";
+import { checkVaultBackup } from "../vault/check";
+import type { KvOptions } from "../vault/kv";
 import {
+    BackupCheck,
     buildDriftReport,
     DRIFT_EXIT,
     renderDriftJson,
@@ -68,6 +72,8 @@ export interface DriftDeps {
     now?: () => Date;
     post?: PostOptions;
     githubRetryUnitMs?: number;
+    /** The Vault client's timing (tests shrink it). */
+    vault?: KvOptions;
 }
 
 function stackSettings(
@@ -186,6 +192,13 @@ export async function driftCommand(
         }
     }
 
+    // 3. The secrets' Vault backup, when the stack has one.
+    let backup: BackupCheck | undefined;
+    if (digest && !errors.length) {
+        backup = await checkVaultBackup(cwd, stack, env, deps.vault);
+        if (backup) io.err(`compared the stack's secrets with their Vault backup: ${backup.status}`);
+    }
+
     const runUrl =
         env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID
             ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
@@ -196,6 +209,7 @@ export async function driftCommand(
         production: settings.production,
         verdict: errors.length ? undefined : verdict,
         unmanaged,
+        backup,
         errors,
         now: (deps.now ?? (() => new Date()))(),
         runUrl,
@@ -216,7 +230,7 @@ export async function driftCommand(
         }
     }
 
-    // 3. Who hears about it.
+    // 4. Who hears about it.
     const targets: AlertTargets = { post: deps.post };
     if (repo)
         targets.github = {

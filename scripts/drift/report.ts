@@ -19,6 +19,15 @@ export type UnmanagedCheck =
     | { status: "skipped"; reason: string }
     | { status: "failed"; reason: string };
 
+/**
+ * The stack's secrets against their Vault backup (scripts/vault/backup.ts), by name: a secret Vault
+ * has no copy of, or whose newest copy differs, is drift. Absent when the stack has no backup.
+ */
+export type BackupCheck =
+    | { status: "checked"; checked: number; findings: { name: string; state: "missing" | "differs" }[] }
+    | { status: "skipped"; reason: string }
+    | { status: "failed"; reason: string };
+
 export interface DriftReport {
     version: 1;
     project: string;
@@ -31,6 +40,7 @@ export interface DriftReport {
     unidentified: number;
     checked: number;
     unmanaged: UnmanagedCheck;
+    backup?: BackupCheck;
     errors: string[];
     /** A digest of the drift set: it changes exactly when what drifted changes. */
     fingerprint: string;
@@ -44,6 +54,7 @@ export function buildDriftReport(input: {
     production: boolean;
     verdict?: RefreshVerdict;
     unmanaged: UnmanagedCheck;
+    backup?: BackupCheck;
     errors: string[];
     now: Date;
     runUrl?: string;
@@ -51,20 +62,23 @@ export function buildDriftReport(input: {
     const v = input.verdict;
     const drifted = v?.drifted ?? [];
     const unmanagedFound = input.unmanaged.status === "checked" ? input.unmanaged.resources : [];
-    const anyDrift = drifted.length > 0 || (v?.unidentified ?? 0) > 0 || unmanagedFound.length > 0;
-    // Never a false "clean": a failed refresh, or a failed unmanaged check with nothing else found, is an error.
+    const backupFound = input.backup?.status === "checked" ? input.backup.findings : [];
+    const anyDrift =
+        drifted.length > 0 || (v?.unidentified ?? 0) > 0 || unmanagedFound.length > 0 || backupFound.length > 0;
+    // Never a false "clean": a failed refresh, or a failed check with nothing else found, is an error.
     const status =
         input.errors.length || !v
             ? "error"
             : anyDrift
               ? "drift"
-              : input.unmanaged.status === "failed"
+              : input.unmanaged.status === "failed" || input.backup?.status === "failed"
                 ? "error"
                 : "clean";
     const set = [
         ...drifted.map((d) => `${d.kind}|${d.urn}|${[...d.paths].sort().join(",")}`),
         `unidentified|${v?.unidentified ?? 0}`,
         ...unmanagedFound.map((u) => `unmanaged|${u.kind}|${u.id}`),
+        ...backupFound.map((b) => `vault|${b.state}|${b.name}`),
     ].sort();
     return {
         version: 1,
@@ -77,6 +91,7 @@ export function buildDriftReport(input: {
         unidentified: v?.unidentified ?? 0,
         checked: v?.checked ?? 0,
         unmanaged: input.unmanaged,
+        ...(input.backup ? { backup: input.backup } : {}),
         errors: input.errors,
         fingerprint: createHash("sha256").update(set.join("\n")).digest("hex").slice(0, 16),
         runUrl: input.runUrl,
@@ -96,8 +111,27 @@ function headline(r: DriftReport): string {
     if (r.unidentified) parts.push(`${r.unidentified} not identified`);
     const unmanaged = r.unmanaged.status === "checked" ? r.unmanaged.resources.length : 0;
     if (unmanaged) parts.push(`${unmanaged} unmanaged`);
+    const backup = backupFindings(r).length;
+    if (backup) parts.push(`${backup} secret${backup === 1 ? "" : "s"} not as backed up in Vault`);
     return `${r.project}/${r.stack} drifted: ${parts.join(", ")}`;
 }
+
+/** Each secret whose Vault copy is missing or differs, as a line (names only). */
+export const backupFindings = (r: Pick<DriftReport, "backup">): string[] =>
+    r.backup?.status === "checked"
+        ? r.backup.findings.map((f) =>
+              f.state === "missing" ? `${f.name}: no copy in Vault` : `${f.name}: Vault's copy differs`,
+          )
+        : [];
+
+const backupNote = (b: BackupCheck | undefined) =>
+    !b
+        ? undefined
+        : b.status === "checked"
+          ? `Vault backup: ${b.checked - b.findings.length} of ${b.checked} secrets backed up as they are`
+          : b.status === "skipped"
+            ? `Vault backup not checked: ${b.reason}`
+            : `Vault backup check failed: ${b.reason}`;
 
 const unmanagedNote = (u: UnmanagedCheck) =>
     u.status === "checked"
@@ -119,6 +153,9 @@ export function renderDriftText(r: DriftReport): string {
     if (r.unmanaged.status === "checked")
         for (const u of r.unmanaged.resources) lines.push(`  + unmanaged ${u.kind} ${u.name} (${u.id})`);
     lines.push(unmanagedNote(r.unmanaged));
+    for (const f of backupFindings(r)) lines.push(`  ! ${f}`);
+    const backup = backupNote(r.backup);
+    if (backup) lines.push(backup);
     for (const e of r.errors) lines.push(`error: ${e}`);
     return lines.join("\n");
 }
@@ -173,6 +210,18 @@ export function renderDriftMarkdown(r: DriftReport, markers: string[] = [], limi
         left += rows.length - shown;
         b.tryAdd("");
     } else b.tryAdd(`${esc(unmanagedNote(r.unmanaged))}.\n`);
+    const backupLines = backupFindings(r);
+    if (backupLines.length) {
+        b.tryAdd("**Secrets not as backed up in Vault** (`npm run secret:backup` copies the stack's values there):\n");
+        const shown = b.addItems(
+            backupLines.map((l) => `- ${esc(l, 200)}`),
+            2000,
+        );
+        left += backupLines.length - shown;
+        b.tryAdd("");
+    }
+    const backup = backupNote(r.backup);
+    if (backup) b.tryAdd(`${esc(backup)}.\n`);
     if (left)
         b.tryAdd(
             `${left} rows left out to stay within GitHub's limit; \`npm run drift -- --stack ${esc(r.stack)} --format json\` lists them all.\n`,
@@ -216,6 +265,7 @@ export function pagerDutyDriftEvent(r: DriftReport, issueUrl?: string): PagerDut
                 .map((d) => `${shortType(d.type)} ${d.name}`),
             unidentified: r.unidentified,
             unmanaged: unmanaged.slice(0, 30).map((u) => `${u.kind} ${u.name}`),
+            vault: backupFindings(r).slice(0, 30),
             issue: issueUrl,
             run: r.runUrl,
         },
@@ -250,6 +300,7 @@ export function driftEmail(r: DriftReport, issueUrl?: string): EmailAlert {
                 ),
                 ...(r.unidentified ? [`${r.unidentified} more not identified`] : []),
                 ...unmanaged.map((u) => `unmanaged ${u.kind} ${u.name}`),
+                ...backupFindings(r),
             ],
         },
         link: issueUrl
@@ -281,6 +332,9 @@ export function slackDriftMessage(r: DriftReport, repo: string | undefined, issu
     const unmanaged = r.unmanaged.status === "checked" ? r.unmanaged.resources : [];
     for (const u of unmanaged.slice(0, 10)) lines.push(`• unmanaged ${u.kind} ${slackEscape(u.name)}`);
     if (unmanaged.length > 10) lines.push(`… and ${unmanaged.length - 10} more unmanaged`);
+    const backup = backupFindings(r);
+    for (const f of backup.slice(0, 10)) lines.push(`• ${slackEscape(f)}`);
+    if (backup.length > 10) lines.push(`… and ${backup.length - 10} more secrets not as backed up`);
     return {
         text: `Drift in ${where}: ${headline(r)}`,
         header: `⚠️ Drift in ${r.project}/${r.stack}`,
