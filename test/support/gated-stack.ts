@@ -14,12 +14,13 @@ import { Servers } from "./services/servers";
 
 export async function startGatedLocalStack(
     servers: Servers,
-    opts: { authSecret: string; mutate?: WorkspaceOptions["mutate"] },
+    opts: { authSecret: string; mutate?: WorkspaceOptions["mutate"]; env?: NodeJS.ProcessEnv },
 ): Promise<{ s: LocalStack; app: SampleApp }> {
     const [pg, redis] = await servers.start(startPostgres(), startRedis());
     const [app] = await servers.start(startSampleApp({ databaseUrl: pg.url, redisUrl: redis.url }));
     app.setMode({ mode: "healthy" });
     const s = await startLocalStack({
+        env: opts.env,
         mutate: (c) => {
             c["ainative-platform:gate"] = fastGate(app.url);
             opts.mutate?.(c);
