@@ -2,10 +2,10 @@
 # The test suites, by what they need; `npm test` runs them all (docs/tests.md "Tests").
 #   static    eslint, prettier --check, tsc (needs nothing)
 #   unit      test/**/*.test.ts but *.services.test.ts and test/e2e/ (needs nothing)
-#   services  test/**/*.services.test.ts (PostgreSQL, Redis, Chromium, gh, installed here when
-#             missing; Railway's CLI and the S3 server, built by scripts/install-*.sh)
+#   services  test/**/*.services.test.ts (PostgreSQL, Redis, Chromium, gh, aiosmtpd, installed here
+#             when missing; Railway's CLI, the S3 server and Vault, built by scripts/install-*.sh)
 #   e2e       test/e2e/ (the real Pulumi engine, found or built by scripts/install-pulumi.sh;
-#             Railway's CLI; PostgreSQL, Redis and the S3 server)
+#             Railway's CLI; PostgreSQL, Redis, the S3 server and Vault)
 # Usage: scripts/test.sh [all|static|unit|services|e2e]...
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -28,6 +28,7 @@ services() {
   # Built once per version, cached after; its progress goes to stderr, and its failure is the suite's.
   bash scripts/install-railway-cli.sh >/dev/null
   bash scripts/install-s3-server.sh >/dev/null
+  bash scripts/install-vault-server.sh >/dev/null
   npx mocha --config .mocharc.services.json
 }
 e2e() {
@@ -37,6 +38,7 @@ e2e() {
   bash scripts/install-pulumi.sh >/dev/null
   bash scripts/install-railway-cli.sh >/dev/null
   bash scripts/install-s3-server.sh >/dev/null
+  bash scripts/install-vault-server.sh >/dev/null
   npx mocha --config .mocharc.e2e.json
 }
 
