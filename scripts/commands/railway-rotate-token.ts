@@ -10,12 +10,16 @@
  * Exit 0 rotated everywhere, 1 undone, 2 usage error or could not decide. Environment:
  * RAILWAY_API_TOKEN (an account or workspace token: project tokens cannot make project tokens),
  * RAILWAY_API_URL (optional), and what `pulumi up` needs (PULUMI_CONFIG_PASSPHRASE, the backend
- * login, GITHUB_TOKEN for the GitHub provider).
+ * login, GITHUB_TOKEN for the GitHub provider); VAULT_TOKEN, or VAULT_ROLE_ID and VAULT_SECRET_ID,
+ * for a stack with a Vault backup (the new token is written there before the stack stores it).
  */
 import { DOCUMENTS, isMutation, OperationName } from "../../providers/railway/documents";
 import { RailwayClient } from "../../providers/railway/client";
 import { engineOnPath, RunPulumi } from "../engine/engine";
-import { RailwayCall, rotateProjectToken, TokenOutcome } from "../rotation/project-token";
+import { RailwayCall, rotateProjectToken, TokenOutcome, VAULT_SECRET } from "../rotation/project-token";
+import type { KvOptions } from "../vault/kv";
+import { vaultBackups } from "../vault/rotation-backup";
+import type { StackSecret } from "../vault/stack-secrets";
 import { defineCommand, parseCommand, stackName, usageProblem } from "./cli";
 import { CommandIO, EXIT } from "./io";
 import { LOCK_TIMEOUT, withCommandLeases } from "./leases";
@@ -35,9 +39,10 @@ function rotateTokenProgram(io: CommandIO) {
         .option(LOCK_TIMEOUT.flags, LOCK_TIMEOUT.description, LOCK_TIMEOUT.parse, LOCK_TIMEOUT.defaultMinutes);
 }
 
-/** Test seam: the clock. */
+/** Test seams: the clock, the Vault client's timing. */
 export interface RotateTokenDeps {
     now?: () => Date;
+    vault?: KvOptions;
 }
 
 export async function railwayRotateTokenCommand(
@@ -64,6 +69,11 @@ export async function railwayRotateTokenCommand(
     }
     if (!env.RAILWAY_API_TOKEN?.trim())
         return usage("RAILWAY_API_TOKEN is not set: an account or workspace token makes and deletes project tokens");
+    const now = deps.now ?? (() => new Date());
+    const backup = vaultBackups(stacks, cwd, env, deps.vault, now().toISOString().slice(0, 10), (line) =>
+        io.err(`railway:rotate-token: ${line}`),
+    );
+    if ("problem" in backup) return usage(backup.problem);
     const engine = engineOnPath(env);
     if (!engine) return usage("no Pulumi CLI on PATH (scripts/install-pulumi.sh installs one)");
     const r = await withCommandLeases(
@@ -72,7 +82,7 @@ export async function railwayRotateTokenCommand(
         env,
         io,
         { command: "railway:rotate-token", lockTimeoutMinutes: cmd.opts().lockTimeout, engineTimeoutMs: 30 * 60_000 },
-        (pulumi) => rotateTokens(stacks, pulumi, io, env, deps),
+        (pulumi) => rotateTokens(stacks, pulumi, io, env, deps, backup.write),
     );
     return "usage" in r ? usage(r.usage) : "exit" in r ? r.exit : r.value;
 }
@@ -83,6 +93,7 @@ async function rotateTokens(
     io: CommandIO,
     env: NodeJS.ProcessEnv,
     deps: RotateTokenDeps,
+    backup: (stack: string, secret: StackSecret) => Promise<string | undefined>,
 ): Promise<number> {
     const apiUrl = env.RAILWAY_API_URL;
     const account = new RailwayClient({ apiUrl, env: { RAILWAY_API_TOKEN: env.RAILWAY_API_TOKEN } });
@@ -99,6 +110,7 @@ async function rotateTokens(
             railway,
             progress: io.err,
             now: deps.now ?? (() => new Date()),
+            backup: (token) => backup(stack, { ...VAULT_SECRET, value: token }),
         });
         outcomes.push(outcome);
         if (outcome.result === "rotated") {

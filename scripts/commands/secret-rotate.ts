@@ -21,10 +21,7 @@ import { rotate } from "../rotation/rotate";
 import { defineCommand, integerIn, parseCommand, stackName, usageProblem } from "./cli";
 import { CommandIO, EXIT } from "./io";
 import { LOCK_TIMEOUT, withCommandLeases } from "./leases";
-import type { VaultBackupConfig } from "../../config/stack.schema";
-import { backupKey, backUpSecret, stackFolder } from "../vault/backup";
-import { KvStore, vaultAuthFromEnv, VaultProblem } from "../vault/kv";
-import { stackBackupSettings, writerOf } from "../vault/stack-backup";
+import { vaultBackups } from "../vault/rotation-backup";
 import type { VaultDeps } from "./secret-backup";
 
 const SECRET = /^([a-z][a-z0-9-]*)\.([A-Z_][A-Z0-9_]*)$/;
@@ -83,7 +80,9 @@ export async function secretRotateCommand(
     if (!value) return usage("standard input held no value");
     const unfit = unfitSecretValue(value);
     if (unfit) return usage(`standard input is not a secret value: ${unfit} (nothing was changed)`);
-    const backup = vaultBackups(stacks, cwd, env, deps, today().toISOString().slice(0, 10), io);
+    const backup = vaultBackups(stacks, cwd, env, deps.vault, today().toISOString().slice(0, 10), (line) =>
+        io.err(`secret:rotate: ${line}`),
+    );
     if ("problem" in backup) return usage(backup.problem);
     const engine = engineOnPath(env);
     if (!engine) return usage("no Pulumi CLI on PATH (scripts/install-pulumi.sh installs one)");
@@ -101,7 +100,8 @@ export async function secretRotateCommand(
                     key: m[2],
                     value,
                     today: today().toISOString().slice(0, 10),
-                    backup: (stack, v) => backup.write(stack, m[1], m[2], v),
+                    backup: (stack, v) =>
+                        backup.write(stack, { name: `${m[1]}.${m[2]}`, path: `${m[1]}/${m[2]}`, value: v }),
                 },
                 pulumi,
                 io.err,
@@ -117,68 +117,6 @@ export async function secretRotateCommand(
     const last = outcomes[outcomes.length - 1];
     if (!last || last.result === "could not decide") return EXIT.usage;
     return last.result === "undone" ? EXIT.findings : EXIT.ok;
-}
-
-/**
- * The Vault backup of each stack that has one (its stack file's `vault` section), checked before
- * anything changes: a stack whose section is wrong, or with no Vault credentials here, stops the
- * rotation at once. A stack without a section is rotated without a backup, and said so.
- */
-function vaultBackups(
-    stacks: string[],
-    cwd: string,
-    env: NodeJS.ProcessEnv,
-    deps: VaultDeps,
-    today: string,
-    io: CommandIO,
-):
-    | { problem: string }
-    | { write: (stack: string, service: string, key: string, value: string) => Promise<string | undefined> } {
-    const settings = new Map<string, VaultBackupConfig>();
-    for (const stack of stacks) {
-        const s = stackBackupSettings(cwd, stack);
-        if ("problem" in s) return { problem: s.problem };
-        if ("none" in s) io.err(`secret:rotate: ${stack}: no Vault backup configured; the new value is not backed up`);
-        else settings.set(stack, s.vault);
-    }
-    if (settings.size) {
-        const auth = vaultAuthFromEnv(env);
-        if ("problem" in auth)
-            return { problem: `${[...settings.keys()].join(", ")} back up to Vault, but ${auth.problem}` };
-    }
-    const stores = new Map<string, Promise<{ store: KvStore; key: Buffer }>>();
-    return {
-        write: async (stack, service, key, value) => {
-            const vault = settings.get(stack);
-            if (!vault) return undefined;
-            const folder = stackFolder(vault.prefix, stack);
-            try {
-                if (!stores.has(stack))
-                    stores.set(
-                        stack,
-                        KvStore.connect(vault, env, deps.vault).then(async (store) => ({
-                            store,
-                            key: (await backupKey(store, folder, true))!,
-                        })),
-                    );
-                const { store, key: hmacKey } = await stores.get(stack)!;
-                const r = await backUpSecret(
-                    store,
-                    folder,
-                    hmacKey,
-                    { name: `${service}.${key}`, path: `${service}/${key}`, value },
-                    { writtenBy: writerOf(store.identity, env), rotatedAt: today },
-                );
-                if (r.result === "failed") return r.problem;
-                io.err(`secret:rotate: ${stack}: ${service}.${key} ${r.result} in Vault (version ${r.version})`);
-                return undefined;
-            } catch (e) {
-                stores.delete(stack);
-                if (e instanceof VaultProblem) return e.message;
-                throw e;
-            }
-        },
-    };
 }
 
 /** The largest value read from standard input: a key or a certificate is far smaller. */

@@ -31,7 +31,16 @@ export interface TokenRotationDeps {
     railway: RailwayCall;
     progress: (line: string) => void;
     now: () => Date;
+    /**
+     * Writes a token as the newest version of the stack's Vault backup, or says why it could not
+     * (undefined: written, or no backup): the new one before the stack stores it, the previous one
+     * again when the rotation is undone.
+     */
+    backup?: (token: string) => Promise<string | undefined>;
 }
+
+/** The pipeline token's name in the stack's Vault backup (scripts/vault/stack-secrets.ts). */
+export const VAULT_SECRET = { name: "_deploy.railwayProjectToken", path: "_deploy/railwayProjectToken" } as const;
 
 export type TokenOutcome =
     | { stack: string; result: "rotated"; tokenName: string; leftOver: string[] }
@@ -139,6 +148,12 @@ export async function rotateProjectToken(stack: string, deps: TokenRotationDeps)
                     ? await pulumi(["config", "set", "--secret", "--path", CONFIG_PATH], previous)
                     : await pulumi(["config", "rm", "--path", CONFIG_PATH]);
                 back = put.code === 0 ? failed(await apply()) : tail(put, secrets);
+                // Vault's newest is the token that runs again.
+                const vault = previous ? await deps.backup?.(previous) : undefined;
+                if (vault)
+                    back = [back, `Vault still holds the new token as its newest: ${cut(vault, secrets)}`]
+                        .filter(Boolean)
+                        .join("\n");
             } catch (e) {
                 back = cut(e, secrets);
             }
@@ -164,8 +179,17 @@ export async function rotateProjectToken(stack: string, deps: TokenRotationDeps)
             deps.progress(
                 `railway:rotate-token: ${stack}: storing it in the stack and GitHub (drift-${stack}/RAILWAY_TOKEN)`,
             );
+            // Vault first (a stack with a backup): a token the pipeline runs but no backup holds is the loss it is for.
+            const backedUp = await deps.backup?.(token);
+            if (backedUp) {
+                const left = await removeNew();
+                throw new Stop(
+                    `the new token could not be written to Vault first; ${left ?? "the new token was deleted"}: ${cut(backedUp, secrets)}`,
+                );
+            }
             const set = await pulumi(["config", "set", "--secret", "--path", CONFIG_PATH], token);
             if (set.code !== 0) {
+                if (previous) await deps.backup?.(previous);
                 const left = await removeNew();
                 throw new Stop(
                     `pulumi config set failed; ${left ?? "the new token was deleted"}:\n${tail(set, secrets)}`,

@@ -185,4 +185,55 @@ describe("railway:rotate-token: refusals and lost answers", () => {
         assert.match(reasonOf(r), /^nothing changed: Railway ProjectTokens failed: HTTP 502/);
         assert.ok(!calls.some((a) => a.includes("set")));
     });
+
+    it("a stack with a Vault backup: the new token goes to Vault before the stack stores it; Vault refusing it stops everything", async () => {
+        const { railway, tokens, deleted } = railwayWith(() => false);
+        const { pulumi, calls } = pulumiWith(() => ({ code: 0 }));
+        const written: string[] = [];
+        const refused = await rotateProjectToken("staging", {
+            pulumi,
+            railway,
+            progress: () => {},
+            now,
+            backup: async (token) => {
+                written.push(token);
+                return `writing _deploy/railwayProjectToken: Vault answered HTTP 503 (${token})`;
+            },
+        });
+        assert.equal(refused.result, "could not decide");
+        assert.match(
+            reasonOf(refused),
+            /the new token could not be written to Vault first; the new token was deleted: .*HTTP 503 \(\[secret\]\)/,
+        );
+        assert.deepEqual(written, [NEW_TOKEN]);
+        assert.deepEqual(deleted, ["made"]);
+        assert.deepEqual(
+            tokens.map((t) => t.id),
+            ["old"],
+        );
+        assert.ok(!calls.some((a) => a.includes("set")), "the stack never stored it");
+    });
+
+    it("an undone rotation writes the previous token back to Vault, so Vault's newest is the one that runs", async () => {
+        const { railway } = railwayWith(() => false);
+        const preview = JSON.stringify({
+            steps: [
+                {
+                    op: "same",
+                    urn: "urn:pulumi:staging::p::ainative:github:Repository$github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret::x-drift-staging-RAILWAY_TOKEN",
+                },
+            ],
+        });
+        const { pulumi } = pulumiWith((args) => (args[0] === "preview" ? { code: 0, stdout: preview } : { code: 0 }));
+        const written: string[] = [];
+        const r = await rotateProjectToken("staging", {
+            pulumi,
+            railway,
+            progress: () => {},
+            now,
+            backup: async (token) => void written.push(token),
+        });
+        assert.equal(r.result, "undone", reasonOf(r));
+        assert.deepEqual(written, [NEW_TOKEN, PREVIOUS]);
+    });
 });
