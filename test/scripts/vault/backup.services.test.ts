@@ -125,23 +125,42 @@ describe("secrets backup in Vault's KV version 2 (a real Vault)", function () {
         const folder = stackFolder("ainative-platform", "conflict");
         const key = (await backupKey(store, folder, true))!;
         await backUpSecret(store, folder, key, secret("web.RACE", plant("base")), META);
-        // Both runners read version 1, each with its own new value: one of them must be refused.
-        const mine = plant("mine");
+        // The other runner writes right after this one has read the metadata (version 1).
+        const between = (write: () => Promise<unknown>): KvStore => {
+            const racing = Object.create(store) as KvStore;
+            racing.metadata = async (p: string) => {
+                const md = await store.metadata(p);
+                await write();
+                return md;
+            };
+            return racing;
+        };
         const theirs = plant("theirs");
-        const results = await Promise.all([
-            backUpSecret(store, folder, key, secret("web.RACE", mine), META),
-            backUpSecret(store, folder, key, secret("web.RACE", theirs), META),
-        ]);
-        const written = results.filter((r) => r.result === "written");
-        const failed = results.filter((r) => r.result === "failed");
-        assert.equal(written.length, 1, JSON.stringify(results));
-        assert.equal(failed.length, 1, JSON.stringify(results));
-        assert.match(failed[0].result === "failed" ? failed[0].problem : "", /another writer changed it/);
+        const refused = await backUpSecret(
+            between(() => admin.write(`secret/data/${folder}/web/RACE`, { data: { value: theirs } })),
+            folder,
+            key,
+            secret("web.RACE", plant("mine")),
+            META,
+        );
+        assert.equal(refused.result, "failed");
+        assert.match(
+            refused.result === "failed" ? refused.problem : "",
+            /another writer changed it in Vault meanwhile/,
+        );
         const now = (await store.read(`${folder}/web/RACE`))!;
-        assert.equal(now.version, 2);
-        const winner = results.indexOf(written[0]) === 0 ? mine : theirs;
-        assert.equal(now.data.value, winner, "Vault holds the winner's value and its hash");
-        assert.deepEqual(await compareWithVault(store, folder, [secret("web.RACE", winner)]), [
+        assert.deepEqual([now.version, now.data.value], [2, theirs], "their version stands, not overwritten");
+        // The other runner wrote the very value this one had: nothing to refuse, its version is taken.
+        const same = plant("same");
+        const agreed = await backUpSecret(
+            between(() => admin.write(`secret/data/${folder}/web/RACE`, { data: { value: same } })),
+            folder,
+            key,
+            secret("web.RACE", same),
+            META,
+        );
+        assert.deepEqual(agreed, { name: "web.RACE", result: "written", version: 3 });
+        assert.deepEqual(await compareWithVault(store, folder, [secret("web.RACE", same)]), [
             { name: "web.RACE", state: "same" },
         ]);
     });
