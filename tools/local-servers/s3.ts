@@ -10,6 +10,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
+import { serverProcess } from "./server-process";
 import { freePort, waitForPort } from "./ports";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
@@ -39,7 +40,6 @@ export async function startS3(bucket = "ainative-state"): Promise<TestS3> {
     const port = await freePort();
     const access = `AKIA${randomBytes(8).toString("hex").toUpperCase()}`;
     const secret = randomBytes(20).toString("hex");
-    let exited = false;
     const child: ChildProcess = spawn(
         bin,
         ["--access", access, "--secret", secret, "--port", `127.0.0.1:${port}`, "--quiet", "posix", dir],
@@ -47,16 +47,9 @@ export async function startS3(bucket = "ainative-state"): Promise<TestS3> {
     );
     let stderr = "";
     child.stderr!.on("data", (c) => (stderr += c));
-    child.once("exit", () => (exited = true));
-    const close = async () => {
-        if (!exited) {
-            child.kill("SIGTERM");
-            await new Promise((r) => child.once("exit", r));
-        }
-        fs.rmSync(dir, { recursive: true, force: true });
-    };
+    const { exited, close } = serverProcess(child, dir);
     try {
-        await waitForPort(port, 30_000, () => exited);
+        await waitForPort(port, 30_000, exited);
         const endpoint = `http://127.0.0.1:${port}`;
         const env = { AWS_ACCESS_KEY_ID: access, AWS_SECRET_ACCESS_KEY: secret, AWS_REGION: "us-east-1" };
         const client = new S3Client({

@@ -11,6 +11,7 @@ import * as os from "os";
 import * as path from "path";
 import { ParsedMail, simpleParser } from "mailparser";
 import { makeCertificates } from "./certificates";
+import { serverProcess } from "./server-process";
 import { freePort } from "./ports";
 
 /** Debian's Python, which has python3-aiosmtpd (a pyenv or venv python3 on PATH may not). */
@@ -53,15 +54,7 @@ export async function startSmtp(opts: { implicitTls?: boolean } = {}): Promise<T
         { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, SMTP_TEST_PASSWORD: password } },
     );
     let output = "";
-    let exited = false;
-    child.once("exit", () => (exited = true));
-    const close = async () => {
-        if (!exited) {
-            child.kill("SIGTERM");
-            await new Promise((r) => child.once("exit", r));
-        }
-        fs.rmSync(dir, { recursive: true, force: true });
-    };
+    const { close } = serverProcess(child, dir);
     try {
         // Output is collected from the start: "ready" may come in the same chunk as anything before it.
         await new Promise<void>((resolve, reject) => {

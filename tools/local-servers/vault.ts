@@ -11,6 +11,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import nodeVault from "node-vault";
+import { serverProcess } from "./server-process";
 import { freePort, waitForPort } from "./ports";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
@@ -54,7 +55,6 @@ export async function startVault(): Promise<TestVault> {
     const port = await freePort();
     // Vault keeps the `hvs.` prefix for tokens it makes itself: a chosen ID may not use it.
     const rootToken = `test-root-${randomBytes(12).toString("hex")}`;
-    let exited = false;
     let log = "";
     const child: ChildProcess = spawn(
         bin,
@@ -70,16 +70,9 @@ export async function startVault(): Promise<TestVault> {
     );
     child.stdout!.on("data", (c) => (log = (log + c).slice(-200_000)));
     child.stderr!.on("data", (c) => (log = (log + c).slice(-200_000)));
-    child.once("exit", () => (exited = true));
-    const close = async () => {
-        if (!exited) {
-            child.kill("SIGTERM");
-            await new Promise((r) => child.once("exit", r));
-        }
-        fs.rmSync(dir, { recursive: true, force: true });
-    };
+    const { exited, close } = serverProcess(child, dir);
     try {
-        await waitForPort(port, 60_000, () => exited);
+        await waitForPort(port, 60_000, exited);
         const address = `http://127.0.0.1:${port}`;
         const admin = nodeVault({ apiVersion: "v1", endpoint: address, token: rootToken });
         // Dev mode unseals before it listens, but mounts KV a moment later: wait for the mount.
@@ -87,7 +80,7 @@ export async function startVault(): Promise<TestVault> {
         for (;;) {
             const mounts = (await admin.mounts().catch(() => ({}))) as Record<string, unknown>;
             if ("secret/" in mounts || "secret/" in ((mounts as { data?: object }).data ?? {})) break;
-            if (exited) throw new Error("the dev server stopped");
+            if (exited()) throw new Error("the dev server stopped");
             if (Date.now() > deadline) throw new Error("the dev server did not mount secret/ in 30 s");
             await new Promise((r) => setTimeout(r, 100));
         }
