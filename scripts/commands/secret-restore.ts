@@ -33,7 +33,10 @@ function restoreProgram(io: CommandIO) {
         ].join("\n"),
     )
         .requiredOption("--stack <name>", "the stack whose config to restore", stackName)
-        .option("--secret <name>", "one secret, as secret:backup names it (web.AUTH_SECRET, _deploy.railwayToken)")
+        .option(
+            "--secret <name>",
+            "one secret, as secret:backup names it (web.AUTH_SECRET, _deploy.railwayProjectToken)",
+        )
         .option("--version <n>", "the Vault version to restore (with --secret; default the newest)", integerIn(1, 1e9));
 }
 
