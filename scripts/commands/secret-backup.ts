@@ -17,6 +17,7 @@ import { engineOnPath, projectPulumi } from "../engine/engine";
 import { backupKey, backUpSecret, BackupResult, stackFolder } from "../vault/backup";
 import { KvStore, VaultProblem } from "../vault/kv";
 import { readStackSecrets, rotatedAt, stackBackupSettings, writerOf } from "../vault/stack-backup";
+import { BACKUP_FOLDER, secretOfPath } from "../vault/stack-secrets";
 import { commitSha, defineCommand, parseCommand, stackName, usageProblem } from "./cli";
 import { CommandIO, EXIT } from "./io";
 
@@ -107,6 +108,20 @@ export async function secretBackupCommand(
                 ? `${r.name}: failed: ${r.problem}`
                 : `${r.name}: ${r.result === "written" ? "written" : "unchanged"} (version ${r.version})`,
         );
+    }
+    // Entries of secrets the stack no longer holds stay (a restore may need them): said, not deleted.
+    try {
+        const current = new Set(read.secrets.map((x) => x.path));
+        const stale = (await store.listAll(folder))
+            .filter((p) => !p.startsWith(`${BACKUP_FOLDER}/`) && !current.has(p))
+            .map((p) => secretOfPath(p)?.name ?? p.slice(0, 120));
+        if (stale.length)
+            io.out(
+                `kept in Vault, no longer in the stack (a restore of the whole stack skips them): ${stale.slice(0, 50).join(", ")}${stale.length > 50 ? `, and ${stale.length - 50} more` : ""}`,
+            );
+    } catch (e) {
+        if (!(e instanceof VaultProblem)) throw e;
+        io.err(`could not list the stack's entries in Vault: ${e.message}`);
     }
     const count = (what: BackupResult["result"]) => results.filter((r) => r.result === what).length;
     io.out(

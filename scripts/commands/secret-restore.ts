@@ -89,6 +89,18 @@ export async function secretRestoreCommand(
             io.err(`skipped ${p.slice(0, 120)}: not a name this tool backs up`);
             continue;
         }
+        // A whole-stack restore puts back what the stack file still declares; --secret names any.
+        if (
+            !wanted &&
+            secret.config?.path &&
+            /^secrets\.services\./.test(secret.config.key) &&
+            !settings.declared.has(secret.name)
+        ) {
+            io.out(
+                `${secret.name}: skipped, no service of Pulumi.${o.stack}.yaml declares it (restore it with --secret ${secret.name})`,
+            );
+            continue;
+        }
         let found: Awaited<ReturnType<KvStore["read"]>>;
         try {
             found = await store.read(`${folder}/${p}`, o.version);

@@ -13,7 +13,13 @@ import { whyFailed } from "../engine/why-failed";
 import { collectStackSecrets, StackSecret } from "./stack-secrets";
 
 export type StackBackupSettings =
-    | { vault: VaultBackupConfig; rotations: Record<string, Record<string, string>>; project: string }
+    | {
+          vault: VaultBackupConfig;
+          rotations: Record<string, Record<string, string>>;
+          project: string;
+          /** `<service>.<KEY>` of each secret a service of the stack file declares (its `secrets` list). */
+          declared: Set<string>;
+      }
     | { none: string }
     | { problem: string };
 
@@ -44,7 +50,19 @@ export function stackBackupSettings(cwd: string, stack: string): StackBackupSett
                 .join("\n"),
         };
     const rotations = (config?.[`${project}:rotations`] ?? {}) as Record<string, Record<string, string>>;
-    return { vault: parsed.data, rotations: typeof rotations === "object" && rotations ? rotations : {}, project };
+    const services = (config?.[`${project}:railway`] as { services?: unknown } | undefined)?.services;
+    const declared = new Set<string>();
+    for (const svc of Array.isArray(services) ? services : []) {
+        const { name, secrets } = (svc ?? {}) as { name?: unknown; secrets?: unknown };
+        if (typeof name === "string" && Array.isArray(secrets))
+            for (const key of secrets) if (typeof key === "string") declared.add(`${name}.${key}`);
+    }
+    return {
+        vault: parsed.data,
+        rotations: typeof rotations === "object" && rotations ? rotations : {},
+        project,
+        declared,
+    };
 }
 
 /** The stack's secrets, decrypted by the engine; a failed run is said without any value. */

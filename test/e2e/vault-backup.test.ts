@@ -4,7 +4,8 @@
  * before Railway sees it, and an undone one leaves Vault's newest the value that runs; a Vault that
  * cannot take the value stops the rotation with nothing changed; `drift` names a Vault copy that
  * differs; `secret:restore` after the stack's secret config is wiped brings it back and the next
- * preview shows no change. No value reaches any output, the stack file, the state or Vault's audit log.
+ * preview shows no change. No value reaches any output, the stack file, the state, the emails (read
+ * back from a real SMTP server) or Vault's audit log.
  */
 import { strict as assert } from "assert";
 import { randomBytes } from "crypto";
@@ -14,6 +15,7 @@ import { secretBackupCommand } from "../../scripts/commands/secret-backup";
 import { secretRestoreCommand } from "../../scripts/commands/secret-restore";
 import { secretRotateCommand } from "../../scripts/commands/secret-rotate";
 import { freePort } from "../../tools/local-servers/ports";
+import { startSmtp, TestSmtp } from "../../tools/local-servers/smtp";
 import { startVault, TestVault } from "../../tools/local-servers/vault";
 import { captureIO } from "../support/capture";
 import { LocalStack } from "../support/e2e";
@@ -29,6 +31,7 @@ const FAST = { vault: { unitMs: 5, timeoutMs: 5_000, attempts: 2 } };
 describe("secrets backup in a real Vault, under the real engine", function () {
     let s: LocalStack;
     let vault: TestVault;
+    let smtp: TestSmtp;
     let admin: ReturnType<typeof nodeVault>;
     const servers = new Servers();
     const values: string[] = [FIRST, REFUSED, TAMPERED];
@@ -65,12 +68,24 @@ describe("secrets backup in a real Vault, under the real engine", function () {
         );
 
     before(async () => {
-        vault = await servers.start(startVault()).then(([v]) => v);
+        [vault, smtp] = await servers.start(startVault(), startSmtp());
         admin = nodeVault({ apiVersion: "v1", endpoint: vault.address, token: vault.rootToken });
         ({ s } = await startGatedLocalStack(servers, {
             authSecret: FIRST,
-            mutate: (c) => (c["ainative-platform:vault"] = { address: "https://vault.ainative.invalid:8200" }),
-            env: { VAULT_ADDR: vault.address, VAULT_TOKEN: vault.rootToken },
+            mutate: (c) => {
+                c["ainative-platform:vault"] = { address: "https://vault.ainative.invalid:8200" };
+                c["ainative-platform:alerts"] = {
+                    email: { recipients: [{ address: "platform@ainative.test", gets: "everything" }] },
+                };
+            },
+            // SMTP_URL holds the relay's password: the backup keeps it too, as a CI secret (_env).
+            env: {
+                VAULT_ADDR: vault.address,
+                VAULT_TOKEN: vault.rootToken,
+                SMTP_URL: smtp.url,
+                AINATIVE_SMTP_CA: smtp.caFile,
+                ALERT_EMAIL_FROM: "alerts@ainative.test",
+            },
         }));
     });
     after(async () => {
@@ -79,18 +94,24 @@ describe("secrets backup in a real Vault, under the real engine", function () {
     });
 
     it("secret:backup copies each secret once, by name, and a second run writes nothing", async () => {
+        // A removed service's secret, backed up long ago: kept, said, never restored with the stack.
+        await admin.write("secret/data/ainative-platform/local/oldsvc/OLD_KEY", { data: { value: "old" } });
         const first = await backup();
         assert.equal(first.code, 0, first.out);
         assert.match(first.out, /web\.AUTH_SECRET: written \(version 1\)/);
         assert.match(
             first.out,
-            /postgres\.POSTGRES_PASSWORD: written \(version 1\)[\s\S]*2 written, 0 unchanged, 0 failed, at secret\/ainative-platform\/local/,
+            /_env\.SMTP_URL: written \(version 1\)[\s\S]*postgres\.POSTGRES_PASSWORD: written \(version 1\)[\s\S]*3 written, 0 unchanged, 0 failed, at secret\/ainative-platform\/local/,
         );
         assert.equal((await newest()).data.value, FIRST);
+        assert.match(
+            first.out,
+            /kept in Vault, no longer in the stack \(a restore of the whole stack skips them\): oldsvc\.OLD_KEY/,
+        );
         const second = await backup();
         assert.equal(second.code, 0, second.out);
         assert.match(second.out, /web\.AUTH_SECRET: unchanged \(version 1\)/);
-        assert.match(second.out, /0 written, 2 unchanged/);
+        assert.match(second.out, /0 written, 3 unchanged/);
     });
 
     it("a rotation lands in Vault before Railway sees it, with the rotation date", async () => {
@@ -148,9 +169,14 @@ describe("secrets backup in a real Vault, under the real engine", function () {
         assert.equal(report.status, "drift");
         assert.deepEqual(report.backup, {
             status: "checked",
-            checked: 2,
+            checked: 3,
             findings: [{ name: "web.AUTH_SECRET", state: "differs" }],
         });
+        // The stack's address hears of it by email, by name only (read back from the SMTP server).
+        const mails = (await smtp.messages()).filter((m) => /drift/i.test(m.parsed.subject ?? ""));
+        assert.equal(mails.length, 1, "one email for the drift");
+        assert.deepEqual(mails[0].envelope.to, ["platform@ainative.test"]);
+        assert.match(mails[0].parsed.text ?? "", /web\.AUTH_SECRET: Vault's copy differs/);
         const settled = await backup();
         assert.match(settled.out, /web\.AUTH_SECRET: written \(version 6\)/);
         const clean = await s.drift();
@@ -168,6 +194,9 @@ describe("secrets backup in a real Vault, under the real engine", function () {
         assert.equal(restored.code, 0, restored.out);
         assert.match(restored.out, /web\.AUTH_SECRET: restored version 6 into secrets\.services\.web\.AUTH_SECRET/);
         assert.match(restored.out, /Nothing changed on Railway/);
+        assert.match(restored.out, /_env\.SMTP_URL: version 1 is in Vault; it lives in the CI's secrets/);
+        assert.match(restored.out, /2 restored, 0 failed/);
+        assert.match(restored.out, /oldsvc\.OLD_KEY: skipped, no service of Pulumi\.local\.yaml declares it/);
         assert.equal(liveSecret(), running, "the restore changed nothing on Railway");
         const preview = await s.run(["preview", "--expect-no-changes", "--color", "never"]);
         assert.equal(preview.code, 0, preview.stdout + preview.stderr);
@@ -186,11 +215,21 @@ describe("secrets backup in a real Vault, under the real engine", function () {
         assert.equal(got.stdout.trim(), FIRST);
     });
 
-    it("no value in any output, the stack file, the state, or Vault's audit log and server log", async () => {
+    it("no value in any output, the stack file, the state, the emails, or Vault's audit log and server log", async () => {
         const exported = await s.ws.exportState();
         const audit = fs.readFileSync(vault.auditFile, "utf8");
         assert.ok(audit.includes(ENTRY), "the audit device saw the backup's requests");
-        const texts = [...s.outputs, exported.text, fs.readFileSync(s.ws.stackFile, "utf8"), audit, vault.serverLog()];
-        for (const text of texts) for (const value of values) assert.ok(!text.includes(value), "a value in clear");
+        const mails = (await smtp.messages()).map((m) => m.raw);
+        assert.ok(mails.length >= 1, "the drift emails were sent");
+        const texts = [
+            ...s.outputs,
+            exported.text,
+            fs.readFileSync(s.ws.stackFile, "utf8"),
+            audit,
+            vault.serverLog(),
+            ...mails,
+        ];
+        for (const text of texts)
+            for (const value of [...values, smtp.password]) assert.ok(!text.includes(value), "a value in clear");
     });
 });
