@@ -9,8 +9,8 @@
  *
  * Exit 0 backed up, 1 some secret could not be written (the others were), 2 usage error or could
  * not decide. Environment: VAULT_TOKEN, or VAULT_ROLE_ID and VAULT_SECRET_ID (AppRole); VAULT_ADDR
- * (overrides the stack file's), VAULT_NAMESPACE; what `pulumi config` needs (PULUMI_CONFIG_PASSPHRASE,
- * the backend login); GITHUB_SHA (the commit recorded, else git's HEAD).
+ * (overrides the stack file's), VAULT_CACERT (a private CA), VAULT_NAMESPACE; what `pulumi config`
+ * needs (PULUMI_CONFIG_PASSPHRASE, the backend login); GITHUB_SHA (the commit recorded, else git's HEAD).
  */
 import { spawnSync } from "child_process";
 import { engineOnPath, projectPulumi } from "../engine/engine";
@@ -28,7 +28,7 @@ function backupProgram(io: CommandIO) {
         io,
         [
             "Exit 0 backed up, 1 some secret could not be written, 2 usage error or could not decide.",
-            "Environment: VAULT_TOKEN, or VAULT_ROLE_ID and VAULT_SECRET_ID (AppRole); VAULT_ADDR; VAULT_NAMESPACE;",
+            "Environment: VAULT_TOKEN, or VAULT_ROLE_ID and VAULT_SECRET_ID (AppRole); VAULT_ADDR; VAULT_CACERT; VAULT_NAMESPACE;",
             "what pulumi config needs (PULUMI_CONFIG_PASSPHRASE, the backend login); GITHUB_SHA.",
         ].join("\n"),
     )

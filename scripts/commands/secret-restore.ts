@@ -29,7 +29,7 @@ function restoreProgram(io: CommandIO) {
         io,
         [
             "Exit 0 restored, 1 some secret could not be restored, 2 usage error or could not decide.",
-            "Environment: VAULT_TOKEN, or VAULT_ROLE_ID and VAULT_SECRET_ID; VAULT_ADDR; what pulumi config set needs.",
+            "Environment: VAULT_TOKEN, or VAULT_ROLE_ID and VAULT_SECRET_ID; VAULT_ADDR; VAULT_CACERT; what pulumi config set needs.",
         ].join("\n"),
     )
         .requiredOption("--stack <name>", "the stack whose config to restore", stackName)

@@ -4,11 +4,13 @@
  * for the current version and custom metadata, LIST on `<mount>/metadata/<folder>`).
  *
  * Credentials come from the environment only: VAULT_TOKEN (a person's own token), or
- * VAULT_ROLE_ID and VAULT_SECRET_ID (CI's AppRole, logged in at `auth/<approleMount>/login`).
+ * VAULT_ROLE_ID and VAULT_SECRET_ID (CI's AppRole, logged in at `auth/<approleMount>/login`);
+ * VAULT_CACERT names a private CA's PEM file, as for Vault's own CLI.
  * No message built here holds a token, a secret id or a value: node-vault's errors carry the
  * request (and so the token header), so they are read for their status and Vault's own error
  * text, never printed whole.
  */
+import * as fs from "fs";
 import nodeVault from "node-vault";
 import type { VaultBackupConfig } from "../../config/stack.schema";
 import { parseRetryAfter } from "../../providers/railway/client";
@@ -18,6 +20,8 @@ export class VaultProblem extends Error {
     constructor(
         message: string,
         readonly status?: number,
+        /** Asking again cannot help (an untrusted certificate): no retry. */
+        readonly final = false,
     ) {
         super(message);
     }
@@ -76,10 +80,16 @@ function problemOf(e: unknown, what: string): VaultProblem {
         return new VaultProblem(`${what}: Vault answered HTTP ${status}${said}`, status);
     }
     if (err.code === "ECONNABORTED" || err.name === "TimeoutError") return new VaultProblem(`${what}: Vault timed out`);
+    if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|HOSTNAME/.test(String(err.code)))
+        return new VaultProblem(
+            `${what}: Vault's certificate is not trusted (${cut(String(err.code), 60)}): set VAULT_CACERT to its CA's PEM file`,
+            undefined,
+            true,
+        );
     return new VaultProblem(`${what}: no answer from Vault (${cut(String(err.code ?? "network error"), 40)})`);
 }
 
-const retryable = (p: VaultProblem) => p.status === undefined || p.status === 429 || p.status >= 500;
+const retryable = (p: VaultProblem) => !p.final && (p.status === undefined || p.status === 429 || p.status >= 500);
 
 /** Path segments are checked where they are made; this keeps a hostile one from walking the tree. */
 function checkedPath(p: string): string {
@@ -104,13 +114,24 @@ export class KvStore {
         const auth = vaultAuthFromEnv(env);
         if ("problem" in auth) throw new VaultProblem(auth.problem);
         const full = { timeoutMs: 10_000, attempts: 4, unitMs: 1000, ...opts };
+        // A private CA, as Vault's own CLI takes it; the certificate is always verified.
+        let ca: Buffer | undefined;
+        if (env.VAULT_CACERT) {
+            try {
+                ca = fs.readFileSync(env.VAULT_CACERT);
+            } catch (e) {
+                throw new VaultProblem(
+                    `VAULT_CACERT ${cut(env.VAULT_CACERT, 200)}: cannot read it (${(e as NodeJS.ErrnoException).code ?? "error"})`,
+                );
+            }
+        }
         const client = nodeVault({
             apiVersion: "v1",
             endpoint: vaultAddress(settings, env),
             // node-vault would read VAULT_TOKEN itself; what it may use is decided here.
             token: "token" in auth ? auth.token : "",
             namespace: env.VAULT_NAMESPACE || undefined,
-            requestOptions: { timeout: full.timeoutMs },
+            requestOptions: { timeout: full.timeoutMs, ...(ca ? { ca } : {}) },
         });
         const store = new KvStore(client, settings.mount, full);
         if ("roleId" in auth) {

@@ -17,8 +17,10 @@ import { freePort, waitForPort } from "./ports";
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
 export interface TestVault {
-    /** http://127.0.0.1:<port> (VAULT_ADDR). */
+    /** http://127.0.0.1:<port>, or https:// with `tls` (VAULT_ADDR). */
     address: string;
+    /** With `tls`: the PEM file of the CA the dev server made for itself (VAULT_CACERT). */
+    caFile?: string;
     /** The dev server's root token: a person's own token in the tests. */
     rootToken: string;
     /** CI's AppRole login (VAULT_ROLE_ID, VAULT_SECRET_ID), allowed `<mount>/*<prefix>/*` only. */
@@ -49,9 +51,10 @@ export function backupPolicy(mount = "secret", prefix = "ainative-platform"): st
     ].join("\n");
 }
 
-export async function startVault(): Promise<TestVault> {
+export async function startVault(opts: { tls?: boolean } = {}): Promise<TestVault> {
     const bin = vaultServerBinary();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ainative-vault-"));
+    if (opts.tls) fs.mkdirSync(path.join(dir, "tls")); // the dev server writes its CA and certificate there
     const port = await freePort();
     // Vault keeps the `hvs.` prefix for tokens it makes itself: a chosen ID may not use it.
     const rootToken = `test-root-${randomBytes(12).toString("hex")}`;
@@ -64,6 +67,7 @@ export async function startVault(): Promise<TestVault> {
             `-dev-listen-address=127.0.0.1:${port}`,
             "-dev-root-token-id=" + rootToken,
             "-dev-no-store-token",
+            ...(opts.tls ? ["-dev-tls", `-dev-tls-cert-dir=${path.join(dir, "tls")}`] : []),
         ],
         // HOME in the temporary folder: the dev server keeps nothing in the runner's.
         { stdio: ["ignore", "pipe", "pipe"], env: { PATH: process.env.PATH, HOME: dir, VAULT_LOG_LEVEL: "warn" } },
@@ -73,8 +77,14 @@ export async function startVault(): Promise<TestVault> {
     const { exited, close } = serverProcess(child, dir);
     try {
         await waitForPort(port, 60_000, exited);
-        const address = `http://127.0.0.1:${port}`;
-        const admin = nodeVault({ apiVersion: "v1", endpoint: address, token: rootToken });
+        const address = `${opts.tls ? "https" : "http"}://127.0.0.1:${port}`;
+        const caFile = opts.tls ? path.join(dir, "tls", "vault-ca.pem") : undefined;
+        const admin = nodeVault({
+            apiVersion: "v1",
+            endpoint: address,
+            token: rootToken,
+            ...(caFile ? { requestOptions: { ca: fs.readFileSync(caFile) } } : {}),
+        });
         // Dev mode unseals before it listens, but mounts KV a moment later: wait for the mount.
         const deadline = Date.now() + 30_000;
         for (;;) {
@@ -93,7 +103,7 @@ export async function startVault(): Promise<TestVault> {
             .role_id;
         const secretId = ((await admin.getApproleRoleSecret({ role_name: "ci" })) as { data: { secret_id: string } })
             .data.secret_id;
-        return { address, rootToken, approle: { roleId, secretId }, auditFile, serverLog: () => log, close };
+        return { address, caFile, rootToken, approle: { roleId, secretId }, auditFile, serverLog: () => log, close };
     } catch (e) {
         await close();
         throw new Error(`Vault did not start: ${(e as Error).message}\n${log.slice(-2000)}`, { cause: e });

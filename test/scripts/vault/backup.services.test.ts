@@ -271,3 +271,33 @@ describe("secrets backup in Vault's KV version 2 (a real Vault)", function () {
         assert.ok(!vault.serverLog().includes(planted[0]));
     });
 });
+
+describe("Vault over TLS (a real Vault in dev-tls mode)", function () {
+    this.timeout(120_000);
+    let vault: TestVault;
+    before(async function () {
+        this.timeout(20 * 60_000);
+        vault = await startVault({ tls: true });
+    });
+    after(async () => vault?.close());
+
+    it("verifies the certificate against VAULT_CACERT, and refuses an untrusted one at once, saying what to set", async () => {
+        const env = { VAULT_ADDR: vault.address, VAULT_TOKEN: vault.rootToken };
+        assert.match(vault.address, /^https:/);
+        const trusted = await KvStore.connect(SETTINGS, { ...env, VAULT_CACERT: vault.caFile }, FAST);
+        const folder = stackFolder("ainative-platform", "tls");
+        const key = (await backupKey(trusted, folder, true))!;
+        assert.equal((await backUpSecret(trusted, folder, key, secret("web.TLS", "over-tls"), META)).result, "written");
+        const untrusted = await KvStore.connect(SETTINGS, env, { ...FAST, unitMs: 60_000 }).then(
+            () => assert.fail("connected without trusting the CA"),
+            (e: unknown) => e as Error,
+        );
+        // unitMs of a minute: a retry would time the test out, so this also shows it is not retried.
+        assert.match(untrusted.message, /Vault's certificate is not trusted \(.+\): set VAULT_CACERT/);
+        const missing = await KvStore.connect(SETTINGS, { ...env, VAULT_CACERT: "/nonexistent/ca.pem" }, FAST).then(
+            () => assert.fail("connected"),
+            (e: unknown) => e as Error,
+        );
+        assert.match(missing.message, /VAULT_CACERT \/nonexistent\/ca\.pem: cannot read it \(ENOENT\)/);
+    });
+});
