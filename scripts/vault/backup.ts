@@ -41,10 +41,12 @@ export async function backupKey(store: KvStore, folder: string, create: boolean)
         const key = found?.data.key;
         if (typeof key === "string" && key.length >= 32) return Buffer.from(key, "base64");
         if (!create) return undefined;
-        const written = await store.write(p, { key: randomBytes(32).toString("base64") }, 0);
-        if (written !== "conflict") continue; // read it back: the value Vault kept is the one
+        // Written or refused (another run made it first), the key is the one Vault now holds: read it back.
+        await store.write(p, { key: randomBytes(32).toString("base64") }, 0);
     }
-    throw new VaultProblem(`${p}: the backup key could not be made or read`);
+    throw new VaultProblem(
+        `${p}: the backup key could not be made or read (its newest version deleted? undelete it with vault kv undelete)`,
+    );
 }
 
 /**
