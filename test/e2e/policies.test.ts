@@ -16,11 +16,35 @@ const PRODUCTION_PACK_CONFIG = path.join(REPO_ROOT, "policies", "config", "produ
 type Config = Record<string, any>;
 const web = (c: Config) => c["ainative-platform:railway"].services.find((x: { name: string }) => x.name === "web");
 
-/** Three variants, each breaking something else under production's (mandatory) pack config. */
-const VARIANTS: Record<string, (c: Config) => void> = {
-    "the local stack as committed (one replica, nothing protected)": () => undefined,
-    "web never restarts": (c) => (web(c).restartPolicy = { type: "NEVER" }),
-    "web's health check may take 10 minutes": (c) => (web(c).healthcheck.timeoutSeconds = 600),
+/**
+ * Variants, each breaking something else under production's (mandatory) pack config; `asProduction`
+ * also judges the stack as production's for the policies named (what production-only policies see).
+ */
+interface Variant {
+    mutate: (c: Config) => void;
+    asProduction?: string[];
+    /** What the engine must report, or must not, beyond agreeing with the plan. */
+    expect?: { reported?: RegExp; notReported?: RegExp };
+}
+const BACKUP = "secrets-backup-production";
+const VARIANTS: Record<string, Variant> = {
+    "the local stack as committed (one replica, nothing protected)": { mutate: () => undefined },
+    "web never restarts": { mutate: (c) => (web(c).restartPolicy = { type: "NEVER" }) },
+    "web's health check may take 10 minutes": { mutate: (c) => (web(c).healthcheck.timeoutSeconds = 600) },
+    // The backup is recorded on the Environment resource: the engine shows policies no component's inputs.
+    "no Vault backup, judged as production": {
+        mutate: () => undefined,
+        asProduction: [BACKUP],
+        expect: { reported: /^secrets-backup-production \| .*railway:index:Environment::.* \| mandatory$/ },
+    },
+    "a Vault backup, judged as production (and web never restarts)": {
+        mutate: (c) => {
+            c["ainative-platform:vault"] = { address: "https://vault.ainative.invalid:8200" };
+            web(c).restartPolicy = { type: "NEVER" };
+        },
+        asProduction: [BACKUP],
+        expect: { notReported: /^secrets-backup-production / },
+    },
 };
 
 describe("policies under the real engine agree with the offline plan", function () {
@@ -28,23 +52,22 @@ describe("policies under the real engine agree with the offline plan", function 
     before(async () => (s = await startLocalStack()));
     after(async () => s?.close());
 
-    for (const [variant, mutate] of Object.entries(VARIANTS)) {
+    for (const [variant, { mutate, asProduction, expect }] of Object.entries(VARIANTS)) {
         it(`${variant}: preview fails on the mandatory violations, with the plan's verdicts`, async () => {
             s.ws.writeStackFile((doc) => {
                 doc.config["ainative-platform:railway"].apiUrl = s.emu.apiUrl;
                 mutate(doc.config);
             });
             const log = path.join(s.ws.dir, "policy-events.json");
+            let packConfig = PRODUCTION_PACK_CONFIG;
+            if (asProduction) {
+                const config = JSON.parse(fs.readFileSync(PRODUCTION_PACK_CONFIG, "utf8")) as Record<string, unknown>;
+                for (const policy of asProduction) config[policy] = { environment: "production" };
+                packConfig = path.join(s.ws.dir, "policy-config.json");
+                fs.writeFileSync(packConfig, JSON.stringify(config));
+            }
             const preview = await s.run(
-                [
-                    "preview",
-                    "--policy-pack",
-                    "policies",
-                    "--policy-pack-config",
-                    PRODUCTION_PACK_CONFIG,
-                    "--event-log",
-                    log,
-                ],
+                ["preview", "--policy-pack", "policies", "--policy-pack-config", packConfig, "--event-log", log],
                 {
                     env: { PULUMI_DEBUG_COMMANDS: "true" },
                 },
@@ -59,7 +82,7 @@ describe("policies under the real engine agree with the offline plan", function 
             const plan = await runPlan({
                 stack: "local",
                 file: s.ws.stackFile,
-                policyConfigFile: PRODUCTION_PACK_CONFIG,
+                policyConfigFile: packConfig,
             });
             assert.equal(plan.error, null);
             const offline = new Set(
@@ -69,6 +92,13 @@ describe("policies under the real engine agree with the offline plan", function 
             );
 
             assert.deepEqual([...engine].sort(), [...offline].sort());
+            if (expect?.reported)
+                assert.ok(
+                    [...engine].some((v) => expect.reported!.test(v)),
+                    [...engine].join("\n"),
+                );
+            if (expect?.notReported)
+                assert.ok(![...engine].some((v) => expect.notReported!.test(v)), [...engine].join("\n"));
             assert.ok(plan.policies!.mandatory.length > 0, "the variant violates a mandatory policy");
             assert.notEqual(preview.code, 0, "the preview fails on it");
             assert.match(preview.stdout + preview.stderr, /mandatory/);
