@@ -30,8 +30,13 @@ export const HMAC_FIELD = "hmac-sha256";
 export const stackFolder = (prefix: string, stack: string) => `${prefix}/${stack}`;
 
 const digest = (key: Buffer, value: string) => createHmac("sha256", key).update(value, "utf8").digest("hex");
-const sameDigest = (a: string, b: string | undefined) =>
-    b !== undefined && a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+/** Equal, compared in constant time (a hash or a value). */
+const same = (a: string, b: string | undefined) => {
+    if (b === undefined) return false;
+    const x = Buffer.from(a, "utf8");
+    const y = Buffer.from(b, "utf8");
+    return x.length === y.length && timingSafeEqual(x, y);
+};
 
 /** The stack's backup key, made on first use (check-and-set 0: two first runs agree on one). */
 export async function backupKey(store: KvStore, folder: string, create: boolean): Promise<Buffer | undefined> {
@@ -63,16 +68,10 @@ async function holds(
 ): Promise<boolean> {
     if (md.currentGone) return false;
     if (key && md.custom.version === String(md.currentVersion) && md.custom[HMAC_FIELD] !== undefined)
-        return sameDigest(digest(key, value), md.custom[HMAC_FIELD]);
+        return same(digest(key, value), md.custom[HMAC_FIELD]);
     const now = await store.read(p, md.currentVersion);
-    return typeof now?.data.value === "string" && sameValue(now.data.value, value);
+    return typeof now?.data.value === "string" && same(now.data.value, value);
 }
-
-const sameValue = (a: string, b: string) => {
-    const x = Buffer.from(a, "utf8");
-    const y = Buffer.from(b, "utf8");
-    return x.length === y.length && timingSafeEqual(x, y);
-};
 
 /** One secret's backup: a new version when the newest does not hold the value, else nothing. */
 export async function backUpSecret(
@@ -103,7 +102,7 @@ export async function backUpSecret(
         if (version === "conflict") {
             // Another runner wrote meanwhile, or our own write's answer was lost: what does Vault hold now?
             const now = await store.read(p);
-            if (!now || typeof now.data.value !== "string" || !sameValue(now.data.value, secret.value))
+            if (!now || typeof now.data.value !== "string" || !same(now.data.value, secret.value))
                 return {
                     name: secret.name,
                     result: "failed",

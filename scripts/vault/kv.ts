@@ -13,7 +13,6 @@
 import * as fs from "fs";
 import nodeVault from "node-vault";
 import type { VaultBackupConfig } from "../../config/stack.schema";
-import { parseRetryAfter } from "../../providers/railway/client";
 
 /** A Vault problem, said without a credential or a value: safe to print. */
 export class VaultProblem extends Error {
@@ -163,14 +162,8 @@ export class KvStore {
                 if (e instanceof VaultProblem) throw e; // ours, made before any request (a refused path)
                 last = problemOf(e, what);
                 if (!retryable(last) || attempt === this.opts.attempts) throw last;
-                const after = parseRetryAfter(
-                    (e as { response?: { headers?: Record<string, string> } }).response?.headers?.["retry-after"] ??
-                        null,
-                );
-                const backoff = this.opts.unitMs * 2 ** (attempt - 1);
-                await pause(
-                    Math.min(after !== undefined ? (after / 1000) * this.opts.unitMs : backoff, 30 * this.opts.unitMs),
-                );
+                // node-vault hands back no response headers, so Vault's Retry-After cannot be read: back off.
+                await pause(Math.min(this.opts.unitMs * 2 ** (attempt - 1), 30 * this.opts.unitMs));
             }
         }
         throw last ?? new VaultProblem(`${what}: not attempted`);
