@@ -5,7 +5,13 @@
 import { strict as assert } from "assert";
 import { RailwayClient } from "../../providers/railway/client";
 import { DOCUMENTS, OperationName, isMutation } from "../../providers/railway/documents";
-import { headCommit, ManualClock, RailwayEmulator, startRailwayEmulator } from "../../tools/railway-emulator";
+import {
+    DEFAULT_DUPLICATE_MS,
+    headCommit,
+    ManualClock,
+    RailwayEmulator,
+    startRailwayEmulator,
+} from "../../tools/railway-emulator";
 
 const STAGE = 1000;
 
@@ -203,6 +209,83 @@ describe("Railway emulator (as strict as Railway)", () => {
                 ["pr-1"],
                 "the root environments query filters ephemeral ones",
             );
+        });
+
+        it("a duplicate's copy takes a while, as on Railway: APPLYING until it lands, a write naming it refused before, and without applyChangesInBackground the answer waits for it", async () => {
+            const { projectId, environmentId: production } = await project();
+            const svc = (await call("ServiceCreate", { input: { projectId, name: "web", environmentId: production } }))
+                .serviceCreate.id;
+            await call("VariableCollectionUpsert", {
+                input: {
+                    projectId,
+                    environmentId: production,
+                    serviceId: svc,
+                    variables: { A: "prod" },
+                    skipDeploys: true,
+                },
+            });
+            const status = async (environmentId: string) =>
+                (await call("EnvironmentStagedChanges", { environmentId })).environmentStagedChanges;
+            const background = (
+                await call("EnvironmentCreate", {
+                    input: {
+                        projectId,
+                        name: "pr-2",
+                        sourceEnvironmentId: production,
+                        applyChangesInBackground: true,
+                        skipInitialDeploys: true,
+                    },
+                })
+            ).environmentCreate.id;
+            assert.equal((await status(background)).status, "APPLYING");
+            assert.ok(!emu.store.hasInstance(svc, background), "nothing copied yet");
+            const early = {
+                input: {
+                    projectId,
+                    environmentId: background,
+                    serviceId: svc,
+                    variables: { A: "early" },
+                    skipDeploys: true,
+                },
+            };
+            await assert.rejects(
+                call("VariableCollectionUpsert", early),
+                /Environment pr-2 is still being created from production/,
+            );
+            const literal = await raw(
+                `mutation { serviceInstanceRedeploy(serviceId: "${svc}", environmentId: "${background}") }`,
+            );
+            assert.match(
+                literal.body.errors[0].message,
+                /still being created/,
+                "an id written in the document counts too",
+            );
+            clock.advance(DEFAULT_DUPLICATE_MS);
+            assert.deepEqual(await status(background), { status: "COMMITTED", lastAppliedError: null });
+            assert.deepEqual(
+                emu.store.vars(svc, background),
+                { A: "prod" },
+                "the copy landed, and the refused write left nothing",
+            );
+            await call("VariableCollectionUpsert", early);
+            assert.deepEqual(emu.store.vars(svc, background), { A: "early" }, "writable once the copy is done");
+
+            const withinRequest = (
+                await call("EnvironmentCreate", {
+                    input: { projectId, name: "pr-3", sourceEnvironmentId: production, skipInitialDeploys: true },
+                })
+            ).environmentCreate.id;
+            assert.equal((await status(withinRequest)).status, "COMMITTED", "answered once the copy was made");
+            assert.deepEqual(emu.store.vars(svc, withinRequest), { A: "prod" });
+
+            // A source deleted before its copy is made: the copy fails, as Railway reports it.
+            const orphan = emu.store.createEnvironment({ projectId, name: "pr-4", sourceEnvironmentId: withinRequest });
+            emu.store.deleteEnvironment(withinRequest);
+            clock.advance(DEFAULT_DUPLICATE_MS);
+            const failed = await status(orphan.id);
+            assert.equal(failed.status, "COMMITTED");
+            assert.match(failed.lastAppliedError, /source environment was deleted/);
+            assert.ok(!emu.store.hasInstance(svc, orphan.id));
         });
 
         it("volumeCreate: an omitted environment makes an instance everywhere, an explicit null none (Railway's schema; the community Terraform provider's acceptance test reads the mount path and size back)", async () => {

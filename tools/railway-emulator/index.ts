@@ -34,8 +34,10 @@ import {
 } from "graphql";
 import { Access, Principal, ProjectToken } from "./auth";
 import { makeRoots } from "./resolvers";
+import type { RequestContext } from "./resolvers/context";
 import { startSubscriptionServer } from "./subscriptions";
 import { handleUpload, UPLOAD_PATH } from "./upload";
+import { environmentIdsOf } from "./environment-ids";
 import { Clock, DeploymentOutcome, EmulatorStore, NOT_MODELLED, notModelled, StoreOptions } from "./store";
 
 export { EmulatorStore, ManualClock, headCommit } from "./store";
@@ -119,6 +121,8 @@ export interface EmulatorOptions {
     workspaces?: string[];
     /** See {@link StoreOptions.scopeReading}. */
     scopeReading?: StoreOptions["scopeReading"];
+    /** See {@link StoreOptions.duplicateMs}; default {@link DEFAULT_DUPLICATE_MS}. */
+    duplicateMs?: number;
     /**
      * Also serve HTTPS with this key and certificate (PEM), on a port of its own (`tlsPort`): for
      * clients that reach Railway's own host name (Railway's CLI streams logs and uploads code there,
@@ -176,6 +180,11 @@ let traceCounter = 0;
 const traceId = () => `emu-${Date.now().toString(36)}-${(++traceCounter).toString(36)}`;
 
 const DEFAULT_QUOTA = { limit: 10_000, windowMs: 3_600_000 };
+/**
+ * A duplicate's copy is never instant on Railway: every emulator makes one take a while, so a
+ * client that writes into a duplicate before its copy has landed is refused in every test.
+ */
+export const DEFAULT_DUPLICATE_MS = 300;
 
 export async function startRailwayEmulator(options: EmulatorOptions = {}): Promise<RailwayEmulator> {
     const schema = railwaySchema();
@@ -189,6 +198,7 @@ export async function startRailwayEmulator(options: EmulatorOptions = {}): Promi
         volumeDeletionMs: options.volumeDeletionMs,
         workspaces: options.workspaces,
         scopeReading: options.scopeReading,
+        duplicateMs: options.duplicateMs ?? DEFAULT_DUPLICATE_MS,
     });
     const maxPageSize = options.maxPageSize ?? 100;
     const quota = options.rateLimit ?? DEFAULT_QUOTA;
@@ -333,12 +343,25 @@ export async function startRailwayEmulator(options: EmulatorOptions = {}): Promi
             });
         }
         const isMutation = operationType === "mutation";
+        store.settleDuplicates();
+        if (isMutation) {
+            try {
+                store.refuseWhileCopying(environmentIdsOf(document, body.variables));
+            } catch (e) {
+                const err = e as GraphQLError;
+                return answer(200, {
+                    data: null,
+                    errors: [{ message: err.message, extensions: { code: err.extensions?.code, traceId: traceId() } }],
+                });
+            }
+        }
         const restore = isMutation ? store.checkpoint() : undefined;
+        const context: RequestContext = { access: new Access(principal) };
         const result = await graphql({
             schema,
             source: body.query!,
             rootValue: root,
-            contextValue: { access: new Access(principal) },
+            contextValue: context,
             variableValues: body.variables,
             operationName: body.operationName,
             fieldResolver: strictFieldResolver,
@@ -353,6 +376,10 @@ export async function startRailwayEmulator(options: EmulatorOptions = {}): Promi
                     extensions: { code: e.extensions?.code ?? "INTERNAL_SERVER_ERROR", traceId: traceId() },
                 })),
             });
+        }
+        if (context.copiedBeforeAnswer) {
+            await new Promise((r) => setTimeout(r, store.duplicateMs).unref());
+            store.settleDuplicates(context.copiedBeforeAnswer);
         }
         if (fault?.latencyMs && fault.afterApply) await delay();
         if (fault?.status && fault.afterApply) return faultAnswer(fault);
@@ -369,7 +396,10 @@ export async function startRailwayEmulator(options: EmulatorOptions = {}): Promi
     for (const t of options.projectTokens ?? []) store.mintProjectToken(t);
 
     const handleAdmin = async (req: LocalRequest, route: string): Promise<LocalReply> => {
-        if (req.method === "GET" && route === "store") return reply(200, store.snapshot());
+        if (req.method === "GET" && route === "store") {
+            store.settleDuplicates();
+            return reply(200, store.snapshot());
+        }
         if (req.method === "GET" && route === "log") return reply(200, log);
         const body = JSON.parse(req.text || "{}");
         switch (route) {

@@ -44,6 +44,13 @@ export interface EnvironmentRec {
     /** The environment this one was duplicated from (`sourceEnvironmentId`); a label, nothing more. */
     sourceEnvironmentId?: string;
     ephemeral: boolean;
+    /**
+     * A duplicate whose copy Railway is still making (`environmentStagedChanges` says APPLYING): its
+     * services, variables and volumes arrive at `readyAt`, and nothing can be written into it before.
+     */
+    applying?: { from: string; readyAt: number; deploy: boolean };
+    /** Why the copy into this duplicate failed (`EnvironmentPatch.lastAppliedError`). */
+    applyError?: string;
 }
 export interface ServiceRec {
     id: string;
@@ -228,6 +235,11 @@ export interface StoreOptions {
      * is safe under that reading too.
      */
     scopeReading?: "documented" | "experimental-description";
+    /**
+     * How long Railway takes to copy a source environment into a duplicate (default 0: at once). The
+     * environment exists, by name, from the start; its copy lands when the time is up.
+     */
+    duplicateMs?: number;
 }
 
 /** The workspace every emulator has (the committed `local` stack's). */

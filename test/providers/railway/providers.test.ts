@@ -285,8 +285,15 @@ describe("Railway dynamic providers against the emulator", function () {
                 assert.ok(legacy.store.hasInstance(svc.id, production));
                 // Review environments are forks: reached only by their own writes under both readings.
                 // Two deployed at once each move under their own stack: neither is taken for a leak.
-                const fork = (name: string) =>
-                    legacy.store.createEnvironment({ projectId: project.id, name, sourceEnvironmentId: staging }).id;
+                const fork = (name: string) => {
+                    const { id } = legacy.store.createEnvironment({
+                        projectId: project.id,
+                        name,
+                        sourceEnvironmentId: staging,
+                    });
+                    legacy.store.settleDuplicates(id); // its copy landed, as a review stack's Environment waits for
+                    return id;
+                };
                 const [pr1, pr2] = [fork("pr-1"), fork("pr-2")];
                 const write = (environmentId: string, value: string) =>
                     p(variablesProvider).create({

@@ -26,7 +26,12 @@ export function environmentsResolvers(store: EmulatorStore, views: Views) {
 
         environmentCreate: ({ input }: Args, ctx: RequestContext) => {
             ctx.access.account();
-            return envView(store.createEnvironment(input).id);
+            const e = store.createEnvironment(input);
+            // Without applyChangesInBackground Railway copies the source within the request, so a big
+            // duplicate can outlast a client's or a gateway's timeout (why Railway's CLI moved to the
+            // background); the environment exists by name all along.
+            if (e.applying && !input.applyChangesInBackground) ctx.copiedBeforeAnswer = e.id;
+            return envView(e.id);
         },
         environment: ({ id, projectId }: Args, ctx: RequestContext) => {
             const e = store.environment(id, { includeDeleted: true });
@@ -97,7 +102,7 @@ export function environmentsResolvers(store: EmulatorStore, views: Views) {
         },
         environmentStagedChanges: ({ environmentId }: Args, ctx: RequestContext) => {
             ctx.access.environment(projectOfEnv(environmentId), environmentId);
-            store.environment(environmentId);
+            const env = store.environment(environmentId);
             if (!store.staged.has(environmentId)) {
                 const now = store.now();
                 return {
@@ -105,9 +110,10 @@ export function environmentsResolvers(store: EmulatorStore, views: Views) {
                     environmentId,
                     createdAt: iso(now),
                     updatedAt: iso(now),
-                    status: "COMMITTED",
+                    // A duplicate is APPLYING until its copy lands (the status Railway's CLI waits on).
+                    status: env.applying ? "APPLYING" : "COMMITTED",
                     message: null,
-                    lastAppliedError: null,
+                    lastAppliedError: env.applyError ?? null,
                     appliedAt: null,
                     patch: () => ({}),
                     environment: () => envView(environmentId),

@@ -73,6 +73,7 @@ export abstract class StoreBase {
     readonly volumeDeletionMs: number;
     readonly plan: keyof typeof RAILWAY_VOLUMES_PER_PROJECT;
     readonly scopeReading: "documented" | "experimental-description";
+    readonly duplicateMs: number;
 
     constructor(opts: StoreOptions) {
         this.deployStageMs = Math.max(1, opts.deployStageMs);
@@ -81,6 +82,7 @@ export abstract class StoreBase {
         this.volumeDeletionMs = opts.volumeDeletionMs ?? 2 * this.deployStageMs;
         this.plan = opts.plan ?? "pro";
         this.scopeReading = opts.scopeReading ?? "documented";
+        this.duplicateMs = Math.max(0, opts.duplicateMs ?? 0);
         for (const id of [DEFAULT_WORKSPACE, ...(opts.workspaces ?? [])]) this.workspaces.set(id, { id, name: id });
     }
 

@@ -56,8 +56,41 @@ export abstract class ProjectsStore extends VariablesStore {
             ephemeral: !!input.ephemeral,
         };
         this.environments.set(e.id, e);
-        if (source) this.copyEnvironment(source.id, e.id, !input.skipInitialDeploys);
+        if (source && this.duplicateMs > 0)
+            e.applying = { from: source.id, readyAt: this.now() + this.duplicateMs, deploy: !input.skipInitialDeploys };
+        else if (source) this.copyEnvironment(source.id, e.id, !input.skipInitialDeploys);
         return e;
+    }
+
+    /**
+     * Lands the copies that are due (all of them, or this one environment's whatever the time): the
+     * source as it is now, as Railway copies it when it gets to it. A source deleted meanwhile is the
+     * copy's error, as Railway reports one (`lastAppliedError`).
+     */
+    settleDuplicates(only?: string): void {
+        for (const e of this.environments.values()) {
+            if (!e.applying || e.deletedAt !== undefined) continue;
+            if (only ? e.id !== only : e.applying.readyAt > this.now()) continue;
+            const { from, deploy } = e.applying;
+            delete e.applying;
+            const source = this.environments.get(from);
+            if (!source || source.deletedAt !== undefined)
+                e.applyError = "The source environment was deleted before it could be copied";
+            else this.copyEnvironment(from, e.id, deploy);
+        }
+    }
+
+    /** Refuses a write into a duplicate whose copy is not done: the copy would land over it. */
+    refuseWhileCopying(environmentIds: Iterable<string>): void {
+        for (const id of environmentIds) {
+            const e = this.environments.get(id);
+            if (e?.applying && e.deletedAt === undefined) {
+                const from = this.environments.get(e.applying.from)?.name ?? e.applying.from;
+                throw badInput(
+                    `Environment ${e.name} is still being created from ${from}; wait until its changes are applied (environmentStagedChanges)`,
+                );
+            }
+        }
     }
 
     /**
