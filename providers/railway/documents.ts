@@ -134,6 +134,14 @@ export const DOCUMENTS = {
             }
         }
     `,
+    EnvironmentStagedChanges: /* GraphQL */ `
+        query EnvironmentStagedChanges($environmentId: String!) {
+            environmentStagedChanges(environmentId: $environmentId) {
+                status
+                lastAppliedError
+            }
+        }
+    `,
     EnvironmentConfig: /* GraphQL */ `
         query EnvironmentConfig($id: String!) {
             environment(id: $id) {

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { changedKeys, createOrAdopt, deleteIfExists, gql, gqlAll, readOrGone, requiredIds, splitId } from "./api";
 import { defineProvider } from "./define";
+import { untilCopied } from "./duplicate";
 import { replaceKeys } from "./properties";
 
 /**
@@ -11,7 +12,8 @@ import { replaceKeys } from "./properties";
  * of the declared name that already exists is adopted (the project's default one, or one made in
  * the dashboard, forks included). A new one is created empty, or as a duplicate of
  * `duplicateFrom` (Railway copies its services, settings and variables, and deploys nothing:
- * `skipInitialDeploys`), which the stack then makes what its config says.
+ * `skipInitialDeploys`), which the stack then makes what its config says: the create returns once
+ * Railway reports the copy applied, so nothing of the stack is written into it before.
  */
 export interface EnvironmentArgs {
     projectId: pulumi.Input<string>;
@@ -61,11 +63,16 @@ export const environmentProvider: pulumi.dynamic.ResourceProvider = defineProvid
         // Adopt the environment of that name when it exists (Railway creates a default one with
         // every project), so a stack can own the environment its project came with.
         const existing = envs.find((e) => e.name === inputs.name);
-        if (existing)
+        if (existing) {
+            // A duplicate found by name may be one whose copy is still being made (a create whose
+            // answer was lost, here or in an earlier run): it is handed on once the copy is done.
+            const source = existing.sourceEnvironment?.id;
+            if (source) await untilCopied(inputs.apiUrl, existing, envs.find((e) => e.id === source)?.name ?? source);
             return {
                 id: existing.id,
-                outs: { ...inputs, environmentId: existing.id, sourceEnvironmentId: existing.sourceEnvironment?.id },
+                outs: { ...inputs, environmentId: existing.id, sourceEnvironmentId: source },
             };
+        }
         let sourceEnvironmentId: string | undefined;
         if (inputs.duplicateFrom) {
             sourceEnvironmentId = envs.find((e) => e.name === inputs.duplicateFrom)?.id;
@@ -85,6 +92,9 @@ export const environmentProvider: pulumi.dynamic.ResourceProvider = defineProvid
                                 projectId: inputs.projectId,
                                 name: inputs.name,
                                 sourceEnvironmentId,
+                                // The copy is made after the answer (untilCopied waits for it): made
+                                // within the request, a big one outlasts the call's timeout.
+                                applyChangesInBackground: sourceEnvironmentId ? true : undefined,
                                 skipInitialDeploys: true,
                                 ephemeral: inputs.ephemeral ?? false,
                             },
@@ -94,6 +104,7 @@ export const environmentProvider: pulumi.dynamic.ResourceProvider = defineProvid
                 ).environmentCreate,
             async () => (await environmentsOf(inputs.apiUrl, inputs.projectId)).find((e) => e.name === inputs.name),
         );
+        if (sourceEnvironmentId) await untilCopied(inputs.apiUrl, created, inputs.duplicateFrom!);
         return {
             id: created.id,
             outs: { ...inputs, environmentId: created.id, sourceEnvironmentId: created.sourceEnvironment?.id },

@@ -1,0 +1,63 @@
+/**
+ * Waiting for Railway to finish copying a duplicated environment.
+ *
+ * Railway copies the source's services, variables and volumes into a duplicate after it answers the
+ * create when asked to (`applyChangesInBackground`, as its CLI does since a copy made within the
+ * request outlasted a 30 s timeout on big environments), and within the request otherwise, where a
+ * client that times out finds the environment by name while the copy is still being made. Every
+ * other resource of a review stack writes into that environment: a write made before the copy lands
+ * is refused, or the copy lands over it. So an environment is handed on only once Railway reports
+ * its copy applied (`environmentStagedChanges`, no longer APPLYING), as Railway's CLI waits too.
+ */
+import { shown } from "../../config/values";
+import { gql } from "./api";
+import { reportProgress } from "./progress";
+
+/** How long a duplicate's copy may take: `RAILWAY_DUPLICATE_TIMEOUT_MS`, default 10 minutes. */
+export function duplicateTimeoutMs(): number {
+    const v = Number(process.env.RAILWAY_DUPLICATE_TIMEOUT_MS);
+    return Number.isFinite(v) && v > 0 ? v : 600_000;
+}
+
+const FIRST_POLL_MS = 250;
+const LONGEST_POLL_MS = 5_000;
+const PROGRESS_EVERY_MS = 15_000;
+
+/** Resolves once Railway has applied the copy into `name`; throws when the copy failed or outlasted the timeout. */
+export async function untilCopied(
+    apiUrl: string | undefined,
+    env: { id: string; name: string },
+    sourceName: string,
+): Promise<void> {
+    const started = Date.now();
+    const deadline = started + duplicateTimeoutMs();
+    let delay = FIRST_POLL_MS;
+    let reported = 0;
+    for (;;) {
+        const { environmentStagedChanges: patch } = await gql(apiUrl, "EnvironmentStagedChanges", {
+            environmentId: env.id,
+        });
+        if (patch.status !== "APPLYING") {
+            if (patch.lastAppliedError)
+                throw new Error(
+                    `railway.Environment '${env.name}': Railway could not copy '${sourceName}' into it: ${shown(patch.lastAppliedError, 300)}. ` +
+                        `Delete environment '${env.name}' in Railway (or pulumi destroy this stack) and run the update again`,
+                );
+            return;
+        }
+        const waited = Date.now() - started;
+        if (Date.now() + delay > deadline)
+            throw new Error(
+                `railway.Environment '${env.name}': Railway was still copying '${sourceName}' into it after ${Math.round(waited / 1000)} s ` +
+                    `(RAILWAY_DUPLICATE_TIMEOUT_MS); nothing was written into it. Run the update again: it takes the environment over and waits for the copy`,
+            );
+        if (waited - reported >= PROGRESS_EVERY_MS || reported === 0) {
+            reportProgress(
+                `railway: environment '${env.name}' is still being copied from '${sourceName}' (${Math.round(waited / 1000)} s)`,
+            );
+            reported = Math.max(waited, 1);
+        }
+        await new Promise((r) => setTimeout(r, delay));
+        delay = Math.min(delay * 1.5, LONGEST_POLL_MS);
+    }
+}
