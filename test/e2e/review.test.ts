@@ -22,6 +22,7 @@ const PLANTED = `planted-review-secret-${randomBytes(12).toString("hex")}`;
 const TOKEN = "ghs_reviewenvironmentstoken00000000000";
 const REPO = "ainative/platform";
 const sha = () => randomBytes(20).toString("hex");
+const COPY_MS = 2_000;
 
 describe("review environments per pull request under the real engine", function () {
     let s: LocalStack;
@@ -66,6 +67,9 @@ describe("review environments per pull request under the real engine", function 
         for (let i = 0; i < 3; i++) prs.push(gh.addPullRequest("ainative", "platform", `change ${i}`));
         ({ s } = await startGatedLocalStack(servers, {
             authSecret: PLANTED,
+            // Railway takes a while to copy the base into a duplicate, and refuses a write into it
+            // meanwhile: a first up that wrote before the copy landed failed (issue 37, item 8).
+            emulator: { duplicateMs: COPY_MS },
             mutate: (c) => (c["ainative-platform:reviewEnvironments"] = { max: 2, idleDays: 7 }),
         }));
     });
@@ -87,6 +91,19 @@ describe("review environments per pull request under the real engine", function 
         assert.ok(e, "Railway has the review environment");
         assert.equal(e.ephemeral, true);
         assert.equal(e.sourceEnvironmentId, env("local")!.id, "a duplicate of the base's environment");
+        const created = s.emu.log.find(
+            (l) =>
+                l.operationName === "EnvironmentCreate" &&
+                (l.variables.input as { name?: string }).name === `pr-${prs[0]}`,
+        )!;
+        assert.equal(
+            (created.variables.input as { applyChangesInBackground?: boolean }).applyChangesInBackground,
+            true,
+        );
+        assert.ok(
+            s.emu.log.some((l) => l.operationName === "EnvironmentStagedChanges"),
+            "the first up waited for Railway's copy before writing into the duplicate",
+        );
         const deployed = deploymentsIn(`pr-${prs[0]}`);
         assert.equal(deployed.length, 1, "one deployment");
         assert.equal(deployed[0].branch, first.branch);

@@ -5,6 +5,7 @@
  */
 import { strict as assert } from "assert";
 import type { WorkspaceOptions } from "../../scripts/engine/workspace";
+import type { EmulatorOptions } from "../../tools/railway-emulator";
 import { LocalStack, startLocalStack } from "./e2e";
 import { fastGate } from "./gate";
 import { SampleApp, startSampleApp } from "./sample-app";
@@ -14,13 +15,19 @@ import { Servers } from "./services/servers";
 
 export async function startGatedLocalStack(
     servers: Servers,
-    opts: { authSecret: string; mutate?: WorkspaceOptions["mutate"]; env?: NodeJS.ProcessEnv },
+    opts: {
+        authSecret: string;
+        mutate?: WorkspaceOptions["mutate"];
+        env?: NodeJS.ProcessEnv;
+        emulator?: EmulatorOptions;
+    },
 ): Promise<{ s: LocalStack; app: SampleApp }> {
     const [pg, redis] = await servers.start(startPostgres(), startRedis());
     const [app] = await servers.start(startSampleApp({ databaseUrl: pg.url, redisUrl: redis.url }));
     app.setMode({ mode: "healthy" });
     const s = await startLocalStack({
         env: opts.env,
+        emulator: opts.emulator,
         mutate: (c) => {
             c["ainative-platform:gate"] = fastGate(app.url);
             opts.mutate?.(c);
