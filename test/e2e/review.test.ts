@@ -22,7 +22,13 @@ const PLANTED = `planted-review-secret-${randomBytes(12).toString("hex")}`;
 const TOKEN = "ghs_reviewenvironmentstoken00000000000";
 const REPO = "ainative/platform";
 const sha = () => randomBytes(20).toString("hex");
-const COPY_MS = 2_000;
+/**
+ * Railway's copy of the base into a review environment outlasts one call's wait for an answer, as
+ * a big environment's outlasts a gateway's 30 s: a create made within the request is given up on
+ * while the copy goes on (the first up then wrote into it too early and failed: issue 37, item 8).
+ */
+const COPY_MS = 5_000;
+const CALL_TIMEOUT_MS = String(COPY_MS / 2);
 
 describe("review environments per pull request under the real engine", function () {
     let s: LocalStack;
@@ -37,7 +43,12 @@ describe("review environments per pull request under the real engine", function 
             args,
             io,
             s.ws.dir,
-            { ...s.ws.env, GITHUB_TOKEN: TOKEN, GITHUB_API_URL: gh.url },
+            {
+                ...s.ws.env,
+                GITHUB_TOKEN: TOKEN,
+                GITHUB_API_URL: gh.url,
+                RAILWAY_API_TIMEOUT_MS: CALL_TIMEOUT_MS,
+            },
             { now: now ? () => now : undefined, githubRetryUnitMs: 1 },
         );
         s.outputs.push(io.all());
@@ -67,8 +78,7 @@ describe("review environments per pull request under the real engine", function 
         for (let i = 0; i < 3; i++) prs.push(gh.addPullRequest("ainative", "platform", `change ${i}`));
         ({ s } = await startGatedLocalStack(servers, {
             authSecret: PLANTED,
-            // Railway takes a while to copy the base into a duplicate, and refuses a write into it
-            // meanwhile: a first up that wrote before the copy landed failed (issue 37, item 8).
+            // Railway refuses a write into a duplicate before its copy has landed.
             emulator: { duplicateMs: COPY_MS },
             mutate: (c) => (c["ainative-platform:reviewEnvironments"] = { max: 2, idleDays: 7 }),
         }));
