@@ -37,11 +37,13 @@ export async function untilCopied(
         const { environmentStagedChanges: patch } = await gql(apiUrl, "EnvironmentStagedChanges", {
             environmentId: env.id,
         });
-        if (patch.status !== "APPLYING") {
+        // Done as Railway's CLI takes it: STAGED or COMMITTED. APPLYING, or a status this code does
+        // not know, is waited on: writing into a copy that may not be done is the guess not to make.
+        if (patch.status === "COMMITTED" || patch.status === "STAGED") {
             if (patch.lastAppliedError)
                 throw new Error(
                     `railway.Environment '${env.name}': Railway could not copy '${sourceName}' into it: ${shown(patch.lastAppliedError, 300)}. ` +
-                        `Delete environment '${env.name}' in Railway (or pulumi destroy this stack) and run the update again`,
+                        `Delete environment '${env.name}' in Railway and run the update again`,
                 );
             return;
         }
@@ -49,7 +51,8 @@ export async function untilCopied(
         if (Date.now() + delay > deadline)
             throw new Error(
                 `railway.Environment '${env.name}': Railway was still copying '${sourceName}' into it after ${Math.round(waited / 1000)} s ` +
-                    `(RAILWAY_DUPLICATE_TIMEOUT_MS); nothing was written into it. Run the update again: it takes the environment over and waits for the copy`,
+                    `(status ${shown(String(patch.status), 40)}, RAILWAY_DUPLICATE_TIMEOUT_MS); nothing was written into it. ` +
+                    `Run the update again: it takes the environment over and waits for the copy`,
             );
         if (waited - reported >= PROGRESS_EVERY_MS || reported === 0) {
             reportProgress(

@@ -107,7 +107,7 @@ describe("Railway provider: a duplicated environment is handed on only once its 
                 e.message,
                 /railway\.Environment 'pr-1': Railway could not copy '.+' into it: 'The source environment was deleted/,
             );
-            assert.match(e.message, /Delete environment 'pr-1' in Railway .* and run the update again/);
+            assert.match(e.message, /Delete environment 'pr-1' in Railway and run the update again/);
             return true;
         });
     });
@@ -116,7 +116,7 @@ describe("Railway provider: a duplicated environment is handed on only once its 
         process.env.RAILWAY_DUPLICATE_TIMEOUT_MS = String(COPY_MS / 5);
         await assert.rejects(
             create(),
-            /Railway was still copying 'staging' into it after \d+ s \(RAILWAY_DUPLICATE_TIMEOUT_MS\); nothing was written into it\. Run the update again/,
+            /Railway was still copying 'staging' into it after \d+ s \(status 'APPLYING', RAILWAY_DUPLICATE_TIMEOUT_MS\); nothing was written into it\. Run the update again/,
         );
         const [made] = environments().filter((e) => e.name === "pr-1");
         delete process.env.RAILWAY_DUPLICATE_TIMEOUT_MS;
