@@ -28,6 +28,25 @@ describe("why an engine run failed", () => {
         assert.doesNotMatch(why, /up\.railway\.app|s3cr3t-value/);
     });
 
+    it("an error whose reasons follow it (a provider's initialization error): the reasons too", () => {
+        const stdout = [
+            " +  railway:index:Environment platform-pr-1 creating (0s) error: 1 error occurred:",
+            " +  railway:index:Environment platform-pr-1 **creating failed** error: 1 error occurred:",
+            "Diagnostics:",
+            "  railway:index:Environment (platform-pr-1):",
+            "    error: 2 errors occurred:",
+            "    \t* railway.Environment 'pr-1': Railway was still copying 'staging' into it",
+            "    \t* a second reason",
+            "",
+            "* a bullet of the outputs, after the errors",
+            "Outputs:",
+            '    web: "https://web-1.up.railway.app"',
+        ].join("\n");
+        const why = whyFailed({ code: 255, stdout, stderr: "" });
+        assert.match(why, /Railway was still copying 'staging' into it\n\* a second reason/);
+        assert.doesNotMatch(why, /bullet of the outputs|up\.railway\.app/);
+    });
+
     it("bounded: at most the lines asked for, each at most 300 characters", () => {
         const stderr = Array.from({ length: 100 }, (_, i) => `error: problem ${i} ${"x".repeat(1000)}`).join("\n");
         const why = whyFailed({ code: 1, stdout: "", stderr }, { lines: 5 });
