@@ -130,6 +130,7 @@ export const DOCUMENTS = {
                 deletedAt
                 sourceEnvironment {
                     id
+                    name
                 }
             }
         }

@@ -23,7 +23,14 @@ const FIRST_POLL_MS = 250;
 const LONGEST_POLL_MS = 5_000;
 const PROGRESS_EVERY_MS = 15_000;
 
-/** Resolves once Railway has applied the copy into `name`; throws when the copy failed or outlasted the timeout. */
+/** Railway reports the copy failed (`lastAppliedError`): the duplicate will never be whole. */
+export class CopyFailed extends Error {}
+
+/**
+ * Resolves once Railway has applied the copy into `name`. Throws {@link CopyFailed} when Railway
+ * reports the copy failed, and a plain error when it has not landed within the timeout (or Railway
+ * could not be asked): then it may yet land.
+ */
 export async function untilCopied(
     apiUrl: string | undefined,
     env: { id: string; name: string },
@@ -41,9 +48,8 @@ export async function untilCopied(
         // not know, is waited on: writing into a copy that may not be done is the guess not to make.
         if (patch.status === "COMMITTED" || patch.status === "STAGED") {
             if (patch.lastAppliedError)
-                throw new Error(
-                    `railway.Environment '${env.name}': Railway could not copy '${sourceName}' into it: ${shown(patch.lastAppliedError, 300)}. ` +
-                        `Delete environment '${env.name}' in Railway and run the update again`,
+                throw new CopyFailed(
+                    `railway.Environment '${env.name}': Railway could not copy '${sourceName}' into it: ${shown(patch.lastAppliedError, 300)}`,
                 );
             return;
         }
@@ -52,7 +58,7 @@ export async function untilCopied(
             throw new Error(
                 `railway.Environment '${env.name}': Railway was still copying '${sourceName}' into it after ${Math.round(waited / 1000)} s ` +
                     `(status ${shown(String(patch.status), 40)}, RAILWAY_DUPLICATE_TIMEOUT_MS); nothing was written into it. ` +
-                    `Run the update again: it takes the environment over and waits for the copy`,
+                    `Run the update again to wait for it`,
             );
         if (waited - reported >= PROGRESS_EVERY_MS || reported === 0) {
             reportProgress(

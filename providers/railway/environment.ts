@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { changedKeys, createOrAdopt, deleteIfExists, gql, gqlAll, readOrGone, requiredIds, splitId } from "./api";
 import { defineProvider } from "./define";
-import { untilCopied } from "./duplicate";
+import { CopyFailed, untilCopied } from "./duplicate";
 import { replaceKeys } from "./properties";
 
 /**
@@ -45,6 +45,35 @@ type EnvNode = { id: string; name: string; sourceEnvironment: { id: string } | n
 const environmentsOf = (apiUrl: string | undefined, projectId: string): Promise<EnvNode[]> =>
     gqlAll(apiUrl, "ProjectEnvironments", { id: projectId }, (d) => d.project.environments);
 
+/**
+ * Waits for a duplicate's copy before the environment is handed on.
+ * - Not landed yet (too long, or Railway could not be asked): the engine's initialization error.
+ *   The environment exists, so it goes into the stack's state with the error; a destroy removes it
+ *   instead of leaving it on Railway, and the next update resumes the wait.
+ * - Failed (Railway says so): it will never be whole. One this create just made is deleted, so
+ *   nothing is left half made and the next run makes it anew; one found by name (never in this
+ *   stack's state) is named, to be deleted by hand.
+ */
+async function handedOnCopied(
+    apiUrl: string | undefined,
+    env: { id: string; name: string },
+    sourceName: string,
+    outs: EnvironmentState,
+    madeNow: boolean,
+): Promise<void> {
+    try {
+        await untilCopied(apiUrl, env, sourceName);
+    } catch (e) {
+        const message = (e as Error).message;
+        if (!(e instanceof CopyFailed))
+            throw Object.assign(new Error(message), { id: env.id, properties: outs, reasons: [message] });
+        if (!madeNow)
+            throw new Error(`${message}. Delete environment '${env.name}' in Railway and run the update again`);
+        await deleteIfExists(apiUrl, "EnvironmentDelete", { id: env.id });
+        throw new Error(`${message}. The environment was deleted: run the update again to make it anew`);
+    }
+}
+
 export const environmentProvider: pulumi.dynamic.ResourceProvider = defineProvider("Environment", {
     async check(_olds, news) {
         const failures = requiredIds(news, ["projectId"]);
@@ -67,11 +96,16 @@ export const environmentProvider: pulumi.dynamic.ResourceProvider = defineProvid
             // A duplicate found by name may be one whose copy is still being made (a create whose
             // answer was lost, here or in an earlier run): it is handed on once the copy is done.
             const source = existing.sourceEnvironment?.id;
-            if (source) await untilCopied(inputs.apiUrl, existing, envs.find((e) => e.id === source)?.name ?? source);
-            return {
-                id: existing.id,
-                outs: { ...inputs, environmentId: existing.id, sourceEnvironmentId: source },
-            };
+            const outs = { ...inputs, environmentId: existing.id, sourceEnvironmentId: source };
+            if (source)
+                await handedOnCopied(
+                    inputs.apiUrl,
+                    existing,
+                    envs.find((e) => e.id === source)?.name ?? source,
+                    outs,
+                    false,
+                );
+            return { id: existing.id, outs };
         }
         let sourceEnvironmentId: string | undefined;
         if (inputs.duplicateFrom) {
@@ -104,11 +138,9 @@ export const environmentProvider: pulumi.dynamic.ResourceProvider = defineProvid
                 ).environmentCreate,
             async () => (await environmentsOf(inputs.apiUrl, inputs.projectId)).find((e) => e.name === inputs.name),
         );
-        if (sourceEnvironmentId) await untilCopied(inputs.apiUrl, created, inputs.duplicateFrom!);
-        return {
-            id: created.id,
-            outs: { ...inputs, environmentId: created.id, sourceEnvironmentId: created.sourceEnvironment?.id },
-        };
+        const outs = { ...inputs, environmentId: created.id, sourceEnvironmentId: created.sourceEnvironment?.id };
+        if (sourceEnvironmentId) await handedOnCopied(inputs.apiUrl, created, inputs.duplicateFrom!, outs, true);
+        return { id: created.id, outs };
     },
     async read(id, props?: EnvironmentState) {
         const [projectId, environmentId] = id.includes(":")
@@ -131,6 +163,15 @@ export const environmentProvider: pulumi.dynamic.ResourceProvider = defineProvid
     async update(id, olds: EnvironmentState, news: EnvironmentState) {
         if (olds.name !== news.name) await gql(news.apiUrl, "EnvironmentRename", { id, input: { name: news.name } });
         const { environment } = await gql(news.apiUrl, "Environment", { id });
+        // The update that follows a create whose copy had not landed (an initialization error): it
+        // resumes the wait; for a duplicate long since copied it is one question.
+        if (environment.sourceEnvironment)
+            await untilCopied(news.apiUrl, environment, environment.sourceEnvironment.name).catch((e) => {
+                if (!(e instanceof CopyFailed)) throw e;
+                throw new Error(
+                    `${e.message}. Destroy this stack's environment (pulumi destroy) and run the update again`,
+                );
+            });
         return {
             outs: {
                 ...news,

@@ -97,31 +97,66 @@ describe("Railway provider: a duplicated environment is handed on only once its 
         assert.equal(environments().length, 2);
     });
 
-    it("a copy Railway could not make is an error naming the environment and what to do", async () => {
+    it("a copy Railway could not make: one this create made is deleted (nothing half made), one found by name is named to delete", async () => {
         const staging = emu.store.liveEnvironments(projectId)[0].id;
-        emu.store.createEnvironment({ projectId, name: "pr-1", sourceEnvironmentId: staging });
+        const creating = create();
         // The copy's source goes before Railway gets to it.
+        while (!emu.log.some((l) => l.operationName === "EnvironmentCreate")) await new Promise((r) => setImmediate(r));
         emu.store.deleteEnvironment(staging);
-        await assert.rejects(create(), (e: Error) => {
+        await assert.rejects(creating, (e: Error & { id?: string }) => {
             assert.match(
                 e.message,
-                /railway\.Environment 'pr-1': Railway could not copy '.+' into it: 'The source environment was deleted/,
+                /railway\.Environment 'pr-1': Railway could not copy 'staging' into it: 'The source environment was deleted.*'\. The environment was deleted: run the update again to make it anew/,
             );
-            assert.match(e.message, /Delete environment 'pr-1' in Railway and run the update again/);
+            assert.equal(e.id, undefined, "not an initialization error: nothing goes into the state");
             return true;
         });
-    });
+        assert.deepEqual(
+            environments().map((e) => e.name),
+            [],
+            "the half-made duplicate is gone (and so is its source)",
+        );
 
-    it("a copy longer than RAILWAY_DUPLICATE_TIMEOUT_MS is an error saying to run again, and the next run takes the environment over", async () => {
-        process.env.RAILWAY_DUPLICATE_TIMEOUT_MS = String(COPY_MS / 5);
+        const project = emu.store.createProject({
+            name: "other",
+            workspaceId: "local-workspace",
+            defaultEnvironmentName: "staging",
+        });
+        projectId = project.id;
+        const source = emu.store.liveEnvironments(projectId)[0].id;
+        const found = emu.store.createEnvironment({ projectId, name: "pr-1", sourceEnvironmentId: source });
+        emu.store.deleteEnvironment(source);
         await assert.rejects(
             create(),
-            /Railway was still copying 'staging' into it after \d+ s \(status 'APPLYING', RAILWAY_DUPLICATE_TIMEOUT_MS\); nothing was written into it\. Run the update again/,
+            /Railway could not copy '.+' into it: .*\. Delete environment 'pr-1' in Railway and run the update again/,
         );
+        assert.equal(
+            emu.store.environment(found.id).deletedAt,
+            undefined,
+            "one this create did not make is left to its owner",
+        );
+    });
+
+    it("a copy longer than RAILWAY_DUPLICATE_TIMEOUT_MS: an initialization error carrying the environment (the state gets it, a destroy removes it), the next update waits, a lost state takes it over by name", async () => {
+        process.env.RAILWAY_DUPLICATE_TIMEOUT_MS = String(COPY_MS / 5);
+        let partial: { id: string; properties: Record<string, unknown> } | undefined;
+        await assert.rejects(create(), (e: Error & { id: string; properties: Record<string, unknown> }) => {
+            assert.match(
+                e.message,
+                /Railway was still copying 'staging' into it after \d+ s \(status 'APPLYING', RAILWAY_DUPLICATE_TIMEOUT_MS\); nothing was written into it\. Run the update again to wait for it/,
+            );
+            partial = { id: e.id, properties: e.properties };
+            return true;
+        });
         const [made] = environments().filter((e) => e.name === "pr-1");
+        assert.equal(partial!.id, made.id);
+        assert.equal(partial!.properties.environmentId, made.id);
         delete process.env.RAILWAY_DUPLICATE_TIMEOUT_MS;
+        const inputs = { projectId, name: "pr-1", duplicateFrom: "staging", ephemeral: true, apiUrl: emu.apiUrl };
+        await environmentProvider.update!(made.id, partial!.properties, inputs);
+        assert.equal(emu.store.environment(made.id).applying, undefined, "the update returned once the copy landed");
+        await writeInto(made.id);
         const { id } = await create();
-        assert.equal(id, made.id, "taken over, not made twice");
-        await writeInto(id);
+        assert.equal(id, made.id, "taken over by name, not made twice");
     });
 });
