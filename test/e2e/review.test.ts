@@ -37,7 +37,7 @@ describe("review environments per pull request under the real engine", function 
     const prs: number[] = [];
     const DAY = 86_400_000;
 
-    const review = async (args: string[], now?: Date) => {
+    const review = async (args: string[], now?: Date, env: NodeJS.ProcessEnv = {}) => {
         const io = captureIO();
         const code = await reviewCommand(
             args,
@@ -48,16 +48,18 @@ describe("review environments per pull request under the real engine", function 
                 GITHUB_TOKEN: TOKEN,
                 GITHUB_API_URL: gh.url,
                 RAILWAY_API_TIMEOUT_MS: CALL_TIMEOUT_MS,
+                ...env,
             },
             { now: now ? () => now : undefined, githubRetryUnitMs: 1 },
         );
         s.outputs.push(io.all());
         return { code, io };
     };
-    const open = (pr: number, branch: string, commit: string, now?: Date) =>
+    const open = (pr: number, branch: string, commit: string, now?: Date, env?: NodeJS.ProcessEnv) =>
         review(
             ["up", "--pr", String(pr), "--branch", branch, "--repo", REPO, "--commit", commit, "--base", "local"],
             now,
+            env,
         );
     const { env, service, deploymentsIn } = railwayViews(() => s.emu);
     const web = () => service("web");
@@ -203,7 +205,40 @@ describe("review environments per pull request under the real engine", function 
         assert.match(again.io.all(), /nothing to do/);
     });
 
-    it("f. no secret value in any output, comment or record", async () => {
+    it("f. a copy outlasting RAILWAY_DUPLICATE_TIMEOUT_MS: the up fails saying so, the environment is in the stack's state (never an orphan on Railway), the next up resumes it, a close removes it", async () => {
+        const pr = prs[2];
+        const commit = sha();
+        s.emu.store.push(REPO, "feature/slow-copy", commit);
+        const slow = await open(pr, "feature/slow-copy", commit, undefined, {
+            RAILWAY_DUPLICATE_TIMEOUT_MS: String(COPY_MS / 5),
+        });
+        assert.notEqual(slow.code, 0, slow.io.all());
+        assert.match(slow.io.all(), new RegExp(`pr-${pr}: failed`));
+        assert.match(comments(pr)[0].body, /Railway was still copying .local. into it/, comments(pr)[0].body);
+        const made = env(`pr-${pr}`)!;
+        const exported = await s.ws.run(["stack", "export", "--stack", `pr-${pr}`]);
+        assert.equal(exported.code, 0, exported.stderr);
+        const inState = (
+            JSON.parse(exported.stdout).deployment.resources as Array<{
+                type: string;
+                id?: string;
+                initErrors?: string[];
+            }>
+        ).find((r) => r.type === "railway:index:Environment")!;
+        assert.equal(inState.id, made.id, "the environment is in the state, so a destroy reaches it");
+        assert.match(inState.initErrors!.join("\n"), /still copying/);
+
+        const resumed = await open(pr, "feature/slow-copy", commit);
+        assert.equal(resumed.code, 0, resumed.io.all());
+        assert.equal(env(`pr-${pr}`)!.id, made.id, "resumed, not made twice");
+        assert.equal(deploymentsIn(`pr-${pr}`).length, 1);
+
+        const closed = await review(["destroy", "--pr", String(pr), "--repo", REPO, "--base", "local"]);
+        assert.equal(closed.code, 0, closed.io.all());
+        assert.ok(![...s.emu.store.environments.values()].some((e) => e.name.startsWith("pr-") && !e.deletedAt));
+    });
+
+    it("g. no secret value in any output, comment or record", async () => {
         const bodies = gh.repo("ainative", "platform").issues.flatMap((i) => i.comments.map((c) => c.body));
         const stackFile = fs.readFileSync(s.ws.stackFile, "utf8");
         for (const text of [...s.outputs, ...bodies, stackFile]) assert.ok(!text.includes(PLANTED));
