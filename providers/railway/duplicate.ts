@@ -23,13 +23,15 @@ const FIRST_POLL_MS = 250;
 const LONGEST_POLL_MS = 5_000;
 const PROGRESS_EVERY_MS = 15_000;
 
-/** Railway reports the copy failed (`lastAppliedError`): the duplicate will never be whole. */
-export class CopyFailed extends Error {}
+/** Railway reported the copy failed (`lastAppliedError`): the duplicate will never be whole. */
+export function isCopyFailed(e: unknown): boolean {
+    return (e as { copyFailed?: boolean })?.copyFailed === true;
+}
 
 /**
- * Resolves once Railway has applied the copy into `name`. Throws {@link CopyFailed} when Railway
- * reports the copy failed, and a plain error when it has not landed within the timeout (or Railway
- * could not be asked): then it may yet land.
+ * Resolves once Railway has applied the copy into `name`. Throws an error {@link isCopyFailed}
+ * recognises when Railway reports the copy failed, and any other when it has not landed within the
+ * timeout (or Railway could not be asked): then it may yet land.
  */
 export async function untilCopied(
     apiUrl: string | undefined,
@@ -48,8 +50,11 @@ export async function untilCopied(
         // not know, is waited on: writing into a copy that may not be done is the guess not to make.
         if (patch.status === "COMMITTED" || patch.status === "STAGED") {
             if (patch.lastAppliedError)
-                throw new CopyFailed(
-                    `railway.Environment '${env.name}': Railway could not copy '${sourceName}' into it: ${shown(patch.lastAppliedError, 300)}`,
+                throw Object.assign(
+                    new Error(
+                        `railway.Environment '${env.name}': Railway could not copy '${sourceName}' into it: ${shown(patch.lastAppliedError, 300)}`,
+                    ),
+                    { copyFailed: true },
                 );
             return;
         }

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { changedKeys, createOrAdopt, deleteIfExists, gql, gqlAll, readOrGone, requiredIds, splitId } from "./api";
 import { defineProvider } from "./define";
-import { CopyFailed, untilCopied } from "./duplicate";
+import { isCopyFailed, untilCopied } from "./duplicate";
 import { replaceKeys } from "./properties";
 
 /**
@@ -65,12 +65,23 @@ async function handedOnCopied(
         await untilCopied(apiUrl, env, sourceName);
     } catch (e) {
         const message = (e as Error).message;
-        if (!(e instanceof CopyFailed))
-            throw Object.assign(new Error(message), { id: env.id, properties: outs, reasons: [message] });
+        const inState = (why: string, cause: unknown) =>
+            Object.assign(new Error(why, { cause }), { id: env.id, properties: outs, reasons: [why] });
+        if (!isCopyFailed(e)) throw inState(message, e);
         if (!madeNow)
-            throw new Error(`${message}. Delete environment '${env.name}' in Railway and run the update again`);
-        await deleteIfExists(apiUrl, "EnvironmentDelete", { id: env.id });
-        throw new Error(`${message}. The environment was deleted: run the update again to make it anew`);
+            throw new Error(`${message}. Delete environment '${env.name}' in Railway and run the update again`, {
+                cause: e,
+            });
+        try {
+            await deleteIfExists(apiUrl, "EnvironmentDelete", { id: env.id });
+        } catch (d) {
+            // Still there: the state keeps it, so a destroy reaches it.
+            throw inState(
+                `${message}. Deleting it failed too (${(d as Error).message}): destroy this stack's environment (pulumi destroy) and run the update again`,
+                d,
+            );
+        }
+        throw new Error(`${message}. The environment was deleted: run the update again to make it anew`, { cause: e });
     }
 }
 
@@ -167,7 +178,7 @@ export const environmentProvider: pulumi.dynamic.ResourceProvider = defineProvid
         // resumes the wait; for a duplicate long since copied it is one question.
         if (environment.sourceEnvironment)
             await untilCopied(news.apiUrl, environment, environment.sourceEnvironment.name).catch((e) => {
-                if (!(e instanceof CopyFailed)) throw e;
+                if (!isCopyFailed(e)) throw e;
                 throw new Error(
                     `${e.message}. Destroy this stack's environment (pulumi destroy) and run the update again`,
                 );

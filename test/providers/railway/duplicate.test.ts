@@ -117,6 +117,35 @@ describe("Railway provider: a duplicated environment is handed on only once its 
             "the half-made duplicate is gone (and so is its source)",
         );
 
+        // Its delete refused too: then it stays in the state (an initialization error), for a destroy.
+        const again = emu.store.createProject({
+            name: "again",
+            workspaceId: "local-workspace",
+            defaultEnvironmentName: "staging",
+        });
+        projectId = again.id;
+        const from = emu.store.liveEnvironments(projectId)[0].id;
+        emu.inject({ operation: "EnvironmentDelete", status: 403, count: 1 });
+        const kept = create();
+        while (
+            !emu.log.some(
+                (l) =>
+                    l.operationName === "EnvironmentCreate" &&
+                    (l.variables.input as { projectId: string }).projectId === projectId,
+            )
+        )
+            await new Promise((r) => setImmediate(r));
+        emu.store.deleteEnvironment(from);
+        await assert.rejects(kept, (e: Error & { id?: string }) => {
+            assert.match(
+                e.message,
+                /Deleting it failed too \(.*\): destroy this stack's environment \(pulumi destroy\)/,
+            );
+            const left = environments().find((x) => x.projectId === projectId && x.name === "pr-1")!;
+            assert.equal(e.id, left.id, "carried into the state");
+            return true;
+        });
+
         const project = emu.store.createProject({
             name: "other",
             workspaceId: "local-workspace",
