@@ -35,13 +35,7 @@ describe("Railway provider: a duplicated environment is handed on only once its 
         emu.log.length = 0;
         delete process.env.RAILWAY_API_TIMEOUT_MS;
         delete process.env.RAILWAY_DUPLICATE_TIMEOUT_MS;
-        const project = emu.store.createProject({
-            name: "app",
-            workspaceId: "local-workspace",
-            defaultEnvironmentName: "staging",
-        });
-        projectId = project.id;
-        const staging = emu.store.liveEnvironments(projectId)[0].id;
+        const staging = newProject("app");
         serviceId = emu.store.createService({ projectId, name: "web", environmentId: staging }).id;
         emu.store.upsertVariables({
             projectId,
@@ -52,6 +46,25 @@ describe("Railway provider: a duplicated environment is handed on only once its 
         });
     });
 
+    /** A project of its own with its default environment, staging (its id returned), as the one under test. */
+    const newProject = (name: string): string => {
+        projectId = emu.store.createProject({
+            name,
+            workspaceId: "local-workspace",
+            defaultEnvironmentName: "staging",
+        }).id;
+        return emu.store.liveEnvironments(projectId)[0].id;
+    };
+    /** Until the provider's environmentCreate for the project under test has reached Railway. */
+    const createSent = async () => {
+        const sent = () =>
+            emu.log.some(
+                (l) =>
+                    l.operationName === "EnvironmentCreate" &&
+                    (l.variables.input as { projectId: string }).projectId === projectId,
+            );
+        while (!sent()) await new Promise((r) => setImmediate(r));
+    };
     const create = (name = "pr-1") =>
         environmentProvider.create!({ projectId, name, duplicateFrom: "staging", ephemeral: true, apiUrl: emu.apiUrl });
     const writeInto = (environmentId: string) =>
@@ -101,7 +114,7 @@ describe("Railway provider: a duplicated environment is handed on only once its 
         const staging = emu.store.liveEnvironments(projectId)[0].id;
         const creating = create();
         // The copy's source goes before Railway gets to it.
-        while (!emu.log.some((l) => l.operationName === "EnvironmentCreate")) await new Promise((r) => setImmediate(r));
+        await createSent();
         emu.store.deleteEnvironment(staging);
         await assert.rejects(creating, (e: Error & { id?: string }) => {
             assert.match(
@@ -118,23 +131,10 @@ describe("Railway provider: a duplicated environment is handed on only once its 
         );
 
         // Its delete refused too: then it stays in the state (an initialization error), for a destroy.
-        const again = emu.store.createProject({
-            name: "again",
-            workspaceId: "local-workspace",
-            defaultEnvironmentName: "staging",
-        });
-        projectId = again.id;
-        const from = emu.store.liveEnvironments(projectId)[0].id;
+        const from = newProject("again");
         emu.inject({ operation: "EnvironmentDelete", status: 403, count: 1 });
         const kept = create();
-        while (
-            !emu.log.some(
-                (l) =>
-                    l.operationName === "EnvironmentCreate" &&
-                    (l.variables.input as { projectId: string }).projectId === projectId,
-            )
-        )
-            await new Promise((r) => setImmediate(r));
+        await createSent();
         emu.store.deleteEnvironment(from);
         await assert.rejects(kept, (e: Error & { id?: string }) => {
             assert.match(
@@ -146,13 +146,7 @@ describe("Railway provider: a duplicated environment is handed on only once its 
             return true;
         });
 
-        const project = emu.store.createProject({
-            name: "other",
-            workspaceId: "local-workspace",
-            defaultEnvironmentName: "staging",
-        });
-        projectId = project.id;
-        const source = emu.store.liveEnvironments(projectId)[0].id;
+        const source = newProject("other");
         const found = emu.store.createEnvironment({ projectId, name: "pr-1", sourceEnvironmentId: source });
         emu.store.deleteEnvironment(source);
         await assert.rejects(
