@@ -7,7 +7,7 @@
  * client that times out finds the environment by name while the copy is still being made. Every
  * other resource of a review stack writes into that environment: a write made before the copy lands
  * is refused, or the copy lands over it. So an environment is handed on only once Railway reports
- * its copy applied (`environmentStagedChanges`, no longer APPLYING), as Railway's CLI waits too.
+ * its copy applied (`environmentStagedChanges` says STAGED or COMMITTED), as Railway's CLI waits too.
  */
 import { shown } from "../../config/values";
 import { gql } from "./api";
