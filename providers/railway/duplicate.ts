@@ -32,12 +32,18 @@ export function isCopyFailed(e: unknown): boolean {
  * Resolves once Railway has applied the copy into `name`. Throws an error {@link isCopyFailed}
  * recognises when Railway reports the copy failed, and any other when it has not landed within the
  * timeout (or Railway could not be asked): then it may yet land.
+ *
+ * `lastAppliedError` belongs to the environment's latest patch, whatever made it: it is the copy's
+ * only for an environment just made, or one seen copying during this wait. An environment found
+ * already done (a fork adopted years after a staged change of someone's failed) is handed on.
  */
 export async function untilCopied(
     apiUrl: string | undefined,
     env: { id: string; name: string },
     sourceName: string,
+    madeNow: boolean,
 ): Promise<void> {
+    let seenCopying = madeNow;
     const started = Date.now();
     const deadline = started + duplicateTimeoutMs();
     let delay = FIRST_POLL_MS;
@@ -49,7 +55,7 @@ export async function untilCopied(
         // Done as Railway's CLI takes it: STAGED or COMMITTED. APPLYING, or a status this code does
         // not know, is waited on: writing into a copy that may not be done is the guess not to make.
         if (patch.status === "COMMITTED" || patch.status === "STAGED") {
-            if (patch.lastAppliedError)
+            if (patch.lastAppliedError && seenCopying)
                 throw Object.assign(
                     new Error(
                         `railway.Environment '${env.name}': Railway could not copy '${sourceName}' into it: ${shown(patch.lastAppliedError, 300)}`,
@@ -58,6 +64,7 @@ export async function untilCopied(
                 );
             return;
         }
+        seenCopying = true;
         const waited = Date.now() - started;
         if (Date.now() + delay > deadline)
             throw new Error(

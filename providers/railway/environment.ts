@@ -62,7 +62,7 @@ async function handedOnCopied(
     madeNow: boolean,
 ): Promise<void> {
     try {
-        await untilCopied(apiUrl, env, sourceName);
+        await untilCopied(apiUrl, env, sourceName, madeNow);
     } catch (e) {
         const message = (e as Error).message;
         const inState = (why: string, cause: unknown) =>
@@ -177,7 +177,7 @@ export const environmentProvider: pulumi.dynamic.ResourceProvider = defineProvid
         // The update that follows a create whose copy had not landed (an initialization error): it
         // resumes the wait; for a duplicate long since copied it is one question.
         if (environment.sourceEnvironment)
-            await untilCopied(news.apiUrl, environment, environment.sourceEnvironment.name).catch((e) => {
+            await untilCopied(news.apiUrl, environment, environment.sourceEnvironment.name, false).catch((e) => {
                 if (!isCopyFailed(e)) throw e;
                 throw new Error(
                     `${e.message}. Destroy this stack's environment (pulumi destroy) and run the update again`,

@@ -160,6 +160,18 @@ describe("Railway provider: a duplicated environment is handed on only once its 
         );
     });
 
+    it("an environment found long since copied, whose latest patch failed (someone's staged change), is handed on: that error is not the copy's", async () => {
+        const staging = emu.store.liveEnvironments(projectId)[0].id;
+        const old = emu.store.createEnvironment({ projectId, name: "pr-1", sourceEnvironmentId: staging });
+        emu.store.settleDuplicates(old.id);
+        old.applyError = "a staged change of someone's failed";
+        const { id, outs } = await create();
+        assert.equal(id, old.id);
+        const inputs = { projectId, name: "pr-1", duplicateFrom: "staging", ephemeral: true, apiUrl: emu.apiUrl };
+        await environmentProvider.update!(id, outs, inputs);
+        await writeInto(id);
+    });
+
     it("a copy longer than RAILWAY_DUPLICATE_TIMEOUT_MS: an initialization error carrying the environment (the state gets it, a destroy removes it), the next update waits, a lost state takes it over by name", async () => {
         process.env.RAILWAY_DUPLICATE_TIMEOUT_MS = String(COPY_MS / 5);
         let partial: { id: string; properties: Record<string, unknown> } | undefined;
